@@ -1,0 +1,11 @@
+/**
+ * The Millicent core: scrip and its encoding, key vectors, customer secrets, the three protocol
+ * variants and vendor-side validation. Depends on the JDK only.
+ */
+module org.millicent.core {
+  exports org.millicent.failure;
+  exports org.millicent.keys;
+  exports org.millicent.protocol;
+  exports org.millicent.purchase;
+  exports org.millicent.scrip;
+}

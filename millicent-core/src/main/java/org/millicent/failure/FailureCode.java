@@ -1,0 +1,45 @@
+package org.millicent.failure;
+
+/**
+ * The stable machine code of each way a payment can fail; the HTTP layer and the CLI map these in
+ * one place. Codes never change once published: clients switch on {@link #code()}.
+ */
+public enum FailureCode {
+  /** The certificate or a MAC does not verify: the scrip or the request was altered or forged. */
+  FORGED("forged"),
+  /** The scrip ID has already been spent. */
+  SPENT("spent"),
+  /** The scrip's expiry has passed. */
+  EXPIRED("expired"),
+  /** The scrip was issued for another vendor. */
+  WRONG_VENDOR("wrong-vendor"),
+  /** The scrip is bound to another customer than the one paying. */
+  WRONG_CUSTOMER("wrong-customer"),
+  /** The scrip's value does not cover the price. */
+  INSUFFICIENT("insufficient"),
+  /** The scrip or payment could not be decoded. */
+  MALFORMED("malformed"),
+  /** The key id names no active master secret (or no customer master secret). */
+  UNKNOWN_KEY("unknown-key");
+
+  private final String code;
+
+  FailureCode(String code) {
+    this.code = code;
+  }
+
+  /** The stable text form, e.g. {@code wrong-vendor}. */
+  public String code() {
+    return code;
+  }
+
+  /** Looks a code up by its text form; {@code null} when there is none. */
+  public static FailureCode fromCode(String code) {
+    for (FailureCode c : values()) {
+      if (c.code.equals(code)) {
+        return c;
+      }
+    }
+    return null;
+  }
+}

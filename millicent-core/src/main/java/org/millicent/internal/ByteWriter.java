@@ -1,0 +1,91 @@
+package org.millicent.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Appends big-endian fields to a growing byte array; the writer behind every canonical encoding in
+ * docs/PROTOCOL.md. Not thread-safe.
+ */
+public final class ByteWriter {
+  private byte[] buf;
+  private int len;
+
+  /** A writer with room for {@code capacity} bytes before it grows. */
+  public ByteWriter(int capacity) {
+    buf = new byte[Math.max(16, capacity)];
+  }
+
+  private void ensure(int extra) {
+    if (len + extra > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+    }
+  }
+
+  /** Appends one unsigned byte. */
+  public ByteWriter u8(int v) {
+    ensure(1);
+    buf[len++] = (byte) v;
+    return this;
+  }
+
+  /** Appends two bytes, big-endian. */
+  public ByteWriter u16(int v) {
+    ensure(2);
+    buf[len++] = (byte) (v >>> 8);
+    buf[len++] = (byte) v;
+    return this;
+  }
+
+  /** Appends eight bytes, big-endian. */
+  public ByteWriter u64(long v) {
+    ensure(8);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      buf[len++] = (byte) (v >>> shift);
+    }
+    return this;
+  }
+
+  /** Appends the bytes as they are. */
+  public ByteWriter raw(byte[] b) {
+    return raw(b, 0, b.length);
+  }
+
+  /** Appends part of an array as it is. */
+  public ByteWriter raw(byte[] b, int off, int n) {
+    ensure(n);
+    System.arraycopy(b, off, buf, len, n);
+    len += n;
+    return this;
+  }
+
+  /** Appends a one-byte length and then the bytes; the caller has checked the length fits. */
+  public ByteWriter bytes8(byte[] b) {
+    return u8(b.length).raw(b);
+  }
+
+  /** Appends a two-byte length and then the bytes; the caller has checked the length fits. */
+  public ByteWriter bytes16(byte[] b) {
+    return u16(b.length).raw(b);
+  }
+
+  /** Appends a one-byte length and then the UTF-8 bytes of the string. */
+  public ByteWriter string8(String s) {
+    return bytes8(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Appends a two-byte length and then the UTF-8 bytes of the string. */
+  public ByteWriter string16(String s) {
+    return bytes16(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The number of bytes written so far. */
+  public int length() {
+    return len;
+  }
+
+  /** A copy of the bytes written. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, len);
+  }
+}

@@ -1,0 +1,86 @@
+package org.millicent.internal;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HMAC-SHA-256 under one fixed key, with one initialised {@link Mac} per thread so the hot path
+ * never pays for {@code Mac.getInstance} and {@code init}. Thread-safe. Has no {@code toString}
+ * that could print the key.
+ */
+public final class Hmac {
+  /** The HMAC output length in bytes. */
+  public static final int LENGTH = 32;
+
+  private static final String ALGORITHM = "HmacSHA256";
+  private static final ThreadLocal<Mac> SCRATCH = ThreadLocal.withInitial(Hmac::newMac);
+
+  private final SecretKeySpec key;
+  private final ThreadLocal<Mac> macs;
+
+  /** Prepares HMAC-SHA-256 under a copy of {@code key}. */
+  public Hmac(byte[] key) {
+    this.key = new SecretKeySpec(key, ALGORITHM);
+    this.macs = ThreadLocal.withInitial(() -> initialised(this.key));
+  }
+
+  /** The full 32-byte HMAC of {@code data}. */
+  public byte[] compute(byte[] data) {
+    return compute(data, 0, data.length);
+  }
+
+  /** The full 32-byte HMAC of part of {@code data}. */
+  public byte[] compute(byte[] data, int off, int len) {
+    Mac mac = macs.get();
+    mac.update(data, off, len);
+    return mac.doFinal();
+  }
+
+  /** HMAC-SHA-256 under a key used once (a derived customer secret); uses a per-thread Mac. */
+  public static byte[] oneShot(byte[] key, byte[] data) {
+    Mac mac = SCRATCH.get();
+    try {
+      mac.init(new SecretKeySpec(key, ALGORITHM));
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("HMAC-SHA-256 rejected a key", e);
+    }
+    return mac.doFinal(data);
+  }
+
+  private static Mac initialised(SecretKeySpec key) {
+    Mac mac = newMac();
+    try {
+      mac.init(key);
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException("HMAC-SHA-256 rejected a key", e);
+    }
+    return mac;
+  }
+
+  private static Mac newMac() {
+    try {
+      return Mac.getInstance(ALGORITHM);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no HMAC-SHA-256", e);
+    }
+  }
+
+  /** SHA-256 of {@code data}, with one digest per thread. */
+  public static byte[] sha256(byte[] data) {
+    java.security.MessageDigest d = SHA256.get();
+    return d.digest(data);
+  }
+
+  private static final ThreadLocal<java.security.MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return java.security.MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("this JDK has no SHA-256", e);
+            }
+          });
+}

@@ -1,0 +1,179 @@
+package org.millicent.purchase;
+
+import java.util.Optional;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Macs;
+import org.millicent.protocol.PrivateMessages;
+import org.millicent.protocol.SealedBox;
+import org.millicent.protocol.Variant;
+import org.millicent.purchase.SpendRecorder.SpendRecord;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+
+/**
+ * An accepted payment, claimed but not yet durable: {@link #commit()} once the resource is
+ * delivered (or about to be), {@link #release()} when it could not be. A {@linkplain #isReplay()
+ * replay} of an already committed request carries the change issued the first time and needs
+ * neither. Holds the customer secret to MAC or seal the reply; never prints it. Not thread-safe:
+ * one request's handler owns it.
+ */
+public final class Purchase {
+  private enum State {
+    CLAIMED,
+    COMMITTED,
+    RELEASED
+  }
+
+  private final Variant variant;
+  private final Scrip scrip;
+  private final long priceMillicents;
+  private final Optional<Scrip> change;
+  private final byte[] fingerprint;
+  private final CustomerSecret secret;
+  private final SpendRecorder recorder;
+  private final boolean replay;
+  private State state;
+
+  Purchase(
+      Variant variant,
+      Scrip scrip,
+      long priceMillicents,
+      Optional<Scrip> change,
+      byte[] fingerprint,
+      CustomerSecret secret,
+      SpendRecorder recorder,
+      boolean replay) {
+    this.variant = variant;
+    this.scrip = scrip;
+    this.priceMillicents = priceMillicents;
+    this.change = change;
+    this.fingerprint = fingerprint;
+    this.secret = secret;
+    this.recorder = recorder;
+    this.replay = replay;
+    this.state = replay ? State.COMMITTED : State.CLAIMED;
+  }
+
+  /** The variant the payment came in. */
+  public Variant variant() {
+    return variant;
+  }
+
+  /** The scrip that paid. */
+  public Scrip scrip() {
+    return scrip;
+  }
+
+  /** The price charged. */
+  public long priceMillicents() {
+    return priceMillicents;
+  }
+
+  /** The change issued, if the scrip was worth more than the price. */
+  public Optional<Scrip> change() {
+    return change;
+  }
+
+  /** Whether this is an identical retry of a request already committed. */
+  public boolean isReplay() {
+    return replay;
+  }
+
+  /** The 16-byte fingerprint of the paying request (its request MAC in the signed variant). */
+  public byte[] fingerprint() {
+    return fingerprint.clone();
+  }
+
+  /**
+   * Makes the spend durable with its change; returns once it is. Idempotent.
+   *
+   * @throws IllegalStateException when the purchase was released, or the store failed (then the
+   *     scrip is released and the caller must not deliver)
+   */
+  public void commit() {
+    if (state == State.COMMITTED) {
+      return;
+    }
+    if (state == State.RELEASED) {
+      throw new IllegalStateException("purchase of " + scrip.id() + " was released");
+    }
+    try {
+      recorder.commit(
+          new SpendRecord(scrip.id(), scrip.expiresAt(), fingerprint, priceMillicents, change));
+    } catch (RuntimeException e) {
+      state = State.RELEASED;
+      recorder.release(scrip.id());
+      throw e;
+    }
+    state = State.COMMITTED;
+  }
+
+  /** Gives the scrip back unspent (nothing was delivered). No effect once committed. */
+  public void release() {
+    if (state == State.CLAIMED) {
+      state = State.RELEASED;
+      recorder.release(scrip.id());
+    }
+  }
+
+  /** The change's binary encoding, or an empty array when there is none. */
+  public byte[] changeBytes() {
+    return change.map(ScripCodec::encode).orElse(new byte[0]);
+  }
+
+  /**
+   * The reply MAC of the signed variant over status, change and response body digest.
+   *
+   * @throws IllegalStateException for other variants
+   */
+  public byte[] replyMac(int status, byte[] responseBodyDigest) {
+    if (variant != Variant.SIGNED) {
+      throw new IllegalStateException(
+          "reply MACs belong to the signed variant, this is " + variant);
+    }
+    return Macs.mac(
+        secret, Macs.replyInput(fingerprint, status, changeBytes(), responseBodyDigest));
+  }
+
+  /**
+   * Seals a response body for the private variant.
+   *
+   * @throws IllegalStateException for other variants
+   */
+  public byte[] sealResponse(int status, byte[] body, java.security.SecureRandom random) {
+    requirePrivate();
+    return SealedBox.seal(
+        secret.privateKey(), random, PrivateMessages.responseAad(fingerprint, status), body);
+  }
+
+  /**
+   * Seals the change encoding for the private variant (empty plaintext when there is none).
+   *
+   * @throws IllegalStateException for other variants
+   */
+  public byte[] sealChange(java.security.SecureRandom random) {
+    requirePrivate();
+    return SealedBox.seal(
+        secret.privateKey(), random, PrivateMessages.changeAad(fingerprint), changeBytes());
+  }
+
+  private void requirePrivate() {
+    if (variant != Variant.PRIVATE) {
+      throw new IllegalStateException("sealing belongs to the private variant, this is " + variant);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Purchase["
+        + variant.wireName()
+        + " "
+        + scrip.id()
+        + " price="
+        + priceMillicents
+        + (replay ? " replay" : "")
+        + " "
+        + state
+        + "]";
+  }
+}

@@ -1,0 +1,71 @@
+package org.millicent.purchase;
+
+import java.time.Instant;
+import org.millicent.failure.UnknownKeyException;
+import org.millicent.keys.MasterSecrets;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripBody;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.scrip.ScripId;
+import org.millicent.scrip.ScripProperties;
+
+/**
+ * Makes new scrip for one vendor: a fresh serial under the primary key, the fields, and the
+ * certificate (docs/PROTOCOL.md, "Certificate"). Used for change, for sales to brokers and by
+ * licensed brokers. Thread-safe.
+ */
+public final class ScripMinter {
+  private final String vendor;
+  private final MasterSecrets secrets;
+  private final SerialAllocator serials;
+
+  /** A minter for {@code vendor} signing with the primary key of {@code secrets}. */
+  public ScripMinter(String vendor, MasterSecrets secrets, SerialAllocator serials) {
+    ScripBody.checkVendor(vendor);
+    this.vendor = vendor;
+    this.secrets = secrets;
+    this.serials = serials;
+  }
+
+  /** The vendor this minter makes scrip for. */
+  public String vendor() {
+    return vendor;
+  }
+
+  /**
+   * Mints a piece of scrip under the primary key.
+   *
+   * @throws UnknownKeyException when the vector has no primary key
+   * @throws IllegalArgumentException when a field is out of range
+   */
+  public Scrip mint(
+      long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
+    int keyId =
+        secrets
+            .primaryKeyId()
+            .orElseThrow(() -> new UnknownKeyException("no primary master secret to mint with"));
+    return mintUnder(keyId, valueMillicents, customerId, expiresAt, properties);
+  }
+
+  /**
+   * Mints under a given key id, as a licensed broker does with the key ids delegated to it.
+   *
+   * @throws UnknownKeyException when the key is absent or retired
+   */
+  public Scrip mintUnder(
+      int keyId,
+      long valueMillicents,
+      long customerId,
+      Instant expiresAt,
+      ScripProperties properties) {
+    ScripBody body =
+        new ScripBody(
+            vendor,
+            valueMillicents,
+            new ScripId(keyId, serials.next(keyId)),
+            customerId,
+            expiresAt,
+            properties);
+    return new Scrip(body, secrets.certify(keyId, ScripCodec.encodeBody(body)));
+  }
+}
