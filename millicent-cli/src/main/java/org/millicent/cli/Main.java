@@ -1,0 +1,35 @@
+package org.millicent.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code millicent} command: one picocli subcommand class per subcommand. Exit codes: 0 ok, 1
+ * failure, 2 usage or bad input.
+ */
+@Command(
+    name = "millicent",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Millicent micropayments: broker, vendor gateway, wallet and tools.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the CLI and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for tests that capture output. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main());
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 2;
+  }
+}
