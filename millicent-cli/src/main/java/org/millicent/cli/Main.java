@@ -1,6 +1,7 @@
 package org.millicent.cli;
 
 import java.util.concurrent.Callable;
+import org.millicent.cli.scrip.ScripCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,9 +12,15 @@ import picocli.CommandLine.Command;
 @Command(
     name = "millicent",
     mixinStandardHelpOptions = true,
+    // Subcommands inherit --help, --version and the version provider.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
     description = "Millicent micropayments: broker, vendor gateway, wallet and tools.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      // One class per subcommand; add new ones here, one per line.
+      ScripCommand.class,
+      CommandLine.HelpCommand.class,
+    })
 public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
