@@ -219,7 +219,11 @@ public final class Broker implements AutoCloseable {
       try {
         ensureLicence(lv);
       } catch (BrokerException e) {
-        log.warn("broker: no licence for {} yet: {}", lv.vendor(), e.getMessage());
+        if (e.error() == BrokerError.NO_LICENCE) {
+          log.info("broker: {}", e.getMessage());
+        } else {
+          log.warn("broker: no licence for {} yet: {}", lv.vendor(), e.getMessage());
+        }
       }
     }
   }
