@@ -2,6 +2,7 @@ package org.millicent.cli;
 
 import java.util.concurrent.Callable;
 import org.millicent.cli.scrip.ScripCommand;
+import org.millicent.cli.vendor.VendorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       // One class per subcommand; add new ones here, one per line.
       ScripCommand.class,
+      VendorCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {
