@@ -3,6 +3,7 @@ package org.millicent.cli;
 import java.util.concurrent.Callable;
 import org.millicent.cli.scrip.ScripCommand;
 import org.millicent.cli.vendor.VendorCommand;
+import org.millicent.cli.wallet.WalletCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       // One class per subcommand; add new ones here, one per line.
       ScripCommand.class,
       VendorCommand.class,
+      WalletCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {
