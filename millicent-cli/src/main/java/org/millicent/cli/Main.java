@@ -1,6 +1,7 @@
 package org.millicent.cli;
 
 import java.util.concurrent.Callable;
+import org.millicent.cli.bench.BenchCommand;
 import org.millicent.cli.scrip.ScripCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       // One class per subcommand; add new ones here, one per line.
       ScripCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {
