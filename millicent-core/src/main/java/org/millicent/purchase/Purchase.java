@@ -2,9 +2,6 @@ package org.millicent.purchase;
 
 import java.util.Optional;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.Macs;
-import org.millicent.protocol.PrivateMessages;
-import org.millicent.protocol.SealedBox;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.scrip.Scrip;
@@ -29,7 +26,7 @@ public final class Purchase {
   private final long priceMillicents;
   private final Optional<Scrip> change;
   private final byte[] fingerprint;
-  private final CustomerSecret secret;
+  private final ReplySigner reply;
   private final SpendRecorder recorder;
   private final boolean replay;
   private State state;
@@ -48,7 +45,7 @@ public final class Purchase {
     this.priceMillicents = priceMillicents;
     this.change = change;
     this.fingerprint = fingerprint;
-    this.secret = secret;
+    this.reply = new ReplySigner(variant, fingerprint, secret);
     this.recorder = recorder;
     this.replay = replay;
     this.state = replay ? State.COMMITTED : State.CLAIMED;
@@ -127,12 +124,7 @@ public final class Purchase {
    * @throws IllegalStateException for other variants
    */
   public byte[] replyMac(int status, byte[] responseBodyDigest) {
-    if (variant != Variant.SIGNED) {
-      throw new IllegalStateException(
-          "reply MACs belong to the signed variant, this is " + variant);
-    }
-    return Macs.mac(
-        secret, Macs.replyInput(fingerprint, status, changeBytes(), responseBodyDigest));
+    return reply.replyMac(status, changeBytes(), responseBodyDigest);
   }
 
   /**
@@ -141,9 +133,7 @@ public final class Purchase {
    * @throws IllegalStateException for other variants
    */
   public byte[] sealResponse(int status, byte[] body, java.security.SecureRandom random) {
-    requirePrivate();
-    return SealedBox.seal(
-        secret.privateKey(), random, PrivateMessages.responseAad(fingerprint, status), body);
+    return reply.sealResponse(status, body, random);
   }
 
   /**
@@ -152,15 +142,7 @@ public final class Purchase {
    * @throws IllegalStateException for other variants
    */
   public byte[] sealChange(java.security.SecureRandom random) {
-    requirePrivate();
-    return SealedBox.seal(
-        secret.privateKey(), random, PrivateMessages.changeAad(fingerprint), changeBytes());
-  }
-
-  private void requirePrivate() {
-    if (variant != Variant.PRIVATE) {
-      throw new IllegalStateException("sealing belongs to the private variant, this is " + variant);
-    }
+    return reply.sealChange(changeBytes(), random);
   }
 
   @Override

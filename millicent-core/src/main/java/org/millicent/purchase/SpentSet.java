@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.millicent.scrip.ScripId;
 
 /**
@@ -34,7 +35,7 @@ public final class SpentSet {
   /**
    * Scrip expiring before this (epoch seconds) may have lost its mark to a drop: never accept it.
    */
-  private volatile long droppedBefore = Long.MIN_VALUE;
+  private final AtomicLong droppedBefore = new AtomicLong(Long.MIN_VALUE);
 
   /** An empty spent list. */
   public SpentSet() {}
@@ -50,9 +51,6 @@ public final class SpentSet {
    * @return true if this call marked it, false if it was already marked
    */
   public boolean mark(ScripId id, Instant expiresAt) {
-    if (expiresAt.getEpochSecond() < droppedBefore) {
-      return false;
-    }
     long key = blockKey(id);
     int bit = (int) (id.serial() & (BLOCK_SERIALS - 1));
     while (true) {
@@ -60,6 +58,12 @@ public final class SpentSet {
       synchronized (b) {
         if (b.dropped) {
           continue;
+        }
+        // Read under the block's monitor, not before it: a drop raises droppedBefore before it
+        // removes blocks, so a block found here after a drop is always checked against the new
+        // horizon and a dropped mark cannot be made again.
+        if (expiresAt.getEpochSecond() < droppedBefore.get()) {
+          return false;
         }
         long mask = 1L << (bit & 63);
         int w = bit >>> 6;
@@ -109,9 +113,8 @@ public final class SpentSet {
    */
   public int dropExpiredBefore(Instant horizon) {
     long h = horizon.getEpochSecond();
-    if (h > droppedBefore) {
-      droppedBefore = h;
-    }
+    // Only ever raised, also by concurrent drops: a lower horizon must not undo a higher one.
+    droppedBefore.accumulateAndGet(h, Math::max);
     int dropped = 0;
     Iterator<Map.Entry<Long, Block>> it = blocks.entrySet().iterator();
     while (it.hasNext()) {

@@ -77,6 +77,19 @@ public record ScripProperties(SortedMap<String, String> entries) {
     if (value == null) {
       throw new IllegalArgumentException("property " + key + " has no value");
     }
+    // An unpaired surrogate has no UTF-8 form: getBytes would write '?', so two different values
+    // would share one encoding and the scrip would not decode to itself.
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            "property " + key + " value has an unpaired surrogate at index " + i);
+      }
+    }
     if (value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
       throw new IllegalArgumentException(
           "property " + key + " value is longer than " + MAX_VALUE_BYTES + " UTF-8 bytes");

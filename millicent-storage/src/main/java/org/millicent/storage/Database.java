@@ -1,0 +1,411 @@
+package org.millicent.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * One open database: a Jdbi over a pooled DataSource, with Flyway migrations per component.
+ *
+ * <p>SQLite runs in WAL mode with {@code synchronous=FULL} (a commit returns once the WAL is
+ * fsync'd), a busy timeout and foreign keys on. Before the pool opens, the file is checked: a file
+ * that is not SQLite is refused as {@code storage-corrupt}, an SQLite file with tables but no
+ * Millicent schema history as {@code storage-foreign}. PostgreSQL runs in one schema (created if
+ * missing) through a HikariCP pool.
+ *
+ * <p>Each component (vendor, gateway, broker, wallet) owns its migrations in {@code
+ * classpath:db/<component>/<dialect>/} and its history table {@code flyway_<component>}, so
+ * components share a database without sharing a migration sequence.
+ *
+ * <p>Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  /** How long a SQLite connection waits for another writer before failing as busy. */
+  static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+  private static final int SQLITE_POOL_SIZE = 8;
+  private static final byte[] SQLITE_MAGIC =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  private static final Pattern COMPONENT = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+  private static final String HISTORY_PREFIX = "flyway_";
+
+  private final DatabaseConfig config;
+  private final Dialect dialect;
+  private final HikariDataSource pool;
+  private final Jdbi jdbi;
+  private final String description;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Database(
+      DatabaseConfig config, Dialect dialect, HikariDataSource pool, String description) {
+    this.config = config;
+    this.dialect = dialect;
+    this.pool = pool;
+    this.jdbi = Jdbi.create(pool);
+    this.description = description;
+  }
+
+  /**
+   * Opens (creating if needed) the database of {@code config}.
+   *
+   * @throws StorageException {@code storage-corrupt} when the file is not an SQLite database or is
+   *     damaged, {@code storage-foreign} when it holds tables that are not ours, {@code
+   *     storage-unavailable} when the server cannot be reached, {@code storage-readonly} when the
+   *     file or folder cannot be written
+   */
+  public static Database open(DatabaseConfig config) {
+    return switch (config) {
+      case DatabaseConfig.Sqlite s -> openSqlite(s, 0);
+      case DatabaseConfig.Postgres p -> openPostgres(p);
+    };
+  }
+
+  /**
+   * Opens an SQLite file that may grow to at most {@code maxBytes} (rounded down to whole pages):
+   * past it every write fails as {@code storage-full}, as on a full disk. For quotas and for tests
+   * of a full disk.
+   *
+   * @throws StorageException as {@link #open}
+   */
+  public static Database openSqliteWithQuota(DatabaseConfig.Sqlite config, long maxBytes) {
+    if (maxBytes < 16 * 4096) {
+      throw new IllegalArgumentException("quota must be >= 64 KiB, was " + maxBytes);
+    }
+    return openSqlite(config, (int) Math.min(Integer.MAX_VALUE, maxBytes / 4096));
+  }
+
+  /** The Jdbi to run statements with. */
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /** The pooled JDBC data source, for hot paths that batch with plain JDBC. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** The dialect, for the few statements that differ. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The configuration this database was opened with. */
+  public DatabaseConfig config() {
+    return config;
+  }
+
+  /** A readable name for messages: the SQLite path, or the redacted URL and schema. */
+  public String describe() {
+    return description;
+  }
+
+  /**
+   * Runs {@code callback} in one transaction, mapping database failures to {@link
+   * StorageException}.
+   *
+   * @throws StorageException when the database fails (the transaction is rolled back)
+   * @throws X what the callback throws
+   */
+  public <R, X extends Exception> R inTransaction(HandleCallback<R, X> callback) throws X {
+    try {
+      return jdbi.inTransaction(callback);
+    } catch (JdbiException e) {
+      throw translate(e);
+    }
+  }
+
+  /**
+   * Runs {@code callback} with a handle (autocommit), mapping database failures to {@link
+   * StorageException}.
+   *
+   * @throws StorageException when the database fails
+   * @throws X what the callback throws
+   */
+  public <R, X extends Exception> R withHandle(HandleCallback<R, X> callback) throws X {
+    try {
+      return jdbi.withHandle(callback);
+    } catch (JdbiException e) {
+      throw translate(e);
+    }
+  }
+
+  /** The storage failure behind a JDBC or Jdbi exception from this database, with a stable code. */
+  public StorageException translate(Throwable e) {
+    if (closed.get()) {
+      return new StorageException(StorageException.CLOSED, description + " is closed", e);
+    }
+    return SqlErrors.translate(e, description);
+  }
+
+  /**
+   * Applies the migrations in {@code classpath:db/<component>/<dialect>/} ({@code V1__init.sql},
+   * ...), recording them in the table {@code flyway_<component>}. Safe to call from several
+   * processes at once on PostgreSQL (Flyway locks).
+   *
+   * @throws StorageException {@code storage-migration} when a migration fails or the database was
+   *     migrated by a newer program
+   */
+  public void migrate(String component) {
+    if (component == null || !COMPONENT.matcher(component).matches()) {
+      throw new IllegalArgumentException(
+          "component must match [a-z][a-z0-9_]{0,30}, was " + component);
+    }
+    FluentConfiguration fc =
+        Flyway.configure(Database.class.getClassLoader())
+            .dataSource(pool)
+            .table(HISTORY_PREFIX + component)
+            .locations("classpath:db/" + component + "/" + dialect.folderName())
+            .failOnMissingLocations(true)
+            // Other components' tables make the schema non-empty: start this component's
+            // history at version 0 so that its V1 still runs.
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .baselineDescription("<< " + component + " >>");
+    if (config instanceof DatabaseConfig.Postgres p) {
+      fc = fc.schemas(p.schema()).defaultSchema(p.schema()).createSchemas(false);
+    }
+    try {
+      var result = fc.load().migrate();
+      if (result.migrationsExecuted > 0) {
+        log.info(
+            "Migrated {} in {} to version {}", component, description, result.targetSchemaVersion);
+      }
+    } catch (FlywayException e) {
+      StorageException cause = SqlErrors.translate(e, description);
+      if (!cause.code().equals(StorageException.FAILED)) {
+        throw cause;
+      }
+      throw new StorageException(
+          StorageException.MIGRATION,
+          "migrating " + component + " in " + description + " failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Closes the pool; on SQLite the last connection checkpoints the WAL. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pool.close();
+    }
+  }
+
+  /** Whether {@link #close} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public String toString() {
+    return "Database[" + description + "]";
+  }
+
+  // ---------------------------------------------------------------- SQLite
+
+  private static Database openSqlite(DatabaseConfig.Sqlite config, int maxPageCount) {
+    Path file = config.file().toAbsolutePath().normalize();
+    String where = "SQLite database " + file;
+    prepareSqliteFile(file, where);
+
+    SQLiteConfig sc = new SQLiteConfig();
+    sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sc.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sc.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+    sc.enforceForeignKeys(true);
+    if (maxPageCount > 0) {
+      sc.setMaxPageCount(maxPageCount);
+    }
+    SQLiteDataSource raw = new SQLiteDataSource(sc);
+    raw.setUrl("jdbc:sqlite:" + file);
+
+    try (Connection c = raw.getConnection()) {
+      checkSqliteContent(c, where);
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e, where);
+    }
+
+    HikariConfig hc = new HikariConfig();
+    hc.setDataSource(raw);
+    hc.setPoolName("millicent-sqlite");
+    hc.setMaximumPoolSize(SQLITE_POOL_SIZE);
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(SQLITE_BUSY_TIMEOUT_MS);
+    return new Database(config, Dialect.SQLITE, openPool(hc, where), where);
+  }
+
+  /**
+   * Creates the folder (0700) and file (0600) if missing, tightens an existing file to 0600, and
+   * refuses a file that does not start with SQLite's magic header.
+   */
+  private static void prepareSqliteFile(Path file, String where) {
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    Path dir = file.getParent();
+    try {
+      if (!Files.exists(dir)) {
+        if (posix) {
+          Files.createDirectories(
+              dir,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+          Files.createDirectories(dir);
+        }
+      } else if (!Files.isDirectory(dir)) {
+        throw new StorageException(
+            StorageException.CONFIG, where + ": " + dir + " is not a folder");
+      }
+      if (Files.isDirectory(file)) {
+        throw new StorageException(
+            StorageException.CONFIG, where + ": expected a file, found a folder");
+      }
+      if (!Files.exists(file)) {
+        if (posix) {
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+          Files.createFile(file);
+        }
+        return;
+      }
+      if (posix) {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      }
+      if (Files.size(file) == 0) {
+        return; // SQLite treats an empty file as a new database.
+      }
+      byte[] head = new byte[SQLITE_MAGIC.length];
+      int n;
+      try (InputStream in = Files.newInputStream(file)) {
+        n = in.readNBytes(head, 0, head.length);
+      }
+      if (n < head.length || !Arrays.equals(head, SQLITE_MAGIC)) {
+        throw new StorageException(
+            StorageException.CORRUPT,
+            where
+                + ": expected an SQLite 3 database, found a file of "
+                + Files.size(file)
+                + " bytes without the SQLite header (not a database, or damaged); move it away or"
+                + " point the configuration at another file");
+      }
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new StorageException(
+          StorageException.READ_ONLY, where + ": permission denied on " + e.getFile(), e);
+    } catch (IOException e) {
+      throw new StorageException(StorageException.IO, where + ": " + e, e);
+    }
+  }
+
+  /** Reads the schema (which touches page 1 and the catalogue) and refuses tables not ours. */
+  private static void checkSqliteContent(Connection c, String where) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%'"
+                    + " ESCAPE '\\' ORDER BY name")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    refuseForeign(tables, where);
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+      String mode = rs.next() ? rs.getString(1) : "?";
+      if (!"wal".equalsIgnoreCase(mode)) {
+        throw new StorageException(
+            StorageException.FAILED, where + ": expected journal mode wal, found " + mode);
+      }
+    }
+  }
+
+  private static void refuseForeign(List<String> tables, String where) {
+    if (tables.isEmpty() || tables.stream().anyMatch(t -> t.startsWith(HISTORY_PREFIX))) {
+      return;
+    }
+    throw new StorageException(
+        StorageException.FOREIGN,
+        where
+            + ": expected a Millicent database (tables flyway_<component>), found other tables "
+            + tables.subList(0, Math.min(5, tables.size()))
+            + (tables.size() > 5 ? " and " + (tables.size() - 5) + " more" : "")
+            + "; point the configuration at another file or schema");
+  }
+
+  // ------------------------------------------------------------ PostgreSQL
+
+  private static Database openPostgres(DatabaseConfig.Postgres config) {
+    String where = "PostgreSQL " + config.redactedUrl() + " schema " + config.schema();
+    DriverManager.setLoginTimeout(10);
+    try (Connection c = DriverManager.getConnection(config.jdbcUrl())) {
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE SCHEMA IF NOT EXISTS \"" + config.schema() + "\"");
+      } catch (SQLException e) {
+        // Two processes creating the schema at once: the loser sees a duplicate, which is fine.
+        if (!"23505".equals(e.getSQLState()) && !"42P06".equals(e.getSQLState())) {
+          throw e;
+        }
+      }
+      List<String> tables = new ArrayList<>();
+      try (var ps =
+          c.prepareStatement(
+              "SELECT table_name FROM information_schema.tables WHERE table_schema = ?"
+                  + " ORDER BY table_name")) {
+        ps.setString(1, config.schema());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            tables.add(rs.getString(1));
+          }
+        }
+      }
+      refuseForeign(tables, where);
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e, where);
+    }
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setSchema(config.schema());
+    hc.setPoolName("millicent-pg-" + config.schema());
+    hc.setMaximumPoolSize(config.maxPoolSize());
+    hc.setMinimumIdle(Math.min(2, config.maxPoolSize()));
+    hc.setConnectionTimeout(10_000);
+    return new Database(config, Dialect.POSTGRESQL, openPool(hc, where), where);
+  }
+
+  private static HikariDataSource openPool(HikariConfig hc, String where) {
+    try {
+      return new HikariDataSource(hc);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw SqlErrors.translate(e.getCause() == null ? e : e.getCause(), where);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.millicent.storage;
+
+/**
+ * Root of storage failures, with a stable machine code that the CLI and HTTP layers map in one
+ * place. It is an {@link IllegalStateException} because the core's store interfaces ({@code
+ * SpendRecorder}, {@code SerialAllocator}) document store failures as such. Messages name the file
+ * or server and what was found; they never carry a secret or a password.
+ */
+public class StorageException extends IllegalStateException {
+  private static final long serialVersionUID = 1L;
+
+  /** The database server or file cannot be reached or opened. */
+  public static final String UNAVAILABLE = "storage-unavailable";
+
+  /** The file is not a readable SQLite database, or its pages are damaged. */
+  public static final String CORRUPT = "storage-corrupt";
+
+  /** The database holds tables that are not ours (no Millicent schema history). */
+  public static final String FOREIGN = "storage-foreign";
+
+  /** The disk or database is full: nothing more can be written. */
+  public static final String FULL = "storage-full";
+
+  /** The database stayed locked by another writer for longer than the busy timeout. */
+  public static final String BUSY = "storage-busy";
+
+  /** The file or folder cannot be written (permissions, read-only file system). */
+  public static final String READ_ONLY = "storage-readonly";
+
+  /** A read or write failed at the operating-system level. */
+  public static final String IO = "storage-io";
+
+  /** The configuration is invalid (a bad schema name, a bad path). */
+  public static final String CONFIG = "storage-config";
+
+  /** A migration failed or the schema is newer than this program. */
+  public static final String MIGRATION = "storage-migration";
+
+  /** The store was closed, or stopped after an earlier failure. */
+  public static final String CLOSED = "storage-closed";
+
+  /** Any other database failure. */
+  public static final String FAILED = "storage-failed";
+
+  private final String code;
+
+  /** A failure with a stable {@code code} and a message that says what was expected and found. */
+  public StorageException(String code, String message) {
+    super(code + ": " + message);
+    this.code = code;
+  }
+
+  /** A failure caused by {@code cause}. */
+  public StorageException(String code, String message, Throwable cause) {
+    super(code + ": " + message, cause);
+    this.code = code;
+  }
+
+  /** The stable machine code, such as {@code storage-full}. */
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE sample_items ADD COLUMN price_millicents INTEGER NOT NULL DEFAULT 0;

@@ -1,0 +1,1 @@
+CREATE TABLE sample_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
