@@ -54,12 +54,12 @@ class HeaderFuzzTest {
     return pieces.list().ofMaxSize(30).map(l -> String.join("", l));
   }
 
-  @Property
+  @Property(tries = 500)
   void parse_randomText_parsesOrIsMalformed(@ForAll @StringLength(max = 300) String text) {
     parsesOrIsMalformed(text);
   }
 
-  @Property
+  @Property(tries = 500)
   void parse_headerLikeText_parsesOrIsMalformed(@ForAll("headerish") String text) {
     parsesOrIsMalformed(text);
     parsesOrIsMalformed("Millicent " + text);

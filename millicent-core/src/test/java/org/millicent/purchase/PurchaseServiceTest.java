@@ -47,6 +47,8 @@ class PurchaseServiceTest {
     assertThat(p.priceMillicents()).isEqualTo(100);
     assertThat(p.isReplay()).isFalse();
     assertThat(v.recorder.spentSet().contains(scrip.id())).isTrue();
+    String secretHex = java.util.HexFormat.of().formatHex(v.secretOf(ALICE).toByteArray());
+    assertThat(p.toString()).doesNotContain(secretHex).doesNotContain(secretHex.substring(0, 12));
   }
 
   @Test

@@ -44,7 +44,7 @@ class ScripCodecPropertiesTest {
     assertThat(ScripCodec.fromToken(token)).isEqualTo(scrip);
   }
 
-  @Property
+  @Property(tries = 500)
   void decode_randomBytes_decodesCanonicallyOrIsMalformed(@ForAll @Size(max = 400) byte[] bytes) {
     decodesCanonicallyOrIsMalformed(bytes);
   }
@@ -97,7 +97,7 @@ class ScripCodecPropertiesTest {
     return b;
   }
 
-  @Property
+  @Property(tries = 500)
   void decode_mutatedValidEncoding_decodesCanonicallyOrIsMalformed(
       @ForAll("mutatedEncodings") byte[] bytes) {
     decodesCanonicallyOrIsMalformed(bytes);
@@ -115,7 +115,7 @@ class ScripCodecPropertiesTest {
         .isEqualTo(bytes);
   }
 
-  @Property
+  @Property(tries = 500)
   void fromToken_randomText_decodesCanonicallyOrIsMalformed(
       @ForAll @StringLength(max = 200) String text) {
     tokenDecodesCanonicallyOrIsMalformed(text);
@@ -131,7 +131,7 @@ class ScripCodecPropertiesTest {
         .ofMaxLength(200);
   }
 
-  @Property
+  @Property(tries = 500)
   void fromToken_base64ishText_decodesCanonicallyOrIsMalformed(
       @ForAll("base64ishText") String text) {
     tokenDecodesCanonicallyOrIsMalformed(text);
