@@ -1,0 +1,114 @@
+package org.millicent.cli.vendor;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.millicent.storage.StorageException;
+import org.millicent.vendor.VendorServer;
+import org.millicent.vendor.config.ConfigException;
+import org.millicent.vendor.config.VendorConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code millicent vendor serve}: runs the vendor gateway until interrupted. Without {@code
+ * --config} it serves the built-in sample catalogue (a free index and five pages from 0.1 to 5
+ * cents). A configuration with errors prints every error and exits 2.
+ */
+@Command(
+    name = "serve",
+    description = {
+      "Runs the vendor gateway until interrupted (Ctrl-C).",
+      "Without --config it serves a built-in sample catalogue: a free index page at / and five"
+          + " pages priced 0.1 to 5 cents."
+    })
+public final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The vendor's YAML configuration (default: the sample catalogue).")
+  Path config;
+
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "Port to listen on, overriding the configuration (0: any free port).")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description = "Address to listen on, overriding the configuration.")
+  String host;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "millicent-vendor-data",
+      description =
+          "Folder for the SQLite database and the admin token (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  /** Created by picocli. */
+  public ServeCommand() {}
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    VendorConfig cfg;
+    try {
+      VendorConfig.Builder b =
+          config == null ? VendorConfig.sampleBuilder() : VendorConfig.load(config).toBuilder();
+      if (port != null) {
+        b.port(port);
+      }
+      if (host != null) {
+        b.host(host);
+      }
+      cfg = b.build();
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    VendorServer server;
+    try {
+      server = VendorServer.start(cfg, data);
+    } catch (StorageException e) {
+      err.println("millicent vendor serve: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("millicent vendor serve: cannot start: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .unstarted(
+                    () -> {
+                      server.close();
+                      stopped.countDown();
+                    }));
+    out.println("vendor " + cfg.vendor() + " serving at " + server.url());
+    out.println("  manifest: " + server.url() + "/.well-known/millicent");
+    if (config == null) {
+      out.println(
+          "  sample catalogue: " + server.url() + "/ (free), pages from 100 to 5000 millicents");
+    }
+    out.println(
+        "  data: "
+            + data.toAbsolutePath()
+            + " (admin token in "
+            + VendorServer.ADMIN_TOKEN_FILE
+            + " unless configured)");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,561 @@
+package org.millicent.storage.vendor;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.purchase.SpendRecorder;
+import org.millicent.purchase.SpentSet;
+import org.millicent.scrip.ScripId;
+import org.millicent.storage.Database;
+import org.millicent.storage.Dialect;
+import org.millicent.storage.StorageException;
+import org.millicent.storage.vendor.GroupCommitter.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vendor's durable spent list (docs/PROTOCOL.md, "Spent list"; docs/STORAGE.md).
+ *
+ * <p>Two modes. {@link Mode#EMBEDDED} (the default on SQLite): this process owns the spent list;
+ * claims are decided in memory by the core's {@link SpentSet} (one bit per serial, rebuilt from the
+ * table at start), and {@link #commit} writes the spend row by group commit: one writer thread
+ * writes everything committed while the previous batch was on its way to disk in one transaction,
+ * so many concurrent spends share one fsync; each commit returns only once its batch is durable.
+ * {@link Mode#SHARED} (the default on PostgreSQL): several processes share the table and the
+ * database decides: claims are group-committed {@code INSERT ... ON CONFLICT DO NOTHING} of a claim
+ * row (a conflict means spent), commits group-commit an {@code UPDATE} that records price and
+ * change, releases delete the claim row. So two vendor replicas never accept one scrip twice.
+ *
+ * <p>Either way a committed spend keeps the request fingerprint, price and encoded change, so an
+ * identical retry gets {@link Replayed} with the same change. A batch that fails (disk full, lost
+ * connection) fails every commit in it; nothing is reported durable that is not, and later batches
+ * try again, so the recorder recovers when the database does.
+ *
+ * <p>Thread-safe.
+ */
+public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DurableSpendRecorder.class);
+
+  /** Most records written in one transaction. */
+  static final int MAX_BATCH = 4096;
+
+  /** Claims older than this are taken as left by a crashed process and released at open. */
+  public static final Duration STALE_CLAIM_AGE = Duration.ofMinutes(15);
+
+  private static final int DELETE_CHUNK = 10_000;
+
+  /** Who decides whether a scrip is spent. */
+  public enum Mode {
+    /** This process alone uses the spent list: memory decides, the table makes it durable. */
+    EMBEDDED,
+    /** Several processes share the table: the database decides. */
+    SHARED
+  }
+
+  /** Counters for monitoring and benchmarks. */
+  public record Stats(long commitBatches, long commits, long failedBatches, long claimBatches) {
+    /** Mean spends per commit batch (per fsync). */
+    public double meanBatchSize() {
+      return commitBatches == 0 ? 0 : (double) commits / commitBatches;
+    }
+  }
+
+  private record ClaimRequest(ScripId id, Instant expiresAt, byte[] fingerprint) {}
+
+  private final Database db;
+  private final Mode mode;
+  private final InstantSource clock;
+  private final SpentSet spent = new SpentSet();
+  private final ConcurrentHashMap<ScripId, Pending> pending = new ConcurrentHashMap<>();
+  private final GroupCommitter<SpendRecord, Boolean> commits;
+  private final GroupCommitter<ClaimRequest, Claim> claims;
+
+  private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
+
+  private DurableSpendRecorder(Database db, Mode mode, InstantSource clock) {
+    this.db = db;
+    this.mode = mode;
+    this.clock = clock;
+    if (mode == Mode.EMBEDDED) {
+      rebuild();
+      this.claims = null;
+      this.commits =
+          GroupCommitter.start("spend-commit", MAX_BATCH, this::writeCommitted, db::translate);
+    } else {
+      releaseStaleClaims(clock.instant().minus(STALE_CLAIM_AGE));
+      this.claims =
+          GroupCommitter.start("spend-claim", MAX_BATCH, this::writeClaims, db::translate);
+      this.commits =
+          GroupCommitter.start("spend-commit", MAX_BATCH, this::writeCommitUpdates, db::translate);
+    }
+  }
+
+  /**
+   * Opens the spent list of {@code db} (migrating the vendor schema): embedded on SQLite, shared on
+   * PostgreSQL. In embedded mode the in-memory set is rebuilt from the table first.
+   *
+   * @throws StorageException when the database fails
+   */
+  public static DurableSpendRecorder open(Database db) {
+    return open(
+        db, db.dialect() == Dialect.SQLITE ? Mode.EMBEDDED : Mode.SHARED, InstantSource.system());
+  }
+
+  /**
+   * Opens the spent list in the given mode.
+   *
+   * @param clock stamps claims (shared mode), to release those left by a crashed process
+   * @throws StorageException when the database fails
+   */
+  public static DurableSpendRecorder open(Database db, Mode mode, InstantSource clock) {
+    VendorSchema.migrate(db);
+    return new DurableSpendRecorder(db, mode, clock);
+  }
+
+  /** The mode in use. */
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The in-memory spent set (empty in shared mode), to inspect its size. */
+  public SpentSet spentSet() {
+    return spent;
+  }
+
+  /** Counters since open. */
+  public Stats stats() {
+    return new Stats(
+        commits.batches(),
+        commits.items(),
+        commits.failedBatches() + (claims == null ? 0 : claims.failedBatches()),
+        claims == null ? 0 : claims.batches());
+  }
+
+  // ------------------------------------------------------------------ claim
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StorageException when the database cannot decide (shared mode) or cannot read back a
+   *     spend to tell a replay from a double spend
+   */
+  @Override
+  public Claim claim(ScripId id, Instant expiresAt, byte[] fingerprint) {
+    checkFingerprint(fingerprint);
+    if (mode == Mode.SHARED) {
+      return join(claims.submit(new ClaimRequest(id, expiresAt, fingerprint.clone())));
+    }
+    if (spent.mark(id, expiresAt)) {
+      return new Claimed();
+    }
+    return replayOrSpent(id, fingerprint);
+  }
+
+  /** Embedded mode, the scrip is marked: a retry of a committed request, or a double spend. */
+  private Claim replayOrSpent(ScripId id, byte[] fingerprint) {
+    Pending p = pending.get(id);
+    if (p != null) {
+      if (!java.security.MessageDigest.isEqual(p.record().fingerprint(), fingerprint)) {
+        return new AlreadySpent();
+      }
+      // The same request is on its way to disk: answer once it is there.
+      try {
+        p.durable().join();
+      } catch (CompletionException e) {
+        return new AlreadySpent();
+      }
+      return new Replayed(p.record().priceMillicents(), p.record().change());
+    }
+    try (Connection c = db.dataSource().getConnection()) {
+      return SpendTable.select(c, id)
+          .filter(s -> s.isCommittedFor(fingerprint))
+          .<Claim>map(s -> new Replayed(s.priceMillicents(), s.decodedChange()))
+          .orElseGet(AlreadySpent::new);
+    } catch (SQLException e) {
+      throw db.translate(e);
+    }
+  }
+
+  private List<Outcome<Claim>> writeClaims(List<ClaimRequest> batch) throws SQLException {
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        SpendTable.relaxDurability(c, db.dialect());
+        long now = clock.instant().getEpochSecond();
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(SpendTable.INSERT_CLAIM)) {
+          for (ClaimRequest e : batch) {
+            ps.setLong(1, e.id().toLong());
+            ps.setLong(2, e.expiresAt().getEpochSecond());
+            ps.setBytes(3, e.fingerprint());
+            ps.setLong(4, now);
+            ps.addBatch();
+          }
+          counts = ps.executeBatch();
+        }
+        List<Outcome<Claim>> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+          ClaimRequest e = batch.get(i);
+          if (counts[i] > 0) {
+            results.add(Outcome.ok(new Claimed()));
+          } else {
+            results.add(
+                Outcome.ok(
+                    SpendTable.select(c, e.id())
+                        .filter(s -> s.isCommittedFor(e.fingerprint()))
+                        .<Claim>map(s -> new Replayed(s.priceMillicents(), s.decodedChange()))
+                        .orElseGet(AlreadySpent::new)));
+          }
+        }
+        c.commit();
+        return results;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------- commit
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Waits for the batch holding this record to be committed (and, on SQLite, fsync'd).
+   *
+   * @throws StorageException when the batch failed: the spend is not durable and the caller must
+   *     release it and not deliver
+   */
+  @Override
+  public void commit(SpendRecord record) {
+    join(commitAsync(record));
+  }
+
+  /**
+   * Queues a claimed spend for the next batch; the future completes once it is durable, or fails
+   * with a {@link StorageException} when it could not be made durable. For servers that keep many
+   * purchases in flight per thread.
+   */
+  public CompletableFuture<Void> commitAsync(SpendRecord record) {
+    checkFingerprint(record.fingerprint());
+    SpendRecord copy =
+        new SpendRecord(
+            record.id(),
+            record.expiresAt(),
+            record.fingerprint().clone(),
+            record.priceMillicents(),
+            record.change());
+    if (mode == Mode.SHARED) {
+      return commits.submit(copy).thenApply(ok -> null);
+    }
+    // Registered before submitting, so a retry arriving meanwhile can wait for this batch.
+    Pending p = new Pending(copy, new CompletableFuture<>());
+    pending.put(copy.id(), p);
+    commits
+        .submit(copy)
+        .whenComplete(
+            (ok, e) -> {
+              pending.remove(copy.id(), p);
+              if (e == null) {
+                p.durable().complete(ok);
+              } else {
+                p.durable().completeExceptionally(e);
+              }
+            });
+    return p.durable().thenApply(ok -> null);
+  }
+
+  private List<Outcome<Boolean>> writeCommitted(List<SpendRecord> batch) throws SQLException {
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(SpendTable.INSERT_COMMITTED)) {
+          for (SpendRecord r : batch) {
+            SpendTable.bindCommitted(ps, r);
+            ps.addBatch();
+          }
+          counts = ps.executeBatch();
+        }
+        List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+          results.add(counts[i] > 0 ? Outcome.ok(true) : conflictOutcome(c, batch.get(i)));
+        }
+        c.commit();
+        return results;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  /** A row already existed: fine if it is this very spend (an earlier in-doubt commit). */
+  private static Outcome<Boolean> conflictOutcome(Connection c, SpendRecord r) throws SQLException {
+    Optional<SpendTable.Stored> s = SpendTable.select(c, r.id());
+    if (s.isPresent() && s.get().isCommittedFor(r.fingerprint())) {
+      return Outcome.ok(true);
+    }
+    return Outcome.failed(
+        new StorageException(
+            StorageException.FAILED,
+            "scrip " + r.id() + " already has a spend record of another request; not committed"));
+  }
+
+  private List<Outcome<Boolean>> writeCommitUpdates(List<SpendRecord> batch) throws SQLException {
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(SpendTable.COMMIT_CLAIM)) {
+          for (SpendRecord r : batch) {
+            ps.setLong(1, r.priceMillicents());
+            SpendTable.bindChange(ps, 2, r);
+            ps.setLong(3, r.id().toLong());
+            ps.setBytes(4, r.fingerprint());
+            ps.addBatch();
+          }
+          counts = ps.executeBatch();
+        }
+        List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+          SpendRecord r = batch.get(i);
+          if (counts[i] > 0) {
+            results.add(Outcome.ok(true));
+          } else {
+            Optional<SpendTable.Stored> s = SpendTable.select(c, r.id());
+            results.add(
+                s.isPresent() && s.get().isCommittedFor(r.fingerprint())
+                    ? Outcome.ok(true)
+                    : Outcome.failed(
+                        new StorageException(
+                            StorageException.FAILED,
+                            "the claim of scrip "
+                                + r.id()
+                                + " was not found (released, or swept as stale); not committed")));
+          }
+        }
+        c.commit();
+        return results;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- release
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StorageException in shared mode, when the claim row cannot be deleted (it then stays
+   *     claimed until swept as stale)
+   */
+  @Override
+  public void release(ScripId id) {
+    if (mode == Mode.EMBEDDED) {
+      releaseInMemory(id);
+      return;
+    }
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        SpendTable.relaxDurability(c, db.dialect());
+        try (PreparedStatement ps = c.prepareStatement(SpendTable.RELEASE_CLAIM)) {
+          ps.setLong(1, id.toLong());
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw db.translate(e);
+    }
+  }
+
+  /**
+   * Unmarks a claim, unless its spend is committed (or on its way): that stays spent. When the
+   * table cannot be read the mark stays too: the scrip is refused until the next start rebuilds the
+   * set from disk, which is safe.
+   */
+  private void releaseInMemory(ScripId id) {
+    if (pending.containsKey(id)) {
+      return;
+    }
+    try (Connection c = db.dataSource().getConnection()) {
+      if (SpendTable.select(c, id).filter(SpendTable.Stored::committed).isPresent()) {
+        return;
+      }
+    } catch (SQLException e) {
+      log.warn(
+          "Scrip {} stays marked until restart: cannot tell whether it was committed: {}",
+          id,
+          db.translate(e).getMessage());
+      return;
+    }
+    spent.unmark(id);
+  }
+
+  /**
+   * Shared mode: deletes claims made before {@code before} and never committed, as left by a
+   * process that crashed mid-purchase (nothing was delivered for them).
+   *
+   * @return the number of claims released
+   * @throws StorageException when the database fails
+   */
+  public int releaseStaleClaims(Instant before) {
+    return db.withHandle(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM vendor_spends WHERE price_millicents IS NULL AND claimed_at < :t")
+                .bind("t", before.getEpochSecond())
+                .execute());
+  }
+
+  // --------------------------------------------------------------- expiry
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Records the horizon first (so that a restart still refuses scrip expiring before it), then
+   * drops the memory blocks, then deletes the rows in chunks so that commits are not held up.
+   *
+   * @return memory blocks dropped in embedded mode, rows deleted in shared mode
+   * @throws StorageException when the database fails
+   */
+  @Override
+  public int dropExpiredBefore(Instant horizon) {
+    long h = horizon.getEpochSecond();
+    db.inTransaction(
+        t -> {
+          Long old =
+              t.createQuery("SELECT dropped_before FROM vendor_spend_horizon WHERE id = 1")
+                  .mapTo(Long.class)
+                  .findOne()
+                  .orElse(null);
+          if (old == null) {
+            t.execute("INSERT INTO vendor_spend_horizon (id, dropped_before) VALUES (1, ?)", h);
+          } else if (old < h) {
+            t.execute("UPDATE vendor_spend_horizon SET dropped_before = ? WHERE id = 1", h);
+          }
+          return null;
+        });
+    int blocks = mode == Mode.EMBEDDED ? spent.dropExpiredBefore(horizon) : 0;
+    long rows = 0;
+    while (true) {
+      int n =
+          db.withHandle(
+              t ->
+                  t.createUpdate(
+                          "DELETE FROM vendor_spends WHERE scrip_id IN (SELECT scrip_id FROM"
+                              + " vendor_spends WHERE expires_at < :h AND price_millicents IS NOT"
+                              + " NULL LIMIT "
+                              + DELETE_CHUNK
+                              + ")")
+                      .bind("h", h)
+                      .execute());
+      rows += n;
+      if (n < DELETE_CHUNK) {
+        break;
+      }
+    }
+    log.info("Dropped spends expiring before {}: {} blocks, {} rows", horizon, blocks, rows);
+    return mode == Mode.EMBEDDED ? blocks : (int) Math.min(Integer.MAX_VALUE, rows);
+  }
+
+  // ----------------------------------------------------------------- start
+
+  /** Embedded mode: restores the horizon, forgets stray claims, marks every committed spend. */
+  private void rebuild() {
+    long started = System.nanoTime();
+    long n = 0;
+    try (Connection c = db.dataSource().getConnection()) {
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery("SELECT dropped_before FROM vendor_spend_horizon WHERE id = 1")) {
+        if (rs.next()) {
+          spent.dropExpiredBefore(Instant.ofEpochSecond(rs.getLong(1)));
+        }
+      }
+      try (Statement st = c.createStatement()) {
+        // Claims are rows only in shared mode; in embedded mode nobody else can commit them.
+        st.executeUpdate("DELETE FROM vendor_spends WHERE price_millicents IS NULL");
+      }
+      c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction.
+      try (Statement st = c.createStatement()) {
+        st.setFetchSize(10_000);
+        try (ResultSet rs = st.executeQuery("SELECT scrip_id, expires_at FROM vendor_spends")) {
+          while (rs.next()) {
+            spent.mark(ScripId.fromLong(rs.getLong(1)), Instant.ofEpochSecond(rs.getLong(2)));
+            n++;
+          }
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw db.translate(e);
+    }
+    log.info(
+        "Spent list of {} rebuilt: {} spends in {} ms",
+        db.describe(),
+        n,
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  // ------------------------------------------------------------------ misc
+
+  /** Writes every commit already queued, then stops the writer threads. Idempotent. */
+  @Override
+  public void close() {
+    if (claims != null) {
+      claims.close();
+    }
+    commits.close();
+  }
+
+  private static void checkFingerprint(byte[] fingerprint) {
+    if (fingerprint == null || fingerprint.length == 0 || fingerprint.length > 64) {
+      throw new IllegalArgumentException(
+          "fingerprint must be 1..64 bytes, was "
+              + (fingerprint == null ? "null" : fingerprint.length + " bytes"));
+    }
+  }
+
+  private static <R> R join(CompletableFuture<R> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool discards it and the caller reports the first error.
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DurableSpendRecorder[" + mode + " " + db.describe() + "]";
+  }
+}

@@ -1,0 +1,222 @@
+package org.millicent.storage.vendor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.millicent.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One writer thread that takes everything submitted while the previous batch was being written and
+ * writes it as the next batch, in one transaction: many concurrent callers share one commit (and
+ * one fsync). A caller's future completes only after the batch holding its item is committed, or
+ * fails with the batch's error, so nothing is reported durable that is not.
+ *
+ * <p>Thread-safe. Items submitted after {@link #close} fail with {@code storage-closed}.
+ *
+ * @param <T> the item written
+ * @param <R> the result each item's future completes with
+ */
+final class GroupCommitter<T, R> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+
+  /**
+   * Writes one batch in one transaction and returns one outcome per item, in order; throws when the
+   * whole batch failed (nothing of it is durable).
+   */
+  @FunctionalInterface
+  interface BatchWriter<T, R> {
+    List<Outcome<R>> write(List<T> batch) throws Exception;
+  }
+
+  /** What became of one item of a batch that was committed: a value, or its own failure. */
+  record Outcome<R>(R value, RuntimeException failure) {
+    static <R> Outcome<R> ok(R value) {
+      return new Outcome<>(value, null);
+    }
+
+    static <R> Outcome<R> failed(RuntimeException failure) {
+      return new Outcome<>(null, failure);
+    }
+  }
+
+  /** An item and the future its submitter waits on. */
+  static final class Entry<T, R> {
+    final T item;
+    final CompletableFuture<R> done = new CompletableFuture<>();
+
+    Entry(T item) {
+      this.item = item;
+    }
+  }
+
+  private final LinkedBlockingQueue<Entry<T, R>> queue = new LinkedBlockingQueue<>();
+  private final BatchWriter<T, R> writer;
+  private final Function<Exception, StorageException> translate;
+  private final int maxBatch;
+  private final Thread thread;
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong items = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
+  private volatile boolean closed;
+
+  private GroupCommitter(
+      String name,
+      int maxBatch,
+      BatchWriter<T, R> writer,
+      Function<Exception, StorageException> translate) {
+    this.writer = writer;
+    this.translate = translate;
+    this.maxBatch = maxBatch;
+    this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+  }
+
+  /** Starts a committer whose thread is named {@code name}. */
+  static <T, R> GroupCommitter<T, R> start(
+      String name,
+      int maxBatch,
+      BatchWriter<T, R> writer,
+      Function<Exception, StorageException> translate) {
+    GroupCommitter<T, R> g = new GroupCommitter<>(name, maxBatch, writer, translate);
+    g.thread.start();
+    return g;
+  }
+
+  /** Queues {@code item} for the next batch. */
+  CompletableFuture<R> submit(T item) {
+    Entry<T, R> e = new Entry<>(item);
+    if (closed) {
+      e.done.completeExceptionally(closedException());
+      return e.done;
+    }
+    queue.add(e);
+    if (closed && queue.remove(e)) {
+      e.done.completeExceptionally(closedException());
+    }
+    return e.done;
+  }
+
+  /** Batches written so far. */
+  long batches() {
+    return batches.get();
+  }
+
+  /** Items written so far (in successful batches). */
+  long items() {
+    return items.get();
+  }
+
+  /** Batches that failed. */
+  long failedBatches() {
+    return failedBatches.get();
+  }
+
+  private void run() {
+    List<Entry<T, R>> batch = new ArrayList<>(maxBatch);
+    while (true) {
+      try {
+        Entry<T, R> first = queue.take();
+        if (first.item == null) {
+          // The close marker: everything queued before it has been written.
+          first.done.complete(null);
+          return;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        Entry<T, R> marker = null;
+        for (int i = 0; i < batch.size(); i++) {
+          if (batch.get(i).item == null) {
+            // Keep the marker for after this batch; nothing follows it.
+            marker = batch.remove(i);
+            break;
+          }
+        }
+        writeBatch(batch);
+        batch.clear();
+        if (marker != null) {
+          marker.done.complete(null);
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failAll(batch, closedException());
+        return;
+      }
+    }
+  }
+
+  private void writeBatch(List<Entry<T, R>> batch) {
+    List<T> list = new ArrayList<>(batch.size());
+    for (Entry<T, R> e : batch) {
+      list.add(e.item);
+    }
+    try {
+      List<Outcome<R>> outcomes = writer.write(list);
+      if (outcomes.size() != batch.size()) {
+        throw new IllegalStateException(
+            "batch writer returned "
+                + outcomes.size()
+                + " outcomes for "
+                + batch.size()
+                + " items");
+      }
+      batches.incrementAndGet();
+      items.addAndGet(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        Outcome<R> o = outcomes.get(i);
+        if (o.failure() == null) {
+          batch.get(i).done.complete(o.value());
+        } else {
+          batch.get(i).done.completeExceptionally(o.failure());
+        }
+      }
+    } catch (Exception e) {
+      failedBatches.incrementAndGet();
+      StorageException s = translate.apply(e);
+      log.warn(
+          "A batch of {} failed and was reported to its callers: {}", batch.size(), s.getMessage());
+      failAll(batch, s);
+    }
+  }
+
+  private static <T, R> void failAll(List<Entry<T, R>> batch, RuntimeException e) {
+    for (Entry<T, R> x : batch) {
+      x.done.completeExceptionally(e);
+    }
+  }
+
+  private static StorageException closedException() {
+    return new StorageException(StorageException.CLOSED, "the group committer is closed");
+  }
+
+  /** Writes everything already queued, then stops the thread. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Entry<T, R> marker = new Entry<>(null);
+    queue.add(marker);
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    // Anything that slipped in after the marker is refused.
+    List<Entry<T, R>> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    failAll(rest, closedException());
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package org.millicent.storage.vendor;
+
+import java.time.InstantSource;
+import org.millicent.storage.Database;
+import org.millicent.storage.testing.TestDatabases;
+
+/** One vendor process alone on PostgreSQL: memory decides, the table makes it durable. */
+class PostgresEmbeddedSpendRecorderTest extends SpendRecorderContract {
+  @Override
+  Database newDatabase() {
+    return Database.open(TestDatabases.postgresConfig(4));
+  }
+
+  @Override
+  DurableSpendRecorder open(Database db) {
+    return DurableSpendRecorder.open(
+        db, DurableSpendRecorder.Mode.EMBEDDED, InstantSource.system());
+  }
+}

@@ -1,0 +1,17 @@
+package org.millicent.storage.vendor;
+
+import org.millicent.storage.Database;
+import org.millicent.storage.testing.TestDatabases;
+
+class PostgresSerialAllocatorTest extends SerialAllocatorContract {
+
+  @Override
+  Database newDatabase() {
+    return Database.open(TestDatabases.postgresConfig(4));
+  }
+
+  @Override
+  Database sameDatabaseAgain(Database db) {
+    return Database.open(db.config());
+  }
+}

@@ -1,0 +1,12 @@
+package org.millicent.storage.vendor;
+
+import org.millicent.storage.Database;
+import org.millicent.storage.testing.TestDatabases;
+
+class PostgresVendorKeyStoreTest extends VendorKeyStoreContract {
+
+  @Override
+  Database newDatabase() {
+    return Database.open(TestDatabases.postgresConfig(2));
+  }
+}

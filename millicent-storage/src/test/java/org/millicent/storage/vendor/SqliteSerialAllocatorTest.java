@@ -1,0 +1,20 @@
+package org.millicent.storage.vendor;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.storage.Database;
+import org.millicent.storage.testing.TestDatabases;
+
+class SqliteSerialAllocatorTest extends SerialAllocatorContract {
+  @TempDir Path tmp;
+
+  @Override
+  Database newDatabase() {
+    return TestDatabases.sqlite(tmp);
+  }
+
+  @Override
+  Database sameDatabaseAgain(Database db) {
+    return Database.open(db.config());
+  }
+}

@@ -1,0 +1,106 @@
+package org.millicent.vendor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.millicent.purchase.Pricer;
+import org.millicent.scrip.ScripBody;
+import org.millicent.vendor.config.Price;
+import org.millicent.vendor.config.PriceRule;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * The vendor's prices, compiled: free paths first, then the priced entries in order; the first
+ * match wins. In a pattern {@code *} matches any characters but {@code /}, {@code **} any at all.
+ * Each priced entry carries its {@link Pricer}, which adds the property surcharges to the base
+ * price. Immutable and thread-safe.
+ */
+final class Catalogue {
+  /**
+   * What the catalogue says about one request.
+   *
+   * @param pattern the matching path pattern, as configured
+   * @param method the matching method ({@code *} for any)
+   * @param basePriceMillicents the price before surcharges (0: free)
+   * @param pricer the price for the paying scrip
+   */
+  record Entry(String pattern, String method, long basePriceMillicents, Pricer pricer) {
+    boolean free() {
+      return basePriceMillicents == 0;
+    }
+  }
+
+  private record Rule(String method, String pattern, Pattern regex, Entry entry) {
+    boolean matches(String m, String path) {
+      return ("*".equals(method) || method.equals(m))
+          && (regex == null ? pattern.equals(path) : regex.matcher(path).matches());
+    }
+  }
+
+  private final List<Rule> rules = new ArrayList<>();
+
+  Catalogue(VendorConfig config) {
+    for (String free : config.freePaths()) {
+      rules.add(rule("*", free, new Entry(free, "*", 0, Pricer.fixed(0))));
+    }
+    List<PriceRule> surcharges = config.priceRules();
+    for (Price p : config.prices()) {
+      rules.add(
+          rule(
+              p.method(),
+              p.path(),
+              new Entry(
+                  p.path(),
+                  p.method(),
+                  p.priceMillicents(),
+                  pricer(p.priceMillicents(), surcharges))));
+    }
+  }
+
+  private static Rule rule(String method, String pattern, Entry entry) {
+    return new Rule(method, pattern, pattern.indexOf('*') < 0 ? null : compile(pattern), entry);
+  }
+
+  private static Pattern compile(String glob) {
+    StringBuilder re = new StringBuilder();
+    int i = 0;
+    while (i < glob.length()) {
+      if (glob.startsWith("**", i)) {
+        re.append(".*");
+        i += 2;
+      } else if (glob.charAt(i) == '*') {
+        re.append("[^/]*");
+        i++;
+      } else {
+        int next = glob.indexOf('*', i);
+        int end = next < 0 ? glob.length() : next;
+        re.append(Pattern.quote(glob.substring(i, end)));
+        i = end;
+      }
+    }
+    return Pattern.compile(re.toString());
+  }
+
+  private static Pricer pricer(long base, List<PriceRule> surcharges) {
+    if (base == 0 || surcharges.isEmpty()) {
+      return Pricer.fixed(base);
+    }
+    return (ScripBody scrip) -> {
+      long price = base;
+      for (PriceRule r : surcharges) {
+        price += r.surcharge(base, scrip.properties().get(r.property()));
+      }
+      return price;
+    };
+  }
+
+  /** The entry for a request, or {@code null} when nothing in the catalogue covers it. */
+  Entry match(String method, String rawPath) {
+    for (Rule r : rules) {
+      if (r.matches(method, rawPath)) {
+        return r.entry();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,89 @@
+package org.millicent.vendor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.millicent.failure.PaymentException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into an RFC 9457 problem document: the one place where exceptions meet HTTP
+ * statuses and stable codes (through {@link ProblemCode}). Payment failures (402) repeat the offer
+ * in {@code WWW-Authenticate}. Thread-safe.
+ */
+final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  /** Media type of problem documents. */
+  static final String PROBLEM_JSON = "application/problem+json";
+
+  /** A classified failure: its code and a detail without secrets. */
+  record Problem(ProblemCode code, String detail) {}
+
+  private final ObjectMapper json;
+  private final Offer offer;
+  private final VendorMetrics metrics;
+
+  Problems(ObjectMapper json, Offer offer, VendorMetrics metrics) {
+    this.json = json;
+    this.offer = offer;
+    this.metrics = metrics;
+  }
+
+  /** The problem for any throwable: the single mapping from failures to codes. */
+  static Problem classify(Throwable t) {
+    return switch (t) {
+      case PaymentException p -> new Problem(ProblemCode.of(p.code()), p.getMessage());
+      case ProblemException p -> new Problem(p.code(), p.getMessage());
+      case org.millicent.storage.StorageException s ->
+          new Problem(ProblemCode.STORAGE_UNAVAILABLE, "storage failed (" + s.code() + ")");
+      case IllegalStateException s ->
+          new Problem(
+              ProblemCode.STORAGE_UNAVAILABLE,
+              "the spent list could not decide: " + s.getMessage());
+      case HttpResponseException h ->
+          new Problem(
+              h.getStatus() == 413 ? ProblemCode.BAD_REQUEST : ProblemCode.BAD_REQUEST,
+              h.getMessage());
+      default -> new Problem(ProblemCode.INTERNAL, "internal error");
+    };
+  }
+
+  /** Writes the problem for {@code t}; {@code offerPrice} >= 0 repeats the offer on a 402. */
+  void write(Context ctx, Throwable t, long offerPrice) {
+    Problem p = classify(t);
+    if (p.code() == ProblemCode.INTERNAL) {
+      LOG.error("internal error on {} {}", ctx.method(), ctx.path(), t);
+    }
+    write(ctx, p.code(), p.detail(), offerPrice);
+  }
+
+  /** Writes a problem document with {@code code} and {@code detail}. */
+  void write(Context ctx, ProblemCode code, String detail, long offerPrice) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", code.type());
+    body.put("title", code.title());
+    body.put("status", code.status());
+    body.put("code", code.code());
+    if (detail != null) {
+      body.put("detail", detail);
+    }
+    if (code.repeatsOffer() && offerPrice >= 0) {
+      offer.addTo(body, offerPrice);
+      ctx.header("WWW-Authenticate", offer.header(offerPrice));
+    }
+    metrics.rejected(code);
+    ctx.status(code.status());
+    ctx.header("Cache-Control", "no-store");
+    ctx.contentType(PROBLEM_JSON);
+    try {
+      ctx.result(json.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a problem document", e);
+    }
+  }
+}

@@ -1,0 +1,395 @@
+package org.millicent.vendor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Variant;
+import org.millicent.purchase.Exchange;
+import org.millicent.purchase.ExchangeService;
+import org.millicent.purchase.Purchase;
+import org.millicent.purchase.PurchaseService;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.vendor.VendorMetrics.Kind;
+import org.millicent.vendor.content.ContentRequest;
+import org.millicent.vendor.content.ContentResponse;
+import org.millicent.vendor.content.ContentSource;
+import org.millicent.vendor.content.OriginException;
+
+/**
+ * The customer-facing HTTP side of the vendor (docs/HTTP-API.md, "Vendor gateway"): the catalogue
+ * behind 402 offers, paid delivery with change and receipt, the exchange endpoint and the manifest.
+ * Handlers are thin: parse, call the purchase or exchange service, write.
+ *
+ * <p>Charge only on delivery: a payment is claimed, the content fetched, and the spend committed
+ * only when the answer is not a server failure; otherwise it is released and the client gets 502
+ * {@code origin-failed} with its scrip intact. A replay of a committed request gets the change
+ * issued the first time.
+ *
+ * <p>Thread-safe: all state is in the thread-safe services.
+ */
+final class VendorGateway {
+  /** Response header carrying change and reply MAC. */
+  static final String RECEIPT = "Millicent-Receipt";
+
+  /** Media type of a sealed (private variant) body. */
+  static final String SEALED = "application/millicent-sealed";
+
+  /** Header carrying the original media type of a sealed body. */
+  static final String SEALED_TYPE = "Millicent-Content-Type";
+
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+  private final Catalogue catalogue;
+  private final ContentSource content;
+  private final boolean forwardHeaders;
+  private final PurchaseService purchases;
+  private final ExchangeService exchanges;
+  private final Problems problems;
+  private final VendorMetrics metrics;
+  private final ObjectMapper json;
+  private final SecureRandom random;
+  private final byte[] manifest;
+
+  VendorGateway(
+      Catalogue catalogue,
+      ContentSource content,
+      boolean forwardHeaders,
+      PurchaseService purchases,
+      ExchangeService exchanges,
+      Problems problems,
+      VendorMetrics metrics,
+      ObjectMapper json,
+      SecureRandom random,
+      byte[] manifest) {
+    this.catalogue = catalogue;
+    this.content = content;
+    this.forwardHeaders = forwardHeaders;
+    this.purchases = purchases;
+    this.exchanges = exchanges;
+    this.problems = problems;
+    this.metrics = metrics;
+    this.json = json;
+    this.random = random;
+    this.manifest = manifest;
+  }
+
+  /** Adds the customer-facing routes; the content catch-all must come after every other route. */
+  void addRoutes(RoutesConfig routes) {
+    routes.get("/.well-known/millicent", this::manifest);
+    routes.post("/millicent/exchange", this::exchange);
+  }
+
+  /** Adds the catch-all content routes for the common methods. */
+  void addContentRoutes(RoutesConfig routes) {
+    for (HandlerType t :
+        List.of(
+            HandlerType.GET,
+            HandlerType.HEAD,
+            HandlerType.POST,
+            HandlerType.PUT,
+            HandlerType.PATCH,
+            HandlerType.DELETE)) {
+      routes.addHttpHandler(t, "/", this::content);
+      routes.addHttpHandler(t, "/*", this::content);
+    }
+  }
+
+  private void manifest(Context ctx) {
+    long t0 = System.nanoTime();
+    ctx.contentType("application/json").result(manifest);
+    metrics.request(Kind.API, System.nanoTime() - t0);
+  }
+
+  // ------------------------------------------------------------------ content
+
+  private void content(Context ctx) {
+    long t0 = System.nanoTime();
+    Kind kind = Kind.REJECTED;
+    long offer = -1;
+    try {
+      String method = ctx.req().getMethod();
+      String path = ctx.req().getRequestURI();
+      Catalogue.Entry entry = catalogue.match(method, path);
+      if (entry == null || !content.mayExist(path)) {
+        throw new ProblemException(
+            ProblemCode.NOT_FOUND, "nothing is offered at " + method + " " + path);
+      }
+      if (entry.free()) {
+        deliverFree(ctx, method, path);
+        kind = Kind.FREE;
+        return;
+      }
+      offer = entry.basePriceMillicents();
+      String auth = ctx.header("Authorization");
+      if (auth == null || !isMillicent(auth)) {
+        problems.write(
+            ctx,
+            ProblemCode.PAYMENT_REQUIRED,
+            method + " " + path + " costs " + offer + " millicents",
+            offer);
+        return;
+      }
+      sell(ctx, entry, method, path, auth);
+      kind = Kind.PAID;
+    } catch (RuntimeException e) {
+      problems.write(ctx, e, offer);
+    } finally {
+      metrics.request(kind, System.nanoTime() - t0);
+    }
+  }
+
+  private static boolean isMillicent(String auth) {
+    return auth.regionMatches(true, 0, AuthParams.SCHEME, 0, AuthParams.SCHEME.length())
+        && (auth.length() == AuthParams.SCHEME.length()
+            || auth.charAt(AuthParams.SCHEME.length()) == ' ');
+  }
+
+  private void deliverFree(Context ctx, String method, String path) {
+    ContentResponse r;
+    try {
+      r = content.fetch(request(ctx, method, target(ctx), path, ctx.bodyAsBytes()));
+    } catch (OriginException e) {
+      throw new ProblemException(ProblemCode.ORIGIN_FAILED, e.getMessage(), e);
+    }
+    ctx.status(r.status());
+    copyHeaders(ctx, r);
+    if (r.contentType() != null) {
+      ctx.contentType(r.contentType());
+    }
+    ctx.result(r.body());
+  }
+
+  private void sell(Context ctx, Catalogue.Entry entry, String method, String path, String auth) {
+    byte[] body = ctx.bodyAsBytes();
+    String target = target(ctx);
+    Payment payment = PaymentHeader.parse(auth, descriptor(method, target, body));
+    Purchase p = purchases.begin(payment, entry.pricer());
+    ContentResponse r;
+    try {
+      byte[] forward =
+          payment instanceof Payment.Private pp && body.length > 0
+              ? purchases.openRequestBody(pp, body)
+              : body;
+      r = content.fetch(request(ctx, method, target, path, forward));
+      if (r.status() >= 500) {
+        throw new ProblemException(
+            ProblemCode.ORIGIN_FAILED,
+            "the origin answered "
+                + r.status()
+                + (p.isReplay() ? "; the earlier charge stands" : "; nothing was charged"));
+      }
+      p.commit();
+    } catch (OriginException e) {
+      p.release();
+      throw new ProblemException(
+          ProblemCode.ORIGIN_FAILED,
+          e.getMessage() + (p.isReplay() ? "; the earlier charge stands" : "; nothing was charged"),
+          e);
+    } catch (RuntimeException e) {
+      p.release();
+      throw e;
+    }
+    metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
+    writePaid(ctx, p, r);
+  }
+
+  private void writePaid(Context ctx, Purchase p, ContentResponse r) {
+    int status = r.status();
+    byte[] out = r.body();
+    String type = r.contentType();
+    Map<String, String> receipt = new LinkedHashMap<>();
+    receipt.put("v", PaymentHeader.VERSION);
+    receipt.put("variant", p.variant().wireName());
+    receipt.put("price", Long.toString(p.priceMillicents()));
+    switch (p.variant()) {
+      case CLEAR -> p.change().ifPresent(c -> receipt.put("change", c.token()));
+      case SIGNED -> {
+        p.change().ifPresent(c -> receipt.put("change", c.token()));
+        receipt.put("mac", B64.encodeToString(p.replyMac(status, RequestDescriptor.digest(out))));
+      }
+      case PRIVATE -> {
+        receipt.put("change", B64.encodeToString(p.sealChange(random)));
+        out = p.sealResponse(status, out, random);
+        if (type != null) {
+          ctx.header(SEALED_TYPE, type);
+        }
+        type = SEALED;
+      }
+    }
+    ctx.status(status);
+    copyHeaders(ctx, r);
+    ctx.header("Cache-Control", "no-store");
+    ctx.header(RECEIPT, AuthParams.format(receipt));
+    if (type != null) {
+      ctx.contentType(type);
+    }
+    ctx.result(out);
+  }
+
+  private static void copyHeaders(Context ctx, ContentResponse r) {
+    r.headers().forEach((name, values) -> values.forEach(v -> ctx.res().addHeader(name, v)));
+  }
+
+  private ContentRequest request(
+      Context ctx, String method, String target, String path, byte[] body) {
+    Map<String, List<String>> headers = Map.of();
+    if (forwardHeaders) {
+      headers = new LinkedHashMap<>();
+      for (String name : Collections.list(ctx.req().getHeaderNames())) {
+        headers.put(name, Collections.list(ctx.req().getHeaders(name)));
+      }
+    }
+    return new ContentRequest(method, target, path, headers, body, ctx.req().getRemoteAddr());
+  }
+
+  /** The request target exactly as sent: raw path and raw query. */
+  static String target(Context ctx) {
+    String q = ctx.req().getQueryString();
+    String path = ctx.req().getRequestURI();
+    return q == null ? path : path + "?" + q;
+  }
+
+  static RequestDescriptor descriptor(String method, String target, byte[] body) {
+    try {
+      return RequestDescriptor.of(method, target, body);
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST, "request cannot be paid for: " + e.getMessage(), e);
+    }
+  }
+
+  // ----------------------------------------------------------------- exchange
+
+  private void exchange(Context ctx) {
+    long t0 = System.nanoTime();
+    Kind kind = Kind.REJECTED;
+    try {
+      String auth = ctx.header("Authorization");
+      if (auth == null || !isMillicent(auth)) {
+        problems.write(
+            ctx,
+            ProblemCode.PAYMENT_REQUIRED,
+            "an exchange is paid (price 0) with the first input scrip",
+            0);
+        return;
+      }
+      byte[] body = ctx.bodyAsBytes();
+      Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
+      byte[] plain =
+          payment instanceof Payment.Private pp ? purchases.openRequestBody(pp, body) : body;
+      ExchangeRequest request = ExchangeRequest.parse(json, plain);
+      Exchange e = exchanges.exchange(payment, request.inputs(), request.operation());
+      List<String> tokens = new ArrayList<>();
+      for (Scrip s : e.outputs()) {
+        tokens.add(s.token());
+      }
+      byte[] out = json.writeValueAsBytes(Map.of("scrip", tokens));
+      Map<String, String> receipt = new LinkedHashMap<>();
+      receipt.put("v", PaymentHeader.VERSION);
+      receipt.put("variant", e.variant().wireName());
+      receipt.put("price", "0");
+      String type = "application/json";
+      if (e.variant() == Variant.PRIVATE) {
+        receipt.put("change", B64.encodeToString(e.sealChange(random)));
+        out = e.sealResponse(200, out, random);
+        ctx.header(SEALED_TYPE, type);
+        type = SEALED;
+      } else {
+        receipt.put("mac", B64.encodeToString(e.replyMac(200, RequestDescriptor.digest(out))));
+      }
+      ctx.status(200);
+      ctx.header("Cache-Control", "no-store");
+      ctx.header(RECEIPT, AuthParams.format(receipt));
+      ctx.contentType(type).result(out);
+      kind = Kind.EXCHANGE;
+    } catch (IOException e) {
+      problems.write(ctx, new ProblemException(ProblemCode.INTERNAL, "cannot write JSON", e), 0);
+    } catch (RuntimeException e) {
+      problems.write(ctx, e, 0);
+    } finally {
+      metrics.request(kind, System.nanoTime() - t0);
+    }
+  }
+
+  /** The body of {@code POST /millicent/exchange}. */
+  record ExchangeRequest(List<byte[]> inputs, ExchangeService.Operation operation) {
+    static ExchangeRequest parse(ObjectMapper json, byte[] body) {
+      JsonNode root;
+      try {
+        root = json.readTree(body);
+      } catch (IOException e) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST, "exchange body is not JSON: " + e.getMessage(), e);
+      }
+      if (root == null || !root.isObject()) {
+        throw new ProblemException(ProblemCode.BAD_REQUEST, "exchange body must be a JSON object");
+      }
+      JsonNode scrip = root.get("scrip");
+      if (scrip == null || !scrip.isArray() || scrip.isEmpty()) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST, "exchange body needs \"scrip\": a list of scrip tokens");
+      }
+      if (scrip.size() > ExchangeService.MAX_PIECES) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST,
+            "an exchange takes at most " + ExchangeService.MAX_PIECES + " pieces of scrip");
+      }
+      List<byte[]> inputs = new ArrayList<>();
+      for (JsonNode t : scrip) {
+        if (!t.isTextual()) {
+          throw new ProblemException(
+              ProblemCode.BAD_REQUEST, "\"scrip\" must list tokens (strings), found " + t);
+        }
+        inputs.add(ScripCodec.encode(ScripCodec.fromToken(t.asText())));
+      }
+      String op = root.path("operation").asText("");
+      ExchangeService.Operation operation =
+          switch (op) {
+            case "renew" -> new ExchangeService.Renew();
+            case "merge" -> new ExchangeService.Merge();
+            case "split" -> new ExchangeService.Split(amounts(root.get("amounts_millicents")));
+            default ->
+                throw new ProblemException(
+                    ProblemCode.BAD_REQUEST,
+                    "\"operation\" must be renew, split or merge, found \"" + op + '"');
+          };
+      return new ExchangeRequest(inputs, operation);
+    }
+
+    private static List<Long> amounts(JsonNode n) {
+      if (n == null || !n.isArray() || n.isEmpty()) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST, "split needs \"amounts_millicents\": a list of integers");
+      }
+      List<Long> out = new ArrayList<>();
+      for (JsonNode a : n) {
+        if (!a.isIntegralNumber() || !a.canConvertToLong()) {
+          throw new ProblemException(
+              ProblemCode.BAD_REQUEST, "\"amounts_millicents\" must hold integers, found " + a);
+        }
+        out.add(a.asLong());
+      }
+      if (out.size() > ExchangeService.MAX_PIECES) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST,
+            "split takes at most " + ExchangeService.MAX_PIECES + " amounts");
+      }
+      return out;
+    }
+  }
+}

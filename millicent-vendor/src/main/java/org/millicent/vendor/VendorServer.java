@@ -1,0 +1,371 @@
+package org.millicent.vendor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.keys.CustomerSecrets;
+import org.millicent.keys.MasterSecrets;
+import org.millicent.protocol.Variant;
+import org.millicent.purchase.ExchangeService;
+import org.millicent.purchase.InMemorySerialAllocator;
+import org.millicent.purchase.InMemorySpendRecorder;
+import org.millicent.purchase.PurchaseService;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripProperties;
+import org.millicent.storage.Database;
+import org.millicent.storage.DatabaseConfig;
+import org.millicent.vendor.config.BrokerConfig;
+import org.millicent.vendor.config.Price;
+import org.millicent.vendor.config.PriceRule;
+import org.millicent.vendor.config.TlsConfig;
+import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.content.ContentSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running vendor gateway: the public Java API to start one in-process (docs/HTTP-API.md, "Vendor
+ * gateway"), as {@code millicent vendor serve}, the demo, the benchmark and the broker and wallet
+ * tests do.
+ *
+ * <pre>{@code
+ * try (VendorServer vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir)) {
+ *   URI base = vendor.url();                         // http://127.0.0.1:<port>
+ *   long alice = vendor.newCustomerId();             // from the vendor's own customer-ID space
+ *   CustomerSecret secret = vendor.customerSecret(alice);
+ *   Scrip scrip = vendor.mint(5_000, alice, Instant.now().plus(Duration.ofHours(1)));
+ *   ... pay GET base + "/pages/haiku.html" with Payer.signed(scrip, secret, nonce, request) ...
+ * }
+ * }</pre>
+ *
+ * <p>State lives in the database of the configuration ({@code vendor.db} in {@code dataDir} by
+ * default, or PostgreSQL): master and customer secrets are generated at the first start and
+ * persisted, the spent list is durable (group commit), serials are never reissued. The admin bearer
+ * token is the configured one or is generated into {@code dataDir/admin-token}.
+ *
+ * <p>Thread-safe. {@link #close()} stops the HTTP server and closes the database.
+ */
+public final class VendorServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VendorServer.class);
+
+  /** Name of the SQLite file in the data folder. */
+  public static final String DATABASE_FILE = "vendor.db";
+
+  /** Name of the generated admin token file in the data folder. */
+  public static final String ADMIN_TOKEN_FILE = "admin-token";
+
+  private final VendorConfig config;
+  private final Database database;
+  private final GatewayStore store;
+  private final MasterSecrets masters;
+  private final CustomerSecrets customers;
+  private final PurchaseService purchases;
+  private final ContentSource content;
+  private final VendorMetrics metrics;
+  private final ScheduledExecutorService sweeper;
+  private final InMemorySpendRecorder spends;
+  private final String adminToken;
+  private final Javalin app;
+  private final URI url;
+
+  private VendorServer(VendorConfig config, Path dataDir) {
+    this.config = config;
+    InstantSource clock = InstantSource.system();
+    SecureRandom random = new SecureRandom();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + dataDir, e);
+    }
+    this.adminToken =
+        config.adminToken() != null ? config.adminToken() : adminToken(dataDir, random);
+    this.database = Database.open(DatabaseConfig.parse(config.database(), dataDir, DATABASE_FILE));
+    ContentSource contentSource = null;
+    try {
+      this.store = new GatewayStore(database);
+      this.masters = MasterSecrets.generate(0, random);
+      this.customers = CustomerSecrets.generate(VendorConfig.OWN_CUSTOMER_SELECTOR, random);
+      this.customers.put(
+          VendorConfig.BROKER_CUSTOMER_SELECTOR,
+          org.millicent.keys.SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random));
+      this.spends = new InMemorySpendRecorder();
+      this.purchases =
+          new PurchaseService(
+              config.vendor(),
+              masters,
+              customers,
+              spends,
+              new InMemorySerialAllocator(),
+              clock,
+              config.scripLifetime(),
+              config.variants());
+      ExchangeService exchanges =
+          new ExchangeService(purchases, store.exchanges(), config.scripLifetime());
+      contentSource = ContentSource.of(config.content());
+      this.content = contentSource;
+      this.metrics = new VendorMetrics(config.vendor(), () -> spends.spentSet().markedCount());
+      ObjectMapper json = new ObjectMapper();
+      Offer offer = new Offer(config);
+      Problems problems = new Problems(json, offer, metrics);
+      VendorGateway gateway =
+          new VendorGateway(
+              new Catalogue(config),
+              contentSource,
+              config.content() instanceof org.millicent.vendor.config.Content.Origin,
+              purchases,
+              exchanges,
+              problems,
+              metrics,
+              json,
+              random,
+              manifest(json, config));
+      this.app =
+          Javalin.create(
+              cfg -> {
+                cfg.concurrency.useVirtualThreads = true;
+                cfg.startup.showJavalinBanner = false;
+                cfg.startup.showOldJavalinVersionWarning = false;
+                cfg.http.compressionStrategy = CompressionStrategy.NONE;
+                cfg.http.generateEtags = false;
+                cfg.jetty.host = config.host();
+                cfg.jetty.port = config.port();
+                if (config.tls() != null) {
+                  cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
+                }
+                cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));
+                cfg.routes.get(
+                    "/metrics",
+                    ctx ->
+                        ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(metrics.scrape()));
+                gateway.addRoutes(cfg.routes);
+                gateway.addContentRoutes(cfg.routes);
+                cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
+              });
+      app.start();
+      String scheme = config.tls() != null ? "https" : "http";
+      String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+      if ("0.0.0.0".equals(config.host()) || "::".equals(config.host())) {
+        host = "127.0.0.1";
+      }
+      this.url = URI.create(scheme + "://" + host + ":" + app.port());
+      this.sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofVirtual().name("vendor-sweeper").factory());
+      sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+    } catch (RuntimeException e) {
+      if (contentSource != null) {
+        contentSource.close();
+      }
+      database.close();
+      throw e;
+    }
+    LOG.info("vendor {} serving at {}", config.vendor(), url);
+  }
+
+  /**
+   * Starts a vendor gateway and returns once it is serving.
+   *
+   * @param config the validated configuration (its port may be 0 for a free one)
+   * @param dataDir where the SQLite database and the admin token live (created if missing)
+   * @throws org.millicent.storage.StorageException when the database cannot be opened
+   * @throws UncheckedIOException when the data folder cannot be created
+   * @throws io.javalin.util.JavalinException when the port cannot be bound
+   */
+  public static VendorServer start(VendorConfig config, Path dataDir) {
+    return new VendorServer(config, dataDir);
+  }
+
+  private static ServerConnector tlsConnector(
+      org.eclipse.jetty.server.Server server,
+      org.eclipse.jetty.server.HttpConfiguration http,
+      VendorConfig config) {
+    TlsConfig tls = config.tls();
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStorePath(tls.keystore().toString());
+    ssl.setKeyStorePassword(tls.password());
+    http.addCustomizer(new SecureRequestCustomizer());
+    ServerConnector c =
+        new ServerConnector(
+            server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    c.setHost(config.host());
+    c.setPort(config.port());
+    return c;
+  }
+
+  private static String adminToken(Path dataDir, SecureRandom random) {
+    Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.US_ASCII).strip();
+      }
+      byte[] b = new byte[24];
+      random.nextBytes(b);
+      String token = HexFormat.of().formatHex(b);
+      try {
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(file);
+      } catch (FileAlreadyExistsException e) {
+        return Files.readString(file, StandardCharsets.US_ASCII).strip();
+      }
+      Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write the admin token " + file, e);
+    }
+  }
+
+  private static byte[] manifest(ObjectMapper json, VendorConfig config) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("vendor", config.vendor());
+    m.put("currency", config.currency());
+    m.put("variants", config.variants().stream().sorted().map(Variant::wireName).toList());
+    m.put("scrip_lifetime_seconds", config.scripLifetime().toSeconds());
+    List<Map<String, Object>> brokers = new ArrayList<>();
+    for (BrokerConfig b : config.brokers()) {
+      brokers.add(Map.of("id", b.id(), "url", b.url().toString()));
+    }
+    m.put("brokers", brokers);
+    List<Map<String, Object>> resources = new ArrayList<>();
+    for (String free : config.freePaths()) {
+      resources.add(resource("*", free, 0));
+    }
+    for (Price p : config.prices()) {
+      resources.add(resource(p.method(), p.path(), p.priceMillicents()));
+    }
+    m.put("resources", resources);
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (PriceRule r : config.priceRules()) {
+      rules.add(
+          Map.of(
+              "property", r.property(), "rates_bps", r.ratesBps(), "default_bps", r.defaultBps()));
+    }
+    m.put("price_rules", rules);
+    m.put("exchange", "/millicent/exchange");
+    try {
+      return json.writeValueAsBytes(m);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Object> resource(String method, String path, long price) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("method", method);
+    r.put("path", path);
+    r.put("price_millicents", price);
+    return r;
+  }
+
+  private void sweep() {
+    try {
+      Instant now = Instant.now();
+      spends.dropExpiredBefore(now);
+      store.exchanges().dropExpiredBefore(now);
+    } catch (RuntimeException e) {
+      LOG.warn("sweeping expired spends failed; will retry", e);
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8080} (no trailing slash). */
+  public URI url() {
+    return url;
+  }
+
+  /** The vendor id. */
+  public String vendor() {
+    return config.vendor();
+  }
+
+  /** The configuration the server runs with. */
+  public VendorConfig config() {
+    return config;
+  }
+
+  /** The admin bearer token (configured, or generated into the data folder); never log it. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /**
+   * Allocates a fresh customer ID from the vendor's own space (selector {@value
+   * VendorConfig#OWN_CUSTOMER_SELECTOR}), durably, never handed out twice: for in-process wallets,
+   * the demo and tests that obtain scrip from this vendor directly.
+   */
+  public long newCustomerId() {
+    return store.newOwnCustomerId();
+  }
+
+  /**
+   * The customer secret of {@code customerId} at this vendor, as a broker would hand it to the
+   * customer sealed; for in-process wallets and tests. Never log it.
+   *
+   * @throws org.millicent.failure.UnknownKeyException when the ID's selector has no customer master
+   *     secret
+   */
+  public CustomerSecret customerSecret(long customerId) {
+    return customers.derive(config.vendor(), customerId);
+  }
+
+  /**
+   * Mints scrip under the vendor's primary key, as the vendor does when it sells scrip to a broker:
+   * for the demo, the benchmark's load generator and tests.
+   */
+  public Scrip mint(long valueMillicents, long customerId, Instant expiresAt) {
+    return mint(valueMillicents, customerId, expiresAt, ScripProperties.NONE);
+  }
+
+  /** As {@link #mint(long, long, Instant)}, with properties (e.g. {@code country}). */
+  public Scrip mint(
+      long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
+    return purchases.minter().mint(valueMillicents, customerId, expiresAt, properties);
+  }
+
+  /** Stops serving and closes the database. Idempotent. */
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    app.stop();
+    content.close();
+    metrics.close();
+    database.close();
+  }
+
+  @Override
+  public String toString() {
+    return "VendorServer[" + config.vendor() + " " + url + "]";
+  }
+}

@@ -1,0 +1,32 @@
+package org.millicent.vendor.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A surcharge on the base price by a property of the paying scrip, such as a sales tax by the
+ * {@code country} property: the price grows by {@code base x rate / 10000} (rounded half up), where
+ * the rate is {@code ratesBps} of the property's value, or {@code defaultBps} when the scrip lacks
+ * the property or its value is not listed.
+ *
+ * @param property the scrip property key
+ * @param ratesBps rate in basis points (1/100 of a percent) by property value
+ * @param defaultBps rate for other values and for scrip without the property
+ */
+public record PriceRule(String property, Map<String, Long> ratesBps, long defaultBps) {
+  /** Freezes a sorted copy of the rates. */
+  public PriceRule {
+    ratesBps =
+        ratesBps == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new TreeMap<>(ratesBps));
+  }
+
+  /**
+   * The surcharge in millicents on {@code base} for a scrip whose property value is {@code value}.
+   */
+  public long surcharge(long base, String value) {
+    long bps = value == null ? defaultBps : ratesBps.getOrDefault(value, defaultBps);
+    return (base * bps + 5_000) / 10_000;
+  }
+}

@@ -1,0 +1,36 @@
+package org.millicent.vendor.content;
+
+import org.millicent.vendor.config.Content;
+
+/**
+ * Where the vendor's resources come from: the built-in sample site, a static folder or a
+ * reverse-proxied origin. The gateway asks for content only once the request is free or paid for,
+ * and charges only when the answer is not a server failure. Implementations are thread-safe.
+ */
+public interface ContentSource extends AutoCloseable {
+  /**
+   * Whether {@code rawPath} can name a resource: false lets the gateway answer 404 without asking
+   * for payment. An origin may always have it.
+   */
+  boolean mayExist(String rawPath);
+
+  /**
+   * Fetches the content for {@code request}.
+   *
+   * @throws OriginException when the origin is unreachable or too slow
+   */
+  ContentResponse fetch(ContentRequest request) throws OriginException;
+
+  /** Releases connections or files. */
+  @Override
+  void close();
+
+  /** The source for a configured kind of content. */
+  static ContentSource of(Content content) {
+    return switch (content) {
+      case Content.Sample s -> new SampleSite();
+      case Content.StaticFolder f -> new StaticFolder(f.root());
+      case Content.Origin o -> new OriginProxy(o.url(), o.timeout());
+    };
+  }
+}

@@ -1,0 +1,124 @@
+package org.millicent.vendor.content;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A reverse proxy to one origin server: forwards method, target, body and the end-to-end headers,
+ * and returns the origin's answer whole (the reply MAC needs the body bytes). An origin that cannot
+ * be reached or does not answer in time raises {@link OriginException}. Thread-safe.
+ */
+final class OriginProxy implements ContentSource {
+  /** Headers that are hop-by-hop, set by the client library, or the payment itself. */
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host",
+          "content-length",
+          "expect",
+          "authorization",
+          "http2-settings");
+
+  private static final Set<String> NOT_RETURNED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "content-length",
+          "content-type",
+          "date",
+          "server",
+          ":status");
+
+  private final URI base;
+  private final Duration timeout;
+  private final HttpClient client;
+
+  OriginProxy(URI base, Duration timeout) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.timeout = timeout;
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(
+                timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  @Override
+  public boolean mayExist(String rawPath) {
+    return true;
+  }
+
+  @Override
+  public ContentResponse fetch(ContentRequest request) throws OriginException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + request.target()))
+            .timeout(timeout)
+            .method(
+                request.method(),
+                request.body().length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    request
+        .headers()
+        .forEach(
+            (name, values) -> {
+              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> b.header(name, v));
+              }
+            });
+    b.header("X-Forwarded-For", request.clientAddress());
+    HttpResponse<byte[]> r;
+    try {
+      r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new OriginException("origin " + base + " did not answer: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OriginException("interrupted while waiting for origin " + base, e);
+    } catch (IllegalArgumentException e) {
+      throw new OriginException("origin " + base + " refused the request: " + e.getMessage(), e);
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    r.headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.put(name, values);
+              }
+            });
+    return new ContentResponse(
+        r.statusCode(), r.headers().firstValue("content-type").orElse(null), headers, r.body());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,146 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Variant;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.vendor.config.VendorConfig;
+
+/** Buying a page of the sample catalogue in each variant, over real HTTP. */
+class VendorPurchaseIT {
+  @TempDir static Path dir;
+  static VendorServer vendor;
+  static TestHttp http;
+  static long alice;
+  static CustomerSecret secret;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    vendor =
+        VendorServer.start(
+            VendorConfig.sampleBuilder().port(0).variants(EnumSet.allOf(Variant.class)).build(),
+            dir);
+    http = new TestHttp(vendor.url());
+    alice = vendor.newCustomerId();
+    secret = vendor.customerSecret(alice);
+  }
+
+  @AfterAll
+  static void stop() {
+    vendor.close();
+  }
+
+  static Scrip scrip(long value) {
+    return vendor.mint(
+        value,
+        alice,
+        Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  }
+
+  @Test
+  void index_isFreeAndListsThePricedPages() {
+    HttpResponse<byte[]> r = http.get("/");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.text(r)).contains("/pages/haiku.html").contains("100 millicents");
+  }
+
+  @Test
+  void pricedPage_withoutPayment_is402WithOfferAndProblem() throws Exception {
+    HttpResponse<byte[]> r = http.get("/pages/haiku.html");
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Millicent v=1, vendor=venetia, price=100, currency=USD");
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.get("code").asText()).isEqualTo("payment-required");
+    assertThat(body.get("price_millicents").asLong()).isEqualTo(100);
+  }
+
+  @Test
+  void signed_payment_deliversThePageWithGenuineChange() {
+    Scrip s = scrip(1_000);
+    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
+    HttpResponse<byte[]> r = http.pay(p, new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.text(r)).contains("A haiku");
+    Map<String, String> receipt = TestHttp.receipt(r);
+    assertThat(receipt).containsEntry("variant", "signed").containsEntry("price", "100");
+    Optional<Scrip> change =
+        Payer.verifySignedReply(
+            secret,
+            p.mac(),
+            200,
+            TestHttp.b64(receipt.get("change")),
+            RequestDescriptor.digest(r.body()),
+            TestHttp.b64(receipt.get("mac")));
+    assertThat(change)
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.valueMillicents()).isEqualTo(900);
+              assertThat(c.customerId()).isEqualTo(alice);
+            });
+  }
+
+  @Test
+  void clear_payment_deliversWithChangeInTheClear() {
+    Scrip s = scrip(600);
+    Payment.Clear p =
+        Payer.clear(
+            s,
+            Nonce.random(TestHttp.RANDOM),
+            RequestDescriptor.of("GET", "/pages/weather.html", new byte[0]));
+    HttpResponse<byte[]> r = http.pay(p, new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(200);
+    Map<String, String> receipt = TestHttp.receipt(r);
+    assertThat(receipt)
+        .containsEntry("variant", "clear")
+        .containsEntry("price", "500")
+        .doesNotContainKey("mac");
+    assertThat(ScripCodec.fromToken(receipt.get("change")).valueMillicents()).isEqualTo(100);
+  }
+
+  @Test
+  void private_payment_sealsBodyAndChange() {
+    Scrip s = scrip(5_000);
+    Payment.Private p =
+        Payer.sealed(
+            s,
+            secret,
+            Nonce.random(TestHttp.RANDOM),
+            RequestDescriptor.of("GET", "/pages/premium.html", new byte[0]),
+            TestHttp.RANDOM);
+    HttpResponse<byte[]> r = http.pay(p, new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(VendorGateway.SEALED);
+    assertThat(r.headers().firstValue(VendorGateway.SEALED_TYPE))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    byte[] page = Payer.openResponse(secret, p, 200, r.body());
+    assertThat(new String(page, java.nio.charset.StandardCharsets.UTF_8))
+        .contains("premium article");
+    Map<String, String> receipt = TestHttp.receipt(r);
+    assertThat(receipt).containsEntry("variant", "private").containsEntry("price", "5000");
+    assertThat(Payer.openChange(secret, p, TestHttp.b64(receipt.get("change")))).isEmpty();
+  }
+}
