@@ -382,7 +382,12 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     Offer offer = Offer.from(offerResponse);
     String vendor = offer.vendor();
     long price = offer.priceMillicents();
-    store.sawVendor(vendor, request.origin(), offer.brokers(), now());
+    Optional<VendorSite> site = store.vendor(vendor);
+    if (site.isEmpty()
+        || !site.get().origin().equals(Optional.of(request.origin()))
+        || !site.get().brokers().containsAll(offer.brokers())) {
+      store.sawVendor(vendor, request.origin(), offer.brokers(), now());
+    }
     Variant variant = chooseVariant(offer);
     Budget budget = budget();
     store.checkBudget(vendor, price, budget, now());
