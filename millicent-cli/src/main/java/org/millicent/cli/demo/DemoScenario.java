@@ -124,13 +124,18 @@ final class DemoScenario {
     expect(!renewal.renewed().isEmpty(), "there was nothing to renew");
     Wallet.Renewal r = renewal.renewed().getFirst();
     say(
-        "Alice renews her scrip before it expires: "
+        "Alice renews her scrip, as her wallet does by itself within an hour of expiry: Venetia"
+            + " exchanges her piece of "
             + Amounts.format(r.valueMillicents())
-            + " expiring "
+            + " (scrip ID "
+            + r.oldId()
+            + ", expiring "
             + r.oldExpiry()
-            + " exchanged at Venetia for a fresh piece expiring "
+            + ") for a fresh one of the same value (scrip ID "
+            + r.newId()
+            + ", expiring "
             + r.newExpiry()
-            + ".");
+            + "). Expired scrip is refused, so customers exchange old scrip for new in time.");
 
     URI recipe = market.annex().url().resolve("/pages/recipe.html");
     Response bread = paying.send(Request.get(recipe));
@@ -198,7 +203,7 @@ final class DemoScenario {
           .append(" scrip");
     }
     AccountView view = market.bob().broker().account(account.customerId());
-    detail(
+    hanging(
         "Alice:   holds "
             + held
             + "; has paid "
@@ -215,7 +220,7 @@ final class DemoScenario {
     long stock = books.getOrDefault("inventory:" + DemoMarket.ANNEX, 0L);
     long alicesDebt = books.getOrDefault("customer:" + account.customerIdText(), 0L);
     BookTotals totals = market.bob().broker().totals();
-    detail(
+    hanging(
         "Bob:     Alice owes him "
             + Amounts.format(alicesDebt)
             + "; he owes Venetia "
@@ -231,7 +236,7 @@ final class DemoScenario {
             + ".");
     long shop = revenue(market.venetia().url());
     long annex = revenue(market.annex().url());
-    detail(
+    hanging(
         "Venetia: sold pages for "
             + Amounts.format(shop)
             + " in her shop and "
@@ -251,7 +256,8 @@ final class DemoScenario {
         shop + annex == t.paidMillicents(),
         "Venetia's shops took " + (shop + annex) + " but Alice paid " + t.paidMillicents());
     out.println();
-    out.println(
+    wrap(
+        "",
         "Everything reconciles: Alice bought "
             + Amounts.format(t.boughtMillicents())
             + " = "
@@ -303,6 +309,15 @@ final class DemoScenario {
     wrap("    ", text);
   }
 
+  /** A detail line whose continuation lines align after its leading label. */
+  private void hanging(String text) {
+    int label = text.indexOf(':') + 1;
+    while (label < text.length() && text.charAt(label) == ' ') {
+      label++;
+    }
+    wrap("    " + text.substring(0, label), text.substring(label));
+  }
+
   private void quote(Response page) {
     String text =
         page.bodyText()
@@ -321,8 +336,9 @@ final class DemoScenario {
 
   private void wrap(String prefix, String text) {
     StringBuilder line = new StringBuilder(prefix);
+    int start = prefix.length();
     for (String word : text.split(" ")) {
-      if (line.length() + word.length() + 1 > 100 && line.length() > prefix.length()) {
+      if (line.length() + word.length() + 1 > 100 && line.length() > start) {
         out.println(line.toString().stripTrailing());
         line = new StringBuilder(" ".repeat(prefix.length()));
       }
