@@ -324,6 +324,7 @@ class WalletEndToEndIT {
     while (Instant.now().isBefore(deadline)) {
       assertThat(p.isAlive()).as(Files.readString(dir.resolve(name + ".log"))).isTrue();
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        assertThat(s.isConnected()).isTrue();
         return p;
       } catch (IOException e) {
         Thread.sleep(100);
