@@ -358,4 +358,25 @@ class WalletTest {
     assertThat(vendor.sales()).isEqualTo(1);
     assertBooksBalance();
   }
+
+  @Test
+  void parallelRequests_fromAnEmptyWallet_buyOnce_andAllArePaid() throws Exception {
+    wallet.register(broker.url(), "alice");
+    MillicentHttpClient client = wallet.httpClient();
+    List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 8; i++) {
+        int n = i;
+        answers.add(pool.submit(() -> client.send(Request.get(page(n)))));
+      }
+    }
+    for (int i = 0; i < 8; i++) {
+      assertThat(answers.get(i).get().bodyText()).isEqualTo("page " + i);
+    }
+
+    assertThat(wallet.history(100)).filteredOn(e -> e.kind().equals("buy")).hasSize(1);
+    assertThat(vendor.sales()).isEqualTo(8);
+    assertThat(wallet.inFlightCount()).isZero();
+    assertBooksBalance();
+  }
 }
