@@ -69,30 +69,8 @@ public final class DemoMarket implements AutoCloseable {
     VendorServer venetia = null;
     VendorServer annex = null;
     try {
-      venetia =
-          VendorServer.start(
-              VendorConfig.sampleBuilder()
-                  .vendor(VENETIA)
-                  .host("127.0.0.1")
-                  .port(0)
-                  .adminToken(venetiaAdmin)
-                  .broker(
-                      new org.millicent.vendor.config.BrokerConfig(
-                          BOB, bobUrl, bobAtVenetia, BOB_AT_VENDOR, DISCOUNT_BPS))
-                  .build(),
-              dir.resolve(VENETIA));
-      annex =
-          VendorServer.start(
-              VendorConfig.sampleBuilder()
-                  .vendor(ANNEX)
-                  .host("127.0.0.1")
-                  .port(0)
-                  .adminToken(annexAdmin)
-                  .broker(
-                      new org.millicent.vendor.config.BrokerConfig(
-                          BOB, bobUrl, bobAtAnnex, BOB_AT_VENDOR, DISCOUNT_BPS))
-                  .build(),
-              dir.resolve(ANNEX));
+      venetia = startShop(VENETIA, venetiaAdmin, bobAtVenetia, bobUrl, dir);
+      annex = startShop(ANNEX, annexAdmin, bobAtAnnex, bobUrl, dir);
       BrokerServer bob =
           BrokerServer.start(
               BrokerConfig.defaults()
@@ -121,6 +99,22 @@ public final class DemoMarket implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** A vendor serving the sample catalogue, with Bob as its broker. */
+  private static VendorServer startShop(
+      String vendor, String adminToken, String bobToken, URI bobUrl, Path dir) {
+    return VendorServer.start(
+        VendorConfig.sampleBuilder()
+            .vendor(vendor)
+            .host("127.0.0.1")
+            .port(0)
+            .adminToken(adminToken)
+            .broker(
+                new org.millicent.vendor.config.BrokerConfig(
+                    BOB, bobUrl, bobToken, BOB_AT_VENDOR, DISCOUNT_BPS))
+            .build(),
+        dir.resolve(vendor));
   }
 
   private static String token(SecureRandom random) {
