@@ -1,6 +1,7 @@
 package org.millicent.cli;
 
 import java.util.concurrent.Callable;
+import org.millicent.cli.broker.BrokerCommand;
 import org.millicent.cli.scrip.ScripCommand;
 import org.millicent.cli.vendor.VendorCommand;
 import picocli.CommandLine;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       // One class per subcommand; add new ones here, one per line.
       ScripCommand.class,
       VendorCommand.class,
+      BrokerCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {
