@@ -5,6 +5,7 @@ import org.millicent.cli.bench.BenchCommand;
 import org.millicent.cli.broker.BrokerCommand;
 import org.millicent.cli.scrip.ScripCommand;
 import org.millicent.cli.vendor.VendorCommand;
+import org.millicent.cli.wallet.WalletCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       VendorCommand.class,
       BrokerCommand.class,
+      WalletCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {

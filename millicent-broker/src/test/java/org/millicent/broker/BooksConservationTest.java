@@ -50,7 +50,7 @@ import org.millicent.storage.testing.TestDatabases;
  * issued scrip, and no account may be past its limit. Bad input must fail with its code and leave
  * the books unchanged.
  */
-class BooksConservationProperties {
+class BooksConservationTest {
   private static final long LIMIT = 50_000;
 
   sealed interface Op {}
