@@ -116,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("Try:");
     out.println("  curl -i " + market.venetia().url() + "/pages/premium.html");
     out.println("  curl -x " + proxy.url() + " " + market.venetia().url() + "/pages/premium.html");
-    out.println("  bin/millicent wallet --wallet " + dir.resolve("alice") + " balance");
+    out.println("  bin/millicent wallet balance --wallet " + dir.resolve("alice"));
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
