@@ -622,7 +622,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
                   + "): the payment stays recorded and will be re-sent with the same scrip and"
                   + " nonce by the next recovery (`millicent wallet renew`, or any payment to "
                   + rec.vendor()
-                  + "), which gets the change back",
+                  + "), which gets its answer (change, new scrip) back",
               second);
         }
       }
@@ -752,7 +752,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
         try {
           renewed.add(renewOne(s));
         } catch (WalletException e) {
-          problems.add(s.vendor() + " " + s.id() + ": " + e.getMessage());
+          problems.add(s.vendor() + " " + s.id() + ": " + e.code().code() + ": " + e.getMessage());
         }
       }
     }

@@ -379,4 +379,28 @@ class WalletTest {
     assertThat(wallet.inFlightCount()).isZero();
     assertBooksBalance();
   }
+
+  @Test
+  void renewalWhoseAnswerIsLost_isRecovered_withTheSameNewPiece() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    wallet.httpClient().send(Request.get(page(1)));
+    vendor.loseNextAnswers(Integer.MAX_VALUE);
+
+    Wallet.RenewalReport lost = wallet.renew(true);
+
+    assertThat(lost.renewed()).isEmpty();
+    assertThat(lost.problems()).singleElement().asString().contains("payment-in-flight", "re-sent");
+    assertThat(wallet.balance().getFirst().inFlightMillicents()).isEqualTo(1000 - PRICE);
+    vendor.loseNextAnswers(0);
+
+    Wallet.RecoveryReport recovered = wallet.recover();
+
+    assertThat(recovered.settled()).isEqualTo(1);
+    assertThat(wallet.scrip())
+        .singleElement()
+        .satisfies(s -> assertThat(s.source()).isEqualTo("renewed"));
+    assertThat(available()).isEqualTo(1000 - PRICE);
+    assertBooksBalance();
+  }
 }
