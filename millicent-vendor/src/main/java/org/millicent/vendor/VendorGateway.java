@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
@@ -59,6 +60,7 @@ final class VendorGateway {
   private final boolean forwardHeaders;
   private final PurchaseService purchases;
   private final ExchangeService exchanges;
+  private final Licences licences;
   private final Problems problems;
   private final VendorMetrics metrics;
   private final ObjectMapper json;
@@ -71,6 +73,7 @@ final class VendorGateway {
       boolean forwardHeaders,
       PurchaseService purchases,
       ExchangeService exchanges,
+      Licences licences,
       Problems problems,
       VendorMetrics metrics,
       ObjectMapper json,
@@ -81,6 +84,7 @@ final class VendorGateway {
     this.forwardHeaders = forwardHeaders;
     this.purchases = purchases;
     this.exchanges = exchanges;
+    this.licences = licences;
     this.problems = problems;
     this.metrics = metrics;
     this.json = json;
@@ -88,14 +92,13 @@ final class VendorGateway {
     this.manifest = manifest;
   }
 
-  /** Adds the customer-facing routes; the content catch-all must come after every other route. */
-  void addRoutes(RoutesConfig routes) {
-    routes.get("/.well-known/millicent", this::manifest);
-    routes.post("/millicent/exchange", this::exchange);
-  }
-
-  /** Adds the catch-all content routes for the common methods. */
-  void addContentRoutes(RoutesConfig routes) {
+  /**
+   * Adds the customer-facing routes, each resolving its gateway through {@code self} per request;
+   * the content catch-all comes last, so routes added before win.
+   */
+  static void addRoutes(RoutesConfig routes, Supplier<VendorGateway> self) {
+    routes.get("/.well-known/millicent", ctx -> self.get().manifest(ctx));
+    routes.post("/millicent/exchange", ctx -> self.get().exchange(ctx));
     for (HandlerType t :
         List.of(
             HandlerType.GET,
@@ -104,8 +107,8 @@ final class VendorGateway {
             HandlerType.PUT,
             HandlerType.PATCH,
             HandlerType.DELETE)) {
-      routes.addHttpHandler(t, "/", this::content);
-      routes.addHttpHandler(t, "/*", this::content);
+      routes.addHttpHandler(t, "/", ctx -> self.get().content(ctx));
+      routes.addHttpHandler(t, "/*", ctx -> self.get().content(ctx));
     }
   }
 
@@ -205,6 +208,9 @@ final class VendorGateway {
       throw e;
     }
     metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
+    if (!p.isReplay()) {
+      licences.received(p.scrip());
+    }
     writePaid(ctx, p, r);
   }
 
@@ -294,6 +300,11 @@ final class VendorGateway {
           payment instanceof Payment.Private pp ? purchases.openRequestBody(pp, body) : body;
       ExchangeRequest request = ExchangeRequest.parse(json, plain);
       Exchange e = exchanges.exchange(payment, request.inputs(), request.operation());
+      if (!e.isReplay()) {
+        for (byte[] in : request.inputs()) {
+          licences.received(ScripCodec.decode(in));
+        }
+      }
       List<String> tokens = new ArrayList<>();
       for (Scrip s : e.outputs()) {
         tokens.add(s.token());
