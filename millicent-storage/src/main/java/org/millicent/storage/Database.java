@@ -114,6 +114,19 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * Closes {@code connection} for good instead of returning it to the pool: for a connection whose
+   * transaction state is in doubt after a failure (sqlite-jdbc, for one, does not notice when
+   * SQLite rolls a transaction back by itself on a full disk). Quiet on failure.
+   */
+  public void discard(Connection connection) {
+    try {
+      pool.evictConnection(connection);
+    } catch (RuntimeException e) {
+      log.debug("Could not discard a connection of {}: {}", description, e.toString());
+    }
+  }
+
   /** The dialect, for the few statements that differ. */
   public Dialect dialect() {
     return dialect;

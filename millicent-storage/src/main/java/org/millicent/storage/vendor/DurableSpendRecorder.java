@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.ScripId;
@@ -80,6 +83,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   private final ConcurrentHashMap<ScripId, Pending> pending = new ConcurrentHashMap<>();
   private final GroupCommitter<SpendRecord, Boolean> commits;
   private final GroupCommitter<ClaimRequest, Claim> claims;
+  private final ScheduledExecutorService sweeper;
 
   private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
 
@@ -90,10 +94,16 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     if (mode == Mode.EMBEDDED) {
       rebuild();
       this.claims = null;
+      this.sweeper = null;
       this.commits =
           GroupCommitter.start("spend-commit", MAX_BATCH, this::writeCommitted, db::translate);
     } else {
       releaseStaleClaims(clock.instant().minus(STALE_CLAIM_AGE));
+      this.sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("spend-claim-sweep").daemon(true).factory());
+      long period = STALE_CLAIM_AGE.toSeconds() / 3;
+      sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.SECONDS);
       this.claims =
           GroupCommitter.start("spend-claim", MAX_BATCH, this::writeClaims, db::translate);
       this.commits =
@@ -221,7 +231,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         c.commit();
         return results;
       } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
+        abandon(c);
         throw e;
       }
     }
@@ -295,7 +305,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         c.commit();
         return results;
       } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
+        abandon(c);
         throw e;
       }
     }
@@ -349,7 +359,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         c.commit();
         return results;
       } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
+        abandon(c);
         throw e;
       }
     }
@@ -360,8 +370,8 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   /**
    * {@inheritDoc}
    *
-   * @throws StorageException in shared mode, when the claim row cannot be deleted (it then stays
-   *     claimed until swept as stale)
+   * <p>Never throws: in shared mode, a claim row that cannot be deleted now (the database is
+   * unreachable) stays until the stale-claim sweep, which runs every few minutes, deletes it.
    */
   @Override
   public void release(ScripId id) {
@@ -379,11 +389,16 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         }
         c.commit();
       } catch (SQLException e) {
-        rollbackQuietly(c);
+        abandon(c);
         throw e;
       }
     } catch (SQLException e) {
-      throw db.translate(e);
+      // Safe to leave: the claim blocks only this scrip, until the stale-claim sweep frees it.
+      log.warn(
+          "Claim of scrip {} could not be released now and will be swept after {}: {}",
+          id,
+          STALE_CLAIM_AGE,
+          db.translate(e).getMessage());
     }
   }
 
@@ -424,6 +439,17 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
                     "DELETE FROM vendor_spends WHERE price_millicents IS NULL AND claimed_at < :t")
                 .bind("t", before.getEpochSecond())
                 .execute());
+  }
+
+  private void sweepQuietly() {
+    try {
+      int n = releaseStaleClaims(clock.instant().minus(STALE_CLAIM_AGE));
+      if (n > 0) {
+        log.info("Released {} stale claims in {}", n, db.describe());
+      }
+    } catch (RuntimeException e) {
+      log.warn("Stale-claim sweep of {} failed, will retry: {}", db.describe(), e.getMessage());
+    }
   }
 
   // --------------------------------------------------------------- expiry
@@ -521,6 +547,9 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   /** Writes every commit already queued, then stops the writer threads. Idempotent. */
   @Override
   public void close() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
     if (claims != null) {
       claims.close();
     }
@@ -546,12 +575,17 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     }
   }
 
-  private static void rollbackQuietly(Connection c) {
+  /**
+   * Rolls back and discards a connection after a failed transaction, so that no transaction state
+   * in doubt (an automatic rollback the driver missed) leaks into the next batch.
+   */
+  private void abandon(Connection c) {
     try {
       c.rollback();
     } catch (SQLException ignored) {
-      // The connection is broken; the pool discards it and the caller reports the first error.
+      // The connection is broken or the transaction already gone; the first error is reported.
     }
+    db.discard(c);
   }
 
   @Override

@@ -1,0 +1,726 @@
+package org.millicent.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The broker's configuration: identity, listening address, database, TLS, accounts, statements and
+ * the vendors whose scrip it sells (docs/BROKER.md, "Configuration"). Build one in code from {@link
+ * #defaults()} and the {@code with...} methods, or {@link #load(Path) load} YAML; either way {@link
+ * #validate()} runs at construction and reports every problem at once. Immutable; {@code toString}
+ * never prints a token or secret.
+ *
+ * @param brokerId the broker's vendor id: broker scrip carries it
+ * @param host the address to listen on
+ * @param port the port (0 picks a free one)
+ * @param publicUrl the base URL others should use, when it differs from the listening address
+ * @param currency the currency millicents are of
+ * @param database a SQLite file path (relative to the data folder) or a {@code jdbc:postgresql:}
+ *     URL; empty for {@code broker.db} in the data folder
+ * @param tls the TLS key store, when the broker serves HTTPS
+ * @param adminToken the admin bearer token; empty to use (or generate) {@code admin-token} in the
+ *     data folder
+ * @param scripLifetime how long broker scrip and licensed vendor scrip stay valid
+ * @param provider the payment provider of new accounts: {@code aggregating} or {@code prepaid}
+ * @param creditLimitMillicents the credit limit of new aggregating accounts
+ * @param statementPeriod how long a statement runs
+ * @param settlementInterval how often to pull each licensed vendor's received report; zero for
+ *     never
+ * @param vendors the vendors whose scrip this broker sells
+ */
+public record BrokerConfig(
+    String brokerId,
+    String host,
+    int port,
+    Optional<URI> publicUrl,
+    String currency,
+    Optional<String> database,
+    Optional<Tls> tls,
+    Optional<String> adminToken,
+    Duration scripLifetime,
+    String provider,
+    long creditLimitMillicents,
+    StatementPeriod statementPeriod,
+    Duration settlementInterval,
+    List<VendorConfig> vendors) {
+
+  /** The provider name of the aggregating provider. */
+  public static final String AGGREGATING = "aggregating";
+
+  /** The provider name of the prepaid provider. */
+  public static final String PREPAID = "prepaid";
+
+  /** The largest amount of a single sale or top-up: that of the largest piece of scrip. */
+  public static final long MAX_AMOUNT_MILLICENTS =
+      org.millicent.scrip.ScripBody.MAX_VALUE_MILLICENTS;
+
+  /**
+   * A TLS key store.
+   *
+   * @param keyStore a PKCS#12 file with the server's key and certificate chain
+   * @param password its password
+   */
+  public record Tls(Path keyStore, String password) {
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+      return "Tls[" + keyStore + "]";
+    }
+  }
+
+  /** Validates every field; see {@link #validate()}. */
+  public BrokerConfig {
+    vendors = List.copyOf(vendors);
+    validate(
+        brokerId,
+        host,
+        port,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /**
+   * The zero-configuration broker: id {@code broker}, loopback, port 8081, SQLite in the data
+   * folder, no vendors, aggregating accounts with a $10 credit limit, monthly statements.
+   */
+  public static BrokerConfig defaults() {
+    return new BrokerConfig(
+        "broker",
+        "127.0.0.1",
+        8081,
+        Optional.empty(),
+        "USD",
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Duration.ofDays(1),
+        AGGREGATING,
+        1_000_000,
+        StatementPeriod.MONTHLY,
+        Duration.ZERO,
+        List.of());
+  }
+
+  /** This configuration with another broker id. */
+  public BrokerConfig withBrokerId(String id) {
+    return new BrokerConfig(
+        id,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration listening on another host and port. */
+  public BrokerConfig withListen(String h, int p) {
+    return new BrokerConfig(
+        brokerId,
+        h,
+        p,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration with another database (SQLite path or PostgreSQL JDBC URL). */
+  public BrokerConfig withDatabase(String db) {
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        Optional.of(db),
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration with a fixed admin token. */
+  public BrokerConfig withAdminToken(String token) {
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        Optional.of(token),
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration with another account provider and credit limit for new accounts. */
+  public BrokerConfig withAccounts(String prov, long creditLimit) {
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        prov,
+        creditLimit,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration with another statement period. */
+  public BrokerConfig withStatementPeriod(StatementPeriod period) {
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        period,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration pulling settlements every {@code interval} (zero: never). */
+  public BrokerConfig withSettlementInterval(Duration interval) {
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        interval,
+        vendors);
+  }
+
+  /** This configuration with another scrip lifetime. */
+  public BrokerConfig withScripLifetime(Duration lifetime) {
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        lifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration serving HTTPS with the given key store. */
+  public BrokerConfig withTls(Tls t) {
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        Optional.of(t),
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  /** This configuration with one more vendor. */
+  public BrokerConfig withVendor(VendorConfig v) {
+    List<VendorConfig> vs = new ArrayList<>(vendors);
+    vs.add(v);
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vs);
+  }
+
+  /** The vendor entry for {@code vendor}, if this broker sells its scrip. */
+  public Optional<VendorConfig> vendor(String vendor) {
+    return vendors.stream().filter(v -> v.vendor().equals(vendor)).findFirst();
+  }
+
+  /**
+   * Checks every field again (construction already did).
+   *
+   * @throws BrokerConfigException listing every problem
+   */
+  public void validate() {
+    validate(
+        brokerId,
+        host,
+        port,
+        currency,
+        database,
+        tls,
+        adminToken,
+        scripLifetime,
+        provider,
+        creditLimitMillicents,
+        statementPeriod,
+        settlementInterval,
+        vendors);
+  }
+
+  private static void validate(
+      String brokerId,
+      String host,
+      int port,
+      String currency,
+      Optional<String> database,
+      Optional<Tls> tls,
+      Optional<String> adminToken,
+      Duration scripLifetime,
+      String provider,
+      long creditLimit,
+      StatementPeriod period,
+      Duration settlementInterval,
+      List<VendorConfig> vendors) {
+    List<String> p = new ArrayList<>();
+    checkId("broker", brokerId, p);
+    if (host == null || host.isBlank()) {
+      p.add("host: expected a host name or address, found nothing");
+    }
+    if (port < 0 || port > 65535) {
+      p.add("port: expected 0..65535, found " + port);
+    }
+    if (currency == null || !currency.matches("[A-Z]{3}")) {
+      p.add("currency: expected a three-letter ISO 4217 code such as USD, found " + currency);
+    }
+    if (database == null || database.isPresent() && database.get().isBlank()) {
+      p.add("database: expected a SQLite file path or a jdbc:postgresql: URL, found nothing");
+    }
+    if (tls == null) {
+      p.add("tls: must be present or empty");
+    } else if (tls.isPresent()) {
+      if (tls.get().keyStore() == null) {
+        p.add("tls.keystore: expected a PKCS#12 file, found nothing");
+      }
+      if (tls.get().password() == null) {
+        p.add("tls.password: expected the key store password, found nothing");
+      }
+    }
+    if (adminToken == null || adminToken.isPresent() && adminToken.get().length() < 16) {
+      p.add("admin_token: expected at least 16 characters");
+    }
+    if (scripLifetime == null
+        || scripLifetime.compareTo(Duration.ofMinutes(1)) < 0
+        || scripLifetime.compareTo(Duration.ofDays(3660)) > 0) {
+      p.add(
+          "scrip_lifetime_seconds: expected 60 seconds to 10 years, found "
+              + (scripLifetime == null ? "nothing" : scripLifetime.toSeconds()));
+    }
+    if (!AGGREGATING.equals(provider) && !PREPAID.equals(provider)) {
+      p.add(
+          "accounts.provider: expected \"aggregating\" or \"prepaid\", found \"" + provider + '"');
+    }
+    if (creditLimit < 0 || creditLimit > MAX_AMOUNT_MILLICENTS) {
+      p.add(
+          "accounts.credit_limit_millicents: expected 0.."
+              + MAX_AMOUNT_MILLICENTS
+              + ", found "
+              + creditLimit);
+    }
+    if (period == null) {
+      p.add("statement_period: expected \"monthly\" or \"daily\", found nothing");
+    }
+    if (settlementInterval == null || settlementInterval.isNegative()) {
+      p.add("settlement_interval_seconds: expected 0 (never) or a positive number of seconds");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < vendors.size(); i++) {
+      VendorConfig v = vendors.get(i);
+      String at = "vendors[" + i + "]";
+      if (v == null) {
+        p.add(at + ": expected a vendor entry, found nothing");
+        continue;
+      }
+      p.addAll(v.problems(at));
+      if (v.vendor() != null && !seen.add(v.vendor())) {
+        p.add(at + ".vendor: \"" + v.vendor() + "\" is listed twice");
+      }
+      if (v.vendor() != null && v.vendor().equals(brokerId)) {
+        p.add(at + ".vendor: \"" + v.vendor() + "\" is the broker's own id");
+      }
+    }
+    if (!p.isEmpty()) {
+      throw new BrokerConfigException(p);
+    }
+  }
+
+  static void checkId(String field, String id, List<String> problems) {
+    try {
+      org.millicent.scrip.ScripBody.checkVendor(id);
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Loads and validates a YAML file. Relative paths in it are resolved against its folder.
+   *
+   * @throws BrokerConfigException listing every problem, including a file that cannot be read
+   */
+  public static BrokerConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new BrokerConfigException(
+          List.of(file + ": cannot read the configuration file (" + e.getMessage() + ")"));
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(text, base);
+  }
+
+  /**
+   * Parses and validates YAML text.
+   *
+   * @param baseDir the folder relative paths are resolved against
+   * @throws BrokerConfigException listing every problem
+   */
+  public static BrokerConfig parse(String yaml, Path baseDir) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (IOException e) {
+      throw new BrokerConfigException(
+          List.of("the configuration is not valid YAML: " + firstLine(e.getMessage())));
+    }
+    Reader r = new Reader(baseDir);
+    BrokerConfig d = defaults();
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return d;
+    }
+    if (!root.isObject()) {
+      throw new BrokerConfigException(List.of("the configuration must be a YAML mapping"));
+    }
+    r.allow(
+        root,
+        "",
+        "broker",
+        "host",
+        "port",
+        "public_url",
+        "currency",
+        "database",
+        "tls",
+        "admin_token",
+        "scrip_lifetime_seconds",
+        "accounts",
+        "statement_period",
+        "settlement_interval_seconds",
+        "vendors");
+    String brokerId = r.string(root, "broker", d.brokerId());
+    String host = r.string(root, "host", d.host());
+    int port = (int) r.longValue(root, "port", d.port(), 0, 65535);
+    Optional<URI> publicUrl = Optional.ofNullable(r.url(root, "public_url"));
+    String currency = r.string(root, "currency", d.currency());
+    Optional<String> database = Optional.ofNullable(r.string(root, "database", null));
+    Optional<Tls> tls = Optional.empty();
+    JsonNode tlsNode = root.get("tls");
+    if (tlsNode != null && !tlsNode.isNull()) {
+      if (r.object(tlsNode, "tls")) {
+        r.allow(tlsNode, "tls.", "keystore", "password");
+        Path ks = r.path(tlsNode, "keystore", "tls.keystore", true);
+        String pw = r.string(tlsNode, "password", null);
+        if (pw == null) {
+          r.problems.add("tls.password: expected the key store password, found nothing");
+        }
+        if (ks != null && pw != null) {
+          tls = Optional.of(new Tls(ks, pw));
+        }
+      }
+    }
+    Optional<String> adminToken = Optional.ofNullable(r.string(root, "admin_token", null));
+    Duration lifetime =
+        Duration.ofSeconds(
+            r.longValue(
+                root,
+                "scrip_lifetime_seconds",
+                d.scripLifetime().toSeconds(),
+                60,
+                Duration.ofDays(3660).toSeconds()));
+    String provider = d.provider();
+    long creditLimit = d.creditLimitMillicents();
+    JsonNode accounts = root.get("accounts");
+    if (accounts != null && r.object(accounts, "accounts")) {
+      r.allow(accounts, "accounts.", "provider", "credit_limit_millicents");
+      provider = r.string(accounts, "provider", provider, "accounts.provider");
+      creditLimit =
+          r.longValue(
+              accounts,
+              "credit_limit_millicents",
+              creditLimit,
+              0,
+              MAX_AMOUNT_MILLICENTS,
+              "accounts.credit_limit_millicents");
+    }
+    StatementPeriod period = d.statementPeriod();
+    String periodName = r.string(root, "statement_period", null);
+    if (periodName != null) {
+      period = StatementPeriod.fromWireName(periodName);
+      if (period == null) {
+        r.problems.add(
+            "statement_period: expected \"monthly\" or \"daily\", found \"" + periodName + '"');
+        period = d.statementPeriod();
+      }
+    }
+    Duration settlementInterval =
+        Duration.ofSeconds(
+            r.longValue(
+                root, "settlement_interval_seconds", 0, 0, Duration.ofDays(366).toSeconds()));
+    List<VendorConfig> vendors = new ArrayList<>();
+    JsonNode vs = root.get("vendors");
+    if (vs != null && !vs.isNull()) {
+      if (!vs.isArray()) {
+        r.problems.add("vendors: expected a list of vendor entries");
+      } else {
+        for (int i = 0; i < vs.size(); i++) {
+          VendorConfig v = VendorConfig.read(vs.get(i), "vendors[" + i + "]", r);
+          if (v != null) {
+            vendors.add(v);
+          }
+        }
+      }
+    }
+    if (!r.problems.isEmpty()) {
+      throw new BrokerConfigException(r.problems);
+    }
+    try {
+      return new BrokerConfig(
+          brokerId,
+          host,
+          port,
+          publicUrl,
+          currency,
+          database,
+          tls,
+          adminToken,
+          lifetime,
+          provider,
+          creditLimit,
+          period,
+          settlementInterval,
+          vendors);
+    } catch (BrokerConfigException e) {
+      List<String> all = new ArrayList<>(r.problems);
+      all.addAll(e.problems());
+      throw new BrokerConfigException(all);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** Never prints the admin token or TLS password. */
+  @Override
+  public String toString() {
+    return "BrokerConfig[broker="
+        + brokerId
+        + ", listen="
+        + host
+        + ":"
+        + port
+        + ", database="
+        + database.map(BrokerConfig::redactUrl).orElse("broker.db")
+        + ", tls="
+        + tls.isPresent()
+        + ", provider="
+        + provider
+        + ", vendors="
+        + vendors
+        + "]";
+  }
+
+  static String redactUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  /** Reads YAML nodes into typed values, collecting every problem instead of stopping. */
+  static final class Reader {
+    final List<String> problems = new ArrayList<>();
+    final Path baseDir;
+
+    Reader(Path baseDir) {
+      this.baseDir = baseDir;
+    }
+
+    void allow(JsonNode node, String prefix, String... names) {
+      Set<String> ok = Set.of(names);
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
+        String k = it.next().getKey();
+        if (!ok.contains(k)) {
+          problems.add(
+              prefix + k + ": unknown setting (expected one of " + String.join(", ", names) + ")");
+        }
+      }
+    }
+
+    boolean object(JsonNode n, String field) {
+      if (!n.isObject()) {
+        problems.add(field + ": expected a mapping, found " + n.getNodeType());
+        return false;
+      }
+      return true;
+    }
+
+    String string(JsonNode n, String name, String dflt) {
+      return string(n, name, dflt, name);
+    }
+
+    String string(JsonNode n, String name, String dflt, String field) {
+      JsonNode v = n.get(name);
+      if (v == null || v.isNull()) {
+        return dflt;
+      }
+      if (!v.isValueNode() || v.isBoolean()) {
+        problems.add(field + ": expected text, found " + v.getNodeType());
+        return dflt;
+      }
+      return v.asText();
+    }
+
+    long longValue(JsonNode n, String name, long dflt, long min, long max) {
+      return longValue(n, name, dflt, min, max, name);
+    }
+
+    long longValue(JsonNode n, String name, long dflt, long min, long max, String field) {
+      JsonNode v = n.get(name);
+      if (v == null || v.isNull()) {
+        return dflt;
+      }
+      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+        problems.add(field + ": expected a whole number, found " + v);
+        return dflt;
+      }
+      long x = v.longValue();
+      if (x < min || x > max) {
+        problems.add(field + ": expected " + min + ".." + max + ", found " + x);
+        return dflt;
+      }
+      return x;
+    }
+
+    URI url(JsonNode n, String name) {
+      return url(n, name, name);
+    }
+
+    URI url(JsonNode n, String name, String field) {
+      String s = string(n, name, null, field);
+      if (s == null) {
+        return null;
+      }
+      try {
+        URI u = new URI(s);
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+            || u.getHost() == null) {
+          problems.add(field + ": expected an http or https URL, found \"" + s + '"');
+          return null;
+        }
+        return u;
+      } catch (java.net.URISyntaxException e) {
+        problems.add(field + ": expected a URL, found \"" + s + "\" (" + e.getReason() + ")");
+        return null;
+      }
+    }
+
+    Path path(JsonNode n, String name, String field, boolean mustExist) {
+      String s = string(n, name, null, field);
+      if (s == null) {
+        problems.add(field + ": expected a file path, found nothing");
+        return null;
+      }
+      Path p = baseDir == null ? Path.of(s) : baseDir.resolve(s);
+      if (mustExist && !Files.isReadable(p)) {
+        problems.add(field + ": file " + p + " does not exist or cannot be read");
+      }
+      return p;
+    }
+  }
+}

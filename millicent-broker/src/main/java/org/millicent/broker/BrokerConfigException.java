@@ -1,0 +1,31 @@
+package org.millicent.broker;
+
+import java.io.Serial;
+import java.util.List;
+
+/**
+ * A broker configuration that cannot be used: every problem found is listed, each naming the field
+ * and saying what was expected and what was found. Never carries a secret.
+ */
+public final class BrokerConfigException extends RuntimeException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  @SuppressWarnings("serial") // an immutable List.copyOf, serializable in practice
+  private final List<String> problems;
+
+  /** Creates the failure from the problems found (at least one). */
+  public BrokerConfigException(List<String> problems) {
+    super(
+        "broker configuration has "
+            + problems.size()
+            + (problems.size() == 1 ? " problem" : " problems")
+            + ":\n  - "
+            + String.join("\n  - ", problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  /** The problems, one per entry. */
+  public List<String> problems() {
+    return problems;
+  }
+}

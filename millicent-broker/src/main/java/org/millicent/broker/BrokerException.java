@@ -1,0 +1,30 @@
+package org.millicent.broker;
+
+import java.io.Serial;
+
+/**
+ * A broker operation that failed with a stable {@link BrokerError code}; the books are unchanged.
+ * Messages say what was expected and what was found and never carry a secret.
+ */
+public final class BrokerException extends RuntimeException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  private final BrokerError error;
+
+  /** Creates the failure. */
+  public BrokerException(BrokerError error, String message) {
+    super(message);
+    this.error = error;
+  }
+
+  /** Creates the failure with its cause chained. */
+  public BrokerException(BrokerError error, String message, Throwable cause) {
+    super(message, cause);
+    this.error = error;
+  }
+
+  /** The machine code. */
+  public BrokerError error() {
+    return error;
+  }
+}

@@ -1,0 +1,275 @@
+package org.millicent.broker;
+
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.millicent.broker.http.BrokerRoutes;
+import org.millicent.storage.Database;
+import org.millicent.storage.DatabaseConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running broker: the {@link Broker} service behind its HTTP endpoints, with its database, a
+ * settlement schedule and a statement schedule (docs/BROKER.md, "Running a broker"). Start one with
+ * {@link #start(BrokerConfig, Path)}; port 0 picks a free port, {@link #url()} says which. This is
+ * the public Java API the demo and tests use. Thread-safe.
+ */
+public final class BrokerServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
+
+  /** The admin token file in the data folder, generated on first start unless configured. */
+  public static final String ADMIN_TOKEN_FILE = "admin-token";
+
+  /** The SQLite file in the data folder, unless the configuration names another database. */
+  public static final String DATABASE_FILE = "broker.db";
+
+  private final Database db;
+  private final Broker broker;
+  private final Javalin app;
+  private final String adminToken;
+  private final URI url;
+  private final ScheduledExecutorService schedule;
+
+  private BrokerServer(
+      Database db,
+      Broker broker,
+      Javalin app,
+      String adminToken,
+      URI url,
+      ScheduledExecutorService schedule) {
+    this.db = db;
+    this.broker = broker;
+    this.app = app;
+    this.adminToken = adminToken;
+    this.url = url;
+    this.schedule = schedule;
+  }
+
+  /**
+   * Starts a broker with the system clock.
+   *
+   * @param config the validated configuration
+   * @param dataDir where the broker keeps its SQLite file (unless configured otherwise) and its
+   *     admin token; created if missing
+   * @throws org.millicent.storage.StorageException when the database cannot be opened
+   * @throws IllegalStateException when the server cannot listen
+   */
+  public static BrokerServer start(BrokerConfig config, Path dataDir) {
+    return start(config, dataDir, InstantSource.system());
+  }
+
+  /** Starts a broker whose books and scrip use {@code clock}. */
+  public static BrokerServer start(BrokerConfig config, Path dataDir, InstantSource clock) {
+    config.validate();
+    createPrivateFolder(dataDir);
+    DatabaseConfig dbConfig =
+        DatabaseConfig.parse(config.database().orElse(null), dataDir, DATABASE_FILE);
+    Database db = Database.open(dbConfig);
+    Broker broker = null;
+    try {
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      broker = Broker.open(config, db, clock, new SecureRandom(), meters);
+      String adminToken = config.adminToken().orElseGet(() -> adminToken(dataDir));
+      BrokerRoutes routes = new BrokerRoutes(broker, adminToken, meters);
+      Javalin app =
+          Javalin.create(
+              c -> {
+                c.startup.showJavalinBanner = false;
+                c.concurrency.useVirtualThreads = true;
+                routes.register(c);
+                config.tls().ifPresent(tls -> addTlsConnector(c, config, tls));
+              });
+      if (config.tls().isPresent()) {
+        app.start();
+      } else {
+        app.start(config.host(), config.port());
+      }
+      int port = localPort(app);
+      String scheme = config.tls().isPresent() ? "https" : "http";
+      String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+      if ("0.0.0.0".equals(host) || "[::]".equals(host)) {
+        host = "127.0.0.1";
+      }
+      URI url = config.publicUrl().orElse(URI.create(scheme + "://" + host + ":" + port));
+      ScheduledExecutorService schedule =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().name("broker-schedule").daemon().unstarted(r));
+      BrokerServer server = new BrokerServer(db, broker, app, adminToken, url, schedule);
+      server.scheduleWork(config);
+      log.info("broker {} listening at {} ({})", config.brokerId(), url, db.describe());
+      return server;
+    } catch (RuntimeException e) {
+      if (broker != null) {
+        broker.close();
+      }
+      db.close();
+      throw e;
+    }
+  }
+
+  private void scheduleWork(BrokerConfig config) {
+    Duration interval = config.settlementInterval();
+    if (!interval.isZero()) {
+      schedule.scheduleWithFixedDelay(
+          () -> {
+            for (VendorConfig v : config.vendors()) {
+              if (v.supply() == Supply.LICENSED && v.token().isPresent()) {
+                try {
+                  broker.pullSettlement(v.vendor());
+                } catch (RuntimeException e) {
+                  log.warn("broker: settlement with {} failed: {}", v.vendor(), e.getMessage());
+                }
+              }
+            }
+          },
+          interval.toMillis(),
+          interval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    schedule.scheduleWithFixedDelay(
+        () -> {
+          try {
+            broker.closeStatements(broker.books().clock().instant());
+          } catch (RuntimeException e) {
+            log.warn("broker: closing statements failed: {}", e.getMessage());
+          }
+        },
+        0,
+        10,
+        TimeUnit.MINUTES);
+  }
+
+  private static void addTlsConnector(
+      io.javalin.config.JavalinConfig c, BrokerConfig config, BrokerConfig.Tls tls) {
+    c.jetty.addConnector(
+        (server, httpConfig) -> {
+          SslContextFactory.Server ssl = new SslContextFactory.Server();
+          ssl.setKeyStorePath(tls.keyStore().toAbsolutePath().toString());
+          ssl.setKeyStorePassword(tls.password());
+          ssl.setKeyStoreType("PKCS12");
+          httpConfig.addCustomizer(new SecureRequestCustomizer(false));
+          ServerConnector connector =
+              new ServerConnector(
+                  server,
+                  new SslConnectionFactory(ssl, "http/1.1"),
+                  new HttpConnectionFactory(httpConfig));
+          connector.setHost(config.host());
+          connector.setPort(config.port());
+          return connector;
+        });
+  }
+
+  private static int localPort(Javalin app) {
+    for (Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof ServerConnector sc && sc.getLocalPort() > 0) {
+        return sc.getLocalPort();
+      }
+    }
+    return app.port();
+  }
+
+  private static void createPrivateFolder(Path dir) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        try {
+          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: the folder keeps its default permissions
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + dir, e);
+    }
+  }
+
+  /** Reads the admin token from the data folder, generating it (0600) on first start. */
+  private static String adminToken(Path dataDir) {
+    Path f = dataDir.resolve(ADMIN_TOKEN_FILE);
+    try {
+      if (Files.exists(f)) {
+        return Files.readString(f, StandardCharsets.US_ASCII).strip();
+      }
+      byte[] b = new byte[24];
+      new SecureRandom().nextBytes(b);
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      Files.writeString(f, token + "\n", StandardCharsets.US_ASCII);
+      try {
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write the admin token " + f, e);
+    }
+  }
+
+  /** The base URL customers and vendors reach the broker at. */
+  public URI url() {
+    return url;
+  }
+
+  /** The port listened on. */
+  public int port() {
+    return localPort(app);
+  }
+
+  /** The broker service, for in-process use. */
+  public Broker broker() {
+    return broker;
+  }
+
+  /** The admin bearer token (configured, or generated into the data folder). */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /**
+   * Pulls {@code vendor}'s received-IDs report and settles it: the settlement trigger.
+   *
+   * @throws BrokerException {@code unknown-vendor} or {@code vendor-unavailable}
+   */
+  public SettlementResult settle(String vendor) {
+    return broker.pullSettlement(vendor);
+  }
+
+  /** Settles every licensed vendor that has a token configured; returns one result each. */
+  public List<SettlementResult> settleAll() {
+    return broker.config().vendors().stream()
+        .filter(v -> v.supply() == Supply.LICENSED && v.token().isPresent())
+        .map(v -> broker.pullSettlement(v.vendor()))
+        .toList();
+  }
+
+  /** Stops serving, writes what the books hold, and closes the database. */
+  @Override
+  public void close() {
+    schedule.shutdownNow();
+    app.stop();
+    broker.close();
+    db.close();
+  }
+}

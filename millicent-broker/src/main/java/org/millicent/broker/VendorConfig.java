@@ -1,0 +1,297 @@
+package org.millicent.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.keys.SecretBytes;
+
+/**
+ * One vendor whose scrip the broker sells, and how (docs/BROKER.md, "Configuration"). Immutable;
+ * {@code toString} never prints a token or secret.
+ *
+ * @param vendor the vendor id
+ * @param url the vendor's base URL
+ * @param supply licensed minting or warehouse
+ * @param discountBps the discount the broker gets, in basis points (500 = 5 %): asked for when
+ *     obtaining a licence, published in {@code /.well-known/millicent}
+ * @param token the broker's bearer token at the vendor, for {@code /millicent/broker/...}
+ * @param settlementToken the vendor's bearer token at this broker, for {@code POST
+ *     /broker/settlements}; empty when the vendor is settled only by pulling its report
+ * @param licenceAdminToken licensed: the vendor's admin token, to obtain a licence at start
+ * @param licenceKeyIds licensed: how many key ids to ask for
+ * @param licenceFile licensed: a licence file (the JSON the vendor's admin endpoint returns)
+ * @param customerSecret warehouse: the broker's own customer secret at the vendor, under which the
+ *     vendor seals customer secrets it hands over
+ * @param lotCount warehouse: pieces per bulk lot
+ * @param lotValueMillicents warehouse: value of each piece of a lot; warehouse sales are whole
+ *     multiples of it
+ */
+public record VendorConfig(
+    String vendor,
+    URI url,
+    Supply supply,
+    int discountBps,
+    Optional<String> token,
+    Optional<String> settlementToken,
+    Optional<String> licenceAdminToken,
+    int licenceKeyIds,
+    Optional<Path> licenceFile,
+    Optional<SecretBytes> customerSecret,
+    int lotCount,
+    long lotValueMillicents) {
+
+  /** Copies nothing mutable; validation happens in {@link BrokerConfig}. */
+  public VendorConfig {}
+
+  /** A licensed vendor that the broker obtains a licence from with the vendor's admin token. */
+  public static VendorConfig licensed(
+      String vendor, URI url, String brokerToken, String vendorAdminToken, int discountBps) {
+    return new VendorConfig(
+        vendor,
+        url,
+        Supply.LICENSED,
+        discountBps,
+        Optional.ofNullable(brokerToken),
+        Optional.empty(),
+        Optional.ofNullable(vendorAdminToken),
+        1,
+        Optional.empty(),
+        Optional.empty(),
+        0,
+        0);
+  }
+
+  /** A warehouse vendor: lots of {@code lotCount} pieces of {@code lotValueMillicents}. */
+  public static VendorConfig warehouse(
+      String vendor,
+      URI url,
+      String brokerToken,
+      CustomerSecret brokerCustomerSecret,
+      int discountBps,
+      int lotCount,
+      long lotValueMillicents) {
+    return new VendorConfig(
+        vendor,
+        url,
+        Supply.WAREHOUSE,
+        discountBps,
+        Optional.of(brokerToken),
+        Optional.empty(),
+        Optional.empty(),
+        0,
+        Optional.empty(),
+        Optional.of(SecretBytes.copyOf(brokerCustomerSecret.toByteArray())),
+        lotCount,
+        lotValueMillicents);
+  }
+
+  /** This entry with a token the vendor uses to push settlements to the broker. */
+  public VendorConfig withSettlementToken(String t) {
+    return new VendorConfig(
+        vendor,
+        url,
+        supply,
+        discountBps,
+        token,
+        Optional.of(t),
+        licenceAdminToken,
+        licenceKeyIds,
+        licenceFile,
+        customerSecret,
+        lotCount,
+        lotValueMillicents);
+  }
+
+  /** This licensed entry reading its licence from a file instead of the admin endpoint. */
+  public VendorConfig withLicenceFile(Path file) {
+    return new VendorConfig(
+        vendor,
+        url,
+        supply,
+        discountBps,
+        token,
+        settlementToken,
+        Optional.empty(),
+        Math.max(1, licenceKeyIds),
+        Optional.of(file),
+        customerSecret,
+        lotCount,
+        lotValueMillicents);
+  }
+
+  List<String> problems(String at) {
+    List<String> p = new ArrayList<>();
+    BrokerConfig.checkId(at + ".vendor", vendor, p);
+    if (url == null
+        || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+        || url.getHost() == null) {
+      p.add(at + ".url: expected the vendor's http or https base URL, found " + url);
+    }
+    if (supply == null) {
+      p.add(at + ".supply: expected \"licensed\" or \"warehouse\", found nothing");
+    }
+    if (discountBps < 0 || discountBps >= 10_000) {
+      p.add(at + ".discount_bps: expected 0..9999 basis points, found " + discountBps);
+    }
+    if (token == null
+        || settlementToken == null
+        || licenceAdminToken == null
+        || licenceFile == null
+        || customerSecret == null) {
+      p.add(at + ": optional settings must be present or empty, not null");
+      return p;
+    }
+    for (Optional<String> t : List.of(token, settlementToken, licenceAdminToken)) {
+      if (t.isPresent() && t.get().isBlank()) {
+        p.add(at + ": a token must not be blank");
+      }
+    }
+    if (supply == Supply.LICENSED) {
+      if (licenceKeyIds < 1 || licenceKeyIds > 16) {
+        p.add(at + ".licence.key_ids: expected 1..16, found " + licenceKeyIds);
+      }
+      if (licenceAdminToken.isPresent() && licenceFile.isPresent()) {
+        p.add(at + ".licence: give either admin_token or file, not both");
+      }
+    }
+    if (supply == Supply.WAREHOUSE) {
+      if (token.isEmpty()) {
+        p.add(at + ".token: a warehouse vendor needs the broker's bearer token at the vendor");
+      }
+      if (customerSecret.isEmpty() || customerSecret.get().length() != CustomerSecret.LENGTH) {
+        p.add(
+            at
+                + ".customer_secret: a warehouse vendor needs the broker's 32-byte customer secret"
+                + " at the vendor (base64url)");
+      }
+      if (lotCount < 1 || lotCount > 10_000) {
+        p.add(at + ".lot.count: expected 1..10000, found " + lotCount);
+      }
+      if (lotValueMillicents < 1 || lotValueMillicents > BrokerConfig.MAX_AMOUNT_MILLICENTS) {
+        p.add(
+            at
+                + ".lot.value_millicents: expected 1.."
+                + BrokerConfig.MAX_AMOUNT_MILLICENTS
+                + ", found "
+                + lotValueMillicents);
+      }
+    }
+    return p;
+  }
+
+  static VendorConfig read(JsonNode n, String at, BrokerConfig.Reader r) {
+    if (n == null || !n.isObject()) {
+      r.problems.add(at + ": expected a mapping with vendor, url and supply");
+      return null;
+    }
+    r.allow(
+        n,
+        at + ".",
+        "vendor",
+        "url",
+        "supply",
+        "discount_bps",
+        "token",
+        "settlement_token",
+        "licence",
+        "customer_secret",
+        "lot");
+    int before = r.problems.size();
+    String vendor = r.string(n, "vendor", null, at + ".vendor");
+    if (vendor == null) {
+      r.problems.add(at + ".vendor: expected the vendor id, found nothing");
+    }
+    URI url = r.url(n, "url", at + ".url");
+    if (url == null && n.get("url") == null) {
+      r.problems.add(at + ".url: expected the vendor's base URL, found nothing");
+    }
+    String supplyName = r.string(n, "supply", null, at + ".supply");
+    Supply supply = supplyName == null ? null : Supply.fromWireName(supplyName);
+    if (supply == null) {
+      r.problems.add(
+          at
+              + ".supply: expected \"licensed\" or \"warehouse\", found "
+              + (supplyName == null ? "nothing" : '"' + supplyName + '"'));
+    }
+    int discount = (int) r.longValue(n, "discount_bps", 0, 0, 9_999, at + ".discount_bps");
+    Optional<String> token = Optional.ofNullable(r.string(n, "token", null, at + ".token"));
+    Optional<String> settlementToken =
+        Optional.ofNullable(r.string(n, "settlement_token", null, at + ".settlement_token"));
+    Optional<String> adminToken = Optional.empty();
+    int keyIds = 1;
+    Optional<Path> licenceFile = Optional.empty();
+    JsonNode lic = n.get("licence");
+    if (lic != null && !lic.isNull() && r.object(lic, at + ".licence")) {
+      r.allow(lic, at + ".licence.", "admin_token", "key_ids", "file");
+      adminToken =
+          Optional.ofNullable(r.string(lic, "admin_token", null, at + ".licence.admin_token"));
+      keyIds = (int) r.longValue(lic, "key_ids", 1, 1, 16, at + ".licence.key_ids");
+      if (lic.get("file") != null) {
+        licenceFile = Optional.ofNullable(r.path(lic, "file", at + ".licence.file", true));
+      }
+    }
+    Optional<SecretBytes> secret = Optional.empty();
+    String secretText = r.string(n, "customer_secret", null, at + ".customer_secret");
+    if (secretText != null) {
+      try {
+        byte[] b = Base64.getUrlDecoder().decode(secretText.strip());
+        if (b.length != CustomerSecret.LENGTH) {
+          r.problems.add(
+              at
+                  + ".customer_secret: expected 32 bytes of base64url, found "
+                  + b.length
+                  + " bytes");
+        } else {
+          secret = Optional.of(SecretBytes.copyOf(b));
+        }
+      } catch (IllegalArgumentException e) {
+        r.problems.add(at + ".customer_secret: expected base64url, found other characters");
+      }
+    }
+    int lotCount = supply == Supply.WAREHOUSE ? 100 : 0;
+    long lotValue = supply == Supply.WAREHOUSE ? 1_000 : 0;
+    JsonNode lot = n.get("lot");
+    if (lot != null && !lot.isNull() && r.object(lot, at + ".lot")) {
+      r.allow(lot, at + ".lot.", "count", "value_millicents");
+      lotCount = (int) r.longValue(lot, "count", lotCount, 1, 10_000, at + ".lot.count");
+      lotValue =
+          r.longValue(
+              lot,
+              "value_millicents",
+              lotValue,
+              1,
+              BrokerConfig.MAX_AMOUNT_MILLICENTS,
+              at + ".lot.value_millicents");
+    }
+    if (r.problems.size() > before || vendor == null || url == null || supply == null) {
+      return null;
+    }
+    VendorConfig v =
+        new VendorConfig(
+            vendor,
+            url,
+            supply,
+            discount,
+            token,
+            settlementToken,
+            adminToken,
+            keyIds,
+            licenceFile,
+            secret,
+            lotCount,
+            lotValue);
+    r.problems.addAll(v.problems(at));
+    return v;
+  }
+
+  /** Names the vendor, URL and supply only. */
+  @Override
+  public String toString() {
+    return vendor + "(" + (supply == null ? "?" : supply.wireName()) + " " + url + ")";
+  }
+}

@@ -1,0 +1,539 @@
+package org.millicent.broker.accounts;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.broker.BrokerError;
+import org.millicent.broker.BrokerException;
+import org.millicent.broker.StatementPeriod;
+import org.millicent.broker.books.AccountKind;
+import org.millicent.broker.books.Books;
+import org.millicent.broker.books.Entry;
+import org.millicent.broker.books.LedgerAccount;
+import org.millicent.broker.issuing.BrokerKeys;
+import org.millicent.keys.CustomerSecrets;
+
+/**
+ * Customer accounts (docs/BROKER.md, "Accounts"): registration, charges within the credit limit,
+ * top-ups, statements and their closing. Accounts live in the books; this class keeps the customers
+ * in memory, rebuilt from the database at start and after a failed batch. Thread-safe.
+ */
+public final class Accounts {
+  /** The ledger account of money received. */
+  public static final String CASH = "cash";
+
+  private static final long SEQ_MASK = (1L << 56) - 1;
+
+  private final Books books;
+  private final String brokerId;
+  private final CustomerSecrets secrets;
+  private final Map<String, PaymentProvider> providers;
+  private final String defaultProvider;
+  private final long defaultCreditLimit;
+  private final StatementPeriod period;
+  private final Map<Long, Customer> customers = new ConcurrentHashMap<>();
+  private final Map<Long, Long> reserved = new java.util.HashMap<>();
+  private long nextSeq;
+
+  /**
+   * The accounts in {@code books}.
+   *
+   * @param providers the payment providers by name
+   * @param defaultProvider the provider of new accounts
+   * @param defaultCreditLimit the credit limit of new accounts whose provider extends credit
+   */
+  public Accounts(
+      Books books,
+      String brokerId,
+      CustomerSecrets secrets,
+      Map<String, PaymentProvider> providers,
+      String defaultProvider,
+      long defaultCreditLimit,
+      StatementPeriod period) {
+    if (!providers.containsKey(defaultProvider)) {
+      throw new IllegalArgumentException("no payment provider named " + defaultProvider);
+    }
+    this.books = books;
+    this.brokerId = brokerId;
+    this.secrets = secrets;
+    this.providers = Map.copyOf(providers);
+    this.defaultProvider = defaultProvider;
+    this.defaultCreditLimit = defaultCreditLimit;
+    this.period = period;
+    books.decide(this::reload);
+    books.onReload(this::reload);
+  }
+
+  private void reload() {
+    customers.clear();
+    reserved.clear();
+    long maxSeq =
+        books
+            .database()
+            .jdbi()
+            .withHandle(
+                h -> {
+                  h.createQuery(
+                          "SELECT customer_id, name, provider, credit_limit, created_at"
+                              + " FROM customers")
+                      .map(
+                          (rs, ctx) ->
+                              new Customer(
+                                  rs.getLong(1),
+                                  rs.getString(2),
+                                  rs.getString(3),
+                                  rs.getLong(4),
+                                  rs.getLong(5),
+                                  secrets.derive(brokerId, rs.getLong(1))))
+                      .forEach(c -> customers.put(c.id(), c));
+                  return customers.keySet().stream().mapToLong(id -> id & SEQ_MASK).max().orElse(0);
+                });
+    nextSeq = maxSeq + 1;
+  }
+
+  /** The period in force. */
+  public StatementPeriod statementPeriod() {
+    return period;
+  }
+
+  /**
+   * Opens an account with the default provider.
+   *
+   * @throws BrokerException {@code bad-request} when the name is empty, longer than 100 characters
+   *     or has control characters
+   */
+  public Registration register(String name) {
+    return register(name, defaultProvider);
+  }
+
+  /**
+   * Opens an account with the named provider.
+   *
+   * @throws BrokerException {@code bad-request} when the name or provider is not acceptable
+   */
+  public Registration register(String name, String providerName) {
+    if (name == null
+        || name.isBlank()
+        || name.length() > 100
+        || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST,
+          "name must be 1..100 printable characters, found "
+              + (name == null ? "nothing" : name.length() + " characters"));
+    }
+    PaymentProvider provider = providers.get(providerName);
+    if (provider == null) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST,
+          "provider must be one of " + providers.keySet() + ", found \"" + providerName + '"');
+    }
+    long limit = provider.extendsCredit() ? defaultCreditLimit : 0;
+    long now = books.clock().millis();
+    Customer[] made = new Customer[1];
+    books.await(
+        books.decide(
+            () -> {
+              long id = ((long) BrokerKeys.CUSTOMER_SELECTOR << 56) | nextSeq;
+              Customer c =
+                  new Customer(id, name, provider.name(), limit, now, secrets.derive(brokerId, id));
+              LedgerAccount acct = books.account(c.ledgerName(), AccountKind.CUSTOMER);
+              nextSeq++;
+              customers.put(id, c);
+              made[0] = c;
+              return books.submit(
+                  new Entry("registration")
+                      .write(
+                          (h, entryId) ->
+                              h.createUpdate(
+                                      "INSERT INTO customers (customer_id, name, provider,"
+                                          + " credit_limit, account_id, created_at)"
+                                          + " VALUES (?, ?, ?, ?, ?, ?)")
+                                  .bind(0, id)
+                                  .bind(1, name)
+                                  .bind(2, c.provider())
+                                  .bind(3, limit)
+                                  .bind(4, acct.id())
+                                  .bind(5, now)
+                                  .execute()));
+            }));
+    return new Registration(made[0], made[0].secret());
+  }
+
+  /** The customer with this ID, if any. */
+  public Optional<Customer> find(long customerId) {
+    return Optional.ofNullable(customers.get(customerId));
+  }
+
+  /**
+   * The customer with this ID.
+   *
+   * @throws BrokerException {@code not-found} when there is none
+   */
+  public Customer customer(long customerId) {
+    Customer c = customers.get(customerId);
+    if (c == null) {
+      throw new BrokerException(
+          BrokerError.NOT_FOUND, "no account for customer " + Long.toUnsignedString(customerId));
+    }
+    return c;
+  }
+
+  /** The number of accounts. */
+  public int count() {
+    return customers.size();
+  }
+
+  /** Every customer, in no particular order. */
+  public List<Customer> all() {
+    return List.copyOf(customers.values());
+  }
+
+  /**
+   * Checks that {@code amount} fits the customer's credit and posts the charge (a debit of the
+   * customer's account) to {@code entry}; the caller posts the matching credit. Call under the
+   * decision lock.
+   *
+   * @throws BrokerException {@code credit-limit} when the account cannot take it
+   */
+  public void charge(Entry entry, Customer c, long amount) {
+    LedgerAccount a = books.account(c.ledgerName(), AccountKind.CUSTOMER);
+    requireAvailable(c, a, amount);
+    entry.post(a, amount);
+  }
+
+  /**
+   * Sets {@code amount} of the customer's credit aside for a sale that completes later (a warehouse
+   * exchange at the vendor); {@link #chargeReserved} or {@link #release} ends the reservation. Call
+   * under the decision lock.
+   *
+   * @throws BrokerException {@code credit-limit} when the account cannot take it
+   */
+  public void reserve(Customer c, long amount) {
+    requireAvailable(c, books.account(c.ledgerName(), AccountKind.CUSTOMER), amount);
+    reserved.merge(c.id(), amount, Math::addExact);
+  }
+
+  /** Ends a reservation without charging. Call under the decision lock. */
+  public void release(Customer c, long amount) {
+    reserved.computeIfPresent(c.id(), (k, v) -> v - amount <= 0 ? null : v - amount);
+  }
+
+  /** Ends a reservation and posts its charge to {@code entry}. Call under the decision lock. */
+  public void chargeReserved(Entry entry, Customer c, long amount) {
+    release(c, amount);
+    entry.post(books.account(c.ledgerName(), AccountKind.CUSTOMER), amount);
+  }
+
+  private void requireAvailable(Customer c, LedgerAccount a, long amount) {
+    long available = c.creditLimitMillicents() - a.balance() - reserved.getOrDefault(c.id(), 0L);
+    if (amount > available) {
+      throw new BrokerException(
+          BrokerError.CREDIT_LIMIT,
+          "account "
+              + c.idText()
+              + " can take "
+              + Math.max(0, available)
+              + " more millicents, the charge is "
+              + amount);
+    }
+  }
+
+  /**
+   * Records money paid into an account (the prepaid provider's top-up).
+   *
+   * @throws BrokerException {@code not-found} for an unknown customer, {@code bad-amount} for an
+   *     amount outside 1..10^12 or one that would overflow the balance
+   */
+  public AccountView topUp(long customerId, long amount) {
+    checkAmount(amount);
+    Customer c = customer(customerId);
+    long now = books.clock().millis();
+    books.await(
+        books.decide(
+            () -> {
+              long paymentId = books.nextId("account_payments");
+              return books.submit(
+                  new Entry("topup")
+                      .post(books.account(CASH, AccountKind.CASH), amount)
+                      .post(books.account(c.ledgerName(), AccountKind.CUSTOMER), -amount)
+                      .write(
+                          (h, entryId) ->
+                              h.createUpdate(
+                                      "INSERT INTO account_payments (id, customer_id, at, kind,"
+                                          + " amount, period, entry_id) VALUES (?, ?, ?, 'topup',"
+                                          + " ?, NULL, ?)")
+                                  .bind(0, paymentId)
+                                  .bind(1, customerId)
+                                  .bind(2, now)
+                                  .bind(3, amount)
+                                  .bind(4, entryId)
+                                  .execute()));
+            }));
+    return view(customerId);
+  }
+
+  /**
+   * Checks a sale or top-up amount.
+   *
+   * @throws BrokerException {@code bad-amount} unless 1 <= amount <= 10^12
+   */
+  public static void checkAmount(long amount) {
+    if (amount < 1 || amount > org.millicent.broker.BrokerConfig.MAX_AMOUNT_MILLICENTS) {
+      throw new BrokerException(
+          BrokerError.BAD_AMOUNT,
+          "amount must be 1.."
+              + org.millicent.broker.BrokerConfig.MAX_AMOUNT_MILLICENTS
+              + " millicents, found "
+              + amount);
+    }
+  }
+
+  /**
+   * The account as its owner sees it.
+   *
+   * @throws BrokerException {@code not-found} for an unknown customer
+   */
+  public AccountView view(long customerId) {
+    Customer c = customer(customerId);
+    long owed =
+        books.decide(
+            () -> {
+              LedgerAccount a = books.existing(c.ledgerName());
+              return a == null ? 0L : a.balance();
+            });
+    StatementPeriod.Period p = period.containing(books.clock().instant());
+    long charges = chargedIn(customerId, p);
+    return new AccountView(
+        customerId,
+        c.name(),
+        c.provider(),
+        -owed,
+        c.creditLimitMillicents(),
+        c.creditLimitMillicents() - owed,
+        p.label(),
+        charges);
+  }
+
+  private long chargedIn(long customerId, StatementPeriod.Period p) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE customer_id = ?"
+                            + " AND kind = 'sale' AND issued_at >= ? AND issued_at < ?")
+                    .bind(0, customerId)
+                    .bind(1, p.start().toEpochMilli())
+                    .bind(2, p.end().toEpochMilli())
+                    .mapTo(Long.class)
+                    .one());
+  }
+
+  /**
+   * The customer's statement for a period.
+   *
+   * @throws BrokerException {@code not-found} for an unknown customer, {@code bad-request} for a
+   *     label that is not a period
+   */
+  public Statement statement(long customerId, String periodLabel) {
+    customer(customerId);
+    StatementPeriod.Period p;
+    try {
+      p =
+          periodLabel == null
+              ? period.containing(books.clock().instant())
+              : period.parse(periodLabel);
+    } catch (IllegalArgumentException e) {
+      throw new BrokerException(BrokerError.BAD_REQUEST, e.getMessage());
+    }
+    long from = p.start().toEpochMilli();
+    long to = p.end().toEpochMilli();
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h -> {
+              List<Statement.VendorCharges> charges =
+                  h.createQuery(
+                          "SELECT issuer, COUNT(*), SUM(value) FROM issued_scrip"
+                              + " WHERE customer_id = ? AND kind = 'sale' AND issued_at >= ?"
+                              + " AND issued_at < ? GROUP BY issuer ORDER BY issuer")
+                      .bind(0, customerId)
+                      .bind(1, from)
+                      .bind(2, to)
+                      .map(
+                          (rs, ctx) ->
+                              new Statement.VendorCharges(
+                                  rs.getString(1), rs.getLong(2), rs.getLong(3)))
+                      .list();
+              long payments =
+                  h.createQuery(
+                          "SELECT COALESCE(SUM(amount), 0) FROM account_payments"
+                              + " WHERE customer_id = ? AND at >= ? AND at < ?")
+                      .bind(0, customerId)
+                      .bind(1, from)
+                      .bind(2, to)
+                      .mapTo(Long.class)
+                      .one();
+              Optional<Long> collected =
+                  h.createQuery(
+                          "SELECT collected FROM statements WHERE customer_id = ? AND period = ?")
+                      .bind(0, customerId)
+                      .bind(1, p.label())
+                      .mapTo(Long.class)
+                      .findOne();
+              long total =
+                  charges.stream().mapToLong(Statement.VendorCharges::amountMillicents).sum();
+              return new Statement(
+                  customerId,
+                  p.label(),
+                  from,
+                  to,
+                  charges,
+                  total,
+                  payments,
+                  collected.isPresent(),
+                  collected.orElse(0L));
+            });
+  }
+
+  /**
+   * A closed statement.
+   *
+   * @param customerId the customer
+   * @param period the period's label
+   * @param chargedMillicents what was charged in the period
+   * @param collectedMillicents what the provider collected for it
+   */
+  public record ClosedStatement(
+      long customerId, String period, long chargedMillicents, long collectedMillicents) {}
+
+  /**
+   * Closes every period that ended before {@code now} and is not closed yet: for each customer
+   * charged in it, records the statement and has the customer's provider collect what is owed (at
+   * most the period's charges). Safe to repeat: a closed statement is never closed again.
+   */
+  public List<ClosedStatement> closeStatements(Instant now) {
+    StatementPeriod.Period current = period.containing(now);
+    var jdbi = books.database().jdbi();
+    Optional<Long> closedBefore =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT value FROM broker_meta WHERE name = 'statements_closed_before'")
+                    .mapTo(String.class)
+                    .findOne()
+                    .map(Long::parseLong));
+    Optional<Long> earliest =
+        closedBefore.isPresent()
+            ? closedBefore
+            : jdbi.withHandle(
+                h ->
+                    h.createQuery("SELECT MIN(issued_at) FROM issued_scrip WHERE kind = 'sale'")
+                        .mapTo(Long.class)
+                        .findOne());
+    List<ClosedStatement> out = new ArrayList<>();
+    if (earliest.isPresent() && earliest.get() != null) {
+      StatementPeriod.Period p = period.containing(Instant.ofEpochMilli(earliest.get()));
+      while (!p.end().isAfter(current.start())) {
+        out.addAll(close(p));
+        p = period.containing(p.end());
+      }
+    }
+    long mark = current.start().toEpochMilli();
+    books.submitAndAwait(
+        new Entry("statements")
+            .write(
+                (h, entryId) ->
+                    h.createUpdate(
+                            "INSERT INTO broker_meta (name, value) VALUES"
+                                + " ('statements_closed_before', ?) ON CONFLICT (name) DO UPDATE"
+                                + " SET value = excluded.value")
+                        .bind(0, Long.toString(mark))
+                        .execute()));
+    return out;
+  }
+
+  private List<ClosedStatement> close(StatementPeriod.Period p) {
+    long from = p.start().toEpochMilli();
+    long to = p.end().toEpochMilli();
+    List<long[]> charged =
+        books
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT s.customer_id, SUM(s.value) FROM issued_scrip s"
+                                + " WHERE s.kind = 'sale' AND s.issued_at >= ? AND s.issued_at < ?"
+                                + " AND NOT EXISTS (SELECT 1 FROM statements t"
+                                + " WHERE t.customer_id = s.customer_id AND t.period = ?)"
+                                + " GROUP BY s.customer_id")
+                        .bind(0, from)
+                        .bind(1, to)
+                        .bind(2, p.label())
+                        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                        .list());
+    List<ClosedStatement> out = new ArrayList<>();
+    for (long[] row : charged) {
+      Customer c = customers.get(row[0]);
+      if (c == null) {
+        continue;
+      }
+      long owed =
+          books.decide(
+              () -> {
+                LedgerAccount a = books.existing(c.ledgerName());
+                return a == null ? 0L : a.balance();
+              });
+      long due = Math.min(row[1], Math.max(0, owed));
+      long collected = due == 0 ? 0 : providers.get(c.provider()).collect(c.id(), p.label(), due);
+      if (collected < 0 || collected > due) {
+        throw new IllegalStateException(
+            "provider " + c.provider() + " collected " + collected + " of " + due);
+      }
+      long now = books.clock().millis();
+      books.await(
+          books.decide(
+              () -> {
+                long paymentId = books.nextId("account_payments");
+                Entry e = new Entry("statement");
+                if (collected > 0) {
+                  e.post(books.account(CASH, AccountKind.CASH), collected)
+                      .post(books.account(c.ledgerName(), AccountKind.CUSTOMER), -collected)
+                      .write(
+                          (h, entryId) ->
+                              h.createUpdate(
+                                      "INSERT INTO account_payments (id, customer_id, at, kind,"
+                                          + " amount, period, entry_id) VALUES (?, ?, ?,"
+                                          + " 'collection', ?, ?, ?)")
+                                  .bind(0, paymentId)
+                                  .bind(1, c.id())
+                                  .bind(2, now)
+                                  .bind(3, collected)
+                                  .bind(4, p.label())
+                                  .bind(5, entryId)
+                                  .execute());
+                }
+                e.write(
+                    (h, entryId) ->
+                        h.createUpdate(
+                                "INSERT INTO statements (customer_id, period, charged, collected,"
+                                    + " closed_at) VALUES (?, ?, ?, ?, ?)")
+                            .bind(0, c.id())
+                            .bind(1, p.label())
+                            .bind(2, row[1])
+                            .bind(3, collected)
+                            .bind(4, now)
+                            .execute());
+                return books.submit(e);
+              }));
+      out.add(new ClosedStatement(c.id(), p.label(), row[1], collected));
+    }
+    return out;
+  }
+}

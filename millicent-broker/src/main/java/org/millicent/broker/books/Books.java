@@ -1,0 +1,516 @@
+package org.millicent.broker.books;
+
+import java.sql.Types;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.millicent.broker.BrokerError;
+import org.millicent.broker.BrokerException;
+import org.millicent.storage.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's double-entry books with group commit (docs/BROKER.md, "Books").
+ *
+ * <p>Design: every decision that changes money (a sale within a credit limit, a settlement paid
+ * once) is taken under one decision lock against the in-memory view of the books, which includes
+ * entries submitted but not yet durable; the decision then {@linkplain #submit submits} an {@link
+ * Entry}. A single writer thread drains submitted entries and writes them in one database
+ * transaction per batch: the batch's postings, aggregated per account, become one balanced journal
+ * entry, and each entry's rows (issued scrip, customers, payments...) are written with it. Callers
+ * wait for their batch outside the lock, so one fsync serves many sales. If a batch fails, every
+ * entry not yet durable fails, and the in-memory view is rebuilt from the database (components
+ * register {@linkplain #onReload reloaders}), so the books are as if those entries never happened.
+ * One broker process owns a database.
+ *
+ * <p>Thread-safe.
+ */
+public final class Books implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Books.class);
+
+  /** Most entries written in one database transaction. */
+  public static final int MAX_BATCH = 4096;
+
+  private record Pending(
+      Entry entry, List<LedgerAccount> newAccounts, CompletableFuture<Void> done) {}
+
+  private final Database db;
+  private final InstantSource clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, LedgerAccount> accounts = new HashMap<>();
+  private final List<LedgerAccount> uncommittedAccounts = new ArrayList<>();
+  private final Map<String, Long> sequences = new HashMap<>();
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final List<Runnable> reloaders = new CopyOnWriteArrayList<>();
+  private final Thread writer;
+  private long nextAccountId;
+  private long nextEntryId;
+  private volatile boolean closing;
+  private volatile String lastFailure;
+
+  private Books(Database db, InstantSource clock) {
+    this.db = db;
+    this.clock = clock;
+    this.writer = Thread.ofPlatform().name("broker-books-writer").daemon().unstarted(this::run);
+  }
+
+  /**
+   * Opens the books in {@code db} (whose {@code broker} migrations must have run) and starts the
+   * writer.
+   */
+  public static Books open(Database db, InstantSource clock) {
+    Books b = new Books(db, clock);
+    b.load();
+    b.writer.start();
+    return b;
+  }
+
+  /** The database. */
+  public Database database() {
+    return db;
+  }
+
+  /** The clock. */
+  public InstantSource clock() {
+    return clock;
+  }
+
+  private void load() {
+    accounts.clear();
+    uncommittedAccounts.clear();
+    sequences.clear();
+    db.jdbi()
+        .useHandle(
+            h -> {
+              h.createQuery("SELECT id, name, kind, balance FROM ledger_accounts")
+                  .map(
+                      (rs, ctx) ->
+                          new LedgerAccount(
+                              rs.getLong(1),
+                              rs.getString(2),
+                              AccountKind.valueOf(rs.getString(3)),
+                              rs.getLong(4)))
+                  .forEach(a -> accounts.put(a.name(), a));
+              nextAccountId = maxPlusOne(h, "ledger_accounts");
+              nextEntryId = maxPlusOne(h, "ledger_entries");
+            });
+  }
+
+  private static long maxPlusOne(Handle h, String table) {
+    return h.createQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM " + table).mapTo(Long.class).one();
+  }
+
+  /** Runs {@code decision} under the decision lock. */
+  public <T> T decide(Supplier<T> decision) {
+    lock.lock();
+    try {
+      return decision.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code decision} under the decision lock. */
+  public void decide(Runnable decision) {
+    lock.lock();
+    try {
+      decision.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void requireLock() {
+    if (!lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("the books' decision lock must be held");
+    }
+  }
+
+  /**
+   * The account named {@code name}, created (with balance 0) if missing. Call under the decision
+   * lock; do not keep the result across a reload.
+   *
+   * @throws IllegalStateException when it exists with another kind
+   */
+  public LedgerAccount account(String name, AccountKind kind) {
+    requireLock();
+    LedgerAccount a = accounts.get(name);
+    if (a == null) {
+      a = new LedgerAccount(nextAccountId++, name, kind, 0);
+      accounts.put(name, a);
+      uncommittedAccounts.add(a);
+    } else if (a.kind() != kind) {
+      throw new IllegalStateException(
+          "ledger account " + name + " is " + a.kind() + ", expected " + kind);
+    }
+    return a;
+  }
+
+  /** The account named {@code name}, if it exists. Call under the decision lock. */
+  public LedgerAccount existing(String name) {
+    requireLock();
+    return accounts.get(name);
+  }
+
+  /** The next id of {@code table}'s {@code id} column. Call under the decision lock. */
+  public long nextId(String table) {
+    requireLock();
+    Long next = sequences.get(table);
+    if (next == null) {
+      next = db.jdbi().withHandle(h -> maxPlusOne(h, table));
+    }
+    sequences.put(table, next + 1);
+    return next;
+  }
+
+  /**
+   * Applies {@code entry}'s postings to the in-memory view and queues it for the writer. Call under
+   * the decision lock, then wait on the result with {@link #await} after releasing it.
+   *
+   * @throws IllegalStateException when the postings do not balance
+   * @throws BrokerException {@code bad-amount} when a balance would overflow (nothing is applied)
+   */
+  public CompletableFuture<Void> submit(Entry entry) {
+    requireLock();
+    if (closing) {
+      throw new BrokerException(BrokerError.STORAGE_UNAVAILABLE, "the books are closing");
+    }
+    if (!entry.balanced()) {
+      throw new IllegalStateException("entry " + entry.memo() + " does not balance");
+    }
+    List<Map.Entry<LedgerAccount, Long>> applied = new ArrayList<>();
+    try {
+      for (Map.Entry<LedgerAccount, Long> p : entry.postings.entrySet()) {
+        p.getKey().add(p.getValue());
+        applied.add(p);
+      }
+    } catch (ArithmeticException e) {
+      for (Map.Entry<LedgerAccount, Long> p : applied) {
+        p.getKey().add(-p.getValue());
+      }
+      throw new BrokerException(
+          BrokerError.BAD_AMOUNT, "the amount would overflow a balance of the books", e);
+    }
+    Pending pending =
+        new Pending(entry, List.copyOf(uncommittedAccounts), new CompletableFuture<>());
+    uncommittedAccounts.clear();
+    queue.add(pending);
+    return pending.done();
+  }
+
+  /**
+   * Waits until a submitted entry is durable. Call without holding the decision lock.
+   *
+   * @throws BrokerException {@code storage-unavailable} when it could not be written (the books are
+   *     then as if it had never been submitted)
+   */
+  public void await(CompletableFuture<Void> done) {
+    if (lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("waiting for the writer while holding the decision lock");
+    }
+    try {
+      done.join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof BrokerException be) {
+        throw be;
+      }
+      throw new BrokerException(
+          BrokerError.STORAGE_UNAVAILABLE,
+          "the books could not be written: " + (c == null ? e : c).getMessage(),
+          c);
+    }
+  }
+
+  /** Submits {@code entry} under the lock and waits until it is durable. */
+  public void submitAndAwait(Entry entry) {
+    await(decide(() -> submit(entry)));
+  }
+
+  /** Waits until everything submitted so far is durable. */
+  public void flush() {
+    submitAndAwait(new Entry("flush"));
+  }
+
+  /** Registers a component's reload, run under the decision lock after a failed batch. */
+  public void onReload(Runnable reload) {
+    reloaders.add(reload);
+  }
+
+  /** The last storage failure's message, or null when the last batch succeeded. */
+  public String lastFailure() {
+    return lastFailure;
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    while (true) {
+      batch.clear();
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing && queue.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      queue.drainTo(batch, MAX_BATCH - 1);
+      try {
+        long entryId = nextEntryId;
+        db.inTransaction(
+            h -> {
+              writeBatch(h, batch, entryId);
+              return null;
+            });
+        nextEntryId = entryId + 1;
+        lastFailure = null;
+        for (Pending p : batch) {
+          p.done().complete(null);
+        }
+      } catch (RuntimeException e) {
+        fail(batch, e);
+      }
+    }
+  }
+
+  private void fail(List<Pending> batch, RuntimeException e) {
+    log.error("books: a batch of {} entries could not be written; rebuilding", batch.size(), e);
+    lastFailure = e.getMessage();
+    BrokerException failure =
+        new BrokerException(
+            BrokerError.STORAGE_UNAVAILABLE,
+            "the books could not be written: " + e.getMessage(),
+            e);
+    lock.lock();
+    try {
+      List<Pending> all = new ArrayList<>(batch);
+      queue.drainTo(all);
+      try {
+        load();
+        db.jdbi().useHandle(h -> nextEntryId = maxPlusOne(h, "ledger_entries"));
+        for (Runnable r : reloaders) {
+          r.run();
+        }
+      } catch (RuntimeException reloadFailure) {
+        log.error("books: reload after a failed batch failed too", reloadFailure);
+        lastFailure = reloadFailure.getMessage();
+      }
+      for (Pending p : all) {
+        p.done().completeExceptionally(failure);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void writeBatch(Handle h, List<Pending> batch, long entryId) {
+    long at = clock.millis();
+    List<LedgerAccount> created = new ArrayList<>();
+    Map<LedgerAccount, Long> sums = new LinkedHashMap<>();
+    Map<String, Integer> memos = new TreeMap<>();
+    List<IssuedRow> issued = new ArrayList<>();
+    for (Pending p : batch) {
+      created.addAll(p.newAccounts());
+      for (Map.Entry<LedgerAccount, Long> e : p.entry().postings.entrySet()) {
+        sums.merge(e.getKey(), e.getValue(), Math::addExact);
+      }
+      if (!p.entry().postings.isEmpty()) {
+        memos.merge(p.entry().memo, 1, Integer::sum);
+      }
+      issued.addAll(p.entry().issued);
+    }
+    if (!created.isEmpty()) {
+      PreparedBatch pb =
+          h.prepareBatch(
+              "INSERT INTO ledger_accounts (id, name, kind, balance) VALUES (?, ?, ?, 0)");
+      for (LedgerAccount a : created) {
+        pb.bind(0, a.id()).bind(1, a.name()).bind(2, a.kind().name()).add();
+      }
+      pb.execute();
+    }
+    h.createUpdate("INSERT INTO ledger_entries (id, at, memo) VALUES (?, ?, ?)")
+        .bind(0, entryId)
+        .bind(1, at)
+        .bind(2, memo(memos))
+        .execute();
+    sums.values().removeIf(v -> v == 0);
+    if (!sums.isEmpty()) {
+      PreparedBatch posting =
+          h.prepareBatch(
+              "INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES (?, ?, ?)");
+      PreparedBatch balance =
+          h.prepareBatch("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?");
+      for (Map.Entry<LedgerAccount, Long> e : sums.entrySet()) {
+        posting.bind(0, entryId).bind(1, e.getKey().id()).bind(2, e.getValue()).add();
+        balance.bind(0, e.getValue()).bind(1, e.getKey().id()).add();
+      }
+      posting.execute();
+      balance.execute();
+    }
+    if (!issued.isEmpty()) {
+      PreparedBatch pb =
+          h.prepareBatch(
+              "INSERT INTO issued_scrip (issuer, key_id, serial, kind, supply, customer_id, value,"
+                  + " issued_at, expires_at, entry_id, request_key, paid_by, token, state,"
+                  + " sealed_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (IssuedRow r : issued) {
+        pb.bind(0, r.issuer())
+            .bind(1, r.keyId())
+            .bind(2, r.serial())
+            .bind(3, r.kind())
+            .bind(4, r.supply())
+            .bind(5, r.customerId())
+            .bind(6, r.valueMillicents())
+            .bind(7, r.issuedAtMillis())
+            .bind(8, r.expiresAtMillis())
+            .bind(9, entryId);
+        if (r.requestKey() == null) {
+          pb.bindNull(10, Types.VARBINARY);
+        } else {
+          pb.bind(10, r.requestKey());
+        }
+        if (r.paidBy() == null) {
+          pb.bindNull(11, Types.BIGINT);
+        } else {
+          pb.bind(11, r.paidBy().longValue());
+        }
+        pb.bind(12, r.token()).bind(13, r.state());
+        if (r.sealedSecret() == null) {
+          pb.bindNull(14, Types.VARBINARY);
+        } else {
+          pb.bind(14, r.sealedSecret());
+        }
+        pb.add();
+      }
+      pb.execute();
+    }
+    for (Pending p : batch) {
+      for (Entry.Write w : p.entry().writes) {
+        w.apply(h, entryId);
+      }
+    }
+  }
+
+  private static String memo(Map<String, Integer> memos) {
+    if (memos.isEmpty()) {
+      return "records";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Integer> m : memos.entrySet()) {
+      if (!sb.isEmpty()) {
+        sb.append(", ");
+      }
+      sb.append(m.getKey());
+      if (m.getValue() > 1) {
+        sb.append(" x").append(m.getValue());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The invariant's quantities from the in-memory view (including entries not yet durable). */
+  public BookTotals totals() {
+    return decide(
+        () -> {
+          Map<AccountKind, Long> byKind = new HashMap<>();
+          for (LedgerAccount a : accounts.values()) {
+            byKind.merge(a.kind(), a.balance(), Math::addExact);
+          }
+          return totalsOf(byKind);
+        });
+  }
+
+  /** The invariant's quantities from the durable ledger balances. */
+  public BookTotals totalsFromDatabase() {
+    Map<AccountKind, Long> byKind = new HashMap<>();
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery("SELECT kind, SUM(balance) FROM ledger_accounts GROUP BY kind")
+                    .map(
+                        (rs, ctx) -> Map.entry(AccountKind.valueOf(rs.getString(1)), rs.getLong(2)))
+                    .forEach(e -> byKind.put(e.getKey(), e.getValue())));
+    return totalsOf(byKind);
+  }
+
+  private static BookTotals totalsOf(Map<AccountKind, Long> k) {
+    long sum = 0;
+    for (long v : k.values()) {
+      sum += v;
+    }
+    long in = k.getOrDefault(AccountKind.CASH, 0L) + k.getOrDefault(AccountKind.CUSTOMER, 0L);
+    long out = -k.getOrDefault(AccountKind.OUTSTANDING, 0L);
+    long redeemed =
+        -(k.getOrDefault(AccountKind.VENDOR_PAYABLE, 0L)
+            + k.getOrDefault(AccountKind.COMMISSION, 0L)
+            + k.getOrDefault(AccountKind.INVENTORY, 0L)
+            + k.getOrDefault(AccountKind.WRITE_OFF, 0L));
+    return new BookTotals(in, out, redeemed, sum);
+  }
+
+  /**
+   * Audits the durable books: the number of journal entries whose postings do not sum to zero, plus
+   * the number of accounts whose balance differs from the sum of their postings. Zero in sound
+   * books.
+   */
+  public long auditProblems() {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              long unbalanced =
+                  h.createQuery(
+                          "SELECT COUNT(*) FROM (SELECT entry_id FROM ledger_postings"
+                              + " GROUP BY entry_id HAVING SUM(amount) <> 0) x")
+                      .mapTo(Long.class)
+                      .one();
+              long drifted =
+                  h.createQuery(
+                          "SELECT COUNT(*) FROM ledger_accounts a WHERE a.balance <>"
+                              + " (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p"
+                              + " WHERE p.account_id = a.id)")
+                      .mapTo(Long.class)
+                      .one();
+              return unbalanced + drifted;
+            });
+  }
+
+  /** The balance of every account, by name, from the in-memory view. */
+  public Map<String, Long> balances() {
+    return decide(
+        () -> {
+          Map<String, Long> out = new TreeMap<>();
+          accounts.values().forEach(a -> out.put(a.name(), a.balance()));
+          return out;
+        });
+  }
+
+  /** Writes what was submitted and stops the writer. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      writer.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

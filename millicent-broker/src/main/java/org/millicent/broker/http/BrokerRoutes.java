@@ -1,0 +1,531 @@
+package org.millicent.broker.http;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.broker.Broker;
+import org.millicent.broker.BrokerError;
+import org.millicent.broker.BrokerException;
+import org.millicent.broker.SettlementResult;
+import org.millicent.broker.VendorConfig;
+import org.millicent.broker.VendorScripSale;
+import org.millicent.broker.VendorStatement;
+import org.millicent.broker.accounts.AccountView;
+import org.millicent.broker.accounts.Registration;
+import org.millicent.broker.accounts.Statement;
+import org.millicent.broker.books.BookTotals;
+import org.millicent.broker.supply.Licence;
+import org.millicent.failure.PaymentException;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.purchase.Purchase;
+import org.millicent.scrip.Scrip;
+import org.millicent.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's HTTP endpoints (docs/HTTP-API.md, "Broker"; admin endpoints in docs/BROKER.md).
+ * Handlers are thin: parse, authenticate, call {@link Broker}, write JSON; failures map to problem
+ * documents in one place. Thread-safe.
+ */
+public final class BrokerRoutes {
+  private static final Logger log = LoggerFactory.getLogger(BrokerRoutes.class);
+  private static final java.util.Base64.Encoder B64 =
+      java.util.Base64.getUrlEncoder().withoutPadding();
+
+  private final Broker broker;
+  private final byte[] adminToken;
+  private final PrometheusMeterRegistry meters;
+  private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+
+  /** Routes for {@code broker}, guarded by {@code adminToken}, exposing {@code meters}. */
+  public BrokerRoutes(Broker broker, String adminToken, PrometheusMeterRegistry meters) {
+    this.broker = broker;
+    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.meters = meters;
+  }
+
+  /** Adds every route and the failure mapping to {@code config}. */
+  public void register(JavalinConfig config) {
+    var r = config.routes;
+    r.get("/.well-known/millicent", this::wellKnown);
+    r.get("/health", this::health);
+    r.get("/metrics", this::metrics);
+    r.post("/broker/accounts", this::register);
+    r.post("/broker/accounts/{id}/topup", this::topUp);
+    r.get("/broker/accounts/{id}", this::account);
+    r.get("/broker/accounts/{id}/statement", this::statement);
+    r.post("/broker/scrip", this::sellBrokerScrip);
+    r.post("/broker/vendor-scrip", this::sellVendorScrip);
+    r.post("/broker/settlements", this::settlements);
+    r.get("/broker/admin/vendors", this::adminVendors);
+    r.get("/broker/admin/licences", this::adminLicences);
+    r.post("/broker/admin/licences", this::adminImportLicence);
+    r.post("/broker/admin/settlements/{vendor}", this::adminSettle);
+    r.get("/broker/admin/statements/customers/{id}", this::adminCustomerStatement);
+    r.get("/broker/admin/statements/vendors/{vendor}", this::adminVendorStatement);
+    r.post("/broker/admin/statements/close", this::adminCloseStatements);
+    r.get("/broker/admin/books", this::adminBooks);
+    r.exception(BrokerException.class, (e, ctx) -> fail(ctx, e));
+    r.exception(PaymentException.class, (e, ctx) -> fail(ctx, e));
+    r.exception(StorageException.class, (e, ctx) -> fail(ctx, e));
+    r.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("broker: {} {} failed", ctx.method(), ctx.path(), e);
+          countFailure("internal");
+          Problems.write(ctx, 500, "internal", "Internal error", "the broker failed unexpectedly");
+        });
+  }
+
+  // ------------------------------------------------------------------ public
+
+  private void wellKnown(Context ctx) {
+    List<Map<String, Object>> vendors = new ArrayList<>();
+    for (VendorConfig v : broker.config().vendors()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("vendor", v.vendor());
+      m.put("url", v.url().toString());
+      m.put("supply", v.supply().wireName());
+      m.put("discount_bps", v.discountBps());
+      if (v.supply() == org.millicent.broker.Supply.WAREHOUSE) {
+        m.put("piece_millicents", v.lotValueMillicents());
+      }
+      vendors.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("broker", broker.id());
+    out.put("currency", broker.config().currency());
+    out.put("variants", List.of("signed"));
+    out.put("vendors", vendors);
+    out.put("register", "/broker/accounts");
+    out.put("statement_period", broker.config().statementPeriod().wireName());
+    json(ctx, 200, out);
+  }
+
+  private void health(Context ctx) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    boolean db;
+    try {
+      db =
+          broker
+              .books()
+              .database()
+              .jdbi()
+              .withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+    } catch (RuntimeException e) {
+      db = false;
+    }
+    boolean up = db && broker.healthy();
+    out.put("status", up ? "up" : "down");
+    out.put("broker", broker.id());
+    out.put("database", db ? "up" : "down");
+    out.put("books", broker.healthy() ? "up" : "failed: " + broker.books().lastFailure());
+    json(ctx, up ? 200 : 503, out);
+  }
+
+  private void metrics(Context ctx) {
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
+    ctx.result(meters.scrape());
+  }
+
+  private void register(Context ctx) {
+    requireSecureChannel(ctx);
+    Body b = Body.parse(ctx.bodyAsBytes());
+    Registration r = broker.register(b.text("name"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("customer_id", r.customer().idText());
+    out.put("customer_secret", B64.encodeToString(r.secret().toByteArray()));
+    out.put("broker", broker.id());
+    out.put("provider", r.customer().provider());
+    out.put("credit_limit_millicents", r.customer().creditLimitMillicents());
+    ctx.header("Cache-Control", "no-store");
+    json(ctx, 200, out);
+  }
+
+  private void topUp(Context ctx) {
+    requireAdmin(ctx);
+    long id = customerId(ctx);
+    AccountView v = broker.topUp(id, Body.parse(ctx.bodyAsBytes()).amount("amount_millicents"));
+    json(ctx, 200, view(v));
+  }
+
+  private void account(Context ctx) {
+    AccountAuth.Authenticated a = owner(ctx);
+    json(ctx, 200, view(broker.account(a.customer().id())));
+  }
+
+  private void statement(Context ctx) {
+    AccountAuth.Authenticated a = owner(ctx);
+    json(ctx, 200, statementJson(broker.statement(a.customer().id(), ctx.queryParam("period"))));
+  }
+
+  private void sellBrokerScrip(Context ctx) {
+    AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts());
+    long amount = Body.parse(ctx.bodyAsBytes()).amount("amount_millicents");
+    Scrip s = broker.sellBrokerScrip(a.customer().id(), amount, a.mac());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("scrip", s.token());
+    out.put("value_millicents", s.valueMillicents());
+    out.put("expires_at", s.expiresAt().toString());
+    json(ctx, 200, out);
+  }
+
+  private void sellVendorScrip(Context ctx) throws Exception {
+    byte[] bodyBytes = ctx.bodyAsBytes();
+    Body b = Body.parse(bodyBytes);
+    String vendor = b.text("vendor");
+    long amount = b.amount("amount_millicents");
+    String header = ctx.header("Authorization");
+    if (header == null) {
+      offer(ctx, amount);
+      Problems.write(
+          ctx,
+          402,
+          BrokerError.PAYMENT_REQUIRED.code(),
+          BrokerError.PAYMENT_REQUIRED.title(),
+          "pay with broker scrip (Authorization: Millicent v=1, variant=signed, ...) or an account"
+              + " request (variant=account)",
+          Map.of("vendor", broker.id(), "price_millicents", amount));
+      return;
+    }
+    if (AccountAuth.isAccountRequest(header)) {
+      AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts());
+      VendorScripSale sale = broker.sellVendorScrip(a.customer().id(), vendor, amount, a.mac());
+      json(ctx, 200, saleJson(sale));
+      return;
+    }
+    ctx.attribute("millicent.offer", amount);
+    Payment payment =
+        PaymentHeader.parse(
+            header,
+            new RequestDescriptor(
+                "POST", AccountAuth.target(ctx), RequestDescriptor.digest(bodyBytes)));
+    Broker.ScripPurchase bought = broker.buyVendorScrip(payment, vendor, amount);
+    byte[] body = Problems.JSON.writeValueAsBytes(saleJson(bought.sale()));
+    Purchase p = bought.purchase();
+    Map<String, String> receipt = new LinkedHashMap<>();
+    receipt.put("v", PaymentHeader.VERSION);
+    receipt.put("variant", p.variant().wireName());
+    receipt.put("price", Long.toString(p.priceMillicents()));
+    p.change().ifPresent(c -> receipt.put("change", c.token()));
+    receipt.put("mac", B64.encodeToString(p.replyMac(200, RequestDescriptor.digest(body))));
+    ctx.header("Millicent-Receipt", AuthParams.format(receipt));
+    ctx.header("Cache-Control", "no-store");
+    ctx.status(200).contentType("application/json").result(body);
+  }
+
+  private void settlements(Context ctx) {
+    Body b = Body.parse(ctx.bodyAsBytes());
+    String vendor = b.text("vendor");
+    Optional<VendorConfig> vc = broker.config().vendor(vendor);
+    String token = bearer(ctx);
+    if (vc.isEmpty()
+        || vc.get().settlementToken().isEmpty()
+        || token == null
+        || !MessageDigest.isEqual(
+            vc.get().settlementToken().get().getBytes(StandardCharsets.UTF_8),
+            token.getBytes(StandardCharsets.UTF_8))) {
+      throw new BrokerException(
+          BrokerError.UNAUTHORIZED,
+          "settlements need the settlement token configured for vendor \"" + vendor + '"');
+    }
+    json(ctx, 200, settlementJson(broker.settle(vendor, b.unsignedList("scrip_ids"))));
+  }
+
+  // ------------------------------------------------------------------- admin
+
+  private void adminVendors(Context ctx) {
+    requireAdmin(ctx);
+    List<Map<String, Object>> out = new ArrayList<>();
+    var licences = broker.licences();
+    for (VendorConfig v : broker.config().vendors()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("vendor", v.vendor());
+      m.put("url", v.url().toString());
+      m.put("supply", v.supply().wireName());
+      m.put("discount_bps", v.discountBps());
+      Optional<Licence> l = licences.getOrDefault(v.vendor(), Optional.empty());
+      l.ifPresent(x -> m.put("licence_id", x.licenceId()));
+      m.put("statement", vendorStatementJson(broker.vendorStatement(v.vendor(), null)));
+      out.add(m);
+    }
+    json(ctx, 200, Map.of("vendors", out));
+  }
+
+  private void adminLicences(Context ctx) {
+    requireAdmin(ctx);
+    List<Map<String, Object>> out = new ArrayList<>();
+    broker
+        .licences()
+        .forEach(
+            (v, l) -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("vendor", v);
+              l.ifPresentOrElse(
+                  x -> {
+                    m.put("licence_id", x.licenceId());
+                    m.put("key_ids", List.copyOf(x.keys().keySet()));
+                    m.put("customer_selector", x.customerSelector());
+                    m.put("discount_bps", x.discountBps());
+                    m.put("scrip_lifetime_seconds", x.scripLifetimeSeconds());
+                  },
+                  () -> m.put("licence_id", null));
+              out.add(m);
+            });
+    json(ctx, 200, Map.of("licences", out));
+  }
+
+  private void adminImportLicence(Context ctx) {
+    requireAdmin(ctx);
+    Licence l = broker.installLicence(Licence.fromJson(Body.parse(ctx.bodyAsBytes()).root()));
+    json(ctx, 200, Map.of("licence_id", l.licenceId(), "vendor", l.vendor()));
+  }
+
+  private void adminSettle(Context ctx) {
+    requireAdmin(ctx);
+    json(ctx, 200, settlementJson(broker.pullSettlement(ctx.pathParam("vendor"))));
+  }
+
+  private void adminCustomerStatement(Context ctx) {
+    requireAdmin(ctx);
+    json(ctx, 200, statementJson(broker.statement(customerId(ctx), ctx.queryParam("period"))));
+  }
+
+  private void adminVendorStatement(Context ctx) {
+    requireAdmin(ctx);
+    json(
+        ctx,
+        200,
+        vendorStatementJson(
+            broker.vendorStatement(ctx.pathParam("vendor"), ctx.queryParam("period"))));
+  }
+
+  private void adminCloseStatements(Context ctx) {
+    requireAdmin(ctx);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (var c : broker.closeStatements(broker.books().clock().instant())) {
+      out.add(
+          Map.of(
+              "customer_id", Long.toUnsignedString(c.customerId()),
+              "period", c.period(),
+              "charged_millicents", c.chargedMillicents(),
+              "collected_millicents", c.collectedMillicents()));
+    }
+    json(ctx, 200, Map.of("closed", out));
+  }
+
+  private void adminBooks(Context ctx) {
+    requireAdmin(ctx);
+    BookTotals t = broker.totals();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("money_in_millicents", t.moneyInMillicents());
+    out.put("outstanding_millicents", t.outstandingMillicents());
+    out.put("redeemed_millicents", t.redeemedMillicents());
+    out.put("conserved", t.conserved());
+    out.put("balances", broker.books().balances());
+    json(ctx, 200, out);
+  }
+
+  // ----------------------------------------------------------------- helpers
+
+  private AccountAuth.Authenticated owner(Context ctx) {
+    AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts());
+    if (a.customer().id() != customerId(ctx)) {
+      throw new BrokerException(
+          BrokerError.UNAUTHORIZED,
+          "customer " + a.customer().idText() + " may read only its own account");
+    }
+    return a;
+  }
+
+  private static long customerId(Context ctx) {
+    try {
+      return Long.parseUnsignedLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST, "customer ID must be an unsigned 64-bit decimal");
+    }
+  }
+
+  private static String bearer(Context ctx) {
+    String h = ctx.header("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return h.substring(7).strip();
+  }
+
+  private void requireAdmin(Context ctx) {
+    requireSecureChannel(ctx);
+    String t = bearer(ctx);
+    if (t == null || !MessageDigest.isEqual(adminToken, t.getBytes(StandardCharsets.UTF_8))) {
+      throw new BrokerException(
+          BrokerError.UNAUTHORIZED, "expected Authorization: Bearer <admin token>");
+    }
+  }
+
+  /** Secrets travel only over TLS or on this machine. */
+  static void requireSecureChannel(Context ctx) {
+    if (ctx.req().isSecure() || "https".equals(ctx.scheme())) {
+      return;
+    }
+    try {
+      if (InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress()) {
+        return;
+      }
+    } catch (UnknownHostException e) {
+      // falls through to the refusal
+    }
+    throw new BrokerException(
+        BrokerError.INSECURE_CHANNEL,
+        "this request carries a secret: it must come over TLS or from loopback");
+  }
+
+  private void offer(Context ctx, long amount) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("v", PaymentHeader.VERSION);
+    o.put("vendor", broker.id());
+    o.put("price", Long.toString(amount));
+    o.put("currency", broker.config().currency());
+    o.put("variants", "signed");
+    ctx.header("WWW-Authenticate", AuthParams.format(o));
+  }
+
+  private void fail(Context ctx, Exception e) {
+    switch (e) {
+      case BrokerException be -> {
+        countFailure(be.error().code());
+        Problems.write(ctx, be.error(), be.getMessage());
+      }
+      case PaymentException pe -> {
+        countFailure(pe.code().code());
+        Object amount = ctx.attribute("millicent.offer");
+        int status = Problems.status(pe);
+        if (status == 402 && amount instanceof Long a) {
+          offer(ctx, a);
+        }
+        Problems.write(ctx, status, pe.code().code(), Problems.title(pe.code()), pe.getMessage());
+      }
+      case StorageException se -> {
+        countFailure(se.code());
+        Problems.write(ctx, 503, se.code(), "Storage unavailable", se.getMessage());
+      }
+      default -> throw new IllegalStateException(e);
+    }
+  }
+
+  private void countFailure(String code) {
+    failures
+        .computeIfAbsent(
+            code,
+            c ->
+                Counter.builder("millicent_broker_http_failures_total")
+                    .tag("code", c)
+                    .register(meters))
+        .increment();
+  }
+
+  private static void json(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status)
+          .contentType("application/json")
+          .result(Problems.JSON.writeValueAsBytes(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a response", e);
+    }
+  }
+
+  private static Map<String, Object> view(AccountView v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("customer_id", Long.toUnsignedString(v.customerId()));
+    m.put("name", v.name());
+    m.put("provider", v.provider());
+    m.put("balance_millicents", v.balanceMillicents());
+    m.put("credit_limit_millicents", v.creditLimitMillicents());
+    m.put("available_millicents", v.availableMillicents());
+    m.put("period", v.period());
+    m.put("charges_this_period_millicents", v.chargesThisPeriodMillicents());
+    return m;
+  }
+
+  private static Map<String, Object> saleJson(VendorScripSale s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("vendor", s.vendor());
+    m.put("scrip", s.scrip().token());
+    m.put("customer_id", Long.toUnsignedString(s.customerIdAtVendor()));
+    m.put("sealed_customer_secret", B64.encodeToString(s.sealedCustomerSecret()));
+    m.put("supply", s.supply().wireName());
+    m.put("value_millicents", s.scrip().valueMillicents());
+    m.put("expires_at", s.scrip().expiresAt().toString());
+    return m;
+  }
+
+  private static Map<String, Object> statementJson(Statement s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("customer_id", Long.toUnsignedString(s.customerId()));
+    m.put("period", s.period());
+    m.put("from", Instant.ofEpochMilli(s.fromMillis()).toString());
+    m.put("to", Instant.ofEpochMilli(s.toMillis()).toString());
+    List<Map<String, Object>> charges = new ArrayList<>();
+    for (Statement.VendorCharges c : s.charges()) {
+      charges.add(
+          Map.of(
+              "vendor",
+              c.vendor(),
+              "pieces",
+              c.pieces(),
+              "amount_millicents",
+              c.amountMillicents()));
+    }
+    m.put("charges", charges);
+    m.put("total_charged_millicents", s.totalChargedMillicents());
+    m.put("payments_millicents", s.paymentsMillicents());
+    m.put("closed", s.closed());
+    m.put("collected_millicents", s.collectedMillicents());
+    return m;
+  }
+
+  private static Map<String, Object> vendorStatementJson(VendorStatement s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("vendor", s.vendor());
+    m.put("period", s.period());
+    m.put("sold_pieces", s.soldPieces());
+    m.put("sold_millicents", s.soldMillicents());
+    m.put("settled_pieces", s.settledPieces());
+    m.put("settled_value_millicents", s.settledValueMillicents());
+    m.put("settled_paid_millicents", s.settledPaidMillicents());
+    m.put("payable_millicents", s.payableMillicents());
+    m.put("outstanding_millicents", s.outstandingMillicents());
+    return m;
+  }
+
+  private static Map<String, Object> settlementJson(SettlementResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("vendor", r.vendor());
+    m.put("paid_millicents", r.paidMillicents());
+    m.put("accepted", r.accepted().stream().map(Long::toUnsignedString).toList());
+    List<Map<String, Object>> rejected = new ArrayList<>();
+    for (SettlementResult.Rejection x : r.rejected()) {
+      rejected.add(
+          Map.of("scrip_id", Long.toUnsignedString(x.scripId()), "code", x.reason().code()));
+    }
+    m.put("rejected", rejected);
+    return m;
+  }
+}

@@ -1,0 +1,65 @@
+package org.millicent.broker.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.millicent.broker.BrokerError;
+import org.millicent.failure.FailureCode;
+import org.millicent.failure.PaymentException;
+
+/**
+ * Writes RFC 9457 problem documents with the stable codes of docs/HTTP-API.md: one place maps every
+ * failure to its status and code. Stateless and thread-safe.
+ */
+final class Problems {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String TYPE_PREFIX = "https://millicent.dev/problems/";
+
+  private Problems() {}
+
+  static void write(Context ctx, int status, String code, String title, String detail) {
+    write(ctx, status, code, title, detail, Map.of());
+  }
+
+  static void write(
+      Context ctx, int status, String code, String title, String detail, Map<String, Object> more) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("type", TYPE_PREFIX + code);
+    p.put("title", title);
+    p.put("status", status);
+    p.put("code", code);
+    p.put("detail", detail == null ? title : detail);
+    p.putAll(more);
+    ctx.status(status);
+    ctx.header("Cache-Control", "no-store");
+    ctx.contentType("application/problem+json");
+    try {
+      ctx.result(JSON.writeValueAsBytes(p));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a problem document", e);
+    }
+  }
+
+  static void write(Context ctx, BrokerError e, String detail) {
+    write(ctx, e.status(), e.code(), e.title(), detail);
+  }
+
+  /** The status of a payment failure: malformed is 400, every other payment failure 402. */
+  static int status(PaymentException e) {
+    return e.code() == FailureCode.MALFORMED ? 400 : 402;
+  }
+
+  static String title(FailureCode c) {
+    return switch (c) {
+      case FORGED -> "Scrip or MAC forged";
+      case SPENT -> "Scrip already spent";
+      case EXPIRED -> "Scrip expired";
+      case WRONG_VENDOR -> "Scrip of another vendor";
+      case WRONG_CUSTOMER -> "Scrip of another customer";
+      case INSUFFICIENT -> "Scrip value too low";
+      case MALFORMED -> "Malformed payment";
+      case UNKNOWN_KEY -> "Unknown key";
+    };
+  }
+}

@@ -1,0 +1,131 @@
+package org.millicent.broker.issuing;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.purchase.SpendRecorder;
+import org.millicent.purchase.SpentSet;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.scrip.ScripId;
+import org.millicent.storage.Database;
+
+/**
+ * The spent list of broker scrip, kept in the broker's own books: a spend is made durable by the
+ * same batch that records what it bought (the broker marks the {@code issued_scrip} row spent with
+ * the request's fingerprint and price, and records the change issued), so a purchase and its spend
+ * are one atomic step. Decisions are taken in memory by the core {@link SpentSet}, rebuilt from the
+ * books at start and after a failed batch. An identical retry of a durable spend is recognised by
+ * its fingerprint and gets the same change back. Thread-safe.
+ */
+public final class BrokerSpendRecorder implements SpendRecorder {
+  private final Database db;
+  private final String broker;
+  private final InstantSource clock;
+  private final Map<ScripId, Instant> inFlight = new ConcurrentHashMap<>();
+  private final Set<ScripId> durable = ConcurrentHashMap.newKeySet();
+  private volatile SpentSet spent;
+
+  /** The spent list of {@code broker}'s scrip in {@code db}. */
+  public BrokerSpendRecorder(Database db, String broker, InstantSource clock) {
+    this.db = db;
+    this.broker = broker;
+    this.clock = clock;
+    reload();
+  }
+
+  /** Rebuilds the in-memory list from the books, keeping claims in flight. */
+  public void reload() {
+    SpentSet s = new SpentSet();
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT key_id, serial, expires_at FROM issued_scrip WHERE issuer = ?"
+                            + " AND state = 1 AND expires_at > ?")
+                    .bind(0, broker)
+                    .bind(1, clock.millis())
+                    .map(
+                        (rs, ctx) ->
+                            Map.entry(
+                                new ScripId(rs.getInt(1), rs.getLong(2)),
+                                Instant.ofEpochMilli(rs.getLong(3))))
+                    .forEach(e -> s.mark(e.getKey(), e.getValue())));
+    inFlight.forEach(s::mark);
+    spent = s;
+  }
+
+  @Override
+  public Claim claim(ScripId id, Instant expiresAt, byte[] fingerprint) {
+    if (spent.mark(id, expiresAt)) {
+      inFlight.put(id, expiresAt);
+      return new Claimed();
+    }
+    if (inFlight.containsKey(id)) {
+      return new AlreadySpent();
+    }
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              Optional<Object[]> row =
+                  h.createQuery(
+                          "SELECT spend_fingerprint, spend_price FROM issued_scrip"
+                              + " WHERE issuer = ? AND key_id = ? AND serial = ? AND state = 1")
+                      .bind(0, broker)
+                      .bind(1, id.keyId())
+                      .bind(2, id.serial())
+                      .map((rs, ctx) -> new Object[] {rs.getBytes(1), rs.getLong(2)})
+                      .findOne();
+              if (row.isEmpty() || !Arrays.equals((byte[]) row.get()[0], fingerprint)) {
+                return new AlreadySpent();
+              }
+              Optional<Scrip> change =
+                  h.createQuery(
+                          "SELECT token FROM issued_scrip WHERE issuer = ? AND paid_by = ?"
+                              + " AND kind = 'change'")
+                      .bind(0, broker)
+                      .bind(1, id.toLong())
+                      .mapTo(byte[].class)
+                      .findOne()
+                      .map(ScripCodec::decode);
+              return new Replayed((Long) row.get()[1], change);
+            });
+  }
+
+  /**
+   * Notes that the books hold the spend of {@code id} durably; {@link #commit} then only confirms.
+   */
+  public void markDurable(ScripId id) {
+    durable.add(id);
+  }
+
+  /**
+   * Confirms a spend the broker already made durable with {@link #markDurable}.
+   *
+   * @throws IllegalStateException when the spend was not written to the books first
+   */
+  @Override
+  public void commit(SpendRecord record) {
+    if (!durable.remove(record.id())) {
+      throw new IllegalStateException(
+          "spend of broker scrip " + record.id() + " was not written to the books");
+    }
+    inFlight.remove(record.id());
+  }
+
+  @Override
+  public void release(ScripId id) {
+    durable.remove(id);
+    inFlight.remove(id);
+    spent.unmark(id);
+  }
+
+  @Override
+  public int dropExpiredBefore(Instant horizon) {
+    return spent.dropExpiredBefore(horizon);
+  }
+}

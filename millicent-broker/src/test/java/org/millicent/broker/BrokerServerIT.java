@@ -1,0 +1,264 @@
+package org.millicent.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.purchase.Pricer;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.scrip.ScripId;
+
+/** The broker over real HTTP on port 0, alone (the vendor's side is played by the core). */
+class BrokerServerIT {
+  @TempDir Path dir;
+
+  private final SecureRandom random = new SecureRandom();
+  private BrokerServer server;
+  private HttpClientSupport http;
+  private LicensingVendor venetia;
+
+  @BeforeEach
+  void start() throws Exception {
+    BrokerConfig config =
+        BrokerConfig.defaults()
+            .withBrokerId("bob")
+            .withListen("127.0.0.1", 0)
+            .withVendor(
+                VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 500)
+                    .withSettlementToken("venetia-settles-with-this-token"));
+    server = BrokerServer.start(config, dir.resolve("data"));
+    http = new HttpClientSupport(server.url());
+    venetia = new LicensingVendor("venetia", "bob", 500, java.time.InstantSource.system());
+    HttpClientSupport.Reply r =
+        http.send(
+            "POST",
+            "/broker/admin/licences",
+            HttpClientSupport.JSON.writeValueAsString(venetia.licence.toJson()),
+            "Bearer " + server.adminToken());
+    assertThat(r.status()).isEqualTo(200);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private record Alice(long id, CustomerSecret secret) {}
+
+  private Alice register() {
+    HttpClientSupport.Reply r = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null);
+    assertThat(r.status()).isEqualTo(200);
+    return new Alice(
+        Long.parseUnsignedLong(r.json().get("customer_id").asText()),
+        CustomerSecret.of(Base64.getUrlDecoder().decode(r.json().get("customer_secret").asText())));
+  }
+
+  @Test
+  void wellKnownHealthAndMetrics_describeTheBroker() {
+    JsonNode wk = http.send("GET", "/.well-known/millicent", null, null).json();
+    assertThat(wk.get("broker").asText()).isEqualTo("bob");
+    assertThat(wk.get("vendors").get(0).get("supply").asText()).isEqualTo("licensed");
+    assertThat(wk.get("vendors").get(0).get("discount_bps").asInt()).isEqualTo(500);
+    assertThat(http.send("GET", "/health", null, null).status()).isEqualTo(200);
+    HttpClientSupport.Reply m = http.send("GET", "/metrics", null, null);
+    assertThat(m.status()).isEqualTo(200);
+    assertThat(new String(m.raw().body(), StandardCharsets.UTF_8))
+        .contains("millicent_broker_accounts");
+  }
+
+  @Test
+  void accountRequests_buyBrokerAndVendorScrip_andRetriesAreChargedOnce() {
+    Alice a = register();
+    String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
+    JsonNode view = http.account("GET", target, null, a.id(), a.secret()).json();
+    assertThat(view.get("available_millicents").asLong()).isEqualTo(1_000_000);
+
+    Nonce n = Nonce.random(random);
+    String body = "{\"amount_millicents\":5000}";
+    HttpClientSupport.Reply bought =
+        http.account("POST", "/broker/scrip", body, a.id(), a.secret(), n);
+    assertThat(bought.status()).isEqualTo(200);
+    Scrip bs = ScripCodec.fromToken(bought.json().get("scrip").asText());
+    assertThat(bs.vendor()).isEqualTo("bob");
+    HttpClientSupport.Reply retry =
+        http.account("POST", "/broker/scrip", body, a.id(), a.secret(), n);
+    assertThat(retry.json().get("scrip").asText()).isEqualTo(bs.token());
+
+    HttpClientSupport.Reply vs =
+        http.account(
+            "POST",
+            "/broker/vendor-scrip",
+            "{\"vendor\":\"venetia\",\"amount_millicents\":2000}",
+            a.id(),
+            a.secret());
+    assertThat(vs.status()).isEqualTo(200);
+    long vcid = Long.parseUnsignedLong(vs.json().get("customer_id").asText());
+    CustomerSecret vendorSecret =
+        Payer.openSecret(
+            a.secret(),
+            "venetia",
+            vcid,
+            Base64.getUrlDecoder().decode(vs.json().get("sealed_customer_secret").asText()));
+    Scrip v = ScripCodec.fromToken(vs.json().get("scrip").asText());
+    venetia.purchases.pay(
+        Payer.signed(
+            v, vendorSecret, Nonce.random(random), RequestDescriptor.of("GET", "/x", null)),
+        Pricer.fixed(2_000));
+
+    view = http.account("GET", target, null, a.id(), a.secret()).json();
+    assertThat(view.get("balance_millicents").asLong()).isEqualTo(-7_000);
+    JsonNode st = http.account("GET", target + "/statement", null, a.id(), a.secret()).json();
+    assertThat(st.get("total_charged_millicents").asLong()).isEqualTo(7_000);
+  }
+
+  @Test
+  void vendorScrip_paidWithBrokerScrip_carriesChangeAndAReplyMac() throws Exception {
+    Alice a = register();
+    Scrip bs =
+        ScripCodec.fromToken(
+            http.account(
+                    "POST", "/broker/scrip", "{\"amount_millicents\":5000}", a.id(), a.secret())
+                .json()
+                .get("scrip")
+                .asText());
+    String body = "{\"vendor\":\"venetia\",\"amount_millicents\":1500}";
+    RequestDescriptor req =
+        RequestDescriptor.of("POST", "/broker/vendor-scrip", body.getBytes(StandardCharsets.UTF_8));
+    Payment.Signed p = Payer.signed(bs, a.secret(), Nonce.random(random), req);
+    HttpClientSupport.Reply r =
+        http.send("POST", "/broker/vendor-scrip", body, PaymentHeader.format(p));
+    assertThat(r.status()).isEqualTo(200);
+    Map<String, String> receipt =
+        AuthParams.parse(r.raw().headers().firstValue("Millicent-Receipt").orElseThrow());
+    byte[] change = Base64.getUrlDecoder().decode(receipt.get("change"));
+    var verified =
+        Payer.verifySignedReply(
+            a.secret(),
+            p.mac(),
+            200,
+            change,
+            RequestDescriptor.digest(r.raw().body()),
+            Base64.getUrlDecoder().decode(receipt.get("mac")));
+    assertThat(verified.orElseThrow().valueMillicents()).isEqualTo(3_500);
+
+    // The same scrip in another request is refused as spent, with the offer repeated.
+    Payment.Signed again = Payer.signed(bs, a.secret(), Nonce.random(random), req);
+    HttpClientSupport.Reply spent =
+        http.send("POST", "/broker/vendor-scrip", body, PaymentHeader.format(again));
+    assertThat(spent.status()).isEqualTo(402);
+    assertThat(spent.code()).isEqualTo("spent");
+    assertThat(spent.raw().headers().firstValue("WWW-Authenticate"))
+        .get()
+        .asString()
+        .contains("price=1500");
+  }
+
+  @Test
+  void badInput_getsClearCodes() {
+    Alice a = register();
+    assertThat(
+            http.account(
+                    "POST",
+                    "/broker/vendor-scrip",
+                    "{\"vendor\":\"nobody\",\"amount_millicents\":10}",
+                    a.id(),
+                    a.secret())
+                .code())
+        .isEqualTo("unknown-vendor");
+    assertThat(
+            http.account("POST", "/broker/scrip", "{\"amount_millicents\":-5}", a.id(), a.secret())
+                .code())
+        .isEqualTo("bad-amount");
+    assertThat(
+            http.account(
+                    "POST",
+                    "/broker/scrip",
+                    "{\"amount_millicents\":99999999999999999999999}",
+                    a.id(),
+                    a.secret())
+                .code())
+        .isEqualTo("bad-amount");
+    assertThat(
+            http.account(
+                    "POST", "/broker/scrip", "{\"amount_millicents\":2000000}", a.id(), a.secret())
+                .code())
+        .isEqualTo("credit-limit");
+    CustomerSecret wrong = CustomerSecret.of(new byte[32]);
+    HttpClientSupport.Reply forged =
+        http.account("POST", "/broker/scrip", "{\"amount_millicents\":5}", a.id(), wrong);
+    assertThat(forged.status()).isEqualTo(401);
+    assertThat(forged.code()).isEqualTo("unauthorized");
+    HttpClientSupport.Reply unpaid =
+        http.send(
+            "POST",
+            "/broker/vendor-scrip",
+            "{\"vendor\":\"venetia\",\"amount_millicents\":5}",
+            null);
+    assertThat(unpaid.status()).isEqualTo(402);
+    assertThat(unpaid.code()).isEqualTo("payment-required");
+    assertThat(
+            http.send(
+                    "POST", "/broker/accounts/1/topup", "{\"amount_millicents\":5}", "Bearer nope")
+                .code())
+        .isEqualTo("unauthorized");
+    JsonNode books =
+        http.send("GET", "/broker/admin/books", null, "Bearer " + server.adminToken()).json();
+    assertThat(books.get("money_in_millicents").asLong()).isZero();
+    assertThat(books.get("conserved").asBoolean()).isTrue();
+  }
+
+  @Test
+  void settlements_payOncePerIdAndRejectScripNeverIssued() {
+    Alice a = register();
+    Scrip v =
+        ScripCodec.fromToken(
+            http.account(
+                    "POST",
+                    "/broker/vendor-scrip",
+                    "{\"vendor\":\"venetia\",\"amount_millicents\":2000}",
+                    a.id(),
+                    a.secret())
+                .json()
+                .get("scrip")
+                .asText());
+    String id = Long.toUnsignedString(v.id().toLong());
+    String never = Long.toUnsignedString(new ScripId(200, 999_999).toLong());
+    String body = "{\"vendor\":\"venetia\",\"scrip_ids\":[\"" + id + "\",\"" + never + "\"]}";
+    assertThat(http.send("POST", "/broker/settlements", body, "Bearer wrong").status())
+        .isEqualTo(401);
+    HttpClientSupport.Reply r =
+        http.send("POST", "/broker/settlements", body, "Bearer venetia-settles-with-this-token");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("paid_millicents").asLong()).isEqualTo(1_900);
+    assertThat(r.json().get("accepted").get(0).asText()).isEqualTo(id);
+    assertThat(r.json().get("rejected").get(0).get("code").asText()).isEqualTo("not-issued");
+    HttpClientSupport.Reply again =
+        http.send("POST", "/broker/settlements", body, "Bearer venetia-settles-with-this-token");
+    assertThat(again.json().get("paid_millicents").asLong()).isZero();
+    assertThat(again.json().get("rejected").get(0).get("code").asText())
+        .isEqualTo("already-settled");
+    JsonNode vendors =
+        http.send("GET", "/broker/admin/vendors", null, "Bearer " + server.adminToken()).json();
+    assertThat(vendors.get("vendors").get(0).get("statement").get("payable_millicents").asLong())
+        .isEqualTo(1_900);
+    assertThat(Instant.now()).isNotNull();
+  }
+}

@@ -1,0 +1,90 @@
+package org.millicent.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Macs;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.RequestDescriptor;
+
+/** A small HTTP client for broker tests: JSON requests, account requests, bearer tokens. */
+final class HttpClientSupport {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final URI base;
+
+  HttpClientSupport(URI base) {
+    this.base = base;
+  }
+
+  record Reply(int status, JsonNode json, HttpResponse<byte[]> raw) {
+    String code() {
+      return json != null && json.has("code") ? json.get("code").asText() : null;
+    }
+  }
+
+  /** The account request header for (method, target, body). */
+  static String accountHeader(
+      long customerId, CustomerSecret secret, String method, String target, byte[] body, Nonce n) {
+    byte[] mac =
+        Macs.mac(
+            secret, Macs.requestInput(new byte[0], n, RequestDescriptor.of(method, target, body)));
+    return "Millicent v=1, variant=account, customer="
+        + Long.toUnsignedString(customerId)
+        + ", nonce="
+        + n
+        + ", mac="
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
+  }
+
+  Reply send(String method, String target, String body, String authorization) {
+    byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(base.resolve(target))
+            .method(
+                method,
+                b.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(b));
+    if (b.length > 0) {
+      r.header("Content-Type", "application/json");
+    }
+    if (authorization != null) {
+      r.header("Authorization", authorization);
+    }
+    try {
+      HttpResponse<byte[]> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode json = null;
+      String ct = resp.headers().firstValue("Content-Type").orElse("");
+      if (ct.contains("json") && resp.body().length > 0) {
+        json = JSON.readTree(resp.body());
+      }
+      return new Reply(resp.statusCode(), json, resp);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Reply account(String method, String target, String body, long customer, CustomerSecret secret) {
+    return account(method, target, body, customer, secret, Nonce.random(RANDOM));
+  }
+
+  Reply account(
+      String method, String target, String body, long customer, CustomerSecret secret, Nonce n) {
+    byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    return send(method, target, body, accountHeader(customer, secret, method, target, b, n));
+  }
+}

@@ -1,0 +1,51 @@
+package org.millicent.wallet.http;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * The payment step of the chain (docs/HTTP-API.md, "Offer" and "Paying"): passes the request on; if
+ * the answer is a 402 with a Millicent offer and the request carried no Millicent payment yet,
+ * hands both to the {@link PaymentHandler}, which pays once and sends once more. Like OkHttp's
+ * {@code Authenticator} rule, it gives up rather than loop: a paid request's answer is final.
+ * Thread-safe.
+ */
+final class PaymentInterceptor implements Interceptor {
+  private final PaymentHandler handler;
+
+  PaymentInterceptor(PaymentHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException, InterruptedException {
+    Request request = chain.request();
+    Response response = chain.proceed(request);
+    if (!isMillicentOffer(response) || carriesMillicentPayment(request)) {
+      return response;
+    }
+    return handler.pay(request, response, chain::proceed);
+  }
+
+  /** Whether {@code response} is a 402 with a {@code WWW-Authenticate: Millicent} challenge. */
+  static boolean isMillicentOffer(Response response) {
+    if (response.status() != 402) {
+      return false;
+    }
+    for (String v : response.headerValues("WWW-Authenticate")) {
+      if (startsWithScheme(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean carriesMillicentPayment(Request request) {
+    return request.header("Authorization").map(PaymentInterceptor::startsWithScheme).orElse(false);
+  }
+
+  private static boolean startsWithScheme(String headerValue) {
+    String v = headerValue.stripLeading().toLowerCase(Locale.ROOT);
+    return v.startsWith("millicent ") || v.equals("millicent");
+  }
+}

@@ -1,0 +1,361 @@
+package org.millicent.wallet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.wallet.http.MillicentHttpClient;
+import org.millicent.wallet.http.Request;
+import org.millicent.wallet.http.Response;
+import org.millicent.wallet.testing.MutableClock;
+import org.millicent.wallet.testing.TestBroker;
+import org.millicent.wallet.testing.TestVendor;
+
+class WalletTest {
+  private static final long PRICE = 100;
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(Instant.parse("2031-03-01T12:00:00Z"));
+  private TestVendor vendor;
+  private TestBroker broker;
+  private Wallet wallet;
+
+  @BeforeEach
+  void start() throws IOException {
+    vendor = new TestVendor("venetia", PRICE, dir.resolve("vendor"), clock);
+    broker = new TestBroker("bob", vendor, clock);
+    vendor.setBrokers(broker.url());
+    wallet = open();
+  }
+
+  private Wallet open() {
+    return Wallet.open(
+        WalletOptions.defaults(dir.resolve("wallet"))
+            .withClock(clock)
+            .withTimeout(Duration.ofSeconds(10)));
+  }
+
+  @AfterEach
+  void stop() {
+    wallet.close();
+    broker.close();
+    vendor.close();
+  }
+
+  private URI page(int n) {
+    return vendor.url().resolve("/pages/" + n);
+  }
+
+  private long available() {
+    return wallet.balance().stream().mapToLong(VendorBalance::availableMillicents).sum();
+  }
+
+  private void assertBooksBalance() {
+    WalletTotals t = wallet.totals();
+    assertThat(t.discrepancyMillicents()).isZero();
+    assertThat(t.boughtMillicents()).isEqualTo(broker.charged(alice()));
+    assertThat(t.paidMillicents()).isEqualTo(vendor.revenue());
+  }
+
+  private long alice() {
+    return wallet.brokers().getFirst().customerId();
+  }
+
+  @Test
+  void get_withoutScrip_buysFromTheBrokerTheVendorNames_paysAndKeepsTheChange() throws Exception {
+    wallet.register(broker.url(), "alice");
+
+    Response r = wallet.httpClient().send(Request.get(page(1)));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.bodyText()).isEqualTo("page 1");
+    long bought = wallet.options().buyAmountFor(PRICE);
+    assertThat(broker.charged(alice())).isEqualTo(bought);
+    assertThat(vendor.revenue()).isEqualTo(PRICE);
+    assertThat(available()).isEqualTo(bought - PRICE);
+    assertThat(wallet.history(10))
+        .extracting(HistoryEntry::kind, HistoryEntry::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("buy", "done"),
+            org.assertj.core.groups.Tuple.tuple("purchase", "done"));
+    assertBooksBalance();
+  }
+
+  @Test
+  void get_secondPage_paysWithTheChange_withoutBuyingAgain() throws Exception {
+    wallet.register(broker.url(), "alice");
+    MillicentHttpClient client = wallet.httpClient();
+
+    client.send(Request.get(page(1)));
+    Response second = client.send(Request.get(page(2)));
+
+    assertThat(second.bodyText()).isEqualTo("page 2");
+    long bought = wallet.options().buyAmountFor(PRICE);
+    assertThat(broker.charged(alice())).isEqualTo(bought);
+    assertThat(available()).isEqualTo(bought - 2 * PRICE);
+    assertThat(wallet.balance().getFirst().availablePieces()).isEqualTo(1);
+    assertBooksBalance();
+  }
+
+  @Test
+  void get_aboveThePerRequestBudget_isRefusedAsBudgetExceeded_andBuysNothing() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.setBudget(Budget.DEFAULT.withPerRequest(PRICE - 1));
+
+    assertThatThrownBy(() -> wallet.httpClient().send(Request.get(page(1))))
+        .isInstanceOf(WalletException.class)
+        .hasMessageContaining("per-request limit")
+        .extracting(e -> ((WalletException) e).code())
+        .isEqualTo(WalletException.Code.BUDGET_EXCEEDED);
+    assertThat(broker.charged(alice())).isZero();
+    assertThat(vendor.revenue()).isZero();
+  }
+
+  @Test
+  void get_pastThePerVendorDailyBudget_isRefused_untilTheNextDay() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.setBudget(Budget.DEFAULT.withPerVendorPerDay(2 * PRICE));
+    MillicentHttpClient client = wallet.httpClient();
+    client.send(Request.get(page(1)));
+    client.send(Request.get(page(2)));
+
+    assertThatThrownBy(() -> client.send(Request.get(page(3))))
+        .isInstanceOf(WalletException.class)
+        .hasMessageContaining("per-vendor daily limit");
+
+    clock.advance(Duration.ofHours(13));
+    assertThat(client.send(Request.get(page(3))).status()).isEqualTo(200);
+  }
+
+  @Test
+  void get_pastTheTotalBudget_isRefused() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.setBudget(Budget.DEFAULT.withTotal(PRICE));
+    MillicentHttpClient client = wallet.httpClient();
+    client.send(Request.get(page(1)));
+
+    assertThatThrownBy(() -> client.send(Request.get(page(2))))
+        .isInstanceOf(WalletException.class)
+        .hasMessageContaining("total limit");
+    assertThat(vendor.revenue()).isEqualTo(PRICE);
+  }
+
+  @Test
+  void lostAnswer_isResentWithTheSameScripAndNonce_andTheChangeComesBack() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    vendor.loseNextAnswers(1);
+
+    Response r = wallet.httpClient().send(Request.get(page(1)));
+
+    assertThat(r.bodyText()).isEqualTo("page 1");
+    assertThat(vendor.revenue()).isEqualTo(PRICE);
+    assertThat(available()).isEqualTo(1000 - PRICE);
+    assertBooksBalance();
+  }
+
+  @Test
+  void answerLostTwice_paymentStaysInFlight_andRecoveryAfterReopeningGetsTheChange()
+      throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    vendor.loseNextAnswers(Integer.MAX_VALUE);
+
+    assertThatThrownBy(() -> wallet.httpClient().send(Request.get(page(1))))
+        .isInstanceOf(WalletException.class)
+        .extracting(e -> ((WalletException) e).code())
+        .isEqualTo(WalletException.Code.PAYMENT_IN_FLIGHT);
+    assertThat(vendor.revenue()).isEqualTo(PRICE);
+    assertThat(wallet.balance().getFirst().inFlightMillicents()).isEqualTo(1000);
+    wallet.close();
+    vendor.loseNextAnswers(0);
+
+    wallet = open();
+    Wallet.RecoveryReport report = wallet.recover();
+
+    assertThat(report.settled()).isEqualTo(1);
+    assertThat(report.stillInFlight()).isZero();
+    assertThat(vendor.revenue()).isEqualTo(PRICE);
+    assertThat(available()).isEqualTo(1000 - PRICE);
+    assertThat(wallet.inFlightCount()).isZero();
+    assertBooksBalance();
+  }
+
+  @Test
+  void sameRequestAfterALostAnswer_resendsTheRecordedPayment_andIsChargedOnce() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    vendor.loseNextAnswers(Integer.MAX_VALUE);
+    MillicentHttpClient client = wallet.httpClient();
+    assertThatThrownBy(() -> client.send(Request.get(page(7)))).isInstanceOf(WalletException.class);
+    vendor.loseNextAnswers(0);
+
+    Response again = client.send(Request.get(page(7)));
+
+    assertThat(again.bodyText()).isEqualTo("page 7");
+    assertThat(vendor.sales()).isEqualTo(1);
+    assertThat(available()).isEqualTo(1000 - PRICE);
+    assertBooksBalance();
+  }
+
+  @Test
+  void lostBrokerAnswer_isRecovered_andChargedOnce() throws Exception {
+    wallet.register(broker.url(), "alice");
+    broker.loseNextAnswers(Integer.MAX_VALUE);
+
+    assertThatThrownBy(() -> wallet.buy("venetia", 5000, Optional.empty()))
+        .isInstanceOf(WalletException.class)
+        .extracting(e -> ((WalletException) e).code())
+        .isEqualTo(WalletException.Code.PAYMENT_IN_FLIGHT);
+    assertThat(available()).isZero();
+    broker.loseNextAnswers(0);
+
+    assertThat(wallet.recover().settled()).isEqualTo(1);
+    assertThat(available()).isEqualTo(5000);
+    assertThat(broker.charged(alice())).isEqualTo(5000);
+    assertBooksBalance();
+  }
+
+  @Test
+  void renewAll_exchangesEveryPieceForOneOfTheSameValue_expiringLater() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.httpClient().send(Request.get(page(1)));
+    HeldScrip before = wallet.scrip().getFirst();
+    clock.advance(Duration.ofHours(2));
+
+    Wallet.RenewalReport report = wallet.renew(true);
+
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.renewed()).hasSize(1);
+    HeldScrip after = wallet.scrip().getFirst();
+    assertThat(after.id()).isNotEqualTo(before.id());
+    assertThat(after.valueMillicents()).isEqualTo(before.valueMillicents());
+    assertThat(after.expiresAt()).isAfter(before.expiresAt());
+    assertThat(after.source()).isEqualTo("renewed");
+    assertBooksBalance();
+  }
+
+  @Test
+  void payment_withScripNearItsExpiry_renewsItFirst() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    wallet.httpClient().send(Request.get(page(1)));
+    clock.advance(Duration.ofHours(23).plusMinutes(30));
+
+    Response r = wallet.httpClient().send(Request.get(page(2)));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(wallet.history(10)).extracting(HistoryEntry::kind).contains("exchange");
+    assertThat(available()).isEqualTo(1000 - 2 * PRICE);
+    assertBooksBalance();
+  }
+
+  @Test
+  void smallPieces_thatTogetherCoverThePrice_areMergedInsteadOfBuyingMore() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 60, Optional.empty());
+    wallet.buy("venetia", 60, Optional.empty());
+
+    Response r = wallet.httpClient().send(Request.get(page(1)));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(broker.charged(alice())).isEqualTo(120);
+    assertThat(available()).isEqualTo(20);
+    assertBooksBalance();
+  }
+
+  @Test
+  void originFailure_returnsThe502_andTheScripStaysInTheWallet() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+
+    Response r = wallet.httpClient().send(Request.get(vendor.url().resolve("/broken")));
+
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(available()).isEqualTo(1000);
+    assertThat(vendor.revenue()).isZero();
+    assertThat(wallet.history(1).getFirst().outcome()).contains("origin-failed");
+  }
+
+  @Test
+  void privateVariant_opensTheSealedBodyAndChange() throws Exception {
+    vendor.setVariants("private");
+    wallet.register(broker.url(), "alice");
+
+    Response r = wallet.httpClient().send(Request.get(page(3)));
+
+    assertThat(r.bodyText()).isEqualTo("page 3");
+    assertThat(r.header("Content-Type")).contains("text/plain");
+    assertThat(available()).isEqualTo(wallet.options().buyAmountFor(PRICE) - PRICE);
+    assertBooksBalance();
+  }
+
+  @Test
+  void withoutAnyBrokerAccount_theWalletSaysToRegister() {
+    assertThatThrownBy(() -> wallet.httpClient().send(Request.get(page(1))))
+        .isInstanceOf(WalletException.class)
+        .hasMessageContaining("millicent wallet register")
+        .hasMessageContaining(broker.url().toString())
+        .extracting(e -> ((WalletException) e).code())
+        .isEqualTo(WalletException.Code.NOT_REGISTERED);
+  }
+
+  @Test
+  void alteredReply_failsAsForgedReply_andTheChangeIsNotKept() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    MillicentHttpClient client =
+        wallet
+            .httpClientBuilder()
+            .addNetworkInterceptor(
+                chain -> {
+                  Response r = chain.proceed(chain.request());
+                  return r.status() == 200 ? r.withBody("page 666".getBytes(), "text/plain") : r;
+                })
+            .build();
+
+    assertThatThrownBy(() -> client.send(Request.get(page(1))))
+        .isInstanceOf(WalletException.class)
+        .extracting(e -> ((WalletException) e).code())
+        .isEqualTo(WalletException.Code.FORGED_REPLY);
+    assertThat(available()).isZero();
+  }
+
+  @Test
+  void networkTimeoutOnce_isRetriedWithTheSamePayment() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    AtomicInteger failures = new AtomicInteger(1);
+    List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    MillicentHttpClient client =
+        wallet
+            .httpClientBuilder()
+            .addNetworkInterceptor(
+                chain -> {
+                  chain.request().header("Authorization").ifPresent(authorizations::add);
+                  Response r = chain.proceed(chain.request());
+                  if (r.status() == 200 && failures.getAndDecrement() > 0) {
+                    throw new IOException("timed out");
+                  }
+                  return r;
+                })
+            .build();
+
+    assertThat(client.send(Request.get(page(1))).bodyText()).isEqualTo("page 1");
+    assertThat(authorizations).hasSize(2);
+    assertThat(authorizations.get(0)).isEqualTo(authorizations.get(1));
+    assertThat(vendor.sales()).isEqualTo(1);
+    assertBooksBalance();
+  }
+}

@@ -1,0 +1,153 @@
+package org.millicent.wallet.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.millicent.failure.PaymentException;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.keys.CustomerSecrets;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Macs;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripProperties;
+
+/**
+ * A broker for the wallet's tests: opens accounts and sells one vendor's scrip, minted with that
+ * vendor's own minter as a licensed broker would, charged to the account. Account requests are
+ * checked as docs/HTTP-API.md says (request MAC with an empty scrip field) and are idempotent by
+ * (customer, nonce): a re-sent request gets the first answer and is charged once. Thread-safe.
+ */
+public final class TestBroker extends TestServer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String broker;
+  private final TestVendor vendor;
+  private final InstantSource clock;
+  private final SecureRandom random = new SecureRandom();
+  private final CustomerSecrets accounts;
+  private final AtomicLong nextCustomer = new AtomicLong(1);
+  private final Map<Long, AtomicLong> charges = new ConcurrentHashMap<>();
+  private final Map<String, Answer> answered = new ConcurrentHashMap<>();
+
+  /** A broker named {@code broker} selling {@code vendor}'s scrip. */
+  public TestBroker(String broker, TestVendor vendor, InstantSource clock) throws IOException {
+    this.broker = broker;
+    this.vendor = vendor;
+    this.clock = clock;
+    this.accounts = CustomerSecrets.generate(1, random);
+  }
+
+  /** What the broker charged customer {@code id} in total. */
+  public long charged(long customerId) {
+    AtomicLong a = charges.get(customerId);
+    return a == null ? 0 : a.get();
+  }
+
+  @Override
+  Answer handle(HttpExchange ex, byte[] body) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    String method = ex.getRequestMethod();
+    if (path.equals("/.well-known/millicent")) {
+      return json(
+          200,
+          "{\"broker\":\""
+              + broker
+              + "\",\"vendors\":[{\"vendor\":\""
+              + vendor.vendor()
+              + "\",\"url\":\""
+              + vendor.url()
+              + "\",\"supply\":\"licensed\"}]}");
+    }
+    if (path.equals("/broker/accounts") && method.equals("POST")) {
+      long id = (1L << 56) | nextCustomer.getAndIncrement();
+      CustomerSecret s = accounts.derive(broker, id);
+      return json(
+          201,
+          "{\"customer_id\":\""
+              + Long.toUnsignedString(id)
+              + "\",\"customer_secret\":\""
+              + b64(s.toByteArray())
+              + "\",\"broker\":\""
+              + broker
+              + "\",\"credit_limit_millicents\":1000000}");
+    }
+    if (path.equals("/broker/vendor-scrip") && method.equals("POST")) {
+      Map<String, String> p;
+      long customer;
+      Nonce nonce;
+      try {
+        p = AuthParams.parse(ex.getRequestHeaders().getFirst("Authorization"));
+        customer = Long.parseUnsignedLong(AuthParams.require(p, "customer"));
+        nonce = Nonce.parse(AuthParams.require(p, "nonce"));
+        Macs.verify(
+            accounts.derive(broker, customer),
+            Macs.requestInput(new byte[0], nonce, RequestDescriptor.of(method, path, body)),
+            Base64.getUrlDecoder().decode(AuthParams.require(p, "mac")),
+            "request");
+      } catch (PaymentException | IllegalArgumentException | NullPointerException e) {
+        return problem(401, "unauthorized", "account request does not verify: " + e.getMessage());
+      }
+      String key = customer + "/" + nonce;
+      long c = customer;
+      return answered.computeIfAbsent(key, k -> sell(c, body));
+    }
+    return problem(404, "not-found", "no endpoint " + method + " " + path);
+  }
+
+  private Answer sell(long customer, byte[] body) {
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (!n.path("vendor").asText().equals(vendor.vendor())) {
+        return problem(404, "unknown-vendor", "this broker does not sell " + n.path("vendor"));
+      }
+      long amount = n.path("amount_millicents").asLong();
+      // The customer's ID at the vendor: from the vendor's selector 2, per broker customer.
+      long atVendor = (2L << 56) | (customer & 0xffffffffL);
+      Scrip s =
+          vendor
+              .purchases()
+              .minter()
+              .mint(
+                  amount,
+                  atVendor,
+                  clock.instant().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
+                  ScripProperties.NONE);
+      byte[] sealed =
+          Payer.sealSecret(
+              accounts.derive(broker, customer),
+              vendor.vendor(),
+              atVendor,
+              vendor.customers().derive(vendor.vendor(), atVendor),
+              random);
+      charges.computeIfAbsent(customer, k -> new AtomicLong()).addAndGet(amount);
+      return json(
+          200,
+          "{\"vendor\":\""
+              + vendor.vendor()
+              + "\",\"scrip\":\""
+              + s.token()
+              + "\",\"customer_id\":\""
+              + Long.toUnsignedString(atVendor)
+              + "\",\"sealed_customer_secret\":\""
+              + b64(sealed)
+              + "\",\"supply\":\"licensed\"}");
+    } catch (IOException e) {
+      return problem(400, "bad-request", e.getMessage());
+    }
+  }
+
+  private static String b64(byte[] b) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}
