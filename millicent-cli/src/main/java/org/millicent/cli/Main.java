@@ -1,6 +1,7 @@
 package org.millicent.cli;
 
 import java.util.concurrent.Callable;
+import org.millicent.cli.bench.BenchCommand;
 import org.millicent.cli.scrip.ScripCommand;
 import org.millicent.cli.vendor.VendorCommand;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       // One class per subcommand; add new ones here, one per line.
       ScripCommand.class,
+      BenchCommand.class,
       VendorCommand.class,
       CommandLine.HelpCommand.class,
     })

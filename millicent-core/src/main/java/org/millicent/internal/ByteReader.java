@@ -70,6 +70,13 @@ public final class ByteReader {
   /** The next {@code n} bytes as strict UTF-8. */
   public String utf8(int n, String what) throws Truncated {
     need(n, what);
+    if (isAscii(pos, n)) {
+      // The common case (vendor ids, property keys): ASCII is valid UTF-8 and decodes byte for
+      // byte, without the cost of a fresh CharsetDecoder per field.
+      String s = new String(in, pos, n, StandardCharsets.ISO_8859_1);
+      pos += n;
+      return s;
+    }
     try {
       String s =
           StandardCharsets.UTF_8
@@ -83,6 +90,15 @@ public final class ByteReader {
     } catch (CharacterCodingException e) {
       throw new Truncated(what + " is not valid UTF-8");
     }
+  }
+
+  private boolean isAscii(int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (in[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The offset of the next byte to read. */

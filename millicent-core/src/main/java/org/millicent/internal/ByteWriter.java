@@ -71,12 +71,38 @@ public final class ByteWriter {
 
   /** Appends a one-byte length and then the UTF-8 bytes of the string. */
   public ByteWriter string8(String s) {
+    if (isAscii(s)) {
+      return u8(s.length()).ascii(s);
+    }
     return bytes8(s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Appends a two-byte length and then the UTF-8 bytes of the string. */
   public ByteWriter string16(String s) {
+    if (isAscii(s)) {
+      return u16(s.length()).ascii(s);
+    }
     return bytes16(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  // Vendor ids, property keys, methods and most targets are ASCII, whose UTF-8 form is one byte per
+  // char: written in place, they cost no temporary array on the hot path of every MAC input.
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private ByteWriter ascii(String s) {
+    int n = s.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[len++] = (byte) s.charAt(i);
+    }
+    return this;
   }
 
   /** The number of bytes written so far. */

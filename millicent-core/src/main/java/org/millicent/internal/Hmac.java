@@ -16,7 +16,19 @@ public final class Hmac {
   public static final int LENGTH = 32;
 
   private static final String ALGORITHM = "HmacSHA256";
-  private static final ThreadLocal<Mac> SCRATCH = ThreadLocal.withInitial(Hmac::newMac);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * One thread's Mac for {@link #oneShot} and the key array it was last keyed with. Re-keying costs
+   * a key copy and the pad computation, so a key used twice in a row on one thread (a customer
+   * secret: request MAC, then reply MAC) is keyed once. The array is compared by identity: no
+   * comparison that depends on secret bytes. It stays referenced until the thread's next key, as
+   * the Mac's own pads (derived from it) would anyway.
+   */
+  private static final class Scratch {
+    final Mac mac = newMac();
+    byte[] key;
+  }
 
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs;
@@ -39,15 +51,23 @@ public final class Hmac {
     return mac.doFinal();
   }
 
-  /** HMAC-SHA-256 under a key used once (a derived customer secret); uses a per-thread Mac. */
+  /**
+   * HMAC-SHA-256 under a key used once or a few times in a row (a derived customer secret), with a
+   * per-thread Mac. The caller must never modify {@code key} after passing it: the per-thread Mac
+   * is re-keyed only when a different array arrives.
+   */
   public static byte[] oneShot(byte[] key, byte[] data) {
-    Mac mac = SCRATCH.get();
-    try {
-      mac.init(new SecretKeySpec(key, ALGORITHM));
-    } catch (InvalidKeyException e) {
-      throw new IllegalStateException("HMAC-SHA-256 rejected a key", e);
+    Scratch s = SCRATCH.get();
+    if (s.key != key) {
+      s.key = null;
+      try {
+        s.mac.init(new SecretKeySpec(key, ALGORITHM));
+      } catch (InvalidKeyException e) {
+        throw new IllegalStateException("HMAC-SHA-256 rejected a key", e);
+      }
+      s.key = key;
     }
-    return mac.doFinal(data);
+    return s.mac.doFinal(data);
   }
 
   private static Mac initialised(SecretKeySpec key) {
