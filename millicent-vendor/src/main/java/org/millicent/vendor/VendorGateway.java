@@ -165,7 +165,7 @@ final class VendorGateway {
   private void deliverFree(Context ctx, String method, String path) {
     ContentResponse r;
     try {
-      r = content.fetch(request(ctx, method, target(ctx), path, ctx.bodyAsBytes()));
+      r = content.fetch(request(ctx, method, target(ctx), path, body(ctx)));
     } catch (OriginException e) {
       throw new ProblemException(ProblemCode.ORIGIN_FAILED, e.getMessage(), e);
     }
@@ -178,7 +178,7 @@ final class VendorGateway {
   }
 
   private void sell(Context ctx, Catalogue.Entry entry, String method, String path, String auth) {
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = body(ctx);
     String target = target(ctx);
     Payment payment = PaymentHeader.parse(auth, descriptor(method, target, body));
     Purchase p = purchases.begin(payment, entry.pricer());
@@ -218,18 +218,26 @@ final class VendorGateway {
     int status = r.status();
     byte[] out = r.body();
     String type = r.contentType();
-    Map<String, String> receipt = new LinkedHashMap<>();
-    receipt.put("v", PaymentHeader.VERSION);
-    receipt.put("variant", p.variant().wireName());
-    receipt.put("price", Long.toString(p.priceMillicents()));
+    // Every receipt value is a token (digits, variant names, base64url), so the header is
+    // written directly in the auth-param grammar.
+    StringBuilder receipt =
+        new StringBuilder(256)
+            .append("Millicent v=")
+            .append(PaymentHeader.VERSION)
+            .append(", variant=")
+            .append(p.variant().wireName())
+            .append(", price=")
+            .append(p.priceMillicents());
     switch (p.variant()) {
-      case CLEAR -> p.change().ifPresent(c -> receipt.put("change", c.token()));
+      case CLEAR -> p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
       case SIGNED -> {
-        p.change().ifPresent(c -> receipt.put("change", c.token()));
-        receipt.put("mac", B64.encodeToString(p.replyMac(status, RequestDescriptor.digest(out))));
+        p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
+        receipt
+            .append(", mac=")
+            .append(B64.encodeToString(p.replyMac(status, RequestDescriptor.digest(out))));
       }
       case PRIVATE -> {
-        receipt.put("change", B64.encodeToString(p.sealChange(random)));
+        receipt.append(", change=").append(B64.encodeToString(p.sealChange(random)));
         out = p.sealResponse(status, out, random);
         if (type != null) {
           ctx.header(SEALED_TYPE, type);
@@ -240,7 +248,7 @@ final class VendorGateway {
     ctx.status(status);
     copyHeaders(ctx, r);
     ctx.header("Cache-Control", "no-store");
-    ctx.header(RECEIPT, AuthParams.format(receipt));
+    ctx.header(RECEIPT, receipt.toString());
     if (type != null) {
       ctx.contentType(type);
     }
@@ -260,7 +268,18 @@ final class VendorGateway {
         headers.put(name, Collections.list(ctx.req().getHeaders(name)));
       }
     }
-    return new ContentRequest(method, target, path, headers, body, ctx.req().getRemoteAddr());
+    return new ContentRequest(
+        method, target, path, headers, body, forwardHeaders ? ctx.req().getRemoteAddr() : null);
+  }
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  /** The request body; a request that announces none (most GETs) is not read at all. */
+  static byte[] body(Context ctx) {
+    if (ctx.req().getContentLengthLong() <= 0 && ctx.req().getHeader("Transfer-Encoding") == null) {
+      return NO_BODY;
+    }
+    return ctx.bodyAsBytes();
   }
 
   /** The request target exactly as sent: raw path and raw query. */
@@ -294,7 +313,7 @@ final class VendorGateway {
             0);
         return;
       }
-      byte[] body = ctx.bodyAsBytes();
+      byte[] body = body(ctx);
       Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
       byte[] plain =
           payment instanceof Payment.Private pp ? purchases.openRequestBody(pp, body) : body;
