@@ -49,6 +49,14 @@ public final class VendorBenchCommand implements Callable<Integer> {
   String brokerToken;
 
   @Option(
+      names = "--page-bytes",
+      paramLabel = "N",
+      description =
+          "In-process only: serve a free and a priced page of N bytes each from a folder"
+              + " (/free.html, /paid.html) instead of the sample catalogue's pages.")
+  Integer pageBytes;
+
+  @Option(
       names = "--data",
       paramLabel = "DIR",
       description =
@@ -58,7 +66,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--workers",
-      defaultValue = "32",
+      defaultValue = "64",
       description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
   int workers;
 
@@ -108,6 +116,10 @@ public final class VendorBenchCommand implements Callable<Integer> {
               + " --phases >= 2");
       return 2;
     }
+    if (url != null && pageBytes != null) {
+      err.println("millicent bench vendor: --page-bytes needs the in-process vendor (no --url)");
+      return 2;
+    }
     if (url != null && brokerToken == null) {
       err.println(
           "millicent bench vendor: --url needs --broker-token to buy scrip for the paid requests");
@@ -125,7 +137,22 @@ public final class VendorBenchCommand implements Callable<Integer> {
                 ? Files.createTempDirectory("millicent-bench-vendor")
                 : Files.createTempDirectory(
                     Files.createDirectories(dataDir), "millicent-bench-vendor");
-        server = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), data);
+        VendorConfig config = VendorConfig.sampleBuilder().port(0).build();
+        if (pageBytes != null) {
+          Path site = Files.createDirectories(data.resolve("site"));
+          Files.write(site.resolve("free.html"), page(pageBytes));
+          Files.write(site.resolve("paid.html"), page(pageBytes));
+          config =
+              VendorConfig.builder("venetia")
+                  .port(0)
+                  .staticFolder(site)
+                  .free("/free.html")
+                  .price("GET", "/paid.html", 100)
+                  .build();
+          freePath = "/free.html";
+          paidPath = "/paid.html";
+        }
+        server = VendorServer.start(config, data);
         base = server.url();
         wallets = new ArrayList<>();
         Instant exp = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
@@ -183,6 +210,14 @@ public final class VendorBenchCommand implements Callable<Integer> {
         deleteTree(data);
       }
     }
+  }
+
+  private static byte[] page(int bytes) {
+    byte[] b = new byte[Math.max(0, bytes)];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) ('a' + i % 26);
+    }
+    return b;
   }
 
   private static void row(PrintWriter out, String kind, VendorLoad.Samples s, double perSecond) {

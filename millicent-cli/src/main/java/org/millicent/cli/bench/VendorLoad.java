@@ -90,8 +90,6 @@ final class VendorLoad {
   private final URI base;
   private final String freePath;
   private final String paidPath;
-  private final HttpClient http;
-  private final SecureRandom random = new SecureRandom();
   private final AtomicLong doneFree = new AtomicLong();
   private final AtomicLong donePaid = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -101,7 +99,6 @@ final class VendorLoad {
     this.base = base;
     this.freePath = freePath;
     this.paidPath = paidPath;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 
   long errors() {
@@ -184,23 +181,23 @@ final class VendorLoad {
       long end,
       int paidParity) {
     Scrip scrip = wallet.scrip();
-    HttpRequest freeRequest = HttpRequest.newBuilder(base.resolve(freePath)).GET().build();
+    // One generator per worker: a shared NativePRNG reads /dev/urandom under one lock.
+    SecureRandom random = newRandom();
     RequestDescriptor paidDescriptor = RequestDescriptor.of("GET", paidPath, new byte[0]);
-    URI paidUri = base.resolve(paidPath);
     boolean warmPaid = false;
-    while (true) {
-      long t0 = System.nanoTime();
-      if (t0 >= end) {
-        return;
-      }
-      long phase = phaseOf(t0, measureFrom, phaseNanos);
-      boolean paying = phase < 0 ? (warmPaid = !warmPaid) : phase % 2 == paidParity;
-      try {
+    try (RawHttpConnection http = new RawHttpConnection(base)) {
+      while (true) {
+        long t0 = System.nanoTime();
+        if (t0 >= end) {
+          return;
+        }
+        long phase = phaseOf(t0, measureFrom, phaseNanos);
+        boolean paying = phase < 0 ? (warmPaid = !warmPaid) : phase % 2 == paidParity;
         if (!paying) {
-          HttpResponse<byte[]> r = http.send(freeRequest, HttpResponse.BodyHandlers.ofByteArray());
+          RawHttpConnection.Response r = http.get(freePath, null);
           long t1 = System.nanoTime();
-          if (r.statusCode() != 200) {
-            fail("free request answered " + r.statusCode());
+          if (r.status() != 200) {
+            fail("free request answered " + r.status());
             return;
           }
           if (phase >= 0 && phaseOf(t1, measureFrom, phaseNanos) == phase && t1 <= end) {
@@ -211,23 +208,16 @@ final class VendorLoad {
         }
         Payment.Signed p =
             Payer.signed(scrip, wallet.secret(), Nonce.random(random), paidDescriptor);
-        HttpResponse<byte[]> pr =
-            http.send(
-                HttpRequest.newBuilder(paidUri)
-                    .header("Authorization", PaymentHeader.format(p))
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (pr.statusCode() != 200) {
+        RawHttpConnection.Response pr = http.get(paidPath, PaymentHeader.format(p));
+        if (pr.status() != 200) {
           fail(
               "paid request answered "
-                  + pr.statusCode()
+                  + pr.status()
                   + ": "
                   + new String(pr.body(), java.nio.charset.StandardCharsets.UTF_8));
           return;
         }
-        Map<String, String> receipt =
-            AuthParams.parse(pr.headers().firstValue("Millicent-Receipt").orElseThrow());
+        Map<String, String> receipt = AuthParams.parse(pr.headers().get("millicent-receipt"));
         String change = receipt.get("change");
         Optional<Scrip> next =
             Payer.verifySignedReply(
@@ -247,13 +237,17 @@ final class VendorLoad {
           paid.add(t1 - t0);
           donePaid.incrementAndGet();
         }
-      } catch (IOException | RuntimeException e) {
-        fail(e.toString());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
+    } catch (IOException | RuntimeException e) {
+      fail(e.toString());
+    }
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
     }
   }
 
