@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       CoreBenchCommand.class,
       StorageBenchCommand.class,
       VendorBenchCommand.class,
+      BrokerBenchCommand.class,
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -327,7 +327,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {
-        boolean[] found = SpendTable.commitClaims(c, db.dialect(), batch);
+        boolean[] found = SpendTable.commitClaims(c, batch);
         List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           SpendRecord r = batch.get(i);

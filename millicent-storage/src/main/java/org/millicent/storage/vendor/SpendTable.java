@@ -42,12 +42,6 @@ final class SpendTable {
       "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, claimed_at)"
           + " SELECT u.id, u.exp, u.fp, ? FROM unnest(?::bigint[], ?::bigint[], ?::bytea[])"
           + " AS u(id, exp, fp) ON CONFLICT (scrip_id) DO NOTHING RETURNING scrip_id";
-  private static final String PG_COMMIT_CLAIMS =
-      "UPDATE vendor_spends s SET price_millicents = u.price, change = u.change, claimed_at = NULL"
-          + " FROM unnest(?::bigint[], ?::bytea[], ?::bigint[], ?::bytea[])"
-          + " AS u(id, fp, price, change)"
-          + " WHERE s.scrip_id = u.id AND s.fingerprint = u.fp AND s.price_millicents IS NULL"
-          + " RETURNING s.scrip_id";
 
   private SpendTable() {}
 
@@ -139,29 +133,10 @@ final class SpendTable {
    * Records price and change on claim rows (shared mode); for each, whether its claim was found
    * (false: released or swept, or already committed).
    */
-  static boolean[] commitClaims(Connection c, Dialect dialect, List<SpendRecord> batch)
-      throws SQLException {
-    int n = batch.size();
-    if (dialect == Dialect.POSTGRESQL) {
-      Long[] ids = new Long[n];
-      byte[][] fps = new byte[n][];
-      Long[] prices = new Long[n];
-      byte[][] changes = new byte[n][];
-      for (int i = 0; i < n; i++) {
-        SpendRecord r = batch.get(i);
-        ids[i] = r.id().toLong();
-        fps[i] = r.fingerprint();
-        prices[i] = r.priceMillicents();
-        changes[i] = r.change().map(ScripCodec::encode).orElse(null);
-      }
-      try (PreparedStatement ps = c.prepareStatement(PG_COMMIT_CLAIMS)) {
-        ps.setArray(1, c.createArrayOf("bigint", ids));
-        ps.setArray(2, c.createArrayOf("bytea", fps));
-        ps.setArray(3, c.createArrayOf("bigint", prices));
-        ps.setArray(4, c.createArrayOf("bytea", changes));
-        return written(ps, ids);
-      }
-    }
+  static boolean[] commitClaims(Connection c, List<SpendRecord> batch) throws SQLException {
+    // One prepared UPDATE per record, sent as one JDBC batch (one round trip on PostgreSQL): each
+    // finds its row through the primary key. An UPDATE ... FROM unnest(...) lets the planner
+    // pick a scan of the whole table, which grows with the spent list.
     try (PreparedStatement ps = c.prepareStatement(COMMIT_CLAIM)) {
       for (SpendRecord r : batch) {
         ps.setLong(1, r.priceMillicents());
