@@ -58,9 +58,7 @@ final class VendorGateway {
   private final Catalogue catalogue;
   private final ContentSource content;
   private final boolean forwardHeaders;
-  private final PurchaseService purchases;
-  private final ExchangeService exchanges;
-  private final Licences licences;
+  private final Supplier<VendorState> state;
   private final Problems problems;
   private final VendorMetrics metrics;
   private final ObjectMapper json;
@@ -71,9 +69,7 @@ final class VendorGateway {
       Catalogue catalogue,
       ContentSource content,
       boolean forwardHeaders,
-      PurchaseService purchases,
-      ExchangeService exchanges,
-      Licences licences,
+      Supplier<VendorState> state,
       Problems problems,
       VendorMetrics metrics,
       ObjectMapper json,
@@ -82,9 +78,7 @@ final class VendorGateway {
     this.catalogue = catalogue;
     this.content = content;
     this.forwardHeaders = forwardHeaders;
-    this.purchases = purchases;
-    this.exchanges = exchanges;
-    this.licences = licences;
+    this.state = state;
     this.problems = problems;
     this.metrics = metrics;
     this.json = json;
@@ -181,6 +175,8 @@ final class VendorGateway {
     byte[] body = body(ctx);
     String target = target(ctx);
     Payment payment = PaymentHeader.parse(auth, descriptor(method, target, body));
+    VendorState st = state.get();
+    PurchaseService purchases = st.purchases;
     Purchase p = purchases.begin(payment, entry.pricer());
     ContentResponse r;
     try {
@@ -209,7 +205,7 @@ final class VendorGateway {
     }
     metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
     if (!p.isReplay()) {
-      licences.received(p.scrip());
+      st.licences.received(p.scrip());
     }
     writePaid(ctx, p, r);
   }
@@ -316,12 +312,15 @@ final class VendorGateway {
       byte[] body = body(ctx);
       Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
       byte[] plain =
-          payment instanceof Payment.Private pp ? purchases.openRequestBody(pp, body) : body;
+          payment instanceof Payment.Private pp
+              ? state.get().purchases.openRequestBody(pp, body)
+              : body;
       ExchangeRequest request = ExchangeRequest.parse(json, plain);
-      Exchange e = exchanges.exchange(payment, request.inputs(), request.operation());
+      VendorState st = state.get();
+      Exchange e = st.exchanges.exchange(payment, request.inputs(), request.operation());
       if (!e.isReplay()) {
         for (byte[] in : request.inputs()) {
-          licences.received(ScripCodec.decode(in));
+          st.licences.received(ScripCodec.decode(in));
         }
       }
       List<String> tokens = new ArrayList<>();

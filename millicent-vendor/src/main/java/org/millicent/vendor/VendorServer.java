@@ -88,6 +88,7 @@ public final class VendorServer implements AutoCloseable {
    * it, and {@link #start} returns only once both are ready.
    */
   private VendorServer(VendorConfig config, Path dataDir) {
+    long began = System.nanoTime();
     this.config = config;
     SecureRandom random = new SecureRandom();
     try {
@@ -125,22 +126,18 @@ public final class VendorServer implements AutoCloseable {
       byte[] manifest = manifest(json, config);
       Catalogue catalogue = new Catalogue(config);
       boolean forwardHeaders = config.content() instanceof Content.Origin;
-      ContentSource source = contentSource;
-      CompletableFuture<VendorGateway> gateway =
-          opening.thenApply(
-              st ->
-                  new VendorGateway(
-                      catalogue,
-                      source,
-                      forwardHeaders,
-                      st.purchases,
-                      st.exchanges,
-                      st.licences,
-                      problems,
-                      metrics,
-                      json,
-                      random,
-                      manifest));
+      // Offers, free content and the manifest need no database; paid requests wait for it.
+      VendorGateway gateway =
+          new VendorGateway(
+              catalogue,
+              contentSource,
+              forwardHeaders,
+              () -> join(opening),
+              problems,
+              metrics,
+              json,
+              random,
+              manifest);
       CompletableFuture<BrokerEndpoints> brokers =
           opening.thenApply(
               st -> new BrokerEndpoints(config, st, adminToken, problems, metrics, json, random));
@@ -175,11 +172,18 @@ public final class VendorServer implements AutoCloseable {
                         ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(metrics.scrape()));
                 BrokerEndpoints.addRoutes(cfg.routes, brokers::join);
-                VendorGateway.addRoutes(cfg.routes, gateway::join);
+                VendorGateway.addRoutes(cfg.routes, () -> gateway);
                 cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
               });
       started.start();
+      long httpUp = System.nanoTime();
       this.state = join(opening);
+      LOG.info(
+          "vendor {}: HTTP up in {} ms, database ready in {} ms (JVM up {} ms)",
+          config.vendor(),
+          (httpUp - began) / 1_000_000,
+          (System.nanoTime() - began) / 1_000_000,
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
       this.app = started;
       this.content = contentSource;
     } catch (RuntimeException e) {
