@@ -72,20 +72,20 @@ public final class VendorBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
-      defaultValue = "12s",
+      defaultValue = "15s",
       description = "Measured time (default: ${DEFAULT-VALUE}).")
   String duration;
 
   @Option(
       names = "--phases",
-      defaultValue = "6",
+      defaultValue = "10",
       description =
           "Measured phases, alternately free only and paid only (default: ${DEFAULT-VALUE}).")
   int phases;
 
   @Option(
       names = "--warmup",
-      defaultValue = "3s",
+      defaultValue = "5s",
       description = "Unrecorded warm-up (default: ${DEFAULT-VALUE}).")
   String warmup;
 
