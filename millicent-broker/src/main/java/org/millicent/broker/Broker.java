@@ -93,6 +93,7 @@ public final class Broker implements AutoCloseable {
   private final InstantSource clock;
   private final SecureRandom random;
   private final Map<String, CompletableFuture<Object>> pendingRequests = new ConcurrentHashMap<>();
+  private final RequestKeys requestKeys;
   private final Set<String> settling = new HashSet<>();
   private final MeterRegistry meters;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -110,6 +111,7 @@ public final class Broker implements AutoCloseable {
     this.meters = meters;
     this.client = client;
     this.books = Books.open(db, clock);
+    this.requestKeys = RequestKeys.load(db);
     this.keys = BrokerKeys.loadOrCreate(db, random);
     Map<String, PaymentProvider> providers =
         Map.of(
@@ -779,10 +781,6 @@ public final class Broker implements AutoCloseable {
     if (requestKey == null) {
       return action.get();
     }
-    Optional<Object> recorded = recordedSale(customerId, requestKey);
-    if (recorded.isPresent()) {
-      return as(type, recorded.get());
-    }
     String key =
         Long.toUnsignedString(customerId) + ":" + Base64.getEncoder().encodeToString(requestKey);
     CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -798,6 +796,14 @@ public final class Broker implements AutoCloseable {
       }
     }
     try {
+      if (requestKeys.add(RequestKeys.fingerprint(customerId, requestKey))) {
+        Optional<Object> recorded = recordedSale(customerId, requestKey);
+        if (recorded.isPresent()) {
+          T t = as(type, recorded.get());
+          mine.complete(t);
+          return t;
+        }
+      }
       T t = action.get();
       mine.complete(t);
       return t;

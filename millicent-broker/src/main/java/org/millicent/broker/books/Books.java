@@ -2,6 +2,7 @@ package org.millicent.broker.books;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -357,17 +358,7 @@ public final class Books implements AutoCloseable {
         .execute();
     sums.values().removeIf(v -> v == 0);
     if (!sums.isEmpty()) {
-      PreparedBatch posting =
-          h.prepareBatch(
-              "INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES (?, ?, ?)");
-      PreparedBatch balance =
-          h.prepareBatch("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?");
-      for (Map.Entry<LedgerAccount, Long> e : sums.entrySet()) {
-        posting.bind(0, entryId).bind(1, e.getKey().id()).bind(2, e.getValue()).add();
-        balance.bind(0, e.getValue()).bind(1, e.getKey().id()).add();
-      }
-      posting.execute();
-      balance.execute();
+      insertPostings(h, sums, entryId);
     }
     if (!issued.isEmpty()) {
       insertIssued(h, issued, entryId);
@@ -376,6 +367,36 @@ public final class Books implements AutoCloseable {
       for (Entry.Write w : p.entry().writes) {
         w.apply(h, entryId);
       }
+    }
+  }
+
+  /** A batch's postings and the balance updates they make, in plain JDBC batches. */
+  private static void insertPostings(Handle h, Map<LedgerAccount, Long> sums, long entryId) {
+    try (PreparedStatement posting =
+            h.getConnection()
+                .prepareStatement(
+                    "INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES (?, ?, ?)");
+        PreparedStatement balance =
+            h.getConnection()
+                .prepareStatement(
+                    "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?")) {
+      for (Map.Entry<LedgerAccount, Long> e : sums.entrySet()) {
+        posting.setLong(1, entryId);
+        posting.setLong(2, e.getKey().id());
+        posting.setLong(3, e.getValue());
+        posting.addBatch();
+        balance.setLong(1, e.getValue());
+        balance.setLong(2, e.getKey().id());
+        balance.addBatch();
+      }
+      posting.executeBatch();
+      for (int n : balance.executeBatch()) {
+        if (n != 1 && n != Statement.SUCCESS_NO_INFO) {
+          throw new IllegalStateException("a ledger account to post to is missing");
+        }
+      }
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
     }
   }
 
