@@ -46,6 +46,7 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Variant;
+import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.Pricer;
 import org.millicent.purchase.Purchase;
 import org.millicent.purchase.PurchaseService;
@@ -607,14 +608,16 @@ public final class Broker implements AutoCloseable {
 
   private VendorScripSale sellWarehouse(WarehouseVendor wv, long amount, Funding f) {
     long piece = wv.pieceValueMillicents();
-    if (amount % piece != 0 || amount / piece > 10_000) {
+    if (amount % piece != 0 || amount / piece > ExchangeService.MAX_PIECES) {
       throw new BrokerException(
           BrokerError.BAD_AMOUNT,
           "vendor "
               + wv.vendor()
               + " is sold in whole pieces of "
               + piece
-              + " millicents (at most 10000 pieces), found "
+              + " millicents, at most "
+              + ExchangeService.MAX_PIECES
+              + " at once (one exchange at the vendor), found "
               + amount);
     }
     Customer c = f.customer();
@@ -841,7 +844,8 @@ public final class Broker implements AutoCloseable {
             h ->
                 h.createQuery(
                         "SELECT issuer, token, supply, sealed_secret FROM issued_scrip"
-                            + " WHERE customer_id = ? AND request_key = ?")
+                            + " WHERE customer_id = ? AND request_key = ?"
+                            + " ORDER BY issued_at DESC LIMIT 1")
                     .bind(0, customerId)
                     .bind(1, requestKey)
                     .map(

@@ -84,8 +84,9 @@ public final class VendorServer implements AutoCloseable {
 
   /**
    * Opens the database (in a second thread) while the HTTP server starts, since both take a few
-   * hundred milliseconds on a cold JVM; requests that arrive before the database is open wait for
-   * it, and {@link #start} returns only once both are ready.
+   * hundred milliseconds on a cold JVM. Offers, free content and the manifest are answered at once;
+   * paid requests, exchanges and broker endpoints wait for the database; {@link #start} returns
+   * only once both are ready.
    */
   private VendorServer(VendorConfig config, Path dataDir) {
     long began = System.nanoTime();

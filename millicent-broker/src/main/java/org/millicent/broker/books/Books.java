@@ -61,6 +61,7 @@ public final class Books implements AutoCloseable {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Runnable> reloaders = new CopyOnWriteArrayList<>();
   private final Thread writer;
+  private Handle writerConnection;
   private long nextAccountId;
   private long nextEntryId;
   private volatile boolean closing;
@@ -268,6 +269,7 @@ public final class Books implements AutoCloseable {
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (closing && queue.isEmpty()) {
+            closeWriterHandle();
             return;
           }
           continue;
@@ -275,16 +277,17 @@ public final class Books implements AutoCloseable {
         batch.add(first);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        closeWriterHandle();
         return;
       }
       queue.drainTo(batch, MAX_BATCH - 1);
       try {
         long entryId = nextEntryId;
-        db.inTransaction(
-            h -> {
-              writeBatch(h, batch, entryId);
-              return null;
-            });
+        writerHandle()
+            .useTransaction(
+                h -> {
+                  writeBatch(h, batch, entryId);
+                });
         nextEntryId = entryId + 1;
         lastFailure = null;
         for (Pending p : batch) {
@@ -296,7 +299,45 @@ public final class Books implements AutoCloseable {
     }
   }
 
+  /**
+   * The writer's own connection, kept across batches so that its page cache stays warm (SQLite: 64
+   * MiB), and opened again after a failure.
+   */
+  private Handle writerHandle() {
+    if (writerConnectionBroken()) {
+      closeWriterHandle();
+      writerConnection = db.jdbi().open();
+      if (db.dialect() == org.millicent.storage.Dialect.SQLITE) {
+        writerConnection.execute("PRAGMA cache_size = -65536");
+      }
+    }
+    return writerConnection;
+  }
+
+  private boolean writerConnectionBroken() {
+    if (writerConnection == null) {
+      return true;
+    }
+    try {
+      return writerConnection.getConnection().isClosed();
+    } catch (java.sql.SQLException e) {
+      return true;
+    }
+  }
+
+  private void closeWriterHandle() {
+    if (writerConnection != null) {
+      try {
+        writerConnection.close();
+      } catch (RuntimeException e) {
+        log.warn("books: closing the writer's connection failed: {}", e.getMessage());
+      }
+      writerConnection = null;
+    }
+  }
+
   private void fail(List<Pending> batch, RuntimeException e) {
+    closeWriterHandle();
     log.error("books: a batch of {} entries could not be written; rebuilding", batch.size(), e);
     lastFailure = e.getMessage();
     BrokerException failure =
