@@ -1,6 +1,7 @@
 package org.millicent.cli.bench;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -47,10 +48,13 @@ public final class CoreBenchCommand implements Callable<Integer> {
     }
     Duration measure = Duration.ofNanos((long) (seconds * 1e9));
     PrintWriter out = spec.commandLine().getOut();
+    // The machines are shared: with a load above the CPU count the figures drop, so say so.
     out.printf(
         Locale.ROOT,
-        "# one thread; %d cpus; Java %s; %.2f s warm-up + %.2f s measured per case%n",
+        "# one thread; %d cpus, load average %.1f; Java %s; %.2f s warm-up + %.2f s measured per"
+            + " case%n",
         Runtime.getRuntime().availableProcessors(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.version(),
         seconds / 2,
         seconds);
