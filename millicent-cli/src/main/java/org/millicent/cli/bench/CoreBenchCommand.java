@@ -37,6 +37,15 @@ public final class CoreBenchCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(
+      names = "--clock",
+      defaultValue = "wall",
+      paramLabel = "wall|cpu",
+      description =
+          "wall: elapsed time; cpu: the measuring thread's CPU time, steadier on a busy shared"
+              + " machine (default: ${DEFAULT-VALUE}).")
+  BenchRunner.Clock clock;
+
   /** Created by picocli. */
   public CoreBenchCommand() {}
 
@@ -52,17 +61,18 @@ public final class CoreBenchCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "# one thread; %d cpus, load average %.1f; Java %s; %.2f s warm-up + %.2f s measured per"
-            + " case%n",
+            + " case, %s clock%n",
         Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.version(),
         seconds / 2,
-        seconds);
+        seconds,
+        clock.name().toLowerCase(Locale.ROOT));
     out.flush();
     Map<String, Double> rate = new LinkedHashMap<>();
     for (String name : CoreWorkloads.NAMES) {
       BenchRunner.Result r =
-          BenchRunner.measure(CoreWorkloads.create(name), measure.dividedBy(2), measure);
+          BenchRunner.measure(CoreWorkloads.create(name), measure.dividedBy(2), measure, clock);
       rate.put(name, r.opsPerSecond());
       out.printf(Locale.ROOT, "%s %.0f%n", name, r.opsPerSecond());
       out.flush();
