@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.millicent.cli.bench.BenchCommand;
 import org.millicent.cli.scrip.ScripCommand;
 import org.millicent.cli.vendor.VendorCommand;
+import org.millicent.cli.wallet.WalletCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       ScripCommand.class,
       BenchCommand.class,
       VendorCommand.class,
+      WalletCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {

@@ -247,6 +247,28 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     return bought;
   }
 
+  /**
+   * The size of the pieces a broker sells a vendor's scrip in ({@code piece_millicents} in its
+   * manifest, for warehouse supply: sales are whole multiples of it), or 1.
+   */
+  private long pieceSize(BrokerAccount a, String vendor) throws InterruptedException {
+    try {
+      for (JsonNode v : brokers.manifest(a.url()).withArray("vendors")) {
+        if (vendor.equals(v.path("vendor").asText()) && v.path("piece_millicents").asLong() > 0) {
+          return v.path("piece_millicents").asLong();
+        }
+      }
+    } catch (WalletException e) {
+      log.debug("no manifest at {}: {}", a.url(), e.getMessage());
+    }
+    return 1;
+  }
+
+  static long roundUpToPiece(long amount, long piece) {
+    long pieces = (amount + piece - 1) / piece;
+    return Math.min(pieces * piece, ScripBody.MAX_VALUE_MILLICENTS / piece * piece);
+  }
+
   /** Records which vendors a broker sells and where they are, from its manifest (best effort). */
   private void learnVendors(URI broker) throws InterruptedException {
     try {
@@ -377,7 +399,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     if (rec.isEmpty()) {
       if (!mergeFor(vendor, price)) {
         BrokerAccount a = chooseBroker(vendor, Optional.empty(), offer.brokers());
-        buyFrom(a, vendor, options.buyAmountFor(price));
+        buyFrom(a, vendor, roundUpToPiece(options.buyAmountFor(price), pieceSize(a, vendor)));
       }
       rec = reservePurchase(vendor, price, budget, variant, request);
       if (rec.isEmpty()) {

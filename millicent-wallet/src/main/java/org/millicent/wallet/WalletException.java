@@ -13,44 +13,54 @@ public final class WalletException extends RuntimeException {
   /** The stable codes. */
   public enum Code {
     /** The payment would exceed a budget limit; nothing was bought or sent. */
-    BUDGET_EXCEEDED("budget-exceeded"),
+    BUDGET_EXCEEDED("budget-exceeded", 402),
     /** The vendor names brokers, but the wallet has an account at none of them. */
-    NO_BROKER_ACCOUNT("no-broker-account"),
+    NO_BROKER_ACCOUNT("no-broker-account", 402),
     /** The wallet has no broker account at all, or not the one named. */
-    NOT_REGISTERED("not-registered"),
+    NOT_REGISTERED("not-registered", 402),
     /** A broker refused or failed a request; {@link #peerCode()} has its code. */
-    BROKER_REFUSED("broker-refused"),
+    BROKER_REFUSED("broker-refused", 402),
     /** The vendor refused the payment; {@link #peerCode()} has its code. */
-    VENDOR_REFUSED("vendor-refused"),
+    VENDOR_REFUSED("vendor-refused", 402),
     /**
      * The paid request got no answer; the payment stays recorded and is re-sent (same scrip, same
      * nonce) by the next recovery, which gets the change back.
      */
-    PAYMENT_IN_FLIGHT("payment-in-flight"),
+    PAYMENT_IN_FLIGHT("payment-in-flight", 504),
     /** The vendor takes no variant the wallet uses. */
-    NO_COMMON_VARIANT("no-common-variant"),
+    NO_COMMON_VARIANT("no-common-variant", 402),
     /** The wallet holds too little scrip and could not buy more. */
-    INSUFFICIENT_SCRIP("insufficient-scrip"),
+    INSUFFICIENT_SCRIP("insufficient-scrip", 402),
     /** A server's answer did not follow docs/HTTP-API.md. */
-    BAD_RESPONSE("bad-response"),
+    BAD_RESPONSE("bad-response", 502),
     /**
      * A reply MAC or sealed reply did not verify: the answer was altered or is not the vendor's.
      */
-    FORGED_REPLY("forged-reply"),
+    FORGED_REPLY("forged-reply", 502),
     /** A server could not be reached. */
-    UNREACHABLE("unreachable"),
+    UNREACHABLE("unreachable", 502),
     /** The caller asked for something that cannot be done (bad amount, unknown vendor ...). */
-    BAD_REQUEST("bad-request");
+    BAD_REQUEST("bad-request", 400);
 
     private final String code;
+    private final int httpStatus;
 
-    Code(String code) {
+    Code(String code, int httpStatus) {
       this.code = code;
+      this.httpStatus = httpStatus;
     }
 
     /** The stable text form. */
     public String code() {
       return code;
+    }
+
+    /**
+     * The HTTP status a proxy answers with: 402 when the wallet would not or could not pay, 502
+     * when a server failed, 504 when an answer is outstanding, 400 for a bad request.
+     */
+    public int httpStatus() {
+      return httpStatus;
     }
   }
 

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       // One class per area; add new ones here, one per line.
       CoreBenchCommand.class,
+      StorageBenchCommand.class,
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -21,6 +21,7 @@ import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
+import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.Dialect;
 import org.millicent.storage.StorageException;
 import org.millicent.storage.vendor.GroupCommitter.Outcome;
@@ -91,12 +92,18 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     this.db = db;
     this.mode = mode;
     this.clock = clock;
+    // SQLite has one write lock per file: one writer. PostgreSQL overlaps a few batches.
+    int writers =
+        db.config() instanceof DatabaseConfig.Postgres p
+            ? Math.clamp(p.maxPoolSize() / 4, 1, 4)
+            : 1;
     if (mode == Mode.EMBEDDED) {
       rebuild();
       this.claims = null;
       this.sweeper = null;
       this.commits =
-          GroupCommitter.start("spend-commit", MAX_BATCH, this::writeCommitted, db::translate);
+          GroupCommitter.start(
+              "spend-commit", writers, MAX_BATCH, this::writeCommitted, db::translate);
     } else {
       releaseStaleClaims(clock.instant().minus(STALE_CLAIM_AGE));
       this.sweeper =
@@ -105,9 +112,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       long period = STALE_CLAIM_AGE.toSeconds() / 3;
       sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.SECONDS);
       this.claims =
-          GroupCommitter.start("spend-claim", MAX_BATCH, this::writeClaims, db::translate);
+          GroupCommitter.start("spend-claim", writers, MAX_BATCH, this::writeClaims, db::translate);
       this.commits =
-          GroupCommitter.start("spend-commit", MAX_BATCH, this::writeCommitUpdates, db::translate);
+          GroupCommitter.start(
+              "spend-commit", writers, MAX_BATCH, this::writeCommitUpdates, db::translate);
     }
   }
 
@@ -203,21 +211,20 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       try {
         SpendTable.relaxDurability(c, db.dialect());
         long now = clock.instant().getEpochSecond();
-        int[] counts;
-        try (PreparedStatement ps = c.prepareStatement(SpendTable.INSERT_CLAIM)) {
-          for (ClaimRequest e : batch) {
-            ps.setLong(1, e.id().toLong());
-            ps.setLong(2, e.expiresAt().getEpochSecond());
-            ps.setBytes(3, e.fingerprint());
-            ps.setLong(4, now);
-            ps.addBatch();
-          }
-          counts = ps.executeBatch();
+        int n = batch.size();
+        long[] ids = new long[n];
+        long[] exps = new long[n];
+        byte[][] fps = new byte[n][];
+        for (int i = 0; i < n; i++) {
+          ids[i] = batch.get(i).id().toLong();
+          exps[i] = batch.get(i).expiresAt().getEpochSecond();
+          fps[i] = batch.get(i).fingerprint();
         }
+        boolean[] won = SpendTable.insertClaims(c, db.dialect(), ids, exps, fps, now);
         List<Outcome<Claim>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           ClaimRequest e = batch.get(i);
-          if (counts[i] > 0) {
+          if (won[i]) {
             results.add(Outcome.ok(new Claimed()));
           } else {
             results.add(
@@ -290,17 +297,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {
-        int[] counts;
-        try (PreparedStatement ps = c.prepareStatement(SpendTable.INSERT_COMMITTED)) {
-          for (SpendRecord r : batch) {
-            SpendTable.bindCommitted(ps, r);
-            ps.addBatch();
-          }
-          counts = ps.executeBatch();
-        }
+        boolean[] written = SpendTable.insertCommitted(c, db.dialect(), batch);
         List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-          results.add(counts[i] > 0 ? Outcome.ok(true) : conflictOutcome(c, batch.get(i)));
+          results.add(written[i] ? Outcome.ok(true) : conflictOutcome(c, batch.get(i)));
         }
         c.commit();
         return results;
@@ -327,21 +327,11 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {
-        int[] counts;
-        try (PreparedStatement ps = c.prepareStatement(SpendTable.COMMIT_CLAIM)) {
-          for (SpendRecord r : batch) {
-            ps.setLong(1, r.priceMillicents());
-            SpendTable.bindChange(ps, 2, r);
-            ps.setLong(3, r.id().toLong());
-            ps.setBytes(4, r.fingerprint());
-            ps.addBatch();
-          }
-          counts = ps.executeBatch();
-        }
+        boolean[] found = SpendTable.commitClaims(c, batch);
         List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           SpendRecord r = batch.get(i);
-          if (counts[i] > 0) {
+          if (found[i]) {
             results.add(Outcome.ok(true));
           } else {
             Optional<SpendTable.Stored> s = SpendTable.select(c, r.id());

@@ -11,10 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One writer thread that takes everything submitted while the previous batch was being written and
- * writes it as the next batch, in one transaction: many concurrent callers share one commit (and
- * one fsync). A caller's future completes only after the batch holding its item is committed, or
- * fails with the batch's error, so nothing is reported durable that is not.
+ * Writer threads that each take everything submitted while the previous batch was being written and
+ * write it as the next batch, in one transaction: many concurrent callers share one commit (and one
+ * fsync). One writer suits SQLite (one write lock per file); a few let PostgreSQL overlap the
+ * network round trips and disk flushes of several batches. A caller's future completes only after
+ * the batch holding its item is committed, or fails with the batch's error, so nothing is reported
+ * durable that is not.
  *
  * <p>Thread-safe. Items submitted after {@link #close} fail with {@code storage-closed}.
  *
@@ -58,7 +60,7 @@ final class GroupCommitter<T, R> implements AutoCloseable {
   private final BatchWriter<T, R> writer;
   private final Function<Exception, StorageException> translate;
   private final int maxBatch;
-  private final Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong items = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
@@ -66,23 +68,30 @@ final class GroupCommitter<T, R> implements AutoCloseable {
 
   private GroupCommitter(
       String name,
+      int writers,
       int maxBatch,
       BatchWriter<T, R> writer,
       Function<Exception, StorageException> translate) {
     this.writer = writer;
     this.translate = translate;
     this.maxBatch = maxBatch;
-    this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+    for (int i = 0; i < writers; i++) {
+      threads.add(Thread.ofPlatform().name(name + "-" + i).daemon(true).unstarted(this::run));
+    }
   }
 
-  /** Starts a committer whose thread is named {@code name}. */
+  /** Starts a committer with {@code writers} threads named after {@code name}. */
   static <T, R> GroupCommitter<T, R> start(
       String name,
+      int writers,
       int maxBatch,
       BatchWriter<T, R> writer,
       Function<Exception, StorageException> translate) {
-    GroupCommitter<T, R> g = new GroupCommitter<>(name, maxBatch, writer, translate);
-    g.thread.start();
+    if (writers < 1) {
+      throw new IllegalArgumentException("writers must be >= 1, was " + writers);
+    }
+    GroupCommitter<T, R> g = new GroupCommitter<>(name, writers, maxBatch, writer, translate);
+    g.threads.forEach(Thread::start);
     return g;
   }
 
@@ -121,8 +130,7 @@ final class GroupCommitter<T, R> implements AutoCloseable {
       try {
         Entry<T, R> first = queue.take();
         if (first.item == null) {
-          // The close marker: everything queued before it has been written.
-          first.done.complete(null);
+          // A close marker: everything queued before it has been taken by some writer.
           return;
         }
         batch.add(first);
@@ -138,7 +146,6 @@ final class GroupCommitter<T, R> implements AutoCloseable {
         writeBatch(batch);
         batch.clear();
         if (marker != null) {
-          marker.done.complete(null);
           return;
         }
       } catch (InterruptedException e) {
@@ -200,18 +207,19 @@ final class GroupCommitter<T, R> implements AutoCloseable {
       return;
     }
     closed = true;
-    Entry<T, R> marker = new Entry<>(null);
-    queue.add(marker);
     boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+    for (Thread t : threads) {
+      // One marker per writer still running; a writer that drained two leaves one for the next.
+      while (t.isAlive()) {
+        queue.add(new Entry<>(null));
+        try {
+          t.join(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
     }
-    // Anything that slipped in after the marker is refused.
+    // Anything that slipped in after the markers is refused; spare markers go too.
     List<Entry<T, R>> rest = new ArrayList<>();
     queue.drainTo(rest);
     failAll(rest, closedException());

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.List;
 import java.util.Optional;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.scrip.Scrip;
@@ -33,7 +34,143 @@ final class SpendTable {
   static final String SELECT_ONE =
       "SELECT fingerprint, price_millicents, change FROM vendor_spends WHERE scrip_id = ?";
 
+  private static final String PG_INSERT_COMMITTED =
+      "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, price_millicents, change)"
+          + " SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bigint[], ?::bytea[])"
+          + " ON CONFLICT (scrip_id) DO NOTHING RETURNING scrip_id";
+  private static final String PG_INSERT_CLAIMS =
+      "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, claimed_at)"
+          + " SELECT u.id, u.exp, u.fp, ? FROM unnest(?::bigint[], ?::bigint[], ?::bytea[])"
+          + " AS u(id, exp, fp) ON CONFLICT (scrip_id) DO NOTHING RETURNING scrip_id";
+
   private SpendTable() {}
+
+  /**
+   * Inserts committed spends (embedded mode); for each, whether its row was written (false: a row
+   * for the ID already existed). PostgreSQL gets one {@code unnest} statement per batch, SQLite a
+   * JDBC batch of prepared inserts (no network round trips to save).
+   */
+  static boolean[] insertCommitted(Connection c, Dialect dialect, List<SpendRecord> batch)
+      throws SQLException {
+    int n = batch.size();
+    if (dialect == Dialect.POSTGRESQL) {
+      Long[] ids = new Long[n];
+      Long[] exps = new Long[n];
+      byte[][] fps = new byte[n][];
+      Long[] prices = new Long[n];
+      byte[][] changes = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        SpendRecord r = batch.get(i);
+        ids[i] = r.id().toLong();
+        exps[i] = r.expiresAt().getEpochSecond();
+        fps[i] = r.fingerprint();
+        prices[i] = r.priceMillicents();
+        changes[i] = r.change().map(ScripCodec::encode).orElse(null);
+      }
+      try (PreparedStatement ps = c.prepareStatement(PG_INSERT_COMMITTED)) {
+        ps.setArray(1, c.createArrayOf("bigint", ids));
+        ps.setArray(2, c.createArrayOf("bigint", exps));
+        ps.setArray(3, c.createArrayOf("bytea", fps));
+        ps.setArray(4, c.createArrayOf("bigint", prices));
+        ps.setArray(5, c.createArrayOf("bytea", changes));
+        return written(ps, ids);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT_COMMITTED)) {
+      for (SpendRecord r : batch) {
+        bindCommitted(ps, r);
+        ps.addBatch();
+      }
+      return positive(ps.executeBatch());
+    }
+  }
+
+  /**
+   * Inserts claim rows (shared mode); for each, whether it was inserted, i.e. the claim won. Of two
+   * claims of one ID in a batch only the first can win.
+   */
+  static boolean[] insertClaims(
+      Connection c, Dialect dialect, long[] ids, long[] expiresAt, byte[][] fps, long claimedAt)
+      throws SQLException {
+    int n = ids.length;
+    if (dialect == Dialect.POSTGRESQL) {
+      Long[] boxedIds = new Long[n];
+      Long[] exps = new Long[n];
+      for (int i = 0; i < n; i++) {
+        boxedIds[i] = ids[i];
+        exps[i] = expiresAt[i];
+      }
+      boolean[] won;
+      try (PreparedStatement ps = c.prepareStatement(PG_INSERT_CLAIMS)) {
+        ps.setLong(1, claimedAt);
+        ps.setArray(2, c.createArrayOf("bigint", boxedIds));
+        ps.setArray(3, c.createArrayOf("bigint", exps));
+        ps.setArray(4, c.createArrayOf("bytea", fps));
+        won = written(ps, boxedIds);
+      }
+      // A duplicate ID in one statement is inserted once; only its first claim wins.
+      java.util.HashSet<Long> seen = new java.util.HashSet<>();
+      for (int i = 0; i < n; i++) {
+        if (!seen.add(ids[i])) {
+          won[i] = false;
+        }
+      }
+      return won;
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT_CLAIM)) {
+      for (int i = 0; i < n; i++) {
+        ps.setLong(1, ids[i]);
+        ps.setLong(2, expiresAt[i]);
+        ps.setBytes(3, fps[i]);
+        ps.setLong(4, claimedAt);
+        ps.addBatch();
+      }
+      return positive(ps.executeBatch());
+    }
+  }
+
+  /**
+   * Records price and change on claim rows (shared mode); for each, whether its claim was found
+   * (false: released or swept, or already committed).
+   */
+  static boolean[] commitClaims(Connection c, List<SpendRecord> batch) throws SQLException {
+    // One prepared UPDATE per record, sent as one JDBC batch (one round trip on PostgreSQL): each
+    // finds its row through the primary key. An UPDATE ... FROM unnest(...) lets the planner
+    // pick a scan of the whole table, which grows with the spent list.
+    try (PreparedStatement ps = c.prepareStatement(COMMIT_CLAIM)) {
+      for (SpendRecord r : batch) {
+        ps.setLong(1, r.priceMillicents());
+        bindChange(ps, 2, r);
+        ps.setLong(3, r.id().toLong());
+        ps.setBytes(4, r.fingerprint());
+        ps.addBatch();
+      }
+      return positive(ps.executeBatch());
+    }
+  }
+
+  /** Runs a {@code RETURNING scrip_id} statement: which of {@code ids} came back. */
+  private static boolean[] written(PreparedStatement ps, Long[] ids) throws SQLException {
+    java.util.HashSet<Long> back = new java.util.HashSet<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        back.add(rs.getLong(1));
+      }
+    }
+    boolean[] out = new boolean[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = back.contains(ids[i]);
+    }
+    return out;
+  }
+
+  private static boolean[] positive(int[] counts) {
+    boolean[] out = new boolean[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      out[i] = counts[i] > 0;
+    }
+    return out;
+  }
 
   /** A stored spend as read back: committed when the price is present. */
   record Stored(byte[] fingerprint, Long priceMillicents, byte[] change) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * work is done (the connection closes without a response), as when a response is lost on the way or
  * the client times out. Thread-safe.
  */
-abstract class TestServer implements AutoCloseable {
+public abstract class TestServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicInteger loseAnswers = new AtomicInteger();

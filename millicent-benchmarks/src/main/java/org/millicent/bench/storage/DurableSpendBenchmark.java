@@ -1,0 +1,78 @@
+package org.millicent.bench.storage;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.millicent.cli.bench.StorageWorkloads;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Durable spends per second with 64 concurrent spenders, driving the same {@link
+ * StorageWorkloads.Spends} as {@code millicent bench storage}: claim a fresh scrip, then commit it
+ * with its change through the group-committed spent list; each commit returns once its batch is on
+ * disk. {@link #spend} is one purchase at a time per spender, as a thread-per-request server does;
+ * {@link #spendPipelined} keeps {@value #PIPELINE} in flight per spender ({@code commitAsync}), as
+ * an asynchronous server can. Compare with {@link BalanceDebitBenchmark} in the same run
+ * (docs/PERFORMANCE.md, "Storage"). Each trial uses a fresh database.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(64)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g"})
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 5, time = 5)
+public class DurableSpendBenchmark {
+  static final int PIPELINE = 16;
+
+  /** sqlite (embedded), postgres-shared (the database decides), postgres-embedded. */
+  @Param({"sqlite", "postgres-shared", "postgres-embedded"})
+  public String store;
+
+  StorageWorkloads.Spends spends;
+
+  /** Opens the store on a fresh database. */
+  @Setup
+  public void open() {
+    spends = StorageWorkloads.Spends.open(store, StorageWorkloads.Target.fromEnvironment());
+  }
+
+  /** Prints batching and memory, then removes the database. */
+  @TearDown
+  public void close() {
+    System.out.println();
+    System.out.println(spends.summary());
+    spends.close();
+  }
+
+  /** One purchase: claim, then commit and wait until durable. */
+  @Benchmark
+  public void spend() {
+    spends.purchase();
+  }
+
+  /** {@value #PIPELINE} purchases in flight per spender; each counted once durable. */
+  @Benchmark
+  @OperationsPerInvocation(PIPELINE)
+  public void spendPipelined() {
+    CompletableFuture<?>[] inFlight = new CompletableFuture<?>[PIPELINE];
+    for (int i = 0; i < PIPELINE; i++) {
+      inFlight[i] = spends.purchaseAsync();
+    }
+    CompletableFuture.allOf(inFlight).join();
+  }
+}

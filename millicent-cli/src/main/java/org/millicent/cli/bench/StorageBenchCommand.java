@@ -1,0 +1,169 @@
+package org.millicent.cli.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.millicent.storage.DatabaseConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code millicent bench storage}: durable spends per second with many concurrent spenders through
+ * the vendor's group-committed spent list, and in the same run the baseline "customers keep
+ * accounts with vendors" (one SQL balance debit per purchase), on SQLite and, when asked, on
+ * PostgreSQL; one {@code name ops_per_second} line per case, then the ratios and the spent set's
+ * bits per spend. Lines that start with {@code #} are comments for people.
+ */
+@Command(
+    name = "storage",
+    description = {
+      "Measures durable spends per second with concurrent spenders (claim, commit with change,"
+          + " answered once on disk) against one SQL balance debit per purchase, on throw-away"
+          + " databases: SQLite (WAL, synchronous=FULL) and optionally PostgreSQL.",
+      "Prints one 'name ops_per_second' line per case, then ratios."
+    })
+public final class StorageBenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "3",
+      paramLabel = "S",
+      description =
+          "Measured time per case in seconds, after a warm-up of half as long"
+              + " (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(
+      names = "--spenders",
+      defaultValue = "64",
+      paramLabel = "N",
+      description = "Concurrent spender threads (default: ${DEFAULT-VALUE}).")
+  int spenders;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "1",
+      paramLabel = "K",
+      description =
+          "Purchases each spender keeps in flight (commitAsync); 1 is one purchase at a time, as"
+              + " a thread-per-request server does (default: ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = "Folder for the throw-away SQLite files (default: the temp folder).")
+  Path dir;
+
+  @Option(
+      names = "--postgres",
+      arity = "0..1",
+      fallbackValue = StorageWorkloads.DEFAULT_POSTGRES_URL,
+      paramLabel = "URL",
+      description =
+          "Also measure PostgreSQL, in fresh schemas of this database (default URL when given"
+              + " alone: "
+              + StorageWorkloads.DEFAULT_POSTGRES_URL
+              + ").")
+  String postgres;
+
+  /** Created by picocli. */
+  public StorageBenchCommand() {}
+
+  @Override
+  public Integer call() throws InterruptedException {
+    List<String> problems = new ArrayList<>();
+    if (!(seconds > 0 && seconds <= 600)) {
+      problems.add("--seconds must be more than 0 and at most 600, was " + seconds);
+    }
+    if (spenders < 1 || spenders > 4096) {
+      problems.add("--spenders must be 1..4096, was " + spenders);
+    }
+    if (inFlight < 1 || inFlight > 1024) {
+      problems.add("--in-flight must be 1..1024, was " + inFlight);
+    }
+    if (postgres != null && !postgres.startsWith("jdbc:postgresql:")) {
+      problems.add("--postgres must be a jdbc:postgresql: URL");
+    }
+    if (!problems.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+    }
+    StorageWorkloads.Target env = StorageWorkloads.Target.fromEnvironment();
+    StorageWorkloads.Target target =
+        new StorageWorkloads.Target(dir != null ? dir : env.sqliteParent(), postgres);
+    Duration measure = Duration.ofNanos((long) (seconds * 1e9));
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "# %d spenders, %d in flight each; %d cpus; Java %s; %.2f s warm-up + %.2f s measured"
+            + " per case%n# SQLite files under %s (WAL, synchronous=FULL)%s%n",
+        spenders,
+        inFlight,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        seconds / 2,
+        seconds,
+        target.sqliteParent(),
+        postgres == null
+            ? "; PostgreSQL not measured (--postgres)"
+            : "\n# PostgreSQL "
+                + new DatabaseConfig.Postgres(postgres, "x", 1).redactedUrl()
+                + ", fresh schemas");
+    out.flush();
+
+    Map<String, Double> rate = new LinkedHashMap<>();
+    List<String> spendStores = postgres == null ? List.of("sqlite") : StorageWorkloads.SPEND_STORES;
+    for (String store : spendStores) {
+      try (StorageWorkloads.Spends s = StorageWorkloads.Spends.open(store, target)) {
+        Runnable op = inFlight == 1 ? s::purchase : () -> pipelined(s, inFlight);
+        double r = ConcurrentRunner.measure(spenders, op, measure.dividedBy(2), measure) * inFlight;
+        rate.put(name(store) + "_spend", r);
+        out.printf(Locale.ROOT, "%s_spend %.0f%n# %s%n", name(store), r, s.summary());
+        out.flush();
+      }
+    }
+    List<String> debitStores = postgres == null ? List.of("sqlite") : StorageWorkloads.DEBIT_STORES;
+    for (String store : debitStores) {
+      try (StorageWorkloads.Debits d = StorageWorkloads.Debits.open(store, target, spenders)) {
+        double r = ConcurrentRunner.measure(spenders, d::purchase, measure.dividedBy(2), measure);
+        rate.put(store + "_debit", r);
+        out.printf(Locale.ROOT, "%s_debit %.0f%n", store, r);
+        out.flush();
+      }
+    }
+    ratio(out, rate, "sqlite_spend", "sqlite_debit");
+    ratio(out, rate, "postgres_shared_spend", "postgres_debit");
+    ratio(out, rate, "postgres_embedded_spend", "postgres_debit");
+    out.flush();
+    return 0;
+  }
+
+  private static void pipelined(StorageWorkloads.Spends s, int k) {
+    CompletableFuture<?>[] inFlight = new CompletableFuture<?>[k];
+    for (int i = 0; i < k; i++) {
+      inFlight[i] = s.purchaseAsync();
+    }
+    CompletableFuture.allOf(inFlight).join();
+  }
+
+  private static String name(String store) {
+    return store.replace('-', '_');
+  }
+
+  private static void ratio(PrintWriter out, Map<String, Double> rate, String a, String b) {
+    if (rate.containsKey(a) && rate.containsKey(b)) {
+      out.printf(Locale.ROOT, "%s/%s %.2f%n", a, b, rate.get(a) / rate.get(b));
+    }
+  }
+}
