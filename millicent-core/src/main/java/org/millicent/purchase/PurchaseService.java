@@ -145,22 +145,35 @@ public final class PurchaseService {
           new Purchase(
               variant, scrip, r.priceMillicents(), r.change(), fingerprint, secret, recorder, true);
       case SpendRecorder.Claimed c -> {
-        Optional<Scrip> change;
+        ScripMinter.Minted change;
         try {
           change = mintChange(scrip, price);
         } catch (RuntimeException e) {
           recorder.release(scrip.id());
           throw e;
         }
-        yield new Purchase(variant, scrip, price, change, fingerprint, secret, recorder, false);
+        yield change == null
+            ? new Purchase(
+                variant, scrip, price, Optional.empty(), fingerprint, secret, recorder, false)
+            : new Purchase(
+                variant,
+                scrip,
+                price,
+                Optional.of(change.scrip()),
+                fingerprint,
+                secret,
+                recorder,
+                false,
+                change.encoding());
       }
     };
   }
 
-  private Optional<Scrip> mintChange(Scrip scrip, long price) {
+  /** The change for paying {@code price} with {@code scrip}, or null when nothing is left. */
+  private ScripMinter.Minted mintChange(Scrip scrip, long price) {
     long rest = scrip.valueMillicents() - price;
     if (rest == 0) {
-      return Optional.empty();
+      return null;
     }
     Instant expires =
         verifier
@@ -168,6 +181,6 @@ public final class PurchaseService {
             .instant()
             .plus(changeLifetime)
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    return Optional.of(minter.mint(rest, scrip.customerId(), expires, scrip.properties()));
+    return minter.mintEncoded(rest, scrip.customerId(), expires, scrip.properties());
   }
 }
