@@ -355,6 +355,40 @@ public record BrokerConfig(
       StatementPeriod period,
       Duration settlementInterval,
       List<VendorConfig> vendors) {
+    List<String> p =
+        problems(
+            brokerId,
+            host,
+            port,
+            currency,
+            database,
+            tls,
+            adminToken,
+            scripLifetime,
+            provider,
+            creditLimit,
+            period,
+            settlementInterval,
+            vendors);
+    if (!p.isEmpty()) {
+      throw new BrokerConfigException(p);
+    }
+  }
+
+  private static List<String> problems(
+      String brokerId,
+      String host,
+      int port,
+      String currency,
+      Optional<String> database,
+      Optional<Tls> tls,
+      Optional<String> adminToken,
+      Duration scripLifetime,
+      String provider,
+      long creditLimit,
+      StatementPeriod period,
+      Duration settlementInterval,
+      List<VendorConfig> vendors) {
     List<String> p = new ArrayList<>();
     checkId("broker", brokerId, p);
     if (host == null || host.isBlank()) {
@@ -422,9 +456,7 @@ public record BrokerConfig(
         p.add(at + ".vendor: \"" + v.vendor() + "\" is the broker's own id");
       }
     }
-    if (!p.isEmpty()) {
-      throw new BrokerConfigException(p);
-    }
+    return p;
   }
 
   static void checkId(String field, String id, List<String> problems) {
@@ -563,30 +595,54 @@ public record BrokerConfig(
         }
       }
     }
-    if (!r.problems.isEmpty()) {
-      throw new BrokerConfigException(r.problems);
+    List<String> all = new ArrayList<>(r.problems);
+    Set<String> reported = new HashSet<>();
+    for (String problem : r.problems) {
+      reported.add(field(problem));
     }
-    try {
-      return new BrokerConfig(
-          brokerId,
-          host,
-          port,
-          publicUrl,
-          currency,
-          database,
-          tls,
-          adminToken,
-          lifetime,
-          provider,
-          creditLimit,
-          period,
-          settlementInterval,
-          vendors);
-    } catch (BrokerConfigException e) {
-      List<String> all = new ArrayList<>(r.problems);
-      all.addAll(e.problems());
+    for (String problem :
+        problems(
+            brokerId,
+            host,
+            port,
+            currency,
+            database,
+            tls,
+            adminToken,
+            lifetime,
+            provider,
+            creditLimit,
+            period,
+            settlementInterval,
+            vendors)) {
+      if (reported.add(field(problem))) {
+        all.add(problem);
+      }
+    }
+    if (!all.isEmpty()) {
       throw new BrokerConfigException(all);
     }
+    return new BrokerConfig(
+        brokerId,
+        host,
+        port,
+        publicUrl,
+        currency,
+        database,
+        tls,
+        adminToken,
+        lifetime,
+        provider,
+        creditLimit,
+        period,
+        settlementInterval,
+        vendors);
+  }
+
+  /** The field a problem message is about: the text before its first ": ". */
+  private static String field(String problem) {
+    int i = problem.indexOf(": ");
+    return i < 0 ? problem : problem.substring(0, i);
   }
 
   private static String firstLine(String s) {

@@ -26,7 +26,8 @@ import org.millicent.keys.SecretBytes;
  * @param licenceKeyIds licensed: how many key ids to ask for
  * @param licenceFile licensed: a licence file (the JSON the vendor's admin endpoint returns)
  * @param customerSecret warehouse: the broker's own customer secret at the vendor, under which the
- *     vendor seals customer secrets it hands over
+ *     vendor seals customer secrets it hands over; empty to ask the vendor ({@code GET
+ *     /millicent/broker/account}) at first use
  * @param lotCount warehouse: pieces per bulk lot
  * @param lotValueMillicents warehouse: value of each piece of a lot; warehouse sales are whole
  *     multiples of it
@@ -66,7 +67,10 @@ public record VendorConfig(
         0);
   }
 
-  /** A warehouse vendor: lots of {@code lotCount} pieces of {@code lotValueMillicents}. */
+  /**
+   * A warehouse vendor: lots of {@code lotCount} pieces of {@code lotValueMillicents}. With a null
+   * {@code brokerCustomerSecret} the broker asks the vendor for it at first use.
+   */
   public static VendorConfig warehouse(
       String vendor,
       URI url,
@@ -85,7 +89,7 @@ public record VendorConfig(
         Optional.empty(),
         0,
         Optional.empty(),
-        Optional.of(SecretBytes.copyOf(brokerCustomerSecret.toByteArray())),
+        Optional.ofNullable(brokerCustomerSecret).map(s -> SecretBytes.copyOf(s.toByteArray())),
         lotCount,
         lotValueMillicents);
   }
@@ -163,11 +167,8 @@ public record VendorConfig(
       if (token.isEmpty()) {
         p.add(at + ".token: a warehouse vendor needs the broker's bearer token at the vendor");
       }
-      if (customerSecret.isEmpty() || customerSecret.get().length() != CustomerSecret.LENGTH) {
-        p.add(
-            at
-                + ".customer_secret: a warehouse vendor needs the broker's 32-byte customer secret"
-                + " at the vendor (base64url)");
+      if (customerSecret.isPresent() && customerSecret.get().length() != CustomerSecret.LENGTH) {
+        p.add(at + ".customer_secret: expected 32 bytes (base64url)");
       }
       if (lotCount < 1 || lotCount > 10_000) {
         p.add(at + ".lot.count: expected 1..10000, found " + lotCount);
@@ -201,22 +202,13 @@ public record VendorConfig(
         "licence",
         "customer_secret",
         "lot");
-    int before = r.problems.size();
     String vendor = r.string(n, "vendor", null, at + ".vendor");
-    if (vendor == null) {
-      r.problems.add(at + ".vendor: expected the vendor id, found nothing");
-    }
     URI url = r.url(n, "url", at + ".url");
-    if (url == null && n.get("url") == null) {
-      r.problems.add(at + ".url: expected the vendor's base URL, found nothing");
-    }
     String supplyName = r.string(n, "supply", null, at + ".supply");
     Supply supply = supplyName == null ? null : Supply.fromWireName(supplyName);
-    if (supply == null) {
+    if (supply == null && supplyName != null) {
       r.problems.add(
-          at
-              + ".supply: expected \"licensed\" or \"warehouse\", found "
-              + (supplyName == null ? "nothing" : '"' + supplyName + '"'));
+          at + ".supply: expected \"licensed\" or \"warehouse\", found \"" + supplyName + '"');
     }
     int discount = (int) r.longValue(n, "discount_bps", 0, 0, 9_999, at + ".discount_bps");
     Optional<String> token = Optional.ofNullable(r.string(n, "token", null, at + ".token"));
@@ -268,25 +260,19 @@ public record VendorConfig(
               BrokerConfig.MAX_AMOUNT_MILLICENTS,
               at + ".lot.value_millicents");
     }
-    if (r.problems.size() > before || vendor == null || url == null || supply == null) {
-      return null;
-    }
-    VendorConfig v =
-        new VendorConfig(
-            vendor,
-            url,
-            supply,
-            discount,
-            token,
-            settlementToken,
-            adminToken,
-            keyIds,
-            licenceFile,
-            secret,
-            lotCount,
-            lotValue);
-    r.problems.addAll(v.problems(at));
-    return v;
+    return new VendorConfig(
+        vendor,
+        url,
+        supply,
+        discount,
+        token,
+        settlementToken,
+        adminToken,
+        keyIds,
+        licenceFile,
+        secret,
+        lotCount,
+        lotValue);
   }
 
   /** Names the vendor, URL and supply only. */

@@ -2,6 +2,7 @@ package org.millicent.cli;
 
 import java.util.concurrent.Callable;
 import org.millicent.cli.bench.BenchCommand;
+import org.millicent.cli.broker.BrokerCommand;
 import org.millicent.cli.scrip.ScripCommand;
 import org.millicent.cli.vendor.VendorCommand;
 import org.millicent.cli.wallet.WalletCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       ScripCommand.class,
       BenchCommand.class,
       VendorCommand.class,
+      BrokerCommand.class,
       WalletCommand.class,
       CommandLine.HelpCommand.class,
     })

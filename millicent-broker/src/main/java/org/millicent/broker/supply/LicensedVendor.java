@@ -106,6 +106,12 @@ public final class LicensedVendor {
     }
   }
 
+  /** The customer's ID at this vendor, if one was allocated. Lock-free. */
+  public java.util.OptionalLong knownCustomerIdAtVendor(long brokerCustomerId) {
+    Long id = idAtVendor.get(brokerCustomerId);
+    return id == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id);
+  }
+
   /**
    * The customer's ID at this vendor, allocating one (and adding its row to {@code entry}) on first
    * use. Call under the books' decision lock.

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.keys.CustomerSecret;
 
 /**
  * The broker's HTTP client for a vendor's broker-facing and admin endpoints (docs/HTTP-API.md,
@@ -58,6 +59,20 @@ public final class VendorClient {
       return Licence.fromJson(n);
     } catch (BrokerException e) {
       throw unavailable(vendorUrl, "/millicent/admin/licences", e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the broker's own customer secret at the vendor ({@code GET /millicent/broker/account}),
+   * under which the vendor seals the customer secrets it hands over.
+   */
+  public CustomerSecret brokerAccount(URI vendorUrl, String token) {
+    String path = "/millicent/broker/account";
+    JsonNode n = send(vendorUrl, path, token, HttpRequest.newBuilder().GET());
+    try {
+      return CustomerSecret.of(Base64.getUrlDecoder().decode(n.get("customer_secret").asText()));
+    } catch (RuntimeException e) {
+      throw unavailable(vendorUrl, path, "answer lacks a 32-byte customer_secret", e);
     }
   }
 

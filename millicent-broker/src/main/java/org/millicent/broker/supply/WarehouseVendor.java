@@ -37,7 +37,7 @@ public final class WarehouseVendor {
   private final VendorConfig config;
   private final Books books;
   private final VendorClient client;
-  private final CustomerSecret brokerSecret;
+  private volatile CustomerSecret brokerSecret;
   private final Deque<Piece> available = new ArrayDeque<>();
 
   /** The warehouse of {@code config}'s vendor, with its stock loaded from the books. */
@@ -46,11 +46,7 @@ public final class WarehouseVendor {
     this.books = books;
     this.client = client;
     this.brokerSecret =
-        CustomerSecret.of(
-            config
-                .customerSecret()
-                .orElseThrow(() -> new IllegalArgumentException("warehouse needs customer_secret"))
-                .toByteArray());
+        config.customerSecret().map(s -> CustomerSecret.of(s.toByteArray())).orElse(null);
     reload();
     books.onReload(this::reload);
   }
@@ -294,7 +290,8 @@ public final class WarehouseVendor {
     CustomerSecret secret;
     try {
       s = ScripCodec.fromToken(ex.scrip());
-      secret = Payer.openSecret(brokerSecret, vendor(), ex.customerId(), ex.sealedCustomerSecret());
+      secret =
+          Payer.openSecret(brokerSecret(), vendor(), ex.customerId(), ex.sealedCustomerSecret());
     } catch (PaymentException e) {
       throw new BrokerException(
           BrokerError.VENDOR_UNAVAILABLE,
@@ -322,6 +319,16 @@ public final class WarehouseVendor {
               + Long.toUnsignedString(ex.customerId()));
     }
     return new Exchanged(s, secret);
+  }
+
+  /** The broker's customer secret at the vendor: configured, or asked of the vendor once. */
+  private CustomerSecret brokerSecret() {
+    CustomerSecret s = brokerSecret;
+    if (s == null) {
+      s = client.brokerAccount(config.url(), config.token().orElseThrow());
+      brokerSecret = s;
+    }
+    return s;
   }
 
   /** Scrip exchanged into a customer's name and the customer's secret at the vendor. */

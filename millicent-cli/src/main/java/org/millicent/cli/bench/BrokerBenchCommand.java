@@ -1,0 +1,148 @@
+package org.millicent.cli.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code millicent bench broker}: durable licensed vendor-scrip sales per second with many
+ * concurrent buyers, and in the same run the baseline of one SQL balance debit per purchase; one
+ * {@code name ops_per_second} line per case, then the ratio. Lines that start with {@code #} are
+ * comments for people.
+ */
+@Command(
+    name = "broker",
+    description = {
+      "Measures durable licensed vendor-scrip sales per second (charge the account, mint, record"
+          + " the piece and the postings, answered once on disk) against one SQL balance debit per"
+          + " purchase, on throw-away SQLite (WAL, synchronous=FULL) databases.",
+      "Prints one 'name ops_per_second' line per case, then the ratio."
+    })
+public final class BrokerBenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "3",
+      paramLabel = "S",
+      description =
+          "Measured time per case in seconds, after a warm-up of half as long"
+              + " (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(
+      names = "--buyers",
+      defaultValue = "1024",
+      paramLabel = "N",
+      description =
+          "Concurrent buyers, one virtual thread each, as the broker's HTTP server runs one"
+              + " request per virtual thread (default: ${DEFAULT-VALUE}).")
+  int buyers;
+
+  @Option(
+      names = "--debit-threads",
+      defaultValue = "64",
+      paramLabel = "N",
+      description = "Platform threads of the SQL debit baseline (default: ${DEFAULT-VALUE}).")
+  int debitThreads;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = "Folder for the throw-away SQLite files (default: the temp folder).")
+  Path dir;
+
+  /** Created by picocli. */
+  public BrokerBenchCommand() {}
+
+  /**
+   * Operations per second of {@code operation} repeated by {@code buyers} virtual threads through a
+   * warm-up and a measured period.
+   */
+  static double measureVirtual(int buyers, Runnable operation, Duration warmup, Duration measure)
+      throws InterruptedException {
+    java.util.concurrent.atomic.LongAdder counted = new java.util.concurrent.atomic.LongAdder();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    long start = System.nanoTime();
+    long measureFrom = start + warmup.toNanos();
+    long end = measureFrom + measure.toNanos();
+    java.util.List<Thread> workers = new java.util.ArrayList<>();
+    for (int t = 0; t < buyers; t++) {
+      workers.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      long now;
+                      while ((now = System.nanoTime()) < end && failure.get() == null) {
+                        operation.run();
+                        if (now >= measureFrom) {
+                          counted.increment();
+                        }
+                      }
+                    } catch (RuntimeException e) {
+                      failure.compareAndSet(null, e);
+                    }
+                  }));
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a sale failed: " + failure.get(), failure.get());
+    }
+    return counted.sum() * 1e9 / measure.toNanos();
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (!(seconds > 0 && seconds <= 600)
+        || buyers < 1
+        || buyers > 100_000
+        || debitThreads < 1
+        || debitThreads > 4096) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--seconds must be in (0, 600], --buyers in 1..100000, --debit-threads in 1..4096");
+    }
+    StorageWorkloads.Target env = StorageWorkloads.Target.fromEnvironment();
+    Path parent = dir != null ? dir : env.sqliteParent();
+    Duration measure = Duration.ofNanos((long) (seconds * 1e9));
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "# %d buyers (virtual threads); %d cpus; Java %s; %.2f s warm-up + %.2f s measured per case%n"
+            + "# SQLite files under %s (WAL, synchronous=FULL)%n",
+        buyers,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        seconds / 2,
+        seconds,
+        parent);
+    out.flush();
+    double sales;
+    try (BrokerWorkloads w = BrokerWorkloads.open(parent, null)) {
+      sales = measureVirtual(buyers, w::sale, measure.dividedBy(2), measure);
+      out.printf(Locale.ROOT, "sqlite_licensed_sale %.0f%n%s%n", sales, w.summary());
+      out.flush();
+    }
+    double debits;
+    try (StorageWorkloads.Debits d =
+        StorageWorkloads.Debits.open(
+            "sqlite", new StorageWorkloads.Target(parent, null), debitThreads)) {
+      debits = ConcurrentRunner.measure(debitThreads, d::purchase, measure.dividedBy(2), measure);
+      out.printf(Locale.ROOT, "sqlite_debit %.0f%n", debits);
+    }
+    out.printf(Locale.ROOT, "sqlite_licensed_sale/sqlite_debit %.2f%n", sales / debits);
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,141 @@
+package org.millicent.cli.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * The options and HTTP calls every admin command shares: the broker's URL and its admin token, read
+ * from the environment ({@code MILLICENT_BROKER_ADMIN_TOKEN}), a token file, or the data folder's
+ * {@code admin-token} — never from the command line, where other users could see it. A picocli
+ * mixin; not thread-safe.
+ */
+public final class AdminClient {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The environment variable that may hold the admin token. */
+  public static final String TOKEN_VARIABLE = "MILLICENT_BROKER_ADMIN_TOKEN";
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = "http://127.0.0.1:8081",
+      description = "The broker's base URL (default: ${DEFAULT-VALUE}).")
+  URI url;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "millicent-broker-data",
+      description =
+          "The broker's data folder, to read admin-token from (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description = "A file holding the admin token (instead of DIR/admin-token).")
+  Path tokenFile;
+
+  @Option(names = "--json", description = "Print the broker's JSON answer as it is.")
+  boolean json;
+
+  /** Created by picocli. */
+  public AdminClient() {}
+
+  /** A failed admin call: the message says what and why; {@code usage} for exit code 2. */
+  static final class AdminException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final boolean usage;
+
+    AdminException(String message, boolean usage) {
+      super(message);
+      this.usage = usage;
+    }
+  }
+
+  private String token() throws AdminException {
+    String env = System.getenv(TOKEN_VARIABLE);
+    if (env != null && !env.isBlank()) {
+      return env.strip();
+    }
+    Path f = tokenFile != null ? tokenFile : data.resolve("admin-token");
+    try {
+      return Files.readString(f, StandardCharsets.US_ASCII).strip();
+    } catch (IOException e) {
+      throw new AdminException(
+          "cannot read the admin token from "
+              + f
+              + " (set "
+              + TOKEN_VARIABLE
+              + ", --admin-token-file or --data)",
+          true);
+    }
+  }
+
+  JsonNode get(String path) throws AdminException {
+    return call(HttpRequest.newBuilder().GET(), path);
+  }
+
+  JsonNode post(String path, byte[] body) throws AdminException {
+    return call(
+        HttpRequest.newBuilder()
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        path);
+  }
+
+  private JsonNode call(HttpRequest.Builder b, String path) throws AdminException {
+    URI uri = url.resolve(path);
+    HttpResponse<byte[]> r;
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+      r =
+          http.send(
+              b.uri(uri)
+                  .timeout(Duration.ofSeconds(60))
+                  .header("Authorization", "Bearer " + token())
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new AdminException("cannot reach the broker at " + url + ": " + e.getMessage(), false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AdminException("interrupted", false);
+    }
+    JsonNode n;
+    try {
+      n = JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new AdminException(
+          "the broker answered " + r.statusCode() + " with something that is not JSON", false);
+    }
+    if (r.statusCode() / 100 != 2) {
+      throw new AdminException(
+          "the broker refused: "
+              + n.path("code").asText("?")
+              + " ("
+              + r.statusCode()
+              + "): "
+              + n.path("detail").asText(""),
+          r.statusCode() == 400 || r.statusCode() == 404);
+    }
+    return n;
+  }
+
+  String pretty(JsonNode n) {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+    } catch (IOException e) {
+      return n.toString();
+    }
+  }
+}

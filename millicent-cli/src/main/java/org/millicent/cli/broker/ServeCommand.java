@@ -1,0 +1,110 @@
+package org.millicent.cli.broker;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.millicent.broker.BrokerConfig;
+import org.millicent.broker.BrokerConfigException;
+import org.millicent.broker.BrokerServer;
+import org.millicent.broker.VendorConfig;
+import org.millicent.storage.StorageException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code millicent broker serve}: runs the broker until interrupted. Without {@code --config} it
+ * starts with defaults (broker id {@code broker}, loopback, SQLite in the data folder, no vendors).
+ * A configuration with errors prints every error and exits 2.
+ */
+@Command(
+    name = "serve",
+    description = {
+      "Runs the broker until interrupted (Ctrl-C).",
+      "Without --config it starts with defaults: id \"broker\", 127.0.0.1:8081, SQLite in the"
+          + " data folder, aggregating accounts with a $10 credit limit, no vendors."
+    })
+public final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The broker's YAML configuration (default: zero-configuration defaults).")
+  Path config;
+
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "Port to listen on, overriding the configuration (0: any free port).")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description = "Address to listen on, overriding the configuration.")
+  String host;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "millicent-broker-data",
+      description =
+          "Folder for the SQLite database and the admin token (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  /** Created by picocli. */
+  public ServeCommand() {}
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    BrokerConfig cfg;
+    try {
+      cfg = config == null ? BrokerConfig.defaults() : BrokerConfig.load(config);
+      if (port != null || host != null) {
+        cfg = cfg.withListen(host == null ? cfg.host() : host, port == null ? cfg.port() : port);
+      }
+    } catch (BrokerConfigException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    BrokerServer server;
+    try {
+      server = BrokerServer.start(cfg, data);
+    } catch (StorageException e) {
+      err.println("millicent broker serve: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("millicent broker serve: cannot start: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .unstarted(
+                    () -> {
+                      server.close();
+                      stopped.countDown();
+                    }));
+    out.println("broker " + cfg.brokerId() + " serving at " + server.url());
+    out.println("  manifest: " + server.url() + "/.well-known/millicent");
+    out.println("  register: POST " + server.url() + "/broker/accounts {\"name\": \"...\"}");
+    for (VendorConfig v : cfg.vendors()) {
+      out.println("  sells " + v.vendor() + " (" + v.supply().wireName() + ") at " + v.url());
+    }
+    out.println(
+        "  data: "
+            + data.toAbsolutePath()
+            + " (admin token in "
+            + BrokerServer.ADMIN_TOKEN_FILE
+            + " unless configured)");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

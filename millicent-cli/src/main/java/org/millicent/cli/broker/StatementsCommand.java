@@ -1,0 +1,204 @@
+package org.millicent.cli.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code millicent broker statements}: a customer's or a vendor's statement for a period, the
+ * books' totals, and closing the periods that have ended.
+ */
+@Command(
+    name = "statements",
+    description = "Statements of a running broker: per customer, per vendor, the books; close.",
+    subcommands = {
+      StatementsCommand.Customer.class,
+      StatementsCommand.Vendor.class,
+      StatementsCommand.Books.class,
+      StatementsCommand.Close.class
+    })
+public final class StatementsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** Created by picocli. */
+  public StatementsCommand() {}
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  private static String query(String period) {
+    return period == null
+        ? ""
+        : "?period=" + java.net.URLEncoder.encode(period, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** {@code millicent broker statements customer ID [--period P]}. */
+  @Command(name = "customer", description = "A customer's charges per vendor and payments.")
+  public static final class Customer implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin AdminClient admin;
+
+    @Parameters(paramLabel = "ID", description = "The customer ID.")
+    String id;
+
+    @Option(names = "--period", paramLabel = "P", description = "YYYY-MM (default: current).")
+    String period;
+
+    /** Created by picocli. */
+    public Customer() {}
+
+    @Override
+    public Integer call() {
+      return AdminCommands.run(
+          spec,
+          "statements customer",
+          out -> {
+            JsonNode n = admin.get("/broker/admin/statements/customers/" + id + query(period));
+            if (admin.json) {
+              out.println(admin.pretty(n));
+              return;
+            }
+            out.printf(
+                "customer %s, period %s%s%n",
+                n.path("customer_id").asText(),
+                n.path("period").asText(),
+                n.path("closed").asBoolean() ? " (closed)" : "");
+            for (JsonNode c : n.path("charges")) {
+              out.printf(
+                  "  %-20s %6d pieces %s%n",
+                  c.path("vendor").asText(),
+                  c.path("pieces").asLong(),
+                  AdminCommands.dollars(c.path("amount_millicents").asLong()));
+            }
+            out.printf(
+                "  charged %s, paid in %s, collected at close %s%n",
+                AdminCommands.dollars(n.path("total_charged_millicents").asLong()),
+                AdminCommands.dollars(n.path("payments_millicents").asLong()),
+                AdminCommands.dollars(n.path("collected_millicents").asLong()));
+          });
+    }
+  }
+
+  /** {@code millicent broker statements vendor VENDOR [--period P]}. */
+  @Command(name = "vendor", description = "A vendor's sales, settlements and amount payable.")
+  public static final class Vendor implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin AdminClient admin;
+
+    @Parameters(paramLabel = "VENDOR", description = "The vendor.")
+    String vendor;
+
+    @Option(names = "--period", paramLabel = "P", description = "YYYY-MM (default: current).")
+    String period;
+
+    /** Created by picocli. */
+    public Vendor() {}
+
+    @Override
+    public Integer call() {
+      return AdminCommands.run(
+          spec,
+          "statements vendor",
+          out -> {
+            JsonNode n = admin.get("/broker/admin/statements/vendors/" + vendor + query(period));
+            if (admin.json) {
+              out.println(admin.pretty(n));
+              return;
+            }
+            out.printf(
+                "vendor %s, period %s%n", n.path("vendor").asText(), n.path("period").asText());
+            out.printf(
+                "  sold %d pieces worth %s%n",
+                n.path("sold_pieces").asLong(),
+                AdminCommands.dollars(n.path("sold_millicents").asLong()));
+            out.printf(
+                "  settled %d pieces worth %s, credited %s%n",
+                n.path("settled_pieces").asLong(),
+                AdminCommands.dollars(n.path("settled_value_millicents").asLong()),
+                AdminCommands.dollars(n.path("settled_paid_millicents").asLong()));
+            out.printf(
+                "  payable now %s, outstanding now %s%n",
+                AdminCommands.dollars(n.path("payable_millicents").asLong()),
+                AdminCommands.dollars(n.path("outstanding_millicents").asLong()));
+          });
+    }
+  }
+
+  /** {@code millicent broker statements books}: the conservation invariant's totals. */
+  @Command(name = "books", description = "Money in, scrip outstanding and redeemed; balances.")
+  public static final class Books implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin AdminClient admin;
+
+    /** Created by picocli. */
+    public Books() {}
+
+    @Override
+    public Integer call() {
+      return AdminCommands.run(
+          spec,
+          "statements books",
+          out -> {
+            JsonNode n = admin.get("/broker/admin/books");
+            if (admin.json) {
+              out.println(admin.pretty(n));
+              return;
+            }
+            out.printf(
+                "money in %s = outstanding %s + redeemed %s: %s%n",
+                AdminCommands.dollars(n.path("money_in_millicents").asLong()),
+                AdminCommands.dollars(n.path("outstanding_millicents").asLong()),
+                AdminCommands.dollars(n.path("redeemed_millicents").asLong()),
+                n.path("conserved").asBoolean() ? "conserved" : "NOT CONSERVED");
+            n.path("balances")
+                .properties()
+                .forEach(
+                    e ->
+                        out.printf(
+                            "  %-40s %s%n",
+                            e.getKey(), AdminCommands.dollars(e.getValue().asLong())));
+          });
+    }
+  }
+
+  /** {@code millicent broker statements close}: closes every period that has ended. */
+  @Command(name = "close", description = "Closes every statement period that has ended.")
+  public static final class Close implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin AdminClient admin;
+
+    /** Created by picocli. */
+    public Close() {}
+
+    @Override
+    public Integer call() {
+      return AdminCommands.run(
+          spec,
+          "statements close",
+          out -> {
+            JsonNode n = admin.post("/broker/admin/statements/close", new byte[0]);
+            if (admin.json) {
+              out.println(admin.pretty(n));
+              return;
+            }
+            out.printf("closed %d statements%n", n.path("closed").size());
+            for (JsonNode c : n.path("closed")) {
+              out.printf(
+                  "  customer %s %s: charged %s, collected %s%n",
+                  c.path("customer_id").asText(),
+                  c.path("period").asText(),
+                  AdminCommands.dollars(c.path("charged_millicents").asLong()),
+                  AdminCommands.dollars(c.path("collected_millicents").asLong()));
+            }
+          });
+    }
+  }
+}
