@@ -46,6 +46,7 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Variant;
+import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.Pricer;
 import org.millicent.purchase.Purchase;
 import org.millicent.purchase.PurchaseService;
@@ -93,6 +94,7 @@ public final class Broker implements AutoCloseable {
   private final InstantSource clock;
   private final SecureRandom random;
   private final Map<String, CompletableFuture<Object>> pendingRequests = new ConcurrentHashMap<>();
+  private final RequestKeys requestKeys;
   private final Set<String> settling = new HashSet<>();
   private final MeterRegistry meters;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -110,6 +112,7 @@ public final class Broker implements AutoCloseable {
     this.meters = meters;
     this.client = client;
     this.books = Books.open(db, clock);
+    this.requestKeys = RequestKeys.load(db);
     this.keys = BrokerKeys.loadOrCreate(db, random);
     Map<String, PaymentProvider> providers =
         Map.of(
@@ -605,14 +608,16 @@ public final class Broker implements AutoCloseable {
 
   private VendorScripSale sellWarehouse(WarehouseVendor wv, long amount, Funding f) {
     long piece = wv.pieceValueMillicents();
-    if (amount % piece != 0 || amount / piece > 10_000) {
+    if (amount % piece != 0 || amount / piece > ExchangeService.MAX_PIECES) {
       throw new BrokerException(
           BrokerError.BAD_AMOUNT,
           "vendor "
               + wv.vendor()
               + " is sold in whole pieces of "
               + piece
-              + " millicents (at most 10000 pieces), found "
+              + " millicents, at most "
+              + ExchangeService.MAX_PIECES
+              + " at once (one exchange at the vendor), found "
               + amount);
     }
     Customer c = f.customer();
@@ -779,10 +784,6 @@ public final class Broker implements AutoCloseable {
     if (requestKey == null) {
       return action.get();
     }
-    Optional<Object> recorded = recordedSale(customerId, requestKey);
-    if (recorded.isPresent()) {
-      return as(type, recorded.get());
-    }
     String key =
         Long.toUnsignedString(customerId) + ":" + Base64.getEncoder().encodeToString(requestKey);
     CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -798,6 +799,14 @@ public final class Broker implements AutoCloseable {
       }
     }
     try {
+      if (requestKeys.add(RequestKeys.fingerprint(customerId, requestKey))) {
+        Optional<Object> recorded = recordedSale(customerId, requestKey);
+        if (recorded.isPresent()) {
+          T t = as(type, recorded.get());
+          mine.complete(t);
+          return t;
+        }
+      }
       T t = action.get();
       mine.complete(t);
       return t;
@@ -835,7 +844,8 @@ public final class Broker implements AutoCloseable {
             h ->
                 h.createQuery(
                         "SELECT issuer, token, supply, sealed_secret FROM issued_scrip"
-                            + " WHERE customer_id = ? AND request_key = ?")
+                            + " WHERE customer_id = ? AND request_key = ?"
+                            + " ORDER BY issued_at DESC LIMIT 1")
                     .bind(0, customerId)
                     .bind(1, requestKey)
                     .map(

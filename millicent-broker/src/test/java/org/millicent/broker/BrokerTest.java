@@ -334,6 +334,29 @@ class BrokerTest {
   }
 
   @Test
+  void licenceFile_isReadAtOpenAndKeptInTheBooks() throws Exception {
+    Path file = dir.resolve("walter.licence");
+    LicensingVendor walter = new LicensingVendor("walter", "bob", 250, clock);
+    java.nio.file.Files.write(
+        file,
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .writeValueAsBytes(walter.licence.toJson()));
+    BrokerConfig withFile =
+        config.withVendor(
+            VendorConfig.licensed("walter", URI.create("http://127.0.0.1:2"), "t", null, 250)
+                .withLicenceFile(file));
+    broker.close();
+    broker = Broker.open(withFile, db, clock, random, new SimpleMeterRegistry());
+    assertThat(broker.licences().get("walter")).isPresent();
+    long alice = broker.register("alice").customer().id();
+    VendorScripSale sale = broker.sellVendorScrip(alice, "walter", 500, null);
+    assertThat(sale.scrip().id().keyId()).isEqualTo(LicensingVendor.LICENSED_KEY);
+    assertThat(broker.settle("walter", List.of(sale.scrip().id().toLong())).paidMillicents())
+        .isEqualTo(487); // 500 x 0.975 = 487.5, rounded down
+    assertConserved();
+  }
+
+  @Test
   void statement_badPeriod_isBadRequest() {
     long alice = broker.register("alice").customer().id();
     assertThatThrownBy(() -> broker.statement(alice, "March"))

@@ -3,6 +3,7 @@ package org.millicent.cli;
 import java.util.concurrent.Callable;
 import org.millicent.cli.bench.BenchCommand;
 import org.millicent.cli.broker.BrokerCommand;
+import org.millicent.cli.demo.DemoCommand;
 import org.millicent.cli.scrip.ScripCommand;
 import org.millicent.cli.vendor.VendorCommand;
 import org.millicent.cli.wallet.WalletCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       VendorCommand.class,
       BrokerCommand.class,
       WalletCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Callable<Integer> {

@@ -176,10 +176,20 @@ public final class AuthParams {
     return true;
   }
 
+  /** RFC 9110 tchar, by ASCII code: one array read per character on the payment path. */
+  private static final boolean[] TCHAR = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      TCHAR[c] =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+  }
+
   private static boolean isTchar(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    return c < 128 && TCHAR[c];
   }
 }

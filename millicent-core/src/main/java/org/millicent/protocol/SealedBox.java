@@ -9,11 +9,12 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import org.millicent.failure.ForgedException;
 import org.millicent.failure.MalformedException;
+import org.millicent.internal.Pool;
 
 /**
  * The sealed-message format of the private variant and of secrets passed on by brokers
  * (docs/PROTOCOL.md, "Sealed messages"): {@code 0x01 || nonce(12) || AES-256-GCM(ciphertext ||
- * tag(16))}. Thread-safe; one {@link Cipher} per thread.
+ * tag(16))}. Thread-safe; {@link Cipher}s come from a pool (see {@link Pool}).
  */
 public final class SealedBox {
   /** The version byte of the format. */
@@ -28,8 +29,8 @@ public final class SealedBox {
   /** Bytes a sealed message adds to its plaintext. */
   public static final int OVERHEAD = 1 + NONCE_LENGTH + TAG_LENGTH;
 
-  private static final ThreadLocal<Cipher> CIPHERS =
-      ThreadLocal.withInitial(
+  private static final Pool<Cipher> CIPHERS =
+      new Pool<>(
           () -> {
             try {
               return Cipher.getInstance("AES/GCM/NoPadding");
@@ -52,7 +53,7 @@ public final class SealedBox {
     if (nonce.length != NONCE_LENGTH) {
       throw new IllegalArgumentException("GCM nonce must be 12 bytes");
     }
-    Cipher c = CIPHERS.get();
+    Cipher c = CIPHERS.take();
     try {
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce));
       c.updateAAD(aad);
@@ -63,6 +64,8 @@ public final class SealedBox {
       return out;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed to seal", e);
+    } finally {
+      CIPHERS.give(c);
     }
   }
 
@@ -81,7 +84,7 @@ public final class SealedBox {
       throw new MalformedException(
           "expected sealed message version " + VERSION + ", found " + (sealed[0] & 0xff));
     }
-    Cipher c = CIPHERS.get();
+    Cipher c = CIPHERS.take();
     try {
       c.init(
           Cipher.DECRYPT_MODE,
@@ -93,6 +96,8 @@ public final class SealedBox {
       throw new ForgedException("sealed message does not verify under the customer key", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM failed to open", e);
+    } finally {
+      CIPHERS.give(c);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
@@ -57,8 +58,7 @@ final class VendorGateway {
   private final Catalogue catalogue;
   private final ContentSource content;
   private final boolean forwardHeaders;
-  private final PurchaseService purchases;
-  private final ExchangeService exchanges;
+  private final Supplier<VendorState> state;
   private final Problems problems;
   private final VendorMetrics metrics;
   private final ObjectMapper json;
@@ -69,8 +69,7 @@ final class VendorGateway {
       Catalogue catalogue,
       ContentSource content,
       boolean forwardHeaders,
-      PurchaseService purchases,
-      ExchangeService exchanges,
+      Supplier<VendorState> state,
       Problems problems,
       VendorMetrics metrics,
       ObjectMapper json,
@@ -79,8 +78,7 @@ final class VendorGateway {
     this.catalogue = catalogue;
     this.content = content;
     this.forwardHeaders = forwardHeaders;
-    this.purchases = purchases;
-    this.exchanges = exchanges;
+    this.state = state;
     this.problems = problems;
     this.metrics = metrics;
     this.json = json;
@@ -88,14 +86,13 @@ final class VendorGateway {
     this.manifest = manifest;
   }
 
-  /** Adds the customer-facing routes; the content catch-all must come after every other route. */
-  void addRoutes(RoutesConfig routes) {
-    routes.get("/.well-known/millicent", this::manifest);
-    routes.post("/millicent/exchange", this::exchange);
-  }
-
-  /** Adds the catch-all content routes for the common methods. */
-  void addContentRoutes(RoutesConfig routes) {
+  /**
+   * Adds the customer-facing routes, each resolving its gateway through {@code self} per request;
+   * the content catch-all comes last, so routes added before win.
+   */
+  static void addRoutes(RoutesConfig routes, Supplier<VendorGateway> self) {
+    routes.get("/.well-known/millicent", ctx -> self.get().manifest(ctx));
+    routes.post("/millicent/exchange", ctx -> self.get().exchange(ctx));
     for (HandlerType t :
         List.of(
             HandlerType.GET,
@@ -104,8 +101,8 @@ final class VendorGateway {
             HandlerType.PUT,
             HandlerType.PATCH,
             HandlerType.DELETE)) {
-      routes.addHttpHandler(t, "/", this::content);
-      routes.addHttpHandler(t, "/*", this::content);
+      routes.addHttpHandler(t, "/", ctx -> self.get().content(ctx));
+      routes.addHttpHandler(t, "/*", ctx -> self.get().content(ctx));
     }
   }
 
@@ -162,7 +159,7 @@ final class VendorGateway {
   private void deliverFree(Context ctx, String method, String path) {
     ContentResponse r;
     try {
-      r = content.fetch(request(ctx, method, target(ctx), path, ctx.bodyAsBytes()));
+      r = content.fetch(request(ctx, method, target(ctx), path, body(ctx)));
     } catch (OriginException e) {
       throw new ProblemException(ProblemCode.ORIGIN_FAILED, e.getMessage(), e);
     }
@@ -175,9 +172,11 @@ final class VendorGateway {
   }
 
   private void sell(Context ctx, Catalogue.Entry entry, String method, String path, String auth) {
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = body(ctx);
     String target = target(ctx);
     Payment payment = PaymentHeader.parse(auth, descriptor(method, target, body));
+    VendorState st = state.get();
+    PurchaseService purchases = st.purchases;
     Purchase p = purchases.begin(payment, entry.pricer());
     ContentResponse r;
     try {
@@ -205,6 +204,9 @@ final class VendorGateway {
       throw e;
     }
     metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
+    if (!p.isReplay()) {
+      st.licences.received(p.scrip());
+    }
     writePaid(ctx, p, r);
   }
 
@@ -212,18 +214,26 @@ final class VendorGateway {
     int status = r.status();
     byte[] out = r.body();
     String type = r.contentType();
-    Map<String, String> receipt = new LinkedHashMap<>();
-    receipt.put("v", PaymentHeader.VERSION);
-    receipt.put("variant", p.variant().wireName());
-    receipt.put("price", Long.toString(p.priceMillicents()));
+    // Every receipt value is a token (digits, variant names, base64url), so the header is
+    // written directly in the auth-param grammar.
+    StringBuilder receipt =
+        new StringBuilder(256)
+            .append("Millicent v=")
+            .append(PaymentHeader.VERSION)
+            .append(", variant=")
+            .append(p.variant().wireName())
+            .append(", price=")
+            .append(p.priceMillicents());
     switch (p.variant()) {
-      case CLEAR -> p.change().ifPresent(c -> receipt.put("change", c.token()));
+      case CLEAR -> p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
       case SIGNED -> {
-        p.change().ifPresent(c -> receipt.put("change", c.token()));
-        receipt.put("mac", B64.encodeToString(p.replyMac(status, RequestDescriptor.digest(out))));
+        p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
+        receipt
+            .append(", mac=")
+            .append(B64.encodeToString(p.replyMac(status, RequestDescriptor.digest(out))));
       }
       case PRIVATE -> {
-        receipt.put("change", B64.encodeToString(p.sealChange(random)));
+        receipt.append(", change=").append(B64.encodeToString(p.sealChange(random)));
         out = p.sealResponse(status, out, random);
         if (type != null) {
           ctx.header(SEALED_TYPE, type);
@@ -234,7 +244,7 @@ final class VendorGateway {
     ctx.status(status);
     copyHeaders(ctx, r);
     ctx.header("Cache-Control", "no-store");
-    ctx.header(RECEIPT, AuthParams.format(receipt));
+    ctx.header(RECEIPT, receipt.toString());
     if (type != null) {
       ctx.contentType(type);
     }
@@ -254,7 +264,18 @@ final class VendorGateway {
         headers.put(name, Collections.list(ctx.req().getHeaders(name)));
       }
     }
-    return new ContentRequest(method, target, path, headers, body, ctx.req().getRemoteAddr());
+    return new ContentRequest(
+        method, target, path, headers, body, forwardHeaders ? ctx.req().getRemoteAddr() : null);
+  }
+
+  private static final byte[] NO_BODY = new byte[0];
+
+  /** The request body; a request that announces none (most GETs) is not read at all. */
+  static byte[] body(Context ctx) {
+    if (ctx.req().getContentLengthLong() <= 0 && ctx.req().getHeader("Transfer-Encoding") == null) {
+      return NO_BODY;
+    }
+    return ctx.bodyAsBytes();
   }
 
   /** The request target exactly as sent: raw path and raw query. */
@@ -288,12 +309,20 @@ final class VendorGateway {
             0);
         return;
       }
-      byte[] body = ctx.bodyAsBytes();
+      byte[] body = body(ctx);
       Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
       byte[] plain =
-          payment instanceof Payment.Private pp ? purchases.openRequestBody(pp, body) : body;
+          payment instanceof Payment.Private pp
+              ? state.get().purchases.openRequestBody(pp, body)
+              : body;
       ExchangeRequest request = ExchangeRequest.parse(json, plain);
-      Exchange e = exchanges.exchange(payment, request.inputs(), request.operation());
+      VendorState st = state.get();
+      Exchange e = st.exchanges.exchange(payment, request.inputs(), request.operation());
+      if (!e.isReplay()) {
+        for (byte[] in : request.inputs()) {
+          st.licences.received(ScripCodec.decode(in));
+        }
+      }
       List<String> tokens = new ArrayList<>();
       for (Scrip s : e.outputs()) {
         tokens.add(s.token());

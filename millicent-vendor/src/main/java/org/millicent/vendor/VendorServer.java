@@ -13,12 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +29,11 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.keys.CustomerSecrets;
-import org.millicent.keys.MasterSecrets;
 import org.millicent.protocol.Variant;
-import org.millicent.purchase.ExchangeService;
-import org.millicent.purchase.InMemorySerialAllocator;
-import org.millicent.purchase.InMemorySpendRecorder;
-import org.millicent.purchase.PurchaseService;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripProperties;
-import org.millicent.storage.Database;
-import org.millicent.storage.DatabaseConfig;
 import org.millicent.vendor.config.BrokerConfig;
+import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.Price;
 import org.millicent.vendor.config.PriceRule;
 import org.millicent.vendor.config.TlsConfig;
@@ -80,22 +74,23 @@ public final class VendorServer implements AutoCloseable {
   public static final String ADMIN_TOKEN_FILE = "admin-token";
 
   private final VendorConfig config;
-  private final Database database;
-  private final GatewayStore store;
-  private final MasterSecrets masters;
-  private final CustomerSecrets customers;
-  private final PurchaseService purchases;
+  private final VendorState state;
   private final ContentSource content;
   private final VendorMetrics metrics;
   private final ScheduledExecutorService sweeper;
-  private final InMemorySpendRecorder spends;
   private final String adminToken;
   private final Javalin app;
   private final URI url;
 
+  /**
+   * Opens the database (in a second thread) while the HTTP server starts, since both take a few
+   * hundred milliseconds on a cold JVM. Offers, free content and the manifest are answered at once;
+   * paid requests, exchanges and broker endpoints wait for the database; {@link #start} returns
+   * only once both are ready.
+   */
   private VendorServer(VendorConfig config, Path dataDir) {
+    long began = System.nanoTime();
     this.config = config;
-    InstantSource clock = InstantSource.system();
     SecureRandom random = new SecureRandom();
     try {
       Files.createDirectories(dataDir);
@@ -104,47 +99,50 @@ public final class VendorServer implements AutoCloseable {
     }
     this.adminToken =
         config.adminToken() != null ? config.adminToken() : adminToken(dataDir, random);
-    this.database = Database.open(DatabaseConfig.parse(config.database(), dataDir, DATABASE_FILE));
+    CompletableFuture<VendorState> opening = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .name("vendor-open")
+        .start(
+            () -> {
+              try {
+                opening.complete(VendorState.open(config, dataDir, random));
+              } catch (Throwable t) {
+                opening.completeExceptionally(t);
+              }
+            });
     ContentSource contentSource = null;
+    Javalin started = null;
     try {
-      this.store = new GatewayStore(database);
-      this.masters = MasterSecrets.generate(0, random);
-      this.customers = CustomerSecrets.generate(VendorConfig.OWN_CUSTOMER_SELECTOR, random);
-      this.customers.put(
-          VendorConfig.BROKER_CUSTOMER_SELECTOR,
-          org.millicent.keys.SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random));
-      this.spends = new InMemorySpendRecorder();
-      this.purchases =
-          new PurchaseService(
-              config.vendor(),
-              masters,
-              customers,
-              spends,
-              new InMemorySerialAllocator(),
-              clock,
-              config.scripLifetime(),
-              config.variants());
-      ExchangeService exchanges =
-          new ExchangeService(purchases, store.exchanges(), config.scripLifetime());
       contentSource = ContentSource.of(config.content());
-      this.content = contentSource;
-      this.metrics = new VendorMetrics(config.vendor(), () -> spends.spentSet().markedCount());
       ObjectMapper json = new ObjectMapper();
+      this.metrics =
+          new VendorMetrics(
+              config.vendor(),
+              () ->
+                  opening.isDone() && !opening.isCompletedExceptionally()
+                      ? opening.join().spentListSize()
+                      : 0);
       Offer offer = new Offer(config);
       Problems problems = new Problems(json, offer, metrics);
+      byte[] manifest = manifest(json, config);
+      Catalogue catalogue = new Catalogue(config);
+      boolean forwardHeaders = config.content() instanceof Content.Origin;
+      // Offers, free content and the manifest need no database; paid requests wait for it.
       VendorGateway gateway =
           new VendorGateway(
-              new Catalogue(config),
+              catalogue,
               contentSource,
-              config.content() instanceof org.millicent.vendor.config.Content.Origin,
-              purchases,
-              exchanges,
+              forwardHeaders,
+              () -> join(opening),
               problems,
               metrics,
               json,
               random,
-              manifest(json, config));
-      this.app =
+              manifest);
+      CompletableFuture<BrokerEndpoints> brokers =
+          opening.thenApply(
+              st -> new BrokerEndpoints(config, st, adminToken, problems, metrics, json, random));
+      started =
           Javalin.create(
               cfg -> {
                 cfg.concurrency.useVirtualThreads = true;
@@ -154,38 +152,76 @@ public final class VendorServer implements AutoCloseable {
                 cfg.http.generateEtags = false;
                 cfg.jetty.host = config.host();
                 cfg.jetty.port = config.port();
+                // Jetty caches request header fields per connection and clears the cache when it
+                // is full; every paid request carries a unique Authorization of ~200-300
+                // characters, which made each one clear and refill the cache (about a third of
+                // the server's time per paid request). The cache saves little for the few short
+                // headers of API clients, so it is off.
+                cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
                 if (config.tls() != null) {
                   cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
                 }
-                cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "up")));
+                cfg.routes.get(
+                    "/health",
+                    ctx -> {
+                      opening.join();
+                      ctx.contentType("application/json").result("{\"status\":\"up\"}");
+                    });
                 cfg.routes.get(
                     "/metrics",
                     ctx ->
                         ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(metrics.scrape()));
-                gateway.addRoutes(cfg.routes);
-                gateway.addContentRoutes(cfg.routes);
+                BrokerEndpoints.addRoutes(cfg.routes, brokers::join);
+                VendorGateway.addRoutes(cfg.routes, () -> gateway);
                 cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
               });
-      app.start();
-      String scheme = config.tls() != null ? "https" : "http";
-      String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-      if ("0.0.0.0".equals(config.host()) || "::".equals(config.host())) {
-        host = "127.0.0.1";
-      }
-      this.url = URI.create(scheme + "://" + host + ":" + app.port());
-      this.sweeper =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofVirtual().name("vendor-sweeper").factory());
-      sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+      started.start();
+      long httpUp = System.nanoTime();
+      this.state = join(opening);
+      LOG.info(
+          "vendor {}: HTTP up in {} ms, database ready in {} ms (JVM up {} ms)",
+          config.vendor(),
+          (httpUp - began) / 1_000_000,
+          (System.nanoTime() - began) / 1_000_000,
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+      this.app = started;
+      this.content = contentSource;
     } catch (RuntimeException e) {
+      if (started != null) {
+        started.stop();
+      }
       if (contentSource != null) {
         contentSource.close();
       }
-      database.close();
+      opening.thenAccept(VendorState::close);
       throw e;
     }
+    String scheme = config.tls() != null ? "https" : "http";
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    if ("0.0.0.0".equals(config.host()) || "::".equals(config.host())) {
+      host = "127.0.0.1";
+    }
+    this.url = URI.create(scheme + "://" + host + ":" + app.port());
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("vendor-sweeper").factory());
+    sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
     LOG.info("vendor {} serving at {}", config.vendor(), url);
+  }
+
+  private static VendorState join(CompletableFuture<VendorState> opening) {
+    try {
+      return opening.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -287,9 +323,7 @@ public final class VendorServer implements AutoCloseable {
 
   private void sweep() {
     try {
-      Instant now = Instant.now();
-      spends.dropExpiredBefore(now);
-      store.exchanges().dropExpiredBefore(now);
+      state.sweep(Instant.now());
     } catch (RuntimeException e) {
       LOG.warn("sweeping expired spends failed; will retry", e);
     }
@@ -326,7 +360,7 @@ public final class VendorServer implements AutoCloseable {
    * the demo and tests that obtain scrip from this vendor directly.
    */
   public long newCustomerId() {
-    return store.newOwnCustomerId();
+    return state.store.newOwnCustomerId();
   }
 
   /**
@@ -337,7 +371,7 @@ public final class VendorServer implements AutoCloseable {
    *     secret
    */
   public CustomerSecret customerSecret(long customerId) {
-    return customers.derive(config.vendor(), customerId);
+    return state.customers.derive(config.vendor(), customerId);
   }
 
   /**
@@ -351,7 +385,7 @@ public final class VendorServer implements AutoCloseable {
   /** As {@link #mint(long, long, Instant)}, with properties (e.g. {@code country}). */
   public Scrip mint(
       long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
-    return purchases.minter().mint(valueMillicents, customerId, expiresAt, properties);
+    return state.purchases.minter().mint(valueMillicents, customerId, expiresAt, properties);
   }
 
   /** Stops serving and closes the database. Idempotent. */
@@ -361,7 +395,7 @@ public final class VendorServer implements AutoCloseable {
     app.stop();
     content.close();
     metrics.close();
-    database.close();
+    state.close();
   }
 
   @Override

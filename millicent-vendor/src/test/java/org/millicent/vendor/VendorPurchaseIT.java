@@ -143,4 +143,94 @@ class VendorPurchaseIT {
     assertThat(receipt).containsEntry("variant", "private").containsEntry("price", "5000");
     assertThat(Payer.openChange(secret, p, TestHttp.b64(receipt.get("change")))).isEmpty();
   }
+
+  @Test
+  void retry_sameSignedRequest_getsTheSameReceiptAndChangeNotSpent() {
+    Scrip s = scrip(1_000);
+    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/pages/recipe.html", new byte[0]);
+    HttpResponse<byte[]> first = http.pay(p, new byte[0]);
+    HttpResponse<byte[]> again = http.pay(p, new byte[0]);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.headers().firstValue(VendorGateway.RECEIPT))
+        .isEqualTo(first.headers().firstValue(VendorGateway.RECEIPT));
+    assertThat(TestHttp.receipt(again)).doesNotContainKey("change");
+  }
+
+  @Test
+  void retry_samePrivateRequest_returnsTheSameChange() {
+    Scrip s = scrip(3_000);
+    Payment.Private p =
+        Payer.sealed(
+            s,
+            secret,
+            Nonce.random(TestHttp.RANDOM),
+            RequestDescriptor.of("GET", "/pages/report.html", new byte[0]),
+            TestHttp.RANDOM);
+    HttpResponse<byte[]> first = http.pay(p, new byte[0]);
+    HttpResponse<byte[]> again = http.pay(p, new byte[0]);
+    assertThat(again.statusCode()).isEqualTo(200);
+    Scrip c1 =
+        Payer.openChange(secret, p, TestHttp.b64(TestHttp.receipt(first).get("change")))
+            .orElseThrow();
+    Scrip c2 =
+        Payer.openChange(secret, p, TestHttp.b64(TestHttp.receipt(again).get("change")))
+            .orElseThrow();
+    assertThat(c2).isEqualTo(c1);
+    assertThat(c1.valueMillicents()).isEqualTo(500);
+  }
+
+  @Test
+  void spentScrip_inADifferentRequest_isRefusedAsSpent() throws Exception {
+    Scrip s = scrip(1_000);
+    assertThat(
+            http.pay(
+                    TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]),
+                    new byte[0])
+                .statusCode())
+        .isEqualTo(200);
+    HttpResponse<byte[]> r =
+        http.pay(TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("spent");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
+  }
+
+  @Test
+  void changeFromOnePurchase_paysForTheNext() {
+    Scrip s = scrip(700); // 100 for the haiku, 600 change
+    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
+    HttpResponse<byte[]> r = http.pay(p, new byte[0]);
+    Scrip change = ScripCodec.fromToken(TestHttp.receipt(r).get("change"));
+    HttpResponse<byte[]> next =
+        http.pay(
+            TestHttp.signed(change, secret, "GET", "/pages/weather.html", new byte[0]),
+            new byte[0]);
+    assertThat(next.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.receipt(next)).containsEntry("price", "500");
+    assertThat(ScripCodec.fromToken(TestHttp.receipt(next).get("change")).valueMillicents())
+        .isEqualTo(100);
+  }
+
+  @Test
+  void manifest_listsVendorPricesAndExchange() throws Exception {
+    JsonNode m = JSON.readTree(http.get("/.well-known/millicent").body());
+    assertThat(m.get("vendor").asText()).isEqualTo("venetia");
+    assertThat(m.get("currency").asText()).isEqualTo("USD");
+    assertThat(m.get("exchange").asText()).isEqualTo("/millicent/exchange");
+    assertThat(m.get("resources").findValuesAsText("path")).contains("/", "/pages/premium.html");
+  }
+
+  @Test
+  void metricsAndHealth_answer() {
+    http.pay(
+        TestHttp.signed(scrip(200), secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+    assertThat(TestHttp.text(http.get("/health"))).contains("up");
+    String metrics = TestHttp.text(http.get("/metrics"));
+    assertThat(metrics)
+        .contains("millicent_vendor_payments_total{variant=\"signed\"")
+        .contains("millicent_vendor_revenue_millicents_total")
+        .contains("millicent_vendor_spent_list_size")
+        .contains("millicent_vendor_requests_seconds");
+  }
 }

@@ -60,6 +60,9 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
 
   private static final String JSON = "application/json";
 
+  /** How long a payment waits for change from this process's payments before buying more. */
+  private static final java.time.Duration CHANGE_WAIT = java.time.Duration.ofSeconds(2);
+
   private final WalletOptions options;
   private final WalletStore store;
   private final Transport net;
@@ -67,8 +70,39 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   private final BrokerClient brokers;
   private final PaymentSettler settler;
 
-  /** Payments this process is sending right now: recovery leaves them alone. */
+  /**
+   * Payments this process owns right now (claimed when recorded, released when settled or given
+   * up): recovery and other threads leave them alone.
+   */
   private final Set<Long> sending = ConcurrentHashMap.newKeySet();
+
+  /** One monitor per vendor, held while its scrip is topped up (merged or bought). */
+  private final Map<String, Object> toppingUp = new ConcurrentHashMap<>();
+
+  /**
+   * Claims a payment for this thread as soon as the store assigns its id, inside the recording
+   * transaction; gives the claim back if that transaction fails. Not thread-safe: one per record.
+   */
+  private final class Claim implements java.util.function.LongConsumer {
+    private long id = -1;
+
+    @Override
+    public void accept(long paymentId) {
+      id = paymentId;
+      sending.add(paymentId);
+    }
+
+    <T> T around(java.util.function.Supplier<T> recording) {
+      try {
+        return recording.get();
+      } catch (RuntimeException e) {
+        if (id >= 0) {
+          sending.remove(id);
+        }
+        throw e;
+      }
+    }
+  }
 
   private Wallet(WalletOptions options, WalletStore store) {
     this.options = options;
@@ -219,7 +253,8 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
 
   private Scrip buyFrom(BrokerAccount a, String vendor, long amount) throws InterruptedException {
     PaymentDraft draft = brokers.buyDraft(a, brokerSecret(a), vendor, amount);
-    PaymentRecord rec = store.recordBuy(draft, now());
+    Claim claim = new Claim();
+    PaymentRecord rec = claim.around(() -> store.recordBuy(draft, now(), claim));
     Outcome o = sendRecorded(rec, rec.request(), net);
     Scrip bought =
         switch (o) {
@@ -382,7 +417,12 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     Offer offer = Offer.from(offerResponse);
     String vendor = offer.vendor();
     long price = offer.priceMillicents();
-    store.sawVendor(vendor, request.origin(), offer.brokers(), now());
+    Optional<VendorSite> site = store.vendor(vendor);
+    if (site.isEmpty()
+        || !site.get().origin().equals(Optional.of(request.origin()))
+        || !site.get().brokers().containsAll(offer.brokers())) {
+      store.sawVendor(vendor, request.origin(), offer.brokers(), now());
+    }
     Variant variant = chooseVariant(offer);
     Budget budget = budget();
     store.checkBudget(vendor, price, budget, now());
@@ -397,11 +437,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
 
     Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
     if (rec.isEmpty()) {
-      if (!mergeFor(vendor, price)) {
-        BrokerAccount a = chooseBroker(vendor, Optional.empty(), offer.brokers());
-        buyFrom(a, vendor, roundUpToPiece(options.buyAmountFor(price), pieceSize(a, vendor)));
-      }
-      rec = reservePurchase(vendor, price, budget, variant, request);
+      rec = topUpAndReserve(offer, budget, variant, request);
       if (rec.isEmpty()) {
         throw new WalletException(
             WalletException.Code.INSUFFICIENT_SCRIP,
@@ -415,6 +451,42 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
       }
     }
     return deliver(request, sendRecorded(rec.get(), paid(request, rec.get()), next));
+  }
+
+  /**
+   * Reserves a piece once the vendor's scrip is topped up: one thread at a time per vendor, and a
+   * thread whose vendor has payments of this process in flight first waits a little for their
+   * change, so parallel requests do not each buy.
+   */
+  private Optional<PaymentRecord> topUpAndReserve(
+      Offer offer, Budget budget, Variant variant, Request request) throws InterruptedException {
+    String vendor = offer.vendor();
+    long price = offer.priceMillicents();
+    Object monitor = toppingUp.computeIfAbsent(vendor, v -> new Object());
+    synchronized (monitor) {
+      long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
+      while (true) {
+        Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
+        if (rec.isPresent()) {
+          return rec;
+        }
+        if (!changeExpected(vendor) || System.nanoTime() > deadline) {
+          break;
+        }
+        monitor.wait(20);
+      }
+      if (!mergeFor(vendor, price)) {
+        BrokerAccount a = chooseBroker(vendor, Optional.empty(), offer.brokers());
+        buyFrom(a, vendor, roundUpToPiece(options.buyAmountFor(price), pieceSize(a, vendor)));
+      }
+      return reservePurchase(vendor, price, budget, variant, request);
+    }
+  }
+
+  /** Whether this process is sending a purchase or exchange at {@code vendor} right now. */
+  private boolean changeExpected(String vendor) {
+    return store.inFlight(vendor).stream()
+        .anyMatch(p -> !p.kind().equals(PaymentRecord.BUY) && sending.contains(p.id()));
   }
 
   private static Response deliver(Request request, Outcome o) {
@@ -460,21 +532,25 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   private Optional<PaymentRecord> reservePurchase(
       String vendor, long price, Budget budget, Variant variant, Request request) {
     Instant now = now();
-    return store.reservePurchase(
-        vendor,
-        price,
-        budget,
-        now,
-        now.plus(options.minRemainingLife()),
-        held ->
-            PaidRequests.payment(
-                PaymentRecord.PURCHASE,
-                variant,
-                held.scrip(),
-                secretOf(held),
-                request,
+    Claim claim = new Claim();
+    return claim.around(
+        () ->
+            store.reservePurchase(
+                vendor,
                 price,
-                options.random()));
+                budget,
+                now,
+                now.plus(options.minRemainingLife()),
+                held ->
+                    PaidRequests.payment(
+                        PaymentRecord.PURCHASE,
+                        variant,
+                        held.scrip(),
+                        secretOf(held),
+                        request,
+                        price,
+                        options.random()),
+                claim));
   }
 
   private CustomerSecret secretOf(HeldScrip s) {
@@ -501,7 +577,10 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     return r;
   }
 
-  /** An unanswered purchase of exactly this request (signed, same body), to re-send as it was. */
+  /**
+   * An unanswered purchase of exactly this request (same method, URL and body), claimed for this
+   * thread, to re-send as it was.
+   */
   private Optional<PaymentRecord> unansweredSameRequest(String vendor, Request request) {
     byte[] body = request.body();
     return store.inFlight(vendor).stream()
@@ -509,22 +588,18 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
         .filter(
             p -> p.method().equals(request.method()) && p.url().equals(request.uri().toString()))
         .filter(p -> Arrays.equals(p.body(), body))
-        .filter(p -> !sending.contains(p.id()))
+        .filter(p -> sending.add(p.id()))
         .findFirst();
   }
 
   /**
-   * Sends a recorded payment, once more on no answer, and settles what comes back.
+   * Sends a recorded payment the caller has claimed in {@link #sending}, once more on no answer,
+   * settles what comes back and releases the claim.
    *
    * @throws WalletException {@code payment-in-flight} when neither sending got an answer
    */
   private Outcome sendRecorded(PaymentRecord rec, Request request, Transport transport)
       throws InterruptedException {
-    if (!sending.add(rec.id())) {
-      throw new WalletException(
-          WalletException.Code.PAYMENT_IN_FLIGHT,
-          "payment " + rec.id() + " is being sent by another thread");
-    }
     try {
       Response r;
       try {
@@ -547,7 +622,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
                   + "): the payment stays recorded and will be re-sent with the same scrip and"
                   + " nonce by the next recovery (`millicent wallet renew`, or any payment to "
                   + rec.vendor()
-                  + "), which gets the change back",
+                  + "), which gets its answer (change, new scrip) back",
               second);
         }
       }
@@ -583,8 +658,8 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     int still = 0;
     List<String> lines = new ArrayList<>();
     for (PaymentRecord rec : store.inFlight(vendor)) {
-      if (sending.contains(rec.id())) {
-        continue;
+      if (!sending.add(rec.id())) {
+        continue; // this process is sending it right now
       }
       try {
         Outcome o = sendRecorded(rec, rec.request(), net);
@@ -677,7 +752,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
         try {
           renewed.add(renewOne(s));
         } catch (WalletException e) {
-          problems.add(s.vendor() + " " + s.id() + ": " + e.getMessage());
+          problems.add(s.vendor() + " " + s.id() + ": " + e.code().code() + ": " + e.getMessage());
         }
       }
     }
@@ -765,9 +840,10 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
             Request.post(url, JSON, bytes),
             0,
             options.random());
+    Claim claim = new Claim();
     PaymentRecord rec =
-        store
-            .reserveExchange(inputs, draft, now())
+        claim
+            .around(() -> store.reserveExchange(inputs, draft, now(), claim))
             .orElseThrow(
                 () ->
                     new WalletException(

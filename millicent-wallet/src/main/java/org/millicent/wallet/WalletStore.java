@@ -337,7 +337,8 @@ final class WalletStore implements AutoCloseable {
       Budget budget,
       Instant now,
       Instant mustOutlive,
-      DraftMaker maker) {
+      DraftMaker maker,
+      java.util.function.LongConsumer claim) {
     return write(
         h -> {
           checkBudget(h, vendor, price, budget, now);
@@ -357,7 +358,8 @@ final class WalletStore implements AutoCloseable {
           if (pick.isEmpty()) {
             return Optional.empty();
           }
-          return Optional.of(recordPayment(h, maker.draft(pick.get()), List.of(pick.get()), now));
+          return Optional.of(
+              recordPayment(h, maker.draft(pick.get()), List.of(pick.get()), now, claim));
         });
   }
 
@@ -439,7 +441,11 @@ final class WalletStore implements AutoCloseable {
    *
    * @return the recorded payment, or empty when a piece is no longer available
    */
-  Optional<PaymentRecord> reserveExchange(List<HeldScrip> inputs, PaymentDraft draft, Instant now) {
+  Optional<PaymentRecord> reserveExchange(
+      List<HeldScrip> inputs,
+      PaymentDraft draft,
+      Instant now,
+      java.util.function.LongConsumer claim) {
     return write(
         h -> {
           for (HeldScrip s : inputs) {
@@ -455,17 +461,25 @@ final class WalletStore implements AutoCloseable {
               return Optional.empty();
             }
           }
-          return Optional.of(recordPayment(h, draft, inputs, now));
+          return Optional.of(recordPayment(h, draft, inputs, now, claim));
         });
   }
 
   /** Records a purchase of vendor scrip from a broker, before its request leaves. */
-  PaymentRecord recordBuy(PaymentDraft draft, Instant now) {
-    return write(h -> recordPayment(h, draft, List.of(), now));
+  PaymentRecord recordBuy(PaymentDraft draft, Instant now, java.util.function.LongConsumer claim) {
+    return write(h -> recordPayment(h, draft, List.of(), now, claim));
   }
 
+  /**
+   * Inserts the payment and marks its scrip in flight; {@code claim} learns the payment's id before
+   * the transaction commits, so that the caller owns it before any recovery can see it.
+   */
   private static PaymentRecord recordPayment(
-      Handle h, PaymentDraft d, List<HeldScrip> inputs, Instant now) {
+      Handle h,
+      PaymentDraft d,
+      List<HeldScrip> inputs,
+      Instant now,
+      java.util.function.LongConsumer claim) {
     long id =
         h.createUpdate(
                 "INSERT INTO payments (kind, vendor, scrip_id, customer_id, variant,"
@@ -488,6 +502,7 @@ final class WalletStore implements AutoCloseable {
             .executeAndReturnGeneratedKeys("id")
             .mapTo(Long.class)
             .one();
+    claim.accept(id);
     for (HeldScrip s : inputs) {
       int n =
           h.createUpdate(

@@ -358,4 +358,49 @@ class WalletTest {
     assertThat(vendor.sales()).isEqualTo(1);
     assertBooksBalance();
   }
+
+  @Test
+  void parallelRequests_fromAnEmptyWallet_buyOnce_andAllArePaid() throws Exception {
+    wallet.register(broker.url(), "alice");
+    MillicentHttpClient client = wallet.httpClient();
+    List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 8; i++) {
+        int n = i;
+        answers.add(pool.submit(() -> client.send(Request.get(page(n)))));
+      }
+    }
+    for (int i = 0; i < 8; i++) {
+      assertThat(answers.get(i).get().bodyText()).isEqualTo("page " + i);
+    }
+
+    assertThat(wallet.history(100)).filteredOn(e -> e.kind().equals("buy")).hasSize(1);
+    assertThat(vendor.sales()).isEqualTo(8);
+    assertThat(wallet.inFlightCount()).isZero();
+    assertBooksBalance();
+  }
+
+  @Test
+  void renewalWhoseAnswerIsLost_isRecovered_withTheSameNewPiece() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    wallet.httpClient().send(Request.get(page(1)));
+    vendor.loseNextAnswers(Integer.MAX_VALUE);
+
+    Wallet.RenewalReport lost = wallet.renew(true);
+
+    assertThat(lost.renewed()).isEmpty();
+    assertThat(lost.problems()).singleElement().asString().contains("payment-in-flight", "re-sent");
+    assertThat(wallet.balance().getFirst().inFlightMillicents()).isEqualTo(1000 - PRICE);
+    vendor.loseNextAnswers(0);
+
+    Wallet.RecoveryReport recovered = wallet.recover();
+
+    assertThat(recovered.settled()).isEqualTo(1);
+    assertThat(wallet.scrip())
+        .singleElement()
+        .satisfies(s -> assertThat(s.source()).isEqualTo("renewed"));
+    assertThat(available()).isEqualTo(1000 - PRICE);
+    assertBooksBalance();
+  }
 }

@@ -2,6 +2,7 @@ package org.millicent.broker.books;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class Books implements AutoCloseable {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Runnable> reloaders = new CopyOnWriteArrayList<>();
   private final Thread writer;
+  private Handle writerConnection;
   private long nextAccountId;
   private long nextEntryId;
   private volatile boolean closing;
@@ -267,6 +269,7 @@ public final class Books implements AutoCloseable {
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (closing && queue.isEmpty()) {
+            closeWriterHandle();
             return;
           }
           continue;
@@ -274,16 +277,17 @@ public final class Books implements AutoCloseable {
         batch.add(first);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        closeWriterHandle();
         return;
       }
       queue.drainTo(batch, MAX_BATCH - 1);
       try {
         long entryId = nextEntryId;
-        db.inTransaction(
-            h -> {
-              writeBatch(h, batch, entryId);
-              return null;
-            });
+        writerHandle()
+            .useTransaction(
+                h -> {
+                  writeBatch(h, batch, entryId);
+                });
         nextEntryId = entryId + 1;
         lastFailure = null;
         for (Pending p : batch) {
@@ -295,7 +299,45 @@ public final class Books implements AutoCloseable {
     }
   }
 
+  /**
+   * The writer's own connection, kept across batches so that its page cache stays warm (SQLite: 64
+   * MiB), and opened again after a failure.
+   */
+  private Handle writerHandle() {
+    if (writerConnectionBroken()) {
+      closeWriterHandle();
+      writerConnection = db.jdbi().open();
+      if (db.dialect() == org.millicent.storage.Dialect.SQLITE) {
+        writerConnection.execute("PRAGMA cache_size = -65536");
+      }
+    }
+    return writerConnection;
+  }
+
+  private boolean writerConnectionBroken() {
+    if (writerConnection == null) {
+      return true;
+    }
+    try {
+      return writerConnection.getConnection().isClosed();
+    } catch (java.sql.SQLException e) {
+      return true;
+    }
+  }
+
+  private void closeWriterHandle() {
+    if (writerConnection != null) {
+      try {
+        writerConnection.close();
+      } catch (RuntimeException e) {
+        log.warn("books: closing the writer's connection failed: {}", e.getMessage());
+      }
+      writerConnection = null;
+    }
+  }
+
   private void fail(List<Pending> batch, RuntimeException e) {
+    closeWriterHandle();
     log.error("books: a batch of {} entries could not be written; rebuilding", batch.size(), e);
     lastFailure = e.getMessage();
     BrokerException failure =
@@ -357,17 +399,7 @@ public final class Books implements AutoCloseable {
         .execute();
     sums.values().removeIf(v -> v == 0);
     if (!sums.isEmpty()) {
-      PreparedBatch posting =
-          h.prepareBatch(
-              "INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES (?, ?, ?)");
-      PreparedBatch balance =
-          h.prepareBatch("UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?");
-      for (Map.Entry<LedgerAccount, Long> e : sums.entrySet()) {
-        posting.bind(0, entryId).bind(1, e.getKey().id()).bind(2, e.getValue()).add();
-        balance.bind(0, e.getValue()).bind(1, e.getKey().id()).add();
-      }
-      posting.execute();
-      balance.execute();
+      insertPostings(h, sums, entryId);
     }
     if (!issued.isEmpty()) {
       insertIssued(h, issued, entryId);
@@ -376,6 +408,36 @@ public final class Books implements AutoCloseable {
       for (Entry.Write w : p.entry().writes) {
         w.apply(h, entryId);
       }
+    }
+  }
+
+  /** A batch's postings and the balance updates they make, in plain JDBC batches. */
+  private static void insertPostings(Handle h, Map<LedgerAccount, Long> sums, long entryId) {
+    try (PreparedStatement posting =
+            h.getConnection()
+                .prepareStatement(
+                    "INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES (?, ?, ?)");
+        PreparedStatement balance =
+            h.getConnection()
+                .prepareStatement(
+                    "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?")) {
+      for (Map.Entry<LedgerAccount, Long> e : sums.entrySet()) {
+        posting.setLong(1, entryId);
+        posting.setLong(2, e.getKey().id());
+        posting.setLong(3, e.getValue());
+        posting.addBatch();
+        balance.setLong(1, e.getValue());
+        balance.setLong(2, e.getKey().id());
+        balance.addBatch();
+      }
+      posting.executeBatch();
+      for (int n : balance.executeBatch()) {
+        if (n != 1 && n != Statement.SUCCESS_NO_INFO) {
+          throw new IllegalStateException("a ledger account to post to is missing");
+        }
+      }
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
     }
   }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       // One class per area; add new ones here, one per line.
       CoreBenchCommand.class,
       StorageBenchCommand.class,
+      VendorBenchCommand.class,
       BrokerBenchCommand.class,
     })
 public final class BenchCommand implements Callable<Integer> {

@@ -96,10 +96,17 @@ public final class BrokerWorkloads implements AutoCloseable {
     return w;
   }
 
-  /** One licensed vendor-scrip sale to a random customer, durable when it returns. */
+  /**
+   * One licensed vendor-scrip sale to a random customer, durable when it returns. Like a sale over
+   * HTTP it carries a fresh request key (the account request's MAC), so the broker checks it is not
+   * a retry and records it for retries.
+   */
   public VendorScripSale sale() {
-    long c = customers[ThreadLocalRandom.current().nextInt(CUSTOMERS)];
-    return broker.sellVendorScrip(c, VENDOR, SALE_MILLICENTS, null);
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long c = customers[r.nextInt(CUSTOMERS)];
+    byte[] requestKey = new byte[16];
+    r.nextBytes(requestKey);
+    return broker.sellVendorScrip(c, VENDOR, SALE_MILLICENTS, requestKey);
   }
 
   /** The broker, for inspection. */

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.millicent.wallet.Amounts;
 import org.millicent.wallet.BrokerAccount;
-import org.millicent.wallet.Budget;
 import org.millicent.wallet.VendorBalance;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletException;
@@ -96,14 +95,7 @@ public final class BalanceCommand implements Callable<Integer> {
           }
         }
       }
-      Budget b = w.budget();
-      out.println(
-          "budget: per request "
-              + Amounts.format(b.perRequestMillicents())
-              + ", per vendor per day "
-              + Amounts.format(b.perVendorPerDayMillicents())
-              + ", total "
-              + Amounts.format(b.totalMillicents()));
+      out.println(BudgetCommand.describe(w.budget()));
       return 0;
     } catch (RuntimeException e) {
       return WalletDir.fail(spec.commandLine().getErr(), "millicent wallet balance", e);

@@ -61,18 +61,20 @@ public final class BudgetCommand implements Callable<Integer> {
       if (perRequest != null || perVendorDay != null || total != null) {
         w.setBudget(b);
       }
-      spec.commandLine()
-          .getOut()
-          .println(
-              "budget: per request "
-                  + Amounts.format(b.perRequestMillicents())
-                  + ", per vendor per day "
-                  + Amounts.format(b.perVendorPerDayMillicents())
-                  + ", total "
-                  + Amounts.format(b.totalMillicents()));
+      spec.commandLine().getOut().println(describe(b));
       return 0;
     } catch (RuntimeException e) {
       return WalletDir.fail(spec.commandLine().getErr(), "millicent wallet budget", e);
     }
+  }
+
+  /** One line naming every limit of {@code b}. */
+  static String describe(Budget b) {
+    return "budget: per request "
+        + Amounts.format(b.perRequestMillicents())
+        + ", per vendor per day "
+        + Amounts.format(b.perVendorPerDayMillicents())
+        + ", total "
+        + Amounts.format(b.totalMillicents());
   }
 }

@@ -93,7 +93,12 @@ public final class VendorConfig {
     this.adminToken = b.adminToken;
   }
 
-  /** A builder for vendor {@code vendor} with the defaults: USD, one day, signed and private. */
+  /**
+   * A builder for vendor {@code vendor} with the defaults: USD, scrip lifetime one day, the signed
+   * and private variants, 127.0.0.1:8080, the sample site's content, SQLite in the data folder, no
+   * brokers, no TLS, a generated admin token. Add prices or free paths before {@link
+   * Builder#build()}.
+   */
   public static Builder builder(String vendor) {
     return new Builder(vendor);
   }

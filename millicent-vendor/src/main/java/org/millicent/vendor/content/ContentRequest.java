@@ -11,7 +11,7 @@ import java.util.Map;
  * @param path the raw path, without the query
  * @param headers the request headers worth forwarding (the payment is already removed)
  * @param body the request body (opened, in the private variant)
- * @param clientAddress the client's IP address
+ * @param clientAddress the client's IP address (given to an origin; null for local content)
  */
 public record ContentRequest(
     String method,

@@ -1,5 +1,6 @@
 package org.millicent.wallet.proxy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,6 +57,8 @@ public final class PayingProxy implements AutoCloseable {
           "upgrade",
           "content-length",
           "host");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ServerSocket server;
   private final MillicentHttpClient client;
@@ -217,19 +220,14 @@ public final class PayingProxy implements AutoCloseable {
 
   private static void writeProblem(OutputStream out, int status, String code, String detail)
       throws IOException {
-    String json =
-        "{\"type\":\"https://millicent.dev/problems/"
-            + code
-            + "\",\"title\":\""
-            + reason(status)
-            + "\",\"status\":"
-            + status
-            + ",\"code\":\""
-            + code
-            + "\",\"detail\":\""
-            + escape(detail)
-            + "\"}";
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        JSON.writeValueAsBytes(
+            JSON.createObjectNode()
+                .put("type", "https://millicent.dev/problems/" + code)
+                .put("title", reason(status))
+                .put("status", status)
+                .put("code", code)
+                .put("detail", detail));
     String head =
         "HTTP/1.1 "
             + status
@@ -315,27 +313,6 @@ public final class PayingProxy implements AutoCloseable {
       case 504 -> "Gateway Timeout";
       default -> "Status " + status;
     };
-  }
-
-  private static String escape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.toString();
   }
 
   /** Stops accepting and closes open connections. */

@@ -1,0 +1,146 @@
+package org.millicent.cli.demo;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.millicent.wallet.Wallet;
+import org.millicent.wallet.WalletOptions;
+import org.millicent.wallet.proxy.PayingProxy;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code millicent demo}: the seed's scenario end to end. Starts Venetia (vendor, sample
+ * catalogue), her annex and Bob (broker) in this process on loopback with their storage in a
+ * temporary folder, gives Alice a wallet, and plays the story over real HTTP, printing each step
+ * with its amounts and the balances of all three at the end. Exits 0 when every step worked.
+ */
+@Command(
+    name = "demo",
+    description = {
+      "Plays the Millicent scenario end to end: Alice (customer), Bob (broker) and Venetia",
+      "(vendor) on loopback in this process, over real HTTP, storage in a temporary folder.",
+      "Alice has no scrip, Venetia points her to Bob, she buys, pays, gets change, pays with the",
+      "change, renews, then both supply models (licensed and warehouse) and a settlement."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--serve",
+      description = "Keep the servers (and a paying proxy for Alice) up afterwards; Ctrl-C stops.")
+  boolean serve;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Keep all state in DIR instead of a temporary folder deleted at the end.")
+  Path data;
+
+  @Option(names = "--verbose", description = "Show the servers' log lines too.")
+  boolean verbose;
+
+  /** Created by picocli. */
+  public DemoCommand() {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!verbose) {
+      ((Logger) LoggerFactory.getLogger("org.millicent")).setLevel(Level.WARN);
+    }
+    Path dir = data != null ? data : Files.createTempDirectory("millicent-demo-");
+    boolean temporary = data == null;
+    DemoMarket market;
+    try {
+      market = DemoMarket.start(dir);
+    } catch (RuntimeException e) {
+      err.println("millicent demo: the servers could not start: " + e.getMessage());
+      deleteIf(temporary, dir);
+      return 1;
+    }
+    Wallet alice = Wallet.open(WalletOptions.defaults(dir.resolve("alice")));
+    try {
+      new DemoScenario(market, alice, dir, out).play(temporary);
+    } catch (IOException | RuntimeException e) {
+      out.flush();
+      err.println("millicent demo: a step failed: " + e.getMessage());
+      alice.close();
+      market.close();
+      deleteIf(temporary, dir);
+      return 1;
+    }
+    if (serve) {
+      serve(market, alice, dir, temporary, out);
+      return 0;
+    }
+    alice.close();
+    market.close();
+    deleteIf(temporary, dir);
+    return 0;
+  }
+
+  private static void serve(
+      DemoMarket market, Wallet alice, Path dir, boolean temporary, PrintWriter out)
+      throws IOException, InterruptedException {
+    PayingProxy proxy =
+        PayingProxy.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            alice.httpClient(),
+            line -> {
+              synchronized (out) {
+                out.println("  proxy: " + line);
+                out.flush();
+              }
+            });
+    out.println();
+    out.println("The servers stay up until Ctrl-C:");
+    out.println("  Venetia          " + market.venetia().url());
+    out.println("  Venetia's annex  " + market.annex().url());
+    out.println("  Bob              " + market.bob().url());
+    out.println("  Alice's proxy    " + proxy.url());
+    out.println("Try:");
+    out.println("  curl -i " + market.venetia().url() + "/pages/premium.html");
+    out.println("  curl -x " + proxy.url() + " " + market.venetia().url() + "/pages/premium.html");
+    out.println("  bin/millicent wallet balance --wallet " + dir.resolve("alice"));
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .unstarted(
+                    () -> {
+                      proxy.close();
+                      alice.close();
+                      market.close();
+                      deleteIf(temporary, dir);
+                      stopped.countDown();
+                    }));
+    stopped.await();
+  }
+
+  private static void deleteIf(boolean temporary, Path dir) {
+    if (!temporary) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // A temporary folder left behind is harmless.
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.millicent.vendor;
+
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Who may call the broker-facing and admin endpoints: a bearer token, presented only over TLS or
+ * from the loopback interface, since these answers carry secrets (docs/HTTP-API.md). Stateless.
+ */
+final class Access {
+  private Access() {}
+
+  /**
+   * The bearer token of the request.
+   *
+   * @throws ProblemException {@code forbidden} when the request came neither over TLS nor from
+   *     loopback, {@code unauthorized} when there is no bearer token
+   */
+  static String bearer(Context ctx) {
+    if (!ctx.req().isSecure() && !isLoopback(ctx.req().getRemoteAddr())) {
+      throw new ProblemException(
+          ProblemCode.FORBIDDEN,
+          "this endpoint answers only over TLS or from loopback, the request came from "
+              + ctx.req().getRemoteAddr());
+    }
+    String auth = ctx.header("Authorization");
+    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.length() == 7) {
+      throw new ProblemException(
+          ProblemCode.UNAUTHORIZED, "expected Authorization: Bearer <token>, found none");
+    }
+    return auth.substring(7).strip();
+  }
+
+  /** Whether two tokens are equal, compared in constant time. */
+  static boolean sameToken(String expected, String presented) {
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean isLoopback(String address) {
+    try {
+      return InetAddress.ofLiteral(address).isLoopbackAddress();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package org.millicent.vendor;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import org.millicent.keys.CustomerSecrets;
+import org.millicent.keys.MasterSecrets;
+import org.millicent.keys.SecretBytes;
+import org.millicent.purchase.ExchangeService;
+import org.millicent.purchase.PurchaseService;
+import org.millicent.storage.Database;
+import org.millicent.storage.DatabaseConfig;
+import org.millicent.storage.vendor.DurableSerialAllocator;
+import org.millicent.storage.vendor.DurableSpendRecorder;
+import org.millicent.storage.vendor.VendorKeyStore;
+import org.millicent.vendor.config.VendorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vendor's durable state, opened from its database: secrets (generated and saved at the first
+ * start), the spent list, serials, the gateway's tables, licences, and the purchase and exchange
+ * services over them. Thread-safe; {@link #close()} flushes and closes everything.
+ */
+final class VendorState implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VendorState.class);
+
+  /** The key id of the vendor's first primary master secret. */
+  static final int FIRST_KEY_ID = 0;
+
+  final Database database;
+  final GatewayStore store;
+  final VendorKeyStore keyStore;
+  final MasterSecrets masters;
+  final CustomerSecrets customers;
+  final DurableSpendRecorder spends;
+  final DurableSerialAllocator serials;
+  final PurchaseService purchases;
+  final ExchangeService exchanges;
+  final Licences licences;
+
+  private VendorState(VendorConfig config, Database db, SecureRandom random) {
+    this.database = db;
+    this.store = new GatewayStore(db);
+    this.keyStore = VendorKeyStore.open(db);
+    if (keyStore.hasMasterSecrets()) {
+      this.masters = keyStore.loadMasterSecrets();
+      this.customers = keyStore.loadCustomerSecrets();
+    } else {
+      this.masters = MasterSecrets.generate(FIRST_KEY_ID, random);
+      this.customers = new CustomerSecrets();
+      keyStore.saveMasterSecrets(masters);
+      LOG.info(
+          "generated the master scrip secret of vendor {} (key id {})",
+          config.vendor(),
+          FIRST_KEY_ID);
+    }
+    boolean added = false;
+    for (int selector :
+        new int[] {VendorConfig.BROKER_CUSTOMER_SELECTOR, VendorConfig.OWN_CUSTOMER_SELECTOR}) {
+      if (!customers.selectors().contains(selector)) {
+        customers.put(selector, SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random));
+        added = true;
+      }
+    }
+    if (added) {
+      keyStore.saveCustomerSecrets(customers);
+    }
+    if (masters.primaryKeyId().isEmpty()) {
+      throw new IllegalStateException(
+          "the stored master secrets of vendor " + config.vendor() + " have no primary key");
+    }
+    this.spends = DurableSpendRecorder.open(db);
+    this.serials = DurableSerialAllocator.open(db);
+    this.purchases =
+        new PurchaseService(
+            config.vendor(),
+            masters,
+            customers,
+            spends,
+            serials,
+            InstantSource.system(),
+            config.scripLifetime(),
+            config.variants());
+    this.exchanges = new ExchangeService(purchases, store.exchanges(), config.scripLifetime());
+    this.licences = new Licences(config, store, keyStore, masters, customers, random);
+  }
+
+  /**
+   * Opens the state in the configured database ({@code vendor.db} in {@code dataDir} by default).
+   *
+   * @throws org.millicent.storage.StorageException when the database cannot be opened or migrated
+   */
+  static VendorState open(VendorConfig config, Path dataDir, SecureRandom random) {
+    Database db =
+        Database.open(DatabaseConfig.parse(config.database(), dataDir, VendorServer.DATABASE_FILE));
+    try {
+      return new VendorState(config, db, random);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Spent IDs held in memory (0 in shared mode, where the database decides). */
+  long spentListSize() {
+    return spends.spentSet().markedCount();
+  }
+
+  /** Forgets spends and exchange records of scrip that expired before {@code now}. */
+  void sweep(Instant now) {
+    spends.dropExpiredBefore(now);
+    store.exchanges().dropExpiredBefore(now);
+  }
+
+  @Override
+  public void close() {
+    try {
+      spends.close();
+    } finally {
+      try {
+        serials.close();
+      } finally {
+        database.close();
+      }
+    }
+  }
+}

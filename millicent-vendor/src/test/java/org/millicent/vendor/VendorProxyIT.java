@@ -1,0 +1,177 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.scrip.Scrip;
+import org.millicent.vendor.config.Content;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * Charge only on delivery: the gateway in front of a tiny origin that answers 200, 404 or 500, or
+ * cannot be reached. The spend commits on 2xx-4xx and is released on 5xx or no answer.
+ */
+class VendorProxyIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  @TempDir static Path deadDir;
+  static HttpServer origin;
+  static final AtomicInteger originCalls = new AtomicInteger();
+  static VendorServer vendor;
+  static VendorServer deadVendor;
+  static long alice;
+  static CustomerSecret secret;
+
+  @BeforeAll
+  static void start() throws IOException {
+    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext(
+        "/",
+        ex -> {
+          originCalls.incrementAndGet();
+          String path = ex.getRequestURI().getPath();
+          byte[] in = ex.getRequestBody().readAllBytes();
+          int status = path.startsWith("/fail") ? 500 : path.startsWith("/missing") ? 404 : 200;
+          byte[] out =
+              ("origin says "
+                      + status
+                      + " to "
+                      + ex.getRequestMethod()
+                      + " "
+                      + ex.getRequestURI()
+                      + " body="
+                      + new String(in, StandardCharsets.UTF_8)
+                      + " auth="
+                      + ex.getRequestHeaders().getFirst("Authorization"))
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "text/plain");
+          ex.getResponseHeaders().add("X-Origin", "yes");
+          ex.sendResponseHeaders(status, out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
+    origin.start();
+    VendorConfig.Builder config =
+        VendorConfig.builder("venetia")
+            .port(0)
+            .price("*", "/**", 250)
+            .content(
+                new Content.Origin(
+                    URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
+                    Duration.ofSeconds(5)));
+    vendor = VendorServer.start(config.build(), dir);
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    deadVendor =
+        VendorServer.start(
+            config
+                .content(
+                    new Content.Origin(
+                        URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2)))
+                .build(),
+            deadDir);
+    alice = vendor.newCustomerId();
+    secret = vendor.customerSecret(alice);
+  }
+
+  @AfterAll
+  static void stop() {
+    vendor.close();
+    deadVendor.close();
+    origin.stop(0);
+  }
+
+  private static Scrip scrip(VendorServer v, long value) {
+    return v.mint(
+        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  @Test
+  void origin200_isDeliveredAndCharged() {
+    TestHttp http = new TestHttp(vendor.url());
+    Scrip s = scrip(vendor, 1_000);
+    HttpResponse<byte[]> r =
+        http.pay(TestHttp.signed(s, secret, "GET", "/ok?q=1", new byte[0]), new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.text(r)).startsWith("origin says 200 to GET /ok?q=1").endsWith("auth=null");
+    assertThat(r.headers().firstValue("X-Origin")).hasValue("yes");
+    assertThat(TestHttp.receipt(r)).containsEntry("price", "250");
+  }
+
+  @Test
+  void origin500_is502AndTheScripStaysUnspent() throws Exception {
+    TestHttp http = new TestHttp(vendor.url());
+    Scrip s = scrip(vendor, 1_000);
+    HttpResponse<byte[]> r =
+        http.pay(TestHttp.signed(s, secret, "GET", "/fail", new byte[0]), new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-failed");
+    assertThat(r.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
+    HttpResponse<byte[]> again =
+        http.pay(TestHttp.signed(s, secret, "GET", "/ok", new byte[0]), new byte[0]);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.receipt(again).get("change")).isNotNull();
+  }
+
+  @Test
+  void origin404_isAnAnswerAndCharged() {
+    TestHttp http = new TestHttp(vendor.url());
+    Scrip s = scrip(vendor, 250);
+    HttpResponse<byte[]> r =
+        http.pay(TestHttp.signed(s, secret, "GET", "/missing", new byte[0]), new byte[0]);
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(TestHttp.receipt(r)).containsEntry("price", "250").containsKey("mac");
+  }
+
+  @Test
+  void post_forwardsTheBodyAndTheMacCoversIt() {
+    TestHttp http = new TestHttp(vendor.url());
+    byte[] body = "{\"question\":42}".getBytes(StandardCharsets.UTF_8);
+    Scrip s = scrip(vendor, 250);
+    HttpResponse<byte[]> r = http.pay(TestHttp.signed(s, secret, "POST", "/api/ask", body), body);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.text(r)).contains("POST /api/ask").contains("body={\"question\":42}");
+  }
+
+  @Test
+  void unreachableOrigin_is502AndTheScripStaysUnspent() throws Exception {
+    TestHttp http = new TestHttp(deadVendor.url());
+    CustomerSecret mine = deadVendor.customerSecret(alice);
+    Scrip s = scrip(deadVendor, 1_000);
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<byte[]> r =
+          http.pay(TestHttp.signed(s, mine, "GET", "/ok", new byte[0]), new byte[0]);
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-failed");
+      assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("nothing was charged");
+    }
+  }
+
+  @Test
+  void unpaidRequest_neverReachesTheOrigin() {
+    int before = originCalls.get();
+    HttpResponse<byte[]> r = new TestHttp(vendor.url()).get("/ok");
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(originCalls.get()).isEqualTo(before);
+  }
+}
