@@ -34,19 +34,10 @@ public final class Purchase {
   /** The change's encoding, made once: a reply MACs or seals it and also sends it. */
   private byte[] changeEncoding;
 
-  Purchase(
-      Variant variant,
-      Scrip scrip,
-      long priceMillicents,
-      Optional<Scrip> change,
-      byte[] fingerprint,
-      CustomerSecret secret,
-      SpendRecorder recorder,
-      boolean replay) {
-    this(variant, scrip, priceMillicents, change, fingerprint, secret, recorder, replay, null);
-  }
-
-  /** With the change's encoding when the caller has it already (as the minter does). */
+  /**
+   * A purchase; {@code changeEncoding} is the change's encoding when the caller has it already (as
+   * the minter does), else null and made when first needed.
+   */
   Purchase(
       Variant variant,
       Scrip scrip,

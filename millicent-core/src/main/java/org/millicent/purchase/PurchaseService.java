@@ -143,7 +143,15 @@ public final class PurchaseService {
           throw new SpentException("scrip " + scrip.id() + " has already been spent");
       case SpendRecorder.Replayed r ->
           new Purchase(
-              variant, scrip, r.priceMillicents(), r.change(), fingerprint, secret, recorder, true);
+              variant,
+              scrip,
+              r.priceMillicents(),
+              r.change(),
+              fingerprint,
+              secret,
+              recorder,
+              true,
+              null);
       case SpendRecorder.Claimed c -> {
         ScripMinter.Minted change;
         try {
@@ -152,19 +160,16 @@ public final class PurchaseService {
           recorder.release(scrip.id());
           throw e;
         }
-        yield change == null
-            ? new Purchase(
-                variant, scrip, price, Optional.empty(), fingerprint, secret, recorder, false)
-            : new Purchase(
-                variant,
-                scrip,
-                price,
-                Optional.of(change.scrip()),
-                fingerprint,
-                secret,
-                recorder,
-                false,
-                change.encoding());
+        yield new Purchase(
+            variant,
+            scrip,
+            price,
+            change == null ? Optional.empty() : Optional.of(change.scrip()),
+            fingerprint,
+            secret,
+            recorder,
+            false,
+            change == null ? null : change.encoding());
       }
     };
   }
