@@ -213,6 +213,22 @@ class WalletEndToEndIT {
     assertThat(proxy2.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(dir.resolve("proxy-2.log"))).contains("recovered purchase");
 
+    // The same wallet from the command line: millicent wallet get -o FILE.
+    Path saved = dir.resolve("saved.txt");
+    Result got =
+        run(
+            "get",
+            "wallet",
+            "get",
+            vendorUrl + "/pages/cli",
+            "-o",
+            saved.toString(),
+            "--wallet",
+            walletDir.toString());
+    assertThat(got.exitCode()).as(got.output()).isZero();
+    assertThat(got.output()).contains("paid 100 millicents (0.1¢)");
+    assertThat(Files.readString(saved)).isEqualTo("content of /pages/cli");
+
     // The wallet's books: nothing in flight, nothing lost, every piece of change exact.
     long bought;
     long paid;
@@ -222,8 +238,8 @@ class WalletEndToEndIT {
       assertThat(t.inFlightMillicents()).isZero();
       assertThat(t.lostMillicents()).isZero();
       assertThat(t.discrepancyMillicents()).isZero();
-      assertThat(t.purchases()).isEqualTo(PURCHASES + 2);
-      assertThat(t.paidMillicents()).isEqualTo((PURCHASES + 2) * PRICE);
+      assertThat(t.purchases()).isEqualTo(PURCHASES + 3);
+      assertThat(t.paidMillicents()).isEqualTo((PURCHASES + 3) * PRICE);
       assertThat(t.heldMillicents()).isEqualTo(t.boughtMillicents() - t.paidMillicents());
       for (HistoryEntry e : w.history(10_000)) {
         assertThat(e.state()).as("payment %d", e.id()).isEqualTo("done");
