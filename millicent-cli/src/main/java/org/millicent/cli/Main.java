@@ -41,7 +41,7 @@ public final class Main implements Callable<Integer> {
 
   /** The configured command line, for tests that capture output. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

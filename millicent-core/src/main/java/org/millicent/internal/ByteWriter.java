@@ -11,14 +11,21 @@ public final class ByteWriter {
   private byte[] buf;
   private int len;
 
-  /** A writer with room for {@code capacity} bytes before it grows. */
+  /** Whether {@link #toByteArray} returned {@code buf} itself; it must then never be written. */
+  private boolean handedOver;
+
+  /**
+   * A writer with room for {@code capacity} bytes before it grows. Give the exact final length
+   * where it is known: then {@link #toByteArray} needs no copy.
+   */
   public ByteWriter(int capacity) {
-    buf = new byte[Math.max(16, capacity)];
+    buf = new byte[Math.max(0, capacity)];
   }
 
   private void ensure(int extra) {
     if (len + extra > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+      handedOver = false;
     }
   }
 
@@ -110,8 +117,16 @@ public final class ByteWriter {
     return len;
   }
 
-  /** A copy of the bytes written. */
+  /**
+   * The bytes written. When the writer was sized exactly (the usual case for fixed layouts), this
+   * is its own array, handed over without a copy: a full array is never written to again, since any
+   * further write first moves to a larger one. Otherwise, or when asked twice, a copy.
+   */
   public byte[] toByteArray() {
+    if (len == buf.length && !handedOver) {
+      handedOver = true;
+      return buf;
+    }
     return Arrays.copyOf(buf, len);
   }
 }

@@ -82,7 +82,11 @@ public final class CustomerSecrets {
 
   /** The exact PRF input for (vendor, customer ID): label, vendor length and bytes, customer ID. */
   public static byte[] derivationInput(String vendor, long customerId) {
-    return new ByteWriter(64).raw(LABEL).string8(vendor).u64(customerId).toByteArray();
+    return new ByteWriter(LABEL.length + 1 + vendor.length() + 8)
+        .raw(LABEL)
+        .string8(vendor)
+        .u64(customerId)
+        .toByteArray();
   }
 
   /**

@@ -30,7 +30,17 @@ public final class Macs {
    * length, method, u16 target length, target, 32-byte body digest.
    */
   public static byte[] requestInput(byte[] scrip, Nonce nonce, RequestDescriptor request) {
-    return new ByteWriter(REQUEST_LABEL.length + scrip.length + 96 + request.target().length())
+    // Exact for an ASCII target (the usual case); a longer UTF-8 target makes the writer grow.
+    return new ByteWriter(
+            REQUEST_LABEL.length
+                + 2
+                + scrip.length
+                + Nonce.LENGTH
+                + 1
+                + request.method().length()
+                + 2
+                + request.target().length()
+                + 32)
         .raw(REQUEST_LABEL)
         .bytes16(scrip)
         .raw(nonce.unsafeBytes())
@@ -48,7 +58,7 @@ public final class Macs {
     if (requestMac.length != LENGTH || bodyDigest.length != 32) {
       throw new IllegalArgumentException("request MAC must be 16 bytes and body digest 32");
     }
-    return new ByteWriter(REPLY_LABEL.length + 70 + change.length)
+    return new ByteWriter(REPLY_LABEL.length + LENGTH + 2 + 2 + change.length + 32)
         .raw(REPLY_LABEL)
         .raw(requestMac)
         .u16(status)

@@ -31,6 +31,13 @@ public final class Purchase {
   private final boolean replay;
   private State state;
 
+  /** The change's encoding, made once: a reply MACs or seals it and also sends it. */
+  private byte[] changeEncoding;
+
+  /**
+   * A purchase; {@code changeEncoding} is the change's encoding when the caller has it already (as
+   * the minter does), else null and made when first needed.
+   */
   Purchase(
       Variant variant,
       Scrip scrip,
@@ -39,7 +46,9 @@ public final class Purchase {
       byte[] fingerprint,
       CustomerSecret secret,
       SpendRecorder recorder,
-      boolean replay) {
+      boolean replay,
+      byte[] changeEncoding) {
+    this.changeEncoding = changeEncoding;
     this.variant = variant;
     this.scrip = scrip;
     this.priceMillicents = priceMillicents;
@@ -115,7 +124,14 @@ public final class Purchase {
 
   /** The change's binary encoding, or an empty array when there is none. */
   public byte[] changeBytes() {
-    return change.map(ScripCodec::encode).orElse(new byte[0]);
+    return encodedChange().clone();
+  }
+
+  private byte[] encodedChange() {
+    if (changeEncoding == null) {
+      changeEncoding = change.map(ScripCodec::encode).orElse(new byte[0]);
+    }
+    return changeEncoding;
   }
 
   /**
@@ -124,7 +140,7 @@ public final class Purchase {
    * @throws IllegalStateException for other variants
    */
   public byte[] replyMac(int status, byte[] responseBodyDigest) {
-    return reply.replyMac(status, changeBytes(), responseBodyDigest);
+    return reply.replyMac(status, encodedChange(), responseBodyDigest);
   }
 
   /**
@@ -142,7 +158,7 @@ public final class Purchase {
    * @throws IllegalStateException for other variants
    */
   public byte[] sealChange(java.security.SecureRandom random) {
-    return reply.sealChange(changeBytes(), random);
+    return reply.sealChange(encodedChange(), random);
   }
 
   @Override

@@ -143,24 +143,42 @@ public final class PurchaseService {
           throw new SpentException("scrip " + scrip.id() + " has already been spent");
       case SpendRecorder.Replayed r ->
           new Purchase(
-              variant, scrip, r.priceMillicents(), r.change(), fingerprint, secret, recorder, true);
+              variant,
+              scrip,
+              r.priceMillicents(),
+              r.change(),
+              fingerprint,
+              secret,
+              recorder,
+              true,
+              null);
       case SpendRecorder.Claimed c -> {
-        Optional<Scrip> change;
+        ScripMinter.Minted change;
         try {
           change = mintChange(scrip, price);
         } catch (RuntimeException e) {
           recorder.release(scrip.id());
           throw e;
         }
-        yield new Purchase(variant, scrip, price, change, fingerprint, secret, recorder, false);
+        yield new Purchase(
+            variant,
+            scrip,
+            price,
+            change == null ? Optional.empty() : Optional.of(change.scrip()),
+            fingerprint,
+            secret,
+            recorder,
+            false,
+            change == null ? null : change.encoding());
       }
     };
   }
 
-  private Optional<Scrip> mintChange(Scrip scrip, long price) {
+  /** The change for paying {@code price} with {@code scrip}, or null when nothing is left. */
+  private ScripMinter.Minted mintChange(Scrip scrip, long price) {
     long rest = scrip.valueMillicents() - price;
     if (rest == 0) {
-      return Optional.empty();
+      return null;
     }
     Instant expires =
         verifier
@@ -168,6 +186,6 @@ public final class PurchaseService {
             .instant()
             .plus(changeLifetime)
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    return Optional.of(minter.mint(rest, scrip.customerId(), expires, scrip.properties()));
+    return minter.mintEncoded(rest, scrip.customerId(), expires, scrip.properties());
   }
 }

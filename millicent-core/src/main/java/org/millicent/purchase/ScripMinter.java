@@ -1,8 +1,10 @@
 package org.millicent.purchase;
 
 import java.time.Instant;
+import java.util.Arrays;
 import org.millicent.failure.UnknownKeyException;
 import org.millicent.keys.MasterSecrets;
+import org.millicent.scrip.Certificate;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripCodec;
@@ -40,11 +42,17 @@ public final class ScripMinter {
    */
   public Scrip mint(
       long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
+    return mintEncoded(valueMillicents, customerId, expiresAt, properties).scrip();
+  }
+
+  /** Like {@link #mint}, also returning the encoding that minting computes anyway. */
+  Minted mintEncoded(
+      long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
     int keyId =
         secrets
             .primaryKeyId()
             .orElseThrow(() -> new UnknownKeyException("no primary master secret to mint with"));
-    return mintUnder(keyId, valueMillicents, customerId, expiresAt, properties);
+    return mintEncodedUnder(keyId, valueMillicents, customerId, expiresAt, properties);
   }
 
   /**
@@ -58,6 +66,21 @@ public final class ScripMinter {
       long customerId,
       Instant expiresAt,
       ScripProperties properties) {
+    return mintEncodedUnder(keyId, valueMillicents, customerId, expiresAt, properties).scrip();
+  }
+
+  /**
+   * A piece of scrip just minted and its binary encoding ({@link ScripCodec#encode}), so that a
+   * purchase sends its change without encoding it a second time.
+   */
+  record Minted(Scrip scrip, byte[] encoding) {}
+
+  private Minted mintEncodedUnder(
+      int keyId,
+      long valueMillicents,
+      long customerId,
+      Instant expiresAt,
+      ScripProperties properties) {
     ScripBody body =
         new ScripBody(
             vendor,
@@ -66,6 +89,11 @@ public final class ScripMinter {
             customerId,
             expiresAt,
             properties);
-    return new Scrip(body, secrets.certify(keyId, ScripCodec.encodeBody(body)));
+    byte[] encodedBody = ScripCodec.encodeBody(body);
+    Certificate certificate = secrets.certify(keyId, encodedBody);
+    // The encoding is the body followed by the certificate (docs/PROTOCOL.md, "Scrip encoding").
+    byte[] encoding = Arrays.copyOf(encodedBody, encodedBody.length + Certificate.LENGTH);
+    System.arraycopy(certificate.bytes(), 0, encoding, encodedBody.length, Certificate.LENGTH);
+    return new Minted(new Scrip(body, certificate), encoding);
   }
 }

@@ -1,6 +1,5 @@
 package org.millicent.cli.scrip;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -8,6 +7,7 @@ import java.util.Map;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripId;
+import org.millicent.wallet.Amounts;
 
 /**
  * Every field of one piece of scrip in readable form, as {@code millicent scrip inspect} prints it:
@@ -32,15 +32,7 @@ final class ScripReport {
     Instant expires = scrip.expiresAt();
     StringBuilder sb = new StringBuilder();
     line(sb, "vendor", scrip.vendor());
-    line(
-        sb,
-        "value",
-        scrip.valueMillicents()
-            + " millicents ("
-            + cents(scrip.valueMillicents())
-            + " cents, $"
-            + dollars(scrip.valueMillicents())
-            + ")");
+    line(sb, "value", Amounts.format(scrip.valueMillicents()));
     line(
         sb,
         "scrip id",
@@ -71,8 +63,7 @@ final class ScripReport {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("vendor", scrip.vendor());
     out.put("value_millicents", scrip.valueMillicents());
-    out.put("value_cents", cents(scrip.valueMillicents()));
-    out.put("value_dollars", dollars(scrip.valueMillicents()));
+    out.put("value_human", Amounts.human(scrip.valueMillicents()));
     Map<String, Object> scripId = new LinkedHashMap<>();
     scripId.put("key_id", id.keyId());
     scripId.put("serial", id.serial());
@@ -139,17 +130,6 @@ final class ScripReport {
         .entries()
         .forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append('=').append(v));
     return sb.toString();
-  }
-
-  /** Millicents as cents, exact: 2500 -> {@code 2.5}. */
-  static String cents(long millicents) {
-    return BigDecimal.valueOf(millicents, 3).stripTrailingZeros().toPlainString();
-  }
-
-  /** Millicents as dollars, exact, with at least two decimals: 2500 -> {@code 0.025}. */
-  static String dollars(long millicents) {
-    BigDecimal d = BigDecimal.valueOf(millicents, 5).stripTrailingZeros();
-    return d.setScale(Math.max(2, d.scale())).toPlainString();
   }
 
   private static String hex64(long v) {

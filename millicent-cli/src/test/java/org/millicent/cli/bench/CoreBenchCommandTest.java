@@ -24,6 +24,24 @@ class CoreBenchCommandTest {
   }
 
   @Test
+  void benchCore_cpuClock_printsTheSameCases() {
+    CliRun run = CliRun.of("bench", "core", "--seconds", "0.02", "--clock", "cpu");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("cpu clock")
+        .containsPattern("(?m)^signed_purchase [1-9][0-9]*$");
+  }
+
+  @Test
+  void benchCore_unknownClock_isAUsageError() {
+    CliRun run = CliRun.of("bench", "core", "--clock", "sundial");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("sundial");
+  }
+
+  @Test
   void benchCore_zeroSeconds_isAUsageError() {
     CliRun run = CliRun.of("bench", "core", "--seconds", "0");
 

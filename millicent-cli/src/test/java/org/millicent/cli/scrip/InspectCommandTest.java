@@ -37,7 +37,7 @@ class InspectCommandTest {
     assertThat(run.err()).isEmpty();
     assertThat(run.out())
         .contains("vendor:      venetia.example")
-        .contains("2500 millicents (2.5 cents, $0.025)")
+        .contains("value:       2,500 millicents (2.5¢)")
         .contains("key id 3, serial 1 (0x0300000000000001)")
         .contains("360287970189652025 (0x0500000000003039), selector 5")
         .contains("9999-01-01T00:00:00Z (epoch 253370764800 s), valid for ")
@@ -66,8 +66,7 @@ class InspectCommandTest {
     JsonNode j = new ObjectMapper().readTree(run.out());
     assertThat(j.get("vendor").asText()).isEqualTo("venetia.example");
     assertThat(j.get("value_millicents").asLong()).isEqualTo(150_000);
-    assertThat(j.get("value_cents").asText()).isEqualTo("150");
-    assertThat(j.get("value_dollars").asText()).isEqualTo("1.50");
+    assertThat(j.get("value_human").asText()).isEqualTo("$1.50");
     assertThat(j.at("/scrip_id/key_id").asInt()).isEqualTo(3);
     assertThat(j.at("/scrip_id/serial").asLong()).isEqualTo(1);
     assertThat(j.at("/scrip_id/hex").asText()).isEqualTo("0300000000000001");

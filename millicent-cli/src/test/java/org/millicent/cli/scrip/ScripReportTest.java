@@ -24,16 +24,6 @@ class ScripReportTest {
   }
 
   @Test
-  void cents_andDollars_areExactDecimals() {
-    assertThat(ScripReport.cents(2500)).isEqualTo("2.5");
-    assertThat(ScripReport.cents(100)).isEqualTo("0.1");
-    assertThat(ScripReport.cents(100_000)).isEqualTo("100");
-    assertThat(ScripReport.dollars(2500)).isEqualTo("0.025");
-    assertThat(ScripReport.dollars(100_000)).isEqualTo("1.00");
-    assertThat(ScripReport.dollars(1)).isEqualTo("0.00001");
-  }
-
-  @Test
   void span_showsTheTwoLargestUnits() {
     assertThat(ScripReport.span(Duration.ofSeconds(0))).isEqualTo("0s");
     assertThat(ScripReport.span(Duration.ofSeconds(59))).isEqualTo("59s");
