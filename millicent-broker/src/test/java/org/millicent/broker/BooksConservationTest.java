@@ -158,7 +158,7 @@ class BooksConservationTest {
             .withVendor(
                 VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 700));
     LicensingVendor venetia = new LicensingVendor("venetia", "bob", 700, clock);
-    Database db = TestDatabases.sqlite(dir);
+    Database db = openDatabase(dir);
     Broker broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
     try {
       broker.installLicence(venetia.licence);
@@ -178,6 +178,11 @@ class BooksConservationTest {
         s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** The database of one try: a fresh SQLite file here, a fresh PostgreSQL schema in the IT. */
+  Database openDatabase(Path dir) {
+    return TestDatabases.sqlite(dir);
   }
 
   /** Applies one step; returns whether it should have changed the books. */

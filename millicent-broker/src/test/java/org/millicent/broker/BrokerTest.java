@@ -42,9 +42,14 @@ class BrokerTest {
   private LicensingVendor venetia;
   private BrokerConfig config;
 
+  /** The database the broker runs on: SQLite here, PostgreSQL in {@link BrokerPostgresIT}. */
+  Database openDatabase() {
+    return TestDatabases.sqlite(dir);
+  }
+
   @BeforeEach
   void open() {
-    db = TestDatabases.sqlite(dir);
+    db = openDatabase();
     config =
         BrokerConfig.defaults()
             .withBrokerId("bob")
