@@ -362,6 +362,50 @@ class BrokerTest {
   }
 
   @Test
+  void settle_sameIdsFromManyThreadsAtOnce_paysEachOnce() throws Exception {
+    long alice = broker.register("alice").customer().id();
+    List<Long> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(broker.sellVendorScrip(alice, "venetia", 1_000, null).scrip().id().toLong());
+    }
+    List<java.util.concurrent.Future<SettlementResult>> results = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 8; t++) {
+        results.add(pool.submit(() -> broker.settle("venetia", ids)));
+      }
+    }
+    long paid = 0;
+    long accepted = 0;
+    for (var f : results) {
+      paid += f.get().paidMillicents();
+      accepted += f.get().accepted().size();
+    }
+    assertThat(accepted).isEqualTo(20);
+    assertThat(paid).isEqualTo(20 * 950);
+    assertThat(broker.vendorStatement("venetia", null).payableMillicents()).isEqualTo(20 * 950);
+    assertConserved();
+  }
+
+  @Test
+  void sellBrokerScrip_sameRequestFromManyThreadsAtOnce_isChargedOnce() throws Exception {
+    long alice = broker.register("alice").customer().id();
+    byte[] key = new byte[16];
+    random.nextBytes(key);
+    List<java.util.concurrent.Future<Scrip>> results = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 8; t++) {
+        results.add(pool.submit(() -> broker.sellBrokerScrip(alice, 5_000, key)));
+      }
+    }
+    Scrip first = results.getFirst().get();
+    for (var f : results) {
+      assertThat(f.get()).isEqualTo(first);
+    }
+    assertThat(broker.account(alice).balanceMillicents()).isEqualTo(-5_000);
+    assertConserved();
+  }
+
+  @Test
   void statement_badPeriod_isBadRequest() {
     long alice = broker.register("alice").customer().id();
     assertThatThrownBy(() -> broker.statement(alice, "March"))

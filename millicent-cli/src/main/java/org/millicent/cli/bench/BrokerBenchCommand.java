@@ -62,46 +62,6 @@ public final class BrokerBenchCommand implements Callable<Integer> {
   /** Created by picocli. */
   public BrokerBenchCommand() {}
 
-  /**
-   * Operations per second of {@code operation} repeated by {@code buyers} virtual threads through a
-   * warm-up and a measured period.
-   */
-  static double measureVirtual(int buyers, Runnable operation, Duration warmup, Duration measure)
-      throws InterruptedException {
-    java.util.concurrent.atomic.LongAdder counted = new java.util.concurrent.atomic.LongAdder();
-    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    long start = System.nanoTime();
-    long measureFrom = start + warmup.toNanos();
-    long end = measureFrom + measure.toNanos();
-    java.util.List<Thread> workers = new java.util.ArrayList<>();
-    for (int t = 0; t < buyers; t++) {
-      workers.add(
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      long now;
-                      while ((now = System.nanoTime()) < end && failure.get() == null) {
-                        operation.run();
-                        if (now >= measureFrom) {
-                          counted.increment();
-                        }
-                      }
-                    } catch (RuntimeException e) {
-                      failure.compareAndSet(null, e);
-                    }
-                  }));
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException("a sale failed: " + failure.get(), failure.get());
-    }
-    return counted.sum() * 1e9 / measure.toNanos();
-  }
-
   @Override
   public Integer call() throws InterruptedException {
     if (!(seconds > 0 && seconds <= 600)
@@ -130,7 +90,9 @@ public final class BrokerBenchCommand implements Callable<Integer> {
     out.flush();
     double sales;
     try (BrokerWorkloads w = BrokerWorkloads.open(parent, null)) {
-      sales = measureVirtual(buyers, w::sale, measure.dividedBy(2), measure);
+      sales =
+          ConcurrentRunner.measure(
+              Thread.ofVirtual(), buyers, w::sale, measure.dividedBy(2), measure);
       out.printf(Locale.ROOT, "sqlite_licensed_sale %.0f%n%s%n", sales, w.summary());
       out.flush();
     }

@@ -22,6 +22,19 @@ final class ConcurrentRunner {
    */
   static double measure(int threads, Runnable operation, Duration warmup, Duration measure)
       throws InterruptedException {
+    return measure(
+        Thread.ofPlatform().name("bench-spender-", 0), threads, operation, warmup, measure);
+  }
+
+  /**
+   * Operations per second of {@code operation} run by {@code threads} threads made by {@code
+   * threadsOf} (virtual threads, for instance, as a server with a thread per request has).
+   *
+   * @throws IllegalStateException carrying the first failure of an operation
+   */
+  static double measure(
+      Thread.Builder threadsOf, int threads, Runnable operation, Duration warmup, Duration measure)
+      throws InterruptedException {
     LongAdder counted = new LongAdder();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     long start = System.nanoTime();
@@ -30,22 +43,20 @@ final class ConcurrentRunner {
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       workers.add(
-          Thread.ofPlatform()
-              .name("bench-spender-" + t)
-              .start(
-                  () -> {
-                    try {
-                      long now;
-                      while ((now = System.nanoTime()) < end && failure.get() == null) {
-                        operation.run();
-                        if (now >= measureFrom) {
-                          counted.increment();
-                        }
-                      }
-                    } catch (RuntimeException e) {
-                      failure.compareAndSet(null, e);
+          threadsOf.start(
+              () -> {
+                try {
+                  long now;
+                  while ((now = System.nanoTime()) < end && failure.get() == null) {
+                    operation.run();
+                    if (now >= measureFrom) {
+                      counted.increment();
                     }
-                  }));
+                  }
+                } catch (RuntimeException e) {
+                  failure.compareAndSet(null, e);
+                }
+              }));
     }
     for (Thread w : workers) {
       w.join();
