@@ -61,7 +61,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   private static final String JSON = "application/json";
 
   /** How long a payment waits for change from this process's payments before buying more. */
-  private static final java.time.Duration CHANGE_WAIT = java.time.Duration.ofSeconds(2);
+  private static final java.time.Duration CHANGE_WAIT = java.time.Duration.ofSeconds(10);
 
   private final WalletOptions options;
   private final WalletStore store;
