@@ -124,194 +124,113 @@ public record BrokerConfig(
 
   /** This configuration with another broker id. */
   public BrokerConfig withBrokerId(String id) {
-    return new BrokerConfig(
-        id,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        settlementInterval,
-        vendors);
+    return edit(d -> d.brokerId = id);
   }
 
   /** This configuration listening on another host and port. */
   public BrokerConfig withListen(String h, int p) {
-    return new BrokerConfig(
-        brokerId,
-        h,
-        p,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        settlementInterval,
-        vendors);
+    return edit(
+        d -> {
+          d.host = h;
+          d.port = p;
+        });
   }
 
   /** This configuration with another database (SQLite path or PostgreSQL JDBC URL). */
   public BrokerConfig withDatabase(String db) {
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        Optional.of(db),
-        tls,
-        adminToken,
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        settlementInterval,
-        vendors);
+    return edit(d -> d.database = Optional.of(db));
   }
 
   /** This configuration with a fixed admin token. */
   public BrokerConfig withAdminToken(String token) {
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        Optional.of(token),
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        settlementInterval,
-        vendors);
+    return edit(d -> d.adminToken = Optional.of(token));
   }
 
   /** This configuration with another account provider and credit limit for new accounts. */
   public BrokerConfig withAccounts(String prov, long creditLimit) {
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        scripLifetime,
-        prov,
-        creditLimit,
-        statementPeriod,
-        settlementInterval,
-        vendors);
+    return edit(
+        d -> {
+          d.provider = prov;
+          d.creditLimitMillicents = creditLimit;
+        });
   }
 
   /** This configuration with another statement period. */
   public BrokerConfig withStatementPeriod(StatementPeriod period) {
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        period,
-        settlementInterval,
-        vendors);
+    return edit(d -> d.statementPeriod = period);
   }
 
   /** This configuration pulling settlements every {@code interval} (zero: never). */
   public BrokerConfig withSettlementInterval(Duration interval) {
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        interval,
-        vendors);
+    return edit(d -> d.settlementInterval = interval);
   }
 
   /** This configuration with another scrip lifetime. */
   public BrokerConfig withScripLifetime(Duration lifetime) {
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        lifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        settlementInterval,
-        vendors);
+    return edit(d -> d.scripLifetime = lifetime);
   }
 
   /** This configuration serving HTTPS with the given key store. */
   public BrokerConfig withTls(Tls t) {
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        Optional.of(t),
-        adminToken,
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        settlementInterval,
-        vendors);
+    return edit(d -> d.tls = Optional.of(t));
   }
 
   /** This configuration with one more vendor. */
   public BrokerConfig withVendor(VendorConfig v) {
-    List<VendorConfig> vs = new ArrayList<>(vendors);
-    vs.add(v);
+    return edit(d -> d.vendors.add(v));
+  }
+
+  /** The fields of a configuration being copied with changes; never escapes {@link #edit}. */
+  private static final class Draft {
+    String brokerId;
+    String host;
+    int port;
+    Optional<URI> publicUrl;
+    String currency;
+    Optional<String> database;
+    Optional<Tls> tls;
+    Optional<String> adminToken;
+    Duration scripLifetime;
+    String provider;
+    long creditLimitMillicents;
+    StatementPeriod statementPeriod;
+    Duration settlementInterval;
+    List<VendorConfig> vendors;
+  }
+
+  /** A copy of this configuration with {@code change} applied, validated like any other. */
+  private BrokerConfig edit(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft();
+    d.brokerId = brokerId;
+    d.host = host;
+    d.port = port;
+    d.publicUrl = publicUrl;
+    d.currency = currency;
+    d.database = database;
+    d.tls = tls;
+    d.adminToken = adminToken;
+    d.scripLifetime = scripLifetime;
+    d.provider = provider;
+    d.creditLimitMillicents = creditLimitMillicents;
+    d.statementPeriod = statementPeriod;
+    d.settlementInterval = settlementInterval;
+    d.vendors = new ArrayList<>(vendors);
+    change.accept(d);
     return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        scripLifetime,
-        provider,
-        creditLimitMillicents,
-        statementPeriod,
-        settlementInterval,
-        vs);
+        d.brokerId,
+        d.host,
+        d.port,
+        d.publicUrl,
+        d.currency,
+        d.database,
+        d.tls,
+        d.adminToken,
+        d.scripLifetime,
+        d.provider,
+        d.creditLimitMillicents,
+        d.statementPeriod,
+        d.settlementInterval,
+        d.vendors);
   }
 
   /** The vendor entry for {@code vendor}, if this broker sells its scrip. */
