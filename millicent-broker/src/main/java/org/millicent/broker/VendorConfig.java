@@ -185,7 +185,7 @@ public record VendorConfig(
     return p;
   }
 
-  static VendorConfig read(JsonNode n, String at, BrokerConfig.Reader r) {
+  static VendorConfig read(JsonNode n, String at, BrokerConfigYaml.Reader r) {
     if (n == null || !n.isObject()) {
       r.problems.add(at + ": expected a mapping with vendor, url and supply");
       return null;

@@ -8,9 +8,10 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 
 /**
- * An accepted payment, claimed but not yet durable: {@link #commit()} once the resource is
- * delivered (or about to be), {@link #release()} when it could not be. A {@linkplain #isReplay()
- * replay} of an already committed request carries the change issued the first time and needs
+ * An accepted payment. From {@link PurchaseService#begin} it is claimed but not yet durable: {@link
+ * #commit()} once the resource is delivered (or about to be), {@link #release()} when it could not
+ * be. From {@link PurchaseService#pay} it is already committed, and a {@linkplain #isReplay()
+ * replay} of an already committed request carries the change issued the first time; those need
  * neither. Holds the customer secret to MAC or seal the reply; never prints it. Not thread-safe:
  * one request's handler owns it.
  */
@@ -36,7 +37,8 @@ public final class Purchase {
 
   /**
    * A purchase; {@code changeEncoding} is the change's encoding when the caller has it already (as
-   * the minter does), else null and made when first needed.
+   * the minter does), else null and made when first needed. {@code committed}: the spend is durable
+   * already (always so for a replay).
    */
   Purchase(
       Variant variant,
@@ -47,6 +49,7 @@ public final class Purchase {
       CustomerSecret secret,
       SpendRecorder recorder,
       boolean replay,
+      boolean committed,
       byte[] changeEncoding) {
     this.changeEncoding = changeEncoding;
     this.variant = variant;
@@ -57,7 +60,7 @@ public final class Purchase {
     this.reply = new ReplySigner(variant, fingerprint, secret);
     this.recorder = recorder;
     this.replay = replay;
-    this.state = replay ? State.COMMITTED : State.CLAIMED;
+    this.state = replay || committed ? State.COMMITTED : State.CLAIMED;
   }
 
   /** The variant the payment came in. */

@@ -19,9 +19,10 @@ import org.millicent.scrip.Scrip;
 /**
  * The vendor's side of a purchase: validates a payment and makes change (docs/PROTOCOL.md,
  * "Validation"). The order is fixed: decode, vendor, key id active, certificate (constant time),
- * expiry, customer binding, value covers price, claim (not yet spent), mint change with a fresh
- * serial. Every check before the claim only reads, so invalid or insufficient scrip is never
- * consumed.
+ * expiry, customer binding, value covers price, then the spend: {@link #begin} claims (not yet
+ * spent) and mints change with a fresh serial, to be committed or released later; {@link #pay}
+ * mints the change first and spends with it in one step. Every check before the claim only reads,
+ * so invalid or insufficient scrip is never consumed (at most a change serial is skipped).
  *
  * <p>Thread-safe: all state lives in the thread-safe secrets, recorder and allocator.
  */
@@ -112,18 +113,46 @@ public final class PurchaseService {
   }
 
   /**
-   * Validates, claims and commits in one step.
+   * Validates and spends in one step, for a vendor that delivers whatever happens (static content):
+   * the change is minted first, then the spend is recorded with it in one {@link
+   * SpendRecorder#spend} (one round trip to a shared store). The returned purchase is committed; a
+   * replay carries the change issued the first time (the serial minted for this attempt is then
+   * skipped, never reused).
    *
    * @throws PaymentException as {@link #begin}
+   * @throws IllegalStateException when the store failed: nothing was reported durable and the
+   *     caller must not deliver
    */
   public Purchase pay(Payment payment, Pricer pricer) {
-    Purchase p = begin(payment, pricer);
-    p.commit();
-    return p;
+    PaymentVerifier.Verified v = verifier.verify(payment);
+    Scrip scrip = v.scrip();
+    long price = checkedPrice(scrip, pricer);
+    ScripMinter.Minted change = mintChange(scrip, price);
+    Optional<Scrip> changeScrip = change == null ? Optional.empty() : Optional.of(change.scrip());
+    SpendRecorder.Claim spend =
+        recorder.spend(
+            new SpendRecorder.SpendRecord(
+                scrip.id(), scrip.expiresAt(), v.fingerprint(), price, changeScrip));
+    return switch (spend) {
+      case SpendRecorder.AlreadySpent a -> throw spent(scrip);
+      case SpendRecorder.Replayed r -> replay(v.variant(), scrip, v.fingerprint(), v.secret(), r);
+      case SpendRecorder.Claimed c ->
+          new Purchase(
+              v.variant(),
+              scrip,
+              price,
+              changeScrip,
+              v.fingerprint(),
+              v.secret(),
+              recorder,
+              false,
+              true,
+              change == null ? null : change.encoding());
+    };
   }
 
-  private Purchase settle(
-      Variant variant, Scrip scrip, byte[] fingerprint, CustomerSecret secret, Pricer pricer) {
+  /** The price of {@code scrip}'s purchase, checked against its value. */
+  private static long checkedPrice(Scrip scrip, Pricer pricer) {
     long price = pricer.priceMillicents(scrip.body());
     if (price < 0) {
       throw new IllegalStateException("pricer returned a negative price " + price);
@@ -137,21 +166,39 @@ public final class PurchaseService {
               + " holds "
               + scrip.valueMillicents());
     }
+    return price;
+  }
+
+  private static SpentException spent(Scrip scrip) {
+    return new SpentException("scrip " + scrip.id() + " has already been spent");
+  }
+
+  private Purchase replay(
+      Variant variant,
+      Scrip scrip,
+      byte[] fingerprint,
+      CustomerSecret secret,
+      SpendRecorder.Replayed r) {
+    return new Purchase(
+        variant,
+        scrip,
+        r.priceMillicents(),
+        r.change(),
+        fingerprint,
+        secret,
+        recorder,
+        true,
+        true,
+        null);
+  }
+
+  private Purchase settle(
+      Variant variant, Scrip scrip, byte[] fingerprint, CustomerSecret secret, Pricer pricer) {
+    long price = checkedPrice(scrip, pricer);
     SpendRecorder.Claim claim = recorder.claim(scrip.id(), scrip.expiresAt(), fingerprint);
     return switch (claim) {
-      case SpendRecorder.AlreadySpent a ->
-          throw new SpentException("scrip " + scrip.id() + " has already been spent");
-      case SpendRecorder.Replayed r ->
-          new Purchase(
-              variant,
-              scrip,
-              r.priceMillicents(),
-              r.change(),
-              fingerprint,
-              secret,
-              recorder,
-              true,
-              null);
+      case SpendRecorder.AlreadySpent a -> throw spent(scrip);
+      case SpendRecorder.Replayed r -> replay(variant, scrip, fingerprint, secret, r);
       case SpendRecorder.Claimed c -> {
         ScripMinter.Minted change;
         try {
@@ -168,6 +215,7 @@ public final class PurchaseService {
             fingerprint,
             secret,
             recorder,
+            false,
             false,
             change == null ? null : change.encoding());
       }

@@ -10,7 +10,8 @@ import org.millicent.scrip.ScripId;
  * <em>claimed</em> (decided atomically, so of concurrent claims of one scrip ID exactly one wins),
  * then either <em>committed</em> (made durable, with the change it issued, so an identical retry
  * gets the same change back) or <em>released</em> (as when the origin failed and nothing was
- * delivered). Implementations are thread-safe.
+ * delivered). A vendor that delivers whatever happens (static content) does both at once with
+ * {@link #spend}, which a store can make one round trip. Implementations are thread-safe.
  */
 public interface SpendRecorder {
 
@@ -30,10 +31,13 @@ public interface SpendRecorder {
       long priceMillicents,
       Optional<Scrip> change) {}
 
-  /** The result of a claim. */
+  /** The result of a claim or a spend. */
   sealed interface Claim {}
 
-  /** The scrip ID was free and is now claimed by the caller. */
+  /**
+   * The scrip ID was free and is now claimed by the caller; after {@link #spend}, the spend is
+   * committed (durable, with the record's price and change).
+   */
   record Claimed() implements Claim {}
 
   /** The same request was already committed; here is what it issued. */
@@ -52,9 +56,37 @@ public interface SpendRecorder {
   /**
    * Makes a claimed spend durable; returns only once it is.
    *
-   * @throws IllegalStateException when it could not be made durable (the claim is then released)
+   * @throws IllegalStateException when it could not be made durable (the caller then releases the
+   *     claim and does not deliver)
    */
   void commit(SpendRecord record);
+
+  /**
+   * Claims and commits {@code record} in one step: {@link Claimed} once it is durable with the
+   * record's price and change; {@link Replayed} with what was stored when an identical request
+   * (same fingerprint) was committed before; {@link AlreadySpent} when another request spent or is
+   * spending the scrip. Nothing is changed unless the answer is {@link Claimed}.
+   *
+   * <p>The default claims, commits, and releases the claim when the commit fails; stores override
+   * it to spend in one round trip.
+   *
+   * @throws IllegalStateException when the store failed: the spend is not reported durable and the
+   *     caller must not deliver (if the failure hid a commit that did happen, an identical retry
+   *     gets {@link Replayed})
+   */
+  default Claim spend(SpendRecord record) {
+    Claim claim = claim(record.id(), record.expiresAt(), record.fingerprint());
+    if (!(claim instanceof Claimed)) {
+      return claim;
+    }
+    try {
+      commit(record);
+    } catch (RuntimeException e) {
+      release(record.id());
+      throw e;
+    }
+    return claim;
+  }
 
   /** Gives up a claim that was not committed: the scrip is spendable again. */
   void release(ScripId id);

@@ -182,8 +182,9 @@ public final class Database implements AutoCloseable {
 
   /**
    * Applies the migrations in {@code classpath:db/<component>/<dialect>/} ({@code V1__init.sql},
-   * ...), recording them in the table {@code flyway_<component>}. Safe to call from several
-   * processes at once on PostgreSQL (Flyway locks).
+   * ...), recording them in the table {@code flyway_<component>}. Safe to call from several threads
+   * and processes at once: the migrations of one database are serialised by a {@link
+   * MigrationLock}.
    *
    * @throws StorageException {@code storage-migration} when a migration fails or the database was
    *     migrated by a newer program
@@ -207,7 +208,7 @@ public final class Database implements AutoCloseable {
     if (config instanceof DatabaseConfig.Postgres p) {
       fc = fc.schemas(p.schema()).defaultSchema(p.schema()).createSchemas(false);
     }
-    try {
+    try (var _ = MigrationLock.acquire(config, description)) {
       var result = fc.load().migrate();
       if (result.migrationsExecuted > 0) {
         log.info(
@@ -261,11 +262,7 @@ public final class Database implements AutoCloseable {
     SQLiteDataSource raw = new SQLiteDataSource(sc);
     raw.setUrl("jdbc:sqlite:" + file);
 
-    try (Connection c = raw.getConnection()) {
-      checkSqliteContent(c, where);
-    } catch (SQLException e) {
-      throw SqlErrors.translate(e, where);
-    }
+    firstSqliteConnection(raw, where);
 
     HikariConfig hc = new HikariConfig();
     hc.setDataSource(raw);
@@ -274,6 +271,33 @@ public final class Database implements AutoCloseable {
     hc.setMinimumIdle(1);
     hc.setConnectionTimeout(SQLITE_BUSY_TIMEOUT_MS);
     return new Database(config, Dialect.SQLITE, openPool(hc, where), where);
+  }
+
+  /**
+   * Opens the first connection, which turns a new file to WAL mode, and checks the content. Turning
+   * a new file to WAL needs the file to itself, and SQLite answers busy at once, without waiting
+   * for its busy timeout, when another process is opening the same new file at that moment (two
+   * replicas starting together): that is retried until the busy timeout has passed.
+   */
+  private static void firstSqliteConnection(SQLiteDataSource raw, String where) {
+    long deadline = System.nanoTime() + SQLITE_BUSY_TIMEOUT_MS * 1_000_000L;
+    while (true) {
+      try (Connection c = raw.getConnection()) {
+        checkSqliteContent(c, where);
+        return;
+      } catch (SQLException e) {
+        StorageException s = SqlErrors.translate(e, where);
+        if (!StorageException.BUSY.equals(s.code()) || System.nanoTime() > deadline) {
+          throw s;
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException(StorageException.FAILED, where + ": interrupted while opening");
+      }
+    }
   }
 
   /**
@@ -301,14 +325,18 @@ public final class Database implements AutoCloseable {
             StorageException.CONFIG, where + ": expected a file, found a folder");
       }
       if (!Files.exists(file)) {
-        if (posix) {
-          Files.createFile(
-              file,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-          Files.createFile(file);
+        try {
+          if (posix) {
+            Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          } else {
+            Files.createFile(file);
+          }
+          return;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // Another process created it at the same moment: check it as an existing file.
         }
-        return;
       }
       if (posix) {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

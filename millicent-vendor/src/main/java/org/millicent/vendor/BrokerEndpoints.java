@@ -238,28 +238,39 @@ final class BrokerEndpoints {
 
   private Object received(Context ctx) {
     BrokerConfig b = broker(ctx);
-    List<GatewayStore.Received> ids = state.store.receivedSinceSettlement(b.id());
+    state.licences.recordMissingReceived();
+    GatewayStore.Report report = state.store.receivedReport(b.id());
     List<Map<String, Object>> list = new ArrayList<>();
-    long upto = state.store.settledUpto(b.id());
-    for (GatewayStore.Received r : ids) {
+    for (GatewayStore.Received r : report.received()) {
       list.add(
           Map.of(
               "scrip_id",
               Long.toUnsignedString(r.scripId()),
               "value_millicents",
               r.valueMillicents()));
-      upto = Math.max(upto, r.seq());
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("broker", b.id());
     out.put("ids", list);
-    out.put("upto", upto);
+    out.put("upto", report.upto());
     return out;
   }
 
   private Object settled(Context ctx) {
     BrokerConfig b = broker(ctx);
     long upto = requireLong(body(ctx), "upto", 0, Long.MAX_VALUE);
+    long reportable = state.store.reportableUpto(b.id());
+    if (upto > reportable) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST,
+          "upto "
+              + upto
+              + " is beyond the last record a report can show broker "
+              + b.id()
+              + " ("
+              + reportable
+              + "); settle with the upto of a received report");
+    }
     state.store.settle(b.id(), upto);
     return Map.of("broker", b.id(), "settled_upto", state.store.settledUpto(b.id()));
   }

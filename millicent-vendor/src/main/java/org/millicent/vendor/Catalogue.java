@@ -28,6 +28,11 @@ final class Catalogue {
     boolean free() {
       return basePriceMillicents == 0;
     }
+
+    /** The methods that can pay for this entry, as an {@code Allow} header value. */
+    String paidMethods() {
+      return "*".equals(method) ? "GET, POST, PUT, PATCH, DELETE" : method;
+    }
   }
 
   private record Rule(String method, String pattern, Pattern regex, Entry entry) {
@@ -94,10 +99,14 @@ final class Catalogue {
     };
   }
 
-  /** The entry for a request, or {@code null} when nothing in the catalogue covers it. */
+  /**
+   * The entry for a request, or {@code null} when nothing in the catalogue covers it. A HEAD is
+   * priced as the GET it stands for (and is never charged: docs/HTTP-API.md, "HEAD").
+   */
   Entry match(String method, String rawPath) {
+    String m = "HEAD".equals(method) ? "GET" : method;
     for (Rule r : rules) {
-      if (r.matches(method, rawPath)) {
+      if (r.matches(m, rawPath)) {
         return r.entry();
       }
     }

@@ -2,12 +2,19 @@ package org.millicent.vendor;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.millicent.purchase.ExchangeRecorder;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
+import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
+import org.millicent.storage.Dialect;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
@@ -38,11 +45,32 @@ final class GatewayStore {
   /** One licensed scrip received. */
   record Received(long seq, long scripId, long valueMillicents) {}
 
+  /** A received report: the records since the last settlement and the mark that settles them. */
+  record Report(List<Received> received, long upto) {}
+
+  /** The key of the received lock on PostgreSQL (see {@link #receivedReport}). */
+  private static final String RECEIVED_LOCK =
+      "hashtextextended('millicent-gateway-received/' || current_schema(), 0)";
+
+  private static final String INSERT_RECEIVED =
+      "INSERT INTO gateway_received (broker, licence_id, scrip_id, value_millicents, received_at)";
+
   private final Database db;
+  private final String recordReceivedSql;
 
   GatewayStore(Database db) {
     this.db = db;
     db.migrate(COMPONENT);
+    // On PostgreSQL the lock is taken in the insert's own statement (its CTE is evaluated before
+    // the row, and so before the identity's nextval): no extra round trip on the payment path.
+    this.recordReceivedSql =
+        db.dialect() == Dialect.POSTGRESQL
+            ? "WITH held AS (SELECT pg_advisory_xact_lock_shared("
+                + RECEIVED_LOCK
+                + ")) "
+                + INSERT_RECEIVED
+                + " SELECT :b, :l, :s, :v, :t FROM held ON CONFLICT (scrip_id) DO NOTHING"
+            : INSERT_RECEIVED + " VALUES (:b, :l, :s, :v, :t) ON CONFLICT (scrip_id) DO NOTHING";
   }
 
   // -------------------------------------------------------------- customers
@@ -156,103 +184,143 @@ final class GatewayStore {
 
   // --------------------------------------------------------------- licences
 
-  /** Key ids ever given to a licence (never reused). */
-  List<Integer> licencedKeyIds() {
-    return db.withHandle(
-        h -> h.createQuery("SELECT key_id FROM gateway_licence_keys").mapTo(Integer.class).list());
-  }
+  /** The counter bumped by every change to licences. */
+  private static final String LICENCES_VERSION = "licences";
 
-  /** Customer selectors ever given to a licence (never reused). */
-  List<Integer> licencedSelectors() {
+  /**
+   * The licences version: bumped by every committed change to licences (by any process on this
+   * database), so a replica can tell with one read that it must reload them. 0 when none.
+   */
+  long licencesVersion() {
     return db.withHandle(
         h ->
-            h.createQuery("SELECT customer_selector FROM gateway_licences")
-                .mapTo(Integer.class)
-                .list());
+            h.createQuery("SELECT value FROM gateway_counters WHERE name = :n")
+                .bind("n", LICENCES_VERSION)
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L));
   }
 
-  /** Stores a new licence with its key ids. */
-  void insertLicence(Licence l) {
-    db.inTransaction(
+  /**
+   * Runs {@code change} in one transaction whose first statement bumps the licences version. That
+   * serialises changes to licences across processes sharing the database: on PostgreSQL the
+   * counter's row lock is held to the commit, and what {@code change} reads afterwards (READ
+   * COMMITTED) includes the previous change; on SQLite the statement takes the write lock before
+   * anything is read.
+   *
+   * @throws org.millicent.storage.StorageException when the database fails (nothing is changed)
+   */
+  <R> R changeLicences(HandleCallback<R, RuntimeException> change) {
+    return db.inTransaction(
         h -> {
           h.createUpdate(
-                  "INSERT INTO gateway_licences (licence_id, broker, customer_selector,"
-                      + " discount_bps, issued_at) VALUES (:id, :b, :s, :d, :t)")
-              .bind("id", l.licenceId())
-              .bind("b", l.broker())
-              .bind("s", l.customerSelector())
-              .bind("d", l.discountBps())
-              .bind("t", l.issuedAt().getEpochSecond())
+                  "INSERT INTO gateway_counters (name, value) VALUES (:n, 1)"
+                      + " ON CONFLICT (name) DO UPDATE SET value = gateway_counters.value + 1")
+              .bind("n", LICENCES_VERSION)
               .execute();
-          for (int k : l.keyIds()) {
-            h.createUpdate("INSERT INTO gateway_licence_keys (key_id, licence_id) VALUES (:k, :id)")
-                .bind("k", k)
-                .bind("id", l.licenceId())
-                .execute();
-          }
-          return null;
+          return change.withHandle(h);
         });
+  }
+
+  /** Key ids in use: every stored master secret's and every licence's (never reused). */
+  static Set<Integer> usedKeyIds(Handle h) {
+    return new HashSet<>(
+        h.createQuery(
+                "SELECT key_id FROM vendor_master_secrets UNION SELECT key_id FROM"
+                    + " gateway_licence_keys")
+            .mapTo(Integer.class)
+            .list());
+  }
+
+  /** Customer selectors in use: every stored customer secret's and every licence's. */
+  static Set<Integer> usedSelectors(Handle h) {
+    return new HashSet<>(
+        h.createQuery(
+                "SELECT selector FROM vendor_customer_secrets UNION SELECT customer_selector FROM"
+                    + " gateway_licences")
+            .mapTo(Integer.class)
+            .list());
+  }
+
+  /** Stores a new licence with its key ids, in {@code h}'s transaction. */
+  static void insertLicence(Handle h, Licence l) {
+    h.createUpdate(
+            "INSERT INTO gateway_licences (licence_id, broker, customer_selector,"
+                + " discount_bps, issued_at) VALUES (:id, :b, :s, :d, :t)")
+        .bind("id", l.licenceId())
+        .bind("b", l.broker())
+        .bind("s", l.customerSelector())
+        .bind("d", l.discountBps())
+        .bind("t", l.issuedAt().getEpochSecond())
+        .execute();
+    for (int k : l.keyIds()) {
+      h.createUpdate("INSERT INTO gateway_licence_keys (key_id, licence_id) VALUES (:k, :id)")
+          .bind("k", k)
+          .bind("id", l.licenceId())
+          .execute();
+    }
   }
 
   /** Every licence, revoked or not. */
   List<Licence> licences() {
-    return db.withHandle(
-        h -> {
-          List<Licence> out = new ArrayList<>();
-          for (var row :
-              h.createQuery(
-                      "SELECT licence_id, broker, customer_selector, discount_bps, issued_at,"
-                          + " revoked_at FROM gateway_licences ORDER BY issued_at, licence_id")
-                  .mapToMap()
-                  .list()) {
-            String id = (String) row.get("licence_id");
-            List<Integer> keys =
-                h.createQuery(
-                        "SELECT key_id FROM gateway_licence_keys WHERE licence_id = :id"
-                            + " ORDER BY key_id")
-                    .bind("id", id)
-                    .mapTo(Integer.class)
-                    .list();
-            Object revoked = row.get("revoked_at");
-            out.add(
-                new Licence(
-                    id,
-                    (String) row.get("broker"),
-                    keys,
-                    ((Number) row.get("customer_selector")).intValue(),
-                    ((Number) row.get("discount_bps")).intValue(),
-                    Instant.ofEpochSecond(((Number) row.get("issued_at")).longValue()),
-                    revoked == null
-                        ? null
-                        : Instant.ofEpochSecond(((Number) revoked).longValue())));
-          }
-          return out;
-        });
+    return db.withHandle(GatewayStore::licences);
   }
 
-  /** Marks a licence revoked; false when there is no such unrevoked licence. */
-  boolean revokeLicence(String licenceId, Instant at) {
-    return db.withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE gateway_licences SET revoked_at = :t"
-                            + " WHERE licence_id = :id AND revoked_at IS NULL")
-                    .bind("t", at.getEpochSecond())
-                    .bind("id", licenceId)
-                    .execute())
+  /** Every licence, revoked or not, as {@code h} sees them. */
+  static List<Licence> licences(Handle h) {
+    List<Licence> out = new ArrayList<>();
+    for (var row :
+        h.createQuery(
+                "SELECT licence_id, broker, customer_selector, discount_bps, issued_at,"
+                    + " revoked_at FROM gateway_licences ORDER BY issued_at, licence_id")
+            .mapToMap()
+            .list()) {
+      String id = (String) row.get("licence_id");
+      List<Integer> keys =
+          h.createQuery(
+                  "SELECT key_id FROM gateway_licence_keys WHERE licence_id = :id ORDER BY key_id")
+              .bind("id", id)
+              .mapTo(Integer.class)
+              .list();
+      Object revoked = row.get("revoked_at");
+      out.add(
+          new Licence(
+              id,
+              (String) row.get("broker"),
+              keys,
+              ((Number) row.get("customer_selector")).intValue(),
+              ((Number) row.get("discount_bps")).intValue(),
+              Instant.ofEpochSecond(((Number) row.get("issued_at")).longValue()),
+              revoked == null ? null : Instant.ofEpochSecond(((Number) revoked).longValue())));
+    }
+    return out;
+  }
+
+  /**
+   * Marks a licence revoked in {@code h}'s transaction; false when there is no such unrevoked
+   * licence.
+   */
+  static boolean revokeLicence(Handle h, String licenceId, Instant at) {
+    return h.createUpdate(
+                "UPDATE gateway_licences SET revoked_at = :t"
+                    + " WHERE licence_id = :id AND revoked_at IS NULL")
+            .bind("t", at.getEpochSecond())
+            .bind("id", licenceId)
+            .execute()
         == 1;
   }
 
   // --------------------------------------------------------------- received
 
-  /** Records licensed scrip received; a second record of one scrip ID is ignored. */
+  /**
+   * Records licensed scrip received; a second record of one scrip ID is ignored. One statement, so
+   * one round trip; on PostgreSQL it holds the received lock shared until it commits (see {@link
+   * #receivedReport}).
+   */
   void recordReceived(String broker, String licenceId, long scripId, long value, Instant at) {
     db.withHandle(
         h ->
-            h.createUpdate(
-                    "INSERT INTO gateway_received (broker, licence_id, scrip_id, value_millicents,"
-                        + " received_at) VALUES (:b, :l, :s, :v, :t)"
-                        + " ON CONFLICT (scrip_id) DO NOTHING")
+            h.createUpdate(recordReceivedSql)
                 .bind("b", broker)
                 .bind("l", licenceId)
                 .bind("s", scripId)
@@ -261,19 +329,145 @@ final class GatewayStore {
                 .execute());
   }
 
-  /** Licensed scrip received from {@code broker} since its last settlement, in order. */
-  List<Received> receivedSinceSettlement(String broker) {
-    return db.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT seq, scrip_id, value_millicents FROM gateway_received"
-                        + " WHERE broker = :b AND seq > COALESCE((SELECT settled_upto FROM"
-                        + " gateway_settlements WHERE broker = :b), 0) ORDER BY seq")
-                .bind("b", broker)
-                .map(
-                    (rs, ctx) ->
-                        new Received(rs.getLong("seq"), rs.getLong("scrip_id"), rs.getLong(3)))
-                .list());
+  /**
+   * Records from the spent list every committed spend of scrip minted under {@code licence}'s key
+   * ids that has no received record: the repair for a record lost between a committed spend and its
+   * {@link #recordReceived} (a database failure, a crash). The scrip's value is what the spend
+   * record keeps: the price plus the change issued (an exchange input is recorded at its whole
+   * value). One range scan of the spent list's primary key per key id.
+   *
+   * @return how many records were added
+   */
+  int recordMissingReceived(Licence licence, Instant at) {
+    int added = 0;
+    for (int keyId : licence.keyIds()) {
+      long first = new ScripId(keyId, 0).toLong();
+      long last = new ScripId(keyId, ScripId.MAX_SERIAL).toLong();
+      added +=
+          db.inTransaction(
+              h -> {
+                lockReceived(h, "pg_advisory_xact_lock_shared");
+                record Missing(long scripId, long price, byte[] change) {}
+                List<Missing> missing =
+                    h.createQuery(
+                            "SELECT s.scrip_id, s.price_millicents, s.change FROM vendor_spends s"
+                                + " WHERE s.scrip_id BETWEEN :first AND :last"
+                                + " AND s.price_millicents IS NOT NULL AND NOT EXISTS"
+                                + " (SELECT 1 FROM gateway_received r WHERE r.scrip_id = s.scrip_id)"
+                                + " ORDER BY s.scrip_id")
+                        .bind("first", first)
+                        .bind("last", last)
+                        .map((rs, ctx) -> new Missing(rs.getLong(1), rs.getLong(2), rs.getBytes(3)))
+                        .list();
+                for (Missing m : missing) {
+                  long change =
+                      m.change() == null || m.change().length == 0
+                          ? 0
+                          : ScripCodec.decode(m.change()).valueMillicents();
+                  h.createUpdate(
+                          INSERT_RECEIVED
+                              + " VALUES (:b, :l, :s, :v, :t) ON CONFLICT (scrip_id) DO NOTHING")
+                      .bind("b", licence.broker())
+                      .bind("l", licence.licenceId())
+                      .bind("s", m.scripId())
+                      .bind("v", m.price() + change)
+                      .bind("t", at.getEpochSecond())
+                      .execute();
+                }
+                return missing.size();
+              });
+    }
+    return added;
+  }
+
+  /**
+   * The licensed scrip received from {@code broker} since its last settlement, in order, and the
+   * mark that settles exactly them.
+   *
+   * <p>The mark is a high-water mark over {@code seq}, so the report must never pass a record that
+   * is still to commit: one that took a lower {@code seq} than a committed record but commits after
+   * the report was read would fall below the settled mark and never be reported. On SQLite this
+   * cannot happen: one writer at a time, and an insert takes its {@code seq} and commits while it
+   * holds the write lock (also the repair's transaction), so committed records always form a prefix
+   * of the sequence. On PostgreSQL writers run concurrently, so every transaction that inserts a
+   * received record holds the received lock (a transaction-scoped advisory lock keyed by the
+   * schema) shared before it takes a {@code seq}, and the report takes it exclusively, which waits
+   * until every transaction that took a {@code seq} so far has ended, then reads the high-water
+   * mark under it, in READ COMMITTED so that the read sees those commits. Any later insert takes a
+   * higher {@code seq} (the identity's cache is 1, as created). The lock is held for that one read,
+   * not while the records are listed.
+   */
+  Report receivedReport(String broker) {
+    long highWater = highWater();
+    return db.inTransaction(
+        h -> {
+          long settled =
+              h.createQuery("SELECT settled_upto FROM gateway_settlements WHERE broker = :b")
+                  .bind("b", broker)
+                  .mapTo(Long.class)
+                  .findOne()
+                  .orElse(0L);
+          List<Received> received =
+              h.createQuery(
+                      "SELECT seq, scrip_id, value_millicents FROM gateway_received"
+                          + " WHERE broker = :b AND seq > :settled AND seq <= :high ORDER BY seq")
+                  .bind("b", broker)
+                  .bind("settled", settled)
+                  .bind("high", highWater)
+                  .map(
+                      (rs, ctx) ->
+                          new Received(rs.getLong("seq"), rs.getLong("scrip_id"), rs.getLong(3)))
+                  .list();
+          long upto = received.isEmpty() ? settled : received.getLast().seq();
+          return new Report(received, upto);
+        });
+  }
+
+  /** The highest {@code seq} below which every received record has committed (see above). */
+  private long highWater() {
+    HandleCallback<Long, RuntimeException> readHighWater =
+        h -> {
+          lockReceived(h, "pg_advisory_xact_lock");
+          return h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM gateway_received")
+              .mapTo(Long.class)
+              .one();
+        };
+    return db.dialect() == Dialect.POSTGRESQL
+        ? db.withHandle(
+            h -> h.inTransaction(TransactionIsolationLevel.READ_COMMITTED, readHighWater))
+        : db.withHandle(readHighWater);
+  }
+
+  /**
+   * The highest mark a report could give {@code broker} now: the last of its records below the
+   * high-water mark, or its settled mark. Settling beyond it would hide records that no report has
+   * shown yet, and the broker would never be billed for them.
+   */
+  long reportableUpto(String broker) {
+    long high = highWater();
+    long last =
+        db.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT COALESCE(MAX(seq), 0) FROM gateway_received"
+                            + " WHERE broker = :b AND seq <= :high")
+                    .bind("b", broker)
+                    .bind("high", high)
+                    .mapTo(Long.class)
+                    .one());
+    return Math.max(last, settledUpto(broker));
+  }
+
+  /**
+   * On PostgreSQL, takes the received lock for the rest of the transaction with {@code function}
+   * ({@code pg_advisory_xact_lock} or {@code pg_advisory_xact_lock_shared}); on SQLite a no-op.
+   */
+  private void lockReceived(Handle h, String function) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      h.createQuery("SELECT 1 FROM (SELECT " + function + "(" + RECEIVED_LOCK + ")) AS locked")
+          .mapTo(Integer.class)
+          .one();
+    }
   }
 
   /** The highest sequence settled for {@code broker}, 0 when none. */

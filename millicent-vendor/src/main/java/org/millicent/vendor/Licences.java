@@ -1,12 +1,16 @@
 package org.millicent.vendor;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -15,6 +19,8 @@ import org.millicent.scrip.Scrip;
 import org.millicent.storage.vendor.VendorKeyStore;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Licensed production (docs/HTTP-API.md, "Admin endpoints"): the vendor delegates key ids and a
@@ -22,17 +28,31 @@ import org.millicent.vendor.config.VendorConfig;
  * ids and selectors come from {@value #FIRST_LICENCE_ID}..255, disjoint from the vendor's own
  * (below {@value #FIRST_LICENCE_ID}) and from every other licence's, and are never reused, also not
  * after a revocation. A revoked licence's key ids are retired: its scrip is refused as {@code
- * unknown-key}. Every spend of licensed scrip is recorded for the broker's settlement report.
+ * unknown-key}. Every spend of licensed scrip is recorded for the broker's settlement report; a
+ * record that fails is repaired from the spent list (docs/BROKER.md, "Settlement").
  *
- * <p>Thread-safe: issuing and revoking are serialised; the key-id lookup on the payment path reads
- * a volatile snapshot.
+ * <p>Replicas sharing one database (docs/BROKER.md, "Licences on replicas"): an issue or a
+ * revocation is one transaction that writes only its own rows (the licence, its key and customer
+ * secrets one row each, the key states it retires) after bumping the licences version, which
+ * serialises such changes across processes; nothing is rewritten whole, so a replica that has not
+ * yet seen another's licence cannot drop it. Every replica compares the stored version with the one
+ * it loaded every {@link #REFRESH_INTERVAL} ({@link #refresh}) and reloads what changed, so a
+ * licence issued or revoked at one replica holds at every other within that interval.
+ *
+ * <p>Thread-safe: issuing, revoking and reloading are serialised; the key-id lookup on the payment
+ * path reads a volatile snapshot.
  */
 final class Licences {
+  private static final Logger LOG = LoggerFactory.getLogger(Licences.class);
+
   /** Lowest key id and customer selector handed to licences. */
   static final int FIRST_LICENCE_ID = 128;
 
   /** Most key ids in one licence. */
   static final int MAX_KEY_IDS = 16;
+
+  /** How often a replica looks for licences changed by another: the bound on their delay. */
+  static final Duration REFRESH_INTERVAL = Duration.ofSeconds(2);
 
   /** A licence just issued, with the secrets the broker needs (shown once). */
   record Issued(
@@ -47,8 +67,17 @@ final class Licences {
   private final CustomerSecrets customers;
   private final SecureRandom random;
 
-  /** By key id: the unrevoked licence minting under it, or null. */
+  /** Whether a received record may be missing (true at start: see recordMissingReceived). */
+  private final AtomicBoolean mayMissReceived = new AtomicBoolean(true);
+
+  /**
+   * By key id: the licence minting under it, revoked or not, or null. Revoked licences stay, so a
+   * spend validated just before a revocation and committed after it is still recorded as received.
+   */
   private volatile GatewayStore.Licence[] byKeyId = new GatewayStore.Licence[256];
+
+  /** The licences version the loaded state reflects (guarded by this). */
+  private long loadedVersion = -1;
 
   Licences(
       VendorConfig config,
@@ -63,13 +92,7 @@ final class Licences {
     this.masters = masters;
     this.customers = customers;
     this.random = random;
-    GatewayStore.Licence[] map = new GatewayStore.Licence[256];
-    for (GatewayStore.Licence l : store.licences()) {
-      if (!l.revoked()) {
-        l.keyIds().forEach(k -> map[k] = l);
-      }
-    }
-    this.byKeyId = map;
+    reload();
   }
 
   /**
@@ -78,6 +101,7 @@ final class Licences {
    * @throws ProblemException {@code not-found} for an unknown broker, {@code bad-request} for a
    *     count or discount out of range, {@code conflict} when the key-id or selector space is used
    *     up
+   * @throws org.millicent.storage.StorageException when the database fails (nothing is issued)
    */
   synchronized Issued issue(String brokerId, int keyIdCount, Integer discountBps) {
     BrokerConfig broker =
@@ -98,83 +122,140 @@ final class Licences {
       throw new ProblemException(
           ProblemCode.BAD_REQUEST, "discount_bps must be 0..10000, found " + discount);
     }
-    Set<Integer> usedKeys = new HashSet<>(store.licencedKeyIds());
-    masters.keys().forEach(k -> usedKeys.add(k.keyId()));
-    List<Integer> keyIds = new ArrayList<>();
-    for (int k = FIRST_LICENCE_ID; k < 256 && keyIds.size() < keyIdCount; k++) {
-      if (!usedKeys.contains(k)) {
-        keyIds.add(k);
-      }
-    }
-    Set<Integer> usedSelectors = new HashSet<>(store.licencedSelectors());
-    usedSelectors.addAll(customers.selectors());
-    int selector = -1;
-    for (int s = FIRST_LICENCE_ID; s < 256; s++) {
-      if (!usedSelectors.contains(s)) {
-        selector = s;
-        break;
-      }
-    }
-    if (keyIds.size() < keyIdCount || selector < 0) {
-      throw new ProblemException(
-          ProblemCode.CONFLICT,
-          "no room for another licence: key ids and customer selectors "
-              + FIRST_LICENCE_ID
-              + "..255 are used up");
-    }
     byte[] idBytes = new byte[8];
     random.nextBytes(idBytes);
-    GatewayStore.Licence licence =
-        new GatewayStore.Licence(
-            "lic-" + HexFormat.of().formatHex(idBytes),
-            broker.id(),
-            List.copyOf(keyIds),
-            selector,
-            discount,
-            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-            null);
+    String licenceId = "lic-" + HexFormat.of().formatHex(idBytes);
+    Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     List<SecretBytes> secrets = new ArrayList<>();
-    for (int k : keyIds) {
-      SecretBytes s = SecretBytes.random(MasterSecrets.SECRET_LENGTH, random);
-      secrets.add(s);
-      masters.put(k, s, KeyState.ACTIVE);
+    for (int i = 0; i < keyIdCount; i++) {
+      secrets.add(SecretBytes.random(MasterSecrets.SECRET_LENGTH, random));
     }
     SecretBytes customerMaster = SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random);
-    customers.put(selector, customerMaster);
-    // Secrets first: a licence row whose keys were lost would make its scrip unknown.
-    keyStore.saveMasterSecrets(masters);
-    keyStore.saveCustomerSecrets(customers);
-    store.insertLicence(licence);
-    GatewayStore.Licence[] next = byKeyId.clone();
-    keyIds.forEach(k -> next[k] = licence);
-    byKeyId = next;
+    GatewayStore.Licence licence =
+        store.changeLicences(
+            h -> {
+              // Read after the version bump: what other replicas issued is in use.
+              Set<Integer> usedKeys = GatewayStore.usedKeyIds(h);
+              Set<Integer> usedSelectors = GatewayStore.usedSelectors(h);
+              List<Integer> keyIds = new ArrayList<>();
+              for (int k = FIRST_LICENCE_ID; k < 256 && keyIds.size() < keyIdCount; k++) {
+                if (!usedKeys.contains(k)) {
+                  keyIds.add(k);
+                }
+              }
+              int selector = -1;
+              for (int sel = FIRST_LICENCE_ID; sel < 256 && selector < 0; sel++) {
+                selector = usedSelectors.contains(sel) ? -1 : sel;
+              }
+              if (keyIds.size() < keyIdCount || selector < 0) {
+                throw new ProblemException(
+                    ProblemCode.CONFLICT,
+                    "no room for another licence: key ids and customer selectors "
+                        + FIRST_LICENCE_ID
+                        + "..255 are used up");
+              }
+              GatewayStore.Licence l =
+                  new GatewayStore.Licence(
+                      licenceId,
+                      broker.id(),
+                      List.copyOf(keyIds),
+                      selector,
+                      discount,
+                      issuedAt,
+                      null);
+              for (int i = 0; i < keyIds.size(); i++) {
+                keyStore.insertMasterSecret(h, keyIds.get(i), secrets.get(i), KeyState.ACTIVE);
+              }
+              keyStore.insertCustomerSecret(h, selector, customerMaster);
+              GatewayStore.insertLicence(h, l);
+              return l;
+            });
+    reload();
     return new Issued(licence, secrets, customerMaster);
   }
 
   /**
-   * Revokes a licence: its key ids are retired, so its scrip is refused from now on.
+   * Revokes a licence: its key ids are retired, so its scrip is refused from now on here, and at
+   * other replicas within {@link #REFRESH_INTERVAL}.
    *
    * @throws ProblemException {@code not-found} when there is no such unrevoked licence
+   * @throws org.millicent.storage.StorageException when the database fails (nothing is revoked)
    */
   synchronized GatewayStore.Licence revoke(String licenceId) {
     GatewayStore.Licence licence =
-        store.licences().stream()
-            .filter(l -> l.licenceId().equals(licenceId) && !l.revoked())
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new ProblemException(ProblemCode.NOT_FOUND, "no active licence " + licenceId));
-    for (int k : licence.keyIds()) {
-      if (masters.validates(k)) {
-        masters.retire(k);
+        store.changeLicences(
+            h -> {
+              GatewayStore.Licence l =
+                  GatewayStore.licences(h).stream()
+                      .filter(x -> x.licenceId().equals(licenceId) && !x.revoked())
+                      .findFirst()
+                      .orElseThrow(
+                          () ->
+                              new ProblemException(
+                                  ProblemCode.NOT_FOUND, "no active licence " + licenceId));
+              for (int k : l.keyIds()) {
+                keyStore.setMasterState(h, k, KeyState.RETIRED);
+              }
+              GatewayStore.revokeLicence(h, licenceId, Instant.now());
+              return l;
+            });
+    reload();
+    return licence;
+  }
+
+  /**
+   * Reloads the licences and their secrets when another process changed them since they were loaded
+   * (one read of the licences version otherwise). Called every {@link #REFRESH_INTERVAL}.
+   *
+   * @throws org.millicent.storage.StorageException when the database fails (tried again next time)
+   */
+  void refresh() {
+    long stored = store.licencesVersion();
+    synchronized (this) {
+      if (stored != loadedVersion) {
+        reload();
       }
     }
-    keyStore.saveMasterSecrets(masters);
-    store.revokeLicence(licenceId, Instant.now());
-    GatewayStore.Licence[] next = byKeyId.clone();
-    licence.keyIds().forEach(k -> next[k] = null);
-    byKeyId = next;
-    return licence;
+  }
+
+  /**
+   * Makes the in-memory licences and key vectors what the database holds for licences: adds the
+   * keys and customer secrets of licences issued elsewhere, retires the keys the database holds
+   * retired. The key-id map is published before a new key validates, so no spend under it goes
+   * unrecorded; the vendor's own keys are left alone.
+   */
+  private synchronized void reload() {
+    long version = store.licencesVersion(); // first: a change after it is seen next time
+    List<GatewayStore.Licence> all = store.licences();
+    MasterSecrets storedKeys = keyStore.loadMasterSecrets();
+    CustomerSecrets storedCustomers = keyStore.loadCustomerSecrets();
+    Map<Integer, KeyState> storedStates = new HashMap<>();
+    storedKeys.keys().forEach(k -> storedStates.put(k.keyId(), k.state()));
+    GatewayStore.Licence[] map = byKeyId.clone();
+    for (GatewayStore.Licence l : all) {
+      l.keyIds().forEach(k -> map[k] = l);
+    }
+    byKeyId = map;
+    for (GatewayStore.Licence l : all) {
+      for (int k : l.keyIds()) {
+        KeyState state = storedStates.get(k);
+        if (state == null) {
+          continue; // cannot be: a licence and its secrets commit together
+        }
+        if (state == KeyState.RETIRED) {
+          if (masters.validates(k)) {
+            masters.retire(k);
+          }
+        } else if (!masters.validates(k)) {
+          masters.put(k, storedKeys.secret(k), state);
+        }
+      }
+      int sel = l.customerSelector();
+      if (!customers.selectors().contains(sel) && storedCustomers.selectors().contains(sel)) {
+        customers.put(sel, storedCustomers.secret(sel));
+      }
+    }
+    loadedVersion = version;
   }
 
   /** Every licence, without secrets. */
@@ -183,14 +264,52 @@ final class Licences {
   }
 
   /**
-   * Records {@code scrip} as received from its licensed broker if a licence minted it; a no-op (one
-   * array read) for the vendor's own scrip.
+   * Records {@code scrip}, just spent, as received from its licensed broker if a licence minted it;
+   * a no-op (one array read) for the vendor's own scrip. Never throws: the spend is committed and
+   * the customer must get what they paid for. A record that fails is not lost, because the spent
+   * list holds the spend: it is recorded later by {@link #recordMissingReceived}.
    */
   void received(Scrip scrip) {
     GatewayStore.Licence l = byKeyId[scrip.id().keyId()];
     if (l != null) {
-      store.recordReceived(
-          l.broker(), l.licenceId(), scrip.id().toLong(), scrip.valueMillicents(), Instant.now());
+      try {
+        store.recordReceived(
+            l.broker(), l.licenceId(), scrip.id().toLong(), scrip.valueMillicents(), Instant.now());
+      } catch (RuntimeException e) {
+        mayMissReceived.set(true);
+        LOG.warn(
+            "could not record licensed scrip {} of broker {} as received; it is spent and will be"
+                + " recorded from the spent list",
+            scrip.id(),
+            l.broker(),
+            e);
+      }
+    }
+  }
+
+  /**
+   * Records from the spent list the licensed scrip received whose record may be missing: at the
+   * first call after start (a crash may have come between a spend and its record) and after a
+   * record failed; otherwise a no-op. Called before every received report and before expired spends
+   * are dropped, so no charged spend leaves the spent list unrecorded.
+   *
+   * @throws org.millicent.storage.StorageException when the database fails (tried again next time)
+   */
+  void recordMissingReceived() {
+    if (!mayMissReceived.getAndSet(false)) {
+      return;
+    }
+    try {
+      int added = 0;
+      for (GatewayStore.Licence l : store.licences()) {
+        added += store.recordMissingReceived(l, Instant.now());
+      }
+      if (added > 0) {
+        LOG.warn("recorded {} licensed scrip received from the spent list", added);
+      }
+    } catch (RuntimeException e) {
+      mayMissReceived.set(true);
+      throw e;
     }
   }
 }

@@ -21,6 +21,7 @@ enum ProblemCode {
   UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
   FORBIDDEN("forbidden", 403, "Forbidden"),
   NOT_FOUND("not-found", 404, "Not found"),
+  HEAD_NOT_PAYABLE("head-not-payable", 405, "HEAD is never paid for"),
   CONFLICT("conflict", 409, "Conflict"),
   STORAGE_UNAVAILABLE("storage-unavailable", 503, "Storage unavailable"),
   INTERNAL("internal", 500, "Internal error");

@@ -48,10 +48,10 @@ final class VendorGateway {
   static final String RECEIPT = "Millicent-Receipt";
 
   /** Media type of a sealed (private variant) body. */
-  static final String SEALED = "application/millicent-sealed";
+  static final String SEALED = ContentRequest.SEALED;
 
   /** Header carrying the original media type of a sealed body. */
-  static final String SEALED_TYPE = "Millicent-Content-Type";
+  static final String SEALED_TYPE = ContentRequest.SEALED_TYPE;
 
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -141,6 +141,12 @@ final class VendorGateway {
             offer);
         return;
       }
+      if ("HEAD".equals(method)) {
+        ctx.header("Allow", entry.paidMethods());
+        throw new ProblemException(
+            ProblemCode.HEAD_NOT_PAYABLE,
+            "HEAD delivers no content, so it is never charged; pay with the GET (scrip unused)");
+      }
       sell(ctx, entry, method, path, auth);
       kind = Kind.PAID;
     } catch (RuntimeException e) {
@@ -177,14 +183,18 @@ final class VendorGateway {
     Payment payment = PaymentHeader.parse(auth, descriptor(method, target, body));
     VendorState st = state.get();
     PurchaseService purchases = st.purchases;
+    if (content.isLocal() && !(payment instanceof Payment.Private && body.length > 0)) {
+      sellLocal(ctx, st, entry, payment, request(ctx, method, target, path, body));
+      return;
+    }
     Purchase p = purchases.begin(payment, entry.pricer());
     ContentResponse r;
     try {
-      byte[] forward =
-          payment instanceof Payment.Private pp && body.length > 0
-              ? purchases.openRequestBody(pp, body)
-              : body;
-      r = content.fetch(request(ctx, method, target, path, forward));
+      ContentRequest forward = request(ctx, method, target, path, body);
+      if (payment instanceof Payment.Private pp && body.length > 0) {
+        forward = forward.withOpenedBody(purchases.openRequestBody(pp, body));
+      }
+      r = content.fetch(forward);
       if (r.status() >= 500) {
         throw new ProblemException(
             ProblemCode.ORIGIN_FAILED,
@@ -203,14 +213,38 @@ final class VendorGateway {
       p.release();
       throw e;
     }
+    writePaid(ctx, st, p, r);
+  }
+
+  /**
+   * Local content: fetched first (reading it has no effect, and a failure charges nothing), then
+   * the payment is validated and spent in one step with its change, so a purchase is one durable
+   * write.
+   */
+  private void sellLocal(
+      Context ctx, VendorState st, Catalogue.Entry entry, Payment payment, ContentRequest request) {
+    ContentResponse r;
+    try {
+      r = content.fetch(request);
+    } catch (OriginException e) {
+      throw new ProblemException(
+          ProblemCode.ORIGIN_FAILED, e.getMessage() + "; nothing was charged", e);
+    }
+    if (r.status() >= 500) {
+      throw new ProblemException(
+          ProblemCode.ORIGIN_FAILED,
+          "the content answered " + r.status() + "; nothing was charged");
+    }
+    Purchase p = st.purchases.pay(payment, entry.pricer());
+    writePaid(ctx, st, p, r);
+  }
+
+  /** Counts a committed purchase, records licensed scrip as received, and answers. */
+  private void writePaid(Context ctx, VendorState st, Purchase p, ContentResponse r) {
     metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
     if (!p.isReplay()) {
       st.licences.received(p.scrip());
     }
-    writePaid(ctx, p, r);
-  }
-
-  private void writePaid(Context ctx, Purchase p, ContentResponse r) {
     int status = r.status();
     byte[] out = r.body();
     String type = r.contentType();

@@ -1,19 +1,26 @@
 package org.millicent.vendor;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.millicent.protocol.Variant;
+import org.millicent.storage.vendor.DurableSpendRecorder;
 
 /**
  * The vendor's Prometheus metrics: requests and their latency by kind, payments by variant,
- * rejections by problem code, revenue in millicents and the spent-list size. Every meter is created
- * at start, so the hot path only increments. Thread-safe.
+ * rejections by problem code, revenue in millicents and the spent-list size, plus the process's CPU
+ * time, memory and threads (Micrometer's JVM binders). Every meter is created at start, so the hot
+ * path only increments. Thread-safe.
  */
 final class VendorMetrics {
   /** What a request was, for the request counter and latency timer. */
@@ -39,7 +46,14 @@ final class VendorMetrics {
   private final Counter revenue;
   private final Counter replays;
 
-  VendorMetrics(String vendor, Supplier<Number> spentListSize) {
+  /** Held here: a function counter keeps only a weak reference to its state. */
+  private final Supplier<DurableSpendRecorder.Stats> spendStats;
+
+  VendorMetrics(
+      String vendor,
+      Supplier<Number> spentListSize,
+      Supplier<DurableSpendRecorder.Stats> spendStats) {
+    this.spendStats = spendStats;
     registry.config().commonTags("vendor", vendor);
     for (Kind k : Kind.values()) {
       latency.put(
@@ -77,6 +91,24 @@ final class VendorMetrics {
     Gauge.builder("millicent.vendor.spent.list.size", spentListSize)
         .description("Spent scrip IDs held in the spent list")
         .register(registry);
+    FunctionCounter.builder(
+            "millicent.vendor.spend.batches",
+            spendStats,
+            s -> s.get() == null ? 0 : s.get().commitBatches())
+        .description("Group-commit batches written: each is one transaction and one fsync")
+        .register(registry);
+    FunctionCounter.builder(
+            "millicent.vendor.spend.batched",
+            spendStats,
+            s -> s.get() == null ? 0 : s.get().commits())
+        .description("Spends written in group-commit batches (divide by batches: spends per fsync)")
+        .register(registry);
+    // The process's own CPU time, memory and threads: what a request costs the server, as
+    // `millicent bench vendor` reads it at each phase boundary.
+    new ProcessorMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   void request(Kind kind, long nanos) {

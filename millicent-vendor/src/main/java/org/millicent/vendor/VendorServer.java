@@ -78,6 +78,10 @@ public final class VendorServer implements AutoCloseable {
   private final ContentSource content;
   private final VendorMetrics metrics;
   private final ScheduledExecutorService sweeper;
+
+  /** Whether the last licence refresh failed (only the sweeper's refresh task touches it). */
+  private volatile boolean licenceRefreshFailing;
+
   private final String adminToken;
   private final Javalin app;
   private final URI url;
@@ -121,7 +125,11 @@ public final class VendorServer implements AutoCloseable {
               () ->
                   opening.isDone() && !opening.isCompletedExceptionally()
                       ? opening.join().spentListSize()
-                      : 0);
+                      : 0,
+              () ->
+                  opening.isDone() && !opening.isCompletedExceptionally()
+                      ? opening.join().spends.stats()
+                      : null);
       Offer offer = new Offer(config);
       Problems problems = new Problems(json, offer, metrics);
       byte[] manifest = manifest(json, config);
@@ -203,10 +211,13 @@ public final class VendorServer implements AutoCloseable {
       host = "127.0.0.1";
     }
     this.url = URI.create(scheme + "://" + host + ":" + app.port());
+    // Two threads, so that a long sweep does not delay the licence refresh past its bound.
     this.sweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofVirtual().name("vendor-sweeper").factory());
+        Executors.newScheduledThreadPool(
+            2, Thread.ofVirtual().name("vendor-sweeper-", 0).factory());
     sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+    long refresh = Licences.REFRESH_INTERVAL.toMillis();
+    sweeper.scheduleWithFixedDelay(this::refreshLicences, refresh, refresh, TimeUnit.MILLISECONDS);
     LOG.info("vendor {} serving at {}", config.vendor(), url);
   }
 
@@ -254,6 +265,12 @@ public final class VendorServer implements AutoCloseable {
     return c;
   }
 
+  /**
+   * The admin token in {@code dataDir}, generated at the first start. The token is written to a
+   * private temporary file and then linked into place, which fails if the file exists: two
+   * processes starting together on one folder both end up with the winner's token, and no reader
+   * ever sees a half-written file.
+   */
   private static String adminToken(Path dataDir, SecureRandom random) {
     Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
     try {
@@ -263,17 +280,26 @@ public final class VendorServer implements AutoCloseable {
       byte[] b = new byte[24];
       random.nextBytes(b);
       String token = HexFormat.of().formatHex(b);
+      Path tmp;
       try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        tmp =
+            Files.createTempFile(
+                dataDir,
+                ADMIN_TOKEN_FILE,
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
-        Files.createFile(file);
+        tmp = Files.createTempFile(dataDir, ADMIN_TOKEN_FILE, ".tmp");
+      }
+      try {
+        Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII);
+        Files.createLink(file, tmp);
+        return token;
       } catch (FileAlreadyExistsException e) {
         return Files.readString(file, StandardCharsets.US_ASCII).strip();
+      } finally {
+        Files.deleteIfExists(tmp);
       }
-      Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
-      return token;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write the admin token " + file, e);
     }
@@ -326,6 +352,21 @@ public final class VendorServer implements AutoCloseable {
       state.sweep(Instant.now());
     } catch (RuntimeException e) {
       LOG.warn("sweeping expired spends failed; will retry", e);
+    }
+  }
+
+  private void refreshLicences() {
+    try {
+      state.licences.refresh();
+      if (licenceRefreshFailing) {
+        licenceRefreshFailing = false;
+        LOG.info("reading licences changed by other replicas works again");
+      }
+    } catch (RuntimeException e) {
+      if (!licenceRefreshFailing) {
+        licenceRefreshFailing = true; // once, not every few seconds while the database is away
+        LOG.warn("reading licences changed by other replicas failed; retrying quietly", e);
+      }
     }
   }
 

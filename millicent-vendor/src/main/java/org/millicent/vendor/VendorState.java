@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
-import org.millicent.keys.SecretBytes;
 import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.storage.Database;
@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The vendor's durable state, opened from its database: secrets (generated and saved at the first
- * start), the spent list, serials, the gateway's tables, licences, and the purchase and exchange
- * services over them. Thread-safe; {@link #close()} flushes and closes everything.
+ * The vendor's durable state, opened from its database: secrets (created at the first start, by
+ * whichever replica commits first), the spent list, serials, the gateway's tables, licences, and
+ * the purchase and exchange services over them. Thread-safe; {@link #close()} flushes and closes
+ * everything.
  */
 final class VendorState implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VendorState.class);
@@ -44,29 +45,19 @@ final class VendorState implements AutoCloseable {
     this.database = db;
     this.store = new GatewayStore(db);
     this.keyStore = VendorKeyStore.open(db);
-    if (keyStore.hasMasterSecrets()) {
-      this.masters = keyStore.loadMasterSecrets();
-      this.customers = keyStore.loadCustomerSecrets();
-    } else {
-      this.masters = MasterSecrets.generate(FIRST_KEY_ID, random);
-      this.customers = new CustomerSecrets();
-      keyStore.saveMasterSecrets(masters);
+    // Replicas may start together on an empty database: create what is missing (the first to
+    // commit wins), then use what the database holds, never the keys generated here.
+    if (keyStore.createMissing(
+        FIRST_KEY_ID,
+        List.of(VendorConfig.BROKER_CUSTOMER_SELECTOR, VendorConfig.OWN_CUSTOMER_SELECTOR),
+        random)) {
       LOG.info(
           "generated the master scrip secret of vendor {} (key id {})",
           config.vendor(),
           FIRST_KEY_ID);
     }
-    boolean added = false;
-    for (int selector :
-        new int[] {VendorConfig.BROKER_CUSTOMER_SELECTOR, VendorConfig.OWN_CUSTOMER_SELECTOR}) {
-      if (!customers.selectors().contains(selector)) {
-        customers.put(selector, SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random));
-        added = true;
-      }
-    }
-    if (added) {
-      keyStore.saveCustomerSecrets(customers);
-    }
+    this.masters = keyStore.loadMasterSecrets();
+    this.customers = keyStore.loadCustomerSecrets();
     if (masters.primaryKeyId().isEmpty()) {
       throw new IllegalStateException(
           "the stored master secrets of vendor " + config.vendor() + " have no primary key");
@@ -108,8 +99,12 @@ final class VendorState implements AutoCloseable {
     return spends.spentSet().markedCount();
   }
 
-  /** Forgets spends and exchange records of scrip that expired before {@code now}. */
+  /**
+   * Forgets spends and exchange records of scrip that expired before {@code now}, after recording
+   * any licensed spend whose received record is missing.
+   */
   void sweep(Instant now) {
+    licences.recordMissingReceived(); // first: the spent list is the record of a lost one
     spends.dropExpiredBefore(now);
     store.exchanges().dropExpiredBefore(now);
   }

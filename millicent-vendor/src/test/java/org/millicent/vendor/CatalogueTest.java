@@ -40,6 +40,16 @@ class CatalogueTest {
   }
 
   @Test
+  void head_isPricedAsTheGetItStandsFor() {
+    assertThat(catalogue.match("HEAD", "/pages/a.html"))
+        .isSameAs(catalogue.match("GET", "/pages/a.html"));
+    assertThat(catalogue.match("HEAD", "/pages/a.html").paidMethods()).isEqualTo("GET");
+    assertThat(catalogue.match("HEAD", "/api/x").paidMethods()).contains("GET", "DELETE");
+    assertThat(catalogue.match("HEAD", "/").free()).isTrue();
+    assertThat(catalogue.match("HEAD", "/upload")).isNull();
+  }
+
+  @Test
   void doubleStar_matchesAcrossSegments_forAnyMethod() {
     assertThat(catalogue.match("DELETE", "/api/v1/items/7").basePriceMillicents()).isEqualTo(1_000);
   }

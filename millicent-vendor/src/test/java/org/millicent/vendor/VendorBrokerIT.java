@@ -220,6 +220,19 @@ class VendorBrokerIT {
         .contains(Long.toUnsignedString(licensed.id().toLong()));
     assertThat(get("/millicent/broker/received", CAROL_TOKEN).get("ids")).isEmpty();
 
+    // A mark beyond what any report showed would hide later records from the bill: refused.
+    HttpResponse<byte[]> beyond =
+        http.send(
+            "POST",
+            "/millicent/broker/received/settled",
+            JSON.writeValueAsBytes(Map.of("upto", report.get("upto").asLong() + 1_000)),
+            "Authorization",
+            "Bearer " + BOB_TOKEN);
+    assertThat(beyond.statusCode()).as(TestHttp.text(beyond)).isEqualTo(400);
+    assertThat(JSON.readTree(beyond.body()).get("code").asText()).isEqualTo("bad-request");
+    assertThat(get("/millicent/broker/received", BOB_TOKEN).get("ids").findValuesAsText("scrip_id"))
+        .contains(Long.toUnsignedString(licensed.id().toLong()));
+
     post(
         "/millicent/broker/received/settled",
         BOB_TOKEN,

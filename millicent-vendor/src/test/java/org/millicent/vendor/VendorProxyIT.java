@@ -14,12 +14,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
@@ -59,6 +65,10 @@ class VendorProxyIT {
                       + ex.getRequestURI()
                       + " body="
                       + new String(in, StandardCharsets.UTF_8)
+                      + " type="
+                      + ex.getRequestHeaders().getFirst("Content-Type")
+                      + " sealed-type="
+                      + ex.getRequestHeaders().getFirst(VendorGateway.SEALED_TYPE)
                       + " auth="
                       + ex.getRequestHeaders().getFirst("Authorization"))
                   .getBytes(StandardCharsets.UTF_8);
@@ -151,6 +161,81 @@ class VendorProxyIT {
     HttpResponse<byte[]> r = http.pay(TestHttp.signed(s, secret, "POST", "/api/ask", body), body);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(r)).contains("POST /api/ask").contains("body={\"question\":42}");
+  }
+
+  @Test
+  void privatePost_originGetsTheOpenedBodyAndType_andTheAnswerIsSealed() {
+    TestHttp http = new TestHttp(vendor.url());
+    byte[] plain = "{\"question\":\"private\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] sealed = Payer.sealRequestBody(secret, "venetia", alice, plain, TestHttp.RANDOM);
+    Scrip s = scrip(vendor, 1_000);
+    Payment.Private p =
+        Payer.sealed(
+            s,
+            secret,
+            Nonce.random(TestHttp.RANDOM),
+            RequestDescriptor.of("POST", "/api/secret?x=1", sealed),
+            TestHttp.RANDOM);
+    int before = originCalls.get();
+    HttpResponse<byte[]> r =
+        http.send(
+            "POST",
+            "/api/secret?x=1",
+            sealed,
+            "Authorization",
+            PaymentHeader.format(p),
+            "Content-Type",
+            VendorGateway.SEALED,
+            VendorGateway.SEALED_TYPE,
+            "application/json");
+
+    assertThat(r.statusCode()).as(TestHttp.text(r)).isEqualTo(200);
+    assertThat(originCalls.get()).isEqualTo(before + 1);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(VendorGateway.SEALED);
+    assertThat(r.headers().firstValue(VendorGateway.SEALED_TYPE)).hasValue("text/plain");
+    assertThat(r.headers().firstValue("X-Origin")).hasValue("yes");
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain("origin says");
+    String answer =
+        new String(Payer.openResponse(secret, p, 200, r.body()), StandardCharsets.UTF_8);
+    assertThat(answer)
+        .startsWith("origin says 200 to POST /api/secret?x=1")
+        .contains(" body={\"question\":\"private\"} ")
+        .contains(" type=application/json ")
+        .contains(" sealed-type=null ")
+        .endsWith("auth=null");
+    Map<String, String> receipt = TestHttp.receipt(r);
+    assertThat(receipt).containsEntry("variant", "private").containsEntry("price", "250");
+    assertThat(Payer.openChange(secret, p, TestHttp.b64(receipt.get("change"))))
+        .hasValueSatisfying(c -> assertThat(c.valueMillicents()).isEqualTo(750));
+  }
+
+  @Test
+  void privatePost_withABodyNotSealed_isRefusedAndNeverReachesTheOrigin() throws Exception {
+    TestHttp http = new TestHttp(vendor.url());
+    byte[] plain = "{\"question\":\"in the clear\"}".getBytes(StandardCharsets.UTF_8);
+    Scrip s = scrip(vendor, 1_000);
+    Payment.Private p =
+        Payer.sealed(
+            s,
+            secret,
+            Nonce.random(TestHttp.RANDOM),
+            RequestDescriptor.of("POST", "/api/secret", plain),
+            TestHttp.RANDOM);
+    int before = originCalls.get();
+    HttpResponse<byte[]> r = http.pay(p, plain);
+    assertThat(r.statusCode()).isIn(400, 402);
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isIn("malformed", "forged");
+    assertThat(originCalls.get()).isEqualTo(before);
+    // The scrip was not used: it pays for the same page sealed properly.
+    byte[] sealed = Payer.sealRequestBody(secret, "venetia", alice, plain, TestHttp.RANDOM);
+    Payment.Private ok =
+        Payer.sealed(
+            s,
+            secret,
+            Nonce.random(TestHttp.RANDOM),
+            RequestDescriptor.of("POST", "/api/secret", sealed),
+            TestHttp.RANDOM);
+    assertThat(http.pay(ok, sealed).statusCode()).isEqualTo(200);
   }
 
   @Test

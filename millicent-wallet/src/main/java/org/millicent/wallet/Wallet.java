@@ -4,28 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Outcome;
 import org.millicent.wallet.PaymentSettler.Refused;
-import org.millicent.wallet.WalletStore.PaymentDraft;
 import org.millicent.wallet.WalletStore.VendorSite;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.PaymentHandler;
@@ -47,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * and the vendor's idempotent retry gives back the same change (docs/HTTP-API.md, "Idempotent
  * retry"). Purchases from brokers are account requests recorded the same way.
  *
+ * <p>It pays and delegates the rest to package-private parts, one per concept: {@code
+ * RecordedPayments} (sending and recovery), {@code BrokerPurchases} (accounts and buying scrip) and
+ * {@code Exchanges} (renewal and merging); {@code WalletStore} keeps the file.
+ *
  * <p>Thread-safe. Several processes may open one wallet folder, one at a time being best.
  */
 public final class Wallet implements PaymentHandler, AutoCloseable {
@@ -58,58 +56,29 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   /** The default path of a vendor's exchange endpoint, when its manifest does not say. */
   public static final String DEFAULT_EXCHANGE_PATH = "/millicent/exchange";
 
-  private static final String JSON = "application/json";
-
   /** How long a payment waits for change from this process's payments before buying more. */
   private static final java.time.Duration CHANGE_WAIT = java.time.Duration.ofSeconds(10);
 
   private final WalletOptions options;
   private final WalletStore store;
-  private final Transport net;
-  private final ObjectMapper json = new ObjectMapper();
-  private final BrokerClient brokers;
-  private final PaymentSettler settler;
-
-  /**
-   * Payments this process owns right now (claimed when recorded, released when settled or given
-   * up): recovery and other threads leave them alone.
-   */
-  private final Set<Long> sending = ConcurrentHashMap.newKeySet();
+  private final RecordedPayments payments;
+  private final BrokerPurchases brokerPurchases;
+  private final Exchanges exchanges;
 
   /** One monitor per vendor, held while its scrip is topped up (merged or bought). */
   private final Map<String, Object> toppingUp = new ConcurrentHashMap<>();
 
-  /**
-   * Claims a payment for this thread as soon as the store assigns its id, inside the recording
-   * transaction; gives the claim back if that transaction fails. Not thread-safe: one per record.
-   */
-  private final class Claim implements java.util.function.LongConsumer {
-    private long id = -1;
-
-    @Override
-    public void accept(long paymentId) {
-      id = paymentId;
-      sending.add(paymentId);
-    }
-
-    <T> T around(java.util.function.Supplier<T> recording) {
-      try {
-        return recording.get();
-      } catch (RuntimeException e) {
-        if (id >= 0) {
-          sending.remove(id);
-        }
-        throw e;
-      }
-    }
-  }
-
   private Wallet(WalletOptions options, WalletStore store) {
     this.options = options;
     this.store = store;
-    this.net = MillicentHttpClient.newBuilder().timeout(options.timeout()).build()::send;
-    this.brokers = new BrokerClient(net, json, options.random());
-    this.settler = new PaymentSettler(store, json, options.clock());
+    Transport net = MillicentHttpClient.newBuilder().timeout(options.timeout()).build()::send;
+    ObjectMapper json = new ObjectMapper();
+    this.payments =
+        new RecordedPayments(store, new PaymentSettler(store, json, options.clock()), net);
+    this.brokerPurchases =
+        new BrokerPurchases(
+            options, store, new BrokerClient(net, json, options.random()), payments, net);
+    this.exchanges = new Exchanges(options, store, payments, net, json);
   }
 
   /**
@@ -188,21 +157,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
    * @throws InterruptedException when interrupted while waiting for the broker
    */
   public BrokerAccount register(URI brokerUrl, String name) throws InterruptedException {
-    URI url = normalizeBroker(brokerUrl);
-    BrokerClient.Registration r = brokers.register(url, name);
-    try {
-      ScripBody.checkVendor(r.broker());
-    } catch (IllegalArgumentException e) {
-      throw new WalletException(
-          WalletException.Code.BAD_RESPONSE,
-          "the broker at " + url + " gave no valid broker id: " + e.getMessage(),
-          e);
-    }
-    BrokerAccount a =
-        new BrokerAccount(url, r.broker(), r.customerId(), name, r.creditLimitMillicents(), now());
-    store.addBroker(a, r.secret());
-    learnVendors(url);
-    return a;
+    return brokerPurchases.register(brokerUrl, name);
   }
 
   /** The broker accounts, oldest first. */
@@ -219,8 +174,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
    * @throws InterruptedException when interrupted
    */
   public JsonNode brokerAccount(URI brokerUrl) throws InterruptedException {
-    BrokerAccount a = account(normalizeBroker(brokerUrl));
-    return brokers.account(a, brokerSecret(a));
+    return brokerPurchases.brokerAccount(brokerUrl);
   }
 
   /**
@@ -234,184 +188,11 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
    */
   public Scrip buy(String vendor, long amountMillicents, Optional<URI> broker)
       throws InterruptedException {
-    try {
-      ScripBody.checkVendor(vendor);
-    } catch (IllegalArgumentException e) {
-      throw new WalletException(WalletException.Code.BAD_REQUEST, e.getMessage(), e);
-    }
-    if (amountMillicents < 1 || amountMillicents > ScripBody.MAX_VALUE_MILLICENTS) {
-      throw new WalletException(
-          WalletException.Code.BAD_REQUEST,
-          "the amount must be 1.."
-              + ScripBody.MAX_VALUE_MILLICENTS
-              + " millicents, was "
-              + amountMillicents);
-    }
-    BrokerAccount a = chooseBroker(vendor, broker.map(Wallet::normalizeBroker), List.of());
-    return buyFrom(a, vendor, amountMillicents);
-  }
-
-  private Scrip buyFrom(BrokerAccount a, String vendor, long amount) throws InterruptedException {
-    PaymentDraft draft = brokers.buyDraft(a, brokerSecret(a), vendor, amount);
-    Claim claim = new Claim();
-    PaymentRecord rec = claim.around(() -> store.recordBuy(draft, now(), claim));
-    Outcome o = sendRecorded(rec, rec.request(), net);
-    Scrip bought =
-        switch (o) {
-          case Accepted acc -> acc.received().getFirst();
-          case Refused f ->
-              throw new WalletException(
-                  WalletException.Code.BROKER_REFUSED,
-                  f.code(),
-                  "the broker at "
-                      + a.url()
-                      + " would not sell "
-                      + Amounts.format(amount)
-                      + " of "
-                      + vendor
-                      + " scrip: "
-                      + f.code()
-                      + ": "
-                      + f.detail(),
-                  null);
-        };
-    store.sawVendor(vendor, null, List.of(a.url()), now());
-    if (store.vendor(vendor).flatMap(VendorSite::origin).isEmpty()) {
-      learnVendors(a.url());
-    }
-    return bought;
-  }
-
-  /**
-   * The size of the pieces a broker sells a vendor's scrip in ({@code piece_millicents} in its
-   * manifest, for warehouse supply: sales are whole multiples of it), or 1.
-   */
-  private long pieceSize(BrokerAccount a, String vendor) throws InterruptedException {
-    try {
-      for (JsonNode v : brokers.manifest(a.url()).withArray("vendors")) {
-        if (vendor.equals(v.path("vendor").asText()) && v.path("piece_millicents").asLong() > 0) {
-          return v.path("piece_millicents").asLong();
-        }
-      }
-    } catch (WalletException e) {
-      log.debug("no manifest at {}: {}", a.url(), e.getMessage());
-    }
-    return 1;
-  }
-
-  static long roundUpToPiece(long amount, long piece) {
-    long pieces = (amount + piece - 1) / piece;
-    return Math.min(pieces * piece, ScripBody.MAX_VALUE_MILLICENTS / piece * piece);
-  }
-
-  /** Records which vendors a broker sells and where they are, from its manifest (best effort). */
-  private void learnVendors(URI broker) throws InterruptedException {
-    try {
-      for (JsonNode v : brokers.manifest(broker).withArray("vendors")) {
-        String vendor = v.path("vendor").asText("");
-        String url = v.path("url").asText("");
-        if (vendor.isEmpty()) {
-          continue;
-        }
-        String origin = url.isEmpty() ? null : Request.origin(URI.create(url));
-        store.sawVendor(vendor, origin, List.of(broker), now());
-      }
-    } catch (WalletException | IllegalArgumentException e) {
-      log.debug("could not read the manifest of {}: {}", broker, e.getMessage());
-    }
-  }
-
-  private BrokerAccount chooseBroker(String vendor, Optional<URI> explicit, List<URI> named)
-      throws InterruptedException {
-    List<BrokerAccount> accounts = store.brokers();
-    if (accounts.isEmpty()) {
-      throw new WalletException(
-          WalletException.Code.NOT_REGISTERED,
-          "the wallet has no broker account"
-              + (named.isEmpty() ? "" : "; " + vendor + "'s scrip is sold by " + list(named))
-              + ": open one with `millicent wallet register --broker URL`");
-    }
-    if (explicit.isPresent()) {
-      return account(explicit.get());
-    }
-    List<URI> candidates = new ArrayList<>(named);
-    store.vendor(vendor).ifPresent(site -> candidates.addAll(site.brokers()));
-    for (URI c : candidates) {
-      for (BrokerAccount a : accounts) {
-        if (a.url().equals(c)) {
-          return a;
-        }
-      }
-    }
-    for (BrokerAccount a : accounts) {
-      try {
-        for (JsonNode v : brokers.manifest(a.url()).withArray("vendors")) {
-          if (vendor.equals(v.path("vendor").asText())) {
-            return a;
-          }
-        }
-      } catch (WalletException e) {
-        log.debug("broker {} did not answer: {}", a.url(), e.getMessage());
-      }
-    }
-    throw new WalletException(
-        WalletException.Code.NO_BROKER_ACCOUNT,
-        (named.isEmpty()
-                ? "none of the wallet's brokers sells " + vendor + "'s scrip"
-                : vendor
-                    + "'s scrip is sold by "
-                    + list(named)
-                    + ", and the wallet has no account there")
-            + " (accounts at "
-            + list(accounts.stream().map(BrokerAccount::url).toList())
-            + "): register with `millicent wallet register --broker URL`");
-  }
-
-  private BrokerAccount account(URI url) {
-    return store.brokers().stream()
-        .filter(a -> a.url().equals(url))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new WalletException(
-                    WalletException.Code.NOT_REGISTERED,
-                    "the wallet has no account at the broker "
-                        + url
-                        + ": open one with `millicent wallet register --broker "
-                        + url
-                        + "`"));
-  }
-
-  private CustomerSecret brokerSecret(BrokerAccount a) {
-    return store
-        .secret(a.broker(), a.customerId())
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "the wallet has an account at " + a.url() + " but lost its secret"));
-  }
-
-  private static String list(List<URI> urls) {
-    return urls.isEmpty() ? "none" : String.join(", ", urls.stream().map(URI::toString).toList());
-  }
-
-  /**
-   * A broker base URL without trailing slashes.
-   *
-   * @throws WalletException {@code bad-request} when it is not an absolute http(s) URL
-   */
-  static URI normalizeBroker(URI url) {
-    try {
-      return Offer.brokerUri(url.toString());
-    } catch (URISyntaxException e) {
-      throw new WalletException(
-          WalletException.Code.BAD_REQUEST, "expected a broker URL, found " + url, e);
-    }
+    return brokerPurchases.buy(vendor, amountMillicents, broker);
   }
 
   // ------------------------------------------------------------------ paying
 
-  @Override
   public Response pay(Request request, Response offerResponse, Transport next)
       throws IOException, InterruptedException {
     Offer offer = Offer.from(offerResponse);
@@ -427,13 +208,13 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     Budget budget = budget();
     store.checkBudget(vendor, price, budget, now());
 
-    Optional<PaymentRecord> earlier = unansweredSameRequest(vendor, request);
+    Optional<PaymentRecord> earlier = payments.unansweredSameRequest(vendor, request);
     if (earlier.isPresent()) {
       log.info("re-sending unanswered payment {} for {}", earlier.get().id(), request);
-      return deliver(request, sendRecorded(earlier.get(), paid(request, earlier.get()), next));
+      return deliver(request, payments.send(earlier.get(), paid(request, earlier.get()), next));
     }
-    recoverQuietly(vendor);
-    renewDueQuietly(vendor);
+    payments.recoverQuietly(vendor);
+    exchanges.renewDueQuietly(vendor);
 
     Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
     if (rec.isEmpty()) {
@@ -450,7 +231,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
                 + ", even after buying");
       }
     }
-    return deliver(request, sendRecorded(rec.get(), paid(request, rec.get()), next));
+    return deliver(request, payments.send(rec.get(), paid(request, rec.get()), next));
   }
 
   /**
@@ -470,23 +251,21 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
         if (rec.isPresent()) {
           return rec;
         }
-        if (!changeExpected(vendor) || System.nanoTime() > deadline) {
+        if (!payments.changeExpected(vendor) || System.nanoTime() > deadline) {
           break;
         }
         monitor.wait(20);
       }
-      if (!mergeFor(vendor, price)) {
-        BrokerAccount a = chooseBroker(vendor, Optional.empty(), offer.brokers());
-        buyFrom(a, vendor, roundUpToPiece(options.buyAmountFor(price), pieceSize(a, vendor)));
+      if (!exchanges.mergeFor(vendor, price)) {
+        BrokerAccount a = brokerPurchases.chooseBroker(vendor, Optional.empty(), offer.brokers());
+        brokerPurchases.buyFrom(
+            a,
+            vendor,
+            BrokerPurchases.roundUpToPiece(
+                options.buyAmountFor(price), brokerPurchases.pieceSize(a, vendor)));
       }
       return reservePurchase(vendor, price, budget, variant, request);
     }
-  }
-
-  /** Whether this process is sending a purchase or exchange at {@code vendor} right now. */
-  private boolean changeExpected(String vendor) {
-    return store.inFlight(vendor).stream()
-        .anyMatch(p -> !p.kind().equals(PaymentRecord.BUY) && sending.contains(p.id()));
   }
 
   private static Response deliver(Request request, Outcome o) {
@@ -532,7 +311,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   private Optional<PaymentRecord> reservePurchase(
       String vendor, long price, Budget budget, Variant variant, Request request) {
     Instant now = now();
-    Claim claim = new Claim();
+    RecordedPayments.Claim claim = payments.claim();
     return claim.around(
         () ->
             store.reservePurchase(
@@ -546,23 +325,11 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
                         PaymentRecord.PURCHASE,
                         variant,
                         held.scrip(),
-                        secretOf(held),
+                        store.secretOf(held),
                         request,
                         price,
                         options.random()),
                 claim));
-  }
-
-  private CustomerSecret secretOf(HeldScrip s) {
-    return store
-        .secret(s.vendor(), s.customerId())
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "no secret for customer "
-                        + Long.toUnsignedString(s.customerId())
-                        + " at "
-                        + s.vendor()));
   }
 
   /** The request as recorded: the caller's headers plus the payment, the body as sent. */
@@ -575,61 +342,6 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
       r = r.withHeader(PaidRequests.SEALED_CONTENT_TYPE_HEADER, rec.sealedContentType());
     }
     return r;
-  }
-
-  /**
-   * An unanswered purchase of exactly this request (same method, URL and body), claimed for this
-   * thread, to re-send as it was.
-   */
-  private Optional<PaymentRecord> unansweredSameRequest(String vendor, Request request) {
-    byte[] body = request.body();
-    return store.inFlight(vendor).stream()
-        .filter(p -> p.kind().equals(PaymentRecord.PURCHASE))
-        .filter(
-            p -> p.method().equals(request.method()) && p.url().equals(request.uri().toString()))
-        .filter(p -> Arrays.equals(p.body(), body))
-        .filter(p -> sending.add(p.id()))
-        .findFirst();
-  }
-
-  /**
-   * Sends a recorded payment the caller has claimed in {@link #sending}, once more on no answer,
-   * settles what comes back and releases the claim.
-   *
-   * @throws WalletException {@code payment-in-flight} when neither sending got an answer
-   */
-  private Outcome sendRecorded(PaymentRecord rec, Request request, Transport transport)
-      throws InterruptedException {
-    try {
-      Response r;
-      try {
-        store.countAttempt(rec.id());
-        r = transport.send(request);
-      } catch (IOException first) {
-        log.info("no answer to payment {} ({}); sending it once more", rec.id(), first.toString());
-        try {
-          store.countAttempt(rec.id());
-          r = transport.send(request);
-        } catch (IOException second) {
-          throw new WalletException(
-              WalletException.Code.PAYMENT_IN_FLIGHT,
-              "no answer to "
-                  + rec.method()
-                  + " "
-                  + rec.url()
-                  + " ("
-                  + second.getMessage()
-                  + "): the payment stays recorded and will be re-sent with the same scrip and"
-                  + " nonce by the next recovery (`millicent wallet renew`, or any payment to "
-                  + rec.vendor()
-                  + "), which gets its answer (change, new scrip) back",
-              second);
-        }
-      }
-      return settler.settle(rec, r);
-    } finally {
-      sending.remove(rec.id());
-    }
   }
 
   // ------------------------------------------------------------------ recovery
@@ -650,58 +362,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
    * @throws InterruptedException when interrupted
    */
   public RecoveryReport recover() throws InterruptedException {
-    return recover(null);
-  }
-
-  private RecoveryReport recover(String vendor) throws InterruptedException {
-    int settled = 0;
-    int still = 0;
-    List<String> lines = new ArrayList<>();
-    for (PaymentRecord rec : store.inFlight(vendor)) {
-      if (!sending.add(rec.id())) {
-        continue; // this process is sending it right now
-      }
-      try {
-        Outcome o = sendRecorded(rec, rec.request(), net);
-        settled++;
-        lines.add(
-            switch (o) {
-              case Accepted a ->
-                  "recovered "
-                      + rec.kind()
-                      + " "
-                      + rec.id()
-                      + " at "
-                      + rec.vendor()
-                      + ": charged "
-                      + Amounts.format(a.priceMillicents())
-                      + ", received "
-                      + Amounts.format(
-                          a.received().stream().mapToLong(Scrip::valueMillicents).sum());
-              case Refused f ->
-                  "settled "
-                      + rec.kind()
-                      + " "
-                      + rec.id()
-                      + " at "
-                      + rec.vendor()
-                      + " as refused: "
-                      + f.code()
-                      + " (scrip "
-                      + f.scripState().wireName()
-                      + ")";
-            });
-      } catch (WalletException e) {
-        still++;
-        lines.add("payment " + rec.id() + " is still in flight: " + e.getMessage());
-      }
-    }
-    return new RecoveryReport(settled, still, lines);
-  }
-
-  private void recoverQuietly(String vendor) throws InterruptedException {
-    RecoveryReport r = recover(vendor);
-    r.lines().forEach(l -> log.info("{}", l));
+    return payments.recover(null);
   }
 
   // ------------------------------------------------------------------ exchanges
@@ -742,158 +403,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
    * @throws InterruptedException when interrupted
    */
   public RenewalReport renew(boolean all) throws InterruptedException {
-    RecoveryReport recovery = recover();
-    int expired = store.voidExpired(now());
-    List<Renewal> renewed = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    Instant due = now().plus(options.renewWithin());
-    for (HeldScrip s : store.scrip(List.of(ScripState.AVAILABLE))) {
-      if (all || s.expiresAt().isBefore(due)) {
-        try {
-          renewed.add(renewOne(s));
-        } catch (WalletException e) {
-          problems.add(s.vendor() + " " + s.id() + ": " + e.code().code() + ": " + e.getMessage());
-        }
-      }
-    }
-    return new RenewalReport(recovery, renewed, problems, expired);
-  }
-
-  private void renewDueQuietly(String vendor) throws InterruptedException {
-    Instant due = now().plus(options.renewWithin());
-    for (HeldScrip s : store.available(vendor)) {
-      if (s.expiresAt().isBefore(due) && s.expiresAt().isAfter(now())) {
-        try {
-          Renewal r = renewOne(s);
-          log.info("renewed {} {} until {}", vendor, r.oldId(), r.newExpiry());
-        } catch (WalletException e) {
-          log.info("could not renew {} {}: {}", vendor, s.id(), e.getMessage());
-        }
-      }
-    }
-  }
-
-  private Renewal renewOne(HeldScrip s) throws InterruptedException {
-    List<Scrip> out = exchange(s.vendor(), List.of(s), "renew");
-    Scrip n = out.getFirst();
-    return new Renewal(
-        s.vendor(), s.id(), n.id(), n.valueMillicents(), s.expiresAt(), n.expiresAt());
-  }
-
-  /**
-   * Merges small pieces of one customer into one that covers {@code price}, if that can be done.
-   */
-  private boolean mergeFor(String vendor, long price) throws InterruptedException {
-    Instant limit = now().plus(options.minRemainingLife());
-    Map<String, List<HeldScrip>> groups = new LinkedHashMap<>();
-    for (HeldScrip s : store.available(vendor)) {
-      if (s.expiresAt().isAfter(limit)) {
-        String key = Long.toUnsignedString(s.customerId()) + " " + s.scrip().properties();
-        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-      }
-    }
-    for (List<HeldScrip> g : groups.values()) {
-      List<HeldScrip> pieces =
-          g.stream()
-              .sorted(Comparator.comparingLong(HeldScrip::valueMillicents).reversed())
-              .limit(64)
-              .toList();
-      long sum = pieces.stream().mapToLong(HeldScrip::valueMillicents).sum();
-      if (pieces.size() >= 2 && sum >= price) {
-        try {
-          exchange(vendor, pieces, "merge");
-          return true;
-        } catch (WalletException e) {
-          log.info(
-              "could not merge {} pieces of {} scrip: {}", pieces.size(), vendor, e.getMessage());
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Exchanges {@code inputs} at their vendor ({@code renew} or {@code merge}), paid with the first.
-   *
-   * @throws WalletException {@code vendor-refused}, {@code payment-in-flight}, {@code bad-request}
-   *     when the wallet does not know where the vendor is
-   */
-  private List<Scrip> exchange(String vendor, List<HeldScrip> inputs, String operation)
-      throws InterruptedException {
-    URI url = exchangeUrl(vendor);
-    var body = json.createObjectNode().put("operation", operation);
-    var tokens = body.putArray("scrip");
-    inputs.forEach(s -> tokens.add(s.token()));
-    byte[] bytes;
-    try {
-      bytes = json.writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("JSON of a tree cannot fail", e);
-    }
-    HeldScrip first = inputs.getFirst();
-    PaymentDraft draft =
-        PaidRequests.payment(
-            PaymentRecord.EXCHANGE,
-            Variant.SIGNED,
-            first.scrip(),
-            secretOf(first),
-            Request.post(url, JSON, bytes),
-            0,
-            options.random());
-    Claim claim = new Claim();
-    PaymentRecord rec =
-        claim
-            .around(() -> store.reserveExchange(inputs, draft, now(), claim))
-            .orElseThrow(
-                () ->
-                    new WalletException(
-                        WalletException.Code.BAD_REQUEST,
-                        "a piece of "
-                            + vendor
-                            + " scrip to "
-                            + operation
-                            + " is no longer available"));
-    return switch (sendRecorded(rec, rec.request(), net)) {
-      case Accepted a -> a.received();
-      case Refused f ->
-          throw new WalletException(
-              WalletException.Code.VENDOR_REFUSED,
-              f.code(),
-              vendor + " refused to " + operation + ": " + f.code() + ": " + f.detail(),
-              null);
-    };
-  }
-
-  private URI exchangeUrl(String vendor) throws InterruptedException {
-    VendorSite site =
-        store
-            .vendor(vendor)
-            .filter(s -> s.origin().isPresent())
-            .orElseThrow(
-                () ->
-                    new WalletException(
-                        WalletException.Code.BAD_REQUEST,
-                        "the wallet does not know where "
-                            + vendor
-                            + " is: fetch something from it first"));
-    String origin = site.origin().get();
-    String path = site.exchangePath().orElse(null);
-    if (path == null) {
-      path = DEFAULT_EXCHANGE_PATH;
-      try {
-        Response m = net.send(Request.get(URI.create(origin + "/.well-known/millicent")));
-        if (m.status() == 200) {
-          String p = json.readTree(m.body()).path("exchange").asText("");
-          if (p.startsWith("/")) {
-            path = p;
-          }
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        log.debug("no manifest at {}: {}", origin, e.getMessage());
-      }
-      store.setExchangePath(vendor, path);
-    }
-    return URI.create(origin + path);
+    return exchanges.renew(recover(), all);
   }
 
   // ------------------------------------------------------------------ reports

@@ -20,12 +20,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Durable spends per second with 64 concurrent spenders, driving the same {@link
- * StorageWorkloads.Spends} as {@code millicent bench storage}: claim a fresh scrip, then commit it
- * with its change through the group-committed spent list; each commit returns once its batch is on
- * disk. {@link #spend} is one purchase at a time per spender, as a thread-per-request server does;
- * {@link #spendPipelined} keeps {@value #PIPELINE} in flight per spender ({@code commitAsync}), as
- * an asynchronous server can. Compare with {@link BalanceDebitBenchmark} in the same run
- * (docs/PERFORMANCE.md, "Storage"). Each trial uses a fresh database.
+ * StorageWorkloads.Spends} as {@code millicent bench storage}. {@link #spend} is the purchase of a
+ * vendor serving static content: one {@code spend} of a fresh scrip with its change, returning once
+ * its group-commit batch is durable, one purchase at a time per spender as a thread-per-request
+ * server does; {@link #spendPipelined} keeps {@value #PIPELINE} in flight per spender ({@code
+ * spendAsync}), as an asynchronous server can; {@link #claimCommit} is the purchase of a reverse
+ * proxy, which holds the scrip while the origin answers: a claim, then a commit. Compare with
+ * {@link BalanceDebitBenchmark} in the same run (docs/PERFORMANCE.md, "Storage"). Each trial uses a
+ * fresh database.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -59,10 +61,16 @@ public class DurableSpendBenchmark {
     spends.close();
   }
 
-  /** One purchase: claim, then commit and wait until durable. */
+  /** One purchase: one spend, returning once durable. */
   @Benchmark
   public void spend() {
     spends.purchase();
+  }
+
+  /** One reverse-proxy purchase: claim, then commit and wait until durable. */
+  @Benchmark
+  public void claimCommit() {
+    spends.purchaseClaimCommit();
   }
 
   /** {@value #PIPELINE} purchases in flight per spender; each counted once durable. */

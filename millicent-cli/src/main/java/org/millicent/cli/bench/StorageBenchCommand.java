@@ -19,16 +19,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code millicent bench storage}: durable spends per second with many concurrent spenders through
- * the vendor's group-committed spent list, and in the same run the baseline "customers keep
- * accounts with vendors" (one SQL balance debit per purchase), on SQLite and, when asked, on
- * PostgreSQL; one {@code name ops_per_second} line per case, then the ratios and the spent set's
- * bits per spend. Lines that start with {@code #} are comments for people.
+ * the vendor's group-committed spent list (one {@code spend} per purchase, as a vendor serving
+ * static content pays; then claim and commit, as a reverse proxy pays), and in the same run the
+ * baseline "customers keep accounts with vendors" (one SQL balance debit per purchase), on SQLite
+ * and, when asked, on PostgreSQL; one {@code name ops_per_second} line per case, then the ratios
+ * and the spent set's bits per spend. Lines that start with {@code #} are comments for people.
  */
 @Command(
     name = "storage",
     description = {
-      "Measures durable spends per second with concurrent spenders (claim, commit with change,"
-          + " answered once on disk) against one SQL balance debit per purchase, on throw-away"
+      "Measures durable spends per second with concurrent spenders (one spend with its change,"
+          + " answered once on disk; then claim and commit, as a reverse proxy pays) against one SQL balance debit per purchase, on throw-away"
           + " databases: SQLite (WAL, synchronous=FULL) and optionally PostgreSQL.",
       "Prints one 'name ops_per_second' line per case, then ratios."
     })
@@ -56,8 +57,9 @@ public final class StorageBenchCommand implements Callable<Integer> {
       defaultValue = "1",
       paramLabel = "K",
       description =
-          "Purchases each spender keeps in flight (commitAsync); 1 is one purchase at a time, as"
-              + " a thread-per-request server does (default: ${DEFAULT-VALUE}).")
+          "Purchases each spender keeps in flight (spendAsync) in the spend cases; 1 is one"
+              + " purchase at a time, as a thread-per-request server does (default:"
+              + " ${DEFAULT-VALUE}).")
   int inFlight;
 
   @Option(
@@ -78,6 +80,15 @@ public final class StorageBenchCommand implements Callable<Integer> {
               + ").")
   String postgres;
 
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "CASE",
+      description =
+          "Measure only these cases (names as printed, e.g. postgres_shared_spend,postgres_debit);"
+              + " default: all.")
+  List<String> only;
+
   /** Created by picocli. */
   public StorageBenchCommand() {}
 
@@ -95,6 +106,21 @@ public final class StorageBenchCommand implements Callable<Integer> {
     }
     if (postgres != null && !postgres.startsWith("jdbc:postgresql:")) {
       problems.add("--postgres must be a jdbc:postgresql: URL");
+    }
+    if (only != null) {
+      List<String> known = new ArrayList<>();
+      for (String store : StorageWorkloads.SPEND_STORES) {
+        known.add(name(store) + "_spend");
+        known.add(name(store) + "_claim_commit");
+      }
+      for (String store : StorageWorkloads.DEBIT_STORES) {
+        known.add(store + "_debit");
+      }
+      for (String c : only) {
+        if (!known.contains(c)) {
+          problems.add("--only: unknown case " + c + ", expected some of " + known);
+        }
+      }
     }
     if (!problems.isEmpty()) {
       throw new ParameterException(spec.commandLine(), String.join("; ", problems));
@@ -125,6 +151,9 @@ public final class StorageBenchCommand implements Callable<Integer> {
     Map<String, Double> rate = new LinkedHashMap<>();
     List<String> spendStores = postgres == null ? List.of("sqlite") : StorageWorkloads.SPEND_STORES;
     for (String store : spendStores) {
+      if (skip(name(store) + "_spend")) {
+        continue;
+      }
       try (StorageWorkloads.Spends s = StorageWorkloads.Spends.open(store, target)) {
         Runnable op = inFlight == 1 ? s::purchase : () -> pipelined(s, inFlight);
         double r = ConcurrentRunner.measure(spenders, op, measure.dividedBy(2), measure) * inFlight;
@@ -133,8 +162,24 @@ public final class StorageBenchCommand implements Callable<Integer> {
         out.flush();
       }
     }
+    for (String store : spendStores) {
+      if (skip(name(store) + "_claim_commit")) {
+        continue;
+      }
+      try (StorageWorkloads.Spends s = StorageWorkloads.Spends.open(store, target)) {
+        double r =
+            ConcurrentRunner.measure(
+                spenders, s::purchaseClaimCommit, measure.dividedBy(2), measure);
+        rate.put(name(store) + "_claim_commit", r);
+        out.printf(Locale.ROOT, "%s_claim_commit %.0f%n# %s%n", name(store), r, s.summary());
+        out.flush();
+      }
+    }
     List<String> debitStores = postgres == null ? List.of("sqlite") : StorageWorkloads.DEBIT_STORES;
     for (String store : debitStores) {
+      if (skip(store + "_debit")) {
+        continue;
+      }
       try (StorageWorkloads.Debits d = StorageWorkloads.Debits.open(store, target, spenders)) {
         double r = ConcurrentRunner.measure(spenders, d::purchase, measure.dividedBy(2), measure);
         rate.put(store + "_debit", r);
@@ -145,6 +190,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
     ratio(out, rate, "sqlite_spend", "sqlite_debit");
     ratio(out, rate, "postgres_shared_spend", "postgres_debit");
     ratio(out, rate, "postgres_embedded_spend", "postgres_debit");
+    ratio(out, rate, "postgres_shared_claim_commit", "postgres_debit");
     out.flush();
     return 0;
   }
@@ -155,6 +201,10 @@ public final class StorageBenchCommand implements Callable<Integer> {
       inFlight[i] = s.purchaseAsync();
     }
     CompletableFuture.allOf(inFlight).join();
+  }
+
+  private boolean skip(String name) {
+    return only != null && !only.contains(name);
   }
 
   private static String name(String store) {

@@ -38,11 +38,12 @@ import org.millicent.storage.vendor.DurableSpendRecorder;
 /**
  * The storage workloads that {@code millicent bench storage} and the JMH storage benchmarks
  * (millicent-benchmarks, org.millicent.bench.storage) both measure, many spender threads at once:
- * durable spends through the {@link DurableSpendRecorder} (claim a fresh scrip, commit it with its
- * change, return once durable), and the baseline "customers keep accounts with vendors", one SQL
- * balance debit per purchase in its own durable transaction. Each runs on a throw-away database: an
- * SQLite file (WAL, synchronous=FULL) in a fresh folder, or a fresh PostgreSQL schema, removed on
- * close. Thread-safe: spender threads call {@code purchase} concurrently.
+ * durable spends through the {@link DurableSpendRecorder} (one {@code spend} of a fresh scrip with
+ * its change, returning once durable; or, as a reverse proxy pays, a claim and then a commit), and
+ * the baseline "customers keep accounts with vendors", one SQL balance debit per purchase in its
+ * own durable transaction. Each runs on a throw-away database: an SQLite file (WAL,
+ * synchronous=FULL) in a fresh folder, or a fresh PostgreSQL schema, removed on close. Thread-safe:
+ * spender threads call {@code purchase} concurrently.
  */
 public final class StorageWorkloads {
   /**
@@ -130,22 +131,37 @@ public final class StorageWorkloads {
       };
     }
 
-    private SpendRecord claimFresh() {
+    private SpendRecord fresh() {
       ScripId id = new ScripId(1, nextSerial.getAndIncrement());
-      if (!(recorder.claim(id, EXPIRES, fingerprint) instanceof SpendRecorder.Claimed)) {
-        throw new IllegalStateException("fresh scrip " + id + " was not claimable");
-      }
       return new SpendRecord(id, EXPIRES, fingerprint, PRICE_MILLICENTS, Optional.of(change));
     }
 
-    /** One purchase: claim a fresh scrip, commit it with its change, return once durable. */
+    /**
+     * One purchase as a vendor serving static content makes it: one {@code spend} of a fresh scrip
+     * with its change, returning once durable.
+     */
     public void purchase() {
-      recorder.commit(claimFresh());
+      SpendRecord r = fresh();
+      if (!(recorder.spend(r) instanceof SpendRecorder.Claimed)) {
+        throw new IllegalStateException("fresh scrip " + r.id() + " was not spendable");
+      }
     }
 
-    /** Claims a fresh scrip and queues its commit; the future completes once it is durable. */
-    public CompletableFuture<Void> purchaseAsync() {
-      return recorder.commitAsync(claimFresh());
+    /**
+     * One purchase as a reverse proxy makes it (the origin may fail, so the scrip is held, not
+     * spent, while it answers): claim a fresh scrip, then commit it with its change.
+     */
+    public void purchaseClaimCommit() {
+      SpendRecord r = fresh();
+      if (!(recorder.claim(r.id(), EXPIRES, fingerprint) instanceof SpendRecorder.Claimed)) {
+        throw new IllegalStateException("fresh scrip " + r.id() + " was not claimable");
+      }
+      recorder.commit(r);
+    }
+
+    /** Spends a fresh scrip without waiting; the future completes once it is durable. */
+    public CompletableFuture<SpendRecorder.Claim> purchaseAsync() {
+      return recorder.spendAsync(fresh());
     }
 
     /** The recorder, for its counters and spent set. */

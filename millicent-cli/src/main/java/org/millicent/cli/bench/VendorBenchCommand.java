@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.millicent.vendor.VendorServer;
@@ -19,19 +20,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code millicent bench vendor}: drives one vendor gateway with free and paid requests alternately
- * and prints requests per second and latency percentiles for both, and their ratio (the goal: paid
- * at least 0.8 x free on the same server). By default it starts the sample vendor in-process on a
- * temporary folder and takes its load generator's scrip from the vendor's own minter, as a
- * warehouse broker would receive it; with {@code --url} it drives a running vendor and buys a
- * warehouse lot with {@code --broker-token}. A progress bar goes to stderr, the table to stdout.
+ * and prints requests per second, latency percentiles and the server's CPU time per request for
+ * both, and their ratio (the goal: paid at least 0.8 x free on the same server). By default it
+ * starts the sample vendor in its own JVM on a temporary folder (bound to half of the CPUs, the
+ * load generator to the other half, where taskset allows) and buys its load generator's scrip as a
+ * warehouse broker; {@code --in-process} runs the vendor in this JVM instead; with {@code --url} it
+ * drives a running vendor and buys a warehouse lot with {@code --broker-token}. The server's CPU
+ * time comes from its {@code /metrics}. A progress bar goes to stderr, the table to stdout.
  */
 @Command(
     name = "vendor",
     description = {
-      "Drives a vendor gateway with free and paid requests alternately; prints requests/s and"
-          + " latency percentiles for both.",
-      "Default: the sample vendor in-process. With --url: a running vendor, scrip bought as a"
-          + " warehouse broker (--broker-token)."
+      "Drives a vendor gateway with free and paid requests alternately; prints requests/s,"
+          + " latency percentiles and the server's CPU time per request for both.",
+      "Default: the sample vendor in its own JVM, bound to half of the CPUs (the load generator"
+          + " to the other half). --in-process: in this JVM. With --url: a running vendor, scrip"
+          + " bought as a warehouse broker (--broker-token)."
     })
 public final class VendorBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -39,7 +43,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
   @Option(
       names = "--url",
       paramLabel = "URL",
-      description = "A running vendor (default: start one in-process).")
+      description = "A running vendor (default: start one).")
   URI url;
 
   @Option(
@@ -52,7 +56,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
       names = "--page-bytes",
       paramLabel = "N",
       description =
-          "In-process only: serve a free and a priced page of N bytes each from a folder"
+          "Without --url: serve a free and a priced page of N bytes each from a folder"
               + " (/free.html, /paid.html) instead of the sample catalogue's pages.")
   Integer pageBytes;
 
@@ -60,9 +64,28 @@ public final class VendorBenchCommand implements Callable<Integer> {
       names = "--data",
       paramLabel = "DIR",
       description =
-          "Where the in-process vendor keeps its SQLite file (default: a new temporary folder,"
+          "Where the started vendor keeps its SQLite file (default: a new temporary folder,"
               + " deleted afterwards).")
   Path dataDir;
+
+  @Option(
+      names = "--in-process",
+      description =
+          "Run the vendor inside this JVM, sharing it with the load generator (default: the vendor"
+              + " runs in its own JVM, so its CPU time is measured apart from the load"
+              + " generator's).")
+  boolean inProcess;
+
+  @Option(
+      names = "--pin",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "With the vendor in its own JVM on Linux with 2 or more CPUs: bind it to the first half"
+              + " of the CPUs and the load generator to the other half with taskset, so that"
+              + " neither takes the other's CPU (default: ${DEFAULT-VALUE}).")
+  boolean pin;
 
   @Option(
       names = "--workers",
@@ -72,8 +95,10 @@ public final class VendorBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
-      defaultValue = "15s",
-      description = "Measured time (default: ${DEFAULT-VALUE}).")
+      defaultValue = "30s",
+      description =
+          "Time of the measured phases together; each phase is recorded after its first third,"
+              + " in which the server's JIT adapts to the new mix (default: ${DEFAULT-VALUE}).")
   String duration;
 
   @Option(
@@ -85,8 +110,11 @@ public final class VendorBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "5s",
-      description = "Unrecorded warm-up (default: ${DEFAULT-VALUE}).")
+      defaultValue = "30s",
+      description =
+          "Unrecorded warm-up, free and paid requests mixed: a new server JVM compiles its hot"
+              + " paths meanwhile, which takes tens of seconds on one CPU"
+              + " (default: ${DEFAULT-VALUE}).")
   String warmup;
 
   @Option(
@@ -117,7 +145,8 @@ public final class VendorBenchCommand implements Callable<Integer> {
       return 2;
     }
     if (url != null && pageBytes != null) {
-      err.println("millicent bench vendor: --page-bytes needs the in-process vendor (no --url)");
+      err.println(
+          "millicent bench vendor: --page-bytes needs a vendor started by the bench (no --url)");
       return 2;
     }
     if (url != null && brokerToken == null) {
@@ -127,62 +156,80 @@ public final class VendorBenchCommand implements Callable<Integer> {
     }
     long value = 1_000_000_000L; // ten thousand dollars: change pays every later request
     VendorServer server = null;
+    VendorProcess child = null;
     Path data = null;
     try {
       URI base = url;
       List<VendorLoad.Wallet> wallets;
-      if (base == null) {
+      String setup;
+      if (base != null) {
+        wallets = VendorLoad.fromWarehouse(base, brokerToken, workers, value);
+        setup = "a running vendor";
+      } else {
         data =
             dataDir == null
                 ? Files.createTempDirectory("millicent-bench-vendor")
                 : Files.createTempDirectory(
                     Files.createDirectories(dataDir), "millicent-bench-vendor");
-        VendorConfig config = VendorConfig.sampleBuilder().port(0).build();
         if (pageBytes != null) {
           Path site = Files.createDirectories(data.resolve("site"));
           Files.write(site.resolve("free.html"), page(pageBytes));
           Files.write(site.resolve("paid.html"), page(pageBytes));
-          config =
-              VendorConfig.builder("venetia")
-                  .port(0)
-                  .staticFolder(site)
-                  .free("/free.html")
-                  .price("GET", "/paid.html", 100)
-                  .build();
           freePath = "/free.html";
           paidPath = "/paid.html";
         }
-        server = VendorServer.start(config, data);
-        base = server.url();
-        wallets = new ArrayList<>();
-        Instant exp = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
-        for (int i = 0; i < workers; i++) {
-          long customer = server.newCustomerId();
-          wallets.add(
-              new VendorLoad.Wallet(
-                  server.mint(value, customer, exp), server.customerSecret(customer)));
+        if (inProcess) {
+          server = VendorServer.start(inProcessConfig(data), data);
+          base = server.url();
+          wallets = mint(server, value);
+          setup = "in-process (client and server share this JVM), SQLite in " + data;
+        } else {
+          String token = "bench-" + HexFormat.of().formatHex(randomBytes(16));
+          String serverCpus = null;
+          String clientCpus = null;
+          int cpus = Runtime.getRuntime().availableProcessors();
+          if (pin && cpus >= 2 && VendorProcess.canPin()) {
+            serverCpus = cpuList(0, cpus / 2);
+            clientCpus = cpuList(cpus / 2, cpus);
+          }
+          child =
+              VendorProcess.start(
+                  VendorProcess.writeConfig(data, childConfig(data, token)),
+                  data.resolve("vendor"),
+                  serverCpus);
+          base = child.url();
+          if (clientCpus != null) {
+            VendorProcess.pinSelf(clientCpus);
+          }
+          wallets = VendorLoad.fromWarehouse(base, token, workers, value);
+          setup =
+              "its own JVM (pid "
+                  + child.pid()
+                  + (serverCpus == null
+                      ? ", not bound to CPUs"
+                      : ", CPUs " + serverCpus + "; this load generator on CPUs " + clientCpus)
+                  + "), SQLite in "
+                  + data;
         }
-      } else {
-        wallets = VendorLoad.fromWarehouse(base, brokerToken, workers, value);
       }
       VendorLoad load = new VendorLoad(base, freePath, paidPath);
       Duration phase = measure.dividedBy(phases);
       err.printf(
-          "vendor bench: %s%s, %d workers, %s warm-up (mixed), then %d phases of %s s"
-              + " alternately free only and paid only%n",
-          base,
-          server != null ? " (in-process, SQLite in " + data + ")" : "",
-          workers,
-          warmup,
-          phases,
-          phase.toMillis() / 1000.0);
+          "vendor bench: %s, server in %s; %d workers, %s warm-up (mixed), then %d phases of %s s"
+              + " alternately free only and paid only, each recorded after its first third%n",
+          base, setup, workers, warmup, phases, phase.toMillis() / 1000.0);
+      ServerCpu cpu = new ServerCpu(base);
+      ServerCpu.Reading[] readings = new ServerCpu.Reading[2 * phases];
+      boolean paidFirst = false;
       VendorLoad.Result r =
           load.run(
               wallets,
               warm,
               phases,
               phase,
-              false,
+              phase.dividedBy(3),
+              paidFirst,
+              j -> readings[j] = readQuietly(cpu),
               f -> VendorLoad.progressBar(err, f, load.done()));
       err.println();
       if (load.firstError() != null) {
@@ -193,16 +240,28 @@ public final class VendorBenchCommand implements Callable<Integer> {
                 + load.firstError());
         return 1;
       }
+      double[] cpuSeconds = phaseCpu(readings, paidFirst);
       out.printf(
-          "%-5s %10s %10s %8s %8s %8s%n",
-          "kind", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms");
-      row(out, "free", r.free(), r.freePerSecond());
-      row(out, "paid", r.paid(), r.paidPerSecond());
+          "%-5s %10s %10s %8s %8s %8s %14s %9s%n",
+          "kind", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "server cpu us", "busy");
+      int serverCpus = readings[0] == null ? 0 : readings[0].cpus();
+      row(out, "free", r.free(), r.freePerSecond(), cpuSeconds[0], r.freeSeconds(), serverCpus);
+      row(out, "paid", r.paid(), r.paidPerSecond(), cpuSeconds[1], r.paidSeconds(), serverCpus);
       double ratio = r.paidPerSecond() / r.freePerSecond();
       out.printf("paid/free throughput: %.2f (goal >= 0.80)%n", ratio);
+      if (!Double.isNaN(cpuSeconds[0]) && !Double.isNaN(cpuSeconds[1])) {
+        out.printf(
+            "server CPU per request, free/paid: %.2f%s%n",
+            (cpuSeconds[0] / r.free().count()) / (cpuSeconds[1] / r.paid().count()),
+            server != null ? " (in-process: includes the load generator)" : "");
+      }
+      printMedians(out, r, readings, paidFirst);
       out.flush();
       return 0;
     } finally {
+      if (child != null) {
+        child.close();
+      }
       if (server != null) {
         server.close();
       }
@@ -210,6 +269,140 @@ public final class VendorBenchCommand implements Callable<Integer> {
         deleteTree(data);
       }
     }
+  }
+
+  /**
+   * CPU seconds the server spent in the recorded part of free phases and of paid phases; NaN when
+   * unreadable. {@code readings[2k]} ends phase k's settling time, {@code readings[2k + 1]} the
+   * phase.
+   */
+  private static double[] phaseCpu(ServerCpu.Reading[] readings, boolean paidFirst) {
+    double free = 0;
+    double paid = 0;
+    for (int k = 0; 2 * k + 1 < readings.length; k++) {
+      ServerCpu.Reading from = readings[2 * k];
+      ServerCpu.Reading to = readings[2 * k + 1];
+      if (from == null || to == null) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      double used = to.cpuSeconds() - from.cpuSeconds();
+      if (k % 2 == (paidFirst ? 0 : 1)) {
+        paid += used;
+      } else {
+        free += used;
+      }
+    }
+    return new double[] {free, paid};
+  }
+
+  /**
+   * The median phase of each kind: a phase in which the server's JIT recompiled, or another process
+   * took the CPU, moves the totals above but not the medians.
+   */
+  private static void printMedians(
+      PrintWriter out, VendorLoad.Result r, ServerCpu.Reading[] readings, boolean paidFirst) {
+    int phases = r.perPhase().length;
+    if (phases < 4) {
+      return;
+    }
+    List<Double> freeRates = new ArrayList<>();
+    List<Double> paidRates = new ArrayList<>();
+    List<Double> freeCpu = new ArrayList<>();
+    List<Double> paidCpu = new ArrayList<>();
+    for (int k = 0; k < phases; k++) {
+      boolean paying = k % 2 == (paidFirst ? 0 : 1);
+      long n = r.perPhase()[k];
+      (paying ? paidRates : freeRates).add(n / r.phaseSeconds());
+      ServerCpu.Reading from = readings[2 * k];
+      ServerCpu.Reading to = readings[2 * k + 1];
+      if (from != null && to != null && n > 0) {
+        (paying ? paidCpu : freeCpu).add((to.cpuSeconds() - from.cpuSeconds()) * 1e6 / n);
+      }
+    }
+    double fr = median(freeRates);
+    double pr = median(paidRates);
+    out.printf("median phase: free %.0f req/s, paid %.0f req/s, paid/free %.2f", fr, pr, pr / fr);
+    if (freeCpu.size() == freeRates.size() && paidCpu.size() == paidRates.size()) {
+      double fc = median(freeCpu);
+      double pc = median(paidCpu);
+      out.printf("; server CPU %.1f / %.1f us, free/paid %.2f", fc, pc, fc / pc);
+    }
+    out.println();
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static ServerCpu.Reading readQuietly(ServerCpu cpu) {
+    try {
+      return cpu.read();
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private VendorConfig inProcessConfig(Path data) {
+    if (pageBytes == null) {
+      return VendorConfig.sampleBuilder().port(0).build();
+    }
+    return VendorConfig.builder("venetia")
+        .port(0)
+        .staticFolder(data.resolve("site"))
+        .free(freePath)
+        .price("GET", paidPath, 100)
+        .build();
+  }
+
+  /** The child vendor's configuration: the sample catalogue or the folder, and a bench broker. */
+  private String childConfig(Path data, String token) {
+    StringBuilder y = new StringBuilder("vendor: venetia\n");
+    if (pageBytes == null) {
+      y.append("content: {sample: true}\n")
+          .append("free: [\"/\", \"/index.html\"]\n")
+          .append("prices:\n  - {method: GET, path: \"/pages/*\", price_millicents: 100}\n");
+    } else {
+      y.append("content: {static: \"")
+          .append(data.resolve("site").toAbsolutePath().toString().replace("\\", "/"))
+          .append("\"}\n")
+          .append("free: [\"")
+          .append(freePath)
+          .append("\"]\n")
+          .append("prices:\n  - {method: GET, path: \"")
+          .append(paidPath)
+          .append("\", price_millicents: 100}\n");
+    }
+    y.append("brokers:\n")
+        .append("  - {id: bench, url: \"http://127.0.0.1:9\", token: \"")
+        .append(token)
+        .append("\", customer_id: \"7\", discount_bps: 0}\n");
+    return y.toString();
+  }
+
+  private List<VendorLoad.Wallet> mint(VendorServer server, long value) {
+    List<VendorLoad.Wallet> wallets = new ArrayList<>();
+    Instant exp = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+    for (int i = 0; i < workers; i++) {
+      long customer = server.newCustomerId();
+      wallets.add(
+          new VendorLoad.Wallet(
+              server.mint(value, customer, exp), server.customerSecret(customer)));
+    }
+    return wallets;
+  }
+
+  /** A taskset CPU list for CPUs from (inclusive) to to (exclusive). */
+  private static String cpuList(int from, int to) {
+    return to - from == 1 ? String.valueOf(from) : from + "-" + (to - 1);
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
   }
 
   private static byte[] page(int bytes) {
@@ -220,15 +413,30 @@ public final class VendorBenchCommand implements Callable<Integer> {
     return b;
   }
 
-  private static void row(PrintWriter out, String kind, VendorLoad.Samples s, double perSecond) {
+  private static void row(
+      PrintWriter out,
+      String kind,
+      VendorLoad.Samples s,
+      double perSecond,
+      double cpuSeconds,
+      double seconds,
+      int serverCpus) {
+    String cpu =
+        Double.isNaN(cpuSeconds) ? "-" : String.format("%.1f", cpuSeconds * 1e6 / s.count());
+    String busy =
+        Double.isNaN(cpuSeconds) || serverCpus <= 0
+            ? "-"
+            : String.format("%.0f%%", 100 * cpuSeconds / (seconds * serverCpus));
     out.printf(
-        "%-5s %10d %10.0f %8.2f %8.2f %8.2f%n",
+        "%-5s %10d %10.0f %8.2f %8.2f %8.2f %14s %9s%n",
         kind,
         s.count(),
         perSecond,
         s.percentileMillis(0.50),
         s.percentileMillis(0.90),
-        s.percentileMillis(0.99));
+        s.percentileMillis(0.99),
+        cpu,
+        busy);
   }
 
   private static Duration parse(String s) {

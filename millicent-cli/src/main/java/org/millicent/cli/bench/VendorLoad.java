@@ -76,8 +76,18 @@ final class VendorLoad {
     }
   }
 
-  /** What a run measured. */
-  record Result(Samples free, Samples paid, long errors, double freeSeconds, double paidSeconds) {
+  /**
+   * What a run measured; {@code perPhase[k]} counts the requests recorded in phase k and {@code
+   * phaseSeconds} is the recorded time of each phase.
+   */
+  record Result(
+      Samples free,
+      Samples paid,
+      long errors,
+      double freeSeconds,
+      double paidSeconds,
+      long[] perPhase,
+      double phaseSeconds) {
     double freePerSecond() {
       return free.count() / freeSeconds;
     }
@@ -93,6 +103,8 @@ final class VendorLoad {
   private final AtomicLong doneFree = new AtomicLong();
   private final AtomicLong donePaid = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private java.util.concurrent.atomic.AtomicLongArray perPhase =
+      new java.util.concurrent.atomic.AtomicLongArray(0);
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
   VendorLoad(URI base, String freePath, String paidPath) {
@@ -117,9 +129,13 @@ final class VendorLoad {
    * Runs {@code wallets.size()} workers: a warm-up (not recorded) in which each worker alternates
    * free and paid requests, then {@code phases} measured phases of {@code phase} each, alternately
    * free only and paid only, so that each kind has the server to itself while it is measured and
-   * slow drift on a shared machine (JIT, GC, other load) falls on both kinds alike.
+   * slow drift on a shared machine (JIT, GC, other load) falls on both kinds alike. The first
+   * {@code settle} of every phase is not recorded either: a server's JIT recompiles when the mix of
+   * requests changes, and that one-off cost belongs to neither kind.
    *
    * @param paidFirst whether the first measured phase is paid only (else free only)
+   * @param atMark called with j = 2k at the end of phase k's settling time and with j = 2k + 1 at
+   *     the end of phase k, from the thread that called run, e.g. to read the server's CPU time
    * @param progress called about five times a second with the fraction done (0..1)
    */
   Result run(
@@ -127,13 +143,26 @@ final class VendorLoad {
       Duration warmup,
       int phases,
       Duration phase,
+      Duration settle,
       boolean paidFirst,
+      java.util.function.IntConsumer atMark,
       java.util.function.DoubleConsumer progress)
       throws InterruptedException {
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long phaseNanos = phase.toNanos();
+    long settleNanos = settle.toNanos();
+    if (settleNanos < 0 || settleNanos >= phaseNanos) {
+      throw new IllegalArgumentException("settle must be shorter than a phase");
+    }
     long end = measureFrom + phases * phaseNanos;
+    long[] marks = new long[2 * phases];
+    for (int k = 0; k < phases; k++) {
+      marks[2 * k] = measureFrom + k * phaseNanos + settleNanos;
+      marks[2 * k + 1] = measureFrom + (k + 1) * phaseNanos;
+    }
+    Window window = new Window(measureFrom, phaseNanos, settleNanos, end);
+    perPhase = new java.util.concurrent.atomic.AtomicLongArray(phases);
     List<Samples> frees = new ArrayList<>();
     List<Samples> paids = new ArrayList<>();
     CountDownLatch finished = new CountDownLatch(wallets.size());
@@ -147,14 +176,27 @@ final class VendorLoad {
           .start(
               () -> {
                 try {
-                  work(w, free, paid, measureFrom, phaseNanos, end, paidFirst ? 0 : 1);
+                  work(w, free, paid, window, paidFirst ? 0 : 1);
                 } finally {
                   finished.countDown();
                 }
               });
     }
-    while (!finished.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    int mark = 0;
+    while (true) {
+      long now = System.nanoTime();
+      while (mark < marks.length && now >= marks[mark]) {
+        atMark.accept(mark++);
+      }
+      long untilMark = mark < marks.length ? marks[mark] - now : Long.MAX_VALUE;
+      long wait = Math.max(1, Math.min(200_000_000L, untilMark));
+      if (finished.await(wait, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        break;
+      }
       progress.accept(Math.min(1.0, (System.nanoTime() - start) / (double) (end - start)));
+    }
+    while (mark < marks.length) {
+      atMark.accept(mark++);
     }
     progress.accept(1.0);
     Samples free = new Samples();
@@ -163,23 +205,38 @@ final class VendorLoad {
     paids.forEach(paid::addAll);
     int paidPhases = paidFirst ? phases - phases / 2 : phases / 2;
     int freePhases = phases - paidPhases;
+    long recorded = phaseNanos - settleNanos;
+    long[] counts = new long[phases];
+    for (int k = 0; k < phases; k++) {
+      counts[k] = perPhase.get(k);
+    }
     return new Result(
-        free, paid, errors.get(), freePhases * phaseNanos / 1e9, paidPhases * phaseNanos / 1e9);
+        free,
+        paid,
+        errors.get(),
+        freePhases * recorded / 1e9,
+        paidPhases * recorded / 1e9,
+        counts,
+        recorded / 1e9);
   }
 
-  /** -1 in the warm-up, else the index of the measured phase {@code t} falls in. */
-  private static long phaseOf(long t, long measureFrom, long phaseNanos) {
-    return t < measureFrom ? -1 : (t - measureFrom) / phaseNanos;
+  /** When requests are recorded: inside a phase, after its settling time. */
+  private record Window(long measureFrom, long phaseNanos, long settleNanos, long end) {
+    /** -1 in the warm-up, else the index of the measured phase {@code t} falls in. */
+    long phaseOf(long t) {
+      return t < measureFrom ? -1 : (t - measureFrom) / phaseNanos;
+    }
+
+    /** Whether a request sent at t0 and answered at t1 in phase {@code phase} is recorded. */
+    boolean records(long phase, long t0, long t1) {
+      return phase >= 0
+          && t0 >= measureFrom + phase * phaseNanos + settleNanos
+          && phaseOf(t1) == phase
+          && t1 <= end;
+    }
   }
 
-  private void work(
-      Wallet wallet,
-      Samples free,
-      Samples paid,
-      long measureFrom,
-      long phaseNanos,
-      long end,
-      int paidParity) {
+  private void work(Wallet wallet, Samples free, Samples paid, Window window, int paidParity) {
     Scrip scrip = wallet.scrip();
     // One generator per worker: a shared NativePRNG reads /dev/urandom under one lock.
     SecureRandom random = newRandom();
@@ -188,10 +245,10 @@ final class VendorLoad {
     try (RawHttpConnection http = new RawHttpConnection(base)) {
       while (true) {
         long t0 = System.nanoTime();
-        if (t0 >= end) {
+        if (t0 >= window.end()) {
           return;
         }
-        long phase = phaseOf(t0, measureFrom, phaseNanos);
+        long phase = window.phaseOf(t0);
         boolean paying = phase < 0 ? (warmPaid = !warmPaid) : phase % 2 == paidParity;
         if (!paying) {
           RawHttpConnection.Response r = http.get(freePath, null);
@@ -200,9 +257,10 @@ final class VendorLoad {
             fail("free request answered " + r.status());
             return;
           }
-          if (phase >= 0 && phaseOf(t1, measureFrom, phaseNanos) == phase && t1 <= end) {
+          if (window.records(phase, t0, t1)) {
             free.add(t1 - t0);
             doneFree.incrementAndGet();
+            perPhase.incrementAndGet((int) phase);
           }
           continue;
         }
@@ -233,9 +291,10 @@ final class VendorLoad {
           return;
         }
         scrip = next.get();
-        if (phase >= 0 && phaseOf(t1, measureFrom, phaseNanos) == phase && t1 <= end) {
+        if (window.records(phase, t0, t1)) {
           paid.add(t1 - t0);
           donePaid.incrementAndGet();
+          perPhase.incrementAndGet((int) phase);
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -7,25 +7,43 @@ import org.millicent.cli.CliRun;
 
 class VendorBenchCommandIT {
   @Test
-  void benchVendor_shortRun_printsBothKindsAndTheRatio() {
-    CliRun run =
-        CliRun.of(
-            "bench",
-            "vendor",
-            "--workers",
-            "4",
-            "--warmup",
-            "1s",
-            "--duration",
-            "2s",
-            "--phases",
-            "2");
+  void benchVendor_ownProcess_printsBothKindsTheServersCpuAndTheRatio() {
+    // --no-pin: binding this test JVM to half of the CPUs would slow the tests that follow.
+    CliRun run = CliRun.of(shortRun("--no-pin"));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern("(?m)^free +[1-9][0-9]* .* [0-9]+\\.[0-9] +[0-9]+%$")
+        .containsPattern("(?m)^paid +[1-9][0-9]* .* [0-9]+\\.[0-9] +[0-9]+%$")
+        .contains("paid/free throughput:")
+        .containsPattern("server CPU per request, free/paid: [0-9]+\\.[0-9]{2}\n");
+    assertThat(run.err()).contains("vendor bench:").contains("its own JVM").contains("100%");
+  }
+
+  @Test
+  void benchVendor_inProcess_printsBothKinds() {
+    CliRun run = CliRun.of(shortRun("--in-process"));
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .containsPattern("(?m)^free +[1-9][0-9]* ")
         .containsPattern("(?m)^paid +[1-9][0-9]* ")
-        .contains("paid/free throughput:");
-    assertThat(run.err()).contains("vendor bench:").contains("100%");
+        .contains("includes the load generator");
+    assertThat(run.err()).contains("in-process");
+  }
+
+  private static String[] shortRun(String mode) {
+    return new String[] {
+      "bench",
+      "vendor",
+      mode,
+      "--workers",
+      "4",
+      "--warmup",
+      "1s",
+      "--duration",
+      "2s",
+      "--phases",
+      "2"
+    };
   }
 
   @Test

@@ -2,9 +2,7 @@ package org.millicent.storage.vendor;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -15,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.millicent.purchase.SpendRecorder;
@@ -41,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * row (a conflict means spent), commits group-commit an {@code UPDATE} that records price and
  * change, releases delete the claim row. So two vendor replicas never accept one scrip twice.
  *
+ * <p>{@link #spend} claims and commits at once: in embedded mode a memory mark and the group
+ * commit; in shared mode one group-committed, durable {@code INSERT} of the committed row, whose
+ * conflicts are read back to tell a replay from a double spend: one round trip instead of two.
+ *
  * <p>Either way a committed spend keeps the request fingerprint, price and encoded change, so an
  * identical retry gets {@link Replayed} with the same change. A batch that fails (disk full, lost
  * connection) fails every commit in it; nothing is reported durable that is not, and later batches
@@ -58,6 +61,8 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   public static final Duration STALE_CLAIM_AGE = Duration.ofMinutes(15);
 
   private static final int DELETE_CHUNK = 10_000;
+
+  private static final Claimed CLAIMED = new Claimed();
 
   /** Who decides whether a scrip is spent. */
   public enum Mode {
@@ -84,6 +89,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   private final ConcurrentHashMap<ScripId, Pending> pending = new ConcurrentHashMap<>();
   private final GroupCommitter<SpendRecord, Boolean> commits;
   private final GroupCommitter<ClaimRequest, Claim> claims;
+  private final GroupCommitter<SpendRecord, Claim> spends;
   private final ScheduledExecutorService sweeper;
 
   private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
@@ -92,14 +98,15 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     this.db = db;
     this.mode = mode;
     this.clock = clock;
-    // SQLite has one write lock per file: one writer. PostgreSQL overlaps a few batches.
+    // SQLite has one write lock per file: one writer. PostgreSQL overlaps two batches (one is
+    // written while the other waits for its flush); more writers make smaller batches, which cost
+    // the server more CPU per spend than the overlap gains (docs/PERFORMANCE.md, "Storage").
     int writers =
-        db.config() instanceof DatabaseConfig.Postgres p
-            ? Math.clamp(p.maxPoolSize() / 4, 1, 4)
-            : 1;
+        db.config() instanceof DatabaseConfig.Postgres p ? Math.min(2, p.maxPoolSize()) : 1;
     if (mode == Mode.EMBEDDED) {
       rebuild();
       this.claims = null;
+      this.spends = null;
       this.sweeper = null;
       this.commits =
           GroupCommitter.start(
@@ -116,6 +123,8 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       this.commits =
           GroupCommitter.start(
               "spend-commit", writers, MAX_BATCH, this::writeCommitUpdates, db::translate);
+      this.spends =
+          GroupCommitter.start("spend", writers, MAX_BATCH, this::writeSpends, db::translate);
     }
   }
 
@@ -151,12 +160,13 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     return spent;
   }
 
-  /** Counters since open. */
+  /** Counters since open; commits count spends too (each is committed in its batch). */
   public Stats stats() {
     return new Stats(
-        commits.batches(),
-        commits.items(),
-        commits.failedBatches() + (claims == null ? 0 : claims.failedBatches()),
+        commits.batches() + (spends == null ? 0 : spends.batches()),
+        commits.items() + (spends == null ? 0 : spends.items()),
+        commits.failedBatches()
+            + (claims == null ? 0 : claims.failedBatches() + spends.failedBatches()),
         claims == null ? 0 : claims.batches());
   }
 
@@ -187,13 +197,14 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       if (!java.security.MessageDigest.isEqual(p.record().fingerprint(), fingerprint)) {
         return new AlreadySpent();
       }
-      // The same request is on its way to disk: answer once it is there.
+      // The same request is on its way to disk: answer once it is there. If it failed or was not
+      // the spend of the scrip after all, the table says whether an earlier one is.
       try {
         p.durable().join();
-      } catch (CompletionException e) {
-        return new AlreadySpent();
+        return new Replayed(p.record().priceMillicents(), p.record().change());
+      } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        // Asked below.
       }
-      return new Replayed(p.record().priceMillicents(), p.record().change());
     }
     try (Connection c = db.dataSource().getConnection()) {
       return SpendTable.select(c, id)
@@ -244,6 +255,97 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     }
   }
 
+  // ------------------------------------------------------------------ spend
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Shared mode: one group-committed, durable insert of the committed row. Embedded mode: the
+   * memory mark, then the group commit; the mark is taken back when the batch fails.
+   *
+   * @throws StorageException when the batch failed or the store cannot decide: nothing is reported
+   *     durable and the caller must not deliver
+   */
+  @Override
+  public Claim spend(SpendRecord record) {
+    return join(spendAsync(record));
+  }
+
+  /**
+   * {@link #spend} without waiting: the future completes with the answer once it is durable, or
+   * fails with a {@link StorageException} (then nothing is reported durable). For servers that keep
+   * many purchases in flight per thread. In embedded mode a double spend or replay is answered
+   * before this returns.
+   */
+  public CompletableFuture<Claim> spendAsync(SpendRecord record) {
+    checkFingerprint(record.fingerprint());
+    SpendRecord copy = copyOf(record);
+    if (mode == Mode.SHARED) {
+      return spends.submit(copy);
+    }
+    // Registered before marking, so an identical request arriving meanwhile waits for this one.
+    Pending p = new Pending(copy, new CompletableFuture<>());
+    if (pending.putIfAbsent(copy.id(), p) != null || !spent.mark(copy.id(), copy.expiresAt())) {
+      pending.remove(copy.id(), p);
+      p.durable().cancel(false); // anyone who found it asks the table instead
+      try {
+        return CompletableFuture.completedFuture(replayOrSpent(copy.id(), copy.fingerprint()));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    submitPending(p);
+    CompletableFuture<Claim> answer = new CompletableFuture<>();
+    p.durable()
+        .whenComplete(
+            (ok, e) -> {
+              if (e == null) {
+                answer.complete(CLAIMED);
+                return;
+              }
+              // Released off the writer thread (releasing may read the table), and only on
+              // failure: an exceptionallyAsync stage would hop threads on success too.
+              ForkJoinPool.commonPool()
+                  .execute(
+                      () -> {
+                        try {
+                          releaseInMemory(copy.id());
+                        } finally {
+                          answer.completeExceptionally(e);
+                        }
+                      });
+            });
+    return answer;
+  }
+
+  /**
+   * Shared mode: inserts the batch's committed rows in one durable transaction; a row that
+   * conflicts is read back: the committed spend of the same request is a replay, anything else
+   * (another request's spend, or a claim in flight on another replica) is spent.
+   */
+  private List<Outcome<Claim>> writeSpends(List<SpendRecord> batch) throws SQLException {
+    try (Connection c = db.dataSource().getConnection()) {
+      // PostgreSQL inserts a batch in one statement, so in autocommit it is its own durable
+      // transaction: one round trip per batch, where BEGIN ... COMMIT needs two. Conflicts are read
+      // afterwards, from committed rows. SQLite writes a JDBC batch of inserts in a transaction.
+      boolean oneStatement = db.dialect() == Dialect.POSTGRESQL;
+      c.setAutoCommit(oneStatement);
+      try {
+        List<Outcome<Claim>> results = new ArrayList<>(batch.size());
+        for (Claim claim : SpendTable.insertSpends(c, db.dialect(), batch)) {
+          results.add(Outcome.ok(claim));
+        }
+        if (!oneStatement) {
+          c.commit();
+        }
+        return results;
+      } catch (SQLException | RuntimeException e) {
+        abandon(c);
+        throw e;
+      }
+    }
+  }
+
   // ----------------------------------------------------------------- commit
 
   /**
@@ -266,19 +368,30 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
    */
   public CompletableFuture<Void> commitAsync(SpendRecord record) {
     checkFingerprint(record.fingerprint());
-    SpendRecord copy =
-        new SpendRecord(
-            record.id(),
-            record.expiresAt(),
-            record.fingerprint().clone(),
-            record.priceMillicents(),
-            record.change());
+    SpendRecord copy = copyOf(record);
     if (mode == Mode.SHARED) {
       return commits.submit(copy).thenApply(ok -> null);
     }
+    return commitMarked(copy).thenApply(ok -> null);
+  }
+
+  private static SpendRecord copyOf(SpendRecord r) {
+    return new SpendRecord(
+        r.id(), r.expiresAt(), r.fingerprint().clone(), r.priceMillicents(), r.change());
+  }
+
+  /** Embedded mode: queues the spend of a marked scrip; completes once its batch is durable. */
+  private CompletableFuture<Boolean> commitMarked(SpendRecord copy) {
     // Registered before submitting, so a retry arriving meanwhile can wait for this batch.
     Pending p = new Pending(copy, new CompletableFuture<>());
     pending.put(copy.id(), p);
+    submitPending(p);
+    return p.durable();
+  }
+
+  /** Queues a registered spend; its future completes (after it is unregistered) once durable. */
+  private void submitPending(Pending p) {
+    SpendRecord copy = p.record();
     commits
         .submit(copy)
         .whenComplete(
@@ -290,19 +403,22 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
                 p.durable().completeExceptionally(e);
               }
             });
-    return p.durable().thenApply(ok -> null);
   }
 
   private List<Outcome<Boolean>> writeCommitted(List<SpendRecord> batch) throws SQLException {
     try (Connection c = db.dataSource().getConnection()) {
-      c.setAutoCommit(false);
+      // As in writeSpends: on PostgreSQL one statement in autocommit, one round trip per batch.
+      boolean oneStatement = db.dialect() == Dialect.POSTGRESQL;
+      c.setAutoCommit(oneStatement);
       try {
         boolean[] written = SpendTable.insertCommitted(c, db.dialect(), batch);
         List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           results.add(written[i] ? Outcome.ok(true) : conflictOutcome(c, batch.get(i)));
         }
-        c.commit();
+        if (!oneStatement) {
+          c.commit();
+        }
         return results;
       } catch (SQLException | RuntimeException e) {
         abandon(c);
@@ -500,28 +616,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     long started = System.nanoTime();
     long n = 0;
     try (Connection c = db.dataSource().getConnection()) {
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery("SELECT dropped_before FROM vendor_spend_horizon WHERE id = 1")) {
-        if (rs.next()) {
-          spent.dropExpiredBefore(Instant.ofEpochSecond(rs.getLong(1)));
-        }
-      }
-      try (Statement st = c.createStatement()) {
-        // Claims are rows only in shared mode; in embedded mode nobody else can commit them.
-        st.executeUpdate("DELETE FROM vendor_spends WHERE price_millicents IS NULL");
-      }
-      c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction.
-      try (Statement st = c.createStatement()) {
-        st.setFetchSize(10_000);
-        try (ResultSet rs = st.executeQuery("SELECT scrip_id, expires_at FROM vendor_spends")) {
-          while (rs.next()) {
-            spent.mark(ScripId.fromLong(rs.getLong(1)), Instant.ofEpochSecond(rs.getLong(2)));
-            n++;
-          }
-        }
-      }
-      c.commit();
+      n = SpendTable.markCommitted(c, spent);
     } catch (SQLException e) {
       throw db.translate(e);
     }
@@ -542,6 +637,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     }
     if (claims != null) {
       claims.close();
+      spends.close();
     }
     commits.close();
   }

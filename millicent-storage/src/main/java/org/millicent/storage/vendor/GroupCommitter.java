@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitter<T, R> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+  private static final int ROLLBACK_RETRIES = 3;
 
   /**
    * Writes one batch in one transaction and returns one outcome per item, in order; throws when the
@@ -162,7 +163,7 @@ final class GroupCommitter<T, R> implements AutoCloseable {
       list.add(e.item);
     }
     try {
-      List<Outcome<R>> outcomes = writer.write(list);
+      List<Outcome<R>> outcomes = writeRetryingRollbacks(list);
       if (outcomes.size() != batch.size()) {
         throw new IllegalStateException(
             "batch writer returned "
@@ -187,6 +188,26 @@ final class GroupCommitter<T, R> implements AutoCloseable {
       log.warn(
           "A batch of {} failed and was reported to its callers: {}", batch.size(), s.getMessage());
       failAll(batch, s);
+    }
+  }
+
+  /**
+   * Writes a batch, again (at most {@value #ROLLBACK_RETRIES} times) when the database rolled it
+   * back to break a deadlock or a serialisation conflict with another process: such a batch wrote
+   * nothing, and every writer is an idempotent insert or update, so running it again is safe.
+   */
+  private List<Outcome<R>> writeRetryingRollbacks(List<T> list) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return writer.write(list);
+      } catch (java.sql.SQLException e) {
+        String state = e.getSQLState();
+        boolean rolledBack = "40P01".equals(state) || "40001".equals(state);
+        if (!rolledBack || attempt > ROLLBACK_RETRIES) {
+          throw e;
+        }
+        log.debug("A batch of {} was rolled back ({}); writing it again", list.size(), state);
+      }
     }
   }
 

@@ -7,9 +7,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.millicent.purchase.SpendRecorder;
+import org.millicent.purchase.SpendRecorder.Claim;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
+import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripId;
@@ -34,6 +41,10 @@ final class SpendTable {
   static final String SELECT_ONE =
       "SELECT fingerprint, price_millicents, change FROM vendor_spends WHERE scrip_id = ?";
 
+  private static final String PG_SELECT_ANY =
+      "SELECT scrip_id, fingerprint, price_millicents, change FROM vendor_spends"
+          + " WHERE scrip_id = ANY(?::bigint[])";
+
   private static final String PG_INSERT_COMMITTED =
       "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, price_millicents, change)"
           + " SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bigint[], ?::bytea[])"
@@ -54,21 +65,23 @@ final class SpendTable {
   private SpendTable() {}
 
   /**
-   * Inserts committed spends (embedded mode); for each, whether its row was written (false: a row
-   * for the ID already existed). PostgreSQL gets one {@code unnest} statement per batch, SQLite a
-   * JDBC batch of prepared inserts (no network round trips to save).
+   * Inserts committed spends; for each, whether its row was written (false: a row for the ID
+   * already existed, or an earlier record of this batch had the same ID). PostgreSQL gets one
+   * {@code unnest} statement per batch, SQLite a JDBC batch of prepared inserts (no network round
+   * trips to save).
    */
   static boolean[] insertCommitted(Connection c, Dialect dialect, List<SpendRecord> batch)
       throws SQLException {
     int n = batch.size();
     if (dialect == Dialect.POSTGRESQL) {
-      Long[] ids = new Long[n];
-      Long[] exps = new Long[n];
+      int[] order = ascending(batch.stream().mapToLong(r -> r.id().toLong()).toArray());
+      long[] ids = new long[n];
+      long[] exps = new long[n];
       byte[][] fps = new byte[n][];
-      Long[] prices = new Long[n];
+      long[] prices = new long[n];
       byte[][] changes = new byte[n][];
       for (int i = 0; i < n; i++) {
-        SpendRecord r = batch.get(i);
+        SpendRecord r = batch.get(order[i]);
         ids[i] = r.id().toLong();
         exps[i] = r.expiresAt().getEpochSecond();
         fps[i] = r.fingerprint();
@@ -76,12 +89,14 @@ final class SpendTable {
         changes[i] = r.change().map(ScripCodec::encode).orElse(null);
       }
       try (PreparedStatement ps = c.prepareStatement(PG_INSERT_COMMITTED)) {
-        ps.setArray(1, c.createArrayOf("bigint", ids));
-        ps.setArray(2, c.createArrayOf("bigint", exps));
-        ps.setArray(3, c.createArrayOf("bytea", fps));
-        ps.setArray(4, c.createArrayOf("bigint", prices));
-        ps.setArray(5, c.createArrayOf("bytea", changes));
-        return written(ps, ids);
+        // Primitive and byte[][] arrays: the driver encodes them directly (binary where it can),
+        // without boxing every element or building java.sql.Array objects.
+        ps.setObject(1, ids);
+        ps.setObject(2, exps);
+        ps.setObject(3, fps);
+        ps.setObject(4, prices);
+        ps.setObject(5, changes);
+        return inBatchOrder(firstOfEach(written(ps, ids), ids), order);
       }
     }
     try (PreparedStatement ps = c.prepareStatement(INSERT_COMMITTED)) {
@@ -94,6 +109,37 @@ final class SpendTable {
   }
 
   /**
+   * Spends (shared mode): inserts committed rows; a row that conflicts is read back, and is a
+   * replay when it is the committed spend of the same request (same fingerprint), else spent
+   * (another request's spend, or a claim in flight on another replica). One answer per record, in
+   * order.
+   */
+  static List<Claim> insertSpends(Connection c, Dialect dialect, List<SpendRecord> batch)
+      throws SQLException {
+    boolean[] written = insertCommitted(c, dialect, batch);
+    List<ScripId> conflicts = new ArrayList<>();
+    for (int i = 0; i < written.length; i++) {
+      if (!written[i]) {
+        conflicts.add(batch.get(i).id());
+      }
+    }
+    Map<Long, Stored> stored = conflicts.isEmpty() ? Map.of() : selectAll(c, dialect, conflicts);
+    List<Claim> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      SpendRecord r = batch.get(i);
+      Stored s = written[i] ? null : stored.get(r.id().toLong());
+      if (written[i]) {
+        out.add(new SpendRecorder.Claimed());
+      } else if (s != null && s.isCommittedFor(r.fingerprint())) {
+        out.add(new SpendRecorder.Replayed(s.priceMillicents(), s.decodedChange()));
+      } else {
+        out.add(new SpendRecorder.AlreadySpent());
+      }
+    }
+    return out;
+  }
+
+  /**
    * Inserts claim rows (shared mode); for each, whether it was inserted, i.e. the claim won. Of two
    * claims of one ID in a batch only the first can win.
    */
@@ -102,28 +148,22 @@ final class SpendTable {
       throws SQLException {
     int n = ids.length;
     if (dialect == Dialect.POSTGRESQL) {
-      Long[] boxedIds = new Long[n];
-      Long[] exps = new Long[n];
+      int[] order = ascending(ids);
+      long[] sortedIds = new long[n];
+      long[] sortedExps = new long[n];
+      byte[][] sortedFps = new byte[n][];
       for (int i = 0; i < n; i++) {
-        boxedIds[i] = ids[i];
-        exps[i] = expiresAt[i];
+        sortedIds[i] = ids[order[i]];
+        sortedExps[i] = expiresAt[order[i]];
+        sortedFps[i] = fps[order[i]];
       }
-      boolean[] won;
       try (PreparedStatement ps = c.prepareStatement(PG_INSERT_CLAIMS)) {
         ps.setLong(1, claimedAt);
-        ps.setArray(2, c.createArrayOf("bigint", boxedIds));
-        ps.setArray(3, c.createArrayOf("bigint", exps));
-        ps.setArray(4, c.createArrayOf("bytea", fps));
-        won = written(ps, boxedIds);
+        ps.setObject(2, sortedIds);
+        ps.setObject(3, sortedExps);
+        ps.setObject(4, sortedFps);
+        return inBatchOrder(firstOfEach(written(ps, sortedIds), sortedIds), order);
       }
-      // A duplicate ID in one statement is inserted once; only its first claim wins.
-      java.util.HashSet<Long> seen = new java.util.HashSet<>();
-      for (int i = 0; i < n; i++) {
-        if (!seen.add(ids[i])) {
-          won[i] = false;
-        }
-      }
-      return won;
     }
     try (PreparedStatement ps = c.prepareStatement(INSERT_CLAIM)) {
       for (int i = 0; i < n; i++) {
@@ -158,7 +198,7 @@ final class SpendTable {
   }
 
   /** Runs a {@code RETURNING scrip_id} statement: which of {@code ids} came back. */
-  private static boolean[] written(PreparedStatement ps, Long[] ids) throws SQLException {
+  private static boolean[] written(PreparedStatement ps, long[] ids) throws SQLException {
     java.util.HashSet<Long> back = new java.util.HashSet<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -170,6 +210,49 @@ final class SpendTable {
       out[i] = back.contains(ids[i]);
     }
     return out;
+  }
+
+  /**
+   * The positions of {@code ids} in ascending order, equal IDs in batch order. A multi-row insert
+   * locks each new row until it commits, and waits for a row another transaction is inserting: two
+   * replicas inserting overlapping batches in different orders can each wait for the other
+   * (PostgreSQL then aborts one with a deadlock). Inserting in ascending ID order everywhere makes
+   * the waits one-way.
+   */
+  static int[] ascending(long[] ids) {
+    Integer[] boxed = new Integer[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      boxed[i] = i;
+    }
+    java.util.Arrays.sort(boxed, (x, y) -> Long.compare(ids[x], ids[y])); // stable
+    int[] order = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      order[i] = boxed[i];
+    }
+    return order;
+  }
+
+  /** Answers computed for the rows in {@code order}, put back at their batch positions. */
+  private static boolean[] inBatchOrder(boolean[] sorted, int[] order) {
+    boolean[] out = new boolean[sorted.length];
+    for (int i = 0; i < sorted.length; i++) {
+      out[order[i]] = sorted[i];
+    }
+    return out;
+  }
+
+  /**
+   * A duplicate ID in one statement is inserted once, and {@code RETURNING} names it once: only its
+   * first record was written.
+   */
+  private static boolean[] firstOfEach(boolean[] written, long[] ids) {
+    java.util.HashSet<Long> seen = new java.util.HashSet<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (!seen.add(ids[i])) {
+        written[i] = false;
+      }
+    }
+    return written;
   }
 
   private static boolean[] positive(int[] counts) {
@@ -213,6 +296,36 @@ final class SpendTable {
     }
   }
 
+  /**
+   * The stored spends of {@code ids} (those that have a row), read in one statement on PostgreSQL
+   * (an {@code = ANY} of the array) and one by one on SQLite (no round trips to save).
+   */
+  static Map<Long, Stored> selectAll(Connection c, Dialect dialect, List<ScripId> ids)
+      throws SQLException {
+    Map<Long, Stored> found = new HashMap<>();
+    if (dialect != Dialect.POSTGRESQL) {
+      for (ScripId id : ids) {
+        select(c, id).ifPresent(s -> found.put(id.toLong(), s));
+      }
+      return found;
+    }
+    Long[] keys = new Long[ids.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = ids.get(i).toLong();
+    }
+    try (PreparedStatement ps = c.prepareStatement(PG_SELECT_ANY)) {
+      ps.setArray(1, c.createArrayOf("bigint", keys));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long price = rs.getLong(3);
+          Long p = rs.wasNull() ? null : price;
+          found.put(rs.getLong(1), new Stored(rs.getBytes(2), p, rs.getBytes(4)));
+        }
+      }
+    }
+    return found;
+  }
+
   static void bindCommitted(PreparedStatement ps, SpendRecord r) throws SQLException {
     ps.setLong(1, r.id().toLong());
     ps.setLong(2, r.expiresAt().getEpochSecond());
@@ -240,5 +353,38 @@ final class SpendTable {
         st.execute("SET LOCAL synchronous_commit = off");
       }
     }
+  }
+
+  /**
+   * Embedded mode, at open: restores the drop horizon into {@code spent}, deletes stray claim rows
+   * (claims are rows only in shared mode; in embedded mode nobody else can commit them) and marks
+   * every committed spend. Leaves {@code c} with auto-commit off.
+   *
+   * @return the spends marked
+   */
+  static long markCommitted(Connection c, SpentSet spent) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT dropped_before FROM vendor_spend_horizon WHERE id = 1")) {
+      if (rs.next()) {
+        spent.dropExpiredBefore(Instant.ofEpochSecond(rs.getLong(1)));
+      }
+    }
+    try (Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM vendor_spends WHERE price_millicents IS NULL");
+    }
+    long n = 0;
+    c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction.
+    try (Statement st = c.createStatement()) {
+      st.setFetchSize(10_000);
+      try (ResultSet rs = st.executeQuery("SELECT scrip_id, expires_at FROM vendor_spends")) {
+        while (rs.next()) {
+          spent.mark(ScripId.fromLong(rs.getLong(1)), Instant.ofEpochSecond(rs.getLong(2)));
+          n++;
+        }
+      }
+    }
+    c.commit();
+    return n;
   }
 }

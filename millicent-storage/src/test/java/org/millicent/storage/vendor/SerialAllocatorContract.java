@@ -7,9 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,34 @@ abstract class SerialAllocatorContract {
       }
     }
     assertThat(all).hasSize(4000);
+  }
+
+  @Test
+  void twoProcessesReservingTheirFirstBlocksAtOnce_getDisjointSerials() throws Exception {
+    try (Database other = sameDatabaseAgain(db);
+        ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      List<DurableSerialAllocator> both =
+          List.of(DurableSerialAllocator.open(db, 7), DurableSerialAllocator.open(other, 7));
+      Set<Long> all = ConcurrentHashMap.newKeySet();
+      CyclicBarrier together = new CyclicBarrier(8);
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        DurableSerialAllocator a = both.get(t % 2);
+        fs.add(
+            pool.submit(
+                () -> {
+                  together.await(30, TimeUnit.SECONDS);
+                  for (int i = 0; i < 50; i++) {
+                    assertThat(all.add(a.next(11))).isTrue();
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+      assertThat(all).hasSize(400);
+    }
   }
 
   @Test

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +19,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.millicent.failure.SpentException;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Variant;
 import org.millicent.purchase.InMemorySerialAllocator;
+import org.millicent.purchase.Pricer;
+import org.millicent.purchase.Purchase;
+import org.millicent.purchase.PurchaseService;
 import org.millicent.purchase.ScripMinter;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
@@ -261,6 +275,213 @@ abstract class SpendRecorderContract {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("storage-closed");
     recorder = open(db);
+  }
+
+  // ------------------------------------------------------------------ spend
+
+  @Test
+  void spend_freshScrip_isClaimedAndDurable() {
+    ScripId id = new ScripId(10, 1);
+    Scrip change = change(900);
+
+    assertThat(recorder.spend(record(id, 1, 100, Optional.of(change))))
+        .isInstanceOf(SpendRecorder.Claimed.class);
+
+    reopen();
+    assertThat(recorder.claim(id, EXPIRES, fp(1)))
+        .isEqualTo(new SpendRecorder.Replayed(100, Optional.of(change)));
+    assertThat(recorder.claim(id, EXPIRES, fp(2))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+  }
+
+  @Test
+  void spend_identicalRetry_isReplayedWithTheFirstChange_andChangesNothing() {
+    ScripId id = new ScripId(10, 2);
+    Scrip first = change(900);
+    recorder.spend(record(id, 3, 100, Optional.of(first)));
+
+    // The retry minted other change (its serial is skipped); the first is what counts.
+    SpendRecorder.Claim again = recorder.spend(record(id, 3, 100, Optional.of(change(900))));
+
+    assertThat(again).isEqualTo(new SpendRecorder.Replayed(100, Optional.of(first)));
+    reopen();
+    assertThat(recorder.spend(record(id, 3, 100, Optional.empty())))
+        .isEqualTo(new SpendRecorder.Replayed(100, Optional.of(first)));
+  }
+
+  @Test
+  void spend_byAnotherRequest_isAlreadySpent_andTheFirstSpendStays() {
+    ScripId id = new ScripId(10, 3);
+    recorder.spend(record(id, 1, 5, Optional.empty()));
+
+    assertThat(recorder.spend(record(id, 2, 7, Optional.of(change(1)))))
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+
+    assertThat(recorder.claim(id, EXPIRES, fp(1)))
+        .isEqualTo(new SpendRecorder.Replayed(5, Optional.empty()));
+  }
+
+  @Test
+  void spend_ofAScripClaimedAndNotCommitted_isAlreadySpent_andTheClaimStillCommits() {
+    ScripId id = new ScripId(10, 4);
+    assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
+
+    assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+    assertThat(recorder.spend(record(id, 1, 5, Optional.empty())))
+        .as("even the same request: its claim is not committed yet")
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+
+    recorder.commit(record(id, 1, 9, Optional.empty()));
+    assertThat(recorder.claim(id, EXPIRES, fp(1)))
+        .isEqualTo(new SpendRecorder.Replayed(9, Optional.empty()));
+  }
+
+  @Test
+  void spend_committedThroughClaimAndCommit_isReplayedForTheSameRequest() {
+    ScripId id = new ScripId(10, 5);
+    Scrip change = change(70);
+    recorder.claim(id, EXPIRES, fp(4));
+    recorder.commit(record(id, 4, 30, Optional.of(change)));
+
+    assertThat(recorder.spend(record(id, 4, 30, Optional.empty())))
+        .isEqualTo(new SpendRecorder.Replayed(30, Optional.of(change)));
+    assertThat(recorder.spend(record(id, 5, 30, Optional.empty())))
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+  }
+
+  @Test
+  void concurrentSpends_ofTheSameScripByDifferentRequests_exactlyOneWinsEach() throws Exception {
+    int ids = 300;
+    int threads = 8;
+    ConcurrentHashMap<Long, AtomicInteger> wins = new ConcurrentHashMap<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < ids; i++) {
+                    ScripId id = new ScripId(11, i);
+                    SpendRecorder.Claim c = recorder.spend(record(id, thread, 1, Optional.empty()));
+                    if (c instanceof SpendRecorder.Claimed) {
+                      wins.computeIfAbsent(id.toLong(), k -> new AtomicInteger()).incrementAndGet();
+                    } else {
+                      assertThat(c).isInstanceOf(SpendRecorder.AlreadySpent.class);
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    }
+    assertThat(wins).hasSize(ids);
+    assertThat(wins.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+  }
+
+  @Test
+  void concurrentSpends_ofTheSameRequest_oneIsClaimed_theOthersReplayItsChange() throws Exception {
+    int ids = 100;
+    int threads = 8;
+    ConcurrentHashMap<Long, AtomicInteger> claimed = new ConcurrentHashMap<>();
+    ConcurrentHashMap<Long, Scrip> firstChange = new ConcurrentHashMap<>();
+    List<SpendRecorder.Replayed> replays =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < ids; i++) {
+                    ScripId id = new ScripId(12, i);
+                    Scrip mine = change(10 + i);
+                    SpendRecorder.Claim c = recorder.spend(record(id, 6, 1, Optional.of(mine)));
+                    switch (c) {
+                      case SpendRecorder.Claimed x -> {
+                        claimed
+                            .computeIfAbsent(id.toLong(), k -> new AtomicInteger())
+                            .incrementAndGet();
+                        firstChange.put(id.toLong(), mine);
+                      }
+                      case SpendRecorder.Replayed r -> replays.add(r);
+                      case SpendRecorder.AlreadySpent a ->
+                          throw new AssertionError("the same request was refused: " + id);
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    }
+    assertThat(claimed).hasSize(ids);
+    assertThat(claimed.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+    assertThat(replays).hasSize(ids * (threads - 1));
+    for (int i = 0; i < ids; i++) {
+      assertThat(recorder.spend(record(new ScripId(12, i), 6, 1, Optional.empty())))
+          .isEqualTo(
+              new SpendRecorder.Replayed(
+                  1, Optional.of(firstChange.get(new ScripId(12, i).toLong()))));
+    }
+  }
+
+  @Test
+  void spendAsync_completesOnceDurable() {
+    ScripId id = new ScripId(13, 1);
+    assertThat(recorder.spendAsync(record(id, 1, 3, Optional.empty())).join())
+        .isInstanceOf(SpendRecorder.Claimed.class);
+    assertThat(recorder.spendAsync(record(id, 2, 3, Optional.empty())).join())
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+    reopen();
+    assertThat(recorder.claim(id, EXPIRES, fp(1)))
+        .isEqualTo(new SpendRecorder.Replayed(3, Optional.empty()));
+  }
+
+  @Test
+  void spend_afterClose_failsAsClosed_andNothingIsSpent() {
+    ScripId id = new ScripId(13, 2);
+    recorder.close();
+    assertThatThrownBy(() -> recorder.spend(record(id, 1, 1, Optional.empty())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("storage-closed");
+    recorder = open(db);
+    assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
+  }
+
+  @Test
+  void pay_identicalRetry_getsTheChangeOfTheFirstPayment() {
+    SecureRandom random = new SecureRandom();
+    MasterSecrets masters = MasterSecrets.generate(1, random);
+    CustomerSecrets customers = CustomerSecrets.generate(1, random);
+    PurchaseService service =
+        new PurchaseService(
+            "shop.example",
+            masters,
+            customers,
+            recorder,
+            new InMemorySerialAllocator(),
+            InstantSource.system(),
+            Duration.ofHours(1),
+            EnumSet.allOf(Variant.class));
+    long alice = 0x01_00_0000_0000_0001L;
+    Scrip scrip = service.minter().mint(1000, alice, EXPIRES, ScripProperties.NONE);
+    RequestDescriptor get = RequestDescriptor.of("GET", "/pages/1", new byte[0]);
+    CustomerSecret secret = customers.derive("shop.example", alice);
+    Payment.Signed payment = Payer.signed(scrip, secret, Nonce.random(random), get);
+
+    Purchase first = service.pay(payment, Pricer.fixed(100));
+    Purchase again = service.pay(payment, Pricer.fixed(100));
+
+    assertThat(first.isReplay()).isFalse();
+    assertThat(first.change().orElseThrow().valueMillicents()).isEqualTo(900);
+    assertThat(again.isReplay()).isTrue();
+    assertThat(again.change()).isEqualTo(first.change());
+    assertThat(again.changeBytes()).isEqualTo(first.changeBytes());
+    Payment.Signed other = Payer.signed(scrip, secret, Nonce.random(random), get);
+    assertThatThrownBy(() -> service.pay(other, Pricer.fixed(100)))
+        .isInstanceOf(SpentException.class);
   }
 
   long rowCount() {

@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +79,70 @@ abstract class VendorKeyStoreContract {
   }
 
   @Test
+  void rowWrites_changeOneKey_andKeepEveryOtherAsStored() {
+    MasterSecrets m = MasterSecrets.generate(1, random);
+    m.rotate(2, random);
+    store.saveMasterSecrets(m);
+    store.saveCustomerSecrets(CustomerSecrets.generate(0, random));
+    MasterSecrets added = MasterSecrets.generate(130, random);
+    CustomerSecrets addedCustomer = CustomerSecrets.generate(140, random);
+
+    db.inTransaction(
+        h -> {
+          store.insertMasterSecret(h, 130, added.secret(130), KeyState.ACTIVE);
+          store.insertCustomerSecret(h, 140, addedCustomer.secret(140));
+          return store.setMasterState(h, 1, KeyState.RETIRED);
+        });
+
+    MasterSecrets loaded = store.loadMasterSecrets();
+    assertThat(loaded.keys())
+        .containsExactly(
+            new MasterSecrets.KeyInfo(1, KeyState.RETIRED),
+            new MasterSecrets.KeyInfo(2, KeyState.PRIMARY),
+            new MasterSecrets.KeyInfo(130, KeyState.ACTIVE));
+    assertThat(loaded.secret(1).sameAs(m.secret(1))).isTrue();
+    assertThat(loaded.secret(130).sameAs(added.secret(130))).isTrue();
+    assertThat(store.loadCustomerSecrets().selectors()).containsExactly(0, 140);
+    assertThat(store.loadCustomerSecrets().secret(140).sameAs(addedCustomer.secret(140))).isTrue();
+  }
+
+  @Test
+  void rowWrites_neverReplaceAStoredKey_norDemoteThePrimary() {
+    store.saveMasterSecrets(MasterSecrets.generate(1, random));
+    store.saveCustomerSecrets(CustomerSecrets.generate(0, random));
+    MasterSecrets before = store.loadMasterSecrets();
+
+    assertThatThrownBy(
+            () ->
+                db.inTransaction(
+                    h -> {
+                      store.insertMasterSecret(
+                          h, 1, MasterSecrets.generate(1, random).secret(1), KeyState.ACTIVE);
+                      return null;
+                    }))
+        .isInstanceOf(StorageException.class);
+    assertThatThrownBy(
+            () ->
+                db.inTransaction(
+                    h -> {
+                      store.insertCustomerSecret(
+                          h, 0, CustomerSecrets.generate(0, random).secret(0));
+                      return null;
+                    }))
+        .isInstanceOf(StorageException.class);
+    boolean primaryRetired = db.inTransaction(h -> store.setMasterState(h, 1, KeyState.RETIRED));
+    boolean absentRetired = db.inTransaction(h -> store.setMasterState(h, 9, KeyState.RETIRED));
+    assertThat(primaryRetired).isFalse();
+    assertThat(absentRetired).isFalse();
+    assertThatThrownBy(() -> db.inTransaction(h -> store.setMasterState(h, 1, KeyState.PRIMARY)))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(store.loadMasterSecrets().keys())
+        .containsExactly(new MasterSecrets.KeyInfo(1, KeyState.PRIMARY));
+    assertThat(store.loadMasterSecrets().secret(1).sameAs(before.secret(1))).isTrue();
+  }
+
+  @Test
   void customerSecrets_roundTrip() {
     CustomerSecrets c = CustomerSecrets.generate(0, random);
     c.put(200, CustomerSecrets.generate(200, random).secret(200));
@@ -81,6 +153,68 @@ abstract class VendorKeyStoreContract {
     assertThat(
             loaded.derive("shop.example", 200L << 56).sameAs(c.derive("shop.example", 200L << 56)))
         .isTrue();
+  }
+
+  @Test
+  void createMissing_onAFreshStore_createsAPrimaryAndEachSelector() {
+    assertThat(store.createMissing(3, List.of(0, 1), random)).isTrue();
+    assertThat(store.loadMasterSecrets().keys())
+        .containsExactly(new MasterSecrets.KeyInfo(3, KeyState.PRIMARY));
+    assertThat(store.loadCustomerSecrets().selectors()).containsExactly(0, 1);
+  }
+
+  @Test
+  void createMissing_keepsWhatIsStored_andAddsOnlyMissingSelectors() {
+    MasterSecrets m = MasterSecrets.generate(1, random);
+    m.rotate(2, random);
+    store.saveMasterSecrets(m);
+    CustomerSecrets c = CustomerSecrets.generate(0, random);
+    store.saveCustomerSecrets(c);
+
+    assertThat(store.createMissing(0, List.of(0, 1), random)).isFalse();
+
+    MasterSecrets loaded = store.loadMasterSecrets();
+    assertThat(loaded.keys())
+        .containsExactly(
+            new MasterSecrets.KeyInfo(1, KeyState.ACTIVE),
+            new MasterSecrets.KeyInfo(2, KeyState.PRIMARY));
+    assertThat(loaded.secret(2).sameAs(m.secret(2))).isTrue();
+    CustomerSecrets loadedCustomers = store.loadCustomerSecrets();
+    assertThat(loadedCustomers.selectors()).containsExactly(0, 1);
+    assertThat(loadedCustomers.secret(0).sameAs(c.secret(0))).isTrue();
+  }
+
+  @Test
+  void createMissing_fromTwoProcessesAtOnceOnAnEmptyDatabase_bothLoadTheSameSecrets()
+      throws Exception {
+    for (int round = 0; round < 10; round++) {
+      try (Database first = newDatabase();
+          Database second = Database.open(first.config());
+          ExecutorService pool = Executors.newFixedThreadPool(2)) {
+        CyclicBarrier together = new CyclicBarrier(2);
+        List<Callable<Boolean>> both = new ArrayList<>();
+        for (Database d : List.of(first, second)) {
+          VendorKeyStore s = VendorKeyStore.open(d);
+          both.add(
+              () -> {
+                together.await(30, TimeUnit.SECONDS);
+                return s.createMissing(0, List.of(0, 1), random);
+              });
+        }
+        int created = 0;
+        for (Future<Boolean> f : pool.invokeAll(both)) {
+          created += f.get() ? 1 : 0;
+        }
+        assertThat(created).as("round %d: master secrets created", round).isEqualTo(1);
+        MasterSecrets a = VendorKeyStore.open(first).loadMasterSecrets();
+        MasterSecrets b = VendorKeyStore.open(second).loadMasterSecrets();
+        assertThat(a.secret(0).sameAs(b.secret(0))).as("round %d", round).isTrue();
+        CustomerSecrets ca = VendorKeyStore.open(first).loadCustomerSecrets();
+        CustomerSecrets cb = VendorKeyStore.open(second).loadCustomerSecrets();
+        assertThat(ca.selectors()).containsExactly(0, 1);
+        assertThat(ca.secret(1).sameAs(cb.secret(1))).as("round %d", round).isTrue();
+      }
+    }
   }
 
   @Test

@@ -58,8 +58,7 @@ public final class VendorConfig {
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern BROKER_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final Pattern PROPERTY = Pattern.compile("[a-z0-9_.-]{1,32}");
-  private static final Set<String> METHODS =
-      Set.of("*", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+  private static final Set<String> METHODS = Set.of("*", "GET", "POST", "PUT", "PATCH", "DELETE");
 
   private final String vendor;
   private final String currency;
@@ -449,7 +448,12 @@ public final class VendorConfig {
       for (int i = 0; i < prices.size(); i++) {
         Price p = prices.get(i);
         String at = "prices[" + i + "]";
-        if (p.method() == null || !METHODS.contains(p.method())) {
+        if ("HEAD".equals(p.method())) {
+          errors.add(
+              at
+                  + ".method: HEAD cannot be priced: it delivers no content, so it is never"
+                  + " charged and is answered as the GET's offer; price GET instead");
+        } else if (p.method() == null || !METHODS.contains(p.method())) {
           errors.add(at + ".method: expected one of " + METHODS + ", found " + p.method());
         }
         checkPattern(at + ".path", p.path(), errors);

@@ -1,5 +1,6 @@
 package org.millicent.vendor.content;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,4 +20,32 @@ public record ContentRequest(
     String path,
     Map<String, List<String>> headers,
     byte[] body,
-    String clientAddress) {}
+    String clientAddress) {
+
+  /** Media type of a sealed (private variant) body. */
+  public static final String SEALED = "application/millicent-sealed";
+
+  /** Header carrying the original media type of a sealed body. */
+  public static final String SEALED_TYPE = "Millicent-Content-Type";
+
+  /**
+   * This request with its sealed body replaced by the opened {@code plaintext}, as the origin must
+   * see it: the {@code Content-Type} becomes the original one the client sent in {@value
+   * #SEALED_TYPE} (or is dropped when there was none) and {@value #SEALED_TYPE} is not forwarded.
+   */
+  public ContentRequest withOpenedBody(byte[] plaintext) {
+    Map<String, List<String>> opened = new LinkedHashMap<>();
+    List<String> originalType = null;
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      if (h.getKey().equalsIgnoreCase(SEALED_TYPE)) {
+        originalType = h.getValue();
+      } else if (!h.getKey().equalsIgnoreCase("Content-Type")) {
+        opened.put(h.getKey(), h.getValue());
+      }
+    }
+    if (originalType != null) {
+      opened.put("Content-Type", originalType);
+    }
+    return new ContentRequest(method, target, path, opened, plaintext, clientAddress);
+  }
+}

@@ -4,8 +4,9 @@ import org.millicent.vendor.config.Content;
 
 /**
  * Where the vendor's resources come from: the built-in sample site, a static folder or a
- * reverse-proxied origin. The gateway asks for content only once the request is free or paid for,
- * and charges only when the answer is not a server failure. Implementations are thread-safe.
+ * reverse-proxied origin. The gateway charges only when the answer is not a server failure: local
+ * content is fetched before the payment is spent (in one step), an origin is called between the
+ * claim and the commit. Implementations are thread-safe.
  */
 public interface ContentSource extends AutoCloseable {
   /**
@@ -13,6 +14,16 @@ public interface ContentSource extends AutoCloseable {
    * for payment. An origin may always have it.
    */
   boolean mayExist(String rawPath);
+
+  /**
+   * Whether {@link #fetch} only reads local content, with no side effect and no other party to
+   * tell: then the gateway fetches first and spends the payment in one step afterwards (one durable
+   * write, and the database decides at once in shared mode), instead of claiming, fetching and
+   * committing. An origin is not local: its answer may depend on the request having been paid for.
+   */
+  default boolean isLocal() {
+    return false;
+  }
 
   /**
    * Fetches the content for {@code request}.

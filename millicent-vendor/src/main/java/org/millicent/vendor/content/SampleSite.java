@@ -53,6 +53,11 @@ final class SampleSite implements ContentSource {
   }
 
   @Override
+  public boolean isLocal() {
+    return true;
+  }
+
+  @Override
   public boolean mayExist(String rawPath) {
     return pages.containsKey(rawPath);
   }

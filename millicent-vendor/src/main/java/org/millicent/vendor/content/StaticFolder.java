@@ -62,6 +62,11 @@ final class StaticFolder implements ContentSource {
   }
 
   @Override
+  public boolean isLocal() {
+    return true;
+  }
+
+  @Override
   public boolean mayExist(String rawPath) {
     return resolve(rawPath) != null;
   }

@@ -135,6 +135,16 @@ class VendorConfigTest {
   }
 
   @Test
+  void build_aPricedHead_isRefusedWithTheReason() {
+    assertThatThrownBy(() -> VendorConfig.builder("v").price("HEAD", "/x", 10).build())
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(String.join("\n", e.errors()))
+                    .contains("prices[0].method: HEAD cannot be priced"));
+  }
+
+  @Test
   void builder_emptyCatalogueAndNoVariants_areBothReported() {
     assertThatThrownBy(() -> VendorConfig.builder("v").variants(java.util.Set.of()).build())
         .isInstanceOfSatisfying(

@@ -7,8 +7,9 @@ import java.util.Locale;
  * The payment step of the chain (docs/HTTP-API.md, "Offer" and "Paying"): passes the request on; if
  * the answer is a 402 with a Millicent offer and the request carried no Millicent payment yet,
  * hands both to the {@link PaymentHandler}, which pays once and sends once more. Like OkHttp's
- * {@code Authenticator} rule, it gives up rather than loop: a paid request's answer is final.
- * Thread-safe.
+ * {@code Authenticator} rule, it gives up rather than loop: a paid request's answer is final. A
+ * {@code HEAD} is never paid for: vendors deliver no content to it and refuse its payment
+ * (docs/HTTP-API.md, "HEAD"), so its 402 offer, which names the price, is the answer. Thread-safe.
  */
 final class PaymentInterceptor implements Interceptor {
   private final PaymentHandler handler;
@@ -21,7 +22,9 @@ final class PaymentInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException, InterruptedException {
     Request request = chain.request();
     Response response = chain.proceed(request);
-    if (!isMillicentOffer(response) || carriesMillicentPayment(request)) {
+    if (!isMillicentOffer(response)
+        || carriesMillicentPayment(request)
+        || "HEAD".equalsIgnoreCase(request.method())) {
       return response;
     }
     return handler.pay(request, response, chain::proceed);

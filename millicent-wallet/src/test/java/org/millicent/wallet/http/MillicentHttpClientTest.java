@@ -62,17 +62,21 @@ class MillicentHttpClientTest {
   private static final PaymentHandler PAY_WITH_TOKEN =
       (request, offer, next) -> next.send(request.withHeader("Authorization", "Millicent token"));
 
+  /** A client that pays every offer with a fixed token and counts its payments. */
+  private static MillicentHttpClient payingWithToken(AtomicInteger payments) {
+    return MillicentHttpClient.newBuilder()
+        .payments(
+            (r, o, n) -> {
+              payments.incrementAndGet();
+              return PAY_WITH_TOKEN.pay(r, o, n);
+            })
+        .build();
+  }
+
   @Test
   void offer_isPaidOnce_andThePaidAnswerReturned() throws Exception {
     AtomicInteger payments = new AtomicInteger();
-    MillicentHttpClient c =
-        MillicentHttpClient.newBuilder()
-            .payments(
-                (r, o, n) -> {
-                  payments.incrementAndGet();
-                  return PAY_WITH_TOKEN.pay(r, o, n);
-                })
-            .build();
+    MillicentHttpClient c = payingWithToken(payments);
 
     Response r = c.send(Request.post(url("/x?a=b"), "text/plain", "hello".getBytes()));
 
@@ -83,17 +87,24 @@ class MillicentHttpClientTest {
   }
 
   @Test
+  void headAnsweredWithAnOffer_isNotPaid_theOfferIsTheAnswer() throws Exception {
+    AtomicInteger payments = new AtomicInteger();
+    MillicentHttpClient c = payingWithToken(payments);
+
+    Response r = c.send(Request.of("HEAD", url("/h"), java.util.Map.of(), new byte[0]));
+
+    assertThat(r.status()).isEqualTo(402);
+    assertThat(r.header("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).contains("price=1"));
+    assertThat(payments).hasValue(0);
+    assertThat(seen).containsExactly("HEAD /h null ");
+  }
+
+  @Test
   void paidRequestAnsweredWith402Again_isReturned_notPaidAgain() throws Exception {
     alwaysOffer = true;
     AtomicInteger payments = new AtomicInteger();
-    MillicentHttpClient c =
-        MillicentHttpClient.newBuilder()
-            .payments(
-                (r, o, n) -> {
-                  payments.incrementAndGet();
-                  return PAY_WITH_TOKEN.pay(r, o, n);
-                })
-            .build();
+    MillicentHttpClient c = payingWithToken(payments);
 
     Response r = c.send(Request.get(url("/y")));
 

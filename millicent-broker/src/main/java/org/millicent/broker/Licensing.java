@@ -1,0 +1,241 @@
+package org.millicent.broker;
+
+import java.nio.file.Files;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.millicent.broker.books.Books;
+import org.millicent.broker.books.Entry;
+import org.millicent.broker.supply.Licence;
+import org.millicent.broker.supply.LicensedVendor;
+import org.millicent.broker.supply.VendorClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The licences of the broker's licensed vendors (docs/BROKER.md, "Licensed production"): loaded
+ * from the books at start, obtained when missing from the vendor's admin endpoint or a licence
+ * file, stored in the books when installed. {@link Broker} delegates to it.
+ *
+ * <p>Thread-safe: obtaining a licence holds the vendor's {@link LicensedVendor} monitor, so one
+ * vendor's licence is fetched once however many sales wait for it.
+ */
+final class Licensing {
+  // Logs as the broker, the category operators configure.
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  private final BrokerConfig config;
+  private final Books books;
+  private final VendorClient client;
+  private final InstantSource clock;
+  private final Map<String, LicensedVendor> licensed;
+
+  /** The licensing of {@code licensed}, the broker's licensed vendors by name. */
+  Licensing(
+      BrokerConfig config,
+      Books books,
+      VendorClient client,
+      InstantSource clock,
+      Map<String, LicensedVendor> licensed) {
+    this.config = config;
+    this.books = books;
+    this.client = client;
+    this.clock = clock;
+    this.licensed = licensed;
+  }
+
+  /** The licensed vendor {@code vendor}, or null when it is not one. */
+  LicensedVendor vendor(String vendor) {
+    return licensed.get(vendor);
+  }
+
+  /**
+   * Puts in force each vendor's latest stored licence, or obtains one; a licence that cannot be
+   * obtained now (vendor down) is logged and retried at the first sale.
+   */
+  void load() {
+    for (LicensedVendor lv : licensed.values()) {
+      List<Licence> stored = storedLicences(lv.vendor());
+      for (Licence l : stored) {
+        lv.remember(l);
+      }
+      if (!stored.isEmpty()) {
+        lv.use(stored.getLast());
+        continue;
+      }
+      try {
+        ensure(lv);
+      } catch (BrokerException e) {
+        if (e.error() == BrokerError.NO_LICENCE) {
+          log.info("broker: {}", e.getMessage());
+        } else {
+          log.warn("broker: no licence for {} yet: {}", lv.vendor(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  private List<Licence> storedLicences(String vendor) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h -> {
+              List<Licence> out = new ArrayList<>();
+              var rows =
+                  h.createQuery(
+                          "SELECT licence_id, customer_selector, customer_master_secret,"
+                              + " discount_bps, scrip_lifetime_seconds FROM licences"
+                              + " WHERE vendor = ? AND revoked_at IS NULL"
+                              + " ORDER BY obtained_at, licence_id")
+                      .bind(0, vendor)
+                      .map(
+                          (rs, ctx) ->
+                              new Object[] {
+                                rs.getString(1),
+                                rs.getInt(2),
+                                rs.getBytes(3),
+                                rs.getInt(4),
+                                rs.getLong(5)
+                              })
+                      .list();
+              for (Object[] r : rows) {
+                Map<Integer, org.millicent.keys.SecretBytes> ks = new LinkedHashMap<>();
+                h.createQuery("SELECT key_id, master_secret FROM licence_keys WHERE licence_id = ?")
+                    .bind(0, (String) r[0])
+                    .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getBytes(2)))
+                    .forEach(
+                        e ->
+                            ks.put(
+                                e.getKey(), org.millicent.keys.SecretBytes.copyOf(e.getValue())));
+                out.add(
+                    new Licence(
+                        (String) r[0],
+                        vendor,
+                        config.brokerId(),
+                        ks,
+                        (Integer) r[1],
+                        org.millicent.keys.SecretBytes.copyOf((byte[]) r[2]),
+                        (Integer) r[3],
+                        (Long) r[4]));
+              }
+              return out;
+            });
+  }
+
+  /**
+   * The licence in force for {@code lv}, obtained (from the licence file or the vendor's admin
+   * endpoint) and installed first when there is none.
+   *
+   * @throws BrokerException {@code no-licence} when none is configured or the file cannot be read,
+   *     {@code vendor-unavailable} when the vendor cannot be reached
+   */
+  Licence ensure(LicensedVendor lv) {
+    synchronized (lv) {
+      Optional<Licence> have = lv.licence();
+      if (have.isPresent()) {
+        return have.get();
+      }
+      VendorConfig vc = config.vendor(lv.vendor()).orElseThrow();
+      Licence l;
+      if (vc.licenceFile().isPresent()) {
+        try {
+          l =
+              Licence.fromJson(
+                  new com.fasterxml.jackson.databind.ObjectMapper()
+                      .readTree(Files.readAllBytes(vc.licenceFile().get())));
+        } catch (java.io.IOException e) {
+          throw new BrokerException(
+              BrokerError.NO_LICENCE,
+              "cannot read the licence file " + vc.licenceFile().get() + ": " + e.getMessage(),
+              e);
+        }
+      } else if (vc.licenceAdminToken().isPresent()) {
+        l =
+            client.obtainLicence(
+                vc.url(),
+                vc.licenceAdminToken().get(),
+                config.brokerId(),
+                vc.licenceKeyIds(),
+                vc.discountBps());
+      } else {
+        throw new BrokerException(
+            BrokerError.NO_LICENCE,
+            "no licence for vendor "
+                + lv.vendor()
+                + ": configure licence.admin_token or licence.file, or import one with"
+                + " `millicent broker licences import`");
+      }
+      return install(l);
+    }
+  }
+
+  /** See {@link Broker#installLicence}. */
+  Licence install(Licence l) {
+    LicensedVendor lv = licensed.get(l.vendor());
+    if (lv == null) {
+      throw new BrokerException(
+          BrokerError.UNKNOWN_VENDOR,
+          "vendor " + l.vendor() + " is not configured as a licensed vendor of this broker");
+    }
+    String id = config.brokerId();
+    if (!l.broker().isEmpty() && !l.broker().equals(id)) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST,
+          "licence " + l.licenceId() + " is for broker " + l.broker() + ", this is " + id);
+    }
+    boolean known =
+        books
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT COUNT(*) FROM licences WHERE licence_id = ?")
+                            .bind(0, l.licenceId())
+                            .mapTo(Long.class)
+                            .one()
+                        > 0);
+    if (!known) {
+      long now = clock.millis();
+      books.submitAndAwait(
+          new Entry("licence")
+              .write(
+                  (h, entryId) -> {
+                    h.createUpdate(
+                            "INSERT INTO licences (licence_id, vendor, customer_selector,"
+                                + " customer_master_secret, discount_bps, scrip_lifetime_seconds,"
+                                + " obtained_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                        .bind(0, l.licenceId())
+                        .bind(1, l.vendor())
+                        .bind(2, l.customerSelector())
+                        .bind(3, l.customerMasterSecret().toByteArray())
+                        .bind(4, l.discountBps())
+                        .bind(5, l.scripLifetimeSeconds())
+                        .bind(6, now)
+                        .execute();
+                    for (var k : l.keys().entrySet()) {
+                      h.createUpdate(
+                              "INSERT INTO licence_keys (licence_id, key_id, master_secret)"
+                                  + " VALUES (?, ?, ?)")
+                          .bind(0, l.licenceId())
+                          .bind(1, k.getKey())
+                          .bind(2, k.getValue().toByteArray())
+                          .execute();
+                    }
+                  }));
+    }
+    lv.use(l);
+    log.info("broker: licence {} in force", l);
+    return l;
+  }
+
+  /** See {@link Broker#licences}. */
+  Map<String, Optional<Licence>> licences() {
+    Map<String, Optional<Licence>> out = new LinkedHashMap<>();
+    licensed.forEach((v, lv) -> out.put(v, lv.licence()));
+    return out;
+  }
+}

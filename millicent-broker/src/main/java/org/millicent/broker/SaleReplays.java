@@ -1,0 +1,180 @@
+package org.millicent.broker;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.millicent.broker.accounts.Accounts;
+import org.millicent.broker.accounts.Customer;
+import org.millicent.broker.books.Books;
+import org.millicent.broker.supply.LicensedVendor;
+import org.millicent.protocol.Payer;
+import org.millicent.purchase.Purchase;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+
+/**
+ * Makes sales safe to retry (docs/BROKER.md, "Selling scrip"): a sale charged to an account runs
+ * once per (customer, request key), and a retry gets the scrip recorded in the books; a purchase
+ * paid with broker scrip that is replayed gets the vendor scrip that purchase bought. Thread-safe.
+ */
+final class SaleReplays {
+  private final String brokerId;
+  private final Books books;
+  private final Accounts accounts;
+  private final Licensing licensing;
+  private final SecureRandom random;
+  private final RequestKeys requestKeys;
+  private final Map<String, CompletableFuture<Object>> pendingRequests = new ConcurrentHashMap<>();
+
+  SaleReplays(
+      String brokerId,
+      Books books,
+      Accounts accounts,
+      Licensing licensing,
+      SecureRandom random,
+      RequestKeys requestKeys) {
+    this.brokerId = brokerId;
+    this.books = books;
+    this.accounts = accounts;
+    this.licensing = licensing;
+    this.random = random;
+    this.requestKeys = requestKeys;
+  }
+
+  /**
+   * Runs a charged sale once per (customer, request key): a retry whose sale is durable gets the
+   * recorded scrip; a retry racing the first waits for it.
+   */
+  <T> T once(long customerId, byte[] requestKey, Class<T> type, Supplier<T> action) {
+    if (requestKey == null) {
+      return action.get();
+    }
+    String key =
+        Long.toUnsignedString(customerId) + ":" + Base64.getEncoder().encodeToString(requestKey);
+    CompletableFuture<Object> mine = new CompletableFuture<>();
+    CompletableFuture<Object> other = pendingRequests.putIfAbsent(key, mine);
+    if (other != null) {
+      try {
+        return as(type, other.join());
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
+    }
+    try {
+      if (requestKeys.add(RequestKeys.fingerprint(customerId, requestKey))) {
+        Optional<Object> recorded = recordedSale(customerId, requestKey);
+        if (recorded.isPresent()) {
+          T t = as(type, recorded.get());
+          mine.complete(t);
+          return t;
+        }
+      }
+      T t = action.get();
+      mine.complete(t);
+      return t;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      pendingRequests.remove(key);
+    }
+  }
+
+  private static <T> T as(Class<T> type, Object o) {
+    if (!type.isInstance(o)) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST, "this request was already served as a different kind of sale");
+    }
+    if (o instanceof VendorScripSale v) {
+      return type.cast(
+          new VendorScripSale(
+              v.vendor(),
+              v.scrip(),
+              v.customerIdAtVendor(),
+              v.sealedCustomerSecret(),
+              v.supply(),
+              true));
+    }
+    return type.cast(o);
+  }
+
+  private Optional<Object> recordedSale(long customerId, byte[] requestKey) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT issuer, token, supply, sealed_secret FROM issued_scrip"
+                            + " WHERE customer_id = ? AND request_key = ?"
+                            + " ORDER BY issued_at DESC LIMIT 1")
+                    .bind(0, customerId)
+                    .bind(1, requestKey)
+                    .map(
+                        (rs, ctx) -> {
+                          String issuer = rs.getString(1);
+                          if (issuer.equals(brokerId)) {
+                            return (Object) ScripCodec.decode(rs.getBytes(2));
+                          }
+                          return saleFromRow(
+                              issuer, rs.getBytes(2), rs.getString(3), rs.getBytes(4), customerId);
+                        })
+                    .findOne());
+  }
+
+  /**
+   * The vendor scrip that the replayed purchase {@code p} bought the first time.
+   *
+   * @throws BrokerException {@code storage-unavailable} when the books do not hold it
+   */
+  VendorScripSale recordedPurchase(Purchase p) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT issuer, token, supply, sealed_secret, customer_id"
+                            + " FROM issued_scrip WHERE paid_by = ? AND kind = 'purchase'")
+                    .bind(0, p.scrip().id().toLong())
+                    .map(
+                        (rs, ctx) ->
+                            saleFromRow(
+                                rs.getString(1),
+                                rs.getBytes(2),
+                                rs.getString(3),
+                                rs.getBytes(4),
+                                rs.getLong(5)))
+                    .findOne())
+        .orElseThrow(
+            () ->
+                new BrokerException(
+                    BrokerError.STORAGE_UNAVAILABLE,
+                    "broker scrip "
+                        + p.scrip().id()
+                        + " is spent but its purchase is not in the books"));
+  }
+
+  private VendorScripSale saleFromRow(
+      String vendor, byte[] token, String supply, byte[] sealed, long brokerCustomerId) {
+    Scrip s = ScripCodec.decode(token);
+    Supply sup = Supply.fromWireName(supply);
+    byte[] seal = sealed;
+    if (sup == Supply.LICENSED) {
+      LicensedVendor lv = licensing.vendor(vendor);
+      Customer c = accounts.customer(brokerCustomerId);
+      seal =
+          Payer.sealSecret(
+              c.secret(), vendor, s.customerId(), lv.customerSecret(s.customerId()), random);
+    }
+    return new VendorScripSale(vendor, s, s.customerId(), seal, sup, true);
+  }
+}

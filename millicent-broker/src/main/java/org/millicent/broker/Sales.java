@@ -1,0 +1,373 @@
+package org.millicent.broker;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.millicent.broker.accounts.Accounts;
+import org.millicent.broker.accounts.Customer;
+import org.millicent.broker.books.AccountKind;
+import org.millicent.broker.books.Books;
+import org.millicent.broker.books.Entry;
+import org.millicent.broker.books.IssuedRow;
+import org.millicent.broker.books.LedgerAccount;
+import org.millicent.broker.issuing.BrokerSpendRecorder;
+import org.millicent.broker.supply.LicensedVendor;
+import org.millicent.broker.supply.WarehouseVendor;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.purchase.ExchangeService;
+import org.millicent.purchase.Pricer;
+import org.millicent.purchase.Purchase;
+import org.millicent.purchase.PurchaseService;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.scrip.ScripProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's sales (docs/BROKER.md, "Selling scrip"): broker scrip charged to an account, and
+ * vendor scrip, minted under a licence or taken from the warehouse, charged to an account or paid
+ * with broker scrip. Each sale is one entry in the books: the paying side (the account charge, or
+ * the broker scrip spent and its change), the scrip issued and the outstanding or inventory account
+ * it comes from. {@link Broker} delegates to it; its public methods document the failures.
+ *
+ * <p>Thread-safe: decisions that read and change balances run under the books' decision lock.
+ */
+final class Sales {
+  // Logs as the broker, the category operators configure.
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  private static final String SUPPLY_BROKER = "broker";
+
+  /** How a sale is paid for. */
+  private sealed interface Funding {
+    Customer customer();
+  }
+
+  private record OnAccount(Customer customer, byte[] requestKey) implements Funding {}
+
+  private record WithScrip(Customer customer, Purchase purchase) implements Funding {}
+
+  private final BrokerConfig config;
+  private final Books books;
+  private final Accounts accounts;
+  private final PurchaseService purchases;
+  private final BrokerSpendRecorder spends;
+  private final Licensing licensing;
+  private final Map<String, WarehouseVendor> warehouses;
+  private final SaleReplays replays;
+  private final BrokerMetrics metrics;
+  private final InstantSource clock;
+  private final SecureRandom random;
+
+  Sales(
+      BrokerConfig config,
+      Books books,
+      Accounts accounts,
+      PurchaseService purchases,
+      BrokerSpendRecorder spends,
+      Licensing licensing,
+      Map<String, WarehouseVendor> warehouses,
+      SaleReplays replays,
+      BrokerMetrics metrics,
+      InstantSource clock,
+      SecureRandom random) {
+    this.config = config;
+    this.books = books;
+    this.accounts = accounts;
+    this.purchases = purchases;
+    this.spends = spends;
+    this.licensing = licensing;
+    this.warehouses = warehouses;
+    this.replays = replays;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** The ledger account of the scrip {@code issuer} has outstanding. */
+  static LedgerAccount outstanding(Books books, String issuer) {
+    return books.account("outstanding:" + issuer, AccountKind.OUTSTANDING);
+  }
+
+  private String id() {
+    return config.brokerId();
+  }
+
+  /** See {@link Broker#sellBrokerScrip}. */
+  Scrip sellBrokerScrip(long customerId, long amountMillicents, byte[] requestKey) {
+    Accounts.checkAmount(amountMillicents);
+    Customer c = accounts.customer(customerId);
+    return replays.once(
+        customerId,
+        requestKey,
+        Scrip.class,
+        () -> {
+          long now = clock.millis();
+          Instant expires =
+              clock
+                  .instant()
+                  .plus(config.scripLifetime())
+                  .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+          Scrip[] out = new Scrip[1];
+          books.await(
+              books.decide(
+                  () -> {
+                    Entry e = new Entry("sale");
+                    accounts.charge(e, c, amountMillicents);
+                    Scrip s =
+                        purchases
+                            .minter()
+                            .mint(amountMillicents, c.id(), expires, ScripProperties.NONE);
+                    e.post(outstanding(books, id()), -amountMillicents)
+                        .issue(
+                            row(
+                                s,
+                                "sale",
+                                SUPPLY_BROKER,
+                                c,
+                                now,
+                                requestKey,
+                                null,
+                                IssuedRow.OUTSTANDING,
+                                null));
+                    out[0] = s;
+                    return books.submit(e);
+                  }));
+          metrics.sold(id(), "sale", amountMillicents);
+          return out[0];
+        });
+  }
+
+  /** See {@link Broker#sellVendorScrip}. */
+  VendorScripSale sellVendorScrip(
+      long customerId, String vendor, long amountMillicents, byte[] requestKey) {
+    Accounts.checkAmount(amountMillicents);
+    VendorConfig vc = config.requireVendor(vendor);
+    Customer c = accounts.customer(customerId);
+    return replays.once(
+        customerId,
+        requestKey,
+        VendorScripSale.class,
+        () -> sell(vc, amountMillicents, new OnAccount(c, requestKey)));
+  }
+
+  /** See {@link Broker#buyVendorScrip}. */
+  Broker.ScripPurchase buyVendorScrip(Payment payment, String vendor, long amountMillicents) {
+    Accounts.checkAmount(amountMillicents);
+    VendorConfig vc = config.requireVendor(vendor);
+    if (vc.supply() == Supply.LICENSED) {
+      licensing.ensure(licensing.vendor(vendor));
+    }
+    Purchase p = purchases.begin(payment, Pricer.fixed(amountMillicents));
+    if (p.isReplay()) {
+      return new Broker.ScripPurchase(replays.recordedPurchase(p), p);
+    }
+    try {
+      Customer c = accounts.customer(p.scrip().customerId());
+      VendorScripSale sale = sell(vc, amountMillicents, new WithScrip(c, p));
+      spends.markDurable(p.scrip().id());
+      p.commit();
+      return new Broker.ScripPurchase(sale, p);
+    } catch (RuntimeException e) {
+      p.release();
+      throw e;
+    }
+  }
+
+  private VendorScripSale sell(VendorConfig vc, long amount, Funding f) {
+    return switch (vc.supply()) {
+      case LICENSED -> sellLicensed(licensing.vendor(vc.vendor()), amount, f);
+      case WAREHOUSE -> sellWarehouse(warehouses.get(vc.vendor()), amount, f);
+    };
+  }
+
+  private VendorScripSale sellLicensed(LicensedVendor lv, long amount, Funding f) {
+    licensing.ensure(lv);
+    Customer c = f.customer();
+    long now = clock.millis();
+    String kind = f instanceof OnAccount ? "sale" : "purchase";
+    byte[] requestKey = f instanceof OnAccount a ? a.requestKey() : null;
+    Long paidBy = f instanceof WithScrip w ? w.purchase().scrip().id().toLong() : null;
+    // Minting reads only lock-free state, so a returning customer's scrip is made before the
+    // decision lock; a serial wasted when the charge is refused was never handed to anyone.
+    OptionalLong known = lv.knownCustomerIdAtVendor(c.id());
+    Scrip early = known.isPresent() ? lv.mint(amount, known.getAsLong(), clock.instant()) : null;
+    IssuedRow earlyRow =
+        early == null
+            ? null
+            : row(early, kind, Supply.LICENSED.wireName(), c, now, requestKey, paidBy, 0, null);
+    Scrip[] out = new Scrip[1];
+    books.await(
+        books.decide(
+            () -> {
+              Entry e = new Entry(kind);
+              long vcid = lv.customerIdAtVendor(c.id(), e);
+              fund(e, f, amount);
+              Scrip s = early;
+              IssuedRow r = earlyRow;
+              if (s == null || s.customerId() != vcid) {
+                s = lv.mint(amount, vcid, clock.instant());
+                r = row(s, kind, Supply.LICENSED.wireName(), c, now, requestKey, paidBy, 0, null);
+              }
+              e.post(outstanding(books, lv.vendor()), -amount).issue(r);
+              out[0] = s;
+              return books.submit(e);
+            }));
+    Scrip s = out[0];
+    metrics.sold(lv.vendor(), kind, amount);
+    byte[] sealed =
+        Payer.sealSecret(
+            c.secret(), lv.vendor(), s.customerId(), lv.customerSecret(s.customerId()), random);
+    return new VendorScripSale(lv.vendor(), s, s.customerId(), sealed, Supply.LICENSED, false);
+  }
+
+  private VendorScripSale sellWarehouse(WarehouseVendor wv, long amount, Funding f) {
+    long piece = wv.pieceValueMillicents();
+    if (amount % piece != 0 || amount / piece > ExchangeService.MAX_PIECES) {
+      throw new BrokerException(
+          BrokerError.BAD_AMOUNT,
+          "vendor "
+              + wv.vendor()
+              + " is sold in whole pieces of "
+              + piece
+              + " millicents, at most "
+              + ExchangeService.MAX_PIECES
+              + " at once (one exchange at the vendor), found "
+              + amount);
+    }
+    Customer c = f.customer();
+    if (f instanceof OnAccount) {
+      books.decide(() -> accounts.reserve(c, amount));
+    }
+    List<WarehouseVendor.Piece> pieces;
+    WarehouseVendor.Exchanged ex;
+    try {
+      pieces = wv.take((int) (amount / piece), clock.instant());
+      try {
+        ex = wv.exchange(pieces, wv.customerRef(c.secret()), amount);
+      } catch (RuntimeException e) {
+        // The vendor may or may not have consumed the pieces; they are kept out of stock until a
+        // lot reconciliation, never handed out twice.
+        log.warn("broker: warehouse exchange at {} failed: {}", wv.vendor(), e.getMessage());
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      if (f instanceof OnAccount) {
+        books.decide(() -> accounts.release(c, amount));
+      }
+      throw e;
+    }
+    Scrip s = ex.scrip();
+    byte[] sealed = Payer.sealSecret(c.secret(), wv.vendor(), s.customerId(), ex.secret(), random);
+    long now = clock.millis();
+    books.await(
+        books.decide(
+            () -> {
+              Entry e = new Entry(f instanceof OnAccount ? "sale" : "purchase");
+              if (f instanceof OnAccount) {
+                accounts.chargeReserved(e, c, amount);
+              } else {
+                fund(e, f, amount);
+              }
+              wv.markUsed(e, pieces, now);
+              e.post(books.account("inventory:" + wv.vendor(), AccountKind.INVENTORY), -amount)
+                  .issue(
+                      row(
+                          s,
+                          f instanceof OnAccount ? "sale" : "purchase",
+                          Supply.WAREHOUSE.wireName(),
+                          c,
+                          now,
+                          f instanceof OnAccount a ? a.requestKey() : null,
+                          f instanceof WithScrip w ? w.purchase().scrip().id().toLong() : null,
+                          IssuedRow.REDEEMED_AT_ISSUE,
+                          sealed));
+              return books.submit(e);
+            }));
+    metrics.sold(wv.vendor(), f instanceof OnAccount ? "sale" : "purchase", amount);
+    return new VendorScripSale(wv.vendor(), s, s.customerId(), sealed, Supply.WAREHOUSE, false);
+  }
+
+  /** Posts the paying side of a sale: the account charge, or the broker scrip spent and change. */
+  private void fund(Entry e, Funding f, long amount) {
+    switch (f) {
+      case OnAccount a -> accounts.charge(e, a.customer(), amount);
+      case WithScrip w -> {
+        Purchase p = w.purchase();
+        Scrip paid = p.scrip();
+        LedgerAccount brokerScrip = outstanding(books, id());
+        e.post(brokerScrip, paid.valueMillicents());
+        p.change()
+            .ifPresent(
+                ch -> {
+                  e.post(brokerScrip, -ch.valueMillicents());
+                  e.issue(
+                      row(
+                          ch,
+                          "change",
+                          SUPPLY_BROKER,
+                          w.customer(),
+                          clock.millis(),
+                          null,
+                          paid.id().toLong(),
+                          IssuedRow.OUTSTANDING,
+                          null));
+                });
+        byte[] fp = p.fingerprint();
+        long now = clock.millis();
+        e.write(
+            (h, entryId) -> {
+              int n =
+                  h.createUpdate(
+                          "UPDATE issued_scrip SET state = 1, closed_at = ?, closed_entry = ?,"
+                              + " spend_fingerprint = ?, spend_price = ? WHERE issuer = ?"
+                              + " AND key_id = ? AND serial = ? AND state = 0")
+                      .bind(0, now)
+                      .bind(1, entryId)
+                      .bind(2, fp)
+                      .bind(3, amount)
+                      .bind(4, id())
+                      .bind(5, paid.id().keyId())
+                      .bind(6, paid.id().serial())
+                      .execute();
+              if (n != 1) {
+                throw new IllegalStateException(
+                    "broker scrip " + paid.id() + " is not outstanding in the books");
+              }
+            });
+      }
+    }
+  }
+
+  private static IssuedRow row(
+      Scrip s,
+      String kind,
+      String supply,
+      Customer c,
+      long now,
+      byte[] requestKey,
+      Long paidBy,
+      int state,
+      byte[] sealed) {
+    return new IssuedRow(
+        s.vendor(),
+        s.id().keyId(),
+        s.id().serial(),
+        kind,
+        supply,
+        c.id(),
+        s.valueMillicents(),
+        now,
+        s.expiresAt().toEpochMilli(),
+        requestKey,
+        paidBy,
+        ScripCodec.encode(s),
+        state,
+        sealed);
+  }
+}

@@ -1,0 +1,162 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.scrip.Scrip;
+import org.millicent.storage.testing.TestDatabases;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * Two vendor replicas started at the same moment on one empty database: whichever creates the
+ * secrets, both must end up with the same ones (docs/STORAGE.md, "First start"). Each round uses a
+ * fresh database, since only the first start generates keys. Runs on PostgreSQL (skipped when it is
+ * unreachable, failed when MILLICENT_REQUIRE_POSTGRES=true) and on one SQLite file.
+ */
+class VendorFirstStartIT {
+  private static final int ROUNDS = 20;
+
+  @TempDir Path dir;
+
+  @Test
+  void twoReplicasStartingTogetherOnEmptyPostgres_shareTheirSecrets() throws Exception {
+    for (int round = 0; round < ROUNDS; round++) {
+      String schema = TestDatabases.postgresConfig(4).schema();
+      String base = TestDatabases.postgresUrl();
+      startTogetherAndCompare(
+          round, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+    }
+  }
+
+  @Test
+  void twoReplicasStartingTogetherOnEmptySqlite_shareTheirSecrets() throws Exception {
+    for (int round = 0; round < ROUNDS; round++) {
+      startTogetherAndCompare(round, dir.resolve("shared-" + round + ".db").toString());
+    }
+  }
+
+  @Test
+  void twoVendorsStartingTogetherInOneEmptyFolder_shareTheGeneratedAdminTokenAndSecrets()
+      throws Exception {
+    for (int round = 0; round < 5; round++) {
+      Path folder = dir.resolve("folder-" + round);
+      VendorServer[] both =
+          startTogether(VendorConfig.sampleBuilder().port(0).build(), folder, folder);
+      try {
+        assertThat(both[1].adminToken()).as("round %d", round).isEqualTo(both[0].adminToken());
+        assertThat(both[0].adminToken()).hasSize(48);
+        assertShareSecrets(round, both[0], both[1]);
+      } finally {
+        closeBoth(both[0], both[1]);
+      }
+    }
+  }
+
+  private void startTogetherAndCompare(int round, String database) throws Exception {
+    VendorConfig config =
+        VendorConfig.sampleBuilder()
+            .port(0)
+            .database(database)
+            .adminToken("first-start-admin-token-0123")
+            .build();
+    VendorServer[] both =
+        startTogether(config, dir.resolve("a-" + round), dir.resolve("b-" + round));
+    try {
+      assertShareSecrets(round, both[0], both[1]);
+    } finally {
+      closeBoth(both[0], both[1]);
+    }
+  }
+
+  /** Both see the same customer secrets, and scrip minted by either is good at the other. */
+  private static void assertShareSecrets(int round, VendorServer a, VendorServer b) {
+    long alice = a.newCustomerId();
+    CustomerSecret secret = a.customerSecret(alice);
+    assertThat(b.customerSecret(alice))
+        .as("round %d: the customer secret of the vendor's own customers", round)
+        .isEqualTo(secret);
+    long broker = 5; // selector 0: the brokers' customer IDs
+    assertThat(b.customerSecret(broker))
+        .as("round %d: the customer secret of a broker", round)
+        .isEqualTo(a.customerSecret(broker));
+    Instant exp = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    Scrip fromA = a.mint(1_000, alice, exp);
+    Scrip fromB = b.mint(1_000, alice, exp);
+    assertThat(fromA.id()).as("round %d: one serial issued twice", round).isNotEqualTo(fromB.id());
+    assertThat(
+            new TestHttp(b.url())
+                .pay(
+                    TestHttp.signed(fromA, secret, "GET", "/pages/haiku.html", new byte[0]),
+                    new byte[0])
+                .statusCode())
+        .as("round %d: scrip minted by A, paid at B", round)
+        .isEqualTo(200);
+    assertThat(
+            new TestHttp(a.url())
+                .pay(
+                    TestHttp.signed(fromB, secret, "GET", "/pages/haiku.html", new byte[0]),
+                    new byte[0])
+                .statusCode())
+        .as("round %d: scrip minted by B, paid at A", round)
+        .isEqualTo(200);
+  }
+
+  /** Starts two vendors at the same moment; both or neither (the other is closed on failure). */
+  private static VendorServer[] startTogether(VendorConfig config, Path dirA, Path dirB)
+      throws Exception {
+    CyclicBarrier together = new CyclicBarrier(2);
+    List<Callable<VendorServer>> starts = new ArrayList<>();
+    for (Path d : List.of(dirA, dirB)) {
+      starts.add(
+          () -> {
+            together.await(30, TimeUnit.SECONDS);
+            return VendorServer.start(config, d);
+          });
+    }
+    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+      List<Future<VendorServer>> started = pool.invokeAll(starts);
+      VendorServer a = startedOrNull(started.get(0));
+      VendorServer b = startedOrNull(started.get(1));
+      if (a == null || b == null) {
+        closeBoth(a, b);
+        started.get(a == null ? 0 : 1).get(); // throws why it failed
+      }
+      return new VendorServer[] {a, b};
+    }
+  }
+
+  private static VendorServer startedOrNull(Future<VendorServer> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      return null;
+    }
+  }
+
+  private static void closeBoth(VendorServer a, VendorServer b) {
+    try {
+      if (a != null) {
+        a.close();
+      }
+    } finally {
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+}

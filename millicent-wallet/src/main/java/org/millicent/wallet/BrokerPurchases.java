@@ -1,0 +1,260 @@
+package org.millicent.wallet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripBody;
+import org.millicent.wallet.PaymentSettler.Accepted;
+import org.millicent.wallet.PaymentSettler.Outcome;
+import org.millicent.wallet.PaymentSettler.Refused;
+import org.millicent.wallet.WalletStore.PaymentDraft;
+import org.millicent.wallet.WalletStore.VendorSite;
+import org.millicent.wallet.http.Request;
+import org.millicent.wallet.http.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wallet's side of its brokers (docs/WALLET.md, "Paying a 402"): opening accounts, choosing a
+ * broker that sells a vendor's scrip (one the vendor named, one met before, or one whose manifest
+ * lists the vendor) and buying that scrip with an account request, recorded before it leaves like
+ * any payment. {@link Wallet} delegates to it; its public methods document the failures.
+ *
+ * <p>Thread-safe.
+ */
+final class BrokerPurchases {
+  // Logs as the wallet, the category users configure.
+  private static final Logger log = LoggerFactory.getLogger(Wallet.class);
+
+  private final WalletOptions options;
+  private final WalletStore store;
+  private final BrokerClient brokers;
+  private final RecordedPayments payments;
+  private final Transport net;
+
+  BrokerPurchases(
+      WalletOptions options,
+      WalletStore store,
+      BrokerClient brokers,
+      RecordedPayments payments,
+      Transport net) {
+    this.options = options;
+    this.store = store;
+    this.brokers = brokers;
+    this.payments = payments;
+    this.net = net;
+  }
+
+  private Instant now() {
+    return options.clock().instant();
+  }
+
+  /** See {@link Wallet#register}. */
+  BrokerAccount register(URI brokerUrl, String name) throws InterruptedException {
+    URI url = normalizeBroker(brokerUrl);
+    BrokerClient.Registration r = brokers.register(url, name);
+    try {
+      ScripBody.checkVendor(r.broker());
+    } catch (IllegalArgumentException e) {
+      throw new WalletException(
+          WalletException.Code.BAD_RESPONSE,
+          "the broker at " + url + " gave no valid broker id: " + e.getMessage(),
+          e);
+    }
+    BrokerAccount a =
+        new BrokerAccount(url, r.broker(), r.customerId(), name, r.creditLimitMillicents(), now());
+    store.addBroker(a, r.secret());
+    learnVendors(url);
+    return a;
+  }
+
+  /** See {@link Wallet#brokerAccount}. */
+  JsonNode brokerAccount(URI brokerUrl) throws InterruptedException {
+    BrokerAccount a = account(normalizeBroker(brokerUrl));
+    return brokers.account(a, brokerSecret(a));
+  }
+
+  /** See {@link Wallet#buy}. */
+  Scrip buy(String vendor, long amountMillicents, Optional<URI> broker)
+      throws InterruptedException {
+    try {
+      ScripBody.checkVendor(vendor);
+    } catch (IllegalArgumentException e) {
+      throw new WalletException(WalletException.Code.BAD_REQUEST, e.getMessage(), e);
+    }
+    if (amountMillicents < 1 || amountMillicents > ScripBody.MAX_VALUE_MILLICENTS) {
+      throw new WalletException(
+          WalletException.Code.BAD_REQUEST,
+          "the amount must be 1.."
+              + ScripBody.MAX_VALUE_MILLICENTS
+              + " millicents, was "
+              + amountMillicents);
+    }
+    BrokerAccount a = chooseBroker(vendor, broker.map(BrokerPurchases::normalizeBroker), List.of());
+    return buyFrom(a, vendor, amountMillicents);
+  }
+
+  Scrip buyFrom(BrokerAccount a, String vendor, long amount) throws InterruptedException {
+    PaymentDraft draft = brokers.buyDraft(a, brokerSecret(a), vendor, amount);
+    RecordedPayments.Claim claim = payments.claim();
+    PaymentRecord rec = claim.around(() -> store.recordBuy(draft, now(), claim));
+    Outcome o = payments.send(rec, rec.request(), net);
+    Scrip bought =
+        switch (o) {
+          case Accepted acc -> acc.received().getFirst();
+          case Refused f ->
+              throw new WalletException(
+                  WalletException.Code.BROKER_REFUSED,
+                  f.code(),
+                  "the broker at "
+                      + a.url()
+                      + " would not sell "
+                      + Amounts.format(amount)
+                      + " of "
+                      + vendor
+                      + " scrip: "
+                      + f.code()
+                      + ": "
+                      + f.detail(),
+                  null);
+        };
+    store.sawVendor(vendor, null, List.of(a.url()), now());
+    if (store.vendor(vendor).flatMap(VendorSite::origin).isEmpty()) {
+      learnVendors(a.url());
+    }
+    return bought;
+  }
+
+  /**
+   * The size of the pieces a broker sells a vendor's scrip in ({@code piece_millicents} in its
+   * manifest, for warehouse supply: sales are whole multiples of it), or 1.
+   */
+  long pieceSize(BrokerAccount a, String vendor) throws InterruptedException {
+    try {
+      for (JsonNode v : brokers.manifest(a.url()).withArray("vendors")) {
+        if (vendor.equals(v.path("vendor").asText()) && v.path("piece_millicents").asLong() > 0) {
+          return v.path("piece_millicents").asLong();
+        }
+      }
+    } catch (WalletException e) {
+      log.debug("no manifest at {}: {}", a.url(), e.getMessage());
+    }
+    return 1;
+  }
+
+  static long roundUpToPiece(long amount, long piece) {
+    long pieces = (amount + piece - 1) / piece;
+    return Math.min(pieces * piece, ScripBody.MAX_VALUE_MILLICENTS / piece * piece);
+  }
+
+  /** Records which vendors a broker sells and where they are, from its manifest (best effort). */
+  private void learnVendors(URI broker) throws InterruptedException {
+    try {
+      for (JsonNode v : brokers.manifest(broker).withArray("vendors")) {
+        String vendor = v.path("vendor").asText("");
+        String url = v.path("url").asText("");
+        if (vendor.isEmpty()) {
+          continue;
+        }
+        String origin = url.isEmpty() ? null : Request.origin(URI.create(url));
+        store.sawVendor(vendor, origin, List.of(broker), now());
+      }
+    } catch (WalletException | IllegalArgumentException e) {
+      log.debug("could not read the manifest of {}: {}", broker, e.getMessage());
+    }
+  }
+
+  BrokerAccount chooseBroker(String vendor, Optional<URI> explicit, List<URI> named)
+      throws InterruptedException {
+    List<BrokerAccount> accounts = store.brokers();
+    if (accounts.isEmpty()) {
+      throw new WalletException(
+          WalletException.Code.NOT_REGISTERED,
+          "the wallet has no broker account"
+              + (named.isEmpty() ? "" : "; " + vendor + "'s scrip is sold by " + list(named))
+              + ": open one with `millicent wallet register --broker URL`");
+    }
+    if (explicit.isPresent()) {
+      return account(explicit.get());
+    }
+    List<URI> candidates = new ArrayList<>(named);
+    store.vendor(vendor).ifPresent(site -> candidates.addAll(site.brokers()));
+    for (URI c : candidates) {
+      for (BrokerAccount a : accounts) {
+        if (a.url().equals(c)) {
+          return a;
+        }
+      }
+    }
+    for (BrokerAccount a : accounts) {
+      try {
+        for (JsonNode v : brokers.manifest(a.url()).withArray("vendors")) {
+          if (vendor.equals(v.path("vendor").asText())) {
+            return a;
+          }
+        }
+      } catch (WalletException e) {
+        log.debug("broker {} did not answer: {}", a.url(), e.getMessage());
+      }
+    }
+    throw new WalletException(
+        WalletException.Code.NO_BROKER_ACCOUNT,
+        (named.isEmpty()
+                ? "none of the wallet's brokers sells " + vendor + "'s scrip"
+                : vendor
+                    + "'s scrip is sold by "
+                    + list(named)
+                    + ", and the wallet has no account there")
+            + " (accounts at "
+            + list(accounts.stream().map(BrokerAccount::url).toList())
+            + "): register with `millicent wallet register --broker URL`");
+  }
+
+  private BrokerAccount account(URI url) {
+    return store.brokers().stream()
+        .filter(a -> a.url().equals(url))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new WalletException(
+                    WalletException.Code.NOT_REGISTERED,
+                    "the wallet has no account at the broker "
+                        + url
+                        + ": open one with `millicent wallet register --broker "
+                        + url
+                        + "`"));
+  }
+
+  private CustomerSecret brokerSecret(BrokerAccount a) {
+    return store
+        .secret(a.broker(), a.customerId())
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the wallet has an account at " + a.url() + " but lost its secret"));
+  }
+
+  private static String list(List<URI> urls) {
+    return urls.isEmpty() ? "none" : String.join(", ", urls.stream().map(URI::toString).toList());
+  }
+
+  /**
+   * A broker base URL without trailing slashes.
+   *
+   * @throws WalletException {@code bad-request} when it is not an absolute http(s) URL
+   */
+  static URI normalizeBroker(URI url) {
+    try {
+      return Offer.brokerUri(url.toString());
+    } catch (URISyntaxException e) {
+      throw new WalletException(
+          WalletException.Code.BAD_REQUEST, "expected a broker URL, found " + url, e);
+    }
+  }
+}
