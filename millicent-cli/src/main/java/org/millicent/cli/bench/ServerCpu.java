@@ -9,8 +9,9 @@ import java.time.Duration;
 
 /**
  * Reads a server's own CPU time from its Prometheus endpoint ({@code GET /metrics}, Micrometer's
- * {@code process_cpu_time} counter and {@code system_cpu_count} gauge), so that a load generator
- * can tell what each request cost the server, apart from its own work. Thread-safe.
+ * {@code process_cpu_time} counter and {@code system_cpu_count} gauge, and the vendor's
+ * group-commit counters), so that a load generator can tell what each request cost the server,
+ * apart from its own work. Thread-safe.
  */
 final class ServerCpu {
   private final HttpClient http =
@@ -21,8 +22,11 @@ final class ServerCpu {
     this.metrics = base.resolve("/metrics");
   }
 
-  /** A reading: the server's CPU seconds so far and the CPUs it may use. */
-  record Reading(double cpuSeconds, int cpus) {}
+  /**
+   * A reading: the server's CPU seconds so far, the CPUs it may use, and the spends and batches its
+   * group commit has written so far (0 when it does not export them).
+   */
+  record Reading(double cpuSeconds, int cpus, long spendsBatched, long spendBatches) {}
 
   /**
    * The server's CPU time now.
@@ -54,6 +58,8 @@ final class ServerCpu {
   static Reading parse(String text) throws IOException {
     double cpu = Double.NaN;
     int cpus = 0;
+    long batched = 0;
+    long batches = 0;
     for (String line : text.split("\n")) {
       if (line.startsWith("#")) {
         continue;
@@ -74,12 +80,14 @@ final class ServerCpu {
         case "process_cpu_time_ns_total" -> cpu = value / 1e9;
         case "process_cpu_time_milliseconds_total" -> cpu = value / 1e3;
         case "system_cpu_count" -> cpus = (int) value;
+        case "millicent_vendor_spend_batched_total" -> batched = (long) value;
+        case "millicent_vendor_spend_batches_total" -> batches = (long) value;
         default -> {}
       }
     }
     if (Double.isNaN(cpu)) {
       throw new IOException("no process_cpu_time counter in the server's metrics");
     }
-    return new Reading(cpu, cpus);
+    return new Reading(cpu, cpus, batched, batches);
   }
 }

@@ -256,6 +256,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
             server != null ? " (in-process: includes the load generator)" : "");
       }
       printMedians(out, r, readings, paidFirst);
+      printBatches(out, readings, paidFirst);
       out.flush();
       return 0;
     } finally {
@@ -328,6 +329,26 @@ public final class VendorBenchCommand implements Callable<Integer> {
       out.printf("; server CPU %.1f / %.1f us, free/paid %.2f", fc, pc, fc / pc);
     }
     out.println();
+  }
+
+  /** Spends per group commit (one transaction, one fsync) in the recorded part of paid phases. */
+  private static void printBatches(
+      PrintWriter out, ServerCpu.Reading[] readings, boolean paidFirst) {
+    long spends = 0;
+    long batches = 0;
+    for (int k = 0; 2 * k + 1 < readings.length; k++) {
+      ServerCpu.Reading from = readings[2 * k];
+      ServerCpu.Reading to = readings[2 * k + 1];
+      if (k % 2 == (paidFirst ? 0 : 1) && from != null && to != null) {
+        spends += to.spendsBatched() - from.spendsBatched();
+        batches += to.spendBatches() - from.spendBatches();
+      }
+    }
+    if (batches > 0) {
+      out.printf(
+          "paid phases: %d spends in %d group commits, %.1f spends per commit%n",
+          spends, batches, (double) spends / batches);
+    }
   }
 
   private static double median(List<Double> values) {

@@ -46,6 +46,11 @@ final class VendorProcess implements AutoCloseable {
     }
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("--enable-native-access=ALL-UNNAMED");
+    // Extra JVM options for the server only, e.g. to profile it.
+    String extra = System.getenv("MILLICENT_BENCH_SERVER_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add("org.millicent.cli.Main");
     command.addAll(

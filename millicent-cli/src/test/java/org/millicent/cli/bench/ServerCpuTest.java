@@ -16,10 +16,14 @@ class ServerCpuTest {
         process_cpu_time_ns_total{vendor="venetia"} 2.5E9
         system_cpu_count{vendor="venetia"} 2.0
         millicent_vendor_payments_total{variant="signed",vendor="venetia"} 17.0
+        millicent_vendor_spend_batched_total{vendor="venetia"} 120.0
+        millicent_vendor_spend_batches_total{vendor="venetia"} 8.0
         """;
     ServerCpu.Reading r = ServerCpu.parse(text);
     assertThat(r.cpuSeconds()).isEqualTo(2.5);
     assertThat(r.cpus()).isEqualTo(2);
+    assertThat(r.spendsBatched()).isEqualTo(120);
+    assertThat(r.spendBatches()).isEqualTo(8);
     assertThat(ServerCpu.parse("process_cpu_time_seconds_total 1.25\n").cpuSeconds())
         .isEqualTo(1.25);
   }
