@@ -54,6 +54,9 @@ final class Licences {
   /** How often a replica looks for licences changed by another: the bound on their delay. */
   static final Duration REFRESH_INTERVAL = Duration.ofSeconds(2);
 
+  /** How often a payment under an unknown key may make a replica look for new licences. */
+  static final Duration MISS_CHECK_INTERVAL = Duration.ofMillis(100);
+
   /** A licence just issued, with the secrets the broker needs (shown once). */
   record Issued(
       GatewayStore.Licence licence,
@@ -78,6 +81,12 @@ final class Licences {
 
   /** The licences version the loaded state reflects (guarded by this). */
   private long loadedVersion = -1;
+
+  /** Guards the unknown-key reload ({@link #refreshForUnknownKey}). */
+  private final Object missLock = new Object();
+
+  private long lastMissCheck = System.nanoTime() - MISS_CHECK_INTERVAL.toNanos();
+  private boolean lastMissChanged;
 
   Licences(
       VendorConfig config,
@@ -216,6 +225,36 @@ final class Licences {
         reload();
       }
     }
+  }
+
+  /**
+   * For a payment refused as {@code unknown-key}: reloads the licences if another process changed
+   * them, so that scrip under a licence just issued at another replica is accepted here at once
+   * rather than after the next {@link #refresh}. At most one look at the database per {@link
+   * #MISS_CHECK_INTERVAL}, however many such payments arrive (unknown key ids cost an attacker
+   * nothing to send); payments in between get the last look's answer.
+   *
+   * @return whether the last look loaded a change, so the payment is worth verifying again
+   */
+  boolean refreshForUnknownKey() {
+    synchronized (missLock) {
+      long now = System.nanoTime();
+      if (now - lastMissCheck >= MISS_CHECK_INTERVAL.toNanos()) {
+        lastMissCheck = now;
+        long before = loadedVersion();
+        try {
+          refresh();
+        } catch (RuntimeException e) {
+          LOG.warn("could not look for licences issued at another replica", e);
+        }
+        lastMissChanged = loadedVersion() != before;
+      }
+      return lastMissChanged;
+    }
+  }
+
+  private synchronized long loadedVersion() {
+    return loadedVersion;
   }
 
   /**

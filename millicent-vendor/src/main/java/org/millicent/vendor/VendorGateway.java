@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.millicent.failure.UnknownKeyException;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
@@ -187,7 +188,7 @@ final class VendorGateway {
       sellLocal(ctx, st, entry, payment, request(ctx, method, target, path, body));
       return;
     }
-    Purchase p = purchases.begin(payment, entry.pricer());
+    Purchase p = knowingNewLicences(st, () -> purchases.begin(payment, entry.pricer()));
     ContentResponse r;
     try {
       ContentRequest forward = request(ctx, method, target, path, body);
@@ -235,8 +236,24 @@ final class VendorGateway {
           ProblemCode.ORIGIN_FAILED,
           "the content answered " + r.status() + "; nothing was charged");
     }
-    Purchase p = st.purchases.pay(payment, entry.pricer());
+    Purchase p = knowingNewLicences(st, () -> st.purchases.pay(payment, entry.pricer()));
     writePaid(ctx, st, p, r);
+  }
+
+  /**
+   * Runs a payment step; one refused as {@code unknown-key} runs once more if the licences changed
+   * at another replica meanwhile (a licence just issued there). Safe to repeat: a key is checked
+   * before anything is claimed, spent or minted.
+   */
+  private static <T> T knowingNewLicences(VendorState st, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (UnknownKeyException e) {
+      if (!st.licences.refreshForUnknownKey()) {
+        throw e;
+      }
+      return step.get();
+    }
   }
 
   /** Counts a committed purchase, records licensed scrip as received, and answers. */
@@ -345,13 +362,15 @@ final class VendorGateway {
       }
       byte[] body = body(ctx);
       Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
+      VendorState st = state.get();
       byte[] plain =
           payment instanceof Payment.Private pp
-              ? state.get().purchases.openRequestBody(pp, body)
+              ? knowingNewLicences(st, () -> st.purchases.openRequestBody(pp, body))
               : body;
       ExchangeRequest request = ExchangeRequest.parse(json, plain);
-      VendorState st = state.get();
-      Exchange e = st.exchanges.exchange(payment, request.inputs(), request.operation());
+      Exchange e =
+          knowingNewLicences(
+              st, () -> st.exchanges.exchange(payment, request.inputs(), request.operation()));
       if (!e.isReplay()) {
         for (byte[] in : request.inputs()) {
           st.licences.received(ScripCodec.decode(in));
