@@ -63,6 +63,13 @@ public final class StorageBenchCommand implements Callable<Integer> {
   int inFlight;
 
   @Option(
+      names = "--virtual",
+      description =
+          "Spenders are virtual threads, as a vendor's request threads are (default: platform"
+              + " threads).")
+  boolean virtual;
+
+  @Option(
       names = "--dir",
       paramLabel = "DIR",
       description = "Folder for the throw-away SQLite files (default: the temp folder).")
@@ -132,9 +139,10 @@ public final class StorageBenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
-        "# %d spenders, %d in flight each; %d cpus; Java %s; %.2f s warm-up + %.2f s measured"
+        "# %d %sspenders, %d in flight each; %d cpus; Java %s; %.2f s warm-up + %.2f s measured"
             + " per case%n# SQLite files under %s (WAL, synchronous=FULL)%s%n",
         spenders,
+        virtual ? "virtual-thread " : "",
         inFlight,
         Runtime.getRuntime().availableProcessors(),
         Runtime.version(),
@@ -156,7 +164,9 @@ public final class StorageBenchCommand implements Callable<Integer> {
       }
       try (StorageWorkloads.Spends s = StorageWorkloads.Spends.open(store, target)) {
         Runnable op = inFlight == 1 ? s::purchase : () -> pipelined(s, inFlight);
-        double r = ConcurrentRunner.measure(spenders, op, measure.dividedBy(2), measure) * inFlight;
+        double r =
+            ConcurrentRunner.measure(spenderThreads(), spenders, op, measure.dividedBy(2), measure)
+                * inFlight;
         rate.put(name(store) + "_spend", r);
         out.printf(Locale.ROOT, "%s_spend %.0f%n# %s%n", name(store), r, s.summary());
         out.flush();
@@ -169,7 +179,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       try (StorageWorkloads.Spends s = StorageWorkloads.Spends.open(store, target)) {
         double r =
             ConcurrentRunner.measure(
-                spenders, s::purchaseClaimCommit, measure.dividedBy(2), measure);
+                spenderThreads(), spenders, s::purchaseClaimCommit, measure.dividedBy(2), measure);
         rate.put(name(store) + "_claim_commit", r);
         out.printf(Locale.ROOT, "%s_claim_commit %.0f%n# %s%n", name(store), r, s.summary());
         out.flush();
@@ -201,6 +211,12 @@ public final class StorageBenchCommand implements Callable<Integer> {
       inFlight[i] = s.purchaseAsync();
     }
     CompletableFuture.allOf(inFlight).join();
+  }
+
+  private Thread.Builder spenderThreads() {
+    return virtual
+        ? Thread.ofVirtual().name("bench-spender-", 0)
+        : Thread.ofPlatform().name("bench-spender-", 0);
   }
 
   private boolean skip(String name) {
