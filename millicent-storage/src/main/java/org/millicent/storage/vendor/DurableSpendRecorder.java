@@ -110,7 +110,12 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       this.sweeper = null;
       this.commits =
           GroupCommitter.start(
-              "spend-commit", writers, MAX_BATCH, this::writeCommitted, db::translate);
+              "spend-commit",
+              writers,
+              MAX_BATCH,
+              db.dialect() == Dialect.SQLITE,
+              this::writeCommitted,
+              db::translate);
     } else {
       releaseStaleClaims(clock.instant().minus(STALE_CLAIM_AGE));
       this.sweeper =
@@ -119,12 +124,14 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       long period = STALE_CLAIM_AGE.toSeconds() / 3;
       sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.SECONDS);
       this.claims =
-          GroupCommitter.start("spend-claim", writers, MAX_BATCH, this::writeClaims, db::translate);
+          GroupCommitter.start(
+              "spend-claim", writers, MAX_BATCH, false, this::writeClaims, db::translate);
       this.commits =
           GroupCommitter.start(
-              "spend-commit", writers, MAX_BATCH, this::writeCommitUpdates, db::translate);
+              "spend-commit", writers, MAX_BATCH, false, this::writeCommitUpdates, db::translate);
       this.spends =
-          GroupCommitter.start("spend", writers, MAX_BATCH, this::writeSpends, db::translate);
+          GroupCommitter.start(
+              "spend", writers, MAX_BATCH, false, this::writeSpends, db::translate);
     }
   }
 

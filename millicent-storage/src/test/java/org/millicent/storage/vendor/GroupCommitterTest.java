@@ -30,6 +30,7 @@ class GroupCommitterTest {
             "t",
             1,
             64,
+            true,
             batch -> {
               submitted.await(10, TimeUnit.SECONDS);
               writerThreads.add(Thread.currentThread().getName());
@@ -67,12 +68,33 @@ class GroupCommitterTest {
   }
 
   @Test
+  void withoutACompleter_theWriterCompletesTheFutures() {
+    CountDownLatch submitted = new CountDownLatch(1);
+    try (GroupCommitter<Integer, Integer> g =
+        GroupCommitter.start(
+            "t",
+            1,
+            64,
+            false,
+            batch -> {
+              submitted.await(10, TimeUnit.SECONDS);
+              return batch.stream().map(Outcome::ok).toList();
+            },
+            TRANSLATE)) {
+      CompletableFuture<String> by = g.submit(1).thenApply(v -> Thread.currentThread().getName());
+      submitted.countDown();
+      assertThat(by.join()).isEqualTo("t-0");
+    }
+  }
+
+  @Test
   void aFailedBatch_failsEveryItemWithTheTranslatedError() {
     try (GroupCommitter<Integer, Integer> g =
         GroupCommitter.start(
             "t",
             1,
             64,
+            true,
             batch -> {
               throw new SQLException("disk on fire", "58030");
             },
@@ -95,6 +117,7 @@ class GroupCommitterTest {
             "t",
             1,
             64,
+            true,
             batch -> {
               if (calls.incrementAndGet() <= 2) {
                 throw new SQLException("deadlock detected", "40P01");
@@ -111,6 +134,7 @@ class GroupCommitterTest {
             "t",
             1,
             64,
+            true,
             batch -> {
               always.incrementAndGet();
               throw new SQLException("could not serialize access", "40001");
@@ -129,6 +153,7 @@ class GroupCommitterTest {
             "t",
             1,
             4,
+            true,
             batch -> {
               release.await(10, TimeUnit.SECONDS);
               return batch.stream().map(Outcome::ok).toList();
