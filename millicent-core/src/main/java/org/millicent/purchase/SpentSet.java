@@ -1,7 +1,9 @@
 package org.millicent.purchase;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,18 +114,31 @@ public final class SpentSet {
    * @return the number of blocks dropped
    */
   public int dropExpiredBefore(Instant horizon) {
+    return dropExpiredBlocks(horizon).size();
+  }
+
+  /**
+   * Drops every block whose newest marked scrip expired before {@code horizon}, and says which: a
+   * durable copy of the spent list can then forget the same ranges of IDs.
+   *
+   * @return the first ID of each dropped block; the block holds the {@link #BLOCK_SERIALS} serials
+   *     from there
+   */
+  public List<ScripId> dropExpiredBlocks(Instant horizon) {
     long h = horizon.getEpochSecond();
     // Only ever raised, also by concurrent drops: a lower horizon must not undo a higher one.
     droppedBefore.accumulateAndGet(h, Math::max);
-    int dropped = 0;
+    List<ScripId> dropped = new ArrayList<>();
     Iterator<Map.Entry<Long, Block>> it = blocks.entrySet().iterator();
     while (it.hasNext()) {
-      Block b = it.next().getValue();
+      Map.Entry<Long, Block> e = it.next();
+      Block b = e.getValue();
       synchronized (b) {
         if (b.maxExpiresAt < h) {
           b.dropped = true;
           it.remove();
-          dropped++;
+          long key = e.getKey();
+          dropped.add(new ScripId((int) (key >>> 56), (key & ((1L << 56) - 1)) << 16));
         }
       }
     }

@@ -68,6 +68,19 @@ class SpentSetTest {
   }
 
   @Test
+  void dropExpiredBlocks_namesTheFirstIdOfEachDroppedBlock() {
+    set.mark(new ScripId(200, 3 * SpentSet.BLOCK_SERIALS + 17), T1);
+    set.mark(new ScripId(200, 5 * SpentSet.BLOCK_SERIALS), T2);
+    set.mark(new ScripId(3, ScripId.MAX_SERIAL), T1);
+
+    assertThat(set.dropExpiredBlocks(T1.plusSeconds(1)))
+        .containsExactlyInAnyOrder(
+            new ScripId(200, 3L * SpentSet.BLOCK_SERIALS),
+            new ScripId(3, ScripId.MAX_SERIAL - SpentSet.BLOCK_SERIALS + 1));
+    assertThat(set.blockCount()).isEqualTo(1);
+  }
+
+  @Test
   void dropExpiredBefore_horizonNotPast_dropsNothing() {
     set.mark(new ScripId(0, 10), T1);
 

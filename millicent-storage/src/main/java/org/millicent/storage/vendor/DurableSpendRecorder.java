@@ -62,6 +62,9 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
 
   private static final int DELETE_CHUNK = 10_000;
 
+  /** Serials of a dropped block deleted per transaction (embedded mode). */
+  private static final int DELETE_SLICE = 8_192;
+
   private static final Claimed CLAIMED = new Claimed();
 
   /** Who decides whether a scrip is spent. */
@@ -571,7 +574,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
    * {@inheritDoc}
    *
    * <p>Records the horizon first (so that a restart still refuses scrip expiring before it), then
-   * drops the memory blocks, then deletes the rows in chunks so that commits are not held up.
+   * drops the memory blocks, then deletes the rows in chunks so that commits are not held up. In
+   * embedded mode the rows deleted are those of the dropped blocks (by primary-key range; a row
+   * expired in a block that still holds unexpired scrip stays until the block goes, as in memory);
+   * in shared mode every committed row expiring before the horizon.
    *
    * @return memory blocks dropped in embedded mode, rows deleted in shared mode
    * @throws StorageException when the database fails
@@ -593,7 +599,18 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
           }
           return null;
         });
-    int blocks = mode == Mode.EMBEDDED ? spent.dropExpiredBefore(horizon) : 0;
+    if (mode == Mode.EMBEDDED) {
+      // The rows of exactly the blocks memory forgot, found through the primary key: no index on
+      // expires_at to keep up on every spend (PERFORMANCE.md, "Storage").
+      List<ScripId> blocks = spent.dropExpiredBlocks(horizon);
+      long rows = 0;
+      for (ScripId first : blocks) {
+        rows += deleteBlockRows(first);
+      }
+      log.info(
+          "Dropped spends expiring before {}: {} blocks, {} rows", horizon, blocks.size(), rows);
+      return blocks.size();
+    }
     long rows = 0;
     while (true) {
       int n =
@@ -612,8 +629,35 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         break;
       }
     }
-    log.info("Dropped spends expiring before {}: {} blocks, {} rows", horizon, blocks, rows);
-    return mode == Mode.EMBEDDED ? blocks : (int) Math.min(Integer.MAX_VALUE, rows);
+    log.info("Dropped spends expiring before {}: {} rows", horizon, rows);
+    return (int) Math.min(Integer.MAX_VALUE, rows);
+  }
+
+  /**
+   * Embedded mode: deletes the committed rows of one dropped memory block, a slice of serials per
+   * transaction so that commits are not held up for long.
+   */
+  private long deleteBlockRows(ScripId first) {
+    long rows = 0;
+    for (long from = 0; from < SpentSet.BLOCK_SERIALS; from += DELETE_SLICE) {
+      long lo = first.serial() + from;
+      if (lo > ScripId.MAX_SERIAL) {
+        break;
+      }
+      long hi = Math.min(lo + DELETE_SLICE - 1, ScripId.MAX_SERIAL);
+      long a = new ScripId(first.keyId(), lo).toLong();
+      long b = new ScripId(first.keyId(), hi).toLong();
+      rows +=
+          db.withHandle(
+              t ->
+                  t.createUpdate(
+                          "DELETE FROM vendor_spends WHERE scrip_id BETWEEN :a AND :b"
+                              + " AND price_millicents IS NOT NULL")
+                      .bind("a", a)
+                      .bind("b", b)
+                      .execute());
+    }
+    return rows;
   }
 
   // ----------------------------------------------------------------- start

@@ -357,34 +357,57 @@ final class SpendTable {
 
   /**
    * Embedded mode, at open: restores the drop horizon into {@code spent}, deletes stray claim rows
-   * (claims are rows only in shared mode; in embedded mode nobody else can commit them) and marks
-   * every committed spend. Leaves {@code c} with auto-commit off.
+   * (claims are rows only in shared mode; in embedded mode nobody else can commit them), marks
+   * every committed spend and deletes those that expired before the horizon. Leaves {@code c} with
+   * auto-commit off.
    *
    * @return the spends marked
    */
   static long markCommitted(Connection c, SpentSet spent) throws SQLException {
+    long horizon = Long.MIN_VALUE;
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery("SELECT dropped_before FROM vendor_spend_horizon WHERE id = 1")) {
       if (rs.next()) {
-        spent.dropExpiredBefore(Instant.ofEpochSecond(rs.getLong(1)));
+        horizon = rs.getLong(1);
+        spent.dropExpiredBefore(Instant.ofEpochSecond(horizon));
       }
     }
     try (Statement st = c.createStatement()) {
       st.executeUpdate("DELETE FROM vendor_spends WHERE price_millicents IS NULL");
     }
     long n = 0;
+    // Rows expiring before the horizon whose block memory dropped before a crash, or had already
+    // dropped when they were written: nothing marks them now, so no later drop would find them.
+    List<Long> forgotten = new ArrayList<>();
     c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction.
     try (Statement st = c.createStatement()) {
       st.setFetchSize(10_000);
       try (ResultSet rs = st.executeQuery("SELECT scrip_id, expires_at FROM vendor_spends")) {
         while (rs.next()) {
-          spent.mark(ScripId.fromLong(rs.getLong(1)), Instant.ofEpochSecond(rs.getLong(2)));
-          n++;
+          long id = rs.getLong(1);
+          long expires = rs.getLong(2);
+          if (expires < horizon) {
+            forgotten.add(id);
+          } else {
+            spent.mark(ScripId.fromLong(id), Instant.ofEpochSecond(expires));
+            n++;
+          }
         }
       }
     }
     c.commit();
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM vendor_spends WHERE scrip_id = ?")) {
+      for (int i = 0; i < forgotten.size(); i++) {
+        ps.setLong(1, forgotten.get(i));
+        ps.addBatch();
+        if ((i + 1) % 10_000 == 0 || i + 1 == forgotten.size()) {
+          ps.executeBatch();
+          c.commit();
+        }
+      }
+    }
     return n;
   }
 }

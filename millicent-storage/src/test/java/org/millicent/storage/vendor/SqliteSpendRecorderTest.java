@@ -60,4 +60,65 @@ class SqliteSpendRecorderTest extends SpendRecorderContract {
     reopen();
     assertThat(recorder.claim(id, soon, fp(2))).isInstanceOf(SpendRecorder.AlreadySpent.class);
   }
+
+  @Test
+  void dropExpiredBefore_deletesTheRowsOfDroppedBlocks_keepsABlockWithUnexpiredScrip() {
+    Instant soon = Instant.parse("2026-01-01T00:00:00Z");
+    // Block A: all expire soon. Block B: one expires soon, one later, so B stays whole.
+    ScripId a1 = new ScripId(11, 1);
+    ScripId a2 = new ScripId(11, 2);
+    ScripId b1 = new ScripId(11, 1L << 20);
+    ScripId b2 = new ScripId(11, (1L << 20) + 1);
+    for (ScripId id : new ScripId[] {a1, a2, b1}) {
+      recorder.spend(new SpendRecord(id, soon, fp(1), 1, Optional.empty()));
+    }
+    recorder.spend(record(b2, 1, 1, Optional.empty()));
+
+    assertThat(recorder.dropExpiredBefore(soon.plusSeconds(1))).isEqualTo(1);
+
+    assertThat(rowCount()).isEqualTo(2);
+    reopen();
+    assertThat(recorder.spend(new SpendRecord(a1, soon, fp(2), 1, Optional.empty())))
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+    assertThat(recorder.spend(record(b2, 1, 1, Optional.empty())))
+        .as("same request again")
+        .isInstanceOf(SpendRecorder.Replayed.class);
+  }
+
+  @Test
+  void reopen_deletesRowsExpiredBeforeTheHorizon_thatNoBlockHolds() throws Exception {
+    Instant soon = Instant.parse("2026-01-01T00:00:00Z");
+    ScripId id = new ScripId(12, 5);
+    recorder.dropExpiredBefore(soon.plusSeconds(60));
+    // As if a crash came between dropping the memory block and deleting its rows.
+    db.withHandle(
+        h ->
+            h.execute(
+                "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, price_millicents)"
+                    + " VALUES (?, ?, ?, 1)",
+                id.toLong(),
+                soon.getEpochSecond(),
+                fp(1)));
+    assertThat(rowCount()).isEqualTo(1);
+
+    reopen();
+
+    assertThat(rowCount()).isZero();
+    assertThat(recorder.spend(new SpendRecord(id, soon, fp(2), 1, Optional.empty())))
+        .as("expired before the horizon: refused though its row is gone")
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+  }
+
+  @Test
+  void migrated_spentListHasNoExpiryIndex() {
+    long indexes =
+        db.withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                            + " AND tbl_name = 'vendor_spends' AND sql IS NOT NULL")
+                    .mapTo(Long.class)
+                    .one());
+    assertThat(indexes).as("only the primary key, no second B-tree per spend").isZero();
+  }
 }
