@@ -298,12 +298,14 @@ final class GroupCommitter<T, R> implements AutoCloseable {
       }
     }
     // The written batches' futures are completed before close returns.
-    completions.add(STOP);
-    while (completer != null && completer.isAlive()) {
-      try {
-        completer.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
+    if (completer != null) {
+      completions.add(STOP);
+      while (completer.isAlive()) {
+        try {
+          completer.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
     }
     // Anything that slipped in after the markers is refused; spare markers go too.
