@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.millicent.purchase.ExchangeRecorder;
 import org.millicent.scrip.Scrip;
@@ -313,20 +314,25 @@ final class GatewayStore {
   // --------------------------------------------------------------- received
 
   /**
-   * Records licensed scrip received; a second record of one scrip ID is ignored. One statement, so
-   * one round trip; on PostgreSQL it holds the received lock shared until it commits (see {@link
-   * #receivedReport}).
+   * Records a batch of licensed scrip received in one transaction; a second record of one scrip ID
+   * is ignored. On PostgreSQL every insert holds the received lock shared until the commit (see
+   * {@link #receivedReport}).
    */
-  void recordReceived(String broker, String licenceId, long scripId, long value, Instant at) {
-    db.withHandle(
-        h ->
-            h.createUpdate(recordReceivedSql)
-                .bind("b", broker)
-                .bind("l", licenceId)
-                .bind("s", scripId)
-                .bind("v", value)
-                .bind("t", at.getEpochSecond())
-                .execute());
+  void recordReceived(List<ReceivedWriter.Pending> batch) {
+    db.inTransaction(
+        h -> {
+          PreparedBatch b = h.prepareBatch(recordReceivedSql);
+          for (ReceivedWriter.Pending p : batch) {
+            b.bind("b", p.broker())
+                .bind("l", p.licenceId())
+                .bind("s", p.scripId())
+                .bind("v", p.valueMillicents())
+                .bind("t", p.at())
+                .add();
+          }
+          b.execute();
+          return null;
+        });
   }
 
   /**

@@ -73,6 +73,12 @@ final class Licences {
   /** Whether a received record may be missing (true at start: see recordMissingReceived). */
   private final AtomicBoolean mayMissReceived = new AtomicBoolean(true);
 
+  /** How long a report waits for the received records queued before it. */
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Writes received records in batches, off the payment path. */
+  private final ReceivedWriter receivedWriter;
+
   /**
    * By key id: the licence minting under it, revoked or not, or null. Revoked licences stay, so a
    * spend validated just before a revocation and committed after it is still recorded as received.
@@ -98,6 +104,7 @@ final class Licences {
     this.config = config;
     this.store = store;
     this.keyStore = keyStore;
+    this.receivedWriter = new ReceivedWriter(store, () -> mayMissReceived.set(true));
     this.masters = masters;
     this.customers = customers;
     this.random = random;
@@ -304,26 +311,28 @@ final class Licences {
 
   /**
    * Records {@code scrip}, just spent, as received from its licensed broker if a licence minted it;
-   * a no-op (one array read) for the vendor's own scrip. Never throws: the spend is committed and
-   * the customer must get what they paid for. A record that fails is not lost, because the spent
-   * list holds the spend: it is recorded later by {@link #recordMissingReceived}.
+   * a no-op (one array read) for the vendor's own scrip. Never blocks or throws: the spend is
+   * committed and the customer must get what they paid for. The record is queued and written in a
+   * batch ({@link ReceivedWriter}); one that fails, or is still queued when the process dies, is
+   * not lost, because the spent list holds the spend: it is recorded by {@link
+   * #recordMissingReceived}.
    */
   void received(Scrip scrip) {
     GatewayStore.Licence l = byKeyId[scrip.id().keyId()];
     if (l != null) {
-      try {
-        store.recordReceived(
-            l.broker(), l.licenceId(), scrip.id().toLong(), scrip.valueMillicents(), Instant.now());
-      } catch (RuntimeException e) {
-        mayMissReceived.set(true);
-        LOG.warn(
-            "could not record licensed scrip {} of broker {} as received; it is spent and will be"
-                + " recorded from the spent list",
-            scrip.id(),
-            l.broker(),
-            e);
-      }
+      receivedWriter.offer(
+          new ReceivedWriter.Pending(
+              l.broker(),
+              l.licenceId(),
+              scrip.id().toLong(),
+              scrip.valueMillicents(),
+              Instant.now().getEpochSecond()));
     }
+  }
+
+  /** Writes the received records still queued; those that cannot be are left to the repair. */
+  void close() {
+    receivedWriter.close();
   }
 
   /**
@@ -335,6 +344,9 @@ final class Licences {
    * @throws org.millicent.storage.StorageException when the database fails (tried again next time)
    */
   void recordMissingReceived() {
+    // What was received so far is written first (a record still queued after this wait is written
+    // later, with a later seq, and reported next time).
+    receivedWriter.flush(FLUSH_TIMEOUT);
     if (!mayMissReceived.getAndSet(false)) {
       return;
     }

@@ -112,6 +112,7 @@ final class VendorState implements AutoCloseable {
   @Override
   public void close() {
     try {
+      licences.close();
       spends.close();
     } finally {
       try {
