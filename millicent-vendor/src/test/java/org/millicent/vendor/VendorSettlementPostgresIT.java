@@ -29,6 +29,7 @@ import org.millicent.vendor.config.VendorConfig;
  */
 class VendorSettlementPostgresIT {
   @TempDir Path dir;
+  @TempDir Path otherDir;
 
   @Test
   void recordCommittingAfterALaterOne_isReportedBeforeTheSettlementPassesIt() throws Exception {
@@ -43,15 +44,20 @@ class VendorSettlementPostgresIT {
             .broker(TestLicences.BOB)
             .build();
     long holdKey = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 62);
+    // Two replicas on one schema: each writes its received records in order from one queue, so a
+    // record that took a lower seq but commits after a higher one comes from another process.
     try (VendorServer vendor = VendorServer.start(config, dir);
+        VendorServer other = VendorServer.start(config, otherDir);
         Connection sql = TestDatabases.adminConnection();
         Statement st = sql.createStatement();
         ExecutorService pool = Executors.newFixedThreadPool(2)) {
       TestHttp http = new TestHttp(vendor.url());
+      TestHttp otherHttp = new TestHttp(other.url());
       TestLicences.Licensed bob = TestLicences.licence(http);
       // The first report after start repairs missing records from the spent list, which would
       // wait for the held record below: take it now, so the reports below are ordinary ones.
       assertThat(TestLicences.reported(http).ids()).isEmpty();
+      assertThat(TestLicences.reported(otherHttp).ids()).isEmpty();
       Scrip late = bob.mint(700);
       Scrip early = bob.mint(900);
       st.execute("SET search_path TO \"" + schema + "\"");
@@ -75,13 +81,13 @@ class VendorSettlementPostgresIT {
               "SELECT pid FROM pg_locks WHERE locktype = 'advisory'"
                   + " AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = "
                   + holdKey);
-      // A later record commits at once.
-      assertThat(bob.pay(http, early).statusCode()).isEqualTo(200);
+      // A later record, at the other replica, commits at once.
+      assertThat(bob.pay(otherHttp, early).statusCode()).isEqualTo(200);
 
       // A report now must not cover the early record's number while the late one is pending:
       // it either waits for the late one or stops below it.
       CompletableFuture<HttpResponse<byte[]>> first =
-          CompletableFuture.supplyAsync(() -> TestLicences.report(http), pool);
+          CompletableFuture.supplyAsync(() -> TestLicences.report(otherHttp), pool);
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!first.isDone() && blockedBy(st, holder) == 0 && System.nanoTime() < deadline) {
         Thread.sleep(10);
