@@ -60,11 +60,6 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   /** Claims older than this are taken as left by a crashed process and released at open. */
   public static final Duration STALE_CLAIM_AGE = Duration.ofMinutes(15);
 
-  private static final int DELETE_CHUNK = 10_000;
-
-  /** Serials of a dropped block deleted per transaction (embedded mode). */
-  private static final int DELETE_SLICE = 8_192;
-
   private static final Claimed CLAIMED = new Claimed();
 
   /** Who decides whether a scrip is spent. */
@@ -584,80 +579,22 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
    */
   @Override
   public int dropExpiredBefore(Instant horizon) {
-    long h = horizon.getEpochSecond();
-    db.inTransaction(
-        t -> {
-          Long old =
-              t.createQuery("SELECT dropped_before FROM vendor_spend_horizon WHERE id = 1")
-                  .mapTo(Long.class)
-                  .findOne()
-                  .orElse(null);
-          if (old == null) {
-            t.execute("INSERT INTO vendor_spend_horizon (id, dropped_before) VALUES (1, ?)", h);
-          } else if (old < h) {
-            t.execute("UPDATE vendor_spend_horizon SET dropped_before = ? WHERE id = 1", h);
-          }
-          return null;
-        });
+    SpendExpiry.recordHorizon(db, horizon);
     if (mode == Mode.EMBEDDED) {
       // The rows of exactly the blocks memory forgot, found through the primary key: no index on
       // expires_at to keep up on every spend (PERFORMANCE.md, "Storage").
       List<ScripId> blocks = spent.dropExpiredBlocks(horizon);
       long rows = 0;
       for (ScripId first : blocks) {
-        rows += deleteBlockRows(first);
+        rows += SpendExpiry.deleteBlock(db, first);
       }
       log.info(
           "Dropped spends expiring before {}: {} blocks, {} rows", horizon, blocks.size(), rows);
       return blocks.size();
     }
-    long rows = 0;
-    while (true) {
-      int n =
-          db.withHandle(
-              t ->
-                  t.createUpdate(
-                          "DELETE FROM vendor_spends WHERE scrip_id IN (SELECT scrip_id FROM"
-                              + " vendor_spends WHERE expires_at < :h AND price_millicents IS NOT"
-                              + " NULL LIMIT "
-                              + DELETE_CHUNK
-                              + ")")
-                      .bind("h", h)
-                      .execute());
-      rows += n;
-      if (n < DELETE_CHUNK) {
-        break;
-      }
-    }
+    long rows = SpendExpiry.deleteExpired(db, horizon);
     log.info("Dropped spends expiring before {}: {} rows", horizon, rows);
     return (int) Math.min(Integer.MAX_VALUE, rows);
-  }
-
-  /**
-   * Embedded mode: deletes the committed rows of one dropped memory block, a slice of serials per
-   * transaction so that commits are not held up for long.
-   */
-  private long deleteBlockRows(ScripId first) {
-    long rows = 0;
-    for (long from = 0; from < SpentSet.BLOCK_SERIALS; from += DELETE_SLICE) {
-      long lo = first.serial() + from;
-      if (lo > ScripId.MAX_SERIAL) {
-        break;
-      }
-      long hi = Math.min(lo + DELETE_SLICE - 1, ScripId.MAX_SERIAL);
-      long a = new ScripId(first.keyId(), lo).toLong();
-      long b = new ScripId(first.keyId(), hi).toLong();
-      rows +=
-          db.withHandle(
-              t ->
-                  t.createUpdate(
-                          "DELETE FROM vendor_spends WHERE scrip_id BETWEEN :a AND :b"
-                              + " AND price_millicents IS NOT NULL")
-                      .bind("a", a)
-                      .bind("b", b)
-                      .execute());
-    }
-    return rows;
   }
 
   // ----------------------------------------------------------------- start
