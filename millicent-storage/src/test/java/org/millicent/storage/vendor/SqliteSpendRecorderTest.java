@@ -1,16 +1,25 @@
 package org.millicent.storage.vendor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
+import org.millicent.storage.DatabaseConfig;
+import org.millicent.storage.StorageException;
 import org.millicent.storage.testing.TestDatabases;
 
 class SqliteSpendRecorderTest extends SpendRecorderContract {
@@ -120,5 +129,45 @@ class SqliteSpendRecorderTest extends SpendRecorderContract {
                     .mapTo(Long.class)
                     .one());
     assertThat(indexes).as("only the primary key, no second B-tree per spend").isZero();
+  }
+
+  @Test
+  void reopen_withADamagedSpentTable_isRefusedAsCorrupt_insteadOfForgettingSpends()
+      throws Exception {
+    List<CompletableFuture<SpendRecorder.Claim>> spends = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      spends.add(recorder.spendAsync(record(new ScripId(13, i), 1, 1, Optional.empty())));
+    }
+    spends.forEach(CompletableFuture::join);
+    long root =
+        db.withHandle(
+            h ->
+                h.createQuery("SELECT rootpage FROM sqlite_master WHERE name = 'vendor_spends'")
+                    .mapTo(Long.class)
+                    .one());
+    long pageSize = db.withHandle(h -> h.createQuery("PRAGMA page_size").mapTo(Long.class).one());
+    Path file = ((DatabaseConfig.Sqlite) db.config()).file();
+    recorder.close();
+    db.close(); // the last connection checkpoints the log into the file
+    assertThat(root).as("the spent table spans more than its root page").isGreaterThan(1);
+
+    // Destroy the root page of the spent table's B-tree, as a bad disk block would.
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer junk = ByteBuffer.allocate((int) pageSize);
+      while (junk.hasRemaining()) {
+        junk.put((byte) 0xA5);
+      }
+      junk.flip();
+      ch.write(junk, (root - 1) * pageSize);
+    }
+
+    try (Database damaged = Database.open(new DatabaseConfig.Sqlite(file))) {
+      assertThatThrownBy(() -> DurableSpendRecorder.open(damaged))
+          .as("a start that rebuilt an empty set would accept 5 000 spent scrip again")
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining(file.getFileName().toString())
+          .extracting(e -> ((StorageException) e).code())
+          .isEqualTo(StorageException.CORRUPT);
+    }
   }
 }
