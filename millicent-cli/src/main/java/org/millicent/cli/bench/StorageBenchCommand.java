@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.millicent.storage.DatabaseConfig;
+import org.millicent.storage.vendor.SpendCommitProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,9 +32,18 @@ import picocli.CommandLine.Spec;
       "Measures durable spends per second with concurrent spenders (one spend with its change,"
           + " answered once on disk; then claim and commit, as a reverse proxy pays) against one SQL balance debit per purchase, on throw-away"
           + " databases: SQLite (WAL, synchronous=FULL) and optionally PostgreSQL.",
-      "Prints one 'name ops_per_second' line per case, then ratios."
+      "Prints one 'name ops_per_second' line per case, then ratios. The case"
+          + " sqlite_commit_ceiling is the most one SQLite file can commit in batches as large as"
+          + " the spenders allow (one thread writing them back to back): the spend cases'"
+          + " ceiling."
     })
 public final class StorageBenchCommand implements Callable<Integer> {
+  /** The case that measures the SQLite group commit's ceiling ({@link SpendCommitProbe}). */
+  static final String CEILING = "sqlite_commit_ceiling";
+
+  /** The largest batch the spent list writes in one transaction. */
+  private static final int MAX_BATCH = 4096;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -123,6 +133,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       for (String store : StorageWorkloads.DEBIT_STORES) {
         known.add(store + "_debit");
       }
+      known.add(CEILING);
       for (String c : only) {
         if (!known.contains(c)) {
           problems.add("--only: unknown case " + c + ", expected some of " + known);
@@ -172,6 +183,26 @@ public final class StorageBenchCommand implements Callable<Integer> {
         out.flush();
       }
     }
+    if (!skip(CEILING)) {
+      int batch = Math.min(spenders * inFlight, MAX_BATCH);
+      SpendCommitProbe.Result c =
+          StorageWorkloads.commitCeiling("sqlite", target, batch, measure.dividedBy(2), measure);
+      rate.put(CEILING, c.spendsPerSecond());
+      out.printf(
+          Locale.ROOT,
+          "%s %.0f%n# sqlite: one thread committing batches of %d spends back to back, nobody"
+              + " waiting: %.1f us per batch (insert %.1f, commit %.1f); %d spenders with %d in"
+              + " flight each cannot be batched into more on one SQLite file%n",
+          CEILING,
+          c.spendsPerSecond(),
+          batch,
+          c.cycleMicros(),
+          c.insertMicros(),
+          c.commitMicros(),
+          spenders,
+          inFlight);
+      out.flush();
+    }
     for (String store : spendStores) {
       if (skip(name(store) + "_claim_commit")) {
         continue;
@@ -198,6 +229,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       }
     }
     ratio(out, rate, "sqlite_spend", "sqlite_debit");
+    ratio(out, rate, "sqlite_spend", CEILING);
     ratio(out, rate, "postgres_shared_spend", "postgres_debit");
     ratio(out, rate, "postgres_embedded_spend", "postgres_debit");
     ratio(out, rate, "postgres_shared_claim_commit", "postgres_debit");

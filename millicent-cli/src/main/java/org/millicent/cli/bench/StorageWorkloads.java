@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
@@ -34,6 +35,7 @@ import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.StorageException;
 import org.millicent.storage.vendor.DurableSpendRecorder;
+import org.millicent.storage.vendor.SpendCommitProbe;
 
 /**
  * The storage workloads that {@code millicent bench storage} and the JMH storage benchmarks
@@ -91,26 +93,66 @@ public final class StorageWorkloads {
 
   private StorageWorkloads() {}
 
+  /**
+   * The spend records of the workloads: a new scrip ID each, a 16-byte request fingerprint and
+   * change scrip with one property, as a vendor stores them.
+   */
+  private static final class Records {
+    private final Scrip change;
+    private final byte[] fingerprint = new byte[16];
+
+    Records() {
+      SecureRandom random = new SecureRandom();
+      this.change =
+          new ScripMinter(
+                  "news.example", MasterSecrets.generate(2, random), new InMemorySerialAllocator())
+              .mint(95_000, 12345L, EXPIRES, ScripProperties.of(Map.of("country", "NL")));
+      random.nextBytes(fingerprint);
+    }
+
+    SpendRecord spend(long serial) {
+      return new SpendRecord(
+          new ScripId(1, serial), EXPIRES, fingerprint, PRICE_MILLICENTS, Optional.of(change));
+    }
+  }
+
+  /**
+   * What the group commit of {@code store} could reach at best with batches of {@code batchSize}
+   * ({@link SpendCommitProbe}), on a fresh database that is removed afterwards, with the records
+   * the spend workloads write.
+   *
+   * @throws StorageException when the database fails
+   */
+  public static SpendCommitProbe.Result commitCeiling(
+      String store, Target target, int batchSize, Duration warmup, Duration measure) {
+    Database db =
+        switch (store) {
+          case "sqlite" -> sqlite(target);
+          case "postgres-shared", "postgres-embedded" -> postgres(target, 2);
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown spend store \"" + store + "\", expected one of " + SPEND_STORES);
+        };
+    try {
+      Records records = new Records();
+      return SpendCommitProbe.run(db, batchSize, warmup, measure, records::spend);
+    } finally {
+      drop(db);
+    }
+  }
+
   /** Durable spends on one store. */
   public static final class Spends implements AutoCloseable {
     private final String store;
     private final Database db;
     private final DurableSpendRecorder recorder;
     private final AtomicLong nextSerial = new AtomicLong();
-    private final Scrip change;
-    private final byte[] fingerprint = new byte[16];
+    private final Records records = new Records();
 
     private Spends(String store, Database db, DurableSpendRecorder.Mode mode) {
       this.store = store;
       this.db = db;
       this.recorder = DurableSpendRecorder.open(db, mode, InstantSource.system());
-      SecureRandom random = new SecureRandom();
-      // A realistic record: a 16-byte fingerprint and change scrip with one property.
-      this.change =
-          new ScripMinter(
-                  "news.example", MasterSecrets.generate(2, random), new InMemorySerialAllocator())
-              .mint(95_000, 12345L, EXPIRES, ScripProperties.of(Map.of("country", "NL")));
-      random.nextBytes(fingerprint);
     }
 
     /**
@@ -132,8 +174,7 @@ public final class StorageWorkloads {
     }
 
     private SpendRecord fresh() {
-      ScripId id = new ScripId(1, nextSerial.getAndIncrement());
-      return new SpendRecord(id, EXPIRES, fingerprint, PRICE_MILLICENTS, Optional.of(change));
+      return records.spend(nextSerial.getAndIncrement());
     }
 
     /**
@@ -153,7 +194,7 @@ public final class StorageWorkloads {
      */
     public void purchaseClaimCommit() {
       SpendRecord r = fresh();
-      if (!(recorder.claim(r.id(), EXPIRES, fingerprint) instanceof SpendRecorder.Claimed)) {
+      if (!(recorder.claim(r.id(), EXPIRES, r.fingerprint()) instanceof SpendRecorder.Claimed)) {
         throw new IllegalStateException("fresh scrip " + r.id() + " was not claimable");
       }
       recorder.commit(r);

@@ -13,7 +13,7 @@ class StorageBenchCommandTest {
   @TempDir Path tmp;
 
   @Test
-  void benchStorage_shortSqliteRun_printsSpendAndDebitRatesThenTheirRatio() {
+  void benchStorage_shortSqliteRun_printsSpendCeilingAndDebitRatesThenTheirRatios() {
     CliRun run =
         CliRun.of(
             "bench", "storage", "--seconds", "0.2", "--spenders", "4", "--dir", tmp.toString());
@@ -21,11 +21,16 @@ class StorageBenchCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines =
         Arrays.stream(run.out().split("\\R")).filter(l -> !l.startsWith("#")).toList();
-    assertThat(lines).hasSize(4);
+    assertThat(lines).hasSize(6);
     assertThat(lines.get(0)).matches("sqlite_spend [1-9][0-9]*");
-    assertThat(lines.get(1)).matches("sqlite_claim_commit [1-9][0-9]*");
-    assertThat(lines.get(2)).matches("sqlite_debit [1-9][0-9]*");
-    assertThat(lines.get(3)).matches("sqlite_spend/sqlite_debit [0-9]+\\.[0-9]{2}");
+    assertThat(lines.get(1)).matches("sqlite_commit_ceiling [1-9][0-9]*");
+    assertThat(lines.get(2)).matches("sqlite_claim_commit [1-9][0-9]*");
+    assertThat(lines.get(3)).matches("sqlite_debit [1-9][0-9]*");
+    assertThat(lines.get(4)).matches("sqlite_spend/sqlite_debit [0-9]+\\.[0-9]{2}");
+    assertThat(lines.get(5)).matches("sqlite_spend/sqlite_commit_ceiling [0-9]+\\.[0-9]{2}");
+    assertThat(run.out())
+        .as("the ceiling's batches are as large as the spenders allow")
+        .contains("batches of 4 spends");
     assertThat(tmp.toFile().list()).as("throw-away databases are removed").isEmpty();
   }
 
