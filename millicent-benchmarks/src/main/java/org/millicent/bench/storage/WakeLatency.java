@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * (the spender wakes the writer, the writer's batch wakes the spender), so on a machine where a
  * thread asleep on another CPU takes long to wake, the group commit's round trip grows by that much
  * (docs/PERFORMANCE.md, "Storage"). Pin it with {@code taskset -c 0} to see the same-CPU case. Run:
- * {@code java -cp ... org.millicent.bench.storage.WakeLatency [round trips]}.
+ * {@code java -cp ... org.millicent.bench.storage.WakeLatency [round trips]}. A program, run once
+ * per JVM: not for concurrent use.
  */
 public final class WakeLatency {
   private static final AtomicInteger turn = new AtomicInteger();
@@ -23,6 +24,9 @@ public final class WakeLatency {
   /** Args: round trips per measurement (default 200 000); the first of two measurements warms. */
   public static void main(String[] args) throws InterruptedException {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    if (n < 1) {
+      throw new IllegalArgumentException("round trips must be at least 1, was " + n);
+    }
     for (boolean virtual : new boolean[] {false, true}) {
       double micros = 0;
       for (int round = 0; round < 2; round++) {

@@ -41,9 +41,6 @@ public final class StorageBenchCommand implements Callable<Integer> {
   /** The case that measures the SQLite group commit's ceiling ({@link SpendCommitProbe}). */
   static final String CEILING = "sqlite_commit_ceiling";
 
-  /** The largest batch the spent list writes in one transaction. */
-  private static final int MAX_BATCH = 4096;
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -184,15 +181,15 @@ public final class StorageBenchCommand implements Callable<Integer> {
       }
     }
     if (!skip(CEILING)) {
-      int batch = Math.min(spenders * inFlight, MAX_BATCH);
+      int batch = Math.min(spenders * inFlight, SpendCommitProbe.MAX_BATCH_SIZE);
       SpendCommitProbe.Result c =
-          StorageWorkloads.commitCeiling("sqlite", target, batch, measure.dividedBy(2), measure);
+          StorageWorkloads.sqliteCommitCeiling(target, batch, measure.dividedBy(2), measure);
       rate.put(CEILING, c.spendsPerSecond());
       out.printf(
           Locale.ROOT,
           "%s %.0f%n# sqlite: one thread committing batches of %d spends back to back, nobody"
               + " waiting: %.1f us per batch (insert %.1f, commit %.1f); %d spenders with %d in"
-              + " flight each cannot be batched into more on one SQLite file%n",
+              + " flight each cannot be batched into more by this writer on one SQLite file%n",
           CEILING,
           c.spendsPerSecond(),
           batch,

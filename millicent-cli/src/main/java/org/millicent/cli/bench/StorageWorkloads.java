@@ -95,13 +95,14 @@ public final class StorageWorkloads {
 
   /**
    * The spend records of the workloads: a new scrip ID each, a 16-byte request fingerprint and
-   * change scrip with one property, as a vendor stores them.
+   * change scrip with one property, as a vendor stores them. Thread-safe (immutable after
+   * construction).
    */
-  private static final class Records {
+  private static final class SpendRecords {
     private final Scrip change;
     private final byte[] fingerprint = new byte[16];
 
-    Records() {
+    SpendRecords() {
       SecureRandom random = new SecureRandom();
       this.change =
           new ScripMinter(
@@ -117,24 +118,17 @@ public final class StorageWorkloads {
   }
 
   /**
-   * What the group commit of {@code store} could reach at best with batches of {@code batchSize}
-   * ({@link SpendCommitProbe}), on a fresh database that is removed afterwards, with the records
-   * the spend workloads write.
+   * What the SQLite writer of the spent list could reach at best with batches of {@code batchSize}
+   * ({@link SpendCommitProbe}), on a fresh file that is removed afterwards, with the records the
+   * spend workloads write.
    *
    * @throws StorageException when the database fails
    */
-  public static SpendCommitProbe.Result commitCeiling(
-      String store, Target target, int batchSize, Duration warmup, Duration measure) {
-    Database db =
-        switch (store) {
-          case "sqlite" -> sqlite(target);
-          case "postgres-shared", "postgres-embedded" -> postgres(target, 2);
-          default ->
-              throw new IllegalArgumentException(
-                  "unknown spend store \"" + store + "\", expected one of " + SPEND_STORES);
-        };
+  public static SpendCommitProbe.Result sqliteCommitCeiling(
+      Target target, int batchSize, Duration warmup, Duration measure) {
+    Database db = sqlite(target);
     try {
-      Records records = new Records();
+      SpendRecords records = new SpendRecords();
       return SpendCommitProbe.run(db, batchSize, warmup, measure, records::spend);
     } finally {
       drop(db);
@@ -147,7 +141,7 @@ public final class StorageWorkloads {
     private final Database db;
     private final DurableSpendRecorder recorder;
     private final AtomicLong nextSerial = new AtomicLong();
-    private final Records records = new Records();
+    private final SpendRecords records = new SpendRecords();
 
     private Spends(String store, Database db, DurableSpendRecorder.Mode mode) {
       this.store = store;

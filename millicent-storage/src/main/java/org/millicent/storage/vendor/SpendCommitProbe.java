@@ -1,27 +1,39 @@
 package org.millicent.storage.vendor;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.storage.Database;
+import org.millicent.storage.Dialect;
 import org.millicent.storage.StorageException;
 
 /**
- * What the spent list's group commit could reach at best on one database: one thread writes batches
- * of a fixed size back to back with the embedded writer's own statements (the batched insert of
- * committed spends and the commit, with its fsync), and nobody waits for them. With {@code n}
- * spenders that each keep one spend in flight, no batch holds more than {@code n} spends, and the
- * commits on one SQLite file are serial (one write lock), so no way of batching them beats {@code
- * n} spends per cycle measured here. A benchmark tool ({@code millicent bench storage}), not a
- * service path: it writes rows of its own into the table of {@code db}, which should be a
- * throw-away database.
+ * What the embedded writer of the spent list could reach at best on one SQLite file: one thread
+ * writes batches of a fixed size back to back with that writer's own statements (the batched insert
+ * of committed spends, encoding each change, and the commit with its fsync), and nobody waits for
+ * them. With {@code n} spenders that each keep one spend in flight no batch holds more than {@code
+ * n} spends, and the commits on one file are serial (one write lock), so this writer, however the
+ * spenders are scheduled, does not beat {@code n} spends per cycle measured here. A benchmark tool
+ * ({@code millicent bench storage}), not a service path: it writes spends of its own, so it runs
+ * only on a database whose spent table is empty. Stateless; each run uses one thread.
  */
 public final class SpendCommitProbe {
-  /** Batches written while measuring, and where their time went. */
+  /** The largest batch, the most spends the spent list writes in one transaction. */
+  public static final int MAX_BATCH_SIZE = DurableSpendRecorder.MAX_BATCH;
+
+  /**
+   * Batches written while measuring, and where their time went.
+   *
+   * @param elapsedNanos the measured wall time, all included (making the records, taking the
+   *     connection, inserting, committing)
+   */
   public record Result(
       int batchSize, long batches, long elapsedNanos, long insertNanos, long commitNanos) {
     /** Spends committed per second. */
@@ -29,7 +41,7 @@ public final class SpendCommitProbe {
       return elapsedNanos == 0 ? 0 : batches * (double) batchSize * 1e9 / elapsedNanos;
     }
 
-    /** Mean time of one batch, from taking the connection to the end of its commit, in us. */
+    /** Mean wall time per batch, in us. */
     public double cycleMicros() {
       return perBatchMicros(elapsedNanos);
     }
@@ -39,7 +51,7 @@ public final class SpendCommitProbe {
       return perBatchMicros(insertNanos);
     }
 
-    /** Mean time of one batch's commit (writing the WAL and the fsync on SQLite), in us. */
+    /** Mean time of one batch's commit (writing the WAL and the fsync), in us. */
     public double commitMicros() {
       return perBatchMicros(commitNanos);
     }
@@ -56,8 +68,8 @@ public final class SpendCommitProbe {
    * {@code record} (called with 0, 1, 2, ...; each must have a new scrip ID) for {@code warmup},
    * then measures for {@code measure}.
    *
-   * @throws IllegalArgumentException when {@code batchSize} is not 1 .. {@value
-   *     DurableSpendRecorder#MAX_BATCH}
+   * @throws IllegalArgumentException when {@code db} is not SQLite or its spent table is not empty,
+   *     or {@code batchSize} is not 1 .. {@value #MAX_BATCH_SIZE}
    * @throws StorageException when the database fails, or a row was not written (an ID used twice)
    */
   public static Result run(
@@ -66,23 +78,58 @@ public final class SpendCommitProbe {
       Duration warmup,
       Duration measure,
       LongFunction<SpendRecord> record) {
-    if (batchSize < 1 || batchSize > DurableSpendRecorder.MAX_BATCH) {
+    return run(db, batchSize, warmup, measure, record, System::nanoTime);
+  }
+
+  /** {@link #run}, timed by {@code nanoTime}. */
+  static Result run(
+      Database db,
+      int batchSize,
+      Duration warmup,
+      Duration measure,
+      LongFunction<SpendRecord> record,
+      LongSupplier nanoTime) {
+    if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new IllegalArgumentException(
-          "batch size must be 1.." + DurableSpendRecorder.MAX_BATCH + ", was " + batchSize);
+          "batch size must be 1.." + MAX_BATCH_SIZE + ", was " + batchSize);
+    }
+    if (db.dialect() != Dialect.SQLITE) {
+      throw new IllegalArgumentException("the probe measures the SQLite writer; " + db.describe());
     }
     VendorSchema.migrate(db);
+    requireEmpty(db);
     long[] next = {0};
-    write(db, batchSize, warmup.toNanos(), record, next);
-    return write(db, batchSize, measure.toNanos(), record, next);
+    write(db, batchSize, warmup.toNanos(), record, next, nanoTime);
+    return write(db, batchSize, measure.toNanos(), record, next, nanoTime);
+  }
+
+  private static void requireEmpty(Database db) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM vendor_spends LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        throw new IllegalArgumentException(
+            "the probe writes spends of its own and runs only on a throw-away database; "
+                + db.describe()
+                + " already has spends");
+      }
+    } catch (SQLException e) {
+      throw db.translate(e);
+    }
   }
 
   private static Result write(
-      Database db, int batchSize, long nanos, LongFunction<SpendRecord> record, long[] next) {
+      Database db,
+      int batchSize,
+      long nanos,
+      LongFunction<SpendRecord> record,
+      long[] next,
+      LongSupplier nanoTime) {
     List<SpendRecord> batch = new ArrayList<>(batchSize);
     long batches = 0;
     long inserting = 0;
     long committing = 0;
-    long start = System.nanoTime();
+    long start = nanoTime.getAsLong();
     long now = start;
     while (now - start < nanos) {
       batch.clear();
@@ -91,25 +138,39 @@ public final class SpendCommitProbe {
       }
       try (Connection c = db.dataSource().getConnection()) {
         c.setAutoCommit(false);
-        long t0 = System.nanoTime();
-        boolean[] written = SpendTable.insertCommitted(c, db.dialect(), batch);
-        long t1 = System.nanoTime();
-        for (boolean w : written) {
-          if (!w) {
-            c.rollback();
-            throw new StorageException(
-                StorageException.FAILED, "a probe row was not written: its scrip ID was used");
+        try {
+          long t0 = nanoTime.getAsLong();
+          boolean[] written = SpendTable.insertCommitted(c, db.dialect(), batch);
+          long t1 = nanoTime.getAsLong();
+          for (boolean w : written) {
+            if (!w) {
+              throw new StorageException(
+                  StorageException.FAILED, "a probe row was not written: its scrip ID was used");
+            }
           }
+          c.commit();
+          now = nanoTime.getAsLong();
+          inserting += t1 - t0;
+          committing += now - t1;
+        } catch (SQLException | RuntimeException e) {
+          abandon(db, c);
+          throw e;
         }
-        c.commit();
-        now = System.nanoTime();
-        inserting += t1 - t0;
-        committing += now - t1;
       } catch (SQLException e) {
         throw db.translate(e);
       }
       batches++;
     }
     return new Result(batchSize, batches, now - start, inserting, committing);
+  }
+
+  /** Rolls back and drops a connection whose transaction failed, as the writer does. */
+  private static void abandon(Database db, Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // Broken, or nothing to roll back; the connection is discarded either way.
+    }
+    db.discard(c);
   }
 }
