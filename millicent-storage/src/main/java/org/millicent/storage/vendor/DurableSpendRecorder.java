@@ -254,7 +254,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         c.commit();
         return results;
       } catch (SQLException | RuntimeException e) {
-        abandon(c);
+        abandon(db, c);
         throw e;
       }
     }
@@ -345,7 +345,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         }
         return results;
       } catch (SQLException | RuntimeException e) {
-        abandon(c);
+        abandon(db, c);
         throw e;
       }
     }
@@ -426,7 +426,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         }
         return results;
       } catch (SQLException | RuntimeException e) {
-        abandon(c);
+        abandon(db, c);
         throw e;
       }
     }
@@ -470,7 +470,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         c.commit();
         return results;
       } catch (SQLException | RuntimeException e) {
-        abandon(c);
+        abandon(db, c);
         throw e;
       }
     }
@@ -500,7 +500,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         }
         c.commit();
       } catch (SQLException e) {
-        abandon(c);
+        abandon(db, c);
         throw e;
       }
     } catch (SQLException e) {
@@ -651,9 +651,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
 
   /**
    * Rolls back and discards a connection after a failed transaction, so that no transaction state
-   * in doubt (an automatic rollback the driver missed) leaks into the next batch.
+   * in doubt (an automatic rollback the driver missed) leaks into the next batch. Also used by
+   * {@link SpendCommitProbe}.
    */
-  private void abandon(Connection c) {
+  static void abandon(Database db, Connection c) {
     try {
       c.rollback();
     } catch (SQLException ignored) {

@@ -153,7 +153,7 @@ public final class SpendCommitProbe {
           inserting += t1 - t0;
           committing += now - t1;
         } catch (SQLException | RuntimeException e) {
-          abandon(db, c);
+          DurableSpendRecorder.abandon(db, c);
           throw e;
         }
       } catch (SQLException e) {
@@ -162,15 +162,5 @@ public final class SpendCommitProbe {
       batches++;
     }
     return new Result(batchSize, batches, now - start, inserting, committing);
-  }
-
-  /** Rolls back and drops a connection whose transaction failed, as the writer does. */
-  private static void abandon(Database db, Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // Broken, or nothing to roll back; the connection is discarded either way.
-    }
-    db.discard(c);
   }
 }
