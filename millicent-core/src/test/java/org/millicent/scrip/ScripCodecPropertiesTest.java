@@ -1,33 +1,60 @@
 package org.millicent.scrip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.millicent.testing.SeededRandom.check;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.constraints.StringLength;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.millicent.failure.MalformedException;
+import org.millicent.testing.SeededRandom;
 
 /**
  * Properties of the scrip encoding (docs/PROTOCOL.md, "Scrip encoding"): it round-trips, every
  * piece of scrip has exactly one encoding, and any input either decodes or fails with {@link
- * MalformedException}, nothing else.
+ * MalformedException}, nothing else. Each case is built from its seed by {@link SeededRandom}; a
+ * failure names the seed and the case.
  */
 class ScripCodecPropertiesTest {
 
-  @Provide
-  Arbitrary<Scrip> scrip() {
-    return ScripArbitraries.scrip();
+  static LongStream seeds1000() {
+    return SeededRandom.seeds(1000);
   }
 
-  @Property
-  void decode_ofEncode_isTheSameScrip(@ForAll("scrip") Scrip scrip) {
+  static LongStream seeds500() {
+    return SeededRandom.seeds(500);
+  }
+
+  static List<Scrip> extremes() {
+    return ScripGenerator.extremes();
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds1000")
+  void decode_ofEncode_isTheSameScrip(long seed) {
+    Scrip scrip = ScripGenerator.scrip(new SeededRandom(seed));
+    check(seed, scrip, () -> decodeOfEncodeIsTheSame(scrip));
+  }
+
+  @ParameterizedTest
+  @MethodSource("extremes")
+  void decode_ofEncode_extremes_isTheSameScrip(Scrip scrip) {
+    decodeOfEncodeIsTheSame(scrip);
+  }
+
+  @Test
+  void encode_largestScrip_isExactlyTheMaximumLength() {
+    Scrip largest = ScripGenerator.extremes().getLast();
+
+    assertThat(ScripCodec.encode(largest)).hasSize(ScripCodec.MAX_ENCODED_LENGTH);
+  }
+
+  private static void decodeOfEncodeIsTheSame(Scrip scrip) {
     byte[] encoded = ScripCodec.encode(scrip);
 
     assertThat(ScripCodec.decode(encoded)).isEqualTo(scrip);
@@ -36,35 +63,47 @@ class ScripCodecPropertiesTest {
         .isEqualTo(ScripCodec.encodeBody(scrip.body()));
   }
 
-  @Property
-  void fromToken_ofToken_isTheSameScrip(@ForAll("scrip") Scrip scrip) {
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds1000")
+  void fromToken_ofToken_isTheSameScrip(long seed) {
+    Scrip scrip = ScripGenerator.scrip(new SeededRandom(seed));
+    check(seed, scrip, () -> fromTokenOfTokenIsTheSame(scrip));
+  }
+
+  @ParameterizedTest
+  @MethodSource("extremes")
+  void fromToken_ofToken_extremes_isTheSameScrip(Scrip scrip) {
+    fromTokenOfTokenIsTheSame(scrip);
+  }
+
+  private static void fromTokenOfTokenIsTheSame(Scrip scrip) {
     String token = scrip.token();
 
     assertThat(token).matches("[A-Za-z0-9_-]+");
     assertThat(ScripCodec.fromToken(token)).isEqualTo(scrip);
   }
 
-  @Property(tries = 500)
-  void decode_randomBytes_decodesCanonicallyOrIsMalformed(@ForAll @Size(max = 400) byte[] bytes) {
-    decodesCanonicallyOrIsMalformed(bytes);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds500")
+  void decode_randomBytes_decodesCanonicallyOrIsMalformed(long seed) {
+    byte[] bytes = new SeededRandom(seed).bytes(0, 400);
+    check(seed, HexFormat.of().formatHex(bytes), () -> decodesCanonicallyOrIsMalformed(bytes));
   }
 
-  @Provide
-  Arbitrary<byte[]> mutatedEncodings() {
-    Arbitrary<byte[]> valid = ScripArbitraries.scrip().map(ScripCodec::encode);
-    Arbitrary<List<int[]>> edits =
-        Combinators.combine(
-                Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 10_000),
-                Arbitraries.integers().between(0, 255))
-            .as((kind, at, value) -> new int[] {kind, at, value})
-            .list()
-            .ofMinSize(1)
-            .ofMaxSize(4);
-    return Combinators.combine(valid, edits).as(ScripCodecPropertiesTest::mutate);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds500")
+  void decode_mutatedValidEncoding_decodesCanonicallyOrIsMalformed(long seed) {
+    SeededRandom r = new SeededRandom(seed);
+    byte[] valid = ScripCodec.encode(ScripGenerator.scrip(r));
+    List<int[]> edits = new ArrayList<>();
+    for (int i = r.length(1, 4); i > 0; i--) {
+      edits.add(new int[] {r.intBetween(0, 3), r.intBetween(0, 10_000), r.intBetween(0, 255)});
+    }
+    byte[] bytes = mutate(valid, edits);
+    check(seed, HexFormat.of().formatHex(bytes), () -> decodesCanonicallyOrIsMalformed(bytes));
   }
 
-  /** Applies edits: 0 set a byte, 1 insert a byte, 2 delete a byte, 3 truncate. */
+  /** Applies edits {kind, at, value}: kind 0 sets a byte, 1 inserts, 2 deletes, 3 truncates. */
   private static byte[] mutate(byte[] in, List<int[]> edits) {
     byte[] b = in;
     for (int[] e : edits) {
@@ -97,12 +136,6 @@ class ScripCodecPropertiesTest {
     return b;
   }
 
-  @Property(tries = 500)
-  void decode_mutatedValidEncoding_decodesCanonicallyOrIsMalformed(
-      @ForAll("mutatedEncodings") byte[] bytes) {
-    decodesCanonicallyOrIsMalformed(bytes);
-  }
-
   private static void decodesCanonicallyOrIsMalformed(byte[] bytes) {
     Scrip decoded;
     try {
@@ -115,26 +148,21 @@ class ScripCodecPropertiesTest {
         .isEqualTo(bytes);
   }
 
-  @Property(tries = 500)
-  void fromToken_randomText_decodesCanonicallyOrIsMalformed(
-      @ForAll @StringLength(max = 200) String text) {
-    tokenDecodesCanonicallyOrIsMalformed(text);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds500")
+  void fromToken_randomText_decodesCanonicallyOrIsMalformed(long seed) {
+    String text = new SeededRandom(seed).text(200);
+    check(seed, text, () -> tokenDecodesCanonicallyOrIsMalformed(text));
   }
 
-  @Provide
-  Arbitrary<String> base64ishText() {
-    return Arbitraries.strings()
-        .withCharRange('A', 'Z')
-        .withCharRange('a', 'z')
-        .numeric()
-        .withChars('-', '_', '=', '+', '/', ' ')
-        .ofMaxLength(200);
-  }
+  private static final String BASE64ISH =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ ";
 
-  @Property(tries = 500)
-  void fromToken_base64ishText_decodesCanonicallyOrIsMalformed(
-      @ForAll("base64ishText") String text) {
-    tokenDecodesCanonicallyOrIsMalformed(text);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds500")
+  void fromToken_base64ishText_decodesCanonicallyOrIsMalformed(long seed) {
+    String text = new SeededRandom(seed).string(BASE64ISH, 0, 200);
+    check(seed, text, () -> tokenDecodesCanonicallyOrIsMalformed(text));
   }
 
   private static void tokenDecodesCanonicallyOrIsMalformed(String text) {
