@@ -284,9 +284,21 @@ final class BrokerConfigYaml {
 
     URI url(JsonNode n, String name, String field) {
       String s = string(n, name, null, field);
-      if (s == null) {
+      return s == null ? null : parseUrl(s, field);
+    }
+
+    /** Element {@code index} of the YAML list {@code list}, an http(s) URL. */
+    URI url(JsonNode list, int index, String field) {
+      JsonNode v = list.get(index);
+      if (v == null || !v.isTextual()) {
+        problems.add(
+            field + ": expected an http or https URL, found " + (v == null ? "nothing" : v));
         return null;
       }
+      return parseUrl(v.asText(), field);
+    }
+
+    private URI parseUrl(String s, String field) {
       try {
         URI u = new URI(s);
         if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))

@@ -31,6 +31,9 @@ import org.millicent.keys.SecretBytes;
  * @param lotCount warehouse: pieces per bulk lot
  * @param lotValueMillicents warehouse: value of each piece of a lot; warehouse sales are whole
  *     multiples of it
+ * @param publicUrls the URLs customers reach the vendor at, published in {@code
+ *     /.well-known/millicent} so that wallets pay the vendor's scrip only there (docs/WALLET.md,
+ *     "Vouched origins"); empty means {@code url} alone, see {@link #origins()}
  */
 public record VendorConfig(
     String vendor,
@@ -44,10 +47,39 @@ public record VendorConfig(
     Optional<Path> licenceFile,
     Optional<SecretBytes> customerSecret,
     int lotCount,
-    long lotValueMillicents) {
+    long lotValueMillicents,
+    List<URI> publicUrls) {
 
-  /** Copies nothing mutable; validation happens in {@link BrokerConfig}. */
-  public VendorConfig {}
+  /** Copies the list of public URLs; validation happens in {@link BrokerConfig}. */
+  public VendorConfig {
+    publicUrls = publicUrls == null ? null : List.copyOf(publicUrls);
+  }
+
+  /**
+   * The URLs customers reach the vendor at: {@code publicUrls}, or {@code url} when none is
+   * configured (the broker reaches the vendor where its customers do).
+   */
+  public List<URI> origins() {
+    return publicUrls == null || publicUrls.isEmpty() ? List.of(url) : publicUrls;
+  }
+
+  /** This entry with the URLs customers reach the vendor at ({@code public_urls}). */
+  public VendorConfig withPublicUrls(List<URI> urls) {
+    return new VendorConfig(
+        vendor,
+        url,
+        supply,
+        discountBps,
+        token,
+        settlementToken,
+        licenceAdminToken,
+        licenceKeyIds,
+        licenceFile,
+        customerSecret,
+        lotCount,
+        lotValueMillicents,
+        urls);
+  }
 
   /** A licensed vendor that the broker obtains a licence from with the vendor's admin token. */
   public static VendorConfig licensed(
@@ -64,7 +96,8 @@ public record VendorConfig(
         Optional.empty(),
         Optional.empty(),
         0,
-        0);
+        0,
+        List.of());
   }
 
   /**
@@ -91,7 +124,8 @@ public record VendorConfig(
         Optional.empty(),
         Optional.ofNullable(brokerCustomerSecret).map(s -> SecretBytes.copyOf(s.toByteArray())),
         lotCount,
-        lotValueMillicents);
+        lotValueMillicents,
+        List.of());
   }
 
   /** This entry with a token the vendor uses to push settlements to the broker. */
@@ -108,7 +142,8 @@ public record VendorConfig(
         licenceFile,
         customerSecret,
         lotCount,
-        lotValueMillicents);
+        lotValueMillicents,
+        publicUrls);
   }
 
   /** This licensed entry reading its licence from a file instead of the admin endpoint. */
@@ -125,7 +160,8 @@ public record VendorConfig(
         Optional.of(file),
         customerSecret,
         lotCount,
-        lotValueMillicents);
+        lotValueMillicents,
+        publicUrls);
   }
 
   List<String> problems(String at) {
@@ -135,6 +171,23 @@ public record VendorConfig(
         || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
         || url.getHost() == null) {
       p.add(at + ".url: expected the vendor's http or https base URL, found " + url);
+    }
+    if (publicUrls == null) {
+      p.add(at + ".public_urls: must be present or empty, not null");
+    } else {
+      for (int i = 0; i < publicUrls.size(); i++) {
+        URI u = publicUrls.get(i);
+        if (u == null
+            || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+            || u.getHost() == null) {
+          p.add(
+              at
+                  + ".public_urls["
+                  + i
+                  + "]: expected an http or https URL customers reach the vendor at, found "
+                  + u);
+        }
+      }
     }
     if (supply == null) {
       p.add(at + ".supply: expected \"licensed\" or \"warehouse\", found nothing");
@@ -201,7 +254,8 @@ public record VendorConfig(
         "settlement_token",
         "licence",
         "customer_secret",
-        "lot");
+        "lot",
+        "public_urls");
     String vendor = r.string(n, "vendor", null, at + ".vendor");
     URI url = r.url(n, "url", at + ".url");
     String supplyName = r.string(n, "supply", null, at + ".supply");
@@ -245,6 +299,20 @@ public record VendorConfig(
         r.problems.add(at + ".customer_secret: expected base64url, found other characters");
       }
     }
+    List<URI> publicUrls = new ArrayList<>();
+    JsonNode urls = n.get("public_urls");
+    if (urls != null && !urls.isNull()) {
+      if (!urls.isArray()) {
+        r.problems.add(at + ".public_urls: expected a list of URLs");
+      } else {
+        for (int i = 0; i < urls.size(); i++) {
+          URI u = r.url(urls, i, at + ".public_urls[" + i + "]");
+          if (u != null) {
+            publicUrls.add(u);
+          }
+        }
+      }
+    }
     int lotCount = supply == Supply.WAREHOUSE ? 100 : 0;
     long lotValue = supply == Supply.WAREHOUSE ? 1_000 : 0;
     JsonNode lot = n.get("lot");
@@ -272,7 +340,8 @@ public record VendorConfig(
         licenceFile,
         secret,
         lotCount,
-        lotValue);
+        lotValue,
+        publicUrls);
   }
 
   /** Names the vendor, URL and supply only. */

@@ -33,6 +33,7 @@ class BrokerConfigTest {
                 token: broker-token-at-venetia
                 settlement_token: venetia-token-at-broker
                 licence: {admin_token: venetia-admin, key_ids: 2}
+                public_urls: [https://venetia.example, "https://venetia.example:8443"]
               - vendor: walter
                 url: https://walter.example
                 supply: warehouse
@@ -52,9 +53,14 @@ class BrokerConfigTest {
     assertThat(v.supply()).isEqualTo(Supply.LICENSED);
     assertThat(v.licenceKeyIds()).isEqualTo(2);
     assertThat(v.settlementToken()).contains("venetia-token-at-broker");
+    assertThat(v.origins())
+        .containsExactly(
+            java.net.URI.create("https://venetia.example"),
+            java.net.URI.create("https://venetia.example:8443"));
     VendorConfig w = c.vendor("walter").orElseThrow();
     assertThat(w.lotCount()).isEqualTo(50);
     assertThat(w.customerSecret().orElseThrow().length()).isEqualTo(32);
+    assertThat(w.origins()).containsExactly(java.net.URI.create("https://walter.example"));
     assertThat(c.toString())
         .doesNotContain("hunter2")
         .doesNotContain("broker-token")
@@ -83,6 +89,7 @@ class BrokerConfigTest {
                         url: nope
                         supply: licensed
                         discount_bps: 10000
+                        public_urls: [ftp://v.example, 7]
                       - vendor: v
                         url: http://x
                         supply: warehouse
@@ -97,6 +104,8 @@ class BrokerConfigTest {
                     .anyMatch(p -> p.startsWith("accounts.provider:"))
                     .anyMatch(p -> p.startsWith("vendors[0].url:"))
                     .anyMatch(p -> p.startsWith("vendors[0].discount_bps:"))
+                    .anyMatch(p -> p.startsWith("vendors[0].public_urls[0]:"))
+                    .anyMatch(p -> p.startsWith("vendors[0].public_urls[1]:"))
                     .anyMatch(p -> p.startsWith("vendors[1].vendor:") && p.contains("twice"))
                     .anyMatch(p -> p.startsWith("vendors[1].token:")));
   }

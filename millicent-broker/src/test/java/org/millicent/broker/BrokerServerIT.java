@@ -77,6 +77,9 @@ class BrokerServerIT {
     assertThat(wk.get("broker").asText()).isEqualTo("bob");
     assertThat(wk.get("vendors").get(0).get("supply").asText()).isEqualTo("licensed");
     assertThat(wk.get("vendors").get(0).get("discount_bps").asInt()).isEqualTo(500);
+    assertThat(wk.get("vendors").get(0).get("public_urls"))
+        .extracting(JsonNode::asText)
+        .containsExactly("http://127.0.0.1:9");
     assertThat(http.send("GET", "/health", null, null).status()).isEqualTo(200);
     HttpClientSupport.Reply m = http.send("GET", "/metrics", null, null);
     assertThat(m.status()).isEqualTo(200);

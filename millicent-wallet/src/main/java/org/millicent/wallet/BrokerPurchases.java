@@ -14,8 +14,6 @@ import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Outcome;
 import org.millicent.wallet.PaymentSettler.Refused;
 import org.millicent.wallet.WalletStore.PaymentDraft;
-import org.millicent.wallet.WalletStore.VendorSite;
-import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The wallet's side of its brokers (docs/WALLET.md, "Paying a 402"): opening accounts, choosing a
  * broker that sells a vendor's scrip (one the vendor named, one met before, or one whose manifest
  * lists the vendor) and buying that scrip with an account request, recorded before it leaves like
- * any payment. {@link Wallet} delegates to it; its public methods document the failures.
+ * any payment. What each broker's manifest vouches for is kept by {@link VendorOrigins}. {@link
+ * Wallet} delegates to it; its public methods document the failures.
  *
  * <p>Thread-safe.
  */
@@ -37,18 +36,21 @@ final class BrokerPurchases {
   private final BrokerClient brokers;
   private final RecordedPayments payments;
   private final Transport net;
+  private final VendorOrigins origins;
 
   BrokerPurchases(
       WalletOptions options,
       WalletStore store,
       BrokerClient brokers,
       RecordedPayments payments,
-      Transport net) {
+      Transport net,
+      VendorOrigins origins) {
     this.options = options;
     this.store = store;
     this.brokers = brokers;
     this.payments = payments;
     this.net = net;
+    this.origins = origins;
   }
 
   private Instant now() {
@@ -70,7 +72,7 @@ final class BrokerPurchases {
     BrokerAccount a =
         new BrokerAccount(url, r.broker(), r.customerId(), name, r.creditLimitMillicents(), now());
     store.addBroker(a, r.secret());
-    learnVendors(url);
+    origins.learn(url);
     return a;
   }
 
@@ -125,9 +127,8 @@ final class BrokerPurchases {
                   null);
         };
     store.sawVendor(vendor, null, List.of(a.url()), now());
-    if (store.vendor(vendor).flatMap(VendorSite::origin).isEmpty()) {
-      learnVendors(a.url());
-    }
+    // Where the vendor is, as the broker that sold its scrip says now.
+    origins.learn(a.url());
     return bought;
   }
 
@@ -151,23 +152,6 @@ final class BrokerPurchases {
   static long roundUpToPiece(long amount, long piece) {
     long pieces = (amount + piece - 1) / piece;
     return Math.min(pieces * piece, ScripBody.MAX_VALUE_MILLICENTS / piece * piece);
-  }
-
-  /** Records which vendors a broker sells and where they are, from its manifest (best effort). */
-  private void learnVendors(URI broker) throws InterruptedException {
-    try {
-      for (JsonNode v : brokers.manifest(broker).withArray("vendors")) {
-        String vendor = v.path("vendor").asText("");
-        String url = v.path("url").asText("");
-        if (vendor.isEmpty()) {
-          continue;
-        }
-        String origin = url.isEmpty() ? null : Request.origin(URI.create(url));
-        store.sawVendor(vendor, origin, List.of(broker), now());
-      }
-    } catch (WalletException | IllegalArgumentException e) {
-      log.debug("could not read the manifest of {}: {}", broker, e.getMessage());
-    }
   }
 
   BrokerAccount chooseBroker(String vendor, Optional<URI> explicit, List<URI> named)

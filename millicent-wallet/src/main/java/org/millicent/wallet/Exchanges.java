@@ -39,18 +39,21 @@ final class Exchanges {
   private final RecordedPayments payments;
   private final Transport net;
   private final ObjectMapper json;
+  private final VendorOrigins origins;
 
   Exchanges(
       WalletOptions options,
       WalletStore store,
       RecordedPayments payments,
       Transport net,
-      ObjectMapper json) {
+      ObjectMapper json,
+      VendorOrigins origins) {
     this.options = options;
     this.store = store;
     this.payments = payments;
     this.net = net;
     this.json = json;
+    this.origins = origins;
   }
 
   private Instant now() {
@@ -138,8 +141,8 @@ final class Exchanges {
   /**
    * Exchanges {@code inputs} at their vendor ({@code renew} or {@code merge}), paid with the first.
    *
-   * @throws WalletException {@code vendor-refused}, {@code payment-in-flight}, {@code bad-request}
-   *     when the wallet does not know where the vendor is
+   * @throws WalletException {@code vendor-refused}, {@code payment-in-flight}, {@code
+   *     unvouched-origin} when no origin is vouched for the vendor
    */
   private List<Scrip> exchange(String vendor, List<HeldScrip> inputs, String operation)
       throws InterruptedException {
@@ -188,17 +191,7 @@ final class Exchanges {
   }
 
   private URI exchangeUrl(String vendor) throws InterruptedException {
-    VendorSite site =
-        store
-            .vendor(vendor)
-            .filter(s -> s.origin().isPresent())
-            .orElseThrow(
-                () ->
-                    new WalletException(
-                        WalletException.Code.BAD_REQUEST,
-                        "the wallet does not know where "
-                            + vendor
-                            + " is: fetch something from it first"));
+    VendorSite site = origins.exchangeSite(vendor);
     String origin = site.origin().get();
     String path = site.exchangePath().orElse(null);
     if (path == null) {

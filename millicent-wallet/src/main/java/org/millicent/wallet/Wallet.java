@@ -64,6 +64,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   private final RecordedPayments payments;
   private final BrokerPurchases brokerPurchases;
   private final Exchanges exchanges;
+  private final VendorOrigins origins;
 
   /** One monitor per vendor, held while its scrip is topped up (merged or bought). */
   private final Map<String, Object> toppingUp = new ConcurrentHashMap<>();
@@ -75,10 +76,10 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     ObjectMapper json = new ObjectMapper();
     this.payments =
         new RecordedPayments(store, new PaymentSettler(store, json, options.clock()), net);
-    this.brokerPurchases =
-        new BrokerPurchases(
-            options, store, new BrokerClient(net, json, options.random()), payments, net);
-    this.exchanges = new Exchanges(options, store, payments, net, json);
+    BrokerClient brokers = new BrokerClient(net, json, options.random());
+    this.origins = new VendorOrigins(options, store, brokers);
+    this.brokerPurchases = new BrokerPurchases(options, store, brokers, payments, net, origins);
+    this.exchanges = new Exchanges(options, store, payments, net, json, origins);
   }
 
   /**
@@ -191,6 +192,53 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     return brokerPurchases.buy(vendor, amountMillicents, broker);
   }
 
+  // ------------------------------------------------------------------ vouched origins
+
+  /**
+   * Vouches, on the user's word, for the origin of {@code url} (scheme, host, port) as {@code
+   * vendor}'s: the wallet will pay {@code vendor}'s scrip there (docs/WALLET.md, "Vouched
+   * origins").
+   *
+   * @throws WalletException {@code bad-request} when the vendor id or the URL is not valid
+   */
+  public VouchedOrigin vouch(String vendor, URI url) {
+    return origins.vouch(vendor, url);
+  }
+
+  /**
+   * Withdraws the user's word for the origin of {@code url} (empty: every origin) as {@code
+   * vendor}'s. What a broker's manifest vouches for stays while the manifest lists it.
+   *
+   * @return how many origins were withdrawn
+   * @throws WalletException {@code bad-request} when the vendor id or the URL is not valid
+   */
+  public int unvouch(String vendor, Optional<URI> url) {
+    return origins.unvouch(vendor, url);
+  }
+
+  /** The origins vouched for each vendor, by vendor, then oldest first. */
+  public List<VouchedOrigin> vouchedOrigins() {
+    return store.vouchedOrigins(null).stream()
+        .sorted(java.util.Comparator.comparing(VouchedOrigin::vendor))
+        .toList();
+  }
+
+  /**
+   * Reads the manifests of the wallet's brokers again, so that what they vouch for is current.
+   *
+   * @return how many manifests were read
+   * @throws InterruptedException when interrupted
+   */
+  public int refreshVouchedOrigins() throws InterruptedException {
+    int read = 0;
+    for (BrokerAccount a : store.brokers()) {
+      if (origins.learn(a.url())) {
+        read++;
+      }
+    }
+    return read;
+  }
+
   // ------------------------------------------------------------------ paying
 
   public Response pay(Request request, Response offerResponse, Transport next)
@@ -198,6 +246,8 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     Offer offer = Offer.from(offerResponse);
     String vendor = offer.vendor();
     long price = offer.priceMillicents();
+    // Anyone can answer 402 in a vendor's name: pay only where the vendor is vouched to be.
+    origins.check(vendor, request.origin(), offer.brokers());
     Optional<VendorSite> site = store.vendor(vendor);
     if (site.isEmpty()
         || !site.get().origin().equals(Optional.of(request.origin()))

@@ -29,6 +29,12 @@ public final class WalletException extends RuntimeException {
     PAYMENT_IN_FLIGHT("payment-in-flight", 504),
     /** The vendor takes no variant the wallet uses. */
     NO_COMMON_VARIANT("no-common-variant", 402),
+    /**
+     * A 402 named a vendor whose scrip the wallet may not pay at the origin that answered: neither
+     * a broker the wallet has an account at nor the user vouched for that origin as the vendor's
+     * (docs/WALLET.md, "Vouched origins"). Nothing was bought or sent.
+     */
+    UNVOUCHED_ORIGIN("unvouched-origin", 402),
     /** The wallet holds too little scrip and could not buy more. */
     INSUFFICIENT_SCRIP("insufficient-scrip", 402),
     /** A server's answer did not follow docs/HTTP-API.md. */

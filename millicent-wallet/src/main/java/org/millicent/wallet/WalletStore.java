@@ -107,21 +107,23 @@ final class WalletStore implements AutoCloseable {
   }
 
   List<BrokerAccount> brokers() {
-    return read(
-        h ->
-            h.createQuery(
-                    "SELECT url, broker, customer_id, name, credit_limit, registered_at"
-                        + " FROM brokers ORDER BY registered_at, url")
-                .map(
-                    (rs, ctx) ->
-                        new BrokerAccount(
-                            URI.create(rs.getString(1)),
-                            rs.getString(2),
-                            rs.getLong(3),
-                            rs.getString(4),
-                            rs.getLong(5),
-                            Instant.ofEpochMilli(rs.getLong(6))))
-                .list());
+    return read(WalletStore::brokers);
+  }
+
+  private static List<BrokerAccount> brokers(Handle h) {
+    return h.createQuery(
+            "SELECT url, broker, customer_id, name, credit_limit, registered_at"
+                + " FROM brokers ORDER BY registered_at, url")
+        .map(
+            (rs, ctx) ->
+                new BrokerAccount(
+                    URI.create(rs.getString(1)),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getString(4),
+                    rs.getLong(5),
+                    Instant.ofEpochMilli(rs.getLong(6))))
+        .list();
   }
 
   Optional<CustomerSecret> secret(String vendor, long customerId) {
@@ -177,8 +179,9 @@ final class WalletStore implements AutoCloseable {
       String vendor, Optional<String> origin, Optional<String> exchangePath, List<URI> brokers) {}
 
   /**
-   * Remembers a vendor's origin (when not null) and adds {@code brokers} to the brokers known to
-   * sell its scrip.
+   * Remembers a vendor's origin (when not null: it must be vouched, see {@link VendorOrigins}) and
+   * adds {@code brokers} to the brokers known to sell its scrip. A new origin forgets the exchange
+   * path read from the old one.
    */
   void sawVendor(String vendor, String origin, List<URI> brokers, Instant at) {
     write(
@@ -200,6 +203,8 @@ final class WalletStore implements AutoCloseable {
           return h.createUpdate(
                   "INSERT INTO vendors (vendor, origin, brokers, seen_at) VALUES (?, ?, ?, ?)"
                       + " ON CONFLICT (vendor) DO UPDATE SET"
+                      + " exchange_path = CASE WHEN excluded.origin IS NULL"
+                      + " OR excluded.origin = vendors.origin THEN vendors.exchange_path END,"
                       + " origin = COALESCE(excluded.origin, vendors.origin),"
                       + " brokers = excluded.brokers, seen_at = excluded.seen_at")
               .bind(0, vendor)
@@ -240,6 +245,101 @@ final class WalletStore implements AutoCloseable {
                           brokers);
                     })
                 .findOne());
+  }
+
+  /**
+   * The origins vouched for {@code vendor} (every vendor when null), oldest first: those the
+   * brokers' manifests and the user vouched for, and each broker account's own origin for the
+   * broker's id (the user chose that URL when registering).
+   */
+  List<VouchedOrigin> vouchedOrigins(String vendor) {
+    return read(
+        h -> {
+          List<VouchedOrigin> out = new ArrayList<>();
+          for (BrokerAccount a : brokers(h)) {
+            if (vendor == null || vendor.equals(a.broker())) {
+              out.add(
+                  new VouchedOrigin(
+                      a.broker(),
+                      org.millicent.wallet.http.Request.origin(a.url()),
+                      a.url().toString(),
+                      a.registeredAt()));
+            }
+          }
+          out.addAll(
+              h.createQuery(
+                      "SELECT vendor, origin, source, added_at FROM vendor_origins"
+                          + " WHERE :vendor IS NULL OR vendor = :vendor"
+                          + " ORDER BY vendor, added_at, rowid")
+                  .bind("vendor", vendor)
+                  .map(
+                      (rs, ctx) ->
+                          new VouchedOrigin(
+                              rs.getString(1),
+                              rs.getString(2),
+                              rs.getString(3),
+                              Instant.ofEpochMilli(rs.getLong(4))))
+                  .list());
+          return out;
+        });
+  }
+
+  /**
+   * Replaces the origins {@code broker}'s manifest vouches for, for all its vendors at once.
+   *
+   * @param originsByVendor each vendor the manifest lists, with its origins
+   */
+  void replaceBrokerOrigins(
+      URI broker,
+      java.util.Map<String, ? extends java.util.Collection<String>> originsByVendor,
+      Instant at) {
+    write(
+        h -> {
+          h.createUpdate("DELETE FROM vendor_origins WHERE source = ?")
+              .bind(0, broker.toString())
+              .execute();
+          originsByVendor.forEach(
+              (vendor, origins) -> {
+                for (String origin : origins) {
+                  insertOrigin(h, vendor, origin, broker.toString(), at);
+                }
+              });
+          return null;
+        });
+  }
+
+  /** Vouches for {@code origin} as {@code vendor}'s on the user's word; false if it was already. */
+  boolean addUserOrigin(String vendor, String origin, Instant at) {
+    return write(h -> insertOrigin(h, vendor, origin, VouchedOrigin.USER, at) == 1);
+  }
+
+  /**
+   * Withdraws the user's word for {@code origin} ({@code null}: every origin) as {@code vendor}'s.
+   *
+   * @return how many were withdrawn
+   */
+  int removeUserOrigins(String vendor, String origin) {
+    return write(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM vendor_origins WHERE vendor = :vendor AND source = :source"
+                        + " AND (:origin IS NULL OR origin = :origin)")
+                .bind("vendor", vendor)
+                .bind("source", VouchedOrigin.USER)
+                .bind("origin", origin)
+                .execute());
+  }
+
+  private static int insertOrigin(
+      Handle h, String vendor, String origin, String source, Instant at) {
+    return h.createUpdate(
+            "INSERT INTO vendor_origins (vendor, origin, source, added_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (vendor, origin, source) DO NOTHING")
+        .bind(0, vendor)
+        .bind(1, origin)
+        .bind(2, source)
+        .bind(3, at.toEpochMilli())
+        .execute();
   }
 
   // ------------------------------------------------------------------ scrip

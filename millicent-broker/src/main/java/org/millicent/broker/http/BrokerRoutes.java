@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -101,6 +102,7 @@ public final class BrokerRoutes {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("vendor", v.vendor());
       m.put("url", v.url().toString());
+      m.put("public_urls", v.origins().stream().map(URI::toString).toList());
       m.put("supply", v.supply().wireName());
       m.put("discount_bps", v.discountBps());
       if (v.supply() == org.millicent.broker.Supply.WAREHOUSE) {
@@ -258,6 +260,7 @@ public final class BrokerRoutes {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("vendor", v.vendor());
       m.put("url", v.url().toString());
+      m.put("public_urls", v.origins().stream().map(URI::toString).toList());
       m.put("supply", v.supply().wireName());
       m.put("discount_bps", v.discountBps());
       Optional<Licence> l = licences.getOrDefault(v.vendor(), Optional.empty());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -39,6 +40,7 @@ public final class TestBroker extends TestServer {
   private final AtomicLong nextCustomer = new AtomicLong(1);
   private final Map<Long, AtomicLong> charges = new ConcurrentHashMap<>();
   private final Map<String, Answer> answered = new ConcurrentHashMap<>();
+  private volatile java.util.List<URI> publicUrls = java.util.List.of();
 
   /** A broker named {@code broker} selling {@code vendor}'s scrip. */
   public TestBroker(String broker, TestVendor vendor, InstantSource clock) throws IOException {
@@ -46,6 +48,14 @@ public final class TestBroker extends TestServer {
     this.vendor = vendor;
     this.clock = clock;
     this.accounts = CustomerSecrets.generate(1, random);
+  }
+
+  /**
+   * Publishes {@code urls} as the vendor's {@code public_urls} in the manifest (none: only {@code
+   * url}, the vendor's own).
+   */
+  public void setPublicUrls(URI... urls) {
+    publicUrls = java.util.List.of(urls);
   }
 
   /** What the broker charged customer {@code id} in total. */
@@ -67,7 +77,13 @@ public final class TestBroker extends TestServer {
               + vendor.vendor()
               + "\",\"url\":\""
               + vendor.url()
-              + "\",\"supply\":\"licensed\"}]}");
+              + "\","
+              + (publicUrls.isEmpty()
+                  ? ""
+                  : "\"public_urls\":["
+                      + String.join(",", publicUrls.stream().map(u -> "\"" + u + "\"").toList())
+                      + "],")
+              + "\"supply\":\"licensed\"}]}");
     }
     if (path.equals("/broker/accounts") && method.equals("POST")) {
       long id = (1L << 56) | nextCustomer.getAndIncrement();
