@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.concurrent.Callable;
 import org.millicent.wallet.Amounts;
 import org.millicent.wallet.BrokerAccount;
+import org.millicent.wallet.VouchedOrigin;
 import org.millicent.wallet.Wallet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +55,11 @@ public final class RegisterCommand implements Callable<Integer> {
               + (a.creditLimitMillicents() >= 0
                   ? ", credit limit " + Amounts.format(a.creditLimitMillicents())
                   : ""));
+      for (VouchedOrigin o : w.vouchedOrigins()) {
+        if (o.source().equals(a.url().toString()) && !o.vendor().equals(a.broker())) {
+          out.println("  sells " + o.vendor() + ", paid only at " + o.origin());
+        }
+      }
       out.println("wallet: " + w.describe());
       return 0;
     } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       HistoryCommand.class,
       RenewCommand.class,
       BudgetCommand.class,
+      VendorsCommand.class,
       ProxyCommand.class,
     })
 public final class WalletCommand implements Callable<Integer> {

@@ -69,6 +69,51 @@ class WalletCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
-        .contains("register", "balance", "buy", "get", "history", "renew", "budget", "proxy");
+        .contains(
+            "register", "balance", "buy", "get", "history", "renew", "budget", "vendors", "proxy");
+  }
+
+  @Test
+  void vendors_addListRemove_keepsTheOriginsTheUserVouchedFor() {
+    CliRun added = run("wallet", "vendors", "add", "venetia", "http://127.0.0.1:8080/pages/x");
+    CliRun again = run("wallet", "vendors", "add", "venetia", "HTTP://127.0.0.1:8080");
+    CliRun listed = run("wallet", "vendors", "list");
+    CliRun removed = run("wallet", "vendors", "remove", "venetia", "http://127.0.0.1:8080");
+    CliRun empty = run("wallet", "vendors", "list");
+
+    assertThat(added.exitCode()).isZero();
+    assertThat(added.out()).contains("vouched for http://127.0.0.1:8080 as venetia's");
+    assertThat(again.exitCode()).isZero();
+    assertThat(listed.out())
+        .containsOnlyOnce("http://127.0.0.1:8080")
+        .contains("venetia", "vouched by you");
+    assertThat(removed.exitCode()).isZero();
+    assertThat(removed.out()).contains("withdrew 1 origin");
+    assertThat(empty.out()).contains("no vouched origins");
+  }
+
+  @Test
+  void vendors_remove_whenNothingWasVouched_exits1_andSaysSo() {
+    CliRun r = run("wallet", "vendors", "remove", "venetia");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("you vouched for no origin as venetia's");
+  }
+
+  @Test
+  void vendors_add_withAUrlThatIsNotHttp_isAUsageError() {
+    CliRun r = run("wallet", "vendors", "add", "venetia", "ftp://venetia.example");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("bad-request", "http or https");
+    assertThat(run("wallet", "vendors", "list").out()).contains("no vouched origins");
+  }
+
+  @Test
+  void vendors_alone_printsItsUsage() {
+    CliRun r = CliRun.of("wallet", "vendors");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("list", "add", "remove");
   }
 }

@@ -1,0 +1,45 @@
+package org.millicent.cli.wallet;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import org.millicent.wallet.VouchedOrigin;
+import org.millicent.wallet.Wallet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code millicent wallet vendors add VENDOR URL}: vouches for an origin on the user's word. */
+@Command(
+    name = "add",
+    description = {
+      "Vouches for the origin of URL (scheme, host, port) as VENDOR's: the wallet will pay",
+      "VENDOR's scrip there. Only vouch for an origin you know to be the vendor's."
+    })
+public final class VendorsAddCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin WalletDir wallet;
+
+  @Parameters(index = "0", paramLabel = "VENDOR", description = "The vendor id (as in its 402).")
+  String vendor;
+
+  @Parameters(index = "1", paramLabel = "URL", description = "A URL at the vendor (http or https).")
+  URI url;
+
+  /** Created by picocli. */
+  public VendorsAddCommand() {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Wallet w = wallet.open()) {
+      VouchedOrigin o = w.vouch(vendor, url);
+      out.println("vouched for " + o.origin() + " as " + o.vendor() + "'s, on your word");
+      return 0;
+    } catch (RuntimeException e) {
+      return WalletDir.fail(spec.commandLine().getErr(), "millicent wallet vendors add", e);
+    }
+  }
+}
