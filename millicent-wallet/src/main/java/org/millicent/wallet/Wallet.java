@@ -152,7 +152,8 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
 
   /**
    * Opens an account at the broker at {@code brokerUrl} under {@code name} and keeps its secret.
-   * The broker's manifest, when it has one, tells the wallet which vendors it sells.
+   * The broker's manifest, when it has one, tells the wallet which vendors it sells and vouches for
+   * the origins where each may be paid (docs/WALLET.md, "Vouched origins").
    *
    * @throws WalletException {@code broker-refused}, {@code unreachable} or {@code bad-response}
    * @throws InterruptedException when interrupted while waiting for the broker
@@ -241,6 +242,17 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
 
   // ------------------------------------------------------------------ paying
 
+  /**
+   * Pays the 402 {@code offerResponse} to {@code request} once and sends the paid request once
+   * through {@code next} (docs/WALLET.md, "Paying a 402").
+   *
+   * @throws WalletException {@code unvouched-origin} when the origin that answered is not vouched
+   *     for the vendor its offer names (nothing is bought or sent), {@code budget-exceeded}, and
+   *     the other codes of docs/WALLET.md
+   * @throws IOException when the paid request got no answer
+   * @throws InterruptedException when interrupted
+   */
+  @Override
   public Response pay(Request request, Response offerResponse, Transport next)
       throws IOException, InterruptedException {
     Offer offer = Offer.from(offerResponse);

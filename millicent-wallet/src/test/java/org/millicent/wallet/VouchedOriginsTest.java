@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.storage.Database;
+import org.millicent.storage.DatabaseConfig;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.testing.Impostor;
@@ -110,6 +112,31 @@ class VouchedOriginsTest {
     assertThat(renewal.renewed()).hasSize(1);
     assertThat(wallet.balance().getFirst().availableMillicents()).isEqualTo(held);
     assertThat(broker.charged(alice())).isEqualTo(wallet.options().buyAmountFor(PRICE));
+  }
+
+  @Test
+  void vendorOriginLeftPointingAtAnImpostor_byAnOlderWallet_isNotUsedForRenewals()
+      throws Exception {
+    register();
+    wallet.httpClient().send(Request.get(vendor.url().resolve("/pages/1")));
+    wallet.close();
+    // What the wallet before vouching left behind after the reproduction's 402.
+    try (Database db = Database.open(DatabaseConfig.sqliteIn(dir.resolve("wallet"), Wallet.FILE))) {
+      db.inTransaction(
+          h ->
+              h.createUpdate("UPDATE vendors SET origin = ?, exchange_path = ? WHERE vendor = ?")
+                  .bind(0, Request.origin(impostor.url()))
+                  .bind(1, "/millicent/exchange")
+                  .bind(2, "venetia")
+                  .execute());
+    }
+    wallet = Wallet.open(WalletOptions.defaults(dir.resolve("wallet")).withClock(clock));
+
+    Wallet.RenewalReport renewal = wallet.renew(true);
+
+    assertThat(renewal.problems()).isEmpty();
+    assertThat(renewal.renewed()).hasSize(1);
+    assertThat(impostor.requests()).isEmpty();
   }
 
   @Test
