@@ -18,6 +18,8 @@ enum ProblemCode {
   PAYMENT_REQUIRED("payment-required", 402, "Payment required"),
   ORIGIN_FAILED("origin-failed", 502, "Origin failed"),
   BAD_REQUEST("bad-request", 400, "Bad request"),
+  BAD_PATH("bad-path", 400, "Request path not canonical"),
+  BAD_QUERY("bad-query", 400, "Request query not RFC 3986"),
   UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
   FORBIDDEN("forbidden", 403, "Forbidden"),
   NOT_FOUND("not-found", 404, "Not found"),

@@ -121,14 +121,16 @@ final class VendorGateway {
     long offer = -1;
     try {
       String method = ctx.req().getMethod();
-      String path = ctx.req().getRequestURI();
+      // Priced, served and forwarded: one canonical target (docs/HTTP-API.md, "Request targets").
+      RequestTarget canonical = RequestTarget.of(ctx.req());
+      String path = canonical.path();
       Catalogue.Entry entry = catalogue.match(method, path);
       if (entry == null || !content.mayExist(path)) {
         throw new ProblemException(
             ProblemCode.NOT_FOUND, "nothing is offered at " + method + " " + path);
       }
       if (entry.free()) {
-        deliverFree(ctx, method, path);
+        deliverFree(ctx, method, canonical);
         kind = Kind.FREE;
         return;
       }
@@ -148,7 +150,7 @@ final class VendorGateway {
             ProblemCode.HEAD_NOT_PAYABLE,
             "HEAD delivers no content, so it is never charged; pay with the GET (scrip unused)");
       }
-      sell(ctx, entry, method, path, auth);
+      sell(ctx, entry, method, canonical, auth);
       kind = Kind.PAID;
     } catch (RuntimeException e) {
       problems.write(ctx, e, offer);
@@ -163,10 +165,10 @@ final class VendorGateway {
             || auth.charAt(AuthParams.SCHEME.length()) == ' ');
   }
 
-  private void deliverFree(Context ctx, String method, String path) {
+  private void deliverFree(Context ctx, String method, RequestTarget canonical) {
     ContentResponse r;
     try {
-      r = content.fetch(request(ctx, method, target(ctx), path, body(ctx)));
+      r = content.fetch(request(ctx, method, canonical, body(ctx)));
     } catch (OriginException e) {
       throw new ProblemException(ProblemCode.ORIGIN_FAILED, e.getMessage(), e);
     }
@@ -178,20 +180,21 @@ final class VendorGateway {
     ctx.result(r.body());
   }
 
-  private void sell(Context ctx, Catalogue.Entry entry, String method, String path, String auth) {
+  private void sell(
+      Context ctx, Catalogue.Entry entry, String method, RequestTarget canonical, String auth) {
     byte[] body = body(ctx);
-    String target = target(ctx);
-    Payment payment = PaymentHeader.parse(auth, descriptor(method, target, body));
+    // The MAC covers the target as sent; the canonical target is a function of it.
+    Payment payment = PaymentHeader.parse(auth, descriptor(method, target(ctx), body));
     VendorState st = state.get();
     PurchaseService purchases = st.purchases;
     if (content.isLocal() && !(payment instanceof Payment.Private && body.length > 0)) {
-      sellLocal(ctx, st, entry, payment, request(ctx, method, target, path, body));
+      sellLocal(ctx, st, entry, payment, request(ctx, method, canonical, body));
       return;
     }
     Purchase p = knowingNewLicences(st, () -> purchases.begin(payment, entry.pricer()));
     ContentResponse r;
     try {
-      ContentRequest forward = request(ctx, method, target, path, body);
+      ContentRequest forward = request(ctx, method, canonical, body);
       if (payment instanceof Payment.Private pp && body.length > 0) {
         forward = forward.withOpenedBody(purchases.openRequestBody(pp, body));
       }
@@ -306,8 +309,7 @@ final class VendorGateway {
     r.headers().forEach((name, values) -> values.forEach(v -> ctx.res().addHeader(name, v)));
   }
 
-  private ContentRequest request(
-      Context ctx, String method, String target, String path, byte[] body) {
+  private ContentRequest request(Context ctx, String method, RequestTarget canonical, byte[] body) {
     Map<String, List<String>> headers = Map.of();
     if (forwardHeaders) {
       headers = new LinkedHashMap<>();
@@ -316,7 +318,12 @@ final class VendorGateway {
       }
     }
     return new ContentRequest(
-        method, target, path, headers, body, forwardHeaders ? ctx.req().getRemoteAddr() : null);
+        method,
+        canonical.forward(),
+        canonical.path(),
+        headers,
+        body,
+        forwardHeaders ? ctx.req().getRemoteAddr() : null);
   }
 
   private static final byte[] NO_BODY = new byte[0];

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
@@ -165,7 +166,14 @@ public final class VendorServer implements AutoCloseable {
                 // characters, which made each one clear and refill the cache (about a third of
                 // the server's time per paid request). The cache saves little for the few short
                 // headers of API clients, so it is off.
-                cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+                cfg.jetty.modifyHttpConfiguration(
+                    http -> {
+                      http.setHeaderCacheSize(0);
+                      // Refuse every ambiguous target before a route runs; RequestTarget relies
+                      // on it (docs/HTTP-API.md, "Request targets").
+                      http.setUriCompliance(UriCompliance.RFC3986);
+                    });
+                cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(json)));
                 if (config.tls() != null) {
                   cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
                 }

@@ -10,10 +10,10 @@ import org.millicent.vendor.config.Content;
  */
 public interface ContentSource extends AutoCloseable {
   /**
-   * Whether {@code rawPath} can name a resource: false lets the gateway answer 404 without asking
-   * for payment. An origin may always have it.
+   * Whether the canonical (decoded) {@code path} can name a resource: false lets the gateway answer
+   * 404 without asking for payment. An origin may always have it.
    */
-  boolean mayExist(String rawPath);
+  boolean mayExist(String path);
 
   /**
    * Whether {@link #fetch} only reads local content, with no side effect and no other party to

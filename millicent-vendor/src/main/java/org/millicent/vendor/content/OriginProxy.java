@@ -70,14 +70,21 @@ final class OriginProxy implements ContentSource {
   }
 
   @Override
-  public boolean mayExist(String rawPath) {
+  public boolean mayExist(String path) {
     return true;
   }
 
   @Override
   public ContentResponse fetch(ContentRequest request) throws OriginException {
+    URI uri;
+    try {
+      uri = URI.create(base + request.target());
+    } catch (IllegalArgumentException e) {
+      // The gateway forwards only canonical targets, which always parse; never a 500 regardless.
+      throw new OriginException("cannot forward target: " + e.getMessage(), e);
+    }
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + request.target()))
+        HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .method(
                 request.method(),

@@ -58,8 +58,8 @@ final class SampleSite implements ContentSource {
   }
 
   @Override
-  public boolean mayExist(String rawPath) {
-    return pages.containsKey(rawPath);
+  public boolean mayExist(String path) {
+    return pages.containsKey(path);
   }
 
   @Override

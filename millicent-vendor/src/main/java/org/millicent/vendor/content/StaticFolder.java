@@ -2,17 +2,17 @@ package org.millicent.vendor.content;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Files under one folder; a folder's {@code index.html} stands for the folder. Paths are decoded,
- * normalised and must stay inside the folder. Thread-safe (no state beyond the root).
+ * Files under one folder; a folder's {@code index.html} stands for the folder. Paths arrive
+ * canonical (decoded once, dot segments resolved: {@code RequestTarget}) and must stay inside the
+ * folder. Thread-safe (no state beyond the root).
  */
 final class StaticFolder implements ContentSource {
   private static final Map<String, String> TYPES =
@@ -40,18 +40,20 @@ final class StaticFolder implements ContentSource {
     this.root = root.toAbsolutePath().normalize();
   }
 
-  /** The file for a raw request path, or null when it is outside the folder or missing. */
-  private Path resolve(String rawPath) {
-    String decoded;
+  /**
+   * The file for a canonical path (decoded once already: it is never decoded again here, so what is
+   * served is what was priced), or null when it is outside the folder or missing.
+   */
+  private Path resolve(String path) {
+    if (path.indexOf('\0') >= 0 || !path.startsWith("/")) {
+      return null;
+    }
+    Path p;
     try {
-      decoded = new URI(rawPath).getPath();
-    } catch (URISyntaxException e) {
+      p = root.resolve(path.substring(1)).normalize();
+    } catch (InvalidPathException e) {
       return null;
     }
-    if (decoded == null || decoded.indexOf('\0') >= 0 || !decoded.startsWith("/")) {
-      return null;
-    }
-    Path p = root.resolve(decoded.substring(1)).normalize();
     if (!p.startsWith(root)) {
       return null;
     }
@@ -67,8 +69,8 @@ final class StaticFolder implements ContentSource {
   }
 
   @Override
-  public boolean mayExist(String rawPath) {
-    return resolve(rawPath) != null;
+  public boolean mayExist(String path) {
+    return resolve(path) != null;
   }
 
   @Override

@@ -1,0 +1,161 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.scrip.Scrip;
+import org.millicent.vendor.config.Content;
+import org.millicent.vendor.config.VendorConfig;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request targets a reverse-proxy vendor cannot forward unchanged (issue 12, part 5): characters
+ * RFC 3986 does not allow unencoded ({@code | { } ^ " < > `} and space) or a malformed escape
+ * ({@code %zz}), in the query or the path, sent raw as {@code curl -g} does. Each is a 400 problem
+ * document with a stable code, no origin call, no spent scrip, and no ERROR line in the log (these
+ * gave 500 with a stack trace).
+ */
+class VendorRequestTargetIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  static HttpServer origin;
+  static int originCalls;
+  static VendorServer vendor;
+  static long alice;
+  static CustomerSecret secret;
+  static final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    log.start();
+    root.addAppender(log);
+    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext(
+        "/",
+        ex -> {
+          synchronized (VendorRequestTargetIT.class) {
+            originCalls++;
+          }
+          byte[] out = ("origin " + ex.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
+    origin.start();
+    vendor =
+        VendorServer.start(
+            VendorConfig.builder("venetia")
+                .port(0)
+                .free("/free/**")
+                .price("*", "/**", 250)
+                .content(
+                    new Content.Origin(
+                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
+                        Duration.ofSeconds(5)))
+                .build(),
+            dir);
+    alice = vendor.newCustomerId();
+    secret = vendor.customerSecret(alice);
+  }
+
+  @AfterAll
+  static void stop() {
+    vendor.close();
+    origin.stop(0);
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+  }
+
+  @AfterEach
+  void noErrorWasLogged() {
+    List<String> errors = new ArrayList<>();
+    synchronized (log.list) {
+      for (ILoggingEvent e : log.list) {
+        if (e.getLevel().isGreaterOrEqual(Level.ERROR)) {
+          errors.add(e.getFormattedMessage());
+        }
+      }
+    }
+    assertThat(errors).as("ERROR lines in the log").isEmpty();
+  }
+
+  static Stream<String> badTargets() {
+    List<String> out = new ArrayList<>();
+    for (String c : List.of("|", "{", "}", "^", "\"", "<", ">", "`", "%zz", "%", "%4", "%G0")) {
+      out.add("/free/page?x=" + c);
+      out.add("/paid/page?x=" + c);
+      out.add("/paid/page?" + c + "=1");
+      out.add("/free/a" + c);
+      out.add("/paid/a" + c);
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "GET {0}")
+  @MethodSource("badTargets")
+  void unforwardableTarget_is400ProblemWithAStableCode_andNeverReachesTheOrigin(String target)
+      throws Exception {
+    int before = calls();
+    RawHttp.Answer a = RawHttp.send(vendor.url(), "GET", target);
+    assertThat(a.status()).as("%s: %s", target, a.text()).isEqualTo(400);
+    assertThat(a.header("Content-Type")).startsWith(Problems.PROBLEM_JSON);
+    assertThat(JSON.readTree(a.body()).get("code").asText())
+        .isIn("bad-query", "bad-path", "bad-request");
+    assertThat(calls()).isEqualTo(before);
+  }
+
+  @Test
+  void paidRequestWithAnUnforwardableQuery_is400_andTheScripStaysUnspent() throws Exception {
+    Scrip s =
+        vendor.mint(
+            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    String target = "/paid/page?x=|";
+    RawHttp.Answer a =
+        RawHttp.send(
+            vendor.url(),
+            "GET",
+            target,
+            "Authorization: "
+                + PaymentHeader.format(TestHttp.signed(s, secret, "GET", target, new byte[0])));
+    assertThat(a.status()).as(a.text()).isEqualTo(400);
+    assertThat(JSON.readTree(a.body()).get("code").asText()).isEqualTo("bad-query");
+
+    HttpResponse<byte[]> ok =
+        new TestHttp(vendor.url())
+            .pay(TestHttp.signed(s, secret, "GET", "/paid/page?x=%7C", new byte[0]), new byte[0]);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.text(ok)).isEqualTo("origin /paid/page?x=%7C");
+    assertThat(TestHttp.receipt(ok)).containsEntry("price", "250");
+  }
+
+  private static synchronized int calls() {
+    return originCalls;
+  }
+}
