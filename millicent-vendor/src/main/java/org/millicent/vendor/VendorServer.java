@@ -83,6 +83,7 @@ public final class VendorServer implements AutoCloseable {
   /** Whether the last licence refresh failed (only the sweeper's refresh task touches it). */
   private volatile boolean licenceRefreshFailing;
 
+  private final DataFolderLock lock;
   private final String adminToken;
   private final Javalin app;
   private final URI url;
@@ -97,13 +98,15 @@ public final class VendorServer implements AutoCloseable {
     long began = System.nanoTime();
     this.config = config;
     SecureRandom random = new SecureRandom();
+    createPrivateFolder(dataDir);
+    this.lock = DataFolderLock.acquire(dataDir);
     try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data folder " + dataDir, e);
+      this.adminToken =
+          config.adminToken() != null ? config.adminToken() : adminToken(dataDir, random);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    this.adminToken =
-        config.adminToken() != null ? config.adminToken() : adminToken(dataDir, random);
     CompletableFuture<VendorState> opening = new CompletableFuture<>();
     Thread.ofPlatform()
         .name("vendor-open")
@@ -180,7 +183,12 @@ public final class VendorServer implements AutoCloseable {
                 cfg.routes.get(
                     "/health",
                     ctx -> {
-                      opening.join();
+                      try {
+                        join(opening).checkStorage();
+                      } catch (RuntimeException e) {
+                        problems.write(ctx, e, -1); // 503 storage-unavailable, with the reason
+                        return;
+                      }
                       ctx.contentType("application/json").result("{\"status\":\"up\"}");
                     });
                 cfg.routes.get(
@@ -210,7 +218,17 @@ public final class VendorServer implements AutoCloseable {
       if (contentSource != null) {
         contentSource.close();
       }
-      opening.thenAccept(VendorState::close);
+      // The lock goes once the database is closed, or at once if it never opened.
+      opening.whenComplete(
+          (st, failure) -> {
+            try {
+              if (st != null) {
+                st.close();
+              }
+            } finally {
+              lock.close();
+            }
+          });
       throw e;
     }
     String scheme = config.tls() != null ? "https" : "http";
@@ -250,6 +268,7 @@ public final class VendorServer implements AutoCloseable {
    * @param dataDir where the SQLite database and the admin token live (created if missing)
    * @throws org.millicent.storage.StorageException when the database cannot be opened
    * @throws UncheckedIOException when the data folder cannot be created
+   * @throws IllegalStateException when another vendor runs on {@code dataDir}
    * @throws io.javalin.util.JavalinException when the port cannot be bound
    */
   public static VendorServer start(VendorConfig config, Path dataDir) {
@@ -437,14 +456,35 @@ public final class VendorServer implements AutoCloseable {
     return state.purchases.minter().mint(valueMillicents, customerId, expiresAt, properties);
   }
 
-  /** Stops serving and closes the database. Idempotent. */
+  /** Stops serving, closes the database and releases the data folder. Idempotent. */
   @Override
   public void close() {
-    sweeper.shutdownNow();
-    app.stop();
-    content.close();
-    metrics.close();
-    state.close();
+    try {
+      sweeper.shutdownNow();
+      app.stop();
+      content.close();
+      metrics.close();
+      state.close();
+    } finally {
+      lock.close();
+    }
+  }
+
+  /** Creates the data folder, and any missing parent, readable by the owner only (0700). */
+  private static void createPrivateFolder(Path dir) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        try {
+          Files.createDirectories(
+              dir,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(dir); // not a POSIX file system
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data folder " + dir, e);
+    }
   }
 
   @Override

@@ -94,6 +94,17 @@ final class VendorState implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks that the database answers and still holds the vendor's tables, as every payment needs:
+   * {@code /health} is not "up" while payments would get 503.
+   *
+   * @throws org.millicent.storage.StorageException when it does not
+   */
+  void checkStorage() {
+    database.withHandle(
+        h -> h.createQuery("SELECT count(*) FROM vendor_master_secrets").mapTo(Long.class).one());
+  }
+
   /** Spent IDs held in memory (0 in shared mode, where the database decides). */
   long spentListSize() {
     return spends.spentSet().markedCount();
