@@ -2,6 +2,7 @@ package org.millicent.vendor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,19 +51,45 @@ class VendorFirstStartIT {
     }
   }
 
+  /**
+   * One data folder holds one vendor (docs/STORAGE.md): of two started together on it, one starts
+   * with a complete generated admin token and the other is refused with a clear error.
+   */
   @Test
-  void twoVendorsStartingTogetherInOneEmptyFolder_shareTheGeneratedAdminTokenAndSecrets()
-      throws Exception {
+  void twoVendorsStartingTogetherInOneEmptyFolder_oneStarts_theOtherIsRefused() throws Exception {
     for (int round = 0; round < 5; round++) {
       Path folder = dir.resolve("folder-" + round);
-      VendorServer[] both =
-          startTogether(VendorConfig.sampleBuilder().port(0).build(), folder, folder);
+      VendorConfig config = VendorConfig.sampleBuilder().port(0).build();
+      CyclicBarrier together = new CyclicBarrier(2);
+      Callable<VendorServer> start =
+          () -> {
+            together.await(30, TimeUnit.SECONDS);
+            return VendorServer.start(config, folder);
+          };
+      List<VendorServer> started = new ArrayList<>();
+      List<Throwable> refused = new ArrayList<>();
+      try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+        for (Future<VendorServer> f : pool.invokeAll(List.of(start, start))) {
+          try {
+            started.add(f.get());
+          } catch (ExecutionException e) {
+            refused.add(e.getCause());
+          }
+        }
+      }
       try {
-        assertThat(both[1].adminToken()).as("round %d", round).isEqualTo(both[0].adminToken());
-        assertThat(both[0].adminToken()).hasSize(48);
-        assertShareSecrets(round, both[0], both[1]);
+        assertThat(started).as("round %d", round).hasSize(1);
+        assertThat(refused)
+            .singleElement()
+            .isInstanceOf(IllegalStateException.class)
+            .extracting(Throwable::getMessage)
+            .asString()
+            .contains("another vendor is already running on the data folder");
+        assertThat(started.get(0).adminToken())
+            .hasSize(48)
+            .isEqualTo(Files.readString(folder.resolve(VendorServer.ADMIN_TOKEN_FILE)).strip());
       } finally {
-        closeBoth(both[0], both[1]);
+        started.forEach(VendorServer::close);
       }
     }
   }
