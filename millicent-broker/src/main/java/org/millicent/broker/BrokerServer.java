@@ -193,11 +193,13 @@ public final class BrokerServer implements AutoCloseable {
   private static void createPrivateFolder(Path dir) {
     try {
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
         try {
-          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+          // Every folder created here, missing parents too, is private from its creation.
+          Files.createDirectories(
+              dir,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
-          // not a POSIX file system: the folder keeps its default permissions
+          Files.createDirectories(dir); // not a POSIX file system: default permissions
         }
       }
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,7 @@ class BrokerServerIT {
             .withVendor(
                 VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 500)
                     .withSettlementToken("venetia-settles-with-this-token"));
-    server = BrokerServer.start(config, dir.resolve("data"));
+    server = BrokerServer.start(config, dir.resolve("new/data"));
     http = new HttpClientSupport(server.url());
     venetia = new LicensingVendor("venetia", "bob", 500, java.time.InstantSource.system());
     HttpClientSupport.Reply r =
@@ -54,6 +55,17 @@ class BrokerServerIT {
             HttpClientSupport.JSON.writeValueAsString(venetia.licence.toJson()),
             "Bearer " + server.adminToken());
     assertThat(r.status()).isEqualTo(200);
+  }
+
+  @Test
+  void dataFolder_andItsMissingParents_areCreatedReadableByTheOwnerOnly() throws Exception {
+    for (Path p : List.of(dir.resolve("new/data"), dir.resolve("new"))) {
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  java.nio.file.Files.getPosixFilePermissions(p)))
+          .as(p.toString())
+          .isEqualTo("rwx------");
+    }
   }
 
   @AfterEach

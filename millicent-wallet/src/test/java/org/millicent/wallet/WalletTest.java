@@ -53,6 +53,14 @@ class WalletTest {
     vendor.close();
   }
 
+  @Test
+  void walletFolder_isCreatedReadableByTheOwnerOnly() throws IOException {
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(dir.resolve("wallet"))))
+        .isEqualTo("rwx------");
+  }
+
   private URI page(int n) {
     return vendor.url().resolve("/pages/" + n);
   }
