@@ -240,6 +240,55 @@ class VendorPathsIT {
     }
   }
 
+  /**
+   * Paying for a non-canonical but unambiguous target: the MAC covers the target as sent, the price
+   * is the canonical path's, and the canonical path is what is served and forwarded.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("paidForms")
+  void paidNonCanonicalTarget_isChargedAndServedAsItsCanonicalPath(
+      String target, String served, String folderBody) {
+    for (String kind : List.of("folder", "origin")) {
+      VendorServer v = vendor(kind);
+      long alice = v.newCustomerId();
+      org.millicent.scrip.Scrip s =
+          v.mint(
+              1_000,
+              alice,
+              java.time.Instant.now()
+                  .plus(Duration.ofHours(1))
+                  .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      forwarded.clear();
+      RawHttp.Answer a =
+          RawHttp.send(
+              v.url(),
+              "GET",
+              target,
+              "Authorization: "
+                  + org.millicent.protocol.PaymentHeader.format(
+                      TestHttp.signed(s, v.customerSecret(alice), "GET", target, new byte[0])));
+      assertThat(a.status()).as("%s %s: %s", kind, target, a.text()).isEqualTo(200);
+      assertThat(a.header(VendorGateway.RECEIPT)).contains("price=100");
+      if ("folder".equals(kind)) {
+        assertThat(a.text()).isEqualTo(folderBody);
+      } else {
+        assertThat(forwarded).containsExactly(served);
+        assertThat(a.text()).startsWith(PREMIUM + " origin ");
+      }
+    }
+  }
+
+  static Stream<Arguments> paidForms() {
+    return Stream.of(
+        Arguments.of("/public/../pages/premium.html", "/pages/premium.html", PREMIUM + " static"),
+        Arguments.of(
+            "/public/docs/./../../pages/sub/x.html", "/pages/sub/x.html", PREMIUM + " static x"),
+        Arguments.of("/%70ages/premium.html", "/pages/premium.html", PREMIUM + " static"),
+        Arguments.of(
+            "/pages/caf%C3%A9%20au%20lait.html",
+            "/pages/caf%C3%A9%20au%20lait.html", PREMIUM + " static caf\u00e9"));
+  }
+
   @Test
   void theOriginIsSentTheCanonicalTarget() {
     forwarded.clear();
