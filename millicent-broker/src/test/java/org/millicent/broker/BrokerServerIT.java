@@ -57,6 +57,21 @@ class BrokerServerIT {
     assertThat(r.status()).isEqualTo(200);
   }
 
+  /** {@code /health} is not "up" once the store lost what the books need (issue 12, part 6). */
+  @Test
+  void health_isDown_whenTheStoreLosesItsTables() throws Exception {
+    assertThat(http.send("GET", "/health", null, null).status()).isEqualTo(200);
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve("new/data").resolve(BrokerServer.DATABASE_FILE));
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DROP TABLE broker_meta");
+    }
+    HttpClientSupport.Reply health = http.send("GET", "/health", null, null);
+    assertThat(health.status()).isEqualTo(503);
+    assertThat(health.json().get("database").asText()).isEqualTo("down");
+  }
+
   @Test
   void dataFolder_andItsMissingParents_areCreatedReadableByTheOwnerOnly() throws Exception {
     for (Path p : List.of(dir.resolve("new/data"), dir.resolve("new"))) {

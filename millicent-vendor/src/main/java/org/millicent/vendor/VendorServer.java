@@ -183,13 +183,21 @@ public final class VendorServer implements AutoCloseable {
                 cfg.routes.get(
                     "/health",
                     ctx -> {
+                      // As the broker's: 503 while payments would get storage-unavailable.
+                      String database = "up";
                       try {
                         join(opening).checkStorage();
                       } catch (RuntimeException e) {
-                        problems.write(ctx, e, -1); // 503 storage-unavailable, with the reason
-                        return;
+                        database = "failed: " + Problems.classify(e).detail();
                       }
-                      ctx.contentType("application/json").result("{\"status\":\"up\"}");
+                      Map<String, Object> health = new LinkedHashMap<>();
+                      health.put("status", "up".equals(database) ? "up" : "down");
+                      health.put("vendor", config.vendor());
+                      health.put("database", database);
+                      ctx.status("up".equals(database) ? 200 : 503)
+                          .header("Cache-Control", "no-store")
+                          .contentType("application/json")
+                          .result(json.writeValueAsBytes(health));
                     });
                 cfg.routes.get(
                     "/metrics",

@@ -90,10 +90,9 @@ class VendorOperationsIT {
 
   private static void assertDown(HttpResponse<byte[]> health) throws Exception {
     assertThat(health.statusCode()).as(TestHttp.text(health)).isEqualTo(503);
-    assertThat(health.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(t -> assertThat(t).startsWith(Problems.PROBLEM_JSON));
-    JsonNode problem = JSON.readTree(health.body());
-    assertThat(problem.get("code").asText()).isEqualTo("storage-unavailable");
-    assertThat(problem.get("detail").asText()).startsWith("storage failed (");
+    JsonNode body = JSON.readTree(health.body());
+    assertThat(body.get("status").asText()).isEqualTo("down");
+    assertThat(body.get("vendor").asText()).isEqualTo("venetia");
+    assertThat(body.get("database").asText()).startsWith("failed: storage failed (storage-");
   }
 }

@@ -129,7 +129,11 @@ public final class BrokerRoutes {
               .books()
               .database()
               .jdbi()
-              .withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+              // A broker table, not SELECT 1: a store that lost its tables answers SELECT 1.
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT count(*) FROM broker_meta").mapTo(Long.class).one()
+                          >= 0);
     } catch (RuntimeException e) {
       db = false;
     }
