@@ -126,8 +126,11 @@ class VendorRequestTargetIT {
     RawHttp.Answer a = RawHttp.send(vendor.url(), "GET", target);
     assertThat(a.status()).as("%s: %s", target, a.text()).isEqualTo(400);
     assertThat(a.header("Content-Type")).startsWith(Problems.PROBLEM_JSON);
-    assertThat(JSON.readTree(a.body()).get("code").asText())
-        .isIn("bad-query", "bad-path", "bad-request");
+    // A query is checked by the gateway; a path by Jetty's RFC 3986 mode, and a path escape it
+    // cannot decode at all fails the request line.
+    String expected =
+        target.contains("?") ? "bad-query" : target.contains("%") ? "bad-request" : "bad-path";
+    assertThat(JSON.readTree(a.body()).get("code").asText()).as(a.text()).isEqualTo(expected);
     assertThat(calls()).isEqualTo(before);
   }
 
