@@ -69,6 +69,8 @@ public final class Broker implements AutoCloseable {
   private final Sales sales;
   private final Settlements settlements;
   private final VendorStatements vendorStatements;
+  private final Map<String, WarehouseVendor> warehouses;
+  private final InstantSource clock;
 
   private Broker(
       BrokerConfig config,
@@ -78,6 +80,7 @@ public final class Broker implements AutoCloseable {
       MeterRegistry meters,
       VendorClient client) {
     this.config = config;
+    this.clock = clock;
     this.metrics = new BrokerMetrics(meters);
     this.books = Books.open(db, clock);
     RequestKeys requestKeys = RequestKeys.load(db);
@@ -117,6 +120,7 @@ public final class Broker implements AutoCloseable {
         case WAREHOUSE -> warehouses.put(v.vendor(), new WarehouseVendor(v, books, client));
       }
     }
+    this.warehouses = Map.copyOf(warehouses);
     this.licensing = new Licensing(config, books, client, clock, licensed);
     SaleReplays replays =
         new SaleReplays(config.brokerId(), books, accounts, licensing, random, requestKeys);
@@ -163,6 +167,7 @@ public final class Broker implements AutoCloseable {
     Broker b =
         new Broker(config, db, clock, random, meters, new VendorClient(Duration.ofSeconds(10)));
     b.licensing.load();
+    b.reconcileWarehouses();
     return b;
   }
 
@@ -284,6 +289,28 @@ public final class Broker implements AutoCloseable {
    */
   public ScripPurchase buyVendorScrip(Payment payment, String vendor, long amountMillicents) {
     return sales.buyVendorScrip(payment, vendor, amountMillicents);
+  }
+
+  /**
+   * Reconciles every warehouse's exchanges (docs/BROKER.md, "Warehouse"): each exchange whose
+   * answer was lost is sent again, unchanged, once; its answer is kept for the customer's retry, a
+   * refusal puts its pieces back in stock or writes them off; answered exchanges never claimed
+   * before their scrip expired are written off. Runs at start and on the statement schedule; never
+   * throws for a vendor failure.
+   *
+   * @return how many exchanges are still pending
+   */
+  public int reconcileWarehouses() {
+    int left = 0;
+    for (WarehouseVendor w : warehouses.values()) {
+      try {
+        left += w.reconcile(clock.instant());
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(Broker.class)
+            .warn("broker: reconciling the warehouse of {} failed: {}", w.vendor(), e.getMessage());
+      }
+    }
+    return left;
   }
 
   // ---------------------------------------------------------------- settlement

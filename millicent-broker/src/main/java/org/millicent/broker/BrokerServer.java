@@ -155,6 +155,7 @@ public final class BrokerServer implements AutoCloseable {
           } catch (RuntimeException e) {
             log.warn("broker: closing statements failed: {}", e.getMessage());
           }
+          broker.reconcileWarehouses();
         },
         0,
         10,

@@ -3,7 +3,6 @@ package org.millicent.broker;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.millicent.broker.accounts.Accounts;
@@ -241,18 +240,43 @@ final class Sales {
               + amount);
     }
     Customer c = f.customer();
+    byte[] saleKey =
+        switch (f) {
+          case OnAccount a -> a.requestKey() != null ? a.requestKey() : randomKey();
+          case WithScrip w -> w.purchase().fingerprint();
+        };
     if (f instanceof OnAccount) {
       books.decide(() -> accounts.reserve(c, amount));
     }
-    List<WarehouseVendor.Piece> pieces;
+    WarehouseVendor.Recorded recorded;
     WarehouseVendor.Exchanged ex;
     try {
-      pieces = wv.take((int) (amount / piece), clock.instant());
+      // A retry of the customer's request continues its recorded exchange, sending the same
+      // request again, so the pieces it took are neither lost nor handed out twice.
+      recorded = wv.find(c.id(), saleKey).orElse(null);
+      if (recorded != null && recorded.amountMillicents() != amount) {
+        throw new BrokerException(
+            BrokerError.BAD_REQUEST,
+            "this request's exchange at "
+                + wv.vendor()
+                + " is for "
+                + recorded.amountMillicents()
+                + " millicents, found "
+                + amount);
+      }
+      if (recorded == null) {
+        recorded =
+            wv.begin(
+                (int) (amount / piece),
+                c.id(),
+                saleKey,
+                amount,
+                wv.customerRef(c.secret()),
+                clock.instant());
+      }
       try {
-        ex = wv.exchange(pieces, wv.customerRef(c.secret()), amount);
+        ex = wv.complete(recorded, WarehouseVendor.ATTEMPTS, clock.instant());
       } catch (RuntimeException e) {
-        // The vendor may or may not have consumed the pieces; they are kept out of stock until a
-        // lot reconciliation, never handed out twice.
         log.warn("broker: warehouse exchange at {} failed: {}", wv.vendor(), e.getMessage());
         throw e;
       }
@@ -262,6 +286,7 @@ final class Sales {
       }
       throw e;
     }
+    WarehouseVendor.Recorded sold = recorded;
     Scrip s = ex.scrip();
     byte[] sealed = Payer.sealSecret(c.secret(), wv.vendor(), s.customerId(), ex.secret(), random);
     long now = clock.millis();
@@ -274,7 +299,7 @@ final class Sales {
               } else {
                 fund(e, f, amount);
               }
-              wv.markUsed(e, pieces, now);
+              wv.markSold(e, sold, now);
               e.post(books.account("inventory:" + wv.vendor(), AccountKind.INVENTORY), -amount)
                   .issue(
                       row(
@@ -291,6 +316,12 @@ final class Sales {
             }));
     metrics.sold(wv.vendor(), f instanceof OnAccount ? "sale" : "purchase", amount);
     return new VendorScripSale(wv.vendor(), s, s.customerId(), sealed, Supply.WAREHOUSE, false);
+  }
+
+  private byte[] randomKey() {
+    byte[] k = new byte[16];
+    random.nextBytes(k);
+    return k;
   }
 
   /** Posts the paying side of a sale: the account charge, or the broker scrip spent and change. */

@@ -92,21 +92,127 @@ public final class VendorClient {
   }
 
   /**
-   * Exchanges broker-held scrip into a customer's name ({@code POST /millicent/broker/exchange}).
+   * The body of a warehouse exchange request ({@code POST /millicent/broker/exchange}). The broker
+   * records these bytes before it sends them and resends exactly them until the vendor's answer is
+   * known: the vendor replays an identical exchange.
    */
-  public Exchanged exchange(URI vendorUrl, String token, List<String> scrip, String customerRef) {
-    String path = "/millicent/broker/exchange";
-    JsonNode n = post(vendorUrl, path, token, Map.of("scrip", scrip, "customer_ref", customerRef));
+  public static byte[] exchangeBody(List<String> scrip, String customerRef) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("scrip", scrip);
+    body.put("customer_ref", customerRef);
     try {
-      JsonNode out = n.get("scrip");
-      String t = out.isArray() ? out.get(0).asText() : out.asText();
-      return new Exchanged(
-          Long.parseUnsignedLong(n.get("customer_id").asText()),
-          t,
-          Base64.getUrlDecoder().decode(n.get("sealed_customer_secret").asText()));
-    } catch (RuntimeException e) {
-      throw unavailable(vendorUrl, path, "answer lacks customer_id, scrip or sealed secret", e);
+      return JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a request body", e);
     }
+  }
+
+  /** What a warehouse exchange request came to. */
+  public sealed interface ExchangeOutcome {}
+
+  /** The vendor answered with the exchanged scrip. */
+  public record Done(Exchanged exchanged) implements ExchangeOutcome {}
+
+  /**
+   * The vendor refused the request: it did not do this exchange.
+   *
+   * @param status the HTTP status
+   * @param code the problem code
+   * @param detail the problem detail
+   */
+  public record Refused(int status, String code, String detail) implements ExchangeOutcome {
+    /** Whether the refusal says the pieces themselves are no good (expired, forged...). */
+    public boolean piecesUnusable() {
+      return status == 402;
+    }
+  }
+
+  /**
+   * The vendor's answer is not known (no answer, a server error, {@code in-progress}, or an answer
+   * that is not what the contract says); the same request must be sent again.
+   *
+   * @param reason what happened, for logs
+   * @param retryAfter how long the vendor asked to wait, or null
+   */
+  public record Unknown(String reason, Duration retryAfter) implements ExchangeOutcome {}
+
+  /**
+   * Sends one warehouse exchange request ({@code POST /millicent/broker/exchange}) with the exact
+   * {@code body} and says what it came to. Never throws for a vendor failure.
+   *
+   * <p>A refusal is a 4xx answer that says the vendor did not do the exchange, except {@code spent}
+   * (which a vendor may answer to a retry while its first attempt still holds its claim, before
+   * issue 12's in-progress answer), {@code in-progress}, 408, 409 and 429, which leave the answer
+   * unknown.
+   */
+  public ExchangeOutcome exchange(URI vendorUrl, String token, byte[] body) {
+    String path = "/millicent/broker/exchange";
+    URI uri = vendorUrl.resolve(path);
+    HttpResponse<byte[]> r;
+    try {
+      r =
+          http.send(
+              HttpRequest.newBuilder(uri)
+                  .timeout(timeout)
+                  .header("Authorization", "Bearer " + (token == null ? "" : token))
+                  .header("Accept", "application/json")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      return new Unknown("cannot reach the vendor (" + e.getClass().getSimpleName() + ")", null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Unknown("interrupted", null);
+    }
+    JsonNode n;
+    try {
+      n = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
+    } catch (IOException e) {
+      n = JSON.createObjectNode();
+    }
+    int status = r.statusCode();
+    String code = n.hasNonNull("code") ? n.get("code").asText() : "?";
+    if (status / 100 == 2) {
+      try {
+        JsonNode out = n.get("scrip");
+        String t = out.isArray() ? out.get(0).asText() : out.asText();
+        return new Done(
+            new Exchanged(
+                Long.parseUnsignedLong(n.get("customer_id").asText()),
+                t,
+                Base64.getUrlDecoder().decode(n.get("sealed_customer_secret").asText())));
+      } catch (RuntimeException e) {
+        return new Unknown(
+            "answered " + status + " without customer_id, scrip or sealed secret", null);
+      }
+    }
+    String what = "answered " + status + " " + code;
+    if (status / 100 != 4
+        || status == 408
+        || status == 409
+        || status == 429
+        || "spent".equals(code)
+        || "in-progress".equals(code)) {
+      return new Unknown(what, retryAfter(r));
+    }
+    String detail = n.hasNonNull("detail") ? n.get("detail").asText() : "";
+    return new Refused(status, code, detail);
+  }
+
+  private static Duration retryAfter(HttpResponse<?> r) {
+    return r.headers()
+        .firstValue("Retry-After")
+        .map(
+            v -> {
+              try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
+              } catch (NumberFormatException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 
   /** Reads the received-IDs report ({@code GET /millicent/broker/received}). */

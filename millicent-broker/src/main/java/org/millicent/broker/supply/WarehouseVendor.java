@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.broker.VendorConfig;
@@ -19,6 +20,8 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payer;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The warehouse for one vendor (docs/BROKER.md, "Warehouse"): vendor scrip bought in bulk lots at a
@@ -30,6 +33,13 @@ import org.millicent.scrip.ScripCodec;
 public final class WarehouseVendor {
   /** Pieces expiring sooner than this are not handed out. */
   public static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
+
+  /** How often a customer's sale sends an exchange whose answer is lost before it gives up. */
+  public static final int ATTEMPTS = 3;
+
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+  private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger(WarehouseVendor.class);
 
   /** One piece of stock. */
   public record Piece(long scripId, String token, long valueMillicents, long expiresAtMillis) {}
@@ -242,26 +252,6 @@ public final class WarehouseVendor {
                 }));
   }
 
-  /** Adds the write marking {@code pieces} used to {@code entry}. */
-  public void markUsed(Entry entry, List<Piece> pieces, long atMillis) {
-    entry.write(
-        (h, entryId) -> {
-          var b =
-              h.prepareBatch(
-                  "UPDATE warehouse_stock SET state = 1, used_at = ?"
-                      + " WHERE vendor = ? AND scrip_id = ? AND state = 0");
-          for (Piece p : pieces) {
-            b.bind(0, atMillis).bind(1, vendor()).bind(2, p.scripId()).add();
-          }
-          int[] counts = b.execute();
-          for (int c : counts) {
-            if (c != 1) {
-              throw new IllegalStateException("warehouse stock of " + vendor() + " was used twice");
-            }
-          }
-        });
-  }
-
   /**
    * The reference the vendor keeps a stable customer ID under: keyed by the customer's broker
    * secret, so it is stable, unguessable, and different at every vendor.
@@ -274,18 +264,377 @@ public final class WarehouseVendor {
   }
 
   /**
-   * Exchanges {@code pieces} at the vendor into scrip bound to the customer.
+   * A warehouse exchange recorded in the books: the exact request body sent to the vendor, and the
+   * vendor's answer once known.
    *
-   * @throws BrokerException {@code vendor-unavailable} when the vendor fails or answers with scrip
-   *     that is not what was asked for
+   * @param id the exchange's id
+   * @param customerId the broker's customer it is for
+   * @param saleKey the customer's request it serves (account request MAC or purchase fingerprint)
+   * @param amountMillicents the value exchanged
+   * @param body the request body, resent unchanged
+   * @param answer the vendor's answer, or null while it is not known
    */
-  public Exchanged exchange(List<Piece> pieces, String customerRef, long amount) {
-    VendorClient.Exchanged ex =
-        client.exchange(
-            config.url(),
-            config.token().orElseThrow(),
-            pieces.stream().map(Piece::token).toList(),
-            customerRef);
+  public record Recorded(
+      long id,
+      long customerId,
+      byte[] saleKey,
+      long amountMillicents,
+      byte[] body,
+      VendorClient.Exchanged answer) {}
+
+  /**
+   * The open exchange (answer unknown, or known and not yet sold) of the customer's request, if
+   * any: a retry of the request continues it instead of taking other pieces.
+   */
+  public Optional<Recorded> find(long customerId, byte[] saleKey) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, customer_id, sale_key, amount, body, vendor_customer_id, scrip,"
+                            + " sealed_secret FROM warehouse_exchanges WHERE customer_id = ?"
+                            + " AND sale_key = ? AND vendor = ? AND state IN (0, 1)"
+                            + " ORDER BY id DESC LIMIT 1")
+                    .bind(0, customerId)
+                    .bind(1, saleKey)
+                    .bind(2, vendor())
+                    .map((rs, ctx) -> recorded(rs))
+                    .findOne());
+  }
+
+  private static Recorded recorded(java.sql.ResultSet rs) throws java.sql.SQLException {
+    byte[] scrip = rs.getBytes(7);
+    VendorClient.Exchanged answer =
+        scrip == null
+            ? null
+            : new VendorClient.Exchanged(
+                rs.getLong(6), ScripCodec.toToken(ScripCodec.decode(scrip)), rs.getBytes(8));
+    return new Recorded(
+        rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), answer);
+  }
+
+  /** The exchanges whose answer is not known yet (for reconciliation). */
+  public List<Recorded> pending() {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, customer_id, sale_key, amount, body, vendor_customer_id, scrip,"
+                            + " sealed_secret FROM warehouse_exchanges WHERE vendor = ?"
+                            + " AND state = 0 ORDER BY id")
+                    .bind(0, vendor())
+                    .map((rs, ctx) -> recorded(rs))
+                    .list());
+  }
+
+  /**
+   * Takes {@code count} pieces from stock and records the exchange of them into the customer's name
+   * (the exact request body included) before anything is sent: from then on the pieces are out of
+   * stock and belong to this exchange until its answer is booked.
+   *
+   * @throws BrokerException {@code vendor-unavailable} when a lot cannot be bought, {@code
+   *     storage-unavailable} when the record cannot be written (the pieces go back to stock)
+   */
+  public Recorded begin(
+      int count,
+      long customerId,
+      byte[] saleKey,
+      long amountMillicents,
+      String customerRef,
+      Instant now) {
+    List<Piece> pieces = take(count, now);
+    byte[] body =
+        VendorClient.exchangeBody(pieces.stream().map(Piece::token).toList(), customerRef);
+    long at = now.toEpochMilli();
+    try {
+      long id = books.decide(() -> books.nextId("warehouse_exchanges"));
+      books.submitAndAwait(
+          new Entry("exchange")
+              .write(
+                  (h, entryId) -> {
+                    h.createUpdate(
+                            "INSERT INTO warehouse_exchanges (id, vendor, customer_id, sale_key,"
+                                + " amount, body, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 0,"
+                                + " ?)")
+                        .bind(0, id)
+                        .bind(1, vendor())
+                        .bind(2, customerId)
+                        .bind(3, saleKey)
+                        .bind(4, amountMillicents)
+                        .bind(5, body)
+                        .bind(6, at)
+                        .execute();
+                    var b =
+                        h.prepareBatch(
+                            "UPDATE warehouse_stock SET state = 3, exchange_id = ?"
+                                + " WHERE vendor = ? AND scrip_id = ? AND state = 0");
+                    for (Piece p : pieces) {
+                      b.bind(0, id).bind(1, vendor()).bind(2, p.scripId()).add();
+                    }
+                    requireAll(b.execute(), "taken for an exchange");
+                  }));
+      return new Recorded(id, customerId, saleKey, amountMillicents, body, null);
+    } catch (RuntimeException e) {
+      giveBack(pieces);
+      throw e;
+    }
+  }
+
+  private void requireAll(int[] counts, String what) {
+    for (int c : counts) {
+      if (c != 1) {
+        throw new IllegalStateException(
+            "warehouse stock of " + vendor() + " was " + what + " twice");
+      }
+    }
+  }
+
+  /**
+   * Learns the vendor's answer to a recorded exchange: sends the recorded request, unchanged, until
+   * the answer is known (at most {@code attempts} times), records the answer, and returns the scrip
+   * with the customer's secret. A refusal resolves the pieces: back to stock, or written off when
+   * the vendor says they are no good.
+   *
+   * @throws BrokerException {@code vendor-unavailable} when the answer is still unknown (the
+   *     exchange stays pending, for a retry of the customer's request or reconciliation) or the
+   *     vendor refused (the exchange is closed)
+   */
+  public Exchanged complete(Recorded ex, int attempts, Instant now) {
+    VendorClient.Exchanged answer = ex.answer();
+    if (answer == null) {
+      answer = ask(ex, attempts, now);
+    }
+    return open(answer, ex.amountMillicents());
+  }
+
+  private VendorClient.Exchanged ask(Recorded ex, int attempts, Instant now) {
+    String last = "not sent";
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      VendorClient.ExchangeOutcome o =
+          client.exchange(config.url(), config.token().orElseThrow(), ex.body());
+      switch (o) {
+        case VendorClient.Done d -> {
+          try {
+            open(d.exchanged(), ex.amountMillicents());
+          } catch (BrokerException e) {
+            last = e.getMessage();
+            break;
+          }
+          recordAnswer(ex, d.exchanged(), now);
+          return d.exchanged();
+        }
+        case VendorClient.Refused r -> {
+          refused(ex, r, now);
+          throw new BrokerException(
+              BrokerError.VENDOR_UNAVAILABLE,
+              "vendor "
+                  + vendor()
+                  + " refused the exchange: "
+                  + r.status()
+                  + " "
+                  + r.code()
+                  + " "
+                  + r.detail());
+        }
+        case VendorClient.Unknown u -> {
+          last = u.reason();
+          if (attempt < attempts && !pause(u.retryAfter(), attempt)) {
+            attempt = attempts;
+          }
+        }
+      }
+    }
+    throw new BrokerException(
+        BrokerError.VENDOR_UNAVAILABLE,
+        "vendor "
+            + vendor()
+            + " has not answered exchange "
+            + ex.id()
+            + " ("
+            + last
+            + "); it is kept and sent again, unchanged, on a retry or at the next reconciliation");
+  }
+
+  /** Waits before another attempt; false when interrupted. */
+  private static boolean pause(Duration retryAfter, int attempt) {
+    Duration d = retryAfter == null ? RETRY_PAUSE.multipliedBy(attempt) : retryAfter;
+    if (d.compareTo(MAX_RETRY_PAUSE) > 0) {
+      d = MAX_RETRY_PAUSE;
+    }
+    try {
+      Thread.sleep(d);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void recordAnswer(Recorded ex, VendorClient.Exchanged a, Instant now) {
+    Scrip s = ScripCodec.fromToken(a.scrip());
+    books.submitAndAwait(
+        new Entry("exchange answered")
+            .write(
+                (h, entryId) ->
+                    h.createUpdate(
+                            "UPDATE warehouse_exchanges SET state = 1, answered_at = ?,"
+                                + " vendor_customer_id = ?, scrip = ?, sealed_secret = ?,"
+                                + " output_expires_at = ? WHERE id = ? AND state = 0")
+                        .bind(0, now.toEpochMilli())
+                        .bind(1, a.customerId())
+                        .bind(2, ScripCodec.encode(s))
+                        .bind(3, a.sealedCustomerSecret())
+                        .bind(4, s.expiresAt().toEpochMilli())
+                        .bind(5, ex.id())
+                        .execute()));
+  }
+
+  /** The vendor refused: its pieces go back to stock, or are written off when no good. */
+  private void refused(Recorded ex, VendorClient.Refused r, Instant now) {
+    log.warn(
+        "broker: vendor {} refused warehouse exchange {}: {} {}; its pieces are {}",
+        vendor(),
+        ex.id(),
+        r.status(),
+        r.code(),
+        r.piecesUnusable() ? "written off" : "back in stock");
+    close(ex.id(), 3, r.piecesUnusable(), now);
+  }
+
+  /** Closes an exchange that will not be sold: its pieces are written off, or go back to stock. */
+  private void close(long exchangeId, int state, boolean writeOff, Instant now) {
+    long at = now.toEpochMilli();
+    long value =
+        books
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT COALESCE(SUM(value), 0) FROM warehouse_stock"
+                                + " WHERE vendor = ? AND exchange_id = ? AND state = 3")
+                        .bind(0, vendor())
+                        .bind(1, exchangeId)
+                        .mapTo(Long.class)
+                        .one());
+    Entry e = new Entry(writeOff ? "write-off" : "exchange refused");
+    if (writeOff && value > 0) {
+      books.decide(
+          () -> {
+            e.post(books.account("write-off", AccountKind.WRITE_OFF), value)
+                .post(books.account("inventory:" + vendor(), AccountKind.INVENTORY), -value);
+          });
+    }
+    e.write(
+        (h, entryId) -> {
+          h.createUpdate(
+                  "UPDATE warehouse_stock SET state = ?, used_at = ?, exchange_id = ?"
+                      + " WHERE vendor = ? AND exchange_id = ? AND state = 3")
+              .bind(0, writeOff ? 2 : 0)
+              .bind(1, writeOff ? (Long) at : null)
+              .bind(2, writeOff ? (Long) exchangeId : null)
+              .bind(3, vendor())
+              .bind(4, exchangeId)
+              .execute();
+          h.createUpdate(
+                  "UPDATE warehouse_exchanges SET state = ?, answered_at = ? WHERE id = ?"
+                      + " AND state IN (0, 1)")
+              .bind(0, state)
+              .bind(1, at)
+              .bind(2, exchangeId)
+              .execute();
+        });
+    books.submitAndAwait(e);
+    if (!writeOff) {
+      reload();
+    }
+  }
+
+  /**
+   * Reconciles the warehouse's exchanges (docs/BROKER.md, "Warehouse"): each one whose answer is
+   * unknown is sent again, unchanged, once; an answer is recorded for the customer's retry, a
+   * refusal resolves its pieces. An answered exchange whose scrip expired before the customer came
+   * back for it is closed as unclaimed and its pieces written off. Failures are logged.
+   *
+   * @return how many exchanges are still pending
+   */
+  public int reconcile(Instant now) {
+    int left = 0;
+    for (Recorded ex : pending()) {
+      try {
+        ask(ex, 1, now);
+      } catch (BrokerException e) {
+        log.warn(
+            "broker: reconciling warehouse exchange {} at {}: {}",
+            ex.id(),
+            vendor(),
+            e.getMessage());
+        left++;
+      }
+    }
+    List<Long> unclaimed =
+        books
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT id FROM warehouse_exchanges WHERE vendor = ? AND state = 1"
+                                + " AND output_expires_at <= ?")
+                        .bind(0, vendor())
+                        .bind(1, now.toEpochMilli())
+                        .mapTo(Long.class)
+                        .list());
+    for (long id : unclaimed) {
+      log.warn(
+          "broker: warehouse exchange {} at {} was never claimed by its customer before it"
+              + " expired; its pieces are written off",
+          id,
+          vendor());
+      close(id, 4, true, now);
+    }
+    return left;
+  }
+
+  /**
+   * Adds to {@code entry} the writes that book the exchange as sold: its pieces used, the exchange
+   * closed.
+   */
+  public void markSold(Entry entry, Recorded ex, long atMillis) {
+    entry.write(
+        (h, entryId) -> {
+          int pieces =
+              h.createUpdate(
+                      "UPDATE warehouse_stock SET state = 1, used_at = ?"
+                          + " WHERE vendor = ? AND exchange_id = ? AND state = 3")
+                  .bind(0, atMillis)
+                  .bind(1, vendor())
+                  .bind(2, ex.id())
+                  .execute();
+          int n =
+              h.createUpdate(
+                      "UPDATE warehouse_exchanges SET state = 2 WHERE id = ? AND state IN (0, 1)")
+                  .bind(0, ex.id())
+                  .execute();
+          if (pieces == 0 || n != 1) {
+            throw new IllegalStateException(
+                "warehouse exchange " + ex.id() + " of " + vendor() + " was booked twice");
+          }
+        });
+  }
+
+  /**
+   * Opens the vendor's answer: checks the scrip is what was asked for and opens the customer secret
+   * the vendor sealed under the broker's.
+   *
+   * @throws BrokerException {@code vendor-unavailable} when the vendor answered with scrip that is
+   *     not what was asked for, or a secret that does not open
+   */
+  private Exchanged open(VendorClient.Exchanged ex, long amount) {
     Scrip s;
     CustomerSecret secret;
     try {

@@ -1,0 +1,210 @@
+package org.millicent.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.broker.books.BookTotals;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.vendor.VendorServer;
+
+/**
+ * Issue 12, part 7: a warehouse exchange whose answer is lost (a proxy between broker and vendor
+ * drops it after the vendor did the exchange) is sent again unchanged until the answer is known,
+ * also across a broker restart; its pieces are neither lost nor counted twice, and the customer
+ * gets the very scrip the vendor made for her when she retries her purchase.
+ */
+class WarehouseExchangeIT {
+  private static final String BOB_AT_WALTER = "bob-token-at-walter-0123456789";
+  private static final String EXCHANGE = "/millicent/broker/exchange";
+  private static final String PAGE = "/pages/haiku.html";
+
+  @TempDir Path dir;
+
+  private final SecureRandom random = new SecureRandom();
+  private VendorServer walter;
+  private DroppingProxy proxy;
+  private BrokerServer broker;
+  private BrokerConfig config;
+
+  @BeforeEach
+  void start() throws Exception {
+    walter =
+        VendorServer.start(
+            org.millicent.vendor.config.VendorConfig.sampleBuilder()
+                .vendor("walter")
+                .port(0)
+                .broker(
+                    new org.millicent.vendor.config.BrokerConfig(
+                        "bob", URI.create("http://127.0.0.1:8081"), BOB_AT_WALTER, 7, 300))
+                .build(),
+            dir.resolve("walter"));
+    proxy = new DroppingProxy(walter.url(), EXCHANGE);
+    config =
+        BrokerConfig.defaults()
+            .withBrokerId("bob")
+            .withListen("127.0.0.1", 0)
+            .withVendor(
+                VendorConfig.warehouse("walter", proxy.url(), BOB_AT_WALTER, null, 300, 10, 100));
+    broker = BrokerServer.start(config, dir.resolve("bob"));
+  }
+
+  @AfterEach
+  void stop() {
+    if (broker != null) {
+      broker.close();
+    }
+    proxy.close();
+    walter.close();
+  }
+
+  private record Customer(long id, CustomerSecret secret) {}
+
+  private Customer register() {
+    JsonNode r =
+        new HttpClientSupport(broker.url())
+            .send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null)
+            .json();
+    return new Customer(
+        Long.parseUnsignedLong(r.get("customer_id").asText()),
+        CustomerSecret.of(Base64.getUrlDecoder().decode(r.get("customer_secret").asText())));
+  }
+
+  private HttpClientSupport.Reply buy(Customer c, long amount, Nonce nonce) {
+    return new HttpClientSupport(broker.url())
+        .account(
+            "POST",
+            "/broker/vendor-scrip",
+            "{\"vendor\":\"walter\",\"amount_millicents\":" + amount + "}",
+            c.id(),
+            c.secret(),
+            nonce);
+  }
+
+  private static Scrip scripOf(byte[] vendorAnswer) throws Exception {
+    JsonNode n = HttpClientSupport.JSON.readTree(vendorAnswer);
+    JsonNode s = n.get("scrip");
+    return ScripCodec.fromToken((s.isArray() ? s.get(0) : s).asText());
+  }
+
+  private int spendAtWalter(Customer c, HttpClientSupport.Reply bought) {
+    Scrip s = ScripCodec.fromToken(bought.json().get("scrip").asText());
+    CustomerSecret secret =
+        Payer.openSecret(
+            c.secret(),
+            "walter",
+            s.customerId(),
+            Base64.getUrlDecoder().decode(bought.json().get("sealed_customer_secret").asText()));
+    var payment =
+        Payer.signed(
+            s, secret, Nonce.random(random), RequestDescriptor.of("GET", PAGE, new byte[0]));
+    return new HttpClientSupport(walter.url())
+        .send("GET", PAGE, null, PaymentHeader.format(payment))
+        .status();
+  }
+
+  private void assertBooks(long moneyIn, long inventory) {
+    BookTotals t = broker.broker().totals();
+    assertThat(t.conserved()).as("%s", t).isTrue();
+    assertThat(t.moneyInMillicents()).isEqualTo(moneyIn);
+    assertThat(broker.broker().books().balances()).containsEntry("inventory:walter", inventory);
+    assertThat(broker.broker().books().auditProblems()).isZero();
+  }
+
+  private long stockRows(int state) {
+    return broker
+        .broker()
+        .books()
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT COUNT(*) FROM warehouse_stock WHERE state = ?")
+                    .bind(0, state)
+                    .mapTo(Long.class)
+                    .one());
+  }
+
+  @Test
+  void lostAnswer_isAskedForAgainWithTheSameRequest_andTheCustomerGetsTheScripTheVendorMade()
+      throws Exception {
+    Customer alice = register();
+    proxy.drop(1);
+
+    HttpClientSupport.Reply r = buy(alice, 300, Nonce.random(random));
+
+    assertThat(r.status()).as("%s", r.json()).isEqualTo(200);
+    assertThat(proxy.dropped()).hasSize(1);
+    Scrip made = scripOf(proxy.dropped().getFirst());
+    Scrip got = ScripCodec.fromToken(r.json().get("scrip").asText());
+    assertThat(got.id()).isEqualTo(made.id());
+    assertThat(spendAtWalter(alice, r)).isEqualTo(200);
+    assertBooks(300, 700);
+    assertThat(stockRows(0)).isEqualTo(7);
+    assertThat(stockRows(1)).isEqualTo(3);
+  }
+
+  @Test
+  void lostAnswers_brokerRestarted_piecesNeitherLostNorDoubleCounted_retryGetsTheScrip()
+      throws Exception {
+    Customer alice = register();
+    proxy.drop(Integer.MAX_VALUE);
+    Nonce nonce = Nonce.random(random);
+
+    HttpClientSupport.Reply failed = buy(alice, 300, nonce);
+
+    assertThat(failed.status()).as("%s", failed.json()).isEqualTo(502);
+    assertThat(failed.code()).isEqualTo("vendor-unavailable");
+    assertThat(proxy.dropped()).hasSizeGreaterThanOrEqualTo(2);
+    Scrip made = scripOf(proxy.dropped().getFirst());
+    for (byte[] answer : proxy.dropped()) {
+      assertThat(scripOf(answer).id()).as("every resend is the same request").isEqualTo(made.id());
+    }
+    // Nothing charged; the three pieces are out of stock, still in inventory.
+    assertBooks(0, 1_000);
+    assertThat(stockRows(0)).isEqualTo(7);
+    assertThat(stockRows(3)).isEqualTo(3);
+
+    broker.close();
+    proxy.drop(0);
+    broker = BrokerServer.start(config, dir.resolve("bob"));
+
+    // Reconciled at start: the vendor's answer is on record, the pieces still not in stock.
+    assertThat(stockRows(0)).isEqualTo(7);
+    assertThat(stockRows(3)).isEqualTo(3);
+    long exchangesBefore = proxy.paths().stream().filter(EXCHANGE::equals).count();
+
+    HttpClientSupport.Reply retried = buy(alice, 300, nonce);
+
+    assertThat(retried.status()).as("%s", retried.json()).isEqualTo(200);
+    assertThat(ScripCodec.fromToken(retried.json().get("scrip").asText()).id())
+        .isEqualTo(made.id());
+    assertThat(proxy.paths().stream().filter(EXCHANGE::equals).count())
+        .as("the retry used the answer reconciled at start")
+        .isEqualTo(exchangesBefore);
+    assertThat(spendAtWalter(alice, retried)).isEqualTo(200);
+    assertBooks(300, 700);
+
+    // The other seven pieces are good: they sell without a new lot.
+    HttpClientSupport.Reply rest = buy(alice, 700, Nonce.random(random));
+    assertThat(rest.status()).as("%s", rest.json()).isEqualTo(200);
+    assertThat(spendAtWalter(alice, rest)).isEqualTo(200);
+    assertThat(proxy.paths().stream().filter("/millicent/broker/warehouse"::equals).count())
+        .isEqualTo(1);
+    assertBooks(1_000, 0);
+    assertThat(stockRows(1)).isEqualTo(10);
+  }
+}
