@@ -70,6 +70,7 @@ public final class Broker implements AutoCloseable {
   private final Settlements settlements;
   private final VendorStatements vendorStatements;
   private final Map<String, WarehouseVendor> warehouses;
+  private final BrokerExchanges exchanges;
   private final InstantSource clock;
 
   private Broker(
@@ -137,6 +138,7 @@ public final class Broker implements AutoCloseable {
             metrics,
             clock,
             random);
+    this.exchanges = new BrokerExchanges(config, books, accounts, purchases, spends, clock);
     this.settlements = new Settlements(config, books, licensing, client, metrics, clock);
     this.vendorStatements = new VendorStatements(config, books, clock);
     Gauge.builder("millicent_broker_accounts", accounts, Accounts::count)
@@ -262,7 +264,9 @@ public final class Broker implements AutoCloseable {
 
   /**
    * Sells vendor scrip charged to the customer's account. A retry with the same {@code requestKey}
-   * returns the same scrip and is charged once.
+   * returns the same scrip and is charged once. {@code vendor} may be the broker's own id: broker
+   * scrip is then sold as {@link #sellBrokerScrip} does, in the answer's form of vendor scrip (the
+   * "vendor" customer secret is the broker secret itself), so a wallet buys it like any scrip.
    *
    * @throws BrokerException {@code bad-amount}, {@code unknown-vendor}, {@code not-found}, {@code
    *     credit-limit}, {@code no-licence}, {@code vendor-unavailable}
@@ -311,6 +315,25 @@ public final class Broker implements AutoCloseable {
       }
     }
     return left;
+  }
+
+  /**
+   * Exchanges broker scrip at the broker, as a vendor does its own ({@code POST
+   * /millicent/exchange} at the broker; docs/BROKER.md, "Renewing broker scrip"): renew, split or
+   * merge, paid at price 0 with the first input, outputs bound to the same customer. An identical
+   * retry gets the same outputs. The books are unchanged in total: the inputs are spent and the
+   * outputs outstanding.
+   *
+   * @throws org.millicent.failure.PaymentException when the payment or an input fails a check
+   *     (nothing is consumed)
+   * @throws BrokerException {@code storage-unavailable} when the books cannot be written (nothing
+   *     is consumed; a retry completes it)
+   */
+  public org.millicent.purchase.Exchange exchange(
+      Payment payment,
+      List<byte[]> inputs,
+      org.millicent.purchase.ExchangeService.Operation operation) {
+    return exchanges.exchange(payment, inputs, operation);
   }
 
   // ---------------------------------------------------------------- settlement

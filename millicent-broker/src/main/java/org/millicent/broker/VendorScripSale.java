@@ -11,7 +11,7 @@ import org.millicent.scrip.Scrip;
  * @param scrip the vendor scrip, bound to {@code customerIdAtVendor}
  * @param customerIdAtVendor the customer's ID at the vendor
  * @param sealedCustomerSecret the sealed vendor customer secret
- * @param supply how the broker obtained it
+ * @param supply how the broker obtained it; null for the broker's own scrip
  * @param replay whether this answers a retry of a request already served
  */
 public record VendorScripSale(

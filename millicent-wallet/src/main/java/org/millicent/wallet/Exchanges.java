@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.wallet.PaymentSettler.Accepted;
@@ -190,10 +191,32 @@ final class Exchanges {
     };
   }
 
+  private static String withoutTrailingSlash(String url) {
+    String u = url;
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    return u;
+  }
+
   private URI exchangeUrl(String vendor) throws InterruptedException {
-    VendorSite site = origins.exchangeSite(vendor);
-    String origin = site.origin().get();
-    String path = site.exchangePath().orElse(null);
+    // Broker scrip: the broker is the vendor of its own scrip, at the URL where the wallet holds
+    // its account (vouched by that: docs/WALLET.md, "Renewal").
+    Optional<String> broker =
+        store.brokers().stream()
+            .filter(b -> b.broker().equals(vendor))
+            .map(b -> withoutTrailingSlash(b.url().toString()))
+            .findFirst();
+    String origin;
+    String path;
+    if (broker.isPresent()) {
+      origin = broker.get();
+      path = null;
+    } else {
+      VendorSite site = origins.exchangeSite(vendor);
+      origin = site.origin().get();
+      path = site.exchangePath().orElse(null);
+    }
     if (path == null) {
       path = Wallet.DEFAULT_EXCHANGE_PATH;
       try {

@@ -1,5 +1,6 @@
 package org.millicent.broker.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
@@ -33,8 +34,11 @@ import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
+import org.millicent.purchase.Exchange;
+import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.Purchase;
 import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +77,7 @@ public final class BrokerRoutes {
     r.get("/broker/accounts/{id}/statement", this::statement);
     r.post("/broker/scrip", this::sellBrokerScrip);
     r.post("/broker/vendor-scrip", this::sellVendorScrip);
+    r.post(EXCHANGE_PATH, this::exchange);
     r.post("/broker/settlements", this::settlements);
     r.get("/broker/admin/vendors", this::adminVendors);
     r.get("/broker/admin/licences", this::adminLicences);
@@ -96,6 +101,9 @@ public final class BrokerRoutes {
 
   // ------------------------------------------------------------------ public
 
+  /** Where customers exchange broker scrip: the same path as at a vendor. */
+  static final String EXCHANGE_PATH = "/millicent/exchange";
+
   private void wellKnown(Context ctx) {
     List<Map<String, Object>> vendors = new ArrayList<>();
     for (VendorConfig v : broker.config().vendors()) {
@@ -116,6 +124,7 @@ public final class BrokerRoutes {
     out.put("variants", List.of("signed"));
     out.put("vendors", vendors);
     out.put("register", "/broker/accounts");
+    out.put("exchange", EXCHANGE_PATH);
     out.put("statement_period", broker.config().statementPeriod().wireName());
     json(ctx, 200, out);
   }
@@ -190,6 +199,86 @@ public final class BrokerRoutes {
     out.put("value_millicents", s.valueMillicents());
     out.put("expires_at", s.expiresAt().toString());
     json(ctx, 200, out);
+  }
+
+  /**
+   * {@code POST /millicent/exchange}: renews, splits or merges broker scrip, as a vendor's exchange
+   * endpoint does (docs/HTTP-API.md, "POST /millicent/exchange"), paid at price 0 with the first
+   * input in the signed variant.
+   */
+  private void exchange(Context ctx) throws Exception {
+    byte[] bodyBytes = ctx.bodyAsBytes();
+    String header = ctx.header("Authorization");
+    if (header == null || AccountAuth.isAccountRequest(header)) {
+      Problems.write(
+          ctx,
+          402,
+          BrokerError.PAYMENT_REQUIRED.code(),
+          BrokerError.PAYMENT_REQUIRED.title(),
+          "an exchange is paid (price 0) with the first input scrip (Authorization: Millicent v=1,"
+              + " variant=signed, ...)",
+          Map.of("vendor", broker.id(), "price_millicents", 0));
+      return;
+    }
+    Payment payment =
+        PaymentHeader.parse(
+            header,
+            new RequestDescriptor(
+                "POST", AccountAuth.target(ctx), RequestDescriptor.digest(bodyBytes)));
+    Body b = Body.parse(bodyBytes);
+    JsonNode scrip = b.root().get("scrip");
+    if (scrip == null
+        || !scrip.isArray()
+        || scrip.isEmpty()
+        || scrip.size() > ExchangeService.MAX_PIECES) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST,
+          "field scrip must list 1.." + ExchangeService.MAX_PIECES + " scrip tokens");
+    }
+    List<byte[]> inputs = new ArrayList<>();
+    for (JsonNode t : scrip) {
+      if (!t.isTextual()) {
+        throw new BrokerException(BrokerError.BAD_REQUEST, "field scrip must hold tokens (text)");
+      }
+      inputs.add(ScripCodec.encode(ScripCodec.fromToken(t.asText())));
+    }
+    String op = b.optionalText("operation", "");
+    ExchangeService.Operation operation =
+        switch (op) {
+          case "renew" -> new ExchangeService.Renew();
+          case "merge" -> new ExchangeService.Merge();
+          case "split" -> {
+            List<Long> amounts = new ArrayList<>();
+            JsonNode a = b.root().get("amounts_millicents");
+            if (a == null || !a.isArray() || a.isEmpty() || a.size() > ExchangeService.MAX_PIECES) {
+              throw new BrokerException(
+                  BrokerError.BAD_REQUEST, "split needs amounts_millicents: a list of integers");
+            }
+            for (JsonNode x : a) {
+              if (!x.isIntegralNumber() || !x.canConvertToLong()) {
+                throw new BrokerException(
+                    BrokerError.BAD_REQUEST, "amounts_millicents must hold integers");
+              }
+              amounts.add(x.asLong());
+            }
+            yield new ExchangeService.Split(amounts);
+          }
+          default ->
+              throw new BrokerException(
+                  BrokerError.BAD_REQUEST,
+                  "field operation must be renew, split or merge, found \"" + op + '"');
+        };
+    Exchange e = broker.exchange(payment, inputs, operation);
+    List<String> tokens = e.outputs().stream().map(Scrip::token).toList();
+    byte[] body = Problems.JSON.writeValueAsBytes(Map.of("scrip", tokens));
+    Map<String, String> receipt = new LinkedHashMap<>();
+    receipt.put("v", PaymentHeader.VERSION);
+    receipt.put("variant", e.variant().wireName());
+    receipt.put("price", "0");
+    receipt.put("mac", B64.encodeToString(e.replyMac(200, RequestDescriptor.digest(body))));
+    ctx.header("Millicent-Receipt", AuthParams.format(receipt));
+    ctx.header("Cache-Control", "no-store");
+    ctx.status(200).contentType("application/json").result(body);
   }
 
   private void sellVendorScrip(Context ctx) throws Exception {
@@ -477,7 +566,7 @@ public final class BrokerRoutes {
     m.put("scrip", s.scrip().token());
     m.put("customer_id", Long.toUnsignedString(s.customerIdAtVendor()));
     m.put("sealed_customer_secret", B64.encodeToString(s.sealedCustomerSecret()));
-    m.put("supply", s.supply().wireName());
+    m.put("supply", s.supply() == null ? "broker" : s.supply().wireName());
     m.put("value_millicents", s.scrip().valueMillicents());
     m.put("expires_at", s.scrip().expiresAt().toString());
     return m;

@@ -1,0 +1,132 @@
+package org.millicent.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.broker.books.BookTotals;
+import org.millicent.failure.MalformedException;
+import org.millicent.failure.SpentException;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.purchase.Exchange;
+import org.millicent.purchase.ExchangeService;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.storage.Database;
+import org.millicent.storage.testing.TestDatabases;
+
+/**
+ * Exchanges of broker scrip at the broker (issue 12, part 7): renewing broker scrip before it
+ * expires, with the vendor's idempotent-retry rules, and the books unchanged in total.
+ */
+class BrokerExchangeTest {
+  @TempDir Path dir;
+
+  private final SecureRandom random = new SecureRandom();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:00Z"));
+  private final BrokerConfig config = BrokerConfig.defaults().withBrokerId("bob");
+  private Database db;
+  private Broker broker;
+
+  @BeforeEach
+  void open() {
+    db = TestDatabases.sqlite(dir);
+    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+    db.close();
+  }
+
+  private void reopen() {
+    broker.close();
+    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
+  }
+
+  private record Request(Payment payment, List<byte[]> inputs) {}
+
+  private Request renewal(Scrip s, CustomerSecret secret, Nonce nonce) {
+    byte[] body =
+        ("{\"operation\":\"renew\",\"scrip\":[\"" + s.token() + "\"]}")
+            .getBytes(StandardCharsets.UTF_8);
+    Payment p =
+        Payer.signed(s, secret, nonce, RequestDescriptor.of("POST", "/millicent/exchange", body));
+    return new Request(p, List.of(ScripCodec.encode(s)));
+  }
+
+  private Exchange renew(Request r) {
+    return broker.exchange(r.payment(), r.inputs(), new ExchangeService.Renew());
+  }
+
+  private void assertConserved(long outstanding) {
+    BookTotals t = broker.totals();
+    assertThat(t.conserved()).as("%s", t).isTrue();
+    assertThat(t.outstandingMillicents()).isEqualTo(outstanding);
+    assertThat(broker.books().auditProblems()).isZero();
+  }
+
+  @Test
+  void renew_givesAFreshPieceOfTheSameValue_andAnIdenticalRetryTheSamePiece_evenAfterARestart() {
+    long alice = broker.register("alice").customer().id();
+    CustomerSecret secret = broker.customerSecret(alice);
+    Scrip s = broker.sellBrokerScrip(alice, 5_000, null);
+    clock.advance(Duration.ofHours(23));
+    Request r = renewal(s, secret, Nonce.random(random));
+
+    Exchange first = renew(r);
+
+    Scrip n = first.outputs().getFirst();
+    assertThat(n.vendor()).isEqualTo("bob");
+    assertThat(n.customerId()).isEqualTo(alice);
+    assertThat(n.valueMillicents()).isEqualTo(5_000);
+    assertThat(n.expiresAt()).isAfter(s.expiresAt());
+    assertConserved(5_000);
+
+    Exchange again = renew(r);
+    assertThat(again.isReplay()).isTrue();
+    assertThat(again.outputs()).containsExactly(n);
+    reopen();
+    assertThat(renew(r).outputs()).containsExactly(n);
+    assertConserved(5_000);
+
+    assertThatThrownBy(() -> renew(renewal(s, secret, Nonce.random(random))))
+        .isInstanceOf(SpentException.class);
+    Exchange next = renew(renewal(n, secret, Nonce.random(random)));
+    assertThat(next.outputs().getFirst().valueMillicents()).isEqualTo(5_000);
+    assertConserved(5_000);
+  }
+
+  @Test
+  void refusedExchange_consumesNothing() {
+    long alice = broker.register("alice").customer().id();
+    CustomerSecret secret = broker.customerSecret(alice);
+    Scrip s = broker.sellBrokerScrip(alice, 5_000, null);
+    Request r = renewal(s, secret, Nonce.random(random));
+
+    assertThatThrownBy(
+            () ->
+                broker.exchange(
+                    r.payment(), r.inputs(), new ExchangeService.Split(List.of(1_000L, 1_000L))))
+        .isInstanceOf(MalformedException.class);
+    assertConserved(5_000);
+
+    assertThat(renew(renewal(s, secret, Nonce.random(random))).outputs()).hasSize(1);
+    assertConserved(5_000);
+  }
+}
