@@ -71,6 +71,7 @@ public final class Broker implements AutoCloseable {
   private final VendorStatements vendorStatements;
   private final Map<String, WarehouseVendor> warehouses;
   private final BrokerExchanges exchanges;
+  private final Breakage breakage;
   private final InstantSource clock;
 
   private Broker(
@@ -138,6 +139,7 @@ public final class Broker implements AutoCloseable {
             metrics,
             clock,
             random);
+    this.breakage = new Breakage(config.brokerId(), books);
     this.exchanges = new BrokerExchanges(config, books, accounts, purchases, spends, clock);
     this.settlements = new Settlements(config, books, licensing, client, metrics, clock);
     this.vendorStatements = new VendorStatements(config, books, clock);
@@ -245,9 +247,35 @@ public final class Broker implements AutoCloseable {
     return accounts.statement(customerId, period);
   }
 
-  /** Closes every statement period that ended before {@code now}. */
+  /**
+   * Closes every statement period that ended before {@code now}, after recognising the breakage due
+   * by then (a failure of that is logged; the next close retries it).
+   */
   public List<Accounts.ClosedStatement> closeStatements(Instant now) {
+    try {
+      breakage.recognise(now);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Broker.class)
+          .warn("broker: recognising breakage failed: {}", e.getMessage());
+    }
     return accounts.closeStatements(now);
+  }
+
+  /**
+   * Recognises as breakage the broker scrip that expired unspent at least five minutes before
+   * {@code now} (docs/BROKER.md, "Breakage"): its value moves from {@code outstanding:<broker>} to
+   * {@code breakage}.
+   *
+   * @return the value recognised
+   * @throws BrokerException {@code storage-unavailable} when the books cannot be written
+   */
+  public long recogniseBreakage(Instant now) {
+    return breakage.recognise(now);
+  }
+
+  /** Breakage recognised so far, per statement period of the scrip's expiry. */
+  public Map<String, Long> breakageByPeriod() {
+    return breakage.byPeriod(config.statementPeriod());
   }
 
   // ---------------------------------------------------------------- sales

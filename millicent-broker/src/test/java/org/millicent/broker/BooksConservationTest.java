@@ -45,7 +45,7 @@ import org.millicent.storage.testing.TestDatabases;
 /**
  * Random sequences of registrations, top-ups, sales, purchases with broker scrip, purchases at the
  * vendor, settlements and statement closes against a broker on a real SQLite file. After every step
- * the durable books must conserve value (money in = scrip outstanding + scrip redeemed, all entries
+ * the durable books must conserve value (money in = outstanding + redeemed + breakage, all entries
  * balanced), agree with an independent model of what succeeded, agree with the per-piece records of
  * issued scrip, and no account may be past its limit. Bad input must fail with its code and leave
  * the books unchanged. Each sequence is drawn from its seed; a failure names the seed, the step and
@@ -155,6 +155,9 @@ class BooksConservationTest {
     }
 
     long redeemedFromVendor;
+
+    /** Broker scrip that expired unspent and was recognised as breakage at a statement close. */
+    long breakage;
 
     boolean fits(long customer, long amount) {
       return amount >= 1
@@ -410,6 +413,11 @@ class BooksConservationTest {
       }
       case CloseMonth c -> {
         clock.advance(Duration.ofDays(31));
+        Instant horizon = clock.instant().minus(Breakage.GRACE);
+        List<Scrip> expired =
+            m.brokerScrip.stream().filter(s -> !s.expiresAt().isAfter(horizon)).toList();
+        m.brokerScrip.removeAll(expired);
+        m.breakage += expired.stream().mapToLong(Scrip::valueMillicents).sum();
         for (var closed : b.closeStatements(clock.instant())) {
           m.owed.merge(closed.customerId(), -closed.collectedMillicents(), Long::sum);
         }
@@ -438,6 +446,7 @@ class BooksConservationTest {
     assertThat(b.books().auditProblems()).as("audit after %s", op).isZero();
     assertThat(t.moneyInMillicents()).as("money in after %s", op).isEqualTo(m.moneyIn);
     assertThat(t.redeemedMillicents()).as("redeemed after %s", op).isEqualTo(m.redeemed);
+    assertThat(t.breakageMillicents()).as("breakage after %s", op).isEqualTo(m.breakage);
     long vendorOutstanding =
         m.vendorScrip.stream().mapToLong(s -> m.valueOf.get(s.scrip().id().toLong())).sum();
     long brokerOutstanding = m.brokerScrip.stream().mapToLong(Scrip::valueMillicents).sum();

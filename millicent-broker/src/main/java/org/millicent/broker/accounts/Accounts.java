@@ -12,6 +12,7 @@ import org.millicent.broker.StatementPeriod;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerKeys;
 import org.millicent.keys.CustomerSecrets;
@@ -386,6 +387,18 @@ public final class Accounts {
                       .bind(1, p.label())
                       .mapTo(Long.class)
                       .findOne();
+              long expired =
+                  h.createQuery(
+                          "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE customer_id = ?"
+                              + " AND issuer = ? AND state = "
+                              + IssuedRow.EXPIRED
+                              + " AND expires_at >= ? AND expires_at < ?")
+                      .bind(0, customerId)
+                      .bind(1, brokerId)
+                      .bind(2, from)
+                      .bind(3, to)
+                      .mapTo(Long.class)
+                      .one();
               long total =
                   charges.stream().mapToLong(Statement.VendorCharges::amountMillicents).sum();
               return new Statement(
@@ -397,7 +410,8 @@ public final class Accounts {
                   total,
                   payments,
                   collected.isPresent(),
-                  collected.orElse(0L));
+                  collected.orElse(0L),
+                  expired);
             });
   }
 

@@ -14,6 +14,8 @@ import java.util.List;
  * @param paymentsMillicents money received in the period (top-ups and collections)
  * @param closed whether the period has been closed
  * @param collectedMillicents what was collected for this period when it closed
+ * @param expiredMillicents breakage: the customer's broker scrip that expired unspent in the period
+ *     (by its expiry), once recognised (docs/BROKER.md, "Breakage")
  */
 public record Statement(
     long customerId,
@@ -24,7 +26,8 @@ public record Statement(
     long totalChargedMillicents,
     long paymentsMillicents,
     boolean closed,
-    long collectedMillicents) {
+    long collectedMillicents,
+    long expiredMillicents) {
 
   /**
    * Charges for one vendor's scrip in a period.

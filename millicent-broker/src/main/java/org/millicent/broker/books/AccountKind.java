@@ -5,7 +5,8 @@ package org.millicent.broker.books;
  * postings of every journal entry sum to zero, so the balances of all accounts sum to zero. The
  * conservation invariant groups them: money in = {@code CASH + CUSTOMER}; scrip outstanding = −
  * {@code OUTSTANDING}; scrip redeemed = − ({@code VENDOR_PAYABLE + COMMISSION + INVENTORY +
- * WRITE_OFF}).
+ * WRITE_OFF}); breakage (scrip expired unspent) = − {@code BREAKAGE}. Money in = outstanding +
+ * redeemed + breakage.
  */
 public enum AccountKind {
   /** What a customer owes (positive) or has prepaid (negative). One per customer. */
@@ -25,5 +26,10 @@ public enum AccountKind {
    */
   INVENTORY,
   /** Warehouse scrip that expired unsold (debit balance). */
-  WRITE_OFF
+  WRITE_OFF,
+  /**
+   * Breakage: scrip the broker issued that expired unspent, recognised as the broker's (credit
+   * balance). Debited from {@code OUTSTANDING} when recognised (docs/BROKER.md, "Breakage").
+   */
+  BREAKAGE
 }

@@ -539,7 +539,8 @@ public final class Books implements AutoCloseable {
             + k.getOrDefault(AccountKind.COMMISSION, 0L)
             + k.getOrDefault(AccountKind.INVENTORY, 0L)
             + k.getOrDefault(AccountKind.WRITE_OFF, 0L));
-    return new BookTotals(in, out, redeemed, sum);
+    long breakage = -k.getOrDefault(AccountKind.BREAKAGE, 0L);
+    return new BookTotals(in, out, redeemed, breakage, sum);
   }
 
   /**

@@ -16,7 +16,8 @@ package org.millicent.broker.books;
  * @param requestKey the account request's MAC, for idempotent retries; null otherwise
  * @param paidBy the packed ID of the broker scrip that paid for it; null otherwise
  * @param token the scrip's binary encoding
- * @param state 0 outstanding, 3 redeemed when issued (warehouse)
+ * @param state 0 outstanding, 3 redeemed when issued (warehouse); later 1 spent, 2 settled, 4
+ *     expired unspent (breakage)
  * @param sealedSecret warehouse scrip: the vendor customer secret sealed for the customer, for
  *     retries; null otherwise
  */
@@ -47,4 +48,7 @@ public record IssuedRow(
 
   /** Warehouse scrip: prepaid to the vendor, so redeemed as soon as it is handed out. */
   public static final int REDEEMED_AT_ISSUE = 3;
+
+  /** Broker scrip that expired unspent, recognised as breakage. */
+  public static final int EXPIRED = 4;
 }

@@ -433,6 +433,8 @@ public final class BrokerRoutes {
     out.put("money_in_millicents", t.moneyInMillicents());
     out.put("outstanding_millicents", t.outstandingMillicents());
     out.put("redeemed_millicents", t.redeemedMillicents());
+    out.put("breakage_millicents", t.breakageMillicents());
+    out.put("breakage_by_period", broker.breakageByPeriod());
     out.put("conserved", t.conserved());
     out.put("balances", broker.books().balances());
     json(ctx, 200, out);
@@ -591,6 +593,7 @@ public final class BrokerRoutes {
     }
     m.put("charges", charges);
     m.put("total_charged_millicents", s.totalChargedMillicents());
+    m.put("expired_unspent_millicents", s.expiredMillicents());
     m.put("payments_millicents", s.paymentsMillicents());
     m.put("closed", s.closed());
     m.put("collected_millicents", s.collectedMillicents());

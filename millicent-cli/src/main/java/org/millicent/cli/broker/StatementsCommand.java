@@ -79,10 +79,11 @@ public final class StatementsCommand implements Callable<Integer> {
                   AdminCommands.dollars(c.path("amount_millicents").asLong()));
             }
             out.printf(
-                "  charged %s, paid in %s, collected at close %s%n",
+                "  charged %s, paid in %s, collected at close %s, expired unspent %s%n",
                 AdminCommands.dollars(n.path("total_charged_millicents").asLong()),
                 AdminCommands.dollars(n.path("payments_millicents").asLong()),
-                AdminCommands.dollars(n.path("collected_millicents").asLong()));
+                AdminCommands.dollars(n.path("collected_millicents").asLong()),
+                AdminCommands.dollars(n.path("expired_unspent_millicents").asLong()));
           });
     }
   }
@@ -153,11 +154,19 @@ public final class StatementsCommand implements Callable<Integer> {
               return;
             }
             out.printf(
-                "money in %s = outstanding %s + redeemed %s: %s%n",
+                "money in %s = outstanding %s + redeemed %s + breakage %s: %s%n",
                 AdminCommands.dollars(n.path("money_in_millicents").asLong()),
                 AdminCommands.dollars(n.path("outstanding_millicents").asLong()),
                 AdminCommands.dollars(n.path("redeemed_millicents").asLong()),
+                AdminCommands.dollars(n.path("breakage_millicents").asLong()),
                 n.path("conserved").asBoolean() ? "conserved" : "NOT CONSERVED");
+            n.path("breakage_by_period")
+                .properties()
+                .forEach(
+                    e ->
+                        out.printf(
+                            "  breakage %-31s %s%n",
+                            e.getKey(), AdminCommands.dollars(e.getValue().asLong())));
             n.path("balances")
                 .properties()
                 .forEach(

@@ -1,0 +1,138 @@
+package org.millicent.broker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.millicent.broker.books.AccountKind;
+import org.millicent.broker.books.Books;
+import org.millicent.broker.books.Entry;
+import org.millicent.broker.books.IssuedRow;
+import org.millicent.scrip.ScripId;
+
+/**
+ * Breakage (docs/BROKER.md, "Breakage"): broker scrip that expired unspent. Once its expiry is
+ * {@link #GRACE} in the past (no payment or exchange that began before the expiry can still be
+ * booking it), a sweep moves its value from {@code outstanding:<broker>} to {@code breakage} and
+ * marks its {@code issued_scrip} row expired, so the books no longer call it outstanding. The sweep
+ * runs before statements close (on their 10-minute schedule and at start) and can be asked for.
+ * Breakage is reported per period by the scrip's expiry. Licensed vendor scrip is not swept: a
+ * vendor may report it after its expiry, and it stays outstanding until settled.
+ *
+ * <p>Thread-safe: each chunk is decided under the books' decision lock.
+ */
+final class Breakage {
+  /** How long after its expiry unspent broker scrip is recognised as breakage. */
+  static final Duration GRACE = Duration.ofMinutes(5);
+
+  private static final int CHUNK = 10_000;
+
+  private record Row(ScripId id, long valueMillicents) {}
+
+  private final String brokerId;
+  private final Books books;
+
+  Breakage(String brokerId, Books books) {
+    this.brokerId = brokerId;
+    this.books = books;
+  }
+
+  /**
+   * Recognises as breakage the broker scrip that expired unspent at least {@link #GRACE} before
+   * {@code now}.
+   *
+   * @return the value recognised
+   * @throws BrokerException {@code storage-unavailable} when the books cannot be written (nothing
+   *     of the failed chunk is recognised; the next sweep retries it)
+   */
+  long recognise(Instant now) {
+    long horizon = now.minus(GRACE).toEpochMilli();
+    long at = now.toEpochMilli();
+    long total = 0;
+    while (true) {
+      List<Row> rows =
+          books
+              .database()
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT key_id, serial, value FROM issued_scrip WHERE issuer = ?"
+                                  + " AND state = 0 AND expires_at <= ? ORDER BY expires_at"
+                                  + " LIMIT "
+                                  + CHUNK)
+                          .bind(0, brokerId)
+                          .bind(1, horizon)
+                          .map(
+                              (rs, ctx) ->
+                                  new Row(new ScripId(rs.getInt(1), rs.getLong(2)), rs.getLong(3)))
+                          .list());
+      if (rows.isEmpty()) {
+        return total;
+      }
+      long sum = rows.stream().mapToLong(Row::valueMillicents).sum();
+      books.await(
+          books.decide(
+              () ->
+                  books.submit(
+                      new Entry("breakage")
+                          .post(Sales.outstanding(books, brokerId), sum)
+                          .post(books.account("breakage", AccountKind.BREAKAGE), -sum)
+                          .write(
+                              (h, entryId) -> {
+                                var b =
+                                    h.prepareBatch(
+                                        "UPDATE issued_scrip SET state = "
+                                            + IssuedRow.EXPIRED
+                                            + ", closed_at = ?, closed_entry = ? WHERE issuer = ?"
+                                            + " AND key_id = ? AND serial = ? AND state = 0");
+                                for (Row r : rows) {
+                                  b.bind(0, at)
+                                      .bind(1, entryId)
+                                      .bind(2, brokerId)
+                                      .bind(3, r.id().keyId())
+                                      .bind(4, r.id().serial())
+                                      .add();
+                                }
+                                for (int n : b.execute()) {
+                                  if (n != 1) {
+                                    throw new IllegalStateException(
+                                        "broker scrip recognised as breakage was no longer"
+                                            + " outstanding");
+                                  }
+                                }
+                              }))));
+      total += sum;
+      if (rows.size() < CHUNK) {
+        return total;
+      }
+    }
+  }
+
+  /** Breakage recognised so far, per period of the scrip's expiry (label to millicents). */
+  Map<String, Long> byPeriod(StatementPeriod period) {
+    Map<String, Long> out = new TreeMap<>();
+    books
+        .database()
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT expires_at / 86400000, SUM(value) FROM issued_scrip WHERE issuer = ?"
+                            + " AND state = "
+                            + IssuedRow.EXPIRED
+                            + " GROUP BY expires_at / 86400000")
+                    .bind(0, brokerId)
+                    .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+                    .forEach(
+                        e ->
+                            out.merge(
+                                period
+                                    .containing(Instant.ofEpochMilli(e.getKey() * 86_400_000L))
+                                    .label(),
+                                e.getValue(),
+                                Long::sum)));
+    return out;
+  }
+}
