@@ -32,6 +32,8 @@ final class DroppingProxy implements AutoCloseable {
   private final AtomicInteger drops = new AtomicInteger();
   private final List<String> paths = new CopyOnWriteArrayList<>();
   private final List<byte[]> dropped = new CopyOnWriteArrayList<>();
+  private volatile String refusal;
+  private volatile int refusalStatus;
 
   DroppingProxy(URI target, String dropPath) throws IOException {
     this.target = target;
@@ -48,6 +50,15 @@ final class DroppingProxy implements AutoCloseable {
   /** Drops the next {@code n} answers to the drop path. */
   void drop(int n) {
     drops.set(n);
+  }
+
+  /**
+   * Answers requests to the drop path itself, without forwarding them, with a problem document of
+   * {@code status} and {@code code} (null: forward again), as a vendor that refuses would.
+   */
+  void refuse(int status, String code) {
+    this.refusalStatus = status;
+    this.refusal = code;
   }
 
   /** The bodies of the answers dropped so far, in order. */
@@ -67,6 +78,24 @@ final class DroppingProxy implements AutoCloseable {
       }
       String path = ex.getRequestURI().getRawPath();
       paths.add(path);
+      String code = refusal;
+      if (code != null && path.equals(dropPath)) {
+        byte[] problem =
+            ("{\"type\":\"https://millicent.dev/problems/"
+                    + code
+                    + "\",\"status\":"
+                    + refusalStatus
+                    + ",\"code\":\""
+                    + code
+                    + "\",\"detail\":\"refused by the test\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/problem+json");
+        ex.sendResponseHeaders(refusalStatus, problem.length);
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(problem);
+        }
+        return;
+      }
       HttpRequest.Builder b =
           HttpRequest.newBuilder(target.resolve(ex.getRequestURI().toString()))
               .method(

@@ -207,4 +207,91 @@ class WarehouseExchangeIT {
     assertBooks(1_000, 0);
     assertThat(stockRows(1)).isEqualTo(10);
   }
+
+  @Test
+  void lostAnswer_purchasePaidWithBrokerScrip_retriedAfterRestart_getsTheScripAndChangeOnce()
+      throws Exception {
+    Customer alice = register();
+    HttpClientSupport.Reply bs =
+        new HttpClientSupport(broker.url())
+            .account(
+                "POST",
+                "/broker/scrip",
+                "{\"amount_millicents\":1000}",
+                alice.id(),
+                alice.secret(),
+                Nonce.random(random));
+    assertThat(bs.status()).as("%s", bs.json()).isEqualTo(200);
+    Scrip brokerScrip = ScripCodec.fromToken(bs.json().get("scrip").asText());
+    String body = "{\"vendor\":\"walter\",\"amount_millicents\":300}";
+    var payment =
+        Payer.signed(
+            brokerScrip,
+            alice.secret(),
+            Nonce.random(random),
+            RequestDescriptor.of(
+                "POST",
+                "/broker/vendor-scrip",
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String header = PaymentHeader.format(payment);
+    proxy.drop(Integer.MAX_VALUE);
+
+    HttpClientSupport.Reply failed =
+        new HttpClientSupport(broker.url()).send("POST", "/broker/vendor-scrip", body, header);
+
+    assertThat(failed.status()).as("%s", failed.json()).isEqualTo(502);
+    Scrip made = scripOf(proxy.dropped().getFirst());
+    // The broker scrip was not consumed: still outstanding in full.
+    assertThat(broker.broker().totals().outstandingMillicents()).isEqualTo(1_000);
+    assertBooks(1_000, 1_000);
+
+    broker.close();
+    proxy.drop(0);
+    broker = BrokerServer.start(config, dir.resolve("bob"));
+    HttpClientSupport.Reply retried =
+        new HttpClientSupport(broker.url()).send("POST", "/broker/vendor-scrip", body, header);
+
+    assertThat(retried.status()).as("%s", retried.json()).isEqualTo(200);
+    assertThat(ScripCodec.fromToken(retried.json().get("scrip").asText()).id())
+        .isEqualTo(made.id());
+    String receipt = retried.raw().headers().firstValue("Millicent-Receipt").orElseThrow();
+    Scrip change =
+        ScripCodec.fromToken(org.millicent.protocol.AuthParams.parse(receipt).get("change"));
+    assertThat(change.valueMillicents()).isEqualTo(700);
+    assertThat(spendAtWalter(alice, retried)).isEqualTo(200);
+    // Money in 1000 = broker scrip outstanding 700 (the change) + walter's 300 redeemed.
+    assertBooks(1_000, 700);
+    assertThat(broker.broker().totals().outstandingMillicents()).isEqualTo(700);
+    HttpClientSupport.Reply again =
+        new HttpClientSupport(broker.url()).send("POST", "/broker/vendor-scrip", body, header);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(ScripCodec.fromToken(again.json().get("scrip").asText()).id()).isEqualTo(made.id());
+    assertBooks(1_000, 700);
+    assertThat(stockRows(1)).isEqualTo(3);
+  }
+
+  @Test
+  void refusedExchange_piecesGoBackToStock_orAreWrittenOffWhenTheVendorSaysTheyAreNoGood() {
+    Customer alice = register();
+    proxy.refuse(400, "bad-request");
+
+    HttpClientSupport.Reply r = buy(alice, 300, Nonce.random(random));
+
+    assertThat(r.status()).as("%s", r.json()).isEqualTo(502);
+    assertThat(stockRows(0)).as("back in stock").isEqualTo(10);
+    assertBooks(0, 1_000);
+
+    proxy.refuse(402, "expired");
+    assertThat(buy(alice, 300, Nonce.random(random)).status()).isEqualTo(502);
+    assertThat(stockRows(0)).isEqualTo(7);
+    assertThat(stockRows(2)).as("written off").isEqualTo(3);
+    assertBooks(0, 700);
+    assertThat(broker.broker().books().balances()).containsEntry("write-off", 300L);
+
+    proxy.refuse(0, null);
+    HttpClientSupport.Reply ok = buy(alice, 300, Nonce.random(random));
+    assertThat(ok.status()).as("%s", ok.json()).isEqualTo(200);
+    assertThat(spendAtWalter(alice, ok)).isEqualTo(200);
+    assertBooks(300, 400);
+  }
 }
