@@ -42,9 +42,14 @@ class BrokerExchangeTest {
   private Database db;
   private Broker broker;
 
+  /** The database: SQLite here, PostgreSQL in the subclass. */
+  Database openDatabase() {
+    return TestDatabases.sqlite(dir);
+  }
+
   @BeforeEach
   void open() {
-    db = TestDatabases.sqlite(dir);
+    db = openDatabase();
     broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
   }
 

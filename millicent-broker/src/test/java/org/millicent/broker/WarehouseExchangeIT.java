@@ -40,6 +40,11 @@ class WarehouseExchangeIT {
   private BrokerServer broker;
   private BrokerConfig config;
 
+  /** The broker's database: its SQLite file here, a PostgreSQL schema in the subclass. */
+  String database() {
+    return null;
+  }
+
   @BeforeEach
   void start() throws Exception {
     walter =
@@ -53,9 +58,12 @@ class WarehouseExchangeIT {
                 .build(),
             dir.resolve("walter"));
     proxy = new DroppingProxy(walter.url(), EXCHANGE);
+    BrokerConfig base =
+        database() == null
+            ? BrokerConfig.defaults()
+            : BrokerConfig.defaults().withDatabase(database());
     config =
-        BrokerConfig.defaults()
-            .withBrokerId("bob")
+        base.withBrokerId("bob")
             .withListen("127.0.0.1", 0)
             .withVendor(
                 VendorConfig.warehouse("walter", proxy.url(), BOB_AT_WALTER, null, 300, 10, 100));

@@ -1,0 +1,15 @@
+package org.millicent.broker;
+
+import org.millicent.storage.Database;
+import org.millicent.storage.testing.TestDatabases;
+
+/**
+ * Every {@link BreakageTest} case on PostgreSQL, each in a fresh schema. Skipped when PostgreSQL is
+ * unreachable, unless MILLICENT_REQUIRE_POSTGRES=true.
+ */
+class BreakagePostgresIT extends BreakageTest {
+  @Override
+  Database openDatabase() {
+    return TestDatabases.postgres();
+  }
+}
