@@ -39,6 +39,7 @@ class WarehouseExchangeIT {
   private DroppingProxy proxy;
   private BrokerServer broker;
   private BrokerConfig config;
+  private final MutableClock clock = new MutableClock(java.time.Instant.now());
 
   /** The broker's database: its SQLite file here, a PostgreSQL schema in the subclass. */
   String database() {
@@ -67,7 +68,7 @@ class WarehouseExchangeIT {
             .withListen("127.0.0.1", 0)
             .withVendor(
                 VendorConfig.warehouse("walter", proxy.url(), BOB_AT_WALTER, null, 300, 10, 100));
-    broker = BrokerServer.start(config, dir.resolve("bob"));
+    broker = BrokerServer.start(config, dir.resolve("bob"), clock);
   }
 
   @AfterEach
@@ -188,7 +189,7 @@ class WarehouseExchangeIT {
 
     broker.close();
     proxy.drop(0);
-    broker = BrokerServer.start(config, dir.resolve("bob"));
+    broker = BrokerServer.start(config, dir.resolve("bob"), clock);
 
     // Reconciled at start: the vendor's answer is on record, the pieces still not in stock.
     assertThat(stockRows(0)).isEqualTo(7);
@@ -255,7 +256,7 @@ class WarehouseExchangeIT {
 
     broker.close();
     proxy.drop(0);
-    broker = BrokerServer.start(config, dir.resolve("bob"));
+    broker = BrokerServer.start(config, dir.resolve("bob"), clock);
     HttpClientSupport.Reply retried =
         new HttpClientSupport(broker.url()).send("POST", "/broker/vendor-scrip", body, header);
 
@@ -301,5 +302,34 @@ class WarehouseExchangeIT {
     assertThat(ok.status()).as("%s", ok.json()).isEqualTo(200);
     assertThat(spendAtWalter(alice, ok)).isEqualTo(200);
     assertBooks(300, 400);
+  }
+
+  @Test
+  void answeredExchangeNeverClaimedBeforeItsScripExpires_isWrittenOff() {
+    Customer alice = register();
+    proxy.drop(Integer.MAX_VALUE);
+    assertThat(buy(alice, 300, Nonce.random(random)).status()).isEqualTo(502);
+    proxy.drop(0);
+    assertThat(broker.broker().reconcileWarehouses()).as("answer learnt").isZero();
+    assertThat(stockRows(3)).isEqualTo(3);
+
+    clock.advance(java.time.Duration.ofDays(2));
+    assertThat(broker.broker().reconcileWarehouses()).isZero();
+
+    assertThat(stockRows(3)).isZero();
+    assertThat(stockRows(2)).as("written off").isEqualTo(3);
+    assertThat(stockRows(0)).isEqualTo(7);
+    assertBooks(0, 700);
+    assertThat(broker.broker().books().balances()).containsEntry("write-off", 300L);
+    long state =
+        broker
+            .broker()
+            .books()
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT state FROM warehouse_exchanges").mapTo(Long.class).one());
+    assertThat(state).as("unclaimed").isEqualTo(4);
   }
 }
