@@ -270,6 +270,10 @@ final class Sales {
                 + " millicents, found "
                 + amount);
       }
+      if (recorded != null && wv.answerExpiring(recorded, clock.instant())) {
+        wv.closeUnclaimed(recorded, clock.instant());
+        recorded = null;
+      }
       if (recorded == null) {
         recorded =
             wv.begin(

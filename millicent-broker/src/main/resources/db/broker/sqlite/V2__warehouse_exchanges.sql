@@ -18,9 +18,10 @@ CREATE TABLE warehouse_exchanges (
   vendor_customer_id BIGINT,
   scrip BLOB,
   sealed_secret BLOB,
-  output_expires_at BIGINT,
-  UNIQUE (customer_id, sale_key)
+  output_expires_at BIGINT
 );
+-- Not unique: a request whose exchange was refused or went unclaimed may start another.
+CREATE INDEX warehouse_exchanges_sale ON warehouse_exchanges (customer_id, sale_key);
 CREATE INDEX warehouse_exchanges_open ON warehouse_exchanges (state) WHERE state < 2;
 
 -- warehouse_stock.state 3: in the exchange exchange_id, whose answer is not yet booked.

@@ -332,4 +332,41 @@ class WarehouseExchangeIT {
                     h.createQuery("SELECT state FROM warehouse_exchanges").mapTo(Long.class).one());
     assertThat(state).as("unclaimed").isEqualTo(4);
   }
+
+  @Test
+  void lateRetry_whenTheAnsweredScripExpires_isNotHandedOut_andLotsBoughtAreBounded()
+      throws Exception {
+    Customer alice = register();
+    Nonce nonce = Nonce.random(random);
+    proxy.drop(Integer.MAX_VALUE);
+    assertThat(buy(alice, 300, nonce).status()).isEqualTo(502);
+    proxy.drop(0);
+    assertThat(broker.broker().reconcileWarehouses()).isZero();
+    Scrip made = scripOf(proxy.dropped().getFirst());
+
+    // Her retry comes a minute before the scrip made for her expires (by the broker's clock, a
+    // day ahead of the vendor's): it is not handed out, and its pieces are written off. Every
+    // piece the vendor sells now expires within the margin by the broker's clock, so the sale
+    // stops after a bounded number of lots instead of buying and writing off lot after lot.
+    clock.set(made.expiresAt().minus(java.time.Duration.ofMinutes(1)));
+    HttpClientSupport.Reply late = buy(alice, 300, nonce);
+
+    assertThat(late.status()).as("%s", late.json()).isEqualTo(502);
+    assertThat(late.code()).isEqualTo("vendor-unavailable");
+    assertThat(proxy.paths().stream().filter("/millicent/broker/warehouse"::equals).count())
+        .isEqualTo(3);
+    // Lot 1 (3 pieces unclaimed, 7 expiring) and lots 2 and 3 are written off; nothing was sold.
+    assertThat(broker.broker().books().balances()).containsEntry("write-off", 3_000L);
+    assertBooks(0, 0);
+    long state =
+        broker
+            .broker()
+            .books()
+            .database()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT state FROM warehouse_exchanges").mapTo(Long.class).one());
+    assertThat(state).as("unclaimed").isEqualTo(4);
+  }
 }

@@ -107,10 +107,23 @@ public final class WarehouseVendor {
     List<Piece> out = new ArrayList<>(count);
     List<Piece> expired = new ArrayList<>();
     long horizon = now.plus(EXPIRY_MARGIN).toEpochMilli();
+    // Enough lots for the pieces asked for, and one more: a vendor whose fresh scrip expires within
+    // the margin (a short lifetime, or a clock far from the broker's) must not make the broker buy
+    // and write off lot after lot.
+    int lotsLeft = count / Math.max(1, config.lotCount()) + 2;
     try {
       while (out.size() < count) {
         Piece p = available.pollFirst();
         if (p == null) {
+          if (lotsLeft-- == 0) {
+            throw new BrokerException(
+                BrokerError.VENDOR_UNAVAILABLE,
+                "vendor "
+                    + vendor()
+                    + " sells scrip that expires within "
+                    + EXPIRY_MARGIN.toMinutes()
+                    + " minutes of the broker's clock; no more lots are bought for this sale");
+          }
           buyLot(now);
           continue;
         }
@@ -598,6 +611,28 @@ public final class WarehouseVendor {
       close(id, 4, true, now);
     }
     return left;
+  }
+
+  /**
+   * Whether the recorded exchange's answer is scrip that expires within {@link #EXPIRY_MARGIN} of
+   * {@code now}, too late to hand out.
+   */
+  public boolean answerExpiring(Recorded ex, Instant now) {
+    return ex.answer() != null
+        && !ScripCodec.fromToken(ex.answer().scrip()).expiresAt().isAfter(now.plus(EXPIRY_MARGIN));
+  }
+
+  /**
+   * Closes an answered exchange whose scrip is too close to expiry to hand out (see {@link
+   * #answerExpiring}) as unclaimed: its pieces are written off.
+   */
+  public void closeUnclaimed(Recorded ex, Instant now) {
+    log.warn(
+        "broker: warehouse exchange {} at {} was claimed too late, its scrip expires; its pieces"
+            + " are written off",
+        ex.id(),
+        vendor());
+    close(ex.id(), 4, true, now);
   }
 
   /**
