@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -24,13 +23,7 @@ import org.millicent.broker.accounts.Statement;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.failure.ExpiredException;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.Nonce;
-import org.millicent.protocol.Payer;
-import org.millicent.protocol.Payment;
-import org.millicent.protocol.RequestDescriptor;
-import org.millicent.purchase.ExchangeService;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
 
@@ -67,19 +60,7 @@ class BreakageTest {
   }
 
   private Scrip renew(Scrip s, CustomerSecret secret) {
-    byte[] body =
-        ("{\"operation\":\"renew\",\"scrip\":[\"" + s.token() + "\"]}")
-            .getBytes(StandardCharsets.UTF_8);
-    Payment p =
-        Payer.signed(
-            s,
-            secret,
-            Nonce.random(random),
-            RequestDescriptor.of("POST", "/millicent/exchange", body));
-    return broker
-        .exchange(p, List.of(ScripCodec.encode(s)), new ExchangeService.Renew())
-        .outputs()
-        .getFirst();
+    return BrokerScripExchange.renewal(s, secret, random).renewAt(broker).outputs().getFirst();
   }
 
   private long rows(int state) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -19,13 +18,9 @@ import org.millicent.failure.MalformedException;
 import org.millicent.failure.SpentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
-import org.millicent.protocol.Payer;
-import org.millicent.protocol.Payment;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.purchase.Exchange;
 import org.millicent.purchase.ExchangeService;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
 
@@ -64,19 +59,12 @@ class BrokerExchangeTest {
     broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
   }
 
-  private record Request(Payment payment, List<byte[]> inputs) {}
-
-  private Request renewal(Scrip s, CustomerSecret secret, Nonce nonce) {
-    byte[] body =
-        ("{\"operation\":\"renew\",\"scrip\":[\"" + s.token() + "\"]}")
-            .getBytes(StandardCharsets.UTF_8);
-    Payment p =
-        Payer.signed(s, secret, nonce, RequestDescriptor.of("POST", "/millicent/exchange", body));
-    return new Request(p, List.of(ScripCodec.encode(s)));
+  private BrokerScripExchange renewal(Scrip s, CustomerSecret secret, Nonce nonce) {
+    return BrokerScripExchange.renewal(s, secret, nonce);
   }
 
-  private Exchange renew(Request r) {
-    return broker.exchange(r.payment(), r.inputs(), new ExchangeService.Renew());
+  private Exchange renew(BrokerScripExchange r) {
+    return r.renewAt(broker);
   }
 
   private void assertConserved(long outstanding) {
@@ -92,7 +80,7 @@ class BrokerExchangeTest {
     CustomerSecret secret = broker.customerSecret(alice);
     Scrip s = broker.sellBrokerScrip(alice, 5_000, null);
     clock.advance(Duration.ofHours(23));
-    Request r = renewal(s, secret, Nonce.random(random));
+    BrokerScripExchange r = renewal(s, secret, Nonce.random(random));
 
     Exchange first = renew(r);
 
@@ -122,7 +110,7 @@ class BrokerExchangeTest {
     long alice = broker.register("alice").customer().id();
     CustomerSecret secret = broker.customerSecret(alice);
     Scrip s = broker.sellBrokerScrip(alice, 5_000, null);
-    Request r = renewal(s, secret, Nonce.random(random));
+    BrokerScripExchange r = renewal(s, secret, Nonce.random(random));
 
     assertThatThrownBy(
             () ->

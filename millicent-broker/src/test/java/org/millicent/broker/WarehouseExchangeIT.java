@@ -133,6 +133,16 @@ class WarehouseExchangeIT {
     assertThat(broker.broker().books().auditProblems()).isZero();
   }
 
+  private long exchangeState() {
+    return broker
+        .broker()
+        .books()
+        .database()
+        .jdbi()
+        .withHandle(
+            h -> h.createQuery("SELECT state FROM warehouse_exchanges").mapTo(Long.class).one());
+  }
+
   private long stockRows(int state) {
     return broker
         .broker()
@@ -321,16 +331,7 @@ class WarehouseExchangeIT {
     assertThat(stockRows(0)).isEqualTo(7);
     assertBooks(0, 700);
     assertThat(broker.broker().books().balances()).containsEntry("write-off", 300L);
-    long state =
-        broker
-            .broker()
-            .books()
-            .database()
-            .jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery("SELECT state FROM warehouse_exchanges").mapTo(Long.class).one());
-    assertThat(state).as("unclaimed").isEqualTo(4);
+    assertThat(exchangeState()).as("unclaimed").isEqualTo(4);
   }
 
   @Test
@@ -358,15 +359,6 @@ class WarehouseExchangeIT {
     // Lot 1 (3 pieces unclaimed, 7 expiring) and lots 2 and 3 are written off; nothing was sold.
     assertThat(broker.broker().books().balances()).containsEntry("write-off", 3_000L);
     assertBooks(0, 0);
-    long state =
-        broker
-            .broker()
-            .books()
-            .database()
-            .jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery("SELECT state FROM warehouse_exchanges").mapTo(Long.class).one());
-    assertThat(state).as("unclaimed").isEqualTo(4);
+    assertThat(exchangeState()).as("unclaimed").isEqualTo(4);
   }
 }

@@ -151,15 +151,12 @@ public final class VendorClient {
     HttpResponse<byte[]> r;
     try {
       r =
-          http.send(
-              HttpRequest.newBuilder(uri)
-                  .timeout(timeout)
-                  .header("Authorization", "Bearer " + (token == null ? "" : token))
-                  .header("Accept", "application/json")
+          call(
+              uri,
+              token,
+              HttpRequest.newBuilder()
                   .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     } catch (IOException e) {
       return new Unknown("cannot reach the vendor (" + e.getClass().getSimpleName() + ")", null);
     } catch (InterruptedException e) {
@@ -258,14 +255,7 @@ public final class VendorClient {
     URI uri = base.resolve(path);
     HttpResponse<byte[]> r;
     try {
-      r =
-          http.send(
-              b.uri(uri)
-                  .timeout(timeout)
-                  .header("Authorization", "Bearer " + (token == null ? "" : token))
-                  .header("Accept", "application/json")
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+      r = call(uri, token, b);
     } catch (IOException e) {
       throw unavailable(
           base, path, "cannot reach the vendor (" + e.getClass().getSimpleName() + ")", e);
@@ -286,6 +276,18 @@ public final class VendorClient {
       throw unavailable(base, path, "answered " + r.statusCode() + " " + code + " " + detail, null);
     }
     return n;
+  }
+
+  /** Sends {@code b} to {@code uri} with the broker's bearer token, asking for JSON. */
+  private HttpResponse<byte[]> call(URI uri, String token, HttpRequest.Builder b)
+      throws IOException, InterruptedException {
+    return http.send(
+        b.uri(uri)
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + (token == null ? "" : token))
+            .header("Accept", "application/json")
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static BrokerException unavailable(URI base, String path, String what, Throwable cause) {

@@ -300,21 +300,38 @@ public final class WarehouseVendor {
    * any: a retry of the request continues it instead of taking other pieces.
    */
   public Optional<Recorded> find(long customerId, byte[] saleKey) {
+    return recorded(
+            "customer_id = ? AND sale_key = ? AND state IN (0, 1) ORDER BY id DESC LIMIT 1",
+            customerId,
+            saleKey)
+        .stream()
+        .findFirst();
+  }
+
+  /** The exchanges whose answer is not known yet (for reconciliation). */
+  public List<Recorded> pending() {
+    return recorded("state = 0 ORDER BY id");
+  }
+
+  /** This vendor's recorded exchanges that match {@code where} (its {@code ?} bound to args). */
+  private List<Recorded> recorded(String where, Object... args) {
     return books
         .database()
         .jdbi()
         .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT id, customer_id, sale_key, amount, body, vendor_customer_id, scrip,"
-                            + " sealed_secret FROM warehouse_exchanges WHERE customer_id = ?"
-                            + " AND sale_key = ? AND vendor = ? AND state IN (0, 1)"
-                            + " ORDER BY id DESC LIMIT 1")
-                    .bind(0, customerId)
-                    .bind(1, saleKey)
-                    .bind(2, vendor())
-                    .map((rs, ctx) -> recorded(rs))
-                    .findOne());
+            h -> {
+              var q =
+                  h.createQuery(
+                          "SELECT id, customer_id, sale_key, amount, body, vendor_customer_id,"
+                              + " scrip, sealed_secret FROM warehouse_exchanges WHERE vendor = ?"
+                              + " AND "
+                              + where)
+                      .bind(0, vendor());
+              for (int i = 0; i < args.length; i++) {
+                q.bind(i + 1, args[i]);
+              }
+              return q.map((rs, ctx) -> recorded(rs)).list();
+            });
   }
 
   private static Recorded recorded(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -326,22 +343,6 @@ public final class WarehouseVendor {
                 rs.getLong(6), ScripCodec.toToken(ScripCodec.decode(scrip)), rs.getBytes(8));
     return new Recorded(
         rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), answer);
-  }
-
-  /** The exchanges whose answer is not known yet (for reconciliation). */
-  public List<Recorded> pending() {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT id, customer_id, sale_key, amount, body, vendor_customer_id, scrip,"
-                            + " sealed_secret FROM warehouse_exchanges WHERE vendor = ?"
-                            + " AND state = 0 ORDER BY id")
-                    .bind(0, vendor())
-                    .map((rs, ctx) -> recorded(rs))
-                    .list());
   }
 
   /**
