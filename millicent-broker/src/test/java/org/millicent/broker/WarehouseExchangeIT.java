@@ -176,6 +176,36 @@ class WarehouseExchangeIT {
     assertThat(stockRows(1)).isEqualTo(3);
   }
 
+  /**
+   * A books batch that fails while a sale waits, inside the warehouse, for its new lot to be booked
+   * used to deadlock: the books ran the warehouse's reload under their lock, and the reload waited
+   * for the warehouse's monitor, held by the waiting sale. Now the sale is refused and the broker
+   * goes on answering.
+   */
+  @Test
+  void booksFailWhileASaleWaitsForItsLot_theSaleIsRefused_notHung() throws Exception {
+    Customer alice = register();
+    broker
+        .broker()
+        .books()
+        .database()
+        .jdbi()
+        .useHandle(h -> h.execute("DROP TABLE warehouse_stock"));
+
+    var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      var sale = pool.submit(() -> buy(alice, 300, Nonce.random(random)));
+      // A bound only so that a hang fails the test instead of the build.
+      HttpClientSupport.Reply r = sale.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.status()).as("%s", r.json()).isEqualTo(503);
+      assertThat(r.code()).isEqualTo("storage-unavailable");
+      var again = pool.submit(() -> buy(alice, 300, Nonce.random(random)));
+      assertThat(again.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(503);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void lostAnswers_brokerRestarted_piecesNeitherLostNorDoubleCounted_retryGetsTheScrip()
       throws Exception {

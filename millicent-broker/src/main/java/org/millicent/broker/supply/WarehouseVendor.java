@@ -50,6 +50,9 @@ public final class WarehouseVendor {
   private volatile CustomerSecret brokerSecret;
   private final Deque<Piece> available = new ArrayDeque<>();
 
+  /** Set when the books failed a batch: the stock in memory may differ from the database. */
+  private volatile boolean stale;
+
   /** The warehouse of {@code config}'s vendor, with its stock loaded from the books. */
   public WarehouseVendor(VendorConfig config, Books books, VendorClient client) {
     this.config = config;
@@ -58,7 +61,25 @@ public final class WarehouseVendor {
     this.brokerSecret =
         config.customerSecret().map(s -> CustomerSecret.of(s.toByteArray())).orElse(null);
     reload();
-    books.onReload(this::reload);
+    // Only marks the stock stale: the books run reloaders under their own lock while a sale may
+    // hold this warehouse's monitor waiting on those books (take -> buyLot), so reloading here
+    // would deadlock. The next call that reads the stock reloads it first.
+    books.onReload(() -> stale = true);
+  }
+
+  /** Reloads the stock from the books when a failed batch of the books made it stale. */
+  private synchronized void freshen() {
+    if (stale) {
+      try {
+        reload();
+      } catch (RuntimeException e) {
+        throw new BrokerException(
+            BrokerError.STORAGE_UNAVAILABLE,
+            "the warehouse stock of " + vendor() + " cannot be read from the books now",
+            e);
+      }
+      stale = false;
+    }
   }
 
   private synchronized void reload() {
@@ -94,6 +115,7 @@ public final class WarehouseVendor {
 
   /** Pieces in stock. */
   public synchronized int stock() {
+    freshen();
     return available.size();
   }
 
@@ -104,6 +126,7 @@ public final class WarehouseVendor {
    * @throws BrokerException {@code vendor-unavailable} when a lot cannot be bought
    */
   public synchronized List<Piece> take(int count, Instant now) {
+    freshen();
     List<Piece> out = new ArrayList<>(count);
     List<Piece> expired = new ArrayList<>();
     long horizon = now.plus(EXPIRY_MARGIN).toEpochMilli();
@@ -146,6 +169,10 @@ public final class WarehouseVendor {
 
   /** Returns pieces that were not used. */
   public synchronized void giveBack(List<Piece> pieces) {
+    if (stale) {
+      freshen(); // the database says which of them are in stock; adding them again would double
+      return;
+    }
     for (int i = pieces.size() - 1; i >= 0; i--) {
       available.addFirst(pieces.get(i));
     }
