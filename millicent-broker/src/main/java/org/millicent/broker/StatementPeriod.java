@@ -6,6 +6,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * How long a customer statement runs: a calendar month ({@code YYYY-MM}) or a day ({@code
@@ -54,13 +55,23 @@ public enum StatementPeriod {
     return containing(p.start().minusSeconds(1));
   }
 
+  /** A label's shape: a four-digit year, so every period's bounds fit an {@link Instant}. */
+  private static final Pattern MONTH_LABEL = Pattern.compile("[0-9]{4}-[0-9]{2}");
+
+  private static final Pattern DAY_LABEL = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+
   /**
-   * Parses a period label.
+   * Parses a period label: {@code YYYY-MM} or {@code YYYY-MM-DD} with a four-digit year, as {@link
+   * #containing} labels them. Signed or longer years ({@code +999999999-12}) are refused: their
+   * bounds overflow the books' millisecond timestamps.
    *
    * @throws IllegalArgumentException when it is not a label of this kind of period
    */
   public Period parse(String label) {
     try {
+      if (label == null || !(this == MONTHLY ? MONTH_LABEL : DAY_LABEL).matcher(label).matches()) {
+        throw new DateTimeParseException("not a period label", String.valueOf(label), 0);
+      }
       return switch (this) {
         case MONTHLY -> month(YearMonth.parse(label));
         case DAILY -> day(LocalDate.parse(label));

@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millicent.failure.PaymentException;
+import org.millicent.vendor.jetty.ClientFaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ final class Problems {
   private final ObjectMapper json;
   private final Offer offer;
   private final VendorMetrics metrics;
+  private final ClientFaults clientFaults = new ClientFaults(LOG);
 
   Problems(ObjectMapper json, Offer offer, VendorMetrics metrics) {
     this.json = json;
@@ -41,6 +43,9 @@ final class Problems {
       case ProblemException p -> new Problem(p.code(), p.getMessage());
       case org.millicent.storage.StorageException s ->
           new Problem(ProblemCode.STORAGE_UNAVAILABLE, "storage failed (" + s.code() + ")");
+      // Before IllegalStateException: Jetty's HttpException.IllegalStateException is the client's.
+      case Throwable c when ClientFaults.isClientFault(c) ->
+          new Problem(ProblemCode.BAD_REQUEST, ClientFaults.detail(c));
       case IllegalStateException s ->
           new Problem(
               ProblemCode.STORAGE_UNAVAILABLE,
@@ -58,6 +63,10 @@ final class Problems {
     Problem p = classify(t);
     if (p.code() == ProblemCode.INTERNAL) {
       LOG.error("internal error on {} {}", ctx.method(), ctx.path(), t);
+    } else if (p.code() == ProblemCode.BAD_REQUEST
+        && !(t instanceof ProblemException)
+        && ClientFaults.isClientFault(t)) {
+      clientFaults.warn(ctx.method().name(), ctx.path(), t);
     }
     write(ctx, p.code(), p.detail(), offerPrice);
   }

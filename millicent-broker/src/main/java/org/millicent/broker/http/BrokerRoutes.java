@@ -2,7 +2,9 @@ package org.millicent.broker.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,7 @@ import org.millicent.purchase.Purchase;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.StorageException;
+import org.millicent.vendor.jetty.ClientFaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,7 @@ public final class BrokerRoutes {
   private final byte[] adminToken;
   private final PrometheusMeterRegistry meters;
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+  private final ClientFaults clientFaults = new ClientFaults(log);
 
   /** Routes for {@code broker}, guarded by {@code adminToken}, exposing {@code meters}. */
   public BrokerRoutes(Broker broker, String adminToken, PrometheusMeterRegistry meters) {
@@ -68,35 +73,67 @@ public final class BrokerRoutes {
   /** Adds every route and the failure mapping to {@code config}. */
   public void register(JavalinConfig config) {
     var r = config.routes;
-    r.get("/.well-known/millicent", this::wellKnown);
-    r.get("/health", this::health);
-    r.get("/metrics", this::metrics);
+    r.before(BrokerRoutes::singleAuthorization);
+    get(r, "/.well-known/millicent", this::wellKnown);
+    get(r, "/health", this::health);
+    get(r, "/metrics", this::metrics);
     r.post("/broker/accounts", this::register);
     r.post("/broker/accounts/{id}/topup", this::topUp);
-    r.get("/broker/accounts/{id}", this::account);
-    r.get("/broker/accounts/{id}/statement", this::statement);
+    get(r, "/broker/accounts/{id}", this::account);
+    get(r, "/broker/accounts/{id}/statement", this::statement);
     r.post("/broker/scrip", this::sellBrokerScrip);
     r.post("/broker/vendor-scrip", this::sellVendorScrip);
     r.post(EXCHANGE_PATH, this::exchange);
     r.post("/broker/settlements", this::settlements);
-    r.get("/broker/admin/vendors", this::adminVendors);
-    r.get("/broker/admin/licences", this::adminLicences);
+    get(r, "/broker/admin/vendors", this::adminVendors);
+    get(r, "/broker/admin/licences", this::adminLicences);
     r.post("/broker/admin/licences", this::adminImportLicence);
     r.post("/broker/admin/settlements/{vendor}", this::adminSettle);
-    r.get("/broker/admin/statements/customers/{id}", this::adminCustomerStatement);
-    r.get("/broker/admin/statements/vendors/{vendor}", this::adminVendorStatement);
+    get(r, "/broker/admin/statements/customers/{id}", this::adminCustomerStatement);
+    get(r, "/broker/admin/statements/vendors/{vendor}", this::adminVendorStatement);
     r.post("/broker/admin/statements/close", this::adminCloseStatements);
-    r.get("/broker/admin/books", this::adminBooks);
+    get(r, "/broker/admin/books", this::adminBooks);
     r.exception(BrokerException.class, (e, ctx) -> fail(ctx, e));
     r.exception(PaymentException.class, (e, ctx) -> fail(ctx, e));
     r.exception(StorageException.class, (e, ctx) -> fail(ctx, e));
     r.exception(
         Exception.class,
         (e, ctx) -> {
+          if (ClientFaults.isClientFault(e)) {
+            clientFaults.warn(ctx.method().name(), ctx.path(), e);
+            countFailure(BrokerError.BAD_REQUEST.code());
+            Problems.write(ctx, BrokerError.BAD_REQUEST, ClientFaults.detail(e));
+            return;
+          }
           log.error("broker: {} {} failed", ctx.method(), ctx.path(), e);
           countFailure("internal");
           Problems.write(ctx, 500, "internal", "Internal error", "the broker failed unexpectedly");
         });
+  }
+
+  /**
+   * Adds {@code handler} for GET and for HEAD: without a HEAD route of its own, Javalin answers a
+   * HEAD for a GET route with an empty 200 and never runs the handler, so its authentication check.
+   * The servlet container sends no body for HEAD.
+   */
+  private static void get(RoutesConfig r, String path, Handler handler) {
+    r.get(path, handler);
+    r.head(path, handler);
+  }
+
+  /**
+   * Refuses a request with more than one Authorization header: which one a check reads would
+   * otherwise decide what is authenticated (RFC 9110 allows one Authorization field).
+   */
+  private static void singleAuthorization(Context ctx) {
+    Enumeration<String> values = ctx.req().getHeaders("Authorization");
+    if (values != null && values.hasMoreElements()) {
+      values.nextElement();
+      if (values.hasMoreElements()) {
+        throw new BrokerException(
+            BrokerError.BAD_REQUEST, "a request may carry only one Authorization header");
+      }
+    }
   }
 
   // ------------------------------------------------------------------ public
@@ -326,6 +363,7 @@ public final class BrokerRoutes {
   }
 
   private void settlements(Context ctx) {
+    requireSecureChannel(ctx); // the settlement token is a secret, as the admin token is
     Body b = Body.parse(ctx.bodyAsBytes());
     String vendor = b.text("vendor");
     Optional<VendorConfig> vc = broker.config().vendor(vendor);

@@ -1,0 +1,269 @@
+package org.millicent.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Nonce;
+import org.millicent.storage.testing.LogCapture;
+import org.millicent.storage.testing.RawHttp;
+
+/**
+ * Hostile HTTP input at a real broker on loopback (issue 12, part 5): broken and aborted chunked
+ * bodies, absurd statement periods, two Authorization headers, HEAD on authenticated routes, and a
+ * settlement from off the machine. Each gets a 4xx problem document (or a closed connection) and
+ * nothing is logged at ERROR or with a stack trace.
+ */
+class BrokerHostileInputIT {
+  @TempDir Path dir;
+
+  private BrokerServer server;
+  private HttpClientSupport http;
+  private LogCapture log;
+
+  @BeforeEach
+  void start() {
+    log = LogCapture.open();
+    server = BrokerServer.start(config("127.0.0.1"), dir.resolve("data"));
+    http = new HttpClientSupport(server.url());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    log.close();
+  }
+
+  private static BrokerConfig config(String host) {
+    return BrokerConfig.defaults()
+        .withBrokerId("bob")
+        .withListen(host, 0)
+        .withVendor(
+            VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 500)
+                .withSettlementToken("venetia-settles-with-this-token"));
+  }
+
+  private record Alice(long id, CustomerSecret secret) {}
+
+  private Alice register() {
+    HttpClientSupport.Reply r = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null);
+    assertThat(r.status()).isEqualTo(200);
+    return new Alice(
+        Long.parseUnsignedLong(r.json().get("customer_id").asText()),
+        CustomerSecret.of(Base64.getUrlDecoder().decode(r.json().get("customer_secret").asText())));
+  }
+
+  private RawHttp raw() throws Exception {
+    return RawHttp.connect(server.url(), 10_000);
+  }
+
+  private static String chunkedHead(String path) {
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/broker/accounts", "/broker/vendor-scrip", "/broker/settlements"})
+  void badChunkSize_isA400Problem_withoutErrorLog(String path) throws Exception {
+    try (RawHttp c = raw()) {
+      RawHttp.Response r = c.send(chunkedHead(path) + "zz\r\n{}\r\n0\r\n\r\n").read();
+      assertThat(r.status()).as(r::toString).isEqualTo(400);
+      assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(r.code()).isEqualTo("bad-request");
+    }
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/broker/accounts", "/broker/vendor-scrip", "/broker/settlements"})
+  void chunkedBodyCutShort_isA400ProblemOrClose_withoutErrorLog(String path) throws Exception {
+    try (RawHttp c = raw()) {
+      c.send(chunkedHead(path) + "40\r\n{\"name\":");
+      c.shutdownOutput();
+      RawHttp.Response r = c.read();
+      assertThat(r.status()).isIn(-1, 400);
+      if (r.status() == 400) {
+        assertThat(r.code()).isEqualTo("bad-request");
+      }
+    }
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @Test
+  void manyAbortedUploads_logNoErrorAndAtMostAFewWarnings() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      RawHttp c = raw();
+      c.send(chunkedHead("/broker/accounts") + "400\r\n{\"name\":\"" + "a".repeat(100));
+      c.abort();
+    }
+    assertThat(http.send("GET", "/health", null, null).status()).isEqualTo(200);
+    Thread.sleep(500); // lets the server finish with the aborted requests before the log is read
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+    assertThat(log.warnings()).isLessThanOrEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"%2B999999999-12", "-999999999-01", "%2B10000-01", "2026-13", "2026-1"})
+  void absurdStatementPeriods_are400(String period) {
+    Alice a = register();
+    String id = Long.toUnsignedString(a.id());
+    HttpClientSupport.Reply own =
+        http.account(
+            "GET",
+            "/broker/accounts/" + id + "/statement?period=" + period,
+            null,
+            a.id(),
+            a.secret());
+    assertThat(own.status()).isEqualTo(400);
+    assertThat(own.code()).isEqualTo("bad-request");
+    HttpClientSupport.Reply admin =
+        http.send(
+            "GET",
+            "/broker/admin/statements/customers/" + id + "?period=" + period,
+            null,
+            "Bearer " + server.adminToken());
+    assertThat(admin.status()).isEqualTo(400);
+    assertThat(admin.code()).isEqualTo("bad-request");
+    HttpClientSupport.Reply vendor =
+        http.send(
+            "GET",
+            "/broker/admin/statements/vendors/venetia?period=" + period,
+            null,
+            "Bearer " + server.adminToken());
+    assertThat(vendor.status()).isEqualTo(400);
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @Test
+  void twoAuthorizationHeaders_are400_evenWhenTheFirstIsValid() throws Exception {
+    Alice a = register();
+    String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
+    String valid =
+        HttpClientSupport.accountHeader(
+            a.id(),
+            a.secret(),
+            "GET",
+            target,
+            new byte[0],
+            Nonce.random(new java.security.SecureRandom()));
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send(
+                  "GET "
+                      + target
+                      + " HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                      + valid
+                      + "\r\nAuthorization: Bearer x\r\nConnection: close\r\n\r\n")
+              .read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.code()).isEqualTo("bad-request");
+    }
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send(
+                  "GET /broker/admin/books HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + server.adminToken()
+                      + "\r\nAuthorization: Bearer "
+                      + server.adminToken()
+                      + "\r\nConnection: close\r\n\r\n")
+              .read();
+      assertThat(r.status()).isEqualTo(400);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/broker/accounts/1",
+        "/broker/accounts/1/statement",
+        "/broker/admin/vendors",
+        "/broker/admin/licences",
+        "/broker/admin/books",
+        "/broker/admin/statements/customers/1",
+        "/broker/admin/statements/vendors/venetia"
+      })
+  void head_onAnAuthenticatedRoute_isRefusedLikeGet(String path) throws Exception {
+    assertThat(http.send("GET", path, null, null).status()).isEqualTo(401);
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send("HEAD " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void head_withTheAdminToken_answersLikeGet() throws Exception {
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send(
+                  "HEAD /broker/admin/books HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + server.adminToken()
+                      + "\r\nConnection: close\r\n\r\n")
+              .read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEmpty();
+    }
+  }
+
+  @Test
+  void settlements_fromOffTheMachine_areRefusedAsInsecure() throws Exception {
+    Optional<InetAddress> external = nonLoopbackAddress();
+    Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
+    server.close();
+    server = BrokerServer.start(config("0.0.0.0"), dir.resolve("data"));
+    URI outside = URI.create("http://" + external.get().getHostAddress() + ":" + server.port());
+    HttpClientSupport remote = new HttpClientSupport(outside);
+    // The sibling that registers accounts has always refused this; settlements now do too.
+    assertThat(remote.send("POST", "/broker/accounts", "{\"name\":\"x\"}", null).code())
+        .isEqualTo("insecure-channel");
+    HttpClientSupport.Reply r =
+        remote.send(
+            "POST",
+            "/broker/settlements",
+            "{\"vendor\":\"venetia\",\"scrip_ids\":[]}",
+            "Bearer venetia-settles-with-this-token");
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.code()).isEqualTo("insecure-channel");
+    // From loopback the same request is accepted.
+    HttpClientSupport local = new HttpClientSupport(server.url());
+    assertThat(
+            local
+                .send(
+                    "POST",
+                    "/broker/settlements",
+                    "{\"vendor\":\"venetia\",\"scrip_ids\":[]}",
+                    "Bearer venetia-settles-with-this-token")
+                .status())
+        .isEqualTo(200);
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
+    for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!n.isUp() || n.isLoopback()) {
+        continue;
+      }
+      for (InetAddress a : Collections.list(n.getInetAddresses())) {
+        if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+          return Optional.of(a);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,79 @@
+package org.millicent.vendor.jetty;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpException;
+import org.slf4j.Logger;
+
+/**
+ * Failures a client causes by the way it sends a request rather than by what it asks: a broken
+ * chunked body, a body cut short or abandoned, a read that timed out. They answer 400 {@code
+ * bad-request} (if the client is still there to read it) and are logged as one WARN line without a
+ * stack trace, at most once per {@link #WARN_INTERVAL} with a count of the ones left out, so a
+ * flood of aborted uploads cannot flood the log. Shared by the vendor's and the broker's exception
+ * mapping. Thread-safe.
+ */
+public final class ClientFaults {
+  /** At most one WARN line about client faults per interval. */
+  public static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
+
+  private final Logger log;
+  private final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong suppressed = new AtomicLong();
+
+  /** Client faults logged to {@code log}. */
+  public ClientFaults(Logger log) {
+    this.log = log;
+  }
+
+  /**
+   * Whether {@code t} (or a cause) is a failure to read the request from the client: an HTTP
+   * framing error Jetty reports with a 4xx status, an I/O failure on the request stream (early end
+   * of stream, reset), or a read timeout. I/O failures of the server's own resources never reach
+   * the exception mapping as a bare {@link IOException}: the content sources and stores wrap them
+   * in their own exceptions, which the callers classify first.
+   */
+  public static boolean isClientFault(Throwable t) {
+    if (t instanceof IOException) {
+      return true; // thrown by the request's input stream (servers wrap their own I/O failures)
+    }
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+        return true;
+      }
+      if (c instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The detail of the problem document answering {@code t}: what went wrong, no stack trace. */
+  public static String detail(Throwable t) {
+    String m = t.getMessage();
+    return "the request could not be read"
+        + (m == null || m.isBlank() ? "" : " (" + t.getClass().getSimpleName() + ": " + m + ")");
+  }
+
+  /**
+   * Logs {@code t} on {@code method path} as one WARN line, unless one was logged less than {@link
+   * #WARN_INTERVAL} ago (then it is only counted, and the next line says how many were left out).
+   */
+  public void warn(String method, String path, Throwable t) {
+    long now = System.nanoTime();
+    long next = nextWarnNanos.get();
+    if (now - next < 0 || !nextWarnNanos.compareAndSet(next, now + WARN_INTERVAL.toNanos())) {
+      suppressed.incrementAndGet();
+      return;
+    }
+    long left = suppressed.getAndSet(0);
+    log.warn(
+        "client broke off or garbled a request: {} {}: {}{}",
+        method,
+        path,
+        detail(t),
+        left == 0 ? "" : " (" + left + " more like it not logged)");
+  }
+}
