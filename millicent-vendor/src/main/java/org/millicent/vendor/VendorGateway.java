@@ -31,6 +31,7 @@ import org.millicent.vendor.content.ContentRequest;
 import org.millicent.vendor.content.ContentResponse;
 import org.millicent.vendor.content.ContentSource;
 import org.millicent.vendor.content.OriginException;
+import org.millicent.vendor.jetty.ClientFaults;
 
 /**
  * The customer-facing HTTP side of the vendor (docs/HTTP-API.md, "Vendor gateway"): the catalogue
@@ -89,9 +90,17 @@ final class VendorGateway {
 
   /**
    * Adds the customer-facing routes, each resolving its gateway through {@code self} per request;
-   * the content catch-all comes last, so routes added before win.
+   * the content catch-all comes last, so routes added before win. A request with two Authorization
+   * headers is refused before any route (the vendor's broker endpoints included).
    */
   static void addRoutes(RoutesConfig routes, Supplier<VendorGateway> self) {
+    routes.before(
+        ctx -> {
+          if (ClientFaults.repeatsAuthorization(ctx.req())) {
+            throw new ProblemException(
+                ProblemCode.BAD_REQUEST, "a request may carry only one Authorization header");
+          }
+        });
     routes.get("/.well-known/millicent", ctx -> self.get().manifest(ctx));
     routes.post("/millicent/exchange", ctx -> self.get().exchange(ctx));
     for (HandlerType t :
@@ -387,7 +396,7 @@ final class VendorGateway {
       for (Scrip s : e.outputs()) {
         tokens.add(s.token());
       }
-      byte[] out = json.writeValueAsBytes(Map.of("scrip", tokens));
+      byte[] out = jsonBytes(Map.of("scrip", tokens));
       Map<String, String> receipt = new LinkedHashMap<>();
       receipt.put("v", PaymentHeader.VERSION);
       receipt.put("variant", e.variant().wireName());
@@ -406,12 +415,20 @@ final class VendorGateway {
       ctx.header(RECEIPT, AuthParams.format(receipt));
       ctx.contentType(type).result(out);
       kind = Kind.EXCHANGE;
-    } catch (IOException e) {
-      problems.write(ctx, new ProblemException(ProblemCode.INTERNAL, "cannot write JSON", e), 0);
     } catch (RuntimeException e) {
       problems.write(ctx, e, 0);
     } finally {
       metrics.request(kind, System.nanoTime() - t0);
+    }
+    // A request body the client broke or abandoned raises an IOException from Javalin's reader
+    // (undeclared): it reaches the server's exception mapping, which answers 400 bad-request.
+  }
+
+  private byte[] jsonBytes(Object value) {
+    try {
+      return json.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new ProblemException(ProblemCode.INTERNAL, "cannot write JSON", e);
     }
   }
 

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,18 +120,11 @@ public final class BrokerRoutes {
     r.head(path, handler);
   }
 
-  /**
-   * Refuses a request with more than one Authorization header: which one a check reads would
-   * otherwise decide what is authenticated (RFC 9110 allows one Authorization field).
-   */
+  /** Refuses a request with more than one Authorization header (see ClientFaults). */
   private static void singleAuthorization(Context ctx) {
-    Enumeration<String> values = ctx.req().getHeaders("Authorization");
-    if (values != null && values.hasMoreElements()) {
-      values.nextElement();
-      if (values.hasMoreElements()) {
-        throw new BrokerException(
-            BrokerError.BAD_REQUEST, "a request may carry only one Authorization header");
-      }
+    if (ClientFaults.repeatsAuthorization(ctx.req())) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST, "a request may carry only one Authorization header");
     }
   }
 

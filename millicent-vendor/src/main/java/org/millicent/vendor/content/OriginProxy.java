@@ -18,9 +18,21 @@ import java.util.Set;
  * be reached or does not answer in time raises {@link OriginException}. Thread-safe.
  */
 final class OriginProxy implements ContentSource {
-  /** Headers that are hop-by-hop, set by the client library, or the payment itself. */
+  /**
+   * Headers that are hop-by-hop, set by the client library, or the payment itself; and the
+   * forwarding headers a client may have made up: the vendor is the trust boundary, so the origin
+   * learns the client's address only from the {@code X-Forwarded-For} the vendor sets to the peer
+   * it sees (docs/HTTP-API.md, "Reverse proxy").
+   */
   private static final Set<String> NOT_FORWARDED =
       Set.of(
+          "x-forwarded-for",
+          "x-forwarded-host",
+          "x-forwarded-proto",
+          "x-forwarded-port",
+          "x-forwarded-server",
+          "x-real-ip",
+          "forwarded",
           "connection",
           "keep-alive",
           "proxy-authenticate",
@@ -96,7 +108,13 @@ final class OriginProxy implements ContentSource {
         .forEach(
             (name, values) -> {
               if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> b.header(name, v));
+                for (String v : values) {
+                  try {
+                    b.header(name, v);
+                  } catch (IllegalArgumentException e) {
+                    // a name or value the HTTP client will not send (Jetty accepted it): dropped
+                  }
+                }
               }
             });
     b.header("X-Forwarded-For", request.clientAddress());

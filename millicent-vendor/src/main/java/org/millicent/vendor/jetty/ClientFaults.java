@@ -1,7 +1,9 @@
 package org.millicent.vendor.jetty;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Enumeration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpException;
@@ -48,6 +50,20 @@ public final class ClientFaults {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code request} carries more than one Authorization field. Such a request is refused
+   * (400): which one a check would read decides what is authenticated or paid, and RFC 9110 allows
+   * the field once (its values cannot be joined with commas).
+   */
+  public static boolean repeatsAuthorization(HttpServletRequest request) {
+    Enumeration<String> values = request.getHeaders("Authorization");
+    if (values == null || !values.hasMoreElements()) {
+      return false;
+    }
+    values.nextElement();
+    return values.hasMoreElements();
   }
 
   /** The detail of the problem document answering {@code t}: what went wrong, no stack trace. */

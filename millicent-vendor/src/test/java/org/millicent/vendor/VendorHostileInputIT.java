@@ -1,0 +1,237 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.scrip.Scrip;
+import org.millicent.storage.testing.LogCapture;
+import org.millicent.storage.testing.RawHttp;
+import org.millicent.vendor.config.Content;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * Hostile HTTP input at a real reverse-proxy vendor on loopback (issue 12, part 5): broken and
+ * aborted chunked bodies on paid, free and exchange requests, two Authorization headers, and
+ * forwarding headers the client made up. Each gets a 4xx problem document (or a closed connection),
+ * the scrip offered with a broken request stays unspent, and nothing is logged at ERROR or with a
+ * stack trace.
+ */
+class VendorHostileInputIT {
+  @TempDir static Path dir;
+  static HttpServer origin;
+  static final Map<String, List<String>> lastForwarded = new ConcurrentHashMap<>();
+  static VendorServer vendor;
+  static long alice;
+  static CustomerSecret secret;
+
+  private LogCapture log;
+
+  @BeforeAll
+  static void start() throws IOException {
+    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext(
+        "/",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          for (String h :
+              List.of("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host")) {
+            List<String> v = ex.getRequestHeaders().get(h);
+            lastForwarded.put(h, v == null ? List.of() : List.copyOf(v));
+          }
+          byte[] out = "origin answers".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
+    origin.start();
+    vendor =
+        VendorServer.start(
+            VendorConfig.builder("venetia")
+                .port(0)
+                .free("/free/**")
+                .price("*", "/**", 250)
+                .content(
+                    new Content.Origin(
+                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
+                        Duration.ofSeconds(5)))
+                .build(),
+            dir);
+    alice = vendor.newCustomerId();
+    secret = vendor.customerSecret(alice);
+  }
+
+  @AfterAll
+  static void stop() {
+    vendor.close();
+    origin.stop(0);
+  }
+
+  @BeforeEach
+  void capture() {
+    log = LogCapture.open();
+  }
+
+  @AfterEach
+  void release() {
+    log.close();
+  }
+
+  private static Scrip scrip(long value) {
+    return vendor.mint(
+        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  private static RawHttp raw() throws IOException {
+    return RawHttp.connect(vendor.url(), 10_000);
+  }
+
+  /** The head of a chunked POST to {@code path} carrying {@code authorization} (if not null). */
+  private static String chunkedPost(String path, String authorization) {
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+        + "Transfer-Encoding: chunked\r\n\r\n";
+  }
+
+  private static String paymentFor(Scrip s, String path, byte[] body) {
+    return PaymentHeader.format(TestHttp.signed(s, secret, "POST", path, body));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/ask", "/free/ask", "/millicent/exchange"})
+  void badChunkSize_isA400Problem_andTheScripStaysUnspent(String path) throws Exception {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    Scrip s = scrip(1_000);
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send(chunkedPost(path, paymentFor(s, path, body)) + "zz\r\n{}\r\n0\r\n\r\n").read();
+      assertThat(r.status()).as(r::toString).isEqualTo(400);
+      assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(r.code()).isEqualTo("bad-request");
+    }
+    assertUnspent(s);
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/ask", "/free/ask", "/millicent/exchange"})
+  void chunkedBodyCutShort_isA400ProblemOrClose_andTheScripStaysUnspent(String path)
+      throws Exception {
+    byte[] body = "{\"q\":1}".getBytes(StandardCharsets.UTF_8);
+    Scrip s = scrip(1_000);
+    try (RawHttp c = raw()) {
+      c.send(chunkedPost(path, paymentFor(s, path, body)) + "40\r\n{\"q\":");
+      c.shutdownOutput();
+      RawHttp.Response r = c.read();
+      assertThat(r.status()).as(r::toString).isIn(-1, 400);
+      if (r.status() == 400) {
+        assertThat(r.code()).isEqualTo("bad-request");
+      }
+    }
+    assertUnspent(s);
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @Test
+  void twoHundredAbortedSlowUploads_logNoErrorAndAtMostAFewWarnings() throws Exception {
+    Scrip s = scrip(1_000);
+    String auth = paymentFor(s, "/api/upload", new byte[0]);
+    for (int i = 0; i < 200; i++) {
+      RawHttp c = raw();
+      c.send(chunkedPost("/api/upload", auth) + "400\r\n{\"data\":\"" + "a".repeat(64));
+      c.abort();
+    }
+    assertThat(new TestHttp(vendor.url()).get("/.well-known/millicent").statusCode())
+        .isEqualTo(200);
+    Thread.sleep(500); // lets the server finish with the aborted requests before the log is read
+    assertUnspent(s);
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+    assertThat(log.warnings()).isLessThanOrEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/ask", "/free/ask", "/millicent/exchange", "/.well-known/millicent"})
+  void twoAuthorizationHeaders_are400_evenWhenTheFirstIsAValidPayment(String path)
+      throws Exception {
+    Scrip s = scrip(1_000);
+    String valid = PaymentHeader.format(TestHttp.signed(s, secret, "GET", path, new byte[0]));
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send(
+                  "GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                      + valid
+                      + "\r\nAuthorization: Millicent v=1\r\nConnection: close\r\n\r\n")
+              .read();
+      assertThat(r.status()).as(r::toString).isEqualTo(400);
+      assertThat(r.code()).isEqualTo("bad-request");
+    }
+    assertUnspent(s);
+  }
+
+  @Test
+  void forwardingHeadersFromTheClient_areReplacedByThePeerAddress() {
+    TestHttp http = new TestHttp(vendor.url());
+    HttpResponse<byte[]> free =
+        http.get(
+            "/free/page",
+            "X-Forwarded-For",
+            "6.6.6.6",
+            "Forwarded",
+            "for=6.6.6.6;proto=https",
+            "X-Real-IP",
+            "6.6.6.6",
+            "X-Forwarded-Host",
+            "bank.example");
+    assertThat(free.statusCode()).isEqualTo(200);
+    assertThat(lastForwarded.get("X-Forwarded-For")).containsExactly("127.0.0.1");
+    assertThat(lastForwarded.get("Forwarded")).isEmpty();
+    assertThat(lastForwarded.get("X-Real-IP")).isEmpty();
+    assertThat(lastForwarded.get("X-Forwarded-Host")).isEmpty();
+
+    Scrip s = scrip(1_000);
+    HttpResponse<byte[]> paid =
+        http.send(
+            "GET",
+            "/paid",
+            new byte[0],
+            "Authorization",
+            PaymentHeader.format(TestHttp.signed(s, secret, "GET", "/paid", new byte[0])),
+            "X-Forwarded-For",
+            "6.6.6.6, 7.7.7.7");
+    assertThat(paid.statusCode()).isEqualTo(200);
+    assertThat(lastForwarded.get("X-Forwarded-For")).containsExactly("127.0.0.1");
+  }
+
+  /** The scrip buys a page, so nothing before spent it. */
+  private static void assertUnspent(Scrip s) {
+    HttpResponse<byte[]> r =
+        new TestHttp(vendor.url())
+            .pay(TestHttp.signed(s, secret, "GET", "/check", new byte[0]), new byte[0]);
+    assertThat(r.statusCode()).as(() -> TestHttp.text(r)).isEqualTo(200);
+  }
+}
