@@ -27,6 +27,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.broker.http.BrokerRoutes;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
+import org.millicent.vendor.jetty.ProblemErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +99,7 @@ public final class BrokerServer implements AutoCloseable {
               c -> {
                 c.startup.showJavalinBanner = false;
                 c.concurrency.useVirtualThreads = true;
+                c.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
                 routes.register(c);
                 config.tls().ifPresent(tls -> addTlsConnector(c, config, tls));
               });

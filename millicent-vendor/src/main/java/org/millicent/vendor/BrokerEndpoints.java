@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,15 +68,25 @@ final class BrokerEndpoints {
     this.random = random;
   }
 
-  /** The routes, each taking its handler through {@code self} (resolved per request). */
+  /**
+   * The routes, each taking its handler through {@code self} (resolved per request). Each GET route
+   * is also the HEAD route: without one, Javalin answers HEAD with an empty 200 and never runs the
+   * handler's token check.
+   */
   static void addRoutes(RoutesConfig routes, java.util.function.Supplier<BrokerEndpoints> self) {
-    routes.get("/millicent/broker/account", ctx -> self.get().call(ctx, e -> e.account(ctx)));
+    Handler account = ctx -> self.get().call(ctx, e -> e.account(ctx));
+    Handler received = ctx -> self.get().call(ctx, e -> e.received(ctx));
+    Handler licences = ctx -> self.get().call(ctx, e -> e.listLicences(ctx));
+    routes.get("/millicent/broker/account", account);
+    routes.head("/millicent/broker/account", account);
     routes.post("/millicent/broker/warehouse", ctx -> self.get().call(ctx, e -> e.warehouse(ctx)));
     routes.post("/millicent/broker/exchange", ctx -> self.get().call(ctx, e -> e.exchange(ctx)));
-    routes.get("/millicent/broker/received", ctx -> self.get().call(ctx, e -> e.received(ctx)));
+    routes.get("/millicent/broker/received", received);
+    routes.head("/millicent/broker/received", received);
     routes.post(
         "/millicent/broker/received/settled", ctx -> self.get().call(ctx, e -> e.settled(ctx)));
-    routes.get("/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.listLicences(ctx)));
+    routes.get("/millicent/admin/licences", licences);
+    routes.head("/millicent/admin/licences", licences);
     routes.post("/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.issue(ctx)));
     routes.delete(
         "/millicent/admin/licences/{id}", ctx -> self.get().call(ctx, e -> e.revoke(ctx)));

@@ -42,10 +42,14 @@ final class JettyProblems extends ErrorHandler {
   protected void generateResponse(
       Request request,
       Response response,
-      int status,
+      int jettyStatus,
       String message,
       Throwable cause,
       Callback callback) {
+    // A request line whose version does not parse is a malformed request (400), not a server's
+    // refusal of a version (505): no client input gets a 5xx.
+    int status = jettyStatus == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 ? 400 : jettyStatus;
+    response.setStatus(status);
     ProblemCode code;
     if (status >= 500) {
       code = ProblemCode.INTERNAL;

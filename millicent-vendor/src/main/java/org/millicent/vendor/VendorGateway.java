@@ -91,7 +91,8 @@ final class VendorGateway {
   /**
    * Adds the customer-facing routes, each resolving its gateway through {@code self} per request;
    * the content catch-all comes last, so routes added before win. A request with two Authorization
-   * headers is refused before any route (the vendor's broker endpoints included).
+   * headers or a malformed percent-escape in its path is refused before any route (the vendor's
+   * broker endpoints included).
    */
   static void addRoutes(RoutesConfig routes, Supplier<VendorGateway> self) {
     routes.before(
@@ -99,6 +100,10 @@ final class VendorGateway {
           if (ClientFaults.repeatsAuthorization(ctx.req())) {
             throw new ProblemException(
                 ProblemCode.BAD_REQUEST, "a request may carry only one Authorization header");
+          }
+          if (ClientFaults.hasMalformedEscape(ctx.req().getRequestURI())) {
+            throw new ProblemException(
+                ProblemCode.BAD_REQUEST, "the request path has a % not followed by two hex digits");
           }
         });
     routes.get("/.well-known/millicent", ctx -> self.get().manifest(ctx));

@@ -227,6 +227,57 @@ class VendorHostileInputIT {
     assertThat(lastForwarded.get("X-Forwarded-For")).containsExactly("127.0.0.1");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/millicent/broker/account",
+        "/millicent/broker/received",
+        "/millicent/admin/licences"
+      })
+  void head_onATokenRoute_isRefusedLikeGet(String path) throws Exception {
+    assertThat(new TestHttp(vendor.url()).get(path).statusCode()).isEqualTo(401);
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send("HEAD " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read(true);
+      assertThat(r.status()).as(r::toString).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void malformedPercentEscapeInAnAdminPathParameter_is400() throws Exception {
+    try (RawHttp c = raw()) {
+      RawHttp.Response r =
+          c.send(
+                  "DELETE /millicent/admin/licences/1%u0041 HTTP/1.1\r\nHost: x\r\nAuthorization:"
+                      + " Bearer "
+                      + vendor.adminToken()
+                      + "\r\nConnection: close\r\n\r\n")
+              .read();
+      assertThat(r.status()).as(r::toString).isEqualTo(400);
+      assertThat(r.code()).isEqualTo("bad-request");
+    }
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "GET /free/x HTTP/1.2\r\nHost: x\r\n\r\n",
+        "GET /free/a b HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /free/x HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n",
+        "POST /free/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        "GET /free/x HTTP/1.1\r\nHost: x\r\nX-Long: LONG\r\n\r\n"
+      })
+  void requestsJettyRefuses_getA4xxProblemDocument(String request) throws Exception {
+    try (RawHttp c = raw()) {
+      RawHttp.Response r = c.send(request.replace("LONG", "x".repeat(20_000))).read();
+      assertThat(r.status()).as(r::toString).isBetween(400, 499);
+      assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(r.code()).isEqualTo("bad-request");
+    }
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
   /** The scrip buys a page, so nothing before spent it. */
   private static void assertUnspent(Scrip s) {
     HttpResponse<byte[]> r =

@@ -72,7 +72,7 @@ public final class BrokerRoutes {
   /** Adds every route and the failure mapping to {@code config}. */
   public void register(JavalinConfig config) {
     var r = config.routes;
-    r.before(BrokerRoutes::singleAuthorization);
+    r.before(BrokerRoutes::wellFormed);
     get(r, "/.well-known/millicent", this::wellKnown);
     get(r, "/health", this::health);
     get(r, "/metrics", this::metrics);
@@ -120,11 +120,19 @@ public final class BrokerRoutes {
     r.head(path, handler);
   }
 
-  /** Refuses a request with more than one Authorization header (see ClientFaults). */
-  private static void singleAuthorization(Context ctx) {
+  /**
+   * Refuses, before routing, a request with more than one Authorization header or a malformed
+   * percent-escape in its target (see ClientFaults).
+   */
+  private static void wellFormed(Context ctx) {
     if (ClientFaults.repeatsAuthorization(ctx.req())) {
       throw new BrokerException(
           BrokerError.BAD_REQUEST, "a request may carry only one Authorization header");
+    }
+    if (ClientFaults.hasMalformedEscape(ctx.req().getRequestURI())
+        || ClientFaults.hasMalformedEscape(ctx.queryString())) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST, "the request target has a % not followed by two hex digits");
     }
   }
 

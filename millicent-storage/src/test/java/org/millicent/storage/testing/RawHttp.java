@@ -89,6 +89,22 @@ public final class RawHttp implements AutoCloseable {
    * @throws SocketTimeoutException when the server neither answers nor closes in time
    */
   public Response read() throws IOException {
+    return read(false);
+  }
+
+  /**
+   * As {@link #read()}; {@code toHead} says the request was a HEAD, whose response has no body
+   * whatever its Content-Length says. An interim 1xx response is skipped.
+   */
+  public Response read(boolean toHead) throws IOException {
+    Response r = readOne(toHead);
+    while (r.status() >= 100 && r.status() < 200) {
+      r = readOne(toHead);
+    }
+    return r;
+  }
+
+  private Response readOne(boolean toHead) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int last4 = 0;
     boolean ended = false;
@@ -114,12 +130,12 @@ public final class RawHttp implements AutoCloseable {
     String length = partial.header("Content-Length");
     String te = partial.header("Transfer-Encoding");
     byte[] body;
-    if (length != null) {
-      body = in.readNBytes(Integer.parseInt(length));
+    if (toHead || status == 204 || status == 304 || status / 100 == 1) {
+      body = new byte[0];
+    } else if (length != null) {
+      body = in.readNBytes(Integer.parseInt(length.trim()));
     } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
       body = readChunked();
-    } else if (status == 204 || status == 304 || status / 100 == 1) {
-      body = new byte[0];
     } else {
       body = in.readAllBytes();
     }

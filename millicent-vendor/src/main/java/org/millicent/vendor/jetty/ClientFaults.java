@@ -66,6 +66,27 @@ public final class ClientFaults {
     return values.hasMoreElements();
   }
 
+  /**
+   * Whether {@code raw} (a raw path or query) has a {@code %} not followed by two hex digits. Such
+   * a target is refused (400) before routing: Javalin's decoding of path and query parameters
+   * throws on it, which would otherwise surface as a server failure.
+   */
+  public static boolean hasMalformedEscape(String raw) {
+    if (raw == null) {
+      return false;
+    }
+    for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+      if (i + 2 >= raw.length() || !isHex(raw.charAt(i + 1)) || !isHex(raw.charAt(i + 2))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
   /** The detail of the problem document answering {@code t}: what went wrong, no stack trace. */
   public static String detail(Throwable t) {
     String m = t.getMessage();
