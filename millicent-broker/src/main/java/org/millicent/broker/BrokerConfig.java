@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
  * The broker's configuration: identity, listening address, database, TLS, accounts, statements and
@@ -33,6 +34,7 @@ import java.util.Set;
  * @param settlementInterval how often to pull each licensed vendor's received report; zero for
  *     never
  * @param vendors the vendors whose scrip this broker sells
+ * @param httpTimeouts how long the server waits for slow clients (idle connections, request heads)
  */
 public record BrokerConfig(
     String brokerId,
@@ -48,7 +50,8 @@ public record BrokerConfig(
     long creditLimitMillicents,
     StatementPeriod statementPeriod,
     Duration settlementInterval,
-    List<VendorConfig> vendors) {
+    List<VendorConfig> vendors,
+    HttpTimeouts httpTimeouts) {
 
   /** The provider name of the aggregating provider. */
   public static final String AGGREGATING = "aggregating";
@@ -77,6 +80,7 @@ public record BrokerConfig(
   /** Validates every field; see {@link #validate()}. */
   public BrokerConfig {
     vendors = List.copyOf(vendors);
+    java.util.Objects.requireNonNull(httpTimeouts, "httpTimeouts");
     validate(
         brokerId,
         host,
@@ -112,7 +116,8 @@ public record BrokerConfig(
         1_000_000,
         StatementPeriod.MONTHLY,
         Duration.ZERO,
-        List.of());
+        List.of(),
+        HttpTimeouts.DEFAULT);
   }
 
   /** This configuration with another broker id. */
@@ -168,6 +173,11 @@ public record BrokerConfig(
     return edit(d -> d.tls = Optional.of(t));
   }
 
+  /** This configuration with other timeouts for slow clients. */
+  public BrokerConfig withHttpTimeouts(HttpTimeouts timeouts) {
+    return edit(d -> d.httpTimeouts = timeouts);
+  }
+
   /** This configuration with one more vendor. */
   public BrokerConfig withVendor(VendorConfig v) {
     return edit(d -> d.vendors.add(v));
@@ -189,6 +199,7 @@ public record BrokerConfig(
     StatementPeriod statementPeriod;
     Duration settlementInterval;
     List<VendorConfig> vendors;
+    HttpTimeouts httpTimeouts;
   }
 
   /** A copy of this configuration with {@code change} applied, validated like any other. */
@@ -208,6 +219,7 @@ public record BrokerConfig(
     d.statementPeriod = statementPeriod;
     d.settlementInterval = settlementInterval;
     d.vendors = new ArrayList<>(vendors);
+    d.httpTimeouts = httpTimeouts;
     change.accept(d);
     return new BrokerConfig(
         d.brokerId,
@@ -223,7 +235,8 @@ public record BrokerConfig(
         d.creditLimitMillicents,
         d.statementPeriod,
         d.settlementInterval,
-        d.vendors);
+        d.vendors,
+        d.httpTimeouts);
   }
 
   /** The vendor entry for {@code vendor}, if this broker sells its scrip. */

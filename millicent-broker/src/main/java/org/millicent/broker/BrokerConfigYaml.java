@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
  * Reads a {@link BrokerConfig} from YAML (docs/BROKER.md, "Configuration"): unknown keys, wrong
@@ -80,7 +81,8 @@ final class BrokerConfigYaml {
         "accounts",
         "statement_period",
         "settlement_interval_seconds",
-        "vendors");
+        "vendors",
+        "http_timeouts");
     String brokerId = r.string(root, "broker", d.brokerId());
     String host = r.string(root, "host", d.host());
     int port = (int) r.longValue(root, "port", d.port(), 0, 65535);
@@ -140,6 +142,30 @@ final class BrokerConfigYaml {
         Duration.ofSeconds(
             r.longValue(
                 root, "settlement_interval_seconds", 0, 0, Duration.ofDays(366).toSeconds()));
+    HttpTimeouts timeouts = d.httpTimeouts();
+    JsonNode t = root.get("http_timeouts");
+    if (t != null && !t.isNull() && r.object(t, "http_timeouts")) {
+      r.allow(t, "http_timeouts.", "idle_seconds", "header_seconds");
+      long day = Duration.ofDays(1).toSeconds();
+      timeouts =
+          new HttpTimeouts(
+              Duration.ofSeconds(
+                  r.longValue(
+                      t,
+                      "idle_seconds",
+                      timeouts.idle().toSeconds(),
+                      1,
+                      day,
+                      "http_timeouts.idle_seconds")),
+              Duration.ofSeconds(
+                  r.longValue(
+                      t,
+                      "header_seconds",
+                      timeouts.header().toSeconds(),
+                      1,
+                      day,
+                      "http_timeouts.header_seconds")));
+    }
     List<VendorConfig> vendors = new ArrayList<>();
     JsonNode vs = root.get("vendors");
     if (vs != null && !vs.isNull()) {
@@ -195,7 +221,8 @@ final class BrokerConfigYaml {
         creditLimit,
         period,
         settlementInterval,
-        vendors);
+        vendors,
+        timeouts);
   }
 
   /** The field a problem message is about: the text before its first ": ". */

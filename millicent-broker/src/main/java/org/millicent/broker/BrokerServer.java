@@ -28,6 +28,7 @@ import org.millicent.broker.http.BrokerRoutes;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.vendor.jetty.ProblemErrorHandler;
+import org.millicent.vendor.jetty.SlowClientGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class BrokerServer implements AutoCloseable {
   private final String adminToken;
   private final URI url;
   private final ScheduledExecutorService schedule;
+  private final SlowClientGuard slowClients;
 
   private BrokerServer(
       Database db,
@@ -59,7 +61,9 @@ public final class BrokerServer implements AutoCloseable {
       Javalin app,
       String adminToken,
       URI url,
-      ScheduledExecutorService schedule) {
+      ScheduledExecutorService schedule,
+      SlowClientGuard slowClients) {
+    this.slowClients = slowClients;
     this.db = db;
     this.broker = broker;
     this.app = app;
@@ -118,7 +122,9 @@ public final class BrokerServer implements AutoCloseable {
       ScheduledExecutorService schedule =
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().name("broker-schedule").daemon().unstarted(r));
-      BrokerServer server = new BrokerServer(db, broker, app, adminToken, url, schedule);
+      SlowClientGuard guard =
+          SlowClientGuard.start(app.jettyServer().server(), config.httpTimeouts());
+      BrokerServer server = new BrokerServer(db, broker, app, adminToken, url, schedule, guard);
       server.scheduleWork(config);
       log.info("broker {} listening at {} ({})", config.brokerId(), url, db.describe());
       return server;
@@ -273,6 +279,7 @@ public final class BrokerServer implements AutoCloseable {
   @Override
   public void close() {
     schedule.shutdownNow();
+    slowClients.close();
     app.stop();
     broker.close();
     db.close();

@@ -111,6 +111,23 @@ class BrokerConfigTest {
   }
 
   @Test
+  void parse_httpTimeouts_areReadAndDefaulted_andNonsenseIsNamed() {
+    BrokerConfig c =
+        BrokerConfig.parse("http_timeouts: {idle_seconds: 120, header_seconds: 5}", Path.of("."));
+    assertThat(c.httpTimeouts())
+        .isEqualTo(
+            new org.millicent.vendor.jetty.HttpTimeouts(
+                java.time.Duration.ofSeconds(120), java.time.Duration.ofSeconds(5)));
+    assertThat(BrokerConfig.defaults().httpTimeouts())
+        .isEqualTo(org.millicent.vendor.jetty.HttpTimeouts.DEFAULT);
+    assertThatThrownBy(
+            () -> BrokerConfig.parse("http_timeouts: {header_seconds: 0, slow: 1}", Path.of(".")))
+        .isInstanceOf(BrokerConfigException.class)
+        .hasMessageContaining("http_timeouts.slow")
+        .hasMessageContaining("http_timeouts.header_seconds");
+  }
+
+  @Test
   void parse_notYaml_isOneClearProblem() {
     assertThatThrownBy(() -> BrokerConfig.parse("vendors: [", Path.of(".")))
         .isInstanceOf(BrokerConfigException.class)

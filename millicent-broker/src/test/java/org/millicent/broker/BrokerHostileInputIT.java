@@ -250,6 +250,33 @@ class BrokerHostileInputIT {
   }
 
   @Test
+  void slowloris_aHeadSentAByteAtATime_isClosedAfterTheHeaderTimeout() throws Exception {
+    server.close();
+    server =
+        BrokerServer.start(
+            config("127.0.0.1")
+                .withHttpTimeouts(
+                    new org.millicent.vendor.jetty.HttpTimeouts(
+                        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(1))),
+            dir.resolve("data"));
+    try (RawHttp c = RawHttp.connect(server.url(), 100)) {
+      c.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+      boolean closed = false;
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+      while (!closed && System.nanoTime() < deadline) {
+        try {
+          c.send("a");
+        } catch (java.io.IOException e) {
+          closed = true; // the server reset the connection
+          break;
+        }
+        closed = c.closedByServer();
+      }
+      assertThat(closed).as("closed within 20 s with a 1 s header timeout").isTrue();
+    }
+  }
+
+  @Test
   void settlements_fromOffTheMachine_areRefusedAsInsecure() throws Exception {
     Optional<InetAddress> external = nonLoopbackAddress();
     Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");

@@ -40,6 +40,7 @@ import org.millicent.vendor.config.PriceRule;
 import org.millicent.vendor.config.TlsConfig;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.content.ContentSource;
+import org.millicent.vendor.jetty.SlowClientGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,7 @@ public final class VendorServer implements AutoCloseable {
   private final DataFolderLock lock;
   private final String adminToken;
   private final Javalin app;
+  private final SlowClientGuard slowClients;
   private final URI url;
 
   /**
@@ -120,6 +122,7 @@ public final class VendorServer implements AutoCloseable {
             });
     ContentSource contentSource = null;
     Javalin started = null;
+    SlowClientGuard guard = null;
     try {
       contentSource = ContentSource.of(config.content());
       ObjectMapper json = new ObjectMapper();
@@ -209,6 +212,7 @@ public final class VendorServer implements AutoCloseable {
                 cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
               });
       started.start();
+      guard = SlowClientGuard.start(started.jettyServer().server(), config.httpTimeouts());
       long httpUp = System.nanoTime();
       this.state = join(opening);
       LOG.info(
@@ -219,7 +223,11 @@ public final class VendorServer implements AutoCloseable {
           java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
       this.app = started;
       this.content = contentSource;
+      this.slowClients = guard;
     } catch (RuntimeException e) {
+      if (guard != null) {
+        guard.close();
+      }
       if (started != null) {
         started.stop();
       }
@@ -469,6 +477,7 @@ public final class VendorServer implements AutoCloseable {
   public void close() {
     try {
       sweeper.shutdownNow();
+      slowClients.close();
       app.stop();
       content.close();
       metrics.close();

@@ -278,6 +278,44 @@ class VendorHostileInputIT {
     assertThat(log.errorsOrStackTraces()).isEmpty();
   }
 
+  @Test
+  void slowloris_aHeadSentAByteAtATime_isClosedAfterTheHeaderTimeout(@TempDir Path slowDir)
+      throws Exception {
+    try (VendorServer slow =
+        VendorServer.start(
+            VendorConfig.sampleBuilder()
+                .port(0)
+                .httpTimeouts(
+                    new org.millicent.vendor.jetty.HttpTimeouts(
+                        Duration.ofSeconds(30), Duration.ofSeconds(1)))
+                .build(),
+            slowDir)) {
+      // A head that arrives within the timeout is answered.
+      try (RawHttp c = RawHttp.connect(slow.url(), 10_000)) {
+        for (char ch : "GET / HTTP/1.1\r\nHost: x\r\n".toCharArray()) {
+          c.send(String.valueOf(ch));
+        }
+        assertThat(c.send("\r\n").read().status()).isEqualTo(200);
+      }
+      // A head that keeps arriving, a byte every 100 ms (never idle), is cut off.
+      try (RawHttp c = RawHttp.connect(slow.url(), 100)) {
+        c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        boolean closed = false;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!closed && System.nanoTime() < deadline) {
+          try {
+            c.send("a");
+          } catch (IOException e) {
+            closed = true; // the server reset the connection
+            break;
+          }
+          closed = c.closedByServer();
+        }
+        assertThat(closed).as("closed within 20 s with a 1 s header timeout").isTrue();
+      }
+    }
+  }
+
   /** The scrip buys a page, so nothing before spent it. */
   private static void assertUnspent(Scrip s) {
     HttpResponse<byte[]> r =

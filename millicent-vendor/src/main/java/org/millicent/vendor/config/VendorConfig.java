@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.ScripBody;
+import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
  * Everything a vendor gateway needs to start: who it is, what it sells at which price, where the
@@ -74,6 +75,7 @@ public final class VendorConfig {
   private final String database;
   private final TlsConfig tls;
   private final String adminToken;
+  private final HttpTimeouts httpTimeouts;
 
   private VendorConfig(Builder b) {
     this.vendor = b.vendor;
@@ -90,6 +92,7 @@ public final class VendorConfig {
     this.database = b.database;
     this.tls = b.tls;
     this.adminToken = b.adminToken;
+    this.httpTimeouts = b.httpTimeouts;
   }
 
   /**
@@ -145,6 +148,7 @@ public final class VendorConfig {
     b.database = database;
     b.tls = tls;
     b.adminToken = adminToken;
+    b.httpTimeouts = httpTimeouts;
     return b;
   }
 
@@ -227,6 +231,11 @@ public final class VendorConfig {
     return adminToken;
   }
 
+  /** How long the server waits for slow clients (idle connections, request heads). */
+  public HttpTimeouts httpTimeouts() {
+    return httpTimeouts;
+  }
+
   /** Names the settings; prints no token or password. */
   @Override
   public String toString() {
@@ -273,6 +282,7 @@ public final class VendorConfig {
     private String database;
     private TlsConfig tls;
     private String adminToken;
+    private HttpTimeouts httpTimeouts = HttpTimeouts.DEFAULT;
 
     private Builder(String vendor) {
       this.vendor = vendor;
@@ -370,6 +380,12 @@ public final class VendorConfig {
     /** Serves HTTPS with this keystore (null: plain HTTP). */
     public Builder tls(TlsConfig tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /** Sets the timeouts for slow clients ({@link HttpTimeouts#DEFAULT} unless set). */
+    public Builder httpTimeouts(HttpTimeouts timeouts) {
+      this.httpTimeouts = java.util.Objects.requireNonNull(timeouts, "timeouts");
       return this;
     }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.millicent.protocol.Variant;
+import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
  * Reads the vendor's YAML file into a {@link VendorConfig.Builder}, collecting every structural
@@ -65,7 +66,8 @@ final class VendorConfigYaml {
           "brokers",
           "database",
           "tls",
-          "admin_token");
+          "admin_token",
+          "http_timeouts");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private VendorConfigYaml() {}
@@ -132,6 +134,29 @@ final class VendorConfigYaml {
     }
     if (root.has("admin_token")) {
       b.adminToken(text(root, "admin_token", "admin_token", errors));
+    }
+    if (root.has("http_timeouts")) {
+      JsonNode t = root.get("http_timeouts");
+      if (!t.isObject()) {
+        errors.add("http_timeouts: expected a mapping with idle and header");
+      } else {
+        unknownKeys(t, Set.of("idle", "header"), "http_timeouts.", errors);
+        Duration idle =
+            t.has("idle")
+                ? duration(t.get("idle"), "http_timeouts.idle", errors)
+                : HttpTimeouts.DEFAULT.idle();
+        Duration header =
+            t.has("header")
+                ? duration(t.get("header"), "http_timeouts.header", errors)
+                : HttpTimeouts.DEFAULT.header();
+        try {
+          if (idle != null && header != null) {
+            b.httpTimeouts(new HttpTimeouts(idle, header));
+          }
+        } catch (IllegalArgumentException e) {
+          errors.add(e.getMessage());
+        }
+      }
     }
     return b;
   }

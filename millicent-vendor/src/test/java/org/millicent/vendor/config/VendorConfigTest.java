@@ -135,6 +135,36 @@ class VendorConfigTest {
   }
 
   @Test
+  void load_httpTimeouts_areReadAndDefaulted_andNonsenseIsNamed() throws IOException {
+    VendorConfig c =
+        VendorConfig.load(
+            yaml(
+                """
+                vendor: v
+                free: ["/**"]
+                http_timeouts: {idle: 2m, header: 5s}
+                """));
+    assertThat(c.httpTimeouts())
+        .isEqualTo(
+            new org.millicent.vendor.jetty.HttpTimeouts(
+                Duration.ofMinutes(2), Duration.ofSeconds(5)));
+    assertThat(VendorConfig.sampleBuilder().build().httpTimeouts())
+        .isEqualTo(org.millicent.vendor.jetty.HttpTimeouts.DEFAULT);
+    assertThatThrownBy(
+            () ->
+                VendorConfig.load(
+                    yaml(
+                        """
+                        vendor: v
+                        free: ["/**"]
+                        http_timeouts: {header: 0s, slow: 1s}
+                        """)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http_timeouts.slow")
+        .hasMessageContaining("http_timeouts.header");
+  }
+
+  @Test
   void build_aPricedHead_isRefusedWithTheReason() {
     assertThatThrownBy(() -> VendorConfig.builder("v").price("HEAD", "/x", 10).build())
         .isInstanceOfSatisfying(
