@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
 import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
@@ -57,14 +55,8 @@ class BrokerHostileInputIT {
                 .withSettlementToken("venetia-settles-with-this-token"));
   }
 
-  private record Alice(long id, CustomerSecret secret) {}
-
-  private Alice register() {
-    HttpClientSupport.Reply r = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null);
-    assertThat(r.status()).isEqualTo(200);
-    return new Alice(
-        Long.parseUnsignedLong(r.json().get("customer_id").asText()),
-        CustomerSecret.of(Base64.getUrlDecoder().decode(r.json().get("customer_secret").asText())));
+  private HttpClientSupport.Registered register() {
+    return http.register("alice");
   }
 
   private RawHttp raw() throws Exception {
@@ -149,7 +141,7 @@ class BrokerHostileInputIT {
   @ParameterizedTest
   @ValueSource(strings = {"%2B999999999-12", "-999999999-01", "%2B10000-01", "2026-13", "2026-1"})
   void absurdStatementPeriods_are400(String period) {
-    Alice a = register();
+    HttpClientSupport.Registered a = register();
     String id = Long.toUnsignedString(a.id());
     HttpClientSupport.Reply own =
         http.account(
@@ -180,7 +172,7 @@ class BrokerHostileInputIT {
 
   @Test
   void twoAuthorizationHeaders_are400_evenWhenTheFirstIsValid() throws Exception {
-    Alice a = register();
+    HttpClientSupport.Registered a = register();
     String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
     String valid =
         HttpClientSupport.accountHeader(
@@ -261,18 +253,9 @@ class BrokerHostileInputIT {
             dir.resolve("data"));
     try (RawHttp c = RawHttp.connect(server.url(), 100)) {
       c.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-      boolean closed = false;
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
-      while (!closed && System.nanoTime() < deadline) {
-        try {
-          c.send("a");
-        } catch (java.io.IOException e) {
-          closed = true; // the server reset the connection
-          break;
-        }
-        closed = c.closedByServer();
-      }
-      assertThat(closed).as("closed within 20 s with a 1 s header timeout").isTrue();
+      assertThat(c.trickleUntilClosed("a", java.time.Duration.ofSeconds(20)))
+          .as("closed within 20 s with a 1 s header timeout")
+          .isTrue();
     }
   }
 

@@ -91,11 +91,8 @@ class BrokerServerIT {
   private record Alice(long id, CustomerSecret secret) {}
 
   private Alice register() {
-    HttpClientSupport.Reply r = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null);
-    assertThat(r.status()).isEqualTo(200);
-    return new Alice(
-        Long.parseUnsignedLong(r.json().get("customer_id").asText()),
-        CustomerSecret.of(Base64.getUrlDecoder().decode(r.json().get("customer_secret").asText())));
+    HttpClientSupport.Registered r = http.register("alice");
+    return new Alice(r.id(), r.secret());
   }
 
   @Test

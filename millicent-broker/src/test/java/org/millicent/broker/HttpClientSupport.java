@@ -78,6 +78,20 @@ final class HttpClientSupport {
     }
   }
 
+  /** A registered account: its customer ID and broker secret. */
+  record Registered(long id, CustomerSecret secret) {}
+
+  /** Registers an account named {@code name} (from loopback, so the channel check passes). */
+  Registered register(String name) {
+    Reply r = send("POST", "/broker/accounts", "{\"name\":\"" + name + "\"}", null);
+    if (r.status() != 200) {
+      throw new IllegalStateException("registration failed: " + r.status() + " " + r.json());
+    }
+    return new Registered(
+        Long.parseUnsignedLong(r.json().get("customer_id").asText()),
+        CustomerSecret.of(Base64.getUrlDecoder().decode(r.json().get("customer_secret").asText())));
+  }
+
   Reply account(String method, String target, String body, long customer, CustomerSecret secret) {
     return account(method, target, body, customer, secret, Nonce.random(RANDOM));
   }

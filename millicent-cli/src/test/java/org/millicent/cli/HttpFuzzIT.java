@@ -70,7 +70,7 @@ class HttpFuzzIT {
   private static final int WORKERS = 4;
 
   /** A safety stop, not a timing assertion: a slow machine runs fewer requests, and says so. */
-  private static final Duration BUDGET = Duration.ofSeconds(45);
+  private static final Duration BUDGET = Duration.ofSeconds(35);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SETTLEMENT_TOKEN = "venetia-settles-with-bob-0123456789";

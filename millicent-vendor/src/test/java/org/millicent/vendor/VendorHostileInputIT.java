@@ -300,18 +300,9 @@ class VendorHostileInputIT {
       // A head that keeps arriving, a byte every 100 ms (never idle), is cut off.
       try (RawHttp c = RawHttp.connect(slow.url(), 100)) {
         c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-        boolean closed = false;
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!closed && System.nanoTime() < deadline) {
-          try {
-            c.send("a");
-          } catch (IOException e) {
-            closed = true; // the server reset the connection
-            break;
-          }
-          closed = c.closedByServer();
-        }
-        assertThat(closed).as("closed within 20 s with a 1 s header timeout").isTrue();
+        assertThat(c.trickleUntilClosed("a", Duration.ofSeconds(20)))
+            .as("closed within 20 s with a 1 s header timeout")
+            .isTrue();
       }
     }
   }

@@ -157,6 +157,25 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code step} again and again (the caller's read timeout apart) until the server closes
+   * the connection or {@code within} has passed, as a slowloris client does; whether it closed.
+   */
+  public boolean trickleUntilClosed(String step, java.time.Duration within) throws IOException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        send(step);
+      } catch (IOException e) {
+        return true; // reset by the server
+      }
+      if (closedByServer()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private byte[] readChunked() throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     while (true) {
