@@ -128,10 +128,11 @@ class BrokerHostileInputIT {
     assertThat(log.errorsOrStackTraces()).isEmpty();
   }
 
-  @Test
-  void aRequestLineJettyRefuses_getsA400ProblemDocument() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"GET", "DELETE", "PUT"})
+  void aRequestLineJettyRefuses_getsA400ProblemDocument(String method) throws Exception {
     try (RawHttp c = raw()) {
-      RawHttp.Response r = c.send("GET /health HTTP/1.2\r\nHost: x\r\n\r\n").read();
+      RawHttp.Response r = c.send(method + " /health HTTP/1.2\r\nHost: x\r\n\r\n").read();
       assertThat(r.status()).as(r::toString).isEqualTo(400);
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");
       assertThat(r.code()).isEqualTo("bad-request");

@@ -484,13 +484,6 @@ class HttpFuzzIT {
     private static final String TARGET_CHARS =
         "abcxyz0129-._~!$&'()*+,;=:@/?#%[]\\`|{}^\"<> \t\u00e9";
 
-    /**
-     * Characters a proxy target keeps out for now: {@code | { } ^ " < >} and broken escapes make
-     * the proxy's origin URI fail (500), which issue 12 part 5 gives to another change (canonical
-     * request targets); add them back once that change is in.
-     */
-    private static final String PROXY_TARGET_CHARS = "abcxyz0129-._~!$&'()*+,;=:@/";
-
     private final Random r;
     private final Account account;
     private final Customer atStatic;
@@ -861,14 +854,14 @@ class HttpFuzzIT {
     }
 
     private String junkTarget(Target t, String base) {
-      String chars = t.kind() == Kind.PROXY_VENDOR ? PROXY_TARGET_CHARS : TARGET_CHARS;
+      String chars = TARGET_CHARS;
       StringBuilder s = new StringBuilder(r.nextBoolean() ? base : pick(PROBE_PATHS));
       int k = r.nextInt(10);
       if (k == 0) {
         s.append("/..".repeat(1 + r.nextInt(4)));
       } else if (k == 1) {
         s.append("?").append("a=".repeat(r.nextInt(50)));
-      } else if (k == 2 && t.kind() != Kind.PROXY_VENDOR) {
+      } else if (k == 2) {
         s.append(pick("%zz", "%", "%2", "%00", "%2F", "%c0%af", "%ff", "%u0041"));
       } else if (k == 3) {
         s.setLength(0);

@@ -38,6 +38,14 @@ final class JettyProblems extends ErrorHandler {
     return uri != null && uri.hasViolations();
   }
 
+  /**
+   * Every method gets the document (Jetty's default writes an empty body but for GET, POST, HEAD).
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request,

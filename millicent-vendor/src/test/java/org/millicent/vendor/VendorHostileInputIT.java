@@ -254,7 +254,8 @@ class VendorHostileInputIT {
                       + "\r\nConnection: close\r\n\r\n")
               .read();
       assertThat(r.status()).as(r::toString).isEqualTo(400);
-      assertThat(r.code()).isEqualTo("bad-request");
+      // Jetty's URI compliance refuses it first (bad-path) or the gateway does (bad-request).
+      assertThat(r.code()).as(r::toString).isIn("bad-request", "bad-path");
     }
     assertThat(log.errorsOrStackTraces()).isEmpty();
   }

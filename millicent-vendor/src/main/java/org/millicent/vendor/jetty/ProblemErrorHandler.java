@@ -18,6 +18,14 @@ import org.eclipse.jetty.util.Callback;
  * logged. Thread-safe.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
+  /**
+   * Every method gets the document (Jetty's default writes an empty body but for GET, POST, HEAD).
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request,
