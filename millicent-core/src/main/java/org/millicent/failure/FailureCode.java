@@ -20,7 +20,12 @@ public enum FailureCode {
   /** The scrip or payment could not be decoded. */
   MALFORMED("malformed"),
   /** The key id names no active master secret (or no customer master secret). */
-  UNKNOWN_KEY("unknown-key");
+  UNKNOWN_KEY("unknown-key"),
+  /**
+   * An identical request (same scrip, same request fingerprint) is still being paid for: not a
+   * refusal, the scrip is not lost; send the same request again later to get its outcome.
+   */
+  IN_PROGRESS("in-progress");
 
   private final String code;
 

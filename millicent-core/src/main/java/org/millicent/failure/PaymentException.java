@@ -13,7 +13,8 @@ public abstract sealed class PaymentException extends RuntimeException
         WrongCustomerException,
         InsufficientValueException,
         MalformedException,
-        UnknownKeyException {
+        UnknownKeyException,
+        InProgressException {
 
   private static final long serialVersionUID = 1L;
 

@@ -31,7 +31,9 @@ import org.millicent.scrip.ScripProperties;
  * MAC covers the list of inputs, and every input must be bound to that customer. All inputs are
  * claimed (all or none), the outputs are minted and recorded under the request's fingerprint, and
  * only then are the inputs' spends committed: an identical retry, even after a crash in between,
- * gets the recorded outputs back and never "spent".
+ * gets the recorded outputs back and never "spent". An identical request that arrives while the
+ * first is still in progress waits for it (bounded by the purchase service's in-progress wait) and
+ * then gets its outputs, or {@code in-progress} when it is still not done.
  *
  * <p>Thread-safe: all state lives in the purchase service's recorder and minter and in the exchange
  * recorder.
@@ -67,6 +69,7 @@ public final class ExchangeService {
   private final ScripMinter minter;
   private final ExchangeRecorder exchanges;
   private final Duration lifetime;
+  private final long waitNanos;
 
   /**
    * An exchange service sharing the vendor, secrets, spent list and minter of {@code purchases}.
@@ -85,6 +88,7 @@ public final class ExchangeService {
     this.minter = purchases.minter();
     this.exchanges = exchanges;
     this.lifetime = lifetime;
+    this.waitNanos = purchases.inProgressWait().toNanos();
   }
 
   /**
@@ -236,22 +240,44 @@ public final class ExchangeService {
       long outputCustomerId,
       List<Long> amounts) {
     ScripProperties properties = commonProperties(inputs);
-    Optional<List<Scrip>> earlier = exchanges.find(fingerprint);
-    List<Scrip> claimed = claimAll(inputs, fingerprint, earlier.isPresent());
-    List<Scrip> outputs;
-    try {
-      if (earlier.isPresent()) {
-        outputs = earlier.get();
-      } else {
-        outputs = mint(amounts, outputCustomerId, properties);
-        exchanges.record(fingerprint, latestExpiry(inputs), outputs);
+    long deadline = System.nanoTime() + waitNanos;
+    while (true) {
+      Optional<List<Scrip>> earlier = exchanges.find(fingerprint);
+      Optional<List<Scrip>> claimed = claimAll(inputs, fingerprint, earlier.isPresent());
+      if (claimed.isEmpty()) {
+        // An identical exchange holds an input's claim (or just finished): wait for it, then
+        // look again; its recorded outputs are then replayed.
+        awaitIdentical(inputs.getFirst().id(), deadline);
+        continue;
       }
-    } catch (RuntimeException e) {
-      releaseAll(claimed);
-      throw e;
+      List<Scrip> outputs;
+      try {
+        if (earlier.isPresent()) {
+          outputs = earlier.get();
+        } else {
+          outputs = mint(amounts, outputCustomerId, properties);
+          exchanges.record(fingerprint, latestExpiry(inputs), outputs);
+        }
+      } catch (RuntimeException e) {
+        releaseAll(claimed.get());
+        throw e;
+      }
+      commitAll(claimed.get(), fingerprint);
+      return new Exchange(variant, outputs, earlier.isPresent(), reply);
     }
-    commitAll(claimed, fingerprint);
-    return new Exchange(variant, outputs, earlier.isPresent(), reply);
+  }
+
+  private void awaitIdentical(ScripId id, long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw PurchaseService.inProgress(id);
+    }
+    try {
+      recorder.awaitSettled(id, Duration.ofNanos(left));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw PurchaseService.inProgress(id);
+    }
   }
 
   private static ScripProperties commonProperties(List<Scrip> inputs) {
@@ -265,8 +291,12 @@ public final class ExchangeService {
     return p;
   }
 
-  /** Claims every input or none; replayed claims are only accepted with a recorded outcome. */
-  private List<Scrip> claimAll(List<Scrip> inputs, byte[] fingerprint, boolean recorded) {
+  /**
+   * Claims every input or none; replayed claims are only accepted with a recorded outcome. Empty
+   * (nothing claimed) when an identical exchange is in progress on an input, or finished between
+   * the look-up of its outputs and these claims: the caller waits and looks again.
+   */
+  private Optional<List<Scrip>> claimAll(List<Scrip> inputs, byte[] fingerprint, boolean recorded) {
     List<Scrip> claimed = new ArrayList<>(inputs.size());
     try {
       for (Scrip s : inputs) {
@@ -274,9 +304,17 @@ public final class ExchangeService {
           case SpendRecorder.Claimed c -> claimed.add(s);
           case SpendRecorder.Replayed r -> {
             if (!recorded) {
+              if (exchanges.find(fingerprint).isPresent()) {
+                releaseAll(claimed);
+                return Optional.empty();
+              }
               throw new SpentException(
                   "scrip " + s.id() + " was spent by this exchange, whose outputs are gone");
             }
+          }
+          case SpendRecorder.InProgress i -> {
+            releaseAll(claimed);
+            return Optional.empty();
           }
           case SpendRecorder.AlreadySpent a ->
               throw new SpentException("scrip " + s.id() + " has already been spent");
@@ -286,7 +324,7 @@ public final class ExchangeService {
       releaseAll(claimed);
       throw e;
     }
-    return claimed;
+    return Optional.of(claimed);
   }
 
   private void commitAll(List<Scrip> claimed, byte[] fingerprint) {

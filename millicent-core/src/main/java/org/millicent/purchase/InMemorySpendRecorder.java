@@ -1,37 +1,116 @@
 package org.millicent.purchase;
 
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.millicent.scrip.ScripId;
 
 /**
- * A spend recorder with only the in-memory {@link SpentSet}: decisions are correct, nothing is
- * durable and no change is kept for retries (a retry of a committed spend is refused as spent). For
- * tests, benchmarks and the core's own use; services use the durable recorder of millicent-storage.
- * Thread-safe.
+ * A spend recorder in memory only: decisions are made by the {@link SpentSet}, committed spends are
+ * kept (until their scrip expires) so an identical retry gets the same change, and a claim in
+ * progress is known by its fingerprint so an identical request waits for it instead of being
+ * refused. Nothing is durable. For tests, benchmarks and the core's own use; services use the
+ * durable recorder of millicent-storage. Thread-safe.
  */
 public final class InMemorySpendRecorder implements SpendRecorder {
   private final SpentSet spent = new SpentSet();
+
+  /** A claim not yet committed or released; {@code settled} completes when it is. */
+  private record Holder(byte[] fingerprint, CompletableFuture<Void> settled) {}
+
+  private final ConcurrentHashMap<ScripId, Holder> inProgress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ScripId, SpendRecord> committed = new ConcurrentHashMap<>();
 
   /** An empty recorder. */
   public InMemorySpendRecorder() {}
 
   @Override
   public Claim claim(ScripId id, Instant expiresAt, byte[] fingerprint) {
-    return spent.mark(id, expiresAt) ? new Claimed() : new AlreadySpent();
+    // Registered before marking, so that an identical request never sees the mark without it.
+    Holder mine = new Holder(fingerprint.clone(), new CompletableFuture<>());
+    Holder other = inProgress.putIfAbsent(id, mine);
+    if (other == null) {
+      if (spent.mark(id, expiresAt)) {
+        return new Claimed();
+      }
+      settle(id, mine);
+    } else if (MessageDigest.isEqual(other.fingerprint(), fingerprint)) {
+      return new InProgress();
+    }
+    return replayOrSpent(id, fingerprint);
+  }
+
+  private Claim replayOrSpent(ScripId id, byte[] fingerprint) {
+    SpendRecord r = committed.get(id);
+    if (r != null && MessageDigest.isEqual(r.fingerprint(), fingerprint)) {
+      return new Replayed(r.priceMillicents(), r.change());
+    }
+    return new AlreadySpent();
   }
 
   @Override
   public void commit(SpendRecord record) {
-    // Memory only: the mark made by claim is the whole record.
+    committed.put(
+        record.id(),
+        new SpendRecord(
+            record.id(),
+            record.expiresAt(),
+            record.fingerprint().clone(),
+            record.priceMillicents(),
+            record.change()));
+    Holder h = inProgress.get(record.id());
+    if (h != null && MessageDigest.isEqual(h.fingerprint(), record.fingerprint())) {
+      settle(record.id(), h);
+    }
+  }
+
+  @Override
+  public Claim spend(SpendRecord record) {
+    Claim c = claim(record.id(), record.expiresAt(), record.fingerprint());
+    if (c instanceof Claimed) {
+      commit(record);
+    }
+    return c;
   }
 
   @Override
   public void release(ScripId id) {
+    if (committed.containsKey(id)) {
+      return;
+    }
     spent.unmark(id);
+    Holder h = inProgress.get(id);
+    if (h != null) {
+      settle(id, h);
+    }
+  }
+
+  private void settle(ScripId id, Holder h) {
+    inProgress.remove(id, h);
+    h.settled().complete(null);
+  }
+
+  @Override
+  public void awaitSettled(ScripId id, Duration timeout) throws InterruptedException {
+    Holder h = inProgress.get(id);
+    if (h == null) {
+      return;
+    }
+    try {
+      h.settled().get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Settled some other way, or not yet: the caller claims again either way.
+    }
   }
 
   @Override
   public int dropExpiredBefore(Instant horizon) {
+    committed.values().removeIf(r -> r.expiresAt().isBefore(horizon));
     return spent.dropExpiredBefore(horizon);
   }
 

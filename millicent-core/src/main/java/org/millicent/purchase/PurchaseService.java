@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
+import org.millicent.failure.InProgressException;
 import org.millicent.failure.InsufficientValueException;
 import org.millicent.failure.PaymentException;
 import org.millicent.failure.SpentException;
@@ -15,6 +16,7 @@ import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripId;
 
 /**
  * The vendor's side of a purchase: validates a payment and makes change (docs/PROTOCOL.md,
@@ -31,6 +33,35 @@ public final class PurchaseService {
   private final SpendRecorder recorder;
   private final ScripMinter minter;
   private final Duration changeLifetime;
+  private final Duration inProgressWait;
+
+  /** How long a retry waits, by default, for an identical request in progress: 5 seconds. */
+  public static final Duration DEFAULT_IN_PROGRESS_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * A purchase service for one vendor whose retries wait {@link #DEFAULT_IN_PROGRESS_WAIT} for an
+   * identical request in progress; see the full constructor.
+   */
+  public PurchaseService(
+      String vendor,
+      MasterSecrets masters,
+      CustomerSecrets customers,
+      SpendRecorder recorder,
+      SerialAllocator serials,
+      InstantSource clock,
+      Duration changeLifetime,
+      Set<Variant> accepted) {
+    this(
+        vendor,
+        masters,
+        customers,
+        recorder,
+        serials,
+        clock,
+        changeLifetime,
+        accepted,
+        DEFAULT_IN_PROGRESS_WAIT);
+  }
 
   /**
    * A purchase service for one vendor.
@@ -43,6 +74,9 @@ public final class PurchaseService {
    * @param clock the time used for expiry
    * @param changeLifetime how long change stays valid
    * @param accepted the variants this vendor takes
+   * @param inProgressWait how long a request waits for an identical one (same scrip, same
+   *     fingerprint) still in progress before it answers {@code in-progress}; zero answers at once
+   * @throws IllegalArgumentException when the change lifetime is not positive or the wait negative
    */
   public PurchaseService(
       String vendor,
@@ -52,7 +86,8 @@ public final class PurchaseService {
       SerialAllocator serials,
       InstantSource clock,
       Duration changeLifetime,
-      Set<Variant> accepted) {
+      Set<Variant> accepted,
+      Duration inProgressWait) {
     this.recorder = recorder;
     this.minter = new ScripMinter(vendor, masters, serials);
     this.verifier = new PaymentVerifier(vendor, masters, customers, clock, accepted);
@@ -60,6 +95,10 @@ public final class PurchaseService {
       throw new IllegalArgumentException("change lifetime must be positive");
     }
     this.changeLifetime = changeLifetime;
+    if (inProgressWait.isNegative()) {
+      throw new IllegalArgumentException("in-progress wait must not be negative");
+    }
+    this.inProgressWait = inProgressWait;
   }
 
   /** The vendor id. */
@@ -101,6 +140,47 @@ public final class PurchaseService {
     return recorder;
   }
 
+  /** How long a request waits for an identical one in progress. */
+  public Duration inProgressWait() {
+    return inProgressWait;
+  }
+
+  /**
+   * Runs {@code step} (a claim or a spend) until it answers something other than {@link
+   * SpendRecorder.InProgress}, waiting for the identical request in progress in between, for at
+   * most {@link #inProgressWait} in all (docs/HTTP-API.md, "Retries").
+   *
+   * @throws InProgressException when the identical request is still in progress after the wait
+   */
+  SpendRecorder.Claim waitingOutInProgress(
+      ScripId id, java.util.function.Supplier<SpendRecorder.Claim> step) {
+    long deadline = System.nanoTime() + inProgressWait.toNanos();
+    while (true) {
+      SpendRecorder.Claim c = step.get();
+      if (!(c instanceof SpendRecorder.InProgress)) {
+        return c;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw inProgress(id);
+      }
+      try {
+        recorder.awaitSettled(id, Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw inProgress(id);
+      }
+    }
+  }
+
+  static InProgressException inProgress(ScripId id) {
+    return new InProgressException(
+        "an identical request with scrip "
+            + id
+            + " is still being paid for; send it again shortly to get its outcome (the scrip is"
+            + " not lost)");
+  }
+
   /**
    * Validates {@code payment} against the price and claims its scrip; the caller then commits or
    * releases the returned purchase.
@@ -129,11 +209,12 @@ public final class PurchaseService {
     long price = checkedPrice(scrip, pricer);
     ScripMinter.Minted change = mintChange(scrip, price);
     Optional<Scrip> changeScrip = change == null ? Optional.empty() : Optional.of(change.scrip());
-    SpendRecorder.Claim spend =
-        recorder.spend(
-            new SpendRecorder.SpendRecord(
-                scrip.id(), scrip.expiresAt(), v.fingerprint(), price, changeScrip));
+    SpendRecorder.SpendRecord record =
+        new SpendRecorder.SpendRecord(
+            scrip.id(), scrip.expiresAt(), v.fingerprint(), price, changeScrip);
+    SpendRecorder.Claim spend = waitingOutInProgress(scrip.id(), () -> recorder.spend(record));
     return switch (spend) {
+      case SpendRecorder.InProgress i -> throw inProgress(scrip.id());
       case SpendRecorder.AlreadySpent a -> throw spent(scrip);
       case SpendRecorder.Replayed r -> replay(v.variant(), scrip, v.fingerprint(), v.secret(), r);
       case SpendRecorder.Claimed c ->
@@ -195,8 +276,11 @@ public final class PurchaseService {
   private Purchase settle(
       Variant variant, Scrip scrip, byte[] fingerprint, CustomerSecret secret, Pricer pricer) {
     long price = checkedPrice(scrip, pricer);
-    SpendRecorder.Claim claim = recorder.claim(scrip.id(), scrip.expiresAt(), fingerprint);
+    SpendRecorder.Claim claim =
+        waitingOutInProgress(
+            scrip.id(), () -> recorder.claim(scrip.id(), scrip.expiresAt(), fingerprint));
     return switch (claim) {
+      case SpendRecorder.InProgress i -> throw inProgress(scrip.id());
       case SpendRecorder.AlreadySpent a -> throw spent(scrip);
       case SpendRecorder.Replayed r -> replay(variant, scrip, fingerprint, secret, r);
       case SpendRecorder.Claimed c -> {

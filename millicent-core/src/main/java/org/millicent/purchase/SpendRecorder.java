@@ -1,5 +1,6 @@
 package org.millicent.purchase;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.millicent.scrip.Scrip;
@@ -47,7 +48,19 @@ public interface SpendRecorder {
   record AlreadySpent() implements Claim {}
 
   /**
-   * Claims {@code id} for the request with {@code fingerprint}.
+   * The scrip ID is claimed by an identical request (same fingerprint) whose spend is neither
+   * committed nor released yet: not a double spend. The caller waits ({@link #awaitSettled}) and
+   * claims again, which then answers {@link Replayed} (the first attempt committed) or {@link
+   * Claimed} (it was released, or its owner died and the claim was taken over); nothing is changed
+   * by this answer.
+   */
+  record InProgress() implements Claim {}
+
+  /**
+   * Claims {@code id} for the request with {@code fingerprint}: {@link Claimed} when it was free;
+   * {@link Replayed} when the same request (same fingerprint) committed it before; {@link
+   * InProgress} when the same request holds the claim and has not yet committed or released it;
+   * {@link AlreadySpent} when another request spent or is spending it.
    *
    * @throws IllegalStateException when the store cannot decide (it is then not claimed)
    */
@@ -64,8 +77,9 @@ public interface SpendRecorder {
   /**
    * Claims and commits {@code record} in one step: {@link Claimed} once it is durable with the
    * record's price and change; {@link Replayed} with what was stored when an identical request
-   * (same fingerprint) was committed before; {@link AlreadySpent} when another request spent or is
-   * spending the scrip. Nothing is changed unless the answer is {@link Claimed}.
+   * (same fingerprint) was committed before; {@link InProgress} when an identical request holds an
+   * uncommitted claim; {@link AlreadySpent} when another request spent or is spending the scrip.
+   * Nothing is changed unless the answer is {@link Claimed}.
    *
    * <p>The default claims, commits, and releases the claim when the commit fails; stores override
    * it to spend in one round trip.
@@ -90,6 +104,21 @@ public interface SpendRecorder {
 
   /** Gives up a claim that was not committed: the scrip is spendable again. */
   void release(ScripId id);
+
+  /**
+   * Waits until the claim of {@code id} that answered {@link InProgress} may have been committed or
+   * released, at most {@code timeout}; the caller then claims again. May return early (a spurious
+   * wake-up costs one more claim). The default sleeps a short while; recorders that see the outcome
+   * in memory wake the waiter as soon as it is known.
+   *
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  default void awaitSettled(ScripId id, Duration timeout) throws InterruptedException {
+    long millis = Math.min(timeout.toMillis(), 50);
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
+  }
 
   /**
    * Forgets spends of scrip that expired before {@code horizon}.

@@ -65,11 +65,22 @@ class SpendRecorderSpendTest {
   }
 
   @Test
-  void spend_secondTime_isAlreadySpentAndCommitsNothing() {
+  void spend_secondTimeByAnotherRequest_isAlreadySpentAndCommitsNothing() {
+    FailingCommits r = new FailingCommits();
+    r.spend(record(2));
+    SpendRecord other = record(2);
+    other.fingerprint()[0] = 1;
+
+    assertThat(r.spend(other)).isInstanceOf(SpendRecorder.AlreadySpent.class);
+    assertThat(r.commits).isEqualTo(1);
+  }
+
+  @Test
+  void spend_secondTimeBySameRequest_isReplayedAndCommitsNothing() {
     FailingCommits r = new FailingCommits();
     r.spend(record(2));
 
-    assertThat(r.spend(record(2))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+    assertThat(r.spend(record(2))).isEqualTo(new SpendRecorder.Replayed(5, Optional.empty()));
     assertThat(r.commits).isEqualTo(1);
   }
 
