@@ -1,5 +1,6 @@
 package org.millicent.storage.vendor;
 
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -91,6 +92,14 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   private final ScheduledExecutorService sweeper;
 
   private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
+
+  /**
+   * Embedded mode: a claim made by {@link #claim} and not yet committed or released, so that an
+   * identical request is answered {@link InProgress}; {@code settled} completes when it is.
+   */
+  private record Held(byte[] fingerprint, CompletableFuture<Void> settled) {}
+
+  private final ConcurrentHashMap<ScripId, Held> held = new ConcurrentHashMap<>();
 
   private DurableSpendRecorder(Database db, Mode mode, InstantSource clock) {
     this.db = db;
@@ -189,27 +198,44 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     if (mode == Mode.SHARED) {
       return join(claims.submit(new ClaimRequest(id, expiresAt, fingerprint.clone())));
     }
-    if (spent.mark(id, expiresAt)) {
-      return new Claimed();
+    // Registered before marking, so an identical request never sees the mark without it.
+    Held mine = new Held(fingerprint.clone(), new CompletableFuture<>());
+    Held other = held.putIfAbsent(id, mine);
+    if (other == null) {
+      if (spent.mark(id, expiresAt)) {
+        return CLAIMED;
+      }
+      settle(id, mine);
+    } else if (MessageDigest.isEqual(other.fingerprint(), fingerprint)) {
+      return new InProgress();
     }
     return replayOrSpent(id, fingerprint);
   }
 
-  /** Embedded mode, the scrip is marked: a retry of a committed request, or a double spend. */
+  /**
+   * Embedded mode, the scrip is marked: a retry of a committed request, an identical request whose
+   * claim is in progress, or a double spend.
+   */
   private Claim replayOrSpent(ScripId id, byte[] fingerprint) {
     Pending p = pending.get(id);
     if (p != null) {
-      if (!java.security.MessageDigest.isEqual(p.record().fingerprint(), fingerprint)) {
+      if (!MessageDigest.isEqual(p.record().fingerprint(), fingerprint)) {
         return new AlreadySpent();
       }
-      // The same request is on its way to disk: answer once it is there. If it failed or was not
-      // the spend of the scrip after all, the table says whether an earlier one is.
+      // The same request is on its way to disk: answer once it is there.
       try {
         p.durable().join();
         return new Replayed(p.record().priceMillicents(), p.record().change());
-      } catch (CompletionException | java.util.concurrent.CancellationException e) {
-        // Asked below.
+      } catch (CompletionException e) {
+        // Its batch failed and its claim is being released: the caller waits and claims again.
+        return new InProgress();
+      } catch (java.util.concurrent.CancellationException e) {
+        // Not the spend of the scrip after all: asked below.
       }
+    }
+    Held h = held.get(id);
+    if (h != null && MessageDigest.isEqual(h.fingerprint(), fingerprint)) {
+      return new InProgress();
     }
     try (Connection c = db.dataSource().getConnection()) {
       return SpendTable.select(c, id)
@@ -245,10 +271,8 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
           } else {
             results.add(
                 Outcome.ok(
-                    SpendTable.select(c, e.id())
-                        .filter(s -> s.isCommittedFor(e.fingerprint()))
-                        .<Claim>map(s -> new Replayed(s.priceMillicents(), s.decodedChange()))
-                        .orElseGet(AlreadySpent::new)));
+                    SpendTable.conflict(
+                        SpendTable.select(c, e.id()).orElse(null), e.fingerprint())));
           }
         }
         c.commit();
@@ -390,6 +414,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     // Registered before submitting, so a retry arriving meanwhile can wait for this batch.
     Pending p = new Pending(copy, new CompletableFuture<>());
     pending.put(copy.id(), p);
+    Held h = held.get(copy.id());
+    if (h != null && MessageDigest.isEqual(h.fingerprint(), copy.fingerprint())) {
+      settle(copy.id(), h); // waiters now find the pending commit and wait for its batch
+    }
     submitPending(p);
     return p.durable();
   }
@@ -488,6 +516,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   public void release(ScripId id) {
     if (mode == Mode.EMBEDDED) {
       releaseInMemory(id);
+      Held h = held.get(id);
+      if (h != null) {
+        settle(id, h);
+      }
       return;
     }
     try (Connection c = db.dataSource().getConnection()) {
@@ -510,6 +542,31 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
           id,
           STALE_CLAIM_AGE,
           db.translate(e).getMessage());
+    }
+  }
+
+  private void settle(ScripId id, Held h) {
+    held.remove(id, h);
+    h.settled().complete(null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Embedded mode wakes the waiter as soon as the claim is committed or released; shared mode
+   * polls, as the claim may be held by another replica.
+   */
+  @Override
+  public void awaitSettled(ScripId id, Duration timeout) throws InterruptedException {
+    Held h = mode == Mode.EMBEDDED ? held.get(id) : null;
+    if (h == null) {
+      SpendRecorder.super.awaitSettled(id, timeout);
+      return;
+    }
+    try {
+      h.settled().get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Not settled yet, or some other way: the caller claims again either way.
     }
   }
 

@@ -109,10 +109,8 @@ final class SpendTable {
   }
 
   /**
-   * Spends (shared mode): inserts committed rows; a row that conflicts is read back, and is a
-   * replay when it is the committed spend of the same request (same fingerprint), else spent
-   * (another request's spend, or a claim in flight on another replica). One answer per record, in
-   * order.
+   * Spends (shared mode): inserts committed rows; a row that conflicts is read back and answered by
+   * {@link #conflict}. One answer per record, in order.
    */
   static List<Claim> insertSpends(Connection c, Dialect dialect, List<SpendRecord> batch)
       throws SQLException {
@@ -128,13 +126,7 @@ final class SpendTable {
     for (int i = 0; i < batch.size(); i++) {
       SpendRecord r = batch.get(i);
       Stored s = written[i] ? null : stored.get(r.id().toLong());
-      if (written[i]) {
-        out.add(new SpendRecorder.Claimed());
-      } else if (s != null && s.isCommittedFor(r.fingerprint())) {
-        out.add(new SpendRecorder.Replayed(s.priceMillicents(), s.decodedChange()));
-      } else {
-        out.add(new SpendRecorder.AlreadySpent());
-      }
+      out.add(written[i] ? new SpendRecorder.Claimed() : conflict(s, r.fingerprint()));
     }
     return out;
   }
@@ -261,6 +253,20 @@ final class SpendTable {
       out[i] = counts[i] > 0;
     }
     return out;
+  }
+
+  /**
+   * The answer to a claim or spend of a scrip that already has row {@code s} (null: the row went
+   * meanwhile, which is answered as spent, as before): a replay when it is the committed spend of
+   * the same request, in progress when it is that request's claim not yet committed, else spent.
+   */
+  static Claim conflict(Stored s, byte[] fingerprint) {
+    if (s == null || !MessageDigest.isEqual(s.fingerprint(), fingerprint)) {
+      return new SpendRecorder.AlreadySpent();
+    }
+    return s.committed()
+        ? new SpendRecorder.Replayed(s.priceMillicents(), s.decodedChange())
+        : new SpendRecorder.InProgress();
   }
 
   /** A stored spend as read back: committed when the price is present. */

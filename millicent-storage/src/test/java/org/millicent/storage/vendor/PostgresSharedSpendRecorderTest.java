@@ -31,7 +31,8 @@ class PostgresSharedSpendRecorderTest extends SpendRecorderContract {
         DurableSpendRecorder other = DurableSpendRecorder.open(second)) {
       ScripId id = new ScripId(1, 99);
       assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
-      assertThat(other.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+      assertThat(other.claim(id, EXPIRES, fp(2))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+      assertThat(other.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.InProgress.class);
       recorder.release(id);
       assertThat(other.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
     }

@@ -105,6 +105,97 @@ abstract class SpendRecorderContract {
   }
 
   @Test
+  void claim_heldByTheSameRequest_isInProgress_thenReplayedOnceCommitted() {
+    ScripId id = new ScripId(1, 14);
+    Scrip change = change(900);
+    assertThat(recorder.claim(id, EXPIRES, fp(3))).isInstanceOf(SpendRecorder.Claimed.class);
+
+    assertThat(recorder.claim(id, EXPIRES, fp(3))).isInstanceOf(SpendRecorder.InProgress.class);
+    assertThat(recorder.claim(id, EXPIRES, fp(4))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+
+    recorder.commit(record(id, 3, 100, Optional.of(change)));
+    assertThat(recorder.claim(id, EXPIRES, fp(3)))
+        .isEqualTo(new SpendRecorder.Replayed(100, Optional.of(change)));
+  }
+
+  @Test
+  void claim_heldByTheSameRequest_isInProgress_thenClaimedOnceReleased() {
+    ScripId id = new ScripId(1, 15);
+    recorder.claim(id, EXPIRES, fp(3));
+    assertThat(recorder.claim(id, EXPIRES, fp(3))).isInstanceOf(SpendRecorder.InProgress.class);
+
+    recorder.release(id);
+
+    assertThat(recorder.claim(id, EXPIRES, fp(3))).isInstanceOf(SpendRecorder.Claimed.class);
+    assertThat(recorder.claim(id, EXPIRES, fp(3))).isInstanceOf(SpendRecorder.InProgress.class);
+  }
+
+  @Test
+  void begin_identicalRetryWhileTheFirstHoldsTheClaim_waitsAndGetsTheFirstChange()
+      throws Exception {
+    SecureRandom random = new SecureRandom();
+    MasterSecrets masters = MasterSecrets.generate(1, random);
+    CustomerSecrets customers = CustomerSecrets.generate(1, random);
+    PurchaseService service =
+        new PurchaseService(
+            "shop.example",
+            masters,
+            customers,
+            recorder,
+            new InMemorySerialAllocator(),
+            InstantSource.system(),
+            Duration.ofHours(1),
+            EnumSet.allOf(Variant.class),
+            Duration.ofSeconds(30));
+    long alice = 0x01_00_0000_0000_0001L;
+    Scrip scrip = service.minter().mint(10_000, alice, EXPIRES, ScripProperties.NONE);
+    RequestDescriptor get = RequestDescriptor.of("GET", "/slow", new byte[0]);
+    CustomerSecret secret = customers.derive("shop.example", alice);
+    Payment.Signed payment = Payer.signed(scrip, secret, Nonce.random(random), get);
+    Purchase first = service.begin(payment, Pricer.fixed(100));
+
+    try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+      Future<Purchase> retry = pool.submit(() -> service.begin(payment, Pricer.fixed(100)));
+      Thread.sleep(200); // not needed for correctness: the retry is then most likely waiting
+      first.commit();
+      Purchase again = retry.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(again.isReplay()).isTrue();
+      assertThat(again.change()).isEqualTo(first.change());
+      assertThat(again.change().orElseThrow().valueMillicents()).isEqualTo(9_900);
+    }
+  }
+
+  @Test
+  void begin_identicalRetryWhileClaimed_withoutWaiting_isInProgressNotSpent() {
+    SecureRandom random = new SecureRandom();
+    MasterSecrets masters = MasterSecrets.generate(1, random);
+    CustomerSecrets customers = CustomerSecrets.generate(1, random);
+    PurchaseService service =
+        new PurchaseService(
+            "shop.example",
+            masters,
+            customers,
+            recorder,
+            new InMemorySerialAllocator(),
+            InstantSource.system(),
+            Duration.ofHours(1),
+            EnumSet.allOf(Variant.class),
+            Duration.ZERO);
+    long alice = 0x01_00_0000_0000_0001L;
+    Scrip scrip = service.minter().mint(10_000, alice, EXPIRES, ScripProperties.NONE);
+    RequestDescriptor get = RequestDescriptor.of("GET", "/slow", new byte[0]);
+    CustomerSecret secret = customers.derive("shop.example", alice);
+    Payment.Signed payment = Payer.signed(scrip, secret, Nonce.random(random), get);
+    Purchase first = service.begin(payment, Pricer.fixed(100));
+
+    assertThatThrownBy(() -> service.begin(payment, Pricer.fixed(100)))
+        .isInstanceOf(org.millicent.failure.InProgressException.class);
+    first.release();
+    assertThat(service.begin(payment, Pricer.fixed(100)).isReplay()).isFalse();
+  }
+
+  @Test
   void claim_committedByAnotherRequest_isAlreadySpent() {
     ScripId id = new ScripId(1, 12);
     recorder.claim(id, EXPIRES, fp(1));
@@ -321,15 +412,15 @@ abstract class SpendRecorderContract {
   }
 
   @Test
-  void spend_ofAScripClaimedAndNotCommitted_isAlreadySpent_andTheClaimStillCommits() {
+  void spend_ofAScripClaimedAndNotCommitted_isSpentForOthers_inProgressForTheSameRequest() {
     ScripId id = new ScripId(10, 4);
     assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
 
     assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))
         .isInstanceOf(SpendRecorder.AlreadySpent.class);
     assertThat(recorder.spend(record(id, 1, 5, Optional.empty())))
-        .as("even the same request: its claim is not committed yet")
-        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+        .as("the same request: its claim is not committed yet, but it is not spent by another")
+        .isInstanceOf(SpendRecorder.InProgress.class);
 
     recorder.commit(record(id, 1, 9, Optional.empty()));
     assertThat(recorder.claim(id, EXPIRES, fp(1)))
@@ -406,6 +497,8 @@ abstract class SpendRecorderContract {
                         firstChange.put(id.toLong(), mine);
                       }
                       case SpendRecorder.Replayed r -> replays.add(r);
+                      case SpendRecorder.InProgress p ->
+                          throw new AssertionError("a committed spend was in progress: " + id);
                       case SpendRecorder.AlreadySpent a ->
                           throw new AssertionError("the same request was refused: " + id);
                     }
