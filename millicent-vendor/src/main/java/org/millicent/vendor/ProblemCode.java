@@ -15,6 +15,7 @@ enum ProblemCode {
   INSUFFICIENT("insufficient", 402, "Scrip value below the price"),
   MALFORMED("malformed", 400, "Malformed payment"),
   UNKNOWN_KEY("unknown-key", 402, "Unknown or retired key"),
+  IN_PROGRESS("in-progress", 409, "Identical request in progress"),
   PAYMENT_REQUIRED("payment-required", 402, "Payment required"),
   ORIGIN_FAILED("origin-failed", 502, "Origin failed"),
   BAD_REQUEST("bad-request", 400, "Bad request"),
@@ -57,6 +58,14 @@ enum ProblemCode {
     return TYPE_BASE + code;
   }
 
+  /**
+   * Seconds after which to try again ({@code Retry-After}), or 0 when a retry does not help by
+   * itself: an identical request in progress is worth sending again shortly.
+   */
+  int retryAfterSeconds() {
+    return this == IN_PROGRESS ? 1 : 0;
+  }
+
   /** Whether the answer repeats the offer (every 402). */
   boolean repeatsOffer() {
     return status == 402;
@@ -73,6 +82,7 @@ enum ProblemCode {
       case INSUFFICIENT -> INSUFFICIENT;
       case MALFORMED -> MALFORMED;
       case UNKNOWN_KEY -> UNKNOWN_KEY;
+      case IN_PROGRESS -> IN_PROGRESS;
     };
   }
 }

@@ -86,6 +86,9 @@ final class Problems {
       ctx.header("WWW-Authenticate", offer.header(offerPrice));
     }
     metrics.rejected(code);
+    if (code.retryAfterSeconds() > 0) {
+      ctx.header("Retry-After", Integer.toString(code.retryAfterSeconds()));
+    }
     ctx.status(code.status());
     ctx.header("Cache-Control", "no-store");
     ctx.contentType(PROBLEM_JSON);

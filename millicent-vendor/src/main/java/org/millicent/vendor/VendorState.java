@@ -73,7 +73,8 @@ final class VendorState implements AutoCloseable {
             serials,
             InstantSource.system(),
             config.scripLifetime(),
-            config.variants());
+            config.variants(),
+            config.retryWait());
     this.exchanges = new ExchangeService(purchases, store.exchanges(), config.scripLifetime());
     this.licences = new Licences(config, store, keyStore, masters, customers, random);
   }

@@ -45,9 +45,16 @@ final class Problems {
     write(ctx, e.status(), e.code(), e.title(), detail);
   }
 
-  /** The status of a payment failure: malformed is 400, every other payment failure 402. */
+  /**
+   * The status of a payment failure: malformed is 400, an identical request in progress 409, every
+   * other payment failure 402.
+   */
   static int status(PaymentException e) {
-    return e.code() == FailureCode.MALFORMED ? 400 : 402;
+    return switch (e.code()) {
+      case MALFORMED -> 400;
+      case IN_PROGRESS -> 409;
+      default -> 402;
+    };
   }
 
   static String title(FailureCode c) {
@@ -60,6 +67,7 @@ final class Problems {
       case INSUFFICIENT -> "Scrip value too low";
       case MALFORMED -> "Malformed payment";
       case UNKNOWN_KEY -> "Unknown key";
+      case IN_PROGRESS -> "Identical request in progress";
     };
   }
 }

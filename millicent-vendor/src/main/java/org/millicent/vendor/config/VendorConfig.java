@@ -44,6 +44,9 @@ public final class VendorConfig {
   /** The customer-ID selector byte of customers this vendor allocates itself. */
   public static final int OWN_CUSTOMER_SELECTOR = 1;
 
+  /** Default wait for an identical request in progress: five seconds. */
+  public static final Duration DEFAULT_RETRY_WAIT = Duration.ofSeconds(5);
+
   /** Default scrip lifetime: one day. */
   public static final Duration DEFAULT_SCRIP_LIFETIME = Duration.ofDays(1);
 
@@ -64,6 +67,7 @@ public final class VendorConfig {
   private final String vendor;
   private final String currency;
   private final Duration scripLifetime;
+  private final Duration retryWait;
   private final String host;
   private final int port;
   private final List<Price> prices;
@@ -81,6 +85,7 @@ public final class VendorConfig {
     this.vendor = b.vendor;
     this.currency = b.currency;
     this.scripLifetime = b.scripLifetime;
+    this.retryWait = b.retryWait;
     this.host = b.host;
     this.port = b.port;
     this.prices = List.copyOf(b.prices);
@@ -137,6 +142,7 @@ public final class VendorConfig {
     Builder b = new Builder(vendor);
     b.currency = currency;
     b.scripLifetime = scripLifetime;
+    b.retryWait = retryWait;
     b.host = host;
     b.port = port;
     b.prices.addAll(prices);
@@ -165,6 +171,14 @@ public final class VendorConfig {
   /** How long scrip minted by this vendor (change, exchanges, sales) stays valid. */
   public Duration scripLifetime() {
     return scripLifetime;
+  }
+
+  /**
+   * How long a request waits for an identical one (same scrip, same request MAC) still in progress
+   * before it answers 409 {@code in-progress} (docs/HTTP-API.md, "Retries").
+   */
+  public Duration retryWait() {
+    return retryWait;
   }
 
   /** The address to listen on. */
@@ -271,6 +285,7 @@ public final class VendorConfig {
     private String vendor;
     private String currency = "USD";
     private Duration scripLifetime = DEFAULT_SCRIP_LIFETIME;
+    private Duration retryWait = DEFAULT_RETRY_WAIT;
     private String host = "127.0.0.1";
     private int port = DEFAULT_PORT;
     private final List<Price> prices = new ArrayList<>();
@@ -303,6 +318,12 @@ public final class VendorConfig {
     /** Sets how long minted scrip stays valid. */
     public Builder scripLifetime(Duration lifetime) {
       this.scripLifetime = lifetime;
+      return this;
+    }
+
+    /** Sets how long a request waits for an identical one in progress (0s..60s). */
+    public Builder retryWait(Duration wait) {
+      this.retryWait = wait;
       return this;
     }
 
@@ -423,6 +444,11 @@ public final class VendorConfig {
           || scripLifetime.compareTo(Duration.ofMinutes(1)) < 0
           || scripLifetime.compareTo(Duration.ofDays(3660)) > 0) {
         errors.add("scrip_lifetime: expected 1m..3660d, found " + scripLifetime);
+      }
+      if (retryWait == null
+          || retryWait.isNegative()
+          || retryWait.compareTo(Duration.ofSeconds(60)) > 0) {
+        errors.add("retry_wait: expected 0s..60s, found " + retryWait);
       }
       if (host == null || host.isBlank()) {
         errors.add("host: expected an address to listen on, found none");

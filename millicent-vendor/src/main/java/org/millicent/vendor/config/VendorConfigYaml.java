@@ -35,6 +35,7 @@ import org.millicent.vendor.jetty.HttpTimeouts;
  * host: 127.0.0.1
  * port: 8080
  * scrip_lifetime: 24h            # s, m, h, d suffix, or ISO-8601 (PT24H)
+ * retry_wait: 5s                 # an identical request in progress is waited for this long
  * variants: [signed, private]    # clear, signed, private
  * prices:
  *   - {method: GET, path: "/pages/*", price_millicents: 100}
@@ -58,6 +59,7 @@ final class VendorConfigYaml {
           "host",
           "port",
           "scrip_lifetime",
+          "retry_wait",
           "variants",
           "prices",
           "free",
@@ -106,6 +108,9 @@ final class VendorConfigYaml {
     }
     if (root.has("port")) {
       b.port((int) integer(root.get("port"), "port", errors, VendorConfig.DEFAULT_PORT));
+    }
+    if (root.has("retry_wait")) {
+      b.retryWait(duration(root.get("retry_wait"), "retry_wait", errors));
     }
     if (root.has("scrip_lifetime")) {
       b.scripLifetime(duration(root.get("scrip_lifetime"), "scrip_lifetime", errors));
