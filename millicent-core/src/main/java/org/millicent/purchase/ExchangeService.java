@@ -146,6 +146,16 @@ public final class ExchangeService {
         List.of(total(scrip)));
   }
 
+  /**
+   * The scrip issued by the exchange with {@code fingerprint}, if one is on record: for a recovery
+   * ({@link PurchaseService#recover}) that found an input spent by that very exchange.
+   *
+   * @throws IllegalStateException when the store cannot answer
+   */
+  public Optional<List<Scrip>> outputsOf(byte[] fingerprint) {
+    return exchanges.find(fingerprint);
+  }
+
   private List<Scrip> checkedInputs(List<byte[]> inputs, long customerId) {
     if (inputs.isEmpty() || inputs.size() > MAX_PIECES) {
       throw new MalformedException(

@@ -306,6 +306,46 @@ public final class PurchaseService {
     };
   }
 
+  /**
+   * Says what became of an earlier request paid with the scrip of {@code payment}, whose
+   * fingerprint (request MAC, or the private variant's sealed-payment tag) was {@code fingerprint}
+   * (docs/HTTP-API.md, "POST /millicent/recover"). {@code payment} is a signed payment with that
+   * scrip over the recovery request itself: it proves the asker holds the customer secret, and the
+   * answer is MACed under it. Changes nothing: a scrip found free is claimed and released at once
+   * (with the asked-about fingerprint, so that request, if it is still queued, is not refused).
+   *
+   * @throws PaymentException when the payment fails a check other than spent ({@code malformed}
+   *     also for a variant other than signed), or {@code in-progress} when the asked-about request
+   *     still holds its claim after the in-progress wait
+   */
+  public Recovery recover(Payment payment, byte[] fingerprint) {
+    if (!(payment instanceof Payment.Signed)) {
+      throw new org.millicent.failure.MalformedException(
+          "a recovery request is paid in the signed variant, which proves ownership");
+    }
+    if (fingerprint.length == 0 || fingerprint.length > 64) {
+      throw new org.millicent.failure.MalformedException(
+          "a request fingerprint is 1..64 bytes, found " + fingerprint.length);
+    }
+    PaymentVerifier.Verified v = verifier.verify(payment);
+    Scrip scrip = v.scrip();
+    ReplySigner reply = new ReplySigner(v.variant(), v.fingerprint(), v.secret());
+    SpendRecorder.Claim claim =
+        waitingOutInProgress(
+            scrip.id(), () -> recorder.claim(scrip.id(), scrip.expiresAt(), fingerprint));
+    return switch (claim) {
+      case SpendRecorder.InProgress i -> throw inProgress(scrip.id());
+      case SpendRecorder.Claimed c -> {
+        recorder.release(scrip.id());
+        yield new Recovery(Recovery.State.UNSPENT, scrip, 0, Optional.empty(), reply);
+      }
+      case SpendRecorder.Replayed r ->
+          new Recovery(Recovery.State.SPENT, scrip, r.priceMillicents(), r.change(), reply);
+      case SpendRecorder.AlreadySpent a ->
+          new Recovery(Recovery.State.SPENT_BY_ANOTHER, scrip, 0, Optional.empty(), reply);
+    };
+  }
+
   /** The change for paying {@code price} with {@code scrip}, or null when nothing is left. */
   private ScripMinter.Minted mintChange(Scrip scrip, long price) {
     long rest = scrip.valueMillicents() - price;

@@ -24,6 +24,7 @@ import org.millicent.purchase.Exchange;
 import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.Purchase;
 import org.millicent.purchase.PurchaseService;
+import org.millicent.purchase.Recovery;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.VendorMetrics.Kind;
@@ -108,6 +109,7 @@ final class VendorGateway {
         });
     routes.get("/.well-known/millicent", ctx -> self.get().manifest(ctx));
     routes.post("/millicent/exchange", ctx -> self.get().exchange(ctx));
+    routes.post("/millicent/recover", ctx -> self.get().recover(ctx));
     for (HandlerType t :
         List.of(
             HandlerType.GET,
@@ -434,6 +436,82 @@ final class VendorGateway {
       return json.writeValueAsBytes(value);
     } catch (IOException e) {
       throw new ProblemException(ProblemCode.INTERNAL, "cannot write JSON", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ recover
+
+  /**
+   * {@code POST /millicent/recover}: what became of an earlier request paid with a scrip, for a
+   * wallet that lost the answer (docs/HTTP-API.md). Paid (price 0, nothing spent) with a signed
+   * payment of that scrip over this request, which proves ownership; the answer carries the
+   * recorded price and change in a receipt MACed like a purchase's.
+   */
+  private void recover(Context ctx) {
+    long t0 = System.nanoTime();
+    Kind kind = Kind.REJECTED;
+    try {
+      String auth = ctx.header("Authorization");
+      if (auth == null || !isMillicent(auth)) {
+        throw new ProblemException(
+            ProblemCode.UNAUTHORIZED,
+            "a recovery is asked with a signed payment of the scrip asked about");
+      }
+      byte[] body = body(ctx);
+      Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
+      byte[] fingerprint = recoverFingerprint(body);
+      VendorState st = state.get();
+      Recovery r = knowingNewLicences(st, () -> st.purchases.recover(payment, fingerprint));
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("state", r.state().wireName());
+      answer.put("scrip_id", r.scrip().id().toString());
+      answer.put("price_millicents", r.priceMillicents());
+      if (r.state() == Recovery.State.SPENT) {
+        st.exchanges
+            .outputsOf(fingerprint)
+            .ifPresent(outs -> answer.put("scrip", outs.stream().map(Scrip::token).toList()));
+      }
+      byte[] out = json.writeValueAsBytes(answer);
+      StringBuilder receipt =
+          new StringBuilder("Millicent v=")
+              .append(PaymentHeader.VERSION)
+              .append(", variant=signed, price=")
+              .append(r.priceMillicents());
+      r.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
+      receipt
+          .append(", mac=")
+          .append(B64.encodeToString(r.replyMac(200, RequestDescriptor.digest(out))));
+      ctx.status(200);
+      ctx.header("Cache-Control", "no-store");
+      ctx.header(RECEIPT, receipt.toString());
+      ctx.contentType("application/json").result(out);
+      kind = Kind.API;
+    } catch (IOException e) {
+      problems.write(ctx, new ProblemException(ProblemCode.INTERNAL, "cannot write JSON", e), -1);
+    } catch (RuntimeException e) {
+      problems.write(ctx, e, -1);
+    } finally {
+      metrics.request(kind, System.nanoTime() - t0);
+    }
+  }
+
+  private byte[] recoverFingerprint(byte[] body) {
+    try {
+      JsonNode root = json.readTree(body);
+      JsonNode fp = root == null ? null : root.get("fingerprint");
+      if (fp == null || !fp.isTextual()) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST,
+            "recover body must be {\"fingerprint\": \"<base64url request MAC>\"}");
+      }
+      byte[] b = Base64.getUrlDecoder().decode(fp.asText());
+      if (b.length == 0 || b.length > 64) {
+        throw new ProblemException(ProblemCode.BAD_REQUEST, "fingerprint must be 1..64 bytes");
+      }
+      return b;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST, "recover body is not as documented: " + e.getMessage(), e);
     }
   }
 

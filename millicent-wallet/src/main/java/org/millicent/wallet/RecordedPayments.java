@@ -32,6 +32,14 @@ final class RecordedPayments {
   private final WalletStore store;
   private final PaymentSettler settler;
   private final Transport net;
+  private final VendorRecovery vendorRecovery;
+
+  /** Refusal codes that do not prove a re-sent payment lost (docs/WALLET.md, "No value lost"). */
+  private static final java.util.Set<String> NOT_PROOF_ON_RESEND =
+      java.util.Set.of("spent", "forged");
+
+  /** How often an answer {@code in-progress} is waited out and the payment sent again. */
+  private static final int IN_PROGRESS_TRIES = 10;
 
   /**
    * Payments this process owns right now (claimed when recorded, released when settled or given
@@ -40,10 +48,12 @@ final class RecordedPayments {
   private final Set<Long> sending = ConcurrentHashMap.newKeySet();
 
   /** Sends through {@code net} when recovering; settles answers with {@code settler}. */
-  RecordedPayments(WalletStore store, PaymentSettler settler, Transport net) {
+  RecordedPayments(
+      WalletStore store, PaymentSettler settler, Transport net, VendorRecovery vendorRecovery) {
     this.store = store;
     this.settler = settler;
     this.net = net;
+    this.vendorRecovery = vendorRecovery;
   }
 
   /**
@@ -112,29 +122,68 @@ final class RecordedPayments {
         r = transport.send(request);
       } catch (IOException first) {
         log.info("no answer to payment {} ({}); sending it once more", rec.id(), first.toString());
-        try {
-          store.countAttempt(rec.id());
-          r = transport.send(request);
-        } catch (IOException second) {
-          throw new WalletException(
-              WalletException.Code.PAYMENT_IN_FLIGHT,
-              "no answer to "
-                  + rec.method()
-                  + " "
-                  + rec.url()
-                  + " ("
-                  + second.getMessage()
-                  + "): the payment stays recorded and will be re-sent with the same scrip and"
-                  + " nonce by the next recovery (`millicent wallet renew`, or any payment to "
-                  + rec.vendor()
-                  + "), which gets its answer (change, new scrip) back",
-              second);
-        }
+        r = sendAgain(rec, request, transport);
+      }
+      // The first sending still holds its claim at the vendor: wait as told and send again.
+      for (int i = 0; i < IN_PROGRESS_TRIES && isInProgress(r); i++) {
+        Thread.sleep(retryAfterMillis(r));
+        r = sendAgain(rec, request, transport);
+      }
+      if (isInProgress(r)) {
+        throw inFlight(rec, "the vendor still reports the first sending in progress", null);
+      }
+      // Asked whether or not this process re-sent it: an HTTP client may have re-sent it unseen
+      // (java.net.http retries a GET whose connection closed), so a refusal of the scrip is no
+      // proof of loss for any recorded payment: the vendor's record decides.
+      if (!rec.kind().equals(PaymentRecord.BUY)
+          && r.status() >= 400
+          && r.header(PaidRequests.RECEIPT_HEADER).isEmpty()
+          && NOT_PROOF_ON_RESEND.contains(Problem.of(r).code())) {
+        return vendorRecovery.recover(rec, r, transport);
       }
       return settler.settle(rec, r);
     } finally {
       sending.remove(rec.id());
     }
+  }
+
+  private Response sendAgain(PaymentRecord rec, Request request, Transport transport)
+      throws InterruptedException {
+    try {
+      store.countAttempt(rec.id());
+      return transport.send(request);
+    } catch (IOException e) {
+      throw inFlight(rec, "no answer (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static boolean isInProgress(Response r) {
+    return r.status() == 409 && Problem.of(r).code().equals("in-progress");
+  }
+
+  /** The answer's {@code Retry-After} in seconds (1 to 5), as milliseconds; 1 s when absent. */
+  private static long retryAfterMillis(Response r) {
+    try {
+      long s = r.header("Retry-After").map(v -> Long.parseLong(v.strip())).orElse(1L);
+      return Math.clamp(s, 1, 5) * 1000;
+    } catch (NumberFormatException e) {
+      return 1000;
+    }
+  }
+
+  private static WalletException inFlight(PaymentRecord rec, String why, Throwable cause) {
+    return new WalletException(
+        WalletException.Code.PAYMENT_IN_FLIGHT,
+        why
+            + " to "
+            + rec.method()
+            + " "
+            + rec.url()
+            + ": the payment stays recorded and will be re-sent with the same scrip and"
+            + " nonce by the next recovery (`millicent wallet renew`, or any payment to "
+            + rec.vendor()
+            + "), which gets its answer (change, new scrip) back",
+        cause);
   }
 
   /**

@@ -75,7 +75,11 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     Transport net = MillicentHttpClient.newBuilder().timeout(options.timeout()).build()::send;
     ObjectMapper json = new ObjectMapper();
     this.payments =
-        new RecordedPayments(store, new PaymentSettler(store, json, options.clock()), net);
+        new RecordedPayments(
+            store,
+            new PaymentSettler(store, json, options.clock()),
+            net,
+            new VendorRecovery(store, json, options.clock()));
     BrokerClient brokers = new BrokerClient(net, json, options.random());
     this.origins = new VendorOrigins(options, store, brokers);
     this.brokerPurchases = new BrokerPurchases(options, store, brokers, payments, net, origins);
