@@ -26,6 +26,7 @@ enum ProblemCode {
   NOT_FOUND("not-found", 404, "Not found"),
   HEAD_NOT_PAYABLE("head-not-payable", 405, "HEAD is never paid for"),
   CONFLICT("conflict", 409, "Conflict"),
+  REPLAYED("replayed", 409, "Action already done"),
   STORAGE_UNAVAILABLE("storage-unavailable", 503, "Storage unavailable"),
   INTERNAL("internal", 500, "Internal error");
 

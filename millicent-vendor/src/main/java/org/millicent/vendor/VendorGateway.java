@@ -208,6 +208,11 @@ final class VendorGateway {
       return;
     }
     Purchase p = knowingNewLicences(st, () -> purchases.begin(payment, entry.pricer()));
+    if (p.isReplay() && !SAFE_METHODS.contains(method)) {
+      // The origin ran this action for the first sending; running it again would do it twice.
+      writePaid(ctx, st, p, replayedAction(method, path));
+      return;
+    }
     ContentResponse r;
     try {
       ContentRequest forward = request(ctx, method, canonical, body);
@@ -234,6 +239,38 @@ final class VendorGateway {
       throw e;
     }
     writePaid(ctx, st, p, r);
+  }
+
+  /** Methods whose repetition has no effect at the origin (RFC 9110, section 9.2.1). */
+  private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD");
+
+  /**
+   * The answer to a replay of a non-safe request (docs/HTTP-API.md, "Replays of non-safe methods"):
+   * the action is not run again and its first answer is not kept, so the replay gets a {@code 409
+   * replayed} problem document, with the receipt of the first sending.
+   */
+  private ContentResponse replayedAction(String method, String path) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", ProblemCode.REPLAYED.type());
+    body.put("title", ProblemCode.REPLAYED.title());
+    body.put("status", ProblemCode.REPLAYED.status());
+    body.put("code", ProblemCode.REPLAYED.code());
+    body.put(
+        "detail",
+        method
+            + " "
+            + path
+            + " was done and charged once for this payment; it is not run again, and its first"
+            + " answer is not kept. The receipt is the first one.");
+    try {
+      return new ContentResponse(
+          ProblemCode.REPLAYED.status(),
+          Problems.PROBLEM_JSON,
+          Map.of(),
+          json.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a problem document", e);
+    }
   }
 
   /**

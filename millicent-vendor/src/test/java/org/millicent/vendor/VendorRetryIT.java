@@ -258,6 +258,59 @@ class VendorRetryIT {
     }
   }
 
+  @Test
+  void paidPost_replayedHundredTimes_originRunsTheActionOnce_everyReplayGetsTheFirstReceipt()
+      throws Exception {
+    Scrip s = scrip(10_000);
+    byte[] body = "{\"order\":\"one pizza\"}".getBytes(StandardCharsets.UTF_8);
+    Payment.Signed p = TestHttp.signed(s, secret, "POST", "/create/order", body);
+    HttpResponse<byte[]> first = http.pay(p, body);
+    assertThat(first.statusCode()).isEqualTo(201);
+    String change = TestHttp.receipt(first).get("change");
+
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<byte[]> replay = http.pay(p, body);
+      assertThat(replay.statusCode()).as(TestHttp.text(replay)).isEqualTo(409);
+      assertThat(code(replay)).isEqualTo("replayed");
+      Map<String, String> receipt = TestHttp.receipt(replay);
+      assertThat(receipt).containsEntry("price", "100").containsEntry("change", change);
+      org.millicent.protocol.Payer.verifySignedReply(
+          secret,
+          p.mac(),
+          409,
+          ScripCodec.encode(ScripCodec.fromToken(change)),
+          org.millicent.protocol.RequestDescriptor.digest(replay.body()),
+          TestHttp.b64(receipt.get("mac")));
+    }
+
+    assertThat(calls("/create/order")).isEqualTo(1);
+  }
+
+  @Test
+  void paidPost_clientGivesUpAndResends_originRunsTheActionOnce() throws Exception {
+    Scrip s = scrip(10_000);
+    byte[] body = "{\"order\":\"two pizzas\"}".getBytes(StandardCharsets.UTF_8);
+    Payment.Signed p = TestHttp.signed(s, secret, "POST", "/slow/order", body);
+    HttpRequest first =
+        HttpRequest.newBuilder(URI.create(vendor.url() + "/slow/order"))
+            .header("Authorization", PaymentHeader.format(p))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .timeout(Duration.ofMillis(300))
+            .build();
+    try (HttpClient impatient = HttpClient.newHttpClient()) {
+      assertThatThrownBy(() -> impatient.send(first, HttpResponse.BodyHandlers.ofByteArray()))
+          .isInstanceOf(HttpTimeoutException.class);
+    }
+
+    HttpResponse<byte[]> again = http.pay(p, body);
+
+    assertThat(again.statusCode()).as(TestHttp.text(again)).isEqualTo(409);
+    assertThat(code(again)).isEqualTo("replayed");
+    assertThat(ScripCodec.fromToken(TestHttp.receipt(again).get("change")).valueMillicents())
+        .isEqualTo(9_900);
+    assertThat(calls("/slow/order")).isEqualTo(1);
+  }
+
   private static void awaitCalls(String path, int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (calls(path) < n && System.nanoTime() < deadline) {
