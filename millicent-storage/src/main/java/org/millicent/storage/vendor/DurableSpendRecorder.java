@@ -91,6 +91,20 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   private final GroupCommitter<SpendRecord, Claim> spends;
   private final ScheduledExecutorService sweeper;
 
+  /**
+   * Shared mode on PostgreSQL: this replica's id, stamped on its claims, and the connection that
+   * holds its advisory lock for as long as the recorder is open; 0 and null otherwise.
+   */
+  private final long replicaId;
+
+  private final Connection replicaLock;
+
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** A replica's id and the connection holding its advisory lock. */
+  private record ReplicaLock(Connection connection, long id) {}
+
   private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
 
   /**
@@ -110,6 +124,14 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     // the server more CPU per spend than the overlap gains (docs/PERFORMANCE.md, "Storage").
     int writers =
         db.config() instanceof DatabaseConfig.Postgres p ? Math.min(2, p.maxPoolSize()) : 1;
+    if (mode == Mode.SHARED && db.dialect() == Dialect.POSTGRESQL) {
+      ReplicaLock lock = lockReplica(db);
+      this.replicaLock = lock.connection();
+      this.replicaId = lock.id();
+    } else {
+      this.replicaLock = null;
+      this.replicaId = 0;
+    }
     if (mode == Mode.EMBEDDED) {
       rebuild();
       this.claims = null;
@@ -140,6 +162,43 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
           GroupCommitter.start(
               "spend", writers, MAX_BATCH, false, this::writeSpends, db::translate);
     }
+  }
+
+  /**
+   * Takes a new replica id and holds its session-level advisory lock on a connection of its own,
+   * for the recorder's lifetime: while it is held the replica is alive, and its claims are its own.
+   */
+  private static ReplicaLock lockReplica(Database db) {
+    Connection c = null;
+    try {
+      c = db.dataSource().getConnection();
+      c.setAutoCommit(true);
+      long id;
+      try (PreparedStatement ps = c.prepareStatement("SELECT nextval('vendor_replica_ids')");
+          java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        id = rs.getLong(1);
+      }
+      if (id > Integer.MAX_VALUE) {
+        throw new IllegalStateException("replica ids exhausted: " + id);
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+        ps.setInt(1, SpendTable.REPLICA_LOCK_CLASS);
+        ps.setInt(2, (int) id);
+        ps.execute();
+      }
+      return new ReplicaLock(c, id);
+    } catch (SQLException e) {
+      if (c != null) {
+        db.discard(c);
+      }
+      throw db.translate(e);
+    }
+  }
+
+  /** This replica's id (0 unless shared mode on PostgreSQL). */
+  public long replicaId() {
+    return replicaId;
   }
 
   /**
@@ -262,17 +321,19 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
           exps[i] = batch.get(i).expiresAt().getEpochSecond();
           fps[i] = batch.get(i).fingerprint();
         }
-        boolean[] won = SpendTable.insertClaims(c, db.dialect(), ids, exps, fps, now);
+        boolean[] won = SpendTable.insertClaims(c, db.dialect(), ids, exps, fps, now, replicaId);
         List<Outcome<Claim>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           ClaimRequest e = batch.get(i);
           if (won[i]) {
             results.add(Outcome.ok(new Claimed()));
           } else {
-            results.add(
-                Outcome.ok(
-                    SpendTable.conflict(
-                        SpendTable.select(c, e.id()).orElse(null), e.fingerprint())));
+            SpendTable.Stored s = SpendTable.select(c, e.id()).orElse(null);
+            Claim answer = SpendTable.conflict(s, e.fingerprint());
+            if (answer instanceof InProgress && takeOverIfOwnerDied(c, e, s, now)) {
+              answer = new Claimed();
+            }
+            results.add(Outcome.ok(answer));
           }
         }
         c.commit();
@@ -282,6 +343,41 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         throw e;
       }
     }
+  }
+
+  /**
+   * An identical request's claim whose replica died (its advisory lock is free) is taken over by
+   * this replica: the retry then completes here instead of waiting for the stale-claim sweep. Of
+   * several replicas taking over one claim, the conditional update lets exactly one win.
+   */
+  private boolean takeOverIfOwnerDied(Connection c, ClaimRequest e, SpendTable.Stored s, long now)
+      throws SQLException {
+    if (replicaLock == null || s.claimedBy() == null || s.claimedBy() == replicaId) {
+      return false;
+    }
+    try (PreparedStatement ps = c.prepareStatement(SpendTable.REPLICA_ALIVE)) {
+      ps.setLong(1, s.claimedBy());
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        if (rs.next() && rs.getBoolean(1)) {
+          return false;
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(SpendTable.TAKE_OVER_CLAIM)) {
+      ps.setLong(1, replicaId);
+      ps.setLong(2, now);
+      ps.setLong(3, e.id().toLong());
+      ps.setBytes(4, e.fingerprint());
+      ps.setLong(5, s.claimedBy());
+      if (ps.executeUpdate() != 1) {
+        return false;
+      }
+    }
+    log.info(
+        "Took over the claim of scrip {} from replica {}, which died before committing it",
+        e.id(),
+        s.claimedBy());
+    return true;
   }
 
   // ------------------------------------------------------------------ spend
@@ -460,6 +556,16 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     }
   }
 
+  /**
+   * Whether a committed row is this very record (an earlier in-doubt commit of it), not the commit
+   * of a replica that took the claim over and issued other change: then this one must not deliver.
+   */
+  private static boolean isThisCommit(SpendTable.Stored s, SpendRecord r) {
+    return s.isCommittedFor(r.fingerprint())
+        && java.util.Arrays.equals(
+            s.change(), r.change().map(org.millicent.scrip.ScripCodec::encode).orElse(null));
+  }
+
   /** A row already existed: fine if it is this very spend (an earlier in-doubt commit). */
   private static Outcome<Boolean> conflictOutcome(Connection c, SpendRecord r) throws SQLException {
     Optional<SpendTable.Stored> s = SpendTable.select(c, r.id());
@@ -476,7 +582,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {
-        boolean[] found = SpendTable.commitClaims(c, batch);
+        boolean[] found = SpendTable.commitClaims(c, batch, replicaId);
         List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
           SpendRecord r = batch.get(i);
@@ -485,7 +591,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
           } else {
             Optional<SpendTable.Stored> s = SpendTable.select(c, r.id());
             results.add(
-                s.isPresent() && s.get().isCommittedFor(r.fingerprint())
+                s.isPresent() && isThisCommit(s.get(), r)
                     ? Outcome.ok(true)
                     : Outcome.failed(
                         new StorageException(
@@ -528,6 +634,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         SpendTable.relaxDurability(c, db.dialect());
         try (PreparedStatement ps = c.prepareStatement(SpendTable.RELEASE_CLAIM)) {
           ps.setLong(1, id.toLong());
+          ps.setLong(2, replicaId);
           ps.executeUpdate();
         }
         c.commit();
@@ -685,6 +792,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       spends.close();
     }
     commits.close();
+    if (replicaLock != null && closed.compareAndSet(false, true)) {
+      // Closed, not returned to the pool, so the session and its advisory lock end now.
+      db.discard(replicaLock);
+    }
   }
 
   private static void checkFingerprint(byte[] fingerprint) {

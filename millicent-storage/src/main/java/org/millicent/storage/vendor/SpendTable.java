@@ -31,18 +31,38 @@ final class SpendTable {
       "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, price_millicents, change)"
           + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (scrip_id) DO NOTHING";
   static final String INSERT_CLAIM =
-      "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, claimed_at)"
-          + " VALUES (?, ?, ?, ?) ON CONFLICT (scrip_id) DO NOTHING";
+      "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, claimed_at, claimed_by)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (scrip_id) DO NOTHING";
   static final String COMMIT_CLAIM =
       "UPDATE vendor_spends SET price_millicents = ?, change = ?, claimed_at = NULL"
-          + " WHERE scrip_id = ? AND fingerprint = ? AND price_millicents IS NULL";
+          + " WHERE scrip_id = ? AND fingerprint = ? AND price_millicents IS NULL"
+          + " AND claimed_by = ?";
   static final String RELEASE_CLAIM =
-      "DELETE FROM vendor_spends WHERE scrip_id = ? AND price_millicents IS NULL";
+      "DELETE FROM vendor_spends WHERE scrip_id = ? AND price_millicents IS NULL"
+          + " AND claimed_by = ?";
   static final String SELECT_ONE =
-      "SELECT fingerprint, price_millicents, change FROM vendor_spends WHERE scrip_id = ?";
+      "SELECT fingerprint, price_millicents, change, claimed_by FROM vendor_spends"
+          + " WHERE scrip_id = ?";
+
+  /** Moves a claim of a dead replica to this one; 1 row when this call took it over. */
+  static final String TAKE_OVER_CLAIM =
+      "UPDATE vendor_spends SET claimed_by = ?, claimed_at = ?"
+          + " WHERE scrip_id = ? AND fingerprint = ? AND price_millicents IS NULL"
+          + " AND claimed_by = ?";
+
+  /** Advisory-lock class of replica locks: "MILT" (Millicent), with the replica id as objid. */
+  static final int REPLICA_LOCK_CLASS = 0x4D494C54;
+
+  /** Whether a replica's advisory lock is held, i.e. the replica is alive. */
+  static final String REPLICA_ALIVE =
+      "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+          + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+          + " AND classid = "
+          + REPLICA_LOCK_CLASS
+          + "::bigint::oid AND objid = ?::bigint::oid AND objsubid = 2)";
 
   private static final String PG_SELECT_ANY =
-      "SELECT scrip_id, fingerprint, price_millicents, change FROM vendor_spends"
+      "SELECT scrip_id, fingerprint, price_millicents, change, claimed_by FROM vendor_spends"
           + " WHERE scrip_id = ANY(?::bigint[])";
 
   private static final String PG_INSERT_COMMITTED =
@@ -56,8 +76,8 @@ final class SpendTable {
    * for why that is safe for claims.
    */
   private static final String PG_INSERT_CLAIMS =
-      "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, claimed_at)"
-          + " SELECT u.id, u.exp, u.fp, ? FROM unnest(?::bigint[], ?::bigint[], ?::bytea[])"
+      "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, claimed_at, claimed_by)"
+          + " SELECT u.id, u.exp, u.fp, ?, ? FROM unnest(?::bigint[], ?::bigint[], ?::bytea[])"
           + " AS u(id, exp, fp)"
           + " CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
           + " ON CONFLICT (scrip_id) DO NOTHING RETURNING scrip_id";
@@ -136,7 +156,13 @@ final class SpendTable {
    * claims of one ID in a batch only the first can win.
    */
   static boolean[] insertClaims(
-      Connection c, Dialect dialect, long[] ids, long[] expiresAt, byte[][] fps, long claimedAt)
+      Connection c,
+      Dialect dialect,
+      long[] ids,
+      long[] expiresAt,
+      byte[][] fps,
+      long claimedAt,
+      long claimedBy)
       throws SQLException {
     int n = ids.length;
     if (dialect == Dialect.POSTGRESQL) {
@@ -151,9 +177,10 @@ final class SpendTable {
       }
       try (PreparedStatement ps = c.prepareStatement(PG_INSERT_CLAIMS)) {
         ps.setLong(1, claimedAt);
-        ps.setObject(2, sortedIds);
-        ps.setObject(3, sortedExps);
-        ps.setObject(4, sortedFps);
+        ps.setLong(2, claimedBy);
+        ps.setObject(3, sortedIds);
+        ps.setObject(4, sortedExps);
+        ps.setObject(5, sortedFps);
         return inBatchOrder(firstOfEach(written(ps, sortedIds), sortedIds), order);
       }
     }
@@ -163,6 +190,7 @@ final class SpendTable {
         ps.setLong(2, expiresAt[i]);
         ps.setBytes(3, fps[i]);
         ps.setLong(4, claimedAt);
+        ps.setLong(5, claimedBy);
         ps.addBatch();
       }
       return positive(ps.executeBatch());
@@ -173,7 +201,8 @@ final class SpendTable {
    * Records price and change on claim rows (shared mode); for each, whether its claim was found
    * (false: released or swept, or already committed).
    */
-  static boolean[] commitClaims(Connection c, List<SpendRecord> batch) throws SQLException {
+  static boolean[] commitClaims(Connection c, List<SpendRecord> batch, long claimedBy)
+      throws SQLException {
     // One prepared UPDATE per record, sent as one JDBC batch (one round trip on PostgreSQL): each
     // finds its row through the primary key. An UPDATE ... FROM unnest(...) lets the planner
     // pick a scan of the whole table, which grows with the spent list.
@@ -183,6 +212,7 @@ final class SpendTable {
         bindChange(ps, 2, r);
         ps.setLong(3, r.id().toLong());
         ps.setBytes(4, r.fingerprint());
+        ps.setLong(5, claimedBy);
         ps.addBatch();
       }
       return positive(ps.executeBatch());
@@ -269,8 +299,11 @@ final class SpendTable {
         : new SpendRecorder.InProgress();
   }
 
-  /** A stored spend as read back: committed when the price is present. */
-  record Stored(byte[] fingerprint, Long priceMillicents, byte[] change) {
+  /**
+   * A stored spend as read back: committed when the price is present; {@code claimedBy} is the
+   * replica holding a claim (null: not recorded).
+   */
+  record Stored(byte[] fingerprint, Long priceMillicents, byte[] change, Long claimedBy) {
     boolean committed() {
       return priceMillicents != null;
     }
@@ -297,7 +330,9 @@ final class SpendTable {
         byte[] fp = rs.getBytes(1);
         long price = rs.getLong(2);
         Long p = rs.wasNull() ? null : price;
-        return Optional.of(new Stored(fp, p, rs.getBytes(3)));
+        byte[] change = rs.getBytes(3);
+        long by = rs.getLong(4);
+        return Optional.of(new Stored(fp, p, change, rs.wasNull() ? null : by));
       }
     }
   }
@@ -325,7 +360,9 @@ final class SpendTable {
         while (rs.next()) {
           long price = rs.getLong(3);
           Long p = rs.wasNull() ? null : price;
-          found.put(rs.getLong(1), new Stored(rs.getBytes(2), p, rs.getBytes(4)));
+          byte[] change = rs.getBytes(4);
+          long by = rs.getLong(5);
+          found.put(rs.getLong(1), new Stored(rs.getBytes(2), p, change, rs.wasNull() ? null : by));
         }
       }
     }
