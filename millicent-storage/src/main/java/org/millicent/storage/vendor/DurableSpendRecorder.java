@@ -122,8 +122,19 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     // SQLite has one write lock per file: one writer. PostgreSQL overlaps two batches (one is
     // written while the other waits for its flush); more writers make smaller batches, which cost
     // the server more CPU per spend than the overlap gains (docs/PERFORMANCE.md, "Storage").
+    // A shared replica on PostgreSQL keeps one connection for its advisory lock (below).
     int writers =
-        db.config() instanceof DatabaseConfig.Postgres p ? Math.min(2, p.maxPoolSize()) : 1;
+        db.config() instanceof DatabaseConfig.Postgres p
+            ? Math.max(1, Math.min(2, p.maxPoolSize() - (mode == Mode.SHARED ? 1 : 0)))
+            : 1;
+    if (mode == Mode.SHARED
+        && db.config() instanceof DatabaseConfig.Postgres p
+        && p.maxPoolSize() < 2) {
+      throw new IllegalArgumentException(
+          "a shared spent list needs a pool of at least 2 connections (one holds the replica's"
+              + " lock), found "
+              + p.maxPoolSize());
+    }
     if (mode == Mode.SHARED && db.dialect() == Dialect.POSTGRESQL) {
       ReplicaLock lock = lockReplica(db);
       this.replicaLock = lock.connection();
