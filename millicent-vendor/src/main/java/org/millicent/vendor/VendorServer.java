@@ -504,6 +504,11 @@ public final class VendorServer implements AutoCloseable {
     }
   }
 
+  /** The live state, for tests in this package. */
+  VendorState state() {
+    return state;
+  }
+
   @Override
   public String toString() {
     return "VendorServer[" + config.vendor() + " " + url + "]";

@@ -103,7 +103,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A replica's id and the connection holding its advisory lock. */
-  private record ReplicaLock(Connection connection, long id) {}
+  private record ReplicaLock(Connection connection, int lockClass, long id) {}
+
+  /** The advisory-lock class of this schema's replica locks (0 unless shared on PostgreSQL). */
+  private final int lockClass;
 
   private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
 
@@ -139,9 +142,11 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       ReplicaLock lock = lockReplica(db);
       this.replicaLock = lock.connection();
       this.replicaId = lock.id();
+      this.lockClass = lock.lockClass();
     } else {
       this.replicaLock = null;
       this.replicaId = 0;
+      this.lockClass = 0;
     }
     if (mode == Mode.EMBEDDED) {
       rebuild();
@@ -193,12 +198,18 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       if (id > Integer.MAX_VALUE) {
         throw new IllegalStateException("replica ids exhausted: " + id);
       }
+      int lockClass;
+      try (PreparedStatement ps = c.prepareStatement(SpendTable.REPLICA_LOCK_CLASS);
+          java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        lockClass = rs.getInt(1);
+      }
       try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
-        ps.setInt(1, SpendTable.REPLICA_LOCK_CLASS);
+        ps.setInt(1, lockClass);
         ps.setInt(2, (int) id);
         ps.execute();
       }
-      return new ReplicaLock(c, id);
+      return new ReplicaLock(c, lockClass, id);
     } catch (SQLException e) {
       if (c != null) {
         db.discard(c);
@@ -210,6 +221,14 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   /** This replica's id (0 unless shared mode on PostgreSQL). */
   public long replicaId() {
     return replicaId;
+  }
+
+  /**
+   * The first key of this replica's advisory lock, {@code pg_advisory_lock(class, id)}, as {@code
+   * pg_locks.classid} shows it (0 unless shared mode on PostgreSQL).
+   */
+  public long replicaLockClass() {
+    return Integer.toUnsignedLong(lockClass);
   }
 
   /**
@@ -367,7 +386,8 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       return false;
     }
     try (PreparedStatement ps = c.prepareStatement(SpendTable.REPLICA_ALIVE)) {
-      ps.setLong(1, s.claimedBy());
+      ps.setInt(1, lockClass);
+      ps.setLong(2, s.claimedBy());
       try (java.sql.ResultSet rs = ps.executeQuery()) {
         if (rs.next() && rs.getBoolean(1)) {
           return false;

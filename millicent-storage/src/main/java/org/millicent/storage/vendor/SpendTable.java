@@ -50,16 +50,19 @@ final class SpendTable {
           + " WHERE scrip_id = ? AND fingerprint = ? AND price_millicents IS NULL"
           + " AND claimed_by = ?";
 
-  /** Advisory-lock class of replica locks: "MILT" (Millicent), with the replica id as objid. */
-  static final int REPLICA_LOCK_CLASS = 0x4D494C54;
+  /**
+   * The advisory-lock class (first key) of this schema's replica locks: a hash of the schema, so
+   * vendors on other schemas of one database, whose replica ids repeat these, never look alive
+   * here.
+   */
+  static final String REPLICA_LOCK_CLASS =
+      "SELECT hashtext('millicent-vendor-replica:' || current_schema())";
 
-  /** Whether a replica's advisory lock is held, i.e. the replica is alive. */
+  /** Whether a replica's advisory lock (class, id) is held, i.e. the replica is alive. */
   static final String REPLICA_ALIVE =
       "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
           + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-          + " AND classid = "
-          + REPLICA_LOCK_CLASS
-          + "::bigint::oid AND objid = ?::bigint::oid AND objsubid = 2)";
+          + " AND classid = ?::int4::oid AND objid = ?::bigint::oid AND objsubid = 2)";
 
   private static final String PG_SELECT_ANY =
       "SELECT scrip_id, fingerprint, price_millicents, change, claimed_by FROM vendor_spends"

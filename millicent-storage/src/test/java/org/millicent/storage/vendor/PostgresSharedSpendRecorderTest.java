@@ -100,11 +100,13 @@ class PostgresSharedSpendRecorderTest extends SpendRecorderContract {
           h ->
               h.createQuery(
                       "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-                          + " AND objid = :id::bigint::oid AND objsubid = 2")
+                          + " AND classid = :c::bigint::oid AND objid = :id::bigint::oid"
+                          + " AND objsubid = 2")
+                  .bind("c", slow.replicaLockClass())
                   .bind("id", slow.replicaId())
                   .mapTo(Boolean.class)
                   .list());
-      awaitLockGone(slow.replicaId());
+      awaitLockGone(slow.replicaLockClass(), slow.replicaId());
       assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
 
       slow.release(id);
@@ -120,14 +122,16 @@ class PostgresSharedSpendRecorderTest extends SpendRecorderContract {
   }
 
   /** The backend of a terminated session exits a moment after it is told to. */
-  private void awaitLockGone(long replicaId) throws InterruptedException {
+  private void awaitLockGone(long lockClass, long replicaId) throws InterruptedException {
     for (int i = 0; i < 1000; i++) {
       boolean held =
           db.withHandle(
               h ->
                   h.createQuery(
                           "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
-                              + " AND objid = :id::bigint::oid AND objsubid = 2)")
+                              + " AND classid = :c::bigint::oid AND objid = :id::bigint::oid"
+                              + " AND objsubid = 2)")
+                      .bind("c", lockClass)
                       .bind("id", replicaId)
                       .mapTo(Boolean.class)
                       .one());

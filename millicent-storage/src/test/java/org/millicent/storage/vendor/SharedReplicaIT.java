@@ -104,7 +104,8 @@ class SharedReplicaIT {
   void overlappingBatchesInOppositeOrders_neverDeadlock() throws Exception {
     int rounds = 300;
     int perBatch = 64;
-    DatabaseConfig.Postgres config = TestDatabases.postgresConfig(2);
+    // Two connections for the test, one for the recorder's replica lock.
+    DatabaseConfig.Postgres config = TestDatabases.postgresConfig(3);
     try (Database db = Database.open(config);
         DurableSpendRecorder recorder = DurableSpendRecorder.open(db); // migrates
         java.sql.Connection a = db.dataSource().getConnection();
