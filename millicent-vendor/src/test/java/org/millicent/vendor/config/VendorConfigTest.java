@@ -33,6 +33,7 @@ class VendorConfigTest {
                 host: 0.0.0.0
                 port: 9090
                 scrip_lifetime: 12h
+                retry_wait: 2s
                 variants: [signed]
                 prices:
                   - {method: GET, path: "/pages/*", price_millicents: 100}
@@ -51,6 +52,7 @@ class VendorConfigTest {
     assertThat(c.currency()).isEqualTo("EUR");
     assertThat(c.port()).isEqualTo(9090);
     assertThat(c.scripLifetime()).isEqualTo(Duration.ofHours(12));
+    assertThat(c.retryWait()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.variants()).containsExactly(Variant.SIGNED);
     assertThat(c.prices())
         .containsExactly(new Price("GET", "/pages/*", 100), new Price("GET", "/api/**", 2_500));
@@ -72,6 +74,7 @@ class VendorConfigTest {
             vendor: Venetia!
             currency: dollars
             scrip_lifetime: forever
+            retry_wait: 2m
             variants: [signed, telepathic]
             prices:
               - {method: FETCH, path: "pages/*", price_millicents: -5}
@@ -94,6 +97,7 @@ class VendorConfigTest {
                     .contains("vendor:")
                     .contains("currency:")
                     .contains("scrip_lifetime:")
+                    .contains("retry_wait: expected 0s..60s")
                     .contains("variants[1]:")
                     .contains("prices[0].method:")
                     .contains("prices[0].path:")
