@@ -69,6 +69,8 @@ class WalletRecoveryIT {
     relay.start();
     alice = Wallet.open(WalletOptions.defaults(dir.resolve("alice")));
     alice.register(market.bob().url(), "alice");
+    // The relay stands where the vendor is, as the user says (the broker vouches the vendor's own).
+    alice.vouch("venetia", URI.create("http://127.0.0.1:" + relay.getAddress().getPort()));
   }
 
   @AfterEach

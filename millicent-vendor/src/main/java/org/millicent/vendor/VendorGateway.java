@@ -210,7 +210,7 @@ final class VendorGateway {
     Purchase p = knowingNewLicences(st, () -> purchases.begin(payment, entry.pricer()));
     if (p.isReplay() && !SAFE_METHODS.contains(method)) {
       // The origin ran this action for the first sending; running it again would do it twice.
-      writePaid(ctx, st, p, replayedAction(method, path));
+      writePaid(ctx, st, p, replayedAction(method, canonical.path()));
       return;
     }
     ContentResponse r;
