@@ -27,7 +27,7 @@ import org.millicent.vendor.config.VendorConfig;
  * Two vendor replicas started at the same moment on one empty database: whichever creates the
  * secrets, both must end up with the same ones (docs/STORAGE.md, "First start"). Each round uses a
  * fresh database, since only the first start generates keys. Runs on PostgreSQL (skipped when it is
- * unreachable, failed when MILLICENT_REQUIRE_POSTGRES=true) and on one SQLite file.
+ * unreachable, failed when MILLICENT_REQUIRE_POSTGRES=true); on one SQLite file only one may start.
  */
 class VendorFirstStartIT {
   private static final int ROUNDS = 20;
@@ -44,11 +44,55 @@ class VendorFirstStartIT {
     }
   }
 
+  /**
+   * A SQLite spent list is decided in one process's memory, so two vendors on one SQLite file (each
+   * with its own data folder) would accept the same scrip twice: of two started together, one
+   * starts and the other is refused.
+   */
   @Test
-  void twoReplicasStartingTogetherOnEmptySqlite_shareTheirSecrets() throws Exception {
-    for (int round = 0; round < ROUNDS; round++) {
-      startTogetherAndCompare(round, dir.resolve("shared-" + round + ".db").toString());
+  void twoVendorsStartingTogetherOnOneSqliteFile_oneStarts_theOtherIsRefused() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      VendorConfig config =
+          VendorConfig.sampleBuilder()
+              .port(0)
+              .database(dir.resolve("shared-" + round + ".db").toString())
+              .adminToken("first-start-admin-token-0123")
+              .build();
+      CyclicBarrier together = new CyclicBarrier(2);
+      List<Callable<VendorServer>> starts = new ArrayList<>();
+      for (Path d : List.of(dir.resolve("a-" + round), dir.resolve("b-" + round))) {
+        starts.add(
+            () -> {
+              together.await(30, TimeUnit.SECONDS);
+              return VendorServer.start(config, d);
+            });
+      }
+      List<VendorServer> started = new ArrayList<>();
+      List<Throwable> refused = new ArrayList<>();
+      try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+        for (Future<VendorServer> f : pool.invokeAll(starts)) {
+          try {
+            started.add(f.get());
+          } catch (ExecutionException e) {
+            refused.add(e.getCause());
+          }
+        }
+      }
+      try {
+        assertThat(started).as("round %d", round).hasSize(1);
+        assertThat(refused).singleElement().satisfies(VendorFirstStartIT::saysTheFileIsTaken);
+      } finally {
+        started.forEach(VendorServer::close);
+      }
     }
+  }
+
+  private static void saysTheFileIsTaken(Throwable t) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      all.append(c.getMessage()).append('\n');
+    }
+    assertThat(all.toString()).contains("would accept the same scrip twice");
   }
 
   /**

@@ -23,6 +23,7 @@ import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.Dialect;
+import org.millicent.storage.ExclusiveFileLock;
 import org.millicent.storage.StorageException;
 import org.millicent.storage.vendor.GroupCommitter.Outcome;
 import org.slf4j.Logger;
@@ -82,6 +83,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   private record ClaimRequest(ScripId id, Instant expiresAt, byte[] fingerprint) {}
 
   private final Database db;
+
+  /** Embedded mode on SQLite: this process's hold on the file's spent list; null otherwise. */
+  private final ExclusiveFileLock alone;
+
   private final Mode mode;
   private final InstantSource clock;
   private final SpentSet spent = new SpentSet();
@@ -118,8 +123,10 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
 
   private final ConcurrentHashMap<ScripId, Held> held = new ConcurrentHashMap<>();
 
-  private DurableSpendRecorder(Database db, Mode mode, InstantSource clock) {
+  private DurableSpendRecorder(
+      Database db, Mode mode, InstantSource clock, ExclusiveFileLock alone) {
     this.db = db;
+    this.alone = alone;
     this.mode = mode;
     this.clock = clock;
     // SQLite has one write lock per file: one writer. PostgreSQL overlaps two batches (one is
@@ -249,8 +256,40 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
    * @throws StorageException when the database fails
    */
   public static DurableSpendRecorder open(Database db, Mode mode, InstantSource clock) {
-    VendorSchema.migrate(db);
-    return new DurableSpendRecorder(db, mode, clock);
+    ExclusiveFileLock alone =
+        mode == Mode.EMBEDDED && db.config() instanceof DatabaseConfig.Sqlite s
+            ? lockFile(s.file())
+            : null;
+    try {
+      VendorSchema.migrate(db);
+      return new DurableSpendRecorder(db, mode, clock, alone);
+    } catch (RuntimeException e) {
+      if (alone != null) {
+        alone.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Embedded mode decides spends in this process's memory, so it must be the only process spending
+   * on its SQLite file: a second one would accept the same scrip again. Held until {@link #close}.
+   */
+  private static ExclusiveFileLock lockFile(java.nio.file.Path file) {
+    java.nio.file.Path lock = file.resolveSibling(file.getFileName() + "-spends.lock");
+    try {
+      return ExclusiveFileLock.acquire(
+          lock,
+          "another process keeps the spent list of "
+              + file
+              + " (it holds "
+              + lock.getFileName()
+              + "): a SQLite spent list is decided in one process's memory, so two vendors on"
+              + " one SQLite file would accept the same scrip twice; stop the other, or use"
+              + " PostgreSQL for several replicas");
+    } catch (IllegalStateException e) {
+      throw new StorageException(StorageException.CONFIG, e.getMessage(), e);
+    }
   }
 
   /** The mode in use. */
@@ -823,6 +862,9 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       spends.close();
     }
     commits.close();
+    if (alone != null) {
+      alone.close();
+    }
     if (replicaLock != null && closed.compareAndSet(false, true)) {
       // Closed, not returned to the pool, so the session and its advisory lock end now.
       db.discard(replicaLock);

@@ -40,6 +40,27 @@ class SqliteSpendRecorderTest extends SpendRecorderContract {
     assertThat(recorder.mode()).isEqualTo(DurableSpendRecorder.Mode.EMBEDDED);
   }
 
+  /**
+   * Two processes deciding spends in memory over one SQLite file would each accept the same scrip:
+   * the second spent list on a file is refused while the first is open, and allowed once it closes.
+   */
+  @Test
+  void secondSpentListOnTheSameSqliteFile_isRefusedWhileTheFirstIsOpen() {
+    ScripId id = new ScripId(9, 77);
+    recorder.spend(record(id, 1, 1, Optional.empty()));
+    DatabaseConfig.Sqlite file = (DatabaseConfig.Sqlite) db.config();
+    try (Database other = Database.open(file)) {
+      assertThatThrownBy(() -> DurableSpendRecorder.open(other))
+          .isInstanceOfSatisfying(
+              StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageException.CONFIG))
+          .hasMessageContaining("would accept the same scrip twice");
+      recorder.close();
+      try (DurableSpendRecorder second = DurableSpendRecorder.open(other)) {
+        assertThat(second.claim(id, EXPIRES, fp(2))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+      }
+    }
+  }
+
   @Test
   void reopen_rebuildsTheInMemorySetFromTheTable() {
     for (int i = 0; i < 100; i++) {
