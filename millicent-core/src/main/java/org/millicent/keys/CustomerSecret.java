@@ -19,7 +19,7 @@ public final class CustomerSecret {
 
   /** HKDF salt of the private-variant key derivation. */
   public static final byte[] PRIVATE_KEY_SALT =
-      "millicent-private-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      "millicent-private-v2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** HKDF info of the private-variant key derivation. */
   public static final byte[] PRIVATE_KEY_INFO =

@@ -19,7 +19,7 @@ public final class CustomerSecrets {
   public static final int SECRET_LENGTH = 32;
 
   /** Domain label at the start of every derivation input. */
-  public static final byte[] LABEL = "millicent-customer-v1".getBytes(StandardCharsets.US_ASCII);
+  public static final byte[] LABEL = "millicent-customer-v2".getBytes(StandardCharsets.US_ASCII);
 
   private record Slot(SecretBytes secret, Hmac hmac) {}
 

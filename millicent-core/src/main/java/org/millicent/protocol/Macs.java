@@ -18,16 +18,17 @@ public final class Macs {
 
   /** Label that starts every request MAC input. */
   public static final byte[] REQUEST_LABEL =
-      "millicent-request-v1".getBytes(StandardCharsets.US_ASCII);
+      "millicent-request-v2".getBytes(StandardCharsets.US_ASCII);
 
   /** Label that starts every reply MAC input. */
-  public static final byte[] REPLY_LABEL = "millicent-reply-v1".getBytes(StandardCharsets.US_ASCII);
+  public static final byte[] REPLY_LABEL = "millicent-reply-v2".getBytes(StandardCharsets.US_ASCII);
 
   private Macs() {}
 
   /**
-   * The exact request MAC input: label, u16 scrip length, scrip encoding, 16-byte nonce, u8 method
-   * length, method, u16 target length, target, 32-byte body digest.
+   * The exact request MAC input: label, u16 scrip length, scrip encoding, 16-byte nonce, the
+   * authority ({@code str8(scheme) ‖ str8(host) ‖ u16(port)}), u8 method length, method, u16 target
+   * length, target, 32-byte body digest.
    */
   public static byte[] requestInput(byte[] scrip, Nonce nonce, RequestDescriptor request) {
     // Exact for an ASCII target (the usual case); a longer UTF-8 target makes the writer grow.
@@ -36,6 +37,7 @@ public final class Macs {
                 + 2
                 + scrip.length
                 + Nonce.LENGTH
+                + request.authority().encodedLength()
                 + 1
                 + request.method().length()
                 + 2
@@ -44,6 +46,7 @@ public final class Macs {
         .raw(REQUEST_LABEL)
         .bytes16(scrip)
         .raw(nonce.unsafeBytes())
+        .raw(request.authority().encode())
         .string8(request.method())
         .string16(request.target())
         .raw(request.unsafeDigest())

@@ -12,7 +12,7 @@ import org.millicent.scrip.ScripCodec;
  */
 public final class PaymentHeader {
   /** Protocol version carried in {@code v=}. */
-  public static final String VERSION = "1";
+  public static final String VERSION = "2";
 
   private PaymentHeader() {}
 
@@ -51,7 +51,8 @@ public final class PaymentHeader {
     Map<String, String> p = AuthParams.parse(header);
     String v = AuthParams.require(p, "v");
     if (!VERSION.equals(v)) {
-      throw new MalformedException("expected Millicent protocol version 1, found " + v);
+      throw new MalformedException(
+          "expected Millicent protocol version " + VERSION + ", found " + v);
     }
     String variantName = AuthParams.require(p, "variant");
     Variant variant = Variant.fromWireName(variantName);

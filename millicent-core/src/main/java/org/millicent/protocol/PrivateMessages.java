@@ -13,35 +13,37 @@ import org.millicent.internal.ByteWriter;
 public final class PrivateMessages {
   /** Label of the sealed payment's AAD. */
   public static final byte[] PAYMENT_LABEL =
-      "millicent-private-payment-v1".getBytes(StandardCharsets.US_ASCII);
+      "millicent-private-payment-v2".getBytes(StandardCharsets.US_ASCII);
 
   /** Label of the sealed request body's AAD. */
   public static final byte[] REQUEST_BODY_LABEL =
-      "millicent-private-request-body-v1".getBytes(StandardCharsets.US_ASCII);
+      "millicent-private-request-body-v2".getBytes(StandardCharsets.US_ASCII);
 
   /** Label of the sealed response body's AAD. */
   public static final byte[] RESPONSE_LABEL =
-      "millicent-private-response-v1".getBytes(StandardCharsets.US_ASCII);
+      "millicent-private-response-v2".getBytes(StandardCharsets.US_ASCII);
 
   /** Label of the sealed change's AAD. */
   public static final byte[] CHANGE_LABEL =
-      "millicent-private-change-v1".getBytes(StandardCharsets.US_ASCII);
+      "millicent-private-change-v2".getBytes(StandardCharsets.US_ASCII);
 
   /** Label of a customer secret sealed for transport by a broker. */
   public static final byte[] SECRET_LABEL =
-      "millicent-sealed-secret-v1".getBytes(StandardCharsets.US_ASCII);
+      "millicent-sealed-secret-v2".getBytes(StandardCharsets.US_ASCII);
 
   private PrivateMessages() {}
 
   /**
-   * AAD of a sealed payment: label, vendor (u8 length), customer ID (u64), method (u8 length),
-   * target (u16 length), and the SHA-256 of the request body exactly as sent (sealed).
+   * AAD of a sealed payment: label, vendor (u8 length), customer ID (u64), the authority the
+   * customer addressed, method (u8 length), target (u16 length), and the SHA-256 of the request
+   * body exactly as sent (sealed).
    */
   public static byte[] paymentAad(String vendor, long customerId, RequestDescriptor request) {
     return new ByteWriter(128)
         .raw(PAYMENT_LABEL)
         .string8(vendor)
         .u64(customerId)
+        .raw(request.authority().encode())
         .string8(request.method())
         .string16(request.target())
         .raw(request.unsafeDigest())

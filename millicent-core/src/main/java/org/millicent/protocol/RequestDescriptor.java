@@ -5,14 +5,17 @@ import java.util.HexFormat;
 import org.millicent.internal.Hmac;
 
 /**
- * What a payment is bound to: the HTTP method, the request target (path and query, exactly as sent)
- * and the SHA-256 digest of the request body (docs/PROTOCOL.md, "Request MAC"). Immutable.
+ * What a payment is bound to: the authority the customer addressed (scheme, host, port), the HTTP
+ * method, the request target (path and query, exactly as sent) and the SHA-256 digest of the
+ * request body (docs/PROTOCOL.md, "Request MAC"). Immutable.
  *
+ * @param authority the origin the customer addressed, canonical
  * @param method the method in upper case, 1 to 16 ASCII letters
  * @param target the request target, 1 to 4096 UTF-8 bytes, starting with {@code /}
  * @param bodyDigest SHA-256 of the body bytes (of the empty string when there is no body)
  */
-public record RequestDescriptor(String method, String target, byte[] bodyDigest) {
+public record RequestDescriptor(
+    Authority authority, String method, String target, byte[] bodyDigest) {
   private static final byte[] EMPTY_DIGEST = Hmac.sha256(new byte[0]);
 
   /** Longest target accepted. */
@@ -20,6 +23,9 @@ public record RequestDescriptor(String method, String target, byte[] bodyDigest)
 
   /** Validates and copies. */
   public RequestDescriptor {
+    if (authority == null) {
+      throw new IllegalArgumentException("the authority the customer addressed is missing");
+    }
     if (method == null || method.isEmpty() || method.length() > 16) {
       throw new IllegalArgumentException("method must be 1..16 characters, was " + method);
     }
@@ -41,8 +47,9 @@ public record RequestDescriptor(String method, String target, byte[] bodyDigest)
   }
 
   /** A descriptor for a request whose body is {@code body}. */
-  public static RequestDescriptor of(String method, String target, byte[] body) {
-    return new RequestDescriptor(method, target, digest(body));
+  public static RequestDescriptor of(
+      Authority authority, String method, String target, byte[] body) {
+    return new RequestDescriptor(authority, method, target, digest(body));
   }
 
   /** SHA-256 of {@code body}; the empty body's digest is computed once. */
@@ -63,6 +70,7 @@ public record RequestDescriptor(String method, String target, byte[] bodyDigest)
   @Override
   public boolean equals(Object o) {
     return o instanceof RequestDescriptor r
+        && authority.equals(r.authority)
         && method.equals(r.method)
         && target.equals(r.target)
         && Arrays.equals(bodyDigest, r.bodyDigest);
@@ -70,11 +78,12 @@ public record RequestDescriptor(String method, String target, byte[] bodyDigest)
 
   @Override
   public int hashCode() {
-    return (method.hashCode() * 31 + target.hashCode()) * 31 + Arrays.hashCode(bodyDigest);
+    return ((authority.hashCode() * 31 + method.hashCode()) * 31 + target.hashCode()) * 31
+        + Arrays.hashCode(bodyDigest);
   }
 
   @Override
   public String toString() {
-    return method + " " + target + " sha256=" + HexFormat.of().formatHex(bodyDigest);
+    return method + " " + authority + target + " sha256=" + HexFormat.of().formatHex(bodyDigest);
   }
 }

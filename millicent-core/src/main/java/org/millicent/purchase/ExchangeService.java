@@ -20,6 +20,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripId;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 /**
  * Exchanges scrip for new scrip of the same total value at one vendor (docs/HTTP-API.md, "POST
@@ -120,6 +121,7 @@ public final class ExchangeService {
         paid.fingerprint(),
         scrip,
         paid.scrip().customerId(),
+        commonSpend(scrip),
         plan(scrip, operation));
   }
 
@@ -143,6 +145,7 @@ public final class ExchangeService {
         fingerprint,
         scrip,
         newCustomerId,
+        SpendMode.BOUND,
         List.of(total(scrip)));
   }
 
@@ -248,6 +251,7 @@ public final class ExchangeService {
       byte[] fingerprint,
       List<Scrip> inputs,
       long outputCustomerId,
+      SpendMode spend,
       List<Long> amounts) {
     ScripProperties properties = commonProperties(inputs);
     long deadline = System.nanoTime() + waitNanos;
@@ -265,7 +269,7 @@ public final class ExchangeService {
         if (earlier.isPresent()) {
           outputs = earlier.get();
         } else {
-          outputs = mint(amounts, outputCustomerId, properties);
+          outputs = mint(amounts, outputCustomerId, properties, spend);
           exchanges.record(fingerprint, latestExpiry(inputs), outputs);
         }
       } catch (RuntimeException e) {
@@ -288,6 +292,26 @@ public final class ExchangeService {
       Thread.currentThread().interrupt();
       throw PurchaseService.inProgress(id);
     }
+  }
+
+  /** The outputs of a customer's exchange keep the inputs' spend mode, which must be one. */
+  private static SpendMode commonSpend(List<Scrip> inputs) {
+    SpendMode m = inputs.getFirst().spend();
+    for (Scrip s : inputs) {
+      if (s.spend() != m) {
+        throw new MalformedException(
+            "scrip "
+                + s.id()
+                + " is "
+                + s.spend().wireName()
+                + ", "
+                + inputs.getFirst().id()
+                + " is "
+                + m.wireName()
+                + ": exchange them separately");
+      }
+    }
+    return m;
   }
 
   private static ScripProperties commonProperties(List<Scrip> inputs) {
@@ -359,11 +383,12 @@ public final class ExchangeService {
     }
   }
 
-  private List<Scrip> mint(List<Long> amounts, long customerId, ScripProperties properties) {
+  private List<Scrip> mint(
+      List<Long> amounts, long customerId, ScripProperties properties, SpendMode spend) {
     Instant expires = verifier.clock().instant().plus(lifetime).truncatedTo(ChronoUnit.SECONDS);
     List<Scrip> out = new ArrayList<>(amounts.size());
     for (long a : amounts) {
-      out.add(minter.mint(a, customerId, expires, properties));
+      out.add(minter.mint(a, customerId, expires, properties, spend));
     }
     return out;
   }

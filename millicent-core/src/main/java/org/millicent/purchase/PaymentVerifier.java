@@ -25,6 +25,7 @@ import org.millicent.protocol.Variant;
 import org.millicent.scrip.Certificate;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
+import org.millicent.scrip.SpendMode;
 
 /**
  * The read-only checks of docs/PROTOCOL.md, "Validation", shared by purchases and exchanges:
@@ -98,6 +99,15 @@ final class PaymentVerifier {
   private Verified verifyClear(Payment.Clear c) {
     requireVariant(Variant.CLEAR);
     Scrip scrip = checkedScrip(c.scrip());
+    if (scrip.spend() != SpendMode.BEARER) {
+      throw new WrongCustomerException(
+          "scrip "
+              + scrip.id()
+              + " is bound to customer "
+              + Long.toUnsignedString(scrip.customerId())
+              + " and is spent only with the customer secret (signed or private), never in the"
+              + " clear");
+    }
     byte[] fingerprint =
         Arrays.copyOf(
             Hmac.sha256(Macs.requestInput(c.scrip(), c.nonce(), c.request())), Macs.LENGTH);

@@ -358,6 +358,6 @@ public final class PurchaseService {
             .instant()
             .plus(changeLifetime)
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    return minter.mintEncoded(rest, scrip.customerId(), expires, scrip.properties());
+    return minter.mintEncoded(rest, scrip.customerId(), expires, scrip.properties(), scrip.spend());
   }
 }

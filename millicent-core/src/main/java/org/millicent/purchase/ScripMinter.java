@@ -10,6 +10,7 @@ import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripId;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 /**
  * Makes new scrip for one vendor: a fresh serial under the primary key, the fields, and the
@@ -42,17 +43,36 @@ public final class ScripMinter {
    */
   public Scrip mint(
       long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
-    return mintEncoded(valueMillicents, customerId, expiresAt, properties).scrip();
+    return mint(valueMillicents, customerId, expiresAt, properties, SpendMode.BOUND);
+  }
+
+  /**
+   * Mints a piece of scrip under the primary key, bound or bearer (docs/PROTOCOL.md, "Scrip").
+   *
+   * @throws UnknownKeyException when the vector has no primary key
+   * @throws IllegalArgumentException when a field is out of range
+   */
+  public Scrip mint(
+      long valueMillicents,
+      long customerId,
+      Instant expiresAt,
+      ScripProperties properties,
+      SpendMode spend) {
+    return mintEncoded(valueMillicents, customerId, expiresAt, properties, spend).scrip();
   }
 
   /** Like {@link #mint}, also returning the encoding that minting computes anyway. */
   Minted mintEncoded(
-      long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
+      long valueMillicents,
+      long customerId,
+      Instant expiresAt,
+      ScripProperties properties,
+      SpendMode spend) {
     int keyId =
         secrets
             .primaryKeyId()
             .orElseThrow(() -> new UnknownKeyException("no primary master secret to mint with"));
-    return mintEncodedUnder(keyId, valueMillicents, customerId, expiresAt, properties);
+    return mintEncodedUnder(keyId, valueMillicents, customerId, expiresAt, properties, spend);
   }
 
   /**
@@ -66,7 +86,9 @@ public final class ScripMinter {
       long customerId,
       Instant expiresAt,
       ScripProperties properties) {
-    return mintEncodedUnder(keyId, valueMillicents, customerId, expiresAt, properties).scrip();
+    return mintEncodedUnder(
+            keyId, valueMillicents, customerId, expiresAt, properties, SpendMode.BOUND)
+        .scrip();
   }
 
   /**
@@ -80,7 +102,8 @@ public final class ScripMinter {
       long valueMillicents,
       long customerId,
       Instant expiresAt,
-      ScripProperties properties) {
+      ScripProperties properties,
+      SpendMode spend) {
     ScripBody body =
         new ScripBody(
             vendor,
@@ -88,7 +111,8 @@ public final class ScripMinter {
             new ScripId(keyId, serials.next(keyId)),
             customerId,
             expiresAt,
-            properties);
+            properties,
+            spend);
     byte[] encodedBody = ScripCodec.encodeBody(body);
     Certificate certificate = secrets.certify(keyId, encodedBody);
     // The encoding is the body followed by the certificate (docs/PROTOCOL.md, "Scrip encoding").

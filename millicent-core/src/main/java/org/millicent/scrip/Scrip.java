@@ -48,6 +48,11 @@ public record Scrip(ScripBody body, Certificate certificate) {
     return body.properties();
   }
 
+  /** How the scrip may be spent. */
+  public SpendMode spend() {
+    return body.spend();
+  }
+
   /** The text token (base64url of the binary encoding), as carried in headers and the CLI. */
   public String token() {
     return ScripCodec.toToken(this);

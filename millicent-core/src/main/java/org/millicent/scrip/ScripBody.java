@@ -13,6 +13,8 @@ import java.time.Instant;
  *     customer master secret)
  * @param expiresAt the instant after which the scrip is refused, whole seconds
  * @param properties vendor-defined key/value pairs
+ * @param spend how the scrip may be spent: {@link SpendMode#BOUND} (with the customer secret) or
+ *     {@link SpendMode#BEARER} (also in the clear)
  */
 public record ScripBody(
     String vendor,
@@ -20,7 +22,8 @@ public record ScripBody(
     ScripId id,
     long customerId,
     Instant expiresAt,
-    ScripProperties properties) {
+    ScripProperties properties,
+    SpendMode spend) {
 
   /** Largest value a single piece of scrip can hold: ten million dollars in millicents. */
   public static final long MAX_VALUE_MILLICENTS = 1_000_000_000_000L;
@@ -51,6 +54,20 @@ public record ScripBody(
     if (properties == null) {
       properties = ScripProperties.NONE;
     }
+    if (spend == null) {
+      throw new IllegalArgumentException("spend mode is missing");
+    }
+  }
+
+  /** Bound scrip (spendable only with the customer secret): the usual kind. */
+  public ScripBody(
+      String vendor,
+      long valueMillicents,
+      ScripId id,
+      long customerId,
+      Instant expiresAt,
+      ScripProperties properties) {
+    this(vendor, valueMillicents, id, customerId, expiresAt, properties, SpendMode.BOUND);
   }
 
   /**

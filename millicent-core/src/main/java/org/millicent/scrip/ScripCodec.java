@@ -8,7 +8,7 @@ import org.millicent.internal.ByteReader;
 import org.millicent.internal.ByteWriter;
 
 /**
- * The one canonical binary encoding of scrip, version 1, and its base64url token form
+ * The one canonical binary encoding of scrip, version 2, and its base64url token form
  * (docs/PROTOCOL.md, "Scrip encoding"). Decoding is strict: every piece of scrip has exactly one
  * encoding, and anything else (trailing bytes, bad lengths, unsorted or repeated property keys,
  * unknown version, out-of-range values) fails with {@link MalformedException}. Stateless and
@@ -16,7 +16,7 @@ import org.millicent.internal.ByteWriter;
  */
 public final class ScripCodec {
   /** The version byte that starts every encoding this code writes or accepts. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Longest possible encoding, a bound for buffers and header sizes. */
   public static final int MAX_ENCODED_LENGTH =
@@ -24,6 +24,7 @@ public final class ScripCodec {
           + 1
           + ScripBody.MAX_VENDOR_LENGTH
           + 8 * 4
+          + 1
           + 1
           + ScripProperties.MAX_ENTRIES
               * (2 + ScripProperties.MAX_KEY_LENGTH + ScripProperties.MAX_VALUE_BYTES)
@@ -58,6 +59,7 @@ public final class ScripCodec {
         .u64(b.id().toLong())
         .u64(b.customerId())
         .u64(b.expiresAt().getEpochSecond())
+        .u8(b.spend().wireValue())
         .u8(b.properties().entries().size());
     b.properties()
         .entries()
@@ -113,6 +115,12 @@ public final class ScripCodec {
       long id = r.u64("scrip id");
       long customer = r.u64("customer id");
       long expires = r.u64("expiry");
+      int spendByte = r.u8("spend mode");
+      SpendMode spend = SpendMode.fromWireValue(spendByte);
+      if (spend == null) {
+        throw new MalformedException(
+            "spend mode must be 1 (bound) or 2 (bearer), found " + spendByte);
+      }
       int count = r.u8("property count");
       if (count > ScripProperties.MAX_ENTRIES) {
         throw new MalformedException(
@@ -154,7 +162,8 @@ public final class ScripCodec {
               ScripId.fromLong(id),
               customer,
               Instant.ofEpochSecond(expires),
-              new ScripProperties(props));
+              new ScripProperties(props),
+              spend);
       return new Scrip(body, Certificate.of(cert));
     } catch (ByteReader.Truncated e) {
       throw new MalformedException("scrip encoding is cut short: " + e.getMessage(), e);

@@ -26,7 +26,7 @@ class CustomerSecretsTest {
   void derivationInput_isLabelVendorLengthVendorCustomerId() {
     assertThat(HexFormat.of().formatHex(CustomerSecrets.derivationInput("venetia", ALICE)))
         .isEqualTo(
-            HexFormat.of().formatHex("millicent-customer-v1".getBytes(StandardCharsets.US_ASCII))
+            HexFormat.of().formatHex("millicent-customer-v2".getBytes(StandardCharsets.US_ASCII))
                 + "07"
                 + "76656e65746961"
                 + "0100000000000001");
@@ -76,7 +76,7 @@ class CustomerSecretsTest {
     assertThat(s.privateKey().getEncoded()).isEqualTo(okm);
     assertThat(s.privateKey().getAlgorithm()).isEqualTo("AES");
     assertThat(new String(CustomerSecret.PRIVATE_KEY_SALT, StandardCharsets.US_ASCII))
-        .isEqualTo("millicent-private-v1");
+        .isEqualTo("millicent-private-v2");
     assertThat(new String(info, StandardCharsets.US_ASCII)).isEqualTo("aes-256-gcm key");
     // Twin: the JDK's KDF with another salt gives another key.
     byte[] other =
@@ -84,7 +84,7 @@ class CustomerSecretsTest {
             .deriveData(
                 HKDFParameterSpec.ofExtract()
                     .addIKM(s.toByteArray())
-                    .addSalt("millicent-private-v2".getBytes(StandardCharsets.US_ASCII))
+                    .addSalt("millicent-private-v1".getBytes(StandardCharsets.US_ASCII))
                     .thenExpand(info, 32));
     assertThat(other).isNotEqualTo(okm);
   }

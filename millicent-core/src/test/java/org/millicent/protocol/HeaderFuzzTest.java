@@ -18,7 +18,8 @@ import org.millicent.testing.SeededRandom;
  * its seed by {@link SeededRandom}; a failure names the seed and the case.
  */
 class HeaderFuzzTest {
-  private static final RequestDescriptor GET = RequestDescriptor.of("GET", "/", new byte[0]);
+  private static final RequestDescriptor GET =
+      RequestDescriptor.of(Authority.of("https", "venetia.example", -1), "GET", "/", new byte[0]);
 
   /** Every printable ASCII character, space included. */
   private static final String PRINTABLE_ASCII =
@@ -30,7 +31,7 @@ class HeaderFuzzTest {
   private static final String[] HEADER_PIECES = {
     "Millicent",
     "millicent ",
-    "v=1",
+    "v=2",
     "v",
     "=",
     ",",

@@ -19,15 +19,22 @@ class MacsTest {
   }
 
   @Test
-  void requestInput_isLabelScripNonceMethodTargetDigest() {
+  void requestInput_isLabelScripNonceAuthorityMethodTargetDigest() {
     byte[] scrip = {9, 8, 7};
     Nonce nonce = Nonce.of(new byte[16]);
-    RequestDescriptor r = RequestDescriptor.of("POST", "/a?b=ü", "body".getBytes());
+    RequestDescriptor r =
+        RequestDescriptor.of(
+            Authority.of("HTTP", "Venetia.Example", 8080), "POST", "/a?b=ü", "body".getBytes());
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
-    expected.writeBytes("millicent-request-v1".getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes("millicent-request-v2".getBytes(StandardCharsets.US_ASCII));
     expected.writeBytes(u16(3));
     expected.writeBytes(scrip);
     expected.writeBytes(new byte[16]);
+    expected.write(4);
+    expected.writeBytes("http".getBytes(StandardCharsets.US_ASCII));
+    expected.write(15);
+    expected.writeBytes("venetia.example".getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes(u16(8080));
     expected.write(4);
     expected.writeBytes("POST".getBytes(StandardCharsets.US_ASCII));
     byte[] target = "/a?b=ü".getBytes(StandardCharsets.UTF_8);
@@ -45,7 +52,7 @@ class MacsTest {
     byte[] change = {1, 2};
     byte[] digest = RequestDescriptor.digest(new byte[0]);
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
-    expected.writeBytes("millicent-reply-v1".getBytes(StandardCharsets.US_ASCII));
+    expected.writeBytes("millicent-reply-v2".getBytes(StandardCharsets.US_ASCII));
     expected.writeBytes(requestMac);
     expected.writeBytes(u16(200));
     expected.writeBytes(u16(2));

@@ -10,7 +10,8 @@ import org.millicent.failure.MalformedException;
 
 /** The Authorization header of docs/PROTOCOL.md, "HTTP binding". */
 class PaymentHeaderTest {
-  private static final RequestDescriptor GET = RequestDescriptor.of("GET", "/", new byte[0]);
+  private static final RequestDescriptor GET =
+      RequestDescriptor.of(Authority.of("https", "venetia.example", -1), "GET", "/", new byte[0]);
   private static final Nonce NONCE = Nonce.of(new byte[16]);
   private static final byte[] SCRIP = {1, 2, 3};
 
@@ -23,17 +24,17 @@ class PaymentHeaderTest {
 
     assertThat(h)
         .isEqualTo(
-            "Millicent v=1, variant=signed, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA,"
+            "Millicent v=2, variant=signed, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA,"
                 + " mac=_wAAAAAAAAAAAAAAAAAAAA");
   }
 
   @Test
   void format_clearAndPrivate() {
     assertThat(PaymentHeader.format(new Payment.Clear(SCRIP, NONCE, GET)))
-        .isEqualTo("Millicent v=1, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA");
+        .isEqualTo("Millicent v=2, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA");
     assertThat(PaymentHeader.format(new Payment.Private("venetia", -1L, SCRIP, GET)))
         .isEqualTo(
-            "Millicent v=1, variant=private, vendor=venetia, customer=18446744073709551615,"
+            "Millicent v=2, variant=private, vendor=venetia, customer=18446744073709551615,"
                 + " payment=AQID");
   }
 
@@ -57,14 +58,14 @@ class PaymentHeaderTest {
   void parse_acceptsRfc9110Spellings() {
     Payment p =
         PaymentHeader.parse(
-            "millicent  V=\"1\" ,variant = clear,\tscrip=AQID , nonce=AAAAAAAAAAAAAAAAAAAAAA", GET);
+            "millicent  V=\"2\" ,variant = clear,\tscrip=AQID , nonce=AAAAAAAAAAAAAAAAAAAAAA", GET);
 
     assertThat(p).isInstanceOf(Payment.Clear.class);
   }
 
   @Test
   void parse_badHeaders_areMalformed() {
-    String ok = "Millicent v=1, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA";
+    String ok = "Millicent v=2, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA";
     assertThat(PaymentHeader.parse(ok, GET)).isInstanceOf(Payment.Clear.class);
 
     for (String bad :
@@ -73,18 +74,19 @@ class PaymentHeaderTest {
           "",
           "Bearer abc",
           "Millicent",
-          "Millicent v=2, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
-          "Millicent v=1, variant=cash, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
-          "Millicent v=1, variant=clear, scrip=AQID",
-          "Millicent v=1, variant=clear, scrip=AQID, nonce=AAAA",
-          "Millicent v=1, variant=clear, scrip=AQ=D, nonce=AAAAAAAAAAAAAAAAAAAAAA",
-          "Millicent v=1, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA, v=1",
-          "Millicent v=1, variant=clear, scrip=AQID nonce=AAAAAAAAAAAAAAAAAAAAAA",
-          "Millicent v=1, variant=clear, scrip=\"AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
-          "Millicent v=1, variant=signed, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
-          "Millicent v=1, variant=private, vendor=v, customer=-1, payment=AQID",
-          "Millicent v=1, variant=private, vendor=v, customer=18446744073709551616, payment=AQID",
-          "Millicent v=1, variant=clear, scrip="
+          "Millicent v=1, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
+          "Millicent v=3, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
+          "Millicent v=2, variant=cash, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
+          "Millicent v=2, variant=clear, scrip=AQID",
+          "Millicent v=2, variant=clear, scrip=AQID, nonce=AAAA",
+          "Millicent v=2, variant=clear, scrip=AQ=D, nonce=AAAAAAAAAAAAAAAAAAAAAA",
+          "Millicent v=2, variant=clear, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA, v=2",
+          "Millicent v=2, variant=clear, scrip=AQID nonce=AAAAAAAAAAAAAAAAAAAAAA",
+          "Millicent v=2, variant=clear, scrip=\"AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
+          "Millicent v=2, variant=signed, scrip=AQID, nonce=AAAAAAAAAAAAAAAAAAAAAA",
+          "Millicent v=2, variant=private, vendor=v, customer=-1, payment=AQID",
+          "Millicent v=2, variant=private, vendor=v, customer=18446744073709551616, payment=AQID",
+          "Millicent v=2, variant=clear, scrip="
               + "A".repeat(3000)
               + ", nonce=AAAAAAAAAAAAAAAAAAAAAA",
           "Millicent v=" + "1".repeat(20_000),

@@ -15,6 +15,7 @@ import org.millicent.failure.FailureCode;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.SecretBytes;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
@@ -83,7 +84,8 @@ class BitFlipTest {
   @Test
   void everyFlippedBitOfASignedRequest_isRejectedAndNothingIsSpent() {
     RequestDescriptor request =
-        RequestDescriptor.of("POST", "/millicent/exchange?x=1", "{\"a\":1}".getBytes());
+        RequestDescriptor.of(
+            TestVendor.ORIGIN, "POST", "/millicent/exchange?x=1", "{\"a\":1}".getBytes());
     Payment.Signed good = v.signed(scrip, request);
     byte[] nonce = good.nonce().bytes();
     int attempts = 0;
@@ -114,16 +116,53 @@ class BitFlipTest {
     assertNothingSpentAndOriginalStillPays();
   }
 
-  /** Flips each bit of the method, target and body digest the MAC covers. */
+  /** Flips each bit of the authority, method, target and body digest the MAC covers. */
   private int flipEveryBitOfTheRequest(Payment.Signed good) {
     RequestDescriptor r = good.request();
     int attempts = 0;
+    Authority a = r.authority();
+    byte[] host = a.host().getBytes(StandardCharsets.US_ASCII);
+    for (int bit = 0; bit < host.length * 8; bit++) {
+      Authority other;
+      try {
+        other =
+            new Authority(
+                a.scheme(), new String(flip(host, bit), StandardCharsets.ISO_8859_1), a.port());
+      } catch (IllegalArgumentException notAHost) {
+        continue; // no customer can address such a host
+      }
+      attempts +=
+          rejectedAsWrongCustomer(
+              good, new RequestDescriptor(other, r.method(), r.target(), r.bodyDigest()));
+    }
+    for (int bit = 0; bit < 16; bit++) {
+      int port = a.port() ^ (1 << bit);
+      if (port == 0) {
+        continue;
+      }
+      attempts +=
+          rejectedAsWrongCustomer(
+              good,
+              new RequestDescriptor(
+                  new Authority(a.scheme(), a.host(), port),
+                  r.method(),
+                  r.target(),
+                  r.bodyDigest()));
+    }
+    attempts +=
+        rejectedAsWrongCustomer(
+            good,
+            new RequestDescriptor(
+                new Authority("https".equals(a.scheme()) ? "http" : "https", a.host(), a.port()),
+                r.method(),
+                r.target(),
+                r.bodyDigest()));
     byte[] method = r.method().getBytes(StandardCharsets.US_ASCII);
     for (int bit = 0; bit < method.length * 8; bit++) {
       String m = new String(flip(method, bit), StandardCharsets.ISO_8859_1);
       RequestDescriptor other;
       try {
-        other = new RequestDescriptor(m, r.target(), r.bodyDigest());
+        other = new RequestDescriptor(r.authority(), m, r.target(), r.bodyDigest());
       } catch (IllegalArgumentException notAMethod) {
         continue; // no such request can be made
       }
@@ -133,13 +172,15 @@ class BitFlipTest {
     for (int bit = 0; bit < target.length * 8; bit++) {
       String t = new String(flip(target, bit), StandardCharsets.UTF_8);
       attempts +=
-          rejectedAsWrongCustomer(good, new RequestDescriptor(r.method(), t, r.bodyDigest()));
+          rejectedAsWrongCustomer(
+              good, new RequestDescriptor(r.authority(), r.method(), t, r.bodyDigest()));
     }
     byte[] digest = r.bodyDigest();
     for (int bit = 0; bit < digest.length * 8; bit++) {
       attempts +=
           rejectedAsWrongCustomer(
-              good, new RequestDescriptor(r.method(), r.target(), flip(digest, bit)));
+              good,
+              new RequestDescriptor(r.authority(), r.method(), r.target(), flip(digest, bit)));
     }
     assertThat(attempts).isGreaterThan(target.length * 8 + 256);
     return attempts;

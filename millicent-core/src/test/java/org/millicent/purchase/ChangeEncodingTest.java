@@ -10,6 +10,7 @@ import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 /**
  * A purchase sends its change with the encoding the minter made, once; these check that it is
@@ -26,7 +27,8 @@ class ChangeEncodingTest {
             2500,
             TestVendor.ALICE,
             TestVendor.EXPIRES,
-            ScripProperties.of(Map.of("country", "fr", "note", "café")));
+            ScripProperties.of(Map.of("country", "fr", "note", "café")),
+            SpendMode.BEARER);
 
     assertThat(m.encoding()).isEqualTo(ScripCodec.encode(m.scrip()));
     assertThat(ScripCodec.decode(m.encoding())).isEqualTo(m.scrip());

@@ -60,7 +60,7 @@ class ExchangeServiceTest {
         inputs.getFirst(),
         secret,
         Nonce.random(random),
-        RequestDescriptor.of("POST", "/millicent/exchange", body));
+        RequestDescriptor.of(TestVendor.ORIGIN, "POST", "/millicent/exchange", body));
   }
 
   private static List<byte[]> encoded(List<Scrip> scrip) {
@@ -167,7 +167,10 @@ class ExchangeServiceTest {
   void exchange_clearVariant_isRefusedAsMalformed() {
     Scrip s = scrip(100, ALICE);
     Payment clear =
-        Payer.clear(s, Nonce.random(random), RequestDescriptor.of("POST", "/x", new byte[0]));
+        Payer.clear(
+            s,
+            Nonce.random(random),
+            RequestDescriptor.of(TestVendor.ORIGIN, "POST", "/x", new byte[0]));
     assertThatThrownBy(
             () -> service.exchange(clear, encoded(List.of(s)), new ExchangeService.Renew()))
         .isInstanceOf(MalformedException.class)

@@ -31,7 +31,7 @@ class PrivateVariantTest {
     Scrip scrip = v.mint(1000, ALICE);
     byte[] body = "{\"q\":\"secret question\"}".getBytes(StandardCharsets.UTF_8);
     byte[] sealedBody = Payer.sealRequestBody(alice, TestVendor.VENDOR, ALICE, body, v.random);
-    RequestDescriptor request = RequestDescriptor.of("POST", "/ask", sealedBody);
+    RequestDescriptor request = RequestDescriptor.of(TestVendor.ORIGIN, "POST", "/ask", sealedBody);
     Payment.Private payment = Payer.sealed(scrip, alice, Nonce.random(v.random), request, v.random);
 
     Purchase p = v.service.pay(payment, Pricer.fixed(250));
@@ -87,7 +87,7 @@ class PrivateVariantTest {
             good.vendor(),
             good.customerId(),
             good.sealedPayment(),
-            RequestDescriptor.of("GET", "/pages/2", new byte[0]));
+            RequestDescriptor.of(TestVendor.ORIGIN, "GET", "/pages/2", new byte[0]));
 
     assertThatThrownBy(() -> v.service.pay(moved, Pricer.fixed(100)))
         .isInstanceOf(ForgedException.class);

@@ -33,6 +33,7 @@ import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 class PurchaseServiceTest {
   private final TestVendor v = new TestVendor();
@@ -231,17 +232,48 @@ class PurchaseServiceTest {
 
   @Test
   void pay_clearVariant_isAcceptedWithoutAnyCustomerSecret() {
-    Scrip scrip = v.mint(1000, NOBODY);
+    Scrip scrip = v.mintBearer(1000, NOBODY);
 
     Purchase p = v.service.pay(v.clear(scrip), Pricer.fixed(100));
 
     assertThat(p.variant()).isEqualTo(Variant.CLEAR);
     assertThat(p.change().orElseThrow().customerId()).isEqualTo(NOBODY);
+    assertThat(p.change().orElseThrow().spend())
+        .as("change keeps the spend mode")
+        .isEqualTo(SpendMode.BEARER);
     assertThat(p.fingerprint()).hasSize(16);
     assertThatThrownBy(() -> p.replyMac(200, RequestDescriptor.digest(new byte[0])))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> v.service.pay(v.clear(scrip), Pricer.fixed(100)))
         .isInstanceOf(SpentException.class);
+  }
+
+  @Test
+  void pay_boundScripInTheClear_isRejectedAsWrongCustomerAndNotConsumed() {
+    Scrip scrip = v.mint(1000, ALICE);
+
+    assertThatThrownBy(() -> v.service.pay(v.clear(scrip), Pricer.fixed(100)))
+        .isInstanceOf(WrongCustomerException.class)
+        .hasMessageContaining("never in the clear");
+    assertThat(v.spentCount()).isZero();
+    assertThat(v.service.pay(v.signed(scrip), Pricer.fixed(100)).variant())
+        .isEqualTo(Variant.SIGNED);
+  }
+
+  @Test
+  void pay_changeOfSignedPurchases_staysBoundAndIsRefusedInTheClear() {
+    // Issue 12 part 4: change taken from signed receipts, spent by a third party in the clear.
+    for (int i = 0; i < 20; i++) {
+      Purchase signed = v.service.pay(v.signed(v.mint(1000, ALICE)), Pricer.fixed(100));
+      Scrip change = signed.change().orElseThrow();
+      assertThat(change.spend()).isEqualTo(SpendMode.BOUND);
+      long spentBefore = v.spentCount();
+
+      assertThatThrownBy(() -> v.service.pay(v.clear(change), Pricer.fixed(100)))
+          .isInstanceOf(WrongCustomerException.class);
+      assertThat(v.spentCount()).as("the change is not consumed").isEqualTo(spentBefore);
+      assertThat(v.service.pay(v.signed(change), Pricer.fixed(100)).isReplay()).isFalse();
+    }
   }
 
   @Test

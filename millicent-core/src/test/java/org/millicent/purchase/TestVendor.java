@@ -10,6 +10,7 @@ import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -17,6 +18,7 @@ import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 /**
  * A vendor with fixed secrets, a hand-moved clock and in-memory spend recording: the real purchase
@@ -36,7 +38,11 @@ final class TestVendor {
   /** A customer ID whose selector (2) has no customer master secret. */
   static final long NOBODY = 0x02_00_0000_0000_0001L;
 
-  static final RequestDescriptor GET_PAGE = RequestDescriptor.of("GET", "/pages/1", new byte[0]);
+  /** The origin the test customer addresses. */
+  static final Authority ORIGIN = Authority.of("https", "venetia.example", -1);
+
+  static final RequestDescriptor GET_PAGE =
+      RequestDescriptor.of(ORIGIN, "GET", "/pages/1", new byte[0]);
 
   final MasterSecrets masters = new MasterSecrets();
   final CustomerSecrets customers = new CustomerSecrets();
@@ -71,6 +77,11 @@ final class TestVendor {
 
   Scrip mint(long valueMillicents, long customerId) {
     return minter.mint(valueMillicents, customerId, EXPIRES, ScripProperties.NONE);
+  }
+
+  Scrip mintBearer(long valueMillicents, long customerId) {
+    return minter.mint(
+        valueMillicents, customerId, EXPIRES, ScripProperties.NONE, SpendMode.BEARER);
   }
 
   CustomerSecret secretOf(long customerId) {

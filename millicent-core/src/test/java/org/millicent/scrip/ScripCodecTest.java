@@ -27,6 +27,19 @@ class ScripCodecTest {
       long expires,
       Map<String, String> props,
       byte[] cert) {
+    return encoding(version, vendor, value, id, customer, expires, 1, props, cert);
+  }
+
+  private static byte[] encoding(
+      int version,
+      String vendor,
+      long value,
+      long id,
+      long customer,
+      long expires,
+      int spend,
+      Map<String, String> props,
+      byte[] cert) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(version);
     byte[] v = vendor.getBytes(StandardCharsets.UTF_8);
@@ -37,6 +50,7 @@ class ScripCodecTest {
         out.write((int) (x >>> shift));
       }
     }
+    out.write(spend);
     out.write(props.size());
     props.forEach(
         (k, val) -> {
@@ -52,11 +66,11 @@ class ScripCodecTest {
   }
 
   private static byte[] valid() {
-    return encoding(1, "venetia", 100, 0x0700000000000042L, 5, 1_767_225_600L, Map.of(), CERT);
+    return encoding(2, "venetia", 100, 0x0700000000000042L, 5, 1_767_225_600L, Map.of(), CERT);
   }
 
   @Test
-  void encode_layoutIsVersionVendorFourU64sPropertiesCertificate() {
+  void encode_layoutIsVersionVendorFourU64sSpendPropertiesCertificate() {
     Scrip scrip =
         new Scrip(
             new ScripBody(
@@ -70,13 +84,14 @@ class ScripCodecTest {
 
     assertThat(HexFormat.of().formatHex(ScripCodec.encode(scrip)))
         .isEqualTo(
-            "01"
+            "02"
                 + "07"
                 + "76656e65746961"
                 + "0000000000000064"
                 + "0700000000000042"
                 + "0000000000000005"
                 + "000000006955b900"
+                + "01"
                 + "02"
                 + "07"
                 + "636f756e747279"
@@ -120,7 +135,7 @@ class ScripCodecTest {
   @Test
   void decode_unknownVersion_isMalformed() {
     byte[] b = valid();
-    b[0] = 2;
+    b[0] = 1; // version 1 (no spend mode) is not kept alive
 
     assertThatThrownBy(() -> ScripCodec.decode(b))
         .isInstanceOf(MalformedException.class)
@@ -128,30 +143,57 @@ class ScripCodecTest {
   }
 
   @Test
+  void decode_spendMode_boundAndBearerDecodeAndNothingElseDoes() {
+    long id = 0x0700000000000042L;
+    long exp = 1_767_225_600L;
+    assertThat(
+            ScripCodec.decode(encoding(2, "venetia", 100, id, 5, exp, 1, Map.of(), CERT)).spend())
+        .isEqualTo(SpendMode.BOUND);
+    assertThat(
+            ScripCodec.decode(encoding(2, "venetia", 100, id, 5, exp, 2, Map.of(), CERT)).spend())
+        .isEqualTo(SpendMode.BEARER);
+    for (int bad : new int[] {0, 3, 0x81, 0xff}) {
+      assertMalformed(encoding(2, "venetia", 100, id, 5, exp, bad, Map.of(), CERT), "spend mode");
+    }
+    Scrip bearer =
+        new Scrip(
+            new ScripBody(
+                "venetia",
+                100,
+                new ScripId(7, 1),
+                5,
+                EXPIRES,
+                ScripProperties.NONE,
+                SpendMode.BEARER),
+            Certificate.of(CERT));
+    assertThat(ScripCodec.decode(ScripCodec.encode(bearer))).isEqualTo(bearer);
+  }
+
+  @Test
   void decode_outOfRangeFields_areMalformed() {
     long id = 0x0700000000000042L;
     long exp = 1_767_225_600L;
-    assertMalformed(encoding(1, "venetia", 0, id, 5, exp, Map.of(), CERT), "value");
-    assertMalformed(encoding(1, "venetia", -1, id, 5, exp, Map.of(), CERT), "value");
+    assertMalformed(encoding(2, "venetia", 0, id, 5, exp, Map.of(), CERT), "value");
+    assertMalformed(encoding(2, "venetia", -1, id, 5, exp, Map.of(), CERT), "value");
     assertMalformed(
-        encoding(1, "venetia", ScripBody.MAX_VALUE_MILLICENTS + 1, id, 5, exp, Map.of(), CERT),
+        encoding(2, "venetia", ScripBody.MAX_VALUE_MILLICENTS + 1, id, 5, exp, Map.of(), CERT),
         "value");
-    assertMalformed(encoding(1, "", 100, id, 5, exp, Map.of(), CERT), "vendor");
-    assertMalformed(encoding(1, "Venetia", 100, id, 5, exp, Map.of(), CERT), "vendor");
-    assertMalformed(encoding(1, "x".repeat(65), 100, id, 5, exp, Map.of(), CERT), "vendor");
+    assertMalformed(encoding(2, "", 100, id, 5, exp, Map.of(), CERT), "vendor");
+    assertMalformed(encoding(2, "Venetia", 100, id, 5, exp, Map.of(), CERT), "vendor");
+    assertMalformed(encoding(2, "x".repeat(65), 100, id, 5, exp, Map.of(), CERT), "vendor");
     assertMalformed(
         encoding(
-            1, "venetia", 100, id, 5, ScripBody.MAX_EXPIRES_AT_EPOCH_SECONDS + 1, Map.of(), CERT),
+            2, "venetia", 100, id, 5, ScripBody.MAX_EXPIRES_AT_EPOCH_SECONDS + 1, Map.of(), CERT),
         "expiry");
-    assertMalformed(encoding(1, "venetia", 100, id, 5, -1, Map.of(), CERT), "expiry");
-    assertMalformed(encoding(1, "venetia", 100, id, 5, exp, Map.of("Bad", "x"), CERT), "key");
+    assertMalformed(encoding(2, "venetia", 100, id, 5, -1, Map.of(), CERT), "expiry");
+    assertMalformed(encoding(2, "venetia", 100, id, 5, exp, Map.of("Bad", "x"), CERT), "key");
     assertMalformed(
-        encoding(1, "venetia", 100, id, 5, exp, Map.of("k", "x".repeat(65)), CERT), "64");
+        encoding(2, "venetia", 100, id, 5, exp, Map.of("k", "x".repeat(65)), CERT), "64");
     // Twins: the extreme values themselves are accepted.
     assertThat(
             ScripCodec.decode(
                 encoding(
-                    1,
+                    2,
                     "x".repeat(64),
                     ScripBody.MAX_VALUE_MILLICENTS,
                     -1L,
@@ -176,15 +218,15 @@ class ScripCodecTest {
     sixteen.pollLastEntry();
     long id = 1;
 
-    assertMalformed(encoding(1, "venetia", 100, id, 5, 1, seventeen, CERT), "16");
-    assertThat(ScripCodec.decode(encoding(1, "venetia", 100, id, 5, 1, sixteen, CERT)).properties())
+    assertMalformed(encoding(2, "venetia", 100, id, 5, 1, seventeen, CERT), "16");
+    assertThat(ScripCodec.decode(encoding(2, "venetia", 100, id, 5, 1, sixteen, CERT)).properties())
         .isEqualTo(new ScripProperties(sixteen));
   }
 
   @Test
   void decode_propertyKeysOutOfOrderOrRepeated_isMalformed() {
     byte[] sorted =
-        encoding(1, "venetia", 100, 1, 5, 1, new TreeMap<>(Map.of("a", "1", "b", "2")), CERT);
+        encoding(2, "venetia", 100, 1, 5, 1, new TreeMap<>(Map.of("a", "1", "b", "2")), CERT);
     byte[] swapped = sorted.clone();
     // The two entries are 1+1+1+1 bytes each: "a"=1 then "b"=2. Swap the key bytes.
     int first = indexOf(sorted, (byte) 'a');
@@ -201,7 +243,7 @@ class ScripCodecTest {
 
   @Test
   void decode_invalidUtf8InAPropertyValue_isMalformed() {
-    byte[] b = encoding(1, "venetia", 100, 1, 5, 1, Map.of("k", "ab"), CERT);
+    byte[] b = encoding(2, "venetia", 100, 1, 5, 1, Map.of("k", "ab"), CERT);
     int at = indexOf(b, (byte) 'a');
     b[at] = (byte) 0xc0; // an overlong lead byte: never valid UTF-8
     b[at + 1] = (byte) 0x80;
@@ -235,16 +277,17 @@ class ScripCodecTest {
 
   @Test
   void fromToken_nonZeroUnusedBits_isMalformed() {
-    byte[] b = valid();
+    byte[] b =
+        encoding(2, "venetia.x", 100, 0x0700000000000042L, 5, 1_767_225_600L, Map.of(), CERT);
     String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    // 58 bytes: the last of 78 characters carries 2 bits of data and 4 unused (zero) bits.
+    // 61 bytes: the last of 82 characters carries 2 bits of data and 4 unused (zero) bits.
     assertThat(b.length % 3).isEqualTo(1);
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     int last = alphabet.indexOf(token.charAt(token.length() - 1));
     String sameBytes = token.substring(0, token.length() - 1) + alphabet.charAt(last | 1);
 
     assertThat(java.util.Base64.getUrlDecoder().decode(sameBytes)).isEqualTo(b);
-    assertThat(ScripCodec.fromToken(token).vendor()).isEqualTo("venetia");
+    assertThat(ScripCodec.fromToken(token).vendor()).isEqualTo("venetia.x");
     assertThatThrownBy(() -> ScripCodec.fromToken(sameBytes))
         .isInstanceOf(MalformedException.class)
         .hasMessageContaining("unused bits");

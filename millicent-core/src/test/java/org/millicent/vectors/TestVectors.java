@@ -16,6 +16,7 @@ import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.PrivateMessages;
@@ -26,6 +27,7 @@ import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripId;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 /**
  * Builds docs/test-vectors.json from fixed secrets with the implementation itself (docs/PROTOCOL.md
@@ -41,6 +43,18 @@ final class TestVectors {
   static final long ALICE = 0x0100000000000001L;
   static final long CAROL = 0x0100000000000002L;
   static final long MAX_U64 = -1L;
+
+  /** Value of the first scrip, which the chained entries spend. */
+  static final long CHAIN_VALUE = 1_000;
+
+  /** Price of the chained purchase: the first reply's change is worth value minus price. */
+  static final long CHAIN_PRICE = 100;
+
+  /** The authority of the chained purchase: the default port, written explicitly. */
+  static final Authority VENETIA = Authority.of("https", "venetia.example", -1);
+
+  /** An IPv6 loopback authority with its port. */
+  static final Authority LOOPBACK6 = Authority.of("http", "[::1]", 8080);
 
   private TestVectors() {}
 
@@ -80,7 +94,8 @@ final class TestVectors {
       long serial,
       long customer,
       long expires,
-      Map<String, String> props) {
+      Map<String, String> props,
+      SpendMode spend) {
     byte[] master = pattern(masterStart, 32);
     MasterSecrets m = new MasterSecrets();
     m.put(keyId, SecretBytes.copyOf(master), KeyState.PRIMARY);
@@ -91,7 +106,8 @@ final class TestVectors {
             new ScripId(keyId, serial),
             customer,
             Instant.ofEpochSecond(expires),
-            props.isEmpty() ? ScripProperties.NONE : new ScripProperties(new TreeMap<>(props)));
+            props.isEmpty() ? ScripProperties.NONE : new ScripProperties(new TreeMap<>(props)),
+            spend);
     Scrip scrip = new Scrip(body, m.certify(keyId, ScripCodec.encodeBody(body)));
     return new ScripCase(name, master, keyId, body, scrip);
   }
@@ -104,11 +120,12 @@ final class TestVectors {
                 0x00,
                 0,
                 VENDOR,
-                100,
+                CHAIN_VALUE,
                 1,
                 ALICE,
-                1_767_225_600L,
-                Map.of()),
+                4_102_444_800L,
+                Map.of(),
+                SpendMode.BOUND),
             scripCase(
                 "properties, key id 7",
                 0x20,
@@ -117,8 +134,9 @@ final class TestVectors {
                 2_500,
                 123_456,
                 CAROL,
-                1_798_761_600L,
-                Map.of("country", "US", "state", "CA")),
+                4_133_980_800L,
+                Map.of("country", "US", "state", "CA"),
+                SpendMode.BOUND),
             scripCase(
                 "largest values, key id 200, UTF-8 property values",
                 0xa0,
@@ -128,18 +146,21 @@ final class TestVectors {
                 ScripId.MAX_SERIAL,
                 MAX_U64,
                 ScripBody.MAX_EXPIRES_AT_EPOCH_SECONDS,
-                Map.of("city", "Z\u00fcrich", "note", "\u20ac \u2713 \ud83d\ude00")),
-            scripCase("smallest values", 0x00, 0, "a", 1, 0, 0, 0, Map.of()),
+                Map.of("city", "Z\u00fcrich", "note", "\u20ac \u2713 \ud83d\ude00"),
+                SpendMode.BOUND),
+            scripCase(
+                "smallest values, bearer", 0x00, 0, "a", 1, 0, 0, 0, Map.of(), SpendMode.BEARER),
             scripCase(
                 "change for the first scrip",
                 0x00,
                 0,
                 VENDOR,
-                900,
+                CHAIN_VALUE - CHAIN_PRICE,
                 2,
                 ALICE,
-                1_767_268_800L,
-                Map.of()));
+                4_102_448_400L,
+                Map.of(),
+                SpendMode.BOUND));
 
     byte[] customerMaster1 = pattern(0x40, 32);
     byte[] customerMaster255 = pattern(0xe0, 32);
@@ -153,7 +174,7 @@ final class TestVectors {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put(
         "description",
-        "Millicent protocol test vectors, version 1 (docs/PROTOCOL.md, \"Test vectors\"). Binary"
+        "Millicent protocol test vectors, version 2 (docs/PROTOCOL.md, \"Test vectors\"). Binary"
             + " values are lower-case hex; scrip_id and customer_id are unsigned 64-bit integers;"
             + " expires_at is seconds since 1970-01-01T00:00:00Z.");
 
@@ -169,6 +190,7 @@ final class TestVectors {
       f.put("scrip_id", u64(c.body().id().toLong()));
       f.put("customer_id", u64(c.body().customerId()));
       f.put("expires_at", c.body().expiresAt().getEpochSecond());
+      f.put("spend", c.body().spend().wireName());
       f.put("properties", new LinkedHashMap<String, Object>(c.body().properties().entries()));
       e.put("fields", f);
       e.put("body", HEX.formatHex(ScripCodec.encodeBody(c.body())));
@@ -195,6 +217,7 @@ final class TestVectors {
             alice,
             ScripCodec.encode(scrip.get(0).scrip()),
             nonce1,
+            VENETIA,
             "GET",
             "/pages/1",
             new byte[0]);
@@ -204,6 +227,7 @@ final class TestVectors {
             carol,
             ScripCodec.encode(scrip.get(1).scrip()),
             nonce2,
+            LOOPBACK6,
             "POST",
             "/millicent/exchange?op=renew",
             body2);
@@ -230,10 +254,11 @@ final class TestVectors {
                 "{\"code\":\"insufficient\"}".getBytes(StandardCharsets.UTF_8))));
 
     List<Object> sealedOut = new ArrayList<>();
-    RequestDescriptor get = RequestDescriptor.of("GET", "/pages/1", new byte[0]);
+    RequestDescriptor get = RequestDescriptor.of(VENETIA, "GET", "/pages/1", new byte[0]);
     Map<String, Object> payFields = new LinkedHashMap<>();
     payFields.put("vendor", VENDOR);
     payFields.put("customer_id", u64(ALICE));
+    putAuthority(payFields, VENETIA);
     payFields.put("method", get.method());
     payFields.put("target", get.target());
     payFields.put("body_digest", HEX.formatHex(get.bodyDigest()));
@@ -324,14 +349,16 @@ final class TestVectors {
       CustomerSecret secret,
       byte[] scrip,
       byte[] nonce,
+      Authority authority,
       String method,
       String target,
       byte[] body) {
-    RequestDescriptor r = RequestDescriptor.of(method, target, body);
+    RequestDescriptor r = RequestDescriptor.of(authority, method, target, body);
     byte[] input = Macs.requestInput(scrip, Nonce.of(nonce), r);
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("scrip", HEX.formatHex(scrip));
     f.put("nonce", HEX.formatHex(nonce));
+    putAuthority(f, authority);
     f.put("method", method);
     f.put("target", target);
     f.put("body", HEX.formatHex(body));
@@ -343,6 +370,12 @@ final class TestVectors {
     e.put("input", HEX.formatHex(input));
     e.put("mac", HEX.formatHex(Macs.mac(secret, input)));
     return e;
+  }
+
+  private static void putAuthority(Map<String, Object> f, Authority a) {
+    f.put("scheme", a.scheme());
+    f.put("host", a.host());
+    f.put("port", a.port());
   }
 
   private static Map<String, Object> replyMac(

@@ -29,6 +29,7 @@ import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -48,6 +49,7 @@ import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripId;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 /**
  * docs/test-vectors.json against the implementation: every entry of the checked-in file is
@@ -113,6 +115,10 @@ class TestVectorsTest {
     assertThat(entries("scrip"))
         .anySatisfy(e -> assertThat(map(map(e.get("fields")).get("properties"))).isNotEmpty());
     assertThat(entries("scrip")).anySatisfy(e -> assertThat(integer(e, "key_id")).isNotZero());
+    for (String spend : List.of("bound", "bearer")) {
+      assertThat(entries("scrip"))
+          .anySatisfy(e -> assertThat(str(map(e.get("fields")), "spend")).isEqualTo(spend));
+    }
     assertThat(entries("customer_secret")).isNotEmpty();
     assertThat(entries("request_mac")).isNotEmpty();
     assertThat(entries("reply_mac")).isNotEmpty();
@@ -128,7 +134,8 @@ class TestVectorsTest {
         ScripId.fromLong(u64(f, "scrip_id")),
         u64(f, "customer_id"),
         Instant.ofEpochSecond(((BigInteger) f.get("expires_at")).longValueExact()),
-        new ScripProperties(props));
+        new ScripProperties(props),
+        SpendMode.fromWireName(str(f, "spend")));
   }
 
   @Test
@@ -188,8 +195,20 @@ class TestVectorsTest {
       Map<String, Object> f = map(e.get("fields"));
       CustomerSecret secret = CustomerSecret.of(hex(e, "customer_secret"));
       RequestDescriptor r =
-          RequestDescriptor.of(str(f, "method"), str(f, "target"), hex(f, "body"));
+          RequestDescriptor.of(authority(f), str(f, "method"), str(f, "target"), hex(f, "body"));
       byte[] input = Macs.requestInput(hex(f, "scrip"), Nonce.of(hex(f, "nonce")), r);
+      assertThat(authority(f).encode())
+          .as("the authority is written in canonical form")
+          .isEqualTo(
+              concat(
+                  concat(
+                      new byte[] {(byte) str(f, "scheme").length()},
+                      str(f, "scheme").getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                  concat(
+                      concat(
+                          new byte[] {(byte) str(f, "host").length()},
+                          str(f, "host").getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                      new byte[] {(byte) (integer(f, "port") >> 8), (byte) integer(f, "port")})));
 
       assertThat(r.bodyDigest()).isEqualTo(hex(f, "body_digest"));
       assertThat(HEX.formatHex(input)).isEqualTo(str(e, "input"));
@@ -199,7 +218,21 @@ class TestVectorsTest {
       flipped[0] ^= 1;
       assertThatThrownBy(() -> Macs.verify(secret, input, flipped, "request"))
           .isInstanceOf(ForgedException.class);
+      Authority elsewhere =
+          Authority.of(str(f, "scheme"), str(f, "host"), integer(f, "port") == 1 ? 2 : 1);
+      byte[] relayed =
+          Macs.requestInput(
+              hex(f, "scrip"),
+              Nonce.of(hex(f, "nonce")),
+              RequestDescriptor.of(elsewhere, r.method(), r.target(), hex(f, "body")));
+      assertThatThrownBy(() -> Macs.verify(secret, relayed, hex(e, "mac"), "request"))
+          .as("negative twin: the same request at another port")
+          .isInstanceOf(ForgedException.class);
     }
+  }
+
+  private static Authority authority(Map<String, Object> f) {
+    return new Authority(str(f, "scheme"), str(f, "host"), integer(f, "port"));
   }
 
   @Test
@@ -273,7 +306,8 @@ class TestVectorsTest {
           PrivateMessages.paymentAad(
               str(f, "vendor"),
               u64(f, "customer_id"),
-              new RequestDescriptor(str(f, "method"), str(f, "target"), hex(f, "body_digest")));
+              new RequestDescriptor(
+                  authority(f), str(f, "method"), str(f, "target"), hex(f, "body_digest")));
       case "request_body" ->
           PrivateMessages.requestBodyAad(str(f, "vendor"), u64(f, "customer_id"));
       case "change" -> PrivateMessages.changeAad(hex(f, "payment_tag"));
@@ -310,20 +344,32 @@ class TestVectorsTest {
             hex(rf, "scrip"),
             Nonce.of(hex(rf, "nonce")),
             hex(request, "mac"),
-            RequestDescriptor.of(str(rf, "method"), str(rf, "target"), hex(rf, "body")));
+            RequestDescriptor.of(
+                authority(rf), str(rf, "method"), str(rf, "target"), hex(rf, "body")));
     Payment.Private sealed =
         new Payment.Private(
             str(pf, "vendor"),
             u64(pf, "customer_id"),
             hex(payment, "ciphertext"),
-            new RequestDescriptor(str(pf, "method"), str(pf, "target"), hex(pf, "body_digest")));
+            new RequestDescriptor(
+                authority(pf), str(pf, "method"), str(pf, "target"), hex(pf, "body_digest")));
+    Map<String, Object> reply = map(entries("reply_mac").get(0).get("fields"));
+    Scrip replyChange = ScripCodec.decode(hex(reply, "change"));
+    long value = ((BigInteger) map(scrip0.get("fields")).get("value_millicents")).longValueExact();
 
     for (Payment p : List.<Payment>of(signed, sealed)) {
       PurchaseService vendor = vendorFor(scrip0, customers);
-      Purchase purchase = vendor.pay(p, Pricer.fixed(40));
+      Purchase purchase = vendor.pay(p, Pricer.fixed(TestVectors.CHAIN_PRICE));
       assertThat(purchase.scrip().token()).isEqualTo(str(scrip0, "token"));
-      assertThat(purchase.change().orElseThrow().valueMillicents()).isEqualTo(60);
+      assertThat(purchase.change().orElseThrow().valueMillicents())
+          .as("the first reply's change is worth the first scrip's value minus the price")
+          .isEqualTo(value - TestVectors.CHAIN_PRICE)
+          .isEqualTo(replyChange.valueMillicents());
     }
+    assertThat(hex(reply, "request_mac")).isEqualTo(hex(request, "mac"));
+    assertThat(((BigInteger) map(scrip0.get("fields")).get("expires_at")).longValueExact())
+        .as("chained vectors must not expire while anyone uses them")
+        .isGreaterThan(4_000_000_000L);
   }
 
   private static PurchaseService vendorFor(
