@@ -25,6 +25,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.VendorMetrics.Kind;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
@@ -184,6 +185,7 @@ final class BrokerEndpoints {
     long discount =
         (total / 10_000) * b.discountBps() + (total % 10_000) * b.discountBps() / 10_000;
     long due = total - discount;
+    SpendMode spend = spendMode(body);
     Instant expires = Instant.now().plus(config.scripLifetime()).truncatedTo(ChronoUnit.SECONDS);
     List<String> tokens = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -191,7 +193,7 @@ final class BrokerEndpoints {
           state
               .purchases
               .minter()
-              .mint(value, b.customerId(), expires, ScripProperties.NONE)
+              .mint(value, b.customerId(), expires, ScripProperties.NONE, spend)
               .token());
     }
     state.store.recordSale(b.id(), count, value, due, Instant.now());
@@ -199,6 +201,24 @@ final class BrokerEndpoints {
     out.put("scrip", tokens);
     out.put("amount_due_millicents", due);
     return out;
+  }
+
+  /**
+   * The optional {@code "spend"} of a warehouse lot: {@code bound} (the default: spent only with
+   * the broker's customer secret, or reassigned to a customer) or {@code bearer} (also spendable in
+   * the clear, for a vendor that accepts it).
+   */
+  private static SpendMode spendMode(JsonNode body) {
+    JsonNode n = body.get("spend");
+    if (n == null) {
+      return SpendMode.BOUND;
+    }
+    SpendMode m = n.isTextual() ? SpendMode.fromWireName(n.asText()) : null;
+    if (m == null) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST, "\"spend\" must be \"bound\" or \"bearer\", found " + n);
+    }
+    return m;
   }
 
   private Object exchange(Context ctx) {

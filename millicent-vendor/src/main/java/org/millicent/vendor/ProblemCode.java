@@ -27,6 +27,7 @@ enum ProblemCode {
   HEAD_NOT_PAYABLE("head-not-payable", 405, "HEAD is never paid for"),
   CONFLICT("conflict", 409, "Conflict"),
   REPLAYED("replayed", 409, "Action already done"),
+  UNKNOWN_AUTHORITY("unknown-authority", 421, "Not an origin of this vendor"),
   STORAGE_UNAVAILABLE("storage-unavailable", 503, "Storage unavailable"),
   INTERNAL("internal", 500, "Internal error");
 

@@ -13,11 +13,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.millicent.failure.UnknownKeyException;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.Exchange;
@@ -67,6 +71,8 @@ final class VendorGateway {
   private final ObjectMapper json;
   private final SecureRandom random;
   private final byte[] manifest;
+  private final IntFunction<PublicOrigins> originsAtPort;
+  private final Map<Integer, PublicOrigins> origins = new ConcurrentHashMap<>();
 
   VendorGateway(
       Catalogue catalogue,
@@ -77,7 +83,8 @@ final class VendorGateway {
       VendorMetrics metrics,
       ObjectMapper json,
       SecureRandom random,
-      byte[] manifest) {
+      byte[] manifest,
+      IntFunction<PublicOrigins> originsAtPort) {
     this.catalogue = catalogue;
     this.content = content;
     this.forwardHeaders = forwardHeaders;
@@ -87,6 +94,7 @@ final class VendorGateway {
     this.json = json;
     this.random = random;
     this.manifest = manifest;
+    this.originsAtPort = originsAtPort;
   }
 
   /**
@@ -200,7 +208,7 @@ final class VendorGateway {
       Context ctx, Catalogue.Entry entry, String method, RequestTarget canonical, String auth) {
     byte[] body = body(ctx);
     // The MAC covers the target as sent; the canonical target is a function of it.
-    Payment payment = PaymentHeader.parse(auth, descriptor(method, target(ctx), body));
+    Payment payment = PaymentHeader.parse(auth, descriptor(ctx, method, target(ctx), body));
     VendorState st = state.get();
     PurchaseService purchases = st.purchases;
     if (content.isLocal() && !(payment instanceof Payment.Private && body.length > 0)) {
@@ -396,13 +404,56 @@ final class VendorGateway {
     return q == null ? path : path + "?" + q;
   }
 
-  static RequestDescriptor descriptor(String method, String target, byte[] body) {
+  /**
+   * What a payment for this request must be bound to: the public origin the request addressed
+   * (docs/PROTOCOL.md, "Authority"), method, target and body digest.
+   *
+   * @throws ProblemException {@code unknown-authority} when the request's Host names none of the
+   *     vendor's public origins (nothing is consumed: no payment is looked at)
+   */
+  private RequestDescriptor descriptor(Context ctx, String method, String target, byte[] body) {
+    Authority authority = addressed(ctx);
     try {
-      return RequestDescriptor.of(method, target, body);
+      return RequestDescriptor.of(authority, method, target, body);
     } catch (IllegalArgumentException e) {
       throw new ProblemException(
           ProblemCode.BAD_REQUEST, "request cannot be paid for: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The public origin the request addressed, among the vendor's public origins for the port the
+   * request arrived on ({@code public_urls}, or by default loopback at that port).
+   */
+  private Authority addressed(Context ctx) {
+    String scheme = ctx.req().getScheme();
+    PublicOrigins known = origins.computeIfAbsent(ctx.req().getLocalPort(), originsAtPort::apply);
+    String host = ctx.header("Host");
+    if (host == null) {
+      host = ctx.req().getServerName() + ":" + ctx.req().getServerPort();
+    }
+    String named = host;
+    return known
+        .resolve(scheme, host)
+        .orElseThrow(
+            () ->
+                new ProblemException(
+                    ProblemCode.UNKNOWN_AUTHORITY,
+                    "payments here are bound to "
+                        + known
+                        + "; this request addressed "
+                        + printable(named)
+                        + ", so it cannot be paid (scrip unused)"));
+  }
+
+  /** At most 100 printable ASCII characters of a client-supplied value, for a message. */
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && sb.length() < 100; i++) {
+      char c = s.charAt(i);
+      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return sb.toString();
   }
 
   // ----------------------------------------------------------------- exchange
@@ -421,7 +472,7 @@ final class VendorGateway {
         return;
       }
       byte[] body = body(ctx);
-      Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
+      Payment payment = PaymentHeader.parse(auth, descriptor(ctx, "POST", target(ctx), body));
       VendorState st = state.get();
       byte[] plain =
           payment instanceof Payment.Private pp

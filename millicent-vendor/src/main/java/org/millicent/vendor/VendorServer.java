@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -30,9 +31,12 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Authority;
+import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.Price;
@@ -153,7 +157,8 @@ public final class VendorServer implements AutoCloseable {
               metrics,
               json,
               random,
-              manifest);
+              manifest,
+              publicOrigins(config));
       CompletableFuture<BrokerEndpoints> brokers =
           opening.thenApply(
               st -> new BrokerEndpoints(config, st, adminToken, problems, metrics, json, random));
@@ -261,6 +266,30 @@ public final class VendorServer implements AutoCloseable {
     long refresh = Licences.REFRESH_INTERVAL.toMillis();
     sweeper.scheduleWithFixedDelay(this::refreshLicences, refresh, refresh, TimeUnit.MILLISECONDS);
     LOG.info("vendor {} serving at {}", config.vendor(), url);
+  }
+
+  /**
+   * The vendor's public origins by the local port a request arrived on: {@code public_urls} when
+   * configured, else loopback at that port, and the listening address when it is a specific one.
+   */
+  static IntFunction<PublicOrigins> publicOrigins(VendorConfig config) {
+    if (!config.publicUrls().isEmpty()) {
+      PublicOrigins configured = PublicOrigins.parse(config.publicUrls());
+      return port -> configured;
+    }
+    String scheme = config.tls() != null ? "https" : "http";
+    String listen = config.host();
+    return port -> {
+      List<Authority> all = new ArrayList<>(PublicOrigins.loopback(scheme, port).all());
+      if (!"0.0.0.0".equals(listen) && !"::".equals(listen)) {
+        try {
+          all.add(Authority.of(scheme, listen, port));
+        } catch (IllegalArgumentException e) {
+          // a listening name that is no URL host: loopback only
+        }
+      }
+      return PublicOrigins.of(all);
+    };
   }
 
   private static VendorState join(CompletableFuture<VendorState> opening) {
@@ -470,6 +499,17 @@ public final class VendorServer implements AutoCloseable {
   public Scrip mint(
       long valueMillicents, long customerId, Instant expiresAt, ScripProperties properties) {
     return state.purchases.minter().mint(valueMillicents, customerId, expiresAt, properties);
+  }
+
+  /**
+   * Mints bearer scrip (docs/PROTOCOL.md, "Scrip"): spendable by whoever holds it, also in the
+   * clear variant where the vendor accepts it.
+   */
+  public Scrip mintBearer(long valueMillicents, long customerId, Instant expiresAt) {
+    return state
+        .purchases
+        .minter()
+        .mint(valueMillicents, customerId, expiresAt, ScripProperties.NONE, SpendMode.BEARER);
   }
 
   /** Stops serving, closes the database and releases the data folder. Idempotent. */

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Map;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -60,10 +61,20 @@ final class TestHttp {
     return send(r.method(), r.target(), body, "Authorization", PaymentHeader.format(payment));
   }
 
-  static Payment.Signed signed(
+  /** The origin this client addresses, as a payment must be bound to it. */
+  Authority authority() {
+    return Authority.of(base);
+  }
+
+  /** What a payment for this request to this client's vendor is bound to. */
+  RequestDescriptor descriptor(String method, String target, byte[] body) {
+    return RequestDescriptor.of(authority(), method, target, body);
+  }
+
+  /** A signed payment for a request to this client's vendor. */
+  Payment.Signed signed(
       Scrip scrip, CustomerSecret secret, String method, String target, byte[] body) {
-    return Payer.signed(
-        scrip, secret, Nonce.random(RANDOM), RequestDescriptor.of(method, target, body));
+    return Payer.signed(scrip, secret, Nonce.random(RANDOM), descriptor(method, target, body));
   }
 
   static Map<String, String> receipt(HttpResponse<?> r) {

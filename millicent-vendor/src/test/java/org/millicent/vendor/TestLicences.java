@@ -52,7 +52,7 @@ final class TestLicences {
     /** Pays for the haiku page with {@code scrip}, signed by Dave. */
     HttpResponse<byte[]> pay(TestHttp http, Scrip scrip) {
       return http.pay(
-          TestHttp.signed(scrip, daveSecret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+          http.signed(scrip, daveSecret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
     }
   }
 

@@ -141,8 +141,7 @@ class VendorBrokerIT {
     // She can spend it.
     assertThat(
             http.pay(
-                    TestHttp.signed(hers, secret, "GET", "/pages/haiku.html", new byte[0]),
-                    new byte[0])
+                    http.signed(hers, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
                 .statusCode())
         .isEqualTo(200);
     // A retry of the same exchange returns the same scrip; the same ref keeps its customer ID.
@@ -208,8 +207,7 @@ class VendorBrokerIT {
     Scrip licensed = minter.mint(700, dave, exp, ScripProperties.NONE);
     assertThat(
             http.pay(
-                    TestHttp.signed(
-                        licensed, daveSecret, "GET", "/pages/weather.html", new byte[0]),
+                    http.signed(licensed, daveSecret, "GET", "/pages/weather.html", new byte[0]),
                     new byte[0])
                 .statusCode())
         .isEqualTo(200);
@@ -250,8 +248,7 @@ class VendorBrokerIT {
     Scrip after = minter.mint(700, dave, exp, ScripProperties.NONE);
     HttpResponse<byte[]> refused =
         http.pay(
-            TestHttp.signed(after, daveSecret, "GET", "/pages/weather.html", new byte[0]),
-            new byte[0]);
+            http.signed(after, daveSecret, "GET", "/pages/weather.html", new byte[0]), new byte[0]);
     assertThat(refused.statusCode()).isEqualTo(402);
     assertThat(JSON.readTree(refused.body()).get("code").asText()).isEqualTo("unknown-key");
   }

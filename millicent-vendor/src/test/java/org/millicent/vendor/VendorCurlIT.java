@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.RequestDescriptor;
@@ -111,6 +112,7 @@ class VendorCurlIT {
                 encoded,
                 nonce,
                 RequestDescriptor.of(
+                    Authority.of("http", "127.0.0.1", vendor.port()),
                     method,
                     target,
                     body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8))));
@@ -128,7 +130,7 @@ class VendorCurlIT {
     assertThat(r.status()).isEqualTo(402);
     assertThat(r.headers().get("www-authenticate"))
         .isEqualTo(
-            "Millicent v=1, vendor=venetia, price=100, currency=USD,"
+            "Millicent v=2, vendor=venetia, price=100, currency=USD,"
                 + " variants=\"signed private\", brokers=\"\"");
     assertThat(r.headers().get("cache-control")).isEqualTo("no-store");
     assertThat(r.body()).contains("\"code\":\"payment-required\"");
@@ -138,13 +140,13 @@ class VendorCurlIT {
   void curlH_withHandTypedHeader_lowerCaseSchemeAndLooseSpacing_buysThePage() throws IOException {
     String auth =
         authorization(
-            "Authorization: millicent V=1,variant=\"signed\" ,  scrip=%s,nonce=%s , MAC=%s",
+            "Authorization: millicent V=2,variant=\"signed\" ,  scrip=%s,nonce=%s , MAC=%s",
             scrip(300), "GET", "/pages/haiku.html?utm=1", null);
     Raw r = curl("GET", "/pages/haiku.html?utm=1", null, auth);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).contains("A haiku");
     assertThat(r.headers().get("millicent-receipt"))
-        .startsWith("Millicent v=1, variant=signed, price=100, change=")
+        .startsWith("Millicent v=2, variant=signed, price=100, change=")
         .contains(", mac=");
   }
 
@@ -159,7 +161,7 @@ class VendorCurlIT {
     // MAC over another body than the one sent: the request was altered on the way.
     String forged =
         authorization(
-            "Authorization: Millicent v=1, variant=signed, scrip=%s, nonce=%s, mac=%s",
+            "Authorization: Millicent v=2, variant=signed, scrip=%s, nonce=%s, mac=%s",
             s, "POST", "/millicent/exchange", signedFor);
     Raw r = curl("POST", "/millicent/exchange", body, forged);
     assertThat(r.status()).isEqualTo(402);
@@ -172,13 +174,13 @@ class VendorCurlIT {
     String json = "{\"operation\":\"renew\",\"scrip\":[\"" + s.token() + "\"]}";
     String auth =
         authorization(
-            "Authorization: Millicent v=1, variant=signed, scrip=%s, nonce=%s, mac=%s",
+            "Authorization: Millicent v=2, variant=signed, scrip=%s, nonce=%s, mac=%s",
             s, "POST", "/millicent/exchange", json);
     Raw r = curl("POST", "/millicent/exchange", json, auth, "Content-Type: application/json");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).startsWith("{\"scrip\":[\"");
     assertThat(r.headers().get("millicent-receipt"))
-        .startsWith("Millicent v=1, variant=signed, price=0, mac=");
+        .startsWith("Millicent v=2, variant=signed, price=0, mac=");
   }
 
   @Test
@@ -188,7 +190,7 @@ class VendorCurlIT {
             "GET",
             "/pages/haiku.html",
             null,
-            "Authorization: Millicent v=1, variant=signed, scrip=\"unterminated");
+            "Authorization: Millicent v=2, variant=signed, scrip=\"unterminated");
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.headers().get("content-type")).startsWith("application/problem+json");
     assertThat(r.body()).contains("\"code\":\"malformed\"");

@@ -90,7 +90,7 @@ class VendorExchangeIT {
   void renew_nearExpiry_givesSameValueWithANewExpiry() throws Exception {
     Scrip old = scrip(800, Duration.ofMinutes(2));
     byte[] body = body("renew", List.of(old), null);
-    Payment.Signed p = TestHttp.signed(old, secret, "POST", EXCHANGE, body);
+    Payment.Signed p = http.signed(old, secret, "POST", EXCHANGE, body);
     List<Scrip> out = exchange(p, body, http.pay(p, body));
     assertThat(out)
         .singleElement()
@@ -103,15 +103,12 @@ class VendorExchangeIT {
     // The new piece spends; the old one is gone.
     assertThat(
             http.pay(
-                    TestHttp.signed(
-                        out.getFirst(), secret, "GET", "/pages/haiku.html", new byte[0]),
+                    http.signed(out.getFirst(), secret, "GET", "/pages/haiku.html", new byte[0]),
                     new byte[0])
                 .statusCode())
         .isEqualTo(200);
     assertThat(
-            http.pay(
-                    TestHttp.signed(old, secret, "GET", "/pages/haiku.html", new byte[0]),
-                    new byte[0])
+            http.pay(http.signed(old, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
                 .statusCode())
         .isEqualTo(402);
   }
@@ -120,12 +117,12 @@ class VendorExchangeIT {
   void split_thenMerge_conservesValue() throws Exception {
     Scrip big = scrip(1_000, Duration.ofHours(1));
     byte[] splitBody = body("split", List.of(big), List.of(100L, 200L, 700L));
-    Payment.Signed sp = TestHttp.signed(big, secret, "POST", EXCHANGE, splitBody);
+    Payment.Signed sp = http.signed(big, secret, "POST", EXCHANGE, splitBody);
     List<Scrip> parts = exchange(sp, splitBody, http.pay(sp, splitBody));
     assertThat(parts).extracting(Scrip::valueMillicents).containsExactly(100L, 200L, 700L);
 
     byte[] mergeBody = body("merge", parts, null);
-    Payment.Signed mp = TestHttp.signed(parts.getFirst(), secret, "POST", EXCHANGE, mergeBody);
+    Payment.Signed mp = http.signed(parts.getFirst(), secret, "POST", EXCHANGE, mergeBody);
     List<Scrip> merged = exchange(mp, mergeBody, http.pay(mp, mergeBody));
     assertThat(merged).singleElement().extracting(Scrip::valueMillicents).isEqualTo(1_000L);
   }
@@ -134,7 +131,7 @@ class VendorExchangeIT {
   void retry_sameExchange_returnsTheSameScrip() throws Exception {
     Scrip s = scrip(600, Duration.ofHours(1));
     byte[] body = body("split", List.of(s), List.of(300L, 300L));
-    Payment.Signed p = TestHttp.signed(s, secret, "POST", EXCHANGE, body);
+    Payment.Signed p = http.signed(s, secret, "POST", EXCHANGE, body);
     List<Scrip> first = exchange(p, body, http.pay(p, body));
     List<Scrip> again = exchange(p, body, http.pay(p, body));
     assertThat(again).isEqualTo(first);
@@ -148,13 +145,12 @@ class VendorExchangeIT {
         vendor.mint(
             100, bob, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     byte[] body = body("merge", List.of(mine, bobs), null);
-    HttpResponse<byte[]> r = http.pay(TestHttp.signed(mine, secret, "POST", EXCHANGE, body), body);
+    HttpResponse<byte[]> r = http.pay(http.signed(mine, secret, "POST", EXCHANGE, body), body);
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("wrong-customer");
     assertThat(
             http.pay(
-                    TestHttp.signed(mine, secret, "GET", "/pages/haiku.html", new byte[0]),
-                    new byte[0])
+                    http.signed(mine, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
                 .statusCode())
         .isEqualTo(200);
   }
@@ -163,7 +159,7 @@ class VendorExchangeIT {
   void split_amountsNotSummingToTheValue_isMalformed() throws Exception {
     Scrip s = scrip(600, Duration.ofHours(1));
     byte[] body = body("split", List.of(s), List.of(100L, 100L));
-    HttpResponse<byte[]> r = http.pay(TestHttp.signed(s, secret, "POST", EXCHANGE, body), body);
+    HttpResponse<byte[]> r = http.pay(http.signed(s, secret, "POST", EXCHANGE, body), body);
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("malformed");
   }
@@ -178,7 +174,7 @@ class VendorExchangeIT {
             s,
             secret,
             Nonce.random(TestHttp.RANDOM),
-            RequestDescriptor.of("POST", EXCHANGE, sealed),
+            http.descriptor("POST", EXCHANGE, sealed),
             TestHttp.RANDOM);
     HttpResponse<byte[]> r = http.pay(p, sealed);
     assertThat(r.statusCode()).isEqualTo(200);

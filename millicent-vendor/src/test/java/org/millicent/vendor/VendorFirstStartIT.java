@@ -172,7 +172,8 @@ class VendorFirstStartIT {
     assertThat(
             new TestHttp(b.url())
                 .pay(
-                    TestHttp.signed(fromA, secret, "GET", "/pages/haiku.html", new byte[0]),
+                    new TestHttp(b.url())
+                        .signed(fromA, secret, "GET", "/pages/haiku.html", new byte[0]),
                     new byte[0])
                 .statusCode())
         .as("round %d: scrip minted by A, paid at B", round)
@@ -180,7 +181,8 @@ class VendorFirstStartIT {
     assertThat(
             new TestHttp(a.url())
                 .pay(
-                    TestHttp.signed(fromB, secret, "GET", "/pages/haiku.html", new byte[0]),
+                    new TestHttp(a.url())
+                        .signed(fromB, secret, "GET", "/pages/haiku.html", new byte[0]),
                     new byte[0])
                 .statusCode())
         .as("round %d: scrip minted by B, paid at A", round)

@@ -75,7 +75,7 @@ class VendorHeadIT {
         vendor.mint(
             1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     HttpResponse<byte[]> head =
-        http.pay(TestHttp.signed(s, secret, "HEAD", "/pages/haiku.html", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "HEAD", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(head.statusCode()).isEqualTo(405);
     assertThat(head.body()).isEmpty();
     assertThat(head.headers().firstValue("Allow")).hasValue("GET");
@@ -83,7 +83,7 @@ class VendorHeadIT {
 
     // The same scrip then pays for the page in full: nothing was taken by the HEAD.
     HttpResponse<byte[]> get =
-        http.pay(TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(get.statusCode()).isEqualTo(200);
     long price = Long.parseLong(TestHttp.receipt(get).get("price"));
     Scrip change = ScripCodec.fromToken(TestHttp.receipt(get).get("change"));
@@ -98,8 +98,7 @@ class VendorHeadIT {
             1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     double before = headNotPayableCount();
     HttpResponse<byte[]> head =
-        http.pay(
-            TestHttp.signed(s, secret, "HEAD", "/pages/recipe.html", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "HEAD", "/pages/recipe.html", new byte[0]), new byte[0]);
     assertThat(head.statusCode()).isEqualTo(405);
     assertThat(head.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith(Problems.PROBLEM_JSON));

@@ -56,14 +56,11 @@ class VendorPostgresIT {
         List<Callable<HttpResponse<byte[]>>> both = new ArrayList<>();
         both.add(
             () ->
-                ha.pay(
-                    TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]),
-                    new byte[0]));
+                ha.pay(ha.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]));
         both.add(
             () ->
                 hb.pay(
-                    TestHttp.signed(s, secret, "GET", "/pages/weather.html", new byte[0]),
-                    new byte[0]));
+                    hb.signed(s, secret, "GET", "/pages/weather.html", new byte[0]), new byte[0]));
         int ok = 0;
         for (Future<HttpResponse<byte[]>> f : pool.invokeAll(both)) {
           int status = f.get().statusCode();
@@ -77,9 +74,7 @@ class VendorPostgresIT {
       // Scrip minted by one replica is good at the other.
       Scrip s = b.mint(500, alice, exp);
       assertThat(
-              ha.pay(
-                      TestHttp.signed(s, secret, "GET", "/pages/weather.html", new byte[0]),
-                      new byte[0])
+              ha.pay(ha.signed(s, secret, "GET", "/pages/weather.html", new byte[0]), new byte[0])
                   .statusCode())
           .isEqualTo(200);
     }

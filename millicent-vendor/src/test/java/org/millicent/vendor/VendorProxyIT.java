@@ -25,7 +25,6 @@ import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
@@ -121,7 +120,7 @@ class VendorProxyIT {
     TestHttp http = new TestHttp(vendor.url());
     Scrip s = scrip(vendor, 1_000);
     HttpResponse<byte[]> r =
-        http.pay(TestHttp.signed(s, secret, "GET", "/ok?q=1", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "GET", "/ok?q=1", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(r)).startsWith("origin says 200 to GET /ok?q=1").endsWith("auth=null");
     assertThat(r.headers().firstValue("X-Origin")).hasValue("yes");
@@ -133,12 +132,12 @@ class VendorProxyIT {
     TestHttp http = new TestHttp(vendor.url());
     Scrip s = scrip(vendor, 1_000);
     HttpResponse<byte[]> r =
-        http.pay(TestHttp.signed(s, secret, "GET", "/fail", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "GET", "/fail", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-failed");
     assertThat(r.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
     HttpResponse<byte[]> again =
-        http.pay(TestHttp.signed(s, secret, "GET", "/ok", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "GET", "/ok", new byte[0]), new byte[0]);
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(TestHttp.receipt(again).get("change")).isNotNull();
   }
@@ -148,7 +147,7 @@ class VendorProxyIT {
     TestHttp http = new TestHttp(vendor.url());
     Scrip s = scrip(vendor, 250);
     HttpResponse<byte[]> r =
-        http.pay(TestHttp.signed(s, secret, "GET", "/missing", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "GET", "/missing", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(TestHttp.receipt(r)).containsEntry("price", "250").containsKey("mac");
   }
@@ -158,7 +157,7 @@ class VendorProxyIT {
     TestHttp http = new TestHttp(vendor.url());
     byte[] body = "{\"question\":42}".getBytes(StandardCharsets.UTF_8);
     Scrip s = scrip(vendor, 250);
-    HttpResponse<byte[]> r = http.pay(TestHttp.signed(s, secret, "POST", "/api/ask", body), body);
+    HttpResponse<byte[]> r = http.pay(http.signed(s, secret, "POST", "/api/ask", body), body);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(r)).contains("POST /api/ask").contains("body={\"question\":42}");
   }
@@ -174,7 +173,7 @@ class VendorProxyIT {
             s,
             secret,
             Nonce.random(TestHttp.RANDOM),
-            RequestDescriptor.of("POST", "/api/secret?x=1", sealed),
+            http.descriptor("POST", "/api/secret?x=1", sealed),
             TestHttp.RANDOM);
     int before = originCalls.get();
     HttpResponse<byte[]> r =
@@ -219,7 +218,7 @@ class VendorProxyIT {
             s,
             secret,
             Nonce.random(TestHttp.RANDOM),
-            RequestDescriptor.of("POST", "/api/secret", plain),
+            http.descriptor("POST", "/api/secret", plain),
             TestHttp.RANDOM);
     int before = originCalls.get();
     HttpResponse<byte[]> r = http.pay(p, plain);
@@ -233,7 +232,7 @@ class VendorProxyIT {
             s,
             secret,
             Nonce.random(TestHttp.RANDOM),
-            RequestDescriptor.of("POST", "/api/secret", sealed),
+            http.descriptor("POST", "/api/secret", sealed),
             TestHttp.RANDOM);
     assertThat(http.pay(ok, sealed).statusCode()).isEqualTo(200);
   }
@@ -245,7 +244,7 @@ class VendorProxyIT {
     Scrip s = scrip(deadVendor, 1_000);
     for (int i = 0; i < 2; i++) {
       HttpResponse<byte[]> r =
-          http.pay(TestHttp.signed(s, mine, "GET", "/ok", new byte[0]), new byte[0]);
+          http.pay(http.signed(s, mine, "GET", "/ok", new byte[0]), new byte[0]);
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-failed");
       assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("nothing was charged");

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,7 @@ class VendorPurchaseIT {
     assertThat(r.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
     assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
-        .startsWith("Millicent v=1, vendor=venetia, price=100, currency=USD");
+        .startsWith("Millicent v=2, vendor=venetia, price=100, currency=USD");
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.get("code").asText()).isEqualTo("payment-required");
     assertThat(body.get("price_millicents").asLong()).isEqualTo(100);
@@ -81,7 +82,7 @@ class VendorPurchaseIT {
   @Test
   void signed_payment_deliversThePageWithGenuineChange() {
     Scrip s = scrip(1_000);
-    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
+    Payment.Signed p = http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
     HttpResponse<byte[]> r = http.pay(p, new byte[0]);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(r)).contains("A haiku");
@@ -105,12 +106,14 @@ class VendorPurchaseIT {
 
   @Test
   void clear_payment_deliversWithChangeInTheClear() {
-    Scrip s = scrip(600);
+    Scrip s =
+        vendor.mintBearer(
+            600, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     Payment.Clear p =
         Payer.clear(
             s,
             Nonce.random(TestHttp.RANDOM),
-            RequestDescriptor.of("GET", "/pages/weather.html", new byte[0]));
+            http.descriptor("GET", "/pages/weather.html", new byte[0]));
     HttpResponse<byte[]> r = http.pay(p, new byte[0]);
     assertThat(r.statusCode()).isEqualTo(200);
     Map<String, String> receipt = TestHttp.receipt(r);
@@ -129,7 +132,7 @@ class VendorPurchaseIT {
             s,
             secret,
             Nonce.random(TestHttp.RANDOM),
-            RequestDescriptor.of("GET", "/pages/premium.html", new byte[0]),
+            http.descriptor("GET", "/pages/premium.html", new byte[0]),
             TestHttp.RANDOM);
     HttpResponse<byte[]> r = http.pay(p, new byte[0]);
     assertThat(r.statusCode()).isEqualTo(200);
@@ -147,7 +150,7 @@ class VendorPurchaseIT {
   @Test
   void retry_sameSignedRequest_getsTheSameReceiptAndChangeNotSpent() {
     Scrip s = scrip(1_000);
-    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/pages/recipe.html", new byte[0]);
+    Payment.Signed p = http.signed(s, secret, "GET", "/pages/recipe.html", new byte[0]);
     HttpResponse<byte[]> first = http.pay(p, new byte[0]);
     HttpResponse<byte[]> again = http.pay(p, new byte[0]);
     assertThat(first.statusCode()).isEqualTo(200);
@@ -165,7 +168,7 @@ class VendorPurchaseIT {
             s,
             secret,
             Nonce.random(TestHttp.RANDOM),
-            RequestDescriptor.of("GET", "/pages/report.html", new byte[0]),
+            http.descriptor("GET", "/pages/report.html", new byte[0]),
             TestHttp.RANDOM);
     HttpResponse<byte[]> first = http.pay(p, new byte[0]);
     HttpResponse<byte[]> again = http.pay(p, new byte[0]);
@@ -184,13 +187,11 @@ class VendorPurchaseIT {
   void spentScrip_inADifferentRequest_isRefusedAsSpent() throws Exception {
     Scrip s = scrip(1_000);
     assertThat(
-            http.pay(
-                    TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]),
-                    new byte[0])
+            http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
                 .statusCode())
         .isEqualTo(200);
     HttpResponse<byte[]> r =
-        http.pay(TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("spent");
     assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
@@ -199,13 +200,12 @@ class VendorPurchaseIT {
   @Test
   void changeFromOnePurchase_paysForTheNext() {
     Scrip s = scrip(700); // 100 for the haiku, 600 change
-    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
+    Payment.Signed p = http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
     HttpResponse<byte[]> r = http.pay(p, new byte[0]);
     Scrip change = ScripCodec.fromToken(TestHttp.receipt(r).get("change"));
     HttpResponse<byte[]> next =
         http.pay(
-            TestHttp.signed(change, secret, "GET", "/pages/weather.html", new byte[0]),
-            new byte[0]);
+            http.signed(change, secret, "GET", "/pages/weather.html", new byte[0]), new byte[0]);
     assertThat(next.statusCode()).isEqualTo(200);
     assertThat(TestHttp.receipt(next)).containsEntry("price", "500");
     assertThat(ScripCodec.fromToken(TestHttp.receipt(next).get("change")).valueMillicents())
@@ -223,8 +223,7 @@ class VendorPurchaseIT {
 
   @Test
   void metricsAndHealth_answer() {
-    http.pay(
-        TestHttp.signed(scrip(200), secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+    http.pay(http.signed(scrip(200), secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(TestHttp.text(http.get("/health"))).contains("up");
     String metrics = TestHttp.text(http.get("/metrics"));
     assertThat(metrics)

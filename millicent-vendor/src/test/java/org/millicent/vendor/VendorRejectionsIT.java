@@ -21,7 +21,6 @@ import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.purchase.InMemorySerialAllocator;
 import org.millicent.purchase.ScripMinter;
 import org.millicent.scrip.Scrip;
@@ -59,7 +58,7 @@ class VendorRejectionsIT {
   }
 
   private static HttpResponse<byte[]> paySigned(Scrip s, CustomerSecret with, String target) {
-    return http.pay(TestHttp.signed(s, with, "GET", target, new byte[0]), new byte[0]);
+    return http.pay(http.signed(s, with, "GET", target, new byte[0]), new byte[0]);
   }
 
   private static JsonNode problem(HttpResponse<byte[]> r, int status, String code)
@@ -74,7 +73,7 @@ class VendorRejectionsIT {
     assertThat(body.get("title").asText()).isNotBlank();
     if (status == 402) {
       assertThat(r.headers().firstValue("WWW-Authenticate"))
-          .hasValueSatisfying(h -> assertThat(h).startsWith("Millicent v=1, vendor=venetia"));
+          .hasValueSatisfying(h -> assertThat(h).startsWith("Millicent v=2, vendor=venetia"));
     }
     return body;
   }
@@ -150,7 +149,7 @@ class VendorRejectionsIT {
   @Test
   void malformed_headerThatIsNotAPayment_is400() throws Exception {
     HttpResponse<byte[]> r =
-        http.get(PAGE, "Authorization", "Millicent v=1, variant=signed, scrip=@@@, nonce=x, mac=y");
+        http.get(PAGE, "Authorization", "Millicent v=2, variant=signed, scrip=@@@, nonce=x, mac=y");
     problem(r, 400, "malformed");
   }
 
@@ -158,8 +157,7 @@ class VendorRejectionsIT {
   void malformed_variantTheVendorDoesNotAccept_is400AndConsumesNothing() throws Exception {
     Scrip s = vendor.mint(1_000, alice, inAnHour());
     var clear =
-        Payer.clear(
-            s, Nonce.random(TestHttp.RANDOM), RequestDescriptor.of("GET", PAGE, new byte[0]));
+        Payer.clear(s, Nonce.random(TestHttp.RANDOM), http.descriptor("GET", PAGE, new byte[0]));
     JsonNode body = problem(http.pay(clear, new byte[0]), 400, "malformed");
     assertThat(body.get("detail").asText()).contains("clear");
     stillSpendable(s);
@@ -182,7 +180,7 @@ class VendorRejectionsIT {
     Scrip s = vendor.mint(1_000, alice, inAnHour());
     byte[] body = "this is not json".getBytes(StandardCharsets.UTF_8);
     HttpResponse<byte[]> r =
-        http.pay(TestHttp.signed(s, secret, "POST", "/millicent/exchange", body), body);
+        http.pay(http.signed(s, secret, "POST", "/millicent/exchange", body), body);
     problem(r, 400, "bad-request");
     stillSpendable(s);
   }

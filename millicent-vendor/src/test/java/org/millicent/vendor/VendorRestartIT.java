@@ -36,7 +36,8 @@ class VendorRestartIT {
       var r =
           new TestHttp(v.url())
               .pay(
-                  TestHttp.signed(spent, secret, "GET", "/pages/haiku.html", new byte[0]),
+                  new TestHttp(v.url())
+                      .signed(spent, secret, "GET", "/pages/haiku.html", new byte[0]),
                   new byte[0]);
       assertThat(r.statusCode()).isEqualTo(200);
       change = ScripCodec.fromToken(TestHttp.receipt(r).get("change"));
@@ -50,20 +51,19 @@ class VendorRestartIT {
       assertThat(v.newCustomerId()).isGreaterThan(alice);
       assertThat(
               http.pay(
-                      TestHttp.signed(spent, secret, "GET", "/pages/haiku.html", new byte[0]),
+                      http.signed(spent, secret, "GET", "/pages/haiku.html", new byte[0]),
                       new byte[0])
                   .statusCode())
           .isEqualTo(402);
       var ok =
           http.pay(
-              TestHttp.signed(unspent, secret, "GET", "/pages/haiku.html", new byte[0]),
-              new byte[0]);
+              http.signed(unspent, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
       assertThat(ok.statusCode()).isEqualTo(200);
       Scrip newChange = ScripCodec.fromToken(TestHttp.receipt(ok).get("change"));
       assertThat(newChange.id()).isNotEqualTo(change.id());
       assertThat(
               http.pay(
-                      TestHttp.signed(change, secret, "GET", "/pages/haiku.html", new byte[0]),
+                      http.signed(change, secret, "GET", "/pages/haiku.html", new byte[0]),
                       new byte[0])
                   .statusCode())
           .isEqualTo(200);

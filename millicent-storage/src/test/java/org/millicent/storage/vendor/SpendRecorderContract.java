@@ -23,6 +23,7 @@ import org.millicent.failure.SpentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -560,7 +561,9 @@ abstract class SpendRecorderContract {
             EnumSet.allOf(Variant.class));
     long alice = 0x01_00_0000_0000_0001L;
     Scrip scrip = service.minter().mint(1000, alice, EXPIRES, ScripProperties.NONE);
-    RequestDescriptor get = RequestDescriptor.of("GET", "/pages/1", new byte[0]);
+    RequestDescriptor get =
+        RequestDescriptor.of(
+            Authority.of("https", "shop.example", -1), "GET", "/pages/1", new byte[0]);
     CustomerSecret secret = customers.derive("shop.example", alice);
     Payment.Signed payment = Payer.signed(scrip, secret, Nonce.random(random), get);
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.ScripBody;
 import org.millicent.vendor.jetty.HttpTimeouts;
@@ -80,6 +81,7 @@ public final class VendorConfig {
   private final TlsConfig tls;
   private final String adminToken;
   private final HttpTimeouts httpTimeouts;
+  private final List<String> publicUrls;
 
   private VendorConfig(Builder b) {
     this.vendor = b.vendor;
@@ -98,6 +100,7 @@ public final class VendorConfig {
     this.tls = b.tls;
     this.adminToken = b.adminToken;
     this.httpTimeouts = b.httpTimeouts;
+    this.publicUrls = List.copyOf(b.publicUrls);
   }
 
   /**
@@ -155,6 +158,7 @@ public final class VendorConfig {
     b.tls = tls;
     b.adminToken = adminToken;
     b.httpTimeouts = httpTimeouts;
+    b.publicUrls.addAll(publicUrls);
     return b;
   }
 
@@ -250,6 +254,16 @@ public final class VendorConfig {
     return httpTimeouts;
   }
 
+  /**
+   * The origins customers address this vendor by ({@code https://venetia.example}); payments are
+   * bound to the origin the customer addressed (docs/PROTOCOL.md, "Authority"), so a payment is
+   * accepted only at one of these. Empty: the listening port on {@code 127.0.0.1}, {@code
+   * localhost} and {@code [::1]} (a zero-configuration vendor on loopback).
+   */
+  public List<String> publicUrls() {
+    return publicUrls;
+  }
+
   /** Names the settings; prints no token or password. */
   @Override
   public String toString() {
@@ -275,6 +289,8 @@ public final class VendorConfig {
         + brokers
         + " variants="
         + variants
+        + " public_urls="
+        + publicUrls
         + " tls="
         + tls
         + "]";
@@ -298,6 +314,7 @@ public final class VendorConfig {
     private TlsConfig tls;
     private String adminToken;
     private HttpTimeouts httpTimeouts = HttpTimeouts.DEFAULT;
+    private final List<String> publicUrls = new ArrayList<>();
 
     private Builder(String vendor) {
       this.vendor = vendor;
@@ -336,6 +353,15 @@ public final class VendorConfig {
     /** Sets the port; 0 picks a free one. */
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Adds an origin customers address this vendor by (an absolute http or https URL without path);
+     * none: loopback at the listening port.
+     */
+    public Builder publicUrl(String url) {
+      publicUrls.add(url);
       return this;
     }
 
@@ -456,6 +482,7 @@ public final class VendorConfig {
       if (port < 0 || port > 65535) {
         errors.add("port: expected 0..65535, found " + port);
       }
+      errors.addAll(PublicOrigins.validate("public_urls", publicUrls));
       validatePrices(errors);
       validateRules(errors);
       validateContent(errors);

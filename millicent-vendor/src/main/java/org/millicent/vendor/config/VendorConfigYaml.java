@@ -34,6 +34,7 @@ import org.millicent.vendor.jetty.HttpTimeouts;
  * currency: USD
  * host: 127.0.0.1
  * port: 8080
+ * public_urls: ["https://venetia.example"]   # default: 127.0.0.1, localhost, [::1] at the port
  * scrip_lifetime: 24h            # s, m, h, d suffix, or ISO-8601 (PT24H)
  * retry_wait: 5s                 # an identical request in progress is waited for this long
  * variants: [signed, private]    # clear, signed, private
@@ -58,6 +59,7 @@ final class VendorConfigYaml {
           "currency",
           "host",
           "port",
+          "public_urls",
           "scrip_lifetime",
           "retry_wait",
           "variants",
@@ -111,6 +113,20 @@ final class VendorConfigYaml {
     }
     if (root.has("retry_wait")) {
       b.retryWait(duration(root.get("retry_wait"), "retry_wait", errors));
+    }
+    if (root.has("public_urls")) {
+      JsonNode urls = root.get("public_urls");
+      if (!urls.isArray()) {
+        errors.add("public_urls: expected a list of URLs such as [\"https://venetia.example\"]");
+      } else {
+        for (int i = 0; i < urls.size(); i++) {
+          if (!urls.get(i).isTextual()) {
+            errors.add("public_urls[" + i + "]: expected a URL, found " + urls.get(i));
+          } else {
+            b.publicUrl(urls.get(i).asText());
+          }
+        }
+      }
     }
     if (root.has("scrip_lifetime")) {
       b.scripLifetime(duration(root.get("scrip_lifetime"), "scrip_lifetime", errors));
