@@ -14,6 +14,11 @@ public enum BrokerError {
   UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
   /** The request must come over TLS or from loopback. */
   INSECURE_CHANNEL("insecure-channel", 403, "TLS or loopback required"),
+  /**
+   * The request addressed an origin that is not one of the broker's public URLs, so a payment or
+   * account request in it cannot be checked (docs/PROTOCOL.md, "Authority").
+   */
+  UNKNOWN_AUTHORITY("unknown-authority", 421, "Not an origin of this broker"),
   /** No such account, statement or other resource. */
   NOT_FOUND("not-found", 404, "Not found"),
   /** The broker does not sell this vendor's scrip. */

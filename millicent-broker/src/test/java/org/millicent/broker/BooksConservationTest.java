@@ -33,6 +33,7 @@ import org.millicent.failure.ExpiredException;
 import org.millicent.failure.InsufficientValueException;
 import org.millicent.failure.SpentException;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.RequestDescriptor;
@@ -52,6 +53,8 @@ import org.millicent.storage.testing.TestDatabases;
  * the whole sequence, and {@code ops(new SplittableRandom(seed))} replays it.
  */
 class BooksConservationTest {
+  private static final Authority ORIGIN = Authority.of("https", "bob.example", -1);
+
   private static final long LIMIT = 50_000;
 
   sealed interface Op {}
@@ -304,7 +307,7 @@ class BooksConservationTest {
                 bs,
                 secret,
                 Nonce.random(random),
-                RequestDescriptor.of("POST", "/broker/vendor-scrip", new byte[] {1}));
+                RequestDescriptor.of(ORIGIN, "POST", "/broker/vendor-scrip", new byte[] {1}));
         if (!clock.instant().isBefore(bs.expiresAt())) {
           assertThatThrownBy(() -> b.buyVendorScrip(payment, "venetia", buy.amount()))
               .isInstanceOf(ExpiredException.class);
@@ -345,7 +348,7 @@ class BooksConservationTest {
                 bs,
                 m.ownerSecret.get(bs.id().toLong()),
                 Nonce.random(random),
-                RequestDescriptor.of("POST", "/broker/vendor-scrip", new byte[] {2}));
+                RequestDescriptor.of(ORIGIN, "POST", "/broker/vendor-scrip", new byte[] {2}));
         assertThatThrownBy(() -> b.buyVendorScrip(payment, "venetia", 1))
             .isInstanceOf(
                 clock.instant().isBefore(bs.expiresAt())
@@ -368,7 +371,7 @@ class BooksConservationTest {
                 sale.scrip(),
                 m.ownerSecret.get(id),
                 Nonce.random(random),
-                RequestDescriptor.of("GET", "/page", null));
+                RequestDescriptor.of(ORIGIN, "GET", "/page", null));
         if (!clock.instant().isBefore(sale.scrip().expiresAt())) {
           assertThatThrownBy(() -> venetia.purchases.pay(payment, Pricer.fixed(price)))
               .isInstanceOf(ExpiredException.class);

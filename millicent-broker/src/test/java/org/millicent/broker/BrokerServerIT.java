@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -147,13 +148,71 @@ class BrokerServerIT {
     Scrip v = ScripCodec.fromToken(vs.json().get("scrip").asText());
     venetia.purchases.pay(
         Payer.signed(
-            v, vendorSecret, Nonce.random(random), RequestDescriptor.of("GET", "/x", null)),
+            v,
+            vendorSecret,
+            Nonce.random(random),
+            RequestDescriptor.of(Authority.of("https", "venetia.example", -1), "GET", "/x", null)),
         Pricer.fixed(2_000));
 
     view = http.account("GET", target, null, a.id(), a.secret()).json();
     assertThat(view.get("balance_millicents").asLong()).isEqualTo(-7_000);
     JsonNode st = http.account("GET", target + "/statement", null, a.id(), a.secret()).json();
     assertThat(st.get("total_charged_millicents").asLong()).isEqualTo(7_000);
+  }
+
+  @Test
+  void requestsMacdForAnotherOrigin_areRefusedAtTheBroker_andChargeNothing() {
+    // Issue 12 part 3: headers a server that only claims to be the broker captured and relayed.
+    Alice a = register();
+    String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
+    HttpClientSupport impostor = new HttpClientSupport(URI.create("http://127.0.0.1:1"));
+    String body = "{\"amount_millicents\":5000}";
+    String relayed =
+        impostor.accountHeader(
+            a.id(),
+            a.secret(),
+            "POST",
+            "/broker/scrip",
+            body.getBytes(StandardCharsets.UTF_8),
+            Nonce.random(random));
+    HttpClientSupport.Reply r = http.send("POST", "/broker/scrip", body, relayed);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.code()).isEqualTo("unauthorized");
+    assertThat(
+            http.account("GET", target, null, a.id(), a.secret())
+                .json()
+                .get("balance_millicents")
+                .asLong())
+        .as("nothing was charged")
+        .isZero();
+
+    Scrip bs =
+        ScripCodec.fromToken(
+            http.account("POST", "/broker/scrip", body, a.id(), a.secret())
+                .json()
+                .get("scrip")
+                .asText());
+    String buy = "{\"vendor\":\"venetia\",\"amount_millicents\":1500}";
+    byte[] buyBytes = buy.getBytes(StandardCharsets.UTF_8);
+    Payment.Signed elsewhere =
+        Payer.signed(
+            bs,
+            a.secret(),
+            Nonce.random(random),
+            impostor.descriptor("POST", "/broker/vendor-scrip", buyBytes));
+    HttpClientSupport.Reply refused =
+        http.send("POST", "/broker/vendor-scrip", buy, PaymentHeader.format(elsewhere));
+    assertThat(refused.status()).isEqualTo(402);
+    assertThat(refused.code()).isEqualTo("wrong-customer");
+    Payment.Signed here =
+        Payer.signed(
+            bs,
+            a.secret(),
+            Nonce.random(random),
+            http.descriptor("POST", "/broker/vendor-scrip", buyBytes));
+    assertThat(http.send("POST", "/broker/vendor-scrip", buy, PaymentHeader.format(here)).status())
+        .as("the broker scrip was not consumed")
+        .isEqualTo(200);
   }
 
   @Test
@@ -168,7 +227,7 @@ class BrokerServerIT {
                 .asText());
     String body = "{\"vendor\":\"venetia\",\"amount_millicents\":1500}";
     RequestDescriptor req =
-        RequestDescriptor.of("POST", "/broker/vendor-scrip", body.getBytes(StandardCharsets.UTF_8));
+        http.descriptor("POST", "/broker/vendor-scrip", body.getBytes(StandardCharsets.UTF_8));
     Payment.Signed p = Payer.signed(bs, a.secret(), Nonce.random(random), req);
     HttpClientSupport.Reply r =
         http.send("POST", "/broker/vendor-scrip", body, PaymentHeader.format(p));

@@ -21,6 +21,7 @@ import org.millicent.broker.books.BookTotals;
 import org.millicent.failure.InsufficientValueException;
 import org.millicent.failure.SpentException;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -33,6 +34,8 @@ import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
 
 class BrokerTest {
+  private static final Authority ORIGIN = Authority.of("https", "bob.example", -1);
+
   @TempDir Path dir;
 
   private final SecureRandom random = new SecureRandom();
@@ -155,7 +158,7 @@ class BrokerTest {
     CustomerSecret vendorSecret =
         Payer.openSecret(
             alice.secret(), "venetia", sale.customerIdAtVendor(), sale.sealedCustomerSecret());
-    RequestDescriptor req = RequestDescriptor.of("GET", "/pages/1", new byte[0]);
+    RequestDescriptor req = RequestDescriptor.of(ORIGIN, "GET", "/pages/1", new byte[0]);
     Purchase p =
         venetia.purchases.pay(
             Payer.signed(sale.scrip(), vendorSecret, Nonce.random(random), req),
@@ -182,7 +185,7 @@ class BrokerTest {
         brokerScrip,
         secret,
         nonce,
-        RequestDescriptor.of("POST", "/broker/vendor-scrip", body.getBytes()));
+        RequestDescriptor.of(ORIGIN, "POST", "/broker/vendor-scrip", body.getBytes()));
   }
 
   @Test

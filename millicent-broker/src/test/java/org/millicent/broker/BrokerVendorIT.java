@@ -117,9 +117,9 @@ class BrokerVendorIT {
 
   /** Pays for the page at the vendor; returns the change. */
   private Scrip spend(VendorServer vendor, Bought b) {
-    RequestDescriptor req = RequestDescriptor.of("GET", PAGE, new byte[0]);
-    var payment = Payer.signed(b.scrip(), b.vendorSecret(), Nonce.random(random), req);
     HttpClientSupport vendorHttp = new HttpClientSupport(vendor.url());
+    RequestDescriptor req = vendorHttp.descriptor("GET", PAGE, new byte[0]);
+    var payment = Payer.signed(b.scrip(), b.vendorSecret(), Nonce.random(random), req);
     HttpClientSupport.Reply r = vendorHttp.send("GET", PAGE, null, PaymentHeader.format(payment));
     assertThat(r.status()).isEqualTo(200);
     Map<String, String> receipt =

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.RequestDescriptor;
@@ -34,17 +35,21 @@ final class HttpClientSupport {
   }
 
   /** The account request header for (method, target, body). */
-  static String accountHeader(
+  String accountHeader(
       long customerId, CustomerSecret secret, String method, String target, byte[] body, Nonce n) {
     byte[] mac =
-        Macs.mac(
-            secret, Macs.requestInput(new byte[0], n, RequestDescriptor.of(method, target, body)));
-    return "Millicent v=1, variant=account, customer="
+        Macs.mac(secret, Macs.requestInput(new byte[0], n, descriptor(method, target, body)));
+    return "Millicent v=2, variant=account, customer="
         + Long.toUnsignedString(customerId)
         + ", nonce="
         + n
         + ", mac="
         + Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
+  }
+
+  /** What a payment for this request to this client's server is bound to. */
+  RequestDescriptor descriptor(String method, String target, byte[] body) {
+    return RequestDescriptor.of(Authority.of(base), method, target, body);
   }
 
   Reply send(String method, String target, String body, String authorization) {

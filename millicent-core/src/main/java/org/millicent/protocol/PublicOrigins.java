@@ -40,6 +40,23 @@ public final class PublicOrigins {
   }
 
   /**
+   * The default of a server with no configured public URLs, listening on {@code listenHost} at
+   * {@code port}: loopback at that port ({@link #loopback}), and the listening address itself when
+   * it is a specific one (not {@code 0.0.0.0} or {@code ::}).
+   */
+  public static PublicOrigins defaults(String scheme, String listenHost, int port) {
+    List<Authority> all = new ArrayList<>(loopback(scheme, port).all());
+    if (listenHost != null && !"0.0.0.0".equals(listenHost) && !"::".equals(listenHost)) {
+      try {
+        all.add(Authority.of(scheme, listenHost, port));
+      } catch (IllegalArgumentException e) {
+        // a listening name that is no URL host: loopback only
+      }
+    }
+    return new PublicOrigins(all);
+  }
+
+  /**
    * Checks a configured list of public URLs: each an absolute http or https URL with a host and no
    * user info; a path, query or fragment is not allowed (only the origin counts).
    *

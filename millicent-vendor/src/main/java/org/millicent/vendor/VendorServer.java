@@ -31,7 +31,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.Authority;
 import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
@@ -278,18 +277,7 @@ public final class VendorServer implements AutoCloseable {
       return port -> configured;
     }
     String scheme = config.tls() != null ? "https" : "http";
-    String listen = config.host();
-    return port -> {
-      List<Authority> all = new ArrayList<>(PublicOrigins.loopback(scheme, port).all());
-      if (!"0.0.0.0".equals(listen) && !"::".equals(listen)) {
-        try {
-          all.add(Authority.of(scheme, listen, port));
-        } catch (IllegalArgumentException e) {
-          // a listening name that is no URL host: loopback only
-        }
-      }
-      return PublicOrigins.of(all);
-    };
+    return port -> PublicOrigins.defaults(scheme, config.host(), port);
   }
 
   private static VendorState join(CompletableFuture<VendorState> opening) {

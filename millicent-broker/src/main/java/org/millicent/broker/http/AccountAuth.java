@@ -9,16 +9,18 @@ import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.Customer;
 import org.millicent.failure.PaymentException;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
+import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
 
 /**
  * Checks account requests (docs/HTTP-API.md, "Account requests"): {@code Authorization: Millicent
- * v=1, variant=account, customer=<decimal>, nonce=<b64>, mac=<b64>}, where {@code mac} is the
- * request MAC over an empty scrip field, the nonce, method, target and body digest, under the
- * customer's broker secret. The MAC is also the request's idempotency key: a retry of the same
- * request carries the same MAC. Stateless and thread-safe.
+ * v=2, variant=account, customer=<decimal>, nonce=<b64>, mac=<b64>}, where {@code mac} is the
+ * request MAC over an empty scrip field, the nonce, the broker origin the customer addressed,
+ * method, target and body digest, under the customer's broker secret. The MAC is also the request's
+ * idempotency key: a retry of the same request carries the same MAC. Stateless and thread-safe.
  */
 final class AccountAuth {
   /** The variant name of account requests. */
@@ -44,10 +46,11 @@ final class AccountAuth {
   /**
    * Authenticates the request as the account's owner.
    *
+   * @param addressed the broker's public origin the request addressed
    * @throws BrokerException {@code unauthorized} when the header is missing, malformed, names an
    *     unknown customer, or its MAC does not verify
    */
-  static Authenticated authenticate(Context ctx, Accounts accounts) {
+  static Authenticated authenticate(Context ctx, Accounts accounts, Authority addressed) {
     String header = ctx.header("Authorization");
     if (header == null) {
       throw new BrokerException(
@@ -59,10 +62,12 @@ final class AccountAuth {
     long customer;
     try {
       p = AuthParams.parse(header);
-      if (!"1".equals(p.get("v")) || !VARIANT.equals(p.get("variant"))) {
+      if (!PaymentHeader.VERSION.equals(p.get("v")) || !VARIANT.equals(p.get("variant"))) {
         throw new BrokerException(
             BrokerError.UNAUTHORIZED,
-            "expected v=1, variant=account, found v="
+            "expected v="
+                + PaymentHeader.VERSION
+                + ", variant=account, found v="
                 + p.get("v")
                 + ", variant="
                 + p.get("variant"));
@@ -83,7 +88,7 @@ final class AccountAuth {
                         BrokerError.UNAUTHORIZED,
                         "no account for customer " + Long.toUnsignedString(customer)));
     RequestDescriptor request =
-        RequestDescriptor.of(ctx.method().name(), target(ctx), ctx.bodyAsBytes());
+        RequestDescriptor.of(addressed, ctx.method().name(), target(ctx), ctx.bodyAsBytes());
     byte[] expected = Macs.mac(c.secret(), Macs.requestInput(new byte[0], nonce, request));
     if (mac.length != Macs.LENGTH || !MessageDigest.isEqual(expected, mac)) {
       throw new BrokerException(

@@ -59,6 +59,7 @@ public final class BrokerRoutes {
   private final Broker broker;
   private final byte[] adminToken;
   private final PrometheusMeterRegistry meters;
+  private final Origins origins;
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
   private final ClientFaults clientFaults = new ClientFaults(log);
 
@@ -67,6 +68,7 @@ public final class BrokerRoutes {
     this.broker = broker;
     this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
     this.meters = meters;
+    this.origins = new Origins(broker.config());
   }
 
   /** Adds every route and the failure mapping to {@code config}. */
@@ -228,7 +230,8 @@ public final class BrokerRoutes {
   }
 
   private void sellBrokerScrip(Context ctx) {
-    AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts());
+    AccountAuth.Authenticated a =
+        AccountAuth.authenticate(ctx, broker.accounts(), origins.addressed(ctx));
     long amount = Body.parse(ctx.bodyAsBytes()).amount("amount_millicents");
     Scrip s = broker.sellBrokerScrip(a.customer().id(), amount, a.mac());
     Map<String, Object> out = new LinkedHashMap<>();
@@ -331,13 +334,14 @@ public final class BrokerRoutes {
           402,
           BrokerError.PAYMENT_REQUIRED.code(),
           BrokerError.PAYMENT_REQUIRED.title(),
-          "pay with broker scrip (Authorization: Millicent v=1, variant=signed, ...) or an account"
+          "pay with broker scrip (Authorization: Millicent v=2, variant=signed, ...) or an account"
               + " request (variant=account)",
           Map.of("vendor", broker.id(), "price_millicents", amount));
       return;
     }
     if (AccountAuth.isAccountRequest(header)) {
-      AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts());
+      AccountAuth.Authenticated a =
+          AccountAuth.authenticate(ctx, broker.accounts(), origins.addressed(ctx));
       VendorScripSale sale = broker.sellVendorScrip(a.customer().id(), vendor, amount, a.mac());
       json(ctx, 200, saleJson(sale));
       return;
@@ -347,7 +351,10 @@ public final class BrokerRoutes {
         PaymentHeader.parse(
             header,
             new RequestDescriptor(
-                "POST", AccountAuth.target(ctx), RequestDescriptor.digest(bodyBytes)));
+                origins.addressed(ctx),
+                "POST",
+                AccountAuth.target(ctx),
+                RequestDescriptor.digest(bodyBytes)));
     Broker.ScripPurchase bought = broker.buyVendorScrip(payment, vendor, amount);
     byte[] body = Problems.JSON.writeValueAsBytes(saleJson(bought.sale()));
     Purchase p = bought.purchase();
@@ -481,7 +488,8 @@ public final class BrokerRoutes {
   // ----------------------------------------------------------------- helpers
 
   private AccountAuth.Authenticated owner(Context ctx) {
-    AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts());
+    AccountAuth.Authenticated a =
+        AccountAuth.authenticate(ctx, broker.accounts(), origins.addressed(ctx));
     if (a.customer().id() != customerId(ctx)) {
       throw new BrokerException(
           BrokerError.UNAUTHORIZED,
