@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.millicent.failure.MalformedException;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.ScripBody;
 import org.millicent.wallet.http.Response;
@@ -69,8 +70,9 @@ public record Offer(
     try {
       Map<String, String> p = AuthParams.parse(challenge);
       String v = AuthParams.require(p, "v");
-      if (!"1".equals(v)) {
-        throw new MalformedException("expected Millicent protocol version 1, found " + v);
+      if (!PaymentHeader.VERSION.equals(v)) {
+        throw new MalformedException(
+            "expected Millicent protocol version " + PaymentHeader.VERSION + ", found " + v);
       }
       long price = Long.parseLong(AuthParams.require(p, "price"));
       Set<Variant> variants = EnumSet.noneOf(Variant.class);

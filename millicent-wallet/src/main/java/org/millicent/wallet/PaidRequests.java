@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -56,12 +57,7 @@ final class PaidRequests {
     Payment payment;
     switch (variant) {
       case SIGNED -> {
-        payment =
-            Payer.signed(
-                scrip,
-                secret,
-                nonce,
-                RequestDescriptor.of(request.method(), request.target(), body));
+        payment = Payer.signed(scrip, secret, nonce, descriptor(request, body));
       }
       case PRIVATE -> {
         if (body.length > 0) {
@@ -69,13 +65,7 @@ final class PaidRequests {
           sealedContentType = contentType;
           contentType = SEALED;
         }
-        payment =
-            Payer.sealed(
-                scrip,
-                secret,
-                nonce,
-                RequestDescriptor.of(request.method(), request.target(), body),
-                random);
+        payment = Payer.sealed(scrip, secret, nonce, descriptor(request, body), random);
       }
       case CLEAR ->
           throw new IllegalArgumentException("the wallet never pays in the clear variant");
@@ -96,6 +86,16 @@ final class PaidRequests {
   }
 
   /**
+   * What a payment for {@code request} with this body (as sent) is bound to: the origin the
+   * customer addressed (scheme, host, port of the request URL), method, target and body digest
+   * (docs/PROTOCOL.md, "Request MAC").
+   */
+  static RequestDescriptor descriptor(Request request, byte[] body) {
+    return RequestDescriptor.of(
+        Authority.of(request.uri()), request.method(), request.target(), body);
+  }
+
+  /**
    * The {@code Authorization} value of an account request at a broker: the request MAC with an
    * empty scrip field, under the customer's broker secret.
    */
@@ -110,7 +110,8 @@ final class PaidRequests {
     byte[] mac =
         Macs.mac(
             brokerSecret,
-            Macs.requestInput(new byte[0], nonce, RequestDescriptor.of(method, target, body)));
+            Macs.requestInput(
+                new byte[0], nonce, RequestDescriptor.of(Authority.of(url), method, target, body)));
     Map<String, String> p = new LinkedHashMap<>();
     p.put("v", PaymentHeader.VERSION);
     p.put("variant", "account");

@@ -49,7 +49,7 @@ record PaymentRecord(
 
   /** What the payment is bound to. */
   RequestDescriptor descriptor() {
-    return RequestDescriptor.of(method, request().target(), body);
+    return PaidRequests.descriptor(request(), body);
   }
 
   /** The request exactly as it was (or will be) sent. */

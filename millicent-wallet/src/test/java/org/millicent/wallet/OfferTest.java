@@ -12,7 +12,7 @@ class OfferTest {
   void parse_readsTheChallengeOfHttpApiMd() {
     Offer o =
         Offer.parse(
-            "Millicent v=1, vendor=venetia, price=100, currency=USD, variants=\"signed private\","
+            "Millicent v=2, vendor=venetia, price=100, currency=USD, variants=\"signed private\","
                 + " brokers=\"http://127.0.0.1:8081/ http://b.example\"");
 
     assertThat(o.vendor()).isEqualTo("venetia");
@@ -24,7 +24,7 @@ class OfferTest {
 
   @Test
   void parse_withoutPrice_isABadResponse() {
-    assertThatThrownBy(() -> Offer.parse("Millicent v=1, vendor=venetia"))
+    assertThatThrownBy(() -> Offer.parse("Millicent v=2, vendor=venetia"))
         .isInstanceOf(WalletException.class)
         .hasMessageContaining("price")
         .extracting(e -> ((WalletException) e).code())
@@ -32,9 +32,16 @@ class OfferTest {
   }
 
   @Test
+  void parse_version1Offer_isABadResponse() {
+    assertThatThrownBy(() -> Offer.parse("Millicent v=1, vendor=venetia, price=1"))
+        .isInstanceOf(WalletException.class)
+        .hasMessageContaining("version");
+  }
+
+  @Test
   void parse_brokerThatIsNotAnHttpUrl_isABadResponse() {
     assertThatThrownBy(
-            () -> Offer.parse("Millicent v=1, vendor=venetia, price=1, brokers=\"ftp://x\""))
+            () -> Offer.parse("Millicent v=2, vendor=venetia, price=1, brokers=\"ftp://x\""))
         .isInstanceOf(WalletException.class);
   }
 }

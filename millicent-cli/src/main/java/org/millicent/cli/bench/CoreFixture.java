@@ -10,6 +10,7 @@ import java.util.Map;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
@@ -19,6 +20,7 @@ import org.millicent.purchase.Pricer;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.SpendMode;
 
 /**
  * One vendor and one of its customers, in memory: the setting of every core workload. The vendor
@@ -46,9 +48,21 @@ final class CoreFixture {
   final Pricer pricer = Pricer.fixed(PRICE_MILLICENTS);
   final CustomerSecret customerSecret;
   final RequestDescriptor request =
-      RequestDescriptor.of("GET", "/articles/millicent-1995.html", new byte[0]);
+      RequestDescriptor.of(
+          Authority.of("https", "venetia.example", -1),
+          "GET",
+          "/articles/millicent-1995.html",
+          new byte[0]);
+
+  /** How the fixture's scrip may be spent: bearer for the clear variant, else bound. */
+  private final SpendMode spend;
 
   CoreFixture() {
+    this(SpendMode.BOUND);
+  }
+
+  CoreFixture(SpendMode spend) {
+    this.spend = spend;
     MasterSecrets masters = MasterSecrets.generate(0, random);
     CustomerSecrets customers = CustomerSecrets.generate(1, random);
     vendor =
@@ -74,7 +88,8 @@ final class CoreFixture {
             SCRIP_VALUE_MILLICENTS,
             CUSTOMER_ID,
             expires,
-            ScripProperties.of(Map.of("country", "us")));
+            ScripProperties.of(Map.of("country", "us")),
+            spend);
   }
 
   Nonce freshNonce() {

@@ -59,7 +59,7 @@ public final class CoreWorkloads {
       case "clear_validation" ->
           new Purchases(
               name,
-              new CoreFixture(),
+              new CoreFixture(org.millicent.scrip.SpendMode.BEARER),
               (f, scrip) -> Payer.clear(scrip, f.freshNonce(), f.request),
               (f, p) -> p.changeBytes().length);
       case "signed_purchase" ->

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -240,7 +241,8 @@ final class VendorLoad {
     Scrip scrip = wallet.scrip();
     // One generator per worker: a shared NativePRNG reads /dev/urandom under one lock.
     SecureRandom random = newRandom();
-    RequestDescriptor paidDescriptor = RequestDescriptor.of("GET", paidPath, new byte[0]);
+    RequestDescriptor paidDescriptor =
+        RequestDescriptor.of(Authority.of(base), "GET", paidPath, new byte[0]);
     boolean warmPaid = false;
     try (RawHttpConnection http = new RawHttpConnection(base)) {
       while (true) {

@@ -49,6 +49,7 @@ final class ScripReport {
         sb,
         "expires",
         expires + " (epoch " + expires.getEpochSecond() + " s), " + relativeExpiry(expires));
+    line(sb, "spend", spendText());
     line(sb, "properties", properties());
     line(sb, "certificate", scrip.certificate() + " (not verified: needs the master secret)");
     line(sb, "encoded", encodedLength + " bytes");
@@ -81,11 +82,19 @@ final class ScripReport {
     expiry.put("expired", isExpired(expires));
     expiry.put("seconds_left", Math.max(0, Duration.between(now, expires).toSeconds()));
     out.put("expires_at", expiry);
+    out.put("spend", scrip.spend().wireName());
     out.put("properties", new LinkedHashMap<>(scrip.properties().entries()));
     out.put("certificate", scrip.certificate().toString());
     out.put("certificate_verified", false);
     out.put("encoded_length", encodedLength);
     return out;
+  }
+
+  private String spendText() {
+    return switch (scrip.spend()) {
+      case BOUND -> "bound (spent only with the customer secret: signed or private)";
+      case BEARER -> "bearer (whoever holds it may spend it, also in the clear)";
+    };
   }
 
   private boolean isExpired(Instant expires) {

@@ -41,6 +41,7 @@ class InspectCommandTest {
         .contains("key id 3, serial 1 (0x0300000000000001)")
         .contains("360287970189652025 (0x0500000000003039), selector 5")
         .contains("9999-01-01T00:00:00Z (epoch 253370764800 s), valid for ")
+        .contains("spend:       bound (spent only with the customer secret")
         .contains("country=US, state=CA")
         .contains(scrip.certificate().toString())
         .contains(ScripCodec.encode(scrip).length + " bytes");
@@ -74,6 +75,7 @@ class InspectCommandTest {
     assertThat(j.at("/customer_id/selector").asInt()).isEqualTo(5);
     assertThat(j.at("/expires_at/epoch_seconds").asLong()).isEqualTo(253_370_764_800L);
     assertThat(j.at("/expires_at/expired").asBoolean()).isFalse();
+    assertThat(j.get("spend").asText()).isEqualTo("bound");
     assertThat(j.at("/properties/country").asText()).isEqualTo("US");
     assertThat(j.get("certificate").asText()).isEqualTo(scrip.certificate().toString());
     assertThat(j.get("encoded_length").asInt()).isEqualTo(ScripCodec.encode(scrip).length);

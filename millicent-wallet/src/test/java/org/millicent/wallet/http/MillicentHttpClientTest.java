@@ -38,7 +38,7 @@ class MillicentHttpClientTest {
                     + " "
                     + new String(body));
             if (auth == null || alwaysOffer) {
-              ex.getResponseHeaders().add("WWW-Authenticate", "Millicent v=1, vendor=v, price=1");
+              ex.getResponseHeaders().add("WWW-Authenticate", "Millicent v=2, vendor=v, price=1");
               ex.sendResponseHeaders(402, -1);
             } else {
               byte[] out = ("paid " + new String(body)).getBytes();

@@ -108,7 +108,8 @@ public final class TestBroker extends TestServer {
         nonce = Nonce.parse(AuthParams.require(p, "nonce"));
         Macs.verify(
             accounts.derive(broker, customer),
-            Macs.requestInput(new byte[0], nonce, RequestDescriptor.of(method, path, body)),
+            Macs.requestInput(
+                new byte[0], nonce, RequestDescriptor.of(addressed(ex), method, path, body)),
             Base64.getUrlDecoder().decode(AuthParams.require(p, "mac")),
             "request");
       } catch (PaymentException | IllegalArgumentException | NullPointerException e) {

@@ -54,6 +54,17 @@ public abstract class TestServer implements AutoCloseable {
 
   abstract Answer handle(HttpExchange ex, byte[] body) throws IOException;
 
+  /**
+   * The origin a request addressed, from its Host header (this server's loopback origin when it has
+   * none): what a customer's payment here is bound to.
+   */
+  protected org.millicent.protocol.Authority addressed(com.sun.net.httpserver.HttpExchange ex) {
+    String host = ex.getRequestHeaders().getFirst("Host");
+    return host == null
+        ? org.millicent.protocol.Authority.of(url())
+        : org.millicent.protocol.Authority.of(URI.create("http://" + host));
+  }
+
   /** The base URL, {@code http://127.0.0.1:port}. */
   public URI url() {
     return URI.create(

@@ -140,7 +140,8 @@ public final class TestVendor extends TestServer {
     }
     Payment payment;
     try {
-      payment = PaymentHeader.parse(auth, RequestDescriptor.of(method, target, body));
+      payment =
+          PaymentHeader.parse(auth, RequestDescriptor.of(addressed(ex), method, target, body));
     } catch (PaymentException e) {
       return refusal(e);
     }
@@ -232,7 +233,7 @@ public final class TestVendor extends TestServer {
     Map<String, String> h = new LinkedHashMap<>(a.headers());
     h.put(
         "WWW-Authenticate",
-        "Millicent v=1, vendor="
+        "Millicent v=2, vendor="
             + vendor
             + ", price="
             + price
