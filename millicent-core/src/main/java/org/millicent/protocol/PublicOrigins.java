@@ -69,6 +69,7 @@ public final class PublicOrigins {
       String u = urls.get(i);
       try {
         URI url = new URI(u);
+        Authority.of(url);
         if (url.getRawUserInfo() != null) {
           errors.add(at + ": a public URL has no user info, found " + u);
           continue;
@@ -78,10 +79,8 @@ public final class PublicOrigins {
             || url.getRawQuery() != null
             || url.getRawFragment() != null) {
           errors.add(at + ": expected an origin (scheme://host[:port]) with no path, found " + u);
-          continue;
         }
-        Authority.of(url);
-      } catch (Exception e) {
+      } catch (java.net.URISyntaxException | IllegalArgumentException | NullPointerException e) {
         errors.add(at + ": expected an absolute http or https URL with a host, found " + u);
       }
     }
