@@ -32,6 +32,7 @@ class VendorConfigTest {
                 currency: EUR
                 host: 0.0.0.0
                 port: 9090
+                public_urls: ["https://venetia.example", "http://venetia.example:9090"]
                 scrip_lifetime: 12h
                 retry_wait: 2s
                 variants: [signed]
@@ -51,6 +52,8 @@ class VendorConfigTest {
     assertThat(c.vendor()).isEqualTo("venetia");
     assertThat(c.currency()).isEqualTo("EUR");
     assertThat(c.port()).isEqualTo(9090);
+    assertThat(c.publicUrls())
+        .containsExactly("https://venetia.example", "http://venetia.example:9090");
     assertThat(c.scripLifetime()).isEqualTo(Duration.ofHours(12));
     assertThat(c.retryWait()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.variants()).containsExactly(Variant.SIGNED);
@@ -75,6 +78,7 @@ class VendorConfigTest {
             currency: dollars
             scrip_lifetime: forever
             retry_wait: 2m
+            public_urls: ["venetia.example", "https://venetia.example/shop", 7]
             variants: [signed, telepathic]
             prices:
               - {method: FETCH, path: "pages/*", price_millicents: -5}
@@ -98,6 +102,12 @@ class VendorConfigTest {
                     .contains("currency:")
                     .contains("scrip_lifetime:")
                     .contains("retry_wait: expected 0s..60s")
+                    .contains(
+                        "public_urls[0]: expected an absolute http or https URL with a host,"
+                            + " found venetia.example")
+                    .contains(
+                        "public_urls[1]: expected an origin (scheme://host[:port]) with no path")
+                    .contains("public_urls[2]: expected a URL, found 7")
                     .contains("variants[1]:")
                     .contains("prices[0].method:")
                     .contains("prices[0].path:")
