@@ -66,7 +66,8 @@ final class ScripGenerator {
         new ScripId(r.intBetween(0, 255), r.longBetween(0, ScripId.MAX_SERIAL)),
         r.anyLong(),
         Instant.ofEpochSecond(r.longBetween(0, ScripBody.MAX_EXPIRES_AT_EPOCH_SECONDS)),
-        properties(r));
+        properties(r),
+        r.intBetween(0, 1) == 0 ? SpendMode.BOUND : SpendMode.BEARER);
   }
 
   static Scrip scrip(SeededRandom r) {
@@ -95,7 +96,8 @@ final class ScripGenerator {
                 new ScripId(255, ScripId.MAX_SERIAL),
                 -1, // unsigned 2^64 - 1
                 Instant.ofEpochSecond(ScripBody.MAX_EXPIRES_AT_EPOCH_SECONDS),
-                new ScripProperties(most)),
+                new ScripProperties(most),
+                SpendMode.BEARER),
             Certificate.of(ones));
     return List.of(least, largest);
   }
