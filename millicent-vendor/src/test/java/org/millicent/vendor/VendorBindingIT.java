@@ -170,6 +170,21 @@ class VendorBindingIT {
       assertThat(rawGet(PAGE, impostorHost, captured.get())).isEqualTo(421);
 
       stillSpendable(s);
+
+      // The private variant: the sealed payment's AAD covers the origin, so it does not open.
+      Scrip p = scrip(1_000);
+      Payment.Private sealed =
+          Payer.sealed(
+              p,
+              secret,
+              Nonce.random(TestHttp.RANDOM),
+              RequestDescriptor.of(Authority.of(fake), "GET", PAGE, new byte[0]),
+              TestHttp.RANDOM);
+      HttpResponse<byte[]> relayedPrivate =
+          http.get(PAGE, "Authorization", PaymentHeader.format(sealed));
+      assertThat(relayedPrivate.statusCode()).isEqualTo(402);
+      assertThat(code(relayedPrivate)).isEqualTo("forged");
+      stillSpendable(p);
     } finally {
       impostor.stop(0);
     }
