@@ -266,7 +266,8 @@ class VendorPathsIT {
               target,
               "Authorization: "
                   + org.millicent.protocol.PaymentHeader.format(
-                      TestHttp.signed(s, v.customerSecret(alice), "GET", target, new byte[0])));
+                      new TestHttp(v.url())
+                          .signed(s, v.customerSecret(alice), "GET", target, new byte[0])));
       assertThat(a.status()).as("%s %s: %s", kind, target, a.text()).isEqualTo(200);
       assertThat(a.header(VendorGateway.RECEIPT)).contains("price=100");
       if ("folder".equals(kind)) {

@@ -146,13 +146,17 @@ class VendorRequestTargetIT {
             "GET",
             target,
             "Authorization: "
-                + PaymentHeader.format(TestHttp.signed(s, secret, "GET", target, new byte[0])));
+                + PaymentHeader.format(
+                    new TestHttp(vendor.url()).signed(s, secret, "GET", target, new byte[0])));
     assertThat(a.status()).as(a.text()).isEqualTo(400);
     assertThat(JSON.readTree(a.body()).get("code").asText()).isEqualTo("bad-query");
 
     HttpResponse<byte[]> ok =
         new TestHttp(vendor.url())
-            .pay(TestHttp.signed(s, secret, "GET", "/paid/page?x=%7C", new byte[0]), new byte[0]);
+            .pay(
+                new TestHttp(vendor.url())
+                    .signed(s, secret, "GET", "/paid/page?x=%7C", new byte[0]),
+                new byte[0]);
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(ok)).isEqualTo("origin /paid/page?x=%7C");
     assertThat(TestHttp.receipt(ok)).containsEntry("price", "250");

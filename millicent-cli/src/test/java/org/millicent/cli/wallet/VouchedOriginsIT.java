@@ -119,7 +119,7 @@ class VouchedOriginsIT {
               ex.getResponseHeaders()
                   .add(
                       "WWW-Authenticate",
-                      "Millicent v=1, vendor=venetia, price=100, currency=USD,"
+                      "Millicent v=2, vendor=venetia, price=100, currency=USD,"
                           + " variants=\"signed private\", brokers=\""
                           + broker
                           + "\"");

@@ -48,7 +48,7 @@ public final class Impostor extends TestServer {
         402,
         Map.of(
             "WWW-Authenticate",
-            "Millicent v=1, vendor="
+            "Millicent v=2, vendor="
                 + vendor
                 + ", price=100, currency=USD, variants=\"signed private\", brokers=\""
                 + broker
