@@ -16,7 +16,6 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 
@@ -113,7 +112,7 @@ class BrokerExchangeHttpIT {
             s,
             secret,
             Nonce.random(random),
-            RequestDescriptor.of(
-                "POST", "/millicent/exchange", body.getBytes(StandardCharsets.UTF_8))));
+            new HttpClientSupport(broker.url())
+                .descriptor("POST", "/millicent/exchange", body.getBytes(StandardCharsets.UTF_8))));
   }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -28,7 +29,12 @@ record BrokerScripExchange(Payment payment, List<byte[]> inputs) {
         ("{\"operation\":\"renew\",\"scrip\":[\"" + s.token() + "\"]}")
             .getBytes(StandardCharsets.UTF_8);
     Payment p =
-        Payer.signed(s, secret, nonce, RequestDescriptor.of("POST", "/millicent/exchange", body));
+        Payer.signed(
+            s,
+            secret,
+            nonce,
+            RequestDescriptor.of(
+                Authority.of("https", "bob.example", -1), "POST", "/millicent/exchange", body));
     return new BrokerScripExchange(p, List.of(ScripCodec.encode(s)));
   }
 

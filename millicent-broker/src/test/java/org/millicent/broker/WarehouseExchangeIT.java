@@ -16,7 +16,6 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.VendorServer;
@@ -117,12 +116,11 @@ class WarehouseExchangeIT {
             "walter",
             s.customerId(),
             Base64.getUrlDecoder().decode(bought.json().get("sealed_customer_secret").asText()));
+    HttpClientSupport atWalter = new HttpClientSupport(walter.url());
     var payment =
         Payer.signed(
-            s, secret, Nonce.random(random), RequestDescriptor.of("GET", PAGE, new byte[0]));
-    return new HttpClientSupport(walter.url())
-        .send("GET", PAGE, null, PaymentHeader.format(payment))
-        .status();
+            s, secret, Nonce.random(random), atWalter.descriptor("GET", PAGE, new byte[0]));
+    return atWalter.send("GET", PAGE, null, PaymentHeader.format(payment)).status();
   }
 
   private void assertBooks(long moneyIn, long inventory) {
@@ -278,10 +276,11 @@ class WarehouseExchangeIT {
             brokerScrip,
             alice.secret(),
             Nonce.random(random),
-            RequestDescriptor.of(
-                "POST",
-                "/broker/vendor-scrip",
-                body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            new HttpClientSupport(broker.url())
+                .descriptor(
+                    "POST",
+                    "/broker/vendor-scrip",
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     String header = PaymentHeader.format(payment);
     proxy.drop(Integer.MAX_VALUE);
 

@@ -255,7 +255,7 @@ public final class BrokerRoutes {
           402,
           BrokerError.PAYMENT_REQUIRED.code(),
           BrokerError.PAYMENT_REQUIRED.title(),
-          "an exchange is paid (price 0) with the first input scrip (Authorization: Millicent v=1,"
+          "an exchange is paid (price 0) with the first input scrip (Authorization: Millicent v=2,"
               + " variant=signed, ...)",
           Map.of("vendor", broker.id(), "price_millicents", 0));
       return;
@@ -264,7 +264,10 @@ public final class BrokerRoutes {
         PaymentHeader.parse(
             header,
             new RequestDescriptor(
-                "POST", AccountAuth.target(ctx), RequestDescriptor.digest(bodyBytes)));
+                origins.addressed(ctx),
+                "POST",
+                AccountAuth.target(ctx),
+                RequestDescriptor.digest(bodyBytes)));
     Body b = Body.parse(bodyBytes);
     JsonNode scrip = b.root().get("scrip");
     if (scrip == null
