@@ -68,6 +68,9 @@ class WarehouseExchangeIT {
             .withVendor(
                 VendorConfig.warehouse("walter", proxy.url(), BOB_AT_WALTER, null, 300, 10, 100));
     broker = BrokerServer.start(config, dir.resolve("bob"), clock);
+    // A restarted broker keeps its origin: payments and account requests are bound to it, so a
+    // retry is recognised only at the origin it was made for (docs/PROTOCOL.md, "Authority").
+    config = config.withListen("127.0.0.1", broker.url().getPort());
   }
 
   @AfterEach
