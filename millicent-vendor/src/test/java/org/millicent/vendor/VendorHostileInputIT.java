@@ -117,7 +117,7 @@ class VendorHostileInputIT {
   }
 
   private static String paymentFor(Scrip s, String path, byte[] body) {
-    return PaymentHeader.format(TestHttp.signed(s, secret, "POST", path, body));
+    return PaymentHeader.format(new TestHttp(vendor.url()).signed(s, secret, "POST", path, body));
   }
 
   @ParameterizedTest
@@ -177,7 +177,9 @@ class VendorHostileInputIT {
   void twoAuthorizationHeaders_are400_evenWhenTheFirstIsAValidPayment(String path)
       throws Exception {
     Scrip s = scrip(1_000);
-    String valid = PaymentHeader.format(TestHttp.signed(s, secret, "GET", path, new byte[0]));
+    String valid =
+        PaymentHeader.format(
+            new TestHttp(vendor.url()).signed(s, secret, "GET", path, new byte[0]));
     try (RawHttp c = raw()) {
       RawHttp.Response r =
           c.send(
@@ -220,7 +222,8 @@ class VendorHostileInputIT {
             "/paid",
             new byte[0],
             "Authorization",
-            PaymentHeader.format(TestHttp.signed(s, secret, "GET", "/paid", new byte[0])),
+            PaymentHeader.format(
+                new TestHttp(vendor.url()).signed(s, secret, "GET", "/paid", new byte[0])),
             "X-Forwarded-For",
             "6.6.6.6, 7.7.7.7");
     assertThat(paid.statusCode()).isEqualTo(200);
@@ -312,7 +315,9 @@ class VendorHostileInputIT {
   private static void assertUnspent(Scrip s) {
     HttpResponse<byte[]> r =
         new TestHttp(vendor.url())
-            .pay(TestHttp.signed(s, secret, "GET", "/check", new byte[0]), new byte[0]);
+            .pay(
+                new TestHttp(vendor.url()).signed(s, secret, "GET", "/check", new byte[0]),
+                new byte[0]);
     assertThat(r.statusCode()).as(() -> TestHttp.text(r)).isEqualTo(200);
   }
 }
