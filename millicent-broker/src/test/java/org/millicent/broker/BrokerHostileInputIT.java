@@ -176,7 +176,7 @@ class BrokerHostileInputIT {
     HttpClientSupport.Registered a = register();
     String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
     String valid =
-        HttpClientSupport.accountHeader(
+        http.accountHeader(
             a.id(),
             a.secret(),
             "GET",

@@ -37,6 +37,7 @@ import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -566,7 +567,7 @@ class HttpFuzzIT {
 
     /** The request a payment is bound to (one place, as the protocol version may widen it). */
     private static RequestDescriptor bound(Target t, String method, String target, byte[] body) {
-      return RequestDescriptor.of(method, target, body);
+      return RequestDescriptor.of(Authority.of(t.base()), method, target, body);
     }
 
     private String payment(

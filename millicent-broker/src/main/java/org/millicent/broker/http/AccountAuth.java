@@ -9,7 +9,6 @@ import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.Customer;
 import org.millicent.failure.PaymentException;
 import org.millicent.protocol.AuthParams;
-import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.PaymentHeader;
@@ -46,11 +45,13 @@ final class AccountAuth {
   /**
    * Authenticates the request as the account's owner.
    *
-   * @param addressed the broker's public origin the request addressed
-   * @throws BrokerException {@code unauthorized} when the header is missing, malformed, names an
-   *     unknown customer, or its MAC does not verify
+   * @param origins the broker's public origins, to find the one the request addressed
+   * @throws BrokerException {@code unknown-authority} when the request addressed none of the
+   *     broker's public origins (checked once the header names a known account); {@code
+   *     unauthorized} when the header is missing, malformed, names an unknown customer, or its MAC
+   *     does not verify
    */
-  static Authenticated authenticate(Context ctx, Accounts accounts, Authority addressed) {
+  static Authenticated authenticate(Context ctx, Accounts accounts, Origins origins) {
     String header = ctx.header("Authorization");
     if (header == null) {
       throw new BrokerException(
@@ -88,7 +89,8 @@ final class AccountAuth {
                         BrokerError.UNAUTHORIZED,
                         "no account for customer " + Long.toUnsignedString(customer)));
     RequestDescriptor request =
-        RequestDescriptor.of(addressed, ctx.method().name(), target(ctx), ctx.bodyAsBytes());
+        RequestDescriptor.of(
+            origins.addressed(ctx), ctx.method().name(), target(ctx), ctx.bodyAsBytes());
     byte[] expected = Macs.mac(c.secret(), Macs.requestInput(new byte[0], nonce, request));
     if (mac.length != Macs.LENGTH || !MessageDigest.isEqual(expected, mac)) {
       throw new BrokerException(

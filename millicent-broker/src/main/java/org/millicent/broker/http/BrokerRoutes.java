@@ -230,8 +230,7 @@ public final class BrokerRoutes {
   }
 
   private void sellBrokerScrip(Context ctx) {
-    AccountAuth.Authenticated a =
-        AccountAuth.authenticate(ctx, broker.accounts(), origins.addressed(ctx));
+    AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts(), origins);
     long amount = Body.parse(ctx.bodyAsBytes()).amount("amount_millicents");
     Scrip s = broker.sellBrokerScrip(a.customer().id(), amount, a.mac());
     Map<String, Object> out = new LinkedHashMap<>();
@@ -343,8 +342,7 @@ public final class BrokerRoutes {
       return;
     }
     if (AccountAuth.isAccountRequest(header)) {
-      AccountAuth.Authenticated a =
-          AccountAuth.authenticate(ctx, broker.accounts(), origins.addressed(ctx));
+      AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts(), origins);
       VendorScripSale sale = broker.sellVendorScrip(a.customer().id(), vendor, amount, a.mac());
       json(ctx, 200, saleJson(sale));
       return;
@@ -491,8 +489,7 @@ public final class BrokerRoutes {
   // ----------------------------------------------------------------- helpers
 
   private AccountAuth.Authenticated owner(Context ctx) {
-    AccountAuth.Authenticated a =
-        AccountAuth.authenticate(ctx, broker.accounts(), origins.addressed(ctx));
+    AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts(), origins);
     if (a.customer().id() != customerId(ctx)) {
       throw new BrokerException(
           BrokerError.UNAUTHORIZED,
