@@ -187,7 +187,7 @@ class InProgressRetryTest {
             old,
             v.secretOf(ALICE),
             Nonce.random(v.random),
-            RequestDescriptor.of("POST", "/millicent/exchange", body));
+            RequestDescriptor.of(TestVendor.ORIGIN, "POST", "/millicent/exchange", body));
     List<byte[]> inputs = List.of(ScripCodec.encode(old));
 
     Exchange[] first = new Exchange[1];

@@ -546,7 +546,7 @@ final class VendorGateway {
             "a recovery is asked with a signed payment of the scrip asked about");
       }
       byte[] body = body(ctx);
-      Payment payment = PaymentHeader.parse(auth, descriptor("POST", target(ctx), body));
+      Payment payment = PaymentHeader.parse(auth, descriptor(ctx, "POST", target(ctx), body));
       byte[] fingerprint = recoverFingerprint(body);
       VendorState st = state.get();
       Recovery r = knowingNewLicences(st, () -> st.purchases.recover(payment, fingerprint));

@@ -32,17 +32,23 @@ final class RawHttp {
 
   /** Sends {@code method target} with the given extra header lines and no body. */
   static Answer send(URI base, String method, String target, String... headerLines) {
+    return sendAs(base, base.getHost() + ":" + base.getPort(), method, target, headerLines);
+  }
+
+  /**
+   * Sends {@code method target} to {@code base} with {@code Host: host}, as a load balancer in
+   * front of several replicas forwards what the customer addressed.
+   */
+  static Answer sendAs(URI base, String host, String method, String target, String... headerLines) {
     try (Socket s = new Socket(base.getHost(), base.getPort())) {
-      s.setSoTimeout(10_000);
+      s.setSoTimeout(60_000);
       StringBuilder req =
           new StringBuilder()
               .append(method)
               .append(' ')
               .append(target)
               .append(" HTTP/1.1\r\nHost: ")
-              .append(base.getHost())
-              .append(':')
-              .append(base.getPort())
+              .append(host)
               .append("\r\nConnection: close\r\n");
       for (String h : headerLines) {
         req.append(h).append("\r\n");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.testing.TestDatabases;
@@ -38,6 +43,9 @@ import org.millicent.vendor.config.VendorConfig;
  * MILLICENT_REQUIRE_POSTGRES=true and PostgreSQL is unreachable.
  */
 class VendorReplicaTakeoverIT {
+  /** The one origin customers address both replicas by. */
+  private static final Authority PUBLIC = Authority.of("http", "venetia.test", -1);
+
   @TempDir Path dirA;
   @TempDir Path dirB;
 
@@ -71,6 +79,7 @@ class VendorReplicaTakeoverIT {
             .port(0)
             .database(url)
             .adminToken("replica-admin-token-0123")
+            .publicUrl("http://venetia.test")
             .price("GET", "/**", 100)
             .content(
                 new Content.Origin(
@@ -87,25 +96,33 @@ class VendorReplicaTakeoverIT {
               10_000,
               alice,
               Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
-      Payment.Signed p = TestHttp.signed(s, secret, "GET", "/page", new byte[0]);
-      Future<HttpResponse<byte[]>> atA =
-          pool.submit(() -> new TestHttp(a.url()).pay(p, new byte[0]));
+      // Both replicas are addressed as one public origin, behind a load balancer.
+      Payment.Signed p =
+          Payer.signed(
+              s,
+              secret,
+              Nonce.random(TestHttp.RANDOM),
+              RequestDescriptor.of(PUBLIC, "GET", "/page", new byte[0]));
+      String auth = "Authorization: " + PaymentHeader.format(p);
+      Future<RawHttp.Answer> atA =
+          pool.submit(() -> RawHttp.sendAs(a.url(), PUBLIC.host(), "GET", "/page", auth));
       while (calls.get() == 0) {
         Thread.sleep(5);
       }
       killSessionsOf(a.state().spends.replicaLockClass(), a.state().spends.replicaId());
 
-      HttpResponse<byte[]> atB = new TestHttp(b.url()).pay(p, new byte[0]);
-      assertThat(atB.statusCode()).as(TestHttp.text(atB)).isEqualTo(200);
-      String change = TestHttp.receipt(atB).get("change");
+      RawHttp.Answer atB = RawHttp.sendAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
+      assertThat(atB.status()).as(atB.text()).isEqualTo(200);
+      String change = AuthParams.parse(atB.header(VendorGateway.RECEIPT)).get("change");
       assertThat(ScripCodec.fromToken(change).valueMillicents()).isEqualTo(9_900);
 
       release.countDown();
-      HttpResponse<byte[]> late = atA.get(60, TimeUnit.SECONDS);
-      assertThat(late.statusCode()).as("A lost its claim and must not deliver").isNotEqualTo(200);
-      assertThat(late.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
-      HttpResponse<byte[]> again = new TestHttp(b.url()).pay(p, new byte[0]);
-      assertThat(TestHttp.receipt(again).get("change")).isEqualTo(change);
+      RawHttp.Answer late = atA.get(60, TimeUnit.SECONDS);
+      assertThat(late.status()).as("A lost its claim and must not deliver").isNotEqualTo(200);
+      assertThat(late.header(VendorGateway.RECEIPT)).isNull();
+      RawHttp.Answer again = RawHttp.sendAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
+      assertThat(AuthParams.parse(again.header(VendorGateway.RECEIPT)).get("change"))
+          .isEqualTo(change);
       assertThat(calls.get()).isEqualTo(3); // A's call, B's take-over, B's GET replay
     } finally {
       origin.stop(0);

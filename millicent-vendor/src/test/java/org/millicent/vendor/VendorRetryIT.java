@@ -125,7 +125,7 @@ class VendorRetryIT {
   @Test
   void clientGivesUpAfter300ms_andResendsAtOnce_getsThePageAndTheFirstChange() throws Exception {
     Scrip s = scrip(10_000);
-    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/slow/page", new byte[0]);
+    Payment.Signed p = http.signed(s, secret, "GET", "/slow/page", new byte[0]);
     HttpRequest first =
         HttpRequest.newBuilder(URI.create(vendor.url() + "/slow/page"))
             .header("Authorization", PaymentHeader.format(p))
@@ -150,7 +150,7 @@ class VendorRetryIT {
   @Test
   void eightIdenticalPaidRequestsAtOnce_allGetThePageAndTheSameChange() throws Exception {
     Scrip s = scrip(10_000);
-    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/slow/eight", new byte[0]);
+    Payment.Signed p = http.signed(s, secret, "GET", "/slow/eight", new byte[0]);
     List<HttpResponse<byte[]>> answers = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<HttpResponse<byte[]>>> fs = new ArrayList<>();
@@ -174,13 +174,13 @@ class VendorRetryIT {
   void anotherRequestWithTheScripOfAPurchaseInProgress_isSpent() throws Exception {
     blocked = new CountDownLatch(1);
     Scrip s = scrip(10_000);
-    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/block/other", new byte[0]);
+    Payment.Signed p = http.signed(s, secret, "GET", "/block/other", new byte[0]);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<HttpResponse<byte[]>> first = pool.submit(() -> http.pay(p, new byte[0]));
       awaitCalls("/block/other", 1);
 
       HttpResponse<byte[]> other =
-          http.pay(TestHttp.signed(s, secret, "GET", "/block/other", new byte[0]), new byte[0]);
+          http.pay(http.signed(s, secret, "GET", "/block/other", new byte[0]), new byte[0]);
 
       assertThat(other.statusCode()).isEqualTo(402);
       assertThat(code(other)).isEqualTo("spent");
@@ -194,7 +194,7 @@ class VendorRetryIT {
       throws Exception {
     blocked = new CountDownLatch(1);
     Scrip s = scrip(10_000);
-    Payment.Signed p = TestHttp.signed(s, secret, "GET", "/block/long", new byte[0]);
+    Payment.Signed p = http.signed(s, secret, "GET", "/block/long", new byte[0]);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<HttpResponse<byte[]>> first = pool.submit(() -> http.pay(p, new byte[0]));
       awaitCalls("/block/long", 1);
@@ -226,7 +226,7 @@ class VendorRetryIT {
         m.put("operation", "renew");
         m.put("scrip", List.of(old.token()));
         byte[] body = JSON.writeValueAsBytes(m);
-        Payment.Signed p = TestHttp.signed(old, secret, "POST", "/millicent/exchange", body);
+        Payment.Signed p = http.signed(old, secret, "POST", "/millicent/exchange", body);
         fs.add(
             pool.submit(
                 () -> {
@@ -263,7 +263,7 @@ class VendorRetryIT {
       throws Exception {
     Scrip s = scrip(10_000);
     byte[] body = "{\"order\":\"one pizza\"}".getBytes(StandardCharsets.UTF_8);
-    Payment.Signed p = TestHttp.signed(s, secret, "POST", "/create/order", body);
+    Payment.Signed p = http.signed(s, secret, "POST", "/create/order", body);
     HttpResponse<byte[]> first = http.pay(p, body);
     assertThat(first.statusCode()).isEqualTo(201);
     String change = TestHttp.receipt(first).get("change");
@@ -290,7 +290,7 @@ class VendorRetryIT {
   void paidPost_clientGivesUpAndResends_originRunsTheActionOnce() throws Exception {
     Scrip s = scrip(10_000);
     byte[] body = "{\"order\":\"two pizzas\"}".getBytes(StandardCharsets.UTF_8);
-    Payment.Signed p = TestHttp.signed(s, secret, "POST", "/slow/order", body);
+    Payment.Signed p = http.signed(s, secret, "POST", "/slow/order", body);
     HttpRequest first =
         HttpRequest.newBuilder(URI.create(vendor.url() + "/slow/order"))
             .header("Authorization", PaymentHeader.format(p))

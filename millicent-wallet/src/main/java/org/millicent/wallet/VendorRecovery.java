@@ -93,9 +93,7 @@ final class VendorRecovery {
         PaidRequests.payment("recover", Variant.SIGNED, scrip, secret, ask, 0, random);
     Payment.Signed asked =
         (Payment.Signed)
-            PaymentHeader.parse(
-                draft.authorization(),
-                RequestDescriptor.of(draft.method(), ask.target(), draft.body()));
+            PaymentHeader.parse(draft.authorization(), PaidRequests.descriptor(ask, draft.body()));
     Response r;
     try {
       r = transport.send(ask.withHeader("Authorization", draft.authorization()));

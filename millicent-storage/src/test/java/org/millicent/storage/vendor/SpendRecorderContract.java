@@ -150,7 +150,9 @@ abstract class SpendRecorderContract {
             Duration.ofSeconds(30));
     long alice = 0x01_00_0000_0000_0001L;
     Scrip scrip = service.minter().mint(10_000, alice, EXPIRES, ScripProperties.NONE);
-    RequestDescriptor get = RequestDescriptor.of("GET", "/slow", new byte[0]);
+    RequestDescriptor get =
+        RequestDescriptor.of(
+            Authority.of("https", "shop.example", -1), "GET", "/slow", new byte[0]);
     CustomerSecret secret = customers.derive("shop.example", alice);
     Payment.Signed payment = Payer.signed(scrip, secret, Nonce.random(random), get);
     Purchase first = service.begin(payment, Pricer.fixed(100));
@@ -185,7 +187,9 @@ abstract class SpendRecorderContract {
             Duration.ZERO);
     long alice = 0x01_00_0000_0000_0001L;
     Scrip scrip = service.minter().mint(10_000, alice, EXPIRES, ScripProperties.NONE);
-    RequestDescriptor get = RequestDescriptor.of("GET", "/slow", new byte[0]);
+    RequestDescriptor get =
+        RequestDescriptor.of(
+            Authority.of("https", "shop.example", -1), "GET", "/slow", new byte[0]);
     CustomerSecret secret = customers.derive("shop.example", alice);
     Payment.Signed payment = Payer.signed(scrip, secret, Nonce.random(random), get);
     Purchase first = service.begin(payment, Pricer.fixed(100));
