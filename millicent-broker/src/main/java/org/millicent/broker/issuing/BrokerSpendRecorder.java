@@ -1,8 +1,8 @@
 package org.millicent.broker.issuing;
 
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,13 +20,19 @@ import org.millicent.storage.Database;
  * the request's fingerprint and price, and records the change issued), so a purchase and its spend
  * are one atomic step. Decisions are taken in memory by the core {@link SpentSet}, rebuilt from the
  * books at start and after a failed batch. An identical retry of a durable spend is recognised by
- * its fingerprint and gets the same change back. Thread-safe.
+ * its fingerprint and gets the same change back; one that arrives while the first is still being
+ * bought is told {@link InProgress}, so it waits for that outcome instead of being refused as
+ * spent. Thread-safe.
  */
 public final class BrokerSpendRecorder implements SpendRecorder {
   private final Database db;
   private final String broker;
   private final InstantSource clock;
-  private final Map<ScripId, Instant> inFlight = new ConcurrentHashMap<>();
+  private final Map<ScripId, InFlight> inFlight = new ConcurrentHashMap<>();
+
+  /** A claim not yet committed or released: its scrip's expiry and the claiming request. */
+  private record InFlight(Instant expiresAt, byte[] fingerprint) {}
+
   private final Set<ScripId> durable = ConcurrentHashMap.newKeySet();
   private volatile SpentSet spent;
 
@@ -55,18 +61,22 @@ public final class BrokerSpendRecorder implements SpendRecorder {
                                 new ScripId(rs.getInt(1), rs.getLong(2)),
                                 Instant.ofEpochMilli(rs.getLong(3))))
                     .forEach(e -> s.mark(e.getKey(), e.getValue())));
-    inFlight.forEach(s::mark);
+    inFlight.forEach((id, f) -> s.mark(id, f.expiresAt()));
     spent = s;
   }
 
   @Override
   public Claim claim(ScripId id, Instant expiresAt, byte[] fingerprint) {
     if (spent.mark(id, expiresAt)) {
-      inFlight.put(id, expiresAt);
+      inFlight.put(id, new InFlight(expiresAt, fingerprint.clone()));
       return new Claimed();
     }
-    if (inFlight.containsKey(id)) {
-      return new AlreadySpent();
+    InFlight held = inFlight.get(id);
+    if (held != null) {
+      // The same request still being bought is not a double spend: it waits and replays.
+      return MessageDigest.isEqual(held.fingerprint(), fingerprint)
+          ? new InProgress()
+          : new AlreadySpent();
     }
     return db.jdbi()
         .withHandle(
@@ -80,7 +90,7 @@ public final class BrokerSpendRecorder implements SpendRecorder {
                       .bind(2, id.serial())
                       .map((rs, ctx) -> new Object[] {rs.getBytes(1), rs.getLong(2)})
                       .findOne();
-              if (row.isEmpty() || !Arrays.equals((byte[]) row.get()[0], fingerprint)) {
+              if (row.isEmpty() || !MessageDigest.isEqual((byte[]) row.get()[0], fingerprint)) {
                 return new AlreadySpent();
               }
               Optional<Scrip> change =
