@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.vendor.VendorServer;
@@ -59,6 +60,20 @@ public final class DemoMarket implements AutoCloseable {
    * @throws RuntimeException what the servers throw when they cannot start
    */
   public static DemoMarket start(Path dir) {
+    return start(dir, List.of());
+  }
+
+  /**
+   * As {@link #start(Path)}, with Venetia's shop addressed by {@code venetiaPublicUrls} (its {@code
+   * public_urls}: e.g. a reverse proxy in front of it) instead of loopback at its own port; empty:
+   * loopback at its own port, as {@link #start(Path)}.
+   *
+   * @throws IllegalArgumentException (from the configuration) when a URL is not a valid origin
+   * @throws UncheckedIOException when no free port can be found
+   * @throws RuntimeException what the servers throw when they cannot start
+   */
+  public static DemoMarket start(Path dir, List<URI> venetiaPublicUrls) {
+    List<URI> venetiaOrigins = List.copyOf(venetiaPublicUrls);
     SecureRandom random = new SecureRandom();
     String venetiaAdmin = token(random);
     String annexAdmin = token(random);
@@ -69,8 +84,8 @@ public final class DemoMarket implements AutoCloseable {
     VendorServer venetia = null;
     VendorServer annex = null;
     try {
-      venetia = startShop(VENETIA, venetiaAdmin, bobAtVenetia, bobUrl, dir);
-      annex = startShop(ANNEX, annexAdmin, bobAtAnnex, bobUrl, dir);
+      venetia = startShop(VENETIA, venetiaAdmin, bobAtVenetia, bobUrl, venetiaOrigins, dir);
+      annex = startShop(ANNEX, annexAdmin, bobAtAnnex, bobUrl, List.of(), dir);
       BrokerServer bob =
           BrokerServer.start(
               BrokerConfig.defaults()
@@ -101,10 +116,18 @@ public final class DemoMarket implements AutoCloseable {
     }
   }
 
-  /** A vendor serving the sample catalogue, with Bob as its broker. */
+  /**
+   * A vendor serving the sample catalogue, with Bob as its broker, addressed by {@code publicUrls}
+   * (none: loopback at its port).
+   */
   private static VendorServer startShop(
-      String vendor, String adminToken, String bobToken, URI bobUrl, Path dir) {
-    return VendorServer.start(
+      String vendor,
+      String adminToken,
+      String bobToken,
+      URI bobUrl,
+      List<URI> publicUrls,
+      Path dir) {
+    VendorConfig.Builder b =
         VendorConfig.sampleBuilder()
             .vendor(vendor)
             .host("127.0.0.1")
@@ -112,9 +135,11 @@ public final class DemoMarket implements AutoCloseable {
             .adminToken(adminToken)
             .broker(
                 new org.millicent.vendor.config.BrokerConfig(
-                    BOB, bobUrl, bobToken, BOB_AT_VENDOR, DISCOUNT_BPS))
-            .build(),
-        dir.resolve(vendor));
+                    BOB, bobUrl, bobToken, BOB_AT_VENDOR, DISCOUNT_BPS));
+    for (URI u : publicUrls) {
+      b.publicUrl(u.toString());
+    }
+    return VendorServer.start(b.build(), dir.resolve(vendor));
   }
 
   private static String token(SecureRandom random) {
