@@ -55,14 +55,7 @@ public final class InMemorySpendRecorder implements SpendRecorder {
 
   @Override
   public void commit(SpendRecord record) {
-    committed.put(
-        record.id(),
-        new SpendRecord(
-            record.id(),
-            record.expiresAt(),
-            record.fingerprint().clone(),
-            record.priceMillicents(),
-            record.change()));
+    committed.put(record.id(), copy(record));
     Holder h = inProgress.get(record.id());
     if (h != null && MessageDigest.isEqual(h.fingerprint(), record.fingerprint())) {
       settle(record.id(), h);
@@ -71,6 +64,16 @@ public final class InMemorySpendRecorder implements SpendRecorder {
 
   @Override
   public Claim spend(SpendRecord record) {
+    ScripId id = record.id();
+    SpendRecord mine = copy(record);
+    // Fast path, no claim to register: the record is visible before the mark, so an identical
+    // request that finds the mark also finds what to replay.
+    if (committed.putIfAbsent(id, mine) == null) {
+      if (spent.mark(id, record.expiresAt())) {
+        return new Claimed();
+      }
+      committed.remove(id, mine);
+    }
     Claim c = claim(record.id(), record.expiresAt(), record.fingerprint());
     if (c instanceof Claimed) {
       commit(record);
@@ -78,16 +81,23 @@ public final class InMemorySpendRecorder implements SpendRecorder {
     return c;
   }
 
+  private static SpendRecord copy(SpendRecord r) {
+    return new SpendRecord(
+        r.id(), r.expiresAt(), r.fingerprint().clone(), r.priceMillicents(), r.change());
+  }
+
+  /**
+   * Gives up a claim not yet committed. Only a claim in progress can be released: a committed spend
+   * (its claim settled) stays spent.
+   */
   @Override
   public void release(ScripId id) {
-    if (committed.containsKey(id)) {
+    Holder h = inProgress.get(id);
+    if (h == null) {
       return;
     }
     spent.unmark(id);
-    Holder h = inProgress.get(id);
-    if (h != null) {
-      settle(id, h);
-    }
+    settle(id, h);
   }
 
   private void settle(ScripId id, Holder h) {
