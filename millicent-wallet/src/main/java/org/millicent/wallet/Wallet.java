@@ -313,11 +313,14 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     synchronized (monitor) {
       long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
       while (true) {
+        // Asked before reserving: a payment that settles between a failed reservation and a
+        // later look would leave its change unseen and make this thread buy needlessly.
+        boolean changeExpected = payments.changeExpected(vendor);
         Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
         if (rec.isPresent()) {
           return rec;
         }
-        if (!payments.changeExpected(vendor) || System.nanoTime() > deadline) {
+        if (!changeExpected || System.nanoTime() > deadline) {
           break;
         }
         monitor.wait(20);
