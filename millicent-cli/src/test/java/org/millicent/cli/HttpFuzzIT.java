@@ -763,12 +763,31 @@ class HttpFuzzIT {
       return junk(t, "/broker/accounts/" + id);
     }
 
+    /**
+     * A request on the account. A forgery is signed over a request other than the one sent (another
+     * target, another body) or carries an altered parameter: the bytes sent are the honest ones, so
+     * damage to them (the "+bytes" cases) can only add to the forgery, never undo it. (Signing the
+     * honest request and sending an altered one was undone by a mutation that broke the {@code
+     * Content-Length} header and so dropped the extra body byte.)
+     */
     private Case accountRequest(
         Target t, String method, String target, byte[] body, boolean forge) {
       Nonce n = nonce();
+      String signedTarget = target;
+      byte[] signedBody = body;
+      String label = "account";
+      int how = forge ? r.nextInt(3) : -1;
+      if (how == 1) {
+        signedTarget = target.contains("?") ? target + "x" : target + "?x";
+        label = "account:other-target";
+      } else if (how == 2) {
+        signedBody = concat(body, new byte[] {' '});
+        label = "account:other-body";
+      }
       byte[] mac =
           Macs.mac(
-              account.secret(), Macs.requestInput(new byte[0], n, bound(t, method, target, body)));
+              account.secret(),
+              Macs.requestInput(new byte[0], n, bound(t, method, signedTarget, signedBody)));
       Map<String, String> p = new LinkedHashMap<>();
       p.put("v", PaymentHeader.VERSION);
       p.put("variant", "account");
@@ -776,29 +795,15 @@ class HttpFuzzIT {
       p.put("nonce", n.toString());
       p.put("mac", Base64.getUrlEncoder().withoutPadding().encodeToString(mac));
       String auth = AuthParams.format(p);
-      String label = "account";
-      String sentTarget = target;
-      if (forge) {
-        switch (r.nextInt(3)) {
-          case 0 -> {
-            auth = alterParam(auth);
-            label = "account:altered-param";
-          }
-          case 1 -> {
-            sentTarget = target.contains("?") ? target + "x" : target + "?x";
-            label = "account:other-target";
-          }
-          default -> {
-            body = concat(body, new byte[] {' '});
-            label = "account:other-body";
-          }
-        }
+      if (how == 0) {
+        auth = alterParam(auth);
+        label = "account:altered-param";
       }
       return frame(
           t,
           label,
           method,
-          sentTarget,
+          target,
           List.of("Authorization: " + auth, "Content-Type: application/json"),
           body,
           forge);
