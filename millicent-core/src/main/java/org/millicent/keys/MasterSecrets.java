@@ -90,6 +90,53 @@ public final class MasterSecrets {
     slots = next;
   }
 
+  /**
+   * Makes this vector hold the keys and states of {@code stored} (as loaded from the database that
+   * other processes change too), in one step: readers see either the old vector or the new one,
+   * never a mix, so a rotation made elsewhere switches the primary and its demotion at once. A key
+   * retired here stays retired whatever {@code stored} says (retiring is final), and a key absent
+   * from {@code stored} is kept as it is.
+   *
+   * @return whether any key or state changed
+   */
+  public synchronized boolean syncFrom(MasterSecrets stored) {
+    Slot[] theirs = stored.slots;
+    Slot[] next = slots.clone();
+    boolean changed = false;
+    int primary = -1;
+    for (int i = 0; i < next.length; i++) {
+      Slot mine = next[i];
+      Slot s = theirs[i];
+      if (s == null || (mine != null && mine.state() == KeyState.RETIRED)) {
+        continue;
+      }
+      if (mine == null || !mine.secret().sameAs(s.secret())) {
+        next[i] = new Slot(s.secret(), s.state(), new Hmac(s.secret().unsafeBytes()));
+        changed = true;
+      } else if (mine.state() != s.state()) {
+        next[i] = new Slot(mine.secret(), s.state(), mine.hmac());
+        changed = true;
+      }
+      if (s.state() == KeyState.PRIMARY) {
+        primary = i;
+      }
+    }
+    if (primary >= 0) {
+      // Exactly one primary: one kept here from before and not in {@code stored} is demoted.
+      for (int i = 0; i < next.length; i++) {
+        Slot x = next[i];
+        if (i != primary && x != null && x.state() == KeyState.PRIMARY) {
+          next[i] = new Slot(x.secret(), KeyState.ACTIVE, x.hmac());
+          changed = true;
+        }
+      }
+    }
+    if (changed) {
+      slots = next;
+    }
+    return changed;
+  }
+
   private static void demotePrimary(Slot[] next) {
     for (int i = 0; i < next.length; i++) {
       Slot s = next[i];

@@ -94,4 +94,93 @@ class MasterSecretsTest {
     assertThat(m.primaryKeyId()).hasValue(4);
     assertThat(m.keys()).contains(new MasterSecrets.KeyInfo(3, KeyState.ACTIVE));
   }
+
+  @Test
+  void retire_thePrimaryOrAnAbsentKey_isRefusedAndChangesNothing() {
+    MasterSecrets m = MasterSecrets.generate(0, random);
+
+    assertThatThrownBy(() -> m.retire(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rotate before retiring");
+    assertThatThrownBy(() -> m.retire(9)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(m.keys()).containsExactly(new MasterSecrets.KeyInfo(0, KeyState.PRIMARY));
+  }
+
+  @Test
+  void syncFrom_aRotationMadeElsewhere_switchesThePrimaryAndKeepsTheOldKeyValidating() {
+    MasterSecrets here = new MasterSecrets();
+    here.put(0, secret(1), KeyState.PRIMARY);
+    MasterSecrets stored = new MasterSecrets();
+    stored.put(0, secret(1), KeyState.ACTIVE);
+    stored.put(1, secret(2), KeyState.PRIMARY);
+
+    assertThat(here.syncFrom(stored)).isTrue();
+
+    assertThat(here.keys())
+        .containsExactly(
+            new MasterSecrets.KeyInfo(0, KeyState.ACTIVE),
+            new MasterSecrets.KeyInfo(1, KeyState.PRIMARY));
+    assertThat(here.certify(1, BODY)).isEqualTo(stored.certify(1, BODY));
+    assertThat(here.certify(0, BODY)).isEqualTo(stored.certify(0, BODY));
+    assertThat(here.syncFrom(stored)).as("nothing left to change").isFalse();
+  }
+
+  @Test
+  void syncFrom_aRetirementMadeElsewhere_stopsTheKeyValidating() {
+    MasterSecrets here = new MasterSecrets();
+    here.put(0, secret(1), KeyState.ACTIVE);
+    here.put(1, secret(2), KeyState.PRIMARY);
+    MasterSecrets stored = new MasterSecrets();
+    stored.put(0, secret(1), KeyState.RETIRED);
+    stored.put(1, secret(2), KeyState.PRIMARY);
+
+    here.syncFrom(stored);
+
+    assertThat(here.validates(0)).isFalse();
+    assertThat(here.validates(1)).isTrue();
+  }
+
+  @Test
+  void syncFrom_rotatedAndRetiredInOneGo_endsWithOnePrimary() {
+    MasterSecrets here = new MasterSecrets();
+    here.put(0, secret(1), KeyState.PRIMARY);
+    MasterSecrets stored = new MasterSecrets();
+    stored.put(0, secret(1), KeyState.RETIRED);
+    stored.put(2, secret(3), KeyState.PRIMARY);
+
+    here.syncFrom(stored);
+
+    assertThat(here.keys())
+        .containsExactly(
+            new MasterSecrets.KeyInfo(0, KeyState.RETIRED),
+            new MasterSecrets.KeyInfo(2, KeyState.PRIMARY));
+  }
+
+  @Test
+  void syncFrom_neverUnretiresAKeyAndKeepsKeysTheStoreLacks() {
+    MasterSecrets here = new MasterSecrets();
+    here.put(0, secret(1), KeyState.RETIRED);
+    here.put(1, secret(2), KeyState.PRIMARY);
+    here.put(5, secret(6), KeyState.ACTIVE);
+    MasterSecrets stored = new MasterSecrets();
+    stored.put(0, secret(1), KeyState.ACTIVE);
+    stored.put(1, secret(2), KeyState.PRIMARY);
+
+    assertThat(here.syncFrom(stored)).isFalse();
+
+    assertThat(here.validates(0)).isFalse();
+    assertThat(here.keys()).contains(new MasterSecrets.KeyInfo(5, KeyState.ACTIVE));
+  }
+
+  @Test
+  void syncFrom_anotherSecretUnderAKnownKeyId_takesTheStoredOne() {
+    MasterSecrets here = new MasterSecrets();
+    here.put(3, secret(1), KeyState.PRIMARY);
+    MasterSecrets stored = new MasterSecrets();
+    stored.put(3, secret(9), KeyState.PRIMARY);
+
+    assertThat(here.syncFrom(stored)).isTrue();
+
+    assertThat(here.certify(3, BODY)).isEqualTo(stored.certify(3, BODY));
+  }
 }

@@ -1,6 +1,7 @@
 package org.millicent.storage.vendor;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,8 +65,8 @@ public final class VendorKeyStore {
           List<byte[]> copies = new ArrayList<>();
           var batch =
               h.prepareBatch(
-                  "INSERT INTO vendor_master_secrets (key_id, secret, state, updated_at)"
-                      + " VALUES (:k, :s, :st, :t)");
+                  "INSERT INTO vendor_master_secrets (key_id, secret, state, updated_at,"
+                      + " created_at) VALUES (:k, :s, :st, :t, :t)");
           for (MasterSecrets.KeyInfo k : secrets.keys()) {
             byte[] secret = secrets.secret(k.keyId()).toByteArray();
             batch
@@ -217,8 +218,8 @@ public final class VendorKeyStore {
             byte[] master = random(random, fresh);
             boolean created =
                 h.createUpdate(
-                            "INSERT INTO vendor_master_secrets (key_id, secret, state, updated_at)"
-                                + " SELECT :k, :s, 'PRIMARY', :t"
+                            "INSERT INTO vendor_master_secrets (key_id, secret, state, updated_at,"
+                                + " created_at) SELECT :k, :s, 'PRIMARY', :t, :t"
                                 + " WHERE NOT EXISTS (SELECT 1 FROM vendor_master_secrets)")
                         .bind("k", firstKeyId)
                         .bind("s", master)
@@ -279,8 +280,8 @@ public final class VendorKeyStore {
     byte[] bytes = secret.toByteArray();
     try {
       h.createUpdate(
-              "INSERT INTO vendor_master_secrets (key_id, secret, state, updated_at)"
-                  + " VALUES (:k, :s, :st, :t)")
+              "INSERT INTO vendor_master_secrets (key_id, secret, state, updated_at, created_at)"
+                  + " VALUES (:k, :s, :st, :t, :t)")
           .bind("k", keyId)
           .bind("s", bytes)
           .bind("st", state.name())
@@ -309,13 +310,116 @@ public final class VendorKeyStore {
     }
     lock(h);
     return h.createUpdate(
-                "UPDATE vendor_master_secrets SET state = :st, updated_at = :t"
-                    + " WHERE key_id = :k AND state <> 'PRIMARY'")
+                "UPDATE vendor_master_secrets SET state = :st, updated_at = :t,"
+                    + " retired_at = CASE WHEN :st = 'RETIRED' THEN coalesce(retired_at, :t)"
+                    + " ELSE retired_at END WHERE key_id = :k AND state <> 'PRIMARY'")
             .bind("st", state.name())
             .bind("t", clock.instant().getEpochSecond())
             .bind("k", keyId)
             .execute()
         == 1;
+  }
+
+  /**
+   * Rotates in the caller's transaction {@code h}: {@code newKeyId} gets {@code secret} and becomes
+   * primary, and the current primary becomes active (it stops minting and keeps validating), with
+   * its demotion time and {@code oldExpiresBy}, the instant by which all scrip minted under it has
+   * expired. Every other stored key is left as it is (see {@link #insertMasterSecret}).
+   *
+   * @return the key id that was primary
+   * @throws IllegalArgumentException when the key id is out of range or the secret is not 32 bytes
+   * @throws StorageException {@code storage-corrupt} when no key is primary (nothing is changed
+   *     once the caller's transaction rolls back)
+   * @throws org.jdbi.v3.core.JdbiException when the new key id is stored already or the database
+   *     fails (the caller's transaction then rolls back)
+   */
+  public int rotate(Handle h, int newKeyId, SecretBytes secret, Instant oldExpiresBy) {
+    checkId("key id", newKeyId);
+    checkLength(secret, MasterSecrets.SECRET_LENGTH);
+    lock(h);
+    long now = clock.instant().getEpochSecond();
+    List<Integer> primaries =
+        h.createQuery(
+                "UPDATE vendor_master_secrets SET state = 'ACTIVE', updated_at = :t,"
+                    + " demoted_at = :t, expires_by = :e WHERE state = 'PRIMARY' RETURNING key_id")
+            .bind("t", now)
+            .bind("e", oldExpiresBy.getEpochSecond())
+            .mapTo(Integer.class)
+            .list();
+    if (primaries.size() != 1) {
+      throw new StorageException(
+          StorageException.CORRUPT,
+          db.describe() + ": expected one primary master secret, found key ids " + primaries);
+    }
+    insertMasterSecret(h, newKeyId, secret, KeyState.PRIMARY);
+    return primaries.getFirst();
+  }
+
+  /** What is known of one stored master secret besides its secret. */
+  public record KeyRecord(
+      int keyId,
+      KeyState state,
+      Instant createdAt,
+      Instant demotedAt,
+      Instant expiresBy,
+      Instant retiredAt) {}
+
+  /**
+   * Every stored master secret's key id, state and dates (no secret), by key id, as {@code h} sees
+   * them. Dates unknown for a key stored before they were kept are null.
+   */
+  public List<KeyRecord> describeMasterSecrets(Handle h) {
+    return h.createQuery(
+            "SELECT key_id, state, created_at, demoted_at, expires_by, retired_at"
+                + " FROM vendor_master_secrets ORDER BY key_id")
+        .map(
+            (rs, ctx) ->
+                new KeyRecord(
+                    rs.getInt(1),
+                    KeyState.valueOf(rs.getString(2)),
+                    instant(rs, 3),
+                    instant(rs, 4),
+                    instant(rs, 5),
+                    instant(rs, 6)))
+        .list();
+  }
+
+  /** {@link #describeMasterSecrets(Handle)} in a transaction of its own. */
+  public List<KeyRecord> describeMasterSecrets() {
+    return db.withHandle(this::describeMasterSecrets);
+  }
+
+  private static Instant instant(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochSecond(v);
+  }
+
+  /**
+   * How much one key id was used, as far as the vendor's tables tell: every serial issued under it
+   * is below {@code serialsReservedTo} (a bound: serials are reserved in blocks), and {@code
+   * spendsRecorded} of its scrip are on the spent list (spends of expired scrip are forgotten).
+   */
+  public record KeyUsage(long serialsReservedTo, long spendsRecorded) {}
+
+  /** The usage of {@code keyId}: one read of its serial mark and a range count of its spends. */
+  public KeyUsage usage(int keyId) {
+    checkId("key id", keyId);
+    long from = (long) keyId << 56;
+    long to = from | 0x00FF_FFFF_FFFF_FFFFL; // inclusive: the signed 64-bit forms do not wrap
+    return db.withHandle(
+        h ->
+            new KeyUsage(
+                h.createQuery("SELECT reserved_to FROM vendor_serials WHERE key_id = :k")
+                    .bind("k", keyId)
+                    .mapTo(Long.class)
+                    .findOne()
+                    .orElse(0L),
+                h.createQuery(
+                        "SELECT count(*) FROM vendor_spends WHERE scrip_id >= :a AND scrip_id <= :b")
+                    .bind("a", from)
+                    .bind("b", to)
+                    .mapTo(Long.class)
+                    .one()));
   }
 
   /**

@@ -239,4 +239,79 @@ abstract class VendorKeyStoreContract {
         .extracting(e -> ((StorageException) e).code())
         .isEqualTo(StorageException.CORRUPT);
   }
+
+  @Test
+  void rotate_demotesThePrimaryWithItsDates_andStoresTheNewPrimary() {
+    store.createMissing(0, List.of(), random);
+    MasterSecrets before = store.loadMasterSecrets();
+    MasterSecrets fresh = MasterSecrets.generate(1, random);
+    java.time.Instant expiresBy = java.time.Instant.parse("2030-01-02T03:04:05Z");
+
+    int old = db.inTransaction(h -> store.rotate(h, 1, fresh.secret(1), expiresBy));
+
+    assertThat(old).isZero();
+    MasterSecrets after = store.loadMasterSecrets();
+    assertThat(after.keys())
+        .containsExactly(
+            new MasterSecrets.KeyInfo(0, KeyState.ACTIVE),
+            new MasterSecrets.KeyInfo(1, KeyState.PRIMARY));
+    assertThat(after.secret(0).sameAs(before.secret(0))).isTrue();
+    assertThat(after.secret(1).sameAs(fresh.secret(1))).isTrue();
+    List<VendorKeyStore.KeyRecord> records = store.describeMasterSecrets();
+    assertThat(records.get(0).demotedAt()).isNotNull();
+    assertThat(records.get(0).expiresBy()).isEqualTo(expiresBy);
+    assertThat(records.get(0).retiredAt()).isNull();
+    assertThat(records.get(1).createdAt()).isNotNull();
+    assertThat(records.get(1).demotedAt()).isNull();
+  }
+
+  @Test
+  void rotate_ontoAStoredKeyId_changesNothing() {
+    store.createMissing(0, List.of(), random);
+    MasterSecrets fresh = MasterSecrets.generate(0, random);
+
+    assertThatThrownBy(
+            () ->
+                db.inTransaction(h -> store.rotate(h, 0, fresh.secret(0), java.time.Instant.now())))
+        .isInstanceOf(RuntimeException.class);
+
+    assertThat(store.loadMasterSecrets().keys())
+        .containsExactly(new MasterSecrets.KeyInfo(0, KeyState.PRIMARY));
+  }
+
+  @Test
+  void setMasterState_retired_recordsWhen() {
+    store.createMissing(0, List.of(), random);
+    MasterSecrets fresh = MasterSecrets.generate(1, random);
+    db.inTransaction(h -> store.rotate(h, 1, fresh.secret(1), java.time.Instant.now()));
+
+    db.inTransaction(h -> store.setMasterState(h, 0, KeyState.RETIRED));
+
+    VendorKeyStore.KeyRecord r = store.describeMasterSecrets().getFirst();
+    assertThat(r.state()).isEqualTo(KeyState.RETIRED);
+    assertThat(r.retiredAt()).isNotNull();
+  }
+
+  @Test
+  void usage_countsTheSpendsOfOneKeyIdOnly_andItsSerialMark() {
+    VendorSchema.migrate(db);
+    db.withHandle(
+        h -> {
+          for (long id : new long[] {(1L << 56) | 5, (1L << 56) | 6, (2L << 56), 200L << 56}) {
+            h.createUpdate(
+                    "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint) VALUES (:i, 1,"
+                        + " :f)")
+                .bind("i", id)
+                .bind("f", new byte[16])
+                .execute();
+          }
+          h.execute("INSERT INTO vendor_serials (key_id, reserved_to) VALUES (1, 65536)");
+          return null;
+        });
+
+    assertThat(store.usage(1)).isEqualTo(new VendorKeyStore.KeyUsage(65_536, 2));
+    assertThat(store.usage(2)).isEqualTo(new VendorKeyStore.KeyUsage(0, 1));
+    assertThat(store.usage(200)).isEqualTo(new VendorKeyStore.KeyUsage(0, 1));
+    assertThat(store.usage(255)).isEqualTo(new VendorKeyStore.KeyUsage(0, 0));
+  }
 }
