@@ -51,6 +51,7 @@ final class BrokerEndpoints {
   private final VendorMetrics metrics;
   private final ObjectMapper json;
   private final SecureRandom random;
+  private final VendorKeys keys;
 
   BrokerEndpoints(
       VendorConfig config,
@@ -67,6 +68,7 @@ final class BrokerEndpoints {
     this.metrics = metrics;
     this.json = json;
     this.random = random;
+    this.keys = VendorKeys.of(config, state, random);
   }
 
   /**
@@ -91,6 +93,12 @@ final class BrokerEndpoints {
     routes.post("/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.issue(ctx)));
     routes.delete(
         "/millicent/admin/licences/{id}", ctx -> self.get().call(ctx, e -> e.revoke(ctx)));
+    Handler keys = ctx -> self.get().call(ctx, e -> e.listKeys(ctx));
+    routes.get("/millicent/admin/keys", keys);
+    routes.head("/millicent/admin/keys", keys);
+    routes.post("/millicent/admin/keys/rotate", ctx -> self.get().call(ctx, e -> e.rotate(ctx)));
+    routes.post(
+        "/millicent/admin/keys/{id}/retire", ctx -> self.get().call(ctx, e -> e.retire(ctx)));
   }
 
   @FunctionalInterface
@@ -369,6 +377,63 @@ final class BrokerEndpoints {
       out.add(m);
     }
     return Map.of("licences", out);
+  }
+
+  // ------------------------------------------------------------ admin keys
+
+  private Object listKeys(Context ctx) {
+    admin(ctx);
+    return Map.of("keys", keys.list().stream().map(BrokerEndpoints::keyView).toList());
+  }
+
+  private Object rotate(Context ctx) {
+    admin(ctx);
+    VendorKeys.Rotation r = keys.rotate();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("primary", keyView(r.primary()));
+    out.put("previous", keyView(r.previous()));
+    return out;
+  }
+
+  private Object retire(Context ctx) {
+    admin(ctx);
+    int keyId;
+    try {
+      keyId = Integer.parseInt(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST, "a key id is a number 0..255, found " + ctx.pathParam("id"));
+    }
+    boolean force = false;
+    if (ctx.bodyAsBytes().length > 0) {
+      JsonNode f = body(ctx).get("force");
+      if (f != null && !f.isBoolean()) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST, "\"force\" must be true or false, found " + f);
+      }
+      force = f != null && f.asBoolean();
+    }
+    return keyView(keys.retire(keyId, force));
+  }
+
+  /** One key as the admin endpoints show it (docs/VENDOR-KEYS.md); never its secret. */
+  private static Map<String, Object> keyView(VendorKeys.Key k) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("key_id", k.keyId());
+    m.put("state", k.state().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("created_at", text(k.createdAt()));
+    m.put("demoted_at", text(k.demotedAt()));
+    m.put("expires_by", text(k.expiresBy()));
+    m.put("retired_at", text(k.retiredAt()));
+    m.put("licence_id", k.licenceId());
+    m.put("broker", k.broker());
+    m.put("serials_reserved_to", k.serialsReservedTo());
+    m.put("spends_recorded", k.spendsRecorded());
+    return m;
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
   }
 
   private static MessageDigest sha256() {

@@ -185,39 +185,43 @@ final class GatewayStore {
 
   // --------------------------------------------------------------- licences
 
-  /** The counter bumped by every change to licences. */
-  private static final String LICENCES_VERSION = "licences";
+  /**
+   * The counter bumped by every change to the key vectors: licences and the vendor's own keys. Its
+   * stored name predates rotation and stays, so running databases keep their count.
+   */
+  private static final String KEYS_VERSION = "licences";
 
   /**
-   * The licences version: bumped by every committed change to licences (by any process on this
-   * database), so a replica can tell with one read that it must reload them. 0 when none.
+   * The keys version: bumped by every committed change to licences or to the vendor's own master
+   * secrets (by any process on this database), so a replica can tell with one read that it must
+   * reload them. 0 when none.
    */
-  long licencesVersion() {
+  long keysVersion() {
     return db.withHandle(
         h ->
             h.createQuery("SELECT value FROM gateway_counters WHERE name = :n")
-                .bind("n", LICENCES_VERSION)
+                .bind("n", KEYS_VERSION)
                 .mapTo(Long.class)
                 .findOne()
                 .orElse(0L));
   }
 
   /**
-   * Runs {@code change} in one transaction whose first statement bumps the licences version. That
-   * serialises changes to licences across processes sharing the database: on PostgreSQL the
-   * counter's row lock is held to the commit, and what {@code change} reads afterwards (READ
-   * COMMITTED) includes the previous change; on SQLite the statement takes the write lock before
-   * anything is read.
+   * Runs {@code change} in one transaction whose first statement bumps the keys version. That
+   * serialises changes to licences and master secrets across processes sharing the database: on
+   * PostgreSQL the counter's row lock is held to the commit, and what {@code change} reads
+   * afterwards (READ COMMITTED) includes the previous change; on SQLite the statement takes the
+   * write lock before anything is read.
    *
    * @throws org.millicent.storage.StorageException when the database fails (nothing is changed)
    */
-  <R> R changeLicences(HandleCallback<R, RuntimeException> change) {
+  <R> R changeKeys(HandleCallback<R, RuntimeException> change) {
     return db.inTransaction(
         h -> {
           h.createUpdate(
                   "INSERT INTO gateway_counters (name, value) VALUES (:n, 1)"
                       + " ON CONFLICT (name) DO UPDATE SET value = gateway_counters.value + 1")
-              .bind("n", LICENCES_VERSION)
+              .bind("n", KEYS_VERSION)
               .execute();
           return change.withHandle(h);
         });

@@ -5,10 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.millicent.keys.CustomerSecrets;
@@ -32,12 +30,13 @@ import org.slf4j.LoggerFactory;
  * record that fails is repaired from the spent list (docs/BROKER.md, "Settlement").
  *
  * <p>Replicas sharing one database (docs/BROKER.md, "Licences on replicas"): an issue or a
- * revocation is one transaction that writes only its own rows (the licence, its key and customer
- * secrets one row each, the key states it retires) after bumping the licences version, which
- * serialises such changes across processes; nothing is rewritten whole, so a replica that has not
- * yet seen another's licence cannot drop it. Every replica compares the stored version with the one
- * it loaded every {@link #REFRESH_INTERVAL} ({@link #refresh}) and reloads what changed, so a
- * licence issued or revoked at one replica holds at every other within that interval.
+ * revocation (and a rotation or retirement of the vendor's own keys, {@link VendorKeys}) is one
+ * transaction that writes only its own rows (the licence, its key and customer secrets one row
+ * each, the key states it retires) after bumping the keys version, which serialises such changes
+ * across processes; nothing is rewritten whole, so a replica that has not yet seen another's
+ * licence cannot drop it. Every replica compares the stored version with the one it loaded every
+ * {@link #REFRESH_INTERVAL} ({@link #refresh}) and reloads what changed, so a licence issued or
+ * revoked, or a key rotated or retired, at one replica holds at every other within that interval.
  *
  * <p>Thread-safe: issuing, revoking and reloading are serialised; the key-id lookup on the payment
  * path reads a volatile snapshot.
@@ -148,7 +147,7 @@ final class Licences {
     }
     SecretBytes customerMaster = SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random);
     GatewayStore.Licence licence =
-        store.changeLicences(
+        store.changeKeys(
             h -> {
               // Read after the version bump: what other replicas issued is in use.
               Set<Integer> usedKeys = GatewayStore.usedKeyIds(h);
@@ -199,7 +198,7 @@ final class Licences {
    */
   synchronized GatewayStore.Licence revoke(String licenceId) {
     GatewayStore.Licence licence =
-        store.changeLicences(
+        store.changeKeys(
             h -> {
               GatewayStore.Licence l =
                   GatewayStore.licences(h).stream()
@@ -226,7 +225,7 @@ final class Licences {
    * @throws org.millicent.storage.StorageException when the database fails (tried again next time)
    */
   void refresh() {
-    long stored = store.licencesVersion();
+    long stored = store.keysVersion();
     synchronized (this) {
       if (stored != loadedVersion) {
         reload();
@@ -265,37 +264,25 @@ final class Licences {
   }
 
   /**
-   * Makes the in-memory licences and key vectors what the database holds for licences: adds the
-   * keys and customer secrets of licences issued elsewhere, retires the keys the database holds
-   * retired. The key-id map is published before a new key validates, so no spend under it goes
-   * unrecorded; the vendor's own keys are left alone.
+   * Makes the in-memory licences and key vectors what the database holds: adds the keys and
+   * customer secrets of licences issued elsewhere, and takes every master secret's state as stored
+   * (a licence revoked, the vendor's own keys rotated or retired, here or at another replica). The
+   * key-id map is published before a new key validates, so no spend under it goes unrecorded.
    */
-  private synchronized void reload() {
-    long version = store.licencesVersion(); // first: a change after it is seen next time
+  synchronized void reload() {
+    long version = store.keysVersion(); // first: a change after it is seen next time
     List<GatewayStore.Licence> all = store.licences();
     MasterSecrets storedKeys = keyStore.loadMasterSecrets();
     CustomerSecrets storedCustomers = keyStore.loadCustomerSecrets();
-    Map<Integer, KeyState> storedStates = new HashMap<>();
-    storedKeys.keys().forEach(k -> storedStates.put(k.keyId(), k.state()));
     GatewayStore.Licence[] map = byKeyId.clone();
     for (GatewayStore.Licence l : all) {
       l.keyIds().forEach(k -> map[k] = l);
     }
     byKeyId = map;
+    if (masters.syncFrom(storedKeys)) {
+      LOG.info("master secrets now {}", masters);
+    }
     for (GatewayStore.Licence l : all) {
-      for (int k : l.keyIds()) {
-        KeyState state = storedStates.get(k);
-        if (state == null) {
-          continue; // cannot be: a licence and its secrets commit together
-        }
-        if (state == KeyState.RETIRED) {
-          if (masters.validates(k)) {
-            masters.retire(k);
-          }
-        } else if (!masters.validates(k)) {
-          masters.put(k, storedKeys.secret(k), state);
-        }
-      }
       int sel = l.customerSelector();
       if (!customers.selectors().contains(sel) && storedCustomers.selectors().contains(sel)) {
         customers.put(sel, storedCustomers.secret(sel));

@@ -41,6 +41,7 @@ final class Problems {
     return switch (t) {
       case PaymentException p -> new Problem(ProblemCode.of(p.code()), p.getMessage());
       case ProblemException p -> new Problem(p.code(), p.getMessage());
+      case VendorKeys.Refused r -> new Problem(r.problem(), r.getMessage());
       case org.millicent.storage.StorageException s ->
           new Problem(ProblemCode.STORAGE_UNAVAILABLE, "storage failed (" + s.code() + ")");
       // Before IllegalStateException: Jetty's HttpException.IllegalStateException is the client's.
