@@ -383,15 +383,15 @@ final class BrokerEndpoints {
 
   private Object listKeys(Context ctx) {
     admin(ctx);
-    return Map.of("keys", keys.list().stream().map(BrokerEndpoints::keyView).toList());
+    return Map.of("keys", keys.list().stream().map(VendorKeys.Key::toMap).toList());
   }
 
   private Object rotate(Context ctx) {
     admin(ctx);
     VendorKeys.Rotation r = keys.rotate();
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("primary", keyView(r.primary()));
-    out.put("previous", keyView(r.previous()));
+    out.put("primary", r.primary().toMap());
+    out.put("previous", r.previous().toMap());
     return out;
   }
 
@@ -413,27 +413,7 @@ final class BrokerEndpoints {
       }
       force = f != null && f.asBoolean();
     }
-    return keyView(keys.retire(keyId, force));
-  }
-
-  /** One key as the admin endpoints show it (docs/VENDOR-KEYS.md); never its secret. */
-  private static Map<String, Object> keyView(VendorKeys.Key k) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("key_id", k.keyId());
-    m.put("state", k.state().name().toLowerCase(java.util.Locale.ROOT));
-    m.put("created_at", text(k.createdAt()));
-    m.put("demoted_at", text(k.demotedAt()));
-    m.put("expires_by", text(k.expiresBy()));
-    m.put("retired_at", text(k.retiredAt()));
-    m.put("licence_id", k.licenceId());
-    m.put("broker", k.broker());
-    m.put("serials_reserved_to", k.serialsReservedTo());
-    m.put("spends_recorded", k.spendsRecorded());
-    return m;
-  }
-
-  private static String text(Instant t) {
-    return t == null ? null : t.toString();
+    return keys.retire(keyId, force).toMap();
   }
 
   private static MessageDigest sha256() {

@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -60,6 +63,29 @@ public final class VendorKeys implements AutoCloseable {
      */
     public boolean own() {
       return licenceId == null;
+    }
+
+    /**
+     * The key as the admin endpoints show it in JSON (docs/VENDOR-KEYS.md): snake-case names, the
+     * state in lower case, instants in ISO-8601 or null. Never a secret.
+     */
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("key_id", keyId);
+      m.put("state", state.name().toLowerCase(Locale.ROOT));
+      m.put("created_at", text(createdAt));
+      m.put("demoted_at", text(demotedAt));
+      m.put("expires_by", text(expiresBy));
+      m.put("retired_at", text(retiredAt));
+      m.put("licence_id", licenceId);
+      m.put("broker", broker);
+      m.put("serials_reserved_to", serialsReservedTo);
+      m.put("spends_recorded", spendsRecorded);
+      return m;
+    }
+
+    private static String text(Instant t) {
+      return t == null ? null : t.toString();
     }
   }
 

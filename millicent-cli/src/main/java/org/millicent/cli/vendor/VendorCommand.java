@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 /** {@code millicent vendor}: the vendor gateway. Prints its usage when called alone. */
 @Command(
     name = "vendor",
-    description = "The vendor gateway: HTTP 402 in front of priced resources.",
-    subcommands = {ServeCommand.class})
+    description = "The vendor gateway: HTTP 402 in front of priced resources, and its keys.",
+    subcommands = {ServeCommand.class, KeysCommand.class})
 public final class VendorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
