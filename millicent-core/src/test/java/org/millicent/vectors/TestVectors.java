@@ -210,7 +210,7 @@ final class TestVectors {
 
     byte[] nonce1 = pattern(0x80, 16);
     byte[] nonce2 = pattern(0x90, 16);
-    byte[] body2 = "{\"operation\":\"renew\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] body2 = "{\"item\":7}".getBytes(StandardCharsets.UTF_8);
     Map<String, Object> req1 =
         requestMac(
             "GET without body",
@@ -229,7 +229,7 @@ final class TestVectors {
             nonce2,
             LOOPBACK6,
             "POST",
-            "/millicent/exchange?op=renew",
+            "/orders?item=7",
             body2);
     root.put("request_mac", List.of(req1, req2));
 
@@ -245,13 +245,15 @@ final class TestVectors {
                 200,
                 ScripCodec.encode(scrip.get(4).scrip()),
                 "<p>the page</p>".getBytes(StandardCharsets.UTF_8)),
+            // Refusals carry no receipt and no reply MAC; a 409 replayed does (docs/HTTP-API.md,
+            // "Replays of non-safe methods"): the POST above, paid at exactly its value, re-sent.
             replyMac(
-                "402 without change",
+                "409 replayed without change",
                 carol,
                 mac2,
-                402,
+                409,
                 new byte[0],
-                "{\"code\":\"insufficient\"}".getBytes(StandardCharsets.UTF_8))));
+                "{\"code\":\"replayed\",\"status\":409}".getBytes(StandardCharsets.UTF_8))));
 
     List<Object> sealedOut = new ArrayList<>();
     RequestDescriptor get = RequestDescriptor.of(VENETIA, "GET", "/pages/1", new byte[0]);
