@@ -1,0 +1,707 @@
+package org.millicent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.broker.BrokerConfig;
+import org.millicent.broker.BrokerServer;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
+import org.millicent.protocol.Macs;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.vendor.VendorServer;
+import org.millicent.vendor.config.Content;
+import org.millicent.vendor.config.PriceRule;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * The JSON examples of docs/HTTP-API.md against the real servers (issue 13): every fenced example
+ * carries a marker comment naming its server, method, path and whether it shows a request or a
+ * response ({@code <!-- example: vendor GET /.well-known/millicent response 200 -->}), or says why
+ * it cannot be checked ({@code <!-- example: unchecked (reason) -->}). Each example must parse as
+ * JSON; each response example must have exactly the field names (recursively) of what a real vendor
+ * and broker answer to that request, and each request example those of the body this test sends
+ * successfully. HTTP examples ({@code ```http}) must also show exactly the Millicent headers the
+ * real answer carries ({@code WWW-Authenticate}, {@code Millicent-Receipt}, {@code Retry-After},
+ * {@code Allow}). Values may differ. An unmarked JSON block, a JSON object in inline code, or a
+ * marker this test has no answer for fails the test, so the page cannot drift.
+ */
+class HttpApiExamplesIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final String BROKER_TOKEN = "bob-token-at-venetia-0123456789";
+  private static final String WALTER_TOKEN = "bob-token-at-walter-0123456789";
+  private static final String SETTLEMENT_TOKEN = "venetia-settles-with-bob-0123456789";
+
+  /** Objects whose keys are data (a property value, an account, a period), not field names. */
+  private static final Set<String> DATA_KEYED =
+      Set.of("rates_bps", "balances", "breakage_by_period");
+
+  /** Headers an HTTP example must show exactly when the real answer has them. */
+  private static final List<String> MILLICENT_HEADERS =
+      List.of("WWW-Authenticate", "Millicent-Receipt", "Retry-After", "Allow");
+
+  private static final Pattern MARKER = Pattern.compile("<!-- example: (.+?) -->");
+
+  @TempDir Path dir;
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+  private HttpServer origin;
+  private VendorServer venetia;
+  private VendorServer walter;
+  private BrokerServer broker;
+
+  @AfterEach
+  void stop() {
+    if (broker != null) {
+      broker.close();
+    }
+    if (walter != null) {
+      walter.close();
+    }
+    if (venetia != null) {
+      venetia.close();
+    }
+    if (origin != null) {
+      origin.stop(0);
+    }
+  }
+
+  /** One marked example of the page. */
+  record Example(String key, int line, String language, String text) {}
+
+  /** A real answer: status, headers, body. */
+  record Answer(int status, java.net.http.HttpHeaders headers, byte[] body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (" + status + "): " + text(), e);
+      }
+    }
+
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  /** What the test observed for one marker key: a request body it sent, or an answer. */
+  private sealed interface Observed {}
+
+  private record SentBody(JsonNode body) implements Observed {}
+
+  private record Got(Answer answer) implements Observed {}
+
+  @Test
+  void everyJsonExampleOfHttpApiMd_matchesTheFieldsOfTheRealServers() throws Exception {
+    Map<String, Observed> observed = exercise();
+    if (Boolean.getBoolean("millicent.examples.print")) {
+      print(observed);
+    }
+    List<Example> examples = examples(httpApiMd());
+    assertThat(examples).as("marked examples in HTTP-API.md").hasSizeGreaterThan(30);
+
+    List<String> failures = new ArrayList<>();
+    for (Example e : examples) {
+      String where = "HTTP-API.md line " + e.line() + " (" + e.key() + ")";
+      JsonNode doc;
+      try {
+        doc = JSON.readTree(jsonPart(e));
+      } catch (IOException ex) {
+        failures.add(where + ": the example is not JSON: " + ex.getMessage());
+        continue;
+      }
+      if (e.key().startsWith("unchecked")) {
+        continue;
+      }
+      Observed o = observed.get(e.key());
+      if (o == null) {
+        failures.add(where + ": no request of this test answers this marker");
+        continue;
+      }
+      JsonNode real =
+          switch (o) {
+            case SentBody s -> s.body();
+            case Got g -> g.answer().json();
+          };
+      Set<String> docFields = fields(doc);
+      Set<String> realFields = fields(real);
+      if (!docFields.equals(realFields)) {
+        Set<String> onlyDoc = new TreeSet<>(docFields);
+        onlyDoc.removeAll(realFields);
+        Set<String> onlyReal = new TreeSet<>(realFields);
+        onlyReal.removeAll(docFields);
+        failures.add(
+            where + ": fields only in the doc " + onlyDoc + ", only in the real one " + onlyReal);
+      }
+      if (o instanceof Got g && "http".equals(e.language())) {
+        failures.addAll(headerMismatches(where, e.text(), g.answer()));
+      }
+    }
+    assertThat(failures).as("HTTP-API.md examples that differ from the servers").isEmpty();
+  }
+
+  /** What the servers answered, to write the examples from ({@code -Dmillicent.examples.print}). */
+  private static void print(Map<String, Observed> observed) throws IOException {
+    for (Map.Entry<String, Observed> e : observed.entrySet()) {
+      StringBuilder sb = new StringBuilder("=== ").append(e.getKey()).append('\n');
+      switch (e.getValue()) {
+        case SentBody s -> sb.append(JSON.writeValueAsString(s.body()));
+        case Got g -> {
+          sb.append("HTTP/1.1 ").append(g.answer().status()).append('\n');
+          for (String h :
+              List.of(
+                  "Content-Type",
+                  "WWW-Authenticate",
+                  "Millicent-Receipt",
+                  "Retry-After",
+                  "Allow",
+                  "Cache-Control")) {
+            if (g.answer().header(h) != null) {
+              sb.append(h).append(": ").append(g.answer().header(h)).append('\n');
+            }
+          }
+          sb.append(g.answer().text());
+        }
+      }
+      System.out.println(sb);
+    }
+  }
+
+  // ------------------------------------------------------------ the markdown
+
+  private static String httpApiMd() throws IOException {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("docs/HTTP-API.md"))) {
+      p = p.getParent();
+    }
+    assertThat(p).as("docs/HTTP-API.md above the working folder").isNotNull();
+    return Files.readString(p.resolve("docs/HTTP-API.md"));
+  }
+
+  /**
+   * Every fenced block holding JSON, with the marker before it. Fails on a JSON block without a
+   * marker and on a JSON object written in inline code.
+   */
+  static List<Example> examples(String md) {
+    List<Example> out = new ArrayList<>();
+    String[] lines = md.split("\n", -1);
+    String marker = null;
+    int markerLine = 0;
+    List<String> unmarked = new ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      Matcher m = MARKER.matcher(line);
+      if (m.find()) {
+        marker = m.group(1).strip();
+        markerLine = i + 1;
+        continue;
+      }
+      if (line.startsWith("```")) {
+        String language = line.substring(3).strip();
+        StringBuilder block = new StringBuilder();
+        int start = i + 1;
+        for (i++; i < lines.length && !lines[i].startsWith("```"); i++) {
+          block.append(lines[i]).append('\n');
+        }
+        String text = block.toString();
+        boolean holdsJson =
+            "json".equals(language) || ("http".equals(language) && text.contains("\n{"));
+        if (holdsJson) {
+          if (marker == null || markerLine < start - 3) {
+            unmarked.add("line " + start);
+          } else {
+            out.add(new Example(marker, start, language, text));
+          }
+        }
+        marker = null;
+        continue;
+      }
+      if (!line.startsWith("    ") && line.matches(".*`\\{\".*")) {
+        unmarked.add(
+            "line " + (i + 1) + " (a JSON object in inline code: make it a fenced example)");
+      }
+    }
+    assertThat(unmarked).as("JSON examples in HTTP-API.md without an example marker").isEmpty();
+    return out;
+  }
+
+  /** The JSON of an example: the whole block, or the body of an HTTP message. */
+  private static String jsonPart(Example e) {
+    if (!"http".equals(e.language())) {
+      return e.text();
+    }
+    int body = e.text().indexOf("\n\n");
+    return body < 0 ? "" : e.text().substring(body + 2);
+  }
+
+  private static List<String> headerMismatches(String where, String text, Answer real) {
+    List<String> out = new ArrayList<>();
+    String head = text.contains("\n\n") ? text.substring(0, text.indexOf("\n\n")) : text;
+    for (String h : MILLICENT_HEADERS) {
+      boolean shown =
+          head.lines()
+              .anyMatch(
+                  l -> l.toLowerCase(Locale.ROOT).startsWith(h.toLowerCase(Locale.ROOT) + ":"));
+      boolean sent = real.header(h) != null;
+      if (shown != sent) {
+        out.add(where + ": header " + h + (shown ? " shown but not sent" : " sent but not shown"));
+      }
+    }
+    Matcher status = Pattern.compile("^HTTP/1\\.1 (\\d{3})").matcher(head);
+    if (status.find() && Integer.parseInt(status.group(1)) != real.status()) {
+      out.add(where + ": status " + status.group(1) + ", the server answered " + real.status());
+    }
+    return out;
+  }
+
+  /**
+   * The field names of a JSON value, recursively, as paths: {@code a}, {@code a.b}, {@code a[].c}.
+   * The keys of {@link #DATA_KEYED} objects are data, so such an object is one field.
+   */
+  static Set<String> fields(JsonNode n) {
+    Set<String> out = new TreeSet<>();
+    collect(n, "", out);
+    return out;
+  }
+
+  private static void collect(JsonNode n, String path, Set<String> out) {
+    if (n.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        String p = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+        out.add(p);
+        if (!DATA_KEYED.contains(f.getKey())) {
+          collect(f.getValue(), p, out);
+        }
+      }
+    } else if (n.isArray()) {
+      for (JsonNode e : n) {
+        collect(e, path + "[]", out);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ the servers
+
+  private Map<String, Observed> exercise() throws Exception {
+    startServers();
+    Map<String, Observed> o = new LinkedHashMap<>();
+    URI v = venetia.url();
+    URI b = broker.url();
+
+    o.put(
+        "vendor GET /.well-known/millicent response 200",
+        got(send("GET", v, "/.well-known/millicent")));
+    o.put(
+        "broker GET /.well-known/millicent response 200",
+        got(send("GET", b, "/.well-known/millicent")));
+    o.put("vendor GET /health response 200", got(send("GET", v, "/health")));
+    o.put("broker GET /health response 200", got(send("GET", b, "/health")));
+    o.put("vendor GET /pages/{page} response 402", got(send("GET", v, "/pages/1")));
+    o.put("vendor GET /nothing response 404", got(send("GET", v, "/nothing/here")));
+
+    // An account at the broker.
+    JsonNode registration = body("name", "alice");
+    Answer reg = send("POST", b, "/broker/accounts", Map.of(), bytes(registration));
+    o.put("broker POST /broker/accounts request", new SentBody(registration));
+    o.put("broker POST /broker/accounts response 200", got(reg));
+    long alice = Long.parseUnsignedLong(reg.json().get("customer_id").asText());
+    CustomerSecret aliceSecret =
+        CustomerSecret.of(
+            Base64.getUrlDecoder().decode(reg.json().get("customer_secret").asText()));
+    Account account = new Account(alice, aliceSecret);
+    String accountPath = "/broker/accounts/" + Long.toUnsignedString(alice);
+
+    JsonNode topup = body("amount_millicents", 500_000L);
+    o.put("broker POST /broker/accounts/{id}/topup request", new SentBody(topup));
+    o.put(
+        "broker POST /broker/accounts/{id}/topup response 200",
+        got(send("POST", b, accountPath + "/topup", admin(broker.adminToken()), bytes(topup))));
+
+    // Vendor scrip on account, opened with the account secret.
+    JsonNode buy = JSON.createObjectNode().put("vendor", "venetia").put("amount_millicents", 5000);
+    o.put("broker POST /broker/vendor-scrip request", new SentBody(buy));
+    Answer sale = accountRequest(account, "POST", "/broker/vendor-scrip", bytes(buy));
+    o.put("broker POST /broker/vendor-scrip response 200", got(sale));
+    Scrip scrip = ScripCodec.fromToken(sale.json().get("scrip").asText());
+    long atVenetia = Long.parseUnsignedLong(sale.json().get("customer_id").asText());
+    CustomerSecret venetiaSecret =
+        Payer.openSecret(
+            aliceSecret,
+            "venetia",
+            atVenetia,
+            Base64.getUrlDecoder().decode(sale.json().get("sealed_customer_secret").asText()));
+    o.put(
+        "broker POST /broker/vendor-scrip response 402",
+        got(send("POST", b, "/broker/vendor-scrip", Map.of(), bytes(buy))));
+    JsonNode tooMuch =
+        JSON.createObjectNode().put("vendor", "venetia").put("amount_millicents", 900_000_000L);
+    o.put(
+        "broker POST /broker/vendor-scrip response 402 credit-limit",
+        got(accountRequest(account, "POST", "/broker/vendor-scrip", bytes(tooMuch))));
+
+    // A paid GET, its identical re-send, the recovery of what became of it.
+    Paid page = pay(scrip, venetiaSecret, v, "GET", "/pages/1", new byte[0]);
+    assertThat(page.answer().status()).as(page.answer()::text).isEqualTo(200);
+    Scrip change = ScripCodec.fromToken(receipt(page.answer()).get("change"));
+    JsonNode recover =
+        JSON.createObjectNode().put("fingerprint", B64.encodeToString(page.payment().mac()));
+    o.put("vendor POST /millicent/recover request", new SentBody(recover));
+    Paid recovered = pay(scrip, venetiaSecret, v, "POST", "/millicent/recover", bytes(recover));
+    o.put("vendor POST /millicent/recover response 200", got(recovered.answer()));
+    o.put(
+        "vendor GET /pages/{page} response 402 spent",
+        got(pay(scrip, venetiaSecret, v, "GET", "/pages/2", new byte[0]).answer()));
+
+    // A paid POST to the origin, sent twice: the second is a replay.
+    Paid order = pay(change, venetiaSecret, v, "POST", "/orders", bytes(body("item", 7L)));
+    assertThat(order.answer().status()).as(order.answer()::text).isEqualTo(200);
+    o.put("vendor POST /orders response 409", got(resend(order, v, "POST", "/orders")));
+    Scrip change2 = ScripCodec.fromToken(receipt(order.answer()).get("change"));
+
+    // Exchange at the vendor: split the change.
+    long half = change2.valueMillicents() / 2;
+    ObjectNode split = JSON.createObjectNode().put("operation", "split");
+    split.withArray("scrip").add(change2.token());
+    split.withArray("amounts_millicents").add(half).add(change2.valueMillicents() - half);
+    o.put("vendor POST /millicent/exchange request", new SentBody(split));
+    Paid exchanged = pay(change2, venetiaSecret, v, "POST", "/millicent/exchange", bytes(split));
+    o.put("vendor POST /millicent/exchange response 200", got(exchanged.answer()));
+
+    // The account's view and statement.
+    o.put(
+        "broker GET /broker/accounts/{id} response 200",
+        got(accountRequest(account, "GET", accountPath, new byte[0])));
+    o.put(
+        "broker GET /broker/accounts/{id}/statement response 200",
+        got(accountRequest(account, "GET", accountPath + "/statement", new byte[0])));
+
+    // Broker scrip, spent on vendor scrip, its change exchanged at the broker.
+    JsonNode brokerScrip = body("amount_millicents", 20_000L);
+    o.put("broker POST /broker/scrip request", new SentBody(brokerScrip));
+    Answer bs = accountRequest(account, "POST", "/broker/scrip", bytes(brokerScrip));
+    o.put("broker POST /broker/scrip response 200", got(bs));
+    Scrip bobScrip = ScripCodec.fromToken(bs.json().get("scrip").asText());
+    JsonNode buyWalter =
+        JSON.createObjectNode().put("vendor", "walter").put("amount_millicents", 2000);
+    Paid paidSale = pay(bobScrip, aliceSecret, b, "POST", "/broker/vendor-scrip", bytes(buyWalter));
+    o.put("broker POST /broker/vendor-scrip response 200 paid", got(paidSale.answer()));
+    Scrip bobChange = ScripCodec.fromToken(receipt(paidSale.answer()).get("change"));
+    ObjectNode renew = JSON.createObjectNode().put("operation", "renew");
+    renew.withArray("scrip").add(bobChange.token());
+    o.put(
+        "broker POST /millicent/exchange response 200",
+        got(pay(bobChange, aliceSecret, b, "POST", "/millicent/exchange", bytes(renew)).answer()));
+
+    // The vendor's broker-facing endpoints.
+    Map<String, String> bobAtVenetia = bearer(BROKER_TOKEN);
+    o.put(
+        "vendor GET /millicent/broker/account response 200",
+        got(send("GET", v, "/millicent/broker/account", bobAtVenetia, null)));
+    JsonNode lot = JSON.createObjectNode().put("count", 2).put("value_millicents", 1000);
+    o.put("vendor POST /millicent/broker/warehouse request", new SentBody(lot));
+    Answer lotAnswer = send("POST", v, "/millicent/broker/warehouse", bobAtVenetia, bytes(lot));
+    o.put("vendor POST /millicent/broker/warehouse response 200", got(lotAnswer));
+    ObjectNode reassign = JSON.createObjectNode().put("customer_ref", "alice");
+    reassign.withArray("scrip").add(lotAnswer.json().get("scrip").get(0).asText());
+    o.put("vendor POST /millicent/broker/exchange request", new SentBody(reassign));
+    o.put(
+        "vendor POST /millicent/broker/exchange response 200",
+        got(send("POST", v, "/millicent/broker/exchange", bobAtVenetia, bytes(reassign))));
+    Answer received = send("GET", v, "/millicent/broker/received", bobAtVenetia, null);
+    o.put("vendor GET /millicent/broker/received response 200", got(received));
+
+    // Settlement by the vendor's push, and the broker's pull.
+    ObjectNode settle = JSON.createObjectNode().put("vendor", "venetia");
+    settle.withArray("scrip_ids").add(received.json().get("ids").get(0).get("scrip_id").asText());
+    settle.withArray("scrip_ids").add("12345");
+    o.put("broker POST /broker/settlements request", new SentBody(settle));
+    o.put(
+        "broker POST /broker/settlements response 200",
+        got(send("POST", b, "/broker/settlements", bearer(SETTLEMENT_TOKEN), bytes(settle))));
+    JsonNode settled = body("upto", received.json().get("upto").asLong());
+    o.put("vendor POST /millicent/broker/received/settled request", new SentBody(settled));
+    o.put(
+        "vendor POST /millicent/broker/received/settled response 200",
+        got(send("POST", v, "/millicent/broker/received/settled", bobAtVenetia, bytes(settled))));
+    Map<String, String> brokerAdmin = admin(broker.adminToken());
+    o.put(
+        "broker POST /broker/admin/settlements/{vendor} response 200",
+        got(send("POST", b, "/broker/admin/settlements/venetia", brokerAdmin, null)));
+
+    // Licences at the vendor, and their import at the broker.
+    Map<String, String> vendorAdmin = admin(venetia.adminToken());
+    JsonNode issue =
+        JSON.createObjectNode().put("broker", "bob").put("key_ids", 1).put("discount_bps", 500);
+    o.put("vendor POST /millicent/admin/licences request", new SentBody(issue));
+    Answer licence = send("POST", v, "/millicent/admin/licences", vendorAdmin, bytes(issue));
+    o.put("vendor POST /millicent/admin/licences response 200", got(licence));
+    o.put(
+        "vendor GET /millicent/admin/licences response 200",
+        got(send("GET", v, "/millicent/admin/licences", vendorAdmin, null)));
+    o.put(
+        "broker POST /broker/admin/licences response 200",
+        got(send("POST", b, "/broker/admin/licences", brokerAdmin, licence.body())));
+    Answer another = send("POST", v, "/millicent/admin/licences", vendorAdmin, bytes(issue));
+    o.put(
+        "vendor DELETE /millicent/admin/licences/{licence_id} response 200",
+        got(
+            send(
+                "DELETE",
+                v,
+                "/millicent/admin/licences/" + another.json().get("licence_id").asText(),
+                vendorAdmin,
+                null)));
+
+    // The broker's other admin endpoints.
+    o.put(
+        "broker GET /broker/admin/vendors response 200",
+        got(send("GET", b, "/broker/admin/vendors", brokerAdmin, null)));
+    o.put(
+        "broker GET /broker/admin/licences response 200",
+        got(send("GET", b, "/broker/admin/licences", brokerAdmin, null)));
+    o.put(
+        "broker GET /broker/admin/statements/customers/{id} response 200",
+        got(
+            send(
+                "GET",
+                b,
+                "/broker/admin/statements/customers/" + Long.toUnsignedString(alice),
+                brokerAdmin,
+                null)));
+    o.put(
+        "broker GET /broker/admin/statements/vendors/{vendor} response 200",
+        got(send("GET", b, "/broker/admin/statements/vendors/venetia", brokerAdmin, null)));
+    o.put(
+        "broker POST /broker/admin/statements/close response 200",
+        got(send("POST", b, "/broker/admin/statements/close", brokerAdmin, null)));
+    o.put(
+        "broker GET /broker/admin/books response 200",
+        got(send("GET", b, "/broker/admin/books", brokerAdmin, null)));
+    return o;
+  }
+
+  private static Got got(Answer a) {
+    assertThat(a.header("Content-Type")).as(a::text).isNotNull();
+    return new Got(a);
+  }
+
+  private void startServers() throws IOException {
+    origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    origin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    origin.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            ex.getRequestBody().readAllBytes();
+            byte[] out = "{\"order\":\"taken\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, out.length);
+            ex.getResponseBody().write(out);
+          }
+        });
+    origin.start();
+    int brokerPort = freePort();
+    URI brokerUrl = URI.create("http://127.0.0.1:" + brokerPort);
+    venetia =
+        VendorServer.start(
+            VendorConfig.builder("venetia")
+                .port(0)
+                .free("/free/**")
+                .price("GET", "/pages/*", 100)
+                .price("POST", "/orders", 250)
+                .priceRule(new PriceRule("country", Map.of("DE", 1900L), 0))
+                .content(
+                    new Content.Origin(
+                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
+                        Duration.ofSeconds(5)))
+                .broker(
+                    new org.millicent.vendor.config.BrokerConfig(
+                        "bob", brokerUrl, BROKER_TOKEN, 5, 500))
+                .build(),
+            dir.resolve("venetia"));
+    Path site = dir.resolve("site");
+    Files.createDirectories(site.resolve("pages"));
+    Files.writeString(site.resolve("pages/a.html"), "<p>a</p>");
+    walter =
+        VendorServer.start(
+            VendorConfig.builder("walter")
+                .port(0)
+                .staticFolder(site)
+                .price("GET", "/pages/**", 100)
+                .broker(
+                    new org.millicent.vendor.config.BrokerConfig(
+                        "bob", brokerUrl, WALTER_TOKEN, 6, 300))
+                .build(),
+            dir.resolve("walter"));
+    broker =
+        BrokerServer.start(
+            BrokerConfig.defaults()
+                .withBrokerId("bob")
+                .withListen("127.0.0.1", brokerPort)
+                .withSettlementInterval(Duration.ZERO)
+                .withAccounts(BrokerConfig.AGGREGATING, 1_000_000)
+                .withVendor(
+                    org.millicent.broker.VendorConfig.licensed(
+                            "venetia", venetia.url(), BROKER_TOKEN, venetia.adminToken(), 500)
+                        .withSettlementToken(SETTLEMENT_TOKEN))
+                .withVendor(
+                    org.millicent.broker.VendorConfig.warehouse(
+                        "walter", walter.url(), WALTER_TOKEN, null, 300, 10, 1000)),
+            dir.resolve("broker"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private record Account(long id, CustomerSecret secret) {}
+
+  private record Paid(Payment.Signed payment, String authorization, byte[] body, Answer answer) {}
+
+  private Answer send(String method, URI base, String target) throws Exception {
+    return send(method, base, target, Map.of(), null);
+  }
+
+  private Answer send(
+      String method, URI base, String target, Map<String, String> headers, byte[] body)
+      throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(base.resolve(target))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null) {
+      r.header("Content-Type", "application/json");
+    }
+    headers.forEach(r::header);
+    HttpResponse<byte[]> a = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new Answer(a.statusCode(), a.headers(), a.body());
+  }
+
+  /** An account request (HTTP-API.md, "Account requests"). */
+  private Answer accountRequest(Account a, String method, String target, byte[] body)
+      throws Exception {
+    Nonce n = Nonce.random(RANDOM);
+    RequestDescriptor d = RequestDescriptor.of(Authority.of(broker.url()), method, target, body);
+    byte[] mac = Macs.mac(a.secret(), Macs.requestInput(new byte[0], n, d));
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("v", PaymentHeader.VERSION);
+    p.put("variant", "account");
+    p.put("customer", Long.toUnsignedString(a.id()));
+    p.put("nonce", n.toString());
+    p.put("mac", B64.encodeToString(mac));
+    return send(
+        method,
+        broker.url(),
+        target,
+        Map.of("Authorization", AuthParams.format(p)),
+        body.length == 0 ? null : body);
+  }
+
+  /** A signed payment of {@code scrip} for the request. */
+  private Paid pay(
+      Scrip scrip, CustomerSecret secret, URI base, String method, String target, byte[] body)
+      throws Exception {
+    Payment.Signed p =
+        Payer.signed(
+            scrip,
+            secret,
+            Nonce.random(RANDOM),
+            RequestDescriptor.of(Authority.of(base), method, target, body));
+    String auth = PaymentHeader.format(p);
+    Answer a =
+        send(method, base, target, Map.of("Authorization", auth), body.length == 0 ? null : body);
+    return new Paid(p, auth, body, a);
+  }
+
+  private Answer resend(Paid p, URI base, String method, String target) throws Exception {
+    return send(
+        method,
+        base,
+        target,
+        Map.of("Authorization", p.authorization()),
+        p.body().length == 0 ? null : p.body());
+  }
+
+  private static Map<String, String> receipt(Answer a) {
+    String r = a.header("Millicent-Receipt");
+    assertThat(r).as(a::text).isNotNull();
+    return AuthParams.parse(r);
+  }
+
+  private static Map<String, String> bearer(String token) {
+    return Map.of("Authorization", "Bearer " + token);
+  }
+
+  private static Map<String, String> admin(String token) {
+    return bearer(token);
+  }
+
+  private static JsonNode body(String field, String value) {
+    return JSON.createObjectNode().put(field, value);
+  }
+
+  private static JsonNode body(String field, long value) {
+    return JSON.createObjectNode().put(field, value);
+  }
+
+  private static byte[] bytes(JsonNode n) throws IOException {
+    return JSON.writeValueAsBytes(n);
+  }
+}
