@@ -32,6 +32,7 @@ final class DroppingProxy implements AutoCloseable {
   private final AtomicInteger drops = new AtomicInteger();
   private final List<String> paths = new CopyOnWriteArrayList<>();
   private final List<byte[]> dropped = new CopyOnWriteArrayList<>();
+  private volatile java.util.concurrent.CountDownLatch hold;
   private volatile String refusal;
   private volatile int refusalStatus;
 
@@ -61,6 +62,14 @@ final class DroppingProxy implements AutoCloseable {
     this.refusal = code;
   }
 
+  /**
+   * Holds every request to the drop path until {@code release} opens (null: forward at once), as a
+   * vendor that is slow to answer.
+   */
+  void hold(java.util.concurrent.CountDownLatch release) {
+    this.hold = release;
+  }
+
   /** The bodies of the answers dropped so far, in order. */
   List<byte[]> dropped() {
     return dropped;
@@ -78,6 +87,15 @@ final class DroppingProxy implements AutoCloseable {
       }
       String path = ex.getRequestURI().getRawPath();
       paths.add(path);
+      java.util.concurrent.CountDownLatch held = hold;
+      if (held != null && path.equals(dropPath)) {
+        try {
+          held.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       String code = refusal;
       if (code != null && path.equals(dropPath)) {
         byte[] problem =

@@ -322,6 +322,62 @@ class WarehouseExchangeIT {
   }
 
   @Test
+  void identicalPurchaseWhileTheFirstWaitsForTheVendor_isInProgress_withRetryAfter()
+      throws Exception {
+    Customer alice = register();
+    HttpClientSupport.Reply bs =
+        new HttpClientSupport(broker.url())
+            .account(
+                "POST",
+                "/broker/scrip",
+                "{\"amount_millicents\":1000}",
+                alice.id(),
+                alice.secret(),
+                Nonce.random(random));
+    assertThat(bs.status()).as("%s", bs.json()).isEqualTo(200);
+    Scrip brokerScrip = ScripCodec.fromToken(bs.json().get("scrip").asText());
+    String body = "{\"vendor\":\"walter\",\"amount_millicents\":300}";
+    String header =
+        PaymentHeader.format(
+            Payer.signed(
+                brokerScrip,
+                alice.secret(),
+                Nonce.random(random),
+                new HttpClientSupport(broker.url())
+                    .descriptor(
+                        "POST",
+                        "/broker/vendor-scrip",
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    proxy.hold(release);
+    try {
+      var first =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  new HttpClientSupport(broker.url())
+                      .send("POST", "/broker/vendor-scrip", body, header));
+      // The first holds its claim on the broker scrip once its exchange reached the vendor.
+      for (int i = 0; i < 200 && !proxy.paths().contains(EXCHANGE); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(proxy.paths()).contains(EXCHANGE);
+
+      HttpClientSupport.Reply second =
+          new HttpClientSupport(broker.url()).send("POST", "/broker/vendor-scrip", body, header);
+
+      assertThat(second.status()).as("%s", second.json()).isEqualTo(409);
+      assertThat(second.json().get("code").asText()).isEqualTo("in-progress");
+      assertThat(second.raw().headers().firstValue("Retry-After")).contains("1");
+      release.countDown();
+      HttpClientSupport.Reply done = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.status()).as("%s", done.json()).isEqualTo(200);
+    } finally {
+      release.countDown();
+      proxy.hold(null);
+    }
+  }
+
+  @Test
   void refusedExchange_piecesGoBackToStock_orAreWrittenOffWhenTheVendorSaysTheyAreNoGood() {
     Customer alice = register();
     proxy.refuse(400, "bad-request");

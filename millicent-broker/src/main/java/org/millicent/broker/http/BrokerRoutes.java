@@ -564,6 +564,10 @@ public final class BrokerRoutes {
         if (status == 402 && amount instanceof Long a) {
           offer(ctx, a);
         }
+        if (pe.code() == org.millicent.failure.FailureCode.IN_PROGRESS) {
+          // As the vendor: the identical request is worth sending again shortly (HTTP-API.md).
+          ctx.header("Retry-After", "1");
+        }
         Problems.write(ctx, status, pe.code().code(), Problems.title(pe.code()), pe.getMessage());
       }
       case StorageException se -> {
