@@ -90,6 +90,10 @@ class HttpApiExamplesIT {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
   private HttpServer origin;
+  private final java.util.concurrent.atomic.AtomicInteger originRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final List<String> originSawAuthorization =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private VendorServer venetia;
   private VendorServer walter;
   private BrokerServer broker;
@@ -142,6 +146,9 @@ class HttpApiExamplesIT {
   @Test
   void everyJsonExampleOfHttpApiMd_matchesTheFieldsOfTheRealServers() throws Exception {
     Map<String, Observed> observed = exercise();
+    // HTTP-API.md, "Paying": the origin never sees the payment.
+    assertThat(originRequests.get()).as("paid requests that reached the origin").isPositive();
+    assertThat(originSawAuthorization).as("Authorization values the origin received").isEmpty();
     if (Boolean.getBoolean("millicent.examples.print")) {
       print(observed);
     }
@@ -576,6 +583,10 @@ class HttpApiExamplesIT {
         ex -> {
           try (ex) {
             ex.getRequestBody().readAllBytes();
+            originRequests.incrementAndGet();
+            if (ex.getRequestHeaders().containsKey("Authorization")) {
+              originSawAuthorization.add(ex.getRequestHeaders().getFirst("Authorization"));
+            }
             byte[] out = "{\"order\":\"taken\"}".getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, out.length);
