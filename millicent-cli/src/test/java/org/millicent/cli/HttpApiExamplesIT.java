@@ -456,6 +456,12 @@ class HttpApiExamplesIT {
     o.put("vendor POST /millicent/exchange request", new SentBody(split));
     Paid exchanged = pay(change2, venetiaSecret, v, "POST", "/millicent/exchange", bytes(split));
     o.put("vendor POST /millicent/exchange response 200", got(exchanged.answer()));
+    JsonNode pieces = exchanged.answer().json().get("scrip");
+    claims(
+        account,
+        venetiaSecret,
+        ScripCodec.fromToken(pieces.get(0).asText()),
+        ScripCodec.fromToken(pieces.get(1).asText()));
 
     // The account's view and statement.
     o.put(
@@ -570,6 +576,101 @@ class HttpApiExamplesIT {
     return o;
   }
 
+  /**
+   * The rules HTTP-API.md states in prose, at the real servers: leading zeros, Content-Type, which
+   * 402s carry an offer, the codes of refused exchanges, private bodies and licences.
+   */
+  private void claims(Account account, CustomerSecret venetiaSecret, Scrip piece, Scrip other)
+      throws Exception {
+    URI v = venetia.url();
+    URI b = broker.url();
+    String id = Long.toUnsignedString(account.id());
+    // Leading zeros in customer IDs are read as the number.
+    Account padded = new Account(account.id(), account.secret());
+    assertThat(
+            accountRequest(padded, "GET", "/broker/accounts/000" + id, new byte[0], "00" + id)
+                .status())
+        .as("leading zeros in the path and the header")
+        .isEqualTo(200);
+    // The request Content-Type is not looked at.
+    Answer plain =
+        accountRequestTyped(
+            account, "POST", "/broker/scrip", bytes(body("amount_millicents", 10L)), "text/plain");
+    assertThat(plain.status()).as(plain::text).isEqualTo(200);
+    // Which 402s carry an offer.
+    Answer vendorExchange = send("POST", v, "/millicent/exchange", Map.of(), bytes(body("x", 1L)));
+    assertThat(vendorExchange.status()).isEqualTo(402);
+    assertThat(vendorExchange.header("WWW-Authenticate")).contains("price=0");
+    Answer brokerExchange = send("POST", b, "/millicent/exchange", Map.of(), bytes(body("x", 1L)));
+    assertThat(brokerExchange.status()).isEqualTo(402);
+    assertThat(brokerExchange.header("WWW-Authenticate")).isNull();
+    assertThat(send("POST", v, "/millicent/recover", Map.of(), bytes(body("x", 1L))).status())
+        .isEqualTo(401);
+    // Another customer's account.
+    Answer eveReg = send("POST", b, "/broker/accounts", Map.of(), bytes(body("name", "eve")));
+    Account eve =
+        new Account(
+            Long.parseUnsignedLong(eveReg.json().get("customer_id").asText()),
+            CustomerSecret.of(
+                Base64.getUrlDecoder().decode(eveReg.json().get("customer_secret").asText())));
+    Answer foreign = accountRequest(eve, "GET", "/broker/accounts/" + id, new byte[0]);
+    assertThat(foreign.status()).isEqualTo(401);
+    assertThat(foreign.json().get("code").asText()).isEqualTo("unauthorized");
+    // A licence for a broker the vendor's configuration does not list.
+    Answer stranger =
+        send(
+            "POST",
+            v,
+            "/millicent/admin/licences",
+            admin(venetia.adminToken()),
+            bytes(body("broker", "mallory")));
+    assertThat(stranger.status()).isEqualTo(404);
+    assertThat(stranger.json().get("code").asText()).isEqualTo("not-found");
+    // Refused exchanges.
+    ObjectNode badSplit = JSON.createObjectNode().put("operation", "split");
+    badSplit.withArray("scrip").add(piece.token());
+    badSplit.withArray("amounts_millicents").add(1).add(1);
+    assertCode(
+        pay(piece, venetiaSecret, v, "POST", "/millicent/exchange", bytes(badSplit)),
+        400,
+        "malformed");
+    ObjectNode secondPays = JSON.createObjectNode().put("operation", "merge");
+    secondPays.withArray("scrip").add(piece.token()).add(other.token());
+    assertCode(
+        pay(other, venetiaSecret, v, "POST", "/millicent/exchange", bytes(secondPays)),
+        400,
+        "malformed");
+    JsonNode buy = JSON.createObjectNode().put("vendor", "venetia").put("amount_millicents", 1000);
+    Answer eveSale = accountRequest(eve, "POST", "/broker/vendor-scrip", bytes(buy));
+    ObjectNode across = JSON.createObjectNode().put("operation", "merge");
+    across.withArray("scrip").add(piece.token()).add(eveSale.json().get("scrip").asText());
+    assertCode(
+        pay(piece, venetiaSecret, v, "POST", "/millicent/exchange", bytes(across)),
+        402,
+        "wrong-customer");
+    // A private body that does not open: refused, the scrip not consumed.
+    byte[] order = bytes(body("item", 7L));
+    Payment.Private sealed =
+        Payer.sealed(
+            piece,
+            venetiaSecret,
+            Nonce.random(RANDOM),
+            RequestDescriptor.of(Authority.of(v), "POST", "/orders", order),
+            RANDOM);
+    Answer unopened =
+        send("POST", v, "/orders", Map.of("Authorization", PaymentHeader.format(sealed)), order);
+    assertCode(new Paid(null, null, order, unopened), 400, "malformed");
+    assertThat(unopened.header("Millicent-Receipt")).isNull();
+    assertThat(pay(piece, venetiaSecret, v, "GET", "/pages/3", new byte[0]).answer().status())
+        .as("the scrip of a refused private payment is still good")
+        .isEqualTo(200);
+  }
+
+  private static void assertCode(Paid p, int status, String code) {
+    assertThat(p.answer().status()).as(p.answer()::text).isEqualTo(status);
+    assertThat(p.answer().json().get("code").asText()).isEqualTo(code);
+  }
+
   private static Got got(Answer a) {
     assertThat(a.header("Content-Type")).as(a::text).isNotNull();
     return new Got(a);
@@ -671,7 +772,7 @@ class HttpApiExamplesIT {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (body != null) {
+    if (body != null && !headers.containsKey("Content-Type")) {
       r.header("Content-Type", "application/json");
     }
     headers.forEach(r::header);
@@ -682,21 +783,42 @@ class HttpApiExamplesIT {
   /** An account request (HTTP-API.md, "Account requests"). */
   private Answer accountRequest(Account a, String method, String target, byte[] body)
       throws Exception {
+    return accountRequest(a, method, target, body, Long.toUnsignedString(a.id()), null);
+  }
+
+  private Answer accountRequest(
+      Account a, String method, String target, byte[] body, String customerParam) throws Exception {
+    return accountRequest(a, method, target, body, customerParam, null);
+  }
+
+  private Answer accountRequestTyped(
+      Account a, String method, String target, byte[] body, String contentType) throws Exception {
+    return accountRequest(a, method, target, body, Long.toUnsignedString(a.id()), contentType);
+  }
+
+  private Answer accountRequest(
+      Account a,
+      String method,
+      String target,
+      byte[] body,
+      String customerParam,
+      String contentType)
+      throws Exception {
     Nonce n = Nonce.random(RANDOM);
     RequestDescriptor d = RequestDescriptor.of(Authority.of(broker.url()), method, target, body);
     byte[] mac = Macs.mac(a.secret(), Macs.requestInput(new byte[0], n, d));
     Map<String, String> p = new LinkedHashMap<>();
     p.put("v", PaymentHeader.VERSION);
     p.put("variant", "account");
-    p.put("customer", Long.toUnsignedString(a.id()));
+    p.put("customer", customerParam);
     p.put("nonce", n.toString());
     p.put("mac", B64.encodeToString(mac));
-    return send(
-        method,
-        broker.url(),
-        target,
-        Map.of("Authorization", AuthParams.format(p)),
-        body.length == 0 ? null : body);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", AuthParams.format(p));
+    if (contentType != null) {
+      headers.put("Content-Type", contentType);
+    }
+    return send(method, broker.url(), target, headers, body.length == 0 ? null : body);
   }
 
   /** A signed payment of {@code scrip} for the request. */
