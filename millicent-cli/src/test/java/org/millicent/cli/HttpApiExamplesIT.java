@@ -573,6 +573,19 @@ class HttpApiExamplesIT {
     o.put(
         "broker GET /broker/admin/books response 200",
         got(send("GET", b, "/broker/admin/books", brokerAdmin, null)));
+
+    // Master secrets at the vendor, last: retiring key 0 ends its scrip.
+    o.put(
+        "vendor GET /millicent/admin/keys response 200",
+        got(send("GET", v, "/millicent/admin/keys", vendorAdmin, null)));
+    o.put(
+        "vendor POST /millicent/admin/keys/rotate response 200",
+        got(send("POST", v, "/millicent/admin/keys/rotate", vendorAdmin, null)));
+    JsonNode force = JSON.createObjectNode().put("force", true);
+    o.put("vendor POST /millicent/admin/keys/{id}/retire request", new SentBody(force));
+    o.put(
+        "vendor POST /millicent/admin/keys/{id}/retire response 200",
+        got(send("POST", v, "/millicent/admin/keys/0/retire", vendorAdmin, bytes(force))));
     return o;
   }
 
