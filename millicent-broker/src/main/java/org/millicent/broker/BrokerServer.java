@@ -103,7 +103,7 @@ public final class BrokerServer implements AutoCloseable {
               c -> {
                 c.startup.showJavalinBanner = false;
                 c.concurrency.useVirtualThreads = true;
-                c.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+                ProblemErrorHandler.install(c);
                 routes.register(c);
                 config.tls().ifPresent(tls -> addTlsConnector(c, config, tls));
               });

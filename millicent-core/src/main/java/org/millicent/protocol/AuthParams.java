@@ -14,7 +14,11 @@ public final class AuthParams {
   /** The auth-scheme name. */
   public static final String SCHEME = "Millicent";
 
-  private static final int MAX_LENGTH = 16 * 1024;
+  /**
+   * The longest header value read, in characters: a longer one is {@code malformed}
+   * (docs/PROTOCOL.md, "HTTP binding").
+   */
+  public static final int MAX_LENGTH = 16 * 1024;
 
   private AuthParams() {}
 

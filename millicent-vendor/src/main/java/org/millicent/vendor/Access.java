@@ -15,14 +15,15 @@ final class Access {
   /**
    * The bearer token of the request.
    *
-   * @throws ProblemException {@code forbidden} when the request came neither over TLS nor from
-   *     loopback, {@code unauthorized} when there is no bearer token
+   * @throws ProblemException {@code insecure-channel} when the request came neither over TLS nor
+   *     from loopback (the broker's code for the same refusal), {@code unauthorized} when there is
+   *     no bearer token
    */
   static String bearer(Context ctx) {
     if (!ctx.req().isSecure() && !isLoopback(ctx.req().getRemoteAddr())) {
       throw new ProblemException(
-          ProblemCode.FORBIDDEN,
-          "this endpoint answers only over TLS or from loopback, the request came from "
+          ProblemCode.INSECURE_CHANNEL,
+          "this request carries a secret: it must come over TLS or from loopback, it came from "
               + ctx.req().getRemoteAddr());
     }
     String auth = ctx.header("Authorization");

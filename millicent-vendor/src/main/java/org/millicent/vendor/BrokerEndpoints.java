@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,6 +28,7 @@ import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.VendorMetrics.Kind;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.jetty.RouteMethods;
 
 /**
  * The endpoints brokers and the vendor's operator call (docs/HTTP-API.md, "Broker-facing endpoints"
@@ -72,33 +72,35 @@ final class BrokerEndpoints {
   }
 
   /**
-   * The routes, each taking its handler through {@code self} (resolved per request). Each GET route
-   * is also the HEAD route: without one, Javalin answers HEAD with an empty 200 and never runs the
-   * handler's token check.
+   * The routes, each taking its handler through {@code self} (resolved per request), added through
+   * {@code fixed} (which also routes HEAD for each GET, so that a HEAD runs the token check).
    */
-  static void addRoutes(RoutesConfig routes, java.util.function.Supplier<BrokerEndpoints> self) {
-    Handler account = ctx -> self.get().call(ctx, e -> e.account(ctx));
-    Handler received = ctx -> self.get().call(ctx, e -> e.received(ctx));
-    Handler licences = ctx -> self.get().call(ctx, e -> e.listLicences(ctx));
-    routes.get("/millicent/broker/account", account);
-    routes.head("/millicent/broker/account", account);
-    routes.post("/millicent/broker/warehouse", ctx -> self.get().call(ctx, e -> e.warehouse(ctx)));
-    routes.post("/millicent/broker/exchange", ctx -> self.get().call(ctx, e -> e.exchange(ctx)));
-    routes.get("/millicent/broker/received", received);
-    routes.head("/millicent/broker/received", received);
-    routes.post(
-        "/millicent/broker/received/settled", ctx -> self.get().call(ctx, e -> e.settled(ctx)));
-    routes.get("/millicent/admin/licences", licences);
-    routes.head("/millicent/admin/licences", licences);
-    routes.post("/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.issue(ctx)));
-    routes.delete(
-        "/millicent/admin/licences/{id}", ctx -> self.get().call(ctx, e -> e.revoke(ctx)));
-    Handler keys = ctx -> self.get().call(ctx, e -> e.listKeys(ctx));
-    routes.get("/millicent/admin/keys", keys);
-    routes.head("/millicent/admin/keys", keys);
-    routes.post("/millicent/admin/keys/rotate", ctx -> self.get().call(ctx, e -> e.rotate(ctx)));
-    routes.post(
-        "/millicent/admin/keys/{id}/retire", ctx -> self.get().call(ctx, e -> e.retire(ctx)));
+  static void addRoutes(
+      RouteMethods fixed, RoutesConfig routes, java.util.function.Supplier<BrokerEndpoints> self) {
+    fixed.get(
+        routes, "/millicent/broker/account", ctx -> self.get().call(ctx, e -> e.account(ctx)));
+    fixed.post(
+        routes, "/millicent/broker/warehouse", ctx -> self.get().call(ctx, e -> e.warehouse(ctx)));
+    fixed.post(
+        routes, "/millicent/broker/exchange", ctx -> self.get().call(ctx, e -> e.exchange(ctx)));
+    fixed.get(
+        routes, "/millicent/broker/received", ctx -> self.get().call(ctx, e -> e.received(ctx)));
+    fixed.post(
+        routes,
+        "/millicent/broker/received/settled",
+        ctx -> self.get().call(ctx, e -> e.settled(ctx)));
+    fixed.get(
+        routes, "/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.listLicences(ctx)));
+    fixed.post(routes, "/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.issue(ctx)));
+    fixed.delete(
+        routes, "/millicent/admin/licences/{id}", ctx -> self.get().call(ctx, e -> e.revoke(ctx)));
+    fixed.get(routes, "/millicent/admin/keys", ctx -> self.get().call(ctx, e -> e.listKeys(ctx)));
+    fixed.post(
+        routes, "/millicent/admin/keys/rotate", ctx -> self.get().call(ctx, e -> e.rotate(ctx)));
+    fixed.post(
+        routes,
+        "/millicent/admin/keys/{id}/retire",
+        ctx -> self.get().call(ctx, e -> e.retire(ctx)));
   }
 
   @FunctionalInterface

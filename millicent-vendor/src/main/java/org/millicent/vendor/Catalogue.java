@@ -1,7 +1,9 @@
 package org.millicent.vendor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.millicent.purchase.Pricer;
 import org.millicent.scrip.ScripBody;
@@ -41,6 +43,12 @@ final class Catalogue {
           && (regex == null ? pattern.equals(path) : regex.matcher(path).matches());
     }
   }
+
+  /**
+   * The methods a rule for any method ({@code *}) covers, and that the gateway's catch-all routes:
+   * the others (OPTIONS, TRACE, CONNECT ...) are answered {@code 405} or {@code 404}.
+   */
+  static final List<String> ANY_METHOD = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
   private final List<Rule> rules = new ArrayList<>();
 
@@ -97,6 +105,27 @@ final class Catalogue {
       }
       return price;
     };
+  }
+
+  /**
+   * The methods the catalogue answers at {@code path} (canonical): those of every rule whose
+   * pattern matches it, with HEAD wherever GET is. Empty when nothing covers the path.
+   */
+  Set<String> methods(String path) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Rule r : rules) {
+      if (r.matches(r.method(), path)) {
+        if ("*".equals(r.method())) {
+          out.addAll(ANY_METHOD);
+        } else {
+          out.add(r.method());
+        }
+      }
+    }
+    if (out.contains("GET")) {
+      out.add("HEAD");
+    }
+    return out;
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.millicent.vendor;
 
 import org.millicent.failure.FailureCode;
+import org.millicent.vendor.jetty.HttpRefusal;
 
 /**
  * Every stable problem code the vendor gateway answers with, and its HTTP status and title: the one
@@ -18,21 +19,26 @@ enum ProblemCode {
   IN_PROGRESS("in-progress", 409, "Identical request in progress"),
   PAYMENT_REQUIRED("payment-required", 402, "Payment required"),
   ORIGIN_FAILED("origin-failed", 502, "Origin failed"),
-  BAD_REQUEST("bad-request", 400, "Bad request"),
-  BAD_PATH("bad-path", 400, "Request path not canonical"),
+  BAD_REQUEST(HttpRefusal.BAD_REQUEST),
+  BAD_PATH(HttpRefusal.BAD_PATH),
   BAD_QUERY("bad-query", 400, "Request query not RFC 3986"),
   UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
-  FORBIDDEN("forbidden", 403, "Forbidden"),
-  NOT_FOUND("not-found", 404, "Not found"),
+  /** An endpoint that carries secrets reached neither over TLS nor from loopback. */
+  INSECURE_CHANNEL("insecure-channel", 403, "TLS or loopback required"),
+  NOT_FOUND(HttpRefusal.NOT_FOUND),
+  METHOD_NOT_ALLOWED(HttpRefusal.METHOD_NOT_ALLOWED),
   HEAD_NOT_PAYABLE("head-not-payable", 405, "HEAD is never paid for"),
   CONFLICT("conflict", 409, "Conflict"),
   REPLAYED("replayed", 409, "Action already done"),
+  CONTENT_TOO_LARGE(HttpRefusal.CONTENT_TOO_LARGE),
+  URI_TOO_LONG(HttpRefusal.URI_TOO_LONG),
   UNKNOWN_AUTHORITY("unknown-authority", 421, "Not an origin of this vendor"),
+  HEADERS_TOO_LARGE(HttpRefusal.HEADERS_TOO_LARGE),
   STORAGE_UNAVAILABLE("storage-unavailable", 503, "Storage unavailable"),
-  INTERNAL("internal", 500, "Internal error");
+  INTERNAL(HttpRefusal.INTERNAL);
 
   /** Base of every problem type URI. */
-  static final String TYPE_BASE = "https://millicent.dev/problems/";
+  static final String TYPE_BASE = HttpRefusal.TYPE_BASE;
 
   private final String code;
   private final int status;
@@ -42,6 +48,11 @@ enum ProblemCode {
     this.code = code;
     this.status = status;
     this.title = title;
+  }
+
+  /** One of the refusals the HTTP layer of both servers shares. */
+  ProblemCode(HttpRefusal refusal) {
+    this(refusal.code(), refusal.status(), refusal.title());
   }
 
   String code() {
@@ -71,6 +82,20 @@ enum ProblemCode {
   /** Whether the answer repeats the offer (every 402). */
   boolean repeatsOffer() {
     return status == 402;
+  }
+
+  /** The problem of a refusal of the HTTP layer. */
+  static ProblemCode of(HttpRefusal refusal) {
+    return switch (refusal) {
+      case BAD_REQUEST -> BAD_REQUEST;
+      case BAD_PATH -> BAD_PATH;
+      case NOT_FOUND -> NOT_FOUND;
+      case METHOD_NOT_ALLOWED -> METHOD_NOT_ALLOWED;
+      case CONTENT_TOO_LARGE -> CONTENT_TOO_LARGE;
+      case URI_TOO_LONG -> URI_TOO_LONG;
+      case HEADERS_TOO_LARGE -> HEADERS_TOO_LARGE;
+      case INTERNAL -> INTERNAL;
+    };
   }
 
   /** The problem of a core payment failure. */

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millicent.failure.PaymentException;
 import org.millicent.vendor.jetty.ClientFaults;
+import org.millicent.vendor.jetty.FailureText;
+import org.millicent.vendor.jetty.HttpRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +52,13 @@ final class Problems {
       case IllegalStateException s ->
           new Problem(
               ProblemCode.STORAGE_UNAVAILABLE,
-              "the spent list could not decide: " + s.getMessage());
-      case HttpResponseException h ->
-          new Problem(
-              h.getStatus() == 413 ? ProblemCode.BAD_REQUEST : ProblemCode.BAD_REQUEST,
-              h.getMessage());
+              "the spent list could not decide: " + FailureText.of(s));
+      // Javalin's own refusals (a body over its size limit ...), as the Jetty error handler words
+      // them.
+      case HttpResponseException h -> {
+        HttpRefusal r = HttpRefusal.forStatus(h.getStatus());
+        yield new Problem(ProblemCode.of(r), r.detail(h.getStatus(), h.getMessage()));
+      }
       default -> new Problem(ProblemCode.INTERNAL, "internal error");
     };
   }
@@ -79,9 +83,7 @@ final class Problems {
     body.put("title", code.title());
     body.put("status", code.status());
     body.put("code", code.code());
-    if (detail != null) {
-      body.put("detail", detail);
-    }
+    body.put("detail", detail == null || detail.isBlank() ? code.title() : detail);
     if (code.repeatsOffer() && offerPrice >= 0) {
       offer.addTo(body, offerPrice);
       ctx.header("WWW-Authenticate", offer.header(offerPrice));

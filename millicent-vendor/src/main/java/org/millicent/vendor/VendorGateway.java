@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -37,6 +38,8 @@ import org.millicent.vendor.content.ContentResponse;
 import org.millicent.vendor.content.ContentSource;
 import org.millicent.vendor.content.OriginException;
 import org.millicent.vendor.jetty.ClientFaults;
+import org.millicent.vendor.jetty.FailureText;
+import org.millicent.vendor.jetty.RouteMethods;
 
 /**
  * The customer-facing HTTP side of the vendor (docs/HTTP-API.md, "Vendor gateway"): the catalogue
@@ -72,6 +75,7 @@ final class VendorGateway {
   private final SecureRandom random;
   private final byte[] manifest;
   private final IntFunction<PublicOrigins> originsAtPort;
+  private final RouteMethods fixedRoutes;
   private final Map<Integer, PublicOrigins> origins = new ConcurrentHashMap<>();
 
   VendorGateway(
@@ -84,7 +88,8 @@ final class VendorGateway {
       ObjectMapper json,
       SecureRandom random,
       byte[] manifest,
-      IntFunction<PublicOrigins> originsAtPort) {
+      IntFunction<PublicOrigins> originsAtPort,
+      RouteMethods fixedRoutes) {
     this.catalogue = catalogue;
     this.content = content;
     this.forwardHeaders = forwardHeaders;
@@ -95,17 +100,19 @@ final class VendorGateway {
     this.random = random;
     this.manifest = manifest;
     this.originsAtPort = originsAtPort;
+    this.fixedRoutes = fixedRoutes;
   }
 
   /**
    * Adds the customer-facing routes, each resolving its gateway through {@code self} per request;
    * the content catch-all comes last, so routes added before win. A request with two Authorization
-   * headers or a malformed percent-escape in its path is refused before any route (the vendor's
-   * broker endpoints included).
+   * headers, a Millicent Authorization over 16 384 characters or a malformed percent-escape in its
+   * path is refused before any route (the vendor's broker endpoints included).
    */
-  static void addRoutes(RoutesConfig routes, Supplier<VendorGateway> self) {
+  static void addRoutes(RouteMethods fixed, RoutesConfig routes, Supplier<VendorGateway> self) {
     routes.before(
         ctx -> {
+          ClientFaults.checkAuthorizationLength(ctx.req());
           if (ClientFaults.repeatsAuthorization(ctx.req())) {
             throw new ProblemException(
                 ProblemCode.BAD_REQUEST, "a request may carry only one Authorization header");
@@ -115,20 +122,49 @@ final class VendorGateway {
                 ProblemCode.BAD_REQUEST, "the request path has a % not followed by two hex digits");
           }
         });
-    routes.get("/.well-known/millicent", ctx -> self.get().manifest(ctx));
-    routes.post("/millicent/exchange", ctx -> self.get().exchange(ctx));
-    routes.post("/millicent/recover", ctx -> self.get().recover(ctx));
-    for (HandlerType t :
-        List.of(
-            HandlerType.GET,
-            HandlerType.HEAD,
-            HandlerType.POST,
-            HandlerType.PUT,
-            HandlerType.PATCH,
-            HandlerType.DELETE)) {
+    fixed.get(routes, "/.well-known/millicent", ctx -> self.get().manifest(ctx));
+    fixed.post(routes, "/millicent/exchange", ctx -> self.get().exchange(ctx));
+    fixed.post(routes, "/millicent/recover", ctx -> self.get().recover(ctx));
+    for (String method : Catalogue.ANY_METHOD) {
+      HandlerType t = HandlerType.findOrCreate(method);
       routes.addHttpHandler(t, "/", ctx -> self.get().content(ctx));
       routes.addHttpHandler(t, "/*", ctx -> self.get().content(ctx));
     }
+  }
+
+  /**
+   * Answers a request that no route took (a method the catch-all does not route: OPTIONS, TRACE,
+   * CONNECT or one of the client's own): {@code 405 method-not-allowed} with {@code Allow} when the
+   * target is served with other methods, else {@code 404 not-found}.
+   */
+  void notRouted(Context ctx) {
+    try {
+      RequestTarget canonical = RequestTarget.of(ctx.req());
+      throw notOffered(ctx, ctx.req().getMethod(), canonical.path());
+    } catch (RuntimeException e) {
+      problems.write(ctx, e, -1);
+    }
+  }
+
+  /**
+   * The refusal of {@code method} on the canonical {@code path}, which neither a fixed route nor
+   * the catalogue serves with that method: {@code method-not-allowed}, with {@code Allow} set on
+   * {@code ctx}, when they serve it with others, else {@code not-found}.
+   */
+  private ProblemException notOffered(Context ctx, String method, String path) {
+    Set<String> allowed = fixedRoutes.allowed(ctx.req().getRequestURI());
+    if (content.mayExist(path)) {
+      allowed.addAll(catalogue.methods(path));
+    }
+    if (allowed.isEmpty()) {
+      return new ProblemException(
+          ProblemCode.NOT_FOUND, "nothing is offered at " + method + " " + path);
+    }
+    String allow = RouteMethods.allowHeader(allowed);
+    ctx.header("Allow", allow);
+    return new ProblemException(
+        ProblemCode.METHOD_NOT_ALLOWED,
+        method + " is not answered at " + path + "; these methods are: " + allow);
   }
 
   private void manifest(Context ctx) {
@@ -150,8 +186,7 @@ final class VendorGateway {
       String path = canonical.path();
       Catalogue.Entry entry = catalogue.match(method, path);
       if (entry == null || !content.mayExist(path)) {
-        throw new ProblemException(
-            ProblemCode.NOT_FOUND, "nothing is offered at " + method + " " + path);
+        throw notOffered(ctx, method, path);
       }
       if (entry.free()) {
         deliverFree(ctx, method, canonical);
@@ -417,7 +452,7 @@ final class VendorGateway {
       return RequestDescriptor.of(authority, method, target, body);
     } catch (IllegalArgumentException e) {
       throw new ProblemException(
-          ProblemCode.BAD_REQUEST, "request cannot be paid for: " + e.getMessage(), e);
+          ProblemCode.BAD_REQUEST, "request cannot be paid for: " + FailureText.of(e), e);
     }
   }
 

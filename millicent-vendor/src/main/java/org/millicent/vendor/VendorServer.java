@@ -3,6 +3,8 @@ package org.millicent.vendor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -43,6 +45,8 @@ import org.millicent.vendor.config.PriceRule;
 import org.millicent.vendor.config.TlsConfig;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.content.ContentSource;
+import org.millicent.vendor.jetty.ProblemErrorHandler;
+import org.millicent.vendor.jetty.RouteMethods;
 import org.millicent.vendor.jetty.SlowClientGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +149,7 @@ public final class VendorServer implements AutoCloseable {
       byte[] manifest = manifest(json, config);
       Catalogue catalogue = new Catalogue(config);
       boolean forwardHeaders = config.content() instanceof Content.Origin;
+      RouteMethods fixedRoutes = new RouteMethods();
       // Offers, free content and the manifest need no database; paid requests wait for it.
       VendorGateway gateway =
           new VendorGateway(
@@ -157,7 +162,8 @@ public final class VendorServer implements AutoCloseable {
               json,
               random,
               manifest,
-              publicOrigins(config));
+              publicOrigins(config),
+              fixedRoutes);
       CompletableFuture<BrokerEndpoints> brokers =
           opening.thenApply(
               st -> new BrokerEndpoints(config, st, adminToken, problems, metrics, json, random));
@@ -183,11 +189,12 @@ public final class VendorServer implements AutoCloseable {
                       // on it (docs/HTTP-API.md, "Request targets").
                       http.setUriCompliance(UriCompliance.RFC3986);
                     });
-                cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(json)));
+                ProblemErrorHandler.install(cfg);
                 if (config.tls() != null) {
                   cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
                 }
-                cfg.routes.get(
+                fixedRoutes.get(
+                    cfg.routes,
                     "/health",
                     ctx -> {
                       // As the broker's: 503 while payments would get storage-unavailable.
@@ -206,14 +213,26 @@ public final class VendorServer implements AutoCloseable {
                           .contentType("application/json")
                           .result(json.writeValueAsBytes(health));
                     });
-                cfg.routes.get(
+                fixedRoutes.get(
+                    cfg.routes,
                     "/metrics",
                     ctx ->
                         ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(metrics.scrape()));
-                BrokerEndpoints.addRoutes(cfg.routes, brokers::join);
-                VendorGateway.addRoutes(cfg.routes, () -> gateway);
+                BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, brokers::join);
+                VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway);
                 cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
+                // Javalin answers its own refusals (no route for the method, a body over its size
+                // limit) in text unless told otherwise.
+                cfg.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> {
+                      if (e instanceof NotFoundResponse) {
+                        gateway.notRouted(ctx);
+                      } else {
+                        problems.write(ctx, e, -1);
+                      }
+                    });
               });
       started.start();
       guard = SlowClientGuard.start(started.jettyServer().server(), config.httpTimeouts());

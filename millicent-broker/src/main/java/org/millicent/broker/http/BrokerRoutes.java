@@ -2,9 +2,9 @@ package org.millicent.broker.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.JavalinConfig;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.millicent.broker.Broker;
 import org.millicent.broker.BrokerError;
@@ -43,6 +44,8 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.StorageException;
 import org.millicent.vendor.jetty.ClientFaults;
+import org.millicent.vendor.jetty.HttpRefusal;
+import org.millicent.vendor.jetty.RouteMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,7 @@ public final class BrokerRoutes {
   private final Origins origins;
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
   private final ClientFaults clientFaults = new ClientFaults(log);
+  private final RouteMethods routes = new RouteMethods();
 
   /** Routes for {@code broker}, guarded by {@code adminToken}, exposing {@code meters}. */
   public BrokerRoutes(Broker broker, String adminToken, PrometheusMeterRegistry meters) {
@@ -75,28 +79,30 @@ public final class BrokerRoutes {
   public void register(JavalinConfig config) {
     var r = config.routes;
     r.before(BrokerRoutes::wellFormed);
-    get(r, "/.well-known/millicent", this::wellKnown);
-    get(r, "/health", this::health);
-    get(r, "/metrics", this::metrics);
-    r.post("/broker/accounts", this::register);
-    r.post("/broker/accounts/{id}/topup", this::topUp);
-    get(r, "/broker/accounts/{id}", this::account);
-    get(r, "/broker/accounts/{id}/statement", this::statement);
-    r.post("/broker/scrip", this::sellBrokerScrip);
-    r.post("/broker/vendor-scrip", this::sellVendorScrip);
-    r.post(EXCHANGE_PATH, this::exchange);
-    r.post("/broker/settlements", this::settlements);
-    get(r, "/broker/admin/vendors", this::adminVendors);
-    get(r, "/broker/admin/licences", this::adminLicences);
-    r.post("/broker/admin/licences", this::adminImportLicence);
-    r.post("/broker/admin/settlements/{vendor}", this::adminSettle);
-    get(r, "/broker/admin/statements/customers/{id}", this::adminCustomerStatement);
-    get(r, "/broker/admin/statements/vendors/{vendor}", this::adminVendorStatement);
-    r.post("/broker/admin/statements/close", this::adminCloseStatements);
-    get(r, "/broker/admin/books", this::adminBooks);
+    routes.get(r, "/.well-known/millicent", this::wellKnown);
+    routes.get(r, "/health", this::health);
+    routes.get(r, "/metrics", this::metrics);
+    routes.post(r, "/broker/accounts", this::register);
+    routes.post(r, "/broker/accounts/{id}/topup", this::topUp);
+    routes.get(r, "/broker/accounts/{id}", this::account);
+    routes.get(r, "/broker/accounts/{id}/statement", this::statement);
+    routes.post(r, "/broker/scrip", this::sellBrokerScrip);
+    routes.post(r, "/broker/vendor-scrip", this::sellVendorScrip);
+    routes.post(r, EXCHANGE_PATH, this::exchange);
+    routes.post(r, "/broker/settlements", this::settlements);
+    routes.get(r, "/broker/admin/vendors", this::adminVendors);
+    routes.get(r, "/broker/admin/licences", this::adminLicences);
+    routes.post(r, "/broker/admin/licences", this::adminImportLicence);
+    routes.post(r, "/broker/admin/settlements/{vendor}", this::adminSettle);
+    routes.get(r, "/broker/admin/statements/customers/{id}", this::adminCustomerStatement);
+    routes.get(r, "/broker/admin/statements/vendors/{vendor}", this::adminVendorStatement);
+    routes.post(r, "/broker/admin/statements/close", this::adminCloseStatements);
+    routes.get(r, "/broker/admin/books", this::adminBooks);
     r.exception(BrokerException.class, (e, ctx) -> fail(ctx, e));
     r.exception(PaymentException.class, (e, ctx) -> fail(ctx, e));
     r.exception(StorageException.class, (e, ctx) -> fail(ctx, e));
+    // Javalin answers its own refusals (no route, a body over its size limit) in text otherwise.
+    r.exception(HttpResponseException.class, this::refuse);
     r.exception(
         Exception.class,
         (e, ctx) -> {
@@ -113,20 +119,12 @@ public final class BrokerRoutes {
   }
 
   /**
-   * Adds {@code handler} for GET and for HEAD: without a HEAD route of its own, Javalin answers a
-   * HEAD for a GET route with an empty 200 and never runs the handler, so its authentication check.
-   * The servlet container sends no body for HEAD.
-   */
-  private static void get(RoutesConfig r, String path, Handler handler) {
-    r.get(path, handler);
-    r.head(path, handler);
-  }
-
-  /**
-   * Refuses, before routing, a request with more than one Authorization header or a malformed
-   * percent-escape in its target (see ClientFaults).
+   * Refuses, before routing, a request with more than one Authorization header, a Millicent
+   * Authorization over 16 384 characters ({@code malformed}) or a malformed percent-escape in its
+   * target (see ClientFaults).
    */
   private static void wellFormed(Context ctx) {
+    ClientFaults.checkAuthorizationLength(ctx.req());
     if (ClientFaults.repeatsAuthorization(ctx.req())) {
       throw new BrokerException(
           BrokerError.BAD_REQUEST, "a request may carry only one Authorization header");
@@ -576,6 +574,33 @@ public final class BrokerRoutes {
       }
       default -> throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Answers a refusal of Javalin's own: a request no route takes is {@code 405 method-not-allowed}
+   * with {@code Allow} when routes serve its path with other methods, else {@code 404 not-found}; a
+   * body over Javalin's size limit is {@code 413 content-too-large}.
+   */
+  private void refuse(HttpResponseException e, Context ctx) {
+    HttpRefusal refusal = HttpRefusal.forStatus(e.getStatus());
+    int status = HttpRefusal.answeredStatus(e.getStatus());
+    String detail = refusal.detail(e.getStatus(), e.getMessage());
+    if (e instanceof NotFoundResponse) {
+      Set<String> allowed = routes.allowed(ctx.req().getRequestURI());
+      String target = ctx.req().getMethod() + " " + ctx.req().getRequestURI();
+      if (allowed.isEmpty()) {
+        refusal = HttpRefusal.NOT_FOUND;
+        detail = "the broker serves nothing at " + target;
+      } else {
+        refusal = HttpRefusal.METHOD_NOT_ALLOWED;
+        String allow = RouteMethods.allowHeader(allowed);
+        ctx.header("Allow", allow);
+        detail = "the broker does not answer " + target + "; it answers " + allow + " there";
+      }
+      status = refusal.status();
+    }
+    countFailure(refusal.code());
+    Problems.write(ctx, status, refusal.code(), refusal.title(), detail);
   }
 
   private void countFailure(String code) {

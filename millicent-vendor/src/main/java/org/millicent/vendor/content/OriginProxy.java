@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.millicent.vendor.jetty.FailureText;
 
 /**
  * A reverse proxy to one origin server: forwards method, target, body and the end-to-end headers,
@@ -93,7 +94,7 @@ final class OriginProxy implements ContentSource {
       uri = URI.create(base + request.target());
     } catch (IllegalArgumentException e) {
       // The gateway forwards only canonical targets, which always parse; never a 500 regardless.
-      throw new OriginException("cannot forward target: " + e.getMessage(), e);
+      throw new OriginException("cannot forward target: " + FailureText.of(e), e);
     }
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
@@ -122,12 +123,12 @@ final class OriginProxy implements ContentSource {
     try {
       r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new OriginException("origin " + base + " did not answer: " + e, e);
+      throw new OriginException("origin " + base + " did not answer: " + FailureText.of(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OriginException("interrupted while waiting for origin " + base, e);
     } catch (IllegalArgumentException e) {
-      throw new OriginException("origin " + base + " refused the request: " + e.getMessage(), e);
+      throw new OriginException("origin " + base + " refused the request: " + FailureText.of(e), e);
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
     r.headers()

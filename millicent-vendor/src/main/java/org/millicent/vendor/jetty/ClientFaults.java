@@ -7,6 +7,8 @@ import java.util.Enumeration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpException;
+import org.millicent.failure.MalformedException;
+import org.millicent.protocol.AuthParams;
 import org.slf4j.Logger;
 
 /**
@@ -67,6 +69,29 @@ public final class ClientFaults {
   }
 
   /**
+   * Refuses a request whose {@code Authorization} is of the Millicent scheme and longer than {@link
+   * AuthParams#MAX_LENGTH} characters, whatever the endpoint: such a header is {@code malformed}
+   * (400) by the protocol, also where the endpoint would not read it (a free resource). A shorter
+   * one goes on to the endpoint; the server takes request heads up to {@link
+   * HttpRefusal#MAX_HEAD_BYTES}, so one of the full length is read.
+   *
+   * @throws MalformedException when the header is too long
+   */
+  public static void checkAuthorizationLength(HttpServletRequest request) {
+    String auth = request.getHeader("Authorization");
+    if (auth != null
+        && auth.length() > AuthParams.MAX_LENGTH
+        && auth.regionMatches(true, 0, AuthParams.SCHEME, 0, AuthParams.SCHEME.length())
+        && Character.isWhitespace(auth.charAt(AuthParams.SCHEME.length()))) {
+      throw new MalformedException(
+          "the Authorization header has "
+              + auth.length()
+              + " characters; a Millicent one may have at most "
+              + AuthParams.MAX_LENGTH);
+    }
+  }
+
+  /**
    * Whether {@code raw} (a raw path or query) has a {@code %} not followed by two hex digits. Such
    * a target is refused (400) before routing: Javalin's decoding of path and query parameters
    * throws on it, which would otherwise surface as a server failure.
@@ -90,8 +115,10 @@ public final class ClientFaults {
   /** The detail of the problem document answering {@code t}: what went wrong, no stack trace. */
   public static String detail(Throwable t) {
     String m = t.getMessage();
-    return "the request could not be read"
-        + (m == null || m.isBlank() ? "" : " (" + t.getClass().getSimpleName() + ": " + m + ")");
+    return "the request could not be read ("
+        + t.getClass().getSimpleName()
+        + (m == null || m.isBlank() ? "" : ": " + m)
+        + ")";
   }
 
   /**

@@ -1,8 +1,13 @@
 package org.millicent.vendor.jetty;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -10,14 +15,28 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Answers the requests Jetty refuses before any route sees them (a request line, header or framing
- * that does not parse, headers too large, an expectation it cannot meet) with an RFC 9457 problem
- * document instead of Jetty's HTML page, so every answer of both servers is one: code {@code
- * bad-request} for any 4xx. A request line whose version does not parse is a malformed request, so
- * Jetty's 505 becomes 400; server-side failures keep their 5xx status with code {@code internal}
- * (the servers' own mapping answers everything that reaches a route). No stack trace is written or
- * logged. Thread-safe.
+ * that does not parse, a request head over {@link HttpRefusal#MAX_HEAD_BYTES}, an expectation it
+ * cannot meet, an ambiguous path) with an RFC 9457 problem document instead of Jetty's HTML page,
+ * so every answer of both servers is one. The code is the {@link HttpRefusal} of Jetty's status:
+ * {@code headers-too-large} (431), {@code uri-too-long} (414), {@code bad-path} for a 400 whose
+ * target violates the URI compliance mode, else {@code bad-request} for a 4xx (Jetty's 505 for an
+ * unparsable version becomes 400) and {@code internal} for a 5xx. No stack trace is written or
+ * logged. Shared by the vendor and the broker. Thread-safe.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Sets up {@code config}'s Jetty as both servers run it: request heads up to {@link
+   * HttpRefusal#MAX_HEAD_BYTES} (Jetty's default of 8 KiB refused a long but valid payment header),
+   * and this handler for what Jetty refuses.
+   */
+  public static void install(JavalinConfig config) {
+    config.jetty.modifyHttpConfiguration(
+        http -> http.setRequestHeaderSize(HttpRefusal.MAX_HEAD_BYTES));
+    config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+  }
+
   /**
    * Every method gets the document (Jetty's default writes an empty body but for GET, POST, HEAD).
    */
@@ -30,51 +49,50 @@ public final class ProblemErrorHandler extends ErrorHandler {
   protected void generateResponse(
       Request request,
       Response response,
-      int code,
+      int jettyStatus,
       String message,
       Throwable cause,
       Callback callback) {
-    int status = code == 505 ? 400 : code;
-    boolean client = status >= 400 && status < 500;
-    String problem = client ? "bad-request" : "internal";
-    String title = client ? "Bad request" : "Internal error";
-    String detail =
-        client
-            ? "the request could not be parsed (HTTP "
-                + code
-                + (message == null ? "" : ": " + message)
-                + ")"
-            : "the server failed";
-    String body =
-        "{\"type\":\"https://millicent.dev/problems/"
-            + problem
-            + "\",\"title\":\""
-            + title
-            + "\",\"status\":"
-            + status
-            + ",\"code\":\""
-            + problem
-            + "\",\"detail\":\""
-            + jsonEscape(detail)
-            + "\"}";
+    HttpRefusal refusal = HttpRefusal.forStatus(jettyStatus);
+    int status = HttpRefusal.answeredStatus(jettyStatus);
+    if (refusal == HttpRefusal.BAD_REQUEST && status == 400 && ambiguousPath(request)) {
+      refusal = HttpRefusal.BAD_PATH;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", refusal.type());
+    body.put("title", refusal.title());
+    body.put("status", status);
+    body.put("code", refusal.code());
+    body.put(
+        "detail",
+        refusal == HttpRefusal.NOT_FOUND && request != null
+            ? "nothing is served at " + request.getMethod() + " " + target(request)
+            : refusal.detail(jettyStatus, message));
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      callback.failed(e);
+      return;
+    }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    response.write(true, ByteBuffer.wrap(bytes), callback);
   }
 
-  private static String jsonEscape(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20 || c > 0x7e) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
+  /**
+   * Whether Jetty refused the request for its path: the URI it parsed carries a violation of the
+   * compliance mode (ambiguous segment, separator, encoding, suspicious or illegal character).
+   */
+  private static boolean ambiguousPath(Request request) {
+    HttpURI uri = request == null ? null : request.getHttpURI();
+    return uri != null && uri.hasViolations();
+  }
+
+  private static String target(Request request) {
+    HttpURI uri = request.getHttpURI();
+    String path = uri == null ? null : uri.getPath();
+    return path == null || path.isEmpty() ? "*" : path;
   }
 }
