@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Nonce;
 import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
@@ -24,7 +26,9 @@ import org.millicent.storage.testing.RawHttp;
  * Hostile HTTP input at a real broker on loopback (issue 12, part 5): broken and aborted chunked
  * bodies, absurd statement periods, two Authorization headers, HEAD on authenticated routes, and a
  * settlement from off the machine. Each gets a 4xx problem document (or a closed connection) and
- * nothing is logged at ERROR or with a stack trace.
+ * nothing is logged at ERROR or with a stack trace. Also what the HTTP layer refuses by itself
+ * (issue 13): no route for the path (404) or the method (405 with Allow), a request head over 32
+ * KiB (431), a body over the size limit (413), a Millicent Authorization over 16 384 characters.
  */
 class BrokerHostileInputIT {
   @TempDir Path dir;
@@ -288,6 +292,158 @@ class BrokerHostileInputIT {
                     "/broker/settlements",
                     "{\"vendor\":\"venetia\",\"scrip_ids\":[]}",
                     "Bearer venetia-settles-with-this-token")
+                .status())
+        .isEqualTo(200);
+  }
+
+  private RawHttp.Response rawRequest(String request) throws Exception {
+    try (RawHttp c = raw()) {
+      return c.send(request).read(request.startsWith("HEAD "));
+    }
+  }
+
+  private static void assertProblem(RawHttp.Response r, int status, String code) {
+    assertThat(r.status()).as(r::toString).isEqualTo(status);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.code()).isEqualTo(code);
+    assertThat(r.body()).contains("\"status\":" + status).doesNotContain(": null");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "GET, /nowhere",
+    "POST, /broker",
+    "OPTIONS, /broker/nowhere",
+    "PROPFIND, /",
+    "GET, /broker/accounts/1/nowhere"
+  })
+  void pathNoRouteServes_is404NotFound(String method, String path) throws Exception {
+    assertProblem(
+        rawRequest(method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        404,
+        "not-found");
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "DELETE | /broker/accounts | POST",
+        "GET | /broker/accounts | POST",
+        "PUT | /health | GET, HEAD",
+        "OPTIONS | /health | GET, HEAD",
+        "POST | /.well-known/millicent | GET, HEAD",
+        "GET | /millicent/exchange | POST",
+        "HEAD | /broker/scrip | POST",
+        "DELETE | /broker/accounts/42 | GET, HEAD",
+        "PUT | /broker/admin/licences | GET, HEAD, POST",
+        "GET | /broker/admin/settlements/venetia | POST",
+        "PROPFIND | /broker/admin/books | GET, HEAD"
+      })
+  void pathServedWithOtherMethods_is405_withAllow(String method, String path, String allow)
+      throws Exception {
+    RawHttp.Response r =
+        rawRequest(method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(r.status()).as(r::toString).isEqualTo(405);
+    assertThat(r.header("Allow")).isEqualTo(allow);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    if (!method.equals("HEAD")) {
+      assertProblem(r, 405, "method-not-allowed");
+    }
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  @Test
+  void requestHeadOver32KiB_is431HeadersTooLarge() throws Exception {
+    assertProblem(
+        rawRequest(
+            "GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: "
+                + "a".repeat(40_000)
+                + "\r\nConnection: close\r\n\r\n"),
+        431,
+        "headers-too-large");
+  }
+
+  @Test
+  void bodyOverTheSizeLimit_is413ContentTooLarge() throws Exception {
+    String body = "{\"name\":\"" + "a".repeat(2_000_000) + "\"}";
+    RawHttp.Response r =
+        rawRequest(
+            "POST /broker/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: "
+                + body.length()
+                + "\r\nConnection: close\r\n\r\n"
+                + body);
+    assertProblem(r, 413, "content-too-large");
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
+  /**
+   * {@code header} with an unknown parameter (ignored by readers) making it {@code length} long.
+   */
+  private static String padded(String header, int length) {
+    String pad = ", pad=";
+    return header + pad + "a".repeat(length - header.length() - pad.length());
+  }
+
+  @Test
+  void accountRequest_whoseHeaderHasTheLongestLength_isReadAndAnswered() {
+    HttpClientSupport.Registered a = register();
+    String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
+    String header =
+        padded(
+            http.accountHeader(
+                a.id(),
+                a.secret(),
+                "GET",
+                target,
+                new byte[0],
+                Nonce.random(new java.security.SecureRandom())),
+            AuthParams.MAX_LENGTH);
+    assertThat(header).hasSize(16_384);
+    HttpClientSupport.Reply r = http.send("GET", target, null, header);
+    assertThat(r.status()).as(() -> String.valueOf(r.json())).isEqualTo(200);
+    assertThat(r.json().get("customer_id").asText()).isEqualTo(Long.toUnsignedString(a.id()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/broker/scrip", "/broker/vendor-scrip", "/millicent/exchange"})
+  void millicentHeaderOneCharacterTooLong_isMalformed(String path) {
+    HttpClientSupport.Registered a = register();
+    String header =
+        padded(
+            http.accountHeader(
+                a.id(),
+                a.secret(),
+                "POST",
+                path,
+                new byte[0],
+                Nonce.random(new java.security.SecureRandom())),
+            AuthParams.MAX_LENGTH + 1);
+    HttpClientSupport.Reply r = http.send("POST", path, "{}", header);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.raw().headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(r.code()).isEqualTo("malformed");
+    assertThat(r.json().get("detail").asText()).contains("16384");
+  }
+
+  @Test
+  void adminEndpoints_fromOffTheMachine_areRefusedAsInsecure() throws Exception {
+    Optional<InetAddress> external = nonLoopbackAddress();
+    Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
+    server.close();
+    server = BrokerServer.start(config("0.0.0.0"), dir.resolve("data"));
+    URI outside = URI.create("http://" + external.get().getHostAddress() + ":" + server.port());
+    HttpClientSupport remote = new HttpClientSupport(outside);
+    HttpClientSupport.Reply r =
+        remote.send("GET", "/broker/admin/books", null, "Bearer " + server.adminToken());
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.raw().headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(r.code()).isEqualTo("insecure-channel");
+    assertThat(
+            new HttpClientSupport(server.url())
+                .send("GET", "/broker/admin/books", null, "Bearer " + server.adminToken())
                 .status())
         .isEqualTo(200);
   }

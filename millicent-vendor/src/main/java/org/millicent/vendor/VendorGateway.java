@@ -231,6 +231,7 @@ final class VendorGateway {
     } catch (OriginException e) {
       throw new ProblemException(ProblemCode.ORIGIN_FAILED, e.getMessage(), e);
     }
+    requireLocalFound(r, canonical.path());
     ctx.status(r.status());
     copyHeaders(ctx, r);
     if (r.contentType() != null) {
@@ -335,8 +336,20 @@ final class VendorGateway {
           ProblemCode.ORIGIN_FAILED,
           "the content answered " + r.status() + "; nothing was charged");
     }
+    requireLocalFound(r, request.path());
     Purchase p = knowingNewLicences(st, () -> st.purchases.pay(payment, entry.pricer()));
     writePaid(ctx, st, p, r);
+  }
+
+  /**
+   * Refuses a local source's "not found" (a file removed since {@link ContentSource#mayExist} said
+   * yes) as the gateway's own {@code not-found} document, uncharged, instead of the source's text;
+   * an origin's answers are its own and pass as they are.
+   */
+  private void requireLocalFound(ContentResponse r, String path) {
+    if (content.isLocal() && r.status() == 404) {
+      throw new ProblemException(ProblemCode.NOT_FOUND, "nothing is offered at " + path);
+    }
   }
 
   /**

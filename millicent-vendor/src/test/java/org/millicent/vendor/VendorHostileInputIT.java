@@ -269,12 +269,12 @@ class VendorHostileInputIT {
         "GET /free/x HTTP/1.2\r\nHost: x\r\n\r\n",
         "GET /free/a b HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /free/x HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n",
-        "POST /free/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-        "GET /free/x HTTP/1.1\r\nHost: x\r\nX-Long: LONG\r\n\r\n"
+        "POST /free/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"
       })
   void requestsJettyRefuses_getA4xxProblemDocument(String request) throws Exception {
     try (RawHttp c = raw()) {
-      RawHttp.Response r = c.send(request.replace("LONG", "x".repeat(20_000))).read();
+      // (A head over the size limit has its own code: VendorRefusalsIT.)
+      RawHttp.Response r = c.send(request).read();
       assertThat(r.status()).as(r::toString).isBetween(400, 499);
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");
       assertThat(r.code()).isEqualTo("bad-request");

@@ -17,14 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
- * The broker and admin endpoints refuse plain HTTP from other hosts ({@code forbidden}), while the
- * customer side answers. Uses this machine's own non-loopback address; skipped when it has none.
+ * The broker and admin endpoints refuse plain HTTP from other hosts ({@code 403 insecure-channel},
+ * the broker's code for the same refusal), while the customer side answers. Uses this machine's own
+ * non-loopback address; skipped when it has none.
  */
-class VendorForbiddenIT {
+class VendorInsecureChannelIT {
   @TempDir Path dir;
 
   @Test
-  void adminEndpoint_overPlainHttpFromANonLoopbackAddress_isForbidden() throws Exception {
+  void adminAndBrokerEndpoints_overPlainHttpFromANonLoopbackAddress_areInsecureChannel()
+      throws Exception {
     InetAddress lan = null;
     for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       if (ni.isUp() && !ni.isLoopback()) {
@@ -52,7 +54,16 @@ class VendorForbiddenIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(admin.statusCode()).isEqualTo(403);
-      assertThat(admin.body()).contains("\"code\":\"forbidden\"");
+      assertThat(admin.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(admin.body()).contains("\"code\":\"insecure-channel\"");
+      HttpResponse<String> broker =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/millicent/broker/received"))
+                  .header("Authorization", "Bearer some-broker-token")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(broker.statusCode()).isEqualTo(403);
+      assertThat(broker.body()).contains("\"code\":\"insecure-channel\"");
       HttpResponse<String> offer =
           client.send(
               HttpRequest.newBuilder(base.resolve("/pages/haiku.html")).build(),
