@@ -12,8 +12,11 @@ import java.util.TreeMap;
 
 /**
  * The start line and headers of an HTTP/1.1 request as a proxy reads them, with the body readers
- * the proxy needs ({@code Content-Length} and {@code chunked}). Bounded: a line longer than 8 KiB,
- * more than 100 headers or a body over 16 MiB is refused. Immutable once read.
+ * the proxy needs ({@code Content-Length} and {@code chunked}). Bounded as the vendor and the
+ * broker bound theirs: a request line and header fields over 32 KiB together ({@code 431
+ * headers-too-large}, or {@code 414 uri-too-long} when the request line alone is), more than 100
+ * header fields (431), a chunk-size line over 8 KiB or a body over 16 MiB ({@code 400 bad-request})
+ * are refused. Immutable once read.
  *
  * @param method the method
  * @param target the request-target as sent (absolute-form for a proxy, authority-form for CONNECT)
@@ -21,17 +24,46 @@ import java.util.TreeMap;
  * @param headers the headers, names case-insensitive, values in order
  */
 record HttpHead(String method, String target, String version, Map<String, List<String>> headers) {
+  /**
+   * The most the request line and header fields may take together, in bytes: as at the vendor and
+   * the broker, room for a Millicent Authorization of 16 384 characters and the other headers.
+   */
+  static final int MAX_HEAD = 32 * 1024;
+
   static final int MAX_LINE = 8 * 1024;
   static final int MAX_HEADERS = 100;
   static final int MAX_BODY = 16 * 1024 * 1024;
 
-  /** A request the proxy cannot read; answered with 400 and the message. */
+  /** A request the proxy cannot read; answered with its status, code and message. */
   static final class BadRequest extends IOException {
     private static final long serialVersionUID = 1L;
 
+    private final int status;
+    private final String code;
+
     BadRequest(String message) {
-      super(message);
+      this(400, "bad-request", message);
     }
+
+    BadRequest(int status, String code, String message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+
+    /** The status to answer with. */
+    int status() {
+      return status;
+    }
+
+    /** The problem code to answer with. */
+    String code() {
+      return code;
+    }
+  }
+
+  private static BadRequest headersTooLarge(String what) {
+    return new BadRequest(431, "headers-too-large", what);
   }
 
   /**
@@ -41,10 +73,17 @@ record HttpHead(String method, String target, String version, Map<String, List<S
    * @throws IOException when the connection fails
    */
   static HttpHead read(InputStream in) throws IOException {
-    String start = line(in);
+    String start;
+    try {
+      start = line(in, MAX_HEAD);
+    } catch (BadRequest e) {
+      throw new BadRequest(
+          414, "uri-too-long", "the request line is longer than " + MAX_HEAD + " bytes");
+    }
     if (start == null) {
       return null;
     }
+    int left = MAX_HEAD - start.length() - 2;
     String[] parts = start.split(" ");
     if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
       throw new BadRequest(
@@ -52,15 +91,22 @@ record HttpHead(String method, String target, String version, Map<String, List<S
     }
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (int n = 0; ; n++) {
-      String h = line(in);
+      String h;
+      try {
+        h = line(in, Math.max(left, 0));
+      } catch (BadRequest e) {
+        throw headersTooLarge(
+            "the request line and header fields take more than " + MAX_HEAD + " bytes together");
+      }
       if (h == null) {
         throw new BadRequest("the connection closed inside the request headers");
       }
       if (h.isEmpty()) {
         break;
       }
+      left -= h.length() + 2;
       if (n >= MAX_HEADERS) {
-        throw new BadRequest("more than " + MAX_HEADERS + " headers");
+        throw headersTooLarge("more than " + MAX_HEADERS + " header fields");
       }
       int colon = h.indexOf(':');
       if (colon <= 0) {
@@ -143,8 +189,19 @@ record HttpHead(String method, String target, String version, Map<String, List<S
     }
   }
 
-  /** One CRLF- (or LF-) terminated line in ISO-8859-1, or null at end of stream. */
+  /**
+   * One line of at most {@link #MAX_LINE} bytes (a chunk size), as {@link #line(InputStream, int)}.
+   */
   private static String line(InputStream in) throws IOException {
+    return line(in, MAX_LINE);
+  }
+
+  /**
+   * One CRLF- (or LF-) terminated line in ISO-8859-1, or null at end of stream.
+   *
+   * @throws BadRequest when the line is longer than {@code max} bytes
+   */
+  private static String line(InputStream in, int max) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream(128);
     while (true) {
       int c = in.read();
@@ -155,8 +212,8 @@ record HttpHead(String method, String target, String version, Map<String, List<S
         String s = b.toString(StandardCharsets.ISO_8859_1);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
       }
-      if (b.size() >= MAX_LINE) {
-        throw new BadRequest("a line of the request is longer than " + MAX_LINE + " bytes");
+      if (b.size() >= max) {
+        throw new BadRequest("a line of the request is longer than " + max + " bytes");
       }
       b.write(c);
     }

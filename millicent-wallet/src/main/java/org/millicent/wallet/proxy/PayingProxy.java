@@ -134,7 +134,7 @@ public final class PayingProxy implements AutoCloseable {
         }
         forward(head, head.readBody(in), out);
       } catch (HttpHead.BadRequest e) {
-        writeProblem(out, 400, "bad-request", e.getMessage());
+        writeProblem(out, e.status(), e.code(), e.getMessage());
       }
     } catch (IOException e) {
       log.debug("proxy connection ended: {}", e.toString());
@@ -307,6 +307,8 @@ public final class PayingProxy implements AutoCloseable {
       case 402 -> "Payment Required";
       case 403 -> "Forbidden";
       case 404 -> "Not Found";
+      case 414 -> "URI Too Long";
+      case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";

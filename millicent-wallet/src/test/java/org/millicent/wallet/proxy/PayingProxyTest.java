@@ -114,6 +114,56 @@ class PayingProxyTest {
   }
 
   @Test
+  void headerOf16KiB_isForwarded() throws Exception {
+    String answer =
+        exchange(
+            "GET "
+                + page(4)
+                + " HTTP/1.1\r\nHost: x\r\nX-Pad: "
+                + "a".repeat(16 * 1024)
+                + "\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n").endsWith("page 4");
+  }
+
+  @Test
+  void requestHeadOver32KiB_is431HeadersTooLarge() throws Exception {
+    String answer =
+        exchange(
+            "GET "
+                + page(4)
+                + " HTTP/1.1\r\nHost: x\r\nX-Pad: "
+                + "a".repeat(20_000)
+                + "\r\nX-More: "
+                + "a".repeat(20_000)
+                + "\r\n\r\n");
+
+    assertThat(answer)
+        .startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n")
+        .contains("Content-Type: application/problem+json")
+        .contains("\"code\":\"headers-too-large\"");
+    assertThat(vendor.revenue()).isZero();
+  }
+
+  @Test
+  void moreThanAHundredHeaderFields_is431HeadersTooLarge() throws Exception {
+    String answer =
+        exchange("GET " + page(4) + " HTTP/1.1\r\nHost: x\r\n" + "X-A: b\r\n".repeat(101) + "\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 431 ").contains("\"code\":\"headers-too-large\"");
+  }
+
+  @Test
+  void requestLineOver32KiB_is414UriTooLong() throws Exception {
+    String answer =
+        exchange("GET " + page(4) + "?q=" + "a".repeat(40_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+    assertThat(answer)
+        .startsWith("HTTP/1.1 414 URI Too Long\r\n")
+        .contains("\"code\":\"uri-too-long\"");
+  }
+
+  @Test
   void connectTunnel_passesThroughUnpaid() throws Exception {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
       OutputStream out = s.getOutputStream();
