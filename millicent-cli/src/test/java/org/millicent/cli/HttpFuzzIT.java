@@ -57,8 +57,9 @@ import org.millicent.vendor.config.VendorConfig;
  * all in this JVM so their log is captured. Tens of thousands of requests over raw sockets: mutated
  * methods, targets, headers, Authorization values (forged payments and account requests among
  * them), bodies and chunked framing, and byte-level mutations of whole requests. Asserts that no
- * answer is a 5xx, that no forged payment, account request or token is answered 2xx, and that
- * nothing is logged at ERROR or with a stack trace.
+ * answer is a 5xx, that every 4xx is a problem document with a code (issue 13), that no forged
+ * payment, account request or token is answered 2xx, and that nothing is logged at ERROR or with a
+ * stack trace.
  *
  * <p>The seed is printed; replay a run with {@code -Dmillicent.fuzz.seed=<seed>} (each worker's
  * sequence of requests is a function of the seed; their interleaving is not). {@code
@@ -363,8 +364,14 @@ class HttpFuzzIT {
       if (close || c.forged()) {
         drop(c.target().name());
       }
+      boolean head = startsWith(c.bytes(), "HEAD ");
       if (r.status() >= 500) {
         failures.add(describe(c, "answered " + r.status() + " " + r.body()));
+      } else if (r.status() >= 400
+          && (!String.valueOf(r.header("Content-Type")).startsWith("application/problem+json")
+              || (!head && r.code() == null))) {
+        // The origin always answers 200: every refusal is the servers' own, a problem document.
+        failures.add(describe(c, "answered " + r.status() + " without a problem document"));
       } else if (c.forged() && r.status() >= 200 && r.status() < 300) {
         failures.add(describe(c, "FORGERY ACCEPTED with " + r.status()));
       }
