@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +62,12 @@ class BrokerHostileInputIT {
 
   private HttpClientSupport.Registered register() {
     return http.register("alice");
+  }
+
+  /** An account request header of {@code a} for a bodiless {@code method target}. */
+  private String accountHeader(HttpClientSupport.Registered a, String method, String target) {
+    return http.accountHeader(
+        a.id(), a.secret(), method, target, new byte[0], Nonce.random(new SecureRandom()));
   }
 
   private RawHttp raw() throws Exception {
@@ -179,14 +186,7 @@ class BrokerHostileInputIT {
   void twoAuthorizationHeaders_are400_evenWhenTheFirstIsValid() throws Exception {
     HttpClientSupport.Registered a = register();
     String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
-    String valid =
-        http.accountHeader(
-            a.id(),
-            a.secret(),
-            "GET",
-            target,
-            new byte[0],
-            Nonce.random(new java.security.SecureRandom()));
+    String valid = accountHeader(a, "GET", target);
     try (RawHttp c = raw()) {
       RawHttp.Response r =
           c.send(
@@ -266,12 +266,7 @@ class BrokerHostileInputIT {
 
   @Test
   void settlements_fromOffTheMachine_areRefusedAsInsecure() throws Exception {
-    Optional<InetAddress> external = nonLoopbackAddress();
-    Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
-    server.close();
-    server = BrokerServer.start(config("0.0.0.0"), dir.resolve("data"));
-    URI outside = URI.create("http://" + external.get().getHostAddress() + ":" + server.port());
-    HttpClientSupport remote = new HttpClientSupport(outside);
+    HttpClientSupport remote = restartReachableFromOffTheMachine();
     // The sibling that registers accounts has always refused this; settlements now do too.
     assertThat(remote.send("POST", "/broker/accounts", "{\"name\":\"x\"}", null).code())
         .isEqualTo("insecure-channel");
@@ -391,16 +386,7 @@ class BrokerHostileInputIT {
   void accountRequest_whoseHeaderHasTheLongestLength_isReadAndAnswered() {
     HttpClientSupport.Registered a = register();
     String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
-    String header =
-        padded(
-            http.accountHeader(
-                a.id(),
-                a.secret(),
-                "GET",
-                target,
-                new byte[0],
-                Nonce.random(new java.security.SecureRandom())),
-            AuthParams.MAX_LENGTH);
+    String header = padded(accountHeader(a, "GET", target), AuthParams.MAX_LENGTH);
     assertThat(header).hasSize(16_384);
     HttpClientSupport.Reply r = http.send("GET", target, null, header);
     assertThat(r.status()).as(() -> String.valueOf(r.json())).isEqualTo(200);
@@ -411,16 +397,7 @@ class BrokerHostileInputIT {
   @ValueSource(strings = {"/broker/scrip", "/broker/vendor-scrip", "/millicent/exchange"})
   void millicentHeaderOneCharacterTooLong_isMalformed(String path) {
     HttpClientSupport.Registered a = register();
-    String header =
-        padded(
-            http.accountHeader(
-                a.id(),
-                a.secret(),
-                "POST",
-                path,
-                new byte[0],
-                Nonce.random(new java.security.SecureRandom())),
-            AuthParams.MAX_LENGTH + 1);
+    String header = padded(accountHeader(a, "POST", path), AuthParams.MAX_LENGTH + 1);
     HttpClientSupport.Reply r = http.send("POST", path, "{}", header);
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.raw().headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -430,12 +407,7 @@ class BrokerHostileInputIT {
 
   @Test
   void adminEndpoints_fromOffTheMachine_areRefusedAsInsecure() throws Exception {
-    Optional<InetAddress> external = nonLoopbackAddress();
-    Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
-    server.close();
-    server = BrokerServer.start(config("0.0.0.0"), dir.resolve("data"));
-    URI outside = URI.create("http://" + external.get().getHostAddress() + ":" + server.port());
-    HttpClientSupport remote = new HttpClientSupport(outside);
+    HttpClientSupport remote = restartReachableFromOffTheMachine();
     HttpClientSupport.Reply r =
         remote.send("GET", "/broker/admin/books", null, "Bearer " + server.adminToken());
     assertThat(r.status()).isEqualTo(403);
@@ -446,6 +418,20 @@ class BrokerHostileInputIT {
                 .send("GET", "/broker/admin/books", null, "Bearer " + server.adminToken())
                 .status())
         .isEqualTo(200);
+  }
+
+  /**
+   * Restarts the broker on every interface and returns a client that reaches it over this machine's
+   * non-loopback address, as a request from another host would; skips the test when the machine has
+   * none.
+   */
+  private HttpClientSupport restartReachableFromOffTheMachine() throws Exception {
+    Optional<InetAddress> external = nonLoopbackAddress();
+    Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
+    server.close();
+    server = BrokerServer.start(config("0.0.0.0"), dir.resolve("data"));
+    return new HttpClientSupport(
+        URI.create("http://" + external.get().getHostAddress() + ":" + server.port()));
   }
 
   private static Optional<InetAddress> nonLoopbackAddress() throws Exception {

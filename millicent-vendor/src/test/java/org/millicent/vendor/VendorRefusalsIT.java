@@ -206,6 +206,8 @@ class VendorRefusalsIT {
         "PUT | /.well-known/millicent | GET, HEAD",
         "DELETE | /millicent/admin/licences | GET, HEAD, POST",
         "GET | /millicent/admin/licences/7 | DELETE",
+        "GET | /millicent/admin/keys/rotate | POST",
+        "DELETE | /millicent/admin/keys | GET, HEAD",
         "PROPFIND | /millicent/broker/account | GET, HEAD",
         "GET | /millicent/broker/warehouse | POST"
       })
