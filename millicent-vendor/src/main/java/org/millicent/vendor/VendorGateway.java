@@ -138,12 +138,13 @@ final class VendorGateway {
    * target is served with other methods, else {@code 404 not-found}.
    */
   void notRouted(Context ctx) {
+    RuntimeException refusal;
     try {
-      RequestTarget canonical = RequestTarget.of(ctx.req());
-      throw notOffered(ctx, ctx.req().getMethod(), canonical.path());
+      refusal = notOffered(ctx, ctx.req().getMethod(), RequestTarget.of(ctx.req()).path());
     } catch (RuntimeException e) {
-      problems.write(ctx, e, -1);
+      refusal = e; // a target that is not canonical: bad-path or bad-request
     }
+    problems.write(ctx, refusal, -1);
   }
 
   /**
