@@ -347,4 +347,25 @@ class BrokerServerIT {
         .isEqualTo(1_900);
     assertThat(Instant.now()).isNotNull();
   }
+
+  @Test
+  void settlements_theLargestAllowedClaimFitsTheBodyLimit_oneMoreIdIsBadRequest() {
+    // The longest IDs (20 digits) make the largest body: the cap must fit under the server's
+    // 1 000 000-byte body limit, or a full claim would be refused as content-too-large.
+    String longest = Long.toUnsignedString(-1L);
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i < Broker.MAX_SETTLEMENT_IDS; i++) {
+      ids.append(i == 0 ? "" : ",").append('"').append(longest).append('"');
+    }
+    String full = "{\"vendor\":\"venetia\",\"scrip_ids\":[" + ids + "]}";
+    HttpClientSupport.Reply r =
+        http.send("POST", "/broker/settlements", full, "Bearer venetia-settles-with-this-token");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("paid_millicents").asLong()).isZero();
+    String oneMore = "{\"vendor\":\"venetia\",\"scrip_ids\":[" + ids + ",\"" + longest + "\"]}";
+    HttpClientSupport.Reply over =
+        http.send("POST", "/broker/settlements", oneMore, "Bearer venetia-settles-with-this-token");
+    assertThat(over.status()).isEqualTo(400);
+    assertThat(over.code()).isEqualTo("bad-request");
+  }
 }
