@@ -6,6 +6,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,8 @@ public final class Broker implements AutoCloseable {
   private final PurchaseService purchases;
   private final BrokerMetrics metrics;
   private final Licensing licensing;
+  private final VendorDirectory vendors;
+  private final Joins joins;
   private final Sales sales;
   private final Settlements settlements;
   private final VendorStatements vendorStatements;
@@ -117,21 +121,37 @@ public final class Broker implements AutoCloseable {
             clock,
             config.scripLifetime(),
             Set.of(Variant.SIGNED));
-    Map<String, LicensedVendor> licensed = new LinkedHashMap<>();
+    // Synchronized: vendors that join are added while sales read it.
+    Map<String, LicensedVendor> licensed = Collections.synchronizedMap(new LinkedHashMap<>());
     Map<String, WarehouseVendor> warehouses = new LinkedHashMap<>();
-    for (VendorConfig v : config.vendors()) {
+    List<VendorConfig> all = new ArrayList<>(config.vendors());
+    for (Joins.Stored j : Joins.load(books)) {
+      if (config.vendor(j.entry().vendor()).isPresent()) {
+        org.slf4j.LoggerFactory.getLogger(Broker.class)
+            .warn(
+                "broker: vendor {} joined earlier and is now configured too: the configuration"
+                    + " wins",
+                j.entry().vendor());
+      } else {
+        all.add(j.entry());
+      }
+    }
+    for (VendorConfig v : all) {
       switch (v.supply()) {
         case LICENSED -> licensed.put(v.vendor(), new LicensedVendor(v.vendor(), books, random));
         case WAREHOUSE -> warehouses.put(v.vendor(), new WarehouseVendor(v, books, client));
       }
     }
     this.warehouses = Map.copyOf(warehouses);
-    this.licensing = new Licensing(config, books, client, clock, licensed);
+    this.vendors = new VendorDirectory(all);
+    this.licensing = new Licensing(config, vendors, books, client, clock, licensed);
+    this.joins = new Joins(config, vendors, books, licensing, random, clock);
     SaleReplays replays =
         new SaleReplays(config.brokerId(), books, accounts, licensing, random, requestKeys);
     this.sales =
         new Sales(
             config,
+            vendors,
             books,
             accounts,
             purchases,
@@ -144,8 +164,8 @@ public final class Broker implements AutoCloseable {
             random);
     this.breakage = new Breakage(config.brokerId(), books);
     this.exchanges = new BrokerExchanges(config, books, accounts, purchases, spends, clock);
-    this.settlements = new Settlements(config, books, licensing, client, metrics, clock);
-    this.vendorStatements = new VendorStatements(config, books, clock);
+    this.settlements = new Settlements(vendors, books, licensing, client, metrics, clock);
+    this.vendorStatements = new VendorStatements(config, vendors, books, clock);
     Gauge.builder("millicent_broker_accounts", accounts, Accounts::count)
         .description("customer accounts")
         .register(meters);
@@ -186,6 +206,33 @@ public final class Broker implements AutoCloseable {
   /** The configuration. */
   public BrokerConfig config() {
     return config;
+  }
+
+  /**
+   * The vendors whose scrip this broker sells: the configured ones, then those that joined (docs/
+   * BROKER.md, "Vendors that join"). A snapshot: a vendor that joins later is not in it.
+   */
+  public List<VendorConfig> vendors() {
+    return vendors.all();
+  }
+
+  /** The entry of {@code vendor}, if this broker sells its scrip (configured or joined). */
+  public Optional<VendorConfig> vendor(String vendor) {
+    return vendors.find(vendor);
+  }
+
+  /**
+   * Makes this broker sell a vendor's scrip under the licence it brings, durably (docs/BROKER.md,
+   * "Vendors that join"). Joining again with the same licence changes only the URLs, token and
+   * discount.
+   *
+   * @return true when the vendor is new here, false when it had joined with the same licence
+   * @throws BrokerException {@code bad-request} for an invalid field or a licence for another
+   *     vendor or broker; {@code vendor-exists} when the name is configured or joined with other
+   *     keys
+   */
+  public boolean join(VendorJoin join) {
+    return joins.join(join) == Joins.Outcome.JOINED;
   }
 
   /** The books. */

@@ -23,6 +23,11 @@ public enum BrokerError {
   NOT_FOUND("not-found", 404, "Not found"),
   /** The broker does not sell this vendor's scrip. */
   UNKNOWN_VENDOR("unknown-vendor", 404, "Unknown vendor"),
+  /**
+   * A vendor joined under a name this broker already sells with other keys, or under a configured
+   * vendor's name: it is not replaced.
+   */
+  VENDOR_EXISTS("vendor-exists", 409, "Vendor already known"),
   /** The sale would take the account past its credit limit (or prepaid balance). */
   CREDIT_LIMIT("credit-limit", 402, "Credit limit reached"),
   /** A payment with broker scrip is needed. */

@@ -44,6 +44,12 @@ public final class BrokerServer implements AutoCloseable {
   /** The admin token file in the data folder, generated on first start unless configured. */
   public static final String ADMIN_TOKEN_FILE = "admin-token";
 
+  /**
+   * The join token file in the data folder, generated on first start: vendors on other machines
+   * present it to join ({@code POST /broker/vendors/join}).
+   */
+  public static final String JOIN_TOKEN_FILE = "join-token";
+
   /** The SQLite file in the data folder, unless the configuration names another database. */
   public static final String DATABASE_FILE = "broker.db";
 
@@ -51,6 +57,7 @@ public final class BrokerServer implements AutoCloseable {
   private final Broker broker;
   private final Javalin app;
   private final String adminToken;
+  private final String joinToken;
   private final URI url;
   private final ScheduledExecutorService schedule;
   private final SlowClientGuard slowClients;
@@ -60,6 +67,7 @@ public final class BrokerServer implements AutoCloseable {
       Broker broker,
       Javalin app,
       String adminToken,
+      String joinToken,
       URI url,
       ScheduledExecutorService schedule,
       SlowClientGuard slowClients) {
@@ -68,6 +76,7 @@ public final class BrokerServer implements AutoCloseable {
     this.broker = broker;
     this.app = app;
     this.adminToken = adminToken;
+    this.joinToken = joinToken;
     this.url = url;
     this.schedule = schedule;
   }
@@ -96,8 +105,10 @@ public final class BrokerServer implements AutoCloseable {
     try {
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       broker = Broker.open(config, db, clock, new SecureRandom(), meters);
-      String adminToken = config.adminToken().orElseGet(() -> adminToken(dataDir));
-      BrokerRoutes routes = new BrokerRoutes(broker, adminToken, meters);
+      String adminToken =
+          config.adminToken().orElseGet(() -> token(dataDir, ADMIN_TOKEN_FILE, "admin token"));
+      String joinToken = token(dataDir, JOIN_TOKEN_FILE, "join token");
+      BrokerRoutes routes = new BrokerRoutes(broker, adminToken, joinToken, meters);
       Javalin app =
           Javalin.create(
               c -> {
@@ -124,7 +135,8 @@ public final class BrokerServer implements AutoCloseable {
               r -> Thread.ofPlatform().name("broker-schedule").daemon().unstarted(r));
       SlowClientGuard guard =
           SlowClientGuard.start(app.jettyServer().server(), config.httpTimeouts());
-      BrokerServer server = new BrokerServer(db, broker, app, adminToken, url, schedule, guard);
+      BrokerServer server =
+          new BrokerServer(db, broker, app, adminToken, joinToken, url, schedule, guard);
       server.scheduleWork(config);
       log.info("broker {} listening at {} ({})", config.brokerId(), url, db.describe());
       return server;
@@ -142,7 +154,7 @@ public final class BrokerServer implements AutoCloseable {
     if (!interval.isZero()) {
       schedule.scheduleWithFixedDelay(
           () -> {
-            for (VendorConfig v : config.vendors()) {
+            for (VendorConfig v : broker.vendors()) {
               if (v.supply() == Supply.LICENSED && v.token().isPresent()) {
                 try {
                   broker.pullSettlement(v.vendor());
@@ -216,9 +228,9 @@ public final class BrokerServer implements AutoCloseable {
     }
   }
 
-  /** Reads the admin token from the data folder, generating it (0600) on first start. */
-  private static String adminToken(Path dataDir) {
-    Path f = dataDir.resolve(ADMIN_TOKEN_FILE);
+  /** Reads a token from the data folder, generating it (0600) on first start. */
+  private static String token(Path dataDir, String file, String what) {
+    Path f = dataDir.resolve(file);
     try {
       if (Files.exists(f)) {
         return Files.readString(f, StandardCharsets.US_ASCII).strip();
@@ -234,7 +246,7 @@ public final class BrokerServer implements AutoCloseable {
       }
       return token;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or write the admin token " + f, e);
+      throw new UncheckedIOException("cannot read or write the " + what + " " + f, e);
     }
   }
 
@@ -259,6 +271,14 @@ public final class BrokerServer implements AutoCloseable {
   }
 
   /**
+   * The join token (generated into the data folder): vendors on other machines present it to join
+   * this broker. Never log it.
+   */
+  public String joinToken() {
+    return joinToken;
+  }
+
+  /**
    * Pulls {@code vendor}'s received-IDs report and settles it: the settlement trigger.
    *
    * @throws BrokerException {@code unknown-vendor} or {@code vendor-unavailable}
@@ -269,7 +289,7 @@ public final class BrokerServer implements AutoCloseable {
 
   /** Settles every licensed vendor that has a token configured; returns one result each. */
   public List<SettlementResult> settleAll() {
-    return broker.config().vendors().stream()
+    return broker.vendors().stream()
         .filter(v -> v.supply() == Supply.LICENSED && v.token().isPresent())
         .map(v -> broker.pullSettlement(v.vendor()))
         .toList();

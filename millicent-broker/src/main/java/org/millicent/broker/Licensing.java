@@ -28,6 +28,7 @@ final class Licensing {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
   private final BrokerConfig config;
+  private final VendorDirectory vendors;
   private final Books books;
   private final VendorClient client;
   private final InstantSource clock;
@@ -36,15 +37,22 @@ final class Licensing {
   /** The licensing of {@code licensed}, the broker's licensed vendors by name. */
   Licensing(
       BrokerConfig config,
+      VendorDirectory vendors,
       Books books,
       VendorClient client,
       InstantSource clock,
       Map<String, LicensedVendor> licensed) {
     this.config = config;
+    this.vendors = vendors;
     this.books = books;
     this.client = client;
     this.clock = clock;
     this.licensed = licensed;
+  }
+
+  /** Adds a licensed vendor (one that joined while the broker runs); its licence comes next. */
+  void add(LicensedVendor lv) {
+    licensed.putIfAbsent(lv.vendor(), lv);
   }
 
   /** The licensed vendor {@code vendor}, or null when it is not one. */
@@ -139,7 +147,7 @@ final class Licensing {
       if (have.isPresent()) {
         return have.get();
       }
-      VendorConfig vc = config.vendor(lv.vendor()).orElseThrow();
+      VendorConfig vc = vendors.find(lv.vendor()).orElseThrow();
       Licence l;
       if (vc.licenceFile().isPresent()) {
         try {

@@ -52,6 +52,7 @@ final class Sales {
   private record WithScrip(Customer customer, Purchase purchase) implements Funding {}
 
   private final BrokerConfig config;
+  private final VendorDirectory vendors;
   private final Books books;
   private final Accounts accounts;
   private final PurchaseService purchases;
@@ -65,6 +66,7 @@ final class Sales {
 
   Sales(
       BrokerConfig config,
+      VendorDirectory vendors,
       Books books,
       Accounts accounts,
       PurchaseService purchases,
@@ -76,6 +78,7 @@ final class Sales {
       InstantSource clock,
       SecureRandom random) {
     this.config = config;
+    this.vendors = vendors;
     this.books = books;
     this.accounts = accounts;
     this.purchases = purchases;
@@ -152,7 +155,7 @@ final class Sales {
       byte[] sealed = Payer.sealSecret(c.secret(), id(), c.id(), c.secret(), random);
       return new VendorScripSale(id(), s, c.id(), sealed, null, false);
     }
-    VendorConfig vc = config.requireVendor(vendor);
+    VendorConfig vc = vendors.require(vendor);
     Customer c = accounts.customer(customerId);
     return replays.once(
         customerId,
@@ -164,7 +167,7 @@ final class Sales {
   /** See {@link Broker#buyVendorScrip}. */
   Broker.ScripPurchase buyVendorScrip(Payment payment, String vendor, long amountMillicents) {
     Accounts.checkAmount(amountMillicents);
-    VendorConfig vc = config.requireVendor(vendor);
+    VendorConfig vc = vendors.require(vendor);
     if (vc.supply() == Supply.LICENSED) {
       licensing.ensure(licensing.vendor(vendor));
     }

@@ -31,7 +31,7 @@ final class Settlements {
   // Logs as the broker, the category operators configure.
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
-  private final BrokerConfig config;
+  private final VendorDirectory vendors;
   private final Books books;
   private final Licensing licensing;
   private final VendorClient client;
@@ -42,13 +42,13 @@ final class Settlements {
   private final Set<String> settling = new HashSet<>();
 
   Settlements(
-      BrokerConfig config,
+      VendorDirectory vendors,
       Books books,
       Licensing licensing,
       VendorClient client,
       BrokerMetrics metrics,
       InstantSource clock) {
-    this.config = config;
+    this.vendors = vendors;
     this.books = books;
     this.licensing = licensing;
     this.client = client;
@@ -60,7 +60,7 @@ final class Settlements {
   SettlementResult settle(String vendor, List<Long> scripIds) {
     LicensedVendor lv = licensing.vendor(vendor);
     if (lv == null) {
-      config.requireVendor(vendor);
+      vendors.require(vendor);
       throw new BrokerException(
           BrokerError.UNKNOWN_VENDOR,
           "vendor " + vendor + " is a warehouse vendor: its scrip is paid for when bought");
@@ -209,7 +209,7 @@ final class Settlements {
 
   /** See {@link Broker#pullSettlement}. */
   SettlementResult pull(String vendor) {
-    VendorConfig vc = config.requireVendor(vendor);
+    VendorConfig vc = vendors.require(vendor);
     if (vc.supply() != Supply.LICENSED) {
       throw new BrokerException(
           BrokerError.UNKNOWN_VENDOR, "vendor " + vendor + " is not a licensed vendor");

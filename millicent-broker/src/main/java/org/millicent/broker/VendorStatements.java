@@ -11,18 +11,20 @@ import org.millicent.broker.books.Books;
  */
 final class VendorStatements {
   private final BrokerConfig config;
+  private final VendorDirectory vendors;
   private final Books books;
   private final InstantSource clock;
 
-  VendorStatements(BrokerConfig config, Books books, InstantSource clock) {
+  VendorStatements(BrokerConfig config, VendorDirectory vendors, Books books, InstantSource clock) {
     this.config = config;
+    this.vendors = vendors;
     this.books = books;
     this.clock = clock;
   }
 
   /** See {@link Broker#vendorStatement}. */
   VendorStatement of(String vendor, String period) {
-    config.requireVendor(vendor);
+    vendors.require(vendor);
     StatementPeriod.Period p;
     try {
       p =

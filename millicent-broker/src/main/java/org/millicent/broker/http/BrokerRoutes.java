@@ -61,16 +61,22 @@ public final class BrokerRoutes {
 
   private final Broker broker;
   private final byte[] adminToken;
+  private final byte[] joinToken;
   private final PrometheusMeterRegistry meters;
   private final Origins origins;
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
   private final ClientFaults clientFaults = new ClientFaults(log);
   private final RouteMethods routes = new RouteMethods();
 
-  /** Routes for {@code broker}, guarded by {@code adminToken}, exposing {@code meters}. */
-  public BrokerRoutes(Broker broker, String adminToken, PrometheusMeterRegistry meters) {
+  /**
+   * Routes for {@code broker}, guarded by {@code adminToken}, exposing {@code meters}; vendors join
+   * with {@code joinToken}.
+   */
+  public BrokerRoutes(
+      Broker broker, String adminToken, String joinToken, PrometheusMeterRegistry meters) {
     this.broker = broker;
     this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.joinToken = joinToken.getBytes(StandardCharsets.UTF_8);
     this.meters = meters;
     this.origins = new Origins(broker.config());
   }
@@ -90,6 +96,7 @@ public final class BrokerRoutes {
     routes.post(r, "/broker/vendor-scrip", this::sellVendorScrip);
     routes.post(r, EXCHANGE_PATH, this::exchange);
     routes.post(r, "/broker/settlements", this::settlements);
+    routes.post(r, "/broker/vendors/join", this::joinVendor);
     routes.get(r, "/broker/admin/vendors", this::adminVendors);
     routes.get(r, "/broker/admin/licences", this::adminLicences);
     routes.post(r, "/broker/admin/licences", this::adminImportLicence);
@@ -143,7 +150,7 @@ public final class BrokerRoutes {
 
   private void wellKnown(Context ctx) {
     List<Map<String, Object>> vendors = new ArrayList<>();
-    for (VendorConfig v : broker.config().vendors()) {
+    for (VendorConfig v : broker.vendors()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("vendor", v.vendor());
       m.put("url", v.url().toString());
@@ -372,7 +379,7 @@ public final class BrokerRoutes {
     requireSecureChannel(ctx); // the settlement token is a secret, as the admin token is
     Body b = Body.parse(ctx.bodyAsBytes());
     String vendor = b.text("vendor");
-    Optional<VendorConfig> vc = broker.config().vendor(vendor);
+    Optional<VendorConfig> vc = broker.vendor(vendor);
     String token = bearer(ctx);
     if (vc.isEmpty()
         || vc.get().settlementToken().isEmpty()
@@ -387,13 +394,74 @@ public final class BrokerRoutes {
     json(ctx, 200, settlementJson(broker.settle(vendor, b.unsignedList("scrip_ids"))));
   }
 
+  /**
+   * {@code POST /broker/vendors/join}: a vendor brings a licence it issued to this broker, which
+   * sells its scrip from then on (docs/HTTP-API.md, "POST /broker/vendors/join"). The body carries
+   * secrets, so it comes over TLS or loopback; the join token is required unless the caller is on
+   * loopback, and checked whenever it is presented.
+   */
+  private void joinVendor(Context ctx) {
+    requireSecureChannel(ctx);
+    String t = bearer(ctx);
+    if (t == null ? !isLoopback(ctx) : !MessageDigest.isEqual(joinToken, bytes(t))) {
+      throw new BrokerException(
+          BrokerError.UNAUTHORIZED,
+          t == null
+              ? "joining from another machine needs Authorization: Bearer <join token> (the"
+                  + " broker prints it at its start)"
+              : "the join token is not this broker's (it prints its join token at its start)");
+    }
+    Body b = Body.parse(ctx.bodyAsBytes());
+    List<URI> publicUrls = new ArrayList<>();
+    JsonNode urls = b.root().get("public_urls");
+    if (urls != null && !urls.isNull()) {
+      if (!urls.isArray()) {
+        throw new BrokerException(BrokerError.BAD_REQUEST, "public_urls must be a list of URLs");
+      }
+      for (JsonNode u : urls) {
+        publicUrls.add(uri(u.asText(), "public_urls"));
+      }
+    }
+    JsonNode discount = b.root().get("discount_bps");
+    if (discount != null && !(discount.isIntegralNumber() && discount.canConvertToInt())) {
+      throw new BrokerException(BrokerError.BAD_REQUEST, "discount_bps must be an integer");
+    }
+    JsonNode licence = b.root().get("licence");
+    boolean joined =
+        broker.join(
+            new org.millicent.broker.VendorJoin(
+                b.text("vendor"),
+                uri(b.text("url"), "url"),
+                publicUrls,
+                b.text("token"),
+                discount == null ? 0 : discount.intValue(),
+                Licence.fromJson(licence)));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("broker", broker.id());
+    out.put("vendor", b.text("vendor"));
+    out.put("joined", joined ? "new" : "again");
+    json(ctx, 200, out);
+  }
+
+  private static URI uri(String text, String field) {
+    try {
+      return new URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new BrokerException(BrokerError.BAD_REQUEST, field + " is not a URL: " + text);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   // ------------------------------------------------------------------- admin
 
   private void adminVendors(Context ctx) {
     requireAdmin(ctx);
     List<Map<String, Object>> out = new ArrayList<>();
     var licences = broker.licences();
-    for (VendorConfig v : broker.config().vendors()) {
+    for (VendorConfig v : broker.vendors()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("vendor", v.vendor());
       m.put("url", v.url().toString());
@@ -524,19 +592,21 @@ public final class BrokerRoutes {
 
   /** Secrets travel only over TLS or on this machine. */
   static void requireSecureChannel(Context ctx) {
-    if (ctx.req().isSecure() || "https".equals(ctx.scheme())) {
+    if (ctx.req().isSecure() || "https".equals(ctx.scheme()) || isLoopback(ctx)) {
       return;
-    }
-    try {
-      if (InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress()) {
-        return;
-      }
-    } catch (UnknownHostException e) {
-      // falls through to the refusal
     }
     throw new BrokerException(
         BrokerError.INSECURE_CHANNEL,
         "this request carries a secret: it must come over TLS or from loopback");
+  }
+
+  /** Whether the request came from this machine. */
+  static boolean isLoopback(Context ctx) {
+    try {
+      return InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private void offer(Context ctx, long amount) {

@@ -1,0 +1,236 @@
+package org.millicent.broker;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.millicent.broker.books.Books;
+import org.millicent.broker.books.Entry;
+import org.millicent.broker.supply.Licence;
+import org.millicent.broker.supply.LicensedVendor;
+import org.millicent.keys.SecretBytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Vendors that join the broker at run time (docs/BROKER.md, "Vendors that join"): each brings a
+ * licence it issued to this broker, and from then on the broker sells its scrip as it does a
+ * configured licensed vendor's. A join is kept in the {@code joined_vendors} table (its licence in
+ * {@code licences}), so the broker sells the vendor again after a restart. Joining again with the
+ * same licence is a no-op that may update the URLs and the token (a vendor restarted on another
+ * port); a join with another licence under a name already joined, or under a configured vendor's
+ * name, is refused ({@code vendor-exists}): a vendor is never silently replaced.
+ *
+ * <p>Thread-safe: joins are serialised.
+ */
+final class Joins {
+  // Logs as the broker, the category operators configure.
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  /** What a join did. */
+  enum Outcome {
+    /** The vendor is new here. */
+    JOINED,
+    /** The vendor had joined with the same licence; its URLs and token are now the given ones. */
+    REJOINED
+  }
+
+  private final BrokerConfig config;
+  private final VendorDirectory vendors;
+  private final Books books;
+  private final Licensing licensing;
+  private final SecureRandom random;
+  private final InstantSource clock;
+
+  Joins(
+      BrokerConfig config,
+      VendorDirectory vendors,
+      Books books,
+      Licensing licensing,
+      SecureRandom random,
+      InstantSource clock) {
+    this.config = config;
+    this.vendors = vendors;
+    this.books = books;
+    this.licensing = licensing;
+    this.random = random;
+    this.clock = clock;
+  }
+
+  /** A stored join, read at start. */
+  record Stored(VendorConfig entry, String licenceId) {}
+
+  /** The joins stored in {@code books}, in the order they joined. */
+  static List<Stored> load(Books books) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT vendor, url, public_urls, token, discount_bps, licence_id"
+                            + " FROM joined_vendors ORDER BY joined_at, vendor")
+                    .map(
+                        (rs, ctx) ->
+                            new Stored(
+                                entry(
+                                    rs.getString(1),
+                                    URI.create(rs.getString(2)),
+                                    urls(rs.getString(3)),
+                                    rs.getString(4),
+                                    rs.getInt(5)),
+                                rs.getString(6)))
+                    .list());
+  }
+
+  private static VendorConfig entry(
+      String vendor, URI url, List<URI> publicUrls, String token, int discountBps) {
+    return VendorConfig.licensed(vendor, url, token, null, discountBps).withPublicUrls(publicUrls);
+  }
+
+  private static List<URI> urls(String text) {
+    return text == null || text.isBlank()
+        ? List.of()
+        : Arrays.stream(text.trim().split(" +")).map(URI::create).toList();
+  }
+
+  /**
+   * Makes the broker sell {@code j.vendor()}'s scrip under {@code j.licence()}, durably.
+   *
+   * @throws BrokerException {@code bad-request} when a field is invalid or the licence is for
+   *     another vendor or broker; {@code vendor-exists} when the name is a configured vendor's or
+   *     joined with another licence
+   */
+  synchronized Outcome join(VendorJoin j) {
+    if (j.licence() == null) {
+      throw new BrokerException(BrokerError.BAD_REQUEST, "a join needs the vendor's licence");
+    }
+    VendorConfig entry = entry(j.vendor(), j.url(), j.publicUrls(), j.token(), j.discountBps());
+    List<String> problems = entry.problems("join");
+    if (j.token() != null && j.token().length() < 16) {
+      problems.add("join.token: expected at least 16 characters");
+    }
+    if (j.token() == null) {
+      problems.add("join.token: expected the broker's bearer token at the vendor");
+    }
+    if (config.brokerId().equals(j.vendor())) {
+      problems.add("join.vendor: \"" + j.vendor() + "\" is this broker's own id");
+    }
+    if (!j.licence().vendor().equals(j.vendor())) {
+      problems.add(
+          "join.licence: issued by vendor \"" + j.licence().vendor() + "\", not " + j.vendor());
+    }
+    if (!j.licence().broker().isEmpty() && !j.licence().broker().equals(config.brokerId())) {
+      problems.add(
+          "join.licence: issued to broker \""
+              + j.licence().broker()
+              + "\", this is "
+              + config.brokerId());
+    }
+    if (!problems.isEmpty()) {
+      throw new BrokerException(BrokerError.BAD_REQUEST, String.join("; ", problems));
+    }
+    if (config.vendor(j.vendor()).isPresent()) {
+      throw new BrokerException(
+          BrokerError.VENDOR_EXISTS,
+          "vendor \""
+              + j.vendor()
+              + "\" is in this broker's configuration; a vendor that joins needs another name");
+    }
+    Optional<String> storedLicence = storedLicenceId(j.vendor());
+    if (storedLicence.isPresent()) {
+      Optional<Licence> inForce =
+          Optional.ofNullable(licensing.vendor(j.vendor())).flatMap(LicensedVendor::licence);
+      boolean same =
+          storedLicence.get().equals(j.licence().licenceId())
+              && inForce.map(l -> sameKeys(l, j.licence())).orElse(true);
+      if (!same) {
+        throw new BrokerException(
+            BrokerError.VENDOR_EXISTS,
+            "vendor \""
+                + j.vendor()
+                + "\" already joined this broker with other keys (licence "
+                + storedLicence.get()
+                + "); it is not replaced: join under another name, or give the broker a fresh"
+                + " data folder");
+      }
+    }
+    if (licensing.vendor(j.vendor()) == null) {
+      licensing.add(new LicensedVendor(j.vendor(), books, random));
+    }
+    licensing.install(j.licence());
+    long now = clock.millis();
+    String publicUrls = String.join(" ", j.publicUrls().stream().map(URI::toString).toList());
+    books.submitAndAwait(
+        new Entry("join")
+            .write(
+                (h, entryId) -> {
+                  if (storedLicence.isPresent()) {
+                    h.createUpdate(
+                            "UPDATE joined_vendors SET url = ?, public_urls = ?, token = ?,"
+                                + " discount_bps = ? WHERE vendor = ?")
+                        .bind(0, j.url().toString())
+                        .bind(1, publicUrls)
+                        .bind(2, j.token())
+                        .bind(3, j.discountBps())
+                        .bind(4, j.vendor())
+                        .execute();
+                  } else {
+                    h.createUpdate(
+                            "INSERT INTO joined_vendors (vendor, url, public_urls, token,"
+                                + " discount_bps, licence_id, joined_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?)")
+                        .bind(0, j.vendor())
+                        .bind(1, j.url().toString())
+                        .bind(2, publicUrls)
+                        .bind(3, j.token())
+                        .bind(4, j.discountBps())
+                        .bind(5, j.licence().licenceId())
+                        .bind(6, now)
+                        .execute();
+                  }
+                }));
+    vendors.put(entry);
+    Outcome o = storedLicence.isPresent() ? Outcome.REJOINED : Outcome.JOINED;
+    log.info(
+        "broker: vendor {} {} at {} (licence {})",
+        j.vendor(),
+        o == Outcome.JOINED ? "joined" : "joined again",
+        j.url(),
+        j.licence().licenceId());
+    return o;
+  }
+
+  private Optional<String> storedLicenceId(String vendor) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT licence_id FROM joined_vendors WHERE vendor = ?")
+                    .bind(0, vendor)
+                    .mapTo(String.class)
+                    .findOne());
+  }
+
+  /** Whether two licences delegate the same keys and customer secret, compared in constant time. */
+  private static boolean sameKeys(Licence a, Licence b) {
+    if (!a.keys().keySet().equals(b.keys().keySet())
+        || a.customerSelector() != b.customerSelector()) {
+      return false;
+    }
+    boolean same = equal(a.customerMasterSecret(), b.customerMasterSecret());
+    for (Map.Entry<Integer, SecretBytes> k : a.keys().entrySet()) {
+      same &= equal(k.getValue(), b.keys().get(k.getKey()));
+    }
+    return same;
+  }
+
+  private static boolean equal(SecretBytes a, SecretBytes b) {
+    return MessageDigest.isEqual(a.toByteArray(), b.toByteArray());
+  }
+}
