@@ -331,27 +331,7 @@ final class BrokerEndpoints {
     Integer discount =
         body.has("discount_bps") ? (int) requireLong(body, "discount_bps", 0, 10_000) : null;
     Licences.Issued issued = state.licences.issue(broker.asText(), count, discount);
-    GatewayStore.Licence l = issued.licence();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("licence_id", l.licenceId());
-    out.put("vendor", config.vendor());
-    out.put("broker", l.broker());
-    List<Map<String, Object>> keys = new ArrayList<>();
-    for (int i = 0; i < l.keyIds().size(); i++) {
-      keys.add(
-          Map.of(
-              "key_id",
-              l.keyIds().get(i),
-              "master_secret",
-              B64.encodeToString(issued.masterSecrets().get(i).toByteArray())));
-    }
-    out.put("key_ids", keys);
-    out.put("customer_selector", l.customerSelector());
-    out.put(
-        "customer_master_secret", B64.encodeToString(issued.customerMasterSecret().toByteArray()));
-    out.put("discount_bps", l.discountBps());
-    out.put("scrip_lifetime_seconds", config.scripLifetime().toSeconds());
-    return out;
+    return issued.toJson(config.vendor(), config.scripLifetime());
   }
 
   private Object revoke(Context ctx) {

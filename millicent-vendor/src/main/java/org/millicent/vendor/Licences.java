@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.millicent.keys.CustomerSecrets;
@@ -60,7 +61,41 @@ final class Licences {
   record Issued(
       GatewayStore.Licence licence,
       List<SecretBytes> masterSecrets,
-      SecretBytes customerMasterSecret) {}
+      SecretBytes customerMasterSecret) {
+
+    /**
+     * The licence as {@code POST /millicent/admin/licences} returns it (docs/HTTP-API.md), secrets
+     * included: for the broker only.
+     */
+    Map<String, Object> toJson(String vendor, Duration scripLifetime) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("licence_id", licence.licenceId());
+      out.put("vendor", vendor);
+      out.put("broker", licence.broker());
+      List<Map<String, Object>> keys = new ArrayList<>();
+      java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+      for (int i = 0; i < licence.keyIds().size(); i++) {
+        keys.add(
+            Map.of(
+                "key_id",
+                licence.keyIds().get(i),
+                "master_secret",
+                b64.encodeToString(masterSecrets.get(i).toByteArray())));
+      }
+      out.put("key_ids", keys);
+      out.put("customer_selector", licence.customerSelector());
+      out.put("customer_master_secret", b64.encodeToString(customerMasterSecret.toByteArray()));
+      out.put("discount_bps", licence.discountBps());
+      out.put("scrip_lifetime_seconds", scripLifetime.toSeconds());
+      return out;
+    }
+
+    /** Names the licence only. */
+    @Override
+    public String toString() {
+      return "Issued[" + licence.licenceId() + " to " + licence.broker() + "]";
+    }
+  }
 
   private final VendorConfig config;
   private final GatewayStore store;
@@ -187,6 +222,34 @@ final class Licences {
             });
     reload();
     return new Issued(licence, secrets, customerMaster);
+  }
+
+  /**
+   * The newest unrevoked licence of {@code brokerId}, with its secrets as stored, or a new one of
+   * one key id when it has none: what a vendor joining that broker hands it (docs/BROKER.md,
+   * "Vendors that join"). The same licence every time while it is not revoked, so joining again
+   * after a restart changes nothing.
+   *
+   * @throws ProblemException as {@link #issue}
+   * @throws org.millicent.storage.StorageException when the database fails
+   */
+  synchronized Issued forBroker(String brokerId) {
+    GatewayStore.Licence held = null;
+    for (GatewayStore.Licence l : store.licences()) {
+      if (l.broker().equals(brokerId) && !l.revoked()) {
+        held = l;
+      }
+    }
+    if (held == null) {
+      return issue(brokerId, 1, null);
+    }
+    MasterSecrets storedKeys = keyStore.loadMasterSecrets();
+    List<SecretBytes> secrets = new ArrayList<>();
+    for (int k : held.keyIds()) {
+      secrets.add(storedKeys.secret(k));
+    }
+    return new Issued(
+        held, secrets, keyStore.loadCustomerSecrets().secret(held.customerSelector()));
   }
 
   /**

@@ -103,19 +103,22 @@ public final class VendorServer implements AutoCloseable {
    * paid requests, exchanges and broker endpoints wait for the database; {@link #start} returns
    * only once both are ready.
    */
-  private VendorServer(VendorConfig config, Path dataDir) {
-    long began = System.nanoTime();
-    this.config = config;
+  private VendorServer(VendorConfig given, Path dataDir, BrokerJoin brokerJoin) {
     SecureRandom random = new SecureRandom();
     createPrivateFolder(dataDir);
     this.lock = DataFolderLock.acquire(dataDir);
+    final VendorConfig config;
     try {
       this.adminToken =
-          config.adminToken() != null ? config.adminToken() : adminToken(dataDir, random);
+          given.adminToken() != null ? given.adminToken() : adminToken(dataDir, random);
+      // A broker joined at start is named in offers like a configured one.
+      config = brokerJoin == null ? given : brokerJoin.addTo(given, adminToken);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
     }
+    this.config = config;
+    long began = System.nanoTime(); // after waiting for a broker to join: it is not start-up time
     CompletableFuture<VendorState> opening = new CompletableFuture<>();
     Thread.ofPlatform()
         .name("vendor-open")
@@ -283,6 +286,14 @@ public final class VendorServer implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
     long refresh = Licences.REFRESH_INTERVAL.toMillis();
     sweeper.scheduleWithFixedDelay(this::refreshLicences, refresh, refresh, TimeUnit.MILLISECONDS);
+    if (brokerJoin != null) {
+      try {
+        brokerJoin.register(config, state.licences, url);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
     LOG.info("vendor {} serving at {}", config.vendor(), url);
   }
 
@@ -324,7 +335,19 @@ public final class VendorServer implements AutoCloseable {
    * @throws io.javalin.util.JavalinException when the port cannot be bound
    */
   public static VendorServer start(VendorConfig config, Path dataDir) {
-    return new VendorServer(config, dataDir);
+    return new VendorServer(config, dataDir, null);
+  }
+
+  /**
+   * As {@link #start(VendorConfig, Path)}, then joins the broker of {@code join} (docs/BROKER.md,
+   * "Vendors that join"): the broker is named in offers and sells this vendor's scrip under a
+   * licence once this returns.
+   *
+   * @throws IllegalStateException also when the broker cannot be reached in time or refuses the
+   *     join (nothing is left running)
+   */
+  public static VendorServer start(VendorConfig config, Path dataDir, BrokerJoin join) {
+    return new VendorServer(config, dataDir, join);
   }
 
   private static ServerConnector tlsConnector(

@@ -94,9 +94,16 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("broker " + cfg.brokerId() + " serving at " + server.url());
     out.println("  manifest: " + server.url() + "/.well-known/millicent");
     out.println("  register: POST " + server.url() + "/broker/accounts {\"name\": \"...\"}");
-    for (VendorConfig v : cfg.vendors()) {
+    for (VendorConfig v : server.broker().vendors()) {
       out.println("  sells " + v.vendor() + " (" + v.supply().wireName() + ") at " + v.url());
     }
+    // The one place the join token is shown: the operator hands it to vendors elsewhere.
+    out.println(
+        "  vendors join with: millicent vendor serve --broker "
+            + server.url()
+            + " --join-token "
+            + server.joinToken()
+            + " (no token needed on this machine)");
     out.println(
         "  data: "
             + data.toAbsolutePath()

@@ -1,10 +1,12 @@
 package org.millicent.cli.vendor;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.millicent.storage.StorageException;
+import org.millicent.vendor.BrokerJoin;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.ConfigException;
 import org.millicent.vendor.config.VendorConfig;
@@ -54,6 +56,23 @@ public final class ServeCommand implements Callable<Integer> {
           "Folder for the SQLite database and the admin token (default: ${DEFAULT-VALUE}).")
   Path data;
 
+  @Option(
+      names = "--broker",
+      paramLabel = "URL",
+      description =
+          "Join the broker at URL at start: it then sells this vendor's scrip under a licence"
+              + " and offers name it. The broker must be running (waits up to 30 s).")
+  URI broker;
+
+  @Option(
+      names = "--join-token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:MILLICENT_JOIN_TOKEN}",
+      description =
+          "The join token the broker printed at its start (default: $MILLICENT_JOIN_TOKEN);"
+              + " not needed when the broker is on this machine.")
+  String joinToken;
+
   /** Created by picocli. */
   public ServeCommand() {}
 
@@ -76,9 +95,18 @@ public final class ServeCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return 2;
     }
+    BrokerJoin join = null;
+    if (broker != null) {
+      try {
+        join = new BrokerJoin(broker, joinToken);
+      } catch (IllegalArgumentException e) {
+        err.println("millicent vendor serve: --broker: " + e.getMessage());
+        return 2;
+      }
+    }
     VendorServer server;
     try {
-      server = VendorServer.start(cfg, data);
+      server = join == null ? VendorServer.start(cfg, data) : VendorServer.start(cfg, data, join);
     } catch (StorageException e) {
       err.println("millicent vendor serve: " + e.getMessage());
       return 1;
@@ -97,6 +125,9 @@ public final class ServeCommand implements Callable<Integer> {
                     }));
     out.println("vendor " + cfg.vendor() + " serving at " + server.url());
     out.println("  manifest: " + server.url() + "/.well-known/millicent");
+    if (join != null) {
+      out.println("  sold by the broker at " + join.broker() + " (licensed)");
+    }
     if (config == null) {
       out.println(
           "  sample catalogue: " + server.url() + "/ (free), pages from 100 to 5000 millicents");

@@ -93,7 +93,13 @@ public final class GetCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IOException e) {
-      err.println("millicent wallet get: could not reach " + url + ": " + e.getMessage());
+      err.println(
+          "millicent wallet get: could not reach "
+              + url
+              + ": "
+              + (e instanceof java.net.ConnectException
+                  ? "nothing answers there (connection refused); is the vendor running?"
+                  : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
       return 1;
     } catch (RuntimeException e) {
       return WalletDir.fail(err, "millicent wallet get", e);
