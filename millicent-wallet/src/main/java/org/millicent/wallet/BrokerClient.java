@@ -127,9 +127,25 @@ final class BrokerClient {
     } catch (IOException e) {
       throw new WalletException(
           WalletException.Code.UNREACHABLE,
-          "could not reach the broker at " + Request.origin(r.uri()) + ": " + e.getMessage(),
+          "could not reach the broker at " + Request.origin(r.uri()) + ": " + why(e),
           e);
     }
+  }
+
+  /** What went wrong, and what to do, in words ({@code ConnectException} has no message). */
+  static String why(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      return "nothing answers there (connection refused). Is the broker running? Start one with"
+          + " `millicent broker serve`, or check the URL";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "it did not answer in time; try again, or check that the URL is a broker's";
+    }
+    if (e instanceof java.net.UnknownHostException
+        || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+      return "the host name does not resolve; check the URL";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private JsonNode okJson(Response r) {
