@@ -1,0 +1,205 @@
+package org.millicent.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+import org.millicent.vendor.BrokerJoin;
+import org.millicent.vendor.VendorServer;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * A zero-configuration broker and a zero-configuration vendor started with a broker URL
+ * (docs/BROKER.md, "Vendors that join"): the broker sells the vendor's scrip under the licence the
+ * vendor brought, at once and after both restart; a second vendor under the same name with other
+ * keys is refused; a wrong join token is refused.
+ */
+class VendorJoinIT {
+  private static final String PAGE = "/pages/haiku.html";
+
+  @TempDir Path dir;
+
+  private final SecureRandom random = new SecureRandom();
+  private BrokerServer broker;
+  private VendorServer vendor;
+
+  @AfterEach
+  void stop() {
+    if (vendor != null) {
+      vendor.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private BrokerServer startBroker() {
+    return BrokerServer.start(BrokerConfig.defaults().withListen("127.0.0.1", 0), dir.resolve("b"));
+  }
+
+  private VendorServer startVendor(String folder) {
+    return VendorServer.start(
+        VendorConfig.sampleBuilder().port(0).build(),
+        dir.resolve(folder),
+        new BrokerJoin(broker.url(), null));
+  }
+
+  private record Customer(long id, CustomerSecret secret) {}
+
+  private Customer register(HttpClientSupport http) {
+    JsonNode r = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null).json();
+    return new Customer(
+        Long.parseUnsignedLong(r.get("customer_id").asText()),
+        CustomerSecret.of(Base64.getUrlDecoder().decode(r.get("customer_secret").asText())));
+  }
+
+  /** Buys venetia scrip at the broker and pays for the page with it; returns the scrip. */
+  private Scrip buyAndSpend(HttpClientSupport http, Customer c) {
+    HttpClientSupport.Reply r =
+        http.account(
+            "POST",
+            "/broker/vendor-scrip",
+            "{\"vendor\":\"venetia\",\"amount_millicents\":1000}",
+            c.id(),
+            c.secret());
+    assertThat(r.status()).as("%s", r.json()).isEqualTo(200);
+    assertThat(r.json().get("supply").asText()).isEqualTo("licensed");
+    Scrip scrip = ScripCodec.fromToken(r.json().get("scrip").asText());
+    CustomerSecret secret =
+        Payer.openSecret(
+            c.secret(),
+            "venetia",
+            Long.parseUnsignedLong(r.json().get("customer_id").asText()),
+            Base64.getUrlDecoder().decode(r.json().get("sealed_customer_secret").asText()));
+    HttpClientSupport v = new HttpClientSupport(vendor.url());
+    RequestDescriptor req = v.descriptor("GET", PAGE, new byte[0]);
+    HttpClientSupport.Reply paid =
+        v.send(
+            "GET",
+            PAGE,
+            null,
+            PaymentHeader.format(Payer.signed(scrip, secret, Nonce.random(random), req)));
+    assertThat(paid.status()).isEqualTo(200);
+    return scrip;
+  }
+
+  @Test
+  void aVendorStartedWithTheBrokersUrl_isSoldAtOnce_namesTheBroker_andIsSettled() {
+    broker = startBroker();
+    vendor = startVendor("v");
+
+    assertThat(broker.broker().vendor("venetia")).isPresent();
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+    JsonNode manifest = http.send("GET", "/.well-known/millicent", null, null).json();
+    assertThat(manifest.get("vendors").get(0).get("vendor").asText()).isEqualTo("venetia");
+    assertThat(manifest.get("vendors").get(0).get("supply").asText()).isEqualTo("licensed");
+    HttpClientSupport.Reply offer =
+        new HttpClientSupport(vendor.url()).send("GET", PAGE, null, null);
+    assertThat(offer.status()).isEqualTo(402);
+    assertThat(offer.raw().headers().firstValue("WWW-Authenticate").orElseThrow())
+        .contains("brokers=\"" + broker.url() + "\"");
+
+    Scrip bought = buyAndSpend(http, register(http));
+    assertThat(bought.id().keyId()).as("minted under the licence").isGreaterThanOrEqualTo(128);
+    SettlementResult settled = broker.settle("venetia");
+    assertThat(settled.accepted()).containsExactly(bought.id().toLong());
+  }
+
+  @Test
+  void afterBothRestart_theJoinHolds_withTheSameLicence_atTheVendorsNewPort() {
+    broker = startBroker();
+    vendor = startVendor("v");
+    String licence = broker.broker().licences().get("venetia").orElseThrow().licenceId();
+    vendor.close();
+    vendor = null;
+    broker.close();
+
+    broker = startBroker();
+    assertThat(broker.broker().vendor("venetia")).as("kept in the broker's database").isPresent();
+    vendor = startVendor("v");
+
+    assertThat(broker.broker().licences().get("venetia").orElseThrow().licenceId())
+        .isEqualTo(licence);
+    assertThat(broker.broker().vendor("venetia").orElseThrow().url()).isEqualTo(vendor.url());
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+    buyAndSpend(http, register(http));
+  }
+
+  @Test
+  void anotherVendorUnderAJoinedName_withOtherKeys_isRefused_andTheFirstStays() {
+    broker = startBroker();
+    vendor = startVendor("v");
+    String licence = broker.broker().licences().get("venetia").orElseThrow().licenceId();
+
+    assertThatThrownBy(() -> startVendor("impostor"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("409")
+        .hasMessageContaining("vendor-exists");
+
+    assertThat(broker.broker().licences().get("venetia").orElseThrow().licenceId())
+        .isEqualTo(licence);
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+    buyAndSpend(http, register(http));
+  }
+
+  @Test
+  void aWrongJoinToken_isRefused401_beforeTheBodyIsRead() {
+    broker = startBroker();
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+
+    HttpClientSupport.Reply r =
+        http.send("POST", "/broker/vendors/join", "{}", "Bearer not-the-join-token-at-all");
+
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.code()).isEqualTo("unauthorized");
+    assertThat(r.raw().headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/problem+json");
+    assertThat(r.json().toString()).doesNotContain(broker.joinToken());
+    assertThat(broker.broker().vendors()).isEmpty();
+  }
+
+  @Test
+  void theRightJoinToken_isAccepted_andABadBodyIsABadRequest() {
+    broker = startBroker();
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+
+    HttpClientSupport.Reply r =
+        http.send(
+            "POST",
+            "/broker/vendors/join",
+            "{\"vendor\":\"venetia\",\"url\":\"ftp://x\",\"token\":\"t\",\"licence\":{}}",
+            "Bearer " + broker.joinToken());
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.code()).isEqualTo("bad-request");
+    assertThat(broker.broker().vendors()).isEmpty();
+  }
+
+  @Test
+  void aVendorJoiningAnUnreachableBroker_failsToStart_sayingWhatToDo() {
+    URI nowhere = URI.create("http://127.0.0.1:1");
+    assertThatThrownBy(
+            () ->
+                VendorServer.start(
+                    VendorConfig.sampleBuilder().port(0).build(),
+                    dir.resolve("v"),
+                    new BrokerJoin(nowhere, null, java.time.Duration.ofMillis(300))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not reach the broker at " + nowhere)
+        .hasMessageContaining("millicent broker serve");
+  }
+}
