@@ -61,6 +61,23 @@ class WalletTest {
         .isEqualTo("rwx------");
   }
 
+  @Test
+  void registeringAtABrokerThatIsNotRunning_saysSoAndWhatToDo() throws IOException {
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    URI nowhere = URI.create("http://127.0.0.1:" + closed);
+
+    assertThatThrownBy(() -> wallet.register(nowhere, "alice"))
+        .isInstanceOf(WalletException.class)
+        .hasMessageContaining("could not reach the broker at http://127.0.0.1:" + closed)
+        .hasMessageContaining("Is the broker running?")
+        .hasMessageContaining("millicent broker serve")
+        .hasMessageNotContaining("null");
+  }
+
   private URI page(int n) {
     return vendor.url().resolve("/pages/" + n);
   }
