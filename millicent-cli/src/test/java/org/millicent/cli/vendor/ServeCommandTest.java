@@ -35,6 +35,22 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_joiningAPlainHttpBrokerOnAnotherMachine_isRefusedBeforeStarting_exit2() {
+    CliRun run =
+        CliRun.of(
+            "vendor",
+            "serve",
+            "--broker",
+            "http://broker.example:8081",
+            "--data",
+            dir.resolve("v").toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--broker").contains("over https").doesNotContain("Exception");
+    assertThat(dir.resolve("v")).doesNotExist();
+  }
+
+  @Test
   void vendor_alone_printsUsageAndExits2() {
     CliRun run = CliRun.of("vendor");
     assertThat(run.exitCode()).isEqualTo(2);
