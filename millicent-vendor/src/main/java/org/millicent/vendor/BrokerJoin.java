@@ -210,7 +210,11 @@ public final class BrokerJoin {
     Licences.Issued licence = licences.forBroker(b.id());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("vendor", config.vendor());
-    body.put("url", vendorUrl.toString());
+    // Where the broker reaches the vendor: its first public URL, if it has any (a broker on
+    // another machine cannot reach a loopback address), else where it listens.
+    body.put(
+        "url",
+        config.publicUrls().isEmpty() ? vendorUrl.toString() : config.publicUrls().getFirst());
     body.put("public_urls", List.copyOf(config.publicUrls()));
     body.put("token", b.token());
     body.put("discount_bps", b.discountBps());

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs the broker until interrupted (Ctrl-C).",
       "Without --config it starts with defaults: id \"broker\", 127.0.0.1:8081, SQLite in the"
-          + " data folder, aggregating accounts with a $10 credit limit, no vendors."
+          + " data folder, aggregating accounts with a $10 credit limit, no vendors until one joins"
+          + " (millicent vendor serve --broker URL)."
     })
 public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
