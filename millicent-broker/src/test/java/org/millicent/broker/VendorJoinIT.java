@@ -20,7 +20,6 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.BrokerJoin;
 import org.millicent.vendor.VendorServer;
-import org.millicent.vendor.config.VendorConfig;
 
 /**
  * A zero-configuration broker and a zero-configuration vendor started with a broker URL
@@ -53,7 +52,7 @@ class VendorJoinIT {
 
   private VendorServer startVendor(String folder) {
     return VendorServer.start(
-        VendorConfig.sampleBuilder().port(0).build(),
+        org.millicent.vendor.config.VendorConfig.sampleBuilder().port(0).build(),
         dir.resolve(folder),
         new BrokerJoin(broker.url(), null));
   }
@@ -157,6 +156,29 @@ class VendorJoinIT {
   }
 
   @Test
+  void aVendorJoiningUnderAConfiguredVendorsName_isRefused() {
+    broker =
+        BrokerServer.start(
+            BrokerConfig.defaults()
+                .withListen("127.0.0.1", 0)
+                .withVendor(
+                    VendorConfig.licensed(
+                        "venetia",
+                        URI.create("http://127.0.0.1:9"),
+                        "configured-token-0123456789",
+                        null,
+                        500)),
+            dir.resolve("b"));
+
+    assertThatThrownBy(() -> startVendor("v"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("vendor-exists")
+        .hasMessageContaining("configuration");
+    assertThat(broker.broker().vendor("venetia").orElseThrow().url())
+        .isEqualTo(URI.create("http://127.0.0.1:9"));
+  }
+
+  @Test
   void aWrongJoinToken_isRefused401_beforeTheBodyIsRead() {
     broker = startBroker();
     HttpClientSupport http = new HttpClientSupport(broker.url());
@@ -195,7 +217,7 @@ class VendorJoinIT {
     assertThatThrownBy(
             () ->
                 VendorServer.start(
-                    VendorConfig.sampleBuilder().port(0).build(),
+                    org.millicent.vendor.config.VendorConfig.sampleBuilder().port(0).build(),
                     dir.resolve("v"),
                     new BrokerJoin(nowhere, null, java.time.Duration.ofMillis(300))))
         .isInstanceOf(IllegalStateException.class)
