@@ -25,6 +25,16 @@ public record VendorJoin(
     publicUrls = publicUrls == null ? List.of() : List.copyOf(publicUrls);
   }
 
+  /** This join with another URL. */
+  public VendorJoin withUrl(URI u) {
+    return new VendorJoin(vendor, u, publicUrls, token, discountBps, licence);
+  }
+
+  /** This join with another licence. */
+  public VendorJoin withLicence(Licence l) {
+    return new VendorJoin(vendor, url, publicUrls, token, discountBps, l);
+  }
+
   /** Names the vendor, its URL and licence; never the token or a secret. */
   @Override
   public String toString() {

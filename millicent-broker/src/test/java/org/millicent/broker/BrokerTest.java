@@ -319,6 +319,54 @@ class BrokerTest {
   }
 
   @Test
+  void join_sellsTheVendorsScripAtOnce_keepsItAcrossAReopen_andNeverReplacesIt() {
+    LicensingVendor walter = new LicensingVendor("walter", "bob", 0, clock);
+    VendorJoin join =
+        new VendorJoin(
+            "walter",
+            URI.create("http://127.0.0.1:8082"),
+            List.of(),
+            "bob-token-at-walter-0123456789",
+            0,
+            walter.licence);
+    assertThat(broker.join(join)).isTrue();
+    long alice = broker.register("alice").customer().id();
+    Scrip first = broker.sellVendorScrip(alice, "walter", 100, null).scrip();
+    assertThat(first.vendor()).isEqualTo("walter");
+    assertThat(first.id().keyId()).isEqualTo(LicensingVendor.LICENSED_KEY);
+    broker.close();
+
+    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
+    assertThat(broker.vendors()).extracting(VendorConfig::vendor).contains("venetia", "walter");
+    assertThat(broker.sellVendorScrip(alice, "walter", 100, null).scrip().id().serial())
+        .isGreaterThan(first.id().serial());
+    assertThat(broker.join(join.withUrl(URI.create("http://127.0.0.1:8083")))).isFalse();
+    assertThat(broker.vendor("walter").orElseThrow().url())
+        .isEqualTo(URI.create("http://127.0.0.1:8083"));
+
+    LicensingVendor impostor = new LicensingVendor("walter", "bob", 0, clock);
+    for (VendorJoin refused :
+        List.of(
+            join.withLicence(impostor.licence),
+            new VendorJoin("venetia", join.url(), List.of(), join.token(), 0, venetia.licence))) {
+      assertThatThrownBy(() -> broker.join(refused))
+          .isInstanceOfSatisfying(
+              BrokerException.class,
+              e -> assertThat(e.error()).isEqualTo(BrokerError.VENDOR_EXISTS));
+    }
+    assertThat(
+            broker
+                .licences()
+                .get("walter")
+                .orElseThrow()
+                .keys()
+                .get(LicensingVendor.LICENSED_KEY)
+                .sameAs(walter.licence.keys().get(LicensingVendor.LICENSED_KEY)))
+        .isTrue();
+    assertConserved();
+  }
+
+  @Test
   void reopen_keepsBalancesSpentScripAndSerials() {
     Registration alice = broker.register("alice");
     Scrip bs = broker.sellBrokerScrip(alice.customer().id(), 5_000, null);
