@@ -99,11 +99,12 @@ public final class ServeCommand implements Callable<Integer> {
       out.println("  sells " + v.vendor() + " (" + v.supply().wireName() + ") at " + v.url());
     }
     // The one place the join token is shown: the operator hands it to vendors elsewhere.
+    // (In the environment rather than as an option, so other users do not see it in ps.)
     out.println(
-        "  vendors join with: millicent vendor serve --broker "
-            + server.url()
-            + " --join-token "
+        "  vendors join with: MILLICENT_JOIN_TOKEN="
             + server.joinToken()
+            + " millicent vendor serve --broker "
+            + server.url()
             + " (no token needed on this machine)");
     out.println(
         "  data: "
