@@ -267,7 +267,7 @@ public final class BrokerJoin {
               + code
               + (detail.isEmpty() ? "" : ": " + detail)
               + ("unauthorized".equals(code)
-                  ? " (give the join token it printed at its start: --join-token TOKEN)"
+                  ? " (give the join token it printed at its start: MILLICENT_JOIN_TOKEN or --join-token)"
                   : ""));
     }
     boolean isNew = reply != null && "new".equals(reply.path("joined").asText());
