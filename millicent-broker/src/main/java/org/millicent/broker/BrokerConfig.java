@@ -421,6 +421,20 @@ public record BrokerConfig(
   }
 
   /**
+   * Every key {@link #load(Path)} accepts, as paths: {@code tls.keystore} for a key of a mapping,
+   * {@code vendors[].lot.count} for a key under each entry of a list. Any other key in a file is an
+   * error. The keys are documented in docs/CONFIG.md and described by
+   * docs/schema/broker-config.schema.json.
+   */
+  public static java.util.SortedSet<String> yamlKeys() {
+    java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+    BrokerConfigYaml.KEYS.forEach(
+        (mapping, names) ->
+            names.forEach(n -> keys.add(mapping.isEmpty() ? n : mapping + "." + n)));
+    return java.util.Collections.unmodifiableSortedSet(keys);
+  }
+
+  /**
    * Parses and validates YAML text.
    *
    * @param baseDir the folder relative paths are resolved against

@@ -1,11 +1,13 @@
 package org.millicent.broker;
 
 import java.io.Serial;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A broker configuration that cannot be used: every problem found is listed, each naming the field
- * and saying what was expected and what was found. Never carries a secret.
+ * and saying what was expected and what was found, after the file when it was read from one. Never
+ * carries a secret.
  */
 public final class BrokerConfigException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
@@ -15,8 +17,17 @@ public final class BrokerConfigException extends RuntimeException {
 
   /** Creates the failure from the problems found (at least one). */
   public BrokerConfigException(List<String> problems) {
+    this(null, problems);
+  }
+
+  /**
+   * Creates the failure of the file {@code file} from the problems found (at least one); the
+   * message names the file first.
+   */
+  public BrokerConfigException(Path file, List<String> problems) {
     super(
-        "broker configuration has "
+        (file == null ? "" : file + ": ")
+            + "broker configuration has "
             + problems.size()
             + (problems.size() == 1 ? " problem" : " problems")
             + ":\n  - "

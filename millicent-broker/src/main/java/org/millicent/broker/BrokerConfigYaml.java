@@ -1,5 +1,8 @@
 package org.millicent.broker;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,14 +23,69 @@ import java.util.Set;
 import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
- * Reads a {@link BrokerConfig} from YAML (docs/BROKER.md, "Configuration"): unknown keys, wrong
- * types and out-of-range values are collected with the field they are about, then the values read
- * are checked like any configuration, and every problem is reported at once in one {@link
- * BrokerConfigException} (a field already reported by the reader is not reported again). Stateless;
- * each {@link Reader} is used by one thread.
+ * Reads a {@link BrokerConfig} from YAML: unknown keys, a key given twice, wrong types and
+ * out-of-range values are collected with the field they are about, then the values read are checked
+ * like any configuration, and every problem is reported at once in one {@link
+ * BrokerConfigException} (a field already reported by the reader is not reported again), naming the
+ * file. Every key, its type, default and range: docs/CONFIG.md ("Broker"); a JSON Schema of the
+ * file: docs/schema/broker-config.schema.json. The keys accepted are {@link #KEYS}. Stateless; each
+ * {@link Reader} is used by one thread.
  */
 final class BrokerConfigYaml {
+  /**
+   * Every key the loader accepts, by the path of the mapping that holds it ({@code ""}: the top
+   * level, {@code vendors[]}: each entry of the list {@code vendors}). A key not listed here is
+   * reported as unknown, so this is the complete vocabulary; {@link BrokerConfig#yamlKeys()}
+   * publishes it.
+   */
+  static final Map<String, List<String>> KEYS = keys();
+
+  /** Rejects a key given twice in one mapping instead of keeping the last silently. */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
   private BrokerConfigYaml() {}
+
+  private static Map<String, List<String>> keys() {
+    Map<String, List<String>> k = new LinkedHashMap<>();
+    k.put(
+        "",
+        List.of(
+            "broker",
+            "host",
+            "port",
+            "public_url",
+            "currency",
+            "database",
+            "tls",
+            "admin_token",
+            "scrip_lifetime_seconds",
+            "accounts",
+            "statement_period",
+            "settlement_interval_seconds",
+            "vendors",
+            "http_timeouts"));
+    k.put("tls", List.of("keystore", "password"));
+    k.put("accounts", List.of("provider", "credit_limit_millicents"));
+    k.put("http_timeouts", List.of("idle_seconds", "header_seconds"));
+    k.put(
+        "vendors[]",
+        List.of(
+            "vendor",
+            "url",
+            "supply",
+            "discount_bps",
+            "token",
+            "settlement_token",
+            "licence",
+            "customer_secret",
+            "lot",
+            "public_urls"));
+    k.put("vendors[].licence", List.of("admin_token", "key_ids", "file"));
+    k.put("vendors[].lot", List.of("count", "value_millicents"));
+    return Collections.unmodifiableMap(k);
+  }
 
   /**
    * Loads and validates a YAML file. Relative paths in it are resolved against its folder.
@@ -38,10 +98,15 @@ final class BrokerConfigYaml {
       text = Files.readString(file);
     } catch (IOException e) {
       throw new BrokerConfigException(
-          List.of(file + ": cannot read the configuration file (" + e.getMessage() + ")"));
+          file,
+          List.of("cannot read the file: " + e.getClass().getSimpleName() + " " + e.getMessage()));
     }
     Path base = file.toAbsolutePath().getParent();
-    return parse(text, base);
+    try {
+      return parse(text, base);
+    } catch (BrokerConfigException e) {
+      throw new BrokerConfigException(file, e.problems());
+    }
   }
 
   /**
@@ -53,10 +118,15 @@ final class BrokerConfigYaml {
   static BrokerConfig parse(String yaml, Path baseDir) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-    } catch (IOException e) {
+      root = MAPPER.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where =
+          at == null || at.getLineNr() < 1
+              ? ""
+              : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
       throw new BrokerConfigException(
-          List.of("the configuration is not valid YAML: " + firstLine(e.getMessage())));
+          List.of("not valid YAML" + where + ": " + firstLine(e.getOriginalMessage())));
     }
     Reader r = new Reader(baseDir);
     BrokerConfig d = BrokerConfig.defaults();
@@ -64,39 +134,32 @@ final class BrokerConfigYaml {
       return d;
     }
     if (!root.isObject()) {
-      throw new BrokerConfigException(List.of("the configuration must be a YAML mapping"));
+      throw new BrokerConfigException(
+          List.of("expected a YAML mapping of settings, found " + Reader.describe(root)));
     }
-    r.allow(
-        root,
-        "",
-        "broker",
-        "host",
-        "port",
-        "public_url",
-        "currency",
-        "database",
-        "tls",
-        "admin_token",
-        "scrip_lifetime_seconds",
-        "accounts",
-        "statement_period",
-        "settlement_interval_seconds",
-        "vendors",
-        "http_timeouts");
+    r.allow(root, "", "");
     String brokerId = r.string(root, "broker", d.brokerId());
     String host = r.string(root, "host", d.host());
     int port = (int) r.longValue(root, "port", d.port(), 0, 65535);
     Optional<URI> publicUrl = Optional.ofNullable(r.url(root, "public_url"));
+    if (publicUrl.isPresent()) {
+      try {
+        org.millicent.protocol.Authority.of(publicUrl.get());
+      } catch (IllegalArgumentException e) {
+        r.problems.add("public_url: " + e.getMessage());
+        publicUrl = Optional.empty();
+      }
+    }
     String currency = r.string(root, "currency", d.currency());
     Optional<String> database = Optional.ofNullable(r.string(root, "database", null));
     Optional<BrokerConfig.Tls> tls = Optional.empty();
     JsonNode tlsNode = root.get("tls");
-    if (tlsNode != null && !tlsNode.isNull()) {
+    if (tlsNode != null) {
       if (r.object(tlsNode, "tls")) {
-        r.allow(tlsNode, "tls.", "keystore", "password");
+        r.allow(tlsNode, "tls", "tls.");
         Path ks = r.path(tlsNode, "keystore", "tls.keystore", true);
-        String pw = r.string(tlsNode, "password", null);
-        if (pw == null) {
+        String pw = r.string(tlsNode, "password", null, "tls.password");
+        if (pw == null && !tlsNode.has("password")) {
           r.problems.add("tls.password: expected the key store password, found nothing");
         }
         if (ks != null && pw != null) {
@@ -117,7 +180,7 @@ final class BrokerConfigYaml {
     long creditLimit = d.creditLimitMillicents();
     JsonNode accounts = root.get("accounts");
     if (accounts != null && r.object(accounts, "accounts")) {
-      r.allow(accounts, "accounts.", "provider", "credit_limit_millicents");
+      r.allow(accounts, "accounts", "accounts.");
       provider = r.string(accounts, "provider", provider, "accounts.provider");
       creditLimit =
           r.longValue(
@@ -144,8 +207,8 @@ final class BrokerConfigYaml {
                 root, "settlement_interval_seconds", 0, 0, Duration.ofDays(366).toSeconds()));
     HttpTimeouts timeouts = d.httpTimeouts();
     JsonNode t = root.get("http_timeouts");
-    if (t != null && !t.isNull() && r.object(t, "http_timeouts")) {
-      r.allow(t, "http_timeouts.", "idle_seconds", "header_seconds");
+    if (t != null && r.object(t, "http_timeouts")) {
+      r.allow(t, "http_timeouts", "http_timeouts.");
       long day = Duration.ofDays(1).toSeconds();
       timeouts =
           new HttpTimeouts(
@@ -168,9 +231,9 @@ final class BrokerConfigYaml {
     }
     List<VendorConfig> vendors = new ArrayList<>();
     JsonNode vs = root.get("vendors");
-    if (vs != null && !vs.isNull()) {
+    if (vs != null) {
       if (!vs.isArray()) {
-        r.problems.add("vendors: expected a list of vendor entries");
+        r.problems.add("vendors: expected a list of vendor entries, found " + Reader.describe(vs));
       } else {
         for (int i = 0; i < vs.size(); i++) {
           VendorConfig v = VendorConfig.read(vs.get(i), "vendors[" + i + "]", r);
@@ -248,24 +311,50 @@ final class BrokerConfigYaml {
       this.baseDir = baseDir;
     }
 
-    void allow(JsonNode node, String prefix, String... names) {
-      Set<String> ok = Set.of(names);
+    /** Reports each key of {@code node} that {@link #KEYS} does not list under {@code mapping}. */
+    void allow(JsonNode node, String mapping, String prefix) {
+      List<String> ok = KEYS.get(mapping);
       for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
           it.hasNext(); ) {
         String k = it.next().getKey();
         if (!ok.contains(k)) {
           problems.add(
-              prefix + k + ": unknown setting (expected one of " + String.join(", ", names) + ")");
+              prefix + k + ": unknown setting (known here: " + String.join(", ", ok) + ")");
         }
       }
     }
 
     boolean object(JsonNode n, String field) {
       if (!n.isObject()) {
-        problems.add(field + ": expected a mapping, found " + n.getNodeType());
+        problems.add(field + ": expected a mapping, found " + describe(n));
         return false;
       }
       return true;
+    }
+
+    /** How a YAML value reads in a message: its kind, and the value itself when a scalar. */
+    static String describe(JsonNode n) {
+      if (n == null || n.isNull() || n.isMissingNode()) {
+        return "nothing";
+      }
+      if (n.isObject()) {
+        return "a mapping";
+      }
+      if (n.isArray()) {
+        return "a list";
+      }
+      if (n.isTextual()) {
+        return "the text \"" + n.asText() + '"';
+      }
+      if (n.isBoolean()) {
+        return "the boolean " + n.asText();
+      }
+      return "the number " + n.asText();
+    }
+
+    /** Whether the setting {@code field} holds a secret, whose value no message may show. */
+    private static boolean secret(String field) {
+      return field.endsWith("token") || field.endsWith("password") || field.endsWith("secret");
     }
 
     String string(JsonNode n, String name, String dflt) {
@@ -274,11 +363,20 @@ final class BrokerConfigYaml {
 
     String string(JsonNode n, String name, String dflt, String field) {
       JsonNode v = n.get(name);
-      if (v == null || v.isNull()) {
+      if (v == null) {
         return dflt;
       }
-      if (!v.isValueNode() || v.isBoolean()) {
-        problems.add(field + ": expected text, found " + v.getNodeType());
+      if (!v.isTextual()) {
+        String found = describe(v);
+        if (secret(field) && found.startsWith("the ")) {
+          found = "a " + found.split(" ")[1];
+        }
+        problems.add(
+            field
+                + ": expected text, found "
+                + found
+                + (v.isNull() ? " (leave the key out for the default)" : "")
+                + (v.isNumber() || v.isBoolean() ? " (quote it to make it text)" : ""));
         return dflt;
       }
       return v.asText();
@@ -290,11 +388,19 @@ final class BrokerConfigYaml {
 
     long longValue(JsonNode n, String name, long dflt, long min, long max, String field) {
       JsonNode v = n.get(name);
-      if (v == null || v.isNull()) {
+      if (v == null) {
         return dflt;
       }
       if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-        problems.add(field + ": expected a whole number, found " + v);
+        problems.add(
+            field
+                + ": expected a whole number "
+                + min
+                + ".."
+                + max
+                + ", found "
+                + describe(v)
+                + (v.isTextual() ? " (write numbers without quotes)" : ""));
         return dflt;
       }
       long x = v.longValue();
@@ -318,8 +424,7 @@ final class BrokerConfigYaml {
     URI url(JsonNode list, int index, String field) {
       JsonNode v = list.get(index);
       if (v == null || !v.isTextual()) {
-        problems.add(
-            field + ": expected an http or https URL, found " + (v == null ? "nothing" : v));
+        problems.add(field + ": expected an http or https URL, found " + describe(v));
         return null;
       }
       return parseUrl(v.asText(), field);
@@ -343,7 +448,9 @@ final class BrokerConfigYaml {
     Path path(JsonNode n, String name, String field, boolean mustExist) {
       String s = string(n, name, null, field);
       if (s == null) {
-        problems.add(field + ": expected a file path, found nothing");
+        if (n.get(name) == null) {
+          problems.add(field + ": expected a file path, found nothing");
+        }
         return null;
       }
       Path p = baseDir == null ? Path.of(s) : baseDir.resolve(s);

@@ -203,10 +203,14 @@ public record VendorConfig(
       p.add(at + ": optional settings must be present or empty, not null");
       return p;
     }
-    for (Optional<String> t : List.of(token, settlementToken, licenceAdminToken)) {
-      if (t.isPresent() && t.get().isBlank()) {
-        p.add(at + ": a token must not be blank");
-      }
+    if (token.isPresent() && token.get().isBlank()) {
+      p.add(at + ".token: expected the broker's bearer token at the vendor, found blank text");
+    }
+    if (settlementToken.isPresent() && settlementToken.get().isBlank()) {
+      p.add(at + ".settlement_token: expected the vendor's bearer token here, found blank text");
+    }
+    if (licenceAdminToken.isPresent() && licenceAdminToken.get().isBlank()) {
+      p.add(at + ".licence.admin_token: expected the vendor's admin token, found blank text");
     }
     if (supply == Supply.LICENSED) {
       if (licenceKeyIds < 1 || licenceKeyIds > 16) {
@@ -240,22 +244,13 @@ public record VendorConfig(
 
   static VendorConfig read(JsonNode n, String at, BrokerConfigYaml.Reader r) {
     if (n == null || !n.isObject()) {
-      r.problems.add(at + ": expected a mapping with vendor, url and supply");
+      r.problems.add(
+          at
+              + ": expected a mapping with vendor, url and supply, found "
+              + BrokerConfigYaml.Reader.describe(n));
       return null;
     }
-    r.allow(
-        n,
-        at + ".",
-        "vendor",
-        "url",
-        "supply",
-        "discount_bps",
-        "token",
-        "settlement_token",
-        "licence",
-        "customer_secret",
-        "lot",
-        "public_urls");
+    r.allow(n, "vendors[]", at + ".");
     String vendor = r.string(n, "vendor", null, at + ".vendor");
     URI url = r.url(n, "url", at + ".url");
     String supplyName = r.string(n, "supply", null, at + ".supply");
@@ -272,8 +267,8 @@ public record VendorConfig(
     int keyIds = 1;
     Optional<Path> licenceFile = Optional.empty();
     JsonNode lic = n.get("licence");
-    if (lic != null && !lic.isNull() && r.object(lic, at + ".licence")) {
-      r.allow(lic, at + ".licence.", "admin_token", "key_ids", "file");
+    if (lic != null && r.object(lic, at + ".licence")) {
+      r.allow(lic, "vendors[].licence", at + ".licence.");
       adminToken =
           Optional.ofNullable(r.string(lic, "admin_token", null, at + ".licence.admin_token"));
       keyIds = (int) r.longValue(lic, "key_ids", 1, 1, 16, at + ".licence.key_ids");
@@ -301,9 +296,12 @@ public record VendorConfig(
     }
     List<URI> publicUrls = new ArrayList<>();
     JsonNode urls = n.get("public_urls");
-    if (urls != null && !urls.isNull()) {
+    if (urls != null) {
       if (!urls.isArray()) {
-        r.problems.add(at + ".public_urls: expected a list of URLs");
+        r.problems.add(
+            at
+                + ".public_urls: expected a list of URLs, found "
+                + BrokerConfigYaml.Reader.describe(urls));
       } else {
         for (int i = 0; i < urls.size(); i++) {
           URI u = r.url(urls, i, at + ".public_urls[" + i + "]");
@@ -313,11 +311,22 @@ public record VendorConfig(
         }
       }
     }
+    if (supply == Supply.WAREHOUSE && lic != null) {
+      r.problems.add(at + ".licence: applies only to supply licensed; this vendor is warehouse");
+    }
+    if (supply == Supply.LICENSED) {
+      for (String key : List.of("lot", "customer_secret")) {
+        if (n.get(key) != null) {
+          r.problems.add(
+              at + "." + key + ": applies only to supply warehouse; this vendor is licensed");
+        }
+      }
+    }
     int lotCount = supply == Supply.WAREHOUSE ? 100 : 0;
     long lotValue = supply == Supply.WAREHOUSE ? 1_000 : 0;
     JsonNode lot = n.get("lot");
-    if (lot != null && !lot.isNull() && r.object(lot, at + ".lot")) {
-      r.allow(lot, at + ".lot.", "count", "value_millicents");
+    if (lot != null && r.object(lot, at + ".lot")) {
+      r.allow(lot, "vendors[].lot", at + ".lot.");
       lotCount = (int) r.longValue(lot, "count", lotCount, 1, 10_000, at + ".lot.count");
       lotValue =
           r.longValue(

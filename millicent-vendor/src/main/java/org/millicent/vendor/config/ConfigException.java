@@ -1,11 +1,12 @@
 package org.millicent.vendor.config;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A vendor configuration that cannot be used, with every problem found, each naming the setting
- * (e.g. {@code prices[2].price_millicents: expected 0..1000000000000, found -5}). Never carries a
- * secret.
+ * (e.g. {@code prices[2].price_millicents: expected 0..1000000000000, found -5}), and the file when
+ * it was read from one. Never carries a secret.
  */
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -15,7 +16,15 @@ public final class ConfigException extends RuntimeException {
 
   /** A failure listing {@code errors} (at least one). */
   public ConfigException(List<String> errors) {
-    super(message(errors));
+    this(null, errors);
+  }
+
+  /**
+   * A failure of the file {@code file} listing {@code errors} (at least one); the message names the
+   * file first.
+   */
+  public ConfigException(Path file, List<String> errors) {
+    super(message(file, errors));
     this.errors = errors.toArray(String[]::new);
   }
 
@@ -24,11 +33,14 @@ public final class ConfigException extends RuntimeException {
     return List.of(errors);
   }
 
-  private static String message(List<String> errors) {
-    StringBuilder sb =
-        new StringBuilder("vendor configuration has ")
-            .append(errors.size())
-            .append(errors.size() == 1 ? " error:" : " errors:");
+  private static String message(Path file, List<String> errors) {
+    StringBuilder sb = new StringBuilder();
+    if (file != null) {
+      sb.append(file).append(": ");
+    }
+    sb.append("vendor configuration has ")
+        .append(errors.size())
+        .append(errors.size() == 1 ? " error:" : " errors:");
     for (String e : errors) {
       sb.append("\n  - ").append(e);
     }

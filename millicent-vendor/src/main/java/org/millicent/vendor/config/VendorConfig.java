@@ -5,12 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.Variant;
@@ -63,7 +66,7 @@ public final class VendorConfig {
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern BROKER_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final Pattern PROPERTY = Pattern.compile("[a-z0-9_.-]{1,32}");
-  private static final Set<String> METHODS = Set.of("*", "GET", "POST", "PUT", "PATCH", "DELETE");
+  private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "*");
 
   private final String vendor;
   private final String currency;
@@ -121,6 +124,20 @@ public final class VendorConfig {
    */
   public static VendorConfig load(Path yamlFile) {
     return VendorConfigYaml.load(yamlFile);
+  }
+
+  /**
+   * Every key {@link #load(Path)} accepts, as paths: {@code tls.keystore} for a key of a mapping,
+   * {@code prices[].path} for a key of each entry of a list. Any other key in a file is an error.
+   * The keys are documented in docs/CONFIG.md and described by
+   * docs/schema/vendor-config.schema.json.
+   */
+  public static SortedSet<String> yamlKeys() {
+    SortedSet<String> keys = new TreeSet<>();
+    VendorConfigYaml.KEYS.forEach(
+        (mapping, names) ->
+            names.forEach(n -> keys.add(mapping.isEmpty() ? n : mapping + "." + n)));
+    return Collections.unmodifiableSortedSet(keys);
   }
 
   /**
@@ -458,10 +475,14 @@ public final class VendorConfig {
     /** Every problem with the settings, named by their YAML keys; empty when there is none. */
     public List<String> validate() {
       List<String> errors = new ArrayList<>();
-      try {
-        ScripBody.checkVendor(vendor);
-      } catch (IllegalArgumentException e) {
-        errors.add("vendor: " + e.getMessage());
+      if (vendor == null) {
+        errors.add("vendor: required: the vendor id, 1..64 characters of [a-z0-9.:_-]");
+      } else {
+        try {
+          ScripBody.checkVendor(vendor);
+        } catch (IllegalArgumentException e) {
+          errors.add("vendor: " + e.getMessage());
+        }
       }
       if (currency == null || !CURRENCY.matcher(currency).matches()) {
         errors.add("currency: expected three upper-case letters (ISO 4217), found " + currency);
@@ -523,7 +544,12 @@ public final class VendorConfig {
                   + ".method: HEAD cannot be priced: it delivers no content, so it is never"
                   + " charged and is answered as the GET's offer; price GET instead");
         } else if (p.method() == null || !METHODS.contains(p.method())) {
-          errors.add(at + ".method: expected one of " + METHODS + ", found " + p.method());
+          errors.add(
+              at
+                  + ".method: expected one of "
+                  + String.join(", ", METHODS)
+                  + " (any case), found "
+                  + p.method());
         }
         checkPattern(at + ".path", p.path(), errors);
         if (p.priceMillicents() < 0 || p.priceMillicents() > ScripBody.MAX_VALUE_MILLICENTS) {

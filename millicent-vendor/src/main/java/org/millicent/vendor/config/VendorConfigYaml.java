@@ -1,5 +1,8 @@
 package org.millicent.vendor.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -11,6 +14,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,81 +28,119 @@ import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
  * Reads the vendor's YAML file into a {@link VendorConfig.Builder}, collecting every structural
- * problem (unknown keys, wrong types) by its key path, then adds the builder's own validation, so
- * that one run names every error. Stateless.
- *
- * <p>The file, with every key (only {@code vendor} and {@code prices} or {@code free} are needed):
- *
- * <pre>
- * vendor: venetia
- * currency: USD
- * host: 127.0.0.1
- * port: 8080
- * public_urls: ["https://venetia.example"]   # default: 127.0.0.1, localhost, [::1] at the port
- * scrip_lifetime: 24h            # s, m, h, d suffix, or ISO-8601 (PT24H)
- * retry_wait: 5s                 # an identical request in progress is waited for this long
- * variants: [signed, private]    # clear, signed, private
- * prices:
- *   - {method: GET, path: "/pages/*", price_millicents: 100}
- * free: ["/", "/index.html"]
- * price_rules:
- *   - {property: country, rates_bps: {DE: 1900}, default_bps: 0}
- * content:
- *   static: ./site               # or: origin: http://127.0.0.1:9000, origin_timeout: 30s
- * brokers:
- *   - {id: bob, url: "http://127.0.0.1:8081", token: "...", customer_id: "5", discount_bps: 500}
- * database: jdbc:postgresql://127.0.0.1:5432/test?user=postgres   # default: SQLite vendor.db
- * tls: {keystore: vendor.p12, password: changeit}
- * admin_token: "..."             # default: generated into the data folder
- * </pre>
+ * problem (unknown keys, wrong types, a key given twice) by its key path, then adds the builder's
+ * own validation, so that one run names every error, each with the file. Every key, its type,
+ * default and range: docs/CONFIG.md ("Vendor"); a JSON Schema of the file:
+ * docs/schema/vendor-config.schema.json. The keys accepted are {@link #KEYS}. Stateless.
  */
 final class VendorConfigYaml {
-  private static final Set<String> TOP =
-      Set.of(
-          "vendor",
-          "currency",
-          "host",
-          "port",
-          "public_urls",
-          "scrip_lifetime",
-          "retry_wait",
-          "variants",
-          "prices",
-          "free",
-          "price_rules",
-          "content",
-          "brokers",
-          "database",
-          "tls",
-          "admin_token",
-          "http_timeouts");
+  /**
+   * Every key the loader accepts, by the path of the mapping that holds it ({@code ""}: the top
+   * level, {@code prices[]}: each entry of the list {@code prices}). A key not listed here is
+   * reported as unknown, so this is the complete vocabulary; {@link VendorConfig#yamlKeys()}
+   * publishes it.
+   */
+  static final Map<String, List<String>> KEYS = keys();
+
+  private static Map<String, List<String>> keys() {
+    Map<String, List<String>> k = new LinkedHashMap<>();
+    k.put(
+        "",
+        List.of(
+            "vendor",
+            "currency",
+            "host",
+            "port",
+            "public_urls",
+            "scrip_lifetime",
+            "retry_wait",
+            "variants",
+            "prices",
+            "free",
+            "price_rules",
+            "content",
+            "brokers",
+            "database",
+            "tls",
+            "admin_token",
+            "http_timeouts"));
+    k.put("prices[]", List.of("method", "path", "price_millicents"));
+    k.put("price_rules[]", List.of("property", "rates_bps", "default_bps"));
+    k.put("content", List.of("static", "origin", "origin_timeout", "sample"));
+    k.put("brokers[]", List.of("id", "url", "token", "customer_id", "discount_bps"));
+    k.put("tls", List.of("keystore", "password"));
+    k.put("http_timeouts", List.of("idle", "header"));
+    return java.util.Collections.unmodifiableMap(k);
+  }
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  /** Rejects a key given twice in one mapping instead of keeping the last silently. */
+  private static final YAMLMapper MAPPER =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private VendorConfigYaml() {}
 
   static VendorConfig load(Path file) {
     JsonNode root;
     try {
-      root = new YAMLMapper().readTree(file.toFile());
+      root = MAPPER.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file, List.of(yamlProblem(e)));
     } catch (IOException e) {
       throw new ConfigException(
-          List.of(file + ": cannot read the configuration: " + e.getMessage()));
+          file,
+          List.of("cannot read the file: " + e.getClass().getSimpleName() + " " + e.getMessage()));
     }
-    if (root == null || !root.isObject()) {
-      throw new ConfigException(List.of(file + ": expected a YAML mapping of settings"));
+    if (root == null || root.isMissingNode() || !root.isObject()) {
+      throw new ConfigException(
+          file,
+          List.of(
+              "expected a YAML mapping of settings (at least vendor and prices or free), found "
+                  + describe(root)));
     }
     Path base = file.toAbsolutePath().getParent();
     List<String> errors = new ArrayList<>();
     VendorConfig.Builder b = read((ObjectNode) root, base, errors);
-    errors.addAll(b.validate());
+    Set<String> reported = new HashSet<>();
+    for (String e : errors) {
+      reported.add(field(e));
+    }
+    for (String e : b.validate()) {
+      if (reported.add(field(e))) { // a setting the reader already named is not named again
+        errors.add(e);
+      }
+    }
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw new ConfigException(file, errors);
     }
     return b.build();
   }
 
+  /** The setting a message is about: the text before its first ": ". */
+  private static String field(String message) {
+    int i = message.indexOf(": ");
+    return i < 0 ? message : message.substring(0, i);
+  }
+
+  /**
+   * A YAML syntax error or a key given twice, as one line with its position: the parser's own
+   * message runs on with an excerpt of the source.
+   */
+  private static String yamlProblem(JsonProcessingException e) {
+    String msg = e.getOriginalMessage();
+    int nl = msg == null ? -1 : msg.indexOf('\n');
+    String first = msg == null ? "unknown error" : nl < 0 ? msg : msg.substring(0, nl);
+    JsonLocation at = e.getLocation();
+    String where =
+        at == null || at.getLineNr() < 1
+            ? ""
+            : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return "not valid YAML" + where + ": " + first;
+  }
+
   private static VendorConfig.Builder read(ObjectNode root, Path base, List<String> errors) {
-    unknownKeys(root, TOP, "", errors);
+    unknownKeys(root, "", "", errors);
     VendorConfig.Builder b =
         VendorConfig.builder(root.has("vendor") ? text(root, "vendor", "vendor", errors) : null);
     b.clearPrices();
@@ -109,7 +151,9 @@ final class VendorConfigYaml {
       b.host(text(root, "host", "host", errors));
     }
     if (root.has("port")) {
-      b.port((int) integer(root.get("port"), "port", errors, VendorConfig.DEFAULT_PORT));
+      long port = integer(root.get("port"), "port", errors, VendorConfig.DEFAULT_PORT);
+      // out of int range: let validate() report it rather than wrap it into a valid port
+      b.port((int) Math.max(-1, Math.min(65536, port)));
     }
     if (root.has("retry_wait")) {
       b.retryWait(duration(root.get("retry_wait"), "retry_wait", errors));
@@ -117,11 +161,13 @@ final class VendorConfigYaml {
     if (root.has("public_urls")) {
       JsonNode urls = root.get("public_urls");
       if (!urls.isArray()) {
-        errors.add("public_urls: expected a list of URLs such as [\"https://venetia.example\"]");
+        errors.add(
+            "public_urls: expected a list of URLs such as [\"https://venetia.example\"], found "
+                + describe(urls));
       } else {
         for (int i = 0; i < urls.size(); i++) {
           if (!urls.get(i).isTextual()) {
-            errors.add("public_urls[" + i + "]: expected a URL, found " + urls.get(i));
+            errors.add("public_urls[" + i + "]: expected a URL, found " + describe(urls.get(i)));
           } else {
             b.publicUrl(urls.get(i).asText());
           }
@@ -144,9 +190,9 @@ final class VendorConfigYaml {
     if (root.has("tls")) {
       JsonNode t = root.get("tls");
       if (!t.isObject()) {
-        errors.add("tls: expected a mapping with keystore and password");
+        errors.add("tls: expected a mapping with keystore and password, found " + describe(t));
       } else {
-        unknownKeys(t, Set.of("keystore", "password"), "tls.", errors);
+        unknownKeys(t, "tls", "tls.", errors);
         String ks = text(t, "keystore", "tls.keystore", errors);
         b.tls(
             new TlsConfig(
@@ -159,9 +205,9 @@ final class VendorConfigYaml {
     if (root.has("http_timeouts")) {
       JsonNode t = root.get("http_timeouts");
       if (!t.isObject()) {
-        errors.add("http_timeouts: expected a mapping with idle and header");
+        errors.add("http_timeouts: expected a mapping with idle and header, found " + describe(t));
       } else {
-        unknownKeys(t, Set.of("idle", "header"), "http_timeouts.", errors);
+        unknownKeys(t, "http_timeouts", "http_timeouts.", errors);
         Duration idle =
             t.has("idle")
                 ? duration(t.get("idle"), "http_timeouts.idle", errors)
@@ -186,16 +232,18 @@ final class VendorConfigYaml {
     JsonNode prices = root.get("prices");
     if (prices != null) {
       if (!prices.isArray()) {
-        errors.add("prices: expected a list of {method, path, price_millicents}");
+        errors.add(
+            "prices: expected a list of {method, path, price_millicents}, found "
+                + describe(prices));
       } else {
         for (int i = 0; i < prices.size(); i++) {
           JsonNode p = prices.get(i);
           String at = "prices[" + i + "]";
           if (!p.isObject()) {
-            errors.add(at + ": expected {method, path, price_millicents}");
+            errors.add(at + ": expected {method, path, price_millicents}, found " + describe(p));
             continue;
           }
-          unknownKeys(p, Set.of("method", "path", "price_millicents"), at + ".", errors);
+          unknownKeys(p, "prices[]", at + ".", errors);
           String method = p.has("method") ? text(p, "method", at + ".method", errors) : "GET";
           b.price(
               method == null ? null : method.toUpperCase(Locale.ROOT),
@@ -207,12 +255,12 @@ final class VendorConfigYaml {
     JsonNode free = root.get("free");
     if (free != null) {
       if (!free.isArray()) {
-        errors.add("free: expected a list of path patterns");
+        errors.add("free: expected a list of path patterns, found " + describe(free));
       } else {
         for (int i = 0; i < free.size(); i++) {
           JsonNode f = free.get(i);
           if (!f.isTextual()) {
-            errors.add("free[" + i + "]: expected a path pattern, found " + f);
+            errors.add("free[" + i + "]: expected a path pattern, found " + describe(f));
           } else {
             b.free(f.asText());
           }
@@ -227,22 +275,27 @@ final class VendorConfigYaml {
       return;
     }
     if (!rules.isArray()) {
-      errors.add("price_rules: expected a list of {property, rates_bps, default_bps}");
+      errors.add(
+          "price_rules: expected a list of {property, rates_bps, default_bps}, found "
+              + describe(rules));
       return;
     }
     for (int i = 0; i < rules.size(); i++) {
       JsonNode r = rules.get(i);
       String at = "price_rules[" + i + "]";
       if (!r.isObject()) {
-        errors.add(at + ": expected {property, rates_bps, default_bps}");
+        errors.add(at + ": expected {property, rates_bps, default_bps}, found " + describe(r));
         continue;
       }
-      unknownKeys(r, Set.of("property", "rates_bps", "default_bps"), at + ".", errors);
+      unknownKeys(r, "price_rules[]", at + ".", errors);
       Map<String, Long> rates = new LinkedHashMap<>();
       JsonNode rn = r.get("rates_bps");
       if (rn != null) {
         if (!rn.isObject()) {
-          errors.add(at + ".rates_bps: expected a mapping of property value to basis points");
+          errors.add(
+              at
+                  + ".rates_bps: expected a mapping of property value to basis points, found "
+                  + describe(rn));
         } else {
           for (Iterator<Map.Entry<String, JsonNode>> it = rn.properties().iterator();
               it.hasNext(); ) {
@@ -265,14 +318,20 @@ final class VendorConfigYaml {
       return;
     }
     if (!c.isObject()) {
-      errors.add("content: expected a mapping with static, origin or sample");
+      errors.add("content: expected a mapping with static, origin or sample, found " + describe(c));
       return;
     }
-    unknownKeys(c, Set.of("static", "origin", "origin_timeout", "sample"), "content.", errors);
+    unknownKeys(c, "content", "content.", errors);
     int kinds = (c.has("static") ? 1 : 0) + (c.has("origin") ? 1 : 0) + (c.has("sample") ? 1 : 0);
     if (kinds != 1) {
-      errors.add("content: expected exactly one of static, origin or sample, found " + kinds);
+      errors.add(
+          "content: expected exactly one of static, origin or sample, found "
+              + (kinds == 0 ? "none" : kinds + " of them"));
       return;
+    }
+    if (c.has("origin_timeout") && !c.has("origin")) {
+      errors.add(
+          "content.origin_timeout: applies only to content.origin; remove it or serve an origin");
     }
     if (c.has("static")) {
       String dir = text(c, "static", "content.static", errors);
@@ -294,8 +353,12 @@ final class VendorConfigYaml {
       if (uri != null) {
         b.content(new Content.Origin(uri, timeout));
       }
-    } else {
+    } else if (c.get("sample").isBoolean() && c.get("sample").booleanValue()) {
       b.content(new Content.Sample());
+    } else {
+      errors.add(
+          "content.sample: expected true (the built-in sample pages), found "
+              + describe(c.get("sample")));
     }
   }
 
@@ -305,17 +368,20 @@ final class VendorConfigYaml {
       return;
     }
     if (!brokers.isArray()) {
-      errors.add("brokers: expected a list of {id, url, token, customer_id, discount_bps}");
+      errors.add(
+          "brokers: expected a list of {id, url, token, customer_id, discount_bps}, found "
+              + describe(brokers));
       return;
     }
     for (int i = 0; i < brokers.size(); i++) {
       JsonNode n = brokers.get(i);
       String at = "brokers[" + i + "]";
       if (!n.isObject()) {
-        errors.add(at + ": expected {id, url, token, customer_id, discount_bps}");
+        errors.add(
+            at + ": expected {id, url, token, customer_id, discount_bps}, found " + describe(n));
         continue;
       }
-      unknownKeys(n, Set.of("id", "url", "token", "customer_id", "discount_bps"), at + ".", errors);
+      unknownKeys(n, "brokers[]", at + ".", errors);
       String url = text(n, "url", at + ".url", errors);
       URI uri = null;
       if (url != null) {
@@ -331,9 +397,17 @@ final class VendorConfigYaml {
         errors.add(at + ".customer_id: expected the broker's customer ID at this vendor");
       } else {
         try {
+          if (!(c.isTextual() && c.asText().matches("[0-9]{1,20}")
+              || c.isIntegralNumber() && c.canConvertToLong() && c.asLong() >= 0)) {
+            throw new NumberFormatException();
+          }
           customer = Long.parseUnsignedLong(c.asText());
         } catch (NumberFormatException e) {
-          errors.add(at + ".customer_id: expected an unsigned 64-bit decimal, found " + c);
+          errors.add(
+              at
+                  + ".customer_id: expected an unsigned decimal below 2^56, as a number or in"
+                  + " quotes, found "
+                  + describe(c));
         }
       }
       long discount =
@@ -353,13 +427,14 @@ final class VendorConfigYaml {
   private static Set<Variant> variants(JsonNode n, List<String> errors) {
     Set<Variant> out = EnumSet.noneOf(Variant.class);
     if (!n.isArray()) {
-      errors.add("variants: expected a list of clear, signed, private");
+      errors.add("variants: expected a list of clear, signed, private, found " + describe(n));
       return out;
     }
     for (int i = 0; i < n.size(); i++) {
-      Variant v = Variant.fromWireName(n.get(i).asText());
+      Variant v = n.get(i).isTextual() ? Variant.fromWireName(n.get(i).asText()) : null;
       if (v == null) {
-        errors.add("variants[" + i + "]: expected clear, signed or private, found " + n.get(i));
+        errors.add(
+            "variants[" + i + "]: expected clear, signed or private, found " + describe(n.get(i)));
       } else {
         out.add(v);
       }
@@ -368,73 +443,114 @@ final class VendorConfigYaml {
   }
 
   static Duration duration(JsonNode n, String at, List<String> errors) {
+    String expected =
+        ": expected a duration like 30s, 15m, 24h, 7d, PT24H or a whole number of seconds";
     if (n == null || !(n.isTextual() || n.isIntegralNumber())) {
-      errors.add(at + ": expected a duration like 30s, 15m, 24h, 7d or PT24H, found " + n);
+      errors.add(at + expected + ", found " + describe(n));
       return null;
-    }
-    if (n.isIntegralNumber()) {
-      return Duration.ofSeconds(n.asLong());
-    }
-    String s = n.asText().strip();
-    Matcher m = DURATION.matcher(s);
-    if (m.matches()) {
-      long v = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(v);
-        case "s" -> Duration.ofSeconds(v);
-        case "m" -> Duration.ofMinutes(v);
-        case "h" -> Duration.ofHours(v);
-        default -> Duration.ofDays(v);
-      };
     }
     try {
+      if (n.isIntegralNumber()) {
+        if (!n.canConvertToLong()) {
+          throw new ArithmeticException("too large");
+        }
+        return Duration.ofSeconds(n.asLong());
+      }
+      String s = n.asText().strip();
+      Matcher m = DURATION.matcher(s);
+      if (m.matches()) {
+        long v = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(v);
+          case "s" -> Duration.ofSeconds(v);
+          case "m" -> Duration.ofMinutes(v);
+          case "h" -> Duration.ofHours(v);
+          default -> Duration.ofDays(v);
+        };
+      }
       return Duration.parse(s);
     } catch (DateTimeParseException e) {
-      errors.add(at + ": expected a duration like 30s, 15m, 24h, 7d or PT24H, found " + s);
-      return null;
+      errors.add(at + expected + ", found " + describe(n));
+    } catch (ArithmeticException | NumberFormatException e) {
+      errors.add(at + ": the duration is too long, found " + describe(n));
     }
+    return null;
   }
 
+  /** The text at {@code key}: a YAML string (a number or boolean must be quoted to be text). */
   private static String text(JsonNode parent, String key, String at, List<String> errors) {
     JsonNode n = parent.get(key);
     if (n == null || n.isNull()) {
-      errors.add(at + ": expected a value, found none");
+      errors.add(at + ": expected text, found nothing");
       return null;
     }
-    if (!n.isValueNode() || n.isBoolean()) {
-      errors.add(at + ": expected text, found " + n.getNodeType().name().toLowerCase(Locale.ROOT));
+    if (!n.isTextual()) {
+      errors.add(
+          at
+              + ": expected text, found "
+              + (secret(at) ? kind(n) : describe(n))
+              + (n.isNumber() || n.isBoolean() ? " (quote it to make it text)" : ""));
       return null;
     }
     return n.asText();
   }
 
+  /** A YAML whole number (not quoted), or {@code fallback} with an error. */
   private static long integer(JsonNode n, String at, List<String> errors, long fallback) {
-    if (n == null || n.isNull()) {
-      errors.add(at + ": expected an integer, found none");
-      return fallback;
-    }
-    if (n.isIntegralNumber() && n.canConvertToLong()) {
+    if (n != null && n.isIntegralNumber() && n.canConvertToLong()) {
       return n.asLong();
     }
-    if (n.isTextual()) {
-      try {
-        return Long.parseLong(n.asText().strip().replace("_", ""));
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-    }
-    errors.add(at + ": expected an integer, found " + n);
+    errors.add(
+        at
+            + ": expected a whole number, found "
+            + describe(n)
+            + (n != null && n.isTextual() ? " (write numbers without quotes)" : ""));
     return fallback;
   }
 
-  private static void unknownKeys(
-      JsonNode n, Set<String> known, String prefix, List<String> errors) {
+  private static void unknownKeys(JsonNode n, String mapping, String prefix, List<String> errors) {
+    List<String> known = KEYS.get(mapping);
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {
         errors.add(
-            prefix + k + ": unknown setting (known: " + new java.util.TreeSet<>(known) + ")");
+            prefix
+                + k
+                + ": unknown setting (known here: "
+                + String.join(", ", new java.util.TreeSet<>(known))
+                + ")");
       }
     }
+  }
+
+  /** Whether the setting at {@code at} holds a secret, whose value no message may show. */
+  private static boolean secret(String at) {
+    return at.endsWith("token") || at.endsWith("password");
+  }
+
+  /** The kind of a YAML value alone (a number, a mapping, ...), for settings that are secrets. */
+  private static String kind(JsonNode n) {
+    String d = describe(n);
+    return d.startsWith("the ") ? "a " + d.split(" ")[1] : d;
+  }
+
+  /** How a YAML value reads in a message: its kind, and the value itself when it is a scalar. */
+  static String describe(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      return "nothing";
+    }
+    if (n.isObject()) {
+      return "a mapping";
+    }
+    if (n.isArray()) {
+      return "a list";
+    }
+    if (n.isTextual()) {
+      return "the text \"" + n.asText() + '"';
+    }
+    if (n.isBoolean()) {
+      return "the boolean " + n.asText();
+    }
+    return "the number " + n.asText();
   }
 }

@@ -107,7 +107,7 @@ class VendorConfigTest {
                             + " found venetia.example")
                     .contains(
                         "public_urls[1]: expected an origin (scheme://host[:port]) with no path")
-                    .contains("public_urls[2]: expected a URL, found 7")
+                    .contains("public_urls[2]: expected a URL, found the number 7")
                     .contains("variants[1]:")
                     .contains("prices[0].method:")
                     .contains("prices[0].path:")
