@@ -345,6 +345,14 @@ public record BrokerConfig(
     }
     if (database == null || database.isPresent() && database.get().isBlank()) {
       p.add("database: expected a SQLite file path or a jdbc:postgresql: URL, found nothing");
+    } else if (database.isPresent()
+        && database.get().strip().startsWith("jdbc:")
+        && !database.get().strip().startsWith("jdbc:postgresql:")
+        && !database.get().strip().startsWith("jdbc:sqlite:")) {
+      // another database's URL would only fail at start: refuse it with the configuration
+      p.add(
+          "database: expected a SQLite file path or a jdbc:postgresql: or jdbc:sqlite: URL,"
+              + " found another jdbc: URL");
     }
     if (tls == null) {
       p.add("tls: must be present or empty");

@@ -45,6 +45,10 @@ final class BrokerConfigYaml {
       new ObjectMapper(
           YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
+  /** Jackson's message for a key given twice. */
+  private static final java.util.regex.Pattern TWICE =
+      java.util.regex.Pattern.compile("Duplicate field '(.*)'");
+
   private BrokerConfigYaml() {}
 
   private static Map<String, List<String>> keys() {
@@ -125,8 +129,13 @@ final class BrokerConfigYaml {
           at == null || at.getLineNr() < 1
               ? ""
               : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      String first = firstLine(e.getOriginalMessage());
+      java.util.regex.Matcher twice = TWICE.matcher(first);
       throw new BrokerConfigException(
-          List.of("not valid YAML" + where + ": " + firstLine(e.getOriginalMessage())));
+          List.of(
+              twice.matches()
+                  ? twice.group(1) + ": given twice in one mapping" + where + "; give it once"
+                  : "not valid YAML" + where + ": " + first));
     }
     Reader r = new Reader(baseDir);
     BrokerConfig d = BrokerConfig.defaults();

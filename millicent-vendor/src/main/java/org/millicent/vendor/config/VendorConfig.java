@@ -513,6 +513,10 @@ public final class VendorConfig {
       }
       if (database != null && database.isBlank()) {
         errors.add("database: expected a jdbc:postgresql: URL or a SQLite file path, found ''");
+      } else if (database != null && !databaseKnown(database)) {
+        errors.add(
+            "database: expected a jdbc:postgresql: or jdbc:sqlite: URL or a SQLite file path,"
+                + " found another jdbc: URL");
       }
       if (tls != null) {
         if (tls.keystore() == null || !Files.isRegularFile(tls.keystore())) {
@@ -526,6 +530,14 @@ public final class VendorConfig {
         errors.add("admin_token: expected at least 16 characters, found " + adminToken.length());
       }
       return errors;
+    }
+
+    /** A jdbc: URL of another database would only fail at start: refuse it with the config. */
+    private static boolean databaseKnown(String database) {
+      String d = database.strip();
+      return !d.startsWith("jdbc:")
+          || d.startsWith("jdbc:postgresql:")
+          || d.startsWith("jdbc:sqlite:");
     }
 
     private void validatePrices(List<String> errors) {

@@ -73,6 +73,9 @@ final class VendorConfigYaml {
     return java.util.Collections.unmodifiableMap(k);
   }
 
+  /** Jackson's message for a key given twice. */
+  private static final Pattern TWICE = Pattern.compile("Duplicate field '(.*)'");
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   /** Rejects a key given twice in one mapping instead of keeping the last silently. */
@@ -136,6 +139,10 @@ final class VendorConfigYaml {
         at == null || at.getLineNr() < 1
             ? ""
             : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    Matcher twice = TWICE.matcher(first);
+    if (twice.matches()) {
+      return twice.group(1) + ": given twice in one mapping" + where + "; give it once";
+    }
     return "not valid YAML" + where + ": " + first;
   }
 
@@ -335,6 +342,10 @@ final class VendorConfigYaml {
     }
     if (c.has("static")) {
       String dir = text(c, "static", "content.static", errors);
+      if (dir != null && dir.isBlank()) { // "" would serve the configuration's own folder
+        errors.add("content.static: expected a folder path, found empty text");
+        dir = null;
+      }
       b.content(new Content.StaticFolder(dir == null ? null : base.resolve(dir)));
     } else if (c.has("origin")) {
       String url = text(c, "origin", "content.origin", errors);

@@ -30,7 +30,7 @@ public record HttpTimeouts(Duration idle, Duration header) {
   private static void check(Duration d, String name) {
     if (d == null || d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException(
-          "http_timeouts." + name + " must be more than 0 and at most a day, found " + d);
+          "http_timeouts." + name + ": expected more than 0 and at most a day, found " + d);
     }
   }
 }
