@@ -3,6 +3,10 @@ package org.millicent.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +72,20 @@ class ConfigReferenceTest {
         .anySatisfy(e -> assertThat(e.marker()).isEqualTo("vendor"));
     assertThat(ConfigFiles.examples(ConfigFiles.ROOT.resolve("docs/BROKER.md")))
         .anySatisfy(e -> assertThat(e.marker()).isEqualTo("broker"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Server.class)
+  void schemaFile_isAValidDraft202012Schema(Server server) {
+    Schema meta =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+    assertThat(server.schemaTree().path("$schema").asText())
+        .isEqualTo("https://json-schema.org/draft/2020-12/schema");
+    assertThat(meta.validate(server.schemaTree())).isEmpty();
+    // the meta-schema is not vacuous: a schema with a mistyped keyword value fails it
+    assertThat(meta.validate(ConfigFiles.tree("type: object\nadditionalProperties: 3\n")))
+        .isNotEmpty();
   }
 
   @ParameterizedTest
