@@ -278,6 +278,21 @@ class ConfigRejectionTest {
     assertLoaderRefuses(c);
   }
 
+  @org.junit.jupiter.api.Test
+  void aNumberTooLargeForItsField_isReportedAsWritten_notAsWrappedOrClamped() {
+    assertThat(
+            catchThrowable(
+                () ->
+                    Server.VENDOR.load(
+                        dir,
+                        VENDOR
+                            + "port: 4294975376\n"
+                            + "brokers: [{id: bob, url: \"http://b\", token: bob-token-at-venetia,"
+                            + " customer_id: 5, discount_bps: 1000000000000}]\n")))
+        .hasMessageContaining("port: expected 0..65535, found 4294975376")
+        .hasMessageContaining("brokers[0].discount_bps: expected 0..10000, found 1000000000000");
+  }
+
   private void assertLoaderRefuses(Case c) {
     Throwable t = catchThrowable(() -> c.server().load(dir, c.yaml()));
     assertThat(t).as("the loader accepted %s", c).isNotNull();

@@ -159,8 +159,11 @@ final class VendorConfigYaml {
     }
     if (root.has("port")) {
       long port = integer(root.get("port"), "port", errors, VendorConfig.DEFAULT_PORT);
-      // out of int range: let validate() report it rather than wrap it into a valid port
-      b.port((int) Math.max(-1, Math.min(65536, port)));
+      if (port < 0 || port > 65535) { // checked here: a cast to int could wrap it into a port
+        errors.add("port: expected 0..65535, found " + port);
+      } else {
+        b.port((int) port);
+      }
     }
     if (root.has("retry_wait")) {
       b.retryWait(duration(root.get("retry_wait"), "retry_wait", errors));
@@ -425,13 +428,17 @@ final class VendorConfigYaml {
           n.has("discount_bps")
               ? integer(n.get("discount_bps"), at + ".discount_bps", errors, 0)
               : 0;
+      if (discount < 0 || discount > 10_000) { // checked here: the entry holds an int
+        errors.add(at + ".discount_bps: expected 0..10000, found " + discount);
+        discount = 0;
+      }
       b.broker(
           new BrokerConfig(
               text(n, "id", at + ".id", errors),
               uri,
               text(n, "token", at + ".token", errors),
               customer,
-              (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, discount))));
+              (int) discount));
     }
   }
 
