@@ -117,6 +117,12 @@ final class ConfigFiles {
 
   private static final Pattern MARKER =
       Pattern.compile("^\\s*<!--\\s*config:\\s*(vendor|broker|other)\\s*-->\\s*$");
+
+  /**
+   * Another HTML comment (README's {@code <!-- runnable -->}) may stand between marker and block.
+   */
+  private static final Pattern OTHER_COMMENT = Pattern.compile("^\\s*<!--.*-->\\s*$");
+
   private static final Pattern HEREDOC =
       Pattern.compile(
           ">\\s*\\S+\\.ya?ml\\b.*<<-?\\s*['\"]?(\\w+)['\"]?|<<-?\\s*['\"]?(\\w+)['\"]?.*>\\s*\\S+\\.ya?ml\\b");
@@ -186,7 +192,7 @@ final class ConfigFiles {
       }
       String fence = line.strip();
       if (!fence.startsWith("```")) {
-        if (!line.isBlank()) {
+        if (!line.isBlank() && !OTHER_COMMENT.matcher(line).matches()) {
           marker = null; // a marker applies to the block right below it only
         }
         continue;
