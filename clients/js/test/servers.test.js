@@ -80,7 +80,8 @@ test('a 402 is paid once, the change is kept and pays the next page; no value is
   assert.equal(wallet.pieces().filter((p) => p.state === 'available').length, 1);
   assert.equal(net.n.paid, 2);
   const after = await vendorRevenue(S.vendorUrl);
-  if (after !== null) assert.equal(after - before, 2 * PAGE_PRICE);
+  assert.notEqual(after, null, "the vendor reports its revenue");
+  assert.equal(after - before, 2 * PAGE_PRICE);
   // A free page is fetched without paying.
   const free = await wallet.fetch(S.vendorUrl + '/');
   assert.equal(free.status, 200);

@@ -1,0 +1,113 @@
+// End to end in a real browser: Debian's Chromium, driven by playwright-core, opens a page served
+// BY THE VENDOR (its static folder holds this library and a small HTML page), which opens an
+// account at the broker, buys scrip and buys a priced page. Screenshots go to test-results/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { PAGE_PRICE, startServers } from './harness.js';
+
+const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
+const RESULTS = new URL('../test-results/', import.meta.url).pathname;
+const CORS = {
+  'access-control-allow-methods': 'GET, POST',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-expose-headers': 'millicent-receipt, www-authenticate',
+  'access-control-max-age': '600',
+};
+
+/** @type {Awaited<ReturnType<typeof startServers>>} */
+let S;
+/** @type {import('playwright-core').BrowserContext} */
+let browser;
+let profile;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  const files = { 'app/index.html': await readFile(new URL('./browser-app/index.html', import.meta.url), 'utf8') };
+  const src = new URL('../src/', import.meta.url);
+  for (const f of await readdir(src)) {
+    if (f.endsWith('.js') && f !== 'node.js') files[`app/millicent/${f}`] = await readFile(new URL(f, src), 'utf8');
+  }
+  S = await startServers({ files, free: ['/app/**'] });
+  profile = await mkdtemp(join(tmpdir(), 'millicent-chromium-'));
+  // A fresh profile (--user-data-dir, which Playwright passes for a persistent context).
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    viewport: { width: 900, height: 600 },
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+  await mkdir(RESULTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await S?.stop();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+test('a page served by the vendor buys a priced page with the library', async () => {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error('[browser]', m.text());
+  });
+
+  // What a person sees without paying: the raw 402.
+  const raw = await page.goto(S.vendorUrl + '/pages/haiku.html');
+  assert.equal(raw?.status(), 402);
+  await page.screenshot({ path: join(RESULTS, 'paywall-402.png') });
+
+  // The broker is another origin. If it sends no CORS headers itself, a browser cannot read its
+  // answers (and refuses the preflight for Authorization); this test then adds exactly the headers
+  // the broker would need, at the browser's network layer, and passes everything else unchanged to
+  // the real broker (same URL, same Host, same Authorization).
+  const preflight = await fetch(S.brokerUrl + '/broker/accounts', {
+    method: 'OPTIONS',
+    headers: { origin: S.vendorUrl, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+  });
+  const brokerHasCors = preflight.headers.get('access-control-allow-origin') !== null;
+  if (!brokerHasCors) {
+    await page.route(S.brokerUrl + '/**', async (route) => {
+      const cors = { ...CORS, 'access-control-allow-origin': S.vendorUrl };
+      if (route.request().method() === 'OPTIONS') {
+        await route.fulfill({ status: 204, headers: cors });
+        return;
+      }
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), ...cors } });
+    });
+  }
+
+  const app = `${S.vendorUrl}/app/index.html?broker=${encodeURIComponent(S.brokerUrl)}&page=/pages/haiku.html`;
+  await page.goto(app);
+  await page.click('#buy');
+  await page.waitForFunction(() => /** @type {any} */ (window).millicentResult !== undefined, null, { timeout: 30_000 });
+  const result = await page.evaluate(() => /** @type {any} */ (window).millicentResult);
+  await page.screenshot({ path: join(RESULTS, 'bought-page.png'), fullPage: true });
+  assert.equal(result.error, undefined, `the browser wallet failed: ${result.code} ${result.error}`);
+  assert.equal(result.status, 200);
+  assert.match(result.html, /An old silent pond/);
+  assert.equal(result.last.price, PAGE_PRICE);
+  assert.equal(result.totals.held, result.totals.bought - PAGE_PRICE);
+  assert.equal(result.totals.inFlight, 0);
+  await assert.doesNotReject(page.locator('#content').getByText('An old silent pond').waitFor());
+
+  // The wallet lives in IndexedDB: a reload buys the next page with the change, without buying more.
+  await page.goto(app.replace('haiku', 'weather'));
+  await page.click('#buy');
+  await page.waitForFunction(() => /** @type {any} */ (window).millicentResult !== undefined, null, { timeout: 30_000 });
+  const second = await page.evaluate(() => /** @type {any} */ (window).millicentResult);
+  assert.equal(second.error, undefined, `second purchase failed: ${second.code} ${second.error}`);
+  assert.equal(second.status, 200);
+  assert.equal(second.totals.bought, result.totals.bought, 'paid with the change');
+  assert.equal(second.totals.held, result.totals.bought - 2 * PAGE_PRICE);
+  await page.screenshot({ path: join(RESULTS, 'bought-with-change.png'), fullPage: true });
+  console.log(`broker sends CORS headers itself: ${brokerHasCors}`);
+});
