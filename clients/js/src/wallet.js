@@ -295,6 +295,31 @@ export class Wallet {
     return this.buyOnAccount(broker, '/broker/vendor-scrip', { vendor, amount_millicents: amount });
   }
 
+  /**
+   * Buys a vendor's scrip paying with broker scrip (a signed payment at the broker, price = the
+   * amount, change in broker scrip), recorded and recovered like any payment.
+   * @param {string} vendor @param {number} amount @param {{broker?: string}} [opts]
+   */
+  async buyVendorScripWithBrokerScrip(vendor, amount, opts = {}) {
+    const broker = opts.broker ? this.brokerAt(opts.broker) : this.brokerSelling(vendor);
+    if (!broker) throw new MillicentError('no-broker-account', `no account at a broker selling ${vendor}`);
+    const url = broker.url + '/broker/vendor-scrip';
+    const body = utf8(JSON.stringify({ vendor, amount_millicents: amount }));
+    const rec = await this.locked(async () => {
+      const piece = this.findPiece({ vendor: broker.id, price: amount, variants: [], brokers: [] });
+      if (!piece) throw new MillicentError('insufficient-scrip', `no piece of broker scrip covers ${amount} millicents`);
+      const p = await this.buildPayment('buy-scrip', piece, url, 'POST', [['content-type', 'application/json']], body, 'signed');
+      p.buying = vendor;
+      piece.state = 'in-flight';
+      this.state.payments.push(p);
+      return p;
+    });
+    const r = await this.finishPayment(rec);
+    await r.arrayBuffer().catch(() => {});
+    if (rec.state !== 'done') throw new MillicentError('broker-refused', `the broker refused (${rec.detail})`);
+    return { vendor, value: amount };
+  }
+
   /** Buys broker scrip on account (`POST /broker/scrip`). @param {number} amount @param {{broker?: string}} [opts] */
   async buyBrokerScrip(amount, opts = {}) {
     const broker = opts.broker ? this.brokerAt(opts.broker) : this.state.brokers[0];
@@ -414,11 +439,13 @@ export class Wallet {
       v.brokers = offer.brokers;
     });
     await this.renew({ vendor: offer.vendor });
-    const piece = await this.pieceFor(offer);
+    await this.pieceFor(offer);
     const rec = await this.locked(async () => {
-      // Reserve atomically: the budget again, and the piece still available.
+      // Reserve atomically: the budget again, and the smallest piece still available (another
+      // payment running at the same time may have taken the one found above).
       this.checkBudget(offer.vendor, offer.price);
-      if (piece.state !== 'available') throw new MillicentError('insufficient-scrip', 'the piece was taken meanwhile');
+      const piece = this.findPiece(offer);
+      if (!piece) throw new MillicentError('insufficient-scrip', `no piece of ${offer.vendor} scrip covers ${offer.price} millicents`);
       const p = await this.buildPayment('purchase', piece, url, method, headers, body, variant);
       p.offerPrice = offer.price;
       piece.state = 'in-flight';
@@ -451,15 +478,18 @@ export class Wallet {
   }
 
   /** The smallest piece that covers the price; else merge; else buy. @param {Offer} offer */
+  /** @param {Offer} offer @returns {any} */
+  findPiece(offer) {
+    const limit = this.nowSeconds() + this.minRemainingLife / 1000;
+    return (
+      this.state.scrip
+        .filter((s) => s.vendor === offer.vendor && s.state === 'available' && s.value >= offer.price && s.expiresAt > limit)
+        .sort((a, b) => a.value - b.value)[0] ?? null
+    );
+  }
+
   async pieceFor(offer) {
-    const find = () => {
-      const limit = this.nowSeconds() + this.minRemainingLife / 1000;
-      return (
-        this.state.scrip
-          .filter((s) => s.vendor === offer.vendor && s.state === 'available' && s.value >= offer.price && s.expiresAt > limit)
-          .sort((a, b) => a.value - b.value)[0] ?? null
-      );
-    };
+    const find = () => this.findPiece(offer);
     let piece = find();
     if (piece) return piece;
     await this.merge({ vendor: offer.vendor, atLeast: offer.price }).catch(() => {});
@@ -597,8 +627,16 @@ export class Wallet {
       }
       const price = Number(receipt.price);
       let outputs = [];
+      /** @type {[string, string, Uint8Array]|null} */
+      let sold = null;
       if (rec.kind === 'exchange' && r.status === 200) outputs = JSON.parse(new TextDecoder().decode(body)).scrip ?? [];
-      await this.settleAccepted(rec, piece, price, change, outputs, null);
+      if (rec.kind === 'buy-scrip' && r.status === 200) {
+        const b = JSON.parse(new TextDecoder().decode(body));
+        const key = await privateKey(secret);
+        const vendorSecret = await open(key, aad.secret(b.vendor, b.customer_id), b64uDecode(b.sealed_customer_secret));
+        sold = [b.scrip, `${b.vendor}|${b.customer_id}`, vendorSecret];
+      }
+      await this.settleAccepted(rec, piece, price, change, outputs, null, sold);
       const headers = new Headers(r.headers);
       headers.delete('content-length');
       if (contentType) headers.set('content-type', contentType);
@@ -638,8 +676,9 @@ export class Wallet {
   /**
    * @param {any} rec @param {any} piece @param {number} price @param {Uint8Array} change
    * @param {string[]} outputs @param {string|null} note
+   * @param {[string, string, Uint8Array]|null} [sold] vendor scrip bought with broker scrip: token, secret key, secret
    */
-  settleAccepted(rec, piece, price, change, outputs, note) {
+  settleAccepted(rec, piece, price, change, outputs, note, sold = null) {
     return this.locked(() => {
       if (rec.state !== 'in-flight') return; // settled by a retry and a recovery: counts once
       for (const p of this.inputsOf(rec)) p.state = 'spent';
@@ -651,13 +690,17 @@ export class Wallet {
         changeValue = c.value;
       }
       for (const t of outputs) this.addScrip(t, 'exchange');
+      if (sold) {
+        this.state.secrets[sold[1]] = b64uEncode(sold[2]);
+        this.addScrip(sold[0], 'broker-scrip');
+      }
       rec.state = 'done';
       rec.price = price;
       const detail = [];
       if (note) detail.push(note);
       if (rec.kind === 'purchase' && changeValue !== piece.value - price) detail.push(`expected change ${piece.value - price}, got ${changeValue}`);
       if (detail.length) rec.detail = detail.join('; ');
-      if (price > 0) {
+      if (price > 0 && rec.kind !== 'buy-scrip') { // prices count, not purchases from brokers
         const key = `${piece.vendor}|${new Date(this.now()).toISOString().slice(0, 10)}`;
         this.state.spent.total += price;
         this.state.spent.days[key] = (this.state.spent.days[key] ?? 0) + price;

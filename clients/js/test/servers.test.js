@@ -251,3 +251,34 @@ test('broker scrip is bought on account', async () => {
   assert.equal(got.vendor, 'bob');
   assert.equal(wallet.balance().bob.available, 5_000);
 });
+
+test('vendor scrip is bought with broker scrip; the broker scrip change is kept', async () => {
+  const { wallet } = await newWallet();
+  await wallet.buyBrokerScrip(5_000);
+  await wallet.buyVendorScripWithBrokerScrip('venetia', 2_000);
+  const b = wallet.balance();
+  assert.equal(b.bob.available, 3_000);
+  assert.equal(b.venetia.available, 2_000);
+  const r = await wallet.fetch(S.vendorUrl + '/pages/haiku.html');
+  assert.equal(r.status, 200);
+  assert.equal(wallet.balance().venetia.available, 2_000 - PAGE_PRICE);
+  assert.equal(wallet.totals().paid, PAGE_PRICE, 'buying from the broker is not spending');
+});
+
+// Last: it revokes the broker's licence at the vendor.
+test('a refused payment is not paid again: the answer to a paid request is final', async () => {
+  const { wallet, net } = await newWallet();
+  await wallet.buyVendorScrip('venetia', 1_000);
+  const admin = { authorization: `Bearer ${S.vendorAdmin}` };
+  const { licences } = await (await fetch(S.vendorUrl + '/millicent/admin/licences', { headers: admin })).json();
+  for (const l of licences.filter((x) => !x.revoked)) {
+    const d = await fetch(`${S.vendorUrl}/millicent/admin/licences/${l.licence_id}`, { method: 'DELETE', headers: admin });
+    assert.equal(d.status, 200);
+  }
+  await assert.rejects(
+    wallet.fetch(S.vendorUrl + '/pages/haiku.html'),
+    (e) => e.code === 'vendor-refused' && e.peerCode === 'unknown-key',
+  );
+  assert.equal(net.n.paid, 1, 'one paid request, no second payment');
+  assert.deepEqual(wallet.pieces().map((p) => p.state), ['void']);
+});
