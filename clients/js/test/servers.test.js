@@ -265,6 +265,23 @@ test('vendor scrip is bought with broker scrip; the broker scrip change is kept'
   assert.equal(wallet.totals().paid, PAGE_PRICE, 'buying from the broker is not spending');
 });
 
+test('examples/budgeted-agent.mjs fetches within its budget and stops at it', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const dir = await mkdtemp(join(tmpdir(), 'millicent-js-agent-'));
+  const pages = ['haiku', 'weather', 'news'].map((p) => `${S.vendorUrl}/pages/${p}.html`);
+  const run = spawnSync(
+    process.execPath,
+    [new URL('../examples/budgeted-agent.mjs', import.meta.url).pathname, '--wallet', join(dir, 'w.json'), '--broker', S.brokerUrl,
+      '--total', String(2 * PAGE_PRICE), ...pages],
+    { encoding: 'utf8' },
+  );
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /200 .*haiku.html {2}paid 100 millicents/);
+  assert.match(run.stdout, /200 .*weather.html {2}paid 100 millicents/);
+  assert.match(run.stdout, /stopped at .*news.html: budget-exceeded/);
+  assert.match(run.stdout, /paid 200 of 200 millicents/);
+});
+
 // Last: it revokes the broker's licence at the vendor.
 test('a refused payment is not paid again: the answer to a paid request is final', async () => {
   const { wallet, net } = await newWallet();
