@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, rm, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,8 +25,10 @@ export async function freePort() {
 }
 
 /**
- * @param {{files?: Record<string, string|Uint8Array>, free?: string[], variants?: string[]}} [opts]
- *   extra files for the vendor's static folder (path → content)
+ * @param {{files?: Record<string, string|Uint8Array>, free?: string[], variants?: string[], origin?: boolean}} [opts]
+ *   `files`: extra files for the vendor's static folder (path → content); `origin`: put the files
+ *   behind a proxied origin (a Node HTTP server in this process) instead of the static folder,
+ *   where `GET /slow/...` is held until `release()` is called, and the vendor's `retry_wait` is 0s
  */
 export async function startServers(opts = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'millicent-js-'));
@@ -49,6 +52,30 @@ export async function startServers(opts = {}) {
     await writeFile(join(site, p), content);
   }
   const free = ['/', '/index.html', ...(opts.free ?? [])];
+  let origin = null;
+  /** @type {() => void} */
+  let release = () => {};
+  /** @type {Promise<void>} */
+  let released = Promise.resolve();
+  let slowArrived = () => {};
+  const arrivals = { slow: 0 };
+  if (opts.origin) {
+    released = new Promise((r) => (release = () => r()));
+    origin = createHttpServer(async (req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path.startsWith('/slow/')) {
+        arrivals.slow++;
+        slowArrived();
+        await released;
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(`slow content of ${path}`);
+        return;
+      }
+      const f = files[path.slice(1) || 'index.html'];
+      if (f === undefined) res.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
+      else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(f);
+    });
+    await new Promise((r) => origin.listen(0, '127.0.0.1', () => r(undefined)));
+  }
   await writeFile(
     join(dir, 'vendor.yaml'),
     [
@@ -60,8 +87,10 @@ export async function startServers(opts = {}) {
       'prices:',
       `  - {method: GET, path: "/pages/*", price_millicents: ${PAGE_PRICE}}`,
       `  - {method: GET, path: "/articles/*", price_millicents: ${ARTICLE_PRICE}}`,
+      `  - {method: GET, path: "/slow/*", price_millicents: ${PAGE_PRICE}}`,
       'content:',
-      `  static: ${JSON.stringify(site)}`,
+      origin ? `  origin: http://127.0.0.1:${origin.address().port}` : `  static: ${JSON.stringify(site)}`,
+      ...(origin ? ['retry_wait: 0s'] : []),
       'brokers:',
       `  - {id: bob, url: "${brokerUrl}", token: "${brokerToken}", customer_id: "5", discount_bps: 500}`,
       `admin_token: "${vendorAdmin}"`,
@@ -98,6 +127,9 @@ export async function startServers(opts = {}) {
     await awaitHealthy(url, p, log);
   };
   const stop = async () => {
+    release();
+    origin?.closeAllConnections();
+    origin?.close();
     for (const p of procs) {
       if (p.exitCode === null) p.kill('SIGTERM');
     }
@@ -126,7 +158,11 @@ export async function startServers(opts = {}) {
     await stop();
     throw e;
   }
-  return { dir, site, vendorUrl, brokerUrl, stop, vendorAdmin };
+  return {
+    dir, site, vendorUrl, brokerUrl, stop, vendorAdmin, release, arrivals,
+    /** resolves when the next request reaches the origin's /slow/ */
+    nextSlow: () => new Promise((r) => (slowArrived = () => r(undefined))),
+  };
 }
 
 async function awaitHealthy(url, proc, log) {

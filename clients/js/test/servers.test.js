@@ -12,7 +12,8 @@ import { ARTICLE_PRICE, PAGE_PRICE, startServers, vendorRevenue } from './harnes
 /** @type {Awaited<ReturnType<typeof startServers>>} */
 let S;
 before(async () => {
-  S = await startServers();
+  // The vendor proxies an origin here (the browser test covers the static folder).
+  S = await startServers({ origin: true });
 });
 after(async () => {
   await S?.stop();
@@ -266,20 +267,56 @@ test('vendor scrip is bought with broker scrip; the broker scrip change is kept'
 });
 
 test('examples/budgeted-agent.mjs fetches within its budget and stops at it', async () => {
-  const { spawnSync } = await import('node:child_process');
+  // Not spawnSync: the vendor's origin runs in this process and must keep answering.
+  const { execFile } = await import('node:child_process');
+  const spawnSync = (cmd, args) =>
+    new Promise((res) => execFile(cmd, args, { encoding: 'utf8' }, (err, stdout, stderr) => res({ status: err ? err.code ?? 1 : 0, stdout, stderr })));
   const dir = await mkdtemp(join(tmpdir(), 'millicent-js-agent-'));
   const pages = ['haiku', 'weather', 'news'].map((p) => `${S.vendorUrl}/pages/${p}.html`);
-  const run = spawnSync(
+  const run = await spawnSync(
     process.execPath,
     [new URL('../examples/budgeted-agent.mjs', import.meta.url).pathname, '--wallet', join(dir, 'w.json'), '--broker', S.brokerUrl,
       '--total', String(2 * PAGE_PRICE), ...pages],
-    { encoding: 'utf8' },
   );
   assert.equal(run.status, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /200 .*haiku.html {2}paid 100 millicents/);
   assert.match(run.stdout, /200 .*weather.html {2}paid 100 millicents/);
   assert.match(run.stdout, /stopped at .*news.html: budget-exceeded/);
   assert.match(run.stdout, /paid 200 of 200 millicents/);
+});
+
+test('409 in-progress is waited out (Retry-After) and the identical request sent again', async () => {
+  const { wallet } = await newWallet();
+  await wallet.buyVendorScrip('venetia', 2_000);
+  const statuses = [];
+  let attempts = 0;
+  /** @type {Promise<unknown>|null} */
+  let first = null;
+  const inner = wallet.send;
+  wallet.send = async (url, init = {}) => {
+    const paid = /^Millicent /.test(new Headers(init.headers).get('authorization') ?? '');
+    if (!String(url).includes('/slow/') || !paid) return inner(url, init);
+    attempts++;
+    if (attempts === 1) {
+      // The paid request reaches the vendor, which waits on the origin; its answer is lost.
+      const arrived = S.nextSlow();
+      first = fetch(url, init).then((r) => r.arrayBuffer()).catch(() => null);
+      await arrived;
+      throw new TypeError('fetch failed (timeout: no answer yet)');
+    }
+    const r = await inner(url, init);
+    statuses.push(r.status);
+    if (r.status === 409) S.release(); // the origin answers the first sending now
+    return r;
+  };
+  const r = await wallet.fetch(S.vendorUrl + '/slow/1');
+  assert.equal(r.status, 200);
+  assert.equal(await r.text(), 'slow content of /slow/1');
+  assert.equal(statuses[0], 409, 'the re-send found the first sending still in progress');
+  assert.equal(statuses.at(-1), 200);
+  await first;
+  const t = wallet.totals();
+  assert.deepEqual([t.paid, t.held, t.inFlight, t.lost], [PAGE_PRICE, 2_000 - PAGE_PRICE, 0, 0]);
 });
 
 // Last: it revokes the broker's licence at the vendor.
