@@ -246,11 +246,17 @@ test('small pieces are merged: to cover a price, and on request', async () => {
   assert.deepEqual(pieces.map((p) => p.value), [50]);
 });
 
-test('broker scrip is bought on account', async () => {
+test('broker scrip is bought on account and renewed at the broker', async () => {
   const { wallet } = await newWallet();
   const got = await wallet.buyBrokerScrip(5_000);
   assert.equal(got.vendor, 'bob');
   assert.equal(wallet.balance().bob.available, 5_000);
+  // Broker scrip is renewed at the broker's own exchange.
+  const old = wallet.state.scrip.find((s) => s.vendor === 'bob').token;
+  assert.equal(await wallet.renew({ vendor: 'bob', all: true }), 1);
+  const now = wallet.state.scrip.filter((s) => s.vendor === 'bob' && s.state === 'available');
+  assert.deepEqual(now.map((s) => s.value), [5_000]);
+  assert.notEqual(now[0].token, old);
 });
 
 test('vendor scrip is bought with broker scrip; the broker scrip change is kept', async () => {
