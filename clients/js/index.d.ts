@@ -128,6 +128,8 @@ export class Wallet {
   totals(): Totals;
   history(n?: number): HistoryEntry[];
   pieces(): Piece[];
+  /** The broker accounts, without their secrets. */
+  brokers(): Array<{ url: string; id: string; customerId: string; name: string }>;
 }
 
 /** Opens a wallet and returns its paying fetch, with the wallet as `.wallet`. */

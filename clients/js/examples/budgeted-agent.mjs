@@ -40,7 +40,7 @@ const wallet = await Wallet.open({
   // The per-vendor daily limit is left at the total: this agent has one budget.
   budget: { perRequest: opts.perRequest, perVendorPerDay: opts.total, total: opts.total },
 });
-if (opts.broker && !wallet.state.brokers.some((b) => new URL(b.url).origin === new URL(opts.broker).origin)) {
+if (opts.broker && !wallet.brokers().some((b) => new URL(b.url).origin === new URL(opts.broker).origin)) {
   const account = await wallet.register(opts.broker, 'budgeted-agent');
   console.log(`opened account ${account.customerId} at broker ${account.broker}`);
 }

@@ -143,6 +143,11 @@ export class Wallet {
       }));
   }
 
+  /** The broker accounts, without their secrets. */
+  brokers() {
+    return this.state.brokers.map((b) => ({ url: b.url, id: b.id, customerId: b.customerId, name: b.name }));
+  }
+
   /** Pieces of scrip, without tokens. */
   pieces() {
     return this.state.scrip.map((s) => ({

@@ -9,6 +9,8 @@ async function use(): Promise<void> {
   await wallet.register('http://127.0.0.1:8081', 'alice');
   const r: Response = await wallet.fetch('http://127.0.0.1:8080/pages/1', { millicent: { variant: 'private' } });
   const t: Totals = wallet.totals();
+  const accounts: string[] = wallet.brokers().map((b) => b.customerId);
+  console.log(accounts);
   const n: number = await wallet.renew({ all: true });
   const merged: boolean = await wallet.merge({ vendor: 'venetia' });
   try {
