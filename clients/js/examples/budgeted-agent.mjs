@@ -42,7 +42,7 @@ const wallet = await Wallet.open({
 });
 if (opts.broker && !wallet.brokers().some((b) => new URL(b.url).origin === new URL(opts.broker).origin)) {
   const account = await wallet.register(opts.broker, 'budgeted-agent');
-  console.log(`opened account ${account.customerId} at broker ${account.broker}`);
+  console.log(`opened account ${account.customerId} at ${opts.broker} (broker "${account.broker}")`);
 }
 // Payments whose answers were lost in an earlier run are re-sent first (no value is lost).
 await wallet.recover();
