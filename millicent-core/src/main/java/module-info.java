@@ -5,6 +5,7 @@
 module org.millicent.core {
   exports org.millicent.failure;
   exports org.millicent.keys;
+  exports org.millicent.money;
   exports org.millicent.protocol;
   exports org.millicent.purchase;
   exports org.millicent.scrip;

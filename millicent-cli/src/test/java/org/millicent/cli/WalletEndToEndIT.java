@@ -226,7 +226,7 @@ class WalletEndToEndIT {
             "--wallet",
             walletDir.toString());
     assertThat(got.exitCode()).as(got.output()).isZero();
-    assertThat(got.output()).contains("paid 100 millicents (0.1¢)");
+    assertThat(got.output()).contains("paid 0.1¢ (100 m¢)");
     assertThat(Files.readString(saved)).isEqualTo("content of /pages/cli");
 
     // The wallet's books: nothing in flight, nothing lost, every piece of change exact.

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.money.Amounts;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
 import org.millicent.wallet.PaymentSettler.Accepted;

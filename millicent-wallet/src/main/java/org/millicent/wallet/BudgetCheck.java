@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.jdbi.v3.core.Handle;
+import org.millicent.money.Amounts;
 
 /**
  * Checks a price against the {@link Budget} (docs/WALLET.md, "Budgets"), counting the purchases

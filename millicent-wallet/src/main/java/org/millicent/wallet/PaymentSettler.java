@@ -13,6 +13,7 @@ import org.millicent.failure.ForgedException;
 import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;

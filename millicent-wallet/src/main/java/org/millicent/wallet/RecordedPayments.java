@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.money.Amounts;
 import org.millicent.scrip.Scrip;
 import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Outcome;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.money.Amounts;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.money.Amounts;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripId;

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.millicent.broker.SettlementResult;
 import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.books.BookTotals;
-import org.millicent.wallet.Amounts;
+import org.millicent.money.Amounts;
 import org.millicent.wallet.BrokerAccount;
 import org.millicent.wallet.HistoryEntry;
 import org.millicent.wallet.Offer;

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millicent.keys.CustomerSecrets;
+import org.millicent.money.Amounts;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripId;
-import org.millicent.wallet.Amounts;
 
 /**
  * Every field of one piece of scrip in readable form, as {@code millicent scrip inspect} prints it:

@@ -1,6 +1,6 @@
 package org.millicent.cli.wallet;
 
-import org.millicent.wallet.Amounts;
+import org.millicent.money.Amounts;
 import picocli.CommandLine.ITypeConverter;
 
 /** Reads amounts such as {@code 5000} (millicents), {@code 5c} or {@code $0.05} for picocli. */

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.millicent.wallet.Amounts;
+import org.millicent.money.Amounts;
 import org.millicent.wallet.BrokerAccount;
 import org.millicent.wallet.VendorBalance;
 import org.millicent.wallet.Wallet;

@@ -1,7 +1,7 @@
 package org.millicent.cli.wallet;
 
 import java.util.concurrent.Callable;
-import org.millicent.wallet.Amounts;
+import org.millicent.money.Amounts;
 import org.millicent.wallet.Budget;
 import org.millicent.wallet.Wallet;
 import picocli.CommandLine.Command;

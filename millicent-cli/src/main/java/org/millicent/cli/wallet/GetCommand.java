@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.millicent.wallet.Amounts;
+import org.millicent.money.Amounts;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletTotals;
 import org.millicent.wallet.http.Request;

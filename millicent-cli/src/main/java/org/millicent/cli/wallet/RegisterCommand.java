@@ -3,7 +3,7 @@ package org.millicent.cli.wallet;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.concurrent.Callable;
-import org.millicent.wallet.Amounts;
+import org.millicent.money.Amounts;
 import org.millicent.wallet.BrokerAccount;
 import org.millicent.wallet.VouchedOrigin;
 import org.millicent.wallet.Wallet;

@@ -2,7 +2,7 @@ package org.millicent.cli.wallet;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.millicent.wallet.Amounts;
+import org.millicent.money.Amounts;
 import org.millicent.wallet.Wallet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

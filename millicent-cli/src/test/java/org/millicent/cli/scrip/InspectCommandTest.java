@@ -37,7 +37,7 @@ class InspectCommandTest {
     assertThat(run.err()).isEmpty();
     assertThat(run.out())
         .contains("vendor:      venetia.example")
-        .contains("value:       2,500 millicents (2.5¢)")
+        .contains("value:       2.5¢ (2,500 m¢)")
         .contains("key id 3, serial 1 (0x0300000000000001)")
         .contains("360287970189652025 (0x0500000000003039), selector 5")
         .contains("9999-01-01T00:00:00Z (epoch 253370764800 s), valid for ")

@@ -25,7 +25,7 @@ class WalletCommandTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out())
         .contains("no scrip held")
-        .contains("budget: per request 100,000 millicents ($1.00)");
+        .contains("budget: per request $1.00 (100,000 m¢)");
   }
 
   @Test
@@ -35,8 +35,8 @@ class WalletCommandTest {
 
     assertThat(set.exitCode()).isZero();
     assertThat(shown.out())
-        .contains("per request 5,000 millicents (5¢)")
-        .contains("total 200,000 millicents ($2.00)");
+        .contains("per request 5¢ (5,000 m¢)")
+        .contains("total $2.00 (200,000 m¢)");
   }
 
   @Test

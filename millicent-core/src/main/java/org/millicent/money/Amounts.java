@@ -1,4 +1,4 @@
-package org.millicent.wallet;
+package org.millicent.money;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -62,21 +62,45 @@ public final class Amounts {
   }
 
   /**
-   * Formats millicents for people: {@code 5,000 millicents (5¢)}, {@code 150,000 millicents
-   * ($1.50)}.
+   * Formats millicents for people, the one way amounts are shown (CLI, demo, wallet, messages): the
+   * amount in cents below a dollar or in dollars from a dollar on, exact, followed by the
+   * millicents it is made of.
+   *
+   * <ul>
+   *   <li>{@code 0} is {@code 0¢};
+   *   <li>below a dollar, cents with up to three decimals: {@code 1} is {@code 0.001¢ (1 m¢)},
+   *       {@code 100} is {@code 0.1¢ (100 m¢)}, {@code 5000} is {@code 5¢ (5,000 m¢)};
+   *   <li>from a dollar (100,000 millicents) on, dollars with two to five decimals and thousands
+   *       separators: {@code 150000} is {@code $1.50 (150,000 m¢)}, {@code 150500} is {@code $1.505
+   *       (150,500 m¢)};
+   *   <li>a negative amount has a minus sign before both: {@code -0.1¢ (-100 m¢)}.
+   * </ul>
+   *
+   * The part before the parentheses is {@link #human(long)} and parses back to the amount.
    */
   public static String format(long millicents) {
-    return String.format(Locale.ROOT, "%,d millicents (%s)", millicents, human(millicents));
+    if (millicents == 0) {
+      return "0¢";
+    }
+    return String.format(Locale.ROOT, "%s (%,d m¢)", human(millicents), millicents);
   }
 
-  /** The amount in cents or dollars only: {@code 0.1¢}, {@code 5¢}, {@code $1.50}. */
+  /**
+   * The amount in cents below a dollar or in dollars from a dollar on, without the millicents:
+   * {@code 0.1¢}, {@code 5¢}, {@code $1.50}, {@code $1,234.56789}. {@link #parse(String)} reads it
+   * back (after removing the thousands separators, which it ignores).
+   */
   public static String human(long millicents) {
     BigDecimal m = BigDecimal.valueOf(millicents);
-    if (Math.abs(millicents) >= 100_000) {
-      BigDecimal dollars = m.divide(HUNDRED_THOUSAND).stripTrailingZeros();
-      return (millicents < 0 ? "-$" : "$")
-          + dollars.abs().setScale(Math.max(2, dollars.scale())).toPlainString();
+    String sign = millicents < 0 ? "-" : "";
+    if (m.abs().compareTo(HUNDRED_THOUSAND) >= 0) {
+      BigDecimal dollars = m.abs().divide(HUNDRED_THOUSAND).stripTrailingZeros();
+      BigDecimal shown = dollars.setScale(Math.max(2, dollars.scale()));
+      return sign
+          + "$"
+          + String.format(Locale.ROOT, "%,d", shown.toBigInteger())
+          + shown.toPlainString().substring(shown.toPlainString().indexOf('.'));
     }
-    return m.divide(THOUSAND).stripTrailingZeros().toPlainString() + "¢";
+    return sign + m.abs().divide(THOUSAND).stripTrailingZeros().toPlainString() + "¢";
   }
 }

@@ -1,4 +1,4 @@
-package org.millicent.wallet;
+package org.millicent.money;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,11 +35,44 @@ class AmountsTest {
   }
 
   @Test
-  void format_showsMillicentsAndCentsOrDollars() {
-    assertThat(Amounts.format(100)).isEqualTo("100 millicents (0.1¢)");
-    assertThat(Amounts.format(5000)).isEqualTo("5,000 millicents (5¢)");
-    assertThat(Amounts.format(150_000)).isEqualTo("150,000 millicents ($1.50)");
-    assertThat(Amounts.format(150_500)).isEqualTo("150,500 millicents ($1.505)");
+  void format_zero_isZeroCents() {
+    assertThat(Amounts.format(0)).isEqualTo("0¢");
+  }
+
+  @Test
+  void format_belowADollar_isCentsThenMillicents() {
+    assertThat(Amounts.format(1)).isEqualTo("0.001¢ (1 m¢)");
+    assertThat(Amounts.format(100)).isEqualTo("0.1¢ (100 m¢)");
+    assertThat(Amounts.format(1000)).isEqualTo("1¢ (1,000 m¢)");
+    assertThat(Amounts.format(5050)).isEqualTo("5.05¢ (5,050 m¢)");
+    assertThat(Amounts.format(99_999)).isEqualTo("99.999¢ (99,999 m¢)");
+  }
+
+  @Test
+  void format_fromADollarOn_isDollarsThenMillicents() {
+    assertThat(Amounts.format(100_000)).isEqualTo("$1.00 (100,000 m¢)");
+    assertThat(Amounts.format(150_500)).isEqualTo("$1.505 (150,500 m¢)");
+    assertThat(Amounts.format(100_001)).isEqualTo("$1.00001 (100,001 m¢)");
+    assertThat(Amounts.format(123_456_700_000L)).isEqualTo("$1,234,567.00 (123,456,700,000 m¢)");
+  }
+
+  @Test
+  void format_negative_signsBothParts() {
+    assertThat(Amounts.format(-100)).isEqualTo("-0.1¢ (-100 m¢)");
+    assertThat(Amounts.format(-150_000)).isEqualTo("-$1.50 (-150,000 m¢)");
+  }
+
+  @Test
+  void format_extremes_areExact() {
+    assertThat(Amounts.format(Long.MAX_VALUE))
+        .isEqualTo("$92,233,720,368,547.75807 (9,223,372,036,854,775,807 m¢)");
+    assertThat(Amounts.format(Long.MIN_VALUE))
+        .isEqualTo("-$92,233,720,368,547.75808 (-9,223,372,036,854,775,808 m¢)");
+  }
+
+  @Test
+  void human_ofLargeAmounts_parsesBack() {
+    assertThat(Amounts.parse(Amounts.human(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
   }
 
   private static final long MAX_TRIED = 1_000_000_000;
