@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.millicent.failure.Causes;
 import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
@@ -101,9 +102,7 @@ final class BrokerConfigYaml {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new BrokerConfigException(
-          file,
-          List.of("cannot read the file: " + e.getClass().getSimpleName() + " " + e.getMessage()));
+      throw new BrokerConfigException(file, List.of("cannot read the file: " + Causes.describe(e)));
     }
     Path base = file.toAbsolutePath().getParent();
     try {

@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.broker.http.BrokerRoutes;
+import org.millicent.failure.Causes;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.vendor.jetty.ProblemErrorHandler;
@@ -50,6 +51,13 @@ public final class BrokerServer implements AutoCloseable {
    */
   public static final String JOIN_TOKEN_FILE = "join-token";
 
+  /**
+   * The file in the data folder where a running broker records the URL it listens at, so that the
+   * admin commands ({@code millicent broker vendors --data DIR}) reach the broker that folder
+   * belongs to; removed when the broker stops.
+   */
+  public static final String URL_FILE = "url";
+
   /** The SQLite file in the data folder, unless the configuration names another database. */
   public static final String DATABASE_FILE = "broker.db";
 
@@ -61,6 +69,7 @@ public final class BrokerServer implements AutoCloseable {
   private final URI url;
   private final ScheduledExecutorService schedule;
   private final SlowClientGuard slowClients;
+  private final Path urlFile;
 
   private BrokerServer(
       Database db,
@@ -70,8 +79,10 @@ public final class BrokerServer implements AutoCloseable {
       String joinToken,
       URI url,
       ScheduledExecutorService schedule,
-      SlowClientGuard slowClients) {
+      SlowClientGuard slowClients,
+      Path urlFile) {
     this.slowClients = slowClients;
+    this.urlFile = urlFile;
     this.db = db;
     this.broker = broker;
     this.app = app;
@@ -129,14 +140,16 @@ public final class BrokerServer implements AutoCloseable {
       if ("0.0.0.0".equals(host) || "[::]".equals(host)) {
         host = "127.0.0.1";
       }
-      URI url = config.publicUrl().orElse(URI.create(scheme + "://" + host + ":" + port));
+      URI local = URI.create(scheme + "://" + host + ":" + port);
+      URI url = config.publicUrl().orElse(local);
       ScheduledExecutorService schedule =
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().name("broker-schedule").daemon().unstarted(r));
       SlowClientGuard guard =
           SlowClientGuard.start(app.jettyServer().server(), config.httpTimeouts());
+      Path urlFile = recordUrl(dataDir, local);
       BrokerServer server =
-          new BrokerServer(db, broker, app, adminToken, joinToken, url, schedule, guard);
+          new BrokerServer(db, broker, app, adminToken, joinToken, url, schedule, guard, urlFile);
       server.scheduleWork(config);
       log.info("broker {} listening at {} ({})", config.brokerId(), url, db.describe());
       return server;
@@ -159,7 +172,7 @@ public final class BrokerServer implements AutoCloseable {
                 try {
                   broker.pullSettlement(v.vendor());
                 } catch (RuntimeException e) {
-                  log.warn("broker: settlement with {} failed: {}", v.vendor(), e.getMessage());
+                  log.warn("broker: settlement with {} failed: {}", v.vendor(), Causes.describe(e));
                 }
               }
             }
@@ -173,7 +186,7 @@ public final class BrokerServer implements AutoCloseable {
           try {
             broker.closeStatements(broker.books().clock().instant());
           } catch (RuntimeException e) {
-            log.warn("broker: closing statements failed: {}", e.getMessage());
+            log.warn("broker: closing statements failed: {}", Causes.describe(e));
           }
           broker.reconcileWarehouses();
         },
@@ -225,6 +238,24 @@ public final class BrokerServer implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data folder " + dir, e);
+    }
+  }
+
+  /**
+   * Writes the local URL to {@link #URL_FILE}: the listening address, not a public URL, since the
+   * admin commands that read it run on this machine. A failure costs only that convenience.
+   */
+  private static Path recordUrl(Path dataDir, URI local) {
+    Path f = dataDir.resolve(URL_FILE);
+    try {
+      Files.writeString(f, local + "\n", StandardCharsets.US_ASCII);
+      return f;
+    } catch (IOException e) {
+      log.warn(
+          "broker: could not record its URL in {} ({}); admin commands will need --url",
+          f,
+          Causes.describe(e));
+      return null;
     }
   }
 
@@ -303,5 +334,12 @@ public final class BrokerServer implements AutoCloseable {
     app.stop();
     broker.close();
     db.close();
+    if (urlFile != null) {
+      try {
+        Files.deleteIfExists(urlFile);
+      } catch (IOException e) {
+        log.debug("broker: could not remove {}: {}", urlFile, Causes.describe(e));
+      }
+    }
   }
 }

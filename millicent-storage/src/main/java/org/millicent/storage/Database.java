@@ -27,6 +27,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.millicent.failure.Causes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -221,7 +222,7 @@ public final class Database implements AutoCloseable {
       }
       throw new StorageException(
           StorageException.MIGRATION,
-          "migrating " + component + " in " + description + " failed: " + e.getMessage(),
+          "migrating " + component + " in " + description + " failed: " + Causes.describe(e),
           e);
     }
   }

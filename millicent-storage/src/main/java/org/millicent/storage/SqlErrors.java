@@ -3,6 +3,7 @@ package org.millicent.storage;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import org.millicent.failure.Causes;
 import org.sqlite.SQLiteException;
 
 /**
@@ -24,7 +25,7 @@ final class SqlErrors {
         break;
       }
       if (c instanceof IOException) {
-        return new StorageException(StorageException.IO, where + ": " + c.getMessage(), t);
+        return new StorageException(StorageException.IO, where + ": " + Causes.describe(c), t);
       }
       if (c.getCause() == c) {
         break;

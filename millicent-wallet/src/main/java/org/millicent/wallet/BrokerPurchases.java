@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.money.Amounts;
 import org.millicent.scrip.Scrip;
@@ -145,7 +146,7 @@ final class BrokerPurchases {
         }
       }
     } catch (WalletException e) {
-      log.debug("no manifest at {}: {}", a.url(), e.getMessage());
+      log.debug("no manifest at {}: {}", a.url(), Causes.describe(e));
     }
     return 1;
   }
@@ -185,7 +186,7 @@ final class BrokerPurchases {
           }
         }
       } catch (WalletException e) {
-        log.debug("broker {} did not answer: {}", a.url(), e.getMessage());
+        log.debug("broker {} did not answer: {}", a.url(), Causes.describe(e));
       }
     }
     throw new WalletException(

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.millicent.failure.Causes;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.wallet.PaymentSettler.Accepted;
@@ -94,7 +95,7 @@ final class Exchanges {
           Wallet.Renewal r = renewOne(s);
           log.info("renewed {} {} until {}", vendor, r.oldId(), r.newExpiry());
         } catch (WalletException e) {
-          log.info("could not renew {} {}: {}", vendor, s.id(), e.getMessage());
+          log.info("could not renew {} {}: {}", vendor, s.id(), Causes.describe(e));
         }
       }
     }
@@ -132,7 +133,10 @@ final class Exchanges {
           return true;
         } catch (WalletException e) {
           log.info(
-              "could not merge {} pieces of {} scrip: {}", pieces.size(), vendor, e.getMessage());
+              "could not merge {} pieces of {} scrip: {}",
+              pieces.size(),
+              vendor,
+              Causes.describe(e));
         }
       }
     }
@@ -228,7 +232,7 @@ final class Exchanges {
           }
         }
       } catch (IOException | IllegalArgumentException e) {
-        log.debug("no manifest at {}: {}", origin, e.getMessage());
+        log.debug("no manifest at {}: {}", origin, Causes.describe(e));
       }
       store.setExchangePath(vendor, path);
     }

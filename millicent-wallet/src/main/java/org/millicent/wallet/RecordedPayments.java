@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.failure.Causes;
 import org.millicent.money.Amounts;
 import org.millicent.scrip.Scrip;
 import org.millicent.wallet.PaymentSettler.Accepted;
@@ -154,7 +155,7 @@ final class RecordedPayments {
       store.countAttempt(rec.id());
       return transport.send(request);
     } catch (IOException e) {
-      throw inFlight(rec, "no answer (" + e.getMessage() + ")", e);
+      throw inFlight(rec, "no answer (" + Causes.describe(e) + ")", e);
     }
   }
 
@@ -233,7 +234,7 @@ final class RecordedPayments {
             });
       } catch (WalletException e) {
         still++;
-        lines.add("payment " + rec.id() + " is still in flight: " + e.getMessage());
+        lines.add("payment " + rec.id() + " is still in flight: " + Causes.describe(e));
       }
     }
     return new Wallet.RecoveryReport(settled, still, lines);

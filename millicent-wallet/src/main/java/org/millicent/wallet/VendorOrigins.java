@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.millicent.failure.Causes;
 import org.millicent.scrip.ScripBody;
 import org.millicent.wallet.WalletStore.VendorSite;
 import org.millicent.wallet.http.Request;
@@ -145,7 +146,7 @@ final class VendorOrigins {
     try {
       manifest = brokers.manifest(broker);
     } catch (WalletException e) {
-      log.debug("could not read the manifest of {}: {}", broker, e.getMessage());
+      log.debug("could not read the manifest of {}: {}", broker, Causes.describe(e));
       return false;
     }
     Map<String, Set<String>> origins = new LinkedHashMap<>();

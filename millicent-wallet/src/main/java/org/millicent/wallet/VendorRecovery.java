@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.millicent.failure.Causes;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.money.Amounts;
@@ -99,7 +100,7 @@ final class VendorRecovery {
     try {
       r = transport.send(ask.withHeader("Authorization", draft.authorization()));
     } catch (IOException e) {
-      throw stillInFlight(rec, "the vendor could not be asked: " + e.getMessage(), e);
+      throw stillInFlight(rec, "the vendor could not be asked: " + Causes.describe(e), e);
     }
     if (r.status() != 200 || r.header(PaidRequests.RECEIPT_HEADER).isEmpty()) {
       throw stillInFlight(

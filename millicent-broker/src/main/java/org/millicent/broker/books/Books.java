@@ -23,6 +23,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.failure.Causes;
 import org.millicent.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -330,7 +331,7 @@ public final class Books implements AutoCloseable {
       try {
         writerConnection.close();
       } catch (RuntimeException e) {
-        log.warn("books: closing the writer's connection failed: {}", e.getMessage());
+        log.warn("books: closing the writer's connection failed: {}", Causes.describe(e));
       }
       writerConnection = null;
     }
@@ -339,11 +340,11 @@ public final class Books implements AutoCloseable {
   private void fail(List<Pending> batch, RuntimeException e) {
     closeWriterHandle();
     log.error("books: a batch of {} entries could not be written; rebuilding", batch.size(), e);
-    lastFailure = e.getMessage();
+    lastFailure = Causes.describe(e);
     BrokerException failure =
         new BrokerException(
             BrokerError.STORAGE_UNAVAILABLE,
-            "the books could not be written: " + e.getMessage(),
+            "the books could not be written: " + Causes.describe(e),
             e);
     lock.lock();
     try {
@@ -357,7 +358,7 @@ public final class Books implements AutoCloseable {
         }
       } catch (RuntimeException reloadFailure) {
         log.error("books: reload after a failed batch failed too", reloadFailure);
-        lastFailure = reloadFailure.getMessage();
+        lastFailure = Causes.describe(reloadFailure);
       }
       for (Pending p : all) {
         p.done().completeExceptionally(failure);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
 
 /**
@@ -58,7 +59,7 @@ public final class VendorClient {
     try {
       return Licence.fromJson(n);
     } catch (BrokerException e) {
-      throw unavailable(vendorUrl, "/millicent/admin/licences", e.getMessage(), e);
+      throw unavailable(vendorUrl, "/millicent/admin/licences", Causes.describe(e), e);
     }
   }
 

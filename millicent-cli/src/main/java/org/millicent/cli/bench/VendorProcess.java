@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.millicent.failure.Causes;
 
 /**
  * A vendor gateway in its own JVM, started by {@code millicent bench vendor} so that the load
@@ -108,7 +109,7 @@ final class VendorProcess implements AutoCloseable {
       }
       throw new IOException(
           "the vendor process did not start serving ("
-              + e.getMessage()
+              + Causes.describe(e)
               + "); it printed:\n"
               + printed);
     } catch (InterruptedException e) {

@@ -9,15 +9,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.millicent.broker.BrokerServer;
+import org.millicent.failure.Causes;
 import picocli.CommandLine.Option;
 
 /**
  * The options and HTTP calls every admin command shares: the broker's URL and its admin token, read
  * from the environment ({@code MILLICENT_BROKER_ADMIN_TOKEN}), a token file, or the data folder's
- * {@code admin-token} — never from the command line, where other users could see it. A picocli
- * mixin; not thread-safe.
+ * {@code admin-token} — never from the command line, where other users could see it. Without {@code
+ * --url} it calls the broker the data folder belongs to, at the URL that broker recorded in {@code
+ * DIR/url} when it started. A picocli mixin; not thread-safe.
  */
 public final class AdminClient {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -25,11 +29,15 @@ public final class AdminClient {
   /** The environment variable that may hold the admin token. */
   public static final String TOKEN_VARIABLE = "MILLICENT_BROKER_ADMIN_TOKEN";
 
+  /** Where the admin commands look when neither {@code --url} nor a recorded URL says. */
+  static final URI DEFAULT_URL = URI.create("http://127.0.0.1:8081");
+
   @Option(
       names = "--url",
       paramLabel = "URL",
-      defaultValue = "http://127.0.0.1:8081",
-      description = "The broker's base URL (default: ${DEFAULT-VALUE}).")
+      description =
+          "The broker's base URL (default: the URL the broker running with --data DIR recorded in"
+              + " DIR/url, else http://127.0.0.1:8081).")
   URI url;
 
   @Option(
@@ -94,8 +102,35 @@ public final class AdminClient {
         path);
   }
 
+  /** The broker to call and how it was chosen, for messages. */
+  record Target(URI url, String source) {}
+
+  /**
+   * The broker to call: {@code --url}, else the URL recorded in the data folder by the broker
+   * running there, else the default port.
+   */
+  Target target() {
+    if (url != null) {
+      return new Target(url, "given by --url");
+    }
+    Path f = data.resolve(BrokerServer.URL_FILE);
+    try {
+      String recorded = Files.readString(f, StandardCharsets.US_ASCII).strip();
+      return new Target(
+          URI.create(recorded), "recorded in " + f + " by the broker using that folder");
+    } catch (NoSuchFileException e) {
+      return new Target(
+          DEFAULT_URL,
+          "the default: no broker running with --data " + data + " has recorded its URL in " + f);
+    } catch (IOException | IllegalArgumentException e) {
+      return new Target(
+          DEFAULT_URL, "the default: " + f + " could not be read (" + Causes.describe(e) + ")");
+    }
+  }
+
   private JsonNode call(HttpRequest.Builder b, String path) throws AdminException {
-    URI uri = url.resolve(path);
+    Target target = target();
+    URI uri = target.url().resolve(path);
     HttpResponse<byte[]> r;
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
       r =
@@ -106,7 +141,17 @@ public final class AdminClient {
                   .build(),
               HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new AdminException("cannot reach the broker at " + url + ": " + e.getMessage(), false);
+      throw new AdminException(
+          "cannot reach the broker at "
+              + target.url()
+              + " ("
+              + target.source()
+              + "): "
+              + Causes.describe(e)
+              + ". Start it with `millicent broker serve --data "
+              + data
+              + "`, or name it with --url.",
+          false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AdminException("interrupted", false);
@@ -116,11 +161,18 @@ public final class AdminClient {
       n = JSON.readTree(r.body());
     } catch (IOException e) {
       throw new AdminException(
-          "the broker answered " + r.statusCode() + " with something that is not JSON", false);
+          "the broker at "
+              + target.url()
+              + " answered "
+              + r.statusCode()
+              + " with something that is not JSON",
+          false);
     }
     if (r.statusCode() / 100 != 2) {
       throw new AdminException(
-          "the broker refused: "
+          "the broker at "
+              + target.url()
+              + " refused: "
               + n.path("code").asText("?")
               + " ("
               + r.statusCode()

@@ -26,11 +26,4 @@ final class AdminCommands {
       return e.usage ? 2 : 1;
     }
   }
-
-  /** Millicents as dollars with five decimals: 1 millicent = $0.00001. */
-  static String dollars(long millicents) {
-    String sign = millicents < 0 ? "-" : "";
-    long m = Math.abs(millicents);
-    return String.format("%s$%d.%05d", sign, m / 100_000, m % 100_000);
-  }
 }

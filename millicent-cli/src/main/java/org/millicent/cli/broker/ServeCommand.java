@@ -8,6 +8,7 @@ import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerConfigException;
 import org.millicent.broker.BrokerServer;
 import org.millicent.broker.VendorConfig;
+import org.millicent.failure.Causes;
 import org.millicent.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("millicent broker serve: " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
-      err.println("millicent broker serve: cannot start: " + e.getMessage());
+      err.println("millicent broker serve: cannot start: " + Causes.describe(e));
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -2,6 +2,8 @@ package org.millicent.cli.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
+import org.millicent.cli.Counts;
+import org.millicent.money.Amounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,17 +75,17 @@ public final class StatementsCommand implements Callable<Integer> {
                 n.path("closed").asBoolean() ? " (closed)" : "");
             for (JsonNode c : n.path("charges")) {
               out.printf(
-                  "  %-20s %6d pieces %s%n",
+                  "  %-20s %12s %s%n",
                   c.path("vendor").asText(),
-                  c.path("pieces").asLong(),
-                  AdminCommands.dollars(c.path("amount_millicents").asLong()));
+                  Counts.of(c.path("pieces").asLong(), "piece"),
+                  Amounts.format(c.path("amount_millicents").asLong()));
             }
             out.printf(
                 "  charged %s, paid in %s, collected at close %s, expired unspent %s%n",
-                AdminCommands.dollars(n.path("total_charged_millicents").asLong()),
-                AdminCommands.dollars(n.path("payments_millicents").asLong()),
-                AdminCommands.dollars(n.path("collected_millicents").asLong()),
-                AdminCommands.dollars(n.path("expired_unspent_millicents").asLong()));
+                Amounts.format(n.path("total_charged_millicents").asLong()),
+                Amounts.format(n.path("payments_millicents").asLong()),
+                Amounts.format(n.path("collected_millicents").asLong()),
+                Amounts.format(n.path("expired_unspent_millicents").asLong()));
           });
     }
   }
@@ -117,18 +119,18 @@ public final class StatementsCommand implements Callable<Integer> {
             out.printf(
                 "vendor %s, period %s%n", n.path("vendor").asText(), n.path("period").asText());
             out.printf(
-                "  sold %d pieces worth %s%n",
-                n.path("sold_pieces").asLong(),
-                AdminCommands.dollars(n.path("sold_millicents").asLong()));
+                "  sold %s worth %s%n",
+                Counts.of(n.path("sold_pieces").asLong(), "piece"),
+                Amounts.format(n.path("sold_millicents").asLong()));
             out.printf(
-                "  settled %d pieces worth %s, credited %s%n",
-                n.path("settled_pieces").asLong(),
-                AdminCommands.dollars(n.path("settled_value_millicents").asLong()),
-                AdminCommands.dollars(n.path("settled_paid_millicents").asLong()));
+                "  settled %s worth %s, credited %s%n",
+                Counts.of(n.path("settled_pieces").asLong(), "piece"),
+                Amounts.format(n.path("settled_value_millicents").asLong()),
+                Amounts.format(n.path("settled_paid_millicents").asLong()));
             out.printf(
                 "  payable now %s, outstanding now %s%n",
-                AdminCommands.dollars(n.path("payable_millicents").asLong()),
-                AdminCommands.dollars(n.path("outstanding_millicents").asLong()));
+                Amounts.format(n.path("payable_millicents").asLong()),
+                Amounts.format(n.path("outstanding_millicents").asLong()));
           });
     }
   }
@@ -155,10 +157,10 @@ public final class StatementsCommand implements Callable<Integer> {
             }
             out.printf(
                 "money in %s = outstanding %s + redeemed %s + breakage %s: %s%n",
-                AdminCommands.dollars(n.path("money_in_millicents").asLong()),
-                AdminCommands.dollars(n.path("outstanding_millicents").asLong()),
-                AdminCommands.dollars(n.path("redeemed_millicents").asLong()),
-                AdminCommands.dollars(n.path("breakage_millicents").asLong()),
+                Amounts.format(n.path("money_in_millicents").asLong()),
+                Amounts.format(n.path("outstanding_millicents").asLong()),
+                Amounts.format(n.path("redeemed_millicents").asLong()),
+                Amounts.format(n.path("breakage_millicents").asLong()),
                 n.path("conserved").asBoolean() ? "conserved" : "NOT CONSERVED");
             n.path("breakage_by_period")
                 .properties()
@@ -166,14 +168,13 @@ public final class StatementsCommand implements Callable<Integer> {
                     e ->
                         out.printf(
                             "  breakage %-31s %s%n",
-                            e.getKey(), AdminCommands.dollars(e.getValue().asLong())));
+                            e.getKey(), Amounts.format(e.getValue().asLong())));
             n.path("balances")
                 .properties()
                 .forEach(
                     e ->
                         out.printf(
-                            "  %-40s %s%n",
-                            e.getKey(), AdminCommands.dollars(e.getValue().asLong())));
+                            "  %-40s %s%n", e.getKey(), Amounts.format(e.getValue().asLong())));
           });
     }
   }
@@ -198,14 +199,14 @@ public final class StatementsCommand implements Callable<Integer> {
               out.println(admin.pretty(n));
               return;
             }
-            out.printf("closed %d statements%n", n.path("closed").size());
+            out.printf("closed %s%n", Counts.of(n.path("closed").size(), "statement"));
             for (JsonNode c : n.path("closed")) {
               out.printf(
                   "  customer %s %s: charged %s, collected %s%n",
                   c.path("customer_id").asText(),
                   c.path("period").asText(),
-                  AdminCommands.dollars(c.path("charged_millicents").asLong()),
-                  AdminCommands.dollars(c.path("collected_millicents").asLong()));
+                  Amounts.format(c.path("charged_millicents").asLong()),
+                  Amounts.format(c.path("collected_millicents").asLong()));
             }
           });
     }

@@ -2,6 +2,8 @@ package org.millicent.cli.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
+import org.millicent.cli.Counts;
+import org.millicent.money.Amounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,15 +46,15 @@ public final class VendorsCommand implements Callable<Integer> {
                 v.path("discount_bps").asInt(),
                 v.hasNonNull("licence_id") ? "  licence " + v.path("licence_id").asText() : "");
             out.printf(
-                "    this period %s: sold %d pieces (%s), settled %d (%s), payable %s,"
+                "    this period %s: sold %s (%s), settled %s (%s), payable %s,"
                     + " outstanding %s%n",
                 s.path("period").asText(),
-                s.path("sold_pieces").asLong(),
-                AdminCommands.dollars(s.path("sold_millicents").asLong()),
-                s.path("settled_pieces").asLong(),
-                AdminCommands.dollars(s.path("settled_paid_millicents").asLong()),
-                AdminCommands.dollars(s.path("payable_millicents").asLong()),
-                AdminCommands.dollars(s.path("outstanding_millicents").asLong()));
+                Counts.of(s.path("sold_pieces").asLong(), "piece"),
+                Amounts.format(s.path("sold_millicents").asLong()),
+                Counts.of(s.path("settled_pieces").asLong(), "piece"),
+                Amounts.format(s.path("settled_paid_millicents").asLong()),
+                Amounts.format(s.path("payable_millicents").asLong()),
+                Amounts.format(s.path("outstanding_millicents").asLong()));
           }
         });
   }
@@ -89,7 +91,7 @@ public final class VendorsCommand implements Callable<Integer> {
                 vendor,
                 n.path("accepted").size(),
                 n.path("rejected").size(),
-                AdminCommands.dollars(n.path("paid_millicents").asLong()));
+                Amounts.format(n.path("paid_millicents").asLong()));
             for (JsonNode r : n.path("rejected")) {
               out.printf(
                   "  rejected %s: %s%n", r.path("scrip_id").asText(), r.path("code").asText());

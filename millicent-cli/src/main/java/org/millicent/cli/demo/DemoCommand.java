@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.millicent.failure.Causes;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
 import org.millicent.wallet.proxy.PayingProxy;
@@ -69,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       market = DemoMarket.start(dir);
     } catch (RuntimeException e) {
-      err.println("millicent demo: the servers could not start: " + e.getMessage());
+      err.println("millicent demo: the servers could not start: " + Causes.describe(e));
       deleteIf(temporary, dir);
       return 1;
     }
@@ -78,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
       new DemoScenario(market, alice, dir, out).play(temporary);
     } catch (IOException | RuntimeException e) {
       out.flush();
-      err.println("millicent demo: a step failed: " + e.getMessage());
+      err.println("millicent demo: a step failed: " + Causes.describe(e));
       alice.close();
       market.close();
       deleteIf(temporary, dir);

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.millicent.failure.Causes;
 import org.millicent.storage.StorageException;
 import org.millicent.vendor.BrokerJoin;
 import org.millicent.vendor.VendorServer;
@@ -111,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("millicent vendor serve: " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
-      err.println("millicent vendor serve: cannot start: " + e.getMessage());
+      err.println("millicent vendor serve: cannot start: " + Causes.describe(e));
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

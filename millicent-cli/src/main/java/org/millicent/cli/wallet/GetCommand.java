@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.millicent.failure.Causes;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletTotals;
@@ -61,7 +62,7 @@ public final class GetCommand implements Callable<Integer> {
     try {
       request = Request.get(url);
     } catch (IllegalArgumentException e) {
-      err.println("millicent wallet get: " + e.getMessage());
+      err.println("millicent wallet get: " + Causes.describe(e));
       return 2;
     }
     try (Wallet w = wallet.open()) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.millicent.failure.Causes;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.proxy.PayingProxy;
 import picocli.CommandLine.Command;
@@ -93,7 +94,7 @@ public final class ProxyCommand implements Callable<Integer> {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } catch (RuntimeException e) {
-            err.println("renewal failed: " + e.getMessage());
+            err.println("renewal failed: " + Causes.describe(e));
           }
         },
         5,

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.millicent.failure.Causes;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.ScripId;
@@ -288,7 +289,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
               + " one SQLite file would accept the same scrip twice; stop the other, or use"
               + " PostgreSQL for several replicas");
     } catch (IllegalStateException e) {
-      throw new StorageException(StorageException.CONFIG, e.getMessage(), e);
+      throw new StorageException(StorageException.CONFIG, Causes.describe(e), e);
     }
   }
 
@@ -793,7 +794,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         log.info("Released {} stale claims in {}", n, db.describe());
       }
     } catch (RuntimeException e) {
-      log.warn("Stale-claim sweep of {} failed, will retry: {}", db.describe(), e.getMessage());
+      log.warn("Stale-claim sweep of {} failed, will retry: {}", db.describe(), Causes.describe(e));
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.millicent.failure.Causes;
 import org.millicent.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,7 +207,9 @@ final class GroupCommitter<T, R> implements AutoCloseable {
       failedBatches.incrementAndGet();
       StorageException s = translate.apply(e);
       log.warn(
-          "A batch of {} failed and was reported to its callers: {}", batch.size(), s.getMessage());
+          "A batch of {} failed and was reported to its callers: {}",
+          batch.size(),
+          Causes.describe(s));
       failAll(batch, s);
     }
   }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.millicent.failure.Causes;
 import org.millicent.protocol.Variant;
 import org.millicent.vendor.jetty.HttpTimeouts;
 
@@ -91,9 +92,7 @@ final class VendorConfigYaml {
     } catch (JsonProcessingException e) {
       throw new ConfigException(file, List.of(yamlProblem(e)));
     } catch (IOException e) {
-      throw new ConfigException(
-          file,
-          List.of("cannot read the file: " + e.getClass().getSimpleName() + " " + e.getMessage()));
+      throw new ConfigException(file, List.of("cannot read the file: " + Causes.describe(e)));
     }
     if (root == null || root.isMissingNode() || !root.isObject()) {
       throw new ConfigException(
