@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "broker",
     description = {
-      "Measures durable licensed vendor-scrip sales per second (charge the account, mint, record"
+      "Measures durable licensed vendor-scrip sales per second.",
+      "Each sale charges the account, mints, records"
           + " the piece and the postings, answered once on disk) against one SQL balance debit per"
           + " purchase, on throw-away SQLite (WAL, synchronous=FULL) databases.",
       "Prints one 'name ops_per_second' line per case, then the ratio."

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "core",
     description = {
-      "Measures the core operations on one thread: raw HMAC-SHA-256, a clear, signed and private"
+      "Measures the core operations on one thread.",
+      "The cases: raw HMAC-SHA-256, a clear, signed and private"
           + " purchase at the vendor (in memory), and an Ed25519 verify.",
       "Prints one 'name ops_per_second' line per case, then ratios."
     })

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "storage",
     description = {
-      "Measures durable spends per second with concurrent spenders (one spend with its change,"
+      "Measures durable spends per second with concurrent spenders.",
+      "Each case spends with concurrent spenders (one spend with its change,"
           + " answered once on disk; then claim and commit, as a reverse proxy pays) against one SQL balance debit per purchase, on throw-away"
           + " databases: SQLite (WAL, synchronous=FULL) and optionally PostgreSQL.",
       "Prints one 'name ops_per_second' line per case, then ratios. The case"

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "vendor",
     description = {
-      "Drives a vendor gateway with free and paid requests alternately; prints requests/s,"
+      "Measures a vendor gateway's free and paid requests per second.",
+      "It drives the gateway with free and paid requests alternately; prints requests/s,"
           + " latency percentiles and the server's CPU time per request for both.",
       "Default: the sample vendor in its own JVM, bound to half of the CPUs (the load generator"
           + " to the other half). --in-process: in this JVM. With --url: a running vendor, scrip"

@@ -8,7 +8,10 @@ import picocli.CommandLine.Spec;
 /** {@code millicent broker}: the broker server and its admin commands. Prints usage alone. */
 @Command(
     name = "broker",
-    description = "The broker: accounts, broker scrip, vendor scrip, statements and settlement.",
+    description = {
+      "Runs a broker and manages a running one.",
+      "The broker keeps accounts, sells broker and vendor scrip, closes statements and settles."
+    },
     subcommands = {
       ServeCommand.class,
       VendorsCommand.class,

@@ -17,7 +17,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "licences",
-    description = "Lists the licences a running broker holds, or imports a licence file.",
+    description = {
+      "Lists the licences a running broker holds.",
+      "The import subcommand adds a licence file."
+    },
     subcommands = {LicencesCommand.Import.class})
 public final class LicencesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,8 +61,10 @@ public final class LicencesCommand implements Callable<Integer> {
   /** {@code millicent broker licences import FILE}. */
   @Command(
       name = "import",
-      description =
-          "Imports a licence file (the JSON a vendor's POST /millicent/admin/licences returns).")
+      description = {
+        "Imports a licence file.",
+        "The file is the JSON a vendor's POST /millicent/admin/licences returns."
+      })
   public static final class Import implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AdminClient admin;

@@ -17,7 +17,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "statements",
-    description = "Statements of a running broker: per customer, per vendor, the books; close.",
+    description = {
+      "Shows a running broker's statements and books.",
+      "Per customer, per vendor, the books' totals; close closes the periods that have ended."
+    },
     subcommands = {
       StatementsCommand.Customer.class,
       StatementsCommand.Vendor.class,
@@ -43,7 +46,7 @@ public final class StatementsCommand implements Callable<Integer> {
   }
 
   /** {@code millicent broker statements customer ID [--period P]}. */
-  @Command(name = "customer", description = "A customer's charges per vendor and payments.")
+  @Command(name = "customer", description = "Shows a customer's charges per vendor and payments.")
   public static final class Customer implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AdminClient admin;
@@ -91,7 +94,7 @@ public final class StatementsCommand implements Callable<Integer> {
   }
 
   /** {@code millicent broker statements vendor VENDOR [--period P]}. */
-  @Command(name = "vendor", description = "A vendor's sales, settlements and amount payable.")
+  @Command(name = "vendor", description = "Shows a vendor's sales, settlements and amount payable.")
   public static final class Vendor implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AdminClient admin;
@@ -136,7 +139,9 @@ public final class StatementsCommand implements Callable<Integer> {
   }
 
   /** {@code millicent broker statements books}: the conservation invariant's totals. */
-  @Command(name = "books", description = "Money in, scrip outstanding and redeemed; balances.")
+  @Command(
+      name = "books",
+      description = "Shows money in, scrip outstanding and redeemed, and balances.")
   public static final class Books implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AdminClient admin;

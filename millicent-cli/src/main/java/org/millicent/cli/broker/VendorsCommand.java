@@ -62,9 +62,11 @@ public final class VendorsCommand implements Callable<Integer> {
   /** {@code millicent broker vendors settle VENDOR}: pulls the vendor's report and settles it. */
   @Command(
       name = "settle",
-      description =
-          "Pulls a licensed vendor's received-IDs report and settles it: each ID issued by this"
-              + " broker and not settled before is paid once, at value x (1 - discount).")
+      description = {
+        "Settles with a licensed vendor for the scrip it received.",
+        "Pulls the vendor's received-IDs report: each ID issued by this broker and not settled"
+            + " before is paid once, at value x (1 - discount)."
+      })
   public static final class Settle implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AdminClient admin;

@@ -32,10 +32,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "Plays the Millicent scenario end to end: Alice (customer), Bob (broker) and Venetia",
-      "(vendor) on loopback in this process, over real HTTP, storage in a temporary folder.",
-      "Alice has no scrip, Venetia points her to Bob, she buys, pays, gets change, pays with the",
-      "change, renews, then both supply models (licensed and warehouse) and a settlement."
+      "Plays the Millicent scenario end to end, over real HTTP.",
+      "Alice (customer), Bob (broker) and Venetia (vendor) on loopback in this process, with "
+          + "storage in a temporary folder.",
+      "Alice has no scrip, Venetia points her to Bob, she buys, pays, gets change, pays with the "
+          + "change, renews, then both supply models (licensed and warehouse) and a settlement."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -22,7 +22,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "inspect",
-    description = "Prints every field of a scrip token (the certificate is shown, not verified).")
+    description = {
+      "Prints every field of a scrip token.",
+      "The certificate is shown, not verified."
+    })
 public final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -20,7 +20,10 @@ import picocli.CommandLine.Spec;
 /** {@code millicent wallet balance}: what the wallet holds, per vendor, and its books. */
 @Command(
     name = "balance",
-    description = "Shows the scrip held per vendor, payments in flight, brokers and budget.")
+    description = {
+      "Shows the scrip held per vendor and the wallet's books.",
+      "Also payments in flight, broker accounts and the budget."
+    })
 public final class BalanceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin WalletDir wallet;

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "budget",
     description = {
-      "Shows the budget, or sets any of its limits. Payments above a limit are refused with",
-      "budget-exceeded before anything is bought or sent. Amounts: 5000, 5c or $0.05."
+      "Shows the budget, or sets any of its limits.",
+      "Payments above a limit are refused with budget-exceeded before anything is bought or "
+          + "sent. Amounts: 5000, 5c or $0.05."
     })
 public final class BudgetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

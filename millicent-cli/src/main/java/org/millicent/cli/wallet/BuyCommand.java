@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "buy",
     description = {
-      "Buys vendor scrip from a broker, charged to the wallet's account there.",
+      "Buys vendor scrip from a broker.",
+      "It is charged to the wallet's account there.",
       "Amounts: 5000 (millicents), 5c (cents) or $0.05."
     })
 public final class BuyCommand implements Callable<Integer> {

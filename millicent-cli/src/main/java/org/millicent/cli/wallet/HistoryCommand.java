@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
 /** {@code millicent wallet history}: the wallet's payments, oldest first. */
 @Command(
     name = "history",
-    description = "Lists the wallet's payments: purchases, exchanges and buys from brokers.")
+    description = {
+      "Lists the wallet's payments and their outcome.",
+      "Purchases at vendors, exchanges (renewals, merges) and buys from brokers."
+    })
 public final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin WalletDir wallet;

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "proxy",
     description = {
-      "Runs a local HTTP proxy that pays for http:// resources within the budget:",
+      "Runs a local HTTP proxy that pays for http:// resources.",
+      "It pays within the budget:",
       "  curl -x http://127.0.0.1:8402 http://vendor.example/pages/1",
       "HTTPS goes through CONNECT tunnels that the proxy cannot see into: those pass unpaid.",
       "Anyone who can reach the port spends the wallet's money; it listens on loopback by default."

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "register",
     description = {
-      "Opens an account at a broker and keeps its customer secret in the wallet.",
+      "Opens an account at a broker.",
+      "The account's customer secret is kept in the wallet.",
       "Use TLS (https) for brokers that are not on this machine: the secret travels in the answer."
     })
 public final class RegisterCommand implements Callable<Integer> {

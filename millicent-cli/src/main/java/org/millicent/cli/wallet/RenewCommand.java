@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "renew",
     description = {
-      "Re-sends payments left in flight (after a crash or timeout) and settles them, then renews",
-      "scrip that expires within the hour at its vendor (--all: every piece)."
+      "Settles payments left in flight and renews scrip before it expires.",
+      "Re-sends payments left in flight (after a crash or timeout) and settles them, then renews "
+          + "scrip that expires within the hour at its vendor (--all: every piece)."
     })
 public final class RenewCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

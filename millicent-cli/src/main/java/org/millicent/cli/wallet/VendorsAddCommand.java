@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "add",
     description = {
-      "Vouches for the origin of URL (scheme, host, port) as VENDOR's: the wallet will pay",
-      "VENDOR's scrip there. Only vouch for an origin you know to be the vendor's."
+      "Vouches for an origin as a vendor's.",
+      "Vouches for the origin of URL (scheme, host, port) as VENDOR's: the wallet will pay "
+          + "VENDOR's scrip there. Only vouch for an origin you know to be the vendor's."
     })
 public final class VendorsAddCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

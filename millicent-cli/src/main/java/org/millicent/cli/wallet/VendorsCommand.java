@@ -12,9 +12,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "vendors",
     description = {
-      "The origins (scheme, host, port) where the wallet pays each vendor's scrip: those its",
-      "brokers' manifests list, and those you vouch for. A 402 from any other origin is refused",
-      "with unvouched-origin: nothing is bought or sent."
+      "Lists and vouches for the origins where the wallet pays.",
+      "The origins (scheme, host, port) where the wallet pays each vendor's scrip: those its "
+          + "brokers' manifests list, and those you vouch for. A 402 from any other origin is refused "
+          + "with unvouched-origin: nothing is bought or sent."
     },
     subcommands = {
       VendorsListCommand.class,

@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
 /** {@code millicent wallet vendors list}: each vendor's vouched origins and who vouched. */
 @Command(
     name = "list",
-    description = "Lists each vendor's vouched origins and who vouched for each (a broker or you).")
+    description = {
+      "Lists each vendor's vouched origins.",
+      "Each with who vouched for it: a broker's manifest or you."
+    })
 public final class VendorsListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin WalletDir wallet;

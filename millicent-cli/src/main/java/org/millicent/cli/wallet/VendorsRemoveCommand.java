@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "remove",
     description = {
-      "Withdraws your word for the origin of URL (without URL: every origin you vouched for) as",
-      "VENDOR's. Origins a broker's manifest lists stay vouched while it lists them."
+      "Withdraws your word for a vendor's origin.",
+      "Withdraws your word for the origin of URL (without URL: every origin you vouched for) as "
+          + "VENDOR's. Origins a broker's manifest lists stay vouched while it lists them."
     })
 public final class VendorsRemoveCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

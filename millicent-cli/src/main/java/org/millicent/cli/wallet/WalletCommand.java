@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "wallet",
     description = {
-      "The customer's wallet: broker accounts, scrip, paying for priced resources.",
+      "The customer's wallet: accounts, scrip and paying for pages.",
+      "It keeps broker accounts and scrip, and pays for priced resources.",
       "The wallet lives in --wallet DIR (default: $MILLICENT_WALLET, else ~/.millicent/wallet)."
     },
     subcommands = {
