@@ -72,9 +72,20 @@ public record WalletOptions(
         false);
   }
 
-  /** {@code ~/.millicent/wallet}: the default wallet folder. */
+  /**
+   * {@code $HOME/.millicent/wallet}: the default wallet folder. It follows the {@code HOME}
+   * environment variable, as shells and other tools do (the JVM's {@code user.home} comes from the
+   * password database and ignores it), and falls back to {@code user.home} when {@code HOME} is
+   * unset or blank.
+   */
   public static Path defaultDir() {
-    return Path.of(System.getProperty("user.home"), ".millicent", "wallet");
+    return defaultDir(System.getenv("HOME"), System.getProperty("user.home"));
+  }
+
+  /** The default wallet folder given the {@code HOME} variable and the JVM's {@code user.home}. */
+  static Path defaultDir(String home, String userHome) {
+    String base = home != null && !home.isBlank() ? home : userHome;
+    return Path.of(base, ".millicent", "wallet");
   }
 
   /** A copy with another clock. */

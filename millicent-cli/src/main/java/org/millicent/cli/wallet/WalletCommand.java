@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     description = {
       "The customer's wallet: accounts, scrip and paying for pages.",
       "It keeps broker accounts and scrip, and pays for priced resources.",
-      "The wallet lives in --wallet DIR (default: $MILLICENT_WALLET, else ~/.millicent/wallet)."
+      "The wallet lives in --wallet DIR (default: $MILLICENT_WALLET, else $HOME/.millicent/wallet)."
     },
     subcommands = {
       RegisterCommand.class,

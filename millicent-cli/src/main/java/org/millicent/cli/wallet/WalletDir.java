@@ -19,7 +19,7 @@ public final class WalletDir {
   @Option(
       names = "--wallet",
       paramLabel = "DIR",
-      description = "The wallet folder (default: $MILLICENT_WALLET, else ~/.millicent/wallet).")
+      description = "The wallet folder (default: $MILLICENT_WALLET, else $HOME/.millicent/wallet).")
   Path dir;
 
   /** Created by picocli. */
@@ -27,11 +27,18 @@ public final class WalletDir {
 
   /** The folder in use. */
   public Path dir() {
+    return dir(System.getenv(ENV), WalletOptions.defaultDir());
+  }
+
+  /**
+   * The folder in use given {@code $MILLICENT_WALLET} and the default folder: {@code --wallet}
+   * wins, then the variable, then the default ({@code $HOME/.millicent/wallet}).
+   */
+  Path dir(String env, Path defaultDir) {
     if (dir != null) {
       return dir;
     }
-    String env = System.getenv(ENV);
-    return env != null && !env.isBlank() ? Path.of(env) : WalletOptions.defaultDir();
+    return env != null && !env.isBlank() ? Path.of(env) : defaultDir;
   }
 
   /** The options for the folder in use. */
