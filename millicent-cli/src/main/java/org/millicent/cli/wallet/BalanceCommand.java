@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.BrokerAccount;
 import org.millicent.wallet.VendorBalance;
@@ -50,8 +51,7 @@ public final class BalanceCommand implements Callable<Integer> {
                 + ": "
                 + Amounts.format(b.availableMillicents())
                 + " available in "
-                + b.availablePieces()
-                + (b.availablePieces() == 1 ? " piece" : " pieces")
+                + Counts.of(b.availablePieces(), "piece")
                 + b.nextExpiry().map(t -> ", first expiry " + t).orElse("")
                 + (b.inFlightPieces() > 0
                     ? "; " + Amounts.format(b.inFlightMillicents()) + " in flight"
@@ -64,8 +64,8 @@ public final class BalanceCommand implements Callable<Integer> {
               + ", paid "
               + Amounts.format(t.paidMillicents())
               + " in "
-              + t.purchases()
-              + " purchases, held "
+              + Counts.of(t.purchases(), "purchase")
+              + ", held "
               + Amounts.format(t.heldMillicents())
               + ", in flight "
               + Amounts.format(t.inFlightMillicents())
@@ -78,15 +78,15 @@ public final class BalanceCommand implements Callable<Integer> {
       }
       for (BrokerAccount a : w.brokers()) {
         out.println(
-            "broker "
+            "account at the broker \""
                 + a.broker()
-                + " at "
+                + "\" ("
                 + a.url()
-                + ": customer "
+                + "): customer "
                 + a.customerIdText()
-                + " ("
+                + ", \""
                 + a.name()
-                + ")");
+                + "\"");
         if (askBrokers) {
           try {
             JsonNode n = w.brokerAccount(a.url());

@@ -65,17 +65,31 @@ public final class HistoryCommand implements Callable<Integer> {
             .append(' ')
             .append(e.url())
             .append(": ");
-    switch (e.kind()) {
-      case "buy" -> sb.append("bought ").append(Amounts.format(e.offeredPriceMillicents()));
-      case "exchange" -> sb.append("exchanged");
-      default ->
-          sb.append("price ")
-              .append(Amounts.format(e.priceMillicents().orElse(e.offeredPriceMillicents())))
-              .append(e.changeMillicents().map(c -> ", change " + Amounts.format(c)).orElse(""));
-    }
-    sb.append(" - ").append(e.state());
+    sb.append(outcome(e));
     e.outcome().filter(o -> !o.equals("ok")).ifPresent(o -> sb.append(" (").append(o).append(')'));
     e.detail().ifPresent(d -> sb.append(": ").append(d));
     return sb.toString();
+  }
+
+  /**
+   * What happened, in words that match the payment's state: a buy that failed did not buy anything,
+   * and one in flight has not bought anything yet.
+   */
+  private static String outcome(HistoryEntry e) {
+    String asked = Amounts.format(e.offeredPriceMillicents());
+    String charged = Amounts.format(e.priceMillicents().orElse(e.offeredPriceMillicents()));
+    String change = e.changeMillicents().map(c -> ", change " + Amounts.format(c)).orElse("");
+    return switch (e.kind() + "/" + e.state()) {
+      case "buy/done" -> "bought " + charged;
+      case "buy/failed" -> "buying " + asked + " failed, nothing bought";
+      case "buy/in-flight" -> "buying " + asked + ", in flight";
+      case "exchange/done" -> "exchanged";
+      case "exchange/failed" -> "exchange failed";
+      case "exchange/in-flight" -> "exchanging, in flight";
+      case "purchase/done" -> "paid " + charged + change;
+      case "purchase/failed" -> "paying " + asked + " failed";
+      case "purchase/in-flight" -> "paying " + asked + ", in flight";
+      default -> e.kind() + " " + asked + ", " + e.state();
+    };
   }
 }

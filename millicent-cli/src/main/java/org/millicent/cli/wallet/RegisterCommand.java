@@ -44,15 +44,15 @@ public final class RegisterCommand implements Callable<Integer> {
     try (Wallet w = wallet.open()) {
       BrokerAccount a = w.register(broker, name);
       out.println(
-          "registered with broker "
+          "registered with the broker \""
               + a.broker()
-              + " at "
+              + "\" at "
               + a.url()
               + " as customer "
               + a.customerIdText()
-              + " ("
+              + " (\""
               + a.name()
-              + ")"
+              + "\")"
               + (a.creditLimitMillicents() >= 0
                   ? ", credit limit " + Amounts.format(a.creditLimitMillicents())
                   : ""));

@@ -2,6 +2,7 @@ package org.millicent.cli.wallet;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.Wallet;
 import picocli.CommandLine.Command;
@@ -54,7 +55,11 @@ public final class RenewCommand implements Callable<Integer> {
                 + ")");
       }
       if (r.expired() > 0) {
-        out.println(r.expired() + " pieces had expired before they could be renewed");
+        out.println(
+            Counts.of(r.expired(), "piece")
+                + " had expired before "
+                + (r.expired() == 1 ? "it" : "they")
+                + " could be renewed");
       }
       r.problems().forEach(p -> out.println("could not renew " + p));
       if (r.renewed().isEmpty() && r.problems().isEmpty()) {

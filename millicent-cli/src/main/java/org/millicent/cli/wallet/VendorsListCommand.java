@@ -36,7 +36,13 @@ public final class VendorsListCommand implements Callable<Integer> {
     try (Wallet w = wallet.open()) {
       if (refresh) {
         int read = w.refreshVouchedOrigins();
-        out.println("read " + read + " of " + w.brokers().size() + " brokers' manifests");
+        int brokers = w.brokers().size();
+        out.println(
+            "read "
+                + read
+                + " of "
+                + brokers
+                + (brokers == 1 ? " broker's manifest" : " brokers' manifests"));
       }
       List<VouchedOrigin> all = w.vouchedOrigins();
       if (all.isEmpty()) {
