@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.millicent.broker.SettlementResult;
 import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.books.BookTotals;
+import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.BrokerAccount;
 import org.millicent.wallet.HistoryEntry;
@@ -123,6 +126,10 @@ final class DemoScenario {
     expect(renewal.problems().isEmpty(), "renewal failed: " + renewal.problems());
     expect(!renewal.renewed().isEmpty(), "there was nothing to renew");
     Wallet.Renewal r = renewal.renewed().getFirst();
+    expect(!r.newExpiry().isBefore(r.oldExpiry()), "renewal moved the expiry back: " + r);
+    Instant renewedAt = Instant.now();
+    long lifetimeHours =
+        Math.round(Duration.between(renewedAt, r.newExpiry()).toSeconds() / 3600.0);
     say(
         "Alice renews her scrip, as her wallet does by itself within an hour of expiry: Venetia"
             + " exchanges her piece of "
@@ -135,7 +142,17 @@ final class DemoScenario {
             + r.newId()
             + ", expiring "
             + r.newExpiry()
-            + "). Expired scrip is refused, so customers exchange old scrip for new in time.");
+            + "). Fresh scrip expires "
+            + Counts.of(lifetimeHours, "hour")
+            + " after it is issued, to the second"
+            + (r.newExpiry().equals(r.oldExpiry())
+                ? "; Alice's old piece was issued moments ago, in the same second, so here both"
+                    + " expiries are the same, while a wallet that renews an hour before expiry gains"
+                    + " "
+                    + Counts.of(lifetimeHours - 1, "hour")
+                : ", so this renewal gains "
+                    + describe(Duration.between(r.oldExpiry(), r.newExpiry())))
+            + ". Expired scrip is refused, so customers exchange old scrip for new in time.");
 
     URI recipe = market.annex().url().resolve("/pages/recipe.html");
     Response bread = paying.send(Request.get(recipe));
@@ -151,8 +168,8 @@ final class DemoScenario {
             + " bulk.");
     detail(
         "Bob bought a lot of "
-            + DemoMarket.LOT_PIECES
-            + " pieces of "
+            + Counts.of(DemoMarket.LOT_PIECES, "piece")
+            + " of "
             + Amounts.format(DemoMarket.PIECE_MILLICENTS)
             + " from the annex at "
             + DemoMarket.DISCOUNT_BPS / 100
@@ -178,8 +195,7 @@ final class DemoScenario {
     say(
         "Settlement of licensed scrip: Venetia reports to Bob the IDs of the scrip he minted under"
             + " her licence that she has received ("
-            + settled.accepted().size()
-            + (settled.accepted().size() == 1 ? " piece" : " pieces")
+            + Counts.of(settled.accepted().size(), "piece")
             + " worth "
             + Amounts.format(face)
             + "). Bob checks them against what he issued and pays each once, "
@@ -209,8 +225,8 @@ final class DemoScenario {
             + "; has paid "
             + Amounts.format(t.paidMillicents())
             + " for "
-            + t.purchases()
-            + " pages; Bob has charged her "
+            + Counts.of(t.purchases(), "page")
+            + "; Bob has charged her "
             + Amounts.format(view.chargesThisPeriodMillicents())
             + " this period.");
     Map<String, Long> books = market.bob().broker().books().balances();
@@ -334,10 +350,23 @@ final class DemoScenario {
             + "\"");
   }
 
+  /** A duration in words: {@code 2 hours 5 minutes}, {@code 40 seconds}. */
+  private static String describe(Duration d) {
+    if (d.toMinutes() == 0) {
+      return Counts.of(d.toSeconds(), "second");
+    }
+    String hours = d.toHours() > 0 ? Counts.of(d.toHours(), "hour") : "";
+    String minutes = d.toMinutesPart() > 0 ? Counts.of(d.toMinutesPart(), "minute") : "";
+    return (hours + " " + minutes).strip();
+  }
+
   private void wrap(String prefix, String text) {
     StringBuilder line = new StringBuilder(prefix);
     int start = prefix.length();
-    for (String word : text.split(" ")) {
+    // An amount ("9.4¢ (9,400 m¢)") is one word: never broken across lines.
+    String kept = text.replace("¢ (", "¢\u0000(").replace(" m¢)", "\u0000m¢)");
+    for (String w : kept.split(" ")) {
+      String word = w.replace('\u0000', ' ');
       if (line.length() + word.length() + 1 > 100 && line.length() > start) {
         out.println(line.toString().stripTrailing());
         line = new StringBuilder(" ".repeat(prefix.length()));

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.cli.CliRun;
@@ -28,6 +31,36 @@ class DemoIT {
         .contains("books balanced")
         .contains("Everything reconciles");
     assertThat(Files.exists(dir.resolve("demo").resolve("alice").resolve("wallet.db"))).isTrue();
+  }
+
+  @Test
+  void demo_readsWell_amountsWholeCountsAgreeAndTheRenewalShowsBothExpiries() {
+    CliRun r = CliRun.of("demo", "--data", dir.resolve("demo").toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    String out = r.out();
+
+    assertThat(out).doesNotContain("null").doesNotContainPattern("\\b1 (pieces|pages|hours)\\b");
+    // Every amount is written one way and never broken across two lines.
+    assertThat(out).containsPattern("0\\.1¢ \\(100 m¢\\)").doesNotContain("millicents (");
+    assertThat(out.lines()).noneMatch(l -> l.endsWith("m¢") || l.strip().startsWith("m¢)"));
+    assertThat(out.lines()).noneMatch(l -> l.matches(".*\\d¢$"));
+
+    String text = out.replaceAll("\\s+", " ");
+    Matcher m =
+        Pattern.compile(
+                "expiring (\\S+)\\) for a fresh one of the same value \\(scrip ID \\S+,"
+                    + " expiring (\\S+)\\)\\. Fresh scrip expires (\\d+) hours after it is"
+                    + " issued")
+            .matcher(text);
+    assertThat(m.find()).as(text).isTrue();
+    Instant oldExpiry = Instant.parse(m.group(1));
+    Instant newExpiry = Instant.parse(m.group(2));
+    assertThat(newExpiry).isAfterOrEqualTo(oldExpiry);
+    assertThat(text)
+        .contains(
+            newExpiry.equals(oldExpiry)
+                ? "so here both expiries are the same"
+                : "so this renewal gains");
   }
 
   @Test
