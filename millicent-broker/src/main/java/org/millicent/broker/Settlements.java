@@ -14,6 +14,7 @@ import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.supply.Licence;
 import org.millicent.broker.supply.LicensedVendor;
 import org.millicent.broker.supply.VendorClient;
+import org.millicent.money.Amounts;
 import org.millicent.scrip.ScripId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,11 +227,11 @@ final class Settlements {
         settle(vendor, r.ids().stream().map(VendorClient.ReceivedId::scripId).toList());
     client.markSettled(vc.url(), token, r.upto());
     log.info(
-        "broker: settled with {}: {} accepted, {} rejected, {} millicents",
+        "broker: settled with {}: {} accepted, {} rejected, paid {}",
         vendor,
         result.accepted().size(),
         result.rejected().size(),
-        result.paidMillicents());
+        Amounts.format(result.paidMillicents()));
     return result;
   }
 }

@@ -12,6 +12,7 @@ import org.millicent.failure.SpentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
+import org.millicent.money.Amounts;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Variant;
@@ -241,11 +242,11 @@ public final class PurchaseService {
     if (scrip.valueMillicents() < price) {
       throw new InsufficientValueException(
           "price is "
-              + price
-              + " millicents, scrip "
+              + Amounts.format(price)
+              + ", scrip "
               + scrip.id()
               + " holds "
-              + scrip.valueMillicents());
+              + Amounts.format(scrip.valueMillicents()));
     }
     return price;
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.millicent.failure.UnknownKeyException;
+import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
 import org.millicent.protocol.Payment;
@@ -200,7 +201,7 @@ final class VendorGateway {
         problems.write(
             ctx,
             ProblemCode.PAYMENT_REQUIRED,
-            method + " " + path + " costs " + offer + " millicents",
+            method + " " + path + " costs " + Amounts.format(offer),
             offer);
         return;
       }

@@ -95,10 +95,10 @@ final class BrokerPurchases {
     if (amountMillicents < 1 || amountMillicents > ScripBody.MAX_VALUE_MILLICENTS) {
       throw new WalletException(
           WalletException.Code.BAD_REQUEST,
-          "the amount must be 1.."
-              + ScripBody.MAX_VALUE_MILLICENTS
-              + " millicents, was "
-              + amountMillicents);
+          "the amount must be 1 m¢ to "
+              + Amounts.format(ScripBody.MAX_VALUE_MILLICENTS)
+              + ", was "
+              + Amounts.format(amountMillicents));
     }
     BrokerAccount a = chooseBroker(vendor, broker.map(BrokerPurchases::normalizeBroker), List.of());
     return buyFrom(a, vendor, amountMillicents);

@@ -16,6 +16,7 @@ import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerKeys;
 import org.millicent.keys.CustomerSecrets;
+import org.millicent.money.Amounts;
 
 /**
  * Customer accounts (docs/BROKER.md, "Accounts"): registration, charges within the credit limit,
@@ -285,10 +286,10 @@ public final class Accounts {
     if (amount < 1 || amount > org.millicent.broker.BrokerConfig.MAX_AMOUNT_MILLICENTS) {
       throw new BrokerException(
           BrokerError.BAD_AMOUNT,
-          "amount must be 1.."
-              + org.millicent.broker.BrokerConfig.MAX_AMOUNT_MILLICENTS
-              + " millicents, found "
-              + amount);
+          "amount must be 1 m¢ to "
+              + Amounts.format(org.millicent.broker.BrokerConfig.MAX_AMOUNT_MILLICENTS)
+              + ", found "
+              + Amounts.format(amount));
     }
   }
 

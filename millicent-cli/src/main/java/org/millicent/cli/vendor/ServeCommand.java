@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.millicent.failure.Causes;
+import org.millicent.money.Amounts;
 import org.millicent.storage.StorageException;
 import org.millicent.vendor.BrokerJoin;
 import org.millicent.vendor.VendorServer;
@@ -131,7 +132,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (config == null) {
       out.println(
-          "  sample catalogue: " + server.url() + "/ (free), pages from 100 to 5000 millicents");
+          "  sample catalogue: "
+              + server.url()
+              + "/ (free), pages from "
+              + Amounts.format(100)
+              + " to "
+              + Amounts.format(5_000));
     }
     out.println(
         "  data: "

@@ -3,6 +3,7 @@ package org.millicent.vendor.content;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.millicent.money.Amounts;
 import org.millicent.vendor.config.SamplePage;
 
 /**
@@ -27,10 +28,8 @@ final class SampleSite implements ContentSource {
           .append("\">")
           .append(p.title())
           .append("</a> &mdash; ")
-          .append(p.priceMillicents())
-          .append(" millicents (")
-          .append(cents(p.priceMillicents()))
-          .append(" cent)</li>\n");
+          .append(Amounts.format(p.priceMillicents()))
+          .append("</li>\n");
       pages.put(
           p.path(),
           ("<!doctype html>\n<html><head><title>"
@@ -46,10 +45,6 @@ final class SampleSite implements ContentSource {
     byte[] indexBytes = index.toString().getBytes(StandardCharsets.UTF_8);
     pages.put("/", indexBytes);
     pages.put("/index.html", indexBytes);
-  }
-
-  private static String cents(long millicents) {
-    return java.math.BigDecimal.valueOf(millicents, 3).stripTrailingZeros().toPlainString();
   }
 
   @Override
