@@ -12,7 +12,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.millicent.money.Amounts;
 import org.millicent.protocol.Variant;
 import org.millicent.storage.vendor.DurableSpendRecorder;
 
@@ -127,6 +129,73 @@ final class VendorMetrics {
   void rejected(ProblemCode code) {
     rejections.get(code).increment();
   }
+
+  /**
+   * One line on the payments since the last call, for a periodic INFO log line: payments accepted
+   * and what they earned, identical retries answered again, offers (402 without payment) and
+   * refusals by code. Empty when nothing happened, so an idle vendor logs nothing. Counts only: no
+   * scrip, nonce or secret. Called by one thread at a time.
+   */
+  synchronized Optional<String> paymentSummary() {
+    long paid = 0;
+    for (Counter c : payments.values()) {
+      paid += (long) c.count();
+    }
+    long earned = (long) revenue.count();
+    long replayed = (long) replays.count();
+    Map<ProblemCode, Long> refused = new EnumMap<>(ProblemCode.class);
+    for (Map.Entry<ProblemCode, Counter> e : rejections.entrySet()) {
+      refused.put(e.getKey(), (long) e.getValue().count());
+    }
+    Snapshot now = new Snapshot(paid, earned, replayed, refused);
+    Snapshot before = lastSummary;
+    lastSummary = now;
+    return now.since(before);
+  }
+
+  /** The counters at one summary, to report the difference at the next. */
+  private record Snapshot(long paid, long earned, long replayed, Map<ProblemCode, Long> refused) {
+    static final Snapshot ZERO = new Snapshot(0, 0, 0, Map.of());
+
+    Optional<String> since(Snapshot b) {
+      long offers = delta(b, ProblemCode.PAYMENT_REQUIRED);
+      StringBuilder codes = new StringBuilder();
+      long refusals = 0;
+      for (Map.Entry<ProblemCode, Long> e : refused.entrySet()) {
+        long n = delta(b, e.getKey());
+        if (n > 0 && e.getKey() != ProblemCode.PAYMENT_REQUIRED) {
+          refusals += n;
+          codes.append(codes.isEmpty() ? "" : ", ").append(e.getKey().code()).append(' ').append(n);
+        }
+      }
+      long p = paid - b.paid;
+      long r = replayed - b.replayed;
+      if (p == 0 && r == 0 && offers == 0 && refusals == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "payments in the last minute: "
+              + p
+              + " accepted for "
+              + Amounts.format(earned - b.earned)
+              + ", "
+              + r
+              + (r == 1 ? " retry" : " retries")
+              + " answered again, "
+              + offers
+              + (offers == 1 ? " offer" : " offers")
+              + " (402), "
+              + refusals
+              + " refused"
+              + (codes.isEmpty() ? "" : " (" + codes + ")"));
+    }
+
+    private long delta(Snapshot b, ProblemCode c) {
+      return refused.getOrDefault(c, 0L) - b.refused.getOrDefault(c, 0L);
+    }
+  }
+
+  private Snapshot lastSummary = Snapshot.ZERO;
 
   /** The Prometheus text exposition. */
   String scrape() {

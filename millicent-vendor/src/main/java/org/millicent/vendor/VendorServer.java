@@ -455,6 +455,8 @@ public final class VendorServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("sweeping expired spends failed; will retry", e);
     }
+    // One line a minute on what payments did, only when something happened.
+    metrics.paymentSummary().ifPresent(line -> LOG.info("vendor {}: {}", config.vendor(), line));
   }
 
   private void refreshLicences() {

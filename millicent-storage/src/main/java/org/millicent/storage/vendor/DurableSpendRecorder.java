@@ -823,13 +823,29 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       for (ScripId first : blocks) {
         rows += SpendExpiry.deleteBlock(db, first);
       }
-      log.info(
-          "Dropped spends expiring before {}: {} blocks, {} rows", horizon, blocks.size(), rows);
+      logDropped(horizon, rows, blocks.size());
       return blocks.size();
     }
     long rows = SpendExpiry.deleteExpired(db, horizon);
-    log.info("Dropped spends expiring before {}: {} rows", horizon, rows);
+    logDropped(horizon, rows, -1);
     return (int) Math.min(Integer.MAX_VALUE, rows);
+  }
+
+  /**
+   * The sweep runs every minute: only one that dropped something is worth an INFO line.
+   *
+   * @param blocks memory blocks dropped (embedded mode), or -1 (shared mode has none)
+   */
+  private static void logDropped(Instant horizon, long rows, int blocks) {
+    if (rows == 0 && blocks <= 0) {
+      log.debug("No spends expiring before {} to drop", horizon);
+      return;
+    }
+    log.info(
+        "Dropped {} expiring before {}{}",
+        rows == 1 ? "1 spend" : rows + " spends",
+        horizon,
+        blocks < 0 ? "" : blocks == 1 ? " (1 block)" : " (" + blocks + " blocks)");
   }
 
   // ----------------------------------------------------------------- start

@@ -1,0 +1,46 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.millicent.protocol.Variant;
+
+class VendorMetricsTest {
+  private final VendorMetrics metrics = new VendorMetrics("venetia", () -> 0, () -> null);
+
+  @AfterEach
+  void close() {
+    metrics.close();
+  }
+
+  @Test
+  void paymentSummary_ofAnIdleVendor_isEmpty() {
+    assertThat(metrics.paymentSummary()).isEmpty();
+    metrics.request(VendorMetrics.Kind.FREE, 1_000);
+    assertThat(metrics.paymentSummary()).as("free requests are not payments").isEmpty();
+  }
+
+  @Test
+  void paymentSummary_countsWhatHappenedSinceTheLastOne() {
+    metrics.paid(Variant.SIGNED, 100, false);
+    metrics.paid(Variant.PRIVATE, 500, false);
+    metrics.paid(Variant.SIGNED, 100, true);
+    metrics.rejected(ProblemCode.PAYMENT_REQUIRED);
+    metrics.rejected(ProblemCode.SPENT);
+    metrics.rejected(ProblemCode.SPENT);
+    metrics.rejected(ProblemCode.EXPIRED);
+
+    assertThat(metrics.paymentSummary())
+        .hasValue(
+            "payments in the last minute: 2 accepted for 0.6¢ (600 m¢), 1 retry answered again,"
+                + " 1 offer (402), 3 refused (spent 2, expired 1)");
+
+    assertThat(metrics.paymentSummary()).as("nothing new since").isEmpty();
+    metrics.paid(Variant.CLEAR, 1_000, false);
+    assertThat(metrics.paymentSummary())
+        .hasValue(
+            "payments in the last minute: 1 accepted for 1¢ (1,000 m¢), 0 retries answered"
+                + " again, 0 offers (402), 0 refused");
+  }
+}
