@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * load generator to the other half, where taskset allows) and buys its load generator's scrip as a
  * warehouse broker; {@code --in-process} runs the vendor in this JVM instead; with {@code --url} it
  * drives a running vendor and buys a warehouse lot with {@code --broker-token}. The server's CPU
- * time comes from its {@code /metrics}. A progress bar goes to stderr, the table to stdout.
+ * time comes from its {@code /metrics}. Progress goes to stderr (a bar in a terminal, plain lines
+ * otherwise), the table to stdout.
  */
 @Command(
     name = "vendor",
@@ -222,6 +223,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
       ServerCpu cpu = new ServerCpu(base);
       ServerCpu.Reading[] readings = new ServerCpu.Reading[2 * phases];
       boolean paidFirst = false;
+      Progress progress = Progress.onStderr(err);
       VendorLoad.Result r =
           load.run(
               wallets,
@@ -231,8 +233,8 @@ public final class VendorBenchCommand implements Callable<Integer> {
               phase.dividedBy(3),
               paidFirst,
               j -> readings[j] = readQuietly(cpu),
-              f -> VendorLoad.progressBar(err, f, load.done()));
-      err.println();
+              f -> progress.report(f, load.done()));
+      progress.finish();
       if (load.firstError() != null) {
         err.println(
             "millicent bench vendor: "

@@ -3,7 +3,6 @@ package org.millicent.cli.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -356,14 +355,5 @@ final class VendorLoad {
       out.add(new Wallet(ScripCodec.fromToken(t.asText()), secret));
     }
     return out;
-  }
-
-  static void progressBar(PrintWriter err, double fraction, long done) {
-    int width = 30;
-    int filled = (int) Math.round(fraction * width);
-    err.printf(
-        "\r[%s%s] %3d%%  %,d requests",
-        "#".repeat(filled), ".".repeat(width - filled), Math.round(fraction * 100), done);
-    err.flush();
   }
 }
