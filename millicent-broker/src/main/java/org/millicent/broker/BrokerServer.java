@@ -151,7 +151,7 @@ public final class BrokerServer implements AutoCloseable {
       BrokerServer server =
           new BrokerServer(db, broker, app, adminToken, joinToken, url, schedule, guard, urlFile);
       server.scheduleWork(config);
-      log.info("broker {} listening at {} ({})", config.brokerId(), url, db.describe());
+      log.info("broker \"{}\" listening at {} ({})", config.brokerId(), url, db.describe());
       return server;
     } catch (RuntimeException e) {
       if (broker != null) {

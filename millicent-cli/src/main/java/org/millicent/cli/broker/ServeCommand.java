@@ -93,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
                       server.close();
                       stopped.countDown();
                     }));
-    out.println("broker " + cfg.brokerId() + " serving at " + server.url());
+    out.println("broker \"" + cfg.brokerId() + "\" serving at " + server.url());
     out.println("  manifest: " + server.url() + "/.well-known/millicent");
     out.println("  register: POST " + server.url() + "/broker/accounts {\"name\": \"...\"}");
     for (VendorConfig v : server.broker().vendors()) {

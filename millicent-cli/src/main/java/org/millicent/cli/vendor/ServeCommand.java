@@ -125,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
                       server.close();
                       stopped.countDown();
                     }));
-    out.println("vendor " + cfg.vendor() + " serving at " + server.url());
+    out.println("vendor \"" + cfg.vendor() + "\" serving at " + server.url());
     out.println("  manifest: " + server.url() + "/.well-known/millicent");
     if (join != null) {
       out.println("  sold by the broker at " + join.broker() + " (licensed)");

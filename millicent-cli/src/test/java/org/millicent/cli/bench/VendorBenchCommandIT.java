@@ -17,6 +17,7 @@ class VendorBenchCommandIT {
         .contains("paid/free throughput:")
         .containsPattern("server CPU per request, free/paid: [0-9]+\\.[0-9]{2}\n");
     assertThat(run.err()).contains("vendor bench:").contains("its own JVM").contains("100%");
+    assertThat(run.err()).as("no bar frames when not in a terminal").doesNotContain("\r");
   }
 
   @Test
