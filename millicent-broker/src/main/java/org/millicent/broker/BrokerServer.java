@@ -150,7 +150,7 @@ public final class BrokerServer implements AutoCloseable {
       Path urlFile = recordUrl(dataDir, local);
       BrokerServer server =
           new BrokerServer(db, broker, app, adminToken, joinToken, url, schedule, guard, urlFile);
-      server.scheduleWork(config);
+      server.scheduleWork(config, new BrokerActivity(meters));
       log.info("broker \"{}\" listening at {} ({})", config.brokerId(), url, db.describe());
       return server;
     } catch (RuntimeException e) {
@@ -162,7 +162,16 @@ public final class BrokerServer implements AutoCloseable {
     }
   }
 
-  private void scheduleWork(BrokerConfig config) {
+  private void scheduleWork(BrokerConfig config, BrokerActivity activity) {
+    // One line a minute on sales and refusals, only when something happened.
+    schedule.scheduleWithFixedDelay(
+        () ->
+            activity
+                .summary()
+                .ifPresent(line -> log.info("broker \"{}\": {}", config.brokerId(), line)),
+        1,
+        1,
+        TimeUnit.MINUTES);
     Duration interval = config.settlementInterval();
     if (!interval.isZero()) {
       schedule.scheduleWithFixedDelay(

@@ -2,6 +2,7 @@ package org.millicent.cli.wallet;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.millicent.failure.Causes;
 import org.millicent.storage.StorageException;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletException;
@@ -68,12 +69,12 @@ public final class WalletDir {
         return w.code() == WalletException.Code.BAD_REQUEST ? 2 : 1;
       }
       case StorageException s -> {
-        err.println(command + ": the wallet's storage failed: " + s.getMessage());
+        err.println(command + ": the wallet's storage failed: " + Causes.describe(s));
         err.flush();
         return 1;
       }
       case IllegalArgumentException i -> {
-        err.println(command + ": " + i.getMessage());
+        err.println(command + ": " + Causes.describe(i));
         err.flush();
         return 2;
       }
