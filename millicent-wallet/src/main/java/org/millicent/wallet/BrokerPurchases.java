@@ -192,9 +192,10 @@ final class BrokerPurchases {
     throw new WalletException(
         WalletException.Code.NO_BROKER_ACCOUNT,
         (named.isEmpty()
-                ? "none of the wallet's brokers sells " + vendor + "'s scrip"
-                : vendor
-                    + "'s scrip is sold by "
+                ? "none of the wallet's brokers sells the scrip of \"" + vendor + "\""
+                : "the scrip of \""
+                    + vendor
+                    + "\" is sold by "
                     + list(named)
                     + ", and the wallet has no account there")
             + " (accounts at "

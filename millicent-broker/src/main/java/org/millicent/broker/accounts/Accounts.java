@@ -237,9 +237,11 @@ public final class Accounts {
           "account "
               + c.idText()
               + " can take "
-              + Math.max(0, available)
-              + " more millicents, the charge is "
-              + amount);
+              + Amounts.format(Math.max(0, available))
+              + " more within its credit limit of "
+              + Amounts.format(c.creditLimitMillicents())
+              + ", the charge is "
+              + Amounts.format(amount));
     }
   }
 

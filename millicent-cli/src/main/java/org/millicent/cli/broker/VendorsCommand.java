@@ -36,6 +36,13 @@ public final class VendorsCommand implements Callable<Integer> {
             out.println(admin.pretty(n));
             return;
           }
+          if (n.path("vendors").isEmpty()) {
+            out.println(
+                "the broker at "
+                    + admin.target().url()
+                    + " sells no vendor's scrip: vendors are listed in its configuration"
+                    + " (docs/BROKER.md)");
+          }
           for (JsonNode v : n.path("vendors")) {
             JsonNode s = v.path("statement");
             out.printf(

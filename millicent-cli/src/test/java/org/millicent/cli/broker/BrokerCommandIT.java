@@ -71,6 +71,7 @@ class BrokerCommandIT {
 
       CliRun vendors = CliRun.of("broker", "vendors", "--url", url, "--data", data.toString());
       assertThat(vendors.exitCode()).isZero();
+      assertThat(vendors.out()).contains("sells no vendor's scrip");
       CliRun licences = CliRun.of("broker", "licences", "--url", url, "--data", data.toString());
       assertThat(licences.exitCode()).isZero();
 
