@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.millicent.failure.Causes;
 import org.millicent.storage.StorageException;
 import org.millicent.vendor.VendorKeys;
 import org.millicent.vendor.VendorServer;
@@ -165,7 +166,14 @@ public final class KeysCommand implements Callable<Integer> {
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
-        throw new Failure("cannot reach the vendor at " + url + ": " + e.getMessage(), false);
+        throw new Failure(
+            "cannot reach the vendor at "
+                + url
+                + ": "
+                + Causes.describe(e)
+                + ". Is it running? Without --url the command works on a stopped vendor's --data"
+                + " folder.",
+            false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new Failure("interrupted", false);
@@ -242,8 +250,10 @@ public final class KeysCommand implements Callable<Integer> {
   /** {@code millicent vendor keys list}. */
   @Command(
       name = "list",
-      description =
-          "Lists every key: state, dates, until when its scrip may be valid, how much it was used.")
+      description = {
+        "Lists every key with its state and dates.",
+        "Also until when its scrip may be valid and how much it was used."
+      })
   public static final class ListCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Target target;
@@ -309,8 +319,10 @@ public final class KeysCommand implements Callable<Integer> {
   /** {@code millicent vendor keys rotate}. */
   @Command(
       name = "rotate",
-      description =
-          "Makes a fresh key primary; the old one mints no more and keeps validating its scrip.")
+      description = {
+        "Makes a fresh key primary.",
+        "The old one mints no more and keeps validating its scrip."
+      })
   public static final class RotateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin Target target;

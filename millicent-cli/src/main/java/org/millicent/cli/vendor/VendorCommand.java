@@ -8,7 +8,10 @@ import picocli.CommandLine.Spec;
 /** {@code millicent vendor}: the vendor gateway. Prints its usage when called alone. */
 @Command(
     name = "vendor",
-    description = "The vendor gateway: HTTP 402 in front of priced resources, and its keys.",
+    description = {
+      "Runs the vendor gateway and manages its keys.",
+      "The gateway puts HTTP 402 in front of priced resources."
+    },
     subcommands = {ServeCommand.class, KeysCommand.class})
 public final class VendorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
