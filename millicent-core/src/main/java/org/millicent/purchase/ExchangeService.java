@@ -13,6 +13,7 @@ import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
 import org.millicent.failure.SpentException;
 import org.millicent.failure.WrongCustomerException;
+import org.millicent.money.Amounts;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
@@ -210,7 +211,10 @@ public final class ExchangeService {
         long value = inputs.getFirst().valueMillicents();
         if (sum != value) {
           throw new MalformedException(
-              "split amounts sum to " + sum + " millicents, the scrip holds " + value);
+              "split amounts sum to "
+                  + Amounts.format(sum)
+                  + ", the scrip holds "
+                  + Amounts.format(value));
         }
         yield amounts;
       }
@@ -231,9 +235,9 @@ public final class ExchangeService {
     if (sum > ScripBody.MAX_VALUE_MILLICENTS) {
       throw new MalformedException(
           "the pieces sum to "
-              + sum
-              + " millicents, more than one piece of scrip may hold ("
-              + ScripBody.MAX_VALUE_MILLICENTS
+              + Amounts.format(sum)
+              + ", more than one piece of scrip may hold ("
+              + Amounts.format(ScripBody.MAX_VALUE_MILLICENTS)
               + ")");
     }
     return sum;

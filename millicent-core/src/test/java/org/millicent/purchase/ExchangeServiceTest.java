@@ -107,7 +107,7 @@ class ExchangeServiceTest {
                     encoded(List.of(old)),
                     new ExchangeService.Split(List.of(300L, 600L))))
         .isInstanceOf(MalformedException.class)
-        .hasMessageContaining("sum to 900");
+        .hasMessageContaining("sum to 0.9¢ (900 m¢)");
     assertThat(spends.spentSet().contains(old.id())).isFalse();
   }
 

@@ -269,16 +269,16 @@ final class PaymentSettler {
           || scrip.valueMillicents() != payment.offeredPriceMillicents()) {
         throw new MalformedException(
             "expected "
-                + payment.offeredPriceMillicents()
-                + " millicents of "
+                + Amounts.format(payment.offeredPriceMillicents())
+                + " of \""
                 + payment.vendor()
-                + " scrip for customer "
+                + "\" scrip for customer "
                 + Long.toUnsignedString(customerAtVendor)
                 + ", found "
-                + scrip.valueMillicents()
-                + " of "
+                + Amounts.format(scrip.valueMillicents())
+                + " of \""
                 + scrip.vendor()
-                + " for "
+                + "\" for "
                 + Long.toUnsignedString(scrip.customerId()));
       }
       CustomerSecret vendorSecret =
