@@ -62,7 +62,7 @@ class VendorPurchaseIT {
   void index_isFreeAndListsThePricedPages() {
     HttpResponse<byte[]> r = http.get("/");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(TestHttp.text(r)).contains("/pages/haiku.html").contains("100 millicents");
+    assertThat(TestHttp.text(r)).contains("/pages/haiku.html").contains("0.1¢ (100 m¢)");
   }
 
   @Test
