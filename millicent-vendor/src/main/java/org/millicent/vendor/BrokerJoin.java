@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.millicent.failure.Causes;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
 import org.slf4j.Logger;
@@ -152,7 +153,7 @@ public final class BrokerJoin {
       } catch (ConnectException e) {
         failure = "nothing listens there";
       } catch (IOException e) {
-        failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        failure = Causes.describe(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the broker at " + broker);
@@ -238,11 +239,7 @@ public final class BrokerJoin {
       answer = client().send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new IllegalStateException(
-          "could not reach the broker at "
-              + broker
-              + " to join it ("
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-              + ")",
+          "could not reach the broker at " + broker + " to join it (" + Causes.describe(e) + ")",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
 import org.millicent.wallet.WalletStore.PaymentDraft;
@@ -145,7 +146,7 @@ final class BrokerClient {
         || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
       return "the host name does not resolve; check the URL";
     }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return Causes.describe(e);
   }
 
   private JsonNode okJson(Response r) {

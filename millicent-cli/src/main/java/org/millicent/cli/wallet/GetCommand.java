@@ -100,7 +100,7 @@ public final class GetCommand implements Callable<Integer> {
               + ": "
               + (e instanceof java.net.ConnectException
                   ? "nothing answers there (connection refused); is the vendor running?"
-                  : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                  : Causes.describe(e)));
       return 1;
     } catch (RuntimeException e) {
       return WalletDir.fail(err, "millicent wallet get", e);

@@ -1,5 +1,7 @@
 package org.millicent.vendor.jetty;
 
+import org.millicent.failure.Causes;
+
 /**
  * The words for a caught exception in a problem detail or a log line: its message, or, when it has
  * none (a {@code ConnectException} of the JDK's HTTP client often has none), its class name, so
@@ -8,9 +10,11 @@ package org.millicent.vendor.jetty;
 public final class FailureText {
   private FailureText() {}
 
-  /** The message of {@code t}, or its simple class name when the message is missing or blank. */
+  /**
+   * The message of {@code t}, or, when it has none, the first message along its causes or its kind
+   * in words ({@link Causes#describe}: "connection refused" rather than "ConnectException").
+   */
   public static String of(Throwable t) {
-    String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    return Causes.describe(t);
   }
 }
