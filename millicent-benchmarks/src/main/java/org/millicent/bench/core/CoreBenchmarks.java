@@ -1,8 +1,8 @@
 package org.millicent.bench.core;
 
 import java.util.concurrent.TimeUnit;
-import org.millicent.cli.bench.CoreWorkloads;
-import org.millicent.cli.bench.Workload;
+import org.millicent.bench.CoreWorkloads;
+import org.millicent.bench.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,7 +1,7 @@
 package org.millicent.bench.storage;
 
 import java.util.concurrent.TimeUnit;
-import org.millicent.cli.bench.StorageWorkloads;
+import org.millicent.bench.StorageWorkloads;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

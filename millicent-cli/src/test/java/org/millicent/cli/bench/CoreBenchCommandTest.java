@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.millicent.bench.CoreWorkloads;
 import org.millicent.cli.CliRun;
 
 class CoreBenchCommandTest {

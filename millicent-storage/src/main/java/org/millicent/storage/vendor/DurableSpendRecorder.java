@@ -58,7 +58,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   private static final Logger log = LoggerFactory.getLogger(DurableSpendRecorder.class);
 
   /** Most records written in one transaction. */
-  static final int MAX_BATCH = 4096;
+  public static final int MAX_BATCH = 4096;
 
   /** Claims older than this are taken as left by a crashed process and released at open. */
   public static final Duration STALE_CLAIM_AGE = Duration.ofMinutes(15);
@@ -909,8 +909,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
 
   /**
    * Rolls back and discards a connection after a failed transaction, so that no transaction state
-   * in doubt (an automatic rollback the driver missed) leaks into the next batch. Also used by
-   * {@link SpendCommitProbe}.
+   * in doubt (an automatic rollback the driver missed) leaks into the next batch.
    */
   static void abandon(Database db, Connection c) {
     try {
@@ -919,6 +918,20 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       // The connection is broken or the transaction already gone; the first error is reported.
     }
     db.discard(c);
+  }
+
+  /**
+   * Inserts {@code batch} (at most {@link #MAX_BATCH}) as committed spends on {@code c}, in the
+   * caller's transaction, with the statement this writer batches them with; for each, whether its
+   * row was written (false: a row for its ID existed, or an earlier record of the batch had that
+   * ID). For tools that measure what the writer could reach ({@code millicent bench storage}); a
+   * service records spends through an open recorder, which keeps the spent set too.
+   *
+   * @throws SQLException when the database fails
+   */
+  public static boolean[] insertCommitted(Connection c, Dialect dialect, List<SpendRecord> batch)
+      throws SQLException {
+    return SpendTable.insertCommitted(c, dialect, batch);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.millicent.storage.DatabaseConfig;
-import org.millicent.storage.vendor.SpendCommitProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +35,6 @@ import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.StorageException;
 import org.millicent.storage.vendor.DurableSpendRecorder;
-import org.millicent.storage.vendor.SpendCommitProbe;
 
 /**
  * The storage workloads that {@code millicent bench storage} and the JMH storage benchmarks

@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 /**
  * One operation whose speed {@code millicent bench} and the JMH benchmarks (millicent-benchmarks)

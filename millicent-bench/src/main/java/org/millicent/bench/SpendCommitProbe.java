@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.bench;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +13,8 @@ import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.storage.Database;
 import org.millicent.storage.Dialect;
 import org.millicent.storage.StorageException;
+import org.millicent.storage.vendor.DurableSpendRecorder;
+import org.millicent.storage.vendor.VendorSchema;
 
 /**
  * What the embedded writer of the spent list could reach at best on one SQLite file: one thread
@@ -140,7 +142,7 @@ public final class SpendCommitProbe {
         c.setAutoCommit(false);
         try {
           long t0 = nanoTime.getAsLong();
-          boolean[] written = SpendTable.insertCommitted(c, db.dialect(), batch);
+          boolean[] written = DurableSpendRecorder.insertCommitted(c, db.dialect(), batch);
           long t1 = nanoTime.getAsLong();
           for (boolean w : written) {
             if (!w) {
@@ -153,7 +155,7 @@ public final class SpendCommitProbe {
           inserting += t1 - t0;
           committing += now - t1;
         } catch (SQLException | RuntimeException e) {
-          DurableSpendRecorder.abandon(db, c);
+          abandon(db, c);
           throw e;
         }
       } catch (SQLException e) {
@@ -162,5 +164,15 @@ public final class SpendCommitProbe {
       batches++;
     }
     return new Result(batchSize, batches, now - start, inserting, committing);
+  }
+
+  /** Rolls back and discards a connection after a failed batch, as the writer does. */
+  private static void abandon(Database db, Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken or the transaction already gone; the first error is reported.
+    }
+    db.discard(c);
   }
 }

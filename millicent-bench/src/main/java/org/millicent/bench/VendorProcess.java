@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -53,6 +53,7 @@ final class VendorProcess implements AutoCloseable {
       command.addAll(List.of(extra.trim().split("\\s+")));
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    // The CLI is on this class path whenever `millicent bench` runs (it found this command).
     command.add("org.millicent.cli.Main");
     command.addAll(
         List.of(

@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

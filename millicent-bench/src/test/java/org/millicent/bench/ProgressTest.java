@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.millicent.cli.bench;
+package org.millicent.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
