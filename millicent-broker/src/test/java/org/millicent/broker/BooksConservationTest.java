@@ -42,6 +42,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
+import org.millicent.testing.MutableClock;
 
 /**
  * Random sequences of registrations, top-ups, sales, purchases with broker scrip, purchases at the

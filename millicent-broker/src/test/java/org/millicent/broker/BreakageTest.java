@@ -26,6 +26,7 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
+import org.millicent.testing.MutableClock;
 
 /**
  * Breakage (issue 12, part 7): broker scrip that expires unspent leaves "outstanding" for

@@ -23,6 +23,7 @@ import org.millicent.purchase.ExchangeService;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
+import org.millicent.testing.MutableClock;
 
 /**
  * Exchanges of broker scrip at the broker (issue 12, part 7): renewing broker scrip before it

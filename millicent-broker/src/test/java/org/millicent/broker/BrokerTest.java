@@ -32,6 +32,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
+import org.millicent.testing.MutableClock;
 
 class BrokerTest {
   private static final Authority ORIGIN = Authority.of("https", "bob.example", -1);

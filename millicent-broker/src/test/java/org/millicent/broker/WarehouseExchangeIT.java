@@ -18,6 +18,7 @@ import org.millicent.protocol.Payer;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
+import org.millicent.testing.MutableClock;
 import org.millicent.vendor.VendorServer;
 
 /**

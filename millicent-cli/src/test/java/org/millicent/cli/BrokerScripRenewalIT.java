@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +15,7 @@ import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.scrip.Scrip;
+import org.millicent.testing.MutableClock;
 import org.millicent.wallet.HeldScrip;
 import org.millicent.wallet.ScripState;
 import org.millicent.wallet.Wallet;
@@ -28,22 +28,8 @@ import org.millicent.wallet.WalletOptions;
  * value is conserved in the wallet and in the broker's books.
  */
 class BrokerScripRenewalIT {
-  /** A clock the test moves by hand. Thread-safe. */
-  private static final class Clock implements InstantSource {
-    private volatile Instant now = Instant.parse("2026-03-01T10:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
-
   @TempDir Path dir;
-  private final Clock clock = new Clock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
   private BrokerServer broker;
   private Wallet wallet;
 

@@ -19,6 +19,7 @@ import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.scrip.SpendMode;
+import org.millicent.testing.MutableClock;
 
 /**
  * A vendor with fixed secrets, a hand-moved clock and in-memory spend recording: the real purchase
@@ -48,7 +49,7 @@ final class TestVendor {
   final CustomerSecrets customers = new CustomerSecrets();
   final InMemorySpendRecorder recorder = new InMemorySpendRecorder();
   final InMemorySerialAllocator serials = new InMemorySerialAllocator();
-  final TestClock clock = new TestClock(START);
+  final MutableClock clock = new MutableClock(START);
   final SecureRandom random = new SecureRandom();
   final ScripMinter minter;
   final PurchaseService service;

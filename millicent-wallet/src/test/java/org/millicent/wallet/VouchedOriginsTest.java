@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
+import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.testing.Impostor;
-import org.millicent.wallet.testing.MutableClock;
 import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestVendor;
 

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
-import org.millicent.wallet.testing.MutableClock;
 import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestVendor;
 

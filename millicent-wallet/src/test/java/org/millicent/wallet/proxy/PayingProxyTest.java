@@ -18,10 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.testing.MutableClock;
 import org.millicent.wallet.Budget;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
-import org.millicent.wallet.testing.MutableClock;
 import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestVendor;
 
