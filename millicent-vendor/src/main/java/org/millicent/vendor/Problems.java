@@ -9,6 +9,7 @@ import java.util.Map;
 import org.millicent.failure.PaymentException;
 import org.millicent.vendor.jetty.ClientFaults;
 import org.millicent.vendor.jetty.FailureText;
+import org.millicent.vendor.jetty.Html;
 import org.millicent.vendor.jetty.HttpRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,14 @@ final class Problems {
   private final ObjectMapper json;
   private final Offer offer;
   private final VendorMetrics metrics;
+  private final Paywall paywall;
   private final ClientFaults clientFaults = new ClientFaults(LOG);
 
-  Problems(ObjectMapper json, Offer offer, VendorMetrics metrics) {
+  Problems(ObjectMapper json, Offer offer, VendorMetrics metrics, Paywall paywall) {
     this.json = json;
     this.offer = offer;
     this.metrics = metrics;
+    this.paywall = paywall;
   }
 
   /** The problem for any throwable: the single mapping from failures to codes. */
@@ -76,7 +79,10 @@ final class Problems {
     write(ctx, p.code(), p.detail(), offerPrice);
   }
 
-  /** Writes a problem document with {@code code} and {@code detail}. */
+  /**
+   * Writes a problem document with {@code code} and {@code detail}; a 402 with an offer is the
+   * paywall page instead when the request prefers HTML (a browser), with the same headers.
+   */
   void write(Context ctx, ProblemCode code, String detail, long offerPrice) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", code.type());
@@ -84,7 +90,8 @@ final class Problems {
     body.put("status", code.status());
     body.put("code", code.code());
     body.put("detail", detail == null || detail.isBlank() ? code.title() : detail);
-    if (code.repeatsOffer() && offerPrice >= 0) {
+    boolean offered = code.repeatsOffer() && offerPrice >= 0;
+    if (offered) {
       offer.addTo(body, offerPrice);
       ctx.header("WWW-Authenticate", offer.header(offerPrice));
     }
@@ -94,11 +101,34 @@ final class Problems {
     }
     ctx.status(code.status());
     ctx.header("Cache-Control", "no-store");
+    if (code.status() == 402) {
+      ctx.header("Vary", "Accept"); // a browser gets the page, a program the document
+    }
+    if (offered && Html.prefersHtml(ctx.header("Accept"))) {
+      ctx.contentType(Html.TYPE);
+      ctx.result(
+          paywall.render(
+              code,
+              ctx.req().getMethod(),
+              shownPath(ctx),
+              offerPrice,
+              (String) body.get("detail")));
+      return;
+    }
     ctx.contentType(PROBLEM_JSON);
     try {
       ctx.result(json.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a problem document", e);
+    }
+  }
+
+  /** The request's canonical path, or its path as sent when it has none (shown escaped). */
+  private static String shownPath(Context ctx) {
+    try {
+      return RequestTarget.of(ctx.req()).path();
+    } catch (RuntimeException e) {
+      return ctx.req().getRequestURI();
     }
   }
 }

@@ -39,6 +39,7 @@ import org.millicent.vendor.content.ContentResponse;
 import org.millicent.vendor.content.ContentSource;
 import org.millicent.vendor.content.OriginException;
 import org.millicent.vendor.jetty.ClientFaults;
+import org.millicent.vendor.jetty.Cors;
 import org.millicent.vendor.jetty.FailureText;
 import org.millicent.vendor.jetty.RouteMethods;
 
@@ -111,6 +112,13 @@ final class VendorGateway {
    * path is refused before any route (the vendor's broker endpoints included).
    */
   static void addRoutes(RouteMethods fixed, RoutesConfig routes, Supplier<VendorGateway> self) {
+    // First, so that every refusal on these paths can be read by a page too.
+    routes.before(
+        ctx -> {
+          if (isCorsPath(ctx.req().getRequestURI())) {
+            Cors.allow(ctx.res(), EXPOSE);
+          }
+        });
     routes.before(
         ctx -> {
           ClientFaults.checkAuthorizationLength(ctx.req());
@@ -139,6 +147,14 @@ final class VendorGateway {
    * target is served with other methods, else {@code 404 not-found}.
    */
   void notRouted(Context ctx) {
+    if (Cors.isPreflight(ctx.req())) {
+      String methods = preflightMethods(ctx);
+      if (methods != null) {
+        Cors.preflight(ctx.res(), methods, EXPOSE);
+        ctx.status(204);
+        return;
+      }
+    }
     RuntimeException refusal;
     try {
       refusal = notOffered(ctx, ctx.req().getMethod(), RequestTarget.of(ctx.req()).path());
@@ -146,6 +162,57 @@ final class VendorGateway {
       refusal = e; // a target that is not canonical: bad-path or bad-request
     }
     problems.write(ctx, refusal, -1);
+  }
+
+  /** The Millicent response headers a page on another origin may read. */
+  static final String EXPOSE = Cors.EXPOSE_HEADERS + ", millicent-content-type";
+
+  /** The customer endpoints a page on another origin may call, besides the content. */
+  private static final Set<String> CORS_ENDPOINTS =
+      Set.of("/.well-known/millicent", "/millicent/exchange", "/millicent/recover");
+
+  /**
+   * Whether responses at {@code rawPath} (as sent) carry CORS headers (docs/HTTP-API.md, "Browsers
+   * and CORS"): the content and the customer endpoints; never the admin and broker-facing endpoints
+   * under {@code /millicent/}, nor {@code /health} and {@code /metrics}.
+   */
+  static boolean isCorsPath(String rawPath) {
+    String p =
+        rawPath.length() > 1 && rawPath.endsWith("/")
+            ? rawPath.substring(0, rawPath.length() - 1)
+            : rawPath;
+    if (CORS_ENDPOINTS.contains(p)) {
+      return true;
+    }
+    return !p.startsWith("/millicent/")
+        && !p.equals("/millicent")
+        && !p.startsWith("/.well-known/")
+        && !p.equals("/health")
+        && !p.equals("/metrics");
+  }
+
+  /**
+   * The methods a preflight at the request's path may ask for, or null when it is no CORS target:
+   * the customer endpoints take GET and POST, content the methods the catalogue prices or frees
+   * there.
+   */
+  private String preflightMethods(Context ctx) {
+    String raw = ctx.req().getRequestURI();
+    if (!isCorsPath(raw)) {
+      return null;
+    }
+    String p = raw.length() > 1 && raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+    if (CORS_ENDPOINTS.contains(p)) {
+      return Cors.ALLOW_METHODS;
+    }
+    Set<String> methods;
+    try {
+      String path = RequestTarget.of(ctx.req()).path();
+      methods = content.mayExist(path) ? catalogue.methods(path) : Set.of();
+    } catch (RuntimeException e) {
+      return null; // not canonical: refused as usual
+    }
+    return methods.isEmpty() ? null : RouteMethods.allowHeader(methods);
   }
 
   /**
@@ -416,8 +483,15 @@ final class VendorGateway {
     ctx.result(out);
   }
 
+  /** Copies the origin's headers, except its CORS ones: the gateway's own apply to its answers. */
   private static void copyHeaders(Context ctx, ContentResponse r) {
-    r.headers().forEach((name, values) -> values.forEach(v -> ctx.res().addHeader(name, v)));
+    r.headers()
+        .forEach(
+            (name, values) -> {
+              if (!name.regionMatches(true, 0, "Access-Control-", 0, 15)) {
+                values.forEach(v -> ctx.res().addHeader(name, v));
+              }
+            });
   }
 
   private ContentRequest request(Context ctx, String method, RequestTarget canonical, byte[] body) {

@@ -148,7 +148,7 @@ public final class VendorServer implements AutoCloseable {
                       ? opening.join().spends.stats()
                       : null);
       Offer offer = new Offer(config);
-      Problems problems = new Problems(json, offer, metrics);
+      Problems problems = new Problems(json, offer, metrics, new Paywall(config));
       byte[] manifest = manifest(json, config);
       Catalogue catalogue = new Catalogue(config);
       boolean forwardHeaders = config.content() instanceof Content.Origin;

@@ -1,0 +1,272 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.scrip.Scrip;
+import org.millicent.vendor.config.BrokerConfig;
+import org.millicent.vendor.config.Content;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * The 402 for people and CORS for pages (docs/HTTP-API.md, "The paywall page", "Browsers and
+ * CORS"): a request that prefers HTML gets a page with the price, the brokers and how to pay, and
+ * the same offer, Cache-Control and Vary headers as the problem document API clients keep getting;
+ * every interpolated text is escaped. Customer endpoints answer preflights and carry CORS headers,
+ * admin and broker-facing endpoints do not.
+ */
+class VendorPaywallIT {
+  /** What Chromium sends when it navigates to a page. */
+  static final String BROWSER =
+      "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+          + "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+
+  @TempDir static Path dir;
+  static VendorServer sample;
+  static VendorServer proxy;
+  static TestHttp http;
+
+  @BeforeAll
+  static void start() {
+    sample =
+        VendorServer.start(
+            VendorConfig.sampleBuilder()
+                .port(0)
+                .broker(
+                    new BrokerConfig(
+                        "bob",
+                        URI.create("http://127.0.0.1:8081"),
+                        "bob-token-0123456789abcdef",
+                        5,
+                        500))
+                .build(),
+            dir.resolve("sample"));
+    // An origin that is never reached: nothing is paid, so nothing is fetched.
+    proxy =
+        VendorServer.start(
+            VendorConfig.builder("venetia")
+                .port(0)
+                .price("GET", "/api/**", 2_500)
+                .content(
+                    new Content.Origin(URI.create("http://127.0.0.1:9"), Duration.ofSeconds(1)))
+                .build(),
+            dir.resolve("proxy"));
+    http = new TestHttp(sample.url());
+  }
+
+  @AfterAll
+  static void stop() {
+    sample.close();
+    proxy.close();
+  }
+
+  @Test
+  void browser_getsAReadablePage_withTheOfferHeaders() {
+    HttpResponse<byte[]> page = http.get("/pages/haiku.html", "Accept", BROWSER);
+    HttpResponse<byte[]> api = http.get("/pages/haiku.html", "Accept", "application/json");
+    assertThat(page.statusCode()).isEqualTo(402);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
+    assertThat(page.headers().firstValue("WWW-Authenticate"))
+        .isPresent()
+        .isEqualTo(api.headers().firstValue("WWW-Authenticate"));
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(page.headers().firstValue("Vary")).hasValue("Accept");
+    String html = TestHttp.text(page);
+    assertThat(html)
+        .startsWith("<!doctype html>")
+        .contains("<html lang=\"en\">")
+        .contains("name=\"viewport\"")
+        .contains("<h1>A haiku</h1>")
+        .contains("<code>GET /pages/haiku.html</code>")
+        .contains("0.1¢")
+        .contains("100 millicents")
+        .contains("<a href=\"http://127.0.0.1:8081\">bob</a>")
+        .contains("millicent wallet register --broker http://127.0.0.1:8081")
+        .contains("@millicent/client")
+        .doesNotContain("<script")
+        .doesNotContain("<link")
+        .doesNotContain("src=");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/json",
+        "application/problem+json",
+        "*/*",
+        "",
+        "text/html, application/json",
+        "text/html;q=0.5, application/problem+json",
+        "text/html;q=0",
+        "text/plain"
+      })
+  void apiClients_keepTheProblemDocument(String accept) {
+    HttpResponse<byte[]> r =
+        accept.isEmpty()
+            ? http.get("/pages/haiku.html")
+            : http.get("/pages/haiku.html", "Accept", accept);
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(TestHttp.text(r))
+        .contains("\"code\":\"payment-required\"")
+        .contains("\"price_millicents\":100");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(r.headers().firstValue("Vary")).hasValue("Accept");
+  }
+
+  @Test
+  void aPathWithMarkup_isEscaped() {
+    for (String target :
+        List.of(
+            "/api/%3Cscript%3Ealert(1)%3C/script%3E",
+            "/api/%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E", "/api/a&b'c")) {
+      RawHttp.Answer r = RawHttp.send(proxy.url(), "GET", target, "Accept: " + BROWSER);
+      assertThat(r.status()).as(target).isEqualTo(402);
+      assertThat(r.header("Content-Type")).isEqualTo("text/html;charset=utf-8");
+      assertThat(r.text())
+          .as(target)
+          .doesNotContain("<script")
+          .doesNotContain("<img")
+          .doesNotContain("a&b'c")
+          .contains("2.5¢")
+          .contains("2,500 millicents")
+          .contains("This vendor names no broker");
+    }
+    assertThat(RawHttp.send(proxy.url(), "GET", "/api/a&b'c", "Accept: " + BROWSER).text())
+        .contains("a&amp;b&#39;c");
+  }
+
+  @Test
+  void aRefusedPayment_isExplainedToABrowser() {
+    long alice = sample.newCustomerId();
+    CustomerSecret secret = sample.customerSecret(alice);
+    Scrip s =
+        sample.mint(
+            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    assertThat(
+            http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
+                .statusCode())
+        .isEqualTo(200);
+    // The same scrip for another request (a new nonce) is spent.
+    String again =
+        PaymentHeader.format(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]));
+    HttpResponse<byte[]> page =
+        http.get("/pages/haiku.html", "Authorization", again, "Accept", BROWSER);
+    assertThat(page.statusCode()).isEqualTo(402);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
+    assertThat(page.headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(page.headers().firstValue("Vary")).hasValue("Accept");
+    assertThat(TestHttp.text(page))
+        .contains("402 spent")
+        .contains("Why the payment was refused")
+        .contains("already spent");
+    HttpResponse<byte[]> api = http.get("/pages/haiku.html", "Authorization", again);
+    assertThat(TestHttp.text(api)).contains("\"code\":\"spent\"");
+  }
+
+  // ------------------------------------------------------------------ CORS
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"/pages/haiku.html", "/", "/.well-known/millicent", "/millicent/exchange"})
+  void preflight_onCustomerPaths_is204_withCorsHeaders(String path) {
+    RawHttp.Answer r = preflight(sample, path);
+    assertThat(r.status()).as(path).isEqualTo(204);
+    assertThat(r.body()).isEmpty();
+    assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("*");
+    assertThat(r.header("Access-Control-Allow-Headers")).isEqualTo("authorization, content-type");
+    assertThat(r.header("Access-Control-Allow-Methods")).contains("GET");
+    assertThat(r.header("Access-Control-Expose-Headers"))
+        .isEqualTo("millicent-receipt, www-authenticate, retry-after, millicent-content-type");
+    assertThat(r.header("Access-Control-Max-Age")).isEqualTo("600");
+    assertThat(r.header("Access-Control-Allow-Credentials")).isNull();
+  }
+
+  @Test
+  void preflight_forContent_allowsTheCataloguesMethods() {
+    assertThat(preflight(sample, "/pages/haiku.html").header("Access-Control-Allow-Methods"))
+        .isEqualTo("GET, HEAD");
+    assertThat(preflight(sample, "/millicent/recover").header("Access-Control-Allow-Methods"))
+        .isEqualTo("GET, POST");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/millicent/admin/licences",
+        "/millicent/admin/keys",
+        "/millicent/broker/account",
+        "/millicent/broker/warehouse",
+        "/health",
+        "/metrics"
+      })
+  void preflight_onAdminAndBrokerPaths_staysA405_withoutCors(String path) {
+    RawHttp.Answer r = preflight(sample, path);
+    assertThat(r.status()).as(path).isEqualTo(405);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.header("Access-Control-Allow-Origin")).isNull();
+    assertThat(r.header("Access-Control-Allow-Methods")).isNull();
+  }
+
+  @Test
+  void preflight_whereNothingIsOffered_staysA404_andPlainOptionsA405() {
+    RawHttp.Answer none = preflight(sample, "/pages/nowhere.html");
+    assertThat(none.status()).isEqualTo(404);
+    assertThat(none.header("Access-Control-Allow-Methods")).isNull();
+    RawHttp.Answer plain = RawHttp.send(sample.url(), "OPTIONS", "/pages/haiku.html");
+    assertThat(plain.status()).isEqualTo(405);
+    assertThat(plain.header("Allow")).isEqualTo("GET, HEAD");
+    assertThat(plain.header("Access-Control-Allow-Methods")).isNull();
+  }
+
+  @Test
+  void actualResponses_carryCors_onCustomerPathsOnly() {
+    List<String> missing = new ArrayList<>();
+    for (String path :
+        List.of("/pages/haiku.html", "/", "/.well-known/millicent", "/pages/nowhere.html")) {
+      RawHttp.Answer r =
+          RawHttp.send(sample.url(), "GET", path, "Origin: https://elsewhere.example");
+      if (!"*".equals(r.header("Access-Control-Allow-Origin"))
+          || !r.header("Access-Control-Expose-Headers").contains("www-authenticate")) {
+        missing.add(path + " " + r.status());
+      }
+    }
+    RawHttp.Answer exchange =
+        RawHttp.send(sample.url(), "POST", "/millicent/exchange", "Content-Length: 0");
+    assertThat(exchange.status()).isEqualTo(402);
+    assertThat(exchange.header("Access-Control-Allow-Origin")).isEqualTo("*");
+    assertThat(missing).isEmpty();
+    for (String path :
+        List.of("/millicent/admin/licences", "/millicent/broker/account", "/health", "/metrics")) {
+      RawHttp.Answer r =
+          RawHttp.send(sample.url(), "GET", path, "Origin: https://elsewhere.example");
+      assertThat(r.header("Access-Control-Allow-Origin")).as(path).isNull();
+    }
+  }
+
+  private static RawHttp.Answer preflight(VendorServer v, String path) {
+    return RawHttp.send(
+        v.url(),
+        "OPTIONS",
+        path,
+        "Origin: https://elsewhere.example",
+        "Access-Control-Request-Method: GET",
+        "Access-Control-Request-Headers: authorization");
+  }
+}
