@@ -309,7 +309,7 @@ class BrokerHostileInputIT {
     "GET, /nowhere",
     "POST, /broker",
     "OPTIONS, /broker/nowhere",
-    "PROPFIND, /",
+    "PROPFIND, /nowhere",
     "GET, /broker/accounts/1/nowhere"
   })
   void pathNoRouteServes_is404NotFound(String method, String path) throws Exception {
@@ -328,6 +328,7 @@ class BrokerHostileInputIT {
         "GET | /broker/accounts | POST",
         "PUT | /health | GET, HEAD",
         "OPTIONS | /health | GET, HEAD",
+        "PROPFIND | / | GET, HEAD",
         "POST | /.well-known/millicent | GET, HEAD",
         "GET | /millicent/exchange | POST",
         "HEAD | /broker/scrip | POST",

@@ -44,6 +44,8 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.StorageException;
 import org.millicent.vendor.jetty.ClientFaults;
+import org.millicent.vendor.jetty.Cors;
+import org.millicent.vendor.jetty.Html;
 import org.millicent.vendor.jetty.HttpRefusal;
 import org.millicent.vendor.jetty.RouteMethods;
 import org.slf4j.Logger;
@@ -84,7 +86,15 @@ public final class BrokerRoutes {
   /** Adds every route and the failure mapping to {@code config}. */
   public void register(JavalinConfig config) {
     var r = config.routes;
+    // First, so that every refusal on these paths can be read by a page too.
+    r.before(
+        ctx -> {
+          if (isCorsPath(ctx.req().getRequestURI())) {
+            Cors.allow(ctx.res(), Cors.EXPOSE_HEADERS);
+          }
+        });
     r.before(BrokerRoutes::wellFormed);
+    routes.get(r, "/", this::home);
     routes.get(r, "/.well-known/millicent", this::wellKnown);
     routes.get(r, "/health", this::health);
     routes.get(r, "/metrics", this::metrics);
@@ -147,6 +157,42 @@ public final class BrokerRoutes {
 
   /** Where customers exchange broker scrip: the same path as at a vendor. */
   static final String EXCHANGE_PATH = "/millicent/exchange";
+
+  /**
+   * The customer endpoints a page on another origin may call (docs/HTTP-API.md, "Browsers and
+   * CORS"): the manifest, registration, the account and its statement, buying scrip and the
+   * exchange. Never the admin, settlement or join endpoints.
+   */
+  private static final java.util.regex.Pattern CORS_PATHS =
+      java.util.regex.Pattern.compile(
+          "/(\\.well-known/millicent|broker/accounts(/[^/]+(/statement)?)?|broker/scrip"
+              + "|broker/vendor-scrip|millicent/exchange)/?");
+
+  /** Whether responses at {@code rawPath} (as sent) carry CORS headers. */
+  static boolean isCorsPath(String rawPath) {
+    return CORS_PATHS.matcher(rawPath).matches();
+  }
+
+  /**
+   * {@code GET /}: the home page for people when the request prefers HTML (a browser), else the
+   * manifest, as at {@code /.well-known/millicent}.
+   */
+  private void home(Context ctx) {
+    ctx.header("Vary", "Accept");
+    if (!Html.prefersHtml(ctx.header("Accept"))) {
+      wellKnown(ctx);
+      return;
+    }
+    String self =
+        broker
+            .config()
+            .publicUrl()
+            .map(URI::toString)
+            .orElseGet(() -> ctx.scheme() + "://" + ctx.host());
+    ctx.status(200)
+        .contentType(Html.TYPE)
+        .result(HomePage.render(broker.id(), self, broker.config(), broker.vendors()));
+  }
 
   private void wellKnown(Context ctx) {
     List<Map<String, Object>> vendors = new ArrayList<>();
@@ -655,6 +701,13 @@ public final class BrokerRoutes {
     HttpRefusal refusal = HttpRefusal.forStatus(e.getStatus());
     int status = HttpRefusal.answeredStatus(e.getStatus());
     String detail = refusal.detail(e.getStatus(), e.getMessage());
+    if (e instanceof NotFoundResponse
+        && Cors.isPreflight(ctx.req())
+        && isCorsPath(ctx.req().getRequestURI())) {
+      Cors.preflight(ctx.res(), Cors.ALLOW_METHODS, Cors.EXPOSE_HEADERS);
+      ctx.status(204);
+      return;
+    }
     if (e instanceof NotFoundResponse) {
       Set<String> allowed = routes.allowed(ctx.req().getRequestURI());
       String target = ctx.req().getMethod() + " " + ctx.req().getRequestURI();
