@@ -1,6 +1,8 @@
 // End to end in a real browser: Debian's Chromium, driven by playwright-core, opens a page served
 // BY THE VENDOR (its static folder holds this library and a small HTML page), which opens an
-// account at the broker, buys scrip and buys a priced page. Screenshots go to test-results/.
+// account at the broker (another origin, which sends CORS headers itself), buys scrip and buys a
+// priced page. First it opens the priced page as a person would: the HTML paywall. Screenshots of
+// the paywall (desktop and phone), the broker home page and the bought pages go to test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -12,12 +14,6 @@ import { PAGE_PRICE, startServers } from './harness.js';
 
 const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
 const RESULTS = new URL('../test-results/', import.meta.url).pathname;
-const CORS = {
-  'access-control-allow-methods': 'GET, POST',
-  'access-control-allow-headers': 'authorization, content-type',
-  'access-control-expose-headers': 'millicent-receipt, www-authenticate',
-  'access-control-max-age': '600',
-};
 
 /** @type {Awaited<ReturnType<typeof startServers>>} */
 let S;
@@ -59,31 +55,31 @@ test('a page served by the vendor buys a priced page with the library', async ()
     if (m.type() === 'error') console.error('[browser]', m.text());
   });
 
-  // What a person sees without paying: the raw 402.
-  const raw = await page.goto(S.vendorUrl + '/pages/haiku.html');
-  assert.equal(raw?.status(), 402);
-  await page.screenshot({ path: join(RESULTS, 'paywall-402.png') });
+  // What a person sees without paying: the paywall page, with the offer still in its header.
+  const paywall = await page.goto(S.vendorUrl + '/pages/haiku.html');
+  assert.equal(paywall?.status(), 402);
+  assert.match((await paywall?.allHeaders())?.['content-type'] ?? '', /^text\/html/);
+  assert.match((await paywall?.allHeaders())?.['www-authenticate'] ?? '', /^Millicent /);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1 }).waitFor());
+  await assert.doesNotReject(page.getByRole('link', { name: 'bob' }).waitFor());
+  assert.match(await page.locator('.price').innerText(), /0\.1¢/);
+  await page.screenshot({ path: join(RESULTS, 'paywall-402.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(RESULTS, 'paywall-402-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 900, height: 600 });
 
-  // The broker is another origin. If it sends no CORS headers itself, a browser cannot read its
-  // answers (and refuses the preflight for Authorization); this test then adds exactly the headers
-  // the broker would need, at the browser's network layer, and passes everything else unchanged to
-  // the real broker (same URL, same Host, same Authorization).
+  // The broker's home page, where the paywall's broker link leads.
+  await page.goto(S.brokerUrl + '/');
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Open an account' }).waitFor());
+  await page.screenshot({ path: join(RESULTS, 'broker-home.png'), fullPage: true });
+
+  // The broker is another origin: it sends the CORS headers itself (nothing is intercepted).
   const preflight = await fetch(S.brokerUrl + '/broker/accounts', {
     method: 'OPTIONS',
     headers: { origin: S.vendorUrl, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
   });
-  const brokerHasCors = preflight.headers.get('access-control-allow-origin') !== null;
-  if (!brokerHasCors) {
-    await page.route(S.brokerUrl + '/**', async (route) => {
-      const cors = { ...CORS, 'access-control-allow-origin': S.vendorUrl };
-      if (route.request().method() === 'OPTIONS') {
-        await route.fulfill({ status: 204, headers: cors });
-        return;
-      }
-      const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), ...cors } });
-    });
-  }
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
 
   const app = `${S.vendorUrl}/app/index.html?broker=${encodeURIComponent(S.brokerUrl)}&page=/pages/haiku.html`;
   await page.goto(app);
@@ -109,5 +105,4 @@ test('a page served by the vendor buys a priced page with the library', async ()
   assert.equal(second.totals.bought, result.totals.bought, 'paid with the change');
   assert.equal(second.totals.held, result.totals.bought - 2 * PAGE_PRICE);
   await page.screenshot({ path: join(RESULTS, 'bought-with-change.png'), fullPage: true });
-  console.log(`broker sends CORS headers itself: ${brokerHasCors}`);
 });

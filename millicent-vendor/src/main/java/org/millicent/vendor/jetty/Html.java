@@ -141,7 +141,7 @@ public final class Html {
       code, pre { font: .88rem/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
         background: var(--code); border-radius: .3rem; }
       code { padding: .05rem .3rem; overflow-wrap: anywhere; }
-      pre { padding: .6rem .8rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+      pre { padding: .6rem .8rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
       dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .75rem 0 0; }
       dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
       """;
