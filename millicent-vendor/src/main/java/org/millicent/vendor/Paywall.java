@@ -42,22 +42,15 @@ final class Paywall {
   }
 
   /**
-   * The page for a 402 with {@code code} on {@code method} {@code path}, offered at {@code
-   * priceMillicents}; {@code detail} is the problem document's.
+   * The page for the 402 {@code payment-required} on {@code method} {@code path}, offered at {@code
+   * priceMillicents}.
    */
-  byte[] render(ProblemCode code, String method, String path, long priceMillicents, String detail) {
+  byte[] render(String method, String path, long priceMillicents) {
     String title = titles.get(path);
     String resource = method + " " + path;
     StringBuilder h = new StringBuilder(4096);
-    h.append(
-        Html.head(
-            (code == ProblemCode.PAYMENT_REQUIRED ? "Payment required" : code.title())
-                + ": "
-                + (title != null ? title : resource)));
-    h.append("<p><span class=\"code\">")
-        .append(
-            code == ProblemCode.PAYMENT_REQUIRED ? "402 Payment required" : "402 " + code.code())
-        .append("</span></p>\n");
+    h.append(Html.head("Payment required: " + (title != null ? title : resource)));
+    h.append("<p><span class=\"code\">402 Payment required</span></p>\n");
     h.append("<h1>")
         .append(Html.escape(title != null ? title : "This resource is for sale"))
         .append("</h1>\n");
@@ -74,13 +67,6 @@ final class Paywall {
         .append("</dd>\n<dt>Paid with</dt><dd>Millicent scrip (")
         .append(Html.escape(String.join(", ", variants)))
         .append(")</dd>\n</dl>\n</section>\n");
-    if (code != ProblemCode.PAYMENT_REQUIRED) {
-      h.append("<h2>Why the payment was refused</h2>\n<p>")
-          .append(Html.escape(explain(code)))
-          .append("</p>\n<p class=\"muted\">")
-          .append(Html.escape(detail))
-          .append("</p>\n");
-    }
     h.append("<h2>Where to buy scrip</h2>\n");
     if (brokers.isEmpty()) {
       h.append("<p>This vendor names no broker: its scrip is not for sale to the public.</p>\n");
@@ -119,33 +105,6 @@ final class Paywall {
         .append(" problem document.</p>\n");
     h.append(Html.foot());
     return h.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** What a refused payment means for the person paying, per code. */
-  static String explain(ProblemCode code) {
-    return switch (code) {
-      case SPENT ->
-          "This scrip was already spent on another request. Your wallet pays again with other"
-              + " scrip; nothing more was charged.";
-      case EXPIRED ->
-          "This scrip is past its expiry date. A wallet renews scrip at the vendor or broker"
-              + " before it expires; buy fresh scrip to pay.";
-      case FORGED ->
-          "The payment's signature does not check: the scrip or the request was changed, or it"
-              + " was signed with the wrong secret. Nothing was charged.";
-      case WRONG_VENDOR ->
-          "This scrip was issued for another vendor. Buy scrip for this vendor from one of its"
-              + " brokers.";
-      case WRONG_CUSTOMER ->
-          "This scrip belongs to another customer, or it may not be paid in the way it was sent.";
-      case INSUFFICIENT ->
-          "The scrip's value is below the price. Pay with scrip worth at least the price, or"
-              + " merge small pieces first.";
-      case UNKNOWN_KEY ->
-          "The scrip was made under a key this vendor does not know or has retired. Exchange it"
-              + " for fresh scrip, or buy new scrip.";
-      default -> "The payment was not accepted.";
-    };
   }
 
   /** {@code millicents} in cents, exact: 100 is {@code 0.1¢}, 5000 is {@code 5¢}. */

@@ -80,8 +80,9 @@ final class Problems {
   }
 
   /**
-   * Writes a problem document with {@code code} and {@code detail}; a 402 with an offer is the
-   * paywall page instead when the request prefers HTML (a browser), with the same headers.
+   * Writes a problem document with {@code code} and {@code detail}; the offer of a priced resource
+   * ({@code payment-required}) is the paywall page instead for a person (see {@link #forPerson}),
+   * with the same headers.
    */
   void write(Context ctx, ProblemCode code, String detail, long offerPrice) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -104,15 +105,9 @@ final class Problems {
     if (code.status() == 402) {
       ctx.header("Vary", "Accept"); // a browser gets the page, a program the document
     }
-    if (offered && Html.prefersHtml(ctx.header("Accept"))) {
+    if (code == ProblemCode.PAYMENT_REQUIRED && offerPrice > 0 && forPerson(ctx)) {
       ctx.contentType(Html.TYPE);
-      ctx.result(
-          paywall.render(
-              code,
-              ctx.req().getMethod(),
-              shownPath(ctx),
-              offerPrice,
-              (String) body.get("detail")));
+      ctx.result(paywall.render(ctx.req().getMethod(), shownPath(ctx), offerPrice));
       return;
     }
     ctx.contentType(PROBLEM_JSON);
@@ -121,6 +116,18 @@ final class Problems {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a problem document", e);
     }
+  }
+
+  /**
+   * Whether the answer is for a person: the request prefers HTML (a browser) and carries no
+   * Millicent payment. A paid request always gets the problem document, whatever its Accept: the
+   * wallet that sent it (the proxy forwards a browser's Accept) acts on its code ({@code spent} on
+   * a re-send starts a recovery, {@code forged} voids the scrip), so it must be able to read it.
+   */
+  private static boolean forPerson(Context ctx) {
+    String auth = ctx.header("Authorization");
+    return (auth == null || !VendorGateway.isMillicent(auth))
+        && Html.prefersHtml(ctx.header("Accept"));
   }
 
   /** The request's canonical path, or its path as sent when it has none (shown escaped). */

@@ -287,7 +287,7 @@ final class VendorGateway {
     }
   }
 
-  private static boolean isMillicent(String auth) {
+  static boolean isMillicent(String auth) {
     return auth.regionMatches(true, 0, AuthParams.SCHEME, 0, AuthParams.SCHEME.length())
         && (auth.length() == AuthParams.SCHEME.length()
             || auth.charAt(AuthParams.SCHEME.length()) == ' ');

@@ -25,10 +25,10 @@ import org.millicent.vendor.config.VendorConfig;
 
 /**
  * The 402 for people and CORS for pages (docs/HTTP-API.md, "The paywall page", "Browsers and
- * CORS"): a request that prefers HTML gets a page with the price, the brokers and how to pay, and
- * the same offer, Cache-Control and Vary headers as the problem document API clients keep getting;
- * every interpolated text is escaped. Customer endpoints answer preflights and carry CORS headers,
- * admin and broker-facing endpoints do not.
+ * CORS"): an unpaid request that prefers HTML gets a page with the price, the brokers and how to
+ * pay, and the same offer, Cache-Control and Vary headers as the problem document API clients and
+ * paid requests keep getting; every interpolated text is escaped. Customer endpoints answer
+ * preflights and carry CORS headers, admin and broker-facing endpoints do not.
  */
 class VendorPaywallIT {
   /** What Chromium sends when it navigates to a page. */
@@ -152,8 +152,13 @@ class VendorPaywallIT {
         .contains("a&amp;b&#39;c");
   }
 
+  /**
+   * A refused payment keeps the problem document even when the request prefers HTML: the wallet
+   * that paid (its proxy forwards a browser's Accept) reads the code to decide what became of its
+   * scrip ({@code spent} on a re-send starts a recovery).
+   */
   @Test
-  void aRefusedPayment_isExplainedToABrowser() {
+  void aRefusedPayment_staysAProblemDocument_evenForABrowsersAccept() {
     long alice = sample.newCustomerId();
     CustomerSecret secret = sample.customerSecret(alice);
     Scrip s =
@@ -166,18 +171,21 @@ class VendorPaywallIT {
     // The same scrip for another request (a new nonce) is spent.
     String again =
         PaymentHeader.format(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]));
-    HttpResponse<byte[]> page =
+    HttpResponse<byte[]> r =
         http.get("/pages/haiku.html", "Authorization", again, "Accept", BROWSER);
-    assertThat(page.statusCode()).isEqualTo(402);
-    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
-    assertThat(page.headers().firstValue("WWW-Authenticate")).isPresent();
-    assertThat(page.headers().firstValue("Vary")).hasValue("Accept");
-    assertThat(TestHttp.text(page))
-        .contains("402 spent")
-        .contains("Why the payment was refused")
-        .contains("already spent");
-    HttpResponse<byte[]> api = http.get("/pages/haiku.html", "Authorization", again);
-    assertThat(TestHttp.text(api)).contains("\"code\":\"spent\"");
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(TestHttp.text(r)).contains("\"code\":\"spent\"");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(r.headers().firstValue("Vary")).hasValue("Accept");
+  }
+
+  @Test
+  void theExchangesOffer_staysAProblemDocument() {
+    HttpResponse<byte[]> r =
+        http.send("POST", "/millicent/exchange", "{}".getBytes(), "Accept", BROWSER);
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
 
   // ------------------------------------------------------------------ CORS
