@@ -25,8 +25,14 @@ final class Paywall {
   private final List<Broker> brokers;
   private final List<String> variants;
   private final Map<String, String> titles;
+  private final boolean payButton;
 
-  Paywall(VendorConfig config) {
+  /**
+   * The page of {@code config}'s vendor; {@code payButton} when the vendor serves the JavaScript
+   * client ({@link ClientFiles}), so that the page can offer to pay in place.
+   */
+  Paywall(VendorConfig config, boolean payButton) {
+    this.payButton = payButton;
     this.vendor = config.vendor();
     this.brokers =
         config.brokers().stream()
@@ -66,7 +72,11 @@ final class Paywall {
         .append(Html.escape(vendor))
         .append("</dd>\n<dt>Paid with</dt><dd>Millicent scrip (")
         .append(Html.escape(String.join(", ", variants)))
-        .append(")</dd>\n</dl>\n</section>\n");
+        .append(")</dd>\n</dl>\n");
+    if (payButton && !brokers.isEmpty()) {
+      h.append(button(brokers.getFirst().url()));
+    }
+    h.append("</section>\n");
     h.append("<h2>Where to buy scrip</h2>\n");
     if (brokers.isEmpty()) {
       h.append("<p>This vendor names no broker: its scrip is not for sale to the public.</p>\n");
@@ -105,6 +115,74 @@ final class Paywall {
         .append(" problem document.</p>\n");
     h.append(Html.foot());
     return h.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The "Pay with Millicent" button: hidden until its module script runs (the page needs no script
+   * otherwise), it opens a wallet in this browser (IndexedDB), an account at {@code broker} the
+   * first time, pays this URL with the JavaScript client served by the vendor and shows what it
+   * bought in place of the page.
+   */
+  private static String button(String broker) {
+    return """
+        <p class="pay"><button id="pay" type="button" hidden>Pay with Millicent</button>
+        <span id="pay-status" class="muted" role="status" aria-live="polite"></span></p>
+        <script type="module">
+        import { Wallet, IndexedDbStorage } from '/millicent/client/index.js';
+        const button = document.getElementById('pay');
+        const status = document.getElementById('pay-status');
+        const broker = %s;
+        button.hidden = false;
+        button.addEventListener('click', async () => {
+          button.disabled = true;
+          try {
+            const wallet = await Wallet.open({ storage: new IndexedDbStorage('millicent') });
+            if (wallet.brokers().length === 0) {
+              status.textContent = 'Opening an account at ' + broker + '…';
+              await wallet.register(broker);
+            }
+            status.textContent = 'Paying…';
+            const r = await wallet.fetch(location.href);
+            if (!r.ok) throw new Error('the vendor answered ' + r.status);
+            const type = r.headers.get('content-type') ?? '';
+            if (type.startsWith('text/html')) {
+              const html = await r.text();
+              document.open();
+              document.write(html);
+              document.close();
+            } else {
+              location.replace(URL.createObjectURL(await r.blob()));
+            }
+          } catch (e) {
+            status.textContent = 'Not paid: ' + (e.code ? e.code + ': ' : '') + e.message;
+            button.disabled = false;
+          }
+        });
+        </script>
+        """
+        .formatted(jsString(broker));
+  }
+
+  /** {@code s} as a JavaScript string literal that cannot end the script it is in. */
+  static String jsString(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20
+          || c == '"'
+          || c == '\\'
+          || c == '<'
+          || c == '>'
+          || c == '&'
+          || c == '\''
+          || c == 0x2028
+          || c == 0x2029) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
   }
 
   /** {@code millicents} in cents, exact: 100 is {@code 0.1¢}, 5000 is {@code 5¢}. */

@@ -78,6 +78,7 @@ final class VendorGateway {
   private final byte[] manifest;
   private final IntFunction<PublicOrigins> originsAtPort;
   private final RouteMethods fixedRoutes;
+  private final ClientFiles client;
   private final Map<Integer, PublicOrigins> origins = new ConcurrentHashMap<>();
 
   VendorGateway(
@@ -91,7 +92,8 @@ final class VendorGateway {
       SecureRandom random,
       byte[] manifest,
       IntFunction<PublicOrigins> originsAtPort,
-      RouteMethods fixedRoutes) {
+      RouteMethods fixedRoutes,
+      ClientFiles client) {
     this.catalogue = catalogue;
     this.content = content;
     this.forwardHeaders = forwardHeaders;
@@ -103,6 +105,7 @@ final class VendorGateway {
     this.manifest = manifest;
     this.originsAtPort = originsAtPort;
     this.fixedRoutes = fixedRoutes;
+    this.client = client;
   }
 
   /**
@@ -134,6 +137,7 @@ final class VendorGateway {
     fixed.get(routes, "/.well-known/millicent", ctx -> self.get().manifest(ctx));
     fixed.post(routes, "/millicent/exchange", ctx -> self.get().exchange(ctx));
     fixed.post(routes, "/millicent/recover", ctx -> self.get().recover(ctx));
+    fixed.get(routes, ClientFiles.PATH + "{file}", ctx -> self.get().clientModule(ctx));
     for (String method : Catalogue.ANY_METHOD) {
       HandlerType t = HandlerType.findOrCreate(method);
       routes.addHttpHandler(t, "/", ctx -> self.get().content(ctx));
@@ -234,6 +238,21 @@ final class VendorGateway {
     return new ProblemException(
         ProblemCode.METHOD_NOT_ALLOWED,
         method + " is not answered at " + path + "; these methods are: " + allow);
+  }
+
+  /**
+   * {@code GET /millicent/client/{file}}: a module of the JavaScript client, when the jar has it.
+   */
+  private void clientModule(Context ctx) {
+    String name = ctx.pathParam("file");
+    byte[] module = client.read(name);
+    if (module == null) {
+      throw new ProblemException(
+          ProblemCode.NOT_FOUND, "no JavaScript client module is served as " + name);
+    }
+    ctx.header("Cache-Control", "public, max-age=300");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.contentType("text/javascript;charset=utf-8").result(module);
   }
 
   private void manifest(Context ctx) {

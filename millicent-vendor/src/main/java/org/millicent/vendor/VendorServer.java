@@ -148,7 +148,9 @@ public final class VendorServer implements AutoCloseable {
                       ? opening.join().spends.stats()
                       : null);
       Offer offer = new Offer(config);
-      Problems problems = new Problems(json, offer, metrics, new Paywall(config));
+      ClientFiles client = new ClientFiles();
+      Problems problems =
+          new Problems(json, offer, metrics, new Paywall(config, client.available()));
       byte[] manifest = manifest(json, config);
       Catalogue catalogue = new Catalogue(config);
       boolean forwardHeaders = config.content() instanceof Content.Origin;
@@ -166,7 +168,8 @@ public final class VendorServer implements AutoCloseable {
               random,
               manifest,
               publicOrigins(config),
-              fixedRoutes);
+              fixedRoutes,
+              client);
       CompletableFuture<BrokerEndpoints> brokers =
           opening.thenApply(
               st -> new BrokerEndpoints(config, st, adminToken, problems, metrics, json, random));

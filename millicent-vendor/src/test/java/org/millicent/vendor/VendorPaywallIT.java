@@ -98,9 +98,41 @@ class VendorPaywallIT {
         .contains("<a href=\"http://127.0.0.1:8081\">bob</a>")
         .contains("millicent wallet register --broker http://127.0.0.1:8081")
         .contains("@millicent/client")
-        .doesNotContain("<script")
         .doesNotContain("<link")
         .doesNotContain("src=");
+    // The build copies the JS client into the jar: the page offers to pay in place, with a
+    // module script that is the page's only script (the page works without it).
+    assertThat(html)
+        .contains("<button id=\"pay\" type=\"button\" hidden>Pay with Millicent</button>")
+        .contains("from '/millicent/client/index.js'")
+        .contains("const broker = \"http://127.0.0.1:8081\";");
+    assertThat(html.split("<script", -1)).hasSize(2);
+  }
+
+  @Test
+  void theJsClient_isServedForTheButton() {
+    HttpResponse<byte[]> index = http.get("/millicent/client/index.js");
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("Content-Type"))
+        .hasValue("text/javascript;charset=utf-8");
+    assertThat(TestHttp.text(index)).contains("export { Wallet");
+    assertThat(http.get("/millicent/client/wallet.js").statusCode()).isEqualTo(200);
+    for (String missing :
+        List.of("/millicent/client/node.js", "/millicent/client/nope.js", "/millicent/client/x")) {
+      HttpResponse<byte[]> r = http.get(missing);
+      assertThat(r.statusCode()).as(missing).isEqualTo(404);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+    RawHttp.Answer traversal =
+        RawHttp.send(sample.url(), "GET", "/millicent/client/..%2Fconfig%2FPrice.class");
+    assertThat(traversal.status()).isIn(400, 404);
+  }
+
+  @Test
+  void jsString_cannotEndTheScript() {
+    assertThat(Paywall.jsString("http://x/</script><b>\"'\\&\n"))
+        .isEqualTo(
+            "\"http://x/\\u003c/script\\u003e\\u003cb\\u003e\\u0022\\u0027\\u005c\\u0026\\u000a\"");
   }
 
   @ParameterizedTest
@@ -141,7 +173,7 @@ class VendorPaywallIT {
       assertThat(r.header("Content-Type")).isEqualTo("text/html;charset=utf-8");
       assertThat(r.text())
           .as(target)
-          .doesNotContain("<script")
+          .doesNotContain("<script>alert")
           .doesNotContain("<img")
           .doesNotContain("a&b'c")
           .contains("2.5¢")

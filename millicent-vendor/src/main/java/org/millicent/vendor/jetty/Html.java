@@ -144,5 +144,10 @@ public final class Html {
       pre { padding: .6rem .8rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
       dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .75rem 0 0; }
       dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
+      .pay { margin: 1rem 0 0; }
+      button { font: inherit; font-weight: 600; color: var(--bg); background: var(--accent);
+        border: 0; border-radius: .4rem; padding: .55rem 1.1rem; cursor: pointer; }
+      button:disabled { opacity: .6; cursor: progress; }
+      button:focus-visible { outline: 3px solid var(--fg); outline-offset: 2px; }
       """;
 }
