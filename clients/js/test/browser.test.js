@@ -106,3 +106,19 @@ test('a page served by the vendor buys a priced page with the library', async ()
   assert.equal(second.totals.held, result.totals.bought - 2 * PAGE_PRICE);
   await page.screenshot({ path: join(RESULTS, 'bought-with-change.png'), fullPage: true });
 });
+
+test('the paywall page pays in place with its "Pay with Millicent" button', async () => {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[24]/.test(m.text())) console.error('[browser]', m.text());
+  });
+  const paywall = await page.goto(S.vendorUrl + '/pages/news.html');
+  assert.equal(paywall?.status(), 402);
+  // The vendor serves the JS client from its jar, so the button shows (its script ran).
+  await page.getByRole('button', { name: 'Pay with Millicent' }).waitFor({ state: 'visible' });
+  await page.screenshot({ path: join(RESULTS, 'paywall-402-button.png'), fullPage: true });
+  await page.click('#pay');
+  await page.getByText('Nothing happened.').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('h1').innerText(), 'News');
+  await page.screenshot({ path: join(RESULTS, 'paid-from-paywall.png'), fullPage: true });
+});
