@@ -1,10 +1,11 @@
 package org.millicent.vendor;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.millicent.money.Amounts;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.SamplePage;
@@ -62,9 +63,9 @@ final class Paywall {
         .append("</h1>\n");
     h.append("<section class=\"card\" aria-labelledby=\"price\">\n");
     h.append("<p class=\"price\" id=\"price\">")
-        .append(cents(priceMillicents))
+        .append(Amounts.human(priceMillicents))
         .append(" <span class=\"muted\">(")
-        .append(String.format("%,d", priceMillicents))
+        .append(String.format(Locale.ROOT, "%,d", priceMillicents))
         .append(" millicents)</span></p>\n");
     h.append("<dl>\n<dt>Resource</dt><dd><code>")
         .append(Html.escape(resource))
@@ -183,11 +184,5 @@ final class Paywall {
       }
     }
     return out.append('"').toString();
-  }
-
-  /** {@code millicents} in cents, exact: 100 is {@code 0.1¢}, 5000 is {@code 5¢}. */
-  static String cents(long millicents) {
-    // A local formatter until a shared one reaches millicent-core.
-    return BigDecimal.valueOf(millicents, 3).stripTrailingZeros().toPlainString() + "¢";
   }
 }

@@ -2,8 +2,10 @@ package org.millicent.broker.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.VendorConfig;
+import org.millicent.money.Amounts;
 import org.millicent.vendor.jetty.Html;
 
 /**
@@ -61,28 +63,15 @@ final class HomePage {
         .append(Html.escape(config.provider()))
         .append(
             BrokerConfig.AGGREGATING.equals(config.provider())
-                ? ", credit limit " + amount(config.creditLimitMillicents())
+                ? ", credit limit "
+                    + Amounts.human(config.creditLimitMillicents())
+                    + String.format(
+                        Locale.ROOT, " (%,d millicents)", config.creditLimitMillicents())
                 : "")
         .append(". Programs read this broker's manifest at")
         .append(
             " <a href=\"/.well-known/millicent\"><code>/.well-known/millicent</code></a>.</p>\n");
     h.append(Html.foot());
     return h.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /**
-   * {@code millicents} for people, exact: cents below a dollar, else dollars, then the millicents
-   * (a local formatter until a shared one is in the core).
-   */
-  static String amount(long millicents) {
-    java.math.BigDecimal v =
-        millicents < 100_000
-            ? java.math.BigDecimal.valueOf(millicents, 3).stripTrailingZeros()
-            : java.math.BigDecimal.valueOf(millicents, 5).stripTrailingZeros();
-    String shown =
-        millicents < 100_000
-            ? v.toPlainString() + "¢"
-            : "$" + (v.scale() < 2 ? v.setScale(2) : v).toPlainString();
-    return shown + " (" + String.format("%,d", millicents) + " millicents)";
   }
 }
