@@ -156,9 +156,15 @@ final class Licensing {
                   new com.fasterxml.jackson.databind.ObjectMapper()
                       .readTree(Files.readAllBytes(vc.licenceFile().get())));
         } catch (java.io.IOException e) {
+          // The path and the reason go to the log; a client only learns that there is no licence.
+          log.warn(
+              "broker: cannot read the licence file {} of {}: {}",
+              vc.licenceFile().get(),
+              lv.vendor(),
+              org.millicent.failure.Causes.describe(e));
           throw new BrokerException(
               BrokerError.NO_LICENCE,
-              "cannot read the licence file " + vc.licenceFile().get() + ": " + e.getMessage(),
+              "the licence file of vendor " + lv.vendor() + " cannot be read",
               e);
         }
       } else if (vc.licenceAdminToken().isPresent()) {

@@ -73,6 +73,36 @@ class BrokerServerIT {
     assertThat(health.json().get("database").asText()).isEqualTo("down");
   }
 
+  /**
+   * A database failure answers 503 with the storage code only: the driver's text, the SQL and the
+   * file's path stay in the log (issue 14).
+   */
+  @Test
+  void databaseFailure_answers503_withoutPathSqlOrDriverText() throws Exception {
+    Path file = dir.resolve("new/data").resolve(BrokerServer.DATABASE_FILE);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DROP TABLE customers");
+    }
+    HttpClientSupport.Reply r = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null);
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.json().get("code").asText()).isEqualTo("storage-unavailable");
+    HttpClientSupport.Reply health = http.send("GET", "/health", null, null);
+    assertThat(health.status()).isEqualTo(503);
+    for (String text :
+        List.of(r.json().get("detail").asText(), health.json().get("books").asText())) {
+      assertThat(text)
+          .contains("storage failed")
+          .doesNotContain(dir.toString())
+          .doesNotContain(BrokerServer.DATABASE_FILE)
+          .doesNotContainIgnoringCase("customers")
+          .doesNotContainIgnoringCase("insert")
+          .doesNotContainIgnoringCase("select")
+          .doesNotContainIgnoringCase("sqlite")
+          .doesNotContainIgnoringCase("statement");
+    }
+  }
+
   @Test
   void dataFolder_andItsMissingParents_areCreatedReadableByTheOwnerOnly() throws Exception {
     for (Path p : List.of(dir.resolve("new/data"), dir.resolve("new"))) {

@@ -2,11 +2,13 @@ package org.millicent.storage;
 
 /**
  * Root of storage failures, with a stable machine code that the CLI and HTTP layers map in one
- * place. It is an {@link IllegalStateException} because the core's store interfaces ({@code
- * SpendRecorder}, {@code SerialAllocator}) document store failures as such. Messages name the file
- * or server and what was found; they never carry a secret or a password.
+ * place. It is deliberately not an {@link IllegalStateException}: servers answer a storage failure
+ * with {@code 503 storage-*} and any other unexpected exception (a bug) with {@code 500 internal},
+ * so the two must not share a type. Messages name the file or server and what was found (for logs
+ * and operators); they never carry a secret or a password. What a client may be told is {@link
+ * #clientDetail()}: the code alone, without paths, SQL or driver text.
  */
-public class StorageException extends IllegalStateException {
+public class StorageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** The database server or file cannot be reached or opened. */
@@ -59,5 +61,27 @@ public class StorageException extends IllegalStateException {
   /** The stable machine code, such as {@code storage-full}. */
   public String code() {
     return code;
+  }
+
+  /**
+   * What a client may be told: {@code "storage failed (storage-busy)"}, from the code alone. The
+   * message (with the file, server, SQL or driver text) is for the log only.
+   */
+  public String clientDetail() {
+    return "storage failed (" + code + ")";
+  }
+
+  /**
+   * {@link #clientDetail()} of the first storage failure among {@code t} and its causes, else a
+   * generic {@code "storage failed"}: never a path, SQL or driver text.
+   */
+  public static String clientDetail(Throwable t) {
+    int depth = 0;
+    for (Throwable c = t; c != null && depth < 16; c = c.getCause(), depth++) {
+      if (c instanceof StorageException s) {
+        return s.clientDetail();
+      }
+    }
+    return "storage failed";
   }
 }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millicent.failure.PaymentException;
 import org.millicent.vendor.jetty.ClientFaults;
-import org.millicent.vendor.jetty.FailureText;
 import org.millicent.vendor.jetty.Html;
 import org.millicent.vendor.jetty.HttpRefusal;
 import org.slf4j.Logger;
@@ -47,15 +46,11 @@ final class Problems {
       case PaymentException p -> new Problem(ProblemCode.of(p.code()), p.getMessage());
       case ProblemException p -> new Problem(p.code(), p.getMessage());
       case VendorKeys.Refused r -> new Problem(r.problem(), r.getMessage());
+      // Only a storage failure is 503; any other unexpected exception is a bug (500 internal).
       case org.millicent.storage.StorageException s ->
-          new Problem(ProblemCode.STORAGE_UNAVAILABLE, "storage failed (" + s.code() + ")");
-      // Before IllegalStateException: Jetty's HttpException.IllegalStateException is the client's.
+          new Problem(ProblemCode.STORAGE_UNAVAILABLE, s.clientDetail());
       case Throwable c when ClientFaults.isClientFault(c) ->
           new Problem(ProblemCode.BAD_REQUEST, ClientFaults.detail(c));
-      case IllegalStateException s ->
-          new Problem(
-              ProblemCode.STORAGE_UNAVAILABLE,
-              "the spent list could not decide: " + FailureText.of(s));
       // Javalin's own refusals (a body over its size limit ...), as the Jetty error handler words
       // them.
       case HttpResponseException h -> {

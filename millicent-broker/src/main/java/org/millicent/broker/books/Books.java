@@ -25,6 +25,7 @@ import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.failure.Causes;
 import org.millicent.storage.Database;
+import org.millicent.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,7 +238,7 @@ public final class Books implements AutoCloseable {
       }
       throw new BrokerException(
           BrokerError.STORAGE_UNAVAILABLE,
-          "the books could not be written: " + (c == null ? e : c).getMessage(),
+          "the books could not be written: " + StorageException.clientDetail(c),
           c);
     }
   }
@@ -257,7 +258,10 @@ public final class Books implements AutoCloseable {
     reloaders.add(reload);
   }
 
-  /** The last storage failure's message, or null when the last batch succeeded. */
+  /**
+   * The last storage failure as a client may read it (its code, no path or SQL), or null when the
+   * last batch succeeded.
+   */
   public String lastFailure() {
     return lastFailure;
   }
@@ -340,12 +344,14 @@ public final class Books implements AutoCloseable {
   private void fail(List<Pending> batch, RuntimeException e) {
     closeWriterHandle();
     log.error("books: a batch of {} entries could not be written; rebuilding", batch.size(), e);
-    lastFailure = Causes.describe(e);
+    // The log above keeps the driver's text; clients (problem details, /health) get the code only.
+    StorageException storage = db.translate(e);
+    lastFailure = storage.clientDetail();
     BrokerException failure =
         new BrokerException(
             BrokerError.STORAGE_UNAVAILABLE,
-            "the books could not be written: " + Causes.describe(e),
-            e);
+            "the books could not be written: " + storage.clientDetail(),
+            storage);
     lock.lock();
     try {
       List<Pending> all = new ArrayList<>(batch);
@@ -358,7 +364,7 @@ public final class Books implements AutoCloseable {
         }
       } catch (RuntimeException reloadFailure) {
         log.error("books: reload after a failed batch failed too", reloadFailure);
-        lastFailure = Causes.describe(reloadFailure);
+        lastFailure = StorageException.clientDetail(db.translate(reloadFailure));
       }
       for (Pending p : all) {
         p.done().completeExceptionally(failure);

@@ -685,8 +685,10 @@ public final class BrokerRoutes {
         Problems.write(ctx, status, pe.code().code(), Problems.title(pe.code()), pe.getMessage());
       }
       case StorageException se -> {
+        // The message names the file or server and the driver's text: the log's, not the client's.
+        log.warn("broker: {} {} failed: {}", ctx.method(), ctx.path(), se.getMessage());
         countFailure(se.code());
-        Problems.write(ctx, 503, se.code(), "Storage unavailable", se.getMessage());
+        Problems.write(ctx, 503, se.code(), "Storage unavailable", se.clientDetail());
       }
       default -> throw new IllegalStateException(e);
     }
