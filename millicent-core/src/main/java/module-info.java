@@ -3,6 +3,7 @@
  * variants and vendor-side validation. Depends on the JDK only.
  */
 module org.millicent.core {
+  exports org.millicent.bytes;
   exports org.millicent.failure;
   exports org.millicent.keys;
   exports org.millicent.money;

@@ -11,13 +11,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
@@ -37,7 +37,6 @@ import org.millicent.scrip.ScripCodec;
  * one large piece of scrip lasts the whole run. Thread-safe: each worker owns its state.
  */
 final class VendorLoad {
-  private static final Base64.Decoder B64 = Base64.getUrlDecoder();
 
   /** Where a worker's scrip comes from and whose secret signs it. */
   record Wallet(Scrip scrip, CustomerSecret secret) {}
@@ -283,9 +282,9 @@ final class VendorLoad {
                 wallet.secret(),
                 p.mac(),
                 200,
-                change == null ? new byte[0] : B64.decode(change),
+                change == null ? new byte[0] : Base64Url.decode(change),
                 RequestDescriptor.digest(pr.body()),
-                B64.decode(receipt.get("mac")));
+                Base64Url.decode(receipt.get("mac")));
         long t1 = System.nanoTime();
         if (next.isEmpty()) {
           fail("the scrip ran out: start with more value");
@@ -335,7 +334,7 @@ final class VendorLoad {
     }
     CustomerSecret secret =
         CustomerSecret.of(
-            B64.decode(json.readTree(account.body()).get("customer_secret").asText()));
+            Base64Url.decode(json.readTree(account.body()).get("customer_secret").asText()));
     HttpResponse<byte[]> lot =
         http.send(
             HttpRequest.newBuilder(base.resolve("/millicent/broker/warehouse"))

@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +24,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.broker.http.BrokerRoutes;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
@@ -277,7 +277,7 @@ public final class BrokerServer implements AutoCloseable {
       }
       byte[] b = new byte[24];
       new SecureRandom().nextBytes(b);
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      String token = Base64Url.encode(b);
       Files.writeString(f, token + "\n", StandardCharsets.US_ASCII);
       try {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));

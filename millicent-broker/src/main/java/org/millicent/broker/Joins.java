@@ -1,7 +1,6 @@
 package org.millicent.broker;
 
 import java.net.URI;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Arrays;
@@ -12,6 +11,7 @@ import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.supply.Licence;
 import org.millicent.broker.supply.LicensedVendor;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.keys.SecretBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,6 +231,6 @@ final class Joins {
   }
 
   private static boolean equal(SecretBytes a, SecretBytes b) {
-    return MessageDigest.isEqual(a.toByteArray(), b.toByteArray());
+    return ConstantTime.equal(a.toByteArray(), b.toByteArray());
   }
 }

@@ -1,7 +1,6 @@
 package org.millicent.broker;
 
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +11,7 @@ import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.Customer;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.supply.LicensedVendor;
+import org.millicent.bytes.Base64Url;
 import org.millicent.protocol.Payer;
 import org.millicent.purchase.Purchase;
 import org.millicent.scrip.Scrip;
@@ -54,8 +54,7 @@ final class SaleReplays {
     if (requestKey == null) {
       return action.get();
     }
-    String key =
-        Long.toUnsignedString(customerId) + ":" + Base64.getEncoder().encodeToString(requestKey);
+    String key = Long.toUnsignedString(customerId) + ":" + Base64Url.encode(requestKey);
     CompletableFuture<Object> mine = new CompletableFuture<>();
     CompletableFuture<Object> other = pendingRequests.putIfAbsent(key, mine);
     if (other != null) {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.SecretBytes;
 
@@ -280,7 +280,7 @@ public record VendorConfig(
     String secretText = r.string(n, "customer_secret", null, at + ".customer_secret");
     if (secretText != null) {
       try {
-        byte[] b = Base64.getUrlDecoder().decode(secretText.strip());
+        byte[] b = Base64Url.decode(secretText.strip());
         if (b.length != CustomerSecret.LENGTH) {
           r.problems.add(
               at

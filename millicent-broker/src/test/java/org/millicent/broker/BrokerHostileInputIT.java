@@ -394,6 +394,44 @@ class BrokerHostileInputIT {
     assertThat(r.json().get("customer_id").asText()).isEqualTo(Long.toUnsignedString(a.id()));
   }
 
+  /**
+   * The account request's MAC is decoded by the one strict base64url codec, as the vendor decodes a
+   * payment's: padding, the "+/" alphabet and non-zero unused bits are refused, though a lenient
+   * decoder reads the same MAC from them (issue 14).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"padding", "other-alphabet", "unused-bits"})
+  void accountRequest_withNonCanonicalBase64Mac_isRefused(String variant) {
+    HttpClientSupport.Registered a = register();
+    String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
+    String header = accountHeader(a, "GET", target);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    String bent =
+        switch (variant) {
+          case "padding" -> header + "=";
+          case "other-alphabet" -> {
+            int mac = header.indexOf("mac=") + 4;
+            String m = header.substring(mac);
+            // A MAC with neither '-' nor '_' has no other-alphabet twin: set its first character.
+            yield m.contains("-") || m.contains("_")
+                ? header.substring(0, mac) + m.replace('-', '+').replace('_', '/')
+                : header.substring(0, mac) + "+" + m.substring(1);
+          }
+          default -> {
+            char last = header.charAt(header.length() - 1);
+            char twin = alphabet.charAt(alphabet.indexOf(last) ^ 1); // 43 characters: 2 unused bits
+            yield header.substring(0, header.length() - 1) + twin;
+          }
+        };
+    // The same request with a canonical MAC (and its own nonce) is answered.
+    assertThat(http.send("GET", target, null, accountHeader(a, "GET", target)).status())
+        .isEqualTo(200);
+    HttpClientSupport.Reply r = http.send("GET", target, null, bent);
+    assertThat(r.status()).as(() -> String.valueOf(r.json())).isEqualTo(401);
+    assertThat(r.code()).isEqualTo("unauthorized");
+    assertThat(r.json().get("detail").asText()).contains("malformed");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"/broker/scrip", "/broker/vendor-scrip", "/millicent/exchange"})
   void millicentHeaderOneCharacterTooLong_isMalformed(String path) {

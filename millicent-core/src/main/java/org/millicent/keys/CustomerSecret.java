@@ -5,6 +5,7 @@ import java.util.Arrays;
 import javax.crypto.KDF;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.internal.Hmac;
 
 /**
@@ -82,7 +83,7 @@ public final class CustomerSecret {
 
   /** Whether both are the same secret, compared in constant time. */
   public boolean sameAs(CustomerSecret other) {
-    return java.security.MessageDigest.isEqual(secret, other.secret);
+    return ConstantTime.equal(secret, other.secret);
   }
 
   @Override

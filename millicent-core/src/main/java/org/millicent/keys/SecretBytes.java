@@ -2,7 +2,7 @@ package org.millicent.keys;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.millicent.internal.ConstantTime;
+import org.millicent.bytes.ConstantTime;
 
 /**
  * Secret key material: copied in, copied out, never printed. Deliberately not a record, so that no

@@ -2,9 +2,9 @@ package org.millicent.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.ForgedException;
 import org.millicent.internal.ByteWriter;
-import org.millicent.internal.ConstantTime;
 import org.millicent.keys.CustomerSecret;
 
 /**

@@ -2,8 +2,8 @@ package org.millicent.protocol;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.MalformedException;
-import org.millicent.internal.Base64Url;
 
 /**
  * A 16-byte request nonce chosen fresh by the customer for each payment; re-sent unchanged on a

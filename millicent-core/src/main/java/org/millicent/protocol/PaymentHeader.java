@@ -2,8 +2,8 @@ package org.millicent.protocol;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.MalformedException;
-import org.millicent.internal.Base64Url;
 import org.millicent.scrip.ScripCodec;
 
 /**

@@ -15,7 +15,7 @@ public interface ExchangeRecorder {
   /**
    * The scrip issued for the exchange with {@code fingerprint}, if one was recorded.
    *
-   * @throws IllegalStateException when the store cannot answer
+   * @throws RuntimeException (the store's own failure type) when the store cannot answer
    */
   Optional<List<Scrip>> find(byte[] fingerprint);
 
@@ -25,7 +25,7 @@ public interface ExchangeRecorder {
    *
    * @param forgetAfter after this instant the record may be dropped (the inputs have expired, so no
    *     retry can pass validation)
-   * @throws IllegalStateException when it could not be made durable
+   * @throws RuntimeException (the store's own failure type) when it could not be made durable
    */
   void record(byte[] fingerprint, Instant forgetAfter, List<Scrip> outputs);
 

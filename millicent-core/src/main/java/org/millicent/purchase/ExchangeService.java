@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
 import org.millicent.failure.SpentException;
@@ -103,7 +103,7 @@ public final class ExchangeService {
    * @throws PaymentException when the payment or any input fails a check ({@code malformed} also
    *     when the operation does not fit the inputs or the clear variant is used); nothing is
    *     consumed
-   * @throws IllegalStateException when a store fails (nothing is consumed, or a retry completes it)
+   * @throws RuntimeException when a store fails (nothing is consumed, or a retry completes it)
    */
   public Exchange exchange(Payment payment, List<byte[]> inputs, Operation operation) {
     if (payment instanceof Payment.Clear) {
@@ -111,7 +111,7 @@ public final class ExchangeService {
           "an exchange must be paid in the signed or private variant, which prove ownership");
     }
     PaymentVerifier.Verified paid = verifier.verify(payment);
-    if (inputs.isEmpty() || !Arrays.equals(inputs.getFirst(), paid.encodedScrip())) {
+    if (inputs.isEmpty() || !ConstantTime.equal(inputs.getFirst(), paid.encodedScrip())) {
       throw new MalformedException(
           "the first scrip of the exchange must be the scrip in the Authorization header");
     }
@@ -154,7 +154,7 @@ public final class ExchangeService {
    * The scrip issued by the exchange with {@code fingerprint}, if one is on record: for a recovery
    * ({@link PurchaseService#recover}) that found an input spent by that very exchange.
    *
-   * @throws IllegalStateException when the store cannot answer
+   * @throws RuntimeException when the store cannot answer
    */
   public Optional<List<Scrip>> outputsOf(byte[] fingerprint) {
     return exchanges.find(fingerprint);

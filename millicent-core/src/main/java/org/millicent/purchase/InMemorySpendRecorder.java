@@ -1,6 +1,5 @@
 package org.millicent.purchase;
 
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.scrip.ScripId;
 
 /**
@@ -39,7 +39,7 @@ public final class InMemorySpendRecorder implements SpendRecorder {
         return new Claimed();
       }
       settle(id, mine);
-    } else if (MessageDigest.isEqual(other.fingerprint(), fingerprint)) {
+    } else if (ConstantTime.equal(other.fingerprint(), fingerprint)) {
       return new InProgress();
     }
     return replayOrSpent(id, fingerprint);
@@ -47,7 +47,7 @@ public final class InMemorySpendRecorder implements SpendRecorder {
 
   private Claim replayOrSpent(ScripId id, byte[] fingerprint) {
     SpendRecord r = committed.get(id);
-    if (r != null && MessageDigest.isEqual(r.fingerprint(), fingerprint)) {
+    if (r != null && ConstantTime.equal(r.fingerprint(), fingerprint)) {
       return new Replayed(r.priceMillicents(), r.change());
     }
     return new AlreadySpent();
@@ -57,7 +57,7 @@ public final class InMemorySpendRecorder implements SpendRecorder {
   public void commit(SpendRecord record) {
     committed.put(record.id(), copy(record));
     Holder h = inProgress.get(record.id());
-    if (h != null && MessageDigest.isEqual(h.fingerprint(), record.fingerprint())) {
+    if (h != null && ConstantTime.equal(h.fingerprint(), record.fingerprint())) {
       settle(record.id(), h);
     }
   }

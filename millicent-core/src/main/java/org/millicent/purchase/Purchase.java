@@ -96,8 +96,9 @@ public final class Purchase {
   /**
    * Makes the spend durable with its change; returns once it is. Idempotent.
    *
-   * @throws IllegalStateException when the purchase was released, or the store failed (then the
-   *     scrip is released and the caller must not deliver)
+   * @throws IllegalStateException when the purchase was released
+   * @throws RuntimeException (the store's own failure type) when the store failed (then the scrip
+   *     is released and the caller must not deliver)
    */
   public void commit() {
     if (state == State.COMMITTED) {

@@ -201,8 +201,8 @@ public final class PurchaseService {
    * skipped, never reused).
    *
    * @throws PaymentException as {@link #begin}
-   * @throws IllegalStateException when the store failed: nothing was reported durable and the
-   *     caller must not deliver
+   * @throws RuntimeException (the store's own failure type) when the store failed: nothing was
+   *     reported durable and the caller must not deliver
    */
   public Purchase pay(Payment payment, Pricer pricer) {
     PaymentVerifier.Verified v = verifier.verify(payment);

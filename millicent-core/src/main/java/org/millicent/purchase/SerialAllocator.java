@@ -9,7 +9,8 @@ public interface SerialAllocator {
   /**
    * The next unused serial for {@code keyId}.
    *
-   * @throws IllegalStateException when the key id's serial space is exhausted or the store fails
+   * @throws RuntimeException when the key id's serial space is exhausted ({@link
+   *     IllegalStateException}) or the store fails (the store's own failure type)
    */
   long next(int keyId);
 }

@@ -62,15 +62,16 @@ public interface SpendRecorder {
    * InProgress} when the same request holds the claim and has not yet committed or released it;
    * {@link AlreadySpent} when another request spent or is spending it.
    *
-   * @throws IllegalStateException when the store cannot decide (it is then not claimed)
+   * @throws RuntimeException (the store's own failure type) when the store cannot decide (it is
+   *     then not claimed)
    */
   Claim claim(ScripId id, Instant expiresAt, byte[] fingerprint);
 
   /**
    * Makes a claimed spend durable; returns only once it is.
    *
-   * @throws IllegalStateException when it could not be made durable (the caller then releases the
-   *     claim and does not deliver)
+   * @throws RuntimeException (the store's own failure type) when it could not be made durable (the
+   *     caller then releases the claim and does not deliver)
    */
   void commit(SpendRecord record);
 
@@ -84,9 +85,9 @@ public interface SpendRecorder {
    * <p>The default claims, commits, and releases the claim when the commit fails; stores override
    * it to spend in one round trip.
    *
-   * @throws IllegalStateException when the store failed: the spend is not reported durable and the
-   *     caller must not deliver (if the failure hid a commit that did happen, an identical retry
-   *     gets {@link Replayed})
+   * @throws RuntimeException (the store's own failure type) when the store failed: the spend is not
+   *     reported durable and the caller must not deliver (if the failure hid a commit that did
+   *     happen, an identical retry gets {@link Replayed})
    */
   default Claim spend(SpendRecord record) {
     Claim claim = claim(record.id(), record.expiresAt(), record.fingerprint());

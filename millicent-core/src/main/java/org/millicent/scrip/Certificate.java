@@ -2,7 +2,7 @@ package org.millicent.scrip;
 
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.millicent.internal.ConstantTime;
+import org.millicent.bytes.ConstantTime;
 
 /**
  * The 128-bit certificate of a piece of scrip: HMAC-SHA-256 of the canonical body under the master
@@ -52,7 +52,7 @@ public final class Certificate {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Certificate c && Arrays.equals(bytes, c.bytes);
+    return o instanceof Certificate c && ConstantTime.equal(bytes, c.bytes);
   }
 
   @Override

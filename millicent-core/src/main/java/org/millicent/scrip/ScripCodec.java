@@ -2,8 +2,8 @@ package org.millicent.scrip;
 
 import java.time.Instant;
 import java.util.TreeMap;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.MalformedException;
-import org.millicent.internal.Base64Url;
 import org.millicent.internal.ByteReader;
 import org.millicent.internal.ByteWriter;
 

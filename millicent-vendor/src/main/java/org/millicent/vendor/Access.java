@@ -3,7 +3,7 @@ package org.millicent.vendor;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import org.millicent.bytes.ConstantTime;
 
 /**
  * Who may call the broker-facing and admin endpoints: a bearer token, presented only over TLS or
@@ -36,7 +36,7 @@ final class Access {
 
   /** Whether two tokens are equal, compared in constant time. */
   static boolean sameToken(String expected, String presented) {
-    return MessageDigest.isEqual(
+    return ConstantTime.equal(
         expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 

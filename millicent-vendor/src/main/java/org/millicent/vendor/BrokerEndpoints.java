@@ -13,10 +13,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payer;
 import org.millicent.purchase.Exchange;
@@ -40,7 +40,6 @@ final class BrokerEndpoints {
   /** Most pieces in one warehouse lot. */
   static final int MAX_LOT = 10_000;
 
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final byte[] EXCHANGE_LABEL =
       "millicent-broker-exchange-v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -176,7 +175,7 @@ final class BrokerEndpoints {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("broker", b.id());
     out.put("customer_id", Long.toUnsignedString(b.customerId()));
-    out.put("customer_secret", B64.encodeToString(secret.toByteArray()));
+    out.put("customer_secret", Base64Url.encode(secret.toByteArray()));
     return out;
   }
 
@@ -273,7 +272,7 @@ final class BrokerEndpoints {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("customer_id", Long.toUnsignedString(customerId));
     out.put("scrip", e.outputs().stream().map(Scrip::token).toList());
-    out.put("sealed_customer_secret", B64.encodeToString(sealed));
+    out.put("sealed_customer_secret", Base64Url.encode(sealed));
     return out;
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -73,18 +74,17 @@ final class Licences {
       out.put("vendor", vendor);
       out.put("broker", licence.broker());
       List<Map<String, Object>> keys = new ArrayList<>();
-      java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
       for (int i = 0; i < licence.keyIds().size(); i++) {
         keys.add(
             Map.of(
                 "key_id",
                 licence.keyIds().get(i),
                 "master_secret",
-                b64.encodeToString(masterSecrets.get(i).toByteArray())));
+                Base64Url.encode(masterSecrets.get(i).toByteArray())));
       }
       out.put("key_ids", keys);
       out.put("customer_selector", licence.customerSelector());
-      out.put("customer_master_secret", b64.encodeToString(customerMasterSecret.toByteArray()));
+      out.put("customer_master_secret", Base64Url.encode(customerMasterSecret.toByteArray()));
       out.put("discount_bps", licence.discountBps());
       out.put("scrip_lifetime_seconds", scripLifetime.toSeconds());
       return out;

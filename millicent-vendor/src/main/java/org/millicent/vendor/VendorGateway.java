@@ -8,7 +8,6 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.UnknownKeyException;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
@@ -64,8 +64,6 @@ final class VendorGateway {
 
   /** Header carrying the original media type of a sealed body. */
   static final String SEALED_TYPE = ContentRequest.SEALED_TYPE;
-
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final Catalogue catalogue;
   private final ContentSource content;
@@ -481,10 +479,10 @@ final class VendorGateway {
         p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
         receipt
             .append(", mac=")
-            .append(B64.encodeToString(p.replyMac(status, RequestDescriptor.digest(out))));
+            .append(Base64Url.encode(p.replyMac(status, RequestDescriptor.digest(out))));
       }
       case PRIVATE -> {
-        receipt.append(", change=").append(B64.encodeToString(p.sealChange(random)));
+        receipt.append(", change=").append(Base64Url.encode(p.sealChange(random)));
         out = p.sealResponse(status, out, random);
         if (type != null) {
           ctx.header(SEALED_TYPE, type);
@@ -641,12 +639,12 @@ final class VendorGateway {
       receipt.put("price", "0");
       String type = "application/json";
       if (e.variant() == Variant.PRIVATE) {
-        receipt.put("change", B64.encodeToString(e.sealChange(random)));
+        receipt.put("change", Base64Url.encode(e.sealChange(random)));
         out = e.sealResponse(200, out, random);
         ctx.header(SEALED_TYPE, type);
         type = SEALED;
       } else {
-        receipt.put("mac", B64.encodeToString(e.replyMac(200, RequestDescriptor.digest(out))));
+        receipt.put("mac", Base64Url.encode(e.replyMac(200, RequestDescriptor.digest(out))));
       }
       ctx.status(200);
       ctx.header("Cache-Control", "no-store");
@@ -711,7 +709,7 @@ final class VendorGateway {
       r.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
       receipt
           .append(", mac=")
-          .append(B64.encodeToString(r.replyMac(200, RequestDescriptor.digest(out))));
+          .append(Base64Url.encode(r.replyMac(200, RequestDescriptor.digest(out))));
       ctx.status(200);
       ctx.header("Cache-Control", "no-store");
       ctx.header(RECEIPT, receipt.toString());
@@ -735,7 +733,7 @@ final class VendorGateway {
             ProblemCode.BAD_REQUEST,
             "recover body must be {\"fingerprint\": \"<base64url request MAC>\"}");
       }
-      byte[] b = Base64.getUrlDecoder().decode(fp.asText());
+      byte[] b = Base64Url.decode(fp.asText());
       if (b.length == 0 || b.length > 64) {
         throw new ProblemException(ProblemCode.BAD_REQUEST, "fingerprint must be 1..64 bytes");
       }

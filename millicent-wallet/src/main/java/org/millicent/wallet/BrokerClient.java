@@ -8,6 +8,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
@@ -59,7 +60,7 @@ final class BrokerClient {
       return new Registration(
           n.path("broker").asText(),
           Long.parseUnsignedLong(n.path("customer_id").asText()),
-          CustomerSecret.of(B64.decode(n.path("customer_secret").asText())),
+          CustomerSecret.of(Base64Url.decode(n.path("customer_secret").asText())),
           n.has("credit_limit_millicents") ? n.get("credit_limit_millicents").asLong() : -1);
     } catch (IllegalArgumentException e) {
       throw bad(

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
@@ -117,7 +118,7 @@ final class PaidRequests {
     p.put("variant", "account");
     p.put("customer", Long.toUnsignedString(customerId));
     p.put("nonce", nonce.toString());
-    p.put("mac", B64.encode(mac));
+    p.put("mac", Base64Url.encode(mac));
     return AuthParams.format(p);
   }
 }

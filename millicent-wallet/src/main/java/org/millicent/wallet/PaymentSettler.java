@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.ForgedException;
 import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
@@ -120,12 +121,12 @@ final class PaymentSettler {
                     secret,
                     s.mac(),
                     response.status(),
-                    receipt.change().map(B64::decode).orElse(new byte[0]),
+                    receipt.change().map(Base64Url::decode).orElse(new byte[0]),
                     RequestDescriptor.digest(response.body()),
-                    receipt.mac().map(B64::decode).orElse(new byte[0]));
+                    receipt.mac().map(Base64Url::decode).orElse(new byte[0]));
         case Payment.Private p -> {
           byte[] sealedChange =
-              B64.decode(
+              Base64Url.decode(
                   receipt
                       .change()
                       .orElseThrow(
@@ -286,7 +287,7 @@ final class PaymentSettler {
               brokerSecret,
               scrip.vendor(),
               customerAtVendor,
-              B64.decode(text(n, "sealed_customer_secret")));
+              Base64Url.decode(text(n, "sealed_customer_secret")));
       String supply = n.path("supply").asText("");
       store.settleBuy(
           payment.id(),

@@ -7,10 +7,10 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
@@ -81,11 +81,7 @@ final class VendorRecovery {
             .orElseThrow(() -> stillInFlight(rec, "the wallet lost its customer secret", null));
     byte[] body;
     try {
-      body =
-          json.writeValueAsBytes(
-              Map.of(
-                  "fingerprint",
-                  Base64.getUrlEncoder().withoutPadding().encodeToString(fingerprint)));
+      body = json.writeValueAsBytes(Map.of("fingerprint", Base64Url.encode(fingerprint)));
     } catch (IOException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
@@ -117,9 +113,9 @@ final class VendorRecovery {
               secret,
               asked.mac(),
               200,
-              receipt.change().map(B64::decode).orElse(new byte[0]),
+              receipt.change().map(Base64Url::decode).orElse(new byte[0]),
               RequestDescriptor.digest(r.body()),
-              receipt.mac().map(B64::decode).orElse(new byte[0]));
+              receipt.mac().map(Base64Url::decode).orElse(new byte[0]));
       price = receipt.priceMillicents();
       answer = json.readTree(r.body());
       if (answer == null || !scrip.id().toString().equals(answer.path("scrip_id").asText())) {

@@ -1,12 +1,13 @@
 package org.millicent.broker.http;
 
 import io.javalin.http.Context;
-import java.security.MessageDigest;
 import java.util.Map;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.Customer;
+import org.millicent.bytes.Base64Url;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.PaymentException;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Macs;
@@ -74,7 +75,7 @@ final class AccountAuth {
                 + p.get("variant"));
       }
       nonce = Nonce.parse(AuthParams.require(p, "nonce"));
-      mac = java.util.Base64.getUrlDecoder().decode(AuthParams.require(p, "mac"));
+      mac = Base64Url.decode(AuthParams.require(p, "mac"));
       customer = Long.parseUnsignedLong(AuthParams.require(p, "customer"));
     } catch (PaymentException | IllegalArgumentException e) {
       throw new BrokerException(
@@ -92,7 +93,7 @@ final class AccountAuth {
         RequestDescriptor.of(
             origins.addressed(ctx), ctx.method().name(), target(ctx), ctx.bodyAsBytes());
     byte[] expected = Macs.mac(c.secret(), Macs.requestInput(new byte[0], nonce, request));
-    if (mac.length != Macs.LENGTH || !MessageDigest.isEqual(expected, mac)) {
+    if (mac.length != Macs.LENGTH || !ConstantTime.equal(expected, mac)) {
       throw new BrokerException(
           BrokerError.UNAUTHORIZED,
           "account request MAC does not verify under the secret of customer "

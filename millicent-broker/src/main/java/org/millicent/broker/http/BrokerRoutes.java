@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +31,8 @@ import org.millicent.broker.accounts.Registration;
 import org.millicent.broker.accounts.Statement;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.broker.supply.Licence;
+import org.millicent.bytes.Base64Url;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.PaymentException;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payment;
@@ -58,8 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerRoutes {
   private static final Logger log = LoggerFactory.getLogger(BrokerRoutes.class);
-  private static final java.util.Base64.Encoder B64 =
-      java.util.Base64.getUrlEncoder().withoutPadding();
 
   private final Broker broker;
   private final byte[] adminToken;
@@ -255,7 +254,7 @@ public final class BrokerRoutes {
     Registration r = broker.register(b.text("name"));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("customer_id", r.customer().idText());
-    out.put("customer_secret", B64.encodeToString(r.secret().toByteArray()));
+    out.put("customer_secret", Base64Url.encode(r.secret().toByteArray()));
     out.put("broker", broker.id());
     out.put("provider", r.customer().provider());
     out.put("credit_limit_millicents", r.customer().creditLimitMillicents());
@@ -368,7 +367,7 @@ public final class BrokerRoutes {
     receipt.put("v", PaymentHeader.VERSION);
     receipt.put("variant", e.variant().wireName());
     receipt.put("price", "0");
-    receipt.put("mac", B64.encodeToString(e.replyMac(200, RequestDescriptor.digest(body))));
+    receipt.put("mac", Base64Url.encode(e.replyMac(200, RequestDescriptor.digest(body))));
     ctx.header("Millicent-Receipt", AuthParams.format(receipt));
     ctx.header("Cache-Control", "no-store");
     ctx.status(200).contentType("application/json").result(body);
@@ -415,7 +414,7 @@ public final class BrokerRoutes {
     receipt.put("variant", p.variant().wireName());
     receipt.put("price", Long.toString(p.priceMillicents()));
     p.change().ifPresent(c -> receipt.put("change", c.token()));
-    receipt.put("mac", B64.encodeToString(p.replyMac(200, RequestDescriptor.digest(body))));
+    receipt.put("mac", Base64Url.encode(p.replyMac(200, RequestDescriptor.digest(body))));
     ctx.header("Millicent-Receipt", AuthParams.format(receipt));
     ctx.header("Cache-Control", "no-store");
     ctx.status(200).contentType("application/json").result(body);
@@ -430,7 +429,7 @@ public final class BrokerRoutes {
     if (vc.isEmpty()
         || vc.get().settlementToken().isEmpty()
         || token == null
-        || !MessageDigest.isEqual(
+        || !ConstantTime.equal(
             vc.get().settlementToken().get().getBytes(StandardCharsets.UTF_8),
             token.getBytes(StandardCharsets.UTF_8))) {
       throw new BrokerException(
@@ -449,7 +448,7 @@ public final class BrokerRoutes {
   private void joinVendor(Context ctx) {
     requireSecureChannel(ctx);
     String t = bearer(ctx);
-    if (t == null ? !isLoopback(ctx) : !MessageDigest.isEqual(joinToken, bytes(t))) {
+    if (t == null ? !isLoopback(ctx) : !ConstantTime.equal(joinToken, bytes(t))) {
       throw new BrokerException(
           BrokerError.UNAUTHORIZED,
           t == null
@@ -630,7 +629,7 @@ public final class BrokerRoutes {
   private void requireAdmin(Context ctx) {
     requireSecureChannel(ctx);
     String t = bearer(ctx);
-    if (t == null || !MessageDigest.isEqual(adminToken, t.getBytes(StandardCharsets.UTF_8))) {
+    if (t == null || !ConstantTime.equal(adminToken, t.getBytes(StandardCharsets.UTF_8))) {
       throw new BrokerException(
           BrokerError.UNAUTHORIZED, "expected Authorization: Bearer <admin token>");
     }
@@ -767,7 +766,7 @@ public final class BrokerRoutes {
     m.put("vendor", s.vendor());
     m.put("scrip", s.scrip().token());
     m.put("customer_id", Long.toUnsignedString(s.customerIdAtVendor()));
-    m.put("sealed_customer_secret", B64.encodeToString(s.sealedCustomerSecret()));
+    m.put("sealed_customer_secret", Base64Url.encode(s.sealedCustomerSecret()));
     m.put("supply", s.supply() == null ? "broker" : s.supply().wireName());
     m.put("value_millicents", s.scrip().valueMillicents());
     m.put("expires_at", s.scrip().expiresAt().toString());

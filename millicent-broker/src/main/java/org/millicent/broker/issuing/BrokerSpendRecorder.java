@@ -1,12 +1,12 @@
 package org.millicent.broker.issuing;
 
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.Scrip;
@@ -74,7 +74,7 @@ public final class BrokerSpendRecorder implements SpendRecorder {
     InFlight held = inFlight.get(id);
     if (held != null) {
       // The same request still being bought is not a double spend: it waits and replays.
-      return MessageDigest.isEqual(held.fingerprint(), fingerprint)
+      return ConstantTime.equal(held.fingerprint(), fingerprint)
           ? new InProgress()
           : new AlreadySpent();
     }
@@ -90,7 +90,7 @@ public final class BrokerSpendRecorder implements SpendRecorder {
                       .bind(2, id.serial())
                       .map((rs, ctx) -> new Object[] {rs.getBytes(1), rs.getLong(2)})
                       .findOne();
-              if (row.isEmpty() || !MessageDigest.isEqual((byte[]) row.get()[0], fingerprint)) {
+              if (row.isEmpty() || !ConstantTime.equal((byte[]) row.get()[0], fingerprint)) {
                 return new AlreadySpent();
               }
               Optional<Scrip> change =

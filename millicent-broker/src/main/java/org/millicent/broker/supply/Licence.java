@@ -2,12 +2,12 @@ package org.millicent.broker.supply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
@@ -136,7 +136,7 @@ public record Licence(
           BrokerError.BAD_REQUEST, "licence." + f + " must be base64url text");
     }
     try {
-      return SecretBytes.copyOf(Base64.getUrlDecoder().decode(v.asText()));
+      return SecretBytes.copyOf(Base64Url.decode(v.asText()));
     } catch (IllegalArgumentException e) {
       throw new BrokerException(BrokerError.BAD_REQUEST, "licence." + f + " is not base64url");
     }
@@ -147,21 +147,14 @@ public record Licence(
     List<Map<String, Object>> ks = new ArrayList<>();
     keys.forEach(
         (id, s) ->
-            ks.add(
-                Map.of(
-                    "key_id",
-                    id,
-                    "master_secret",
-                    Base64.getUrlEncoder().withoutPadding().encodeToString(s.toByteArray()))));
+            ks.add(Map.of("key_id", id, "master_secret", Base64Url.encode(s.toByteArray()))));
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("licence_id", licenceId);
     m.put("vendor", vendor);
     m.put("broker", broker);
     m.put("key_ids", ks);
     m.put("customer_selector", customerSelector);
-    m.put(
-        "customer_master_secret",
-        Base64.getUrlEncoder().withoutPadding().encodeToString(customerMasterSecret.toByteArray()));
+    m.put("customer_master_secret", Base64Url.encode(customerMasterSecret.toByteArray()));
     m.put("discount_bps", discountBps);
     m.put("scrip_lifetime_seconds", scripLifetimeSeconds);
     return m;

@@ -9,12 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
 
@@ -71,7 +71,7 @@ public final class VendorClient {
     String path = "/millicent/broker/account";
     JsonNode n = send(vendorUrl, path, token, HttpRequest.newBuilder().GET());
     try {
-      return CustomerSecret.of(Base64.getUrlDecoder().decode(n.get("customer_secret").asText()));
+      return CustomerSecret.of(Base64Url.decode(n.get("customer_secret").asText()));
     } catch (RuntimeException e) {
       throw unavailable(vendorUrl, path, "answer lacks a 32-byte customer_secret", e);
     }
@@ -180,7 +180,7 @@ public final class VendorClient {
             new Exchanged(
                 Long.parseUnsignedLong(n.get("customer_id").asText()),
                 t,
-                Base64.getUrlDecoder().decode(n.get("sealed_customer_secret").asText())));
+                Base64Url.decode(n.get("sealed_customer_secret").asText())));
       } catch (RuntimeException e) {
         return new Unknown(
             "answered " + status + " without customer_id, scrip or sealed secret", null);

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import org.millicent.broker.VendorConfig;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payer;
@@ -300,7 +300,7 @@ public final class WarehouseVendor {
     byte[] mac =
         brokerCustomerSecret.hmac(
             ("millicent-customer-ref-v1:" + vendor()).getBytes(StandardCharsets.US_ASCII));
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(mac, 16));
+    return Base64Url.encode(java.util.Arrays.copyOf(mac, 16));
   }
 
   /**

@@ -7,10 +7,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
+import org.millicent.bytes.Base64Url;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 
@@ -145,7 +145,7 @@ public final class DemoMarket implements AutoCloseable {
   private static String token(SecureRandom random) {
     byte[] b = new byte[24];
     random.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    return Base64Url.encode(b);
   }
 
   private static int freePort() {

@@ -1,6 +1,5 @@
 package org.millicent.storage.vendor;
 
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.Causes;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpentSet;
@@ -335,7 +335,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
         return CLAIMED;
       }
       settle(id, mine);
-    } else if (MessageDigest.isEqual(other.fingerprint(), fingerprint)) {
+    } else if (ConstantTime.equal(other.fingerprint(), fingerprint)) {
       return new InProgress();
     }
     return replayOrSpent(id, fingerprint);
@@ -348,7 +348,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
   private Claim replayOrSpent(ScripId id, byte[] fingerprint) {
     Pending p = pending.get(id);
     if (p != null) {
-      if (!MessageDigest.isEqual(p.record().fingerprint(), fingerprint)) {
+      if (!ConstantTime.equal(p.record().fingerprint(), fingerprint)) {
         return new AlreadySpent();
       }
       // The same request is on its way to disk: answer once it is there.
@@ -363,7 +363,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
       }
     }
     Held h = held.get(id);
-    if (h != null && MessageDigest.isEqual(h.fingerprint(), fingerprint)) {
+    if (h != null && ConstantTime.equal(h.fingerprint(), fingerprint)) {
       return new InProgress();
     }
     try (Connection c = db.dataSource().getConnection()) {
@@ -582,7 +582,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
     Pending p = new Pending(copy, new CompletableFuture<>());
     pending.put(copy.id(), p);
     Held h = held.get(copy.id());
-    if (h != null && MessageDigest.isEqual(h.fingerprint(), copy.fingerprint())) {
+    if (h != null && ConstantTime.equal(h.fingerprint(), copy.fingerprint())) {
       settle(copy.id(), h); // waiters now find the pending commit and wait for its batch
     }
     submitPending(p);
@@ -633,7 +633,7 @@ public final class DurableSpendRecorder implements SpendRecorder, AutoCloseable 
    */
   private static boolean isThisCommit(SpendTable.Stored s, SpendRecord r) {
     return s.isCommittedFor(r.fingerprint())
-        && java.util.Arrays.equals(
+        && ConstantTime.equal(
             s.change(), r.change().map(org.millicent.scrip.ScripCodec::encode).orElse(null));
   }
 

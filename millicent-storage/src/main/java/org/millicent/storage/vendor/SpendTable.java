@@ -1,6 +1,5 @@
 package org.millicent.storage.vendor;
 
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpendRecorder.Claim;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
@@ -294,7 +294,7 @@ final class SpendTable {
    * the same request, in progress when it is that request's claim not yet committed, else spent.
    */
   static Claim conflict(Stored s, byte[] fingerprint) {
-    if (s == null || !MessageDigest.isEqual(s.fingerprint(), fingerprint)) {
+    if (s == null || !ConstantTime.equal(s.fingerprint(), fingerprint)) {
       return new SpendRecorder.AlreadySpent();
     }
     return s.committed()
@@ -313,7 +313,7 @@ final class SpendTable {
 
     /** Whether this is the committed spend of the request with {@code fingerprint}. */
     boolean isCommittedFor(byte[] fingerprint) {
-      return committed() && MessageDigest.isEqual(this.fingerprint, fingerprint);
+      return committed() && ConstantTime.equal(this.fingerprint, fingerprint);
     }
 
     Optional<Scrip> decodedChange() {

@@ -111,7 +111,7 @@ class PostgresSharedSpendRecorderTest extends SpendRecorderContract {
 
       slow.release(id);
       assertThatThrownBy(() -> slow.commit(record(id, 1, 5, Optional.of(change(995)))))
-          .isInstanceOf(IllegalStateException.class);
+          .isInstanceOf(org.millicent.storage.StorageException.class);
 
       recorder.commit(record(id, 1, 5, Optional.of(change(995))));
       assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Replayed.class);

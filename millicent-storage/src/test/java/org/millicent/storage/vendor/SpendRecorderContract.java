@@ -368,7 +368,7 @@ abstract class SpendRecorderContract {
     recorder.claim(id, EXPIRES, fp(1));
     recorder.close();
     assertThatThrownBy(() -> recorder.commit(record(id, 1, 1, Optional.empty())))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(org.millicent.storage.StorageException.class)
         .hasMessageContaining("storage-closed");
     recorder = open(db);
   }
@@ -542,7 +542,7 @@ abstract class SpendRecorderContract {
     ScripId id = new ScripId(13, 2);
     recorder.close();
     assertThatThrownBy(() -> recorder.spend(record(id, 1, 1, Optional.empty())))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(org.millicent.storage.StorageException.class)
         .hasMessageContaining("storage-closed");
     recorder = open(db);
     assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);

@@ -2,7 +2,7 @@ package org.millicent.vendor.config;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import org.millicent.bytes.ConstantTime;
 
 /**
  * A broker that sells this vendor's scrip: where customers find it (named in 402 offers), the
@@ -54,7 +54,7 @@ public final class BrokerConfig {
   public boolean tokenMatches(String presented) {
     return token != null
         && presented != null
-        && MessageDigest.isEqual(
+        && ConstantTime.equal(
             token.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 

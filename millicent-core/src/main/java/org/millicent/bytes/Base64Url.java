@@ -1,4 +1,4 @@
-package org.millicent.internal;
+package org.millicent.bytes;
 
 import java.util.Base64;
 
