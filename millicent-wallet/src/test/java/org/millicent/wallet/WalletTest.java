@@ -336,6 +336,53 @@ class WalletTest {
         .isEqualTo(WalletException.Code.NOT_REGISTERED);
   }
 
+  /**
+   * The receipt's MAC is decoded by core's one strict base64url codec, as the vendor and broker
+   * decode theirs: padding or non-zero unused bits, which a lenient decoder reads as the same MAC,
+   * make the reply a bad response (issue 14).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"padding", "unused-bits"})
+  void receiptMac_inNonCanonicalBase64_isABadResponse(String variant) throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    MillicentHttpClient client =
+        wallet
+            .httpClientBuilder()
+            .addNetworkInterceptor(
+                chain -> {
+                  Response r = chain.proceed(chain.request());
+                  Optional<String> receipt = r.header("Millicent-Receipt");
+                  if (r.status() != 200 || receipt.isEmpty()) {
+                    return r;
+                  }
+                  java.util.regex.Matcher m =
+                      java.util.regex.Pattern.compile("mac=([A-Za-z0-9_-]+)")
+                          .matcher(receipt.get());
+                  assertThat(m.find()).isTrue();
+                  String mac = m.group(1);
+                  String bent =
+                      variant.equals("padding")
+                          ? mac + "=="
+                          : mac.substring(0, mac.length() - 1)
+                              + alphabet.charAt(alphabet.indexOf(mac.charAt(mac.length() - 1)) ^ 1);
+                  java.util.Map<String, List<String>> headers =
+                      new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                  headers.putAll(r.headers().map());
+                  headers.put(
+                      "Millicent-Receipt",
+                      List.of(receipt.get().replace("mac=" + mac, "mac=" + bent)));
+                  return Response.of(r.request(), r.status(), headers, r.body());
+                })
+            .build();
+
+    assertThatThrownBy(() -> client.send(Request.get(page(1))))
+        .isInstanceOf(WalletException.class)
+        .extracting(e -> ((WalletException) e).code())
+        .isEqualTo(WalletException.Code.BAD_RESPONSE);
+  }
+
   @Test
   void alteredReply_failsAsForgedReply_andTheChangeIsNotKept() throws Exception {
     wallet.register(broker.url(), "alice");

@@ -130,7 +130,12 @@ public final class BrokerRoutes {
           }
           log.error("broker: {} {} failed", ctx.method(), ctx.path(), e);
           countFailure("internal");
-          Problems.write(ctx, 500, "internal", "Internal error", "the broker failed unexpectedly");
+          Problems.write(
+              ctx,
+              Problems.INTERNAL_STATUS,
+              "internal",
+              "Internal error",
+              "the broker failed unexpectedly");
         });
   }
 
@@ -687,7 +692,8 @@ public final class BrokerRoutes {
         // The message names the file or server and the driver's text: the log's, not the client's.
         log.warn("broker: {} {} failed: {}", ctx.method(), ctx.path(), se.getMessage());
         countFailure(se.code());
-        Problems.write(ctx, 503, se.code(), "Storage unavailable", se.clientDetail());
+        Problems.write(
+            ctx, Problems.STORAGE_STATUS, se.code(), "Storage unavailable", se.clientDetail());
       }
       default -> throw new IllegalStateException(e);
     }

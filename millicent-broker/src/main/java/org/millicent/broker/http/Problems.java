@@ -9,12 +9,19 @@ import org.millicent.failure.FailureCode;
 import org.millicent.failure.PaymentException;
 
 /**
- * Writes RFC 9457 problem documents with the stable codes of docs/HTTP-API.md: one place maps every
- * failure to its status and code. Stateless and thread-safe.
+ * Writes RFC 9457 problem documents with the stable codes of docs/HTTP-API.md: the one place that
+ * maps every failure (a {@link BrokerError}, a payment failure, a storage failure, a bug) to its
+ * HTTP status. Stateless and thread-safe.
  */
 final class Problems {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String TYPE_PREFIX = "https://millicent.dev/problems/";
+
+  /** The status of a storage failure, whatever its code. */
+  static final int STORAGE_STATUS = 503;
+
+  /** The status of a failure that is a bug, answered with code {@code internal}. */
+  static final int INTERNAL_STATUS = 500;
 
   private Problems() {}
 
@@ -42,7 +49,24 @@ final class Problems {
   }
 
   static void write(Context ctx, BrokerError e, String detail) {
-    write(ctx, e.status(), e.code(), e.title(), detail);
+    write(ctx, status(e), e.code(), e.title(), detail);
+  }
+
+  /** The HTTP status each broker failure is answered with. */
+  static int status(BrokerError e) {
+    return switch (e) {
+      case BAD_REQUEST, BAD_AMOUNT -> 400;
+      case UNAUTHORIZED -> 401;
+      case CREDIT_LIMIT, PAYMENT_REQUIRED -> 402;
+      case INSECURE_CHANNEL -> 403;
+      case NOT_FOUND, UNKNOWN_VENDOR -> 404;
+      case VENDOR_EXISTS, ALREADY_SETTLED -> 409;
+      case UNKNOWN_AUTHORITY -> 421;
+      case NOT_ISSUED -> 422;
+      case VENDOR_UNAVAILABLE -> 502;
+      case NO_LICENCE -> 503;
+      case STORAGE_UNAVAILABLE -> STORAGE_STATUS;
+    };
   }
 
   /**
