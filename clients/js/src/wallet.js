@@ -53,6 +53,12 @@ export class Wallet {
     this.state = state;
     /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();
+    /** Payments (ids) being sent or settled by a call running in this process, with their promise. */
+    /** @type {Map<number, {vendor: string, done: Promise<unknown>}>} */
+    this.running = new Map();
+    /** Per vendor: the top-up running (one at a time, so parallel payments do not each buy). */
+    /** @type {Map<string, Promise<unknown>>} */
+    this.toppingUp = new Map();
     /** A fetch that pays 402s: `wallet.fetch(url, init)`, usable where `fetch` is. */
     this.fetch = /** @type {typeof fetch} */ ((input, init) => this.payingFetch(input, init));
   }
@@ -129,7 +135,9 @@ export class Wallet {
       else if (s.state === 'in-flight') inFlight += s.value;
       else if (s.state === 'lost' || s.state === 'void') lost += s.value;
     }
-    return { bought, paid: this.state.spent.total, held, inFlight, lost };
+    // What vendors took beyond their offers (or exchanges short of their inputs) is lost, not paid.
+    const over = this.state.spent.overcharged ?? 0;
+    return { bought, paid: this.state.spent.total - over, held, inFlight, lost: lost + over };
   }
 
   /** The recorded payments, newest first (without their secrets). @param {number} [n] */
@@ -155,20 +163,29 @@ export class Wallet {
     }));
   }
 
-  /** @param {string} token @param {string} source @returns {any} */
-  addScrip(token, source) {
+  /**
+   * @param {string} token @param {string} source
+   * @param {{broker?: string}} [from] the broker (origin) that sold it, or the piece it came from
+   * @returns {any}
+   */
+  addScrip(token, source, from) {
     const d = decodeScrip(token);
     const rec = {
       id: this.state.next++, token, vendor: d.vendor, value: d.value, customerId: d.customerId.toString(),
-      expiresAt: d.expiresAt, state: 'available', source,
+      expiresAt: d.expiresAt, state: 'available', source, broker: from?.broker,
     };
     this.state.scrip.push(rec);
     return rec;
   }
 
-  /** @param {string} vendor @param {string} customerId @returns {Uint8Array|null} */
-  secretFor(vendor, customerId) {
-    const s = this.state.secrets[`${vendor}|${customerId}`];
+  /**
+   * The customer secret of a piece: kept per (broker that sold it, vendor, customer id), so a
+   * second broker selling the same vendor name and customer id cannot replace another's secret.
+   * Pieces recorded before that (no broker) use the old key (vendor, customer id).
+   * @param {{vendor: string, customerId: string, broker?: string}} piece @returns {Uint8Array|null}
+   */
+  secretFor(piece) {
+    const s = this.state.secrets[secretKey(piece.broker, piece.vendor, piece.customerId)];
     return s ? b64uDecode(s) : null;
   }
 
@@ -190,7 +207,7 @@ export class Wallet {
         url: base, id: body.broker, customerId: body.customer_id, secret: body.customer_secret, name, vendors: [],
         exchange: '/millicent/exchange',
       });
-      this.state.secrets[`${body.broker}|${body.customer_id}`] = body.customer_secret;
+      this.state.secrets[secretKey(base, body.broker, body.customer_id)] = body.customer_secret;
     });
     await this.refreshBroker(base);
     return { broker: body.broker, customerId: body.customer_id, creditLimitMillicents: body.credit_limit_millicents };
@@ -247,9 +264,13 @@ export class Wallet {
     return out;
   }
 
-  /** @param {string} vendor @param {string} origin */
-  isVouched(vendor, origin) {
-    return this.vouchedOrigins(vendor).some((o) => o.origin === origin);
+  /**
+   * @param {string} vendor @param {string} origin
+   * @param {string} [broker] only what this broker (or the user) vouches: scrip bought from a
+   *   broker is paid only at origins that broker vouches for the vendor
+   */
+  isVouched(vendor, origin, broker) {
+    return this.vouchedOrigins(vendor).some((o) => o.origin === origin && (broker === undefined || o.by === broker || o.by === 'user'));
   }
 
   /** @param {string} vendor @param {string} origin */
@@ -311,7 +332,7 @@ export class Wallet {
     const url = broker.url + '/broker/vendor-scrip';
     const body = utf8(JSON.stringify({ vendor, amount_millicents: amount }));
     const rec = await this.locked(async () => {
-      const piece = this.findPiece({ vendor: broker.id, price: amount, variants: [], brokers: [] });
+      const piece = this.findPiece({ vendor: broker.id, price: amount, variants: [], brokers: [], origin: originString(authorityOf(broker.url)) });
       if (!piece) throw new MillicentError('insufficient-scrip', `no piece of broker scrip covers ${amount} millicents`);
       const p = await this.buildPayment('buy-scrip', piece, url, 'POST', [['content-type', 'application/json']], body, 'signed');
       p.buying = vendor;
@@ -391,8 +412,8 @@ export class Wallet {
     return this.locked(() => {
       if (rec.state !== 'in-flight') return null; // settled by another path already
       const vendor = body.vendor ?? broker.id;
-      const piece = this.addScrip(body.scrip, 'broker');
-      this.state.secrets[`${vendor}|${piece.customerId}`] = b64uEncode(secret);
+      const piece = this.addScrip(body.scrip, 'broker', { broker: broker.url });
+      this.state.secrets[secretKey(broker.url, vendor, piece.customerId)] = b64uEncode(secret);
       rec.state = 'done';
       rec.detail = `bought ${piece.value} millicents of ${vendor} scrip`;
       return { vendor, value: piece.value, expiresAt: piece.expiresAt };
@@ -429,12 +450,16 @@ export class Wallet {
    */
   async pay(url, method, headers, body, offer, variantWanted) {
     const origin = originString(authorityOf(url));
+    const distrust = this.state.vendors[offer.vendor]?.distrusted;
+    if (distrust) throw new MillicentError('vendor-distrusted', `${offer.vendor} is no longer paid: ${distrust}`);
     await this.checkVouched(offer.vendor, origin);
+    offer = { ...offer, origin };
     this.checkBudget(offer.vendor, offer.price);
     const variant = this.chooseVariant(offer.variants, variantWanted);
     // Earlier payments still in flight at this vendor go first; an identical one is re-sent as it was.
     const same = this.state.payments.find(
-      (p) => p.state === 'in-flight' && p.kind === 'purchase' && p.url === url && p.method === method && p.plainBody === b64uEncode(body),
+      (p) => p.state === 'in-flight' && p.kind === 'purchase' && !this.running.has(p.id) && p.url === url && p.method === method &&
+        p.plainBody === b64uEncode(body),
     );
     if (same) return this.finishPayment(same);
     await this.recover({ vendor: offer.vendor });
@@ -444,20 +469,52 @@ export class Wallet {
       v.brokers = offer.brokers;
     });
     await this.renew({ vendor: offer.vendor });
-    await this.pieceFor(offer);
-    const rec = await this.locked(async () => {
-      // Reserve atomically: the budget again, and the smallest piece still available (another
-      // payment running at the same time may have taken the one found above).
-      this.checkBudget(offer.vendor, offer.price);
-      const piece = this.findPiece(offer);
-      if (!piece) throw new MillicentError('insufficient-scrip', `no piece of ${offer.vendor} scrip covers ${offer.price} millicents`);
-      const p = await this.buildPayment('purchase', piece, url, method, headers, body, variant);
-      p.offerPrice = offer.price;
-      piece.state = 'in-flight';
-      this.state.payments.push(p);
-      return p;
+    for (let bought = 0, round = 0; ; round++) {
+      const rec = await this.locked(async () => {
+        // Reserve atomically: the budget again, and the smallest piece available now (another
+        // payment running at the same time may have taken the one seen before).
+        this.checkBudget(offer.vendor, offer.price);
+        const piece = this.findPiece(offer);
+        if (!piece) return null;
+        const p = await this.buildPayment('purchase', piece, url, method, headers, body, variant);
+        p.offerPrice = offer.price;
+        piece.state = 'in-flight';
+        this.state.payments.push(p);
+        return p;
+      });
+      if (rec) return this.finishPayment(rec);
+      if (bought >= 2 || round > 1000) throw new MillicentError('insufficient-scrip', `no piece of ${offer.vendor} scrip covers ${offer.price} millicents`);
+      if ((await this.topUp(offer)) === 'bought') bought++;
+    }
+  }
+
+  /** Whether a payment or exchange of this vendor, run by this process, may still bring change. @param {string} vendor */
+  changeExpected(vendor) {
+    return [...this.running.values()].some((r) => r.vendor === vendor);
+  }
+
+  /**
+   * Makes a piece covering the offer available: one top-up per vendor at a time; a top-up first
+   * waits (up to 10 s) for the change of this process's payments in flight at the vendor, asking
+   * whether change is on its way BEFORE it looks for a piece, then merges, and only then buys.
+   * @param {Offer} offer @returns {Promise<'found'|'bought'>}
+   */
+  topUp(offer) {
+    const prev = this.toppingUp.get(offer.vendor) ?? Promise.resolve();
+    const run = prev.then(async () => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const expected = this.changeExpected(offer.vendor);
+        if (this.findPiece(offer)) return 'found';
+        if (!expected || Date.now() > deadline) break;
+        const waits = [...this.running.values()].filter((r) => r.vendor === offer.vendor).map((r) => r.done);
+        await Promise.race([...waits, sleep(50)]);
+      }
+      await this.pieceFor(offer);
+      return 'bought';
     });
-    return this.finishPayment(rec);
+    this.toppingUp.set(offer.vendor, run.catch(() => {}));
+    return run;
   }
 
   /** @param {string[]} accepted @param {'signed'|'private'} [wanted] */
@@ -488,7 +545,10 @@ export class Wallet {
     const limit = this.nowSeconds() + this.minRemainingLife / 1000;
     return (
       this.state.scrip
-        .filter((s) => s.vendor === offer.vendor && s.state === 'available' && s.value >= offer.price && s.expiresAt > limit)
+        .filter(
+          (s) => s.vendor === offer.vendor && s.state === 'available' && s.value >= offer.price && s.expiresAt > limit &&
+            (!offer.origin || this.isVouched(offer.vendor, offer.origin, s.broker)),
+        )
         .sort((a, b) => a.value - b.value)[0] ?? null
     );
   }
@@ -500,8 +560,11 @@ export class Wallet {
     await this.merge({ vendor: offer.vendor, atLeast: offer.price }).catch(() => {});
     piece = find();
     if (piece) return piece;
+    const vouching = (/** @type {any} */ b) => !offer.origin || this.isVouched(offer.vendor, offer.origin, b.url);
     const broker =
-      offer.brokers.map((u) => this.brokerAt(u)).find((b) => b) ?? this.brokerSelling(offer.vendor);
+      offer.brokers.map((u) => this.brokerAt(u)).find((b) => b && vouching(b)) ??
+      this.state.brokers.find((b) => (b.id === offer.vendor || b.vendors.some((v) => v.vendor === offer.vendor)) && vouching(b)) ??
+      null;
     if (!broker) {
       if (this.state.brokers.length === 0) throw new MillicentError('not-registered', 'no broker account: call wallet.register(brokerUrl)');
       throw new MillicentError('no-broker-account', `none of ${offer.vendor}'s brokers (${offer.brokers.join(', ')}) is one the wallet has an account at`);
@@ -521,7 +584,7 @@ export class Wallet {
    * @param {Array<[string,string]>} headers @param {Uint8Array} body @param {'signed'|'private'} variant
    */
   async buildPayment(kind, piece, url, method, headers, body, variant) {
-    const secret = this.secretFor(piece.vendor, piece.customerId);
+    const secret = this.secretFor(piece);
     if (!secret) throw new MillicentError('not-registered', `no customer secret for ${piece.vendor} customer ${piece.customerId}`);
     const u = new URL(url);
     const scrip = b64uDecode(piece.token);
@@ -575,7 +638,16 @@ export class Wallet {
    * request is final: no further payment is attempted for it.
    * @param {any} rec @returns {Promise<Response>}
    */
-  async finishPayment(rec) {
+  finishPayment(rec) {
+    const owned = this.running.get(rec.id);
+    if (owned) return /** @type {Promise<Response>} */ (owned.done.then(() => this.finishPayment(rec)));
+    const done = this.sendAndSettle(rec);
+    this.running.set(rec.id, { vendor: rec.vendor, done: done.catch(() => {}) });
+    return done.finally(() => this.running.delete(rec.id));
+  }
+
+  /** @param {any} rec @returns {Promise<Response>} */
+  async sendAndSettle(rec) {
     let r;
     for (let attempt = 0, lost = 0; ; attempt++) {
       try {
@@ -603,7 +675,7 @@ export class Wallet {
     const piece = this.state.scrip.find((s) => s.id === rec.scrip);
     const receipt = parseMillicent(r.headers.get('millicent-receipt'));
     if (receipt) {
-      const secret = /** @type {Uint8Array} */ (this.secretFor(piece.vendor, piece.customerId));
+      const secret = /** @type {Uint8Array} */ (this.secretFor(piece));
       let change = new Uint8Array(0);
       let body = raw;
       let contentType = r.headers.get('content-type');
@@ -630,7 +702,7 @@ export class Wallet {
         });
         throw new MillicentError('forged-reply', 'the reply MAC or sealed reply did not verify; the change is not trusted', { status: r.status });
       }
-      const price = Number(receipt.price);
+      const price = /^(0|[1-9][0-9]{0,14})$/.test(receipt.price ?? '') ? Number(receipt.price) : null;
       let outputs = [];
       /** @type {[string, string, Uint8Array]|null} */
       let sold = null;
@@ -639,7 +711,7 @@ export class Wallet {
         const b = JSON.parse(new TextDecoder().decode(body));
         const key = await privateKey(secret);
         const vendorSecret = await open(key, aad.secret(b.vendor, b.customer_id), b64uDecode(b.sealed_customer_secret));
-        sold = [b.scrip, `${b.vendor}|${b.customer_id}`, vendorSecret];
+        sold = [b.scrip, secretKey(piece.broker, b.vendor, b.customer_id), vendorSecret];
       }
       await this.settleAccepted(rec, piece, price, change, outputs, null, sold);
       const headers = new Headers(r.headers);
@@ -685,31 +757,59 @@ export class Wallet {
    */
   settleAccepted(rec, piece, price, change, outputs, note, sold = null) {
     return this.locked(() => {
-      if (rec.state !== 'in-flight') return; // settled by a retry and a recovery: counts once
-      for (const p of this.inputsOf(rec)) p.state = 'spent';
-      let changeValue = 0;
-      if (change.length) {
-        const c = decodeScrip(change);
-        if (c.vendor !== piece.vendor || c.customerId.toString() !== piece.customerId) throw new MillicentError('bad-response', 'change for another vendor or customer');
-        this.addScrip(b64uEncode(encodeScrip(c)), 'change');
-        changeValue = c.value;
-      }
-      for (const t of outputs) this.addScrip(t, 'exchange');
-      if (sold) {
-        this.state.secrets[sold[1]] = b64uEncode(sold[2]);
-        this.addScrip(sold[0], 'broker-scrip');
-      }
-      rec.state = 'done';
-      rec.price = price;
+      if (rec.state === 'done') return; // settled by a retry and a recovery: counts once
       const detail = [];
       if (note) detail.push(note);
-      if (rec.kind === 'purchase' && changeValue !== piece.value - price) detail.push(`expected change ${piece.value - price}, got ${changeValue}`);
-      if (detail.length) rec.detail = detail.join('; ');
-      if (price > 0 && rec.kind !== 'buy-scrip') { // prices count, not purchases from brokers
-        const key = `${piece.vendor}|${new Date(this.now()).toISOString().slice(0, 10)}`;
-        this.state.spent.total += price;
-        this.state.spent.days[key] = (this.state.spent.days[key] ?? 0) + price;
+      if (rec.state !== 'in-flight') detail.push(`verified answer after the payment was marked ${rec.state}: reconciled`);
+      const inputs = this.inputsOf(rec);
+      const paidIn = inputs.reduce((n, p) => n + p.value, 0);
+      for (const p of inputs) p.state = 'spent';
+      // Only what verifies counts: change and outputs of this vendor and customer.
+      let back = 0;
+      if (change.length) {
+        const c = decodeScrip(change);
+        if (c.vendor !== piece.vendor || c.customerId.toString() !== piece.customerId) detail.push('change for another vendor or customer: not kept');
+        else back += this.addScrip(b64uEncode(encodeScrip(c)), 'change', piece).value;
       }
+      for (const t of outputs) {
+        let o;
+        try {
+          o = decodeScrip(t);
+        } catch {
+          detail.push('an exchange output that is not scrip: not kept');
+          continue;
+        }
+        if (o.vendor !== piece.vendor || o.customerId.toString() !== piece.customerId) detail.push('an exchange output for another vendor or customer: not kept');
+        else back += this.addScrip(t, 'exchange', piece).value;
+      }
+      if (sold) {
+        this.state.secrets[sold[1]] = b64uEncode(sold[2]);
+        this.addScrip(sold[0], 'broker-scrip', { broker: piece.broker });
+      }
+      rec.state = 'done';
+      // What the customer really lost: value paid in minus verified value back, never the claim.
+      const charged = paidIn - back;
+      rec.price = charged;
+      if (price === null) detail.push('protocol violation: the receipt has no valid price');
+      else if (rec.kind === 'purchase' && price !== charged) detail.push(`the vendor claimed price ${price} but kept ${charged}`);
+      const allowed = rec.kind === 'purchase' ? Math.min(rec.offerPrice ?? 0, this.state.budget.perRequest) : rec.kind === 'exchange' ? 0 : charged;
+      if (rec.kind === 'buy-scrip') {
+        if (price !== null && charged !== price) detail.push(`expected change ${piece.value - price}, got ${back}`);
+      } else if (charged > 0) {
+        const key = `${piece.vendor}|${new Date(this.now()).toISOString().slice(0, 10)}`;
+        this.state.spent.total += charged;
+        this.state.spent.days[key] = (this.state.spent.days[key] ?? 0) + charged;
+        if (charged > allowed) {
+          const loss = charged - allowed;
+          this.state.spent.overcharged = (this.state.spent.overcharged ?? 0) + loss;
+          rec.lost = loss;
+          const why = `${rec.kind} ${rec.id} took ${charged} millicents, ${loss} more than ${rec.kind === 'exchange' ? 'an exchange may (0)' : `offered (${rec.offerPrice})`}`;
+          detail.push(`loss: ${why}`);
+          const v = (this.state.vendors[piece.vendor] ??= { exchange: '/millicent/exchange', brokers: [] });
+          v.distrusted ??= why;
+        }
+      }
+      if (detail.length) rec.detail = detail.join('; ');
     });
   }
 
@@ -720,7 +820,7 @@ export class Wallet {
    */
   async askVendor(rec) {
     const piece = this.state.scrip.find((s) => s.id === rec.scrip);
-    const secret = this.secretFor(piece.vendor, piece.customerId);
+    const secret = this.secretFor(piece);
     if (!secret) return null;
     const url = new URL('/millicent/recover', rec.url).toString();
     const body = utf8(JSON.stringify({ fingerprint: rec.fingerprint }));
@@ -768,7 +868,10 @@ export class Wallet {
    * @param {{vendor?: string}} [opts] only this vendor's
    */
   async recover(opts = {}) {
-    const pending = this.state.payments.filter((p) => p.state === 'in-flight' && (!opts.vendor || p.vendor === opts.vendor));
+    // A payment owned by a call still running in this process is not touched: its owner settles it.
+    const pending = this.state.payments.filter(
+      (p) => p.state === 'in-flight' && !this.running.has(p.id) && (!opts.vendor || p.vendor === opts.vendor),
+    );
     const results = [];
     for (const p of pending) {
       try {
@@ -787,14 +890,14 @@ export class Wallet {
 
   // ---- exchanges: renew and merge ------------------------------------------------------------
 
-  /** @param {string} vendor */
-  exchangeUrl(vendor) {
+  /** @param {string} vendor @param {string} [broker] the broker that sold the pieces exchanged */
+  exchangeUrl(vendor, broker) {
     const v = this.state.vendors[vendor];
-    let origin = v?.origin && this.isVouched(vendor, v.origin) ? v.origin : null;
-    origin ??= this.vouchedOrigins(vendor)[0]?.origin ?? null;
+    let origin = v?.origin && this.isVouched(vendor, v.origin, broker) ? v.origin : null;
+    origin ??= this.vouchedOrigins(vendor).find((o) => broker === undefined || o.by === broker || o.by === 'user')?.origin ?? null;
     if (!origin) throw new MillicentError('unvouched-origin', `no origin vouched for ${vendor} to exchange at`);
-    const broker = this.state.brokers.find((b) => b.id === vendor);
-    return origin + (broker ? broker.exchange : v?.exchange ?? '/millicent/exchange');
+    const atBroker = this.state.brokers.find((b) => b.id === vendor);
+    return origin + (atBroker ? atBroker.exchange : v?.exchange ?? '/millicent/exchange');
   }
 
   /**
@@ -802,7 +905,7 @@ export class Wallet {
    * @param {'renew'|'merge'} operation @param {any[]} inputs pieces of one vendor and customer
    */
   async exchange(operation, inputs) {
-    const url = this.exchangeUrl(inputs[0].vendor);
+    const url = this.exchangeUrl(inputs[0].vendor, inputs[0].broker);
     const body = utf8(JSON.stringify({ operation, scrip: inputs.map((p) => p.token) }));
     const rec = await this.locked(async () => {
       if (inputs.some((p) => p.state !== 'available')) throw new MillicentError('insufficient-scrip', 'a piece was taken meanwhile');
@@ -854,7 +957,10 @@ export class Wallet {
     const mine = this.state.scrip.filter((s) => s.vendor === opts.vendor && s.state === 'available' && s.expiresAt > limit);
     /** @type {Map<string, any[]>} */
     const byCustomer = new Map();
-    for (const s of mine) byCustomer.set(s.customerId, [...(byCustomer.get(s.customerId) ?? []), s]);
+    for (const s of mine) {
+      const k = `${s.broker ?? ''}|${s.customerId}`;
+      byCustomer.set(k, [...(byCustomer.get(k) ?? []), s]);
+    }
     for (const group of byCustomer.values()) {
       let inputs;
       if (opts.atLeast) {
@@ -921,6 +1027,11 @@ function rebuild(r, body, headers) {
   const out = new Response(nullBody ? null : body, { status: r.status, statusText: r.statusText, headers: headers ?? r.headers });
   Object.defineProperty(out, 'url', { value: r.url });
   return out;
+}
+
+/** @param {string|undefined} broker @param {string} vendor @param {string} customerId */
+function secretKey(broker, vendor, customerId) {
+  return broker === undefined ? `${vendor}|${customerId}` : `${broker}|${vendor}|${customerId}`;
 }
 
 /** @param {string} url */

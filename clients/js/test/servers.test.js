@@ -201,7 +201,7 @@ test('"spent" in answer to a re-sent payment is no proof of loss: POST /millicen
   // the wallet spending it meanwhile), which the vendor refuses as spent.
   net.n.rewrite = async (url) => {
     const piece = wallet.state.scrip.find((s) => s.state === 'in-flight');
-    const secret = wallet.secretFor(piece.vendor, piece.customerId);
+    const secret = wallet.secretFor(piece);
     const other = new URL('/pages/news.html', url);
     const nonce = randomBytes(16);
     const d = { authority: protocol.authorityOf(other), method: 'GET', target: other.pathname, bodyDigest: await sha256(new Uint8Array(0)) };
