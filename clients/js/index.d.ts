@@ -85,6 +85,7 @@ export interface Piece {
 
 export type MillicentErrorCode =
   | 'budget-exceeded'
+  | 'vendor-distrusted'
   | 'unvouched-origin'
   | 'not-registered'
   | 'no-broker-account'
