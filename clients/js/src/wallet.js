@@ -751,13 +751,14 @@ export class Wallet {
   }
 
   /**
-   * @param {any} rec @param {any} piece @param {number} price @param {Uint8Array} change
+   * @param {any} rec @param {any} piece @param {number|null} price @param {Uint8Array} change
    * @param {string[]} outputs @param {string|null} note
    * @param {[string, string, Uint8Array]|null} [sold] vendor scrip bought with broker scrip: token, secret key, secret
    */
   settleAccepted(rec, piece, price, change, outputs, note, sold = null) {
     return this.locked(() => {
       if (rec.state === 'done') return; // settled by a retry and a recovery: counts once
+      if (!Number.isSafeInteger(price) || price < 0) price = null;
       const detail = [];
       if (note) detail.push(note);
       if (rec.state !== 'in-flight') detail.push(`verified answer after the payment was marked ${rec.state}: reconciled`);
