@@ -989,6 +989,7 @@ export class Wallet {
  * @property {number} price
  * @property {string[]} variants
  * @property {string[]} brokers
+ * @property {string} [origin]  where it was met: only pieces whose broker (or the user) vouches it pay there
  */
 
 /** The offer of a 402: the WWW-Authenticate challenge, else the problem document's offer fields.
