@@ -9,6 +9,8 @@ import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.books.IssuedRow;
+import org.millicent.broker.store.IssuedScripStore;
+import org.millicent.broker.store.IssuedValue;
 import org.millicent.scrip.ScripId;
 
 /**
@@ -27,8 +29,6 @@ final class Breakage {
   static final Duration GRACE = Duration.ofMinutes(5);
 
   private static final int CHUNK = 10_000;
-
-  private record Row(ScripId id, long valueMillicents) {}
 
   private final String brokerId;
   private final Books books;
@@ -51,27 +51,12 @@ final class Breakage {
     long at = now.toEpochMilli();
     long total = 0;
     while (true) {
-      List<Row> rows =
-          books
-              .database()
-              .jdbi()
-              .withHandle(
-                  h ->
-                      h.createQuery(
-                              "SELECT key_id, serial, value FROM issued_scrip WHERE issuer = ?"
-                                  + " AND state = 0 AND expires_at <= ? ORDER BY expires_at"
-                                  + " LIMIT "
-                                  + CHUNK)
-                          .bind(0, brokerId)
-                          .bind(1, horizon)
-                          .map(
-                              (rs, ctx) ->
-                                  new Row(new ScripId(rs.getInt(1), rs.getLong(2)), rs.getLong(3)))
-                          .list());
+      List<IssuedValue> rows =
+          new IssuedScripStore(books.database()).expiredOutstanding(brokerId, horizon, CHUNK);
       if (rows.isEmpty()) {
         return total;
       }
-      long sum = rows.stream().mapToLong(Row::valueMillicents).sum();
+      long sum = rows.stream().mapToLong(IssuedValue::valueMillicents).sum();
       books.await(
           books.decide(
               () ->
@@ -81,21 +66,10 @@ final class Breakage {
                           .post(books.account("breakage", AccountKind.BREAKAGE), -sum)
                           .write(
                               (h, entryId) -> {
-                                var b =
-                                    h.prepareBatch(
-                                        "UPDATE issued_scrip SET state = "
-                                            + IssuedRow.EXPIRED
-                                            + ", closed_at = ?, closed_entry = ? WHERE issuer = ?"
-                                            + " AND key_id = ? AND serial = ? AND state = 0");
-                                for (Row r : rows) {
-                                  b.bind(0, at)
-                                      .bind(1, entryId)
-                                      .bind(2, brokerId)
-                                      .bind(3, r.id().keyId())
-                                      .bind(4, r.id().serial())
-                                      .add();
-                                }
-                                for (int n : b.execute()) {
+                                List<ScripId> ids = rows.stream().map(IssuedValue::id).toList();
+                                for (int n :
+                                    IssuedScripStore.closeOutstanding(
+                                        h, brokerId, ids, IssuedRow.EXPIRED, at, entryId)) {
                                   if (n != 1) {
                                     throw new IllegalStateException(
                                         "broker scrip recognised as breakage was no longer"
@@ -113,26 +87,14 @@ final class Breakage {
   /** Breakage recognised so far, per period of the scrip's expiry (label to millicents). */
   Map<String, Long> byPeriod(StatementPeriod period) {
     Map<String, Long> out = new TreeMap<>();
-    books
-        .database()
-        .jdbi()
-        .useHandle(
-            h ->
-                h.createQuery(
-                        "SELECT expires_at / 86400000, SUM(value) FROM issued_scrip WHERE issuer = ?"
-                            + " AND state = "
-                            + IssuedRow.EXPIRED
-                            + " GROUP BY expires_at / 86400000")
-                    .bind(0, brokerId)
-                    .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
-                    .forEach(
-                        e ->
-                            out.merge(
-                                period
-                                    .containing(Instant.ofEpochMilli(e.getKey() * 86_400_000L))
-                                    .label(),
-                                e.getValue(),
-                                Long::sum)));
+    new IssuedScripStore(books.database())
+        .valueByExpiryDay(brokerId, IssuedRow.EXPIRED)
+        .forEach(
+            (day, value) ->
+                out.merge(
+                    period.containing(Instant.ofEpochMilli(day * 86_400_000L)).label(),
+                    value,
+                    Long::sum));
     return out;
   }
 }

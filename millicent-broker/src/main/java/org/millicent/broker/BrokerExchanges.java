@@ -11,6 +11,7 @@ import org.millicent.broker.books.Entry;
 import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerSpendRecorder;
+import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.protocol.Payment;
 import org.millicent.purchase.Exchange;
 import org.millicent.purchase.ExchangeRecorder;
@@ -18,6 +19,7 @@ import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
+import org.millicent.scrip.ScripId;
 
 /**
  * Exchanges of broker scrip at the broker (docs/BROKER.md, "Renewing broker scrip"): the broker is
@@ -81,22 +83,10 @@ final class BrokerExchanges {
     @Override
     public Optional<List<Scrip>> find(byte[] fingerprint) {
       List<Scrip> out =
-          books
-              .database()
-              .jdbi()
-              .withHandle(
-                  h ->
-                      h.createQuery(
-                              "SELECT token FROM issued_scrip WHERE issuer = ? AND kind = ?"
-                                  + " AND customer_id = ? AND request_key = ?"
-                                  + " ORDER BY key_id, serial")
-                          .bind(0, brokerId)
-                          .bind(1, KIND)
-                          .bind(2, inputs.getFirst().customerId())
-                          .bind(3, fingerprint)
-                          .mapTo(byte[].class)
-                          .map(ScripCodec::decode)
-                          .list());
+          new IssuedScripStore(books.database())
+              .tokensByRequest(brokerId, KIND, inputs.getFirst().customerId(), fingerprint).stream()
+                  .map(ScripCodec::decode)
+                  .toList();
       return out.isEmpty() ? Optional.empty() : Optional.of(out);
     }
 
@@ -131,22 +121,10 @@ final class BrokerExchanges {
                 }
                 e.write(
                     (h, entryId) -> {
-                      var b =
-                          h.prepareBatch(
-                              "UPDATE issued_scrip SET state = 1, closed_at = ?,"
-                                  + " closed_entry = ?, spend_fingerprint = ?, spend_price = 0"
-                                  + " WHERE issuer = ? AND key_id = ? AND serial = ?"
-                                  + " AND state = 0");
-                      for (Scrip s : inputs) {
-                        b.bind(0, now)
-                            .bind(1, entryId)
-                            .bind(2, fingerprint)
-                            .bind(3, brokerId)
-                            .bind(4, s.id().keyId())
-                            .bind(5, s.id().serial())
-                            .add();
-                      }
-                      for (int n : b.execute()) {
+                      List<ScripId> ids = inputs.stream().map(Scrip::id).toList();
+                      for (int n :
+                          IssuedScripStore.markExchanged(
+                              h, brokerId, ids, now, entryId, fingerprint)) {
                         if (n != 1) {
                           throw new IllegalStateException(
                               "broker scrip exchanged by customer "

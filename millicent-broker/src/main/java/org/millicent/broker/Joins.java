@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.broker.store.JoinedVendor;
+import org.millicent.broker.store.JoinedVendorStore;
 import org.millicent.broker.supply.Licence;
 import org.millicent.broker.supply.LicensedVendor;
 import org.millicent.bytes.ConstantTime;
@@ -66,25 +68,19 @@ final class Joins {
 
   /** The joins stored in {@code books}, in the order they joined. */
   static List<Stored> load(Books books) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT vendor, url, public_urls, token, discount_bps, licence_id"
-                            + " FROM joined_vendors ORDER BY joined_at, vendor")
-                    .map(
-                        (rs, ctx) ->
-                            new Stored(
-                                entry(
-                                    rs.getString(1),
-                                    URI.create(rs.getString(2)),
-                                    urls(rs.getString(3)),
-                                    rs.getString(4),
-                                    rs.getInt(5)),
-                                rs.getString(6)))
-                    .list());
+    return new JoinedVendorStore(books.database())
+        .all().stream()
+            .map(
+                v ->
+                    new Stored(
+                        entry(
+                            v.vendor(),
+                            URI.create(v.url()),
+                            urls(v.publicUrls()),
+                            v.token(),
+                            v.discountBps()),
+                        v.licenceId()))
+            .toList();
   }
 
   private static VendorConfig entry(
@@ -169,29 +165,18 @@ final class Joins {
         new Entry("join")
             .write(
                 (h, entryId) -> {
+                  JoinedVendor row =
+                      new JoinedVendor(
+                          j.vendor(),
+                          j.url().toString(),
+                          publicUrls,
+                          j.token(),
+                          j.discountBps(),
+                          j.licence().licenceId());
                   if (storedLicence.isPresent()) {
-                    h.createUpdate(
-                            "UPDATE joined_vendors SET url = ?, public_urls = ?, token = ?,"
-                                + " discount_bps = ? WHERE vendor = ?")
-                        .bind(0, j.url().toString())
-                        .bind(1, publicUrls)
-                        .bind(2, j.token())
-                        .bind(3, j.discountBps())
-                        .bind(4, j.vendor())
-                        .execute();
+                    JoinedVendorStore.update(h, row);
                   } else {
-                    h.createUpdate(
-                            "INSERT INTO joined_vendors (vendor, url, public_urls, token,"
-                                + " discount_bps, licence_id, joined_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?)")
-                        .bind(0, j.vendor())
-                        .bind(1, j.url().toString())
-                        .bind(2, publicUrls)
-                        .bind(3, j.token())
-                        .bind(4, j.discountBps())
-                        .bind(5, j.licence().licenceId())
-                        .bind(6, now)
-                        .execute();
+                    JoinedVendorStore.insert(h, row, now);
                   }
                 }));
     vendors.put(entry);
@@ -206,15 +191,7 @@ final class Joins {
   }
 
   private Optional<String> storedLicenceId(String vendor) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h ->
-                h.createQuery("SELECT licence_id FROM joined_vendors WHERE vendor = ?")
-                    .bind(0, vendor)
-                    .mapTo(String.class)
-                    .findOne());
+    return new JoinedVendorStore(books.database()).licenceId(vendor);
   }
 
   /** Whether two licences delegate the same keys and customer secret, compared in constant time. */

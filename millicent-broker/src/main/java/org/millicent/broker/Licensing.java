@@ -2,13 +2,13 @@ package org.millicent.broker;
 
 import java.nio.file.Files;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.broker.store.LicenceStore;
 import org.millicent.broker.supply.Licence;
 import org.millicent.broker.supply.LicensedVendor;
 import org.millicent.broker.supply.VendorClient;
@@ -87,51 +87,7 @@ final class Licensing {
   }
 
   private List<Licence> storedLicences(String vendor) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h -> {
-              List<Licence> out = new ArrayList<>();
-              var rows =
-                  h.createQuery(
-                          "SELECT licence_id, customer_selector, customer_master_secret,"
-                              + " discount_bps, scrip_lifetime_seconds FROM licences"
-                              + " WHERE vendor = ? AND revoked_at IS NULL"
-                              + " ORDER BY obtained_at, licence_id")
-                      .bind(0, vendor)
-                      .map(
-                          (rs, ctx) ->
-                              new Object[] {
-                                rs.getString(1),
-                                rs.getInt(2),
-                                rs.getBytes(3),
-                                rs.getInt(4),
-                                rs.getLong(5)
-                              })
-                      .list();
-              for (Object[] r : rows) {
-                Map<Integer, org.millicent.keys.SecretBytes> ks = new LinkedHashMap<>();
-                h.createQuery("SELECT key_id, master_secret FROM licence_keys WHERE licence_id = ?")
-                    .bind(0, (String) r[0])
-                    .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getBytes(2)))
-                    .forEach(
-                        e ->
-                            ks.put(
-                                e.getKey(), org.millicent.keys.SecretBytes.copyOf(e.getValue())));
-                out.add(
-                    new Licence(
-                        (String) r[0],
-                        vendor,
-                        config.brokerId(),
-                        ks,
-                        (Integer) r[1],
-                        org.millicent.keys.SecretBytes.copyOf((byte[]) r[2]),
-                        (Integer) r[3],
-                        (Long) r[4]));
-              }
-              return out;
-            });
+    return new LicenceStore(books.database()).licences(vendor, config.brokerId());
   }
 
   /**
@@ -201,45 +157,11 @@ final class Licensing {
           BrokerError.BAD_REQUEST,
           "licence " + l.licenceId() + " is for broker " + l.broker() + ", this is " + id);
     }
-    boolean known =
-        books
-            .database()
-            .jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery("SELECT COUNT(*) FROM licences WHERE licence_id = ?")
-                            .bind(0, l.licenceId())
-                            .mapTo(Long.class)
-                            .one()
-                        > 0);
+    boolean known = new LicenceStore(books.database()).known(l.licenceId());
     if (!known) {
       long now = clock.millis();
       books.submitAndAwait(
-          new Entry("licence")
-              .write(
-                  (h, entryId) -> {
-                    h.createUpdate(
-                            "INSERT INTO licences (licence_id, vendor, customer_selector,"
-                                + " customer_master_secret, discount_bps, scrip_lifetime_seconds,"
-                                + " obtained_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                        .bind(0, l.licenceId())
-                        .bind(1, l.vendor())
-                        .bind(2, l.customerSelector())
-                        .bind(3, l.customerMasterSecret().toByteArray())
-                        .bind(4, l.discountBps())
-                        .bind(5, l.scripLifetimeSeconds())
-                        .bind(6, now)
-                        .execute();
-                    for (var k : l.keys().entrySet()) {
-                      h.createUpdate(
-                              "INSERT INTO licence_keys (licence_id, key_id, master_secret)"
-                                  + " VALUES (?, ?, ?)")
-                          .bind(0, l.licenceId())
-                          .bind(1, k.getKey())
-                          .bind(2, k.getValue().toByteArray())
-                          .execute();
-                    }
-                  }));
+          new Entry("licence").write((h, entryId) -> LicenceStore.insert(h, l, now)));
     }
     lv.use(l);
     log.info("broker: licence {} in force", l);

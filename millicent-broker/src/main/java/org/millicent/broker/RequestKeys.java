@@ -1,6 +1,7 @@
 package org.millicent.broker;
 
 import java.nio.ByteBuffer;
+import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.storage.Database;
 
 /**
@@ -20,14 +21,7 @@ final class RequestKeys {
   /** Loads the fingerprints of every recorded request key. */
   static RequestKeys load(Database db) {
     RequestKeys k = new RequestKeys();
-    db.jdbi()
-        .useHandle(
-            h ->
-                h.createQuery(
-                        "SELECT customer_id, request_key FROM issued_scrip"
-                            + " WHERE request_key IS NOT NULL")
-                    .map((rs, ctx) -> fingerprint(rs.getLong(1), rs.getBytes(2)))
-                    .forEach(k::add));
+    new IssuedScripStore(db).forEachRequestKey((c, key) -> k.add(fingerprint(c, key)));
     return k;
   }
 

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.Customer;
 import org.millicent.broker.books.Books;
+import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.supply.LicensedVendor;
 import org.millicent.bytes.Base64Url;
 import org.millicent.protocol.Payer;
@@ -106,27 +107,13 @@ final class SaleReplays {
   }
 
   private Optional<Object> recordedSale(long customerId, byte[] requestKey) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT issuer, token, supply, sealed_secret FROM issued_scrip"
-                            + " WHERE customer_id = ? AND request_key = ?"
-                            + " ORDER BY issued_at DESC LIMIT 1")
-                    .bind(0, customerId)
-                    .bind(1, requestKey)
-                    .map(
-                        (rs, ctx) -> {
-                          String issuer = rs.getString(1);
-                          if (issuer.equals(brokerId)) {
-                            return (Object) ScripCodec.decode(rs.getBytes(2));
-                          }
-                          return saleFromRow(
-                              issuer, rs.getBytes(2), rs.getString(3), rs.getBytes(4), customerId);
-                        })
-                    .findOne());
+    return new IssuedScripStore(books.database())
+        .saleByRequest(customerId, requestKey)
+        .map(
+            r ->
+                r.issuer().equals(brokerId)
+                    ? (Object) ScripCodec.decode(r.token())
+                    : saleFromRow(r.issuer(), r.token(), r.supply(), r.sealedSecret(), customerId));
   }
 
   /**
@@ -135,24 +122,9 @@ final class SaleReplays {
    * @throws BrokerException {@code storage-unavailable} when the books do not hold it
    */
   VendorScripSale recordedPurchase(Purchase p) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT issuer, token, supply, sealed_secret, customer_id"
-                            + " FROM issued_scrip WHERE paid_by = ? AND kind = 'purchase'")
-                    .bind(0, p.scrip().id().toLong())
-                    .map(
-                        (rs, ctx) ->
-                            saleFromRow(
-                                rs.getString(1),
-                                rs.getBytes(2),
-                                rs.getString(3),
-                                rs.getBytes(4),
-                                rs.getLong(5)))
-                    .findOne())
+    return new IssuedScripStore(books.database())
+        .purchasePaidBy(p.scrip().id().toLong())
+        .map(r -> saleFromRow(r.issuer(), r.token(), r.supply(), r.sealedSecret(), r.customerId()))
         .orElseThrow(
             () ->
                 new BrokerException(

@@ -13,6 +13,7 @@ import org.millicent.broker.books.Entry;
 import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerSpendRecorder;
+import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.supply.LicensedVendor;
 import org.millicent.broker.supply.WarehouseVendor;
 import org.millicent.protocol.Payer;
@@ -366,19 +367,7 @@ final class Sales {
         long now = clock.millis();
         e.write(
             (h, entryId) -> {
-              int n =
-                  h.createUpdate(
-                          "UPDATE issued_scrip SET state = 1, closed_at = ?, closed_entry = ?,"
-                              + " spend_fingerprint = ?, spend_price = ? WHERE issuer = ?"
-                              + " AND key_id = ? AND serial = ? AND state = 0")
-                      .bind(0, now)
-                      .bind(1, entryId)
-                      .bind(2, fp)
-                      .bind(3, amount)
-                      .bind(4, id())
-                      .bind(5, paid.id().keyId())
-                      .bind(6, paid.id().serial())
-                      .execute();
+              int n = IssuedScripStore.markSpent(h, id(), paid.id(), now, entryId, fp, amount);
               if (n != 1) {
                 throw new IllegalStateException(
                     "broker scrip " + paid.id() + " is not outstanding in the books");

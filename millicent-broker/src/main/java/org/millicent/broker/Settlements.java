@@ -11,6 +11,8 @@ import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.books.IssuedRow;
+import org.millicent.broker.store.IssuedScripStore;
+import org.millicent.broker.store.SettlementStore;
 import org.millicent.broker.supply.Licence;
 import org.millicent.broker.supply.LicensedVendor;
 import org.millicent.broker.supply.VendorClient;
@@ -125,37 +127,17 @@ final class Settlements {
                       .post(books.account("commission", AccountKind.COMMISSION), paid - value)
                       .write(
                           (h, entryId) -> {
-                            var b =
-                                h.prepareBatch(
-                                    "UPDATE issued_scrip SET state = 2, closed_at = ?,"
-                                        + " closed_entry = ? WHERE issuer = ? AND key_id = ?"
-                                        + " AND serial = ? AND state = 0");
-                            for (long id : ids) {
-                              ScripId sid = ScripId.fromLong(id);
-                              b.bind(0, now)
-                                  .bind(1, entryId)
-                                  .bind(2, vendor)
-                                  .bind(3, sid.keyId())
-                                  .bind(4, sid.serial())
-                                  .add();
-                            }
-                            for (int n : b.execute()) {
+                            List<ScripId> sids = ids.stream().map(ScripId::fromLong).toList();
+                            for (int n :
+                                IssuedScripStore.closeOutstanding(
+                                    h, vendor, sids, IssuedRow.SETTLED, now, entryId)) {
                               if (n != 1) {
                                 throw new IllegalStateException(
                                     "settled scrip of " + vendor + " is not outstanding");
                               }
                             }
-                            h.createUpdate(
-                                    "INSERT INTO settlements (id, vendor, at, pieces, value, paid,"
-                                        + " entry_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                                .bind(0, settlementId)
-                                .bind(1, vendor)
-                                .bind(2, now)
-                                .bind(3, ids.size())
-                                .bind(4, value)
-                                .bind(5, paid)
-                                .bind(6, entryId)
-                                .execute();
+                            SettlementStore.insert(
+                                h, settlementId, vendor, now, ids.size(), value, paid, entryId);
                           });
               return books.submit(e);
             });
@@ -182,30 +164,7 @@ final class Settlements {
    * vendor}.
    */
   private Map<Long, long[]> issuedState(String vendor, List<Long> ids) {
-    Map<Long, long[]> out = new java.util.HashMap<>();
-    if (ids.isEmpty()) {
-      return out;
-    }
-    books
-        .database()
-        .jdbi()
-        .useHandle(
-            h -> {
-              var q =
-                  h.createQuery(
-                      "SELECT value, state FROM issued_scrip WHERE issuer = :issuer"
-                          + " AND key_id = :key AND serial = :serial AND supply = 'licensed'");
-              for (long id : new HashSet<>(ids)) {
-                ScripId sid = ScripId.fromLong(id);
-                q.bind("issuer", vendor)
-                    .bind("key", sid.keyId())
-                    .bind("serial", sid.serial())
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getInt(2)})
-                    .findOne()
-                    .ifPresent(v -> out.put(id, v));
-              }
-            });
-    return out;
+    return new IssuedScripStore(books.database()).licensedState(vendor, ids);
   }
 
   /** See {@link Broker#pullSettlement}. */

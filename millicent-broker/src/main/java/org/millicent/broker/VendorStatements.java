@@ -3,6 +3,8 @@ package org.millicent.broker;
 import java.time.InstantSource;
 import java.util.Map;
 import org.millicent.broker.books.Books;
+import org.millicent.broker.store.IssuedScripStore;
+import org.millicent.broker.store.SettlementStore;
 
 /**
  * Vendors' statements (docs/BROKER.md, "Statements"): what the broker sold of a vendor's scrip in a
@@ -36,33 +38,8 @@ final class VendorStatements {
     }
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();
-    long[] sold = new long[2];
-    long[] settled = new long[3];
-    books
-        .database()
-        .jdbi()
-        .useHandle(
-            h -> {
-              h.createQuery(
-                      "SELECT COUNT(*), COALESCE(SUM(value), 0) FROM issued_scrip WHERE issuer = ?"
-                          + " AND kind IN ('sale', 'purchase') AND issued_at >= ? AND issued_at < ?")
-                  .bind(0, vendor)
-                  .bind(1, from)
-                  .bind(2, to)
-                  .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                  .findOne()
-                  .ifPresent(r -> System.arraycopy(r, 0, sold, 0, 2));
-              h.createQuery(
-                      "SELECT COALESCE(SUM(pieces), 0), COALESCE(SUM(value), 0),"
-                          + " COALESCE(SUM(paid), 0) FROM settlements WHERE vendor = ? AND at >= ?"
-                          + " AND at < ?")
-                  .bind(0, vendor)
-                  .bind(1, from)
-                  .bind(2, to)
-                  .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
-                  .findOne()
-                  .ifPresent(r -> System.arraycopy(r, 0, settled, 0, 3));
-            });
+    long[] sold = new IssuedScripStore(books.database()).sold(vendor, from, to);
+    long[] settled = new SettlementStore(books.database()).settled(vendor, from, to);
     Map<String, Long> balances = books.balances();
     return new VendorStatement(
         vendor,

@@ -24,6 +24,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -168,6 +169,37 @@ public final class Database implements AutoCloseable {
   public <R, X extends Exception> R withHandle(HandleCallback<R, X> callback) throws X {
     try {
       return jdbi.withHandle(callback);
+    } catch (JdbiException e) {
+      throw translate(e);
+    }
+  }
+
+  /**
+   * Opens a handle that one owner keeps across transactions (a writer thread keeping its page cache
+   * warm); run each transaction on it with {@link #inTransaction(Handle, HandleCallback)} and close
+   * it when done.
+   *
+   * @throws StorageException when no connection can be had
+   */
+  public Handle open() {
+    try {
+      return jdbi.open();
+    } catch (JdbiException e) {
+      throw translate(e);
+    }
+  }
+
+  /**
+   * Runs {@code callback} in one transaction on {@code handle} (from {@link #open}), mapping
+   * database failures to {@link StorageException}.
+   *
+   * @throws StorageException when the database fails (the transaction is rolled back)
+   * @throws X what the callback throws
+   */
+  public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback)
+      throws X {
+    try {
+      return handle.inTransaction(callback);
     } catch (JdbiException e) {
       throw translate(e);
     }

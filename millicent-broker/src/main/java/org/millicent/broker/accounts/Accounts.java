@@ -12,9 +12,11 @@ import org.millicent.broker.StatementPeriod;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
-import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerKeys;
+import org.millicent.broker.store.AccountStore;
+import org.millicent.broker.store.CustomerRow;
+import org.millicent.broker.store.StatementStore;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.money.Amounts;
 
@@ -72,27 +74,18 @@ public final class Accounts {
   private void reload() {
     customers.clear();
     reserved.clear();
-    long maxSeq =
-        books
-            .database()
-            .jdbi()
-            .withHandle(
-                h -> {
-                  h.createQuery(
-                          "SELECT customer_id, name, provider, credit_limit, created_at"
-                              + " FROM customers")
-                      .map(
-                          (rs, ctx) ->
-                              new Customer(
-                                  rs.getLong(1),
-                                  rs.getString(2),
-                                  rs.getString(3),
-                                  rs.getLong(4),
-                                  rs.getLong(5),
-                                  secrets.derive(brokerId, rs.getLong(1))))
-                      .forEach(c -> customers.put(c.id(), c));
-                  return customers.keySet().stream().mapToLong(id -> id & SEQ_MASK).max().orElse(0);
-                });
+    for (CustomerRow r : new AccountStore(books.database()).customers()) {
+      customers.put(
+          r.id(),
+          new Customer(
+              r.id(),
+              r.name(),
+              r.provider(),
+              r.creditLimitMillicents(),
+              r.createdAtMillis(),
+              secrets.derive(brokerId, r.id())));
+    }
+    long maxSeq = customers.keySet().stream().mapToLong(id -> id & SEQ_MASK).max().orElse(0);
     nextSeq = maxSeq + 1;
   }
 
@@ -149,17 +142,10 @@ public final class Accounts {
                   new Entry("registration")
                       .write(
                           (h, entryId) ->
-                              h.createUpdate(
-                                      "INSERT INTO customers (customer_id, name, provider,"
-                                          + " credit_limit, account_id, created_at)"
-                                          + " VALUES (?, ?, ?, ?, ?, ?)")
-                                  .bind(0, id)
-                                  .bind(1, name)
-                                  .bind(2, c.provider())
-                                  .bind(3, limit)
-                                  .bind(4, acct.id())
-                                  .bind(5, now)
-                                  .execute()));
+                              AccountStore.insertCustomer(
+                                  h,
+                                  new CustomerRow(id, name, c.provider(), limit, now),
+                                  acct.id())));
             }));
     return new Registration(made[0], made[0].secret());
   }
@@ -265,16 +251,8 @@ public final class Accounts {
                       .post(books.account(c.ledgerName(), AccountKind.CUSTOMER), -amount)
                       .write(
                           (h, entryId) ->
-                              h.createUpdate(
-                                      "INSERT INTO account_payments (id, customer_id, at, kind,"
-                                          + " amount, period, entry_id) VALUES (?, ?, ?, 'topup',"
-                                          + " ?, NULL, ?)")
-                                  .bind(0, paymentId)
-                                  .bind(1, customerId)
-                                  .bind(2, now)
-                                  .bind(3, amount)
-                                  .bind(4, entryId)
-                                  .execute()));
+                              AccountStore.insertTopUp(
+                                  h, paymentId, customerId, now, amount, entryId)));
             }));
     return view(customerId);
   }
@@ -322,19 +300,8 @@ public final class Accounts {
   }
 
   private long chargedIn(long customerId, StatementPeriod.Period p) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE customer_id = ?"
-                            + " AND kind = 'sale' AND issued_at >= ? AND issued_at < ?")
-                    .bind(0, customerId)
-                    .bind(1, p.start().toEpochMilli())
-                    .bind(2, p.end().toEpochMilli())
-                    .mapTo(Long.class)
-                    .one());
+    return new AccountStore(books.database())
+        .chargedIn(customerId, p.start().toEpochMilli(), p.end().toEpochMilli());
   }
 
   /**
@@ -356,66 +323,8 @@ public final class Accounts {
     }
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h -> {
-              List<Statement.VendorCharges> charges =
-                  h.createQuery(
-                          "SELECT issuer, COUNT(*), SUM(value) FROM issued_scrip"
-                              + " WHERE customer_id = ? AND kind = 'sale' AND issued_at >= ?"
-                              + " AND issued_at < ? GROUP BY issuer ORDER BY issuer")
-                      .bind(0, customerId)
-                      .bind(1, from)
-                      .bind(2, to)
-                      .map(
-                          (rs, ctx) ->
-                              new Statement.VendorCharges(
-                                  rs.getString(1), rs.getLong(2), rs.getLong(3)))
-                      .list();
-              long payments =
-                  h.createQuery(
-                          "SELECT COALESCE(SUM(amount), 0) FROM account_payments"
-                              + " WHERE customer_id = ? AND at >= ? AND at < ?")
-                      .bind(0, customerId)
-                      .bind(1, from)
-                      .bind(2, to)
-                      .mapTo(Long.class)
-                      .one();
-              Optional<Long> collected =
-                  h.createQuery(
-                          "SELECT collected FROM statements WHERE customer_id = ? AND period = ?")
-                      .bind(0, customerId)
-                      .bind(1, p.label())
-                      .mapTo(Long.class)
-                      .findOne();
-              long expired =
-                  h.createQuery(
-                          "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE customer_id = ?"
-                              + " AND issuer = ? AND state = "
-                              + IssuedRow.EXPIRED
-                              + " AND expires_at >= ? AND expires_at < ?")
-                      .bind(0, customerId)
-                      .bind(1, brokerId)
-                      .bind(2, from)
-                      .bind(3, to)
-                      .mapTo(Long.class)
-                      .one();
-              long total =
-                  charges.stream().mapToLong(Statement.VendorCharges::amountMillicents).sum();
-              return new Statement(
-                  customerId,
-                  p.label(),
-                  from,
-                  to,
-                  charges,
-                  total,
-                  payments,
-                  collected.isPresent(),
-                  collected.orElse(0L),
-                  expired);
-            });
+    return new StatementStore(books.database())
+        .statement(customerId, brokerId, p.label(), from, to);
   }
 
   /**
@@ -436,23 +345,9 @@ public final class Accounts {
    */
   public List<ClosedStatement> closeStatements(Instant now) {
     StatementPeriod.Period current = period.containing(now);
-    var jdbi = books.database().jdbi();
-    Optional<Long> closedBefore =
-        jdbi.withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT value FROM broker_meta WHERE name = 'statements_closed_before'")
-                    .mapTo(String.class)
-                    .findOne()
-                    .map(Long::parseLong));
-    Optional<Long> earliest =
-        closedBefore.isPresent()
-            ? closedBefore
-            : jdbi.withHandle(
-                h ->
-                    h.createQuery("SELECT MIN(issued_at) FROM issued_scrip WHERE kind = 'sale'")
-                        .mapTo(Long.class)
-                        .findOne());
+    StatementStore store = new StatementStore(books.database());
+    Optional<Long> closedBefore = store.closedBefore();
+    Optional<Long> earliest = closedBefore.isPresent() ? closedBefore : store.firstSale();
     List<ClosedStatement> out = new ArrayList<>();
     if (earliest.isPresent() && earliest.get() != null) {
       StatementPeriod.Period p = period.containing(Instant.ofEpochMilli(earliest.get()));
@@ -463,15 +358,7 @@ public final class Accounts {
     }
     long mark = current.start().toEpochMilli();
     books.submitAndAwait(
-        new Entry("statements")
-            .write(
-                (h, entryId) ->
-                    h.createUpdate(
-                            "INSERT INTO broker_meta (name, value) VALUES"
-                                + " ('statements_closed_before', ?) ON CONFLICT (name) DO UPDATE"
-                                + " SET value = excluded.value")
-                        .bind(0, Long.toString(mark))
-                        .execute()));
+        new Entry("statements").write((h, entryId) -> StatementStore.markClosedBefore(h, mark)));
     return out;
   }
 
@@ -479,22 +366,7 @@ public final class Accounts {
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();
     List<long[]> charged =
-        books
-            .database()
-            .jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT s.customer_id, SUM(s.value) FROM issued_scrip s"
-                                + " WHERE s.kind = 'sale' AND s.issued_at >= ? AND s.issued_at < ?"
-                                + " AND NOT EXISTS (SELECT 1 FROM statements t"
-                                + " WHERE t.customer_id = s.customer_id AND t.period = ?)"
-                                + " GROUP BY s.customer_id")
-                        .bind(0, from)
-                        .bind(1, to)
-                        .bind(2, p.label())
-                        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                        .list());
+        new StatementStore(books.database()).unclosedCharges(p.label(), from, to);
     List<ClosedStatement> out = new ArrayList<>();
     for (long[] row : charged) {
       Customer c = customers.get(row[0]);
@@ -524,29 +396,12 @@ public final class Accounts {
                       .post(books.account(c.ledgerName(), AccountKind.CUSTOMER), -collected)
                       .write(
                           (h, entryId) ->
-                              h.createUpdate(
-                                      "INSERT INTO account_payments (id, customer_id, at, kind,"
-                                          + " amount, period, entry_id) VALUES (?, ?, ?,"
-                                          + " 'collection', ?, ?, ?)")
-                                  .bind(0, paymentId)
-                                  .bind(1, c.id())
-                                  .bind(2, now)
-                                  .bind(3, collected)
-                                  .bind(4, p.label())
-                                  .bind(5, entryId)
-                                  .execute());
+                              AccountStore.insertCollection(
+                                  h, paymentId, c.id(), now, collected, p.label(), entryId));
                 }
                 e.write(
                     (h, entryId) ->
-                        h.createUpdate(
-                                "INSERT INTO statements (customer_id, period, charged, collected,"
-                                    + " closed_at) VALUES (?, ?, ?, ?, ?)")
-                            .bind(0, c.id())
-                            .bind(1, p.label())
-                            .bind(2, row[1])
-                            .bind(3, collected)
-                            .bind(4, now)
-                            .execute());
+                        StatementStore.insert(h, c.id(), p.label(), row[1], collected, now));
                 return books.submit(e);
               }));
       out.add(new ClosedStatement(c.id(), p.label(), row[1], collected));

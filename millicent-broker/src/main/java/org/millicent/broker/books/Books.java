@@ -1,9 +1,5 @@
 package org.millicent.broker.books;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.broker.store.LedgerAccountRow;
+import org.millicent.broker.store.LedgerSnapshot;
+import org.millicent.broker.store.LedgerStore;
 import org.millicent.failure.Causes;
 import org.millicent.storage.Database;
 import org.millicent.storage.StorageException;
@@ -55,6 +52,7 @@ public final class Books implements AutoCloseable {
       Entry entry, List<LedgerAccount> newAccounts, CompletableFuture<Void> done) {}
 
   private final Database db;
+  private final LedgerStore store;
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, LedgerAccount> accounts = new HashMap<>();
@@ -71,6 +69,7 @@ public final class Books implements AutoCloseable {
 
   private Books(Database db, InstantSource clock) {
     this.db = db;
+    this.store = new LedgerStore(db);
     this.clock = clock;
     this.writer = Thread.ofPlatform().name("broker-books-writer").daemon().unstarted(this::run);
   }
@@ -91,6 +90,16 @@ public final class Books implements AutoCloseable {
     return db;
   }
 
+  /**
+   * Whether the database answers with the broker's tables (a broker table is read, not {@code
+   * SELECT 1}: a store that lost its tables answers {@code SELECT 1}).
+   *
+   * @throws org.millicent.storage.StorageException when it does not answer
+   */
+  public boolean databaseReachable() {
+    return store.reachable();
+  }
+
   /** The clock. */
   public InstantSource clock() {
     return clock;
@@ -100,25 +109,12 @@ public final class Books implements AutoCloseable {
     accounts.clear();
     uncommittedAccounts.clear();
     sequences.clear();
-    db.jdbi()
-        .useHandle(
-            h -> {
-              h.createQuery("SELECT id, name, kind, balance FROM ledger_accounts")
-                  .map(
-                      (rs, ctx) ->
-                          new LedgerAccount(
-                              rs.getLong(1),
-                              rs.getString(2),
-                              AccountKind.valueOf(rs.getString(3)),
-                              rs.getLong(4)))
-                  .forEach(a -> accounts.put(a.name(), a));
-              nextAccountId = maxPlusOne(h, "ledger_accounts");
-              nextEntryId = maxPlusOne(h, "ledger_entries");
-            });
-  }
-
-  private static long maxPlusOne(Handle h, String table) {
-    return h.createQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM " + table).mapTo(Long.class).one();
+    LedgerSnapshot snapshot = store.load();
+    for (LedgerAccountRow r : snapshot.accounts()) {
+      accounts.put(r.name(), new LedgerAccount(r.id(), r.name(), r.kind(), r.balance()));
+    }
+    nextAccountId = snapshot.nextAccountId();
+    nextEntryId = snapshot.nextEntryId();
   }
 
   /** Runs {@code decision} under the decision lock. */
@@ -178,7 +174,7 @@ public final class Books implements AutoCloseable {
     requireLock();
     Long next = sequences.get(table);
     if (next == null) {
-      next = db.jdbi().withHandle(h -> maxPlusOne(h, table));
+      next = store.nextId(table);
     }
     sequences.put(table, next + 1);
     return next;
@@ -288,11 +284,7 @@ public final class Books implements AutoCloseable {
       queue.drainTo(batch, MAX_BATCH - 1);
       try {
         long entryId = nextEntryId;
-        writerHandle()
-            .useTransaction(
-                h -> {
-                  writeBatch(h, batch, entryId);
-                });
+        writeBatch(writerHandle(), batch, entryId);
         nextEntryId = entryId + 1;
         lastFailure = null;
         for (Pending p : batch) {
@@ -311,10 +303,7 @@ public final class Books implements AutoCloseable {
   private Handle writerHandle() {
     if (writerConnectionBroken()) {
       closeWriterHandle();
-      writerConnection = db.jdbi().open();
-      if (db.dialect() == org.millicent.storage.Dialect.SQLITE) {
-        writerConnection.execute("PRAGMA cache_size = -65536");
-      }
+      writerConnection = store.openWriter();
     }
     return writerConnection;
   }
@@ -358,7 +347,6 @@ public final class Books implements AutoCloseable {
       queue.drainTo(all);
       try {
         load();
-        db.jdbi().useHandle(h -> nextEntryId = maxPlusOne(h, "ledger_entries"));
         for (Runnable r : reloaders) {
           r.run();
         }
@@ -374,7 +362,7 @@ public final class Books implements AutoCloseable {
     }
   }
 
-  private void writeBatch(Handle h, List<Pending> batch, long entryId) {
+  private void writeBatch(Handle writer, List<Pending> batch, long entryId) {
     long at = clock.millis();
     List<LedgerAccount> created = new ArrayList<>();
     Map<LedgerAccount, Long> sums = new LinkedHashMap<>();
@@ -390,106 +378,22 @@ public final class Books implements AutoCloseable {
       }
       issued.addAll(p.entry().issued);
     }
-    if (!created.isEmpty()) {
-      PreparedBatch pb =
-          h.prepareBatch(
-              "INSERT INTO ledger_accounts (id, name, kind, balance) VALUES (?, ?, ?, 0)");
-      for (LedgerAccount a : created) {
-        pb.bind(0, a.id()).bind(1, a.name()).bind(2, a.kind().name()).add();
-      }
-      pb.execute();
-    }
-    h.createUpdate("INSERT INTO ledger_entries (id, at, memo) VALUES (?, ?, ?)")
-        .bind(0, entryId)
-        .bind(1, at)
-        .bind(2, memo(memos))
-        .execute();
     sums.values().removeIf(v -> v == 0);
-    if (!sums.isEmpty()) {
-      insertPostings(h, sums, entryId);
-    }
-    if (!issued.isEmpty()) {
-      insertIssued(h, issued, entryId);
-    }
-    for (Pending p : batch) {
-      for (Entry.Write w : p.entry().writes) {
-        w.apply(h, entryId);
-      }
-    }
-  }
-
-  /** A batch's postings and the balance updates they make, in plain JDBC batches. */
-  private static void insertPostings(Handle h, Map<LedgerAccount, Long> sums, long entryId) {
-    try (PreparedStatement posting =
-            h.getConnection()
-                .prepareStatement(
-                    "INSERT INTO ledger_postings (entry_id, account_id, amount) VALUES (?, ?, ?)");
-        PreparedStatement balance =
-            h.getConnection()
-                .prepareStatement(
-                    "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?")) {
-      for (Map.Entry<LedgerAccount, Long> e : sums.entrySet()) {
-        posting.setLong(1, entryId);
-        posting.setLong(2, e.getKey().id());
-        posting.setLong(3, e.getValue());
-        posting.addBatch();
-        balance.setLong(1, e.getValue());
-        balance.setLong(2, e.getKey().id());
-        balance.addBatch();
-      }
-      posting.executeBatch();
-      for (int n : balance.executeBatch()) {
-        if (n != 1 && n != Statement.SUCCESS_NO_INFO) {
-          throw new IllegalStateException("a ledger account to post to is missing");
-        }
-      }
-    } catch (SQLException e) {
-      throw new UnableToExecuteStatementException(e, null);
-    }
-  }
-
-  /** The hot path's rows, in one plain JDBC batch (Jdbi's per-argument binding costs more). */
-  private static void insertIssued(Handle h, List<IssuedRow> issued, long entryId) {
-    try (PreparedStatement ps =
-        h.getConnection()
-            .prepareStatement(
-                "INSERT INTO issued_scrip (issuer, key_id, serial, kind, supply, customer_id,"
-                    + " value, issued_at, expires_at, entry_id, request_key, paid_by, token, state,"
-                    + " sealed_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (IssuedRow r : issued) {
-        ps.setString(1, r.issuer());
-        ps.setInt(2, r.keyId());
-        ps.setLong(3, r.serial());
-        ps.setString(4, r.kind());
-        ps.setString(5, r.supply());
-        ps.setLong(6, r.customerId());
-        ps.setLong(7, r.valueMillicents());
-        ps.setLong(8, r.issuedAtMillis());
-        ps.setLong(9, r.expiresAtMillis());
-        ps.setLong(10, entryId);
-        if (r.requestKey() == null) {
-          ps.setNull(11, Types.VARBINARY);
-        } else {
-          ps.setBytes(11, r.requestKey());
-        }
-        if (r.paidBy() == null) {
-          ps.setNull(12, Types.BIGINT);
-        } else {
-          ps.setLong(12, r.paidBy());
-        }
-        ps.setBytes(13, r.token());
-        ps.setInt(14, r.state());
-        if (r.sealedSecret() == null) {
-          ps.setNull(15, Types.VARBINARY);
-        } else {
-          ps.setBytes(15, r.sealedSecret());
-        }
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    } catch (SQLException e) {
-      throw new UnableToExecuteStatementException(e, null);
-    }
+    store.writeBatch(
+        writer,
+        created,
+        entryId,
+        at,
+        memo(memos),
+        sums,
+        issued,
+        h -> {
+          for (Pending p : batch) {
+            for (Entry.Write w : p.entry().writes) {
+              w.apply(h, entryId);
+            }
+          }
+        });
   }
 
   private static String memo(Map<String, Integer> memos) {
@@ -523,14 +427,7 @@ public final class Books implements AutoCloseable {
 
   /** The invariant's quantities from the durable ledger balances. */
   public BookTotals totalsFromDatabase() {
-    Map<AccountKind, Long> byKind = new HashMap<>();
-    db.jdbi()
-        .useHandle(
-            h ->
-                h.createQuery("SELECT kind, SUM(balance) FROM ledger_accounts GROUP BY kind")
-                    .map(
-                        (rs, ctx) -> Map.entry(AccountKind.valueOf(rs.getString(1)), rs.getLong(2)))
-                    .forEach(e -> byKind.put(e.getKey(), e.getValue())));
+    Map<AccountKind, Long> byKind = store.balancesByKind();
     return totalsOf(byKind);
   }
 
@@ -556,24 +453,7 @@ public final class Books implements AutoCloseable {
    * books.
    */
   public long auditProblems() {
-    return db.jdbi()
-        .withHandle(
-            h -> {
-              long unbalanced =
-                  h.createQuery(
-                          "SELECT COUNT(*) FROM (SELECT entry_id FROM ledger_postings"
-                              + " GROUP BY entry_id HAVING SUM(amount) <> 0) x")
-                      .mapTo(Long.class)
-                      .one();
-              long drifted =
-                  h.createQuery(
-                          "SELECT COUNT(*) FROM ledger_accounts a WHERE a.balance <>"
-                              + " (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p"
-                              + " WHERE p.account_id = a.id)")
-                      .mapTo(Long.class)
-                      .one();
-              return unbalanced + drifted;
-            });
+    return store.auditProblems();
   }
 
   /** The balance of every account, by name, from the in-memory view. */

@@ -227,16 +227,7 @@ public final class BrokerRoutes {
     Map<String, Object> out = new LinkedHashMap<>();
     boolean db;
     try {
-      db =
-          broker
-              .books()
-              .database()
-              .jdbi()
-              // A broker table, not SELECT 1: a store that lost its tables answers SELECT 1.
-              .withHandle(
-                  h ->
-                      h.createQuery("SELECT count(*) FROM broker_meta").mapTo(Long.class).one()
-                          >= 0);
+      db = broker.books().databaseReachable();
     } catch (RuntimeException e) {
       db = false;
     }

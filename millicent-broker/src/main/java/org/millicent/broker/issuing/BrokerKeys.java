@@ -1,6 +1,9 @@
 package org.millicent.broker.issuing;
 
 import java.security.SecureRandom;
+import java.util.List;
+import org.millicent.broker.store.BrokerKeyStore;
+import org.millicent.broker.store.StoredKey;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -27,51 +30,29 @@ public record BrokerKeys(MasterSecrets masters, CustomerSecrets customers) {
   public static BrokerKeys loadOrCreate(Database db, SecureRandom random) {
     MasterSecrets masters = new MasterSecrets();
     CustomerSecrets customers = new CustomerSecrets();
-    db.inTransaction(
-        h -> {
-          var rows =
-              h.createQuery("SELECT kind, key_id, state, secret FROM broker_keys")
-                  .map(
-                      (rs, ctx) ->
-                          new Object[] {
-                            rs.getString(1), rs.getInt(2), rs.getString(3), rs.getBytes(4)
-                          })
-                  .list();
-          if (rows.isEmpty()) {
-            SecretBytes scrip = SecretBytes.random(MasterSecrets.SECRET_LENGTH, random);
-            SecretBytes customer = SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random);
-            insert(h, "scrip", SCRIP_KEY_ID, KeyState.PRIMARY.name(), scrip);
-            insert(h, "customer", CUSTOMER_SELECTOR, KeyState.ACTIVE.name(), customer);
-            rows =
-                java.util.List.of(
-                    new Object[] {
-                      "scrip", SCRIP_KEY_ID, KeyState.PRIMARY.name(), scrip.toByteArray()
-                    },
-                    new Object[] {
-                      "customer", CUSTOMER_SELECTOR, KeyState.ACTIVE.name(), customer.toByteArray()
-                    });
-          }
-          for (Object[] r : rows) {
-            SecretBytes s = SecretBytes.copyOf((byte[]) r[3]);
-            if ("scrip".equals(r[0])) {
-              masters.put((Integer) r[1], s, KeyState.valueOf((String) r[2]));
-            } else {
-              customers.put((Integer) r[1], s);
-            }
-          }
-          return null;
-        });
+    List<StoredKey> rows =
+        new BrokerKeyStore(db)
+            .loadOrCreate(
+                () ->
+                    List.of(
+                        new StoredKey(
+                            "scrip",
+                            SCRIP_KEY_ID,
+                            KeyState.PRIMARY.name(),
+                            SecretBytes.random(MasterSecrets.SECRET_LENGTH, random)),
+                        new StoredKey(
+                            "customer",
+                            CUSTOMER_SELECTOR,
+                            KeyState.ACTIVE.name(),
+                            SecretBytes.random(CustomerSecrets.SECRET_LENGTH, random))));
+    for (StoredKey r : rows) {
+      if ("scrip".equals(r.kind())) {
+        masters.put(r.keyId(), r.secret(), KeyState.valueOf(r.state()));
+      } else {
+        customers.put(r.keyId(), r.secret());
+      }
+    }
     return new BrokerKeys(masters, customers);
-  }
-
-  private static void insert(
-      org.jdbi.v3.core.Handle h, String kind, int keyId, String state, SecretBytes secret) {
-    h.createUpdate("INSERT INTO broker_keys (kind, key_id, state, secret) VALUES (?, ?, ?, ?)")
-        .bind(0, kind)
-        .bind(1, keyId)
-        .bind(2, state)
-        .bind(3, secret.toByteArray())
-        .execute();
   }
 
   /** Names the key ids only. */

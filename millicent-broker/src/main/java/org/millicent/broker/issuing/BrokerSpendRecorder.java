@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.millicent.bytes.ConstantTime;
+import org.millicent.broker.store.IssuedScripStore;
+import org.millicent.broker.store.RecordedSpend;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.Scrip;
@@ -25,7 +27,7 @@ import org.millicent.storage.Database;
  * spent. Thread-safe.
  */
 public final class BrokerSpendRecorder implements SpendRecorder {
-  private final Database db;
+  private final IssuedScripStore store;
   private final String broker;
   private final InstantSource clock;
   private final Map<ScripId, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -38,7 +40,7 @@ public final class BrokerSpendRecorder implements SpendRecorder {
 
   /** The spent list of {@code broker}'s scrip in {@code db}. */
   public BrokerSpendRecorder(Database db, String broker, InstantSource clock) {
-    this.db = db;
+    this.store = new IssuedScripStore(db);
     this.broker = broker;
     this.clock = clock;
     reload();
@@ -47,20 +49,7 @@ public final class BrokerSpendRecorder implements SpendRecorder {
   /** Rebuilds the in-memory list from the books, keeping claims in flight. */
   public void reload() {
     SpentSet s = new SpentSet();
-    db.jdbi()
-        .useHandle(
-            h ->
-                h.createQuery(
-                        "SELECT key_id, serial, expires_at FROM issued_scrip WHERE issuer = ?"
-                            + " AND state = 1 AND expires_at > ?")
-                    .bind(0, broker)
-                    .bind(1, clock.millis())
-                    .map(
-                        (rs, ctx) ->
-                            Map.entry(
-                                new ScripId(rs.getInt(1), rs.getLong(2)),
-                                Instant.ofEpochMilli(rs.getLong(3))))
-                    .forEach(e -> s.mark(e.getKey(), e.getValue())));
+    store.spentUnexpired(broker, clock.millis()).forEach(s::mark);
     inFlight.forEach((id, f) -> s.mark(id, f.expiresAt()));
     spent = s;
   }
@@ -78,32 +67,12 @@ public final class BrokerSpendRecorder implements SpendRecorder {
           ? new InProgress()
           : new AlreadySpent();
     }
-    return db.jdbi()
-        .withHandle(
-            h -> {
-              Optional<Object[]> row =
-                  h.createQuery(
-                          "SELECT spend_fingerprint, spend_price FROM issued_scrip"
-                              + " WHERE issuer = ? AND key_id = ? AND serial = ? AND state = 1")
-                      .bind(0, broker)
-                      .bind(1, id.keyId())
-                      .bind(2, id.serial())
-                      .map((rs, ctx) -> new Object[] {rs.getBytes(1), rs.getLong(2)})
-                      .findOne();
-              if (row.isEmpty() || !ConstantTime.equal((byte[]) row.get()[0], fingerprint)) {
-                return new AlreadySpent();
-              }
-              Optional<Scrip> change =
-                  h.createQuery(
-                          "SELECT token FROM issued_scrip WHERE issuer = ? AND paid_by = ?"
-                              + " AND kind = 'change'")
-                      .bind(0, broker)
-                      .bind(1, id.toLong())
-                      .mapTo(byte[].class)
-                      .findOne()
-                      .map(ScripCodec::decode);
-              return new Replayed((Long) row.get()[1], change);
-            });
+    Optional<RecordedSpend> row = store.spend(broker, id);
+    if (row.isEmpty() || !ConstantTime.equal(row.get().fingerprint(), fingerprint)) {
+      return new AlreadySpent();
+    }
+    Optional<Scrip> change = store.changeToken(broker, id.toLong()).map(ScripCodec::decode);
+    return new Replayed(row.get().priceMillicents(), change);
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.millicent.broker.issuing;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.purchase.SerialAllocator;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
@@ -27,15 +28,7 @@ public final class IssuerSerials implements SerialAllocator {
   /** Reloads from the durable records (after a failed batch). */
   public void reload() {
     AtomicLongArray n = new AtomicLongArray(256);
-    db.jdbi()
-        .useHandle(
-            h ->
-                h.createQuery(
-                        "SELECT key_id, MAX(serial) FROM issued_scrip WHERE issuer = ?"
-                            + " GROUP BY key_id")
-                    .bind(0, issuer)
-                    .map((rs, ctx) -> new long[] {rs.getInt(1), rs.getLong(2)})
-                    .forEach(r -> n.set((int) r[0], r[1] + 1)));
+    new IssuedScripStore(db).maxSerials(issuer).forEach((k, max) -> n.set(k, max + 1));
     next = n;
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.issuing.IssuerSerials;
+import org.millicent.broker.store.LicenceStore;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
@@ -52,21 +53,13 @@ public final class LicensedVendor {
     serials.reload();
     idAtVendor.clear();
     taken.clear();
-    books
-        .database()
-        .jdbi()
-        .useHandle(
-            h ->
-                h.createQuery(
-                        "SELECT customer_id, vendor_customer_id FROM vendor_customers"
-                            + " WHERE vendor = ?")
-                    .bind(0, vendor)
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                    .forEach(
-                        r -> {
-                          idAtVendor.put(r[0], r[1]);
-                          taken.add(r[1]);
-                        }));
+    new LicenceStore(books.database())
+        .forEachVendorCustomer(
+            vendor,
+            (customer, atVendor) -> {
+              idAtVendor.put(customer, atVendor);
+              taken.add(atVendor);
+            });
   }
 
   /** The vendor. */
@@ -129,14 +122,7 @@ public final class LicensedVendor {
     long vcid = candidate;
     idAtVendor.put(brokerCustomerId, vcid);
     entry.write(
-        (h, entryId) ->
-            h.createUpdate(
-                    "INSERT INTO vendor_customers (vendor, customer_id, vendor_customer_id)"
-                        + " VALUES (?, ?, ?)")
-                .bind(0, vendor)
-                .bind(1, brokerCustomerId)
-                .bind(2, vcid)
-                .execute());
+        (h, entryId) -> LicenceStore.insertVendorCustomer(h, vendor, brokerCustomerId, vcid));
     return vcid;
   }
 

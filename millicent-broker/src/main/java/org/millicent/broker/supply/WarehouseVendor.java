@@ -15,6 +15,7 @@ import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.bytes.Base64Url;
+import org.millicent.broker.store.WarehouseStore;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payer;
@@ -46,6 +47,7 @@ public final class WarehouseVendor {
 
   private final VendorConfig config;
   private final Books books;
+  private final WarehouseStore store;
   private final VendorClient client;
   private volatile CustomerSecret brokerSecret;
   private final Deque<Piece> available = new ArrayDeque<>();
@@ -57,6 +59,7 @@ public final class WarehouseVendor {
   public WarehouseVendor(VendorConfig config, Books books, VendorClient client) {
     this.config = config;
     this.books = books;
+    this.store = new WarehouseStore(books.database());
     this.client = client;
     this.brokerSecret =
         config.customerSecret().map(s -> CustomerSecret.of(s.toByteArray())).orElse(null);
@@ -84,23 +87,7 @@ public final class WarehouseVendor {
 
   private synchronized void reload() {
     available.clear();
-    books
-        .database()
-        .jdbi()
-        .useHandle(
-            h ->
-                h.createQuery(
-                        "SELECT scrip_id, token, value, expires_at FROM warehouse_stock"
-                            + " WHERE vendor = ? AND state = 0 ORDER BY expires_at, scrip_id")
-                    .bind(0, config.vendor())
-                    .map(
-                        (rs, ctx) ->
-                            new Piece(
-                                rs.getLong(1),
-                                ScripCodec.toToken(ScripCodec.decode(rs.getBytes(2))),
-                                rs.getLong(3),
-                                rs.getLong(4)))
-                    .forEach(available::add));
+    available.addAll(store.available(config.vendor()));
   }
 
   /** The vendor. */
@@ -237,35 +224,9 @@ public final class WarehouseVendor {
                       .post(books.account("payable:" + vendor(), AccountKind.VENDOR_PAYABLE), -due)
                       .post(books.account("commission", AccountKind.COMMISSION), due - face)
                       .write(
-                          (h, entryId) -> {
-                            h.createUpdate(
-                                    "INSERT INTO lots (id, vendor, at, pieces, value, amount_due,"
-                                        + " entry_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                                .bind(0, lotId)
-                                .bind(1, vendor())
-                                .bind(2, at)
-                                .bind(3, pieces.size())
-                                .bind(4, face)
-                                .bind(5, due)
-                                .bind(6, entryId)
-                                .execute();
-                            var b =
-                                h.prepareBatch(
-                                    "INSERT INTO warehouse_stock (vendor, scrip_id, value,"
-                                        + " expires_at, token, lot_entry, state)"
-                                        + " VALUES (?, ?, ?, ?, ?, ?, 0)");
-                            for (int i = 0; i < pieces.size(); i++) {
-                              Piece p = pieces.get(i);
-                              b.bind(0, vendor())
-                                  .bind(1, p.scripId())
-                                  .bind(2, p.valueMillicents())
-                                  .bind(3, p.expiresAtMillis())
-                                  .bind(4, encodings.get(i))
-                                  .bind(5, entryId)
-                                  .add();
-                            }
-                            b.execute();
-                          }));
+                          (h, entryId) ->
+                              WarehouseStore.insertLot(
+                                  h, lotId, vendor(), at, pieces, encodings, face, due, entryId)));
             }));
     available.addAll(pieces);
   }
@@ -279,17 +240,7 @@ public final class WarehouseVendor {
             .post(
                 books.decide(() -> books.account("inventory:" + vendor(), AccountKind.INVENTORY)),
                 -total)
-            .write(
-                (h, entryId) -> {
-                  var b =
-                      h.prepareBatch(
-                          "UPDATE warehouse_stock SET state = 2, used_at = ?"
-                              + " WHERE vendor = ? AND scrip_id = ? AND state = 0");
-                  for (Piece p : expired) {
-                    b.bind(0, at).bind(1, vendor()).bind(2, p.scripId()).add();
-                  }
-                  b.execute();
-                }));
+            .write((h, entryId) -> WarehouseStore.writeOff(h, vendor(), expired, at)));
   }
 
   /**
@@ -327,49 +278,12 @@ public final class WarehouseVendor {
    * any: a retry of the request continues it instead of taking other pieces.
    */
   public Optional<Recorded> find(long customerId, byte[] saleKey) {
-    return recorded(
-            "customer_id = ? AND sale_key = ? AND state IN (0, 1) ORDER BY id DESC LIMIT 1",
-            customerId,
-            saleKey)
-        .stream()
-        .findFirst();
+    return store.openExchange(vendor(), customerId, saleKey);
   }
 
   /** The exchanges whose answer is not known yet (for reconciliation). */
   public List<Recorded> pending() {
-    return recorded("state = 0 ORDER BY id");
-  }
-
-  /** This vendor's recorded exchanges that match {@code where} (its {@code ?} bound to args). */
-  private List<Recorded> recorded(String where, Object... args) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h -> {
-              var q =
-                  h.createQuery(
-                          "SELECT id, customer_id, sale_key, amount, body, vendor_customer_id,"
-                              + " scrip, sealed_secret FROM warehouse_exchanges WHERE vendor = ?"
-                              + " AND "
-                              + where)
-                      .bind(0, vendor());
-              for (int i = 0; i < args.length; i++) {
-                q.bind(i + 1, args[i]);
-              }
-              return q.map((rs, ctx) -> recorded(rs)).list();
-            });
-  }
-
-  private static Recorded recorded(java.sql.ResultSet rs) throws java.sql.SQLException {
-    byte[] scrip = rs.getBytes(7);
-    VendorClient.Exchanged answer =
-        scrip == null
-            ? null
-            : new VendorClient.Exchanged(
-                rs.getLong(6), ScripCodec.toToken(ScripCodec.decode(scrip)), rs.getBytes(8));
-    return new Recorded(
-        rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), answer);
+    return store.pendingExchanges(vendor());
   }
 
   /**
@@ -396,28 +310,19 @@ public final class WarehouseVendor {
       books.submitAndAwait(
           new Entry("exchange")
               .write(
-                  (h, entryId) -> {
-                    h.createUpdate(
-                            "INSERT INTO warehouse_exchanges (id, vendor, customer_id, sale_key,"
-                                + " amount, body, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 0,"
-                                + " ?)")
-                        .bind(0, id)
-                        .bind(1, vendor())
-                        .bind(2, customerId)
-                        .bind(3, saleKey)
-                        .bind(4, amountMillicents)
-                        .bind(5, body)
-                        .bind(6, at)
-                        .execute();
-                    var b =
-                        h.prepareBatch(
-                            "UPDATE warehouse_stock SET state = 3, exchange_id = ?"
-                                + " WHERE vendor = ? AND scrip_id = ? AND state = 0");
-                    for (Piece p : pieces) {
-                      b.bind(0, id).bind(1, vendor()).bind(2, p.scripId()).add();
-                    }
-                    requireAll(b.execute(), "taken for an exchange");
-                  }));
+                  (h, entryId) ->
+                      requireAll(
+                          WarehouseStore.insertExchange(
+                              h,
+                              id,
+                              vendor(),
+                              customerId,
+                              saleKey,
+                              amountMillicents,
+                              body,
+                              at,
+                              pieces),
+                          "taken for an exchange")));
       return new Recorded(id, customerId, saleKey, amountMillicents, body, null);
     } catch (RuntimeException e) {
       giveBack(pieces);
@@ -521,17 +426,14 @@ public final class WarehouseVendor {
         new Entry("exchange answered")
             .write(
                 (h, entryId) ->
-                    h.createUpdate(
-                            "UPDATE warehouse_exchanges SET state = 1, answered_at = ?,"
-                                + " vendor_customer_id = ?, scrip = ?, sealed_secret = ?,"
-                                + " output_expires_at = ? WHERE id = ? AND state = 0")
-                        .bind(0, now.toEpochMilli())
-                        .bind(1, a.customerId())
-                        .bind(2, ScripCodec.encode(s))
-                        .bind(3, a.sealedCustomerSecret())
-                        .bind(4, s.expiresAt().toEpochMilli())
-                        .bind(5, ex.id())
-                        .execute()));
+                    WarehouseStore.recordAnswer(
+                        h,
+                        ex.id(),
+                        now.toEpochMilli(),
+                        a.customerId(),
+                        ScripCodec.encode(s),
+                        a.sealedCustomerSecret(),
+                        s.expiresAt().toEpochMilli())));
   }
 
   /** The vendor refused: its pieces go back to stock, or are written off when no good. */
@@ -549,19 +451,7 @@ public final class WarehouseVendor {
   /** Closes an exchange that will not be sold: its pieces are written off, or go back to stock. */
   private void close(long exchangeId, int state, boolean writeOff, Instant now) {
     long at = now.toEpochMilli();
-    long value =
-        books
-            .database()
-            .jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT COALESCE(SUM(value), 0) FROM warehouse_stock"
-                                + " WHERE vendor = ? AND exchange_id = ? AND state = 3")
-                        .bind(0, vendor())
-                        .bind(1, exchangeId)
-                        .mapTo(Long.class)
-                        .one());
+    long value = store.heldValue(vendor(), exchangeId);
     Entry e = new Entry(writeOff ? "write-off" : "exchange refused");
     if (writeOff && value > 0) {
       books.decide(
@@ -571,24 +461,7 @@ public final class WarehouseVendor {
           });
     }
     e.write(
-        (h, entryId) -> {
-          h.createUpdate(
-                  "UPDATE warehouse_stock SET state = ?, used_at = ?, exchange_id = ?"
-                      + " WHERE vendor = ? AND exchange_id = ? AND state = 3")
-              .bind(0, writeOff ? 2 : 0)
-              .bind(1, writeOff ? (Long) at : null)
-              .bind(2, writeOff ? (Long) exchangeId : null)
-              .bind(3, vendor())
-              .bind(4, exchangeId)
-              .execute();
-          h.createUpdate(
-                  "UPDATE warehouse_exchanges SET state = ?, answered_at = ? WHERE id = ?"
-                      + " AND state IN (0, 1)")
-              .bind(0, state)
-              .bind(1, at)
-              .bind(2, exchangeId)
-              .execute();
-        });
+        (h, entryId) -> WarehouseStore.closeExchange(h, vendor(), exchangeId, state, writeOff, at));
     books.submitAndAwait(e);
     if (!writeOff) {
       reload();
@@ -617,19 +490,7 @@ public final class WarehouseVendor {
         left++;
       }
     }
-    List<Long> unclaimed =
-        books
-            .database()
-            .jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT id FROM warehouse_exchanges WHERE vendor = ? AND state = 1"
-                                + " AND output_expires_at <= ?")
-                        .bind(0, vendor())
-                        .bind(1, now.toEpochMilli())
-                        .mapTo(Long.class)
-                        .list());
+    List<Long> unclaimed = store.unclaimed(vendor(), now.toEpochMilli());
     for (long id : unclaimed) {
       log.warn(
           "broker: warehouse exchange {} at {} was never claimed by its customer before it"
@@ -670,20 +531,7 @@ public final class WarehouseVendor {
   public void markSold(Entry entry, Recorded ex, long atMillis) {
     entry.write(
         (h, entryId) -> {
-          int pieces =
-              h.createUpdate(
-                      "UPDATE warehouse_stock SET state = 1, used_at = ?"
-                          + " WHERE vendor = ? AND exchange_id = ? AND state = 3")
-                  .bind(0, atMillis)
-                  .bind(1, vendor())
-                  .bind(2, ex.id())
-                  .execute();
-          int n =
-              h.createUpdate(
-                      "UPDATE warehouse_exchanges SET state = 2 WHERE id = ? AND state IN (0, 1)")
-                  .bind(0, ex.id())
-                  .execute();
-          if (pieces == 0 || n != 1) {
+          if (!WarehouseStore.markSold(h, vendor(), ex.id(), atMillis)) {
             throw new IllegalStateException(
                 "warehouse exchange " + ex.id() + " of " + vendor() + " was booked twice");
           }
