@@ -14,7 +14,9 @@ import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerSpendRecorder;
 import org.millicent.broker.store.IssuedScripStore;
+import org.millicent.broker.supply.ExchangedScrip;
 import org.millicent.broker.supply.LicensedVendor;
+import org.millicent.broker.supply.RecordedExchange;
 import org.millicent.broker.supply.WarehouseVendor;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -258,8 +260,8 @@ final class Sales {
     if (f instanceof OnAccount) {
       books.decide(() -> accounts.reserve(c, amount));
     }
-    WarehouseVendor.Recorded recorded;
-    WarehouseVendor.Exchanged ex;
+    RecordedExchange recorded;
+    ExchangedScrip ex;
     try {
       // A retry of the customer's request continues its recorded exchange, sending the same
       // request again, so the pieces it took are neither lost nor handed out twice.
@@ -300,7 +302,7 @@ final class Sales {
       }
       throw e;
     }
-    WarehouseVendor.Recorded sold = recorded;
+    RecordedExchange sold = recorded;
     Scrip s = ex.scrip();
     byte[] sealed = Payer.sealSecret(c.secret(), wv.vendor(), s.customerId(), ex.secret(), random);
     long now = clock.millis();

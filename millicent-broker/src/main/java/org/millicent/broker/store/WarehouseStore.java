@@ -5,9 +5,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.millicent.broker.supply.RecordedExchange;
+import org.millicent.broker.supply.StockPiece;
 import org.millicent.broker.supply.VendorClient;
-import org.millicent.broker.supply.WarehouseVendor.Piece;
-import org.millicent.broker.supply.WarehouseVendor.Recorded;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 
@@ -31,7 +31,7 @@ public final class WarehouseStore {
   }
 
   /** {@code vendor}'s available pieces, soonest expiry first. */
-  public List<Piece> available(String vendor) {
+  public List<StockPiece> available(String vendor) {
     return db.withHandle(
         h ->
             h.createQuery(
@@ -40,7 +40,7 @@ public final class WarehouseStore {
                 .bind(0, vendor)
                 .map(
                     (rs, ctx) ->
-                        new Piece(
+                        new StockPiece(
                             rs.getLong(1),
                             ScripCodec.toToken(ScripCodec.decode(rs.getBytes(2))),
                             rs.getLong(3),
@@ -54,7 +54,7 @@ public final class WarehouseStore {
       long lotId,
       String vendor,
       long atMillis,
-      List<Piece> pieces,
+      List<StockPiece> pieces,
       List<byte[]> encodings,
       long faceMillicents,
       long dueMillicents,
@@ -76,7 +76,7 @@ public final class WarehouseStore {
                 + " expires_at, token, lot_entry, state)"
                 + " VALUES (?, ?, ?, ?, ?, ?, 0)");
     for (int i = 0; i < pieces.size(); i++) {
-      Piece p = pieces.get(i);
+      StockPiece p = pieces.get(i);
       b.bind(0, vendor)
           .bind(1, p.scripId())
           .bind(2, p.valueMillicents())
@@ -89,19 +89,19 @@ public final class WarehouseStore {
   }
 
   /** Writes off available pieces in the batch's transaction. */
-  public static void writeOff(Handle h, String vendor, List<Piece> pieces, long atMillis) {
+  public static void writeOff(Handle h, String vendor, List<StockPiece> pieces, long atMillis) {
     var b =
         h.prepareBatch(
             "UPDATE warehouse_stock SET state = 2, used_at = ?"
                 + " WHERE vendor = ? AND scrip_id = ? AND state = 0");
-    for (Piece p : pieces) {
+    for (StockPiece p : pieces) {
       b.bind(0, atMillis).bind(1, vendor).bind(2, p.scripId()).add();
     }
     b.execute();
   }
 
   /** The open exchange (state 0 or 1) of a customer's request at {@code vendor}, the latest. */
-  public Optional<Recorded> openExchange(String vendor, long customerId, byte[] saleKey) {
+  public Optional<RecordedExchange> openExchange(String vendor, long customerId, byte[] saleKey) {
     return db.withHandle(
         h ->
             h.createQuery(
@@ -116,7 +116,7 @@ public final class WarehouseStore {
   }
 
   /** {@code vendor}'s exchanges whose answer is not known yet, oldest first. */
-  public List<Recorded> pendingExchanges(String vendor) {
+  public List<RecordedExchange> pendingExchanges(String vendor) {
     return db.withHandle(
         h ->
             h.createQuery(EXCHANGE_COLUMNS + " AND state = 0 ORDER BY id")
@@ -125,14 +125,14 @@ public final class WarehouseStore {
                 .list());
   }
 
-  private static Recorded recorded(ResultSet rs) throws SQLException {
+  private static RecordedExchange recorded(ResultSet rs) throws SQLException {
     byte[] scrip = rs.getBytes(7);
     VendorClient.Exchanged answer =
         scrip == null
             ? null
             : new VendorClient.Exchanged(
                 rs.getLong(6), ScripCodec.toToken(ScripCodec.decode(scrip)), rs.getBytes(8));
-    return new Recorded(
+    return new RecordedExchange(
         rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), answer);
   }
 
@@ -150,7 +150,7 @@ public final class WarehouseStore {
       long amountMillicents,
       byte[] body,
       long atMillis,
-      List<Piece> pieces) {
+      List<StockPiece> pieces) {
     h.createUpdate(
             "INSERT INTO warehouse_exchanges (id, vendor, customer_id, sale_key,"
                 + " amount, body, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 0,"
@@ -167,7 +167,7 @@ public final class WarehouseStore {
         h.prepareBatch(
             "UPDATE warehouse_stock SET state = 3, exchange_id = ?"
                 + " WHERE vendor = ? AND scrip_id = ? AND state = 0");
-    for (Piece p : pieces) {
+    for (StockPiece p : pieces) {
       b.bind(0, id).bind(1, vendor).bind(2, p.scripId()).add();
     }
     return b.execute();

@@ -42,15 +42,12 @@ public final class WarehouseVendor {
   private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(WarehouseVendor.class);
 
-  /** One piece of stock. */
-  public record Piece(long scripId, String token, long valueMillicents, long expiresAtMillis) {}
-
   private final VendorConfig config;
   private final Books books;
   private final WarehouseStore store;
   private final VendorClient client;
   private volatile CustomerSecret brokerSecret;
-  private final Deque<Piece> available = new ArrayDeque<>();
+  private final Deque<StockPiece> available = new ArrayDeque<>();
 
   /** Set when the books failed a batch: the stock in memory may differ from the database. */
   private volatile boolean stale;
@@ -112,10 +109,10 @@ public final class WarehouseVendor {
    *
    * @throws BrokerException {@code vendor-unavailable} when a lot cannot be bought
    */
-  public synchronized List<Piece> take(int count, Instant now) {
+  public synchronized List<StockPiece> take(int count, Instant now) {
     freshen();
-    List<Piece> out = new ArrayList<>(count);
-    List<Piece> expired = new ArrayList<>();
+    List<StockPiece> out = new ArrayList<>(count);
+    List<StockPiece> expired = new ArrayList<>();
     long horizon = now.plus(EXPIRY_MARGIN).toEpochMilli();
     // Enough lots for the pieces asked for, and one more: a vendor whose fresh scrip expires within
     // the margin (a short lifetime, or a clock far from the broker's) must not make the broker buy
@@ -123,7 +120,7 @@ public final class WarehouseVendor {
     int lotsLeft = count / Math.max(1, config.lotCount()) + 2;
     try {
       while (out.size() < count) {
-        Piece p = available.pollFirst();
+        StockPiece p = available.pollFirst();
         if (p == null) {
           if (lotsLeft-- == 0) {
             throw new BrokerException(
@@ -155,7 +152,7 @@ public final class WarehouseVendor {
   }
 
   /** Returns pieces that were not used. */
-  public synchronized void giveBack(List<Piece> pieces) {
+  public synchronized void giveBack(List<StockPiece> pieces) {
     if (stale) {
       freshen(); // the database says which of them are in stock; adding them again would double
       return;
@@ -169,7 +166,7 @@ public final class WarehouseVendor {
     int n = config.lotCount();
     long v = config.lotValueMillicents();
     VendorClient.Lot lot = client.buyLot(config.url(), config.token().orElseThrow(), n, v);
-    List<Piece> pieces = new ArrayList<>();
+    List<StockPiece> pieces = new ArrayList<>();
     List<byte[]> encodings = new ArrayList<>();
     for (String t : lot.scrip()) {
       Scrip s;
@@ -193,7 +190,7 @@ public final class WarehouseVendor {
                 + ", expected "
                 + v);
       }
-      pieces.add(new Piece(s.id().toLong(), t, v, s.expiresAt().toEpochMilli()));
+      pieces.add(new StockPiece(s.id().toLong(), t, v, s.expiresAt().toEpochMilli()));
       encodings.add(ScripCodec.encode(s));
     }
     long face = Math.multiplyExact((long) pieces.size(), v);
@@ -231,8 +228,8 @@ public final class WarehouseVendor {
     available.addAll(pieces);
   }
 
-  private void writeOff(List<Piece> expired, Instant now) {
-    long total = expired.stream().mapToLong(Piece::valueMillicents).sum();
+  private void writeOff(List<StockPiece> expired, Instant now) {
+    long total = expired.stream().mapToLong(StockPiece::valueMillicents).sum();
     long at = now.toEpochMilli();
     books.submitAndAwait(
         new Entry("write-off")
@@ -255,34 +252,15 @@ public final class WarehouseVendor {
   }
 
   /**
-   * A warehouse exchange recorded in the books: the exact request body sent to the vendor, and the
-   * vendor's answer once known.
-   *
-   * @param id the exchange's id
-   * @param customerId the broker's customer it is for
-   * @param saleKey the customer's request it serves (account request MAC or purchase fingerprint)
-   * @param amountMillicents the value exchanged
-   * @param body the request body, resent unchanged
-   * @param answer the vendor's answer, or null while it is not known
-   */
-  public record Recorded(
-      long id,
-      long customerId,
-      byte[] saleKey,
-      long amountMillicents,
-      byte[] body,
-      VendorClient.Exchanged answer) {}
-
-  /**
    * The open exchange (answer unknown, or known and not yet sold) of the customer's request, if
    * any: a retry of the request continues it instead of taking other pieces.
    */
-  public Optional<Recorded> find(long customerId, byte[] saleKey) {
+  public Optional<RecordedExchange> find(long customerId, byte[] saleKey) {
     return store.openExchange(vendor(), customerId, saleKey);
   }
 
   /** The exchanges whose answer is not known yet (for reconciliation). */
-  public List<Recorded> pending() {
+  public List<RecordedExchange> pending() {
     return store.pendingExchanges(vendor());
   }
 
@@ -294,16 +272,16 @@ public final class WarehouseVendor {
    * @throws BrokerException {@code vendor-unavailable} when a lot cannot be bought, {@code
    *     storage-unavailable} when the record cannot be written (the pieces go back to stock)
    */
-  public Recorded begin(
+  public RecordedExchange begin(
       int count,
       long customerId,
       byte[] saleKey,
       long amountMillicents,
       String customerRef,
       Instant now) {
-    List<Piece> pieces = take(count, now);
+    List<StockPiece> pieces = take(count, now);
     byte[] body =
-        VendorClient.exchangeBody(pieces.stream().map(Piece::token).toList(), customerRef);
+        VendorClient.exchangeBody(pieces.stream().map(StockPiece::token).toList(), customerRef);
     long at = now.toEpochMilli();
     try {
       long id = books.decide(() -> books.nextId("warehouse_exchanges"));
@@ -323,7 +301,7 @@ public final class WarehouseVendor {
                               at,
                               pieces),
                           "taken for an exchange")));
-      return new Recorded(id, customerId, saleKey, amountMillicents, body, null);
+      return new RecordedExchange(id, customerId, saleKey, amountMillicents, body, null);
     } catch (RuntimeException e) {
       giveBack(pieces);
       throw e;
@@ -349,7 +327,7 @@ public final class WarehouseVendor {
    *     exchange stays pending, for a retry of the customer's request or reconciliation) or the
    *     vendor refused (the exchange is closed)
    */
-  public Exchanged complete(Recorded ex, int attempts, Instant now) {
+  public ExchangedScrip complete(RecordedExchange ex, int attempts, Instant now) {
     VendorClient.Exchanged answer = ex.answer();
     if (answer == null) {
       answer = ask(ex, attempts, now);
@@ -357,7 +335,7 @@ public final class WarehouseVendor {
     return open(answer, ex.amountMillicents());
   }
 
-  private VendorClient.Exchanged ask(Recorded ex, int attempts, Instant now) {
+  private VendorClient.Exchanged ask(RecordedExchange ex, int attempts, Instant now) {
     String last = "not sent";
     for (int attempt = 1; attempt <= attempts; attempt++) {
       VendorClient.ExchangeOutcome o =
@@ -420,7 +398,7 @@ public final class WarehouseVendor {
     }
   }
 
-  private void recordAnswer(Recorded ex, VendorClient.Exchanged a, Instant now) {
+  private void recordAnswer(RecordedExchange ex, VendorClient.Exchanged a, Instant now) {
     Scrip s = ScripCodec.fromToken(a.scrip());
     books.submitAndAwait(
         new Entry("exchange answered")
@@ -437,7 +415,7 @@ public final class WarehouseVendor {
   }
 
   /** The vendor refused: its pieces go back to stock, or are written off when no good. */
-  private void refused(Recorded ex, VendorClient.Refused r, Instant now) {
+  private void refused(RecordedExchange ex, VendorClient.Refused r, Instant now) {
     log.warn(
         "broker: vendor {} refused warehouse exchange {}: {} {}; its pieces are {}",
         vendor(),
@@ -478,7 +456,7 @@ public final class WarehouseVendor {
    */
   public int reconcile(Instant now) {
     int left = 0;
-    for (Recorded ex : pending()) {
+    for (RecordedExchange ex : pending()) {
       try {
         ask(ex, 1, now);
       } catch (BrokerException e) {
@@ -506,7 +484,7 @@ public final class WarehouseVendor {
    * Whether the recorded exchange's answer is scrip that expires within {@link #EXPIRY_MARGIN} of
    * {@code now}, too late to hand out.
    */
-  public boolean answerExpiring(Recorded ex, Instant now) {
+  public boolean answerExpiring(RecordedExchange ex, Instant now) {
     return ex.answer() != null
         && !ScripCodec.fromToken(ex.answer().scrip()).expiresAt().isAfter(now.plus(EXPIRY_MARGIN));
   }
@@ -515,7 +493,7 @@ public final class WarehouseVendor {
    * Closes an answered exchange whose scrip is too close to expiry to hand out (see {@link
    * #answerExpiring}) as unclaimed: its pieces are written off.
    */
-  public void closeUnclaimed(Recorded ex, Instant now) {
+  public void closeUnclaimed(RecordedExchange ex, Instant now) {
     log.warn(
         "broker: warehouse exchange {} at {} was claimed too late, its scrip expires; its pieces"
             + " are written off",
@@ -528,7 +506,7 @@ public final class WarehouseVendor {
    * Adds to {@code entry} the writes that book the exchange as sold: its pieces used, the exchange
    * closed.
    */
-  public void markSold(Entry entry, Recorded ex, long atMillis) {
+  public void markSold(Entry entry, RecordedExchange ex, long atMillis) {
     entry.write(
         (h, entryId) -> {
           if (!WarehouseStore.markSold(h, vendor(), ex.id(), atMillis)) {
@@ -545,7 +523,7 @@ public final class WarehouseVendor {
    * @throws BrokerException {@code vendor-unavailable} when the vendor answered with scrip that is
    *     not what was asked for, or a secret that does not open
    */
-  private Exchanged open(VendorClient.Exchanged ex, long amount) {
+  private ExchangedScrip open(VendorClient.Exchanged ex, long amount) {
     Scrip s;
     CustomerSecret secret;
     try {
@@ -578,7 +556,7 @@ public final class WarehouseVendor {
               + " for "
               + Long.toUnsignedString(ex.customerId()));
     }
-    return new Exchanged(s, secret);
+    return new ExchangedScrip(s, secret);
   }
 
   /** The broker's customer secret at the vendor: configured, or asked of the vendor once. */
@@ -589,14 +567,5 @@ public final class WarehouseVendor {
       brokerSecret = s;
     }
     return s;
-  }
-
-  /** Scrip exchanged into a customer's name and the customer's secret at the vendor. */
-  public record Exchanged(Scrip scrip, CustomerSecret secret) {
-    /** Never prints the secret. */
-    @Override
-    public String toString() {
-      return "Exchanged[" + scrip.id() + "]";
-    }
   }
 }
