@@ -181,7 +181,7 @@ public final class Database implements AutoCloseable {
    *
    * @throws StorageException when no connection can be had
    */
-  public Handle open() {
+  public Handle openHandle() {
     try {
       return jdbi.open();
     } catch (JdbiException e) {
@@ -190,7 +190,7 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code callback} in one transaction on {@code handle} (from {@link #open}), mapping
+   * Runs {@code callback} in one transaction on {@code handle} (from {@link #openHandle}), mapping
    * database failures to {@link StorageException}.
    *
    * @throws StorageException when the database fails (the transaction is rolled back)

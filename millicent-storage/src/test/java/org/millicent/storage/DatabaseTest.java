@@ -255,4 +255,28 @@ class DatabaseTest {
         .isEqualTo(StorageException.CLOSED);
     assertThat("done".getBytes(StandardCharsets.US_ASCII)).hasSize(4);
   }
+
+  @Test
+  void heldHandle_runsTransactions_andFailuresAreTranslated() {
+    Database db = TestDatabases.sqlite(tmp);
+    try (org.jdbi.v3.core.Handle h = db.openHandle()) {
+      db.inTransaction(h, t -> t.execute("CREATE TABLE held (id INTEGER PRIMARY KEY)"));
+      long rows =
+          db.inTransaction(
+              h,
+              t -> {
+                t.execute("INSERT INTO held (id) VALUES (1)");
+                return t.createQuery("SELECT COUNT(*) FROM held").mapTo(Long.class).one();
+              });
+      assertThat(rows).isEqualTo(1L);
+      assertThatThrownBy(
+              () -> db.inTransaction(h, t -> t.execute("INSERT INTO held (id) VALUES (1)")))
+          .isInstanceOf(StorageException.class);
+    }
+    db.close();
+    assertThatThrownBy(db::openHandle)
+        .isInstanceOf(StorageException.class)
+        .extracting(e -> ((StorageException) e).code())
+        .isEqualTo(StorageException.CLOSED);
+  }
 }

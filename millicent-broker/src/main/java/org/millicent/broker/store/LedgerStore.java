@@ -63,7 +63,7 @@ public final class LedgerStore {
    * (SQLite: 64 MiB).
    */
   public Handle openWriter() {
-    Handle h = db.open();
+    Handle h = db.openHandle();
     if (db.dialect() == Dialect.SQLITE) {
       try {
         db.inTransaction(h, t -> t.execute("PRAGMA cache_size = -65536"));
