@@ -29,6 +29,14 @@ public enum BrokerError {
    * vendor's name: it is not replaced.
    */
   VENDOR_EXISTS("vendor-exists", "Vendor already known"),
+  /**
+   * A licence id the broker already holds came again with other terms (keys, customer secret,
+   * discount, lifetime) or for another vendor: a licence's terms never change in place; the vendor
+   * issues a new licence id instead.
+   */
+  LICENCE_CONFLICT("licence-conflict", "Licence already known with other terms"),
+  /** The broker already sells as many joined vendors as it allows ({@code Joins.MAX_JOINED}). */
+  JOIN_LIMIT("join-limit", "Too many joined vendors"),
   /** The sale would take the account past its credit limit (or prepaid balance). */
   CREDIT_LIMIT("credit-limit", "Credit limit reached"),
   /** A payment with broker scrip is needed. */

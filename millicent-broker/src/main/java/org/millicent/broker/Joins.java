@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
@@ -13,8 +12,6 @@ import org.millicent.broker.store.JoinedVendor;
 import org.millicent.broker.store.JoinedVendorStore;
 import org.millicent.broker.supply.Licence;
 import org.millicent.broker.supply.LicensedVendor;
-import org.millicent.bytes.ConstantTime;
-import org.millicent.keys.SecretBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +37,12 @@ final class Joins {
     /** The vendor had joined with the same licence; its URLs and token are now the given ones. */
     REJOINED
   }
+
+  /**
+   * The most vendors that may join (each costs memory and a settlement call): a bound on what a
+   * loopback caller, who needs no join token, can make the broker hold.
+   */
+  static final int MAX_JOINED = 1_000;
 
   private final BrokerConfig config;
   private final VendorDirectory vendors;
@@ -127,6 +130,15 @@ final class Joins {
               + "\", this is "
               + config.brokerId());
     }
+    if (j.discountBps() != j.licence().discountBps()) {
+      // One source of truth: the licence's discount is what settlement takes.
+      problems.add(
+          "join.discount_bps: "
+              + j.discountBps()
+              + " differs from the licence's "
+              + j.licence().discountBps()
+              + " (leave it out, or send the licence's)");
+    }
     if (!problems.isEmpty()) {
       throw new BrokerException(BrokerError.BAD_REQUEST, String.join("; ", problems));
     }
@@ -137,13 +149,16 @@ final class Joins {
               + j.vendor()
               + "\" is in this broker's configuration; a vendor that joins needs another name");
     }
+    // Before anything is added in memory: a licence id held with other terms or for another
+    // vendor is refused (licence-conflict).
+    licensing.refuseConflict(j.licence());
     Optional<String> storedLicence = storedLicenceId(j.vendor());
     if (storedLicence.isPresent()) {
       Optional<Licence> inForce =
           Optional.ofNullable(licensing.vendor(j.vendor())).flatMap(LicensedVendor::licence);
       boolean same =
           storedLicence.get().equals(j.licence().licenceId())
-              && inForce.map(l -> sameKeys(l, j.licence())).orElse(true);
+              && inForce.map(l -> Licensing.sameTerms(l, j.licence())).orElse(true);
       if (!same) {
         throw new BrokerException(
             BrokerError.VENDOR_EXISTS,
@@ -154,6 +169,13 @@ final class Joins {
                 + "); it is not replaced: join under another name, or give the broker a fresh"
                 + " data folder");
       }
+    }
+    if (storedLicence.isEmpty() && joinedCount() >= MAX_JOINED) {
+      throw new BrokerException(
+          BrokerError.JOIN_LIMIT,
+          "this broker already sells "
+              + MAX_JOINED
+              + " joined vendors, its limit; another vendor is configured in broker.yaml instead");
     }
     if (licensing.vendor(j.vendor()) == null) {
       licensing.add(new LicensedVendor(j.vendor(), books, random));
@@ -194,20 +216,11 @@ final class Joins {
     return new JoinedVendorStore(books.database()).licenceId(vendor);
   }
 
-  /** Whether two licences delegate the same keys and customer secret, compared in constant time. */
-  private static boolean sameKeys(Licence a, Licence b) {
-    if (!a.keys().keySet().equals(b.keys().keySet())
-        || a.customerSelector() != b.customerSelector()) {
-      return false;
-    }
-    boolean same = equal(a.customerMasterSecret(), b.customerMasterSecret());
-    for (Map.Entry<Integer, SecretBytes> k : a.keys().entrySet()) {
-      same &= equal(k.getValue(), b.keys().get(k.getKey()));
-    }
-    return same;
-  }
-
-  private static boolean equal(SecretBytes a, SecretBytes b) {
-    return ConstantTime.equal(a.toByteArray(), b.toByteArray());
+  private long joinedCount() {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h -> h.createQuery("SELECT COUNT(*) FROM joined_vendors").mapTo(Long.class).one());
   }
 }

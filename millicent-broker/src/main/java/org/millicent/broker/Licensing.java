@@ -157,8 +157,8 @@ final class Licensing {
           BrokerError.BAD_REQUEST,
           "licence " + l.licenceId() + " is for broker " + l.broker() + ", this is " + id);
     }
-    boolean known = new LicenceStore(books.database()).known(l.licenceId());
-    if (!known) {
+    Optional<Licence> stored = refuseConflict(l);
+    if (stored.isEmpty()) {
       long now = clock.millis();
       books.submitAndAwait(
           new Entry("licence").write((h, entryId) -> LicenceStore.insert(h, l, now)));
@@ -166,6 +166,103 @@ final class Licensing {
     lv.use(l);
     log.info("broker: licence {} in force", l);
     return l;
+  }
+
+  /**
+   * Refuses ({@code licence-conflict}) a licence whose id the broker already holds with other terms
+   * or for another vendor.
+   *
+   * @return the stored licence of that id, if any
+   */
+  Optional<Licence> refuseConflict(Licence l) {
+    Optional<Licence> stored = storedLicence(l.licenceId());
+    if (stored.isPresent() && !sameTerms(stored.get(), l)) {
+      // Installing it in memory would change the terms of scrip already sold (its discount at
+      // settlement, its lifetime) without the books knowing; terms change only by a new licence.
+      throw new BrokerException(
+          BrokerError.LICENCE_CONFLICT,
+          "licence "
+              + l.licenceId()
+              + (stored.get().vendor().equals(l.vendor())
+                  ? " is already held with other terms (keys, customer secret, discount or"
+                      + " lifetime); a licence never changes in place: issue a new licence id and"
+                      + " revoke the old one"
+                  : " is already held for vendor "
+                      + stored.get().vendor()
+                      + ", not "
+                      + l.vendor()));
+    }
+    return stored;
+  }
+
+  /** The licence stored under {@code licenceId}, revoked or not. */
+  private Optional<Licence> storedLicence(String licenceId) {
+    return books
+        .database()
+        .jdbi()
+        .withHandle(
+            h -> {
+              Optional<Object[]> row =
+                  h.createQuery(
+                          "SELECT vendor, customer_selector, customer_master_secret,"
+                              + " discount_bps, scrip_lifetime_seconds FROM licences"
+                              + " WHERE licence_id = ?")
+                      .bind(0, licenceId)
+                      .map(
+                          (rs, ctx) ->
+                              new Object[] {
+                                rs.getString(1),
+                                rs.getInt(2),
+                                rs.getBytes(3),
+                                rs.getInt(4),
+                                rs.getLong(5)
+                              })
+                      .findOne();
+              if (row.isEmpty()) {
+                return Optional.<Licence>empty();
+              }
+              Object[] r = row.get();
+              Map<Integer, org.millicent.keys.SecretBytes> ks = new LinkedHashMap<>();
+              h.createQuery("SELECT key_id, master_secret FROM licence_keys WHERE licence_id = ?")
+                  .bind(0, licenceId)
+                  .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getBytes(2)))
+                  .forEach(
+                      e -> ks.put(e.getKey(), org.millicent.keys.SecretBytes.copyOf(e.getValue())));
+              return Optional.of(
+                  new Licence(
+                      licenceId,
+                      (String) r[0],
+                      config.brokerId(),
+                      ks,
+                      (Integer) r[1],
+                      org.millicent.keys.SecretBytes.copyOf((byte[]) r[2]),
+                      (Integer) r[3],
+                      (Long) r[4]));
+            });
+  }
+
+  /**
+   * Whether two licences grant exactly the same: vendor, key ids with their secrets, customer
+   * selector with its secret, discount and scrip lifetime (secrets compared in constant time).
+   */
+  static boolean sameTerms(Licence a, Licence b) {
+    boolean same =
+        a.vendor().equals(b.vendor())
+            && a.keys().keySet().equals(b.keys().keySet())
+            && a.customerSelector() == b.customerSelector()
+            && a.discountBps() == b.discountBps()
+            && a.scripLifetimeSeconds() == b.scripLifetimeSeconds();
+    same &=
+        org.millicent.bytes.ConstantTime.equal(
+            a.customerMasterSecret().toByteArray(), b.customerMasterSecret().toByteArray());
+    for (Map.Entry<Integer, org.millicent.keys.SecretBytes> k : a.keys().entrySet()) {
+      org.millicent.keys.SecretBytes o = b.keys().get(k.getKey());
+      same &=
+          o != null
+              && org.millicent.bytes.ConstantTime.equal(
+                  k.getValue().toByteArray(), o.toByteArray());
+    }
+    return same;
   }
 
   /** See {@link Broker#licences}. */

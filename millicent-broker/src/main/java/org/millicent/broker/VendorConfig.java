@@ -171,6 +171,10 @@ public record VendorConfig(
         || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
         || url.getHost() == null) {
       p.add(at + ".url: expected the vendor's http or https base URL, found " + url);
+    } else if (url.getRawUserInfo() != null) {
+      // Published in the manifest and /broker/admin/vendors: a password there would leak. The
+      // URL is not echoed for the same reason.
+      p.add(at + ".url: must not carry a user name or password (user:password@)");
     }
     if (publicUrls == null) {
       p.add(at + ".public_urls: must be present or empty, not null");
@@ -186,6 +190,12 @@ public record VendorConfig(
                   + i
                   + "]: expected an http or https URL customers reach the vendor at, found "
                   + u);
+        } else if (u.getRawUserInfo() != null) {
+          p.add(
+              at
+                  + ".public_urls["
+                  + i
+                  + "]: must not carry a user name or password (user:password@)");
         }
       }
     }

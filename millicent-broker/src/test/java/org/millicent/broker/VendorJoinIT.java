@@ -123,11 +123,14 @@ class VendorJoinIT {
     broker = startBroker();
     vendor = startVendor("v");
     String licence = broker.broker().licences().get("venetia").orElseThrow().licenceId();
+    int port = broker.url().getPort();
     vendor.close();
     vendor = null;
     broker.close();
 
-    broker = startBroker();
+    // At the same URL: the vendor hands its licence to the origin it was issued to only.
+    broker =
+        BrokerServer.start(BrokerConfig.defaults().withListen("127.0.0.1", port), dir.resolve("b"));
     assertThat(broker.broker().vendor("venetia")).as("kept in the broker's database").isPresent();
     vendor = startVendor("v");
 
@@ -223,5 +226,142 @@ class VendorJoinIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("could not reach the broker at " + nowhere)
         .hasMessageContaining("millicent broker serve");
+  }
+
+  private HttpClientSupport.Reply join(HttpClientSupport http, JsonNode licence, Object discount)
+      throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper m =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode body = m.createObjectNode();
+    body.put("vendor", licence.get("vendor").asText());
+    body.put("url", vendor.url().toString());
+    body.put("token", "a-token-of-sixteen-or-more");
+    if (discount != null) {
+      body.put("discount_bps", (Integer) discount);
+    }
+    body.set("licence", licence);
+    return http.send("POST", "/broker/vendors/join", m.writeValueAsString(body), null);
+  }
+
+  @Test
+  void aRejoinWithTheSameLicenceIdButOtherTerms_isRefused_andTheStoredTermsStay() throws Exception {
+    broker = startBroker();
+    vendor = startVendor("v");
+    org.millicent.broker.supply.Licence held =
+        broker.broker().licences().get("venetia").orElseThrow();
+    com.fasterxml.jackson.databind.ObjectMapper m =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+
+    com.fasterxml.jackson.databind.node.ObjectNode cheaper = m.valueToTree(held.toJson());
+    cheaper.put("discount_bps", held.discountBps() + 2_000);
+    HttpClientSupport.Reply r = join(http, cheaper, null);
+    assertThat(r.status()).as("%s", r.json()).isEqualTo(409);
+    assertThat(r.code()).isEqualTo("licence-conflict");
+
+    com.fasterxml.jackson.databind.node.ObjectNode longer = m.valueToTree(held.toJson());
+    longer.put("scrip_lifetime_seconds", held.scripLifetimeSeconds() * 10);
+    assertThat(join(http, longer, null).code()).isEqualTo("licence-conflict");
+
+    org.millicent.broker.supply.Licence after =
+        broker.broker().licences().get("venetia").orElseThrow();
+    assertThat(after.discountBps()).isEqualTo(held.discountBps());
+    assertThat(after.scripLifetimeSeconds()).isEqualTo(held.scripLifetimeSeconds());
+    // The same licence again is still a plain re-join.
+    assertThat(join(http, m.valueToTree(held.toJson()), null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aJoinsDiscount_mustBeTheLicences_andALicenceOfAnotherVendor_isRefused() throws Exception {
+    broker = startBroker();
+    vendor = startVendor("v");
+    org.millicent.broker.supply.Licence held =
+        broker.broker().licences().get("venetia").orElseThrow();
+    com.fasterxml.jackson.databind.ObjectMapper m =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+
+    HttpClientSupport.Reply d = join(http, m.valueToTree(held.toJson()), held.discountBps() + 1);
+    assertThat(d.status()).as("%s", d.json()).isEqualTo(400);
+    assertThat(d.json().get("detail").asText()).contains("discount_bps");
+
+    com.fasterxml.jackson.databind.node.ObjectNode other = m.valueToTree(held.toJson());
+    other.put("vendor", "mallory");
+    HttpClientSupport.Reply o = join(http, other, null);
+    assertThat(o.status()).as("%s", o.json()).isEqualTo(409);
+    assertThat(o.code()).isEqualTo("licence-conflict");
+    assertThat(broker.broker().vendor("mallory")).isEmpty();
+  }
+
+  @Test
+  void aLicenceWithTheVendorsOwnKeyIds_orAKeyIdTwice_isABadRequest() throws Exception {
+    broker = startBroker();
+    vendor = startVendor("v");
+    org.millicent.broker.supply.Licence held =
+        broker.broker().licences().get("venetia").orElseThrow();
+    com.fasterxml.jackson.databind.ObjectMapper m =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+
+    com.fasterxml.jackson.databind.node.ObjectNode own = m.valueToTree(held.toJson());
+    own.put("licence_id", "lic-own-keys");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) own.get("key_ids").get(0)).put("key_id", 5);
+    HttpClientSupport.Reply r = join(http, own, null);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("detail").asText()).contains("key id 5");
+
+    com.fasterxml.jackson.databind.node.ObjectNode twice = m.valueToTree(held.toJson());
+    twice.put("licence_id", "lic-twice");
+    com.fasterxml.jackson.databind.node.ArrayNode ks =
+        (com.fasterxml.jackson.databind.node.ArrayNode) twice.get("key_ids");
+    ks.add(ks.get(0).deepCopy());
+    HttpClientSupport.Reply t = join(http, twice, null);
+    assertThat(t.status()).isEqualTo(400);
+    assertThat(t.json().get("detail").asText()).contains("listed twice");
+
+    com.fasterxml.jackson.databind.node.ObjectNode body = m.createObjectNode();
+    body.put("vendor", "venetia");
+    body.put("url", "http://user:hunter2-password@127.0.0.1:9");
+    body.put("token", "a-token-of-sixteen-or-more");
+    body.set("licence", m.valueToTree(held.toJson()));
+    HttpClientSupport.Reply u =
+        http.send("POST", "/broker/vendors/join", m.writeValueAsString(body), null);
+    assertThat(u.status()).isEqualTo(400);
+    assertThat(u.json().get("detail").asText())
+        .contains("user name or password")
+        .doesNotContain("hunter2");
+    assertThat(broker.broker().vendor("venetia").orElseThrow().url().toString())
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void aVendorRestartedWithAnotherBrokerOfTheSameId_isRefused_andHandsItNoSecret() {
+    broker = startBroker();
+    vendor = startVendor("v");
+    URI first = broker.url();
+    vendor.close();
+    vendor = null;
+    BrokerServer other =
+        BrokerServer.start(BrokerConfig.defaults().withListen("127.0.0.1", 0), dir.resolve("b2"));
+    try {
+      assertThat(other.broker().id()).isEqualTo(broker.broker().id());
+      assertThatThrownBy(
+              () ->
+                  VendorServer.start(
+                      org.millicent.vendor.config.VendorConfig.sampleBuilder().port(0).build(),
+                      dir.resolve("v"),
+                      new BrokerJoin(other.url(), null)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(first.toString())
+          .hasMessageContaining(other.url().toString())
+          .hasMessageContaining("broker_id");
+      assertThat(other.broker().vendor("venetia")).as("got no licence").isEmpty();
+      assertThat(other.broker().licences()).doesNotContainKey("venetia");
+    } finally {
+      other.close();
+    }
+    // The broker it was issued to still takes it.
+    vendor = startVendor("v");
+    assertThat(broker.broker().vendor("venetia")).isPresent();
   }
 }

@@ -464,10 +464,12 @@ public final class BrokerRoutes {
       }
     }
     JsonNode discount = b.root().get("discount_bps");
-    if (discount != null && !(discount.isIntegralNumber() && discount.canConvertToInt())) {
+    if (discount != null
+        && !discount.isNull()
+        && !(discount.isIntegralNumber() && discount.canConvertToInt())) {
       throw new BrokerException(BrokerError.BAD_REQUEST, "discount_bps must be an integer");
     }
-    JsonNode licence = b.root().get("licence");
+    Licence licence = Licence.fromJson(b.root().get("licence"));
     boolean joined =
         broker.join(
             new org.millicent.broker.VendorJoin(
@@ -475,8 +477,8 @@ public final class BrokerRoutes {
                 uri(b.text("url"), "url"),
                 publicUrls,
                 b.text("token"),
-                discount == null ? 0 : discount.intValue(),
-                Licence.fromJson(licence)));
+                discount == null || discount.isNull() ? licence.discountBps() : discount.intValue(),
+                licence));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("broker", broker.id());
     out.put("vendor", b.text("vendor"));

@@ -36,6 +36,9 @@ public record Licence(
     int discountBps,
     long scripLifetimeSeconds) {
 
+  /** The first key id a vendor licenses; 0..127 are its own (docs/HTTP-API.md). */
+  public static final int FIRST_LICENSED_KEY_ID = 128;
+
   /** Validates and copies. */
   public Licence {
     keys = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(keys));
@@ -92,7 +95,20 @@ public record Licence(
           BrokerError.BAD_REQUEST, "licence.key_ids must be a list of {key_id, master_secret}");
     }
     for (JsonNode k : ks) {
-      keys.put(intField(k, "key_id"), secret(k, "master_secret"));
+      int id = intField(k, "key_id");
+      if (id < FIRST_LICENSED_KEY_ID || id > 255) {
+        throw new BrokerException(
+            BrokerError.BAD_REQUEST,
+            "licence.key_ids: key id "
+                + id
+                + " is outside "
+                + FIRST_LICENSED_KEY_ID
+                + "..255 (0..127 are the vendor's own keys, never licensed)");
+      }
+      if (keys.put(id, secret(k, "master_secret")) != null) {
+        throw new BrokerException(
+            BrokerError.BAD_REQUEST, "licence.key_ids: key id " + id + " is listed twice");
+      }
     }
     return new Licence(
         text(n, "licence_id"),
