@@ -208,7 +208,7 @@ public final class BrokerJoin {
             .filter(x -> x.url().equals(broker))
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("the joined broker is not configured"));
-    Licences.Issued licence = licences.forBroker(b.id());
+    Licences.Issued licence = licences.forBroker(b.id(), broker);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("vendor", config.vendor());
     // Where the broker reaches the vendor: its first public URL, if it has any (a broker on
@@ -218,7 +218,6 @@ public final class BrokerJoin {
         config.publicUrls().isEmpty() ? vendorUrl.toString() : config.publicUrls().getFirst());
     body.put("public_urls", List.copyOf(config.publicUrls()));
     body.put("token", b.token());
-    body.put("discount_bps", b.discountBps());
     body.put("licence", licence.toJson(config.vendor(), config.scripLifetime()));
     ObjectMapper json = new ObjectMapper();
     HttpRequest.Builder r;

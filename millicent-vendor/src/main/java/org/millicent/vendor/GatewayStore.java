@@ -266,6 +266,62 @@ final class GatewayStore {
     }
   }
 
+  private static final String MAX_LIFETIME = "max_scrip_lifetime_seconds";
+
+  /**
+   * Raises the stored high-water mark of the scrip lifetime to at least {@code lifetime} (never
+   * lowers it) and returns the mark: the longest lifetime scrip of this vendor may have.
+   */
+  java.time.Duration raiseScripLifetimeMark(java.time.Duration lifetime) {
+    return db.withHandle(
+        h -> {
+          h.createUpdate(
+                  "INSERT INTO gateway_settings (name, value) VALUES (:n, :v) ON CONFLICT (name)"
+                      + " DO UPDATE SET value = CASE WHEN excluded.value > gateway_settings.value"
+                      + " THEN excluded.value ELSE gateway_settings.value END")
+              .bind("n", MAX_LIFETIME)
+              .bind("v", lifetime.toSeconds())
+              .execute();
+          return java.time.Duration.ofSeconds(
+              h.createQuery("SELECT value FROM gateway_settings WHERE name = :n")
+                  .bind("n", MAX_LIFETIME)
+                  .mapTo(Long.class)
+                  .one());
+        });
+  }
+
+  /** The stored high-water mark of the scrip lifetime, if a vendor has started since it exists. */
+  Optional<java.time.Duration> scripLifetimeMark() {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT value FROM gateway_settings WHERE name = :n")
+                .bind("n", MAX_LIFETIME)
+                .mapTo(Long.class)
+                .findOne()
+                .map(java.time.Duration::ofSeconds));
+  }
+
+  /** The broker origin a join recorded for {@code licenceId}, if any. */
+  Optional<String> licenceOrigin(String licenceId) {
+    return db.withHandle(
+        h ->
+            h.createQuery("SELECT origin FROM gateway_licences WHERE licence_id = :id")
+                .bind("id", licenceId)
+                .mapTo(String.class)
+                .findOne()
+                .filter(o -> o != null));
+  }
+
+  /** Records the broker origin a join hands {@code licenceId} to. */
+  void recordLicenceOrigin(String licenceId, String origin) {
+    db.withHandle(
+        h ->
+            h.createUpdate("UPDATE gateway_licences SET origin = :o WHERE licence_id = :id")
+                .bind("o", origin)
+                .bind("id", licenceId)
+                .execute());
+  }
+
   /** Every licence, revoked or not. */
   List<Licence> licences() {
     return db.withHandle(GatewayStore::licences);

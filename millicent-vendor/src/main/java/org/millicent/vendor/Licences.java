@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.millicent.bytes.Base64Url;
@@ -228,20 +229,48 @@ final class Licences {
    * The newest unrevoked licence of {@code brokerId}, with its secrets as stored, or a new one of
    * one key id when it has none: what a vendor joining that broker hands it (docs/BROKER.md,
    * "Vendors that join"). The same licence every time while it is not revoked, so joining again
-   * after a restart changes nothing.
+   * after a restart changes nothing. The licence is handed only to the {@code origin} it was first
+   * handed to: another broker that reports the same id is refused.
    *
+   * @throws IllegalStateException when the held licence was handed to another origin (the message
+   *     names both and what to do)
    * @throws ProblemException as {@link #issue}
    * @throws org.millicent.storage.StorageException when the database fails
    */
-  synchronized Issued forBroker(String brokerId) {
+  synchronized Issued forBroker(String brokerId, java.net.URI origin) {
     GatewayStore.Licence held = null;
     for (GatewayStore.Licence l : store.licences()) {
       if (l.broker().equals(brokerId) && !l.revoked()) {
         held = l;
       }
     }
+    String here = origin.toString();
     if (held == null) {
-      return issue(brokerId, 1, null);
+      Issued fresh = issue(brokerId, 1, null);
+      store.recordLicenceOrigin(fresh.licence().licenceId(), here);
+      return fresh;
+    }
+    Optional<String> recorded = store.licenceOrigin(held.licenceId());
+    if (recorded.isPresent() && !recorded.get().equals(here)) {
+      // Another broker that reports the same id (every zero-config broker is "broker") must not
+      // get this licence's secrets, nor the settlement token of the broker it was issued to.
+      throw new IllegalStateException(
+          "licence "
+              + held.licenceId()
+              + " of broker \""
+              + brokerId
+              + "\" was issued to the broker at "
+              + recorded.get()
+              + ", not to "
+              + here
+              + ": if that is another broker, give the brokers distinct ids (broker_id in a"
+              + " broker's configuration file); if the broker moved, revoke the old licence"
+              + " (DELETE /millicent/admin/licences/"
+              + held.licenceId()
+              + ") and join again");
+    }
+    if (recorded.isEmpty()) {
+      store.recordLicenceOrigin(held.licenceId(), here);
     }
     MasterSecrets storedKeys = keyStore.loadMasterSecrets();
     List<SecretBytes> secrets = new ArrayList<>();

@@ -144,7 +144,9 @@ public final class VendorKeys implements AutoCloseable {
     return new VendorKeys(
         state.store,
         state.keyStore,
-        config.scripLifetime(),
+        // The longest lifetime the vendor ever started with (raised at this start): scrip minted
+        // before a restart with a shorter lifetime is still valid for the longer one.
+        state.store.raiseScripLifetimeMark(config.scripLifetime()),
         random,
         state.licences::reload,
         () -> {});
@@ -194,10 +196,19 @@ public final class VendorKeys implements AutoCloseable {
               ProblemCode.NOT_FOUND,
               db.describe() + " holds no master secrets: start the vendor once to generate them");
         }
+        GatewayStore gateway = new GatewayStore(db);
+        // The stored high-water mark, never the given configuration alone (it may be the sample's
+        // default, or shorter than what the vendor ran with); a database no vendor has started on
+        // since the mark exists falls back to the given lifetime.
+        Duration lifetime =
+            gateway
+                .scripLifetimeMark()
+                .map(m -> m.compareTo(config.scripLifetime()) > 0 ? m : config.scripLifetime())
+                .orElse(config.scripLifetime());
         return new VendorKeys(
-            new GatewayStore(db),
+            gateway,
             keyStore,
-            config.scripLifetime(),
+            lifetime,
             new SecureRandom(),
             () -> {},
             () -> {

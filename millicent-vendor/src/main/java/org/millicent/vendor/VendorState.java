@@ -44,6 +44,8 @@ final class VendorState implements AutoCloseable {
   private VendorState(VendorConfig config, Database db, SecureRandom random) {
     this.database = db;
     this.store = new GatewayStore(db);
+    // Every start raises the mark: rotations take expires_by from the longest lifetime ever used.
+    store.raiseScripLifetimeMark(config.scripLifetime());
     this.keyStore = VendorKeyStore.open(db);
     // Replicas may start together on an empty database: create what is missing (the first to
     // commit wins), then use what the database holds, never the keys generated here.

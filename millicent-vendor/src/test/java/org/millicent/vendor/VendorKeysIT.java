@@ -273,4 +273,19 @@ class VendorKeysIT {
         .isInstanceOf(VendorKeys.Refused.class)
         .hasMessageContaining("no vendor data folder");
   }
+
+  @Test
+  void aVendorRestartedWithAShorterLifetime_rotatesWithTheLongestOneItRanWith() throws Exception {
+    VendorServer.start(config().toBuilder().scripLifetime(Duration.ofDays(30)).build(), dir)
+        .close();
+    try (VendorServer v = VendorServer.start(config(), dir)) {
+      TestHttp http = new TestHttp(v.url());
+      JsonNode rotation =
+          ok(http.send("POST", "/millicent/admin/keys/rotate", new byte[0], "Authorization", AUTH));
+      Instant expiresBy = Instant.parse(rotation.at("/previous/expires_by").asText());
+      assertThat(expiresBy)
+          .as("scrip minted before the restart lives 30 days")
+          .isAfter(Instant.now().plus(Duration.ofDays(29)));
+    }
+  }
 }
