@@ -74,11 +74,12 @@ public final class AdminClient {
   private String token() throws AdminException {
     String env = System.getenv(TOKEN_VARIABLE);
     if (env != null && !env.isBlank()) {
-      return env.strip();
+      return checked(env.strip(), TOKEN_VARIABLE);
     }
     Path f = tokenFile != null ? tokenFile : data.resolve("admin-token");
+    String read;
     try {
-      return Files.readString(f, StandardCharsets.US_ASCII).strip();
+      read = Files.readString(f, StandardCharsets.US_ASCII).strip();
     } catch (IOException e) {
       throw new AdminException(
           "cannot read the admin token from "
@@ -88,6 +89,15 @@ public final class AdminClient {
               + ", --admin-token-file or --data)",
           true);
     }
+    return checked(read, f.toString());
+  }
+
+  private static String checked(String token, String source) throws AdminException {
+    String problem = org.millicent.cli.AdminTokens.problem(token, source);
+    if (problem != null) {
+      throw new AdminException(problem, true);
+    }
+    return token;
   }
 
   JsonNode get(String path) throws AdminException {

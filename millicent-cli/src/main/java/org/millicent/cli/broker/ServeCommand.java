@@ -99,7 +99,8 @@ public final class ServeCommand implements Callable<Integer> {
     for (VendorConfig v : server.broker().vendors()) {
       out.println("  sells " + v.vendor() + " (" + v.supply().wireName() + ") at " + v.url());
     }
-    // The one place the join token is shown: the operator hands it to vendors elsewhere.
+    // The one place the join token is shown, at every start, on the operator's console (never in
+    // the log; docs/BROKER.md): the operator hands it to vendors elsewhere.
     // (In the environment rather than as an option, so other users do not see it in ps.)
     out.println(
         "  vendors join with: MILLICENT_JOIN_TOKEN="

@@ -128,17 +128,18 @@ public final class KeysCommand implements Callable<Integer> {
     private String token() throws Failure {
       String env = System.getenv(TOKEN_VARIABLE);
       if (env != null && !env.isBlank()) {
-        return env.strip();
+        return checked(env.strip(), TOKEN_VARIABLE);
       }
       if (tokenFile == null && config != null) {
         String configured = vendorConfig().adminToken();
         if (configured != null) {
-          return configured;
+          return checked(configured, String.valueOf(config));
         }
       }
       Path f = tokenFile != null ? tokenFile : data.resolve(VendorServer.ADMIN_TOKEN_FILE);
+      String read;
       try {
-        return Files.readString(f, StandardCharsets.US_ASCII).strip();
+        read = Files.readString(f, StandardCharsets.US_ASCII).strip();
       } catch (IOException e) {
         throw new Failure(
             "cannot read the admin token from "
@@ -148,6 +149,15 @@ public final class KeysCommand implements Callable<Integer> {
                 + ", --admin-token-file, --config or --data)",
             true);
       }
+      return checked(read, f.toString());
+    }
+
+    private static String checked(String token, String source) throws Failure {
+      String problem = org.millicent.cli.AdminTokens.problem(token, source);
+      if (problem != null) {
+        throw new Failure(problem, true);
+      }
+      return token;
     }
 
     /** Calls the admin endpoint {@code path} of the vendor at {@code --url}. */

@@ -126,4 +126,60 @@ class VendorKeysCommandIT {
     assertThat(empty.exitCode()).isEqualTo(2);
     assertThat(empty.err()).contains("no vendor database");
   }
+
+  @Test
+  void anAdminTokenWithAControlCharacter_isRefused_withoutPrintingIt() throws Exception {
+    String token = "secret-token-\u0001-0123456789";
+    Path f = dir.resolve("token");
+    java.nio.file.Files.writeString(f, token);
+
+    CliRun vendorKeys =
+        CliRun.of(
+            "vendor",
+            "keys",
+            "list",
+            "--url",
+            "http://127.0.0.1:1",
+            "--admin-token-file",
+            f.toString());
+    assertThat(vendorKeys.exitCode()).isEqualTo(2);
+    assertThat(vendorKeys.err()).contains("not visible ASCII").doesNotContain("secret-token");
+    assertThat(vendorKeys.out()).doesNotContain("secret-token");
+
+    CliRun brokerVendors =
+        CliRun.of(
+            "broker", "vendors", "--url", "http://127.0.0.1:1", "--admin-token-file", f.toString());
+    assertThat(brokerVendors.exitCode()).isEqualTo(2);
+    assertThat(brokerVendors.err()).contains("not visible ASCII").doesNotContain("secret-token");
+    assertThat(brokerVendors.out()).doesNotContain("secret-token");
+  }
+
+  @Test
+  void aStoppedVendorsRotation_takesExpiresByFromTheLongestLifetimeItRanWith_notTheSample()
+      throws Exception {
+    String data = dir.toString();
+    // Ran once with a 30-day lifetime, then with the sample's shorter one.
+    VendorServer.start(
+            VendorConfig.sampleBuilder().port(0).scripLifetime(Duration.ofDays(30)).build(), dir)
+        .close();
+    VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir).close();
+
+    CliRun rotated = CliRun.of("vendor", "keys", "rotate", "--data", data);
+    assertThat(rotated.exitCode()).as(rotated.err()).isZero();
+    JsonNode json =
+        JSON.readTree(CliRun.of("vendor", "keys", "list", "--json", "--data", data).out());
+    JsonNode old = null;
+    for (JsonNode k : json.get("keys")) {
+      if (k.get("key_id").asInt() == 0) {
+        old = k;
+      }
+    }
+    assertThat(old).isNotNull();
+    JsonNode by = old.get("expires_by");
+    Instant expiresBy =
+        by.isNumber() ? Instant.ofEpochSecond(by.asLong()) : Instant.parse(by.asText());
+    assertThat(expiresBy).isAfter(Instant.now().plus(Duration.ofDays(29)));
+    CliRun early = CliRun.of("vendor", "keys", "retire", "0", "--data", data);
+    assertThat(early.exitCode()).isEqualTo(1);
+  }
 }
