@@ -345,16 +345,25 @@ class BrokerTest {
     assertThat(broker.vendor("walter").orElseThrow().url())
         .isEqualTo(URI.create("http://127.0.0.1:8083"));
 
+    // The impostor's licence has walter's licence id with other keys: a licence never changes in
+    // place. A configured vendor's name is never taken.
     LicensingVendor impostor = new LicensingVendor("walter", "bob", 0, clock);
-    for (VendorJoin refused :
-        List.of(
-            join.withLicence(impostor.licence),
-            new VendorJoin("venetia", join.url(), List.of(), join.token(), 0, venetia.licence))) {
-      assertThatThrownBy(() -> broker.join(refused))
-          .isInstanceOfSatisfying(
-              BrokerException.class,
-              e -> assertThat(e.error()).isEqualTo(BrokerError.VENDOR_EXISTS));
-    }
+    assertThatThrownBy(() -> broker.join(join.withLicence(impostor.licence)))
+        .isInstanceOfSatisfying(
+            BrokerException.class,
+            e -> assertThat(e.error()).isEqualTo(BrokerError.LICENCE_CONFLICT));
+    assertThatThrownBy(
+            () ->
+                broker.join(
+                    new VendorJoin(
+                        "venetia",
+                        join.url(),
+                        List.of(),
+                        join.token(),
+                        venetia.licence.discountBps(),
+                        venetia.licence)))
+        .isInstanceOfSatisfying(
+            BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.VENDOR_EXISTS));
     assertThat(
             broker
                 .licences()
