@@ -102,7 +102,9 @@ final class Joins {
    *
    * @throws BrokerException {@code bad-request} when a field is invalid or the licence is for
    *     another vendor or broker; {@code vendor-exists} when the name is a configured vendor's or
-   *     joined with another licence
+   *     joined with another licence; {@code licence-conflict} when the licence id is held with
+   *     other terms or for another vendor; {@code join-limit} past {@link #MAX_JOINED} joined
+   *     vendors
    */
   synchronized Outcome join(VendorJoin j) {
     if (j.licence() == null) {
