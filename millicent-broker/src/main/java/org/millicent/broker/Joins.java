@@ -219,10 +219,6 @@ final class Joins {
   }
 
   private long joinedCount() {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h -> h.createQuery("SELECT COUNT(*) FROM joined_vendors").mapTo(Long.class).one());
+    return new JoinedVendorStore(books.database()).count();
   }
 }

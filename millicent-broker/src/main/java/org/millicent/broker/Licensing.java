@@ -197,48 +197,7 @@ final class Licensing {
 
   /** The licence stored under {@code licenceId}, revoked or not. */
   private Optional<Licence> storedLicence(String licenceId) {
-    return books
-        .database()
-        .jdbi()
-        .withHandle(
-            h -> {
-              Optional<Object[]> row =
-                  h.createQuery(
-                          "SELECT vendor, customer_selector, customer_master_secret,"
-                              + " discount_bps, scrip_lifetime_seconds FROM licences"
-                              + " WHERE licence_id = ?")
-                      .bind(0, licenceId)
-                      .map(
-                          (rs, ctx) ->
-                              new Object[] {
-                                rs.getString(1),
-                                rs.getInt(2),
-                                rs.getBytes(3),
-                                rs.getInt(4),
-                                rs.getLong(5)
-                              })
-                      .findOne();
-              if (row.isEmpty()) {
-                return Optional.<Licence>empty();
-              }
-              Object[] r = row.get();
-              Map<Integer, org.millicent.keys.SecretBytes> ks = new LinkedHashMap<>();
-              h.createQuery("SELECT key_id, master_secret FROM licence_keys WHERE licence_id = ?")
-                  .bind(0, licenceId)
-                  .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getBytes(2)))
-                  .forEach(
-                      e -> ks.put(e.getKey(), org.millicent.keys.SecretBytes.copyOf(e.getValue())));
-              return Optional.of(
-                  new Licence(
-                      licenceId,
-                      (String) r[0],
-                      config.brokerId(),
-                      ks,
-                      (Integer) r[1],
-                      org.millicent.keys.SecretBytes.copyOf((byte[]) r[2]),
-                      (Integer) r[3],
-                      (Long) r[4]));
-            });
+    return new LicenceStore(books.database()).licence(licenceId, config.brokerId());
   }
 
   /**

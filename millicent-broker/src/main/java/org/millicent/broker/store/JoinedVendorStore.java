@@ -46,6 +46,12 @@ public final class JoinedVendorStore {
                 .findOne());
   }
 
+  /** How many vendors have joined. */
+  public long count() {
+    return db.withHandle(
+        h -> h.createQuery("SELECT COUNT(*) FROM joined_vendors").mapTo(Long.class).one());
+  }
+
   /** Records a new join in the batch's transaction. */
   public static void insert(Handle h, JoinedVendor v, long joinedAtMillis) {
     h.createUpdate(

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.millicent.broker.supply.Licence;
@@ -46,17 +47,12 @@ public final class LicenceStore {
                           })
                   .list();
           for (Object[] r : rows) {
-            Map<Integer, SecretBytes> ks = new LinkedHashMap<>();
-            h.createQuery("SELECT key_id, master_secret FROM licence_keys WHERE licence_id = ?")
-                .bind(0, (String) r[0])
-                .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getBytes(2)))
-                .forEach(e -> ks.put(e.getKey(), SecretBytes.copyOf(e.getValue())));
             out.add(
                 new Licence(
                     (String) r[0],
                     vendor,
                     broker,
-                    ks,
+                    keys(h, (String) r[0]),
                     (Integer) r[1],
                     SecretBytes.copyOf((byte[]) r[2]),
                     (Integer) r[3],
@@ -64,6 +60,52 @@ public final class LicenceStore {
           }
           return out;
         });
+  }
+
+  /**
+   * The licence stored under {@code licenceId}, revoked or not, as issued to {@code broker}; empty
+   * when no licence has that ID.
+   */
+  public Optional<Licence> licence(String licenceId, String broker) {
+    return db.withHandle(
+        h -> {
+          Optional<Object[]> row =
+              h.createQuery(
+                      "SELECT vendor, customer_selector, customer_master_secret,"
+                          + " discount_bps, scrip_lifetime_seconds FROM licences"
+                          + " WHERE licence_id = ?")
+                  .bind(0, licenceId)
+                  .map(
+                      (rs, ctx) ->
+                          new Object[] {
+                            rs.getString(1),
+                            rs.getInt(2),
+                            rs.getBytes(3),
+                            rs.getInt(4),
+                            rs.getLong(5)
+                          })
+                  .findOne();
+          return row.map(
+              r ->
+                  new Licence(
+                      licenceId,
+                      (String) r[0],
+                      broker,
+                      keys(h, licenceId),
+                      (Integer) r[1],
+                      SecretBytes.copyOf((byte[]) r[2]),
+                      (Integer) r[3],
+                      (Long) r[4]));
+        });
+  }
+
+  private static Map<Integer, SecretBytes> keys(Handle h, String licenceId) {
+    Map<Integer, SecretBytes> ks = new LinkedHashMap<>();
+    h.createQuery("SELECT key_id, master_secret FROM licence_keys WHERE licence_id = ?")
+        .bind(0, licenceId)
+        .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getBytes(2)))
+        .forEach(e -> ks.put(e.getKey(), SecretBytes.copyOf(e.getValue())));
+    return ks;
   }
 
   /** Whether the licence {@code licenceId} is stored. */
