@@ -32,7 +32,6 @@ import org.millicent.broker.supply.WarehouseVendor;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Variant;
-import org.millicent.purchase.Purchase;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
@@ -353,11 +352,6 @@ public final class Broker implements AutoCloseable {
       long customerId, String vendor, long amountMillicents, byte[] requestKey) {
     return sales.sellVendorScrip(customerId, vendor, amountMillicents, requestKey);
   }
-
-  /**
-   * Vendor scrip bought with broker scrip: the sale and the purchase that paid (for the receipt).
-   */
-  public record ScripPurchase(VendorScripSale sale, Purchase purchase) {}
 
   /**
    * Sells vendor scrip paid with broker scrip: an ordinary Millicent purchase at the broker, price

@@ -168,7 +168,7 @@ final class Sales {
   }
 
   /** See {@link Broker#buyVendorScrip}. */
-  Broker.ScripPurchase buyVendorScrip(Payment payment, String vendor, long amountMillicents) {
+  ScripPurchase buyVendorScrip(Payment payment, String vendor, long amountMillicents) {
     Accounts.checkAmount(amountMillicents);
     VendorConfig vc = vendors.require(vendor);
     if (vc.supply() == Supply.LICENSED) {
@@ -176,14 +176,14 @@ final class Sales {
     }
     Purchase p = purchases.begin(payment, Pricer.fixed(amountMillicents));
     if (p.isReplay()) {
-      return new Broker.ScripPurchase(replays.recordedPurchase(p), p);
+      return new ScripPurchase(replays.recordedPurchase(p), p);
     }
     try {
       Customer c = accounts.customer(p.scrip().customerId());
       VendorScripSale sale = sell(vc, amountMillicents, new WithScrip(c, p));
       spends.markDurable(p.scrip().id());
       p.commit();
-      return new Broker.ScripPurchase(sale, p);
+      return new ScripPurchase(sale, p);
     } catch (RuntimeException e) {
       p.release();
       throw e;

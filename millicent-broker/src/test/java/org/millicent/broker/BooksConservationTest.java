@@ -319,7 +319,7 @@ class BooksConservationTest {
               .isInstanceOf(InsufficientValueException.class);
           return false;
         }
-        Broker.ScripPurchase p = b.buyVendorScrip(payment, "venetia", buy.amount());
+        ScripPurchase p = b.buyVendorScrip(payment, "venetia", buy.amount());
         m.brokerScrip.remove(bs);
         m.spentBrokerScrip.add(bs);
         p.purchase()

@@ -194,7 +194,7 @@ class BrokerTest {
     Registration alice = broker.register("alice");
     Scrip bs = broker.sellBrokerScrip(alice.customer().id(), 5_000, null);
     Nonce nonce = Nonce.random(random);
-    Broker.ScripPurchase bought =
+    ScripPurchase bought =
         broker.buyVendorScrip(pay(bs, alice.secret(), nonce, "a"), "venetia", 2_000);
     assertThat(bought.sale().scrip().valueMillicents()).isEqualTo(2_000);
     Scrip change = bought.purchase().change().orElseThrow();
@@ -206,7 +206,7 @@ class BrokerTest {
     assertConserved();
 
     // An identical retry returns the same scrip and change.
-    Broker.ScripPurchase retry =
+    ScripPurchase retry =
         broker.buyVendorScrip(pay(bs, alice.secret(), nonce, "a"), "venetia", 2_000);
     assertThat(retry.sale().scrip()).isEqualTo(bought.sale().scrip());
     assertThat(retry.purchase().change()).contains(change);
@@ -220,7 +220,7 @@ class BrokerTest {
     assertThat(broker.totals()).isEqualTo(t);
 
     // The change pays in turn.
-    Broker.ScripPurchase withChange =
+    ScripPurchase withChange =
         broker.buyVendorScrip(
             pay(change, alice.secret(), Nonce.random(random), "b"), "venetia", 3_000);
     assertThat(withChange.purchase().change()).isEmpty();
@@ -243,7 +243,7 @@ class BrokerTest {
         .isInstanceOfSatisfying(
             BrokerException.class,
             e -> assertThat(e.error()).isEqualTo(BrokerError.UNKNOWN_VENDOR));
-    Broker.ScripPurchase ok =
+    ScripPurchase ok =
         broker.buyVendorScrip(pay(bs, alice.secret(), Nonce.random(random), "a"), "venetia", 1_000);
     assertThat(ok.sale().scrip().valueMillicents()).isEqualTo(1_000);
     assertConserved();

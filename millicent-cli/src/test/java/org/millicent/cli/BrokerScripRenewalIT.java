@@ -17,6 +17,8 @@ import org.millicent.broker.books.BookTotals;
 import org.millicent.scrip.Scrip;
 import org.millicent.testing.MutableClock;
 import org.millicent.wallet.HeldScrip;
+import org.millicent.wallet.Renewal;
+import org.millicent.wallet.RenewalReport;
 import org.millicent.wallet.ScripState;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
@@ -85,11 +87,11 @@ class BrokerScripRenewalIT {
 
     // 24 h lifetime: 23 h 30 min later it is inside the wallet's one-hour renewal window.
     clock.advance(Duration.ofHours(23).plusMinutes(30));
-    Wallet.RenewalReport report = wallet.renew(false);
+    RenewalReport report = wallet.renew(false);
 
     assertThat(report.problems()).isEmpty();
     assertThat(report.renewed()).hasSize(1);
-    Wallet.Renewal r = report.renewed().getFirst();
+    Renewal r = report.renewed().getFirst();
     assertThat(r.vendor()).isEqualTo("bob");
     assertThat(r.oldId()).isEqualTo(bought.id());
     assertThat(r.valueMillicents()).isEqualTo(5_000);
@@ -104,7 +106,7 @@ class BrokerScripRenewalIT {
     assertThat(wallet.renew(false).expired()).isZero();
     assertThat(held()).extracting(HeldScrip::valueMillicents).containsExactly(5_000L);
     clock.advance(Duration.ofHours(22).plusMinutes(45));
-    Wallet.RenewalReport second = wallet.renew(false);
+    RenewalReport second = wallet.renew(false);
     assertThat(second.renewed()).hasSize(1);
     assertThat(second.problems()).isEmpty();
 

@@ -69,10 +69,9 @@ final class Exchanges {
    *
    * @throws InterruptedException when interrupted
    */
-  Wallet.RenewalReport renew(Wallet.RecoveryReport recovery, boolean all)
-      throws InterruptedException {
+  RenewalReport renew(RecoveryReport recovery, boolean all) throws InterruptedException {
     int expired = store.voidExpired(now());
-    List<Wallet.Renewal> renewed = new ArrayList<>();
+    List<Renewal> renewed = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Instant due = now().plus(options.renewWithin());
     for (HeldScrip s : store.scrip(List.of(ScripState.AVAILABLE))) {
@@ -84,7 +83,7 @@ final class Exchanges {
         }
       }
     }
-    return new Wallet.RenewalReport(recovery, renewed, problems, expired);
+    return new RenewalReport(recovery, renewed, problems, expired);
   }
 
   void renewDueQuietly(String vendor) throws InterruptedException {
@@ -92,7 +91,7 @@ final class Exchanges {
     for (HeldScrip s : store.available(vendor)) {
       if (s.expiresAt().isBefore(due) && s.expiresAt().isAfter(now())) {
         try {
-          Wallet.Renewal r = renewOne(s);
+          Renewal r = renewOne(s);
           log.info("renewed {} {} until {}", vendor, r.oldId(), r.newExpiry());
         } catch (WalletException e) {
           log.info("could not renew {} {}: {}", vendor, s.id(), Causes.describe(e));
@@ -101,10 +100,10 @@ final class Exchanges {
     }
   }
 
-  private Wallet.Renewal renewOne(HeldScrip s) throws InterruptedException {
+  private Renewal renewOne(HeldScrip s) throws InterruptedException {
     List<Scrip> out = exchange(s.vendor(), List.of(s), "renew");
     Scrip n = out.getFirst();
-    return new Wallet.Renewal(
+    return new Renewal(
         s.vendor(), s.id(), n.id(), n.valueMillicents(), s.expiresAt(), n.expiresAt());
   }
 

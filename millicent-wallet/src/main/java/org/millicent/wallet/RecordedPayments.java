@@ -194,7 +194,7 @@ final class RecordedPayments {
    *
    * @throws InterruptedException when interrupted
    */
-  Wallet.RecoveryReport recover(String vendor) throws InterruptedException {
+  RecoveryReport recover(String vendor) throws InterruptedException {
     int settled = 0;
     int still = 0;
     List<String> lines = new ArrayList<>();
@@ -237,11 +237,11 @@ final class RecordedPayments {
         lines.add("payment " + rec.id() + " is still in flight: " + Causes.describe(e));
       }
     }
-    return new Wallet.RecoveryReport(settled, still, lines);
+    return new RecoveryReport(settled, still, lines);
   }
 
   void recoverQuietly(String vendor) throws InterruptedException {
-    Wallet.RecoveryReport r = recover(vendor);
+    RecoveryReport r = recover(vendor);
     r.lines().forEach(l -> log.info("{}", l));
   }
 }

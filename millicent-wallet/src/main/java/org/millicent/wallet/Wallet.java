@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.wallet.PaymentSettler.Accepted;
@@ -417,15 +416,6 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   // ------------------------------------------------------------------ recovery
 
   /**
-   * What a recovery did.
-   *
-   * @param settled payments that got their answer and were settled
-   * @param stillInFlight payments that still got no answer (tried again next time)
-   * @param lines one sentence per payment
-   */
-  public record RecoveryReport(int settled, int stillInFlight, List<String> lines) {}
-
-  /**
    * Re-sends every payment left in flight (by a crash, a kill or a timeout), byte for byte, and
    * settles the answers: the vendor's idempotent retry returns the change it gave the first time.
    *
@@ -436,35 +426,6 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   }
 
   // ------------------------------------------------------------------ exchanges
-
-  /**
-   * A piece renewed at its vendor.
-   *
-   * @param vendor the vendor
-   * @param oldId the piece given in
-   * @param newId the piece received
-   * @param valueMillicents the value of both
-   * @param oldExpiry when the old piece would have expired
-   * @param newExpiry when the new piece expires
-   */
-  public record Renewal(
-      String vendor,
-      ScripId oldId,
-      ScripId newId,
-      long valueMillicents,
-      Instant oldExpiry,
-      Instant newExpiry) {}
-
-  /**
-   * What a renewal run did.
-   *
-   * @param recovery what the recovery before it did
-   * @param renewed the pieces renewed
-   * @param problems one sentence per piece that could not be renewed
-   * @param expired how many pieces had expired already (now void)
-   */
-  public record RenewalReport(
-      RecoveryReport recovery, List<Renewal> renewed, List<String> problems, int expired) {}
 
   /**
    * Recovers payments in flight, then renews at their vendors the pieces that expire within the

@@ -104,7 +104,7 @@ class VouchedOriginsTest {
             () -> wallet.httpClient().send(Request.get(impostor.url().resolve("/pages/2"))))
         .extracting(VouchedOriginsTest::codeOf)
         .isEqualTo(WalletException.Code.UNVOUCHED_ORIGIN);
-    Wallet.RenewalReport renewal = wallet.renew(true);
+    RenewalReport renewal = wallet.renew(true);
 
     assertThat(impostor.authorizations()).isEmpty();
     assertThat(impostor.requests()).containsExactly("GET /pages/2");
@@ -132,7 +132,7 @@ class VouchedOriginsTest {
     }
     wallet = Wallet.open(WalletOptions.defaults(dir.resolve("wallet")).withClock(clock));
 
-    Wallet.RenewalReport renewal = wallet.renew(true);
+    RenewalReport renewal = wallet.renew(true);
 
     assertThat(renewal.problems()).isEmpty();
     assertThat(renewal.renewed()).hasSize(1);

@@ -207,7 +207,7 @@ class WalletTest {
     vendor.loseNextAnswers(0);
 
     wallet = open();
-    Wallet.RecoveryReport report = wallet.recover();
+    RecoveryReport report = wallet.recover();
 
     assertThat(report.settled()).isEqualTo(1);
     assertThat(report.stillInFlight()).isZero();
@@ -259,7 +259,7 @@ class WalletTest {
     HeldScrip before = wallet.scrip().getFirst();
     clock.advance(Duration.ofHours(2));
 
-    Wallet.RenewalReport report = wallet.renew(true);
+    RenewalReport report = wallet.renew(true);
 
     assertThat(report.problems()).isEmpty();
     assertThat(report.renewed()).hasSize(1);
@@ -459,14 +459,14 @@ class WalletTest {
     wallet.httpClient().send(Request.get(page(1)));
     vendor.loseNextAnswers(Integer.MAX_VALUE);
 
-    Wallet.RenewalReport lost = wallet.renew(true);
+    RenewalReport lost = wallet.renew(true);
 
     assertThat(lost.renewed()).isEmpty();
     assertThat(lost.problems()).singleElement().asString().contains("payment-in-flight", "re-sent");
     assertThat(wallet.balance().getFirst().inFlightMillicents()).isEqualTo(1000 - PRICE);
     vendor.loseNextAnswers(0);
 
-    Wallet.RecoveryReport recovered = wallet.recover();
+    RecoveryReport recovered = wallet.recover();
 
     assertThat(recovered.settled()).isEqualTo(1);
     assertThat(wallet.scrip())

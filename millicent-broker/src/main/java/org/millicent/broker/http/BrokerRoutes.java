@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.millicent.broker.Broker;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.broker.ScripPurchase;
 import org.millicent.broker.SettlementResult;
 import org.millicent.broker.VendorConfig;
 import org.millicent.broker.VendorScripSale;
@@ -402,7 +403,7 @@ public final class BrokerRoutes {
                 "POST",
                 AccountAuth.target(ctx),
                 RequestDescriptor.digest(bodyBytes)));
-    Broker.ScripPurchase bought = broker.buyVendorScrip(payment, vendor, amount);
+    ScripPurchase bought = broker.buyVendorScrip(payment, vendor, amount);
     byte[] body = Problems.JSON.writeValueAsBytes(saleJson(bought.sale()));
     Purchase p = bought.purchase();
     Map<String, String> receipt = new LinkedHashMap<>();

@@ -17,6 +17,8 @@ import org.millicent.money.Amounts;
 import org.millicent.wallet.BrokerAccount;
 import org.millicent.wallet.HistoryEntry;
 import org.millicent.wallet.Offer;
+import org.millicent.wallet.Renewal;
+import org.millicent.wallet.RenewalReport;
 import org.millicent.wallet.VendorBalance;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletTotals;
@@ -121,11 +123,11 @@ final class DemoScenario {
             + " back.");
     quote(forecast);
 
-    Wallet.RenewalReport renewal = alice.renew(true);
+    RenewalReport renewal = alice.renew(true);
     newEntries();
     expect(renewal.problems().isEmpty(), "renewal failed: " + renewal.problems());
     expect(!renewal.renewed().isEmpty(), "there was nothing to renew");
-    Wallet.Renewal r = renewal.renewed().getFirst();
+    Renewal r = renewal.renewed().getFirst();
     expect(!r.newExpiry().isBefore(r.oldExpiry()), "renewal moved the expiry back: " + r);
     Instant renewedAt = Instant.now();
     long lifetimeHours =

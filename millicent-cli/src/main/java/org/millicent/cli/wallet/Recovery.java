@@ -1,6 +1,7 @@
 package org.millicent.cli.wallet;
 
 import java.io.PrintWriter;
+import org.millicent.wallet.RecoveryReport;
 import org.millicent.wallet.Wallet;
 
 /** Re-sends payments left in flight before a command that talks to the network. Stateless. */
@@ -12,7 +13,7 @@ final class Recovery {
     if (w.inFlightCount() == 0) {
       return;
     }
-    Wallet.RecoveryReport r = w.recover();
+    RecoveryReport r = w.recover();
     r.lines().forEach(l -> err.println("recovery: " + l));
     err.flush();
   }

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
+import org.millicent.wallet.Renewal;
+import org.millicent.wallet.RenewalReport;
 import org.millicent.wallet.Wallet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +38,9 @@ public final class RenewCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     try (Wallet w = wallet.open()) {
-      Wallet.RenewalReport r = w.renew(all);
+      RenewalReport r = w.renew(all);
       r.recovery().lines().forEach(l -> out.println("recovery: " + l));
-      for (Wallet.Renewal n : r.renewed()) {
+      for (Renewal n : r.renewed()) {
         out.println(
             "renewed "
                 + Amounts.format(n.valueMillicents())
