@@ -12,7 +12,6 @@ import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
-import org.millicent.wallet.WalletStore.PaymentDraft;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.http.Transport;

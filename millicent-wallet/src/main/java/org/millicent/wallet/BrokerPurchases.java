@@ -15,7 +15,6 @@ import org.millicent.scrip.ScripBody;
 import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Outcome;
 import org.millicent.wallet.PaymentSettler.Refused;
-import org.millicent.wallet.WalletStore.PaymentDraft;
 import org.millicent.wallet.http.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

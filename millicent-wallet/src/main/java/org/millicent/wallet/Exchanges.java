@@ -15,8 +15,6 @@ import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Refused;
-import org.millicent.wallet.WalletStore.PaymentDraft;
-import org.millicent.wallet.WalletStore.VendorSite;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.http.Transport;

@@ -16,7 +16,6 @@ import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
-import org.millicent.wallet.WalletStore.PaymentDraft;
 import org.millicent.wallet.http.Request;
 
 /**

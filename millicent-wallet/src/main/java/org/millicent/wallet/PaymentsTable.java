@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.millicent.wallet.WalletStore.PaymentDraft;
 
 /**
  * The wallet's {@code payments} table: every payment, in flight until settled once as done or

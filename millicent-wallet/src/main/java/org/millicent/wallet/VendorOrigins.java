@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.millicent.failure.Causes;
 import org.millicent.scrip.ScripBody;
-import org.millicent.wallet.WalletStore.VendorSite;
 import org.millicent.wallet.http.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -87,7 +87,7 @@ final class VendorRecovery {
     }
     URI origin = URI.create(rec.url()).resolve(PATH);
     Request ask = Request.post(origin, "application/json", body);
-    WalletStore.PaymentDraft draft =
+    PaymentDraft draft =
         PaidRequests.payment("recover", Variant.SIGNED, scrip, secret, ask, 0, random);
     Payment.Signed asked =
         (Payment.Signed)

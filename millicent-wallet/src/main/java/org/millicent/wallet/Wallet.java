@@ -20,7 +20,6 @@ import org.millicent.storage.DatabaseConfig;
 import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Outcome;
 import org.millicent.wallet.PaymentSettler.Refused;
-import org.millicent.wallet.WalletStore.VendorSite;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.PaymentHandler;
 import org.millicent.wallet.http.Request;

@@ -2,11 +2,13 @@ package org.millicent.wallet;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.jdbi.v3.core.Handle;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
@@ -19,9 +21,9 @@ import org.millicent.storage.Database;
  * scrip spent and adds the change together. Settling only acts on a payment still in flight, so a
  * payment settled twice (by a retry and a recovery) counts once.
  *
- * <p>This class scopes the transactions and holds the tables of accounts, secrets, vendors and
- * settings; the statements on the other tables are in {@link ScripTable}, {@link PaymentsTable},
- * {@link BudgetCheck} and {@link WalletReports}.
+ * <p>This class scopes the transactions and holds the settings table; the statements on the other
+ * tables are in {@link BrokersTable}, {@link VendorsTable}, {@link ScripTable}, {@link
+ * PaymentsTable}, {@link BudgetCheck} and {@link WalletReports}.
  *
  * <p>Thread-safe: writes are serialised by one lock (SQLite allows one writer; taking the lock
  * first keeps read-then-write transactions from failing on lock upgrades), reads run freely.
@@ -87,54 +89,19 @@ final class WalletStore implements AutoCloseable {
   void addBroker(BrokerAccount a, CustomerSecret secret) {
     write(
         h -> {
-          h.createUpdate(
-                  "INSERT INTO brokers (url, broker, customer_id, name, credit_limit,"
-                      + " registered_at) VALUES (?, ?, ?, ?, ?, ?)"
-                      + " ON CONFLICT (url) DO UPDATE SET broker = excluded.broker,"
-                      + " customer_id = excluded.customer_id, name = excluded.name,"
-                      + " credit_limit = excluded.credit_limit,"
-                      + " registered_at = excluded.registered_at")
-              .bind(0, a.url().toString())
-              .bind(1, a.broker())
-              .bind(2, a.customerId())
-              .bind(3, a.name())
-              .bind(4, a.creditLimitMillicents())
-              .bind(5, a.registeredAt().toEpochMilli())
-              .execute();
-          putSecret(h, a.broker(), a.customerId(), secret, a.url().toString(), a.registeredAt());
+          BrokersTable.insert(h, a);
+          BrokersTable.putSecret(
+              h, a.broker(), a.customerId(), secret, a.url().toString(), a.registeredAt());
           return null;
         });
   }
 
   List<BrokerAccount> brokers() {
-    return read(WalletStore::brokers);
-  }
-
-  private static List<BrokerAccount> brokers(Handle h) {
-    return h.createQuery(
-            "SELECT url, broker, customer_id, name, credit_limit, registered_at"
-                + " FROM brokers ORDER BY registered_at, url")
-        .map(
-            (rs, ctx) ->
-                new BrokerAccount(
-                    URI.create(rs.getString(1)),
-                    rs.getString(2),
-                    rs.getLong(3),
-                    rs.getString(4),
-                    rs.getLong(5),
-                    Instant.ofEpochMilli(rs.getLong(6))))
-        .list();
+    return read(BrokersTable::all);
   }
 
   Optional<CustomerSecret> secret(String vendor, long customerId) {
-    return read(
-        h ->
-            h.createQuery("SELECT secret FROM secrets WHERE vendor = ? AND customer_id = ?")
-                .bind(0, vendor)
-                .bind(1, customerId)
-                .mapTo(byte[].class)
-                .findOne()
-                .map(CustomerSecret::of));
+    return read(h -> BrokersTable.secret(h, vendor, customerId));
   }
 
   /**
@@ -153,30 +120,7 @@ final class WalletStore implements AutoCloseable {
                         + s.vendor()));
   }
 
-  private static void putSecret(
-      Handle h,
-      String vendor,
-      long customerId,
-      CustomerSecret secret,
-      String brokerUrl,
-      Instant at) {
-    h.createUpdate(
-            "INSERT INTO secrets (vendor, customer_id, secret, broker_url, obtained_at)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (vendor, customer_id) DO UPDATE"
-                + " SET secret = excluded.secret")
-        .bind(0, vendor)
-        .bind(1, customerId)
-        .bind(2, secret.toByteArray())
-        .bind(3, brokerUrl)
-        .bind(4, at.toEpochMilli())
-        .execute();
-  }
-
   // ------------------------------------------------------------------ vendors
-
-  /** Where a vendor was met. */
-  record VendorSite(
-      String vendor, Optional<String> origin, Optional<String> exchangePath, List<URI> brokers) {}
 
   /**
    * Remembers a vendor's origin (when not null: it must be vouched, see {@link VendorOrigins}) and
@@ -184,67 +128,15 @@ final class WalletStore implements AutoCloseable {
    * path read from the old one.
    */
   void sawVendor(String vendor, String origin, List<URI> brokers, Instant at) {
-    write(
-        h -> {
-          java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
-          h.createQuery("SELECT brokers FROM vendors WHERE vendor = ?")
-              .bind(0, vendor)
-              .mapTo(String.class)
-              .findOne()
-              .ifPresent(
-                  old -> {
-                    for (String b : old.split(" ")) {
-                      if (!b.isBlank()) {
-                        all.add(b);
-                      }
-                    }
-                  });
-          brokers.forEach(b -> all.add(b.toString()));
-          return h.createUpdate(
-                  "INSERT INTO vendors (vendor, origin, brokers, seen_at) VALUES (?, ?, ?, ?)"
-                      + " ON CONFLICT (vendor) DO UPDATE SET"
-                      + " exchange_path = CASE WHEN excluded.origin IS NULL"
-                      + " OR excluded.origin = vendors.origin THEN vendors.exchange_path END,"
-                      + " origin = COALESCE(excluded.origin, vendors.origin),"
-                      + " brokers = excluded.brokers, seen_at = excluded.seen_at")
-              .bind(0, vendor)
-              .bind(1, origin)
-              .bind(2, String.join(" ", all))
-              .bind(3, at.toEpochMilli())
-              .execute();
-        });
+    write(h -> VendorsTable.saw(h, vendor, origin, brokers, at));
   }
 
   void setExchangePath(String vendor, String path) {
-    write(
-        h ->
-            h.createUpdate("UPDATE vendors SET exchange_path = ? WHERE vendor = ?")
-                .bind(0, path)
-                .bind(1, vendor)
-                .execute());
+    write(h -> VendorsTable.setExchangePath(h, vendor, path));
   }
 
   Optional<VendorSite> vendor(String vendor) {
-    return read(
-        h ->
-            h.createQuery(
-                    "SELECT vendor, origin, exchange_path, brokers FROM vendors WHERE vendor = ?")
-                .bind(0, vendor)
-                .map(
-                    (rs, ctx) -> {
-                      List<URI> brokers = new ArrayList<>();
-                      for (String b : rs.getString(4).split(" ")) {
-                        if (!b.isBlank()) {
-                          brokers.add(URI.create(b));
-                        }
-                      }
-                      return new VendorSite(
-                          rs.getString(1),
-                          Optional.ofNullable(rs.getString(2)),
-                          Optional.ofNullable(rs.getString(3)),
-                          brokers);
-                    })
-                .findOne());
+    return read(h -> VendorsTable.site(h, vendor));
   }
 
   /**
@@ -253,35 +145,7 @@ final class WalletStore implements AutoCloseable {
    * broker's id (the user chose that URL when registering).
    */
   List<VouchedOrigin> vouchedOrigins(String vendor) {
-    return read(
-        h -> {
-          List<VouchedOrigin> out = new ArrayList<>();
-          for (BrokerAccount a : brokers(h)) {
-            if (vendor == null || vendor.equals(a.broker())) {
-              out.add(
-                  new VouchedOrigin(
-                      a.broker(),
-                      org.millicent.wallet.http.Request.origin(a.url()),
-                      a.url().toString(),
-                      a.registeredAt()));
-            }
-          }
-          out.addAll(
-              h.createQuery(
-                      "SELECT vendor, origin, source, added_at FROM vendor_origins"
-                          + " WHERE :vendor IS NULL OR vendor = :vendor"
-                          + " ORDER BY vendor, added_at, rowid")
-                  .bind("vendor", vendor)
-                  .map(
-                      (rs, ctx) ->
-                          new VouchedOrigin(
-                              rs.getString(1),
-                              rs.getString(2),
-                              rs.getString(3),
-                              Instant.ofEpochMilli(rs.getLong(4))))
-                  .list());
-          return out;
-        });
+    return read(h -> VendorsTable.vouchedOrigins(h, BrokersTable.all(h), vendor));
   }
 
   /**
@@ -290,27 +154,17 @@ final class WalletStore implements AutoCloseable {
    * @param originsByVendor each vendor the manifest lists, with its origins
    */
   void replaceBrokerOrigins(
-      URI broker,
-      java.util.Map<String, ? extends java.util.Collection<String>> originsByVendor,
-      Instant at) {
+      URI broker, Map<String, ? extends Collection<String>> originsByVendor, Instant at) {
     write(
         h -> {
-          h.createUpdate("DELETE FROM vendor_origins WHERE source = ?")
-              .bind(0, broker.toString())
-              .execute();
-          originsByVendor.forEach(
-              (vendor, origins) -> {
-                for (String origin : origins) {
-                  insertOrigin(h, vendor, origin, broker.toString(), at);
-                }
-              });
+          VendorsTable.replaceBrokerOrigins(h, broker, originsByVendor, at);
           return null;
         });
   }
 
   /** Vouches for {@code origin} as {@code vendor}'s on the user's word; false if it was already. */
   boolean addUserOrigin(String vendor, String origin, Instant at) {
-    return write(h -> insertOrigin(h, vendor, origin, VouchedOrigin.USER, at) == 1);
+    return write(h -> VendorsTable.insertOrigin(h, vendor, origin, VouchedOrigin.USER, at) == 1);
   }
 
   /**
@@ -319,27 +173,7 @@ final class WalletStore implements AutoCloseable {
    * @return how many were withdrawn
    */
   int removeUserOrigins(String vendor, String origin) {
-    return write(
-        h ->
-            h.createUpdate(
-                    "DELETE FROM vendor_origins WHERE vendor = :vendor AND source = :source"
-                        + " AND (:origin IS NULL OR origin = :origin)")
-                .bind("vendor", vendor)
-                .bind("source", VouchedOrigin.USER)
-                .bind("origin", origin)
-                .execute());
-  }
-
-  private static int insertOrigin(
-      Handle h, String vendor, String origin, String source, Instant at) {
-    return h.createUpdate(
-            "INSERT INTO vendor_origins (vendor, origin, source, added_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (vendor, origin, source) DO NOTHING")
-        .bind(0, vendor)
-        .bind(1, origin)
-        .bind(2, source)
-        .bind(3, at.toEpochMilli())
-        .execute();
+    return write(h -> VendorsTable.removeUserOrigins(h, vendor, origin));
   }
 
   // ------------------------------------------------------------------ scrip
@@ -375,26 +209,6 @@ final class WalletStore implements AutoCloseable {
 
   // ------------------------------------------------------------------ payments
 
-  /** A payment to record, before its scrip is known or after. */
-  record PaymentDraft(
-      String kind,
-      String vendor,
-      long customerId,
-      String variant,
-      long offeredPriceMillicents,
-      String method,
-      String url,
-      String authorization,
-      String contentType,
-      String sealedContentType,
-      byte[] body) {}
-
-  /** What a purchase needs of the chosen scrip to build its request. */
-  @FunctionalInterface
-  interface DraftMaker {
-    PaymentDraft draft(HeldScrip scrip);
-  }
-
   /**
    * In one transaction: checks the budget, picks the smallest available piece of {@code vendor}
    * worth at least {@code price} that outlives {@code mustOutlive} and whose secret is held, marks
@@ -409,8 +223,8 @@ final class WalletStore implements AutoCloseable {
       Budget budget,
       Instant now,
       Instant mustOutlive,
-      DraftMaker maker,
-      java.util.function.LongConsumer claim) {
+      PaymentDraft.Maker maker,
+      LongConsumer claim) {
     return write(
         h -> {
           BudgetCheck.check(h, vendor, price, budget, now);
@@ -444,10 +258,7 @@ final class WalletStore implements AutoCloseable {
    * @return the recorded payment, or empty when a piece is no longer available
    */
   Optional<PaymentRecord> reserveExchange(
-      List<HeldScrip> inputs,
-      PaymentDraft draft,
-      Instant now,
-      java.util.function.LongConsumer claim) {
+      List<HeldScrip> inputs, PaymentDraft draft, Instant now, LongConsumer claim) {
     return write(
         h -> {
           if (!ScripTable.allAvailable(h, inputs)) {
@@ -458,7 +269,7 @@ final class WalletStore implements AutoCloseable {
   }
 
   /** Records a purchase of vendor scrip from a broker, before its request leaves. */
-  PaymentRecord recordBuy(PaymentDraft draft, Instant now, java.util.function.LongConsumer claim) {
+  PaymentRecord recordBuy(PaymentDraft draft, Instant now, LongConsumer claim) {
     return write(h -> recordPayment(h, draft, List.of(), now, claim));
   }
 
@@ -467,11 +278,7 @@ final class WalletStore implements AutoCloseable {
    * the transaction commits, so that the caller owns it before any recovery can see it.
    */
   private static PaymentRecord recordPayment(
-      Handle h,
-      PaymentDraft d,
-      List<HeldScrip> inputs,
-      Instant now,
-      java.util.function.LongConsumer claim) {
+      Handle h, PaymentDraft d, List<HeldScrip> inputs, Instant now, LongConsumer claim) {
     long id =
         PaymentsTable.insert(h, d, inputs.isEmpty() ? null : inputs.getFirst().id().toLong(), now);
     claim.accept(id);
@@ -557,7 +364,8 @@ final class WalletStore implements AutoCloseable {
               h, paymentId, "done", scrip.valueMillicents(), 0L, "ok", detail, now)) {
             return false;
           }
-          putSecret(h, scrip.vendor(), scrip.customerId(), vendorSecret, brokerUrl, now);
+          BrokersTable.putSecret(
+              h, scrip.vendor(), scrip.customerId(), vendorSecret, brokerUrl, now);
           ScripTable.insert(h, scrip, "bought", paymentId, now);
           return true;
         });
