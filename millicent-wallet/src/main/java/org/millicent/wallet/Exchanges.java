@@ -32,6 +32,9 @@ final class Exchanges {
   // Logs as the wallet, the category users configure.
   private static final Logger log = LoggerFactory.getLogger(Wallet.class);
 
+  /** The default path of a vendor's exchange endpoint, when its manifest does not say. */
+  static final String DEFAULT_PATH = "/millicent/exchange";
+
   private static final String JSON = "application/json";
 
   private final WalletOptions options;
@@ -219,7 +222,7 @@ final class Exchanges {
       path = site.exchangePath().orElse(null);
     }
     if (path == null) {
-      path = Wallet.DEFAULT_EXCHANGE_PATH;
+      path = DEFAULT_PATH;
       try {
         Response m = net.send(Request.get(URI.create(origin + "/.well-known/millicent")));
         if (m.status() == 200) {

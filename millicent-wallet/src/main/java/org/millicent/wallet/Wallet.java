@@ -10,23 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.millicent.money.Amounts;
-import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
-import org.millicent.wallet.PaymentSettler.Accepted;
-import org.millicent.wallet.PaymentSettler.Outcome;
-import org.millicent.wallet.PaymentSettler.Refused;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.PaymentHandler;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.http.Transport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The customer's wallet (docs/WALLET.md): broker accounts and secrets, scrip per vendor, and the
@@ -40,23 +31,18 @@ import org.slf4j.LoggerFactory;
  * and the vendor's idempotent retry gives back the same change (docs/HTTP-API.md, "Idempotent
  * retry"). Purchases from brokers are account requests recorded the same way.
  *
- * <p>It pays and delegates the rest to package-private parts, one per concept: {@code
- * RecordedPayments} (sending and recovery), {@code BrokerPurchases} (accounts and buying scrip) and
- * {@code Exchanges} (renewal and merging); {@code WalletStore} keeps the file.
+ * <p>It delegates to package-private parts, one per concept: {@code OfferPayer} (paying a 402),
+ * {@code RecordedPayments} (sending and recovery), {@code BrokerPurchases} (accounts and buying
+ * scrip) and {@code Exchanges} (renewal and merging); {@code WalletStore} keeps the file.
  *
  * <p>Thread-safe. Several processes may open one wallet folder, one at a time being best.
  */
 public final class Wallet implements PaymentHandler, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Wallet.class);
-
   /** The wallet's database file in its folder. */
   public static final String FILE = "wallet.db";
 
   /** The default path of a vendor's exchange endpoint, when its manifest does not say. */
-  public static final String DEFAULT_EXCHANGE_PATH = "/millicent/exchange";
-
-  /** How long a payment waits for change from this process's payments before buying more. */
-  private static final java.time.Duration CHANGE_WAIT = java.time.Duration.ofSeconds(10);
+  public static final String DEFAULT_EXCHANGE_PATH = Exchanges.DEFAULT_PATH;
 
   private final WalletOptions options;
   private final WalletStore store;
@@ -64,9 +50,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   private final BrokerPurchases brokerPurchases;
   private final Exchanges exchanges;
   private final VendorOrigins origins;
-
-  /** One monitor per vendor, held while its scrip is topped up (merged or bought). */
-  private final Map<String, Object> toppingUp = new ConcurrentHashMap<>();
+  private final OfferPayer payer;
 
   private Wallet(WalletOptions options, WalletStore store) {
     this.options = options;
@@ -83,6 +67,8 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
     this.origins = new VendorOrigins(options, store, brokers);
     this.brokerPurchases = new BrokerPurchases(options, store, brokers, payments, net, origins);
     this.exchanges = new Exchanges(options, store, payments, net, json, origins);
+    this.payer =
+        new OfferPayer(options, store, payments, brokerPurchases, exchanges, origins, this::budget);
   }
 
   /**
@@ -124,10 +110,6 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   @Override
   public void close() {
     store.close();
-  }
-
-  private Instant now() {
-    return options.clock().instant();
   }
 
   // ------------------------------------------------------------------ budget
@@ -258,158 +240,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
   @Override
   public Response pay(Request request, Response offerResponse, Transport next)
       throws IOException, InterruptedException {
-    Offer offer = Offer.from(offerResponse);
-    String vendor = offer.vendor();
-    long price = offer.priceMillicents();
-    // Anyone can answer 402 in a vendor's name: pay only where the vendor is vouched to be.
-    origins.check(vendor, request.origin(), offer.brokers());
-    Optional<VendorSite> site = store.vendor(vendor);
-    if (site.isEmpty()
-        || !site.get().origin().equals(Optional.of(request.origin()))
-        || !site.get().brokers().containsAll(offer.brokers())) {
-      store.sawVendor(vendor, request.origin(), offer.brokers(), now());
-    }
-    Variant variant = chooseVariant(offer);
-    Budget budget = budget();
-    store.checkBudget(vendor, price, budget, now());
-
-    Optional<PaymentRecord> earlier = payments.unansweredSameRequest(vendor, request);
-    if (earlier.isPresent()) {
-      log.info("re-sending unanswered payment {} for {}", earlier.get().id(), request);
-      return deliver(request, payments.send(earlier.get(), paid(request, earlier.get()), next));
-    }
-    payments.recoverQuietly(vendor);
-    exchanges.renewDueQuietly(vendor);
-
-    Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
-    if (rec.isEmpty()) {
-      rec = topUpAndReserve(offer, budget, variant, request);
-      if (rec.isEmpty()) {
-        throw new WalletException(
-            WalletException.Code.INSUFFICIENT_SCRIP,
-            "the wallet holds no piece of "
-                + vendor
-                + " scrip worth "
-                + Amounts.format(price)
-                + " that outlives "
-                + options.minRemainingLife()
-                + ", even after buying");
-      }
-    }
-    return deliver(request, payments.send(rec.get(), paid(request, rec.get()), next));
-  }
-
-  /**
-   * Reserves a piece once the vendor's scrip is topped up: one thread at a time per vendor, and a
-   * thread whose vendor has payments of this process in flight first waits a little for their
-   * change, so parallel requests do not each buy.
-   */
-  private Optional<PaymentRecord> topUpAndReserve(
-      Offer offer, Budget budget, Variant variant, Request request) throws InterruptedException {
-    String vendor = offer.vendor();
-    long price = offer.priceMillicents();
-    Object monitor = toppingUp.computeIfAbsent(vendor, v -> new Object());
-    synchronized (monitor) {
-      long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
-      while (true) {
-        // Asked before reserving: a payment that settles between a failed reservation and a
-        // later look would leave its change unseen and make this thread buy needlessly.
-        boolean changeExpected = payments.changeExpected(vendor);
-        Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
-        if (rec.isPresent()) {
-          return rec;
-        }
-        if (!changeExpected || System.nanoTime() > deadline) {
-          break;
-        }
-        monitor.wait(20);
-      }
-      if (!exchanges.mergeFor(vendor, price)) {
-        BrokerAccount a = brokerPurchases.chooseBroker(vendor, Optional.empty(), offer.brokers());
-        brokerPurchases.buyFrom(
-            a,
-            vendor,
-            BrokerPurchases.roundUpToPiece(
-                options.buyAmountFor(price), brokerPurchases.pieceSize(a, vendor)));
-      }
-      return reservePurchase(vendor, price, budget, variant, request);
-    }
-  }
-
-  private static Response deliver(Request request, Outcome o) {
-    return switch (o) {
-      case Accepted a -> a.response();
-      case Refused f when f.response().status() == 402 ->
-          throw new WalletException(
-              WalletException.Code.VENDOR_REFUSED,
-              f.code(),
-              "the vendor refused the payment for "
-                  + request
-                  + ": "
-                  + f.code()
-                  + ": "
-                  + f.detail()
-                  + (f.scripState() == ScripState.AVAILABLE
-                      ? " (the scrip was not consumed and stays in the wallet)"
-                      : " (the scrip is now " + f.scripState().wireName() + ")"),
-              null);
-      case Refused f -> f.response();
-    };
-  }
-
-  private Variant chooseVariant(Offer offer) {
-    Set<Variant> v = offer.variants();
-    if (options.preferPrivate() && v.contains(Variant.PRIVATE)) {
-      return Variant.PRIVATE;
-    }
-    if (v.contains(Variant.SIGNED)) {
-      return Variant.SIGNED;
-    }
-    if (v.contains(Variant.PRIVATE)) {
-      return Variant.PRIVATE;
-    }
-    throw new WalletException(
-        WalletException.Code.NO_COMMON_VARIANT,
-        offer.vendor()
-            + " takes only "
-            + v.stream().map(Variant::wireName).sorted().toList()
-            + "; the wallet pays in the signed or private variant, never in the clear");
-  }
-
-  private Optional<PaymentRecord> reservePurchase(
-      String vendor, long price, Budget budget, Variant variant, Request request) {
-    Instant now = now();
-    RecordedPayments.Claim claim = payments.claim();
-    return claim.around(
-        () ->
-            store.reservePurchase(
-                vendor,
-                price,
-                budget,
-                now,
-                now.plus(options.minRemainingLife()),
-                held ->
-                    PaidRequests.payment(
-                        PaymentRecord.PURCHASE,
-                        variant,
-                        held.scrip(),
-                        store.secretOf(held),
-                        request,
-                        price,
-                        options.random()),
-                claim));
-  }
-
-  /** The request as recorded: the caller's headers plus the payment, the body as sent. */
-  private static Request paid(Request request, PaymentRecord rec) {
-    Request r = request.withBody(rec.body()).withHeader("Authorization", rec.authorization());
-    if (rec.contentType() != null) {
-      r = r.withHeader("Content-Type", rec.contentType());
-    }
-    if (rec.sealedContentType() != null) {
-      r = r.withHeader(PaidRequests.SEALED_CONTENT_TYPE_HEADER, rec.sealedContentType());
-    }
-    return r;
+    return payer.pay(request, offerResponse, next);
   }
 
   // ------------------------------------------------------------------ recovery

@@ -1,0 +1,233 @@
+package org.millicent.wallet;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.millicent.money.Amounts;
+import org.millicent.protocol.Variant;
+import org.millicent.wallet.PaymentSettler.Accepted;
+import org.millicent.wallet.PaymentSettler.Outcome;
+import org.millicent.wallet.PaymentSettler.Refused;
+import org.millicent.wallet.http.Request;
+import org.millicent.wallet.http.Response;
+import org.millicent.wallet.http.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pays a vendor's 402 within the {@link Budget} (docs/WALLET.md, "Paying a 402"): checks that the
+ * origin is vouched for the vendor, chooses the variant, reserves the smallest piece that covers
+ * the price (merging small pieces or buying from a broker when none does), records the payment and
+ * sends it once through {@link RecordedPayments}.
+ *
+ * <p>Thread-safe: parallel payments to one vendor top up its scrip one at a time.
+ */
+final class OfferPayer {
+  private static final Logger log = LoggerFactory.getLogger(Wallet.class);
+
+  /** How long a payment waits for change from this process's payments before buying more. */
+  private static final Duration CHANGE_WAIT = Duration.ofSeconds(10);
+
+  private final WalletOptions options;
+  private final WalletStore store;
+  private final RecordedPayments payments;
+  private final BrokerPurchases brokerPurchases;
+  private final Exchanges exchanges;
+  private final VendorOrigins origins;
+  private final Supplier<Budget> budget;
+
+  /** One monitor per vendor, held while its scrip is topped up (merged or bought). */
+  private final Map<String, Object> toppingUp = new ConcurrentHashMap<>();
+
+  OfferPayer(
+      WalletOptions options,
+      WalletStore store,
+      RecordedPayments payments,
+      BrokerPurchases brokerPurchases,
+      Exchanges exchanges,
+      VendorOrigins origins,
+      Supplier<Budget> budget) {
+    this.options = options;
+    this.store = store;
+    this.payments = payments;
+    this.brokerPurchases = brokerPurchases;
+    this.exchanges = exchanges;
+    this.origins = origins;
+    this.budget = budget;
+  }
+
+  private Instant now() {
+    return options.clock().instant();
+  }
+
+  /**
+   * Pays the 402 {@code offerResponse} to {@code request} once and sends the paid request once
+   * through {@code next} (docs/WALLET.md, "Paying a 402").
+   *
+   * @throws WalletException {@code unvouched-origin} when the origin that answered is not vouched
+   *     for the vendor its offer names (nothing is bought or sent), {@code budget-exceeded}, and
+   *     the other codes of docs/WALLET.md
+   * @throws IOException when the paid request got no answer
+   * @throws InterruptedException when interrupted
+   */
+  Response pay(Request request, Response offerResponse, Transport next)
+      throws IOException, InterruptedException {
+    Offer offer = Offer.from(offerResponse);
+    String vendor = offer.vendor();
+    long price = offer.priceMillicents();
+    // Anyone can answer 402 in a vendor's name: pay only where the vendor is vouched to be.
+    origins.check(vendor, request.origin(), offer.brokers());
+    Optional<VendorSite> site = store.vendor(vendor);
+    if (site.isEmpty()
+        || !site.get().origin().equals(Optional.of(request.origin()))
+        || !site.get().brokers().containsAll(offer.brokers())) {
+      store.sawVendor(vendor, request.origin(), offer.brokers(), now());
+    }
+    Variant variant = chooseVariant(offer);
+    Budget budget = this.budget.get();
+    store.checkBudget(vendor, price, budget, now());
+
+    Optional<PaymentRecord> earlier = payments.unansweredSameRequest(vendor, request);
+    if (earlier.isPresent()) {
+      log.info("re-sending unanswered payment {} for {}", earlier.get().id(), request);
+      return deliver(request, payments.send(earlier.get(), paid(request, earlier.get()), next));
+    }
+    payments.recoverQuietly(vendor);
+    exchanges.renewDueQuietly(vendor);
+
+    Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
+    if (rec.isEmpty()) {
+      rec = topUpAndReserve(offer, budget, variant, request);
+      if (rec.isEmpty()) {
+        throw new WalletException(
+            WalletException.Code.INSUFFICIENT_SCRIP,
+            "the wallet holds no piece of "
+                + vendor
+                + " scrip worth "
+                + Amounts.format(price)
+                + " that outlives "
+                + options.minRemainingLife()
+                + ", even after buying");
+      }
+    }
+    return deliver(request, payments.send(rec.get(), paid(request, rec.get()), next));
+  }
+
+  /**
+   * Reserves a piece once the vendor's scrip is topped up: one thread at a time per vendor, and a
+   * thread whose vendor has payments of this process in flight first waits a little for their
+   * change, so parallel requests do not each buy.
+   */
+  private Optional<PaymentRecord> topUpAndReserve(
+      Offer offer, Budget budget, Variant variant, Request request) throws InterruptedException {
+    String vendor = offer.vendor();
+    long price = offer.priceMillicents();
+    Object monitor = toppingUp.computeIfAbsent(vendor, v -> new Object());
+    synchronized (monitor) {
+      long deadline = System.nanoTime() + CHANGE_WAIT.toNanos();
+      while (true) {
+        // Asked before reserving: a payment that settles between a failed reservation and a
+        // later look would leave its change unseen and make this thread buy needlessly.
+        boolean changeExpected = payments.changeExpected(vendor);
+        Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
+        if (rec.isPresent()) {
+          return rec;
+        }
+        if (!changeExpected || System.nanoTime() > deadline) {
+          break;
+        }
+        monitor.wait(20);
+      }
+      if (!exchanges.mergeFor(vendor, price)) {
+        BrokerAccount a = brokerPurchases.chooseBroker(vendor, Optional.empty(), offer.brokers());
+        brokerPurchases.buyFrom(
+            a,
+            vendor,
+            BrokerPurchases.roundUpToPiece(
+                options.buyAmountFor(price), brokerPurchases.pieceSize(a, vendor)));
+      }
+      return reservePurchase(vendor, price, budget, variant, request);
+    }
+  }
+
+  private static Response deliver(Request request, Outcome o) {
+    return switch (o) {
+      case Accepted a -> a.response();
+      case Refused f when f.response().status() == 402 ->
+          throw new WalletException(
+              WalletException.Code.VENDOR_REFUSED,
+              f.code(),
+              "the vendor refused the payment for "
+                  + request
+                  + ": "
+                  + f.code()
+                  + ": "
+                  + f.detail()
+                  + (f.scripState() == ScripState.AVAILABLE
+                      ? " (the scrip was not consumed and stays in the wallet)"
+                      : " (the scrip is now " + f.scripState().wireName() + ")"),
+              null);
+      case Refused f -> f.response();
+    };
+  }
+
+  private Variant chooseVariant(Offer offer) {
+    Set<Variant> v = offer.variants();
+    if (options.preferPrivate() && v.contains(Variant.PRIVATE)) {
+      return Variant.PRIVATE;
+    }
+    if (v.contains(Variant.SIGNED)) {
+      return Variant.SIGNED;
+    }
+    if (v.contains(Variant.PRIVATE)) {
+      return Variant.PRIVATE;
+    }
+    throw new WalletException(
+        WalletException.Code.NO_COMMON_VARIANT,
+        offer.vendor()
+            + " takes only "
+            + v.stream().map(Variant::wireName).sorted().toList()
+            + "; the wallet pays in the signed or private variant, never in the clear");
+  }
+
+  private Optional<PaymentRecord> reservePurchase(
+      String vendor, long price, Budget budget, Variant variant, Request request) {
+    Instant now = now();
+    RecordedPayments.Claim claim = payments.claim();
+    return claim.around(
+        () ->
+            store.reservePurchase(
+                vendor,
+                price,
+                budget,
+                now,
+                now.plus(options.minRemainingLife()),
+                held ->
+                    PaidRequests.payment(
+                        PaymentRecord.PURCHASE,
+                        variant,
+                        held.scrip(),
+                        store.secretOf(held),
+                        request,
+                        price,
+                        options.random()),
+                claim));
+  }
+
+  /** The request as recorded: the caller's headers plus the payment, the body as sent. */
+  private static Request paid(Request request, PaymentRecord rec) {
+    Request r = request.withBody(rec.body()).withHeader("Authorization", rec.authorization());
+    if (rec.contentType() != null) {
+      r = r.withHeader("Content-Type", rec.contentType());
+    }
+    if (rec.sealedContentType() != null) {
+      r = r.withHeader(PaidRequests.SEALED_CONTENT_TYPE_HEADER, rec.sealedContentType());
+    }
+    return r;
+  }
+}
