@@ -166,7 +166,7 @@ public record VendorConfig(
 
   List<String> problems(String at) {
     List<String> p = new ArrayList<>();
-    BrokerConfig.checkId(at + ".vendor", vendor, p);
+    BrokerConfigCheck.checkId(at + ".vendor", vendor, p);
     if (url == null
         || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
         || url.getHost() == null) {
@@ -252,12 +252,12 @@ public record VendorConfig(
     return p;
   }
 
-  static VendorConfig read(JsonNode n, String at, BrokerConfigYaml.Reader r) {
+  static VendorConfig read(JsonNode n, String at, ConfigReader r) {
     if (n == null || !n.isObject()) {
       r.problems.add(
           at
               + ": expected a mapping with vendor, url and supply, found "
-              + BrokerConfigYaml.Reader.describe(n));
+              + ConfigReader.describe(n));
       return null;
     }
     r.allow(n, "vendors[]", at + ".");
@@ -309,9 +309,7 @@ public record VendorConfig(
     if (urls != null) {
       if (!urls.isArray()) {
         r.problems.add(
-            at
-                + ".public_urls: expected a list of URLs, found "
-                + BrokerConfigYaml.Reader.describe(urls));
+            at + ".public_urls: expected a list of URLs, found " + ConfigReader.describe(urls));
       } else {
         for (int i = 0; i < urls.size(); i++) {
           URI u = r.url(urls, i, at + ".public_urls[" + i + "]");

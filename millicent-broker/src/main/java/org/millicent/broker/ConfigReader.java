@@ -1,0 +1,172 @@
+package org.millicent.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the YAML nodes of a broker configuration into typed values, collecting every problem
+ * instead of stopping. Not thread-safe: one per file read.
+ */
+final class ConfigReader {
+  final List<String> problems = new ArrayList<>();
+  final Path baseDir;
+
+  ConfigReader(Path baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  /**
+   * Reports each key of {@code node} that {@link BrokerConfigYaml#KEYS} does not list under {@code
+   * mapping}.
+   */
+  void allow(JsonNode node, String mapping, String prefix) {
+    List<String> ok = BrokerConfigYaml.KEYS.get(mapping);
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
+      String k = it.next().getKey();
+      if (!ok.contains(k)) {
+        problems.add(prefix + k + ": unknown setting (known here: " + String.join(", ", ok) + ")");
+      }
+    }
+  }
+
+  boolean object(JsonNode n, String field) {
+    if (!n.isObject()) {
+      problems.add(field + ": expected a mapping, found " + describe(n));
+      return false;
+    }
+    return true;
+  }
+
+  /** How a YAML value reads in a message: its kind, and the value itself when a scalar. */
+  static String describe(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      return "nothing";
+    }
+    if (n.isObject()) {
+      return "a mapping";
+    }
+    if (n.isArray()) {
+      return "a list";
+    }
+    if (n.isTextual()) {
+      return "the text \"" + n.asText() + '"';
+    }
+    if (n.isBoolean()) {
+      return "the boolean " + n.asText();
+    }
+    return "the number " + n.asText();
+  }
+
+  /** Whether the setting {@code field} holds a secret, whose value no message may show. */
+  private static boolean secret(String field) {
+    return field.endsWith("token") || field.endsWith("password") || field.endsWith("secret");
+  }
+
+  String string(JsonNode n, String name, String dflt) {
+    return string(n, name, dflt, name);
+  }
+
+  String string(JsonNode n, String name, String dflt, String field) {
+    JsonNode v = n.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.isTextual()) {
+      String found = describe(v);
+      if (secret(field) && found.startsWith("the ")) {
+        found = "a " + found.split(" ")[1];
+      }
+      problems.add(
+          field
+              + ": expected text, found "
+              + found
+              + (v.isNull() ? " (leave the key out for the default)" : "")
+              + (v.isNumber() || v.isBoolean() ? " (quote it to make it text)" : ""));
+      return dflt;
+    }
+    return v.asText();
+  }
+
+  long longValue(JsonNode n, String name, long dflt, long min, long max) {
+    return longValue(n, name, dflt, min, max, name);
+  }
+
+  long longValue(JsonNode n, String name, long dflt, long min, long max, String field) {
+    JsonNode v = n.get(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      problems.add(
+          field
+              + ": expected a whole number "
+              + min
+              + ".."
+              + max
+              + ", found "
+              + describe(v)
+              + (v.isTextual() ? " (write numbers without quotes)" : ""));
+      return dflt;
+    }
+    long x = v.longValue();
+    if (x < min || x > max) {
+      problems.add(field + ": expected " + min + ".." + max + ", found " + x);
+      return dflt;
+    }
+    return x;
+  }
+
+  URI url(JsonNode n, String name) {
+    return url(n, name, name);
+  }
+
+  URI url(JsonNode n, String name, String field) {
+    String s = string(n, name, null, field);
+    return s == null ? null : parseUrl(s, field);
+  }
+
+  /** Element {@code index} of the YAML list {@code list}, an http(s) URL. */
+  URI url(JsonNode list, int index, String field) {
+    JsonNode v = list.get(index);
+    if (v == null || !v.isTextual()) {
+      problems.add(field + ": expected an http or https URL, found " + describe(v));
+      return null;
+    }
+    return parseUrl(v.asText(), field);
+  }
+
+  private URI parseUrl(String s, String field) {
+    try {
+      URI u = new URI(s);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        problems.add(field + ": expected an http or https URL, found \"" + s + '"');
+        return null;
+      }
+      return u;
+    } catch (java.net.URISyntaxException e) {
+      problems.add(field + ": expected a URL, found \"" + s + "\" (" + e.getReason() + ")");
+      return null;
+    }
+  }
+
+  Path path(JsonNode n, String name, String field, boolean mustExist) {
+    String s = string(n, name, null, field);
+    if (s == null) {
+      if (n.get(name) == null) {
+        problems.add(field + ": expected a file path, found nothing");
+      }
+      return null;
+    }
+    Path p = baseDir == null ? Path.of(s) : baseDir.resolve(s);
+    if (mustExist && !Files.isReadable(p)) {
+      problems.add(field + ": file " + p + " does not exist or cannot be read");
+    }
+    return p;
+  }
+}
