@@ -12,6 +12,8 @@ import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.store.IssuedValue;
 import org.millicent.scrip.ScripId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Breakage (docs/BROKER.md, "Breakage"): broker scrip that expired unspent. Once its expiry is
@@ -25,6 +27,8 @@ import org.millicent.scrip.ScripId;
  * <p>Thread-safe: each chunk is decided under the books' decision lock.
  */
 final class Breakage {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
   /** How long after its expiry unspent broker scrip is recognised as breakage. */
   static final Duration GRACE = Duration.ofMinutes(5);
 
@@ -36,6 +40,15 @@ final class Breakage {
   Breakage(String brokerId, Books books) {
     this.brokerId = brokerId;
     this.books = books;
+  }
+
+  /** As {@link #recognise}, but a failure is logged instead of thrown (the next sweep retries). */
+  void recogniseLogged(Instant now) {
+    try {
+      recognise(now);
+    } catch (RuntimeException e) {
+      log.warn("broker: recognising breakage failed: {}", e.getMessage());
+    }
   }
 
   /**

@@ -1,37 +1,26 @@
 package org.millicent.broker;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.accounts.Accounts;
-import org.millicent.broker.accounts.AggregatingProvider;
 import org.millicent.broker.accounts.PaymentProvider;
-import org.millicent.broker.accounts.PrepaidProvider;
 import org.millicent.broker.accounts.Registration;
 import org.millicent.broker.accounts.Statement;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.broker.books.Books;
-import org.millicent.broker.issuing.BrokerKeys;
+import org.millicent.broker.issuing.BrokerIssuer;
 import org.millicent.broker.issuing.BrokerSpendRecorder;
-import org.millicent.broker.issuing.IssuerSerials;
 import org.millicent.broker.supply.Licence;
-import org.millicent.broker.supply.LicensedVendor;
 import org.millicent.broker.supply.VendorClient;
-import org.millicent.broker.supply.WarehouseVendor;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payment;
-import org.millicent.protocol.Variant;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
@@ -47,10 +36,10 @@ import org.millicent.storage.Database;
  * is an ordinary Millicent purchase through the core {@link PurchaseService}, with change in broker
  * scrip.
  *
- * <p>It wires together and delegates to package-private parts, one per concept: {@code Licensing},
- * {@code Sales} (with {@code SaleReplays} for retries), {@code Settlements}, {@code
- * VendorStatements} and {@code BrokerMetrics}; accounts and customers' statements are {@link
- * Accounts}'.
+ * <p>It wires together and delegates to parts, one per concept: {@code Licensing}, {@code
+ * Warehouses}, {@code Sales} (with {@code SaleReplays} for retries), {@code Settlements}, {@code
+ * VendorStatements} and {@code BrokerMetrics}; broker scrip is {@code BrokerIssuer}'s, accounts and
+ * customers' statements are {@link Accounts}'.
  *
  * <p>Thread-safe.
  */
@@ -62,7 +51,7 @@ public final class Broker implements AutoCloseable {
    * Most scrip IDs one settlement may name: 40 000 IDs of 20 digits, quoted and separated, fit the
    * server's 1 000 000-byte body limit, so a full claim is never refused as too large.
    */
-  public static final int MAX_SETTLEMENT_IDS = 40_000;
+  public static final int MAX_SETTLEMENT_IDS = Settlements.MAX_IDS;
 
   private final BrokerConfig config;
   private final Books books;
@@ -75,7 +64,7 @@ public final class Broker implements AutoCloseable {
   private final Sales sales;
   private final Settlements settlements;
   private final VendorStatements vendorStatements;
-  private final Map<String, WarehouseVendor> warehouses;
+  private final Warehouses warehouses;
   private final BrokerExchanges exchanges;
   private final Breakage breakage;
   private final InstantSource clock;
@@ -92,58 +81,30 @@ public final class Broker implements AutoCloseable {
     this.metrics = new BrokerMetrics(meters);
     this.books = Books.open(db, clock);
     RequestKeys requestKeys = RequestKeys.load(db);
-    BrokerKeys keys = BrokerKeys.loadOrCreate(db, random);
-    Map<String, PaymentProvider> providers =
-        Map.of(
-            AggregatingProvider.NAME, new AggregatingProvider(),
-            PrepaidProvider.NAME, new PrepaidProvider());
+    BrokerIssuer issuer =
+        BrokerIssuer.open(db, config.brokerId(), clock, random, config.scripLifetime());
+    books.onReload(issuer::reload);
+    BrokerSpendRecorder spends = issuer.spends();
+    this.purchases = issuer.purchases();
     this.accounts =
         new Accounts(
             books,
             config.brokerId(),
-            keys.customers(),
-            providers,
+            issuer.keys().customers(),
+            PaymentProvider.builtIn(),
             config.provider(),
             config.creditLimitMillicents(),
             config.statementPeriod());
-    BrokerSpendRecorder spends = new BrokerSpendRecorder(db, config.brokerId(), clock);
-    IssuerSerials serials = new IssuerSerials(db, config.brokerId());
-    books.onReload(spends::reload);
-    books.onReload(serials::reload);
-    this.purchases =
-        new PurchaseService(
-            config.brokerId(),
-            keys.masters(),
-            keys.customers(),
-            spends,
-            serials,
+    this.vendors = VendorDirectory.load(config, books);
+    this.warehouses = Warehouses.of(vendors.all(), books, client);
+    this.licensing =
+        new Licensing(
+            config,
+            vendors,
+            books,
+            client,
             clock,
-            config.scripLifetime(),
-            Set.of(Variant.SIGNED));
-    // Synchronized: vendors that join are added while sales read it.
-    Map<String, LicensedVendor> licensed = Collections.synchronizedMap(new LinkedHashMap<>());
-    Map<String, WarehouseVendor> warehouses = new LinkedHashMap<>();
-    List<VendorConfig> all = new ArrayList<>(config.vendors());
-    for (Joins.Stored j : Joins.load(books)) {
-      if (config.vendor(j.entry().vendor()).isPresent()) {
-        org.slf4j.LoggerFactory.getLogger(Broker.class)
-            .warn(
-                "broker: vendor {} joined earlier and is now configured too: the configuration"
-                    + " wins",
-                j.entry().vendor());
-      } else {
-        all.add(j.entry());
-      }
-    }
-    for (VendorConfig v : all) {
-      switch (v.supply()) {
-        case LICENSED -> licensed.put(v.vendor(), new LicensedVendor(v.vendor(), books, random));
-        case WAREHOUSE -> warehouses.put(v.vendor(), new WarehouseVendor(v, books, client));
-      }
-    }
-    this.warehouses = Map.copyOf(warehouses);
-    this.vendors = new VendorDirectory(all);
-    this.licensing = new Licensing(config, vendors, books, client, clock, licensed);
+            Licensing.vendorsOf(vendors.all(), books, random));
     this.joins = new Joins(config, vendors, books, licensing, random, clock);
     SaleReplays replays =
         new SaleReplays(config.brokerId(), books, accounts, licensing, random, requestKeys);
@@ -156,7 +117,7 @@ public final class Broker implements AutoCloseable {
             purchases,
             spends,
             licensing,
-            warehouses,
+            this.warehouses.byVendor(),
             replays,
             metrics,
             clock,
@@ -165,15 +126,7 @@ public final class Broker implements AutoCloseable {
     this.exchanges = new BrokerExchanges(config, books, accounts, purchases, spends, clock);
     this.settlements = new Settlements(vendors, books, licensing, client, metrics, clock);
     this.vendorStatements = new VendorStatements(config, vendors, books, clock);
-    Gauge.builder("millicent_broker_accounts", accounts, Accounts::count)
-        .description("customer accounts")
-        .register(meters);
-    Gauge.builder(
-            "millicent_broker_scrip_outstanding_millicents",
-            books,
-            b -> b.totals().outstandingMillicents())
-        .description("scrip issued and not redeemed")
-        .register(meters);
+    metrics.gauges(accounts, books);
   }
 
   /**
@@ -301,12 +254,7 @@ public final class Broker implements AutoCloseable {
    * by then (a failure of that is logged; the next close retries it).
    */
   public List<Accounts.ClosedStatement> closeStatements(Instant now) {
-    try {
-      breakage.recognise(now);
-    } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Broker.class)
-          .warn("broker: recognising breakage failed: {}", e.getMessage());
-    }
+    breakage.recogniseLogged(now);
     return accounts.closeStatements(now);
   }
 
@@ -377,16 +325,7 @@ public final class Broker implements AutoCloseable {
    * @return how many exchanges are still pending
    */
   public int reconcileWarehouses() {
-    int left = 0;
-    for (WarehouseVendor w : warehouses.values()) {
-      try {
-        left += w.reconcile(clock.instant());
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(Broker.class)
-            .warn("broker: reconciling the warehouse of {} failed: {}", w.vendor(), e.getMessage());
-      }
-    }
-    return left;
+    return warehouses.reconcile(clock.instant());
   }
 
   /**

@@ -1,13 +1,16 @@
 package org.millicent.broker;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.millicent.broker.accounts.Accounts;
+import org.millicent.broker.books.Books;
 
 /**
- * The broker's counters ({@code millicent_broker_...}, docs/BROKER.md, "Metrics and health"),
- * registered on first use and kept so that hot paths do not look them up in the registry.
+ * The broker's counters and gauges ({@code millicent_broker_...}, docs/BROKER.md, "Metrics and
+ * health"), registered on first use and kept so that hot paths do not look them up in the registry.
  * Thread-safe.
  */
 final class BrokerMetrics {
@@ -39,6 +42,19 @@ final class BrokerMetrics {
                             k)));
     sc.sales().increment();
     sc.millicents().increment(amount);
+  }
+
+  /** Registers the gauges of the number of accounts and the scrip outstanding. */
+  void gauges(Accounts accounts, Books books) {
+    Gauge.builder("millicent_broker_accounts", accounts, Accounts::count)
+        .description("customer accounts")
+        .register(meters);
+    Gauge.builder(
+            "millicent_broker_scrip_outstanding_millicents",
+            books,
+            b -> b.totals().outstandingMillicents())
+        .description("scrip issued and not redeemed")
+        .register(meters);
   }
 
   /** The counter {@code name} with {@code tags} (name, value, name, value ...). */

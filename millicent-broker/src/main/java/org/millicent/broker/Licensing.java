@@ -1,7 +1,9 @@
 package org.millicent.broker;
 
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,21 @@ final class Licensing {
     this.client = client;
     this.clock = clock;
     this.licensed = licensed;
+  }
+
+  /**
+   * The licensed vendors among {@code vendors}, by name, in a map that vendors joining later are
+   * added to while sales read it.
+   */
+  static Map<String, LicensedVendor> vendorsOf(
+      List<VendorConfig> vendors, Books books, SecureRandom random) {
+    Map<String, LicensedVendor> licensed = Collections.synchronizedMap(new LinkedHashMap<>());
+    for (VendorConfig v : vendors) {
+      if (v.supply() == Supply.LICENSED) {
+        licensed.put(v.vendor(), new LicensedVendor(v.vendor(), books, random));
+      }
+    }
+    return licensed;
   }
 
   /** Adds a licensed vendor (one that joined while the broker runs); its licence comes next. */

@@ -3,6 +3,9 @@ package org.millicent.broker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.millicent.broker.books.Books;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The vendors whose scrip the broker sells: those of the configuration, then those that joined
@@ -11,10 +14,30 @@ import java.util.Optional;
  * or token after a restart). Thread-safe: readers see an immutable snapshot.
  */
 final class VendorDirectory {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
   private volatile List<VendorConfig> vendors;
 
   VendorDirectory(List<VendorConfig> configured) {
     this.vendors = List.copyOf(configured);
+  }
+
+  /**
+   * The directory of the configured vendors, then those that joined earlier (kept in {@code
+   * books}); a joined vendor that is now configured too is the configuration's.
+   */
+  static VendorDirectory load(BrokerConfig config, Books books) {
+    List<VendorConfig> all = new ArrayList<>(config.vendors());
+    for (Joins.Stored j : Joins.load(books)) {
+      if (config.vendor(j.entry().vendor()).isPresent()) {
+        log.warn(
+            "broker: vendor {} joined earlier and is now configured too: the configuration wins",
+            j.entry().vendor());
+      } else {
+        all.add(j.entry());
+      }
+    }
+    return new VendorDirectory(all);
   }
 
   /** Every vendor, configured first. */

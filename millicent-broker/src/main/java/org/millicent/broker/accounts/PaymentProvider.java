@@ -1,11 +1,20 @@
 package org.millicent.broker.accounts;
 
+import java.util.Map;
+
 /**
  * Where the conventional payments behind a customer account go (docs/BROKER.md, "Accounts"). No
  * card network is reachable from here; this interface is where one plugs in. Implementations are
  * thread-safe.
  */
 public interface PaymentProvider {
+  /** The providers every broker has, by name: aggregating and prepaid. */
+  static Map<String, PaymentProvider> builtIn() {
+    return Map.of(
+        AggregatingProvider.NAME, new AggregatingProvider(),
+        PrepaidProvider.NAME, new PrepaidProvider());
+  }
+
   /** The provider's name, as configured and stored per account. */
   String name();
 
