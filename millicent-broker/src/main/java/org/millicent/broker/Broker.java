@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.accounts.Accounts;
+import org.millicent.broker.accounts.ClosedStatement;
 import org.millicent.broker.accounts.PaymentProvider;
 import org.millicent.broker.accounts.Registration;
 import org.millicent.broker.accounts.Statement;
@@ -253,7 +254,7 @@ public final class Broker implements AutoCloseable {
    * Closes every statement period that ended before {@code now}, after recognising the breakage due
    * by then (a failure of that is logged; the next close retries it).
    */
-  public List<Accounts.ClosedStatement> closeStatements(Instant now) {
+  public List<ClosedStatement> closeStatements(Instant now) {
     breakage.recogniseLogged(now);
     return accounts.closeStatements(now);
   }

@@ -1,7 +1,6 @@
 package org.millicent.broker.accounts;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +15,6 @@ import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerKeys;
 import org.millicent.broker.store.AccountStore;
 import org.millicent.broker.store.CustomerRow;
-import org.millicent.broker.store.StatementStore;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.money.Amounts;
 
@@ -40,6 +38,7 @@ public final class Accounts {
   private final StatementPeriod period;
   private final Map<Long, Customer> customers = new ConcurrentHashMap<>();
   private final Map<Long, Long> reserved = new java.util.HashMap<>();
+  private final Statements statements;
   private long nextSeq;
 
   /**
@@ -67,6 +66,7 @@ public final class Accounts {
     this.defaultProvider = defaultProvider;
     this.defaultCreditLimit = defaultCreditLimit;
     this.period = period;
+    this.statements = new Statements(books, brokerId, period, this.providers, this);
     books.decide(this::reload);
     books.onReload(this::reload);
   }
@@ -280,12 +280,7 @@ public final class Accounts {
    */
   public AccountView view(long customerId) {
     Customer c = customer(customerId);
-    long owed =
-        books.decide(
-            () -> {
-              LedgerAccount a = books.existing(c.ledgerName());
-              return a == null ? 0L : a.balance();
-            });
+    long owed = owed(c);
     StatementPeriod.Period p = period.containing(books.clock().instant());
     long charges = chargedIn(customerId, p);
     return new AccountView(
@@ -312,31 +307,8 @@ public final class Accounts {
    */
   public Statement statement(long customerId, String periodLabel) {
     customer(customerId);
-    StatementPeriod.Period p;
-    try {
-      p =
-          periodLabel == null
-              ? period.containing(books.clock().instant())
-              : period.parse(periodLabel);
-    } catch (IllegalArgumentException e) {
-      throw new BrokerException(BrokerError.BAD_REQUEST, e.getMessage());
-    }
-    long from = p.start().toEpochMilli();
-    long to = p.end().toEpochMilli();
-    return new StatementStore(books.database())
-        .statement(customerId, brokerId, p.label(), from, to);
+    return statements.of(customerId, periodLabel);
   }
-
-  /**
-   * A closed statement.
-   *
-   * @param customerId the customer
-   * @param period the period's label
-   * @param chargedMillicents what was charged in the period
-   * @param collectedMillicents what the provider collected for it
-   */
-  public record ClosedStatement(
-      long customerId, String period, long chargedMillicents, long collectedMillicents) {}
 
   /**
    * Closes every period that ended before {@code now} and is not closed yet: for each customer
@@ -344,68 +316,15 @@ public final class Accounts {
    * most the period's charges). Safe to repeat: a closed statement is never closed again.
    */
   public List<ClosedStatement> closeStatements(Instant now) {
-    StatementPeriod.Period current = period.containing(now);
-    StatementStore store = new StatementStore(books.database());
-    Optional<Long> closedBefore = store.closedBefore();
-    Optional<Long> earliest = closedBefore.isPresent() ? closedBefore : store.firstSale();
-    List<ClosedStatement> out = new ArrayList<>();
-    if (earliest.isPresent() && earliest.get() != null) {
-      StatementPeriod.Period p = period.containing(Instant.ofEpochMilli(earliest.get()));
-      while (!p.end().isAfter(current.start())) {
-        out.addAll(close(p));
-        p = period.containing(p.end());
-      }
-    }
-    long mark = current.start().toEpochMilli();
-    books.submitAndAwait(
-        new Entry("statements").write((h, entryId) -> StatementStore.markClosedBefore(h, mark)));
-    return out;
+    return statements.closeBefore(now);
   }
 
-  private List<ClosedStatement> close(StatementPeriod.Period p) {
-    long from = p.start().toEpochMilli();
-    long to = p.end().toEpochMilli();
-    List<long[]> charged =
-        new StatementStore(books.database()).unclosedCharges(p.label(), from, to);
-    List<ClosedStatement> out = new ArrayList<>();
-    for (long[] row : charged) {
-      Customer c = customers.get(row[0]);
-      if (c == null) {
-        continue;
-      }
-      long owed =
-          books.decide(
-              () -> {
-                LedgerAccount a = books.existing(c.ledgerName());
-                return a == null ? 0L : a.balance();
-              });
-      long due = Math.min(row[1], Math.max(0, owed));
-      long collected = due == 0 ? 0 : providers.get(c.provider()).collect(c.id(), p.label(), due);
-      if (collected < 0 || collected > due) {
-        throw new IllegalStateException(
-            "provider " + c.provider() + " collected " + collected + " of " + due);
-      }
-      long now = books.clock().millis();
-      books.await(
-          books.decide(
-              () -> {
-                long paymentId = books.nextId("account_payments");
-                Entry e = new Entry("statement");
-                if (collected > 0) {
-                  e.post(books.account(CASH, AccountKind.CASH), collected)
-                      .post(books.account(c.ledgerName(), AccountKind.CUSTOMER), -collected)
-                      .write(
-                          (h, entryId) ->
-                              AccountStore.insertCollection(
-                                  h, paymentId, c.id(), now, collected, p.label(), entryId));
-                }
-                e.write(
-                    (h, entryId) ->
-                        StatementStore.insert(h, c.id(), p.label(), row[1], collected, now));
-                return books.submit(e);
-              }));
-      out.add(new ClosedStatement(c.id(), p.label(), row[1], collected));
-    }
-    return out;
+  /** What {@code c} owes now: the balance of its ledger account (0 before any entry). */
+  long owed(Customer c) {
+    return books.decide(
+        () -> {
+          LedgerAccount a = books.existing(c.ledgerName());
+          return a == null ? 0L : a.balance();
+        });
   }
 }
