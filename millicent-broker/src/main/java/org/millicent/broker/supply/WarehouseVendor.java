@@ -13,9 +13,7 @@ import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.store.WarehouseStore;
 import org.millicent.bytes.Base64Url;
-import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.Payer;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.slf4j.Logger;
@@ -43,8 +41,8 @@ public final class WarehouseVendor {
   private final Books books;
   private final WarehouseStore store;
   private final VendorClient client;
-  private volatile CustomerSecret brokerSecret;
   private final WarehouseStock stock;
+  private final ExchangeAnswers answers;
 
   /** The warehouse of {@code config}'s vendor, with its stock loaded from the books. */
   public WarehouseVendor(VendorConfig config, Books books, VendorClient client) {
@@ -52,8 +50,7 @@ public final class WarehouseVendor {
     this.books = books;
     this.store = new WarehouseStore(books.database());
     this.client = client;
-    this.brokerSecret =
-        config.customerSecret().map(s -> CustomerSecret.of(s.toByteArray())).orElse(null);
+    this.answers = new ExchangeAnswers(config, client);
     this.stock = new WarehouseStock(config, books, store, client);
   }
 
@@ -179,7 +176,7 @@ public final class WarehouseVendor {
     if (answer == null) {
       answer = ask(ex, attempts, now);
     }
-    return open(answer, ex.amountMillicents());
+    return answers.open(answer, ex.amountMillicents());
   }
 
   private VendorClient.Exchanged ask(RecordedExchange ex, int attempts, Instant now) {
@@ -190,7 +187,7 @@ public final class WarehouseVendor {
       switch (o) {
         case VendorClient.Done d -> {
           try {
-            open(d.exchanged(), ex.amountMillicents());
+            answers.open(d.exchanged(), ex.amountMillicents());
           } catch (BrokerException e) {
             last = e.getMessage();
             break;
@@ -361,58 +358,5 @@ public final class WarehouseVendor {
                 "warehouse exchange " + ex.id() + " of " + vendor() + " was booked twice");
           }
         });
-  }
-
-  /**
-   * Opens the vendor's answer: checks the scrip is what was asked for and opens the customer secret
-   * the vendor sealed under the broker's.
-   *
-   * @throws BrokerException {@code vendor-unavailable} when the vendor answered with scrip that is
-   *     not what was asked for, or a secret that does not open
-   */
-  private ExchangedScrip open(VendorClient.Exchanged ex, long amount) {
-    Scrip s;
-    CustomerSecret secret;
-    try {
-      s = ScripCodec.fromToken(ex.scrip());
-      secret =
-          Payer.openSecret(brokerSecret(), vendor(), ex.customerId(), ex.sealedCustomerSecret());
-    } catch (PaymentException e) {
-      throw new BrokerException(
-          BrokerError.VENDOR_UNAVAILABLE,
-          "vendor "
-              + vendor()
-              + " answered the exchange with scrip or a secret that does not"
-              + " decode or verify: "
-              + e.getMessage(),
-          e);
-    }
-    if (!s.vendor().equals(vendor())
-        || s.valueMillicents() != amount
-        || s.customerId() != ex.customerId()) {
-      throw new BrokerException(
-          BrokerError.VENDOR_UNAVAILABLE,
-          "vendor "
-              + vendor()
-              + " answered the exchange with scrip worth "
-              + s.valueMillicents()
-              + " for customer "
-              + Long.toUnsignedString(s.customerId())
-              + ", expected "
-              + amount
-              + " for "
-              + Long.toUnsignedString(ex.customerId()));
-    }
-    return new ExchangedScrip(s, secret);
-  }
-
-  /** The broker's customer secret at the vendor: configured, or asked of the vendor once. */
-  private CustomerSecret brokerSecret() {
-    CustomerSecret s = brokerSecret;
-    if (s == null) {
-      s = client.brokerAccount(config.url(), config.token().orElseThrow());
-      brokerSecret = s;
-    }
-    return s;
   }
 }
