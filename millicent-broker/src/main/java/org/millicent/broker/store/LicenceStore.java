@@ -27,39 +27,12 @@ public final class LicenceStore {
   /** The licences of {@code vendor} not revoked, oldest first, as issued to {@code broker}. */
   public List<Licence> licences(String vendor, String broker) {
     return db.withHandle(
-        h -> {
-          List<Licence> out = new ArrayList<>();
-          var rows =
-              h.createQuery(
-                      "SELECT licence_id, customer_selector, customer_master_secret,"
-                          + " discount_bps, scrip_lifetime_seconds FROM licences"
-                          + " WHERE vendor = ? AND revoked_at IS NULL"
-                          + " ORDER BY obtained_at, licence_id")
-                  .bind(0, vendor)
-                  .map(
-                      (rs, ctx) ->
-                          new Object[] {
-                            rs.getString(1),
-                            rs.getInt(2),
-                            rs.getBytes(3),
-                            rs.getInt(4),
-                            rs.getLong(5)
-                          })
-                  .list();
-          for (Object[] r : rows) {
-            out.add(
-                new Licence(
-                    (String) r[0],
-                    vendor,
-                    broker,
-                    keys(h, (String) r[0]),
-                    (Integer) r[1],
-                    SecretBytes.copyOf((byte[]) r[2]),
-                    (Integer) r[3],
-                    (Long) r[4]));
-          }
-          return out;
-        });
+        h ->
+            read(
+                h,
+                "vendor = ? AND revoked_at IS NULL ORDER BY obtained_at, licence_id",
+                vendor,
+                broker));
   }
 
   /**
@@ -67,36 +40,43 @@ public final class LicenceStore {
    * when no licence has that ID.
    */
   public Optional<Licence> licence(String licenceId, String broker) {
-    return db.withHandle(
-        h -> {
-          Optional<Object[]> row =
-              h.createQuery(
-                      "SELECT vendor, customer_selector, customer_master_secret,"
-                          + " discount_bps, scrip_lifetime_seconds FROM licences"
-                          + " WHERE licence_id = ?")
-                  .bind(0, licenceId)
-                  .map(
-                      (rs, ctx) ->
-                          new Object[] {
-                            rs.getString(1),
-                            rs.getInt(2),
-                            rs.getBytes(3),
-                            rs.getInt(4),
-                            rs.getLong(5)
-                          })
-                  .findOne();
-          return row.map(
-              r ->
-                  new Licence(
-                      licenceId,
-                      (String) r[0],
-                      broker,
-                      keys(h, licenceId),
-                      (Integer) r[1],
-                      SecretBytes.copyOf((byte[]) r[2]),
-                      (Integer) r[3],
-                      (Long) r[4]));
-        });
+    return db.withHandle(h -> read(h, "licence_id = ?", licenceId, broker).stream().findFirst());
+  }
+
+  /** The licences the condition {@code where} (one parameter, {@code param}) selects. */
+  private static List<Licence> read(Handle h, String where, String param, String broker) {
+    // Read the rows first: each licence's keys are another query on the same handle.
+    var rows =
+        h.createQuery(
+                "SELECT licence_id, vendor, customer_selector, customer_master_secret,"
+                    + " discount_bps, scrip_lifetime_seconds FROM licences WHERE "
+                    + where)
+            .bind(0, param)
+            .map(
+                (rs, ctx) ->
+                    new Object[] {
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getInt(3),
+                      rs.getBytes(4),
+                      rs.getInt(5),
+                      rs.getLong(6)
+                    })
+            .list();
+    List<Licence> out = new ArrayList<>();
+    for (Object[] r : rows) {
+      out.add(
+          new Licence(
+              (String) r[0],
+              (String) r[1],
+              broker,
+              keys(h, (String) r[0]),
+              (Integer) r[2],
+              SecretBytes.copyOf((byte[]) r[3]),
+              (Integer) r[4],
+              (Long) r[5]));
+    }
+    return out;
   }
 
   private static Map<Integer, SecretBytes> keys(Handle h, String licenceId) {
