@@ -75,7 +75,7 @@ final class Breakage {
               () ->
                   books.submit(
                       new Entry("breakage")
-                          .post(Sales.outstanding(books, brokerId), sum)
+                          .post(Issuance.outstanding(books, brokerId), sum)
                           .post(books.account("breakage", AccountKind.BREAKAGE), -sum)
                           .write(
                               (h, entryId) -> {

@@ -99,23 +99,18 @@ final class BrokerExchanges {
       books.await(
           books.decide(
               () -> {
-                LedgerAccount outstanding = Sales.outstanding(books, brokerId);
+                LedgerAccount outstanding = Issuance.outstanding(books, brokerId);
                 Entry e = new Entry("exchange").post(outstanding, in).post(outstanding, -out);
                 for (Scrip s : outputs) {
                   e.issue(
-                      new IssuedRow(
-                          brokerId,
-                          s.id().keyId(),
-                          s.id().serial(),
+                      Issuance.row(
+                          s,
                           KIND,
                           "broker",
                           c.id(),
-                          s.valueMillicents(),
                           now,
-                          s.expiresAt().toEpochMilli(),
                           fingerprint,
                           inputs.getFirst().id().toLong(),
-                          ScripCodec.encode(s),
                           IssuedRow.OUTSTANDING,
                           null));
                 }
@@ -123,8 +118,8 @@ final class BrokerExchanges {
                     (h, entryId) -> {
                       List<ScripId> ids = inputs.stream().map(Scrip::id).toList();
                       for (int n :
-                          IssuedScripStore.markExchanged(
-                              h, brokerId, ids, now, entryId, fingerprint)) {
+                          IssuedScripStore.markSpent(
+                              h, brokerId, ids, now, entryId, fingerprint, 0)) {
                         if (n != 1) {
                           throw new IllegalStateException(
                               "broker scrip exchanged by customer "

@@ -3,8 +3,12 @@ package org.millicent.broker;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.millicent.broker.Funding.OnAccount;
+import org.millicent.broker.Funding.WithScrip;
 import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.Customer;
 import org.millicent.broker.books.AccountKind;
@@ -25,7 +29,6 @@ import org.millicent.purchase.Pricer;
 import org.millicent.purchase.Purchase;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,15 +47,6 @@ final class Sales {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
   private static final String SUPPLY_BROKER = "broker";
-
-  /** How a sale is paid for. */
-  private sealed interface Funding {
-    Customer customer();
-  }
-
-  private record OnAccount(Customer customer, byte[] requestKey) implements Funding {}
-
-  private record WithScrip(Customer customer, Purchase purchase) implements Funding {}
 
   private final BrokerConfig config;
   private final VendorDirectory vendors;
@@ -94,11 +88,6 @@ final class Sales {
     this.random = random;
   }
 
-  /** The ledger account of the scrip {@code issuer} has outstanding. */
-  static LedgerAccount outstanding(Books books, String issuer) {
-    return books.account("outstanding:" + issuer, AccountKind.OUTSTANDING);
-  }
-
   private String id() {
     return config.brokerId();
   }
@@ -114,10 +103,7 @@ final class Sales {
         () -> {
           long now = clock.millis();
           Instant expires =
-              clock
-                  .instant()
-                  .plus(config.scripLifetime())
-                  .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+              clock.instant().plus(config.scripLifetime()).truncatedTo(ChronoUnit.SECONDS);
           Scrip[] out = new Scrip[1];
           books.await(
               books.decide(
@@ -128,13 +114,13 @@ final class Sales {
                         purchases
                             .minter()
                             .mint(amountMillicents, c.id(), expires, ScripProperties.NONE);
-                    e.post(outstanding(books, id()), -amountMillicents)
+                    e.post(Issuance.outstanding(books, id()), -amountMillicents)
                         .issue(
-                            row(
+                            Issuance.row(
                                 s,
                                 "sale",
                                 SUPPLY_BROKER,
-                                c,
+                                c.id(),
                                 now,
                                 requestKey,
                                 null,
@@ -201,9 +187,9 @@ final class Sales {
     licensing.ensure(lv);
     Customer c = f.customer();
     long now = clock.millis();
-    String kind = f instanceof OnAccount ? "sale" : "purchase";
-    byte[] requestKey = f instanceof OnAccount a ? a.requestKey() : null;
-    Long paidBy = f instanceof WithScrip w ? w.purchase().scrip().id().toLong() : null;
+    String kind = f.kind();
+    byte[] requestKey = f.requestKey();
+    Long paidBy = f.paidBy();
     // Minting reads only lock-free state, so a returning customer's scrip is made before the
     // decision lock; a serial wasted when the charge is refused was never handed to anyone.
     OptionalLong known = lv.knownCustomerIdAtVendor(c.id());
@@ -211,7 +197,8 @@ final class Sales {
     IssuedRow earlyRow =
         early == null
             ? null
-            : row(early, kind, Supply.LICENSED.wireName(), c, now, requestKey, paidBy, 0, null);
+            : Issuance.row(
+                early, kind, Supply.LICENSED.wireName(), c.id(), now, requestKey, paidBy, 0, null);
     Scrip[] out = new Scrip[1];
     books.await(
         books.decide(
@@ -223,9 +210,19 @@ final class Sales {
               IssuedRow r = earlyRow;
               if (s == null || s.customerId() != vcid) {
                 s = lv.mint(amount, vcid, clock.instant());
-                r = row(s, kind, Supply.LICENSED.wireName(), c, now, requestKey, paidBy, 0, null);
+                r =
+                    Issuance.row(
+                        s,
+                        kind,
+                        Supply.LICENSED.wireName(),
+                        c.id(),
+                        now,
+                        requestKey,
+                        paidBy,
+                        0,
+                        null);
               }
-              e.post(outstanding(books, lv.vendor()), -amount).issue(r);
+              e.post(Issuance.outstanding(books, lv.vendor()), -amount).issue(r);
               out[0] = s;
               return books.submit(e);
             }));
@@ -309,7 +306,7 @@ final class Sales {
     books.await(
         books.decide(
             () -> {
-              Entry e = new Entry(f instanceof OnAccount ? "sale" : "purchase");
+              Entry e = new Entry(f.kind());
               if (f instanceof OnAccount) {
                 accounts.chargeReserved(e, c, amount);
               } else {
@@ -318,19 +315,19 @@ final class Sales {
               wv.markSold(e, sold, now);
               e.post(books.account("inventory:" + wv.vendor(), AccountKind.INVENTORY), -amount)
                   .issue(
-                      row(
+                      Issuance.row(
                           s,
-                          f instanceof OnAccount ? "sale" : "purchase",
+                          f.kind(),
                           Supply.WAREHOUSE.wireName(),
-                          c,
+                          c.id(),
                           now,
-                          f instanceof OnAccount a ? a.requestKey() : null,
-                          f instanceof WithScrip w ? w.purchase().scrip().id().toLong() : null,
+                          f.requestKey(),
+                          f.paidBy(),
                           IssuedRow.REDEEMED_AT_ISSUE,
                           sealed));
               return books.submit(e);
             }));
-    metrics.sold(wv.vendor(), f instanceof OnAccount ? "sale" : "purchase", amount);
+    metrics.sold(wv.vendor(), f.kind(), amount);
     return new VendorScripSale(wv.vendor(), s, s.customerId(), sealed, Supply.WAREHOUSE, false);
   }
 
@@ -347,18 +344,18 @@ final class Sales {
       case WithScrip w -> {
         Purchase p = w.purchase();
         Scrip paid = p.scrip();
-        LedgerAccount brokerScrip = outstanding(books, id());
+        LedgerAccount brokerScrip = Issuance.outstanding(books, id());
         e.post(brokerScrip, paid.valueMillicents());
         p.change()
             .ifPresent(
                 ch -> {
                   e.post(brokerScrip, -ch.valueMillicents());
                   e.issue(
-                      row(
+                      Issuance.row(
                           ch,
                           "change",
                           SUPPLY_BROKER,
-                          w.customer(),
+                          w.customer().id(),
                           clock.millis(),
                           null,
                           paid.id().toLong(),
@@ -369,40 +366,14 @@ final class Sales {
         long now = clock.millis();
         e.write(
             (h, entryId) -> {
-              int n = IssuedScripStore.markSpent(h, id(), paid.id(), now, entryId, fp, amount);
-              if (n != 1) {
+              int[] n =
+                  IssuedScripStore.markSpent(h, id(), List.of(paid.id()), now, entryId, fp, amount);
+              if (n[0] != 1) {
                 throw new IllegalStateException(
                     "broker scrip " + paid.id() + " is not outstanding in the books");
               }
             });
       }
     }
-  }
-
-  private static IssuedRow row(
-      Scrip s,
-      String kind,
-      String supply,
-      Customer c,
-      long now,
-      byte[] requestKey,
-      Long paidBy,
-      int state,
-      byte[] sealed) {
-    return new IssuedRow(
-        s.vendor(),
-        s.id().keyId(),
-        s.id().serial(),
-        kind,
-        supply,
-        c.id(),
-        s.valueMillicents(),
-        now,
-        s.expiresAt().toEpochMilli(),
-        requestKey,
-        paidBy,
-        ScripCodec.encode(s),
-        state,
-        sealed);
   }
 }

@@ -125,7 +125,7 @@ final class Settlements {
               List<Long> ids = List.copyOf(accepted);
               Entry e =
                   new Entry("settlement")
-                      .post(Sales.outstanding(books, vendor), value)
+                      .post(Issuance.outstanding(books, vendor), value)
                       .post(books.account("payable:" + vendor, AccountKind.VENDOR_PAYABLE), -paid)
                       .post(books.account("commission", AccountKind.COMMISSION), paid - value)
                       .write(

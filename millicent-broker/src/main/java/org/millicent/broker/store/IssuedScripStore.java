@@ -244,70 +244,58 @@ public final class IssuedScripStore {
    */
   public static int[] closeOutstanding(
       Handle h, String issuer, List<ScripId> ids, int state, long atMillis, long entryId) {
-    var b =
-        h.prepareBatch(
-            "UPDATE issued_scrip SET state = "
-                + state
-                + ", closed_at = ?, closed_entry = ? WHERE issuer = ?"
-                + " AND key_id = ? AND serial = ? AND state = 0");
-    for (ScripId id : ids) {
-      b.bind(0, atMillis)
-          .bind(1, entryId)
-          .bind(2, issuer)
-          .bind(3, id.keyId())
-          .bind(4, id.serial())
-          .add();
-    }
-    return b.execute();
+    return closeEach(
+        h,
+        "state = " + state + ", closed_at = ?, closed_entry = ?",
+        issuer,
+        ids,
+        atMillis,
+        entryId);
   }
 
   /**
-   * Marks one outstanding piece of {@code issuer} spent, with the spend's fingerprint and price.
+   * Marks outstanding pieces of {@code issuer} spent, with the spend's fingerprint and price (0 for
+   * the inputs of an exchange).
    *
-   * @return the rows changed (1 when it was outstanding)
+   * @return the rows changed per piece (1 each when all were outstanding)
    */
-  public static int markSpent(
+  public static int[] markSpent(
       Handle h,
       String issuer,
-      ScripId id,
+      List<ScripId> ids,
       long atMillis,
       long entryId,
       byte[] fingerprint,
       long price) {
-    return h.createUpdate(
-            "UPDATE issued_scrip SET state = 1, closed_at = ?, closed_entry = ?,"
-                + " spend_fingerprint = ?, spend_price = ? WHERE issuer = ?"
-                + " AND key_id = ? AND serial = ? AND state = 0")
-        .bind(0, atMillis)
-        .bind(1, entryId)
-        .bind(2, fingerprint)
-        .bind(3, price)
-        .bind(4, issuer)
-        .bind(5, id.keyId())
-        .bind(6, id.serial())
-        .execute();
+    return closeEach(
+        h,
+        "state = 1, closed_at = ?, closed_entry = ?, spend_fingerprint = ?, spend_price = ?",
+        issuer,
+        ids,
+        atMillis,
+        entryId,
+        fingerprint,
+        price);
   }
 
   /**
-   * Marks outstanding pieces of {@code issuer} spent at price 0 by an exchange.
-   *
-   * @return the rows changed per piece (1 each when all were outstanding)
+   * Applies {@code set} (its parameters bound from {@code values}, in order) to each of {@code ids}
+   * that is still outstanding, in one batch.
    */
-  public static int[] markExchanged(
-      Handle h, String issuer, List<ScripId> ids, long atMillis, long entryId, byte[] fingerprint) {
+  private static int[] closeEach(
+      Handle h, String set, String issuer, List<ScripId> ids, Object... values) {
     var b =
         h.prepareBatch(
-            "UPDATE issued_scrip SET state = 1, closed_at = ?,"
-                + " closed_entry = ?, spend_fingerprint = ?, spend_price = 0"
-                + " WHERE issuer = ? AND key_id = ? AND serial = ?"
-                + " AND state = 0");
-    for (ScripId s : ids) {
-      b.bind(0, atMillis)
-          .bind(1, entryId)
-          .bind(2, fingerprint)
-          .bind(3, issuer)
-          .bind(4, s.keyId())
-          .bind(5, s.serial())
+            "UPDATE issued_scrip SET "
+                + set
+                + " WHERE issuer = ? AND key_id = ? AND serial = ? AND state = 0");
+    for (ScripId id : ids) {
+      for (int i = 0; i < values.length; i++) {
+        b.bind(i, values[i]);
+      }
+      b.bind(values.length, issuer)
+          .bind(values.length + 1, id.keyId())
+          .bind(values.length + 2, id.serial())
           .add();
     }
     return b.execute();
