@@ -5,9 +5,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.millicent.broker.supply.ExchangeAnswer;
 import org.millicent.broker.supply.RecordedExchange;
 import org.millicent.broker.supply.StockPiece;
-import org.millicent.broker.supply.VendorClient;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 
@@ -127,10 +127,10 @@ public final class WarehouseStore {
 
   private static RecordedExchange recorded(ResultSet rs) throws SQLException {
     byte[] scrip = rs.getBytes(7);
-    VendorClient.Exchanged answer =
+    ExchangeAnswer answer =
         scrip == null
             ? null
-            : new VendorClient.Exchanged(
+            : new ExchangeAnswer(
                 rs.getLong(6), ScripCodec.toToken(ScripCodec.decode(scrip)), rs.getBytes(8));
     return new RecordedExchange(
         rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), answer);

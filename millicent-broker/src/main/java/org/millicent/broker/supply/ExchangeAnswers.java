@@ -37,7 +37,7 @@ final class ExchangeAnswers {
    * @throws BrokerException {@code vendor-unavailable} when the vendor answered with scrip that is
    *     not what was asked for, or a secret that does not open
    */
-  ExchangedScrip open(VendorClient.Exchanged ex, long amount) {
+  ExchangedScrip open(ExchangeAnswer ex, long amount) {
     Scrip s;
     CustomerSecret secret;
     try {

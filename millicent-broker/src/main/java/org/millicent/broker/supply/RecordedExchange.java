@@ -17,4 +17,4 @@ public record RecordedExchange(
     byte[] saleKey,
     long amountMillicents,
     byte[] body,
-    VendorClient.Exchanged answer) {}
+    ExchangeAnswer answer) {}

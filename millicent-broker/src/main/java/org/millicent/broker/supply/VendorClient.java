@@ -39,9 +39,6 @@ public final class VendorClient {
   /** A bulk lot of vendor scrip bought for the warehouse. */
   public record Lot(List<String> scrip, long amountDueMillicents) {}
 
-  /** Scrip exchanged at the vendor into a customer's name. */
-  public record Exchanged(long customerId, String scrip, byte[] sealedCustomerSecret) {}
-
   /** One received scrip ID the vendor reports. */
   public record ReceivedId(long scripId, long valueMillicents) {}
 
@@ -112,7 +109,7 @@ public final class VendorClient {
   public sealed interface ExchangeOutcome {}
 
   /** The vendor answered with the exchanged scrip. */
-  public record Done(Exchanged exchanged) implements ExchangeOutcome {}
+  public record Done(ExchangeAnswer exchanged) implements ExchangeOutcome {}
 
   /**
    * The vendor refused the request: it did not do this exchange.
@@ -177,7 +174,7 @@ public final class VendorClient {
         JsonNode out = n.get("scrip");
         String t = out.isArray() ? out.get(0).asText() : out.asText();
         return new Done(
-            new Exchanged(
+            new ExchangeAnswer(
                 Long.parseUnsignedLong(n.get("customer_id").asText()),
                 t,
                 Base64Url.decode(n.get("sealed_customer_secret").asText())));

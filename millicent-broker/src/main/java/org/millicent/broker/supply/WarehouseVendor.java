@@ -172,14 +172,14 @@ public final class WarehouseVendor {
    *     vendor refused (the exchange is closed)
    */
   public ExchangedScrip complete(RecordedExchange ex, int attempts, Instant now) {
-    VendorClient.Exchanged answer = ex.answer();
+    ExchangeAnswer answer = ex.answer();
     if (answer == null) {
       answer = ask(ex, attempts, now);
     }
     return answers.open(answer, ex.amountMillicents());
   }
 
-  private VendorClient.Exchanged ask(RecordedExchange ex, int attempts, Instant now) {
+  private ExchangeAnswer ask(RecordedExchange ex, int attempts, Instant now) {
     String last = "not sent";
     for (int attempt = 1; attempt <= attempts; attempt++) {
       VendorClient.ExchangeOutcome o =
@@ -242,7 +242,7 @@ public final class WarehouseVendor {
     }
   }
 
-  private void recordAnswer(RecordedExchange ex, VendorClient.Exchanged a, Instant now) {
+  private void recordAnswer(RecordedExchange ex, ExchangeAnswer a, Instant now) {
     Scrip s = ScripCodec.fromToken(a.scrip());
     books.submitAndAwait(
         new Entry("exchange answered")
