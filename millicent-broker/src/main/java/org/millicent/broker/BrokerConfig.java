@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.millicent.vendor.jetty.HttpTimeouts;
+import org.millicent.http.HttpTimeouts;
 
 /**
  * The broker's configuration: identity, listening address, database, TLS, accounts, statements and

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.millicent.failure.Causes;
-import org.millicent.vendor.jetty.HttpTimeouts;
+import org.millicent.http.HttpTimeouts;
 
 /**
  * Reads a {@link BrokerConfig} from YAML: unknown keys, a key given twice, wrong types and

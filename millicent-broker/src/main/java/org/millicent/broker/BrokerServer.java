@@ -26,10 +26,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.broker.http.BrokerRoutes;
 import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
+import org.millicent.http.ProblemErrorHandler;
+import org.millicent.http.SlowClientGuard;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
-import org.millicent.vendor.jetty.ProblemErrorHandler;
-import org.millicent.vendor.jetty.SlowClientGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -116,10 +116,10 @@ class BrokerConfigTest {
         BrokerConfig.parse("http_timeouts: {idle_seconds: 120, header_seconds: 5}", Path.of("."));
     assertThat(c.httpTimeouts())
         .isEqualTo(
-            new org.millicent.vendor.jetty.HttpTimeouts(
+            new org.millicent.http.HttpTimeouts(
                 java.time.Duration.ofSeconds(120), java.time.Duration.ofSeconds(5)));
     assertThat(BrokerConfig.defaults().httpTimeouts())
-        .isEqualTo(org.millicent.vendor.jetty.HttpTimeouts.DEFAULT);
+        .isEqualTo(org.millicent.http.HttpTimeouts.DEFAULT);
     assertThatThrownBy(
             () -> BrokerConfig.parse("http_timeouts: {header_seconds: 0, slow: 1}", Path.of(".")))
         .isInstanceOf(BrokerConfigException.class)

@@ -253,7 +253,7 @@ class BrokerHostileInputIT {
         BrokerServer.start(
             config("127.0.0.1")
                 .withHttpTimeouts(
-                    new org.millicent.vendor.jetty.HttpTimeouts(
+                    new org.millicent.http.HttpTimeouts(
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(1))),
             dir.resolve("data"));
     try (RawHttp c = RawHttp.connect(server.url(), 100)) {

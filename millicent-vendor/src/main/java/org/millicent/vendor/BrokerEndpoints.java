@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.millicent.bytes.Base64Url;
+import org.millicent.http.RouteMethods;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Payer;
 import org.millicent.purchase.Exchange;
@@ -28,7 +29,6 @@ import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.VendorMetrics.Kind;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
-import org.millicent.vendor.jetty.RouteMethods;
 
 /**
  * The endpoints brokers and the vendor's operator call (docs/HTTP-API.md, "Broker-facing endpoints"

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.millicent.http.Html;
 import org.millicent.money.Amounts;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.SamplePage;
 import org.millicent.vendor.config.VendorConfig;
-import org.millicent.vendor.jetty.Html;
 
 /**
  * The 402 page for people (docs/HTTP-API.md, "The paywall page"): what a browser shows instead of

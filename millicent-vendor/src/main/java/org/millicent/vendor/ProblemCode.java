@@ -1,7 +1,7 @@
 package org.millicent.vendor;
 
 import org.millicent.failure.FailureCode;
-import org.millicent.vendor.jetty.HttpRefusal;
+import org.millicent.http.HttpRefusal;
 
 /**
  * Every stable problem code the vendor gateway answers with, and its HTTP status and title: the one

@@ -7,9 +7,9 @@ import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millicent.failure.PaymentException;
-import org.millicent.vendor.jetty.ClientFaults;
-import org.millicent.vendor.jetty.Html;
-import org.millicent.vendor.jetty.HttpRefusal;
+import org.millicent.http.ClientFaults;
+import org.millicent.http.Html;
+import org.millicent.http.HttpRefusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

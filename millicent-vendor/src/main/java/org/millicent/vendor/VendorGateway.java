@@ -18,6 +18,10 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.millicent.bytes.Base64Url;
 import org.millicent.failure.UnknownKeyException;
+import org.millicent.http.ClientFaults;
+import org.millicent.http.Cors;
+import org.millicent.http.FailureText;
+import org.millicent.http.RouteMethods;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
@@ -38,10 +42,6 @@ import org.millicent.vendor.content.ContentRequest;
 import org.millicent.vendor.content.ContentResponse;
 import org.millicent.vendor.content.ContentSource;
 import org.millicent.vendor.content.OriginException;
-import org.millicent.vendor.jetty.ClientFaults;
-import org.millicent.vendor.jetty.Cors;
-import org.millicent.vendor.jetty.FailureText;
-import org.millicent.vendor.jetty.RouteMethods;
 
 /**
  * The customer-facing HTTP side of the vendor (docs/HTTP-API.md, "Vendor gateway"): the catalogue

@@ -290,7 +290,7 @@ class VendorHostileInputIT {
             VendorConfig.sampleBuilder()
                 .port(0)
                 .httpTimeouts(
-                    new org.millicent.vendor.jetty.HttpTimeouts(
+                    new org.millicent.http.HttpTimeouts(
                         Duration.ofSeconds(30), Duration.ofSeconds(1)))
                 .build(),
             slowDir)) {

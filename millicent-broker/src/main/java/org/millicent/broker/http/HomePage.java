@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.VendorConfig;
+import org.millicent.http.Html;
 import org.millicent.money.Amounts;
-import org.millicent.vendor.jetty.Html;
 
 /**
  * The broker's home page ({@code GET /} for browsers, docs/HTTP-API.md, "GET /"): what this broker

@@ -15,10 +15,10 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.millicent.http.HttpTimeouts;
 import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.ScripBody;
-import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
  * Everything a vendor gateway needs to start: who it is, what it sells at which price, where the

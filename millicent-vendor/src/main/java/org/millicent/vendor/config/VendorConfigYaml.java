@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.millicent.failure.Causes;
+import org.millicent.http.HttpTimeouts;
 import org.millicent.protocol.Variant;
-import org.millicent.vendor.jetty.HttpTimeouts;
 
 /**
  * Reads the vendor's YAML file into a {@link VendorConfig.Builder}, collecting every structural

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.millicent.vendor.jetty.FailureText;
+import org.millicent.http.FailureText;
 
 /**
  * A reverse proxy to one origin server: forwards method, target, body and the end-to-end headers,

@@ -160,10 +160,9 @@ class VendorConfigTest {
                 """));
     assertThat(c.httpTimeouts())
         .isEqualTo(
-            new org.millicent.vendor.jetty.HttpTimeouts(
-                Duration.ofMinutes(2), Duration.ofSeconds(5)));
+            new org.millicent.http.HttpTimeouts(Duration.ofMinutes(2), Duration.ofSeconds(5)));
     assertThat(VendorConfig.sampleBuilder().build().httpTimeouts())
-        .isEqualTo(org.millicent.vendor.jetty.HttpTimeouts.DEFAULT);
+        .isEqualTo(org.millicent.http.HttpTimeouts.DEFAULT);
     assertThatThrownBy(
             () ->
                 VendorConfig.load(

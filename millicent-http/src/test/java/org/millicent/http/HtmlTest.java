@@ -1,4 +1,4 @@
-package org.millicent.vendor.jetty;
+package org.millicent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

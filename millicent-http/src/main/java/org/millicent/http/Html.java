@@ -1,4 +1,4 @@
-package org.millicent.vendor.jetty;
+package org.millicent.http;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package org.millicent.vendor.jetty;
+package org.millicent.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

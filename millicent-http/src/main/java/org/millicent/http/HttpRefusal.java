@@ -1,4 +1,4 @@
-package org.millicent.vendor.jetty;
+package org.millicent.http;
 
 /**
  * The problems the HTTP layer of both servers answers with by itself, before or beside any
