@@ -3,13 +3,18 @@ package org.millicent.broker;
 import java.io.Serial;
 import java.nio.file.Path;
 import java.util.List;
+import org.millicent.failure.ErrorCode;
+import org.millicent.failure.MillicentException;
 
 /**
  * A broker configuration that cannot be used: every problem found is listed, each naming the field
  * and saying what was expected and what was found, after the file when it was read from one. Never
  * carries a secret.
  */
-public final class BrokerConfigException extends RuntimeException {
+public final class BrokerConfigException extends MillicentException {
+  /** The code of every unusable configuration. */
+  public static final ErrorCode CODE = ErrorCode.of("config-invalid");
+
   @Serial private static final long serialVersionUID = 1L;
 
   @SuppressWarnings("serial") // an immutable List.copyOf, serializable in practice
@@ -31,8 +36,14 @@ public final class BrokerConfigException extends RuntimeException {
             + problems.size()
             + (problems.size() == 1 ? " problem" : " problems")
             + ":\n  - "
-            + String.join("\n  - ", problems));
+            + String.join("\n  - ", problems),
+        null);
     this.problems = List.copyOf(problems);
+  }
+
+  @Override
+  public ErrorCode code() {
+    return CODE;
   }
 
   /** The problems, one per entry. */

@@ -1,12 +1,14 @@
 package org.millicent.broker;
 
+import org.millicent.failure.ErrorCode;
+
 /**
  * The stable machine codes of the broker's own failures (docs/HTTP-API.md, "Broker"). Payment
  * failures of broker scrip keep the core's codes ({@code spent}, {@code forged}...). Codes never
  * change once published. Their HTTP statuses are the HTTP layer's business: {@code
  * org.millicent.broker.http.Problems} maps every failure to its status in one place.
  */
-public enum BrokerError {
+public enum BrokerError implements ErrorCode {
   /** The request body or a parameter is not what the endpoint expects. */
   BAD_REQUEST("bad-request", "Bad request"),
   /** An amount is zero, negative, too large, or would overflow a balance. */
@@ -61,6 +63,7 @@ public enum BrokerError {
   }
 
   /** The stable code, e.g. {@code credit-limit}. */
+  @Override
   public String code() {
     return code;
   }

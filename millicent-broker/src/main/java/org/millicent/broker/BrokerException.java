@@ -1,19 +1,20 @@
 package org.millicent.broker;
 
 import java.io.Serial;
+import org.millicent.failure.MillicentException;
 
 /**
  * A broker operation that failed with a stable {@link BrokerError code}; the books are unchanged.
  * Messages say what was expected and what was found and never carry a secret.
  */
-public final class BrokerException extends RuntimeException {
+public final class BrokerException extends MillicentException {
   @Serial private static final long serialVersionUID = 1L;
 
   private final BrokerError error;
 
   /** Creates the failure. */
   public BrokerException(BrokerError error, String message) {
-    super(message);
+    super(message, null);
     this.error = error;
   }
 
@@ -24,7 +25,8 @@ public final class BrokerException extends RuntimeException {
   }
 
   /** The machine code. */
-  public BrokerError error() {
+  @Override
+  public BrokerError code() {
     return error;
   }
 }

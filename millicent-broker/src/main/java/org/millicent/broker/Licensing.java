@@ -94,7 +94,7 @@ final class Licensing {
       try {
         ensure(lv);
       } catch (BrokerException e) {
-        if (e.error() == BrokerError.NO_LICENCE) {
+        if (e.code() == BrokerError.NO_LICENCE) {
           log.info("broker: {}", e.getMessage());
         } else {
           log.warn("broker: no licence for {} yet: {}", lv.vendor(), e.getMessage());

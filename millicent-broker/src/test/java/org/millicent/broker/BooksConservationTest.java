@@ -441,7 +441,7 @@ class BooksConservationTest {
 
   private static void expectCode(Runnable r, BrokerError code) {
     assertThatThrownBy(r::run)
-        .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.error()).isEqualTo(code));
+        .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.code()).isEqualTo(code));
   }
 
   private static void check(Broker b, Model m, Database db, Op op) {

@@ -110,7 +110,7 @@ class BrokerTest {
     BookTotals before = broker.totals();
     assertThatThrownBy(() -> broker.sellBrokerScrip(alice, 10_001, null))
         .isInstanceOfSatisfying(
-            BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.CREDIT_LIMIT));
+            BrokerException.class, e -> assertThat(e.code()).isEqualTo(BrokerError.CREDIT_LIMIT));
     assertThat(broker.totals()).isEqualTo(before);
     broker.sellBrokerScrip(alice, 10_000, null);
     assertConserved();
@@ -122,7 +122,7 @@ class BrokerTest {
     for (long bad : new long[] {0, -1, Long.MIN_VALUE, 1_000_000_000_001L, Long.MAX_VALUE}) {
       assertThatThrownBy(() -> broker.sellBrokerScrip(alice, bad, null))
           .isInstanceOfSatisfying(
-              BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.BAD_AMOUNT));
+              BrokerException.class, e -> assertThat(e.code()).isEqualTo(BrokerError.BAD_AMOUNT));
     }
     assertThat(broker.totals().moneyInMillicents()).isZero();
   }
@@ -132,7 +132,7 @@ class BrokerTest {
     long alice = broker.register("alice").customer().id();
     assertThatThrownBy(() -> broker.topUp(alice, -5))
         .isInstanceOfSatisfying(
-            BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.BAD_AMOUNT));
+            BrokerException.class, e -> assertThat(e.code()).isEqualTo(BrokerError.BAD_AMOUNT));
     broker.topUp(alice, 1_000_000_000_000L);
     assertThat(broker.account(alice).balanceMillicents()).isEqualTo(1_000_000_000_000L);
     assertConserved();
@@ -176,8 +176,7 @@ class BrokerTest {
     long alice = broker.register("alice").customer().id();
     assertThatThrownBy(() -> broker.sellVendorScrip(alice, "nobody", 1_000, null))
         .isInstanceOfSatisfying(
-            BrokerException.class,
-            e -> assertThat(e.error()).isEqualTo(BrokerError.UNKNOWN_VENDOR));
+            BrokerException.class, e -> assertThat(e.code()).isEqualTo(BrokerError.UNKNOWN_VENDOR));
     assertThat(broker.totals().moneyInMillicents()).isZero();
   }
 
@@ -242,7 +241,7 @@ class BrokerTest {
                     pay(bs, alice.secret(), Nonce.random(random), "a"), "nobody", 500))
         .isInstanceOfSatisfying(
             BrokerException.class,
-            e -> assertThat(e.error()).isEqualTo(BrokerError.UNKNOWN_VENDOR));
+            e -> assertThat(e.code()).isEqualTo(BrokerError.UNKNOWN_VENDOR));
     ScripPurchase ok =
         broker.buyVendorScrip(pay(bs, alice.secret(), Nonce.random(random), "a"), "venetia", 1_000);
     assertThat(ok.sale().scrip().valueMillicents()).isEqualTo(1_000);
@@ -351,7 +350,7 @@ class BrokerTest {
     assertThatThrownBy(() -> broker.join(join.withLicence(impostor.licence)))
         .isInstanceOfSatisfying(
             BrokerException.class,
-            e -> assertThat(e.error()).isEqualTo(BrokerError.LICENCE_CONFLICT));
+            e -> assertThat(e.code()).isEqualTo(BrokerError.LICENCE_CONFLICT));
     assertThatThrownBy(
             () ->
                 broker.join(
@@ -363,7 +362,7 @@ class BrokerTest {
                         venetia.licence.discountBps(),
                         venetia.licence)))
         .isInstanceOfSatisfying(
-            BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.VENDOR_EXISTS));
+            BrokerException.class, e -> assertThat(e.code()).isEqualTo(BrokerError.VENDOR_EXISTS));
     assertThat(
             broker
                 .licences()
@@ -471,7 +470,7 @@ class BrokerTest {
     long alice = broker.register("alice").customer().id();
     assertThatThrownBy(() -> broker.statement(alice, "March"))
         .isInstanceOfSatisfying(
-            BrokerException.class, e -> assertThat(e.error()).isEqualTo(BrokerError.BAD_REQUEST));
+            BrokerException.class, e -> assertThat(e.code()).isEqualTo(BrokerError.BAD_REQUEST));
     clock.advance(Duration.ZERO);
   }
 }

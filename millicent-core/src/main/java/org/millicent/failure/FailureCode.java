@@ -4,7 +4,7 @@ package org.millicent.failure;
  * The stable machine code of each way a payment can fail; the HTTP layer and the CLI map these in
  * one place. Codes never change once published: clients switch on {@link #code()}.
  */
-public enum FailureCode {
+public enum FailureCode implements ErrorCode {
   /** The certificate or a MAC does not verify: the scrip or the request was altered or forged. */
   FORGED("forged"),
   /** The scrip ID has already been spent. */
@@ -34,6 +34,7 @@ public enum FailureCode {
   }
 
   /** The stable text form, e.g. {@code wrong-vendor}. */
+  @Override
   public String code() {
     return code;
   }

@@ -1,11 +1,11 @@
 package org.millicent.failure;
 
 /**
- * Root of every failure to accept a piece of scrip or a payment. Each subclass has one stable
- * {@link FailureCode}. Messages say what was expected and what was found and never carry a secret.
- * A payment that fails with any of these is never consumed.
+ * Root of every failure to accept a piece of scrip or a payment (a {@link MillicentException}).
+ * Each subclass has one stable {@link FailureCode}. Messages say what was expected and what was
+ * found and never carry a secret. A payment that fails with any of these is never consumed.
  */
-public abstract sealed class PaymentException extends RuntimeException
+public abstract sealed class PaymentException extends MillicentException
     permits ForgedException,
         SpentException,
         ExpiredException,
@@ -26,6 +26,7 @@ public abstract sealed class PaymentException extends RuntimeException
   }
 
   /** The stable machine code of this failure. */
+  @Override
   public final FailureCode code() {
     return code;
   }

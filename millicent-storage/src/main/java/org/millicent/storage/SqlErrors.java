@@ -34,23 +34,23 @@ final class SqlErrors {
     if (sql == null) {
       return new StorageException(StorageException.FAILED, where + ": " + t, t);
     }
-    String code = code(sql);
+    StorageCode code = code(sql);
     return new StorageException(code, where + ": " + explain(code) + sql.getMessage(), t);
   }
 
-  private static String explain(String code) {
+  private static String explain(StorageCode code) {
     return switch (code) {
-      case StorageException.FULL -> "the disk or database is full; ";
-      case StorageException.CORRUPT -> "the database is damaged or not a database; ";
-      case StorageException.UNAVAILABLE -> "the database cannot be reached; ";
-      case StorageException.READ_ONLY -> "the database cannot be written; ";
-      case StorageException.BUSY -> "the database stayed locked; ";
+      case FULL -> "the disk or database is full; ";
+      case CORRUPT -> "the database is damaged or not a database; ";
+      case UNAVAILABLE -> "the database cannot be reached; ";
+      case READ_ONLY -> "the database cannot be written; ";
+      case BUSY -> "the database stayed locked; ";
       default -> "";
     };
   }
 
   /** The code of one SQL exception, from SQLite's result code or PostgreSQL's SQLSTATE. */
-  static String code(SQLException e) {
+  static StorageCode code(SQLException e) {
     if (e instanceof SQLiteException s) {
       return sqliteCode(s.getResultCode().code);
     }
@@ -89,7 +89,7 @@ final class SqlErrors {
     return StorageException.FAILED;
   }
 
-  private static String sqliteCode(int resultCode) {
+  private static StorageCode sqliteCode(int resultCode) {
     return switch (resultCode & 0xff) {
       case 5, 6 -> StorageException.BUSY; // SQLITE_BUSY, SQLITE_LOCKED
       case 3, 8 -> StorageException.READ_ONLY; // SQLITE_PERM, SQLITE_READONLY

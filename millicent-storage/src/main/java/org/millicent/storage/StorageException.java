@@ -1,65 +1,69 @@
 package org.millicent.storage;
 
+import org.millicent.failure.MillicentException;
+
 /**
- * Root of storage failures, with a stable machine code that the CLI and HTTP layers map in one
- * place. It is deliberately not an {@link IllegalStateException}: servers answer a storage failure
- * with {@code 503 storage-*} and any other unexpected exception (a bug) with {@code 500 internal},
- * so the two must not share a type. Messages name the file or server and what was found (for logs
- * and operators); they never carry a secret or a password. What a client may be told is {@link
- * #clientDetail()}: the code alone, without paths, SQL or driver text.
+ * Root of storage failures (a {@link MillicentException}), with a stable machine code that the CLI
+ * and HTTP layers map in one place. It is deliberately not an {@link IllegalStateException}:
+ * servers answer a storage failure with {@code 503 storage-*} and any other unexpected exception (a
+ * bug) with {@code 500 internal}, so the two must not share a type. Messages name the file or
+ * server and what was found (for logs and operators); they never carry a secret or a password. What
+ * a client may be told is {@link #clientDetail()}: the code alone, without paths, SQL or driver
+ * text.
  */
-public class StorageException extends RuntimeException {
+public class StorageException extends MillicentException {
   private static final long serialVersionUID = 1L;
 
   /** The database server or file cannot be reached or opened. */
-  public static final String UNAVAILABLE = "storage-unavailable";
+  public static final StorageCode UNAVAILABLE = StorageCode.UNAVAILABLE;
 
   /** The file is not a readable SQLite database, or its pages are damaged. */
-  public static final String CORRUPT = "storage-corrupt";
+  public static final StorageCode CORRUPT = StorageCode.CORRUPT;
 
   /** The database holds tables that are not ours (no Millicent schema history). */
-  public static final String FOREIGN = "storage-foreign";
+  public static final StorageCode FOREIGN = StorageCode.FOREIGN;
 
   /** The disk or database is full: nothing more can be written. */
-  public static final String FULL = "storage-full";
+  public static final StorageCode FULL = StorageCode.FULL;
 
   /** The database stayed locked by another writer for longer than the busy timeout. */
-  public static final String BUSY = "storage-busy";
+  public static final StorageCode BUSY = StorageCode.BUSY;
 
   /** The file or folder cannot be written (permissions, read-only file system). */
-  public static final String READ_ONLY = "storage-readonly";
+  public static final StorageCode READ_ONLY = StorageCode.READ_ONLY;
 
   /** A read or write failed at the operating-system level. */
-  public static final String IO = "storage-io";
+  public static final StorageCode IO = StorageCode.IO;
 
   /** The configuration is invalid (a bad schema name, a bad path). */
-  public static final String CONFIG = "storage-config";
+  public static final StorageCode CONFIG = StorageCode.CONFIG;
 
   /** A migration failed or the schema is newer than this program. */
-  public static final String MIGRATION = "storage-migration";
+  public static final StorageCode MIGRATION = StorageCode.MIGRATION;
 
   /** The store was closed, or stopped after an earlier failure. */
-  public static final String CLOSED = "storage-closed";
+  public static final StorageCode CLOSED = StorageCode.CLOSED;
 
   /** Any other database failure. */
-  public static final String FAILED = "storage-failed";
+  public static final StorageCode FAILED = StorageCode.FAILED;
 
-  private final String code;
+  private final StorageCode code;
 
   /** A failure with a stable {@code code} and a message that says what was expected and found. */
-  public StorageException(String code, String message) {
-    super(code + ": " + message);
+  public StorageException(StorageCode code, String message) {
+    super(code.code() + ": " + message, null);
     this.code = code;
   }
 
   /** A failure caused by {@code cause}. */
-  public StorageException(String code, String message, Throwable cause) {
-    super(code + ": " + message, cause);
+  public StorageException(StorageCode code, String message, Throwable cause) {
+    super(code.code() + ": " + message, cause);
     this.code = code;
   }
 
   /** The stable machine code, such as {@code storage-full}. */
-  public String code() {
+  @Override
+  public StorageCode code() {
     return code;
   }
 
@@ -68,7 +72,7 @@ public class StorageException extends RuntimeException {
    * message (with the file, server, SQL or driver text) is for the log only.
    */
   public String clientDetail() {
-    return "storage failed (" + code + ")";
+    return "storage failed (" + code.code() + ")";
   }
 
   /**

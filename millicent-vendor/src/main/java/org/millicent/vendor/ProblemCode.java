@@ -1,5 +1,6 @@
 package org.millicent.vendor;
 
+import org.millicent.failure.ErrorCode;
 import org.millicent.failure.FailureCode;
 import org.millicent.http.HttpRefusal;
 
@@ -7,7 +8,7 @@ import org.millicent.http.HttpRefusal;
  * Every stable problem code the vendor gateway answers with, and its HTTP status and title: the one
  * place where failures become HTTP (docs/HTTP-API.md). Codes never change once published.
  */
-enum ProblemCode {
+enum ProblemCode implements ErrorCode {
   FORGED("forged", 402, "Scrip or request forged"),
   SPENT("spent", 402, "Scrip already spent"),
   EXPIRED("expired", 402, "Scrip expired"),
@@ -55,7 +56,8 @@ enum ProblemCode {
     this(refusal.code(), refusal.status(), refusal.title());
   }
 
-  String code() {
+  @Override
+  public String code() {
     return code;
   }
 

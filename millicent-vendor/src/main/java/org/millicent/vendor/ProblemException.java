@@ -1,16 +1,18 @@
 package org.millicent.vendor;
 
+import org.millicent.failure.MillicentException;
+
 /**
  * A failure of the gateway itself (not of a payment), with its stable problem code and a detail
  * that says what was expected and found. Never carries a secret.
  */
-final class ProblemException extends RuntimeException {
+final class ProblemException extends MillicentException {
   private static final long serialVersionUID = 1L;
 
   private final ProblemCode code;
 
   ProblemException(ProblemCode code, String detail) {
-    super(detail);
+    super(detail, null);
     this.code = code;
   }
 
@@ -19,7 +21,8 @@ final class ProblemException extends RuntimeException {
     this.code = code;
   }
 
-  ProblemCode code() {
+  @Override
+  public ProblemCode code() {
     return code;
   }
 }

@@ -1,17 +1,19 @@
 package org.millicent.wallet;
 
 import java.util.Optional;
+import org.millicent.failure.ErrorCode;
+import org.millicent.failure.MillicentException;
 
 /**
  * Why the wallet could not or would not pay, with a stable machine {@link #code()} (the CLI and the
  * proxy map these in one place) and, when a vendor or broker refused, the code it gave. Messages
  * say what was expected and what was found and never carry a secret. Unchecked.
  */
-public final class WalletException extends RuntimeException {
+public final class WalletException extends MillicentException {
   private static final long serialVersionUID = 1L;
 
   /** The stable codes. */
-  public enum Code {
+  public enum Code implements ErrorCode {
     /** The payment would exceed a budget limit; nothing was bought or sent. */
     BUDGET_EXCEEDED("budget-exceeded", 402),
     /** The vendor names brokers, but the wallet has an account at none of them. */
@@ -57,6 +59,7 @@ public final class WalletException extends RuntimeException {
     }
 
     /** The stable text form. */
+    @Override
     public String code() {
       return code;
     }
@@ -91,6 +94,7 @@ public final class WalletException extends RuntimeException {
   }
 
   /** The stable code. */
+  @Override
   public Code code() {
     return code;
   }

@@ -666,8 +666,8 @@ public final class BrokerRoutes {
   private void fail(Context ctx, Exception e) {
     switch (e) {
       case BrokerException be -> {
-        countFailure(be.error().code());
-        Problems.write(ctx, be.error(), be.getMessage());
+        countFailure(be.code().code());
+        Problems.write(ctx, be.code(), be.getMessage());
       }
       case PaymentException pe -> {
         countFailure(pe.code().code());
@@ -685,9 +685,13 @@ public final class BrokerRoutes {
       case StorageException se -> {
         // The message names the file or server and the driver's text: the log's, not the client's.
         log.warn("broker: {} {} failed: {}", ctx.method(), ctx.path(), se.getMessage());
-        countFailure(se.code());
+        countFailure(se.code().code());
         Problems.write(
-            ctx, Problems.STORAGE_STATUS, se.code(), "Storage unavailable", se.clientDetail());
+            ctx,
+            Problems.STORAGE_STATUS,
+            se.code().code(),
+            "Storage unavailable",
+            se.clientDetail());
       }
       default -> throw new IllegalStateException(e);
     }

@@ -2,13 +2,18 @@ package org.millicent.vendor.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.millicent.failure.ErrorCode;
+import org.millicent.failure.MillicentException;
 
 /**
  * A vendor configuration that cannot be used, with every problem found, each naming the setting
  * (e.g. {@code prices[2].price_millicents: expected 0..1000000000000, found -5}), and the file when
  * it was read from one. Never carries a secret.
  */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends MillicentException {
+  /** The code of every unusable configuration. */
+  public static final ErrorCode CODE = ErrorCode.of("config-invalid");
+
   private static final long serialVersionUID = 1L;
 
   /** The problems, one per setting, in the order found. */
@@ -24,8 +29,13 @@ public final class ConfigException extends RuntimeException {
    * file first.
    */
   public ConfigException(Path file, List<String> errors) {
-    super(message(file, errors));
+    super(message(file, errors), null);
     this.errors = errors.toArray(String[]::new);
+  }
+
+  @Override
+  public ErrorCode code() {
+    return CODE;
   }
 
   /** The problems, one per setting. */
