@@ -1,10 +1,7 @@
 package org.millicent.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -24,8 +21,6 @@ import org.eclipse.jetty.util.Callback;
  * logged. Shared by the vendor and the broker. Thread-safe.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /**
    * Sets up {@code config}'s Jetty as both servers run it: request heads up to {@link
    * HttpRefusal#MAX_HEAD_BYTES} (Jetty's default of 8 KiB refused a long but valid payment header),
@@ -58,25 +53,19 @@ public final class ProblemErrorHandler extends ErrorHandler {
     if (refusal == HttpRefusal.BAD_REQUEST && status == 400 && ambiguousPath(request)) {
       refusal = HttpRefusal.BAD_PATH;
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", refusal.type());
-    body.put("title", refusal.title());
-    body.put("status", status);
-    body.put("code", refusal.code());
-    body.put(
-        "detail",
+    String detail =
         refusal == HttpRefusal.NOT_FOUND && request != null
             ? "nothing is served at " + request.getMethod() + " " + target(request)
-            : refusal.detail(jettyStatus, message));
+            : refusal.detail(jettyStatus, message);
     byte[] bytes;
     try {
-      bytes = JSON.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
+      bytes = ProblemDocument.bytes(status, refusal.code(), refusal.title(), detail, Map.of());
+    } catch (IllegalStateException e) {
       callback.failed(e);
       return;
     }
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, ProblemDocument.MEDIA_TYPE);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.write(true, ByteBuffer.wrap(bytes), callback);
   }

@@ -3,21 +3,22 @@ package org.millicent.vendor;
 import org.millicent.failure.ErrorCode;
 import org.millicent.failure.FailureCode;
 import org.millicent.http.HttpRefusal;
+import org.millicent.http.PaymentFailures;
 
 /**
  * Every stable problem code the vendor gateway answers with, and its HTTP status and title: the one
  * place where failures become HTTP (docs/HTTP-API.md). Codes never change once published.
  */
 enum ProblemCode implements ErrorCode {
-  FORGED("forged", 402, "Scrip or request forged"),
-  SPENT("spent", 402, "Scrip already spent"),
-  EXPIRED("expired", 402, "Scrip expired"),
-  WRONG_VENDOR("wrong-vendor", 402, "Scrip for another vendor"),
-  WRONG_CUSTOMER("wrong-customer", 402, "Scrip not the payer's"),
-  INSUFFICIENT("insufficient", 402, "Scrip value below the price"),
-  MALFORMED("malformed", 400, "Malformed payment"),
-  UNKNOWN_KEY("unknown-key", 402, "Unknown or retired key"),
-  IN_PROGRESS("in-progress", 409, "Identical request in progress"),
+  FORGED(FailureCode.FORGED),
+  SPENT(FailureCode.SPENT),
+  EXPIRED(FailureCode.EXPIRED),
+  WRONG_VENDOR(FailureCode.WRONG_VENDOR),
+  WRONG_CUSTOMER(FailureCode.WRONG_CUSTOMER),
+  INSUFFICIENT(FailureCode.INSUFFICIENT),
+  MALFORMED(FailureCode.MALFORMED),
+  UNKNOWN_KEY(FailureCode.UNKNOWN_KEY),
+  IN_PROGRESS(FailureCode.IN_PROGRESS),
   PAYMENT_REQUIRED("payment-required", 402, "Payment required"),
   ORIGIN_FAILED("origin-failed", 502, "Origin failed"),
   BAD_REQUEST(HttpRefusal.BAD_REQUEST),
@@ -38,9 +39,6 @@ enum ProblemCode implements ErrorCode {
   STORAGE_UNAVAILABLE("storage-unavailable", 503, "Storage unavailable"),
   INTERNAL(HttpRefusal.INTERNAL);
 
-  /** Base of every problem type URI. */
-  static final String TYPE_BASE = HttpRefusal.TYPE_BASE;
-
   private final String code;
   private final int status;
   private final String title;
@@ -49,6 +47,11 @@ enum ProblemCode implements ErrorCode {
     this.code = code;
     this.status = status;
     this.title = title;
+  }
+
+  /** A refused payment, with the status and title both servers give it. */
+  ProblemCode(FailureCode failure) {
+    this(failure.code(), PaymentFailures.status(failure), PaymentFailures.title(failure));
   }
 
   /** One of the refusals the HTTP layer of both servers shares. */
@@ -69,16 +72,12 @@ enum ProblemCode implements ErrorCode {
     return title;
   }
 
-  String type() {
-    return TYPE_BASE + code;
-  }
-
   /**
    * Seconds after which to try again ({@code Retry-After}), or 0 when a retry does not help by
    * itself: an identical request in progress is worth sending again shortly.
    */
   int retryAfterSeconds() {
-    return this == IN_PROGRESS ? 1 : 0;
+    return this == IN_PROGRESS ? PaymentFailures.IN_PROGRESS_RETRY_SECONDS : 0;
   }
 
   /** Whether the answer repeats the offer (every 402). */

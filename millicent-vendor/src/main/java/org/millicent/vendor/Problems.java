@@ -1,7 +1,5 @@
 package org.millicent.vendor;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -10,6 +8,7 @@ import org.millicent.failure.PaymentException;
 import org.millicent.http.ClientFaults;
 import org.millicent.http.Html;
 import org.millicent.http.HttpRefusal;
+import org.millicent.http.ProblemDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,19 +21,17 @@ final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
   /** Media type of problem documents. */
-  static final String PROBLEM_JSON = "application/problem+json";
+  static final String PROBLEM_JSON = ProblemDocument.MEDIA_TYPE;
 
   /** A classified failure: its code and a detail without secrets. */
   record Problem(ProblemCode code, String detail) {}
 
-  private final ObjectMapper json;
   private final Offer offer;
   private final VendorMetrics metrics;
   private final Paywall paywall;
   private final ClientFaults clientFaults = new ClientFaults(LOG);
 
-  Problems(ObjectMapper json, Offer offer, VendorMetrics metrics, Paywall paywall) {
-    this.json = json;
+  Problems(Offer offer, VendorMetrics metrics, Paywall paywall) {
     this.offer = offer;
     this.metrics = metrics;
     this.paywall = paywall;
@@ -80,37 +77,26 @@ final class Problems {
    * with the same headers.
    */
   void write(Context ctx, ProblemCode code, String detail, long offerPrice) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", code.type());
-    body.put("title", code.title());
-    body.put("status", code.status());
-    body.put("code", code.code());
-    body.put("detail", detail == null || detail.isBlank() ? code.title() : detail);
-    boolean offered = code.repeatsOffer() && offerPrice >= 0;
-    if (offered) {
-      offer.addTo(body, offerPrice);
+    Map<String, Object> offered = new LinkedHashMap<>();
+    if (code.repeatsOffer() && offerPrice >= 0) {
+      offer.addTo(offered, offerPrice);
       ctx.header("WWW-Authenticate", offer.header(offerPrice));
     }
     metrics.rejected(code);
     if (code.retryAfterSeconds() > 0) {
       ctx.header("Retry-After", Integer.toString(code.retryAfterSeconds()));
     }
-    ctx.status(code.status());
     ctx.header("Cache-Control", "no-store");
     if (code.status() == 402) {
       ctx.header("Vary", "Accept"); // a browser gets the page, a program the document
     }
     if (code == ProblemCode.PAYMENT_REQUIRED && offerPrice > 0 && forPerson(ctx)) {
+      ctx.status(code.status());
       ctx.contentType(Html.TYPE);
       ctx.result(paywall.render(ctx.req().getMethod(), shownPath(ctx), offerPrice));
       return;
     }
-    ctx.contentType(PROBLEM_JSON);
-    try {
-      ctx.result(json.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a problem document", e);
-    }
+    ProblemDocument.write(ctx, code.status(), code.code(), code.title(), detail, offered);
   }
 
   /**

@@ -21,6 +21,7 @@ import org.millicent.failure.UnknownKeyException;
 import org.millicent.http.ClientFaults;
 import org.millicent.http.Cors;
 import org.millicent.http.FailureText;
+import org.millicent.http.ProblemDocument;
 import org.millicent.http.RouteMethods;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
@@ -379,28 +380,19 @@ final class VendorGateway {
    * the action is not run again and its first answer is not kept, so the replay gets a {@code 409
    * replayed} problem document, with the receipt of the first sending.
    */
-  private ContentResponse replayedAction(String method, String path) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", ProblemCode.REPLAYED.type());
-    body.put("title", ProblemCode.REPLAYED.title());
-    body.put("status", ProblemCode.REPLAYED.status());
-    body.put("code", ProblemCode.REPLAYED.code());
-    body.put(
-        "detail",
+  private static ContentResponse replayedAction(String method, String path) {
+    ProblemCode code = ProblemCode.REPLAYED;
+    String detail =
         method
             + " "
             + path
             + " was done and charged once for this payment; it is not run again, and its first"
-            + " answer is not kept. The receipt is the first one.");
-    try {
-      return new ContentResponse(
-          ProblemCode.REPLAYED.status(),
-          Problems.PROBLEM_JSON,
-          Map.of(),
-          json.writeValueAsBytes(body));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write a problem document", e);
-    }
+            + " answer is not kept. The receipt is the first one.";
+    return new ContentResponse(
+        code.status(),
+        ProblemDocument.MEDIA_TYPE,
+        Map.of(),
+        ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, Map.of()));
   }
 
   /**

@@ -149,8 +149,7 @@ public final class VendorServer implements AutoCloseable {
                       : null);
       Offer offer = new Offer(config);
       ClientFiles client = new ClientFiles();
-      Problems problems =
-          new Problems(json, offer, metrics, new Paywall(config, client.available()));
+      Problems problems = new Problems(offer, metrics, new Paywall(config, client.available()));
       byte[] manifest = manifest(json, config);
       Catalogue catalogue = new Catalogue(config);
       boolean forwardHeaders = config.content() instanceof Content.Origin;

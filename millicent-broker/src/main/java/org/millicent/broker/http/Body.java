@@ -1,6 +1,7 @@
 package org.millicent.broker.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.millicent.broker.BrokerException;
  */
 final class Body {
   private static final int MAX_BYTES = 4 * 1024 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final JsonNode root;
 
@@ -26,7 +28,7 @@ final class Body {
     }
     JsonNode n;
     try {
-      n = bytes.length == 0 ? null : Problems.JSON.readTree(bytes);
+      n = bytes.length == 0 ? null : JSON.readTree(bytes);
     } catch (IOException e) {
       throw new BrokerException(BrokerError.BAD_REQUEST, "request body is not JSON");
     }

@@ -1,8 +1,7 @@
 package org.millicent.vendor.config;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import org.millicent.bytes.ConstantTime;
+import org.millicent.http.AccessGuard;
 
 /**
  * A broker that sells this vendor's scrip: where customers find it (named in 402 offers), the
@@ -52,10 +51,7 @@ public final class BrokerConfig {
 
   /** Whether {@code presented} is this broker's token, compared in constant time. */
   public boolean tokenMatches(String presented) {
-    return token != null
-        && presented != null
-        && ConstantTime.equal(
-            token.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    return AccessGuard.tokenMatches(token, presented);
   }
 
   /** The broker's own customer ID at this vendor. */

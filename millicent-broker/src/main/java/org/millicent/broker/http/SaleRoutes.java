@@ -1,0 +1,200 @@
+package org.millicent.broker.http;
+
+import static org.millicent.broker.http.Views.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.millicent.broker.Broker;
+import org.millicent.broker.BrokerError;
+import org.millicent.broker.BrokerException;
+import org.millicent.broker.ScripPurchase;
+import org.millicent.broker.VendorScripSale;
+import org.millicent.bytes.Base64Url;
+import org.millicent.http.ProblemDocument;
+import org.millicent.http.RouteMethods;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.purchase.Exchange;
+import org.millicent.purchase.ExchangeService;
+import org.millicent.purchase.Purchase;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
+
+/**
+ * What the broker sells (docs/HTTP-API.md, "Broker"): broker scrip on account, vendor scrip on
+ * account or paid with broker scrip, and the exchange of broker scrip. Thread-safe.
+ */
+final class SaleRoutes {
+  /** Where customers exchange broker scrip: the same path as at a vendor. */
+  static final String EXCHANGE_PATH = "/millicent/exchange";
+
+  /** The request attribute holding the price of a paid sale, repeated as an offer on a refusal. */
+  static final String OFFER = "millicent.offer";
+
+  private final Broker broker;
+  private final Origins origins;
+
+  SaleRoutes(Broker broker, Origins origins) {
+    this.broker = broker;
+    this.origins = origins;
+  }
+
+  void register(RouteMethods routes, RoutesConfig r) {
+    routes.post(r, "/broker/scrip", this::sellBrokerScrip);
+    routes.post(r, "/broker/vendor-scrip", this::sellVendorScrip);
+    routes.post(r, EXCHANGE_PATH, this::exchange);
+  }
+
+  private void sellBrokerScrip(Context ctx) {
+    AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts(), origins);
+    long amount = Body.parse(ctx.bodyAsBytes()).amount("amount_millicents");
+    Scrip s = broker.sellBrokerScrip(a.customer().id(), amount, a.mac());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("scrip", s.token());
+    out.put("value_millicents", s.valueMillicents());
+    out.put("expires_at", s.expiresAt().toString());
+    json(ctx, 200, out);
+  }
+
+  /**
+   * {@code POST /millicent/exchange}: renews, splits or merges broker scrip, as a vendor's exchange
+   * endpoint does (docs/HTTP-API.md, "POST /millicent/exchange"), paid at price 0 with the first
+   * input in the signed variant.
+   */
+  private void exchange(Context ctx) {
+    byte[] bodyBytes = ctx.bodyAsBytes();
+    String header = ctx.header("Authorization");
+    if (header == null || AccountAuth.isAccountRequest(header)) {
+      Problems.write(
+          ctx,
+          BrokerError.PAYMENT_REQUIRED,
+          "an exchange is paid (price 0) with the first input scrip (Authorization: Millicent v=2,"
+              + " variant=signed, ...)",
+          Map.of("vendor", broker.id(), "price_millicents", 0));
+      return;
+    }
+    Payment payment = PaymentHeader.parse(header, descriptor(ctx, bodyBytes));
+    Body b = Body.parse(bodyBytes);
+    Exchange e = broker.exchange(payment, inputs(b), operation(b));
+    List<String> tokens = e.outputs().stream().map(Scrip::token).toList();
+    byte[] body = ProblemDocument.json(Map.of("scrip", tokens));
+    Map<String, String> receipt = new LinkedHashMap<>();
+    receipt.put("v", PaymentHeader.VERSION);
+    receipt.put("variant", e.variant().wireName());
+    receipt.put("price", "0");
+    receipt.put("mac", Base64Url.encode(e.replyMac(200, RequestDescriptor.digest(body))));
+    ctx.header("Millicent-Receipt", AuthParams.format(receipt));
+    ctx.header("Cache-Control", "no-store");
+    ctx.status(200).contentType("application/json").result(body);
+  }
+
+  private static List<byte[]> inputs(Body b) {
+    JsonNode scrip = b.root().get("scrip");
+    if (scrip == null
+        || !scrip.isArray()
+        || scrip.isEmpty()
+        || scrip.size() > ExchangeService.MAX_PIECES) {
+      throw new BrokerException(
+          BrokerError.BAD_REQUEST,
+          "field scrip must list 1.." + ExchangeService.MAX_PIECES + " scrip tokens");
+    }
+    List<byte[]> inputs = new ArrayList<>();
+    for (JsonNode t : scrip) {
+      if (!t.isTextual()) {
+        throw new BrokerException(BrokerError.BAD_REQUEST, "field scrip must hold tokens (text)");
+      }
+      inputs.add(ScripCodec.encode(ScripCodec.fromToken(t.asText())));
+    }
+    return inputs;
+  }
+
+  private static ExchangeService.Operation operation(Body b) {
+    String op = b.optionalText("operation", "");
+    return switch (op) {
+      case "renew" -> new ExchangeService.Renew();
+      case "merge" -> new ExchangeService.Merge();
+      case "split" -> {
+        List<Long> amounts = new ArrayList<>();
+        JsonNode a = b.root().get("amounts_millicents");
+        if (a == null || !a.isArray() || a.isEmpty() || a.size() > ExchangeService.MAX_PIECES) {
+          throw new BrokerException(
+              BrokerError.BAD_REQUEST, "split needs amounts_millicents: a list of integers");
+        }
+        for (JsonNode x : a) {
+          if (!x.isIntegralNumber() || !x.canConvertToLong()) {
+            throw new BrokerException(
+                BrokerError.BAD_REQUEST, "amounts_millicents must hold integers");
+          }
+          amounts.add(x.asLong());
+        }
+        yield new ExchangeService.Split(amounts);
+      }
+      default ->
+          throw new BrokerException(
+              BrokerError.BAD_REQUEST,
+              "field operation must be renew, split or merge, found \"" + op + '"');
+    };
+  }
+
+  private void sellVendorScrip(Context ctx) {
+    byte[] bodyBytes = ctx.bodyAsBytes();
+    Body b = Body.parse(bodyBytes);
+    String vendor = b.text("vendor");
+    long amount = b.amount("amount_millicents");
+    String header = ctx.header("Authorization");
+    if (header == null) {
+      offer(ctx, amount);
+      Problems.write(
+          ctx,
+          BrokerError.PAYMENT_REQUIRED,
+          "pay with broker scrip (Authorization: Millicent v=2, variant=signed, ...) or an account"
+              + " request (variant=account)",
+          Map.of("vendor", broker.id(), "price_millicents", amount));
+      return;
+    }
+    if (AccountAuth.isAccountRequest(header)) {
+      AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts(), origins);
+      VendorScripSale sale = broker.sellVendorScrip(a.customer().id(), vendor, amount, a.mac());
+      json(ctx, 200, Views.sale(sale));
+      return;
+    }
+    ctx.attribute(OFFER, amount);
+    Payment payment = PaymentHeader.parse(header, descriptor(ctx, bodyBytes));
+    ScripPurchase bought = broker.buyVendorScrip(payment, vendor, amount);
+    byte[] body = ProblemDocument.json(Views.sale(bought.sale()));
+    Purchase p = bought.purchase();
+    Map<String, String> receipt = new LinkedHashMap<>();
+    receipt.put("v", PaymentHeader.VERSION);
+    receipt.put("variant", p.variant().wireName());
+    receipt.put("price", Long.toString(p.priceMillicents()));
+    p.change().ifPresent(c -> receipt.put("change", c.token()));
+    receipt.put("mac", Base64Url.encode(p.replyMac(200, RequestDescriptor.digest(body))));
+    ctx.header("Millicent-Receipt", AuthParams.format(receipt));
+    ctx.header("Cache-Control", "no-store");
+    ctx.status(200).contentType("application/json").result(body);
+  }
+
+  /** What a payment of this POST must be bound to: origin addressed, target and body digest. */
+  private RequestDescriptor descriptor(Context ctx, byte[] body) {
+    return new RequestDescriptor(
+        origins.addressed(ctx), "POST", AccountAuth.target(ctx), RequestDescriptor.digest(body));
+  }
+
+  /** Sets the offer of broker scrip worth {@code amount} ({@code WWW-Authenticate}). */
+  void offer(Context ctx, long amount) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("v", PaymentHeader.VERSION);
+    o.put("vendor", broker.id());
+    o.put("price", Long.toString(amount));
+    o.put("currency", broker.config().currency());
+    o.put("variants", "signed");
+    ctx.header("WWW-Authenticate", AuthParams.format(o));
+  }
+}
