@@ -1,0 +1,302 @@
+package org.millicent.vendor;
+
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.millicent.bytes.Base64Url;
+import org.millicent.http.ProblemDocument;
+import org.millicent.money.Amounts;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.purchase.Purchase;
+import org.millicent.purchase.PurchaseService;
+import org.millicent.vendor.VendorMetrics.Kind;
+import org.millicent.vendor.content.ContentRequest;
+import org.millicent.vendor.content.ContentResponse;
+import org.millicent.vendor.content.ContentSource;
+import org.millicent.vendor.content.OriginException;
+
+/**
+ * The content behind the gateway (docs/HTTP-API.md, "Vendor gateway"): free content served as it
+ * is, priced content offered with a 402 and sold on payment, with change and receipt.
+ *
+ * <p>Charge only on delivery: a payment is claimed, the content fetched, and the spend committed
+ * only when the answer is not a server failure; otherwise it is released and the client gets 502
+ * {@code origin-failed} with its scrip intact. A replay of a committed request gets the change
+ * issued the first time.
+ *
+ * <p>Thread-safe: all state is in the thread-safe services.
+ */
+final class ContentSales {
+  private final VendorGateway gateway;
+  private final Catalogue catalogue;
+  private final ContentSource content;
+  private final boolean forwardHeaders;
+  private final Supplier<VendorState> state;
+  private final Problems problems;
+  private final VendorMetrics metrics;
+  private final SecureRandom random;
+
+  ContentSales(
+      VendorGateway gateway,
+      Catalogue catalogue,
+      ContentSource content,
+      boolean forwardHeaders,
+      Supplier<VendorState> state,
+      Problems problems,
+      VendorMetrics metrics,
+      SecureRandom random) {
+    this.gateway = gateway;
+    this.catalogue = catalogue;
+    this.content = content;
+    this.forwardHeaders = forwardHeaders;
+    this.state = state;
+    this.problems = problems;
+    this.metrics = metrics;
+    this.random = random;
+  }
+
+  /** Serves, offers or sells the content at the request's target. */
+  void content(Context ctx) {
+    long t0 = System.nanoTime();
+    Kind kind = Kind.REJECTED;
+    long offer = -1;
+    try {
+      String method = ctx.req().getMethod();
+      // Priced, served and forwarded: one canonical target (docs/HTTP-API.md, "Request targets").
+      RequestTarget canonical = RequestTarget.of(ctx.req());
+      String path = canonical.path();
+      Catalogue.Entry entry = catalogue.match(method, path);
+      if (entry == null || !content.mayExist(path)) {
+        throw gateway.notOffered(ctx, method, path);
+      }
+      if (entry.free()) {
+        deliverFree(ctx, method, canonical);
+        kind = Kind.FREE;
+        return;
+      }
+      offer = entry.basePriceMillicents();
+      String auth = ctx.header("Authorization");
+      if (auth == null || !VendorGateway.isMillicent(auth)) {
+        problems.write(
+            ctx,
+            ProblemCode.PAYMENT_REQUIRED,
+            method + " " + path + " costs " + Amounts.format(offer),
+            offer);
+        return;
+      }
+      if ("HEAD".equals(method)) {
+        ctx.header("Allow", entry.paidMethods());
+        throw new ProblemException(
+            ProblemCode.HEAD_NOT_PAYABLE,
+            "HEAD delivers no content, so it is never charged; pay with the GET (scrip unused)");
+      }
+      sell(ctx, entry, method, canonical, auth);
+      kind = Kind.PAID;
+    } catch (RuntimeException e) {
+      problems.write(ctx, e, offer);
+    } finally {
+      metrics.request(kind, System.nanoTime() - t0);
+    }
+  }
+
+  private void deliverFree(Context ctx, String method, RequestTarget canonical) {
+    ContentResponse r;
+    try {
+      r = content.fetch(request(ctx, method, canonical, VendorGateway.body(ctx)));
+    } catch (OriginException e) {
+      throw new ProblemException(ProblemCode.ORIGIN_FAILED, e.getMessage(), e);
+    }
+    requireLocalFound(r, canonical.path());
+    ctx.status(r.status());
+    copyHeaders(ctx, r);
+    if (r.contentType() != null) {
+      ctx.contentType(r.contentType());
+    }
+    ctx.result(r.body());
+  }
+
+  private void sell(
+      Context ctx, Catalogue.Entry entry, String method, RequestTarget canonical, String auth) {
+    byte[] body = VendorGateway.body(ctx);
+    // The MAC covers the target as sent; the canonical target is a function of it.
+    Payment payment =
+        PaymentHeader.parse(auth, gateway.descriptor(ctx, method, VendorGateway.target(ctx), body));
+    VendorState st = state.get();
+    PurchaseService purchases = st.purchases;
+    if (content.isLocal() && !(payment instanceof Payment.Private && body.length > 0)) {
+      sellLocal(ctx, st, entry, payment, request(ctx, method, canonical, body));
+      return;
+    }
+    Purchase p =
+        VendorGateway.knowingNewLicences(st, () -> purchases.begin(payment, entry.pricer()));
+    if (p.isReplay() && !SAFE_METHODS.contains(method)) {
+      // The origin ran this action for the first sending; running it again would do it twice.
+      writePaid(ctx, st, p, replayedAction(method, canonical.path()));
+      return;
+    }
+    ContentResponse r;
+    try {
+      ContentRequest forward = request(ctx, method, canonical, body);
+      if (payment instanceof Payment.Private pp && body.length > 0) {
+        forward = forward.withOpenedBody(purchases.openRequestBody(pp, body));
+      }
+      r = content.fetch(forward);
+      if (r.status() >= 500) {
+        throw new ProblemException(
+            ProblemCode.ORIGIN_FAILED,
+            "the origin answered "
+                + r.status()
+                + (p.isReplay() ? "; the earlier charge stands" : "; nothing was charged"));
+      }
+      p.commit();
+    } catch (OriginException e) {
+      p.release();
+      throw new ProblemException(
+          ProblemCode.ORIGIN_FAILED,
+          e.getMessage() + (p.isReplay() ? "; the earlier charge stands" : "; nothing was charged"),
+          e);
+    } catch (RuntimeException e) {
+      p.release();
+      throw e;
+    }
+    writePaid(ctx, st, p, r);
+  }
+
+  /** Methods whose repetition has no effect at the origin (RFC 9110, section 9.2.1). */
+  private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD");
+
+  /**
+   * The answer to a replay of a non-safe request (docs/HTTP-API.md, "Replays of non-safe methods"):
+   * the action is not run again and its first answer is not kept, so the replay gets a {@code 409
+   * replayed} problem document, with the receipt of the first sending.
+   */
+  private static ContentResponse replayedAction(String method, String path) {
+    ProblemCode code = ProblemCode.REPLAYED;
+    String detail =
+        method
+            + " "
+            + path
+            + " was done and charged once for this payment; it is not run again, and its first"
+            + " answer is not kept. The receipt is the first one.";
+    return new ContentResponse(
+        code.status(),
+        ProblemDocument.MEDIA_TYPE,
+        Map.of(),
+        ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, Map.of()));
+  }
+
+  /**
+   * Local content: fetched first (reading it has no effect, and a failure charges nothing), then
+   * the payment is validated and spent in one step with its change, so a purchase is one durable
+   * write.
+   */
+  private void sellLocal(
+      Context ctx, VendorState st, Catalogue.Entry entry, Payment payment, ContentRequest request) {
+    ContentResponse r;
+    try {
+      r = content.fetch(request);
+    } catch (OriginException e) {
+      throw new ProblemException(
+          ProblemCode.ORIGIN_FAILED, e.getMessage() + "; nothing was charged", e);
+    }
+    if (r.status() >= 500) {
+      throw new ProblemException(
+          ProblemCode.ORIGIN_FAILED,
+          "the content answered " + r.status() + "; nothing was charged");
+    }
+    requireLocalFound(r, request.path());
+    Purchase p =
+        VendorGateway.knowingNewLicences(st, () -> st.purchases.pay(payment, entry.pricer()));
+    writePaid(ctx, st, p, r);
+  }
+
+  /**
+   * Refuses a local source's "not found" (a file removed since {@link ContentSource#mayExist} said
+   * yes) as the gateway's own {@code not-found} document, uncharged, instead of the source's text;
+   * an origin's answers are its own and pass as they are.
+   */
+  private void requireLocalFound(ContentResponse r, String path) {
+    if (content.isLocal() && r.status() == 404) {
+      throw new ProblemException(ProblemCode.NOT_FOUND, "nothing is offered at " + path);
+    }
+  }
+
+  private void writePaid(Context ctx, VendorState st, Purchase p, ContentResponse r) {
+    metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
+    if (!p.isReplay()) {
+      st.licences.received(p.scrip());
+    }
+    int status = r.status();
+    byte[] out = r.body();
+    String type = r.contentType();
+    // Every receipt value is a token (digits, variant names, base64url), so the header is
+    // written directly in the auth-param grammar.
+    StringBuilder receipt =
+        new StringBuilder(256)
+            .append("Millicent v=")
+            .append(PaymentHeader.VERSION)
+            .append(", variant=")
+            .append(p.variant().wireName())
+            .append(", price=")
+            .append(p.priceMillicents());
+    switch (p.variant()) {
+      case CLEAR -> p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
+      case SIGNED -> {
+        p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
+        receipt
+            .append(", mac=")
+            .append(Base64Url.encode(p.replyMac(status, RequestDescriptor.digest(out))));
+      }
+      case PRIVATE -> {
+        receipt.append(", change=").append(Base64Url.encode(p.sealChange(random)));
+        out = p.sealResponse(status, out, random);
+        if (type != null) {
+          ctx.header(VendorGateway.SEALED_TYPE, type);
+        }
+        type = VendorGateway.SEALED;
+      }
+    }
+    ctx.status(status);
+    copyHeaders(ctx, r);
+    ctx.header("Cache-Control", "no-store");
+    ctx.header(VendorGateway.RECEIPT, receipt.toString());
+    if (type != null) {
+      ctx.contentType(type);
+    }
+    ctx.result(out);
+  }
+
+  /** Copies the origin's headers, except its CORS ones: the gateway's own apply to its answers. */
+  private static void copyHeaders(Context ctx, ContentResponse r) {
+    r.headers()
+        .forEach(
+            (name, values) -> {
+              if (!name.regionMatches(true, 0, "Access-Control-", 0, 15)) {
+                values.forEach(v -> ctx.res().addHeader(name, v));
+              }
+            });
+  }
+
+  private ContentRequest request(Context ctx, String method, RequestTarget canonical, byte[] body) {
+    Map<String, List<String>> headers = Map.of();
+    if (forwardHeaders) {
+      headers = new LinkedHashMap<>();
+      for (String name : Collections.list(ctx.req().getHeaderNames())) {
+        headers.put(name, Collections.list(ctx.req().getHeaders(name)));
+      }
+    }
+    return new ContentRequest(
+        method,
+        canonical.forward(),
+        canonical.path(),
+        headers,
+        body,
+        forwardHeaders ? ctx.req().getRemoteAddr() : null);
+  }
+}
