@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.millicent.failure.ErrorCode;
+import org.millicent.failure.MillicentException;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
@@ -96,18 +98,19 @@ public final class VendorKeys implements AutoCloseable {
    * A change refused, with a stable code ({@code not-found}, {@code conflict}, {@code
    * bad-request}).
    */
-  public static final class Refused extends RuntimeException {
+  public static final class Refused extends MillicentException {
     private static final long serialVersionUID = 1L;
     private final ProblemCode problem;
 
     Refused(ProblemCode problem, String detail) {
-      super(detail);
+      super(detail, null);
       this.problem = problem;
     }
 
     /** The stable machine code, as in the problem document of the admin endpoints. */
-    public String code() {
-      return problem.code();
+    @Override
+    public ErrorCode code() {
+      return problem;
     }
 
     ProblemCode problem() {

@@ -226,7 +226,7 @@ class VendorKeysIT {
           .isInstanceOf(VendorKeys.Refused.class)
           .hasMessageContaining("a vendor is running on")
           .hasMessageContaining("--url")
-          .extracting(e -> ((VendorKeys.Refused) e).code())
+          .extracting(e -> ((VendorKeys.Refused) e).code().code())
           .isEqualTo("conflict");
     }
     try (VendorKeys keys = VendorKeys.offline(config(), dir)) {
@@ -266,7 +266,7 @@ class VendorKeysIT {
     assertThatThrownBy(() -> VendorKeys.offline(config(), dir))
         .isInstanceOf(VendorKeys.Refused.class)
         .hasMessageContaining("no vendor database")
-        .extracting(e -> ((VendorKeys.Refused) e).code())
+        .extracting(e -> ((VendorKeys.Refused) e).code().code())
         .isEqualTo("not-found");
     assertThat(dir.resolve("vendor.db")).doesNotExist();
     assertThatThrownBy(() -> VendorKeys.offline(config(), dir.resolve("absent")))

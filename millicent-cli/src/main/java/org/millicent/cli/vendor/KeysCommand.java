@@ -218,7 +218,8 @@ public final class KeysCommand implements Callable<Integer> {
         return JSON.valueToTree(change.apply(keys));
       } catch (VendorKeys.Refused e) {
         throw new Failure(
-            e.getMessage(), "bad-request".equals(e.code()) || "not-found".equals(e.code()));
+            e.getMessage(),
+            "bad-request".equals(e.code().code()) || "not-found".equals(e.code().code()));
       } catch (StorageException | java.io.UncheckedIOException e) {
         throw new Failure(e.getMessage(), false);
       }
