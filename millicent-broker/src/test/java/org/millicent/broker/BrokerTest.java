@@ -240,8 +240,7 @@ class BrokerTest {
                 broker.buyVendorScrip(
                     pay(bs, alice.secret(), Nonce.random(random), "a"), "nobody", 500))
         .isInstanceOfSatisfying(
-            BrokerException.class,
-            e -> assertThat(e.code()).isEqualTo(BrokerError.UNKNOWN_VENDOR));
+            BrokerException.class, e -> assertThat(e.code()).isEqualTo(BrokerError.UNKNOWN_VENDOR));
     ScripPurchase ok =
         broker.buyVendorScrip(pay(bs, alice.secret(), Nonce.random(random), "a"), "venetia", 1_000);
     assertThat(ok.sale().scrip().valueMillicents()).isEqualTo(1_000);
