@@ -2,6 +2,7 @@ package org.millicent.protocol;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.millicent.bytes.Base64Url;
 import org.millicent.failure.MalformedException;
 
 /**
@@ -21,6 +22,20 @@ public final class AuthParams {
   public static final int MAX_LENGTH = 16 * 1024;
 
   private AuthParams() {}
+
+  /**
+   * Whether a header value is of the Millicent scheme: after optional leading whitespace, {@code
+   * Millicent} in any case, then a space or the end. Says nothing of whether the rest parses.
+   */
+  public static boolean isMillicent(String headerValue) {
+    if (headerValue == null) {
+      return false;
+    }
+    int i = skipWs(headerValue, 0);
+    int end = i + SCHEME.length();
+    return headerValue.regionMatches(true, i, SCHEME, 0, SCHEME.length())
+        && (headerValue.length() == end || headerValue.charAt(end) == ' ');
+  }
 
   /**
    * Formats {@code Millicent a=b, c="d e"}, quoting values that are not tokens.
@@ -150,6 +165,54 @@ public final class AuthParams {
       throw new MalformedException("Millicent header lacks the parameter " + name);
     }
     return v;
+  }
+
+  /**
+   * The bytes of a required base64url parameter (a MAC, a nonce, a sealed message): the one way
+   * binary values are read from a Millicent header.
+   *
+   * @throws MalformedException when it is missing, empty, longer than {@code maxBytes} would encode
+   *     to, or not strict base64url
+   */
+  public static byte[] requireBytes(Map<String, String> params, String name, int maxBytes) {
+    String text = require(params, name);
+    if (text.length() > (maxBytes * 4L + 2) / 3) {
+      throw new MalformedException(
+          name + " is " + text.length() + " characters, longer than " + maxBytes + " bytes");
+    }
+    try {
+      return Base64Url.decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedException(name + " is not base64url: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The bytes of an optional base64url parameter, or an empty array when it is absent or empty.
+   *
+   * @throws MalformedException as {@link #requireBytes} when it is present
+   */
+  public static byte[] optionalBytes(Map<String, String> params, String name, int maxBytes) {
+    String text = params.get(name);
+    return text == null || text.isEmpty() ? new byte[0] : requireBytes(params, name, maxBytes);
+  }
+
+  /** The base64url text of binary values in headers (unpadded, as {@link Base64Url} writes). */
+  public static String bytesText(byte[] value) {
+    return Base64Url.encode(value);
+  }
+
+  /**
+   * The protocol version of a header's parameters.
+   *
+   * @throws MalformedException when {@code v} is missing or not {@link PaymentHeader#VERSION}
+   */
+  static void requireVersion(Map<String, String> params) {
+    String v = require(params, "v");
+    if (!PaymentHeader.VERSION.equals(v)) {
+      throw new MalformedException(
+          "expected Millicent protocol version " + PaymentHeader.VERSION + ", found " + v);
+    }
   }
 
   private static int indexOfWhitespace(String s) {

@@ -2,7 +2,6 @@ package org.millicent.protocol;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.millicent.bytes.Base64Url;
 import org.millicent.failure.MalformedException;
 import org.millicent.scrip.ScripCodec;
 
@@ -23,20 +22,20 @@ public final class PaymentHeader {
     switch (payment) {
       case Payment.Clear c -> {
         p.put("variant", Variant.CLEAR.wireName());
-        p.put("scrip", Base64Url.encode(c.scrip()));
+        p.put("scrip", AuthParams.bytesText(c.scrip()));
         p.put("nonce", c.nonce().toString());
       }
       case Payment.Signed s -> {
         p.put("variant", Variant.SIGNED.wireName());
-        p.put("scrip", Base64Url.encode(s.scrip()));
+        p.put("scrip", AuthParams.bytesText(s.scrip()));
         p.put("nonce", s.nonce().toString());
-        p.put("mac", Base64Url.encode(s.mac()));
+        p.put("mac", AuthParams.bytesText(s.mac()));
       }
       case Payment.Private v -> {
         p.put("variant", Variant.PRIVATE.wireName());
         p.put("vendor", v.vendor());
         p.put("customer", Long.toUnsignedString(v.customerId()));
-        p.put("payment", Base64Url.encode(v.sealedPayment()));
+        p.put("payment", AuthParams.bytesText(v.sealedPayment()));
       }
     }
     return AuthParams.format(p);
@@ -49,11 +48,7 @@ public final class PaymentHeader {
    */
   public static Payment parse(String header, RequestDescriptor request) {
     Map<String, String> p = AuthParams.parse(header);
-    String v = AuthParams.require(p, "v");
-    if (!VERSION.equals(v)) {
-      throw new MalformedException(
-          "expected Millicent protocol version " + VERSION + ", found " + v);
-    }
+    AuthParams.requireVersion(p);
     String variantName = AuthParams.require(p, "variant");
     Variant variant = Variant.fromWireName(variantName);
     if (variant == null) {
@@ -79,18 +74,10 @@ public final class PaymentHeader {
   }
 
   private static byte[] scripBytes(Map<String, String> p) {
-    String token = AuthParams.require(p, "scrip");
-    if (token.length() > (ScripCodec.MAX_ENCODED_LENGTH * 4 + 2) / 3) {
-      throw new MalformedException("scrip token is longer than any scrip");
-    }
-    return bytes(p, "scrip");
+    return ScripCodec.tokenBytes(AuthParams.require(p, "scrip"));
   }
 
   private static byte[] bytes(Map<String, String> p, String name) {
-    try {
-      return Base64Url.decode(AuthParams.require(p, name));
-    } catch (IllegalArgumentException e) {
-      throw new MalformedException(name + " is not base64url: " + e.getMessage(), e);
-    }
+    return AuthParams.requireBytes(p, name, AuthParams.MAX_LENGTH);
   }
 }

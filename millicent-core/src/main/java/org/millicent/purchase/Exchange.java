@@ -2,6 +2,8 @@ package org.millicent.purchase;
 
 import java.security.SecureRandom;
 import java.util.List;
+import org.millicent.protocol.Receipt;
+import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 
@@ -67,6 +69,25 @@ public final class Exchange {
    */
   public byte[] sealChange(SecureRandom random) {
     return reply.sealChange(NO_CHANGE, random);
+  }
+
+  /**
+   * The receipt of the answer (price 0, no change): with the reply MAC over {@code status} and
+   * {@code responseBody} (signed), or the empty change sealed (private: seal the body with {@link
+   * #sealResponse}).
+   *
+   * @param responseBody the response body exactly as sent (unsealed)
+   * @throws IllegalStateException for a broker's reassignment, which has no paying request
+   */
+  public Receipt receipt(int status, byte[] responseBody, SecureRandom random) {
+    if (variant == Variant.PRIVATE) {
+      return new Receipt(variant, 0, sealChange(random), NO_CHANGE);
+    }
+    if (variant == null) {
+      throw new IllegalStateException("a reassignment has no receipt");
+    }
+    return new Receipt(
+        variant, 0, NO_CHANGE, replyMac(status, RequestDescriptor.digest(responseBody)));
   }
 
   @Override

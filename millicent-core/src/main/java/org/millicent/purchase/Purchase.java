@@ -1,7 +1,10 @@
 package org.millicent.purchase;
 
+import java.security.SecureRandom;
 import java.util.Optional;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Receipt;
+import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.scrip.Scrip;
@@ -152,7 +155,7 @@ public final class Purchase {
    *
    * @throws IllegalStateException for other variants
    */
-  public byte[] sealResponse(int status, byte[] body, java.security.SecureRandom random) {
+  public byte[] sealResponse(int status, byte[] body, SecureRandom random) {
     return reply.sealResponse(status, body, random);
   }
 
@@ -161,8 +164,29 @@ public final class Purchase {
    *
    * @throws IllegalStateException for other variants
    */
-  public byte[] sealChange(java.security.SecureRandom random) {
+  public byte[] sealChange(SecureRandom random) {
     return reply.sealChange(encodedChange(), random);
+  }
+
+  /**
+   * The receipt of the answer (docs/HTTP-API.md, "Paying"): the price and the change, with the
+   * reply MAC over {@code status} and {@code responseBody} (signed), or the change sealed (private:
+   * seal the body with {@link #sealResponse}, the receipt does not cover it).
+   *
+   * @param responseBody the response body exactly as sent (unsealed)
+   */
+  public Receipt receipt(int status, byte[] responseBody, SecureRandom random) {
+    byte[] none = new byte[0];
+    return switch (variant) {
+      case CLEAR -> new Receipt(variant, priceMillicents, encodedChange(), none);
+      case SIGNED ->
+          new Receipt(
+              variant,
+              priceMillicents,
+              encodedChange(),
+              replyMac(status, RequestDescriptor.digest(responseBody)));
+      case PRIVATE -> new Receipt(variant, priceMillicents, sealChange(random), none);
+    };
   }
 
   @Override

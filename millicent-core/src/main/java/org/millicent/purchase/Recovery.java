@@ -1,6 +1,9 @@
 package org.millicent.purchase;
 
 import java.util.Optional;
+import org.millicent.protocol.Receipt;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 
@@ -80,6 +83,19 @@ public final class Recovery {
    */
   public byte[] replyMac(int status, byte[] responseBodyDigest) {
     return reply.replyMac(status, changeBytes(), responseBodyDigest);
+  }
+
+  /**
+   * The receipt of the recovery's answer, signed as a purchase's (docs/HTTP-API.md, "POST
+   * /millicent/recover"): the recorded price and change, with the reply MAC over {@code status} and
+   * {@code responseBody}.
+   */
+  public Receipt receipt(int status, byte[] responseBody) {
+    return new Receipt(
+        Variant.SIGNED,
+        priceMillicents,
+        changeBytes(),
+        replyMac(status, RequestDescriptor.digest(responseBody)));
   }
 
   @Override

@@ -77,6 +77,17 @@ public final class ScripCodec {
    *     encoding
    */
   public static Scrip fromToken(String token) {
+    return decode(tokenBytes(token));
+  }
+
+  /**
+   * The bytes a token stands for, not yet decoded as scrip: how a scrip token in a header or body
+   * is read before it is checked.
+   *
+   * @throws MalformedException when the token is empty, longer than any scrip's or not strict
+   *     base64url
+   */
+  public static byte[] tokenBytes(String token) {
     if (token == null || token.isEmpty()) {
       throw new MalformedException("expected a scrip token, found nothing");
     }
@@ -84,13 +95,11 @@ public final class ScripCodec {
       throw new MalformedException(
           "scrip token is " + token.length() + " characters, longer than any scrip");
     }
-    byte[] bytes;
     try {
-      bytes = Base64Url.decode(token);
+      return Base64Url.decode(token);
     } catch (IllegalArgumentException e) {
       throw new MalformedException("scrip token is not base64url: " + e.getMessage(), e);
     }
-    return decode(bytes);
   }
 
   /**
