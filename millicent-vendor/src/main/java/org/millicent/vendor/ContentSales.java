@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.millicent.bytes.Base64Url;
 import org.millicent.http.ProblemDocument;
 import org.millicent.money.Amounts;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Receipt;
+import org.millicent.protocol.Variant;
 import org.millicent.purchase.Purchase;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.vendor.VendorMetrics.Kind;
@@ -82,7 +84,7 @@ final class ContentSales {
       }
       offer = entry.basePriceMillicents();
       String auth = ctx.header("Authorization");
-      if (auth == null || !VendorGateway.isMillicent(auth)) {
+      if (auth == null || !AuthParams.isMillicent(auth)) {
         problems.write(
             ctx,
             ProblemCode.PAYMENT_REQUIRED,
@@ -235,37 +237,18 @@ final class ContentSales {
     int status = r.status();
     byte[] out = r.body();
     String type = r.contentType();
-    // Every receipt value is a token (digits, variant names, base64url), so the header is
-    // written directly in the auth-param grammar.
-    StringBuilder receipt =
-        new StringBuilder(256)
-            .append("Millicent v=")
-            .append(PaymentHeader.VERSION)
-            .append(", variant=")
-            .append(p.variant().wireName())
-            .append(", price=")
-            .append(p.priceMillicents());
-    switch (p.variant()) {
-      case CLEAR -> p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
-      case SIGNED -> {
-        p.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
-        receipt
-            .append(", mac=")
-            .append(Base64Url.encode(p.replyMac(status, RequestDescriptor.digest(out))));
+    Receipt receipt = p.receipt(status, out, random);
+    if (p.variant() == Variant.PRIVATE) {
+      out = p.sealResponse(status, out, random);
+      if (type != null) {
+        ctx.header(Headers.SEALED_CONTENT_TYPE, type);
       }
-      case PRIVATE -> {
-        receipt.append(", change=").append(Base64Url.encode(p.sealChange(random)));
-        out = p.sealResponse(status, out, random);
-        if (type != null) {
-          ctx.header(VendorGateway.SEALED_TYPE, type);
-        }
-        type = VendorGateway.SEALED;
-      }
+      type = Headers.SEALED_MEDIA_TYPE;
     }
     ctx.status(status);
     copyHeaders(ctx, r);
     ctx.header("Cache-Control", "no-store");
-    ctx.header(VendorGateway.RECEIPT, receipt.toString());
+    ctx.header(Headers.RECEIPT, receipt.format());
     if (type != null) {
       ctx.contentType(type);
     }

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.millicent.bytes.Base64Url;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Receipt;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.Exchange;
 import org.millicent.purchase.Recovery;
@@ -59,7 +60,7 @@ final class ExchangeEndpoints {
     Kind kind = Kind.REJECTED;
     try {
       String auth = ctx.header("Authorization");
-      if (auth == null || !VendorGateway.isMillicent(auth)) {
+      if (auth == null || !AuthParams.isMillicent(auth)) {
         problems.write(
             ctx,
             ProblemCode.PAYMENT_REQUIRED,
@@ -90,22 +91,16 @@ final class ExchangeEndpoints {
         tokens.add(s.token());
       }
       byte[] out = jsonBytes(Map.of("scrip", tokens));
-      Map<String, String> receipt = new LinkedHashMap<>();
-      receipt.put("v", PaymentHeader.VERSION);
-      receipt.put("variant", e.variant().wireName());
-      receipt.put("price", "0");
+      Receipt receipt = e.receipt(200, out, random);
       String type = "application/json";
       if (e.variant() == Variant.PRIVATE) {
-        receipt.put("change", Base64Url.encode(e.sealChange(random)));
         out = e.sealResponse(200, out, random);
-        ctx.header(VendorGateway.SEALED_TYPE, type);
-        type = VendorGateway.SEALED;
-      } else {
-        receipt.put("mac", Base64Url.encode(e.replyMac(200, RequestDescriptor.digest(out))));
+        ctx.header(Headers.SEALED_CONTENT_TYPE, type);
+        type = Headers.SEALED_MEDIA_TYPE;
       }
       ctx.status(200);
       ctx.header("Cache-Control", "no-store");
-      ctx.header(VendorGateway.RECEIPT, AuthParams.format(receipt));
+      ctx.header(Headers.RECEIPT, receipt.format());
       ctx.contentType(type).result(out);
       kind = Kind.EXCHANGE;
     } catch (RuntimeException e) {
@@ -138,7 +133,7 @@ final class ExchangeEndpoints {
     Kind kind = Kind.REJECTED;
     try {
       String auth = ctx.header("Authorization");
-      if (auth == null || !VendorGateway.isMillicent(auth)) {
+      if (auth == null || !AuthParams.isMillicent(auth)) {
         throw new ProblemException(
             ProblemCode.UNAUTHORIZED,
             "a recovery is asked with a signed payment of the scrip asked about");
@@ -161,18 +156,9 @@ final class ExchangeEndpoints {
             .ifPresent(outs -> answer.put("scrip", outs.stream().map(Scrip::token).toList()));
       }
       byte[] out = json.writeValueAsBytes(answer);
-      StringBuilder receipt =
-          new StringBuilder("Millicent v=")
-              .append(PaymentHeader.VERSION)
-              .append(", variant=signed, price=")
-              .append(r.priceMillicents());
-      r.change().ifPresent(c -> receipt.append(", change=").append(c.token()));
-      receipt
-          .append(", mac=")
-          .append(Base64Url.encode(r.replyMac(200, RequestDescriptor.digest(out))));
       ctx.status(200);
       ctx.header("Cache-Control", "no-store");
-      ctx.header(VendorGateway.RECEIPT, receipt.toString());
+      ctx.header(Headers.RECEIPT, r.receipt(200, out).format());
       ctx.contentType("application/json").result(out);
       kind = Kind.API;
     } catch (IOException e) {

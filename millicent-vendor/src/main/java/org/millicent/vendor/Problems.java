@@ -9,6 +9,8 @@ import org.millicent.http.ClientFaults;
 import org.millicent.http.Html;
 import org.millicent.http.HttpRefusal;
 import org.millicent.http.ProblemDocument;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +82,7 @@ final class Problems {
     Map<String, Object> offered = new LinkedHashMap<>();
     if (code.repeatsOffer() && offerPrice >= 0) {
       offer.addTo(offered, offerPrice);
-      ctx.header("WWW-Authenticate", offer.header(offerPrice));
+      ctx.header(Headers.WWW_AUTHENTICATE, offer.header(offerPrice));
     }
     metrics.rejected(code);
     if (code.retryAfterSeconds() > 0) {
@@ -107,7 +109,7 @@ final class Problems {
    */
   private static boolean forPerson(Context ctx) {
     String auth = ctx.header("Authorization");
-    return (auth == null || !VendorGateway.isMillicent(auth))
+    return (auth == null || !AuthParams.isMillicent(auth))
         && Html.prefersHtml(ctx.header("Accept"));
   }
 

@@ -15,12 +15,10 @@ import org.millicent.http.ClientFaults;
 import org.millicent.http.Cors;
 import org.millicent.http.FailureText;
 import org.millicent.http.RouteMethods;
-import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
 import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.vendor.VendorMetrics.Kind;
-import org.millicent.vendor.content.ContentRequest;
 import org.millicent.vendor.content.ContentSource;
 
 /**
@@ -32,15 +30,6 @@ import org.millicent.vendor.content.ContentSource;
  * <p>Thread-safe: all state is in the thread-safe services.
  */
 final class VendorGateway {
-  /** Response header carrying change and reply MAC. */
-  static final String RECEIPT = "Millicent-Receipt";
-
-  /** Media type of a sealed (private variant) body. */
-  static final String SEALED = ContentRequest.SEALED;
-
-  /** Header carrying the original media type of a sealed body. */
-  static final String SEALED_TYPE = ContentRequest.SEALED_TYPE;
-
   private final Catalogue catalogue;
   private final ContentSource content;
   private final Problems problems;
@@ -231,12 +220,6 @@ final class VendorGateway {
     long t0 = System.nanoTime();
     ctx.contentType("application/json").result(manifest);
     metrics.request(Kind.API, System.nanoTime() - t0);
-  }
-
-  static boolean isMillicent(String auth) {
-    return auth.regionMatches(true, 0, AuthParams.SCHEME, 0, AuthParams.SCHEME.length())
-        && (auth.length() == AuthParams.SCHEME.length()
-            || auth.charAt(AuthParams.SCHEME.length()) == ' ');
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -78,7 +79,7 @@ final class TestHttp {
   }
 
   static Map<String, String> receipt(HttpResponse<?> r) {
-    return AuthParams.parse(r.headers().firstValue(VendorGateway.RECEIPT).orElseThrow());
+    return AuthParams.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
   }
 
   static byte[] b64(String s) {

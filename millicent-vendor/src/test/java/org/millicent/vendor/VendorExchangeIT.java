@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -178,7 +179,7 @@ class VendorExchangeIT {
             TestHttp.RANDOM);
     HttpResponse<byte[]> r = http.pay(p, sealed);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue(VendorGateway.SEALED);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
     JsonNode opened = JSON.readTree(Payer.openResponse(secret, p, 200, r.body()));
     assertThat(opened.get("scrip")).hasSize(2);
     assertThat(Payer.openChange(secret, p, TestHttp.b64(TestHttp.receipt(r).get("change"))))

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Headers;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
@@ -61,7 +62,7 @@ class VendorHeadIT {
         .isPresent()
         .isEqualTo(get.headers().firstValue("WWW-Authenticate"));
     assertThat(head.headers().firstValue("Cache-Control")).hasValue("no-store");
-    assertThat(head.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
+    assertThat(head.headers().firstValue(Headers.RECEIPT)).isEmpty();
   }
 
   @Test
@@ -79,7 +80,7 @@ class VendorHeadIT {
     assertThat(head.statusCode()).isEqualTo(405);
     assertThat(head.body()).isEmpty();
     assertThat(head.headers().firstValue("Allow")).hasValue("GET");
-    assertThat(head.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
+    assertThat(head.headers().firstValue(Headers.RECEIPT)).isEmpty();
 
     // The same scrip then pays for the page in full: nothing was taken by the HEAD.
     HttpResponse<byte[]> get =

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.millicent.protocol.Headers;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 
@@ -269,7 +270,7 @@ class VendorPathsIT {
                       new TestHttp(v.url())
                           .signed(s, v.customerSecret(alice), "GET", target, new byte[0])));
       assertThat(a.status()).as("%s %s: %s", kind, target, a.text()).isEqualTo(200);
-      assertThat(a.header(VendorGateway.RECEIPT)).contains("price=100");
+      assertThat(a.header(Headers.RECEIPT)).contains("price=100");
       if ("folder".equals(kind)) {
         assertThat(a.text()).isEqualTo(folderBody);
       } else {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -67,7 +68,7 @@ class VendorProxyIT {
                       + " type="
                       + ex.getRequestHeaders().getFirst("Content-Type")
                       + " sealed-type="
-                      + ex.getRequestHeaders().getFirst(VendorGateway.SEALED_TYPE)
+                      + ex.getRequestHeaders().getFirst(Headers.SEALED_CONTENT_TYPE)
                       + " auth="
                       + ex.getRequestHeaders().getFirst("Authorization"))
                   .getBytes(StandardCharsets.UTF_8);
@@ -135,7 +136,7 @@ class VendorProxyIT {
         http.pay(http.signed(s, secret, "GET", "/fail", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-failed");
-    assertThat(r.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
+    assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
     HttpResponse<byte[]> again =
         http.pay(http.signed(s, secret, "GET", "/ok", new byte[0]), new byte[0]);
     assertThat(again.statusCode()).isEqualTo(200);
@@ -184,14 +185,14 @@ class VendorProxyIT {
             "Authorization",
             PaymentHeader.format(p),
             "Content-Type",
-            VendorGateway.SEALED,
-            VendorGateway.SEALED_TYPE,
+            Headers.SEALED_MEDIA_TYPE,
+            Headers.SEALED_CONTENT_TYPE,
             "application/json");
 
     assertThat(r.statusCode()).as(TestHttp.text(r)).isEqualTo(200);
     assertThat(originCalls.get()).isEqualTo(before + 1);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue(VendorGateway.SEALED);
-    assertThat(r.headers().firstValue(VendorGateway.SEALED_TYPE)).hasValue("text/plain");
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
+    assertThat(r.headers().firstValue(Headers.SEALED_CONTENT_TYPE)).hasValue("text/plain");
     assertThat(r.headers().firstValue("X-Origin")).hasValue("yes");
     assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain("origin says");
     String answer =

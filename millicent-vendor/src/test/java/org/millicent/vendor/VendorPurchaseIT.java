@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -136,8 +137,8 @@ class VendorPurchaseIT {
             TestHttp.RANDOM);
     HttpResponse<byte[]> r = http.pay(p, new byte[0]);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue(VendorGateway.SEALED);
-    assertThat(r.headers().firstValue(VendorGateway.SEALED_TYPE))
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
+    assertThat(r.headers().firstValue(Headers.SEALED_CONTENT_TYPE))
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     byte[] page = Payer.openResponse(secret, p, 200, r.body());
     assertThat(new String(page, java.nio.charset.StandardCharsets.UTF_8))
@@ -155,8 +156,8 @@ class VendorPurchaseIT {
     HttpResponse<byte[]> again = http.pay(p, new byte[0]);
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(again.statusCode()).isEqualTo(200);
-    assertThat(again.headers().firstValue(VendorGateway.RECEIPT))
-        .isEqualTo(first.headers().firstValue(VendorGateway.RECEIPT));
+    assertThat(again.headers().firstValue(Headers.RECEIPT))
+        .isEqualTo(first.headers().firstValue(Headers.RECEIPT));
     assertThat(TestHttp.receipt(again)).doesNotContainKey("change");
   }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -113,16 +114,15 @@ class VendorReplicaTakeoverIT {
 
       RawHttp.Answer atB = RawHttp.sendAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
       assertThat(atB.status()).as(atB.text()).isEqualTo(200);
-      String change = AuthParams.parse(atB.header(VendorGateway.RECEIPT)).get("change");
+      String change = AuthParams.parse(atB.header(Headers.RECEIPT)).get("change");
       assertThat(ScripCodec.fromToken(change).valueMillicents()).isEqualTo(9_900);
 
       release.countDown();
       RawHttp.Answer late = atA.get(60, TimeUnit.SECONDS);
       assertThat(late.status()).as("A lost its claim and must not deliver").isNotEqualTo(200);
-      assertThat(late.header(VendorGateway.RECEIPT)).isNull();
+      assertThat(late.header(Headers.RECEIPT)).isNull();
       RawHttp.Answer again = RawHttp.sendAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
-      assertThat(AuthParams.parse(again.header(VendorGateway.RECEIPT)).get("change"))
-          .isEqualTo(change);
+      assertThat(AuthParams.parse(again.header(Headers.RECEIPT)).get("change")).isEqualTo(change);
       assertThat(calls.get()).isEqualTo(3); // A's call, B's take-over, B's GET replay
     } finally {
       origin.stop(0);

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
@@ -204,7 +205,7 @@ class VendorRetryIT {
       assertThat(retry.statusCode()).as(TestHttp.text(retry)).isEqualTo(409);
       assertThat(code(retry)).isEqualTo("in-progress");
       assertThat(retry.headers().firstValue("Retry-After")).hasValue("1");
-      assertThat(retry.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
+      assertThat(retry.headers().firstValue(Headers.RECEIPT)).isEmpty();
       blocked.countDown();
       HttpResponse<byte[]> done = first.get(30, TimeUnit.SECONDS);
       assertThat(done.statusCode()).isEqualTo(200);

@@ -5,22 +5,27 @@ import static org.millicent.broker.http.Views.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.millicent.broker.Broker;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.broker.ScripPurchase;
 import org.millicent.broker.VendorScripSale;
-import org.millicent.bytes.Base64Url;
 import org.millicent.http.ProblemDocument;
 import org.millicent.http.RouteMethods;
-import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.AccountRequest;
+import org.millicent.protocol.Headers;
+import org.millicent.protocol.Offer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Variant;
 import org.millicent.purchase.Exchange;
 import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.Purchase;
@@ -32,6 +37,9 @@ import org.millicent.scrip.ScripCodec;
  * account or paid with broker scrip, and the exchange of broker scrip. Thread-safe.
  */
 final class SaleRoutes {
+  /** Seals receipts of the private variant, which this broker does not take (it takes signed). */
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   /** Where customers exchange broker scrip: the same path as at a vendor. */
   static final String EXCHANGE_PATH = "/millicent/exchange";
 
@@ -71,7 +79,7 @@ final class SaleRoutes {
   private void exchange(Context ctx) {
     byte[] bodyBytes = ctx.bodyAsBytes();
     String header = ctx.header("Authorization");
-    if (header == null || AccountAuth.isAccountRequest(header)) {
+    if (header == null || AccountRequest.isAccountRequest(header)) {
       Problems.write(
           ctx,
           BrokerError.PAYMENT_REQUIRED,
@@ -85,12 +93,7 @@ final class SaleRoutes {
     Exchange e = broker.exchange(payment, inputs(b), operation(b));
     List<String> tokens = e.outputs().stream().map(Scrip::token).toList();
     byte[] body = ProblemDocument.json(Map.of("scrip", tokens));
-    Map<String, String> receipt = new LinkedHashMap<>();
-    receipt.put("v", PaymentHeader.VERSION);
-    receipt.put("variant", e.variant().wireName());
-    receipt.put("price", "0");
-    receipt.put("mac", Base64Url.encode(e.replyMac(200, RequestDescriptor.digest(body))));
-    ctx.header("Millicent-Receipt", AuthParams.format(receipt));
+    ctx.header(Headers.RECEIPT, e.receipt(200, body, RANDOM).format());
     ctx.header("Cache-Control", "no-store");
     ctx.status(200).contentType("application/json").result(body);
   }
@@ -159,7 +162,7 @@ final class SaleRoutes {
           Map.of("vendor", broker.id(), "price_millicents", amount));
       return;
     }
-    if (AccountAuth.isAccountRequest(header)) {
+    if (AccountRequest.isAccountRequest(header)) {
       AccountAuth.Authenticated a = AccountAuth.authenticate(ctx, broker.accounts(), origins);
       VendorScripSale sale = broker.sellVendorScrip(a.customer().id(), vendor, amount, a.mac());
       json(ctx, 200, Views.sale(sale));
@@ -170,13 +173,7 @@ final class SaleRoutes {
     ScripPurchase bought = broker.buyVendorScrip(payment, vendor, amount);
     byte[] body = ProblemDocument.json(Views.sale(bought.sale()));
     Purchase p = bought.purchase();
-    Map<String, String> receipt = new LinkedHashMap<>();
-    receipt.put("v", PaymentHeader.VERSION);
-    receipt.put("variant", p.variant().wireName());
-    receipt.put("price", Long.toString(p.priceMillicents()));
-    p.change().ifPresent(c -> receipt.put("change", c.token()));
-    receipt.put("mac", Base64Url.encode(p.replyMac(200, RequestDescriptor.digest(body))));
-    ctx.header("Millicent-Receipt", AuthParams.format(receipt));
+    ctx.header(Headers.RECEIPT, p.receipt(200, body, RANDOM).format());
     ctx.header("Cache-Control", "no-store");
     ctx.status(200).contentType("application/json").result(body);
   }
@@ -189,12 +186,14 @@ final class SaleRoutes {
 
   /** Sets the offer of broker scrip worth {@code amount} ({@code WWW-Authenticate}). */
   void offer(Context ctx, long amount) {
-    Map<String, String> o = new LinkedHashMap<>();
-    o.put("v", PaymentHeader.VERSION);
-    o.put("vendor", broker.id());
-    o.put("price", Long.toString(amount));
-    o.put("currency", broker.config().currency());
-    o.put("variants", "signed");
-    ctx.header("WWW-Authenticate", AuthParams.format(o));
+    ctx.header(
+        Headers.WWW_AUTHENTICATE,
+        new Offer(
+                broker.id(),
+                amount,
+                broker.config().currency(),
+                Set.of(Variant.SIGNED),
+                Optional.empty())
+            .format());
   }
 }

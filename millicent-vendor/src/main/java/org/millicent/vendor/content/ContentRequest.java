@@ -3,6 +3,7 @@ package org.millicent.vendor.content;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.millicent.protocol.Headers;
 
 /**
  * A request for content, as the gateway passes it on once it is free or paid for.
@@ -23,22 +24,16 @@ public record ContentRequest(
     byte[] body,
     String clientAddress) {
 
-  /** Media type of a sealed (private variant) body. */
-  public static final String SEALED = "application/millicent-sealed";
-
-  /** Header carrying the original media type of a sealed body. */
-  public static final String SEALED_TYPE = "Millicent-Content-Type";
-
   /**
    * This request with its sealed body replaced by the opened {@code plaintext}, as the origin must
-   * see it: the {@code Content-Type} becomes the original one the client sent in {@value
-   * #SEALED_TYPE} (or is dropped when there was none) and {@value #SEALED_TYPE} is not forwarded.
+   * see it: the {@code Content-Type} becomes the original one the client sent in {@code
+   * Millicent-Content-Type} (or is dropped when there was none), which is not forwarded.
    */
   public ContentRequest withOpenedBody(byte[] plaintext) {
     Map<String, List<String>> opened = new LinkedHashMap<>();
     List<String> originalType = null;
     for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-      if (h.getKey().equalsIgnoreCase(SEALED_TYPE)) {
+      if (h.getKey().equalsIgnoreCase(Headers.SEALED_CONTENT_TYPE)) {
         originalType = h.getValue();
       } else if (!h.getKey().equalsIgnoreCase("Content-Type")) {
         opened.put(h.getKey(), h.getValue());

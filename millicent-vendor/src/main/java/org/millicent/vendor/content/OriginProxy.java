@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.millicent.http.FailureText;
+import org.millicent.protocol.Headers;
 
 /**
  * A reverse proxy to one origin server: forwards method, target, body and the end-to-end headers,
@@ -20,10 +21,10 @@ import org.millicent.http.FailureText;
  */
 final class OriginProxy implements ContentSource {
   /**
-   * Headers that are hop-by-hop, set by the client library, or the payment itself; and the
-   * forwarding headers a client may have made up: the vendor is the trust boundary, so the origin
-   * learns the client's address only from the {@code X-Forwarded-For} the vendor sets to the peer
-   * it sees (docs/HTTP-API.md, "Reverse proxy").
+   * Headers that are hop-by-hop or set by the client library ({@link Headers#isNotForwarded}), the
+   * payment itself; and the forwarding headers a client may have made up: the vendor is the trust
+   * boundary, so the origin learns the client's address only from the {@code X-Forwarded-For} the
+   * vendor sets to the peer it sees (docs/HTTP-API.md, "Reverse proxy").
    */
   private static final Set<String> NOT_FORWARDED =
       Set.of(
@@ -34,36 +35,14 @@ final class OriginProxy implements ContentSource {
           "x-forwarded-server",
           "x-real-ip",
           "forwarded",
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-authorization",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "host",
-          "content-length",
-          "expect",
-          "authorization",
-          "http2-settings");
+          "authorization");
 
+  /**
+   * Origin headers the gateway writes itself, besides those {@link Headers#isNotForwarded}: the
+   * body's type (sealed in the private variant), date and server, and HTTP/2's pseudo-header.
+   */
   private static final Set<String> NOT_RETURNED =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "content-length",
-          "content-type",
-          "date",
-          "server",
-          ":status");
+      Set.of("content-type", "date", "server", ":status");
 
   private final URI base;
   private final Duration timeout;
@@ -108,7 +87,8 @@ final class OriginProxy implements ContentSource {
         .headers()
         .forEach(
             (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+              if (!Headers.isNotForwarded(name)
+                  && !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
                 for (String v : values) {
                   try {
                     b.header(name, v);
@@ -135,7 +115,8 @@ final class OriginProxy implements ContentSource {
         .map()
         .forEach(
             (name, values) -> {
-              if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
+              if (!Headers.isNotForwarded(name)
+                  && !NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {
                 headers.put(name, values);
               }
             });
