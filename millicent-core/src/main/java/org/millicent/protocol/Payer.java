@@ -83,6 +83,25 @@ public final class Payer {
   }
 
   /**
+   * Checks the receipt of a signed payment's answer and returns the change it vouches for.
+   *
+   * @param requestMac the MAC the customer sent
+   * @param responseBody the response body exactly as received
+   * @throws ForgedException when the reply MAC does not verify
+   * @throws MalformedException when the change does not decode
+   */
+  public static Optional<Scrip> verifySignedReceipt(
+      CustomerSecret secret, byte[] requestMac, int status, Receipt receipt, byte[] responseBody) {
+    return verifySignedReply(
+        secret,
+        requestMac,
+        status,
+        receipt.change(),
+        RequestDescriptor.digest(responseBody),
+        receipt.mac());
+  }
+
+  /**
    * Opens the sealed change of a private purchase.
    *
    * @throws ForgedException when it does not verify

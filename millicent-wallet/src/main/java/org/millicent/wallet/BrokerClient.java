@@ -11,6 +11,7 @@ import java.util.Map;
 import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AccountRequest;
 import org.millicent.protocol.Nonce;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
@@ -103,7 +104,7 @@ final class BrokerClient {
         PaymentRecord.BUY,
         vendor,
         a.customerId(),
-        "account",
+        AccountRequest.VARIANT,
         amount,
         "POST",
         url.toString(),

@@ -2,14 +2,15 @@ package org.millicent.wallet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.millicent.failure.Causes;
+import org.millicent.failure.MalformedException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.money.Amounts;
+import org.millicent.protocol.Offer;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
 import org.millicent.wallet.PaymentSettler.Accepted;
@@ -238,7 +239,7 @@ final class BrokerPurchases {
   static URI normalizeBroker(URI url) {
     try {
       return Offer.brokerUri(url.toString());
-    } catch (URISyntaxException e) {
+    } catch (MalformedException e) {
       throw new WalletException(
           WalletException.Code.BAD_REQUEST, "expected a broker URL, found " + url, e);
     }

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.millicent.money.Amounts;
+import org.millicent.protocol.Headers;
+import org.millicent.protocol.Offer;
 import org.millicent.protocol.Variant;
 import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Outcome;
@@ -77,16 +79,16 @@ final class OfferPayer {
    */
   Response pay(Request request, Response offerResponse, Transport next)
       throws IOException, InterruptedException {
-    Offer offer = Offer.from(offerResponse);
+    Offer offer = Offers.from(offerResponse);
     String vendor = offer.vendor();
     long price = offer.priceMillicents();
     // Anyone can answer 402 in a vendor's name: pay only where the vendor is vouched to be.
-    origins.check(vendor, request.origin(), offer.brokers());
+    origins.check(vendor, request.origin(), offer.brokerList());
     Optional<VendorSite> site = store.vendor(vendor);
     if (site.isEmpty()
         || !site.get().origin().equals(Optional.of(request.origin()))
-        || !site.get().brokers().containsAll(offer.brokers())) {
-      store.sawVendor(vendor, request.origin(), offer.brokers(), now());
+        || !site.get().brokers().containsAll(offer.brokerList())) {
+      store.sawVendor(vendor, request.origin(), offer.brokerList(), now());
     }
     Variant variant = chooseVariant(offer);
     Budget budget = this.budget.get();
@@ -144,7 +146,8 @@ final class OfferPayer {
         monitor.wait(20);
       }
       if (!exchanges.mergeFor(vendor, price)) {
-        BrokerAccount a = brokerPurchases.chooseBroker(vendor, Optional.empty(), offer.brokers());
+        BrokerAccount a =
+            brokerPurchases.chooseBroker(vendor, Optional.empty(), offer.brokerList());
         brokerPurchases.buyFrom(
             a,
             vendor,
@@ -226,7 +229,7 @@ final class OfferPayer {
       r = r.withHeader("Content-Type", rec.contentType());
     }
     if (rec.sealedContentType() != null) {
-      r = r.withHeader(PaidRequests.SEALED_CONTENT_TYPE_HEADER, rec.sealedContentType());
+      r = r.withHeader(Headers.SEALED_CONTENT_TYPE, rec.sealedContentType());
     }
     return r;
   }

@@ -2,13 +2,11 @@ package org.millicent.wallet;
 
 import java.net.URI;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.AccountRequest;
 import org.millicent.protocol.Authority;
-import org.millicent.protocol.Macs;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -25,15 +23,6 @@ import org.millicent.wallet.http.Request;
  * result is recorded before it is sent and re-sent unchanged. Stateless and thread-safe.
  */
 final class PaidRequests {
-  /** Content type of a sealed body. */
-  static final String SEALED = "application/millicent-sealed";
-
-  /** Header carrying the content type of a sealed body. */
-  static final String SEALED_CONTENT_TYPE_HEADER = "Millicent-Content-Type";
-
-  /** Header carrying the vendor's receipt. */
-  static final String RECEIPT_HEADER = "Millicent-Receipt";
-
   private PaidRequests() {}
 
   /**
@@ -63,7 +52,7 @@ final class PaidRequests {
         if (body.length > 0) {
           body = Payer.sealRequestBody(secret, scrip.vendor(), scrip.customerId(), body, random);
           sealedContentType = contentType;
-          contentType = SEALED;
+          contentType = Headers.SEALED_MEDIA_TYPE;
         }
         payment = Payer.sealed(scrip, secret, nonce, descriptor(request, body), random);
       }
@@ -107,17 +96,10 @@ final class PaidRequests {
       URI url,
       byte[] body) {
     String target = Request.of(method, url, Map.of(), body).target();
-    byte[] mac =
-        Macs.mac(
-            brokerSecret,
-            Macs.requestInput(
-                new byte[0], nonce, RequestDescriptor.of(Authority.of(url), method, target, body)));
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("v", PaymentHeader.VERSION);
-    p.put("variant", "account");
-    p.put("customer", Long.toUnsignedString(customerId));
-    p.put("nonce", nonce.toString());
-    p.put("mac", Base64Url.encode(mac));
-    return AuthParams.format(p);
+    return AccountRequest.sign(
+        customerId,
+        brokerSecret,
+        nonce,
+        RequestDescriptor.of(Authority.of(url), method, target, body));
   }
 }

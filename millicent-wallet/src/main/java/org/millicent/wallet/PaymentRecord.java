@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.wallet.http.Request;
 
@@ -60,7 +61,7 @@ record PaymentRecord(
       headers.put("Content-Type", List.of(contentType));
     }
     if (sealedContentType != null) {
-      headers.put(PaidRequests.SEALED_CONTENT_TYPE_HEADER, List.of(sealedContentType));
+      headers.put(Headers.SEALED_CONTENT_TYPE, List.of(sealedContentType));
     }
     return Request.of(method, URI.create(url), headers, body);
   }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.millicent.bytes.Base64Url;
@@ -15,11 +14,11 @@ import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.money.Amounts;
-import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Receipt;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.wallet.http.Response;
@@ -90,7 +89,7 @@ final class PaymentSettler {
   // ------------------------------------------------------------------ vendor purchases
 
   private Outcome settleVendor(PaymentRecord payment, Response response) {
-    Optional<String> receiptHeader = response.header(PaidRequests.RECEIPT_HEADER);
+    Optional<String> receiptHeader = response.header(Headers.RECEIPT);
     if (response.status() == 402 || receiptHeader.isEmpty()) {
       return refuse(payment, response);
     }
@@ -117,29 +116,21 @@ final class PaymentSettler {
       switch (sent) {
         case Payment.Signed s ->
             change =
-                Payer.verifySignedReply(
-                    secret,
-                    s.mac(),
-                    response.status(),
-                    receipt.change().map(Base64Url::decode).orElse(new byte[0]),
-                    RequestDescriptor.digest(response.body()),
-                    receipt.mac().map(Base64Url::decode).orElse(new byte[0]));
+                Payer.verifySignedReceipt(
+                    secret, s.mac(), response.status(), receipt, response.body());
         case Payment.Private p -> {
-          byte[] sealedChange =
-              Base64Url.decode(
-                  receipt
-                      .change()
-                      .orElseThrow(
-                          () -> new MalformedException("private receipt without sealed change")));
+          byte[] sealedChange = receipt.change();
+          if (sealedChange.length == 0) {
+            throw new MalformedException("private receipt without sealed change");
+          }
           change = Payer.openChange(secret, p, sealedChange);
           if (response
               .header("Content-Type")
-              .map(t -> t.startsWith(PaidRequests.SEALED))
+              .map(t -> t.startsWith(Headers.SEALED_MEDIA_TYPE))
               .orElse(false)) {
             byte[] body = Payer.openResponse(secret, p, response.status(), response.body());
             opened =
-                response.withBody(
-                    body, response.header(PaidRequests.SEALED_CONTENT_TYPE_HEADER).orElse(null));
+                response.withBody(body, response.header(Headers.SEALED_CONTENT_TYPE).orElse(null));
           }
         }
         case Payment.Clear c -> throw new IllegalStateException("the wallet never pays in clear");
@@ -323,18 +314,5 @@ final class PaymentSettler {
             + what
             + "; the payment stays recorded",
         cause);
-  }
-
-  /** The receipt header's parameters (docs/HTTP-API.md, "Paying"). */
-  record Receipt(
-      String variant, long priceMillicents, Optional<String> change, Optional<String> mac) {
-    static Receipt parse(String header) {
-      Map<String, String> p = AuthParams.parse(header);
-      return new Receipt(
-          AuthParams.require(p, "variant"),
-          Long.parseLong(AuthParams.require(p, "price")),
-          Optional.ofNullable(p.get("change")).filter(s -> !s.isEmpty()),
-          Optional.ofNullable(p.get("mac")).filter(s -> !s.isEmpty()));
-    }
   }
 }

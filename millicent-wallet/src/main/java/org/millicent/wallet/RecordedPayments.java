@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.millicent.failure.Causes;
 import org.millicent.money.Amounts;
+import org.millicent.protocol.Headers;
 import org.millicent.scrip.Scrip;
 import org.millicent.wallet.PaymentSettler.Accepted;
 import org.millicent.wallet.PaymentSettler.Outcome;
@@ -139,7 +140,7 @@ final class RecordedPayments {
       // proof of loss for any recorded payment: the vendor's record decides.
       if (!rec.kind().equals(PaymentRecord.BUY)
           && r.status() >= 400
-          && r.header(PaidRequests.RECEIPT_HEADER).isEmpty()
+          && r.header(Headers.RECEIPT).isEmpty()
           && NOT_PROOF_ON_RESEND.contains(Problem.of(r).code())) {
         return vendorRecovery.recover(rec, r, transport);
       }

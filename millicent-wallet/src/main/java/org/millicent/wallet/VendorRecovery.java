@@ -15,10 +15,11 @@ import org.millicent.failure.Causes;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.money.Amounts;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
+import org.millicent.protocol.Receipt;
 import org.millicent.protocol.SealedBox;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
@@ -98,7 +99,7 @@ final class VendorRecovery {
     } catch (IOException e) {
       throw stillInFlight(rec, "the vendor could not be asked: " + Causes.describe(e), e);
     }
-    if (r.status() != 200 || r.header(PaidRequests.RECEIPT_HEADER).isEmpty()) {
+    if (r.status() != 200 || r.header(Headers.RECEIPT).isEmpty()) {
       throw stillInFlight(
           rec, "the vendor's record could not be had: " + Problem.of(r).code(), null);
     }
@@ -106,16 +107,8 @@ final class VendorRecovery {
     long price;
     JsonNode answer;
     try {
-      PaymentSettler.Receipt receipt =
-          PaymentSettler.Receipt.parse(r.header(PaidRequests.RECEIPT_HEADER).get());
-      change =
-          Payer.verifySignedReply(
-              secret,
-              asked.mac(),
-              200,
-              receipt.change().map(Base64Url::decode).orElse(new byte[0]),
-              RequestDescriptor.digest(r.body()),
-              receipt.mac().map(Base64Url::decode).orElse(new byte[0]));
+      Receipt receipt = Receipt.parse(r.header(Headers.RECEIPT).get());
+      change = Payer.verifySignedReceipt(secret, asked.mac(), 200, receipt, r.body());
       price = receipt.priceMillicents();
       answer = json.readTree(r.body());
       if (answer == null || !scrip.id().toString().equals(answer.path("scrip_id").asText())) {

@@ -14,9 +14,10 @@ import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
+import org.millicent.protocol.Offer;
 import org.millicent.wallet.BrokerAccount;
 import org.millicent.wallet.HistoryEntry;
-import org.millicent.wallet.Offer;
+import org.millicent.wallet.Offers;
 import org.millicent.wallet.Renewal;
 import org.millicent.wallet.RenewalReport;
 import org.millicent.wallet.VendorBalance;
@@ -73,15 +74,15 @@ final class DemoScenario {
     say("Alice asks Venetia for /pages/haiku.html. She holds no scrip.");
     Response offer = plain.send(Request.get(haiku));
     expect(offer.status() == 402, "expected 402 Payment Required, got " + offer.status());
-    Offer o = Offer.from(offer);
+    Offer o = Offers.from(offer);
     detail(
         "Venetia answers 402 Payment Required: the page costs "
             + Amounts.format(o.priceMillicents())
             + "; her scrip is sold by "
-            + String.join(", ", o.brokers().stream().map(URI::toString).toList())
+            + String.join(", ", o.brokerList().stream().map(URI::toString).toList())
             + ".");
 
-    BrokerAccount account = alice.register(o.brokers().getFirst(), "alice");
+    BrokerAccount account = alice.register(o.brokerList().getFirst(), "alice");
     say(
         "Alice opens an account with the broker Venetia named, Bob: customer "
             + account.customerIdText()

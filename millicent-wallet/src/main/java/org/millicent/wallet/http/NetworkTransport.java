@@ -6,10 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import org.millicent.protocol.Headers;
 
 /**
  * The end of the chain: sends a {@link Request} with {@link HttpClient} and reads the whole
@@ -17,23 +16,6 @@ import java.util.TreeMap;
  * Thread-safe.
  */
 final class NetworkTransport implements Transport {
-  /** Headers the JDK client refuses or that belong to one connection only (RFC 9110, 7.6.1). */
-  static final Set<String> NOT_FORWARDED =
-      Set.of(
-          "connection",
-          "content-length",
-          "expect",
-          "host",
-          "upgrade",
-          "keep-alive",
-          "proxy-connection",
-          "proxy-authorization",
-          "proxy-authenticate",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "http2-settings");
-
   private final HttpClient client;
   private final Duration timeout;
 
@@ -64,7 +46,7 @@ final class NetworkTransport implements Transport {
         .map()
         .forEach(
             (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+              if (!Headers.isNotForwarded(name)) {
                 for (String v : values) {
                   b.header(name, v);
                 }

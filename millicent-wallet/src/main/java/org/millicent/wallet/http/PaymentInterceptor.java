@@ -1,7 +1,8 @@
 package org.millicent.wallet.http;
 
 import java.io.IOException;
-import java.util.Locale;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
 
 /**
  * The payment step of the chain (docs/HTTP-API.md, "Offer" and "Paying"): passes the request on; if
@@ -35,8 +36,8 @@ final class PaymentInterceptor implements Interceptor {
     if (response.status() != 402) {
       return false;
     }
-    for (String v : response.headerValues("WWW-Authenticate")) {
-      if (startsWithScheme(v)) {
+    for (String v : response.headerValues(Headers.WWW_AUTHENTICATE)) {
+      if (AuthParams.isMillicent(v)) {
         return true;
       }
     }
@@ -44,11 +45,6 @@ final class PaymentInterceptor implements Interceptor {
   }
 
   private static boolean carriesMillicentPayment(Request request) {
-    return request.header("Authorization").map(PaymentInterceptor::startsWithScheme).orElse(false);
-  }
-
-  private static boolean startsWithScheme(String headerValue) {
-    String v = headerValue.stripLeading().toLowerCase(Locale.ROOT);
-    return v.startsWith("millicent ") || v.equals("millicent");
+    return request.header(Headers.AUTHORIZATION).map(AuthParams::isMillicent).orElse(false);
   }
 }

@@ -11,13 +11,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.millicent.protocol.Headers;
 import org.millicent.wallet.WalletException;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.Request;
@@ -42,21 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PayingProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PayingProxy.class);
-
-  /** Headers that belong to one connection and are never forwarded (RFC 9110, 7.6.1). */
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "proxy-authorization",
-          "proxy-authenticate",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "content-length",
-          "host");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -168,7 +152,7 @@ public final class PayingProxy implements AutoCloseable {
     head.headers()
         .forEach(
             (k, v) -> {
-              if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT))) {
+              if (!Headers.isNotForwarded(k)) {
                 headers.put(k, v);
               }
             });
@@ -203,7 +187,7 @@ public final class PayingProxy implements AutoCloseable {
         .map()
         .forEach(
             (k, vs) -> {
-              if (!HOP_BY_HOP.contains(k.toLowerCase(Locale.ROOT))) {
+              if (!Headers.isNotForwarded(k)) {
                 for (String v : vs) {
                   sb.append(k).append(": ").append(v).append("\r\n");
                 }

@@ -5,26 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import org.junit.jupiter.api.Test;
+import org.millicent.protocol.Offer;
 import org.millicent.protocol.Variant;
 
-class OfferTest {
+class OffersTest {
   @Test
   void parse_readsTheChallengeOfHttpApiMd() {
     Offer o =
-        Offer.parse(
+        Offers.parse(
             "Millicent v=2, vendor=venetia, price=100, currency=USD, variants=\"signed private\","
                 + " brokers=\"http://127.0.0.1:8081/ http://b.example\"");
 
     assertThat(o.vendor()).isEqualTo("venetia");
     assertThat(o.priceMillicents()).isEqualTo(100);
     assertThat(o.variants()).containsExactlyInAnyOrder(Variant.SIGNED, Variant.PRIVATE);
-    assertThat(o.brokers())
+    assertThat(o.brokerList())
         .containsExactly(URI.create("http://127.0.0.1:8081"), URI.create("http://b.example"));
   }
 
   @Test
   void parse_withoutPrice_isABadResponse() {
-    assertThatThrownBy(() -> Offer.parse("Millicent v=2, vendor=venetia"))
+    assertThatThrownBy(() -> Offers.parse("Millicent v=2, vendor=venetia"))
         .isInstanceOf(WalletException.class)
         .hasMessageContaining("price")
         .extracting(e -> ((WalletException) e).code())
@@ -33,7 +34,7 @@ class OfferTest {
 
   @Test
   void parse_version1Offer_isABadResponse() {
-    assertThatThrownBy(() -> Offer.parse("Millicent v=1, vendor=venetia, price=1"))
+    assertThatThrownBy(() -> Offers.parse("Millicent v=1, vendor=venetia, price=1"))
         .isInstanceOf(WalletException.class)
         .hasMessageContaining("version");
   }
@@ -41,7 +42,7 @@ class OfferTest {
   @Test
   void parse_brokerThatIsNotAnHttpUrl_isABadResponse() {
     assertThatThrownBy(
-            () -> Offer.parse("Millicent v=2, vendor=venetia, price=1, brokers=\"ftp://x\""))
+            () -> Offers.parse("Millicent v=2, vendor=venetia, price=1, brokers=\"ftp://x\""))
         .isInstanceOf(WalletException.class);
   }
 }
