@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.millicent.testing.SeededRandom.check;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -107,6 +108,18 @@ class HeaderFuzzTest {
       PaymentHeader.parse(text, GET);
     } catch (MalformedException expected) {
       // the documented failure
+    }
+    for (java.util.function.Consumer<String> reader :
+        List.<java.util.function.Consumer<String>>of(
+            Offer::parse,
+            Receipt::parse,
+            AccountRequest::parse,
+            AccountRequest::isAccountRequest)) {
+      try {
+        reader.accept(text);
+      } catch (MalformedException expected) {
+        // the documented failure
+      }
     }
   }
 
