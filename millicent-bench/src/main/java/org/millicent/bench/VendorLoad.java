@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
+import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.Receipt;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
@@ -275,16 +276,11 @@ final class VendorLoad {
                   + new String(pr.body(), java.nio.charset.StandardCharsets.UTF_8));
           return;
         }
-        Map<String, String> receipt = AuthParams.parse(pr.headers().get("millicent-receipt"));
-        String change = receipt.get("change");
+        // The raw connection keeps header names in lower case.
+        Receipt receipt =
+            Receipt.parse(pr.headers().get(Headers.RECEIPT.toLowerCase(java.util.Locale.ROOT)));
         Optional<Scrip> next =
-            Payer.verifySignedReply(
-                wallet.secret(),
-                p.mac(),
-                200,
-                change == null ? new byte[0] : Base64Url.decode(change),
-                RequestDescriptor.digest(pr.body()),
-                Base64Url.decode(receipt.get("mac")));
+            Payer.verifySignedReceipt(wallet.secret(), p.mac(), 200, receipt, pr.body());
         long t1 = System.nanoTime();
         if (next.isEmpty()) {
           fail("the scrip ran out: start with more value");

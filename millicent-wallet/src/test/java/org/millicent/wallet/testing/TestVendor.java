@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
-import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
@@ -174,25 +173,17 @@ public final class TestVendor extends TestServer {
   }
 
   private Answer receipt(Purchase p, Payment payment, byte[] body, String contentType) {
-    Map<String, String> r = new LinkedHashMap<>();
-    r.put("v", "1");
-    r.put("variant", p.variant().wireName());
-    r.put("price", Long.toString(p.priceMillicents()));
     Map<String, String> headers = new LinkedHashMap<>();
+    String receipt = p.receipt(200, body, random).format();
     byte[] sent = body;
     if (payment instanceof Payment.Private) {
-      r.put("change", b64(p.sealChange(random)));
       sent = p.sealResponse(200, body, random);
       headers.put("Content-Type", SEALED);
       headers.put("Millicent-Content-Type", contentType);
     } else {
-      if (p.change().isPresent()) {
-        r.put("change", p.change().get().token());
-      }
-      r.put("mac", b64(p.replyMac(200, RequestDescriptor.digest(body))));
       headers.put("Content-Type", contentType);
     }
-    headers.put("Millicent-Receipt", AuthParams.format(r));
+    headers.put("Millicent-Receipt", receipt);
     return new Answer(200, headers, sent);
   }
 
@@ -217,14 +208,13 @@ public final class TestVendor extends TestServer {
           .append('"');
     }
     byte[] out = sb.append("]}").toString().getBytes();
-    Map<String, String> r = new LinkedHashMap<>();
-    r.put("v", "1");
-    r.put("variant", "signed");
-    r.put("price", "0");
-    r.put("mac", b64(e.replyMac(200, RequestDescriptor.digest(out))));
     return new Answer(
         200,
-        Map.of("Content-Type", "application/json", "Millicent-Receipt", AuthParams.format(r)),
+        Map.of(
+            "Content-Type",
+            "application/json",
+            "Millicent-Receipt",
+            e.receipt(200, out, random).format()),
         out);
   }
 
@@ -256,10 +246,6 @@ public final class TestVendor extends TestServer {
       return new Answer(402, h, a.body());
     }
     return a;
-  }
-
-  private static String b64(byte[] b) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   @Override
