@@ -8,7 +8,10 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.DisallowUnknownKeywordFactory;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.millicent.cli.ApiScenario.Answer;
 
 /**
@@ -40,6 +44,30 @@ final class OpenApiSpec {
   /** The operations of a path item. */
   static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head");
 
+  /**
+   * OpenAPI 3.1's dialect, refusing unknown keywords (a misspelt one would otherwise be ignored);
+   * the document's own top-level fields are not schema keywords (the document is loaded as the
+   * resource its schemas' {@code $ref}s point into).
+   */
+  private static final Dialect DIALECT =
+      Dialect.builder(Dialects.getOpenApi31())
+          .keywords(
+              Stream.of(
+                      "openapi",
+                      "info",
+                      "servers",
+                      "tags",
+                      "paths",
+                      "components",
+                      "security",
+                      "webhooks",
+                      "externalDocs",
+                      "jsonSchemaDialect")
+                  .map(NonValidationKeyword::new)
+                  .toList())
+          .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
+          .build();
+
   private final String name;
   private final String iri;
   private final JsonNode doc;
@@ -51,9 +79,7 @@ final class OpenApiSpec {
     this.iri = "https://millicent.dev/openapi/" + name + ".yaml";
     this.doc = YAML.readTree(text);
     String json = JSON.writeValueAsString(doc);
-    this.registry =
-        SchemaRegistry.withDefaultDialect(
-            Dialects.getOpenApi31(), b -> b.schemas(Map.of(iri, json)));
+    this.registry = SchemaRegistry.withDefaultDialect(DIALECT, b -> b.schemas(Map.of(iri, json)));
   }
 
   /** docs/openapi/{name}.yaml of the checkout this test runs in. */
@@ -250,6 +276,13 @@ final class OpenApiSpec {
     Schema s =
         schemas.computeIfAbsent(at.toString(), k -> registry.getSchema(SchemaLocation.of(k)));
     return s.validate(instance);
+  }
+
+  /** Compiles every schema of {@code components/schemas} (an unknown keyword fails). */
+  void compileSchemas() {
+    for (Iterator<String> it = doc.get("components").get("schemas").fieldNames(); it.hasNext(); ) {
+      validate(schema(it.next()), com.fasterxml.jackson.databind.node.NullNode.getInstance());
+    }
   }
 
   /** The schema {@code #/components/schemas/{name}}. */
