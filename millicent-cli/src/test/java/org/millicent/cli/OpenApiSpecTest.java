@@ -3,8 +3,12 @@ package org.millicent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -47,6 +51,19 @@ class OpenApiSpecTest {
     }
     assertThat(ids).doesNotHaveDuplicates();
     spec.compileSchemas();
+  }
+
+  /** The structure of the document, by a maintained OpenAPI parser (swagger-parser). */
+  @ParameterizedTest
+  @ValueSource(strings = {"vendor", "broker"})
+  void theDocumentIsValidOpenApi31(String name) throws Exception {
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    SwaggerParseResult r =
+        new OpenAPIV3Parser().readContents(Files.readString(OpenApiSpec.file(name)), null, options);
+    assertThat(r.getMessages()).as("what the parser found wrong").isEmpty();
+    assertThat(r.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
+    assertThat(r.getOpenAPI().getPaths()).hasSizeGreaterThan(10);
   }
 
   private static void collectRefs(JsonNode n, List<String> out) {
