@@ -113,8 +113,11 @@ final class ApiScenario implements AutoCloseable {
     }
   }
 
-  /** One request sent to a server and its answer; {@code server} is "vendor" or "broker". */
-  record Exchange(String server, String method, String target, Answer answer) {}
+  /**
+   * One request sent to a server (its body, empty when none) and its answer; {@code server} is
+   * "vendor" or "broker".
+   */
+  record Exchange(String server, String method, String target, byte[] body, Answer answer) {}
 
   /** Every request sent so far, in order. */
   List<Exchange> traffic() {
@@ -562,7 +565,8 @@ final class ApiScenario implements AutoCloseable {
     headers.forEach(r::header);
     HttpResponse<byte[]> a = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
     Answer answer = new Answer(a.statusCode(), a.headers(), a.body());
-    traffic.add(new Exchange(serverAt(base), method, target, answer));
+    traffic.add(
+        new Exchange(serverAt(base), method, target, body == null ? new byte[0] : body, answer));
     return answer;
   }
 

@@ -80,7 +80,8 @@ class OpenApiIT {
     Set<String> codes = new TreeSet<>();
     for (Exchange e : scenario.traffic()) {
       List<String> operation = new ArrayList<>();
-      failures.addAll(specs.get(e.server()).check(e.method(), e.target(), e.answer(), operation));
+      failures.addAll(
+          specs.get(e.server()).check(e.method(), e.target(), e.body(), e.answer(), operation));
       if (!operation.isEmpty()) {
         exercised.add(e.server() + " " + operation.get(0) + " " + operation.get(1));
       }

@@ -155,10 +155,13 @@ final class OpenApiSpec {
   }
 
   /**
-   * What in {@code answer} disagrees with the description of {@code method} {@code target}; {@code
-   * operation} receives the "METHOD /template" it was checked as, with its status.
+   * What in {@code answer} disagrees with the description of {@code method} {@code target}, and,
+   * when the server took the request (2xx), what in its JSON {@code body} disagrees with the
+   * request body the operation describes; {@code operation} receives the method and path template
+   * it was checked as, and the status.
    */
-  List<String> check(String method, String target, Answer answer, List<String> operation) {
+  List<String> check(
+      String method, String target, byte[] body, Answer answer, List<String> operation) {
     List<String> out = new ArrayList<>();
     String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
     String where = name + " " + method + " " + target + " -> " + answer.status();
@@ -195,6 +198,9 @@ final class OpenApiSpec {
       out.add(where + ": status " + status + " is not declared (" + fieldNames(responses) + ")");
       return out;
     }
+    if (answer.status() / 100 == 2) {
+      checkRequestBody(where, op, List.of("paths", template.get(), m), body, out);
+    }
     checkHeaders(where, answer, response, out);
     JsonNode content = response.node().get("content");
     if (content == null || content.isEmpty()) {
@@ -223,6 +229,32 @@ final class OpenApiSpec {
     Ref schema = response.child("content").child(key).child("schema");
     checkBody(where, answer, method, media, schema, out);
     return out;
+  }
+
+  /** A request body the server took against the operation's {@code requestBody}. */
+  private void checkRequestBody(
+      String where, JsonNode op, List<String> at, byte[] body, List<String> out) {
+    if (body.length == 0) {
+      return;
+    }
+    if (!op.has("requestBody")) {
+      out.add(where + ": a request body the operation does not describe");
+      return;
+    }
+    Ref requestBody = resolve(new Ref(op, at).child("requestBody"));
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (IOException e) {
+      return; // not JSON: content passed on as sent
+    }
+    if (!requestBody.node().path("content").has("application/json")) {
+      return;
+    }
+    Ref schema = requestBody.child("content").child("application/json").child("schema");
+    for (Error e : validate(schema, json)) {
+      out.add(where + ": request body " + e.getInstanceLocation() + ": " + e.getMessage());
+    }
   }
 
   private void checkHeaders(String where, Answer answer, Ref response, List<String> out) {

@@ -83,6 +83,7 @@ class OpenApiSpecTest {
             vendor.check(
                 "GET",
                 "/health",
+                new byte[0],
                 answer(
                     200,
                     "application/json",
@@ -193,8 +194,38 @@ class OpenApiSpecTest {
         .isNotEmpty();
   }
 
+  @Test
+  void aRequestBodyTheServerTookButTheDescriptionRefuses_fails() throws Exception {
+    OpenApiSpec vendor = OpenApiSpec.load("vendor");
+    Answer settled =
+        answer(
+            200,
+            "application/json",
+            "{\"broker\":\"b\",\"settled_upto\":1}",
+            "Cache-Control",
+            "no-store");
+    assertThat(
+            vendor.check(
+                "POST",
+                "/millicent/broker/received/settled",
+                "{\"upto\":1}".getBytes(StandardCharsets.UTF_8),
+                settled,
+                new ArrayList<>()))
+        .isEmpty();
+    assertThat(
+            vendor.check(
+                "POST",
+                "/millicent/broker/received/settled",
+                "{\"upto\":\"one\"}".getBytes(StandardCharsets.UTF_8),
+                settled,
+                new ArrayList<>()))
+        .singleElement()
+        .asString()
+        .contains("request body");
+  }
+
   private static List<String> check(OpenApiSpec spec, String method, String target, Answer a) {
-    return spec.check(method, target, a, new ArrayList<>());
+    return spec.check(method, target, new byte[0], a, new ArrayList<>());
   }
 
   private static Answer answer(int status, String type, String body, String... headers) {
