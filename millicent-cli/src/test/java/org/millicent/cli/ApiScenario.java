@@ -119,6 +119,11 @@ final class ApiScenario implements AutoCloseable {
    */
   record Exchange(String server, String method, String target, byte[] body, Answer answer) {}
 
+  /** Records a request sent other than through {@link #send}. */
+  void record(Exchange e) {
+    traffic.add(e);
+  }
+
   /** Every request sent so far, in order. */
   List<Exchange> traffic() {
     return List.copyOf(traffic);

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +54,8 @@ class OpenApiIT {
           "method-not-allowed",
           "head-not-payable",
           "replayed",
-          "vendor-exists");
+          "vendor-exists",
+          "unknown-authority");
 
   @TempDir java.nio.file.Path dir;
 
@@ -140,6 +145,7 @@ class OpenApiIT {
         ApiScenario.bearer(ApiScenario.BROKER_TOKEN),
         ApiScenario.bytes(ApiScenario.body("count", 0L)));
     scenario.send("DELETE", v, "/millicent/admin/licences/lic-00", vendorAdmin, null);
+    otherHost(v, "/pages/1", "Millicent v=2, variant=signed, scrip=AA, nonce=AA, mac=AA");
 
     // Broker: the home page both ways, operations, refusals.
     scenario.send("GET", b, "/", Map.of("Accept", "text/html"), null);
@@ -202,6 +208,42 @@ class OpenApiIT {
         "/broker/vendors/join",
         token,
         join("vera", vera.url(), veraLicence.json(), veraToken));
+  }
+
+  /**
+   * A paid GET whose Host names another origin (421 unknown-authority), sent over a socket since
+   * Java's HTTP client sets Host itself; HTTP/1.0, so the answer is not chunked.
+   */
+  private void otherHost(URI base, String target, String authorization) throws Exception {
+    byte[] raw;
+    try (Socket s = new Socket(base.getHost(), base.getPort())) {
+      s.setSoTimeout(30_000);
+      String request =
+          "GET "
+              + target
+              + " HTTP/1.0\r\nHost: evil.example\r\nAuthorization: "
+              + authorization
+              + "\r\n\r\n";
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      raw = s.getInputStream().readAllBytes();
+    }
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    String[] head = text.substring(0, end).split("\r\n");
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (int i = 1; i < head.length; i++) {
+      int colon = head[i].indexOf(':');
+      headers
+          .computeIfAbsent(head[i].substring(0, colon).strip(), k -> new ArrayList<>())
+          .add(head[i].substring(colon + 1).strip());
+    }
+    Answer a =
+        new Answer(
+            Integer.parseInt(head[0].split(" ")[1]),
+            HttpHeaders.of(headers, (k, val) -> true),
+            Arrays.copyOfRange(raw, end + 4, raw.length));
+    assertThat(a.status()).as(a::text).isEqualTo(421);
+    scenario.record(new Exchange("vendor", "GET", target, new byte[0], a));
   }
 
   private static byte[] join(String vendor, URI url, JsonNode licence) throws Exception {
