@@ -26,6 +26,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.millicent.broker.http.BrokerRoutes;
 import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
+import org.millicent.http.OpenApiDocument;
 import org.millicent.http.ProblemErrorHandler;
 import org.millicent.http.SlowClientGuard;
 import org.millicent.storage.Database;
@@ -293,6 +294,11 @@ public final class BrokerServer implements AutoCloseable {
   /** The base URL customers and vendors reach the broker at. */
   public URI url() {
     return url;
+  }
+
+  /** Every HTTP route this broker answers, as "METHOD /path" (Javalin's path syntax). */
+  public List<String> routes() {
+    return OpenApiDocument.routes(app);
   }
 
   /** The port listened on. */

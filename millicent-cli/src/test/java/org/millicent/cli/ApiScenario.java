@@ -469,7 +469,8 @@ final class ApiScenario implements AutoCloseable {
     return new Got(a);
   }
 
-  private void startServers() throws IOException {
+  /** Starts the origin, the two vendors and the broker ({@link #exercise} does it first). */
+  void startServers() throws IOException {
     origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     origin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     origin.createContext(

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -52,7 +53,6 @@ class OpenApiIT {
           "not-found",
           "unknown-vendor",
           "method-not-allowed",
-          "head-not-payable",
           "replayed",
           "vendor-exists",
           "unknown-authority");
@@ -111,6 +111,42 @@ class OpenApiIT {
     assertThat(codes).as("problem codes met").containsAll(CODES);
   }
 
+  @Test
+  void everyRouteTheServersAnswer_isDescribed_andEveryDescribedOperationIsRouted()
+      throws Exception {
+    scenario = new ApiScenario(dir);
+    scenario.startServers();
+    assertThat(operations(scenario.venetia.routes()))
+        .as("the vendor's routes")
+        .isEqualTo(operations(OpenApiSpec.load("vendor").operations()));
+    assertThat(operations(scenario.broker.routes()))
+        .as("the broker's routes")
+        .isEqualTo(operations(OpenApiSpec.load("broker").operations()));
+  }
+
+  /**
+   * Routes or operations as "METHOD /path" with every parameter written {@code {}}: the vendor's
+   * catch-all ({@code /*} and {@code /}) is the described {@code /{content}}; a HEAD route stands
+   * beside its GET (described once).
+   */
+  private static Set<String> operations(List<String> routes) {
+    Set<String> out = new TreeSet<>();
+    for (String r : routes) {
+      String method = r.substring(0, r.indexOf(' '));
+      String path = r.substring(r.indexOf(' ') + 1);
+      if (path.equals("/*") || (path.equals("/") && routes.contains(method + " /*"))) {
+        path = "/{}";
+      }
+      path = path.replaceAll("\\{[^}]+}", "{}");
+      if (method.equals("HEAD")) {
+        assertThat(routes).as("the GET beside " + r).contains("GET " + r.substring(5));
+        continue;
+      }
+      out.add(method + " " + path);
+    }
+    return out;
+  }
+
   /** The main refusals of both servers, and the endpoints the scripted day leaves out. */
   private void refusals() throws Exception {
     URI v = scenario.venetia.url();
@@ -118,13 +154,27 @@ class OpenApiIT {
     Map<String, String> vendorAdmin = ApiScenario.bearer(scenario.venetia.adminToken());
     Map<String, String> brokerAdmin = ApiScenario.bearer(scenario.broker.adminToken());
 
+    // Each server serves its description as it is in docs/openapi/.
+    for (URI base : List.of(v, b)) {
+      String name = base.equals(b) ? "broker" : "vendor";
+      Answer served = scenario.send("GET", base, "/.well-known/openapi.yaml");
+      assertThat(served.text())
+          .as(name + " /.well-known/openapi.yaml")
+          .isEqualTo(Files.readString(OpenApiSpec.file(name)));
+      scenario.send("HEAD", base, "/.well-known/openapi.yaml");
+    }
+
     // Vendor: operations, the client modules, the paywall, refusals.
     scenario.send("GET", v, "/metrics");
     scenario.send("GET", v, "/millicent/client/index.js");
     scenario.send("GET", v, "/millicent/client/nothing.js");
     scenario.send("GET", v, "/pages/1", Map.of("Accept", "text/html,*/*;q=0.8"), null);
     scenario.send("HEAD", v, "/pages/1");
-    scenario.send("HEAD", v, "/pages/1", Map.of("Authorization", "Millicent v=2"), null);
+    // head-not-payable: a HEAD carries no body to read the code from; its 405 and Allow say it.
+    Answer paidHead =
+        scenario.send("HEAD", v, "/pages/1", Map.of("Authorization", "Millicent v=2"), null);
+    assertThat(paidHead.status()).isEqualTo(405);
+    assertThat(paidHead.header("Allow")).isEqualTo("GET");
     scenario.send("PUT", v, "/orders", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
     scenario.send("PATCH", v, "/free/notes", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
     scenario.send("DELETE", v, "/orders");

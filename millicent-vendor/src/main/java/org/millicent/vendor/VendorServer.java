@@ -32,6 +32,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.millicent.http.OpenApiDocument;
 import org.millicent.http.ProblemErrorHandler;
 import org.millicent.http.RouteMethods;
 import org.millicent.http.SlowClientGuard;
@@ -224,6 +225,8 @@ public final class VendorServer implements AutoCloseable {
                     ctx ->
                         ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(metrics.scrape()));
+                OpenApiDocument.addRoute(
+                    fixedRoutes, cfg.routes, VendorServer.class, "openapi/vendor.yaml");
                 BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, brokers::join);
                 VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway);
                 cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
@@ -484,6 +487,11 @@ public final class VendorServer implements AutoCloseable {
   /** The base URL, e.g. {@code http://127.0.0.1:8080} (no trailing slash). */
   public URI url() {
     return url;
+  }
+
+  /** Every HTTP route this gateway answers, as "METHOD /path" (Javalin's path syntax). */
+  public List<String> routes() {
+    return OpenApiDocument.routes(app);
   }
 
   /** The vendor id. */

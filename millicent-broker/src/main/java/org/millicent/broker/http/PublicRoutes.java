@@ -14,11 +14,13 @@ import org.millicent.broker.Broker;
 import org.millicent.broker.Supply;
 import org.millicent.broker.VendorConfig;
 import org.millicent.http.Html;
+import org.millicent.http.OpenApiDocument;
 import org.millicent.http.RouteMethods;
 
 /**
  * What anyone may read (docs/HTTP-API.md, "Broker"): the home page, the manifest at {@code
- * /.well-known/millicent}, {@code /health} and {@code /metrics}. Thread-safe.
+ * /.well-known/millicent}, {@code /health}, {@code /metrics} and the OpenAPI description at {@code
+ * /.well-known/openapi.yaml}. Thread-safe.
  */
 final class PublicRoutes {
   private final Broker broker;
@@ -34,6 +36,7 @@ final class PublicRoutes {
     routes.get(r, "/.well-known/millicent", this::wellKnown);
     routes.get(r, "/health", this::health);
     routes.get(r, "/metrics", this::metrics);
+    OpenApiDocument.addRoute(routes, r, PublicRoutes.class, "openapi/broker.yaml");
   }
 
   /**
