@@ -147,7 +147,7 @@ final class OpenApiSpec {
     StringBuilder re = new StringBuilder();
     for (String part : template.split("\\{[^/}]+\\}", -1)) {
       if (!re.isEmpty()) {
-        re.append("[^/]+");
+        re.append("([^/]+)");
       }
       re.append(Pattern.quote(part));
     }
@@ -187,7 +187,9 @@ final class OpenApiSpec {
       if (responses.has(key)) {
         response =
             resolve(
-                new Ref(responses.get(key), List.of("paths", template.get(), m, "responses", key)));
+                new Ref(
+                    responses.get(key),
+                    List.<Object>of("paths", template.get(), m, "responses", key)));
         break;
       }
     }
@@ -199,7 +201,8 @@ final class OpenApiSpec {
       return out;
     }
     if (answer.status() / 100 == 2) {
-      checkRequestBody(where, op, List.of("paths", template.get(), m), body, out);
+      checkRequestBody(where, op, List.<Object>of("paths", template.get(), m), body, out);
+      checkPathParameters(where, template.get(), m, path, out);
     }
     checkHeaders(where, answer, response, out);
     JsonNode content = response.node().get("content");
@@ -231,9 +234,40 @@ final class OpenApiSpec {
     return out;
   }
 
+  /** The values of a path the server took against the schemas of its path parameters. */
+  private void checkPathParameters(
+      String where, String template, String method, String path, List<String> out) {
+    java.util.regex.Matcher values = regex(template).matcher(path);
+    if (!values.matches() || values.groupCount() == 0) {
+      return;
+    }
+    java.util.regex.Matcher names = Pattern.compile("\\{([^/}]+)\\}").matcher(template);
+    Ref item = new Ref(doc.get("paths").get(template), List.<Object>of("paths", template));
+    for (int g = 1; names.find(); g++) {
+      String name = names.group(1);
+      Ref schema = null;
+      for (Ref list : List.of(item.child("parameters"), item.child(method).child("parameters"))) {
+        for (int i = 0; list.node() != null && i < list.node().size(); i++) {
+          Ref p = resolve(list.child(i));
+          if (name.equals(p.node().path("name").asText())
+              && "path".equals(p.node().path("in").asText())) {
+            schema = p.child("schema");
+          }
+        }
+      }
+      if (schema == null) {
+        out.add(where + ": path parameter {" + name + "} is not described");
+        continue;
+      }
+      for (Error e : validate(schema, TextNode.valueOf(values.group(g)))) {
+        out.add(where + ": path parameter {" + name + "}: " + e.getMessage());
+      }
+    }
+  }
+
   /** A request body the server took against the operation's {@code requestBody}. */
   private void checkRequestBody(
-      String where, JsonNode op, List<String> at, byte[] body, List<String> out) {
+      String where, JsonNode op, List<Object> at, byte[] body, List<String> out) {
     if (body.length == 0) {
       return;
     }
@@ -302,8 +336,8 @@ final class OpenApiSpec {
 
   private List<Error> validate(Ref schema, JsonNode instance) {
     SchemaLocation at = SchemaLocation.of(iri);
-    for (String segment : schema.pointer()) {
-      at = at.append(segment);
+    for (Object segment : schema.pointer()) {
+      at = segment instanceof Integer i ? at.append(i) : at.append((String) segment);
     }
     Schema s =
         schemas.computeIfAbsent(at.toString(), k -> registry.getSchema(SchemaLocation.of(k)));
@@ -319,15 +353,23 @@ final class OpenApiSpec {
 
   /** The schema {@code #/components/schemas/{name}}. */
   private Ref schema(String schemaName) {
-    return new Ref(doc.get("components"), List.of("components")).child("schemas").child(schemaName);
+    return new Ref(doc.get("components"), List.<Object>of("components"))
+        .child("schemas")
+        .child(schemaName);
   }
 
   /** A node of the description and the JSON pointer where it is. */
-  record Ref(JsonNode node, List<String> pointer) {
+  record Ref(JsonNode node, List<Object> pointer) {
     Ref child(String field) {
-      List<String> p = new ArrayList<>(pointer);
+      List<Object> p = new ArrayList<>(pointer);
       p.add(field);
-      return new Ref(node.get(field), p);
+      return new Ref(node == null ? null : node.get(field), p);
+    }
+
+    Ref child(int index) {
+      List<Object> p = new ArrayList<>(pointer);
+      p.add(index);
+      return new Ref(node.get(index), p);
     }
   }
 
@@ -339,7 +381,7 @@ final class OpenApiSpec {
       if (!ref.startsWith("#/")) {
         throw new IllegalStateException(name + ": only local $refs are followed: " + ref);
       }
-      List<String> pointer = new ArrayList<>();
+      List<Object> pointer = new ArrayList<>();
       JsonNode n = doc;
       for (String segment : ref.substring(2).split("/")) {
         String s = segment.replace("~1", "/").replace("~0", "~");
