@@ -332,6 +332,15 @@ final class OpenApiSpec {
     for (Error e : validate(schema, body)) {
       out.add(where + ": " + e.getInstanceLocation() + ": " + e.getMessage());
     }
+    // RFC 9457: a problem's status is the answer's, and its type is named by its code.
+    if (media.equals("application/problem+json") && body.isObject()) {
+      if (body.path("status").asInt() != answer.status()) {
+        out.add(where + ": a problem document with status " + body.path("status"));
+      }
+      if (!body.path("type").asText().endsWith("/" + body.path("code").asText())) {
+        out.add(where + ": problem type " + body.path("type") + " for code " + body.path("code"));
+      }
+    }
   }
 
   private List<Error> validate(Ref schema, JsonNode instance) {

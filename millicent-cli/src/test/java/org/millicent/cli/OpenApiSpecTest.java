@@ -224,6 +224,39 @@ class OpenApiSpecTest {
         .contains("request body");
   }
 
+  @Test
+  void aProblemWhoseStatusOrTypeDisagrees_fails() throws Exception {
+    OpenApiSpec vendor = OpenApiSpec.load("vendor");
+    String problem =
+        "{\"type\":\"https://millicent.dev/problems/not-found\",\"title\":\"t\","
+            + "\"status\":%d,\"code\":\"%s\",\"detail\":\"d\"}";
+    assertThat(
+            check(
+                vendor,
+                "GET",
+                "/nothing",
+                answer(404, "application/problem+json", problem.formatted(404, "not-found"))))
+        .isEmpty();
+    assertThat(
+            check(
+                vendor,
+                "GET",
+                "/nothing",
+                answer(404, "application/problem+json", problem.formatted(400, "not-found"))))
+        .singleElement()
+        .asString()
+        .contains("status 400");
+    assertThat(
+            check(
+                vendor,
+                "GET",
+                "/nothing",
+                answer(404, "application/problem+json", problem.formatted(404, "bad-request"))))
+        .singleElement()
+        .asString()
+        .contains("for code");
+  }
+
   private static List<String> check(OpenApiSpec spec, String method, String target, Answer a) {
     return spec.check(method, target, new byte[0], a, new ArrayList<>());
   }
