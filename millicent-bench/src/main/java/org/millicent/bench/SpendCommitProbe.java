@@ -13,8 +13,8 @@ import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.storage.Database;
 import org.millicent.storage.Dialect;
 import org.millicent.storage.StorageException;
-import org.millicent.storage.vendor.DurableSpendRecorder;
-import org.millicent.storage.vendor.VendorSchema;
+import org.millicent.vendor.store.DurableSpendRecorder;
+import org.millicent.vendor.store.VendorSchema;
 
 /**
  * What the embedded writer of the spent list could reach at best on one SQLite file: one thread

@@ -34,7 +34,7 @@ import org.millicent.scrip.ScripProperties;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.StorageException;
-import org.millicent.storage.vendor.DurableSpendRecorder;
+import org.millicent.vendor.store.DurableSpendRecorder;
 
 /**
  * The storage workloads that {@code millicent bench storage} and the JMH storage benchmarks

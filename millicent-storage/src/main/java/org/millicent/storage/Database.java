@@ -43,7 +43,7 @@ import org.sqlite.SQLiteDataSource;
  * Millicent schema history as {@code storage-foreign}. PostgreSQL runs in one schema (created if
  * missing) through a HikariCP pool.
  *
- * <p>Each component (vendor, gateway, broker, wallet) owns its migrations in {@code
+ * <p>Each component (vendor, broker, wallet) owns its migrations in {@code
  * classpath:db/<component>/<dialect>/} and its history table {@code flyway_<component>}, so
  * components share a database without sharing a migration sequence.
  *

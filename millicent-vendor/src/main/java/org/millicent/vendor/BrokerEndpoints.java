@@ -29,6 +29,8 @@ import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.VendorMetrics.Kind;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.store.GatewayStore;
+import org.millicent.vendor.store.SettlementStore;
 
 /**
  * The endpoints brokers and the vendor's operator call (docs/HTTP-API.md, "Broker-facing endpoints"
@@ -205,7 +207,7 @@ final class BrokerEndpoints {
               .mint(value, b.customerId(), expires, ScripProperties.NONE, spend)
               .token());
     }
-    state.store.recordSale(b.id(), count, value, due, Instant.now());
+    state.store.settlement().recordSale(b.id(), count, value, due, Instant.now());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("scrip", tokens);
     out.put("amount_due_millicents", due);
@@ -279,9 +281,9 @@ final class BrokerEndpoints {
   private Object received(Context ctx) {
     BrokerConfig b = broker(ctx);
     state.licences.recordMissingReceived();
-    GatewayStore.Report report = state.store.receivedReport(b.id());
+    SettlementStore.Report report = state.store.settlement().receivedReport(b.id());
     List<Map<String, Object>> list = new ArrayList<>();
-    for (GatewayStore.Received r : report.received()) {
+    for (SettlementStore.Received r : report.received()) {
       list.add(
           Map.of(
               "scrip_id",
@@ -299,7 +301,7 @@ final class BrokerEndpoints {
   private Object settled(Context ctx) {
     BrokerConfig b = broker(ctx);
     long upto = requireLong(body(ctx), "upto", 0, Long.MAX_VALUE);
-    long reportable = state.store.reportableUpto(b.id());
+    long reportable = state.store.settlement().reportableUpto(b.id());
     if (upto > reportable) {
       throw new ProblemException(
           ProblemCode.BAD_REQUEST,
@@ -311,8 +313,8 @@ final class BrokerEndpoints {
               + reportable
               + "); settle with the upto of a received report");
     }
-    state.store.settle(b.id(), upto);
-    return Map.of("broker", b.id(), "settled_upto", state.store.settledUpto(b.id()));
+    state.store.settlement().settle(b.id(), upto);
+    return Map.of("broker", b.id(), "settled_upto", state.store.settlement().settledUpto(b.id()));
   }
 
   // ------------------------------------------------------------------ admin

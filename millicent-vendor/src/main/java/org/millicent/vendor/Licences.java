@@ -17,9 +17,11 @@ import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
 import org.millicent.scrip.Scrip;
-import org.millicent.storage.vendor.VendorKeyStore;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.store.GatewayStore;
+import org.millicent.vendor.store.ReceivedWriter;
+import org.millicent.vendor.store.VendorKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -432,7 +434,7 @@ final class Licences {
     try {
       int added = 0;
       for (GatewayStore.Licence l : store.licences()) {
-        added += store.recordMissingReceived(l, Instant.now());
+        added += store.settlement().recordMissingReceived(l, Instant.now());
       }
       if (added > 0) {
         LOG.warn("recorded {} licensed scrip received from the spent list", added);

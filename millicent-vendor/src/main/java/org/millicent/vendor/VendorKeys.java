@@ -20,8 +20,9 @@ import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
-import org.millicent.storage.vendor.VendorKeyStore;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.store.GatewayStore;
+import org.millicent.vendor.store.VendorKeyStore;
 
 /**
  * Rotation and retirement of the vendor's own master scrip secrets (docs/VENDOR-KEYS.md;

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.Variant;
-import org.millicent.storage.vendor.DurableSpendRecorder;
+import org.millicent.vendor.store.DurableSpendRecorder;
 
 /**
  * The vendor's Prometheus metrics: requests and their latency by kind, payments by variant,

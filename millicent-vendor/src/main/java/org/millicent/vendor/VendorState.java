@@ -11,10 +11,11 @@ import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
-import org.millicent.storage.vendor.DurableSerialAllocator;
-import org.millicent.storage.vendor.DurableSpendRecorder;
-import org.millicent.storage.vendor.VendorKeyStore;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.store.DurableSerialAllocator;
+import org.millicent.vendor.store.DurableSpendRecorder;
+import org.millicent.vendor.store.GatewayStore;
+import org.millicent.vendor.store.VendorKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

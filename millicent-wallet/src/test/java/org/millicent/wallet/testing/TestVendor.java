@@ -33,7 +33,7 @@ import org.millicent.purchase.PurchaseService;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
-import org.millicent.storage.vendor.DurableSpendRecorder;
+import org.millicent.vendor.store.DurableSpendRecorder;
 
 /**
  * A vendor for the wallet's tests, built from the core's {@link PurchaseService} and {@link

@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import java.util.ArrayList;
 import java.util.List;

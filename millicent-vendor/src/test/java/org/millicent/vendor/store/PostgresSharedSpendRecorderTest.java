@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

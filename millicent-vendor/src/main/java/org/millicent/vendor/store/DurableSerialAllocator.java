@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import org.millicent.purchase.SerialAllocator;
 import org.millicent.scrip.ScripId;

@@ -1,4 +1,4 @@
-package org.millicent.vendor;
+package org.millicent.vendor.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;

@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +26,7 @@ import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.Dialect;
 import org.millicent.storage.ExclusiveFileLock;
 import org.millicent.storage.StorageException;
-import org.millicent.storage.vendor.GroupCommitter.Outcome;
+import org.millicent.vendor.store.GroupCommitter.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import java.security.SecureRandom;
 import java.time.Instant;

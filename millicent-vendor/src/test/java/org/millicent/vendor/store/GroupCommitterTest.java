@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.millicent.storage.StorageException;
-import org.millicent.storage.vendor.GroupCommitter.Outcome;
+import org.millicent.vendor.store.GroupCommitter.Outcome;
 
 class GroupCommitterTest {
   private static final Function<Exception, StorageException> TRANSLATE =

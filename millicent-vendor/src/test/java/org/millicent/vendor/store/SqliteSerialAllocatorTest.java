@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.millicent.storage.vendor;
+package org.millicent.vendor.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package org.millicent.vendor;
+package org.millicent.vendor.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,15 +14,16 @@ import org.slf4j.LoggerFactory;
  * fsync per request, outside any batch, queued behind SQLite's one write lock. The spend is already
  * durable when the record is offered, and the spent list is the record of last resort: a batch that
  * fails, or records still queued when the process dies, are rebuilt from it before the next report
- * (see {@link Licences#recordMissingReceived}). A report first {@linkplain #flush flushes} what was
+ * (see {@code Licences.recordMissingReceived}). A report first {@linkplain #flush flushes} what was
  * offered before it. Thread-safe.
  */
-final class ReceivedWriter implements AutoCloseable {
+public final class ReceivedWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReceivedWriter.class);
   private static final int MAX_BATCH = 1_000;
 
   /** One record to write. */
-  record Pending(String broker, String licenceId, long scripId, long valueMillicents, long at) {}
+  public record Pending(
+      String broker, String licenceId, long scripId, long valueMillicents, long at) {}
 
   private static final Pending STOP = new Pending("", "", 0, 0, 0);
 
@@ -39,14 +40,14 @@ final class ReceivedWriter implements AutoCloseable {
    * @param onLost called when records could not be written (they are then rebuilt from the spent
    *     list)
    */
-  ReceivedWriter(GatewayStore store, Runnable onLost) {
+  public ReceivedWriter(GatewayStore store, Runnable onLost) {
     this.store = store;
     this.onLost = onLost;
     this.thread = Thread.ofPlatform().name("received-writer").daemon(true).start(this::run);
   }
 
   /** Queues a record; never blocks and never throws. */
-  void offer(Pending p) {
+  public void offer(Pending p) {
     if (closed) {
       onLost.run(); // rebuilt from the spent list at the next start
       return;
@@ -60,7 +61,7 @@ final class ReceivedWriter implements AutoCloseable {
    *
    * @return false when {@code timeout} passed first (the rest is still written, and reported later)
    */
-  boolean flush(Duration timeout) {
+  public boolean flush(Duration timeout) {
     long target = offered.get();
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (progress) {
@@ -94,7 +95,7 @@ final class ReceivedWriter implements AutoCloseable {
       stop = batch.remove(STOP);
       if (!batch.isEmpty()) {
         try {
-          store.recordReceived(batch);
+          store.settlement().recordReceived(batch);
         } catch (RuntimeException e) {
           onLost.run();
           LOG.warn(
