@@ -19,16 +19,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.millicent.failure.Causes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -58,8 +53,7 @@ public final class Database implements AutoCloseable {
   private static final int SQLITE_POOL_SIZE = 8;
   private static final byte[] SQLITE_MAGIC =
       "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-  private static final Pattern COMPONENT = Pattern.compile("[a-z][a-z0-9_]{0,30}");
-  private static final String HISTORY_PREFIX = "flyway_";
+  private static final String HISTORY_PREFIX = Migrations.HISTORY_PREFIX;
 
   private final DatabaseConfig config;
   private final Dialect dialect;
@@ -67,6 +61,7 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Migrations migrations;
 
   private Database(
       DatabaseConfig config, Dialect dialect, HikariDataSource pool, String description) {
@@ -75,6 +70,7 @@ public final class Database implements AutoCloseable {
     this.pool = pool;
     this.jdbi = Jdbi.create(pool);
     this.description = description;
+    this.migrations = new Migrations(pool, config, dialect, description);
   }
 
   /**
@@ -223,40 +219,21 @@ public final class Database implements AutoCloseable {
    *     migrated by a newer program
    */
   public void migrate(String component) {
-    if (component == null || !COMPONENT.matcher(component).matches()) {
-      throw new IllegalArgumentException(
-          "component must match [a-z][a-z0-9_]{0,30}, was " + component);
-    }
-    FluentConfiguration fc =
-        Flyway.configure(Database.class.getClassLoader())
-            .dataSource(pool)
-            .table(HISTORY_PREFIX + component)
-            .locations("classpath:db/" + component + "/" + dialect.folderName())
-            .failOnMissingLocations(true)
-            // Other components' tables make the schema non-empty: start this component's
-            // history at version 0 so that its V1 still runs.
-            .baselineOnMigrate(true)
-            .baselineVersion("0")
-            .baselineDescription("<< " + component + " >>");
-    if (config instanceof DatabaseConfig.Postgres p) {
-      fc = fc.schemas(p.schema()).defaultSchema(p.schema()).createSchemas(false);
-    }
-    try (var _ = MigrationLock.acquire(config, description)) {
-      var result = fc.load().migrate();
-      if (result.migrationsExecuted > 0) {
-        log.info(
-            "Migrated {} in {} to version {}", component, description, result.targetSchemaVersion);
-      }
-    } catch (FlywayException e) {
-      StorageException cause = SqlErrors.translate(e, description);
-      if (!cause.code().equals(StorageException.FAILED)) {
-        throw cause;
-      }
-      throw new StorageException(
-          StorageException.MIGRATION,
-          "migrating " + component + " in " + description + " failed: " + Causes.describe(e),
-          e);
-    }
+    migrations.migrate(component);
+  }
+
+  /**
+   * Retires the migration chain of a component whose tables another component's chain now owns (the
+   * other chain creates them if absent): when the history table {@code flyway_<component>} exists,
+   * applies what that old chain still lacks from {@code classpath:<location>/<dialect>/}, then
+   * drops the history. Call it before migrating the new owner. Under the same {@link MigrationLock}
+   * as {@link #migrate}, so processes starting together retire it once.
+   *
+   * @return whether a history was found and retired
+   * @throws StorageException {@code storage-migration} when a migration fails
+   */
+  public boolean retireHistory(String component, String location) {
+    return migrations.retireHistory(component, location);
   }
 
   /** Closes the pool; on SQLite the last connection checkpoints the WAL. Idempotent. */

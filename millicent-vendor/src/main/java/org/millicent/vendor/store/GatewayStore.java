@@ -15,15 +15,12 @@ import org.millicent.storage.Database;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
- * The gateway's own tables (migrations component {@value #COMPONENT}): customer IDs it allocated,
- * exchange outcomes for retries, licences, and (through {@link #settlement}) licensed scrip
- * received and warehouse sales. The spent list, serials and secrets have their own stores. Every
- * method is one transaction. Thread-safe.
+ * The gateway's own tables (in the vendor's migrations chain, {@link VendorSchema}): customer IDs
+ * it allocated, exchange outcomes for retries, licences, and (through {@link #settlement}) licensed
+ * scrip received and warehouse sales. The spent list, serials and secrets have their own stores.
+ * Every method is one transaction. Thread-safe.
  */
 public final class GatewayStore {
-  /** The Flyway component of these tables. */
-  public static final String COMPONENT = "gateway";
-
   private static final String OWN_CUSTOMERS = "own_customers";
 
   /** A licence as stored. */
@@ -45,7 +42,7 @@ public final class GatewayStore {
 
   public GatewayStore(Database db) {
     this.db = db;
-    db.migrate(COMPONENT);
+    VendorSchema.migrate(db);
     this.settlement = new SettlementStore(db);
   }
 
