@@ -10,8 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -22,6 +21,8 @@ import org.millicent.broker.store.LedgerSnapshot;
 import org.millicent.broker.store.LedgerStore;
 import org.millicent.failure.Causes;
 import org.millicent.storage.Database;
+import org.millicent.storage.GroupCommitter;
+import org.millicent.storage.GroupCommitter.Outcome;
 import org.millicent.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +33,14 @@ import org.slf4j.LoggerFactory;
  * <p>Design: every decision that changes money (a sale within a credit limit, a settlement paid
  * once) is taken under one decision lock against the in-memory view of the books, which includes
  * entries submitted but not yet durable; the decision then {@linkplain #submit submits} an {@link
- * Entry}. A single writer thread drains submitted entries and writes them in one database
- * transaction per batch: the batch's postings, aggregated per account, become one balanced journal
- * entry, and each entry's rows (issued scrip, customers, payments...) are written with it. Callers
- * wait for their batch outside the lock, so one fsync serves many sales. If a batch fails, every
- * entry not yet durable fails, and the in-memory view is rebuilt from the database (components
- * register {@linkplain #onReload reloaders}), so the books are as if those entries never happened.
- * One broker process owns a database.
+ * Entry}. One writer thread (the storage toolkit's {@link GroupCommitter}) takes the submitted
+ * entries and writes them in one database transaction per batch: the batch's postings, aggregated
+ * per account, become one balanced journal entry, and each entry's rows (issued scrip, customers,
+ * payments...) are written with it. Callers wait for their batch outside the lock, so one fsync
+ * serves many sales. If a batch fails, every entry not yet durable fails, and the in-memory view is
+ * rebuilt from the database (components register {@linkplain #onReload reloaders}), so the books
+ * are as if those entries never happened: the entries submitted before the rebuild carry its
+ * previous generation and fail when the writer reaches them. One broker process owns a database.
  *
  * <p>Thread-safe.
  */
@@ -48,8 +50,8 @@ public final class Books implements AutoCloseable {
   /** Most entries written in one database transaction. */
   public static final int MAX_BATCH = 4096;
 
-  private record Pending(
-      Entry entry, List<LedgerAccount> newAccounts, CompletableFuture<Void> done) {}
+  /** An entry as submitted in {@code generation} (see {@link #fail}). */
+  private record Pending(Entry entry, List<LedgerAccount> newAccounts, long generation) {}
 
   private final Database db;
   private final LedgerStore store;
@@ -58,12 +60,19 @@ public final class Books implements AutoCloseable {
   private final Map<String, LedgerAccount> accounts = new HashMap<>();
   private final List<LedgerAccount> uncommittedAccounts = new ArrayList<>();
   private final Map<String, Long> sequences = new HashMap<>();
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Runnable> reloaders = new CopyOnWriteArrayList<>();
-  private final Thread writer;
-  private Handle writerConnection;
+  private GroupCommitter<Pending, Void> writer;
+  private Handle writerConnection; // the writer thread's
   private long nextAccountId;
   private long nextEntryId;
+
+  /**
+   * Bumped (under the decision lock) by every rebuild after a failed batch; entries submitted
+   * before it fail with {@link #discarded}.
+   */
+  private final AtomicLong generation = new AtomicLong();
+
+  private volatile BrokerException discarded;
   private volatile boolean closing;
   private volatile String lastFailure;
 
@@ -71,7 +80,6 @@ public final class Books implements AutoCloseable {
     this.db = db;
     this.store = new LedgerStore(db);
     this.clock = clock;
-    this.writer = Thread.ofPlatform().name("broker-books-writer").daemon().unstarted(this::run);
   }
 
   /**
@@ -81,7 +89,8 @@ public final class Books implements AutoCloseable {
   public static Books open(Database db, InstantSource clock) {
     Books b = new Books(db, clock);
     b.load();
-    b.writer.start();
+    b.writer =
+        GroupCommitter.start("broker-books-writer", 1, MAX_BATCH, false, b::write, db::translate);
     return b;
   }
 
@@ -208,11 +217,9 @@ public final class Books implements AutoCloseable {
       throw new BrokerException(
           BrokerError.BAD_AMOUNT, "the amount would overflow a balance of the books", e);
     }
-    Pending pending =
-        new Pending(entry, List.copyOf(uncommittedAccounts), new CompletableFuture<>());
+    Pending pending = new Pending(entry, List.copyOf(uncommittedAccounts), generation.get());
     uncommittedAccounts.clear();
-    queue.add(pending);
-    return pending.done();
+    return writer.submit(pending);
   }
 
   /**
@@ -262,37 +269,34 @@ public final class Books implements AutoCloseable {
     return lastFailure;
   }
 
-  private void run() {
-    List<Pending> batch = new ArrayList<>(MAX_BATCH);
-    while (true) {
-      batch.clear();
-      try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (closing && queue.isEmpty()) {
-            closeWriterHandle();
-            return;
-          }
-          continue;
-        }
-        batch.add(first);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        closeWriterHandle();
-        return;
+  /**
+   * Writes one batch (on the writer thread): the entries of the current generation as one
+   * transaction; those submitted before the last rebuild fail as it did.
+   */
+  private List<Outcome<Void>> write(List<Pending> batch) {
+    long current = generation.get();
+    List<Pending> live = new ArrayList<>(batch.size());
+    List<Outcome<Void>> outcomes = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      if (p.generation() == current) {
+        live.add(p);
+        outcomes.add(Outcome.ok(null));
+      } else {
+        outcomes.add(Outcome.failed(discarded));
       }
-      queue.drainTo(batch, MAX_BATCH - 1);
-      try {
-        long entryId = nextEntryId;
-        writeBatch(writerHandle(), batch, entryId);
-        nextEntryId = entryId + 1;
-        lastFailure = null;
-        for (Pending p : batch) {
-          p.done().complete(null);
-        }
-      } catch (RuntimeException e) {
-        fail(batch, e);
-      }
+    }
+    if (live.isEmpty()) {
+      return outcomes;
+    }
+    try {
+      long entryId = nextEntryId;
+      writeBatch(writerHandle(), live, entryId);
+      nextEntryId = entryId + 1;
+      lastFailure = null;
+      return outcomes;
+    } catch (RuntimeException e) {
+      fail(live, e);
+      throw e;
     }
   }
 
@@ -330,21 +334,25 @@ public final class Books implements AutoCloseable {
     }
   }
 
+  /**
+   * After a failed batch: rebuilds the in-memory view from the database and starts a new
+   * generation, so the entries still queued (applied to the old view) fail too. The failed batch's
+   * own callers get the translated failure from the {@link GroupCommitter}.
+   */
   private void fail(List<Pending> batch, RuntimeException e) {
     closeWriterHandle();
     log.error("books: a batch of {} entries could not be written; rebuilding", batch.size(), e);
     // The log above keeps the driver's text; clients (problem details, /health) get the code only.
     StorageException storage = db.translate(e);
     lastFailure = storage.clientDetail();
-    BrokerException failure =
-        new BrokerException(
-            BrokerError.STORAGE_UNAVAILABLE,
-            "the books could not be written: " + storage.clientDetail(),
-            storage);
     lock.lock();
     try {
-      List<Pending> all = new ArrayList<>(batch);
-      queue.drainTo(all);
+      discarded =
+          new BrokerException(
+              BrokerError.STORAGE_UNAVAILABLE,
+              "the books could not be written: " + storage.clientDetail(),
+              storage);
+      generation.incrementAndGet();
       try {
         load();
         for (Runnable r : reloaders) {
@@ -353,9 +361,6 @@ public final class Books implements AutoCloseable {
       } catch (RuntimeException reloadFailure) {
         log.error("books: reload after a failed batch failed too", reloadFailure);
         lastFailure = StorageException.clientDetail(db.translate(reloadFailure));
-      }
-      for (Pending p : all) {
-        p.done().completeExceptionally(failure);
       }
     } finally {
       lock.unlock();
@@ -470,10 +475,7 @@ public final class Books implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    try {
-      writer.join(30_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    writer.close();
+    closeWriterHandle();
   }
 }

@@ -25,8 +25,9 @@ import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.Dialect;
 import org.millicent.storage.ExclusiveFileLock;
+import org.millicent.storage.GroupCommitter;
+import org.millicent.storage.GroupCommitter.Outcome;
 import org.millicent.storage.StorageException;
-import org.millicent.vendor.store.GroupCommitter.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

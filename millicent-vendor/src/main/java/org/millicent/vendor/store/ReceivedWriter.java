@@ -2,9 +2,14 @@ package org.millicent.vendor.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.millicent.storage.GroupCommitter;
+import org.millicent.storage.GroupCommitter.Outcome;
+import org.millicent.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +30,12 @@ public final class ReceivedWriter implements AutoCloseable {
   public record Pending(
       String broker, String licenceId, long scripId, long valueMillicents, long at) {}
 
-  private static final Pending STOP = new Pending("", "", 0, 0, 0);
+  /** Offered by {@link #flush}: written by no one, done once everything before it is handled. */
+  private static final Pending FLUSH = new Pending("", "", 0, 0, 0);
 
   private final GatewayStore store;
   private final Runnable onLost;
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final AtomicLong offered = new AtomicLong();
-  private final Object progress = new Object();
-  private long handled; // guarded by progress: written, or given up to the repair
-  private final Thread thread;
+  private final GroupCommitter<Pending, Void> writer;
   private volatile boolean closed;
 
   /**
@@ -43,7 +45,16 @@ public final class ReceivedWriter implements AutoCloseable {
   public ReceivedWriter(GatewayStore store, Runnable onLost) {
     this.store = store;
     this.onLost = onLost;
-    this.thread = Thread.ofPlatform().name("received-writer").daemon(true).start(this::run);
+    this.writer =
+        GroupCommitter.start(
+            "received-writer",
+            1,
+            MAX_BATCH,
+            false,
+            this::write,
+            e ->
+                new StorageException(
+                    StorageException.FAILED, "writing received records failed", e));
   }
 
   /** Queues a record; never blocks and never throws. */
@@ -52,8 +63,14 @@ public final class ReceivedWriter implements AutoCloseable {
       onLost.run(); // rebuilt from the spent list at the next start
       return;
     }
-    offered.incrementAndGet();
-    queue.add(p);
+    writer
+        .submit(p)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                onLost.run(); // refused by a closing writer: the repair records it
+              }
+            });
   }
 
   /**
@@ -62,55 +79,41 @@ public final class ReceivedWriter implements AutoCloseable {
    * @return false when {@code timeout} passed first (the rest is still written, and reported later)
    */
   public boolean flush(Duration timeout) {
-    long target = offered.get();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (progress) {
-      while (handled < target) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !thread.isAlive()) {
-          return handled >= target;
-        }
-        try {
-          progress.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
+    try {
+      writer.submit(FLUSH).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
     }
   }
 
-  private void run() {
-    List<Pending> batch = new ArrayList<>(MAX_BATCH);
-    boolean stop = false;
-    while (!stop) {
-      try {
-        batch.add(queue.take());
-      } catch (InterruptedException e) {
-        onLost.run();
-        return;
+  /**
+   * Writes one batch (on the writer thread). A failure is handed to the repair, never to the
+   * offerers: their spends are durable already.
+   */
+  private List<Outcome<Void>> write(List<Pending> batch) {
+    List<Pending> records = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      if (p != FLUSH) {
+        records.add(p);
       }
-      queue.drainTo(batch, MAX_BATCH - 1);
-      stop = batch.remove(STOP);
-      if (!batch.isEmpty()) {
-        try {
-          store.settlement().recordReceived(batch);
-        } catch (RuntimeException e) {
-          onLost.run();
-          LOG.warn(
-              "could not record {} licensed scrip as received; they are spent and will be recorded"
-                  + " from the spent list",
-              batch.size(),
-              e);
-        }
-      }
-      synchronized (progress) {
-        handled += batch.size();
-        progress.notifyAll();
-      }
-      batch.clear();
     }
+    if (!records.isEmpty()) {
+      try {
+        store.settlement().recordReceived(records);
+      } catch (RuntimeException e) {
+        onLost.run();
+        LOG.warn(
+            "could not record {} licensed scrip as received; they are spent and will be recorded"
+                + " from the spent list",
+            records.size(),
+            e);
+      }
+    }
+    return Collections.nCopies(batch.size(), Outcome.ok(null));
   }
 
   /** Writes what is queued, then stops; records offered afterwards are left to the repair. */
@@ -120,14 +123,6 @@ public final class ReceivedWriter implements AutoCloseable {
       return;
     }
     closed = true;
-    queue.add(STOP);
-    try {
-      thread.join(Duration.ofSeconds(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (thread.isAlive() || !queue.isEmpty()) {
-      onLost.run();
-    }
+    writer.close();
   }
 }

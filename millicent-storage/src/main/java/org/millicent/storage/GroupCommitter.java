@@ -1,4 +1,4 @@
-package org.millicent.vendor.store;
+package org.millicent.storage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.millicent.failure.Causes;
-import org.millicent.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +18,23 @@ import org.slf4j.LoggerFactory;
  * the batch holding its item is committed, or fails with the batch's error, so nothing is reported
  * durable that is not.
  *
+ * <p>The one group commit of the project: the vendor's spent list (claims, commits, spends), the
+ * broker's books and the vendor's received records all write through it. It is written here, not
+ * taken from a library, because it is the core of what our storage promises (an acknowledgement
+ * means durable; a batch that fails fails exactly its callers; a batch rolled back to break a
+ * deadlock is written again) and because its tuning (writers per dialect, completing off the
+ * writer) follows our measurements (docs/PERFORMANCE.md, "Storage").
+ *
+ * <p>A writer that keeps per-thread state (a connection kept warm across batches) needs {@code
+ * writers == 1}: its {@link BatchWriter} is then only ever called on that thread, and after {@link
+ * #close} returns, never again.
+ *
  * <p>Thread-safe. Items submitted after {@link #close} fail with {@code storage-closed}.
  *
  * @param <T> the item written
  * @param <R> the result each item's future completes with
  */
-final class GroupCommitter<T, R> implements AutoCloseable {
+public final class GroupCommitter<T, R> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int ROLLBACK_RETRIES = 3;
 
@@ -33,23 +43,26 @@ final class GroupCommitter<T, R> implements AutoCloseable {
    * whole batch failed (nothing of it is durable).
    */
   @FunctionalInterface
-  interface BatchWriter<T, R> {
+  public interface BatchWriter<T, R> {
+    /** Writes {@code batch}; one outcome per item, in order. */
     List<Outcome<R>> write(List<T> batch) throws Exception;
   }
 
   /** What became of one item of a batch that was committed: a value, or its own failure. */
-  record Outcome<R>(R value, RuntimeException failure) {
-    static <R> Outcome<R> ok(R value) {
+  public record Outcome<R>(R value, RuntimeException failure) {
+    /** The item was written: its future completes with {@code value}. */
+    public static <R> Outcome<R> ok(R value) {
       return new Outcome<>(value, null);
     }
 
-    static <R> Outcome<R> failed(RuntimeException failure) {
+    /** The item alone failed: its future fails with {@code failure}. */
+    public static <R> Outcome<R> failed(RuntimeException failure) {
       return new Outcome<>(null, failure);
     }
   }
 
   /** An item and the future its submitter waits on. */
-  static final class Entry<T, R> {
+  private static final class Entry<T, R> {
     final T item;
     final CompletableFuture<R> done = new CompletableFuture<>();
 
@@ -100,7 +113,7 @@ final class GroupCommitter<T, R> implements AutoCloseable {
    *     per paid request). Where the database's cost is per batch and it shares the CPUs
    *     (PostgreSQL), quicker writers make smaller batches and cost more than they gain.
    */
-  static <T, R> GroupCommitter<T, R> start(
+  public static <T, R> GroupCommitter<T, R> start(
       String name,
       int writers,
       int maxBatch,
@@ -120,7 +133,7 @@ final class GroupCommitter<T, R> implements AutoCloseable {
   }
 
   /** Queues {@code item} for the next batch. */
-  CompletableFuture<R> submit(T item) {
+  public CompletableFuture<R> submit(T item) {
     Entry<T, R> e = new Entry<>(item);
     if (closed) {
       e.done.completeExceptionally(closedException());
@@ -134,17 +147,17 @@ final class GroupCommitter<T, R> implements AutoCloseable {
   }
 
   /** Batches written so far. */
-  long batches() {
+  public long batches() {
     return batches.get();
   }
 
   /** Items written so far (in successful batches). */
-  long items() {
+  public long items() {
     return items.get();
   }
 
   /** Batches that failed. */
-  long failedBatches() {
+  public long failedBatches() {
     return failedBatches.get();
   }
 

@@ -1,4 +1,4 @@
-package org.millicent.vendor.store;
+package org.millicent.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.millicent.storage.StorageException;
-import org.millicent.vendor.store.GroupCommitter.Outcome;
+import org.millicent.storage.GroupCommitter.Outcome;
 
 class GroupCommitterTest {
   private static final Function<Exception, StorageException> TRANSLATE =
