@@ -118,9 +118,8 @@ public final class BrokerWorkloads implements AutoCloseable {
   public String summary() {
     BookTotals t = broker.totals();
     long batches =
-        db.jdbi()
-            .withHandle(
-                h -> h.createQuery("SELECT COUNT(*) FROM ledger_entries").mapTo(Long.class).one());
+        db.withHandle(
+            h -> h.createQuery("SELECT COUNT(*) FROM ledger_entries").mapTo(Long.class).one());
     long sales = t.moneyInMillicents() / SALE_MILLICENTS;
     return String.format(
         "# %d millicents sold in %d sales, %d group commits (%.0f sales each), books %s",

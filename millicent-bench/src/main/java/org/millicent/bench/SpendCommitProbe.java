@@ -1,9 +1,7 @@
 package org.millicent.bench;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,17 +104,20 @@ public final class SpendCommitProbe {
   }
 
   private static void requireEmpty(Database db) {
-    try (Connection c = db.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM vendor_spends LIMIT 1");
-        ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) {
-        throw new IllegalArgumentException(
-            "the probe writes spends of its own and runs only on a throw-away database; "
-                + db.describe()
-                + " already has spends");
-      }
-    } catch (SQLException e) {
-      throw db.translate(e);
+    boolean any =
+        db.withConnection(
+            c -> {
+              try (PreparedStatement ps =
+                      c.prepareStatement("SELECT 1 FROM vendor_spends LIMIT 1");
+                  ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+              }
+            });
+    if (any) {
+      throw new IllegalArgumentException(
+          "the probe writes spends of its own and runs only on a throw-away database; "
+              + db.describe()
+              + " already has spends");
     }
   }
 
@@ -138,41 +139,28 @@ public final class SpendCommitProbe {
       for (int i = 0; i < batchSize; i++) {
         batch.add(record.apply(next[0]++));
       }
-      try (Connection c = db.dataSource().getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          long t0 = nanoTime.getAsLong();
-          boolean[] written = DurableSpendRecorder.insertCommitted(c, db.dialect(), batch);
-          long t1 = nanoTime.getAsLong();
-          for (boolean w : written) {
-            if (!w) {
-              throw new StorageException(
-                  StorageException.FAILED, "a probe row was not written: its scrip ID was used");
-            }
-          }
-          c.commit();
-          now = nanoTime.getAsLong();
-          inserting += t1 - t0;
-          committing += now - t1;
-        } catch (SQLException | RuntimeException e) {
-          abandon(db, c);
-          throw e;
-        }
-      } catch (SQLException e) {
-        throw db.translate(e);
-      }
+      long[] times =
+          db.withConnection(
+              c -> {
+                c.setAutoCommit(false);
+                long t0 = nanoTime.getAsLong();
+                boolean[] written = DurableSpendRecorder.insertCommitted(c, db.dialect(), batch);
+                long t1 = nanoTime.getAsLong();
+                for (boolean w : written) {
+                  if (!w) {
+                    throw new StorageException(
+                        StorageException.FAILED,
+                        "a probe row was not written: its scrip ID was used");
+                  }
+                }
+                c.commit();
+                return new long[] {t0, t1, nanoTime.getAsLong()};
+              });
+      now = times[2];
+      inserting += times[1] - times[0];
+      committing += now - times[1];
       batches++;
     }
     return new Result(batchSize, batches, now - start, inserting, committing);
-  }
-
-  /** Rolls back and discards a connection after a failed batch, as the writer does. */
-  private static void abandon(Database db, Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // The connection is broken or the transaction already gone; the first error is reported.
-    }
-    db.discard(c);
   }
 }

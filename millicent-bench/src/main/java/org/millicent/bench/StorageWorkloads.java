@@ -234,24 +234,24 @@ public final class StorageWorkloads {
 
     private Debits(Database db) {
       this.db = db;
-      try (Connection c = db.dataSource().getConnection()) {
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-          st.execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)");
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement("INSERT INTO accounts (id, balance) VALUES (?, ?)")) {
-          for (int i = 0; i < ACCOUNTS; i++) {
-            ps.setLong(1, i);
-            ps.setLong(2, Long.MAX_VALUE / 2);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        c.commit();
-      } catch (SQLException e) {
-        throw db.translate(e);
-      }
+      db.withConnection(
+          c -> {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+              st.execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL)");
+            }
+            try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO accounts (id, balance) VALUES (?, ?)")) {
+              for (int i = 0; i < ACCOUNTS; i++) {
+                ps.setLong(1, i);
+                ps.setLong(2, Long.MAX_VALUE / 2);
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
+            c.commit();
+            return null;
+          });
     }
 
     /**
@@ -275,16 +275,18 @@ public final class StorageWorkloads {
     /** One purchase paid from a random account: one durable UPDATE in its own transaction. */
     public void purchase() {
       long account = ThreadLocalRandom.current().nextInt(ACCOUNTS);
-      try (Connection c = db.dataSource().getConnection();
-          PreparedStatement ps = c.prepareStatement(DEBIT)) {
-        ps.setLong(1, PRICE_MILLICENTS);
-        ps.setLong(2, account);
-        ps.setLong(3, PRICE_MILLICENTS);
-        if (ps.executeUpdate() != 1) {
-          throw new IllegalStateException("account " + account + " was not debited");
-        }
-      } catch (SQLException e) {
-        throw db.translate(e);
+      int debited =
+          db.withConnection(
+              c -> {
+                try (PreparedStatement ps = c.prepareStatement(DEBIT)) {
+                  ps.setLong(1, PRICE_MILLICENTS);
+                  ps.setLong(2, account);
+                  ps.setLong(3, PRICE_MILLICENTS);
+                  return ps.executeUpdate();
+                }
+              });
+      if (debited != 1) {
+        throw new IllegalStateException("account " + account + " was not debited");
       }
     }
 

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,13 +32,9 @@ class SpendCommitProbeTest {
     return () -> now[0] += 10_000;
   }
 
-  private static long rows(Database db) throws Exception {
-    try (Connection c = db.dataSource().getConnection();
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM vendor_spends")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private static long rows(Database db) {
+    return db.withHandle(
+        h -> h.createQuery("SELECT count(*) FROM vendor_spends").mapTo(Long.class).one());
   }
 
   @Test

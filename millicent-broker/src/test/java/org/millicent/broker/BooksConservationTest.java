@@ -458,13 +458,11 @@ class BooksConservationTest {
         .as("outstanding after %s", op)
         .isEqualTo(vendorOutstanding + brokerOutstanding);
     long recorded =
-        db.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE state = 0")
-                        .mapTo(Long.class)
-                        .one());
+        db.withHandle(
+            h ->
+                h.createQuery("SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE state = 0")
+                    .mapTo(Long.class)
+                    .one());
     assertThat(recorded)
         .as("issued scrip records after %s", op)
         .isEqualTo(t.outstandingMillicents());

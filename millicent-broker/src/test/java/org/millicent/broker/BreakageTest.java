@@ -65,15 +65,14 @@ class BreakageTest {
   }
 
   private long rows(int state) {
-    return db.jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE issuer = 'bob'"
-                            + " AND state = ?")
-                    .bind(0, state)
-                    .mapTo(Long.class)
-                    .one());
+    return db.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE issuer = 'bob'"
+                        + " AND state = ?")
+                .bind(0, state)
+                .mapTo(Long.class)
+                .one());
   }
 
   @Test

@@ -140,7 +140,6 @@ class WarehouseExchangeIT {
         .broker()
         .books()
         .database()
-        .jdbi()
         .withHandle(
             h -> h.createQuery("SELECT state FROM warehouse_exchanges").mapTo(Long.class).one());
   }
@@ -150,7 +149,6 @@ class WarehouseExchangeIT {
         .broker()
         .books()
         .database()
-        .jdbi()
         .withHandle(
             h ->
                 h.createQuery("SELECT COUNT(*) FROM warehouse_stock WHERE state = ?")
@@ -187,12 +185,7 @@ class WarehouseExchangeIT {
   @Test
   void booksFailWhileASaleWaitsForItsLot_theSaleIsRefused_notHung() throws Exception {
     Customer alice = register();
-    broker
-        .broker()
-        .books()
-        .database()
-        .jdbi()
-        .useHandle(h -> h.execute("DROP TABLE warehouse_stock"));
+    broker.broker().books().database().withHandle(h -> h.execute("DROP TABLE warehouse_stock"));
 
     var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     try {

@@ -66,7 +66,6 @@ class BrokerScripRenewalIT {
         .broker()
         .books()
         .database()
-        .jdbi()
         .withHandle(
             h ->
                 h.createQuery(

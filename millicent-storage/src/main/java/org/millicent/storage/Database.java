@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -102,14 +101,62 @@ public final class Database implements AutoCloseable {
     return openSqlite(config, (int) Math.min(Integer.MAX_VALUE, maxBytes / 4096));
   }
 
-  /** The Jdbi to run statements with. */
-  public Jdbi jdbi() {
-    return jdbi;
+  /** Plain JDBC work on one connection (see {@link #withConnection}). */
+  @FunctionalInterface
+  public interface JdbcWork<R> {
+    /** Runs on {@code connection}; commits itself when it turned autocommit off. */
+    R run(Connection connection) throws SQLException;
   }
 
-  /** The pooled JDBC data source, for hot paths that batch with plain JDBC. */
-  public DataSource dataSource() {
-    return pool;
+  /**
+   * Runs {@code work} on a pooled connection, for hot paths that bind what Jdbi would box (the
+   * spent list's primitive arrays) or batch with plain JDBC. A failure rolls the connection back
+   * and {@linkplain #discard discards} it (no transaction state in doubt reaches the next user) and
+   * is thrown translated, as by {@link #withHandle}; the original {@link SQLException} stays its
+   * cause.
+   *
+   * @throws StorageException when the work or the database fails
+   */
+  public <R> R withConnection(JdbcWork<R> work) {
+    Connection c = openConnection();
+    R result;
+    try {
+      result = work.run(c);
+    } catch (SQLException | RuntimeException e) {
+      abandon(c);
+      throw translate(e);
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+    return result;
+  }
+
+  /**
+   * A pooled connection the caller keeps (a writer's, or one that holds a session lock), closed by
+   * the caller, or {@linkplain #discard discarded} to end its session.
+   *
+   * @throws StorageException when the database cannot be reached
+   */
+  public Connection openConnection() {
+    try {
+      return pool.getConnection();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  private void abandon(Connection c) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException ignored) {
+      // The connection is broken or the transaction already gone; the first error is reported.
+    }
+    discard(c);
   }
 
   /**

@@ -236,8 +236,8 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         return writer.write(list);
-      } catch (java.sql.SQLException e) {
-        String state = e.getSQLState();
+      } catch (Exception e) {
+        String state = sqlState(e);
         boolean rolledBack = "40P01".equals(state) || "40001".equals(state);
         if (!rolledBack || attempt > ROLLBACK_RETRIES) {
           throw e;
@@ -245,6 +245,16 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
         log.debug("A batch of {} was rolled back ({}); writing it again", list.size(), state);
       }
     }
+  }
+
+  /** The SQLSTATE of the first {@link java.sql.SQLException} among {@code e} and its causes. */
+  private static String sqlState(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.sql.SQLException s) {
+        return s.getSQLState();
+      }
+    }
+    return null;
   }
 
   private static <T, R> void complete(List<Entry<T, R>> batch, List<Outcome<R>> outcomes) {

@@ -108,8 +108,8 @@ class SharedReplicaIT {
     DatabaseConfig.Postgres config = TestDatabases.postgresConfig(3);
     try (Database db = Database.open(config);
         DurableSpendRecorder recorder = DurableSpendRecorder.open(db); // migrates
-        java.sql.Connection a = db.dataSource().getConnection();
-        java.sql.Connection b = db.dataSource().getConnection();
+        java.sql.Connection a = db.openConnection();
+        java.sql.Connection b = db.openConnection();
         ExecutorService pool = Executors.newFixedThreadPool(2)) {
       assertThat(recorder.mode()).isEqualTo(DurableSpendRecorder.Mode.SHARED);
       a.setAutoCommit(true);
