@@ -1,5 +1,7 @@
 package org.millicent.broker.books;
 
+import java.util.Map;
+
 /**
  * The conservation invariant's quantities, and the sum of all balances (zero in balanced books).
  * Money in = scrip outstanding + scrip redeemed + breakage must always hold.
@@ -22,5 +24,22 @@ public record BookTotals(
   public boolean conserved() {
     return sumOfBalances == 0
         && moneyInMillicents == outstandingMillicents + redeemedMillicents + breakageMillicents;
+  }
+
+  /** The quantities of the balances summed per account kind. */
+  static BookTotals of(Map<AccountKind, Long> k) {
+    long sum = 0;
+    for (long v : k.values()) {
+      sum += v;
+    }
+    long in = k.getOrDefault(AccountKind.CASH, 0L) + k.getOrDefault(AccountKind.CUSTOMER, 0L);
+    long out = -k.getOrDefault(AccountKind.OUTSTANDING, 0L);
+    long redeemed =
+        -(k.getOrDefault(AccountKind.VENDOR_PAYABLE, 0L)
+            + k.getOrDefault(AccountKind.COMMISSION, 0L)
+            + k.getOrDefault(AccountKind.INVENTORY, 0L)
+            + k.getOrDefault(AccountKind.WRITE_OFF, 0L));
+    long breakage = -k.getOrDefault(AccountKind.BREAKAGE, 0L);
+    return new BookTotals(in, out, redeemed, breakage, sum);
   }
 }

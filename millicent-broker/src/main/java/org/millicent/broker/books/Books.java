@@ -3,7 +3,6 @@ package org.millicent.broker.books;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,13 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.broker.store.LedgerAccountRow;
 import org.millicent.broker.store.LedgerSnapshot;
 import org.millicent.broker.store.LedgerStore;
-import org.millicent.failure.Causes;
 import org.millicent.storage.Database;
 import org.millicent.storage.GroupCommitter;
 import org.millicent.storage.GroupCommitter.Outcome;
@@ -62,7 +59,7 @@ public final class Books implements AutoCloseable {
   private final Map<String, Long> sequences = new HashMap<>();
   private final List<Runnable> reloaders = new CopyOnWriteArrayList<>();
   private GroupCommitter<Pending, Void> writer;
-  private Handle writerConnection; // the writer thread's
+  private final JournalWriter journal; // the writer thread's
   private long nextAccountId;
   private long nextEntryId;
 
@@ -79,6 +76,7 @@ public final class Books implements AutoCloseable {
   private Books(Database db, InstantSource clock) {
     this.db = db;
     this.store = new LedgerStore(db);
+    this.journal = new JournalWriter(store);
     this.clock = clock;
   }
 
@@ -290,7 +288,7 @@ public final class Books implements AutoCloseable {
     }
     try {
       long entryId = nextEntryId;
-      writeBatch(writerHandle(), live, entryId);
+      writeBatch(live, entryId);
       nextEntryId = entryId + 1;
       lastFailure = null;
       return outcomes;
@@ -301,46 +299,12 @@ public final class Books implements AutoCloseable {
   }
 
   /**
-   * The writer's own connection, kept across batches so that its page cache stays warm (SQLite: 64
-   * MiB), and opened again after a failure.
-   */
-  private Handle writerHandle() {
-    if (writerConnectionBroken()) {
-      closeWriterHandle();
-      writerConnection = store.openWriter();
-    }
-    return writerConnection;
-  }
-
-  private boolean writerConnectionBroken() {
-    if (writerConnection == null) {
-      return true;
-    }
-    try {
-      return writerConnection.getConnection().isClosed();
-    } catch (java.sql.SQLException e) {
-      return true;
-    }
-  }
-
-  private void closeWriterHandle() {
-    if (writerConnection != null) {
-      try {
-        writerConnection.close();
-      } catch (RuntimeException e) {
-        log.warn("books: closing the writer's connection failed: {}", Causes.describe(e));
-      }
-      writerConnection = null;
-    }
-  }
-
-  /**
    * After a failed batch: rebuilds the in-memory view from the database and starts a new
    * generation, so the entries still queued (applied to the old view) fail too. The failed batch's
    * own callers get the translated failure from the {@link GroupCommitter}.
    */
   private void fail(List<Pending> batch, RuntimeException e) {
-    closeWriterHandle();
+    journal.closeConnection();
     log.error("books: a batch of {} entries could not be written; rebuilding", batch.size(), e);
     // The log above keeps the driver's text; clients (problem details, /health) get the code only.
     StorageException storage = db.translate(e);
@@ -367,55 +331,14 @@ public final class Books implements AutoCloseable {
     }
   }
 
-  private void writeBatch(Handle writer, List<Pending> batch, long entryId) {
-    long at = clock.millis();
+  private void writeBatch(List<Pending> batch, long entryId) {
+    List<Entry> entries = new ArrayList<>(batch.size());
     List<LedgerAccount> created = new ArrayList<>();
-    Map<LedgerAccount, Long> sums = new LinkedHashMap<>();
-    Map<String, Integer> memos = new TreeMap<>();
-    List<IssuedRow> issued = new ArrayList<>();
     for (Pending p : batch) {
+      entries.add(p.entry());
       created.addAll(p.newAccounts());
-      for (Map.Entry<LedgerAccount, Long> e : p.entry().postings.entrySet()) {
-        sums.merge(e.getKey(), e.getValue(), Math::addExact);
-      }
-      if (!p.entry().postings.isEmpty()) {
-        memos.merge(p.entry().memo, 1, Integer::sum);
-      }
-      issued.addAll(p.entry().issued);
     }
-    sums.values().removeIf(v -> v == 0);
-    store.writeBatch(
-        writer,
-        created,
-        entryId,
-        at,
-        memo(memos),
-        sums,
-        issued,
-        h -> {
-          for (Pending p : batch) {
-            for (Entry.Write w : p.entry().writes) {
-              w.apply(h, entryId);
-            }
-          }
-        });
-  }
-
-  private static String memo(Map<String, Integer> memos) {
-    if (memos.isEmpty()) {
-      return "records";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, Integer> m : memos.entrySet()) {
-      if (!sb.isEmpty()) {
-        sb.append(", ");
-      }
-      sb.append(m.getKey());
-      if (m.getValue() > 1) {
-        sb.append(" x").append(m.getValue());
-      }
-    }
-    return sb.toString();
+    journal.write(entryId, clock.millis(), entries, created);
   }
 
   /** The invariant's quantities from the in-memory view (including entries not yet durable). */
@@ -426,30 +349,14 @@ public final class Books implements AutoCloseable {
           for (LedgerAccount a : accounts.values()) {
             byKind.merge(a.kind(), a.balance(), Math::addExact);
           }
-          return totalsOf(byKind);
+          return BookTotals.of(byKind);
         });
   }
 
   /** The invariant's quantities from the durable ledger balances. */
   public BookTotals totalsFromDatabase() {
     Map<AccountKind, Long> byKind = store.balancesByKind();
-    return totalsOf(byKind);
-  }
-
-  private static BookTotals totalsOf(Map<AccountKind, Long> k) {
-    long sum = 0;
-    for (long v : k.values()) {
-      sum += v;
-    }
-    long in = k.getOrDefault(AccountKind.CASH, 0L) + k.getOrDefault(AccountKind.CUSTOMER, 0L);
-    long out = -k.getOrDefault(AccountKind.OUTSTANDING, 0L);
-    long redeemed =
-        -(k.getOrDefault(AccountKind.VENDOR_PAYABLE, 0L)
-            + k.getOrDefault(AccountKind.COMMISSION, 0L)
-            + k.getOrDefault(AccountKind.INVENTORY, 0L)
-            + k.getOrDefault(AccountKind.WRITE_OFF, 0L));
-    long breakage = -k.getOrDefault(AccountKind.BREAKAGE, 0L);
-    return new BookTotals(in, out, redeemed, breakage, sum);
+    return BookTotals.of(byKind);
   }
 
   /**
@@ -476,6 +383,6 @@ public final class Books implements AutoCloseable {
   public void close() {
     closing = true;
     writer.close();
-    closeWriterHandle();
+    journal.closeConnection();
   }
 }
