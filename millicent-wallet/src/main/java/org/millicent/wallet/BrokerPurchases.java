@@ -100,7 +100,10 @@ final class BrokerPurchases {
               + ", was "
               + Amounts.format(amountMillicents));
     }
-    BrokerAccount a = chooseBroker(vendor, broker.map(BrokerPurchases::normalizeBroker), List.of());
+    BrokerAccount a =
+        broker.isPresent()
+            ? account(normalizeBroker(broker.get()))
+            : chooseBroker(vendor, List.of(), Payers.ANY);
     return buyFrom(a, vendor, amountMillicents);
   }
 
@@ -156,7 +159,13 @@ final class BrokerPurchases {
     return Math.min(pieces * piece, ScripBody.MAX_VALUE_MILLICENTS / piece * piece);
   }
 
-  BrokerAccount chooseBroker(String vendor, Optional<URI> explicit, List<URI> named)
+  /**
+   * A broker to buy {@code vendor}'s scrip from, among those {@code payers} admits: one the offer
+   * names, else one known to sell it, else one whose manifest lists it.
+   *
+   * @throws WalletException {@code not-registered}, {@code no-broker-account}
+   */
+  BrokerAccount chooseBroker(String vendor, List<URI> named, Payers payers)
       throws InterruptedException {
     List<BrokerAccount> accounts = store.brokers();
     if (accounts.isEmpty()) {
@@ -166,9 +175,8 @@ final class BrokerPurchases {
               + (named.isEmpty() ? "" : "; " + vendor + "'s scrip is sold by " + list(named))
               + ": open one with `millicent wallet register --broker URL`");
     }
-    if (explicit.isPresent()) {
-      return account(explicit.get());
-    }
+    List<BrokerAccount> all = accounts;
+    accounts = all.stream().filter(a -> payers.admits(a.url().toString())).toList();
     List<URI> candidates = new ArrayList<>(named);
     store.vendor(vendor).ifPresent(site -> candidates.addAll(site.brokers()));
     for (URI c : candidates) {
@@ -199,7 +207,13 @@ final class BrokerPurchases {
                     + list(named)
                     + ", and the wallet has no account there")
             + " (accounts at "
-            + list(accounts.stream().map(BrokerAccount::url).toList())
+            + list(all.stream().map(BrokerAccount::url).toList())
+            + (payers.anyBroker()
+                ? ""
+                : "; for this origin only from a broker that vouches for it there: "
+                    + (payers.brokers().isEmpty()
+                        ? "none"
+                        : String.join(", ", payers.brokers().stream().sorted().toList())))
             + "): register with `millicent wallet register --broker URL`");
   }
 
@@ -220,7 +234,7 @@ final class BrokerPurchases {
 
   private CustomerSecret brokerSecret(BrokerAccount a) {
     return store
-        .secret(a.broker(), a.customerId())
+        .accountSecret(a)
         .orElseThrow(
             () ->
                 new IllegalStateException(

@@ -50,17 +50,26 @@ final class BrokersTable {
         .list();
   }
 
-  /** The secret of customer {@code customerId} at {@code vendor}, if the wallet holds it. */
-  static Optional<CustomerSecret> secret(Handle h, String vendor, long customerId) {
-    return h.createQuery("SELECT secret FROM secrets WHERE vendor = ? AND customer_id = ?")
-        .bind(0, vendor)
-        .bind(1, customerId)
+  /**
+   * The secret of customer {@code customerId} at {@code vendor} that the broker at {@code
+   * brokerUrl} gave ({@code ""}: a secret of no known broker), if the wallet holds it.
+   */
+  static Optional<CustomerSecret> secret(
+      Handle h, String brokerUrl, String vendor, long customerId) {
+    return h.createQuery(
+            "SELECT secret FROM secrets WHERE broker_url = ? AND vendor = ? AND customer_id = ?")
+        .bind(0, brokerUrl)
+        .bind(1, vendor)
+        .bind(2, customerId)
         .mapTo(byte[].class)
         .findOne()
         .map(CustomerSecret::of);
   }
 
-  /** Keeps a customer secret, replacing the one held for the same vendor and customer. */
+  /**
+   * Keeps a customer secret, replacing the one held for the same broker, vendor and customer: two
+   * brokers selling one vendor name keep a secret each.
+   */
   static void putSecret(
       Handle h,
       String vendor,
@@ -70,7 +79,7 @@ final class BrokersTable {
       Instant at) {
     h.createUpdate(
             "INSERT INTO secrets (vendor, customer_id, secret, broker_url, obtained_at)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (vendor, customer_id) DO UPDATE"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (broker_url, vendor, customer_id) DO UPDATE"
                 + " SET secret = excluded.secret")
         .bind(0, vendor)
         .bind(1, customerId)

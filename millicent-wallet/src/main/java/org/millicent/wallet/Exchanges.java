@@ -89,7 +89,7 @@ final class Exchanges {
 
   void renewDueQuietly(String vendor) throws InterruptedException {
     Instant due = now().plus(options.renewWithin());
-    for (HeldScrip s : store.available(vendor)) {
+    for (HeldScrip s : store.available(vendor, Payers.ANY)) {
       if (s.expiresAt().isBefore(due) && s.expiresAt().isAfter(now())) {
         try {
           Renewal r = renewOne(s);
@@ -109,14 +109,16 @@ final class Exchanges {
   }
 
   /**
-   * Merges small pieces of one customer into one that covers {@code price}, if that can be done.
+   * Merges small pieces of one customer (of one broker that {@code payers} admits) into one that
+   * covers {@code price}, if that can be done; at an origin that broker vouches for.
    */
-  boolean mergeFor(String vendor, long price) throws InterruptedException {
+  boolean mergeFor(String vendor, long price, Payers payers) throws InterruptedException {
     Instant limit = now().plus(options.minRemainingLife());
     Map<String, List<HeldScrip>> groups = new LinkedHashMap<>();
-    for (HeldScrip s : store.available(vendor)) {
+    for (HeldScrip s : store.available(vendor, payers)) {
       if (s.expiresAt().isAfter(limit)) {
-        String key = Long.toUnsignedString(s.customerId()) + " " + s.scrip().properties();
+        String key =
+            s.broker() + " " + Long.toUnsignedString(s.customerId()) + " " + s.scrip().properties();
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
       }
     }
@@ -151,7 +153,8 @@ final class Exchanges {
    */
   private List<Scrip> exchange(String vendor, List<HeldScrip> inputs, String operation)
       throws InterruptedException {
-    URI url = exchangeUrl(vendor);
+    HeldScrip first = inputs.getFirst();
+    URI url = exchangeUrl(vendor, first.broker());
     var body = json.createObjectNode().put("operation", operation);
     var tokens = body.putArray("scrip");
     inputs.forEach(s -> tokens.add(s.token()));
@@ -161,7 +164,6 @@ final class Exchanges {
     } catch (IOException e) {
       throw new IllegalStateException("JSON of a tree cannot fail", e);
     }
-    HeldScrip first = inputs.getFirst();
     PaymentDraft draft =
         PaidRequests.payment(
             PaymentRecord.EXCHANGE,
@@ -203,12 +205,13 @@ final class Exchanges {
     return u;
   }
 
-  private URI exchangeUrl(String vendor) throws InterruptedException {
+  /** Where to exchange scrip of {@code vendor} sold by the broker at {@code soldBy}. */
+  private URI exchangeUrl(String vendor, String soldBy) throws InterruptedException {
     // Broker scrip: the broker is the vendor of its own scrip, at the URL where the wallet holds
     // its account (vouched by that: docs/WALLET.md, "Renewal").
     Optional<String> broker =
         store.brokers().stream()
-            .filter(b -> b.broker().equals(vendor))
+            .filter(b -> b.broker().equals(vendor) && b.url().toString().equals(soldBy))
             .map(b -> withoutTrailingSlash(b.url().toString()))
             .findFirst();
     String origin;
@@ -217,7 +220,7 @@ final class Exchanges {
       origin = broker.get();
       path = null;
     } else {
-      VendorSite site = origins.exchangeSite(vendor);
+      VendorSite site = origins.exchangeSite(vendor, soldBy);
       origin = site.origin().get();
       path = site.exchangePath().orElse(null);
     }

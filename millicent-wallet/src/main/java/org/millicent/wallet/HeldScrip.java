@@ -17,6 +17,10 @@ import org.millicent.scrip.ScripId;
  * @param state where it stands
  * @param source how it came: {@code bought}, {@code change}, {@code renewed} or {@code merged}
  * @param acquiredAt when the wallet got it
+ * @param broker the base URL of the broker that sold it (or the piece it came from as change, or by
+ *     renewal or merge); empty when not known (a piece that came from outside a purchase). It is
+ *     paid only at origins that broker, or the user, vouched for the vendor (docs/WALLET.md,
+ *     "Vouched origins")
  */
 public record HeldScrip(
     String vendor,
@@ -27,7 +31,8 @@ public record HeldScrip(
     String token,
     ScripState state,
     String source,
-    Instant acquiredAt) {
+    Instant acquiredAt,
+    String broker) {
 
   /** The decoded scrip. */
   public Scrip scrip() {

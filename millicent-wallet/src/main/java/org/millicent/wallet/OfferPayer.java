@@ -83,7 +83,9 @@ final class OfferPayer {
     String vendor = offer.vendor();
     long price = offer.priceMillicents();
     // Anyone can answer 402 in a vendor's name: pay only where the vendor is vouched to be.
-    origins.check(vendor, request.origin(), offer.brokerList());
+    // And pay it only with scrip of a broker that vouches for it there, or buy from one: a broker
+    // that lists another's vendor name at an origin of its own gets nothing of the other's.
+    Payers payers = origins.check(vendor, request.origin(), offer.brokerList());
     Optional<VendorSite> site = store.vendor(vendor);
     if (site.isEmpty()
         || !site.get().origin().equals(Optional.of(request.origin()))
@@ -102,9 +104,9 @@ final class OfferPayer {
     payments.recoverQuietly(vendor);
     exchanges.renewDueQuietly(vendor);
 
-    Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
+    Optional<PaymentRecord> rec = reservePurchase(vendor, price, payers, budget, variant, request);
     if (rec.isEmpty()) {
-      rec = topUpAndReserve(offer, budget, variant, request);
+      rec = topUpAndReserve(offer, payers, budget, variant, request);
       if (rec.isEmpty()) {
         throw new WalletException(
             WalletException.Code.INSUFFICIENT_SCRIP,
@@ -126,7 +128,8 @@ final class OfferPayer {
    * change, so parallel requests do not each buy.
    */
   private Optional<PaymentRecord> topUpAndReserve(
-      Offer offer, Budget budget, Variant variant, Request request) throws InterruptedException {
+      Offer offer, Payers payers, Budget budget, Variant variant, Request request)
+      throws InterruptedException {
     String vendor = offer.vendor();
     long price = offer.priceMillicents();
     Object monitor = toppingUp.computeIfAbsent(vendor, v -> new Object());
@@ -136,7 +139,8 @@ final class OfferPayer {
         // Asked before reserving: a payment that settles between a failed reservation and a
         // later look would leave its change unseen and make this thread buy needlessly.
         boolean changeExpected = payments.changeExpected(vendor);
-        Optional<PaymentRecord> rec = reservePurchase(vendor, price, budget, variant, request);
+        Optional<PaymentRecord> rec =
+            reservePurchase(vendor, price, payers, budget, variant, request);
         if (rec.isPresent()) {
           return rec;
         }
@@ -145,16 +149,15 @@ final class OfferPayer {
         }
         monitor.wait(20);
       }
-      if (!exchanges.mergeFor(vendor, price)) {
-        BrokerAccount a =
-            brokerPurchases.chooseBroker(vendor, Optional.empty(), offer.brokerList());
+      if (!exchanges.mergeFor(vendor, price, payers)) {
+        BrokerAccount a = brokerPurchases.chooseBroker(vendor, offer.brokerList(), payers);
         brokerPurchases.buyFrom(
             a,
             vendor,
             BrokerPurchases.roundUpToPiece(
                 options.buyAmountFor(price), brokerPurchases.pieceSize(a, vendor)));
       }
-      return reservePurchase(vendor, price, budget, variant, request);
+      return reservePurchase(vendor, price, payers, budget, variant, request);
     }
   }
 
@@ -199,7 +202,7 @@ final class OfferPayer {
   }
 
   private Optional<PaymentRecord> reservePurchase(
-      String vendor, long price, Budget budget, Variant variant, Request request) {
+      String vendor, long price, Payers payers, Budget budget, Variant variant, Request request) {
     Instant now = now();
     RecordedPayments.Claim claim = payments.claim();
     return claim.around(
@@ -210,6 +213,7 @@ final class OfferPayer {
                 budget,
                 now,
                 now.plus(options.minRemainingLife()),
+                payers,
                 held ->
                     PaidRequests.payment(
                         PaymentRecord.PURCHASE,

@@ -95,7 +95,7 @@ final class PaymentSettler {
     }
     CustomerSecret secret =
         store
-            .secret(payment.vendor(), payment.customerId())
+            .paymentSecret(payment)
             .orElseThrow(
                 () ->
                     new IllegalStateException(
@@ -249,7 +249,7 @@ final class PaymentSettler {
                         "no broker account matches the recorded purchase at " + payment.url()));
     CustomerSecret brokerSecret =
         store
-            .secret(account.broker(), account.customerId())
+            .accountSecret(account)
             .orElseThrow(
                 () -> new IllegalStateException("the wallet lost its secret at " + account.url()));
     try {

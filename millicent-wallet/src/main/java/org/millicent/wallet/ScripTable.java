@@ -14,7 +14,7 @@ import org.millicent.scrip.ScripId;
  */
 final class ScripTable {
   static final String COLUMNS =
-      "vendor, scrip_id, customer_id, value, expires_at, token, state, source, acquired_at";
+      "vendor, scrip_id, customer_id, value, expires_at, token, state, source, acquired_at, broker";
 
   private ScripTable() {}
 
@@ -29,7 +29,8 @@ final class ScripTable {
         rs.getString(6),
         ScripState.of(rs.getString(7)),
         rs.getString(8),
-        Instant.ofEpochMilli(rs.getLong(9)));
+        Instant.ofEpochMilli(rs.getLong(9)),
+        rs.getString(10));
   }
 
   /** Every piece in the given states, by vendor, then soonest expiry. */
@@ -45,34 +46,41 @@ final class ScripTable {
         .list();
   }
 
-  /** Available pieces of {@code vendor}, soonest expiry first. */
-  static List<HeldScrip> available(Handle h, String vendor) {
-    return h.createQuery(
-            "SELECT "
-                + COLUMNS
-                + " FROM scrip WHERE vendor = ? AND state = 'available'"
-                + " ORDER BY expires_at, value")
-        .bind(0, vendor)
+  /** Available pieces of {@code vendor} that {@code payers} admits, soonest expiry first. */
+  static List<HeldScrip> available(Handle h, String vendor, Payers payers) {
+    return payers
+        .bind(
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM scrip WHERE vendor = :vendor AND state = 'available' AND "
+                        + payers.condition("broker")
+                        + " ORDER BY expires_at, value")
+                .bind("vendor", vendor))
         .map((rs, ctx) -> row(rs))
         .list();
   }
 
   /**
    * The smallest available piece of {@code vendor} worth at least {@code price} that outlives
-   * {@code mustOutlive} and whose secret is held.
+   * {@code mustOutlive}, whose secret is held and that {@code payers} admits.
    */
   static Optional<HeldScrip> smallestCovering(
-      Handle h, String vendor, long price, Instant mustOutlive) {
-    return h.createQuery(
-            "SELECT "
-                + COLUMNS
-                + " FROM scrip s WHERE vendor = ? AND state = 'available'"
-                + " AND value >= ? AND expires_at > ? AND EXISTS (SELECT 1 FROM"
-                + " secrets k WHERE k.vendor = s.vendor AND k.customer_id ="
-                + " s.customer_id) ORDER BY value, expires_at LIMIT 1")
-        .bind(0, vendor)
-        .bind(1, price)
-        .bind(2, mustOutlive.toEpochMilli())
+      Handle h, String vendor, long price, Instant mustOutlive, Payers payers) {
+    return payers
+        .bind(
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM scrip s WHERE vendor = :vendor AND state = 'available'"
+                        + " AND value >= :price AND expires_at > :outlive AND "
+                        + payers.condition("s.broker")
+                        + " AND EXISTS (SELECT 1 FROM secrets k WHERE k.vendor = s.vendor"
+                        + " AND k.customer_id = s.customer_id AND k.broker_url = s.broker)"
+                        + " ORDER BY value, expires_at LIMIT 1")
+                .bind("vendor", vendor)
+                .bind("price", price)
+                .bind("outlive", mustOutlive.toEpochMilli()))
         .map((rs, ctx) -> row(rs))
         .findOne();
   }
@@ -105,14 +113,28 @@ final class ScripTable {
   }
 
   /**
-   * Adds an available piece, acquired by payment {@code acquiredBy} (null when it came from outside
-   * a payment); a piece held already is left as it is.
+   * The broker that sold the scrip payment {@code paymentId} carries ({@code ""} when not known or
+   * when it carries none): its change and exchange outputs are that broker's too.
    */
-  static void insert(Handle h, Scrip scrip, String source, Long acquiredBy, Instant at) {
+  static String brokerOfPayment(Handle h, long paymentId) {
+    return h.createQuery("SELECT broker FROM scrip WHERE payment_id = ? LIMIT 1")
+        .bind(0, paymentId)
+        .mapTo(String.class)
+        .findOne()
+        .orElse("");
+  }
+
+  /**
+   * Adds an available piece sold by the broker at {@code broker} ({@code ""}: not known), acquired
+   * by payment {@code acquiredBy} (null when it came from outside a payment); a piece held already
+   * is left as it is.
+   */
+  static void insert(
+      Handle h, Scrip scrip, String source, Long acquiredBy, String broker, Instant at) {
     h.createUpdate(
             "INSERT INTO scrip ("
                 + COLUMNS
-                + ", acquired_by) VALUES (?, ?, ?, ?, ?, ?, 'available', ?, ?, ?)"
+                + ", acquired_by) VALUES (?, ?, ?, ?, ?, ?, 'available', ?, ?, ?, ?)"
                 + " ON CONFLICT (vendor, scrip_id) DO NOTHING")
         .bind(0, scrip.vendor())
         .bind(1, scrip.id().toLong())
@@ -122,7 +144,8 @@ final class ScripTable {
         .bind(5, scrip.token())
         .bind(6, source)
         .bind(7, at.toEpochMilli())
-        .bind(8, acquiredBy)
+        .bind(8, broker)
+        .bind(9, acquiredBy)
         .execute();
   }
 

@@ -48,22 +48,34 @@ final class VendorOrigins {
   /**
    * Checks that {@code origin} is vouched for {@code vendor}; when it is not, reads the manifests
    * of the wallet's brokers once more (one may have started selling the vendor there) and checks
-   * again.
+   * again. When it is, but not by a broker the offer names that the wallet has an account at, that
+   * broker's manifest is read again, in case it has started vouching for it.
    *
-   * @param named the brokers the offer names, for the message
+   * @param named the brokers the offer names
+   * @return whose scrip may be paid there, and bought for it: the brokers that vouch for it for
+   *     {@code vendor}, or any when the user vouched for it for every broker
    * @throws WalletException {@code unvouched-origin} when it is still not vouched; {@code
    *     not-registered} when the wallet has no broker account at all (registering is then the way
    *     to learn where vendors are)
    * @throws InterruptedException when interrupted while reading a manifest
    */
-  void check(String vendor, String origin, List<URI> named) throws InterruptedException {
-    if (vouched(vendor).contains(origin)) {
-      return;
+  Payers check(String vendor, String origin, List<URI> named) throws InterruptedException {
+    Optional<Payers> payers = payers(vendor, origin);
+    if (payers.isPresent()) {
+      boolean relearned = false;
+      for (BrokerAccount a : store.brokers()) {
+        if (named.contains(a.url()) && !payers.get().admits(a.url().toString())) {
+          relearned |= learn(a.url());
+        }
+      }
+      return relearned
+          ? payers(vendor, origin).orElseThrow(() -> unvouched(vendor, origin))
+          : payers.get();
     }
     learnFromAllBrokers();
-    List<String> vouched = vouched(vendor);
-    if (vouched.contains(origin)) {
-      return;
+    payers = payers(vendor, origin);
+    if (payers.isPresent()) {
+      return payers.get();
     }
     if (store.brokers().isEmpty()) {
       throw new WalletException(
@@ -81,7 +93,12 @@ final class VendorOrigins {
               + origin
               + " only if that broker's manifest vouches for it); nothing was bought or sent");
     }
-    throw new WalletException(
+    throw unvouched(vendor, origin);
+  }
+
+  private WalletException unvouched(String vendor, String origin) {
+    List<String> vouched = vouched(vendor, Payers.ANY);
+    return new WalletException(
         WalletException.Code.UNVOUCHED_ORIGIN,
         origin
             + " answered as "
@@ -102,18 +119,21 @@ final class VendorOrigins {
   }
 
   /**
-   * Where to send {@code vendor} an exchange: the origin the wallet last paid it at, if still
-   * vouched, else the first vouched one (remembered from now on).
+   * Where to send {@code vendor} an exchange of scrip sold by the broker at {@code broker} ({@code
+   * ""}: not known): the origin the wallet last paid the vendor at, if vouched for that broker's
+   * scrip, else the first one that is (remembered from now on).
    *
-   * @throws WalletException {@code unvouched-origin} when no origin is vouched for the vendor
+   * @throws WalletException {@code unvouched-origin} when no origin is vouched for the vendor for
+   *     that broker's scrip
    * @throws InterruptedException when interrupted while reading a manifest
    */
-  VendorSite exchangeSite(String vendor) throws InterruptedException {
+  VendorSite exchangeSite(String vendor, String broker) throws InterruptedException {
     Optional<VendorSite> site = store.vendor(vendor);
-    List<String> vouched = vouched(vendor);
+    Payers of = Payers.only(broker);
+    List<String> vouched = vouched(vendor, of);
     if (vouched.isEmpty()) {
       learnFromAllBrokers();
-      vouched = vouched(vendor);
+      vouched = vouched(vendor, of);
     }
     if (site.isPresent() && site.get().origin().filter(vouched::contains).isPresent()) {
       return site.get();
@@ -123,7 +143,8 @@ final class VendorOrigins {
           WalletException.Code.UNVOUCHED_ORIGIN,
           "no origin is vouched for "
               + vendor
-              + " by the wallet's brokers or by the user, so the wallet sends it nothing: vouch"
+              + (broker.isEmpty() ? "" : " for the scrip " + broker + " sold")
+              + " by that broker or by the user, so the wallet sends it nothing: vouch"
               + " for one with `millicent wallet vendors add "
               + vendor
               + " URL`");
@@ -186,17 +207,45 @@ final class VendorOrigins {
     }
   }
 
-  private List<String> vouched(String vendor) {
-    return store.vouchedOrigins(vendor).stream().map(VouchedOrigin::origin).distinct().toList();
+  /**
+   * The origins vouched for {@code vendor} for the scrip of any of {@code payers} (a user's word
+   * for every broker counts for all of them).
+   */
+  private List<String> vouched(String vendor, Payers payers) {
+    return store.vouchedOrigins(vendor).stream()
+        .filter(o -> payers.anyBroker() || payers.brokers().stream().anyMatch(o::admits))
+        .map(VouchedOrigin::origin)
+        .distinct()
+        .toList();
   }
 
-  /** See {@link Wallet#vouch}. */
-  VouchedOrigin vouch(String vendor, URI url) {
+  /** Whose scrip may be paid at {@code origin} for {@code vendor}; empty when none. */
+  private Optional<Payers> payers(String vendor, String origin) {
+    boolean any = false;
+    Set<String> brokers = new LinkedHashSet<>();
+    boolean vouched = false;
+    for (VouchedOrigin o : store.vouchedOrigins(vendor)) {
+      if (o.origin().equals(origin)) {
+        vouched = true;
+        if (o.broker().isEmpty()) {
+          any = true;
+        } else {
+          brokers.add(o.broker().get());
+        }
+      }
+    }
+    return vouched ? Optional.of(any ? Payers.ANY : new Payers(false, brokers)) : Optional.empty();
+  }
+
+  /** See {@link Wallet#vouch(String, URI, Optional)}. */
+  VouchedOrigin vouch(String vendor, URI url, Optional<URI> broker) {
     checkVendor(vendor);
     String origin = userOrigin(url);
-    store.addUserOrigin(vendor, origin, now());
+    String forBroker = broker.map(b -> BrokerPurchases.normalizeBroker(b).toString()).orElse("");
+    store.addUserOrigin(vendor, origin, forBroker, now());
     return store.vouchedOrigins(vendor).stream()
-        .filter(o -> o.byUser() && o.origin().equals(origin))
+        .filter(
+            o -> o.byUser() && o.origin().equals(origin) && o.broker().orElse("").equals(forBroker))
         .findFirst()
         .orElseThrow();
   }

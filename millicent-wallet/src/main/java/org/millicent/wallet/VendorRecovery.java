@@ -78,7 +78,7 @@ final class VendorRecovery {
         sent instanceof Payment.Signed s ? ScripCodec.decode(s.scrip()) : inputs.getFirst().scrip();
     CustomerSecret secret =
         store
-            .secret(rec.vendor(), rec.customerId())
+            .paymentSecret(rec)
             .orElseThrow(() -> stillInFlight(rec, "the wallet lost its customer secret", null));
     byte[] body;
     try {

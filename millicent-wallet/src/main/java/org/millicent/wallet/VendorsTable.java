@@ -90,7 +90,7 @@ final class VendorsTable {
     }
     out.addAll(
         h.createQuery(
-                "SELECT vendor, origin, source, added_at FROM vendor_origins"
+                "SELECT vendor, origin, source, added_at, broker FROM vendor_origins"
                     + " WHERE :vendor IS NULL OR vendor = :vendor"
                     + " ORDER BY vendor, added_at, rowid")
             .bind("vendor", vendor)
@@ -100,7 +100,8 @@ final class VendorsTable {
                         rs.getString(1),
                         rs.getString(2),
                         rs.getString(3),
-                        Instant.ofEpochMilli(rs.getLong(4))))
+                        Instant.ofEpochMilli(rs.getLong(4)),
+                        Optional.of(rs.getString(5)).filter(b -> !b.isEmpty())))
             .list());
     return out;
   }
@@ -114,7 +115,7 @@ final class VendorsTable {
     originsByVendor.forEach(
         (vendor, origins) -> {
           for (String origin : origins) {
-            insertOrigin(h, vendor, origin, broker.toString(), at);
+            insertOrigin(h, vendor, origin, broker.toString(), broker.toString(), at);
           }
         });
   }
@@ -130,15 +131,20 @@ final class VendorsTable {
         .execute();
   }
 
-  /** Vouches for {@code origin} as {@code vendor}'s on {@code source}'s word; rows inserted. */
-  static int insertOrigin(Handle h, String vendor, String origin, String source, Instant at) {
+  /**
+   * Vouches for {@code origin} as {@code vendor}'s on {@code source}'s word, for the scrip of the
+   * broker at {@code broker} ({@code ""}: every broker's); rows inserted.
+   */
+  static int insertOrigin(
+      Handle h, String vendor, String origin, String source, String broker, Instant at) {
     return h.createUpdate(
-            "INSERT INTO vendor_origins (vendor, origin, source, added_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (vendor, origin, source) DO NOTHING")
+            "INSERT INTO vendor_origins (vendor, origin, source, broker, added_at)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (vendor, origin, source, broker) DO NOTHING")
         .bind(0, vendor)
         .bind(1, origin)
         .bind(2, source)
-        .bind(3, at.toEpochMilli())
+        .bind(3, broker)
+        .bind(4, at.toEpochMilli())
         .execute();
   }
 }

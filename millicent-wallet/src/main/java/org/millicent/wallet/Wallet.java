@@ -182,18 +182,30 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
 
   /**
    * Vouches, on the user's word, for the origin of {@code url} (scheme, host, port) as {@code
-   * vendor}'s: the wallet will pay {@code vendor}'s scrip there (docs/WALLET.md, "Vouched
-   * origins").
+   * vendor}'s: the wallet will pay {@code vendor}'s scrip there, whichever broker sold it, and buy
+   * scrip for it from any of its brokers (docs/WALLET.md, "Vouched origins").
    *
    * @throws WalletException {@code bad-request} when the vendor id or the URL is not valid
    */
   public VouchedOrigin vouch(String vendor, URI url) {
-    return origins.vouch(vendor, url);
+    return origins.vouch(vendor, url, Optional.empty());
+  }
+
+  /**
+   * Vouches, on the user's word, for the origin of {@code url} as {@code vendor}'s, for the scrip
+   * of {@code broker} only (empty: every broker's, as {@link #vouch(String, URI)}): the wallet will
+   * pay there, and buy for it, only {@code vendor} scrip sold by that broker.
+   *
+   * @throws WalletException {@code bad-request} when the vendor id or a URL is not valid
+   */
+  public VouchedOrigin vouch(String vendor, URI url, Optional<URI> broker) {
+    return origins.vouch(vendor, url, broker);
   }
 
   /**
    * Withdraws the user's word for the origin of {@code url} (empty: every origin) as {@code
-   * vendor}'s. What a broker's manifest vouches for stays while the manifest lists it.
+   * vendor}'s, for every broker it named. What a broker's manifest vouches for stays while the
+   * manifest lists it.
    *
    * @return how many origins were withdrawn
    * @throws WalletException {@code bad-request} when the vendor id or the URL is not valid

@@ -100,8 +100,20 @@ final class WalletStore implements AutoCloseable {
     return read(BrokersTable::all);
   }
 
-  Optional<CustomerSecret> secret(String vendor, long customerId) {
-    return read(h -> BrokersTable.secret(h, vendor, customerId));
+  /** The secret of the wallet's account at broker {@code a}. */
+  Optional<CustomerSecret> accountSecret(BrokerAccount a) {
+    return read(h -> BrokersTable.secret(h, a.url().toString(), a.broker(), a.customerId()));
+  }
+
+  /**
+   * The customer secret a vendor payment (or exchange) was made with: that of the broker that sold
+   * the scrip it carries.
+   */
+  Optional<CustomerSecret> paymentSecret(PaymentRecord rec) {
+    return read(
+        h ->
+            BrokersTable.secret(
+                h, ScripTable.brokerOfPayment(h, rec.id()), rec.vendor(), rec.customerId()));
   }
 
   /**
@@ -110,7 +122,7 @@ final class WalletStore implements AutoCloseable {
    * @throws IllegalStateException when the wallet holds the piece but not its secret
    */
   CustomerSecret secretOf(HeldScrip s) {
-    return secret(s.vendor(), s.customerId())
+    return read(h -> BrokersTable.secret(h, s.broker(), s.vendor(), s.customerId()))
         .orElseThrow(
             () ->
                 new IllegalStateException(
@@ -162,9 +174,13 @@ final class WalletStore implements AutoCloseable {
         });
   }
 
-  /** Vouches for {@code origin} as {@code vendor}'s on the user's word; false if it was already. */
-  boolean addUserOrigin(String vendor, String origin, Instant at) {
-    return write(h -> VendorsTable.insertOrigin(h, vendor, origin, VouchedOrigin.USER, at) == 1);
+  /**
+   * Vouches for {@code origin} as {@code vendor}'s on the user's word, for the scrip of the broker
+   * at {@code broker} ({@code ""}: every broker's); false if it was already.
+   */
+  boolean addUserOrigin(String vendor, String origin, String broker, Instant at) {
+    return write(
+        h -> VendorsTable.insertOrigin(h, vendor, origin, VouchedOrigin.USER, broker, at) == 1);
   }
 
   /**
@@ -183,16 +199,16 @@ final class WalletStore implements AutoCloseable {
     return read(h -> ScripTable.inStates(h, states));
   }
 
-  /** Available pieces of {@code vendor}, soonest expiry first. */
-  List<HeldScrip> available(String vendor) {
-    return read(h -> ScripTable.available(h, vendor));
+  /** Available pieces of {@code vendor} that {@code payers} admits, soonest expiry first. */
+  List<HeldScrip> available(String vendor, Payers payers) {
+    return read(h -> ScripTable.available(h, vendor, payers));
   }
 
   /** Adds scrip that came from outside a payment (as in tests or an import). */
   void addScrip(Scrip scrip, String source, Instant at) {
     write(
         h -> {
-          ScripTable.insert(h, scrip, source, null, at);
+          ScripTable.insert(h, scrip, source, null, "", at);
           return null;
         });
   }
@@ -211,8 +227,8 @@ final class WalletStore implements AutoCloseable {
 
   /**
    * In one transaction: checks the budget, picks the smallest available piece of {@code vendor}
-   * worth at least {@code price} that outlives {@code mustOutlive} and whose secret is held, marks
-   * it in flight and records the payment {@code maker} builds for it.
+   * worth at least {@code price} that outlives {@code mustOutlive}, whose secret is held and that
+   * {@code payers} admits, marks it in flight and records the payment {@code maker} builds for it.
    *
    * @return the recorded payment, or empty when no piece fits
    * @throws WalletException {@code budget-exceeded} when the price does not fit the budget
@@ -223,12 +239,14 @@ final class WalletStore implements AutoCloseable {
       Budget budget,
       Instant now,
       Instant mustOutlive,
+      Payers payers,
       PaymentDraft.Maker maker,
       LongConsumer claim) {
     return write(
         h -> {
           BudgetCheck.check(h, vendor, price, budget, now);
-          Optional<HeldScrip> pick = ScripTable.smallestCovering(h, vendor, price, mustOutlive);
+          Optional<HeldScrip> pick =
+              ScripTable.smallestCovering(h, vendor, price, mustOutlive, payers);
           if (pick.isEmpty()) {
             return Optional.empty();
           }
@@ -319,9 +337,10 @@ final class WalletStore implements AutoCloseable {
               h, paymentId, "done", priceMillicents, sum(received), "ok", detail, now)) {
             return false;
           }
+          String broker = ScripTable.brokerOfPayment(h, paymentId);
           ScripTable.markSpent(h, paymentId, now);
           for (Scrip s : received) {
-            ScripTable.insert(h, s, source, paymentId, now);
+            ScripTable.insert(h, s, source, paymentId, broker, now);
           }
           return true;
         });
@@ -366,7 +385,7 @@ final class WalletStore implements AutoCloseable {
           }
           BrokersTable.putSecret(
               h, scrip.vendor(), scrip.customerId(), vendorSecret, brokerUrl, now);
-          ScripTable.insert(h, scrip, "bought", paymentId, now);
+          ScripTable.insert(h, scrip, "bought", paymentId, brokerUrl, now);
           return true;
         });
   }

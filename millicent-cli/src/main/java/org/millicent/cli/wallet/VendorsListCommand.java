@@ -54,7 +54,11 @@ public final class VendorsListCommand implements Callable<Integer> {
       for (VouchedOrigin o : all) {
         out.printf(
             "%-20s %-40s %s%n",
-            o.vendor(), o.origin(), o.byUser() ? "vouched by you" : "vouched by " + o.source());
+            o.vendor(),
+            o.origin(),
+            o.byUser()
+                ? "vouched by you" + o.broker().map(b -> " for the scrip of " + b).orElse("")
+                : "vouched by " + o.source());
       }
       out.flush();
       return 0;
