@@ -1,0 +1,247 @@
+package org.millicent.wallet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.scrip.ScripProperties;
+import org.millicent.storage.Database;
+import org.millicent.storage.DatabaseConfig;
+import org.millicent.testing.MutableClock;
+import org.millicent.wallet.http.Request;
+import org.millicent.wallet.testing.TestBroker;
+import org.millicent.wallet.testing.TestVendor;
+
+/**
+ * Vouching is per (broker, vendor) (docs/WALLET.md, "Vouched origins"): a second broker that lists
+ * the first one's vendor name at an origin of its own gets none of the first one's scrip, neither
+ * in payments nor in renewals, and no purchase from the first broker is made for it.
+ */
+class VouchedPerBrokerTest {
+  private static final long PRICE = 100;
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(Instant.parse("2031-03-01T12:00:00Z"));
+
+  /** The real venetia, sold by bob. */
+  private TestVendor venetia;
+
+  private TestBroker bob;
+
+  /** A server of eve's that she lists as "venetia" too; it names bob as its broker. */
+  private TestVendor evesVenetia;
+
+  private TestBroker eve;
+  private Wallet wallet;
+
+  @BeforeEach
+  void start() throws IOException {
+    venetia = new TestVendor("venetia", PRICE, dir.resolve("venetia"), clock);
+    bob = new TestBroker("bob", venetia, clock);
+    venetia.setBrokers(bob.url());
+    evesVenetia = new TestVendor("venetia", PRICE, dir.resolve("eves-venetia"), clock);
+    eve = new TestBroker("eve", evesVenetia, clock);
+    evesVenetia.setBrokers(bob.url());
+    // The wallet keys a piece by (vendor, scrip ID) and each server numbers its own pieces from 1:
+    // keep eve's numbers apart from bob's, as two unrelated servers' would mostly be.
+    for (int i = 0; i < 100; i++) {
+      evesVenetia
+          .purchases()
+          .minter()
+          .mint(1, 1, clock.instant().plus(1, ChronoUnit.DAYS), ScripProperties.NONE);
+    }
+    wallet = open();
+  }
+
+  private Wallet open() {
+    return Wallet.open(
+        WalletOptions.defaults(dir.resolve("wallet"))
+            .withClock(clock)
+            .withTimeout(Duration.ofSeconds(10)));
+  }
+
+  @AfterEach
+  void stop() {
+    wallet.close();
+    eve.close();
+    evesVenetia.close();
+    bob.close();
+    venetia.close();
+  }
+
+  private long customerAt(TestBroker b) {
+    return wallet.brokers().stream()
+        .filter(a -> a.url().equals(b.url()))
+        .findFirst()
+        .orElseThrow()
+        .customerId();
+  }
+
+  private long held(TestBroker b) {
+    return wallet.scrip().stream()
+        .filter(s -> s.broker().equals(b.url().toString()))
+        .mapToLong(HeldScrip::valueMillicents)
+        .sum();
+  }
+
+  private int get(TestVendor v, String path) throws Exception {
+    return wallet.httpClient().send(Request.get(v.url().resolve(path))).status();
+  }
+
+  @Test
+  void aBrokerListingAnotherBrokersVendorNameAtItsOwnOrigin_getsNothingOfTheOthersScrip()
+      throws Exception {
+    wallet.register(bob.url(), "alice");
+    wallet.register(eve.url(), "alice");
+    long bought = wallet.options().buyAmountFor(PRICE);
+    assertThat(get(venetia, "/pages/1")).isEqualTo(200);
+    assertThat(held(bob)).isEqualTo(bought - PRICE);
+
+    // eve's "venetia" names bob, whose scrip the wallet holds; only eve vouches for its origin.
+    assertThat(get(evesVenetia, "/pages/2")).isEqualTo(200);
+
+    assertThat(bob.charged(customerAt(bob))).isEqualTo(bought);
+    assertThat(held(bob)).isEqualTo(bought - PRICE);
+    assertThat(eve.charged(customerAt(eve))).isEqualTo(bought);
+    assertThat(held(eve)).isEqualTo(bought - PRICE);
+    assertThat(evesVenetia.sales()).isEqualTo(1);
+    assertThat(venetia.sales()).isEqualTo(1);
+
+    // The honest case still works: venetia is paid with bob's scrip, eve's stays.
+    assertThat(get(venetia, "/pages/3")).isEqualTo(200);
+    assertThat(get(evesVenetia, "/pages/4")).isEqualTo(200);
+
+    assertThat(venetia.sales()).isEqualTo(2);
+    assertThat(evesVenetia.sales()).isEqualTo(2);
+    assertThat(held(bob)).isEqualTo(bought - 2 * PRICE);
+    assertThat(held(eve)).isEqualTo(bought - 2 * PRICE);
+    assertThat(bob.charged(customerAt(bob))).isEqualTo(bought);
+    assertThat(eve.charged(customerAt(eve))).isEqualTo(bought);
+
+    // Renewals go each to an origin its own broker vouches for: none is refused.
+    RenewalReport renewal = wallet.renew(true);
+    assertThat(renewal.problems()).isEmpty();
+    assertThat(renewal.renewed()).hasSize(2);
+    assertThat(held(bob)).isEqualTo(bought - 2 * PRICE);
+    assertThat(held(eve)).isEqualTo(bought - 2 * PRICE);
+  }
+
+  @Test
+  void vouchedOrigins_sayWhoseScripMayBePaidThere() throws Exception {
+    wallet.register(bob.url(), "alice");
+    wallet.register(eve.url(), "alice");
+    wallet.vouch("venetia", URI.create("https://venetia.example"));
+    wallet.vouch("venetia", URI.create("https://shop.example"), Optional.of(bob.url()));
+
+    assertThat(wallet.vouchedOrigins())
+        .filteredOn(o -> o.vendor().equals("venetia"))
+        .extracting(VouchedOrigin::origin, VouchedOrigin::source, VouchedOrigin::broker)
+        .containsExactlyInAnyOrder(
+            tuple(Request.origin(venetia.url()), bob.url().toString(), Optional.of(bob.url() + "")),
+            tuple(Request.origin(evesVenetia.url()), eve.url() + "", Optional.of(eve.url() + "")),
+            tuple("https://venetia.example:443", "user", Optional.empty()),
+            tuple("https://shop.example:443", "user", Optional.of(bob.url().toString())));
+  }
+
+  @Test
+  void theUsersWordForOneBroker_letsOnlyThatBrokersScripPayThere() throws Exception {
+    bob.setPublicUrls(URI.create("https://venetia.example"));
+    wallet.register(bob.url(), "alice");
+    wallet.register(eve.url(), "alice");
+    long bought = wallet.options().buyAmountFor(PRICE);
+
+    wallet.vouch("venetia", venetia.url(), Optional.of(bob.url()));
+
+    assertThat(get(venetia, "/pages/1")).isEqualTo(200);
+    assertThat(bob.charged(customerAt(bob))).isEqualTo(bought);
+    assertThat(eve.charged(customerAt(eve))).isZero();
+    assertThat(held(eve)).isZero();
+  }
+
+  @Test
+  void theUsersWordForEveryBroker_letsAnyBrokersScripPayThere() throws Exception {
+    wallet.register(bob.url(), "alice");
+    long bought = wallet.options().buyAmountFor(PRICE);
+    assertThat(get(venetia, "/pages/1")).isEqualTo(200);
+    // Bob stops listing venetia where it is; the user vouches for it instead.
+    bob.setPublicUrls(URI.create("https://venetia.example"));
+    wallet.refreshVouchedOrigins();
+
+    wallet.vouch("venetia", venetia.url());
+
+    assertThat(get(venetia, "/pages/2")).isEqualTo(200);
+    assertThat(bob.charged(customerAt(bob))).isEqualTo(bought);
+    assertThat(held(bob)).isEqualTo(bought - 2 * PRICE);
+  }
+
+  @Test
+  void aVersion2Wallet_keepsItsScripBrokersAndVouchedOrigins_afterMigrating() throws Exception {
+    // A wallet that paid venetia once, with bob's scrip, and a user's word for another origin.
+    wallet.register(bob.url(), "alice");
+    long bought = wallet.options().buyAmountFor(PRICE);
+    assertThat(get(venetia, "/pages/1")).isEqualTo(200);
+    wallet.vouch("venetia", URI.create("https://venetia.example"));
+    wallet.close();
+    // The same wallet as version 2 of the schema left it.
+    Path old = dir.resolve("old");
+    try (Database db = Database.open(DatabaseConfig.sqliteIn(old, Wallet.FILE))) {
+      Flyway.configure(Database.class.getClassLoader())
+          .dataSource(db.dataSource())
+          .table("flyway_wallet")
+          .locations("classpath:db/wallet/sqlite")
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .target("2")
+          .load()
+          .migrate();
+      String from = dir.resolve("wallet").resolve(Wallet.FILE).toString();
+      db.withHandle(
+          h -> {
+            h.execute("ATTACH DATABASE ? AS v3", from);
+            h.execute("INSERT INTO brokers SELECT * FROM v3.brokers");
+            h.execute("INSERT INTO vendors SELECT * FROM v3.vendors");
+            h.execute(
+                "INSERT INTO secrets SELECT vendor, customer_id, secret, broker_url, obtained_at"
+                    + " FROM v3.secrets");
+            h.execute(
+                "INSERT INTO scrip SELECT vendor, scrip_id, customer_id, value, expires_at, token,"
+                    + " state, source, acquired_at, acquired_by, payment_id, closed_at"
+                    + " FROM v3.scrip");
+            h.execute(
+                "INSERT INTO vendor_origins SELECT vendor, origin, source, added_at"
+                    + " FROM v3.vendor_origins");
+            h.execute("DETACH DATABASE v3");
+            return null;
+          });
+    }
+    wallet =
+        Wallet.open(
+            WalletOptions.defaults(old).withClock(clock).withTimeout(Duration.ofSeconds(10)));
+
+    assertThat(wallet.scrip())
+        .extracting(HeldScrip::broker)
+        .containsOnly(bob.url().toString())
+        .isNotEmpty();
+    assertThat(wallet.vouchedOrigins())
+        .filteredOn(o -> o.vendor().equals("venetia"))
+        .extracting(VouchedOrigin::origin, VouchedOrigin::broker)
+        .containsExactlyInAnyOrder(
+            tuple(Request.origin(venetia.url()), Optional.of(bob.url().toString())),
+            tuple("https://venetia.example:443", Optional.empty()));
+    assertThat(get(venetia, "/pages/2")).isEqualTo(200);
+    assertThat(bob.charged(customerAt(bob))).isEqualTo(bought);
+    assertThat(held(bob)).isEqualTo(bought - 2 * PRICE);
+    assertThat(wallet.renew(true).problems()).isEmpty();
+  }
+}
