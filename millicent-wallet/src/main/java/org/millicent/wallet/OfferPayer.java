@@ -96,7 +96,10 @@ final class OfferPayer {
     Budget budget = this.budget.get();
     store.checkBudget(vendor, price, budget, now());
 
-    Optional<PaymentRecord> earlier = payments.unansweredSameRequest(vendor, request);
+    Optional<PaymentRecord> earlier =
+        payments
+            .unansweredSameRequest(vendor, request)
+            .filter(e -> store.unvouchedPayment(e).isEmpty());
     if (earlier.isPresent()) {
       log.info("re-sending unanswered payment {} for {}", earlier.get().id(), request);
       return deliver(request, payments.send(earlier.get(), paid(request, earlier.get()), next));

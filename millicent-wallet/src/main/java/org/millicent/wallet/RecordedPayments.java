@@ -1,6 +1,7 @@
 package org.millicent.wallet;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -200,6 +201,25 @@ final class RecordedPayments {
     int still = 0;
     List<String> lines = new ArrayList<>();
     for (PaymentRecord rec : store.inFlight(vendor)) {
+      Optional<String> unvouched = store.unvouchedPayment(rec);
+      if (unvouched.isPresent()) {
+        // Recorded by a wallet before vouching per broker, to an origin the broker that sold
+        // its scrip does not vouch for: not sent there again until someone it trusts does.
+        still++;
+        lines.add(
+            "payment "
+                + rec.id()
+                + " is still in flight, not re-sent: "
+                + unvouched.get()
+                + "; if it is "
+                + rec.vendor()
+                + "'s, vouch for it with `millicent wallet vendors add "
+                + rec.vendor()
+                + " "
+                + Request.origin(URI.create(rec.url()))
+                + "`");
+        continue;
+      }
       if (!sending.add(rec.id())) {
         continue; // this process is sending it right now
       }

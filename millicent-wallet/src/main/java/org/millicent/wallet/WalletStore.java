@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
+import org.millicent.wallet.http.Request;
 
 /**
  * The wallet's SQLite file (migrations component {@code wallet}): broker accounts, customer
@@ -302,6 +303,32 @@ final class WalletStore implements AutoCloseable {
     claim.accept(id);
     ScripTable.markInFlight(h, id, inputs);
     return PaymentsTable.inserted(id, d, now);
+  }
+
+  /**
+   * Why a recorded vendor payment or exchange may not be re-sent where it was recorded to go: its
+   * origin is not vouched for its vendor by the broker that sold its scrip, nor by the user
+   * (docs/WALLET.md, "Vouched origins"); empty when it may (a purchase from a broker always may).
+   */
+  Optional<String> unvouchedPayment(PaymentRecord rec) {
+    if (rec.kind().equals(PaymentRecord.BUY)) {
+      return Optional.empty();
+    }
+    return read(
+        h -> {
+          String broker = ScripTable.brokerOfPayment(h, rec.id());
+          String origin = Request.origin(URI.create(rec.url()));
+          boolean vouched =
+              VendorsTable.vouchedOrigins(h, BrokersTable.all(h), rec.vendor()).stream()
+                  .anyMatch(o -> o.origin().equals(origin) && o.admits(broker));
+          return vouched
+              ? Optional.<String>empty()
+              : Optional.of(
+                  origin
+                      + " is not vouched for "
+                      + rec.vendor()
+                      + (broker.isEmpty() ? " by the user" : " by " + broker + " or the user"));
+        });
   }
 
   /** Counts one more sending of an in-flight payment. */

@@ -244,4 +244,42 @@ class VouchedPerBrokerTest {
     assertThat(held(bob)).isEqualTo(bought - 2 * PRICE);
     assertThat(wallet.renew(true).problems()).isEmpty();
   }
+
+  @Test
+  void aPaymentInFlightToAnOriginItsBrokerDoesNotVouchFor_isNotReSent() throws Exception {
+    wallet.register(bob.url(), "alice");
+    wallet.register(eve.url(), "alice");
+    assertThat(get(venetia, "/pages/1")).isEqualTo(200);
+    HeldScrip piece = wallet.scrip().getFirst();
+    wallet.close();
+    // What a wallet before vouching per broker could leave: bob's piece on its way to eve's server.
+    try (Database db = Database.open(DatabaseConfig.sqliteIn(dir.resolve("wallet"), Wallet.FILE))) {
+      db.inTransaction(
+          h -> {
+            h.createUpdate(
+                    "INSERT INTO payments (kind, vendor, scrip_id, customer_id, variant,"
+                        + " offered_price, method, url, authorization, body, state, attempts,"
+                        + " started_at) VALUES ('purchase', 'venetia', ?, ?, 'signed', ?, 'GET',"
+                        + " ?, 'Millicent v=2', x'', 'in-flight', 1, ?)")
+                .bind(0, piece.id().toLong())
+                .bind(1, piece.customerId())
+                .bind(2, PRICE)
+                .bind(3, evesVenetia.url().resolve("/pages/2").toString())
+                .bind(4, clock.millis())
+                .execute();
+            return h.execute(
+                "UPDATE scrip SET state = 'in-flight', payment_id = last_insert_rowid()"
+                    + " WHERE scrip_id = ?",
+                piece.id().toLong());
+          });
+    }
+    wallet = open();
+
+    RecoveryReport r = wallet.recover();
+
+    assertThat(r.lines()).singleElement().asString().contains("not re-sent");
+    assertThat(wallet.scrip()).extracting(HeldScrip::state).containsExactly(ScripState.IN_FLIGHT);
+    assertThat(wallet.inFlightCount()).isEqualTo(1);
+    assertThat(evesVenetia.sales()).isZero();
+  }
 }
