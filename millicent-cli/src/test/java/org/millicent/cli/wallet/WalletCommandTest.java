@@ -93,6 +93,28 @@ class WalletCommandTest {
   }
 
   @Test
+  void vendors_add_withABroker_vouchesOnlyForThatBrokersScrip() {
+    CliRun added =
+        run(
+            "wallet",
+            "vendors",
+            "add",
+            "venetia",
+            "http://127.0.0.1:8080",
+            "--broker",
+            "http://127.0.0.1:8081/");
+    CliRun listed = run("wallet", "vendors", "list");
+    CliRun removed = run("wallet", "vendors", "remove", "venetia");
+
+    assertThat(added.exitCode()).isZero();
+    assertThat(added.out())
+        .contains("vouched for http://127.0.0.1:8080 as venetia's")
+        .contains("for the scrip http://127.0.0.1:8081 sells");
+    assertThat(listed.out()).contains("vouched by you for the scrip of http://127.0.0.1:8081");
+    assertThat(removed.out()).contains("withdrew 1 origin");
+  }
+
+  @Test
   void vendors_remove_whenNothingWasVouched_exits1_andSaysSo() {
     CliRun r = run("wallet", "vendors", "remove", "venetia");
 
