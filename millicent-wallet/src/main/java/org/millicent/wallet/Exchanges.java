@@ -211,7 +211,10 @@ final class Exchanges {
     // its account (vouched by that: docs/WALLET.md, "Renewal").
     Optional<String> broker =
         store.brokers().stream()
-            .filter(b -> b.broker().equals(vendor) && b.url().toString().equals(soldBy))
+            .filter(
+                b ->
+                    b.broker().equals(vendor)
+                        && (soldBy.isEmpty() || b.url().toString().equals(soldBy)))
             .map(b -> withoutTrailingSlash(b.url().toString()))
             .findFirst();
     String origin;
