@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -195,16 +196,17 @@ class VouchedPerBrokerTest {
     wallet.close();
     // The same wallet as version 2 of the schema left it.
     Path old = dir.resolve("old");
+    Files.createDirectories(old);
+    Flyway.configure(Database.class.getClassLoader())
+        .dataSource("jdbc:sqlite:" + old.resolve(Wallet.FILE), null, null)
+        .table("flyway_wallet")
+        .locations("classpath:db/wallet/sqlite")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .target("2")
+        .load()
+        .migrate();
     try (Database db = Database.open(DatabaseConfig.sqliteIn(old, Wallet.FILE))) {
-      Flyway.configure(Database.class.getClassLoader())
-          .dataSource(db.dataSource())
-          .table("flyway_wallet")
-          .locations("classpath:db/wallet/sqlite")
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .target("2")
-          .load()
-          .migrate();
       String from = dir.resolve("wallet").resolve(Wallet.FILE).toString();
       db.withHandle(
           h -> {
