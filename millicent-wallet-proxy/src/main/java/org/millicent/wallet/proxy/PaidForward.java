@@ -1,0 +1,156 @@
+package org.millicent.wallet.proxy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.millicent.wallet.WalletException;
+import org.millicent.wallet.http.MillicentHttpClient;
+import org.millicent.wallet.http.Request;
+
+/**
+ * Forwards one request to a vendor's origin through the wallet's paying client, so every money rule
+ * of the wallet holds as it does for {@code millicent wallet get} (docs/WALLET.md, "Paying a 402"
+ * and "No value lost"): budgets, vouched origins, the payment recorded before it leaves, the lost
+ * answer re-sent, recovery. Bodies are held in memory both ways here (the payment binds the request
+ * body's digest and the reply MAC covers the response body), at most {@value #MAX_BODY} bytes. When
+ * the wallet will not pay, the client gets a problem document with the wallet's code and a {@code
+ * Millicent-Wallet} header. Blocking: run it on a virtual thread. Thread-safe.
+ */
+final class PaidForward {
+  static final int MAX_BODY = 16 << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MillicentHttpClient client;
+  private final PrivateCache cache;
+  private final ProxyActivity activity;
+
+  PaidForward(MillicentHttpClient client, PrivateCache cache, ProxyActivity activity) {
+    this.client = client;
+    this.cache = cache;
+    this.activity = activity;
+  }
+
+  /** Sends {@code in} to {@code target} (the absolute URL), paying as needed, and answers. */
+  void forward(org.eclipse.jetty.server.Request in, URI target, Response out, Callback callback) {
+    String method = in.getMethod();
+    long id = activity.started(method + " " + target);
+    try {
+      byte[] body;
+      try (InputStream s = org.eclipse.jetty.server.Request.asInputStream(in)) {
+        body = s.readNBytes(MAX_BODY + 1);
+      }
+      if (body.length > MAX_BODY) {
+        problem(out, callback, 413, "bad-request", "the request body is over 16 MiB");
+        return;
+      }
+      boolean cacheable = method.equals("GET") && body.length == 0;
+      if (cacheable) {
+        var copy = cache.get(target.toString());
+        if (copy.isPresent()) {
+          activity.done(id, method + " " + target + " -> 200 (private copy, not paid again)");
+          write(out, callback, copy.get(), false);
+          return;
+        }
+      }
+      Request request = Request.of(method, target, forwardedHeaders(in.getHeaders()), body);
+      org.millicent.wallet.http.Response answer = client.send(request);
+      boolean paid =
+          answer.request().header("Authorization").isPresent()
+              && request.header("Authorization").isEmpty();
+      if (cacheable && paid) {
+        cache.offer(target.toString(), answer);
+      }
+      activity.done(id, method + " " + target + " -> " + answer.status() + (paid ? " (paid)" : ""));
+      write(out, callback, answer, method.equals("HEAD"));
+    } catch (WalletException e) {
+      activity.done(id, method + " " + target + " -> not paid: " + e.code().code());
+      problem(out, callback, e.code().httpStatus(), e.code().code(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      activity.done(id, method + " " + target + " -> bad request");
+      problem(out, callback, 400, "bad-request", e.getMessage());
+    } catch (IOException e) {
+      activity.done(id, method + " " + target + " -> unreachable");
+      problem(
+          out,
+          callback,
+          502,
+          "unreachable",
+          "could not reach " + Request.origin(target) + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      activity.done(id, method + " " + target + " -> interrupted");
+      callback.failed(e);
+    } catch (RuntimeException e) {
+      activity.done(id, method + " " + target + " -> failed");
+      callback.failed(e);
+    }
+  }
+
+  private static Map<String, List<String>> forwardedHeaders(HttpFields fields) {
+    Set<String> skip = HopByHop.of(fields);
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (HttpField f : fields) {
+      if (!skip.contains(f.getLowerCaseName())) {
+        headers.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f.getValue());
+      }
+    }
+    return headers;
+  }
+
+  private static void write(
+      Response out, Callback callback, org.millicent.wallet.http.Response r, boolean head) {
+    out.setStatus(r.status());
+    Set<String> skip = HopByHop.of(r.headerValues("Connection"));
+    r.headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!skip.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> out.getHeaders().add(name, v));
+              }
+            });
+    if (head) {
+      r.header("Content-Length").ifPresent(v -> out.getHeaders().put("Content-Length", v));
+      out.write(true, null, callback);
+      return;
+    }
+    out.getHeaders().put("Content-Length", Integer.toString(r.body().length));
+    out.write(true, ByteBuffer.wrap(r.body()), callback);
+  }
+
+  /** Answers with an RFC 9457 problem document carrying the wallet's code. */
+  static void problem(Response out, Callback callback, int status, String code, String detail) {
+    byte[] body;
+    try {
+      body =
+          JSON.writeValueAsBytes(
+              JSON.createObjectNode()
+                  .put("type", "https://millicent.dev/problems/" + code)
+                  .put("title", org.eclipse.jetty.http.HttpStatus.getMessage(status))
+                  .put("status", status)
+                  .put("code", code)
+                  .put("detail", detail));
+    } catch (IOException e) {
+      callback.failed(e);
+      return;
+    }
+    out.setStatus(status);
+    out.getHeaders().put("Content-Type", "application/problem+json");
+    out.getHeaders().put("Cache-Control", "no-store");
+    out.getHeaders().put("Millicent-Wallet", code);
+    out.getHeaders().put("Content-Length", Integer.toString(body.length));
+    out.write(true, ByteBuffer.wrap(body), callback);
+  }
+}
