@@ -247,7 +247,7 @@ final class ContentSales {
     }
     ctx.status(status);
     copyHeaders(ctx, r);
-    ctx.header("Cache-Control", "no-store");
+    ctx.header("Cache-Control", PaidCaching.cacheControl(r));
     ctx.header(Headers.RECEIPT, receipt.format());
     if (type != null) {
       ctx.contentType(type);

@@ -42,6 +42,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -137,7 +138,7 @@ public final class LocalCa {
       X509Certificate ca = sign(b, pair.getPrivate());
       // The key first, created 0600 before a byte is written; a crash between the two files leaves
       // a key without a certificate, which the next start replaces.
-      writePrivate(keyFile, pem(pair.getPrivate()));
+      writePrivate(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()));
       Files.writeString(cert, pem(ca), StandardCharsets.US_ASCII);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot make the proxy CA: " + e.getMessage(), e);
@@ -274,9 +275,6 @@ public final class LocalCa {
       Object o = p.readObject();
       if (o instanceof PrivateKeyInfo info) {
         return new JcaPEMKeyConverter().getPrivateKey(info);
-      }
-      if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
-        return new JcaPEMKeyConverter().getKeyPair(pair).getPrivate();
       }
       throw new IllegalStateException("the proxy CA key file holds no private key: " + file);
     }

@@ -1,0 +1,212 @@
+package org.millicent.wallet.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.millicent.broker.BrokerConfig;
+import org.millicent.broker.BrokerServer;
+import org.millicent.vendor.VendorServer;
+import org.millicent.vendor.config.TlsConfig;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * A market on loopback for the proxy's ITs: Venetia, a real vendor serving HTTPS from a keystore
+ * made here with keytool, in front of a plain origin this class runs ({@code /pages/*}, {@code
+ * /slow/*} held until {@link #releaseSlow}, {@code /private/*} marked {@code Cache-Control:
+ * private, max-age=60}); Bob, a real broker licensed to mint her scrip. The JVM's default TLS
+ * context trusts Venetia's certificate (so the wallet's client, the broker and the vendor reach
+ * each other as they would with a public CA). Not thread-safe; one per test.
+ */
+final class TlsMarket implements AutoCloseable {
+  static final long PRICE = 100;
+  static final String STOREPASS = "changeit";
+
+  final Path dir;
+  final Path vendorKeystore;
+  final Path vendorPem;
+  final VendorServer venetia;
+  final BrokerServer bob;
+  final HttpServer origin;
+  final List<String> originRequests = new CopyOnWriteArrayList<>();
+  final CountDownLatch slowArrived = new CountDownLatch(1);
+  private final CountDownLatch slowRelease = new CountDownLatch(1);
+  private final ExecutorService originThreads = Executors.newVirtualThreadPerTaskExecutor();
+
+  TlsMarket(Path dir) throws Exception {
+    this.dir = dir;
+    vendorKeystore = dir.resolve("venetia.p12");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "venetia",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-keystore",
+        vendorKeystore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        STOREPASS,
+        "-dname",
+        "CN=127.0.0.1",
+        "-validity",
+        "2",
+        "-ext",
+        "SAN=ip:127.0.0.1");
+    vendorPem = dir.resolve("venetia.pem");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "venetia",
+        "-keystore",
+        vendorKeystore.toString(),
+        "-storepass",
+        STOREPASS,
+        "-file",
+        vendorPem.toString());
+    SSLContext.setDefault(context(vendorKeystore, false));
+
+    origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    origin.setExecutor(originThreads);
+    origin.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            String path = ex.getRequestURI().getPath();
+            originRequests.add(path);
+            if (path.startsWith("/slow/")) {
+              slowArrived.countDown();
+              try {
+                slowRelease.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            if (path.startsWith("/private/")) {
+              ex.getResponseHeaders().add("Cache-Control", "private, max-age=60");
+            }
+            byte[] body = ("content of " + path).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+          }
+        });
+    origin.start();
+
+    SecureRandom random = new SecureRandom();
+    String admin = token(random);
+    String bobToken = token(random);
+    URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
+    venetia =
+        VendorServer.start(
+            VendorConfig.sampleBuilder()
+                .vendor("venetia")
+                .host("127.0.0.1")
+                .port(0)
+                .adminToken(admin)
+                .tls(new TlsConfig(vendorKeystore, STOREPASS))
+                .retryWait(Duration.ofMillis(200))
+                .clearPrices()
+                .price("GET", "/pages/*", PRICE)
+                .price("GET", "/slow/*", PRICE)
+                .price("GET", "/private/*", PRICE)
+                .origin(URI.create("http://127.0.0.1:" + origin.getAddress().getPort()))
+                .broker(
+                    new org.millicent.vendor.config.BrokerConfig("bob", bobUrl, bobToken, 1, 500))
+                .build(),
+            dir.resolve("venetia"));
+    bob =
+        BrokerServer.start(
+            BrokerConfig.defaults()
+                .withBrokerId("bob")
+                .withListen("127.0.0.1", bobUrl.getPort())
+                .withVendor(
+                    org.millicent.broker.VendorConfig.licensed(
+                        "venetia", venetia.url(), bobToken, admin, 500)),
+            dir.resolve("bob"));
+  }
+
+  URI page(String path) {
+    return venetia.url().resolve(path);
+  }
+
+  void releaseSlow() {
+    slowRelease.countDown();
+  }
+
+  /** A TLS context with the keystore's key ({@code server}) or trusting its certificate. */
+  static SSLContext context(Path keystore, boolean server) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      ks.load(in, STOREPASS.toCharArray());
+    }
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    if (server) {
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, STOREPASS.toCharArray());
+      ssl.init(kmf.getKeyManagers(), null, null);
+    } else {
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      ssl.init(null, tmf.getTrustManagers(), null);
+    }
+    return ssl;
+  }
+
+  static void keytool(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String token(SecureRandom random) {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  @Override
+  public void close() {
+    slowRelease.countDown();
+    bob.close();
+    venetia.close();
+    origin.stop(0);
+    originThreads.close();
+  }
+}
