@@ -10,13 +10,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.millicent.failure.Causes;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
-import org.millicent.wallet.proxy.PayingProxy;
+import org.millicent.wallet.proxy.WalletProxy;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,22 +100,31 @@ public final class DemoCommand implements Callable<Integer> {
   private static void serve(
       DemoMarket market, Wallet alice, Path dir, boolean temporary, PrintWriter out)
       throws IOException, InterruptedException {
-    PayingProxy proxy =
-        PayingProxy.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-            alice.httpClient(),
-            line -> {
-              synchronized (out) {
-                out.println("  proxy: " + line);
-                out.flush();
-              }
-            });
+    WalletProxy proxy;
+    try {
+      proxy =
+          WalletProxy.start(
+              alice,
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+              List.of(),
+              line -> {
+                synchronized (out) {
+                  out.println("  proxy: " + line);
+                  out.flush();
+                }
+              });
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("the proxy did not start: " + e.getMessage(), e);
+    }
     out.println();
     out.println("The servers stay up until Ctrl-C:");
     out.println("  Venetia          " + market.venetia().url());
     out.println("  Venetia's annex  " + market.annex().url());
     out.println("  Bob              " + market.bob().url());
     out.println("  Alice's proxy    " + proxy.url());
+    out.println("  Alice's wallet   " + proxy.pageUrl());
     out.println("Try:");
     out.println("  curl -i " + market.venetia().url() + "/pages/premium.html");
     out.println("  curl -x " + proxy.url() + " " + market.venetia().url() + "/pages/premium.html");

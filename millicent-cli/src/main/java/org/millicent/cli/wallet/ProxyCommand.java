@@ -1,9 +1,10 @@
 package org.millicent.cli.wallet;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -11,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.millicent.failure.Causes;
 import org.millicent.wallet.Wallet;
-import org.millicent.wallet.proxy.PayingProxy;
+import org.millicent.wallet.proxy.WalletProxy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,17 +20,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code millicent wallet proxy --port P}: a local HTTP proxy that pays for {@code http://}
- * resources within the budget, so {@code curl -x} or a browser can use the wallet. HTTPS (CONNECT)
- * tunnels pass through unpaid. Runs until interrupted, renewing scrip every few minutes.
+ * {@code millicent wallet proxy --port P}: the wallet as a browser's companion, a local proxy that
+ * pays for {@code http://} resources and, through the wallet's own certificate authority, for
+ * {@code https://} resources of vendors (docs/WALLET.md, "The proxy"); other HTTPS passes through
+ * untouched. Its own address serves the wallet page. Runs until interrupted, renewing scrip every
+ * few minutes.
  */
 @Command(
     name = "proxy",
+    subcommands = {ProxyCaCommand.class},
     description = {
-      "Runs a local HTTP proxy that pays for http:// resources.",
+      "Runs a local proxy that pays for what it fetches, HTTPS to vendors included.",
       "It pays within the budget:",
-      "  curl -x http://127.0.0.1:8402 http://vendor.example/pages/1",
-      "HTTPS goes through CONNECT tunnels that the proxy cannot see into: those pass unpaid.",
+      "  curl -x http://127.0.0.1:8402 --cacert ca.pem https://vendor.example/pages/1",
+      "HTTPS to vendors is read with the wallet's own CA (`millicent wallet proxy ca` prints it",
+      "and says how to trust it); every other CONNECT tunnel passes untouched.",
+      "The wallet page is at the URL printed at start (it carries a per-start token).",
       "Anyone who can reach the port spends the wallet's money; it listens on loopback by default."
     })
 public final class ProxyCommand implements Callable<Integer> {
@@ -50,6 +56,15 @@ public final class ProxyCommand implements Callable<Integer> {
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(
+      names = "--never-intercept",
+      paramLabel = "HOST",
+      description = {
+        "A host whose HTTPS is never intercepted, vendor or not (repeatable;",
+        "also read from " + WalletProxy.NEVER_INTERCEPT_FILE + " in the wallet folder)."
+      })
+  List<String> neverIntercept = new ArrayList<>();
+
   /** Created by picocli. */
   public ProxyCommand() {}
 
@@ -63,26 +78,27 @@ public final class ProxyCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return WalletDir.fail(err, "millicent wallet proxy", e);
     }
-    PayingProxy proxy;
+    WalletProxy proxy;
     try {
       Recovery.run(w, err);
       proxy =
-          PayingProxy.start(
+          WalletProxy.start(
+              w,
               new InetSocketAddress(InetAddress.getByName(host), port),
-              w.httpClient(),
+              neverIntercept,
               line -> {
                 synchronized (out) {
                   out.println(line);
                   out.flush();
                 }
               });
-    } catch (IOException e) {
-      w.close();
-      err.println("millicent wallet proxy: cannot listen on " + host + ":" + port + ": " + e);
-      return 1;
     } catch (RuntimeException e) {
       w.close();
       return WalletDir.fail(err, "millicent wallet proxy", e);
+    } catch (Exception e) {
+      w.close();
+      err.println("millicent wallet proxy: cannot listen on " + host + ":" + port + ": " + e);
+      return 1;
     }
     ScheduledExecutorService renewals =
         Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
@@ -113,8 +129,14 @@ public final class ProxyCommand implements Callable<Integer> {
                       stopped.countDown();
                     }));
     out.println("paying proxy at " + proxy.url() + " (wallet " + w.describe() + ")");
-    out.println("  try: curl -x " + proxy.url() + " http://<vendor>/<priced path>");
-    out.println("  https:// goes through CONNECT tunnels, which pass unpaid");
+    out.println("  wallet page: " + proxy.pageUrl());
+    out.println(
+        "  try: curl -x "
+            + proxy.url()
+            + " --cacert "
+            + w.options().dir().resolve(org.millicent.wallet.proxy.LocalCa.CERT_FILE)
+            + " https://<vendor>/<priced path>");
+    out.println("  HTTPS is read only for vendors; other tunnels pass untouched");
     out.flush();
     stopped.await();
     return 0;

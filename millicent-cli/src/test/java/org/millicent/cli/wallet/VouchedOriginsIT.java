@@ -34,7 +34,7 @@ import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletException;
 import org.millicent.wallet.WalletOptions;
 import org.millicent.wallet.http.Request;
-import org.millicent.wallet.proxy.PayingProxy;
+import org.millicent.wallet.proxy.WalletProxy;
 
 /**
  * Issue 12, part 3, with the real servers on loopback: a real vendor Venetia, a real broker Bob
@@ -223,10 +223,11 @@ class VouchedOriginsIT {
     startMarket(List.of());
     try (Wallet w = openWallet()) {
       w.register(bob.url(), "alice");
-      try (PayingProxy proxy =
-          PayingProxy.start(
+      try (WalletProxy proxy =
+          WalletProxy.start(
+              w,
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-              w.httpClient(),
+              List.of(),
               line -> {})) {
         HttpClient viaProxy =
             HttpClient.newBuilder()

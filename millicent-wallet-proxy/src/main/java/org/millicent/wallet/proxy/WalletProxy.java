@@ -2,10 +2,14 @@ package org.millicent.wallet.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -35,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * ProxyHandler}, which streams. Thread-safe.
  */
 public final class WalletProxy implements AutoCloseable {
+  /**
+   * Hosts never to intercept, one a line ({@code #} starts a comment), beside {@code wallet.db}:
+   * their tunnels pass untouched even when they are vendors'.
+   */
+  public static final String NEVER_INTERCEPT_FILE = "proxy-never-intercept.txt";
+
   private final Server server;
   private final ServerConnector proxyConnector;
   private final LocalCa ca;
@@ -51,7 +61,8 @@ public final class WalletProxy implements AutoCloseable {
    * Starts a proxy for {@code wallet} on {@code address} (port 0 picks a free one); makes the
    * wallet's CA first if it has none.
    *
-   * @param neverIntercept hosts whose tunnels are never opened, vendor or not
+   * @param neverIntercept hosts whose tunnels are never opened, vendor or not, besides those in
+   *     {@value #NEVER_INTERCEPT_FILE}
    * @param journal receives one line per request handled, for a console
    * @throws Exception when Jetty cannot start (the address is taken, ...)
    */
@@ -62,11 +73,20 @@ public final class WalletProxy implements AutoCloseable {
       Consumer<String> journal)
       throws Exception {
     LocalCa ca = LocalCa.openOrCreate(wallet.options().dir());
+    List<String> never = new ArrayList<>(neverIntercept);
+    Path neverFile = wallet.options().dir().resolve(NEVER_INTERCEPT_FILE);
+    if (Files.exists(neverFile)) {
+      for (String line : Files.readAllLines(neverFile)) {
+        String host = line.replaceFirst("#.*", "").strip();
+        if (!host.isEmpty()) {
+          never.add(host);
+        }
+      }
+    }
     TunnelTargets tunnels = new TunnelTargets();
     InterceptPolicy policy =
         new InterceptPolicy(
-            () -> wallet.vouchedOrigins().stream().map(VouchedOrigin::origin).toList(),
-            neverIntercept);
+            () -> wallet.vouchedOrigins().stream().map(VouchedOrigin::origin).toList(), never);
     ProxyActivity activity = new ProxyActivity(wallet.options().clock(), journal);
     PaidForward paid =
         new PaidForward(
