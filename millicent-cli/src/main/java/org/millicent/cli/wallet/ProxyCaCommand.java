@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ca",
     description = {
-      "Prints the proxy's CA certificate (PEM) and how to trust it; makes the CA if needed.",
+      "Prints the proxy's CA certificate and how to trust it.",
       "The CA's key never leaves the wallet folder (mode 0600)."
     })
 public final class ProxyCaCommand implements Callable<Integer> {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     name = "proxy",
     subcommands = {ProxyCaCommand.class},
     description = {
-      "Runs a local proxy that pays for what it fetches, HTTPS to vendors included.",
+      "Runs a local proxy that pays for what it fetches, HTTPS included.",
       "It pays within the budget:",
       "  curl -x http://127.0.0.1:8402 --cacert ca.pem https://vendor.example/pages/1",
       "HTTPS to vendors is read with the wallet's own CA (`millicent wallet proxy ca` prints it",
