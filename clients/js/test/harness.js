@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, rm, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -25,7 +26,7 @@ export async function freePort() {
 }
 
 /**
- * @param {{files?: Record<string, string|Uint8Array>, free?: string[], variants?: string[], origin?: boolean}} [opts]
+ * @param {{files?: Record<string, string|Uint8Array>, free?: string[], variants?: string[], origin?: boolean, tls?: boolean}} [opts]
  *   `files`: extra files for the vendor's static folder (path → content); `origin`: put the files
  *   behind a proxied origin (a Node HTTP server in this process) instead of the static folder,
  *   where `GET /slow/...` is held until `release()` is called, and the vendor's `retry_wait` is 0s
@@ -34,11 +35,14 @@ export async function startServers(opts = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'millicent-js-'));
   const vendorPort = await freePort();
   const brokerPort = await freePort();
-  const vendorUrl = `http://127.0.0.1:${vendorPort}`;
+  const vendorUrl = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${vendorPort}`;
   const brokerUrl = `http://127.0.0.1:${brokerPort}`;
   const brokerToken = 'bob-token-at-venetia-0123456789';
   const vendorAdmin = 'venetia-admin-token-0123456789';
   const site = join(dir, 'site');
+  // `tls`: the vendor serves HTTPS from a keystore made here with keytool; every process started
+  // from bin/millicent (through MILLICENT_JAVA_OPTS) trusts it, as it would a public CA.
+  const tls = opts.tls ? await makeKeystore(dir) : null;
   const files = {
     'index.html': '<h1>Venetia</h1>',
     'pages/haiku.html': '<!doctype html><title>A haiku</title><h1>A haiku</h1><p>An old silent pond / a frog jumps into the pond / splash! Silence again.</p>',
@@ -94,6 +98,7 @@ export async function startServers(opts = {}) {
       'brokers:',
       `  - {id: bob, url: "${brokerUrl}", token: "${brokerToken}", customer_id: "5", discount_bps: 500}`,
       `admin_token: "${vendorAdmin}"`,
+      ...(tls ? ['tls:', `  keystore: ${JSON.stringify(tls.keystore)}`, `  password: ${tls.password}`] : []),
       '',
     ].join('\n'),
   );
@@ -116,15 +121,22 @@ export async function startServers(opts = {}) {
   );
   /** @type {import('node:child_process').ChildProcess[]} */
   const procs = [];
+  const javaEnv = tls
+    ? {
+        ...process.env,
+        MILLICENT_JAVA_OPTS: `-Djavax.net.ssl.trustStore=${tls.keystore} -Djavax.net.ssl.trustStorePassword=${tls.password} -Djavax.net.ssl.trustStoreType=PKCS12`,
+      }
+    : process.env;
   const start = async (kind, url) => {
     const log = join(dir, `${kind}.log`);
     const { openSync } = await import('node:fs');
     const fd = openSync(log, 'a');
     const p = spawn(BIN, [kind, 'serve', '--config', join(dir, `${kind}.yaml`), '--data', join(dir, `${kind}-data`)], {
       stdio: ['ignore', fd, fd],
+      env: javaEnv,
     });
     procs.push(p);
-    await awaitHealthy(url, p, log);
+    await awaitHealthy(url, p, log, tls?.pem);
   };
   const stop = async () => {
     release();
@@ -159,19 +171,46 @@ export async function startServers(opts = {}) {
     throw e;
   }
   return {
-    dir, site, vendorUrl, brokerUrl, stop, vendorAdmin, release, arrivals,
+    dir, site, vendorUrl, brokerUrl, stop, vendorAdmin, release, arrivals, javaEnv, vendorPem: tls?.pem,
     /** resolves when the next request reaches the origin's /slow/ */
     nextSlow: () => new Promise((r) => (slowArrived = () => r(undefined))),
   };
 }
 
-async function awaitHealthy(url, proc, log) {
+/** A keystore for 127.0.0.1 (PKCS#12) and its certificate (PEM), made with the JDK's keytool. */
+async function makeKeystore(dir) {
+  const keystore = join(dir, 'vendor.p12');
+  const password = 'changeit';
+  const run = (args) =>
+    new Promise((res, rej) => {
+      const p = spawn('keytool', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+      p.on('error', rej);
+      p.on('exit', (c) => (c === 0 ? res(undefined) : rej(new Error(`keytool ${args[0]} exited ${c}`))));
+    });
+  await run(['-genkeypair', '-alias', 'vendor', '-keyalg', 'EC', '-groupname', 'secp256r1', '-keystore', keystore,
+    '-storetype', 'PKCS12', '-storepass', password, '-dname', 'CN=127.0.0.1', '-validity', '2', '-ext', 'SAN=ip:127.0.0.1']);
+  await run(['-exportcert', '-rfc', '-alias', 'vendor', '-keystore', keystore, '-storepass', password, '-file', join(dir, 'vendor.pem')]);
+  return { keystore, password, pem: await readFile(join(dir, 'vendor.pem'), 'utf8') };
+}
+
+/** GET over HTTPS trusting `ca` (PEM) only; resolves to the status. */
+export function httpsStatus(url, ca) {
+  return new Promise((res, rej) => {
+    const req = httpsGet(url, { ca }, (r) => {
+      r.resume();
+      res(r.statusCode ?? 0);
+    });
+    req.on('error', rej);
+  });
+}
+
+async function awaitHealthy(url, proc, log, ca) {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`${url} exited (${proc.exitCode}):\n${await readFile(log, 'utf8')}`);
     try {
-      const r = await fetch(url + '/health');
-      if (r.status === 200) return;
+      const status = url.startsWith('https:') ? await httpsStatus(url + '/health', ca) : (await fetch(url + '/health')).status;
+      if (status === 200) return;
     } catch {
       /* not up yet */
     }

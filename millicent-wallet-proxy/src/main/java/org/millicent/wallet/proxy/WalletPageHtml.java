@@ -47,7 +47,8 @@ final class WalletPageHtml {
         .append("<link rel=stylesheet href=\"/uplot.css\">")
         .append("<style>body{font:15px system-ui,sans-serif;margin:2em;max-width:70em}")
         .append("table{border-collapse:collapse;margin:.5em 0 1.5em}")
-        .append("td,th{border-bottom:1px solid #ddd;padding:.25em .8em;text-align:left}")
+        .append(
+            "td,th{border-bottom:1px solid #ddd;padding:.25em .8em;text-align:left;white-space:nowrap}")
         .append("td.n{text-align:right;font-variant-numeric:tabular-nums}")
         .append("h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.5em}.muted{color:#666}")
         .append("</style></head><body>");
@@ -146,7 +147,7 @@ final class WalletPageHtml {
         .append(" <input name=")
         .append(name)
         .append(" size=10 value=\"")
-        .append(esc(Amounts.format(millicents)))
+        .append(esc(Amounts.human(millicents)))
         .append("\"></label> ");
   }
 

@@ -21,7 +21,11 @@
   });
   new uPlot(
     { title: "Paid to each vendor, cumulative", width: Math.min(900, window.innerWidth - 60),
-      height: 280, series: series },
+      height: 280, series: series,
+      // One purchase alone would stretch the time axis over years: show the hour around it.
+      scales: { x: { time: true, range: function (u, min, max) {
+        return min === max ? [min - 1800, max + 1800] : [min, max];
+      } } } },
     spend.data,
     target
   );
