@@ -55,6 +55,11 @@ final class TlsMarket implements AutoCloseable {
   private final ExecutorService originThreads = Executors.newVirtualThreadPerTaskExecutor();
 
   TlsMarket(Path dir) throws Exception {
+    this(dir, true);
+  }
+
+  /** {@code tls}: Venetia serves HTTPS; else plain HTTP. */
+  TlsMarket(Path dir, boolean tls) throws Exception {
     this.dir = dir;
     vendorKeystore = dir.resolve("venetia.p12");
     keytool(
@@ -122,14 +127,17 @@ final class TlsMarket implements AutoCloseable {
     String admin = token(random);
     String bobToken = token(random);
     URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
+    VendorConfig.Builder config = VendorConfig.sampleBuilder();
+    if (tls) {
+      config.tls(new TlsConfig(vendorKeystore, STOREPASS));
+    }
     venetia =
         VendorServer.start(
-            VendorConfig.sampleBuilder()
+            config
                 .vendor("venetia")
                 .host("127.0.0.1")
                 .port(0)
                 .adminToken(admin)
-                .tls(new TlsConfig(vendorKeystore, STOREPASS))
                 .retryWait(Duration.ofMillis(200))
                 .clearPrices()
                 .price("GET", "/pages/*", PRICE)

@@ -263,4 +263,25 @@ class WalletProxyIT {
         .filteredOn(u -> u.endsWith("/pages/3"))
         .hasSize(2);
   }
+
+  @Test
+  void aVendorTheUserNeverIntercepts_isTunnelled_andItsPageStaysUnpaid() throws Exception {
+    try (WalletProxy hands =
+        WalletProxy.start(
+            wallet,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            List.of("127.0.0.1"),
+            journal::add)) {
+      Curl c =
+          curl(
+              "-x",
+              hands.url().toString(),
+              "--cacert",
+              market.vendorPem.toString(),
+              market.page("/pages/4").toString());
+
+      assertThat(c.status()).as(c.stderr()).isEqualTo(402);
+      assertThat(purchases()).isEmpty();
+    }
+  }
 }
