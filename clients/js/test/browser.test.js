@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { PAGE_PRICE, startServers } from './harness.js';
+import { CHROMIUM_FLAGS, PAGE_PRICE, startServers } from './harness.js';
 
 const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
 const RESULTS = new URL('../test-results/', import.meta.url).pathname;
@@ -35,10 +35,7 @@ before(async () => {
     executablePath: CHROMIUM,
     viewport: { width: 900, height: 600 },
     headless: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
   });
   await mkdir(RESULTS, { recursive: true });
 });

@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { httpsStatus, startServers } from './harness.js';
+import { CHROMIUM_FLAGS, httpsStatus, startServers } from './harness.js';
 
 const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
 const RESULTS = new URL('../test-results/', import.meta.url).pathname;
@@ -79,8 +79,7 @@ before(async () => {
     viewport: { width: 1000, height: 700 },
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
+      ...CHROMIUM_FLAGS,
       `--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>',
       `--ignore-certificate-errors-spki-list=${spki}`,
     ],
