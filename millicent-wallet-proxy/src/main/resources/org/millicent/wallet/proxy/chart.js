@@ -9,6 +9,16 @@
     target.textContent = "No purchases yet.";
     return;
   }
+  // The time axis spans the purchases, and at least the hour around them: uPlot would stretch
+  // a single point over years.
+  var xs = spend.data[0];
+  var lo = xs[0];
+  var hi = xs[xs.length - 1];
+  if (hi - lo < 3600) {
+    var mid = (lo + hi) / 2;
+    lo = mid - 1800;
+    hi = mid + 1800;
+  }
   var colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
   var series = [{}];
   spend.vendors.forEach(function (v, i) {
@@ -22,10 +32,7 @@
   new uPlot(
     { title: "Paid to each vendor, cumulative", width: Math.min(900, window.innerWidth - 60),
       height: 280, series: series,
-      // One purchase alone would stretch the time axis over years: show the hour around it.
-      scales: { x: { time: true, range: function (u, min, max) {
-        return min === max ? [min - 1800, max + 1800] : [min, max];
-      } } } },
+      scales: { x: { time: true, auto: false, range: [lo, hi] } } },
     spend.data,
     target
   );
