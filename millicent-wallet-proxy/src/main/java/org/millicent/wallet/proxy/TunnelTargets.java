@@ -38,8 +38,4 @@ final class TunnelTargets {
   Optional<Target> target(int localPort) {
     return Optional.ofNullable(byLocalPort.get(localPort));
   }
-
-  int open() {
-    return byLocalPort.size();
-  }
 }
