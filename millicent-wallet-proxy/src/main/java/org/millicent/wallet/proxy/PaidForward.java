@@ -32,12 +32,22 @@ final class PaidForward {
   static final int MAX_BODY = 16 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final MillicentHttpClient client;
+  private final MillicentHttpClient http;
+  private final MillicentHttpClient https;
   private final PrivateCache cache;
   private final ProxyActivity activity;
 
-  PaidForward(MillicentHttpClient client, PrivateCache cache, ProxyActivity activity) {
-    this.client = client;
+  /**
+   * @param http the paying client for {@code http://} origins (HTTP/1.1)
+   * @param https the paying client for {@code https://} origins (HTTP/2 where the origin offers it)
+   */
+  PaidForward(
+      MillicentHttpClient http,
+      MillicentHttpClient https,
+      PrivateCache cache,
+      ProxyActivity activity) {
+    this.http = http;
+    this.https = https;
     this.cache = cache;
     this.activity = activity;
   }
@@ -65,6 +75,7 @@ final class PaidForward {
         }
       }
       Request request = Request.of(method, target, forwardedHeaders(in.getHeaders()), body);
+      MillicentHttpClient client = "https".equalsIgnoreCase(target.getScheme()) ? https : http;
       org.millicent.wallet.http.Response answer = client.send(request);
       boolean paid =
           answer.request().header("Authorization").isPresent()

@@ -2,10 +2,12 @@ package org.millicent.wallet.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -91,6 +93,17 @@ public final class WalletProxy implements AutoCloseable {
     PaidForward paid =
         new PaidForward(
             wallet.httpClientBuilder().build(),
+            // HTTP/2 to an HTTPS origin that offers it (ALPN), HTTP/1.1 otherwise; plain HTTP
+            // stays HTTP/1.1 (no h2c upgrade attempts at vendors).
+            wallet
+                .httpClientBuilder()
+                .httpClient(
+                    HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build())
+                .build(),
             new PrivateCache(wallet.options().clock()),
             activity);
     byte[] secret = new byte[16];

@@ -258,6 +258,7 @@ class WalletProxyIT {
     assertThat(reload.body()).isEqualTo(first.body());
     assertThat(otherAgain.status()).isEqualTo(other.status()).isEqualTo(200);
     assertThat(purchases())
+        .as("%s", journal)
         .extracting(HistoryEntry::url)
         .containsOnlyOnce(page.toString())
         .filteredOn(u -> u.endsWith("/pages/3"))
