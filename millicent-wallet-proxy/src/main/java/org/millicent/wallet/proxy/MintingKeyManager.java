@@ -14,10 +14,9 @@ import javax.net.ssl.StandardConstants;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Shows each intercepted tunnel a certificate for the host it asked for: the name the client sent
- * in SNI, else (an IP address, which TLS does not name) the host of its {@code CONNECT}. The alias
- * is the host itself; {@link LocalCa} mints and keeps the certificate. Server side only.
- * Thread-safe.
+ * Shows each intercepted tunnel a certificate for the host of its {@code CONNECT}, which must be
+ * the name the client sends in SNI when it sends one (an IP address is not sent). The alias is the
+ * host itself; {@link LocalCa} mints and keeps the certificate. Server side only. Thread-safe.
  */
 final class MintingKeyManager extends X509ExtendedKeyManager {
   private final LocalCa ca;
@@ -33,9 +32,18 @@ final class MintingKeyManager extends X509ExtendedKeyManager {
     if (!keyType.startsWith("EC")) {
       return null;
     }
-    return sniHost(engine.getHandshakeSession())
-        .or(() -> tunnels.target(engine.getPeerPort()).map(TunnelTargets.Target::host))
-        .orElse(null);
+    // Only for a tunnel the proxy opened, and only for its host: a process that reaches the TLS
+    // listener directly, or names another host in SNI, gets no certificate minted for anything.
+    Optional<TunnelTargets.Target> tunnel = tunnels.target(engine.getPeerPort());
+    if (tunnel.isEmpty()) {
+      return null;
+    }
+    String host = tunnel.get().host();
+    Optional<String> sni = sniHost(engine.getHandshakeSession());
+    if (sni.isPresent() && !sni.get().equalsIgnoreCase(host)) {
+      return null;
+    }
+    return host;
   }
 
   private static Optional<String> sniHost(SSLSession session) {
