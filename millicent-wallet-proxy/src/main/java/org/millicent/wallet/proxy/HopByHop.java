@@ -6,33 +6,22 @@ import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.millicent.protocol.Headers;
 
 /**
- * The header fields that belong to one connection and are never forwarded (RFC 9110, 7.6.1): the
- * fixed list, and every field a {@code Connection} header names. Stateless.
+ * The header fields the paying path does not forward (RFC 9110, 7.6.1): core's list ({@link
+ * Headers#isNotForwarded}), and every field a {@code Connection} header names. Stateless.
  */
 final class HopByHop {
-  private static final Set<String> FIXED =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "proxy-authorization",
-          "proxy-authenticate",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "http2-settings",
-          // Not hop-by-hop, but set by whoever writes the message next.
-          "content-length",
-          "host");
+  private final Set<String> named;
 
-  private HopByHop() {}
+  private HopByHop(Set<String> named) {
+    this.named = named;
+  }
 
-  /** The names (lower case) not to forward from a message with these fields. */
-  static Set<String> of(HttpFields fields) {
-    Set<String> names = new HashSet<>(FIXED);
+  /** The rule for a message with these fields. */
+  static HopByHop of(HttpFields fields) {
+    Set<String> names = new HashSet<>();
     for (HttpField f : fields) {
       if (f.getHeader() == HttpHeader.CONNECTION) {
         for (String v : f.getValues()) {
@@ -40,17 +29,22 @@ final class HopByHop {
         }
       }
     }
-    return names;
+    return new HopByHop(names);
   }
 
-  /** The names (lower case) not to forward from a message whose {@code Connection} is given. */
-  static Set<String> of(Iterable<String> connectionValues) {
-    Set<String> names = new HashSet<>(FIXED);
+  /** The rule for a message whose {@code Connection} values are given. */
+  static HopByHop of(Iterable<String> connectionValues) {
+    Set<String> names = new HashSet<>();
     for (String v : connectionValues) {
       for (String t : v.split(",")) {
         names.add(t.trim().toLowerCase(Locale.ROOT));
       }
     }
-    return names;
+    return new HopByHop(names);
+  }
+
+  /** Whether the field {@code name} is left out. */
+  boolean skips(String name) {
+    return Headers.isNotForwarded(name) || named.contains(name.toLowerCase(Locale.ROOT));
   }
 }

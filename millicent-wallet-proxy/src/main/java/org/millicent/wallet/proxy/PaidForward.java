@@ -7,14 +7,13 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.millicent.protocol.Headers;
 import org.millicent.wallet.WalletException;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.Request;
@@ -78,8 +77,8 @@ final class PaidForward {
       MillicentHttpClient client = "https".equalsIgnoreCase(target.getScheme()) ? https : http;
       org.millicent.wallet.http.Response answer = client.send(request);
       boolean paid =
-          answer.request().header("Authorization").isPresent()
-              && request.header("Authorization").isEmpty();
+          answer.request().header(Headers.AUTHORIZATION).isPresent()
+              && request.header(Headers.AUTHORIZATION).isEmpty();
       if (cacheable && paid) {
         cache.offer(target.toString(), answer);
       }
@@ -110,10 +109,10 @@ final class PaidForward {
   }
 
   private static Map<String, List<String>> forwardedHeaders(HttpFields fields) {
-    Set<String> skip = HopByHop.of(fields);
+    HopByHop skip = HopByHop.of(fields);
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (HttpField f : fields) {
-      if (!skip.contains(f.getLowerCaseName())) {
+      if (!skip.skips(f.getName())) {
         headers.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f.getValue());
       }
     }
@@ -123,12 +122,12 @@ final class PaidForward {
   private static void write(
       Response out, Callback callback, org.millicent.wallet.http.Response r, boolean head) {
     out.setStatus(r.status());
-    Set<String> skip = HopByHop.of(r.headerValues("Connection"));
+    HopByHop skip = HopByHop.of(r.headerValues("Connection"));
     r.headers()
         .map()
         .forEach(
             (name, values) -> {
-              if (!skip.contains(name.toLowerCase(Locale.ROOT))) {
+              if (!skip.skips(name)) {
                 values.forEach(v -> out.getHeaders().add(name, v));
               }
             });

@@ -1,7 +1,6 @@
 package org.millicent.wallet.proxy;
 
 import java.net.URI;
-import java.util.Locale;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -11,6 +10,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.millicent.protocol.AuthParams;
 
 /**
  * Jetty's forward proxy for plain {@code http://} requests to origins not known as vendors:
@@ -43,8 +43,7 @@ final class StreamingForward extends ProxyHandler.Forward {
       return false;
     }
     for (HttpField f : headers.getFields(HttpHeader.WWW_AUTHENTICATE)) {
-      String v = f.getValue().stripLeading().toLowerCase(Locale.ROOT);
-      if (v.equals("millicent") || v.startsWith("millicent ")) {
+      if (AuthParams.isMillicent(f.getValue())) {
         return true;
       }
     }
