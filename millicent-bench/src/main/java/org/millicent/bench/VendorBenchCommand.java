@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 import picocli.CommandLine.Command;
@@ -410,10 +411,11 @@ public final class VendorBenchCommand implements Callable<Integer> {
     List<VendorLoad.Wallet> wallets = new ArrayList<>();
     Instant exp = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
     for (int i = 0; i < workers; i++) {
-      long customer = server.newCustomerId();
+      long customer = OwnCustomers.of(server).newCustomerId();
       wallets.add(
           new VendorLoad.Wallet(
-              server.mint(value, customer, exp), server.customerSecret(customer)));
+              OwnCustomers.of(server).mint(value, customer, exp),
+              OwnCustomers.of(server).customerSecret(customer)));
     }
     return wallets;
   }

@@ -47,6 +47,7 @@ import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
+import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
@@ -290,8 +291,8 @@ class HttpFuzzIT {
   }
 
   private static Customer customer(VendorServer v) {
-    long id = v.newCustomerId();
-    return new Customer(v, id, v.customerSecret(id));
+    long id = OwnCustomers.of(v).newCustomerId();
+    return new Customer(v, id, OwnCustomers.of(v).customerSecret(id));
   }
 
   /** A well-framed request with Content-Length (when there is a body). */
@@ -559,7 +560,7 @@ class HttpFuzzIT {
     }
 
     private Scrip scrip(Customer c, long value) {
-      return c.vendor()
+      return OwnCustomers.of(c.vendor())
           .mint(
               value,
               c.id(),
@@ -621,7 +622,7 @@ class HttpFuzzIT {
           label = "forged:other-vendor";
         }
         case 4 -> {
-          CustomerSecret notHers = me.vendor().customerSecret(me.id() + 1);
+          CustomerSecret notHers = OwnCustomers.of(me.vendor()).customerSecret(me.id() + 1);
           auth =
               payment(
                   t,

@@ -197,7 +197,8 @@ final class BrokerEndpoints {
         (total / 10_000) * b.discountBps() + (total % 10_000) * b.discountBps() / 10_000;
     long due = total - discount;
     SpendMode spend = spendMode(body);
-    Instant expires = Instant.now().plus(config.scripLifetime()).truncatedTo(ChronoUnit.SECONDS);
+    Instant expires =
+        state.clock.instant().plus(config.scripLifetime()).truncatedTo(ChronoUnit.SECONDS);
     List<String> tokens = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       tokens.add(
@@ -207,7 +208,7 @@ final class BrokerEndpoints {
               .mint(value, b.customerId(), expires, ScripProperties.NONE, spend)
               .token());
     }
-    state.store.settlement().recordSale(b.id(), count, value, due, Instant.now());
+    state.store.settlement().recordSale(b.id(), count, value, due, state.clock.instant());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("scrip", tokens);
     out.put("amount_due_millicents", due);

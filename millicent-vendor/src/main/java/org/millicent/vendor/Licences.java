@@ -3,6 +3,7 @@ package org.millicent.vendor;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -106,6 +107,7 @@ final class Licences {
   private final MasterSecrets masters;
   private final CustomerSecrets customers;
   private final SecureRandom random;
+  private final InstantSource clock;
 
   /** Whether a received record may be missing (true at start: see recordMissingReceived). */
   private final AtomicBoolean mayMissReceived = new AtomicBoolean(true);
@@ -137,8 +139,10 @@ final class Licences {
       VendorKeyStore keyStore,
       MasterSecrets masters,
       CustomerSecrets customers,
-      SecureRandom random) {
+      SecureRandom random,
+      InstantSource clock) {
     this.config = config;
+    this.clock = clock;
     this.store = store;
     this.keyStore = keyStore;
     this.receivedWriter = new ReceivedWriter(store, () -> mayMissReceived.set(true));
@@ -178,7 +182,7 @@ final class Licences {
     byte[] idBytes = new byte[8];
     random.nextBytes(idBytes);
     String licenceId = "lic-" + HexFormat.of().formatHex(idBytes);
-    Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     List<SecretBytes> secrets = new ArrayList<>();
     for (int i = 0; i < keyIdCount; i++) {
       secrets.add(SecretBytes.random(MasterSecrets.SECRET_LENGTH, random));
@@ -305,7 +309,7 @@ final class Licences {
               for (int k : l.keyIds()) {
                 keyStore.setMasterState(h, k, KeyState.RETIRED);
               }
-              GatewayStore.revokeLicence(h, licenceId, Instant.now());
+              GatewayStore.revokeLicence(h, licenceId, clock.instant());
               return l;
             });
     reload();
@@ -407,7 +411,7 @@ final class Licences {
               l.licenceId(),
               scrip.id().toLong(),
               scrip.valueMillicents(),
-              Instant.now().getEpochSecond()));
+              clock.instant().getEpochSecond()));
     }
   }
 
@@ -434,7 +438,7 @@ final class Licences {
     try {
       int added = 0;
       for (GatewayStore.Licence l : store.licences()) {
-        added += store.settlement().recordMissingReceived(l, Instant.now());
+        added += store.settlement().recordMissingReceived(l, clock.instant());
       }
       if (added > 0) {
         LOG.warn("recorded {} licensed scrip received from the spent list", added);

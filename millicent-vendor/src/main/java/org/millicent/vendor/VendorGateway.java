@@ -5,6 +5,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,39 +72,57 @@ final class VendorGateway {
   }
 
   /**
-   * Adds the customer-facing routes, each resolving its gateway through {@code self} per request;
-   * the content catch-all comes last, so routes added before win. A request with two Authorization
-   * headers, a Millicent Authorization over 16 384 characters or a malformed percent-escape in its
-   * path is refused before any route (the vendor's broker endpoints included).
+   * Adds the customer-facing routes, each resolving its gateway through {@code self} per request,
+   * the content handler at {@code contentPaths} (Javalin path patterns; {@code /*} for a catch-all,
+   * which comes last so that routes added before win). A request with two Authorization headers, a
+   * Millicent Authorization over 16 384 characters or a malformed percent-escape in its path is
+   * refused before any route (the vendor's broker endpoints included): before every route with a
+   * catch-all, else before the gateway's own paths only (an embedder's routes are not screened).
    */
-  static void addRoutes(RouteMethods fixed, RoutesConfig routes, Supplier<VendorGateway> self) {
-    // First, so that every refusal on these paths can be read by a page too.
-    routes.before(
-        ctx -> {
-          if (isCorsPath(ctx.req().getRequestURI())) {
-            Cors.allow(ctx.res(), EXPOSE);
-          }
-        });
-    routes.before(
-        ctx -> {
-          ClientFaults.checkAuthorizationLength(ctx.req());
-          if (ClientFaults.repeatsAuthorization(ctx.req())) {
-            throw new ProblemException(
-                ProblemCode.BAD_REQUEST, "a request may carry only one Authorization header");
-          }
-          if (ClientFaults.hasMalformedEscape(ctx.req().getRequestURI())) {
-            throw new ProblemException(
-                ProblemCode.BAD_REQUEST, "the request path has a % not followed by two hex digits");
-          }
-        });
+  static void addRoutes(
+      RouteMethods fixed,
+      RoutesConfig routes,
+      Supplier<VendorGateway> self,
+      List<String> contentPaths) {
+    if (contentPaths.contains("/*")) {
+      routes.before(VendorGateway::screen);
+    } else {
+      for (String p : screenedPaths(contentPaths)) {
+        routes.before(p, VendorGateway::screen);
+      }
+    }
     fixed.get(routes, "/.well-known/millicent", ctx -> self.get().manifest(ctx));
     fixed.post(routes, "/millicent/exchange", ctx -> self.get().exchanges.exchange(ctx));
     fixed.post(routes, "/millicent/recover", ctx -> self.get().exchanges.recover(ctx));
     fixed.get(routes, ClientFiles.PATH + "{file}", ctx -> self.get().clientModule(ctx));
     for (String method : Catalogue.ANY_METHOD) {
       HandlerType t = HandlerType.findOrCreate(method);
-      routes.addHttpHandler(t, "/", ctx -> self.get().sales.content(ctx));
-      routes.addHttpHandler(t, "/*", ctx -> self.get().sales.content(ctx));
+      for (String p : contentPaths) {
+        routes.addHttpHandler(t, p, ctx -> self.get().sales.content(ctx));
+      }
+    }
+  }
+
+  private static List<String> screenedPaths(List<String> contentPaths) {
+    List<String> out = new ArrayList<>(List.of("/.well-known/millicent", "/millicent/*"));
+    out.addAll(contentPaths);
+    return out;
+  }
+
+  /** The checks every request to the gateway passes first (see {@link #addRoutes}). */
+  private static void screen(Context ctx) {
+    // First, so that every refusal on these paths can be read by a page too.
+    if (isCorsPath(ctx.req().getRequestURI())) {
+      Cors.allow(ctx.res(), EXPOSE);
+    }
+    ClientFaults.checkAuthorizationLength(ctx.req());
+    if (ClientFaults.repeatsAuthorization(ctx.req())) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST, "a request may carry only one Authorization header");
+    }
+    if (ClientFaults.hasMalformedEscape(ctx.req().getRequestURI())) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST, "the request path has a % not followed by two hex digits");
     }
   }
 

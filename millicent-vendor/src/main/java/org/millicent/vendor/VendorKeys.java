@@ -132,13 +132,14 @@ public final class VendorKeys implements AutoCloseable {
       VendorKeyStore keyStore,
       Duration lifetime,
       SecureRandom random,
+      InstantSource clock,
       Runnable changed,
       Runnable owned) {
     this.store = store;
     this.keyStore = keyStore;
     this.lifetime = lifetime;
     this.random = random;
-    this.clock = InstantSource.system();
+    this.clock = clock;
     this.changed = changed;
     this.owned = owned;
   }
@@ -152,6 +153,7 @@ public final class VendorKeys implements AutoCloseable {
         // before a restart with a shorter lifetime is still valid for the longer one.
         state.store.raiseScripLifetimeMark(config.scripLifetime()),
         random,
+        state.clock,
         state.licences::reload,
         () -> {});
   }
@@ -214,6 +216,7 @@ public final class VendorKeys implements AutoCloseable {
             keyStore,
             lifetime,
             new SecureRandom(),
+            InstantSource.system(), // a command-line tool: wiring, where the real clock belongs
             () -> {},
             () -> {
               try {

@@ -42,8 +42,12 @@ final class VendorState implements AutoCloseable {
   final ExchangeService exchanges;
   final Licences licences;
 
-  private VendorState(VendorConfig config, Database db, SecureRandom random) {
+  /** The clock of expiry, licence and sale times (the system clock outside tests). */
+  final InstantSource clock;
+
+  private VendorState(VendorConfig config, Database db, SecureRandom random, InstantSource clock) {
     this.database = db;
+    this.clock = clock;
     this.store = new GatewayStore(db);
     // Every start raises the mark: rotations take expires_by from the longest lifetime ever used.
     store.raiseScripLifetimeMark(config.scripLifetime());
@@ -74,12 +78,12 @@ final class VendorState implements AutoCloseable {
             customers,
             spends,
             serials,
-            InstantSource.system(),
+            clock,
             config.scripLifetime(),
             config.variants(),
             config.retryWait());
     this.exchanges = new ExchangeService(purchases, store.exchanges(), config.scripLifetime());
-    this.licences = new Licences(config, store, keyStore, masters, customers, random);
+    this.licences = new Licences(config, store, keyStore, masters, customers, random, clock);
   }
 
   /**
@@ -87,11 +91,12 @@ final class VendorState implements AutoCloseable {
    *
    * @throws org.millicent.storage.StorageException when the database cannot be opened or migrated
    */
-  static VendorState open(VendorConfig config, Path dataDir, SecureRandom random) {
+  static VendorState open(
+      VendorConfig config, Path dataDir, SecureRandom random, InstantSource clock) {
     Database db =
         Database.open(DatabaseConfig.parse(config.database(), dataDir, VendorServer.DATABASE_FILE));
     try {
-      return new VendorState(config, db, random);
+      return new VendorState(config, db, random, clock);
     } catch (RuntimeException e) {
       db.close();
       throw e;

@@ -73,8 +73,8 @@ class VendorBindingIT {
                 .build(),
             dir);
     http = new TestHttp(vendor.url());
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -83,8 +83,9 @@ class VendorBindingIT {
   }
 
   static Scrip scrip(long value) {
-    return vendor.mint(
-        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(vendor)
+        .mint(
+            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   /** A request with a Host header of our choosing, over a plain socket. */

@@ -96,7 +96,7 @@ class VendorBrokerIT {
     assertThat(a.get("broker").asText()).isEqualTo("bob");
     assertThat(a.get("customer_id").asText()).isEqualTo("5");
     assertThat(CustomerSecret.of(b64(a.get("customer_secret"))))
-        .isEqualTo(vendor.customerSecret(BOB_AT_VENDOR));
+        .isEqualTo(OwnCustomers.of(vendor).customerSecret(BOB_AT_VENDOR));
   }
 
   @Test
@@ -133,11 +133,11 @@ class VendorBrokerIT {
     assertThat(hers.customerId()).isEqualTo(alice);
     CustomerSecret secret =
         Payer.openSecret(
-            vendor.customerSecret(BOB_AT_VENDOR),
+            OwnCustomers.of(vendor).customerSecret(BOB_AT_VENDOR),
             "venetia",
             alice,
             b64(x.get("sealed_customer_secret")));
-    assertThat(secret).isEqualTo(vendor.customerSecret(alice));
+    assertThat(secret).isEqualTo(OwnCustomers.of(vendor).customerSecret(alice));
     // She can spend it.
     assertThat(
             http.pay(
@@ -164,10 +164,13 @@ class VendorBrokerIT {
 
   @Test
   void exchange_ofScripNotBoundToTheBroker_isWrongCustomer() throws Exception {
-    long alice = vendor.newCustomerId();
+    long alice = OwnCustomers.of(vendor).newCustomerId();
     Scrip hers =
-        vendor.mint(
-            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(vendor)
+            .mint(
+                1_000,
+                alice,
+                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     HttpResponse<byte[]> r =
         http.send(
             "POST",
@@ -202,7 +205,7 @@ class VendorBrokerIT {
     brokerCustomers.put(selector, SecretBytes.copyOf(b64(lic.get("customer_master_secret"))));
     long dave = ((long) selector << 56) | 77;
     CustomerSecret daveSecret = brokerCustomers.derive("venetia", dave);
-    assertThat(daveSecret).isEqualTo(vendor.customerSecret(dave));
+    assertThat(daveSecret).isEqualTo(OwnCustomers.of(vendor).customerSecret(dave));
     Instant exp = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
     Scrip licensed = minter.mint(700, dave, exp, ScripProperties.NONE);
     assertThat(

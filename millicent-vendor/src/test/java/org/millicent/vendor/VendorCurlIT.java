@@ -42,8 +42,8 @@ class VendorCurlIT {
   @BeforeAll
   static void start() {
     vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -120,8 +120,9 @@ class VendorCurlIT {
   }
 
   static Scrip scrip(long value) {
-    return vendor.mint(
-        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(vendor)
+        .mint(
+            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   @Test

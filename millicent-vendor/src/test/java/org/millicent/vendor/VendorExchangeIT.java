@@ -44,8 +44,8 @@ class VendorExchangeIT {
         VendorServer.start(
             VendorConfig.sampleBuilder().port(0).scripLifetime(Duration.ofDays(7)).build(), dir);
     http = new TestHttp(vendor.url());
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -54,7 +54,8 @@ class VendorExchangeIT {
   }
 
   private static Scrip scrip(long value, Duration left) {
-    return vendor.mint(value, alice, Instant.now().plus(left).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(vendor)
+        .mint(value, alice, Instant.now().plus(left).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static byte[] body(String op, List<Scrip> in, List<Long> amounts) throws Exception {
@@ -141,10 +142,11 @@ class VendorExchangeIT {
   @Test
   void merge_withAnotherCustomersScrip_isWrongCustomerAndConsumesNothing() throws Exception {
     Scrip mine = scrip(100, Duration.ofHours(1));
-    long bob = vendor.newCustomerId();
+    long bob = OwnCustomers.of(vendor).newCustomerId();
     Scrip bobs =
-        vendor.mint(
-            100, bob, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(vendor)
+            .mint(
+                100, bob, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     byte[] body = body("merge", List.of(mine, bobs), null);
     HttpResponse<byte[]> r = http.pay(http.signed(mine, secret, "POST", EXCHANGE, body), body);
     assertThat(r.statusCode()).isEqualTo(402);

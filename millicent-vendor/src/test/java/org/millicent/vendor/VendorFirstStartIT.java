@@ -156,18 +156,18 @@ class VendorFirstStartIT {
 
   /** Both see the same customer secrets, and scrip minted by either is good at the other. */
   private static void assertShareSecrets(int round, VendorServer a, VendorServer b) {
-    long alice = a.newCustomerId();
-    CustomerSecret secret = a.customerSecret(alice);
-    assertThat(b.customerSecret(alice))
+    long alice = OwnCustomers.of(a).newCustomerId();
+    CustomerSecret secret = OwnCustomers.of(a).customerSecret(alice);
+    assertThat(OwnCustomers.of(b).customerSecret(alice))
         .as("round %d: the customer secret of the vendor's own customers", round)
         .isEqualTo(secret);
     long broker = 5; // selector 0: the brokers' customer IDs
-    assertThat(b.customerSecret(broker))
+    assertThat(OwnCustomers.of(b).customerSecret(broker))
         .as("round %d: the customer secret of a broker", round)
-        .isEqualTo(a.customerSecret(broker));
+        .isEqualTo(OwnCustomers.of(a).customerSecret(broker));
     Instant exp = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-    Scrip fromA = a.mint(1_000, alice, exp);
-    Scrip fromB = b.mint(1_000, alice, exp);
+    Scrip fromA = OwnCustomers.of(a).mint(1_000, alice, exp);
+    Scrip fromB = OwnCustomers.of(b).mint(1_000, alice, exp);
     assertThat(fromA.id()).as("round %d: one serial issued twice", round).isNotEqualTo(fromB.id());
     assertThat(
             new TestHttp(b.url())

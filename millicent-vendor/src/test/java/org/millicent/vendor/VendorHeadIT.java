@@ -32,8 +32,8 @@ class VendorHeadIT {
   static void start() {
     vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
     http = new TestHttp(vendor.url());
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -73,8 +73,11 @@ class VendorHeadIT {
   @Test
   void paidHead_isRefusedAs405_andTheScripStaysUnspent() throws Exception {
     Scrip s =
-        vendor.mint(
-            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(vendor)
+            .mint(
+                1_000,
+                alice,
+                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     HttpResponse<byte[]> head =
         http.pay(http.signed(s, secret, "HEAD", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(head.statusCode()).isEqualTo(405);
@@ -95,8 +98,11 @@ class VendorHeadIT {
   void paidHead_isCountedUnderItsProblemCode() {
     // A HEAD answer has no body to carry the problem document; the code shows in the metrics.
     Scrip s =
-        vendor.mint(
-            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(vendor)
+            .mint(
+                1_000,
+                alice,
+                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     double before = headNotPayableCount();
     HttpResponse<byte[]> head =
         http.pay(http.signed(s, secret, "HEAD", "/pages/recipe.html", new byte[0]), new byte[0]);

@@ -78,8 +78,8 @@ class VendorHostileInputIT {
                         Duration.ofSeconds(5)))
                 .build(),
             dir);
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -99,8 +99,9 @@ class VendorHostileInputIT {
   }
 
   private static Scrip scrip(long value) {
-    return vendor.mint(
-        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(vendor)
+        .mint(
+            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static RawHttp raw() throws IOException {

@@ -41,8 +41,11 @@ class VendorKeyReplicasIT {
   }
 
   private static Scrip mint(VendorServer v, long customer) {
-    return v.mint(
-        1_000, customer, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(v)
+        .mint(
+            1_000,
+            customer,
+            Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static String pay(TestHttp http, Scrip s, CustomerSecret secret) throws Exception {
@@ -60,8 +63,8 @@ class VendorKeyReplicasIT {
         VendorServer b = VendorServer.start(config, dirB)) {
       TestHttp ha = new TestHttp(a.url());
       TestHttp hb = new TestHttp(b.url());
-      long alice = a.newCustomerId();
-      CustomerSecret secret = a.customerSecret(alice);
+      long alice = OwnCustomers.of(a).newCustomerId();
+      CustomerSecret secret = OwnCustomers.of(a).customerSecret(alice);
       Scrip oldFromB = mint(b, alice);
       java.util.ArrayDeque<Scrip> oldFromA = new java.util.ArrayDeque<>();
       for (int i = 0; i < 400; i++) {

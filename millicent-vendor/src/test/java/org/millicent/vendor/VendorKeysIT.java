@@ -49,8 +49,11 @@ class VendorKeysIT {
   }
 
   private static Scrip mint(VendorServer v, long value, long customer) {
-    return v.mint(
-        value, customer, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(v)
+        .mint(
+            value,
+            customer,
+            Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static JsonNode ok(HttpResponse<byte[]> r) throws Exception {
@@ -98,8 +101,8 @@ class VendorKeysIT {
       throws Exception {
     try (VendorServer v = VendorServer.start(config(), dir)) {
       TestHttp http = new TestHttp(v.url());
-      long alice = v.newCustomerId();
-      CustomerSecret secret = v.customerSecret(alice);
+      long alice = OwnCustomers.of(v).newCustomerId();
+      CustomerSecret secret = OwnCustomers.of(v).customerSecret(alice);
       List<Scrip> old = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         old.add(mint(v, 1_000, alice));
@@ -169,7 +172,7 @@ class VendorKeysIT {
     }
     // The rotation is durable: after a restart the new key mints and the old stays retired.
     try (VendorServer v = VendorServer.start(config(), dir)) {
-      assertThat(mint(v, 100, v.newCustomerId()).id().keyId()).isEqualTo(1);
+      assertThat(mint(v, 100, OwnCustomers.of(v).newCustomerId()).id().keyId()).isEqualTo(1);
       assertThat(v.state().masters.validates(0)).isFalse();
     }
   }
@@ -220,7 +223,7 @@ class VendorKeysIT {
     Scrip old;
     long alice;
     try (VendorServer v = VendorServer.start(config(), dir)) {
-      alice = v.newCustomerId();
+      alice = OwnCustomers.of(v).newCustomerId();
       old = mint(v, 1_000, alice);
       assertThatThrownBy(() -> VendorKeys.offline(config(), dir))
           .isInstanceOf(VendorKeys.Refused.class)
@@ -243,7 +246,8 @@ class VendorKeysIT {
     try (VendorServer v = VendorServer.start(config(), dir)) {
       TestHttp http = new TestHttp(v.url());
       assertThat(mint(v, 100, alice).id().keyId()).isEqualTo(1);
-      assertThat(code(payHaiku(http, old, v.customerSecret(alice)))).isEqualTo("ok");
+      assertThat(code(payHaiku(http, old, OwnCustomers.of(v).customerSecret(alice))))
+          .isEqualTo("ok");
     }
     // Once expires_by has passed (moved back here instead of waiting two hours), retiring needs no
     // force: no scrip under the key can still be valid.

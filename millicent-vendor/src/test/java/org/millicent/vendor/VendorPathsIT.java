@@ -251,14 +251,15 @@ class VendorPathsIT {
       String target, String served, String folderBody) {
     for (String kind : List.of("folder", "origin")) {
       VendorServer v = vendor(kind);
-      long alice = v.newCustomerId();
+      long alice = OwnCustomers.of(v).newCustomerId();
       org.millicent.scrip.Scrip s =
-          v.mint(
-              1_000,
-              alice,
-              java.time.Instant.now()
-                  .plus(Duration.ofHours(1))
-                  .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+          OwnCustomers.of(v)
+              .mint(
+                  1_000,
+                  alice,
+                  java.time.Instant.now()
+                      .plus(Duration.ofHours(1))
+                      .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
       forwarded.clear();
       RawHttp.Answer a =
           RawHttp.send(
@@ -268,7 +269,12 @@ class VendorPathsIT {
               "Authorization: "
                   + org.millicent.protocol.PaymentHeader.format(
                       new TestHttp(v.url())
-                          .signed(s, v.customerSecret(alice), "GET", target, new byte[0])));
+                          .signed(
+                              s,
+                              OwnCustomers.of(v).customerSecret(alice),
+                              "GET",
+                              target,
+                              new byte[0])));
       assertThat(a.status()).as("%s %s: %s", kind, target, a.text()).isEqualTo(200);
       assertThat(a.header(Headers.RECEIPT)).contains("price=100");
       if ("folder".equals(kind)) {

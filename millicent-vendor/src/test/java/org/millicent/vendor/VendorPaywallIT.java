@@ -191,11 +191,14 @@ class VendorPaywallIT {
    */
   @Test
   void aRefusedPayment_staysAProblemDocument_evenForABrowsersAccept() {
-    long alice = sample.newCustomerId();
-    CustomerSecret secret = sample.customerSecret(alice);
+    long alice = OwnCustomers.of(sample).newCustomerId();
+    CustomerSecret secret = OwnCustomers.of(sample).customerSecret(alice);
     Scrip s =
-        sample.mint(
-            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(sample)
+            .mint(
+                1_000,
+                alice,
+                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     assertThat(
             http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
                 .statusCode())

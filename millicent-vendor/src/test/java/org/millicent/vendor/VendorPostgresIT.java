@@ -43,16 +43,16 @@ class VendorPostgresIT {
     try (VendorServer a = VendorServer.start(config, dirA);
         VendorServer b = VendorServer.start(config, dirB);
         ExecutorService pool = Executors.newFixedThreadPool(8)) {
-      long alice = a.newCustomerId();
-      assertThat(b.newCustomerId()).isNotEqualTo(alice);
-      CustomerSecret secret = a.customerSecret(alice);
-      assertThat(b.customerSecret(alice)).isEqualTo(secret);
+      long alice = OwnCustomers.of(a).newCustomerId();
+      assertThat(OwnCustomers.of(b).newCustomerId()).isNotEqualTo(alice);
+      CustomerSecret secret = OwnCustomers.of(a).customerSecret(alice);
+      assertThat(OwnCustomers.of(b).customerSecret(alice)).isEqualTo(secret);
       Instant exp = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
       TestHttp ha = new TestHttp(a.url());
       TestHttp hb = new TestHttp(b.url());
       int accepted = 0;
       for (int i = 0; i < 20; i++) {
-        Scrip s = a.mint(1_000, alice, exp);
+        Scrip s = OwnCustomers.of(a).mint(1_000, alice, exp);
         List<Callable<HttpResponse<byte[]>>> both = new ArrayList<>();
         both.add(
             () ->
@@ -72,7 +72,7 @@ class VendorPostgresIT {
       }
       assertThat(accepted).isEqualTo(20);
       // Scrip minted by one replica is good at the other.
-      Scrip s = b.mint(500, alice, exp);
+      Scrip s = OwnCustomers.of(b).mint(500, alice, exp);
       assertThat(
               ha.pay(ha.signed(s, secret, "GET", "/pages/weather.html", new byte[0]), new byte[0])
                   .statusCode())

@@ -100,8 +100,8 @@ class VendorProxyIT {
                         URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2)))
                 .build(),
             deadDir);
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -112,8 +112,9 @@ class VendorProxyIT {
   }
 
   private static Scrip scrip(VendorServer v, long value) {
-    return v.mint(
-        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(v)
+        .mint(
+            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   @Test
@@ -241,7 +242,7 @@ class VendorProxyIT {
   @Test
   void unreachableOrigin_is502AndTheScripStaysUnspent() throws Exception {
     TestHttp http = new TestHttp(deadVendor.url());
-    CustomerSecret mine = deadVendor.customerSecret(alice);
+    CustomerSecret mine = OwnCustomers.of(deadVendor).customerSecret(alice);
     Scrip s = scrip(deadVendor, 1_000);
     for (int i = 0; i < 2; i++) {
       HttpResponse<byte[]> r =

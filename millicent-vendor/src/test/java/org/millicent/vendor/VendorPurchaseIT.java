@@ -43,8 +43,8 @@ class VendorPurchaseIT {
             VendorConfig.sampleBuilder().port(0).variants(EnumSet.allOf(Variant.class)).build(),
             dir);
     http = new TestHttp(vendor.url());
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -53,10 +53,13 @@ class VendorPurchaseIT {
   }
 
   static Scrip scrip(long value) {
-    return vendor.mint(
-        value,
-        alice,
-        Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    return OwnCustomers.of(vendor)
+        .mint(
+            value,
+            alice,
+            Instant.now()
+                .plus(Duration.ofHours(1))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   @Test
@@ -108,8 +111,11 @@ class VendorPurchaseIT {
   @Test
   void clear_payment_deliversWithChangeInTheClear() {
     Scrip s =
-        vendor.mintBearer(
-            600, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(vendor)
+            .mintBearer(
+                600,
+                alice,
+                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     Payment.Clear p =
         Payer.clear(
             s,

@@ -47,8 +47,8 @@ class VendorRefusalsIT {
         VendorServer.start(
             VendorConfig.sampleBuilder().port(0).adminToken("admin-token-0123456789").build(), dir);
     http = new TestHttp(vendor.url());
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -67,8 +67,9 @@ class VendorRefusalsIT {
   }
 
   private static Scrip scrip(long value) {
-    return vendor.mint(
-        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(vendor)
+        .mint(
+            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   /**

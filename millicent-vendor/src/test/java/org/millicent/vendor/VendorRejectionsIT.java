@@ -44,8 +44,8 @@ class VendorRejectionsIT {
   static void start() {
     vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
     http = new TestHttp(vendor.url());
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -84,7 +84,7 @@ class VendorRejectionsIT {
 
   @Test
   void insufficient_valueBelowPrice_is402AndTheScripStaysSpendable() throws Exception {
-    Scrip s = vendor.mint(300, alice, inAnHour());
+    Scrip s = OwnCustomers.of(vendor).mint(300, alice, inAnHour());
     JsonNode body = problem(paySigned(s, secret, PAGE), 402, "insufficient");
     assertThat(body.get("detail").asText()).contains("500").contains("300");
     stillSpendable(s);
@@ -92,7 +92,7 @@ class VendorRejectionsIT {
 
   @Test
   void forged_alteredValue_is402AndNothingIsConsumed() throws Exception {
-    Scrip real = vendor.mint(100, alice, inAnHour());
+    Scrip real = OwnCustomers.of(vendor).mint(100, alice, inAnHour());
     ScripBody b = real.body();
     Scrip forged =
         new Scrip(
@@ -105,8 +105,9 @@ class VendorRejectionsIT {
 
   @Test
   void wrongCustomer_macUnderAnotherCustomersSecret_is402() throws Exception {
-    Scrip s = vendor.mint(1_000, alice, inAnHour());
-    CustomerSecret mallory = vendor.customerSecret(vendor.newCustomerId());
+    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
+    CustomerSecret mallory =
+        OwnCustomers.of(vendor).customerSecret(OwnCustomers.of(vendor).newCustomerId());
     problem(paySigned(s, mallory, PAGE), 402, "wrong-customer");
     stillSpendable(s);
   }
@@ -114,7 +115,8 @@ class VendorRejectionsIT {
   @Test
   void expired_scripPastItsExpiry_is402() throws Exception {
     Scrip s =
-        vendor.mint(1_000, alice, Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(vendor)
+            .mint(1_000, alice, Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS));
     problem(paySigned(s, secret, PAGE), 402, "expired");
   }
 
@@ -141,7 +143,7 @@ class VendorRejectionsIT {
 
   @Test
   void spent_secondDifferentRequest_is402() throws Exception {
-    Scrip s = vendor.mint(1_000, alice, inAnHour());
+    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
     stillSpendable(s);
     problem(paySigned(s, secret, PAGE), 402, "spent");
   }
@@ -155,7 +157,7 @@ class VendorRejectionsIT {
 
   @Test
   void malformed_variantTheVendorDoesNotAccept_is400AndConsumesNothing() throws Exception {
-    Scrip s = vendor.mint(1_000, alice, inAnHour());
+    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
     var clear =
         Payer.clear(s, Nonce.random(TestHttp.RANDOM), http.descriptor("GET", PAGE, new byte[0]));
     JsonNode body = problem(http.pay(clear, new byte[0]), 400, "malformed");
@@ -177,7 +179,7 @@ class VendorRejectionsIT {
 
   @Test
   void badRequest_exchangeBodyNotJson_is400AndConsumesNothing() throws Exception {
-    Scrip s = vendor.mint(1_000, alice, inAnHour());
+    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
     byte[] body = "this is not json".getBytes(StandardCharsets.UTF_8);
     HttpResponse<byte[]> r =
         http.pay(http.signed(s, secret, "POST", "/millicent/exchange", body), body);

@@ -90,13 +90,14 @@ class VendorReplicaTakeoverIT {
     try (VendorServer a = VendorServer.start(config, dirA);
         VendorServer b = VendorServer.start(config, dirB);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      long alice = a.newCustomerId();
-      CustomerSecret secret = a.customerSecret(alice);
+      long alice = OwnCustomers.of(a).newCustomerId();
+      CustomerSecret secret = OwnCustomers.of(a).customerSecret(alice);
       Scrip s =
-          a.mint(
-              10_000,
-              alice,
-              Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+          OwnCustomers.of(a)
+              .mint(
+                  10_000,
+                  alice,
+                  Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
       // Both replicas are addressed as one public origin, behind a load balancer.
       Payment.Signed p =
           Payer.signed(

@@ -82,8 +82,8 @@ class VendorRequestTargetIT {
                         Duration.ofSeconds(5)))
                 .build(),
             dir);
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -137,8 +137,11 @@ class VendorRequestTargetIT {
   @Test
   void paidRequestWithAnUnforwardableQuery_is400_andTheScripStaysUnspent() throws Exception {
     Scrip s =
-        vendor.mint(
-            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+        OwnCustomers.of(vendor)
+            .mint(
+                1_000,
+                alice,
+                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     String target = "/paid/page?x=|";
     RawHttp.Answer a =
         RawHttp.send(

@@ -29,10 +29,10 @@ class VendorRestartIT {
     CustomerSecret secret;
     String token;
     try (VendorServer v = VendorServer.start(config, dir)) {
-      alice = v.newCustomerId();
-      secret = v.customerSecret(alice);
-      spent = v.mint(1_000, alice, exp);
-      unspent = v.mint(1_000, alice, exp);
+      alice = OwnCustomers.of(v).newCustomerId();
+      secret = OwnCustomers.of(v).customerSecret(alice);
+      spent = OwnCustomers.of(v).mint(1_000, alice, exp);
+      unspent = OwnCustomers.of(v).mint(1_000, alice, exp);
       var r =
           new TestHttp(v.url())
               .pay(
@@ -47,8 +47,8 @@ class VendorRestartIT {
     try (VendorServer v = VendorServer.start(config, dir)) {
       TestHttp http = new TestHttp(v.url());
       assertThat(v.adminToken()).isEqualTo(token);
-      assertThat(v.customerSecret(alice)).isEqualTo(secret);
-      assertThat(v.newCustomerId()).isGreaterThan(alice);
+      assertThat(OwnCustomers.of(v).customerSecret(alice)).isEqualTo(secret);
+      assertThat(OwnCustomers.of(v).newCustomerId()).isGreaterThan(alice);
       assertThat(
               http.pay(
                       http.signed(spent, secret, "GET", "/pages/haiku.html", new byte[0]),

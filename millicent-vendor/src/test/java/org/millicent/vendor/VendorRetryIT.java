@@ -100,8 +100,8 @@ class VendorRetryIT {
                 .build(),
             dir);
     http = new TestHttp(vendor.url());
-    alice = vendor.newCustomerId();
-    secret = vendor.customerSecret(alice);
+    alice = OwnCustomers.of(vendor).newCustomerId();
+    secret = OwnCustomers.of(vendor).customerSecret(alice);
   }
 
   @AfterAll
@@ -111,8 +111,9 @@ class VendorRetryIT {
   }
 
   private static Scrip scrip(long value) {
-    return vendor.mint(
-        value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return OwnCustomers.of(vendor)
+        .mint(
+            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static int calls(String path) {

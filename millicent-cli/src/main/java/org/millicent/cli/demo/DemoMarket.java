@@ -11,6 +11,7 @@ import java.util.List;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.bytes.Base64Url;
+import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 
@@ -99,7 +100,7 @@ public final class DemoMarket implements AutoCloseable {
                           ANNEX,
                           annex.url(),
                           bobAtAnnex,
-                          annex.customerSecret(BOB_AT_VENDOR),
+                          OwnCustomers.of(annex).customerSecret(BOB_AT_VENDOR),
                           DISCOUNT_BPS,
                           LOT_PIECES,
                           PIECE_MILLICENTS)),

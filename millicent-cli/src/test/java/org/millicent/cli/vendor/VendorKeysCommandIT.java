@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.cli.CliRun;
+import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 
@@ -25,9 +26,10 @@ class VendorKeysCommandIT {
   @TempDir Path dir;
 
   private static int mintedKeyId(VendorServer v) {
-    return v.mint(
+    return OwnCustomers.of(v)
+        .mint(
             100,
-            v.newCustomerId(),
+            OwnCustomers.of(v).newCustomerId(),
             Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS))
         .id()
         .keyId();

@@ -1,0 +1,343 @@
+package org.millicent.vendor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.UriCompliance;
+import org.millicent.http.OpenApiDocument;
+import org.millicent.http.RouteMethods;
+import org.millicent.vendor.config.Content;
+import org.millicent.vendor.config.Price;
+import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.content.ContentSource;
+
+/**
+ * The Millicent vendor gateway without a server of its own: mount it in a Javalin app you own
+ * (docs/EMBEDDING.md), where it answers the priced and free paths of its configuration, {@code
+ * /.well-known/millicent} and {@code /millicent/*}, and leaves every other route to the app. {@link
+ * VendorServer} is this gateway mounted in a Jetty server of its own.
+ *
+ * <pre>{@code
+ * try (MillicentGateway millicent = MillicentGateway.open(config, dataDir)) {
+ *   Javalin app = Javalin.create(cfg -> {
+ *     cfg.routes.get("/", ctx -> ctx.result("free"));   // the app's own routes first
+ *     millicent.install(cfg);                           // then the gateway's
+ *   }).start(8080);
+ *   ...
+ *   app.stop();                                         // before the gateway closes
+ * }
+ * }</pre>
+ *
+ * <p>State lives in the database of the configuration ({@code vendor.db} in {@code dataDir} by
+ * default, or PostgreSQL), as for {@link VendorServer}; the data folder is locked while the gateway
+ * is open. Thread-safe; {@link #close()} closes the database and releases the data folder.
+ */
+public final class MillicentGateway implements AutoCloseable {
+  private final VendorConfig config;
+  private final DataFolderLock lock;
+  private final String adminToken;
+  private final CompletableFuture<VendorState> opening;
+  private final ContentSource content;
+  private final VendorMetrics metrics;
+  private final Problems problems;
+  private final ObjectMapper json = new ObjectMapper();
+  private final RouteMethods fixedRoutes = new RouteMethods();
+  private final VendorGateway gateway;
+  private final CompletableFuture<BrokerEndpoints> brokers;
+  private final AtomicBoolean installed = new AtomicBoolean();
+  private volatile Housekeeping housekeeping;
+
+  /**
+   * Takes the data folder and starts opening the database in a second thread, since it takes a few
+   * hundred milliseconds on a cold JVM: offers, free content and the manifest are answered at once;
+   * paid requests, exchanges and broker endpoints wait for the database ({@link #awaitState}).
+   */
+  MillicentGateway(VendorConfig given, Path dataDir, BrokerJoin join, InstantSource clock) {
+    SecureRandom random = new SecureRandom();
+    DataFolder.createPrivate(dataDir);
+    this.lock = DataFolderLock.acquire(dataDir);
+    final VendorConfig config;
+    try {
+      this.adminToken =
+          given.adminToken() != null ? given.adminToken() : DataFolder.adminToken(dataDir, random);
+      // A broker joined at start is named in offers like a configured one.
+      config = join == null ? given : join.addTo(given, adminToken);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    this.config = config;
+    this.opening = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .name("vendor-open")
+        .start(
+            () -> {
+              try {
+                opening.complete(VendorState.open(config, dataDir, random, clock));
+              } catch (Throwable t) {
+                opening.completeExceptionally(t);
+              }
+            });
+    ContentSource contentSource = null;
+    try {
+      contentSource = ContentSource.of(config.content());
+      this.metrics =
+          new VendorMetrics(
+              config.vendor(),
+              () -> opened() ? opening.join().spentListSize() : 0,
+              () -> opened() ? opening.join().spends.stats() : null);
+      Offer offer = new Offer(config);
+      ClientFiles client = new ClientFiles();
+      this.problems = new Problems(offer, metrics, new Paywall(config, client.available()));
+      this.gateway =
+          new VendorGateway(
+              new Catalogue(config),
+              contentSource,
+              config.content() instanceof Content.Origin,
+              this::awaitState,
+              problems,
+              metrics,
+              json,
+              random,
+              Manifest.of(json, config),
+              VendorServer.publicOrigins(config),
+              fixedRoutes,
+              client);
+      this.brokers =
+          opening.thenApply(
+              st -> new BrokerEndpoints(config, st, adminToken, problems, metrics, json, random));
+      this.content = contentSource;
+    } catch (RuntimeException e) {
+      if (contentSource != null) {
+        contentSource.close();
+      }
+      closeWhenOpened();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the gateway of {@code config} on {@code dataDir} and returns once its database is ready.
+   *
+   * @throws org.millicent.storage.StorageException when the database cannot be opened
+   * @throws java.io.UncheckedIOException when the data folder cannot be created
+   * @throws IllegalStateException when another vendor runs on {@code dataDir}
+   */
+  public static MillicentGateway open(VendorConfig config, Path dataDir) {
+    return open(config, dataDir, InstantSource.system());
+  }
+
+  /**
+   * As {@link #open(VendorConfig, Path)}, with the clock that decides scrip expiry, licence and
+   * sale times (tests move one by hand).
+   */
+  public static MillicentGateway open(VendorConfig config, Path dataDir, InstantSource clock) {
+    MillicentGateway g = new MillicentGateway(config, dataDir, null, clock);
+    try {
+      g.awaitState();
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
+    return g;
+  }
+
+  /**
+   * Mounts the gateway on the app {@code cfg} configures: the content of its priced and free paths,
+   * {@code /.well-known/millicent}, {@code /millicent/exchange}, {@code /millicent/recover}, the
+   * JavaScript client and the broker and admin endpoints under {@code /millicent/}. Routes the app
+   * adds first win. The app's server is set to refuse ambiguous request targets (RFC 3986), which
+   * the gateway's pricing relies on (docs/HTTP-API.md, "Request targets"). Failures on the
+   * gateway's paths are answered with problem documents; the app's own exception handlers stay.
+   *
+   * @throws IllegalStateException when the gateway is mounted already
+   */
+  public void install(JavalinConfig cfg) {
+    mount(cfg);
+    refuseAmbiguousTargets(cfg);
+    cfg.routes.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e, -1));
+    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, brokers::join);
+    VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, claimedPaths(config));
+  }
+
+  /**
+   * Mounts the gateway as the whole app: {@code /health}, {@code /metrics}, the content catch-all,
+   * and problem documents for every failure and every request no route takes.
+   */
+  void installAsServer(JavalinConfig cfg) {
+    mount(cfg);
+    refuseAmbiguousTargets(cfg);
+    fixedRoutes.get(
+        cfg.routes,
+        "/health",
+        ctx ->
+            ctx.status(healthy() ? 200 : 503)
+                .header("Cache-Control", "no-store")
+                .contentType("application/json")
+                .result(json.writeValueAsBytes(health())));
+    fixedRoutes.get(
+        cfg.routes,
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    OpenApiDocument.addRoute(fixedRoutes, cfg.routes, VendorServer.class, "openapi/vendor.yaml");
+    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, brokers::join);
+    VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, List.of("/", "/*"));
+    cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
+    // Javalin answers its own refusals (no route for the method, a body over its size limit) in
+    // text unless told otherwise.
+    cfg.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          if (e instanceof NotFoundResponse) {
+            gateway.notRouted(ctx);
+          } else {
+            problems.write(ctx, e, -1);
+          }
+        });
+  }
+
+  private void mount(JavalinConfig cfg) {
+    if (!installed.compareAndSet(false, true)) {
+      throw new IllegalStateException("the gateway of " + config.vendor() + " is mounted already");
+    }
+  }
+
+  /** Refuses every ambiguous target before a route runs; RequestTarget relies on it. */
+  private static void refuseAmbiguousTargets(JavalinConfig cfg) {
+    cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.RFC3986));
+  }
+
+  /**
+   * The Javalin paths that reach the gateway's content handler: each price or free path, up to its
+   * first segment with a wildcard ({@code /pages/*.html} is routed as {@code /pages/*}); the
+   * catalogue then decides within them as in a server of its own.
+   */
+  static List<String> claimedPaths(VendorConfig config) {
+    Set<String> patterns = new LinkedHashSet<>(config.freePaths());
+    for (Price p : config.prices()) {
+      patterns.add(p.path());
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String pattern : patterns) {
+      int star = pattern.indexOf('*');
+      out.add(star < 0 ? pattern : pattern.substring(0, pattern.lastIndexOf('/', star) + 1) + "*");
+    }
+    return new ArrayList<>(out);
+  }
+
+  private boolean healthy() {
+    return "up".equals(database());
+  }
+
+  /** As the broker's: 503 while payments would get storage-unavailable. */
+  private Map<String, Object> health() {
+    String database = database();
+    Map<String, Object> health = new LinkedHashMap<>();
+    health.put("status", "up".equals(database) ? "up" : "down");
+    health.put("vendor", config.vendor());
+    health.put("database", database);
+    return health;
+  }
+
+  private String database() {
+    try {
+      awaitState().checkStorage();
+      return "up";
+    } catch (RuntimeException e) {
+      return "failed: " + Problems.classify(e).detail();
+    }
+  }
+
+  private boolean opened() {
+    return opening.isDone() && !opening.isCompletedExceptionally();
+  }
+
+  /**
+   * The state, once the database is open; starts the housekeeping at the first call.
+   *
+   * @throws org.millicent.storage.StorageException when the database could not be opened
+   */
+  VendorState awaitState() {
+    VendorState st;
+    try {
+      st = opening.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+    if (housekeeping == null) {
+      synchronized (this) {
+        if (housekeeping == null) {
+          housekeeping = Housekeeping.start(config.vendor(), st, metrics);
+        }
+      }
+    }
+    return st;
+  }
+
+  /** The configuration the gateway runs with (a broker joined at start included). */
+  public VendorConfig config() {
+    return config;
+  }
+
+  /** The admin bearer token (configured, or generated into the data folder); never log it. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /**
+   * Closes the database and releases the data folder; stop the app it is mounted in first.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    try {
+      Housekeeping h = housekeeping;
+      if (h != null) {
+        h.close();
+      }
+      content.close();
+      metrics.close();
+    } finally {
+      closeWhenOpened();
+    }
+  }
+
+  /** Closes the state once it is open (at once if it is), then releases the data folder. */
+  private void closeWhenOpened() {
+    opening.whenComplete(
+        (st, failure) -> {
+          try {
+            if (st != null) {
+              st.close();
+            }
+          } finally {
+            lock.close();
+          }
+        });
+  }
+
+  @Override
+  public String toString() {
+    return "MillicentGateway[" + config.vendor() + "]";
+  }
+}
