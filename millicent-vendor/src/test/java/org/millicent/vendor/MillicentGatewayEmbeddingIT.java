@@ -1,0 +1,147 @@
+package org.millicent.vendor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.scrip.Scrip;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * The gateway mounted in an app someone else owns (docs/EMBEDDING.md): the app's own routes and
+ * error handling stay its own, the priced pages are sold with real scrip as by a {@link
+ * VendorServer}.
+ */
+class MillicentGatewayEmbeddingIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  static MillicentGateway millicent;
+  static Javalin app;
+  static TestHttp http;
+
+  @BeforeAll
+  static void start() {
+    millicent = MillicentGateway.open(VendorConfig.sampleBuilder().build(), dir);
+    app =
+        Javalin.create(
+                cfg -> {
+                  cfg.startup.showJavalinBanner = false;
+                  cfg.routes.get("/hello", ctx -> ctx.result("hello, for free"));
+                  cfg.routes.get(
+                      "/boom",
+                      ctx -> {
+                        throw new IllegalStateException("the app's own failure");
+                      });
+                  cfg.routes.exception(
+                      IllegalStateException.class,
+                      (e, ctx) -> ctx.status(418).result("handled by the app"));
+                  millicent.install(cfg);
+                })
+            .start("127.0.0.1", 0);
+    http = new TestHttp(URI.create("http://127.0.0.1:" + app.port()));
+  }
+
+  @AfterAll
+  static void stop() {
+    app.stop();
+    millicent.close();
+  }
+
+  @Test
+  void theAppsFreeRoute_isAnsweredByTheAppUntouched() {
+    HttpResponse<byte[]> r = http.get("/hello");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.text(r)).isEqualTo("hello, for free");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(r.headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
+    assertThat(r.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
+  }
+
+  @Test
+  void theAppsRoutes_areNotScreenedByTheGateway() {
+    // The gateway refuses two Authorization headers on its own paths, not on the app's.
+    HttpResponse<byte[]> r =
+        http.get("/hello", "Authorization", "Bearer a", "Authorization", "Bearer b");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theAppsExceptionHandlers_stayTheApps() {
+    HttpResponse<byte[]> r = http.get("/boom");
+
+    assertThat(r.statusCode()).isEqualTo(418);
+    assertThat(TestHttp.text(r)).isEqualTo("handled by the app");
+  }
+
+  @Test
+  void aPathNeitherServes_isTheAppsNotFound_notAProblemDocument() {
+    HttpResponse<byte[]> r = http.get("/nowhere");
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.headers().firstValue("Content-Type").orElse(""))
+        .doesNotStartWith("application/problem+json");
+  }
+
+  @Test
+  void aPricedPage_unpaid_isOfferedWithAProblemDocument() throws Exception {
+    HttpResponse<byte[]> r = http.get("/pages/haiku.html");
+
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Millicent v=2, vendor=venetia, price=100");
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("payment-required");
+  }
+
+  @Test
+  void aPricedPage_paidWithRealScrip_isDeliveredWithAReceipt() {
+    OwnCustomers own = OwnCustomers.of(millicent);
+    long alice = own.newCustomerId();
+    CustomerSecret secret = own.customerSecret(alice);
+    Scrip scrip =
+        own.mint(
+            1_000, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+
+    HttpResponse<byte[]> r =
+        http.pay(http.signed(scrip, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+
+    assertThat(r.statusCode()).as(TestHttp.text(r)).isEqualTo(200);
+    assertThat(TestHttp.text(r)).contains("A haiku");
+    assertThat(TestHttp.receipt(r)).containsEntry("price", "100");
+  }
+
+  @Test
+  void theGatewaysOwnEndpoints_areMounted() throws Exception {
+    HttpResponse<byte[]> manifest = http.get("/.well-known/millicent");
+    assertThat(manifest.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(manifest.body()).get("vendor").asText()).isEqualTo("venetia");
+
+    HttpResponse<byte[]> unsigned = http.send("POST", "/millicent/exchange", new byte[] {'{', '}'});
+    assertThat(unsigned.statusCode()).isEqualTo(402);
+
+    HttpResponse<byte[]> noToken = http.get("/millicent/admin/keys");
+    assertThat(noToken.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theGatewaysPaths_areScreenedAsInAServerOfItsOwn() throws Exception {
+    HttpResponse<byte[]> r =
+        http.get("/pages/haiku.html", "Authorization", "Bearer a", "Authorization", "Bearer b");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("bad-request");
+  }
+}
