@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.config.VendorConfigBuilder;
 
 /**
  * Operational honesty (issue 12, part 6): {@code /health} says when storage fails, a second vendor
@@ -26,7 +27,7 @@ class VendorOperationsIT {
 
   @TempDir Path dir;
 
-  private static VendorConfig.Builder sample() {
+  private static VendorConfigBuilder sample() {
     return VendorConfig.sampleBuilder().port(0);
   }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.millicent.protocol.Headers;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.config.VendorConfigBuilder;
 
 /**
  * Prices apply to the path that is served (issue 12, part 2): a vendor with {@code /public/**} free
@@ -91,7 +92,7 @@ class VendorPathsIT {
             originData);
   }
 
-  private static VendorConfig.Builder config() {
+  private static VendorConfigBuilder config() {
     return VendorConfig.builder("venetia")
         .port(0)
         .free("/public/**")

@@ -29,6 +29,7 @@ import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.config.VendorConfigBuilder;
 
 /**
  * Charge only on delivery: the gateway in front of a tiny origin that answers 200, 404 or 500, or
@@ -79,7 +80,7 @@ class VendorProxyIT {
           ex.close();
         });
     origin.start();
-    VendorConfig.Builder config =
+    VendorConfigBuilder config =
         VendorConfig.builder("venetia")
             .port(0)
             .price("*", "/**", 250)

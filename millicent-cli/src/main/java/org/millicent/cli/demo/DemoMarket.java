@@ -14,6 +14,7 @@ import org.millicent.bytes.Base64Url;
 import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.config.VendorConfigBuilder;
 
 /**
  * The demo's market on loopback, in this process, started through the servers' public Java APIs:
@@ -128,7 +129,7 @@ public final class DemoMarket implements AutoCloseable {
       URI bobUrl,
       List<URI> publicUrls,
       Path dir) {
-    VendorConfig.Builder b =
+    VendorConfigBuilder b =
         VendorConfig.sampleBuilder()
             .vendor(vendor)
             .host("127.0.0.1")

@@ -12,6 +12,7 @@ import org.millicent.vendor.BrokerJoin;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.ConfigException;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.config.VendorConfigBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     VendorConfig cfg;
     try {
-      VendorConfig.Builder b =
+      VendorConfigBuilder b =
           config == null ? VendorConfig.sampleBuilder() : VendorConfig.load(config).toBuilder();
       if (port != null) {
         b.port(port);

@@ -17,7 +17,7 @@ public final class BrokerConfig {
   private final int discountBps;
 
   /**
-   * A broker entry; checked by {@link VendorConfig.Builder#build()}.
+   * A broker entry; checked by {@link VendorConfigBuilder#build()}.
    *
    * @param id short name, e.g. {@code bob}
    * @param url the broker's base URL

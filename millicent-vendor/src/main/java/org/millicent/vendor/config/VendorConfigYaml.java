@@ -1,5 +1,11 @@
 package org.millicent.vendor.config;
 
+import static org.millicent.vendor.config.YamlValues.describe;
+import static org.millicent.vendor.config.YamlValues.duration;
+import static org.millicent.vendor.config.YamlValues.integer;
+import static org.millicent.vendor.config.YamlValues.text;
+import static org.millicent.vendor.config.YamlValues.unknownKeys;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -11,14 +17,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -28,7 +31,7 @@ import org.millicent.http.HttpTimeouts;
 import org.millicent.protocol.Variant;
 
 /**
- * Reads the vendor's YAML file into a {@link VendorConfig.Builder}, collecting every structural
+ * Reads the vendor's YAML file into a {@link VendorConfigBuilder}, collecting every structural
  * problem (unknown keys, wrong types, a key given twice) by its key path, then adds the builder's
  * own validation, so that one run names every error, each with the file. Every key, its type,
  * default and range: docs/CONFIG.md ("Vendor"); a JSON Schema of the file:
@@ -77,8 +80,6 @@ final class VendorConfigYaml {
   /** Jackson's message for a key given twice. */
   private static final Pattern TWICE = Pattern.compile("Duplicate field '(.*)'");
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
   /** Rejects a key given twice in one mapping instead of keeping the last silently. */
   private static final YAMLMapper MAPPER =
       YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -103,7 +104,7 @@ final class VendorConfigYaml {
     }
     Path base = file.toAbsolutePath().getParent();
     List<String> errors = new ArrayList<>();
-    VendorConfig.Builder b = read((ObjectNode) root, base, errors);
+    VendorConfigBuilder b = read((ObjectNode) root, base, errors);
     Set<String> reported = new HashSet<>();
     for (String e : errors) {
       reported.add(field(e));
@@ -145,9 +146,9 @@ final class VendorConfigYaml {
     return "not valid YAML" + where + ": " + first;
   }
 
-  private static VendorConfig.Builder read(ObjectNode root, Path base, List<String> errors) {
+  private static VendorConfigBuilder read(ObjectNode root, Path base, List<String> errors) {
     unknownKeys(root, "", "", errors);
-    VendorConfig.Builder b =
+    VendorConfigBuilder b =
         VendorConfig.builder(root.has("vendor") ? text(root, "vendor", "vendor", errors) : null);
     b.clearPrices();
     if (root.has("currency")) {
@@ -189,8 +190,8 @@ final class VendorConfigYaml {
     if (root.has("variants")) {
       b.variants(variants(root.get("variants"), errors));
     }
-    prices(root, b, errors);
-    rules(root, b, errors);
+    CatalogueYaml.prices(root, b, errors);
+    CatalogueYaml.rules(root, b, errors);
     content(root, base, b, errors);
     brokers(root, b, errors);
     if (root.has("database")) {
@@ -237,91 +238,8 @@ final class VendorConfigYaml {
     return b;
   }
 
-  private static void prices(ObjectNode root, VendorConfig.Builder b, List<String> errors) {
-    JsonNode prices = root.get("prices");
-    if (prices != null) {
-      if (!prices.isArray()) {
-        errors.add(
-            "prices: expected a list of {method, path, price_millicents}, found "
-                + describe(prices));
-      } else {
-        for (int i = 0; i < prices.size(); i++) {
-          JsonNode p = prices.get(i);
-          String at = "prices[" + i + "]";
-          if (!p.isObject()) {
-            errors.add(at + ": expected {method, path, price_millicents}, found " + describe(p));
-            continue;
-          }
-          unknownKeys(p, "prices[]", at + ".", errors);
-          String method = p.has("method") ? text(p, "method", at + ".method", errors) : "GET";
-          b.price(
-              method == null ? null : method.toUpperCase(Locale.ROOT),
-              text(p, "path", at + ".path", errors),
-              integer(p.get("price_millicents"), at + ".price_millicents", errors, 0));
-        }
-      }
-    }
-    JsonNode free = root.get("free");
-    if (free != null) {
-      if (!free.isArray()) {
-        errors.add("free: expected a list of path patterns, found " + describe(free));
-      } else {
-        for (int i = 0; i < free.size(); i++) {
-          JsonNode f = free.get(i);
-          if (!f.isTextual()) {
-            errors.add("free[" + i + "]: expected a path pattern, found " + describe(f));
-          } else {
-            b.free(f.asText());
-          }
-        }
-      }
-    }
-  }
-
-  private static void rules(ObjectNode root, VendorConfig.Builder b, List<String> errors) {
-    JsonNode rules = root.get("price_rules");
-    if (rules == null) {
-      return;
-    }
-    if (!rules.isArray()) {
-      errors.add(
-          "price_rules: expected a list of {property, rates_bps, default_bps}, found "
-              + describe(rules));
-      return;
-    }
-    for (int i = 0; i < rules.size(); i++) {
-      JsonNode r = rules.get(i);
-      String at = "price_rules[" + i + "]";
-      if (!r.isObject()) {
-        errors.add(at + ": expected {property, rates_bps, default_bps}, found " + describe(r));
-        continue;
-      }
-      unknownKeys(r, "price_rules[]", at + ".", errors);
-      Map<String, Long> rates = new LinkedHashMap<>();
-      JsonNode rn = r.get("rates_bps");
-      if (rn != null) {
-        if (!rn.isObject()) {
-          errors.add(
-              at
-                  + ".rates_bps: expected a mapping of property value to basis points, found "
-                  + describe(rn));
-        } else {
-          for (Iterator<Map.Entry<String, JsonNode>> it = rn.properties().iterator();
-              it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            rates.put(
-                e.getKey(), integer(e.getValue(), at + ".rates_bps." + e.getKey(), errors, 0));
-          }
-        }
-      }
-      long def =
-          r.has("default_bps") ? integer(r.get("default_bps"), at + ".default_bps", errors, 0) : 0;
-      b.priceRule(new PriceRule(text(r, "property", at + ".property", errors), rates, def));
-    }
-  }
-
   private static void content(
-      ObjectNode root, Path base, VendorConfig.Builder b, List<String> errors) {
+      ObjectNode root, Path base, VendorConfigBuilder b, List<String> errors) {
     JsonNode c = root.get("content");
     if (c == null) {
       return;
@@ -375,7 +293,7 @@ final class VendorConfigYaml {
     }
   }
 
-  private static void brokers(ObjectNode root, VendorConfig.Builder b, List<String> errors) {
+  private static void brokers(ObjectNode root, VendorConfigBuilder b, List<String> errors) {
     JsonNode brokers = root.get("brokers");
     if (brokers == null) {
       return;
@@ -457,117 +375,5 @@ final class VendorConfigYaml {
       }
     }
     return out;
-  }
-
-  static Duration duration(JsonNode n, String at, List<String> errors) {
-    String expected =
-        ": expected a duration like 30s, 15m, 24h, 7d, PT24H or a whole number of seconds";
-    if (n == null || !(n.isTextual() || n.isIntegralNumber())) {
-      errors.add(at + expected + ", found " + describe(n));
-      return null;
-    }
-    try {
-      if (n.isIntegralNumber()) {
-        if (!n.canConvertToLong()) {
-          throw new ArithmeticException("too large");
-        }
-        return Duration.ofSeconds(n.asLong());
-      }
-      String s = n.asText().strip();
-      Matcher m = DURATION.matcher(s);
-      if (m.matches()) {
-        long v = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(v);
-          case "s" -> Duration.ofSeconds(v);
-          case "m" -> Duration.ofMinutes(v);
-          case "h" -> Duration.ofHours(v);
-          default -> Duration.ofDays(v);
-        };
-      }
-      return Duration.parse(s);
-    } catch (DateTimeParseException e) {
-      errors.add(at + expected + ", found " + describe(n));
-    } catch (ArithmeticException | NumberFormatException e) {
-      errors.add(at + ": the duration is too long, found " + describe(n));
-    }
-    return null;
-  }
-
-  /** The text at {@code key}: a YAML string (a number or boolean must be quoted to be text). */
-  private static String text(JsonNode parent, String key, String at, List<String> errors) {
-    JsonNode n = parent.get(key);
-    if (n == null || n.isNull()) {
-      errors.add(at + ": expected text, found nothing");
-      return null;
-    }
-    if (!n.isTextual()) {
-      errors.add(
-          at
-              + ": expected text, found "
-              + (secret(at) ? kind(n) : describe(n))
-              + (n.isNumber() || n.isBoolean() ? " (quote it to make it text)" : ""));
-      return null;
-    }
-    return n.asText();
-  }
-
-  /** A YAML whole number (not quoted), or {@code fallback} with an error. */
-  private static long integer(JsonNode n, String at, List<String> errors, long fallback) {
-    if (n != null && n.isIntegralNumber() && n.canConvertToLong()) {
-      return n.asLong();
-    }
-    errors.add(
-        at
-            + ": expected a whole number, found "
-            + describe(n)
-            + (n != null && n.isTextual() ? " (write numbers without quotes)" : ""));
-    return fallback;
-  }
-
-  private static void unknownKeys(JsonNode n, String mapping, String prefix, List<String> errors) {
-    List<String> known = KEYS.get(mapping);
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!known.contains(k)) {
-        errors.add(
-            prefix
-                + k
-                + ": unknown setting (known here: "
-                + String.join(", ", new java.util.TreeSet<>(known))
-                + ")");
-      }
-    }
-  }
-
-  /** Whether the setting at {@code at} holds a secret, whose value no message may show. */
-  private static boolean secret(String at) {
-    return at.endsWith("token") || at.endsWith("password");
-  }
-
-  /** The kind of a YAML value alone (a number, a mapping, ...), for settings that are secrets. */
-  private static String kind(JsonNode n) {
-    String d = describe(n);
-    return d.startsWith("the ") ? "a " + d.split(" ")[1] : d;
-  }
-
-  /** How a YAML value reads in a message: its kind, and the value itself when it is a scalar. */
-  static String describe(JsonNode n) {
-    if (n == null || n.isNull() || n.isMissingNode()) {
-      return "nothing";
-    }
-    if (n.isObject()) {
-      return "a mapping";
-    }
-    if (n.isArray()) {
-      return "a list";
-    }
-    if (n.isTextual()) {
-      return "the text \"" + n.asText() + '"';
-    }
-    if (n.isBoolean()) {
-      return "the boolean " + n.asText();
-    }
-    return "the number " + n.asText();
   }
 }
