@@ -1,10 +1,10 @@
 package org.millicent.vendor;
 
+import static org.millicent.vendor.JsonApi.requireLong;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.millicent.bytes.Base64Url;
 import org.millicent.http.RouteMethods;
 import org.millicent.keys.CustomerSecret;
@@ -26,17 +27,16 @@ import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.scrip.SpendMode;
-import org.millicent.vendor.VendorMetrics.Kind;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.store.GatewayStore;
 import org.millicent.vendor.store.SettlementStore;
 
 /**
- * The endpoints brokers and the vendor's operator call (docs/HTTP-API.md, "Broker-facing endpoints"
- * and "Admin endpoints"): a broker's own account, warehouse sales, exchange of broker scrip into a
- * customer's, the received-IDs report with its settlement mark, and licence issue and revocation.
- * Every one needs a bearer token over TLS or loopback. Thread-safe.
+ * The endpoints brokers call (docs/HTTP-API.md, "Broker-facing endpoints"): a broker's own account,
+ * warehouse sales, exchange of broker scrip into a customer's, and the received-IDs report with its
+ * settlement mark. Every one needs a broker's bearer token over TLS or loopback; the operator's are
+ * {@link AdminEndpoints}. Thread-safe.
  */
 final class BrokerEndpoints {
   /** Most pieces in one warehouse lot. */
@@ -47,29 +47,14 @@ final class BrokerEndpoints {
 
   private final VendorConfig config;
   private final VendorState state;
-  private final String adminToken;
-  private final Problems problems;
-  private final VendorMetrics metrics;
-  private final ObjectMapper json;
+  private final JsonApi api;
   private final SecureRandom random;
-  private final VendorKeys keys;
 
-  BrokerEndpoints(
-      VendorConfig config,
-      VendorState state,
-      String adminToken,
-      Problems problems,
-      VendorMetrics metrics,
-      ObjectMapper json,
-      SecureRandom random) {
+  BrokerEndpoints(VendorConfig config, VendorState state, JsonApi api, SecureRandom random) {
     this.config = config;
     this.state = state;
-    this.adminToken = adminToken;
-    this.problems = problems;
-    this.metrics = metrics;
-    this.json = json;
+    this.api = api;
     this.random = random;
-    this.keys = VendorKeys.of(config, state, random);
   }
 
   /**
@@ -77,52 +62,13 @@ final class BrokerEndpoints {
    * {@code fixed} (which also routes HEAD for each GET, so that a HEAD runs the token check).
    */
   static void addRoutes(
-      RouteMethods fixed, RoutesConfig routes, java.util.function.Supplier<BrokerEndpoints> self) {
-    fixed.get(
-        routes, "/millicent/broker/account", ctx -> self.get().call(ctx, e -> e.account(ctx)));
+      RouteMethods fixed, RoutesConfig routes, JsonApi api, Supplier<BrokerEndpoints> self) {
+    fixed.get(routes, "/millicent/broker/account", api.handler(c -> self.get().account(c)));
+    fixed.post(routes, "/millicent/broker/warehouse", api.handler(c -> self.get().warehouse(c)));
+    fixed.post(routes, "/millicent/broker/exchange", api.handler(c -> self.get().exchange(c)));
+    fixed.get(routes, "/millicent/broker/received", api.handler(c -> self.get().received(c)));
     fixed.post(
-        routes, "/millicent/broker/warehouse", ctx -> self.get().call(ctx, e -> e.warehouse(ctx)));
-    fixed.post(
-        routes, "/millicent/broker/exchange", ctx -> self.get().call(ctx, e -> e.exchange(ctx)));
-    fixed.get(
-        routes, "/millicent/broker/received", ctx -> self.get().call(ctx, e -> e.received(ctx)));
-    fixed.post(
-        routes,
-        "/millicent/broker/received/settled",
-        ctx -> self.get().call(ctx, e -> e.settled(ctx)));
-    fixed.get(
-        routes, "/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.listLicences(ctx)));
-    fixed.post(routes, "/millicent/admin/licences", ctx -> self.get().call(ctx, e -> e.issue(ctx)));
-    fixed.delete(
-        routes, "/millicent/admin/licences/{id}", ctx -> self.get().call(ctx, e -> e.revoke(ctx)));
-    fixed.get(routes, "/millicent/admin/keys", ctx -> self.get().call(ctx, e -> e.listKeys(ctx)));
-    fixed.post(
-        routes, "/millicent/admin/keys/rotate", ctx -> self.get().call(ctx, e -> e.rotate(ctx)));
-    fixed.post(
-        routes,
-        "/millicent/admin/keys/{id}/retire",
-        ctx -> self.get().call(ctx, e -> e.retire(ctx)));
-  }
-
-  @FunctionalInterface
-  private interface Call {
-    Object answer(BrokerEndpoints e) throws IOException;
-  }
-
-  /** Runs one endpoint: its answer becomes a JSON 200, any failure a problem document. */
-  private void call(Context ctx, Call call) {
-    long t0 = System.nanoTime();
-    try {
-      Object answer = call.answer(this);
-      ctx.status(200).header("Cache-Control", "no-store").contentType("application/json");
-      ctx.result(json.writeValueAsBytes(answer));
-    } catch (IOException e) {
-      problems.write(ctx, new ProblemException(ProblemCode.INTERNAL, "cannot write JSON", e), -1);
-    } catch (RuntimeException e) {
-      problems.write(ctx, e, -1);
-    } finally {
-      metrics.request(Kind.API, System.nanoTime() - t0);
-    }
+        routes, "/millicent/broker/received/settled", api.handler(c -> self.get().settled(c)));
   }
 
   private BrokerConfig broker(Context ctx) {
@@ -133,40 +79,6 @@ final class BrokerEndpoints {
       }
     }
     throw new ProblemException(ProblemCode.UNAUTHORIZED, "the bearer token names no broker");
-  }
-
-  private void admin(Context ctx) {
-    if (!Access.sameToken(adminToken, Access.bearer(ctx))) {
-      throw new ProblemException(
-          ProblemCode.UNAUTHORIZED, "the bearer token is not the admin token");
-    }
-  }
-
-  private JsonNode body(Context ctx) {
-    try {
-      JsonNode n = json.readTree(ctx.bodyAsBytes());
-      if (n == null || !n.isObject()) {
-        throw new ProblemException(ProblemCode.BAD_REQUEST, "expected a JSON object");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new ProblemException(ProblemCode.BAD_REQUEST, "body is not JSON: " + e.getMessage(), e);
-    }
-  }
-
-  private static long requireLong(JsonNode body, String field, long min, long max) {
-    JsonNode n = body.get(field);
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
-      throw new ProblemException(
-          ProblemCode.BAD_REQUEST, "\"" + field + "\" must be an integer, found " + n);
-    }
-    long v = n.asLong();
-    if (v < min || v > max) {
-      throw new ProblemException(
-          ProblemCode.BAD_REQUEST,
-          "\"" + field + "\" must be " + min + ".." + max + ", found " + v);
-    }
-    return v;
   }
 
   // ----------------------------------------------------------------- broker
@@ -183,7 +95,7 @@ final class BrokerEndpoints {
 
   private Object warehouse(Context ctx) {
     BrokerConfig b = broker(ctx);
-    JsonNode body = body(ctx);
+    JsonNode body = api.body(ctx);
     int count = (int) requireLong(body, "count", 1, MAX_LOT);
     long value = requireLong(body, "value_millicents", 1, ScripBody.MAX_VALUE_MILLICENTS);
     long total;
@@ -235,7 +147,7 @@ final class BrokerEndpoints {
 
   private Object exchange(Context ctx) {
     BrokerConfig b = broker(ctx);
-    JsonNode body = body(ctx);
+    JsonNode body = api.body(ctx);
     JsonNode ref = body.get("customer_ref");
     if (ref == null || !ref.isTextual() || ref.asText().isEmpty() || ref.asText().length() > 128) {
       throw new ProblemException(
@@ -301,7 +213,7 @@ final class BrokerEndpoints {
 
   private Object settled(Context ctx) {
     BrokerConfig b = broker(ctx);
-    long upto = requireLong(body(ctx), "upto", 0, Long.MAX_VALUE);
+    long upto = requireLong(api.body(ctx), "upto", 0, Long.MAX_VALUE);
     long reportable = state.store.settlement().reportableUpto(b.id());
     if (upto > reportable) {
       throw new ProblemException(
@@ -316,88 +228,6 @@ final class BrokerEndpoints {
     }
     state.store.settlement().settle(b.id(), upto);
     return Map.of("broker", b.id(), "settled_upto", state.store.settlement().settledUpto(b.id()));
-  }
-
-  // ------------------------------------------------------------------ admin
-
-  private Object issue(Context ctx) {
-    admin(ctx);
-    JsonNode body = body(ctx);
-    JsonNode broker = body.get("broker");
-    if (broker == null || !broker.isTextual()) {
-      throw new ProblemException(
-          ProblemCode.BAD_REQUEST, "\"broker\" must name a configured broker");
-    }
-    int count =
-        body.has("key_ids") ? (int) requireLong(body, "key_ids", 1, Licences.MAX_KEY_IDS) : 1;
-    Integer discount =
-        body.has("discount_bps") ? (int) requireLong(body, "discount_bps", 0, 10_000) : null;
-    Licences.Issued issued = state.licences.issue(broker.asText(), count, discount);
-    return issued.toJson(config.vendor(), config.scripLifetime());
-  }
-
-  private Object revoke(Context ctx) {
-    admin(ctx);
-    GatewayStore.Licence l = state.licences.revoke(ctx.pathParam("id"));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("licence_id", l.licenceId());
-    out.put("broker", l.broker());
-    out.put("revoked", true);
-    out.put("key_ids", l.keyIds());
-    return out;
-  }
-
-  private Object listLicences(Context ctx) {
-    admin(ctx);
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (GatewayStore.Licence l : state.licences.list()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("licence_id", l.licenceId());
-      m.put("broker", l.broker());
-      m.put("key_ids", l.keyIds());
-      m.put("customer_selector", l.customerSelector());
-      m.put("discount_bps", l.discountBps());
-      m.put("revoked", l.revoked());
-      out.add(m);
-    }
-    return Map.of("licences", out);
-  }
-
-  // ------------------------------------------------------------ admin keys
-
-  private Object listKeys(Context ctx) {
-    admin(ctx);
-    return Map.of("keys", keys.list().stream().map(VendorKeys.Key::toMap).toList());
-  }
-
-  private Object rotate(Context ctx) {
-    admin(ctx);
-    VendorKeys.Rotation r = keys.rotate();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("primary", r.primary().toMap());
-    out.put("previous", r.previous().toMap());
-    return out;
-  }
-
-  private Object retire(Context ctx) {
-    admin(ctx);
-    int keyId;
-    try {
-      keyId = Integer.parseInt(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw new ProblemException(
-          ProblemCode.BAD_REQUEST, "a key id is a number 0..255, found " + ctx.pathParam("id"));
-    }
-    boolean force = false;
-    if (ctx.bodyAsBytes().length > 0) {
-      JsonNode f = body(ctx).get("force");
-      if (f != null && !f.isBoolean()) {
-        throw new ProblemException(
-            ProblemCode.BAD_REQUEST, "\"force\" must be true or false, found " + f);
-      }
-      force = f != null && f.asBoolean();
-    }
-    return keys.retire(keyId, force).toMap();
   }
 
   private static MessageDigest sha256() {

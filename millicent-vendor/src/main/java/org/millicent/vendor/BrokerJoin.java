@@ -208,7 +208,7 @@ public final class BrokerJoin {
             .filter(x -> x.url().equals(broker))
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("the joined broker is not configured"));
-    Licences.Issued licence = licences.forBroker(b.id(), broker);
+    IssuedLicence licence = licences.forBroker(b.id(), broker);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("vendor", config.vendor());
     // Where the broker reaches the vendor: its first public URL, if it has any (a broker on

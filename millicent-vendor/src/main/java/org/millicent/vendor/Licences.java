@@ -8,11 +8,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -61,45 +59,6 @@ final class Licences {
 
   /** How often a payment under an unknown key may make a replica look for new licences. */
   static final Duration MISS_CHECK_INTERVAL = Duration.ofMillis(100);
-
-  /** A licence just issued, with the secrets the broker needs (shown once). */
-  record Issued(
-      GatewayStore.Licence licence,
-      List<SecretBytes> masterSecrets,
-      SecretBytes customerMasterSecret) {
-
-    /**
-     * The licence as {@code POST /millicent/admin/licences} returns it (docs/HTTP-API.md), secrets
-     * included: for the broker only.
-     */
-    Map<String, Object> toJson(String vendor, Duration scripLifetime) {
-      Map<String, Object> out = new java.util.LinkedHashMap<>();
-      out.put("licence_id", licence.licenceId());
-      out.put("vendor", vendor);
-      out.put("broker", licence.broker());
-      List<Map<String, Object>> keys = new ArrayList<>();
-      for (int i = 0; i < licence.keyIds().size(); i++) {
-        keys.add(
-            Map.of(
-                "key_id",
-                licence.keyIds().get(i),
-                "master_secret",
-                Base64Url.encode(masterSecrets.get(i).toByteArray())));
-      }
-      out.put("key_ids", keys);
-      out.put("customer_selector", licence.customerSelector());
-      out.put("customer_master_secret", Base64Url.encode(customerMasterSecret.toByteArray()));
-      out.put("discount_bps", licence.discountBps());
-      out.put("scrip_lifetime_seconds", scripLifetime.toSeconds());
-      return out;
-    }
-
-    /** Names the licence only. */
-    @Override
-    public String toString() {
-      return "Issued[" + licence.licenceId() + " to " + licence.broker() + "]";
-    }
-  }
 
   private final VendorConfig config;
   private final GatewayStore store;
@@ -160,7 +119,7 @@ final class Licences {
    *     up
    * @throws org.millicent.storage.StorageException when the database fails (nothing is issued)
    */
-  synchronized Issued issue(String brokerId, int keyIdCount, Integer discountBps) {
+  synchronized IssuedLicence issue(String brokerId, int keyIdCount, Integer discountBps) {
     BrokerConfig broker =
         config.brokers().stream()
             .filter(b -> b.id().equals(brokerId))
@@ -228,7 +187,7 @@ final class Licences {
               return l;
             });
     reload();
-    return new Issued(licence, secrets, customerMaster);
+    return new IssuedLicence(licence, secrets, customerMaster);
   }
 
   /**
@@ -243,7 +202,7 @@ final class Licences {
    * @throws ProblemException as {@link #issue}
    * @throws org.millicent.storage.StorageException when the database fails
    */
-  synchronized Issued forBroker(String brokerId, java.net.URI origin) {
+  synchronized IssuedLicence forBroker(String brokerId, java.net.URI origin) {
     GatewayStore.Licence held = null;
     for (GatewayStore.Licence l : store.licences()) {
       if (l.broker().equals(brokerId) && !l.revoked()) {
@@ -252,7 +211,7 @@ final class Licences {
     }
     String here = origin.toString();
     if (held == null) {
-      Issued fresh = issue(brokerId, 1, null);
+      IssuedLicence fresh = issue(brokerId, 1, null);
       store.recordLicenceOrigin(fresh.licence().licenceId(), here);
       return fresh;
     }
@@ -283,7 +242,7 @@ final class Licences {
     for (int k : held.keyIds()) {
       secrets.add(storedKeys.secret(k));
     }
-    return new Issued(
+    return new IssuedLicence(
         held, secrets, keyStore.loadCustomerSecrets().secret(held.customerSelector()));
   }
 

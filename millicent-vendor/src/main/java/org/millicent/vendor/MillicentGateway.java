@@ -56,7 +56,9 @@ public final class MillicentGateway implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final RouteMethods fixedRoutes = new RouteMethods();
   private final VendorGateway gateway;
+  private final JsonApi api;
   private final CompletableFuture<BrokerEndpoints> brokers;
+  private final CompletableFuture<AdminEndpoints> admin;
   private final AtomicBoolean installed = new AtomicBoolean();
   private volatile Housekeeping housekeeping;
 
@@ -116,9 +118,9 @@ public final class MillicentGateway implements AutoCloseable {
               VendorServer.publicOrigins(config),
               fixedRoutes,
               client);
-      this.brokers =
-          opening.thenApply(
-              st -> new BrokerEndpoints(config, st, adminToken, problems, metrics, json, random));
+      this.api = new JsonApi(json, problems, metrics);
+      this.brokers = opening.thenApply(st -> new BrokerEndpoints(config, st, api, random));
+      this.admin = opening.thenApply(st -> new AdminEndpoints(config, st, adminToken, api, random));
       this.content = contentSource;
     } catch (RuntimeException e) {
       if (contentSource != null) {
@@ -169,7 +171,8 @@ public final class MillicentGateway implements AutoCloseable {
     mount(cfg);
     refuseAmbiguousTargets(cfg);
     cfg.routes.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e, -1));
-    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, brokers::join);
+    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, api, brokers::join);
+    AdminEndpoints.addRoutes(fixedRoutes, cfg.routes, api, admin::join);
     VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, claimedPaths(config));
   }
 
@@ -194,7 +197,8 @@ public final class MillicentGateway implements AutoCloseable {
         ctx ->
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     OpenApiDocument.addRoute(fixedRoutes, cfg.routes, VendorServer.class, "openapi/vendor.yaml");
-    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, brokers::join);
+    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, api, brokers::join);
+    AdminEndpoints.addRoutes(fixedRoutes, cfg.routes, api, admin::join);
     VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, List.of("/", "/*"));
     cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
     // Javalin answers its own refusals (no route for the method, a body over its size limit) in
