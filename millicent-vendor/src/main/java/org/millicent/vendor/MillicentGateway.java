@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.UriCompliance;
+import org.millicent.failure.PaymentException;
+import org.millicent.http.HttpRefusal;
 import org.millicent.http.OpenApiDocument;
 import org.millicent.http.RouteMethods;
 import org.millicent.vendor.config.Content;
@@ -162,15 +164,23 @@ public final class MillicentGateway implements AutoCloseable {
    * {@code /.well-known/millicent}, {@code /millicent/exchange}, {@code /millicent/recover}, the
    * JavaScript client and the broker and admin endpoints under {@code /millicent/}. Routes the app
    * adds first win. The app's server is set to refuse ambiguous request targets (RFC 3986), which
-   * the gateway's pricing relies on (docs/HTTP-API.md, "Request targets"). Failures on the
-   * gateway's paths are answered with problem documents; the app's own exception handlers stay.
+   * the gateway's pricing relies on (docs/HTTP-API.md, "Request targets"), and to read request
+   * heads up to {@link HttpRefusal#MAX_HEAD_BYTES}, as a payment header may be 16 KiB. Failures on
+   * the gateway's paths are answered with problem documents; the app's own exception handlers stay.
    *
    * @throws IllegalStateException when the gateway is mounted already
    */
   public void install(JavalinConfig cfg) {
     mount(cfg);
     refuseAmbiguousTargets(cfg);
+    // A payment header may be 16 KiB (AuthParams.MAX_LENGTH); Jetty's default head is 8 KiB.
+    cfg.jetty.modifyHttpConfiguration(
+        http ->
+            http.setRequestHeaderSize(
+                Math.max(http.getRequestHeaderSize(), HttpRefusal.MAX_HEAD_BYTES)));
+    // Only the gateway throws these, so the app's own handlers stay as they are.
     cfg.routes.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e, -1));
+    cfg.routes.exception(PaymentException.class, (e, ctx) -> problems.write(ctx, e, -1));
     BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, api, brokers::join);
     AdminEndpoints.addRoutes(fixedRoutes, cfg.routes, api, admin::join);
     VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, claimedPaths(config));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AuthParams;
 import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.VendorConfig;
 
@@ -134,6 +135,17 @@ class MillicentGatewayEmbeddingIT {
 
     HttpResponse<byte[]> noToken = http.get("/millicent/admin/keys");
     assertThat(noToken.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void anOverlongPaymentHeader_isReadAndRefusedAsMalformed_notLeftToTheApp() throws Exception {
+    // Longer than Jetty's default head (8 KiB), shorter than what the gateway raises it to.
+    String header = "Millicent v=2, pad=" + "a".repeat(AuthParams.MAX_LENGTH);
+
+    HttpResponse<byte[]> r = http.get("/pages/haiku.html", "Authorization", header);
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("malformed");
   }
 
   @Test
