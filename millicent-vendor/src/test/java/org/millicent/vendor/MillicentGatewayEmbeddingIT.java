@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
 import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.VendorConfig;
 
@@ -68,7 +69,7 @@ class MillicentGatewayEmbeddingIT {
     assertThat(TestHttp.text(r)).isEqualTo("hello, for free");
     assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
     assertThat(r.headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
-    assertThat(r.headers().firstValue(VendorGateway.RECEIPT)).isEmpty();
+    assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
   }
 
   @Test
