@@ -29,7 +29,6 @@ import org.millicent.scrip.ScripProperties;
 import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
-import org.millicent.vendor.store.GatewayStore;
 import org.millicent.vendor.store.SettlementStore;
 
 /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.millicent.bytes.Base64Url;
 import org.millicent.keys.SecretBytes;
+import org.millicent.vendor.store.GatewayStore;
 
 /**
  * A licence just issued (or handed again to the broker that joined for it), with the secrets the

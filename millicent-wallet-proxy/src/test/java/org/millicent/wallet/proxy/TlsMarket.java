@@ -30,6 +30,7 @@ import org.millicent.broker.BrokerServer;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.TlsConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.config.VendorConfigBuilder;
 
 /**
  * A market on loopback for the proxy's ITs: Venetia, a real vendor serving HTTPS from a keystore
@@ -127,7 +128,7 @@ final class TlsMarket implements AutoCloseable {
     String admin = token(random);
     String bobToken = token(random);
     URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
-    VendorConfig.Builder config = VendorConfig.sampleBuilder();
+    VendorConfigBuilder config = VendorConfig.sampleBuilder();
     if (tls) {
       config.tls(new TlsConfig(vendorKeystore, STOREPASS));
     }
