@@ -452,6 +452,10 @@ class BrokerHostileInputIT {
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.raw().headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(r.code()).isEqualTo("insecure-channel");
+    HttpClientSupport.Reply dashboard =
+        remote.send("GET", "/broker/admin/dashboard", null, "Bearer " + server.adminToken());
+    assertThat(dashboard.status()).isEqualTo(403);
+    assertThat(dashboard.code()).isEqualTo("insecure-channel");
     assertThat(
             new HttpClientSupport(server.url())
                 .send("GET", "/broker/admin/books", null, "Bearer " + server.adminToken())

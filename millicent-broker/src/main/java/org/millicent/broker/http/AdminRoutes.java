@@ -11,15 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.millicent.broker.Broker;
+import org.millicent.broker.BrokerDashboard;
 import org.millicent.broker.VendorConfig;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.broker.supply.Licence;
+import org.millicent.http.DashboardAssets;
 import org.millicent.http.RouteMethods;
 
 /**
  * The operator's endpoints under {@code /broker/admin/} (docs/BROKER.md): vendors, licences,
- * settlement pulls, statements and the books. Each needs the admin token over TLS or loopback.
- * Thread-safe.
+ * settlement pulls, statements, the books and the dashboard page (whose script, styles and chart
+ * library, under {@link DashboardHtml#ASSETS}, are free). Each needs the admin token over TLS or
+ * loopback. Thread-safe.
  */
 final class AdminRoutes {
   private final Broker broker;
@@ -39,6 +42,8 @@ final class AdminRoutes {
     routes.get(r, "/broker/admin/statements/vendors/{vendor}", this::vendorStatement);
     routes.post(r, "/broker/admin/statements/close", this::closeStatements);
     routes.get(r, "/broker/admin/books", this::books);
+    routes.get(r, "/broker/admin/dashboard", this::dashboard);
+    DashboardAssets.addRoutes(routes, r, DashboardHtml.ASSETS);
   }
 
   private void vendors(Context ctx) {
@@ -137,5 +142,12 @@ final class AdminRoutes {
     out.put("conserved", t.conserved());
     out.put("balances", broker.books().balances());
     json(ctx, 200, out);
+  }
+
+  /** The dashboard page for people: HTML whose numbers read without script. */
+  private void dashboard(Context ctx) {
+    guard.requireAdmin(ctx);
+    DashboardAssets.pageHeaders(ctx);
+    ctx.status(200).result(DashboardHtml.render(broker.id(), BrokerDashboard.read(broker)));
   }
 }
