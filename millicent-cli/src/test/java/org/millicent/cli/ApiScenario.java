@@ -353,6 +353,11 @@ final class ApiScenario implements AutoCloseable {
     o.put(
         "broker GET /broker/admin/books response 200",
         got(send("GET", b, "/broker/admin/books", brokerAdmin, null)));
+    // The dashboard page and what it loads (a person's, not an example for programs).
+    got(send("GET", b, "/broker/admin/dashboard", brokerAdmin, null));
+    for (String asset : List.of("uplot.js", "uplot.css", "dashboard.js", "dashboard.css")) {
+      got(send("GET", b, "/broker/dashboard-assets/" + asset));
+    }
 
     // Master secrets at the vendor, last: retiring key 0 ends its scrip.
     o.put(

@@ -207,6 +207,8 @@ class OpenApiIT {
         "POST", b, "/broker/accounts/1/topup", brokerAdmin, bytes("amount_millicents", 5));
     scenario.send("POST", b, "/broker/settlements", ApiScenario.bearer("nope"), bytes("x", 1));
     scenario.send("GET", b, "/broker/admin/statements/vendors/nobody", brokerAdmin, null);
+    scenario.send("GET", b, "/broker/admin/dashboard");
+    scenario.send("GET", b, "/broker/dashboard-assets/nothing.js");
     scenario.send("POST", b, "/broker/admin/settlements/nobody", brokerAdmin, null);
     Answer reg =
         scenario.send(
