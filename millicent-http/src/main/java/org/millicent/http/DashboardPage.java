@@ -107,8 +107,12 @@ public final class DashboardPage {
     h.append("<div class=\"scroll\"><table id=\"")
         .append(Html.escape(id))
         .append("\">\n<thead><tr>");
-    for (String header : headers) {
-      h.append("<th scope=\"col\">").append(Html.escape(header)).append("</th>");
+    for (int i = 0; i < headers.size(); i++) {
+      // A column of numbers has its header over the numbers' (right) side.
+      boolean num = i < rows.getFirst().size() && rows.getFirst().get(i).startsWith("<td class");
+      h.append(num ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
+          .append(Html.escape(headers.get(i)))
+          .append("</th>");
     }
     h.append("</tr></thead>\n<tbody>\n");
     for (List<String> row : rows) {
@@ -169,7 +173,7 @@ public final class DashboardPage {
         .append(hourly ? "Hour (UTC)" : "Day (UTC)")
         .append("</th>");
     for (Series s : series) {
-      h.append("<th scope=\"col\">").append(Html.escape(s.name())).append("</th>");
+      h.append("<th scope=\"col\" class=\"num\">").append(Html.escape(s.name())).append("</th>");
     }
     h.append("</tr></thead>\n<tbody>\n");
     for (int i = 0; i < startsAt.size(); i++) {

@@ -37,13 +37,18 @@
     // Bars for one series; several series are lines, so none hides another.
     const bars = figure.dataset.chart === 'bars' && names.length === 1;
     const fmt = figure.dataset.unit === 'money' ? money : count;
+    const step = data[0].length > 1 ? data[0][1] - data[0][0] : 3600;
     const width = () => Math.max(200, plot.clientWidth);
     const opts = {
       width: width(),
       height: 220,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
       cursor: { drag: { x: false, y: false } },
-      scales: { y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: {
+        // Half a bucket either side, so the first and last bars are whole.
+        x: { time: true, range: (u, min, max) => (bars ? [min - step / 2, max + step / 2] : [min, max]) },
+        y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      },
       axes: [
         { stroke: fg, grid: { stroke: line, width: 1 }, ticks: { stroke: line } },
         { stroke: fg, grid: { stroke: line, width: 1 }, ticks: { stroke: line }, size: 64,

@@ -32,7 +32,11 @@ final class DashboardHtml {
     DashboardPage page =
         new DashboardPage(
             "Broker " + brokerId,
-            "Dashboard at " + d.at() + " (UTC); statement period " + d.period() + ".",
+            "Dashboard at "
+                + d.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " (UTC); statement period "
+                + d.period()
+                + ".",
             ASSETS);
     BookTotals t = d.totals();
     page.figures(

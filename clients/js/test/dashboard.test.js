@@ -1,0 +1,139 @@
+// The broker's dashboard in a real browser: Debian's Chromium, driven by playwright-core, opens
+// GET /broker/admin/dashboard (the admin token sent as a header, as any admin client sends it)
+// after real purchases by three customers through the library, a settlement and a statement
+// close. It checks that every chart drew (a canvas of non-zero size), that the page loaded
+// nothing from elsewhere and broke no Content-Security-Policy, and that its key numbers are the
+// broker's own API's. Screenshots (desktop and phone width) go to test-results/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { MemoryStorage, Wallet } from '../src/index.js';
+import { startServers } from './harness.js';
+
+const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
+const RESULTS = new URL('../test-results/', import.meta.url).pathname;
+
+/** @type {Awaited<ReturnType<typeof startServers>>} */
+let S;
+/** @type {import('playwright-core').BrowserContext} */
+let browser;
+let profile;
+let brokerAdmin;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  S = await startServers();
+  brokerAdmin = (await readFile(join(S.dir, 'broker-data', 'admin-token'), 'utf8')).trim();
+  profile = await mkdtemp(join(tmpdir(), 'millicent-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    viewport: { width: 1200, height: 800 },
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+  await mkdir(RESULTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await S?.stop();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+/** @param {string} path */
+async function adminJson(path, method = 'GET') {
+  const r = await fetch(S.brokerUrl + path, { method, headers: { authorization: `Bearer ${brokerAdmin}` } });
+  assert.equal(r.status, 200, `${method} ${path}`);
+  return r.json();
+}
+
+test('the broker dashboard draws its charts and shows the books as the admin API does', async () => {
+  // A morning of purchases: three customers, each a few pages and articles.
+  const pages = ['/pages/haiku.html', '/pages/weather.html', '/pages/news.html', '/articles/long.html'];
+  for (const [name, n] of [['alice', 6], ['bob', 3], ['carol', 9]]) {
+    const wallet = await Wallet.open({ storage: new MemoryStorage() });
+    await wallet.register(S.brokerUrl, name);
+    for (let i = 0; i < n; i++) {
+      const r = await wallet.fetch(S.vendorUrl + pages[i % pages.length]);
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
+  }
+  await adminJson('/broker/admin/settlements/venetia', 'POST');
+
+  const page = await browser.newPage();
+  await page.setExtraHTTPHeaders({ authorization: `Bearer ${brokerAdmin}` });
+  const problems = [];
+  page.on('console', (m) => {
+    // A failed load is checked by its response below (the browser also asks for /favicon.ico).
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) {
+      problems.push(m.text());
+    }
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+
+  const answer = await page.goto(S.brokerUrl + '/broker/admin/dashboard');
+  assert.equal(answer?.status(), 200);
+  assert.match((await answer?.allHeaders())?.['content-security-policy'] ?? '', /^default-src 'self'/);
+  await page.locator('figure.chart canvas').first().waitFor();
+  const canvases = await page.locator('figure.chart').evaluateAll((figures) =>
+    figures.map((f) => {
+      const c = f.querySelector('canvas');
+      return { caption: f.querySelector('figcaption')?.textContent, w: c?.width ?? 0, h: c?.height ?? 0 };
+    }),
+  );
+  assert.ok(canvases.length >= 4, `charts: ${JSON.stringify(canvases)}`);
+  for (const c of canvases) assert.ok(c.w > 0 && c.h > 0, `a drawn chart: ${JSON.stringify(c)}`);
+  assert.deepEqual(problems, [], 'no script error, no CSP report');
+  for (const u of requested) assert.ok(u.startsWith(S.brokerUrl + '/'), `only this server: ${u}`);
+
+  // Key numbers, from the page's tables (exact millicents in data-v) against the admin API.
+  const books = await adminJson('/broker/admin/books');
+  const cells = await page.locator('#identity tbody td[data-v]').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v'))));
+  assert.deepEqual(cells, [
+    books.money_in_millicents, books.outstanding_millicents, books.redeemed_millicents, books.breakage_millicents,
+  ]);
+  assert.ok(books.money_in_millicents > 0);
+  const statement = await adminJson('/broker/admin/statements/vendors/venetia');
+  const payable = await page.locator('#vendors tbody tr', { hasText: 'venetia' }).locator('td[data-v]').last().getAttribute('data-v');
+  assert.equal(Number(payable), statement.payable_millicents);
+  assert.ok(statement.payable_millicents > 0, 'the settlement made the vendor a creditor');
+  const hourly = await page.locator('#charges-hourly tbody td[data-v]').evaluateAll((tds) =>
+    tds.reduce((s, td) => s + Number(td.getAttribute('data-v')), 0),
+  );
+  assert.equal(hourly, books.money_in_millicents, 'every sale on account was this hour');
+  assert.equal(await page.locator('.figure[data-figure="Customers"] .value').innerText(), '3');
+
+  await page.screenshot({ path: join(RESULTS, 'broker-dashboard.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300); // the charts follow the width (ResizeObserver)
+  const narrow = await page.locator('figure.chart canvas').first().evaluate((c) => c.getBoundingClientRect().width);
+  assert.ok(narrow > 0 && narrow <= 390, `the chart fits a phone: ${narrow}`);
+  await page.screenshot({ path: join(RESULTS, 'broker-dashboard-phone.png'), fullPage: true });
+});
+
+test('the dashboard without the admin token is refused, and reads without its script', async () => {
+  const r = await fetch(S.brokerUrl + '/broker/admin/dashboard');
+  assert.equal(r.status, 401);
+  assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const page = await browser.newPage();
+  await page.setExtraHTTPHeaders({ authorization: `Bearer ${brokerAdmin}` });
+  await page.route('**/*.js', (route) => route.abort());
+  await page.goto(S.brokerUrl + '/broker/admin/dashboard');
+  assert.equal(await page.locator('figure.chart canvas').count(), 0);
+  assert.match(await page.locator('#identity').innerText(), /yes/);
+  assert.match(await page.locator('#vendors').innerText(), /venetia/);
+  await page.close();
+});
