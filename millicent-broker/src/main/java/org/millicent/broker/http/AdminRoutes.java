@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.millicent.broker.Broker;
-import org.millicent.broker.BrokerDashboard;
 import org.millicent.broker.VendorConfig;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.broker.supply.Licence;
@@ -148,6 +147,6 @@ final class AdminRoutes {
   private void dashboard(Context ctx) {
     guard.requireAdmin(ctx);
     DashboardAssets.pageHeaders(ctx);
-    ctx.status(200).result(DashboardHtml.render(broker.id(), BrokerDashboard.read(broker)));
+    ctx.status(200).result(DashboardHtml.render(broker.id(), broker.dashboard()));
   }
 }

@@ -68,7 +68,7 @@ public final class DashboardStore {
             h.createQuery(
                     "SELECT issued_at / :b AS bucket, COUNT(*), SUM(value) FROM issued_scrip"
                         + " WHERE kind = 'sale' AND issued_at >= :from AND issued_at < :to"
-                        + " GROUP BY issued_at / :b ORDER BY bucket")
+                        + " GROUP BY 1 ORDER BY 1")
                 .bind("b", bucketMillis)
                 .bind("from", from)
                 .bind("to", to)
@@ -83,7 +83,7 @@ public final class DashboardStore {
             h.createQuery(
                     "SELECT created_at / :b AS bucket, COUNT(*) FROM customers"
                         + " WHERE created_at >= :from AND created_at < :to"
-                        + " GROUP BY created_at / :b ORDER BY bucket")
+                        + " GROUP BY 1 ORDER BY 1")
                 .bind("b", bucketMillis)
                 .bind("from", from)
                 .bind("to", to)
@@ -167,7 +167,7 @@ public final class DashboardStore {
                     "SELECT e.at / 86400000 AS day, a.kind, SUM(p.amount) FROM ledger_postings p"
                         + " JOIN ledger_entries e ON e.id = p.entry_id"
                         + " JOIN ledger_accounts a ON a.id = p.account_id"
-                        + " GROUP BY e.at / 86400000, a.kind ORDER BY day")
+                        + " GROUP BY 1, 2 ORDER BY 1")
                 .map(
                     (rs, ctx) ->
                         new DayMovement(
