@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { MemoryStorage, Wallet } from '../src/index.js';
-import { startServers } from './harness.js';
+import { CHROMIUM_FLAGS, startServers } from './harness.js';
 
 const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
 const RESULTS = new URL('../test-results/', import.meta.url).pathname;
@@ -33,10 +33,7 @@ before(async () => {
     executablePath: CHROMIUM,
     viewport: { width: 1200, height: 800 },
     headless: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
   });
   await mkdir(RESULTS, { recursive: true });
 });
