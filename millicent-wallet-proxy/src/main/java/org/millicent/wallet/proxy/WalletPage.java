@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.function.IntSupplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -14,6 +13,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.millicent.bytes.ConstantTime;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.Budget;
 import org.millicent.wallet.Wallet;
@@ -122,7 +122,7 @@ final class WalletPage {
   }
 
   private boolean tokenOk(String given) {
-    return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.US_ASCII));
+    return given != null && ConstantTime.equal(token, given.getBytes(StandardCharsets.US_ASCII));
   }
 
   private boolean ownHost(String host) {
