@@ -99,7 +99,7 @@ public abstract class SpendClaimContract<R extends SpendRecorder> {
    * @param n which request
    * @return the fingerprint of request {@code n}
    */
-  protected static byte[] fp(int n) {
+  public static byte[] fp(int n) {
     byte[] b = new byte[16];
     b[0] = (byte) n;
     b[15] = (byte) (n >>> 8);
@@ -116,7 +116,7 @@ public abstract class SpendClaimContract<R extends SpendRecorder> {
    * @param change the change issued
    * @return the record
    */
-  protected static SpendRecord record(ScripId id, int fp, long price, Optional<Scrip> change) {
+  public static SpendRecord record(ScripId id, int fp, long price, Optional<Scrip> change) {
     return new SpendRecord(id, EXPIRES, fp(fp), price, change);
   }
 

@@ -64,7 +64,7 @@ public abstract class SpendRecorderContract<R extends SpendRecorder> extends Spe
    * @param value millicents
    * @return freshly minted scrip
    */
-  protected static Scrip change(long value) {
+  public static Scrip change(long value) {
     return MINTER.mint(value, 77L, EXPIRES, ScripProperties.of(Map.of("country", "NL")));
   }
 

@@ -5,7 +5,7 @@ import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
 
 /** One vendor process alone on PostgreSQL: memory decides, the table makes it durable. */
-class PostgresEmbeddedSpendRecorderTest extends SpendRecorderContract {
+class PostgresEmbeddedSpendRecorderTest extends VendorSpendRecorderContract {
   @Override
   Database newDatabase() {
     return Database.open(TestDatabases.postgresConfig(4));

@@ -3,7 +3,7 @@ package org.millicent.vendor.store;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
 
-class PostgresSerialAllocatorTest extends SerialAllocatorContract {
+class PostgresSerialAllocatorTest extends VendorSerialAllocatorContract {
 
   @Override
   Database newDatabase() {

@@ -12,7 +12,7 @@ import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
 
-class PostgresSharedSpendRecorderTest extends SpendRecorderContract {
+class PostgresSharedSpendRecorderTest extends VendorSpendRecorderContract {
   @Override
   Database newDatabase() {
     return Database.open(TestDatabases.postgresConfig(4));

@@ -48,8 +48,8 @@ class SharedReplicaIT {
     DatabaseConfig.Postgres config = TestDatabases.postgresConfig(8);
     Scrip[][] change = new Scrip[2][n];
     for (int i = 0; i < n; i++) {
-      change[0][i] = SpendRecorderContract.change(100 + i);
-      change[1][i] = SpendRecorderContract.change(100 + i);
+      change[0][i] = VendorSpendRecorderContract.change(100 + i);
+      change[1][i] = VendorSpendRecorderContract.change(100 + i);
     }
     SpendRecorder.Claim[][] answers = new SpendRecorder.Claim[2][n];
     try (Database a = Database.open(config);
@@ -69,7 +69,7 @@ class SharedReplicaIT {
                     ScripId id = new ScripId(3, i);
                     // The same request (fingerprint) reached both replicas, e.g. a retry after a
                     // timeout; each minted its own change.
-                    byte[] fp = SpendRecorderContract.fp(i);
+                    byte[] fp = VendorSpendRecorderContract.fp(i);
                     answers[replica][i] =
                         r.spend(
                             new SpendRecord(id, EXPIRES, fp, 7, Optional.of(change[replica][i])));
@@ -121,7 +121,7 @@ class SharedReplicaIT {
               new SpendRecord(
                   new ScripId(9, (long) round * perBatch + i),
                   EXPIRES,
-                  SpendRecorderContract.fp(i),
+                  VendorSpendRecorderContract.fp(i),
                   1,
                   Optional.empty()));
         }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.storage.Database;
 import org.millicent.storage.testing.TestDatabases;
 
-class SqliteSerialAllocatorTest extends SerialAllocatorContract {
+class SqliteSerialAllocatorTest extends VendorSerialAllocatorContract {
   @TempDir Path tmp;
 
   @Override

@@ -22,7 +22,7 @@ import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.StorageException;
 import org.millicent.storage.testing.TestDatabases;
 
-class SqliteSpendRecorderTest extends SpendRecorderContract {
+class SqliteSpendRecorderTest extends VendorSpendRecorderContract {
   @TempDir Path tmp;
 
   @Override

@@ -1,0 +1,145 @@
+package org.millicent.vendor.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.millicent.contracts.DurableSpendRecorderContract;
+import org.millicent.purchase.SpendRecorder;
+import org.millicent.purchase.SpendRecorder.SpendRecord;
+import org.millicent.scrip.ScripId;
+import org.millicent.storage.Database;
+import org.millicent.storage.StorageException;
+
+/**
+ * The public durable spend contract, plus what the vendor's {@link DurableSpendRecorder} adds:
+ * asynchronous commits and spends, statistics, the rows of dropped blocks, and failing as closed
+ * after {@code close}. Run against each database and mode.
+ */
+abstract class VendorSpendRecorderContract
+    extends DurableSpendRecorderContract<DurableSpendRecorder> {
+  Database db;
+
+  /** A fresh database with nothing in it. */
+  abstract Database newDatabase();
+
+  /** Opens the recorder under test on {@code db}. */
+  abstract DurableSpendRecorder open(Database db);
+
+  @Override
+  protected final DurableSpendRecorder open() {
+    if (db == null) {
+      db = newDatabase();
+    }
+    return open(db);
+  }
+
+  @Override
+  protected final void close(DurableSpendRecorder r) {
+    r.close();
+  }
+
+  @Override
+  protected final void closeStore() {
+    db.close();
+  }
+
+  @Override
+  protected final void reopen() {
+    recorder.close();
+    recorder = open(db);
+  }
+
+  @Test
+  void concurrentCommits_areCounted() throws Exception {
+    int threads = 8;
+    int each = 50;
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    ScripId id = new ScripId(5, thread * 1000L + i);
+                    recorder.claim(id, EXPIRES, fp(1));
+                    recorder.commit(record(id, 1, i, Optional.empty()));
+                  }
+                }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    }
+    assertThat(recorder.stats().commits()).isEqualTo((long) threads * each);
+  }
+
+  @Test
+  void commitAsync_completesOnceDurable() {
+    ScripId id = new ScripId(6, 1);
+    recorder.claim(id, EXPIRES, fp(1));
+    recorder.commitAsync(record(id, 1, 3, Optional.empty())).join();
+    reopen();
+    assertThat(recorder.claim(id, EXPIRES, fp(2))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+  }
+
+  @Test
+  void dropExpiredBefore_deletesRowsOfExpiredScripOnly() {
+    Instant soon = Instant.parse("2026-01-01T00:00:00Z");
+    ScripId old = new ScripId(7, 1);
+    ScripId current = new ScripId(7, 1L << 20);
+    recorder.spend(new SpendRecord(old, soon, fp(1), 1, Optional.empty()));
+    recorder.spend(record(current, 1, 1, Optional.empty()));
+
+    recorder.dropExpiredBefore(soon.plusSeconds(1));
+
+    assertThat(rowCount()).isEqualTo(1);
+  }
+
+  @Test
+  void commit_afterClose_failsAsClosed() {
+    ScripId id = new ScripId(8, 1);
+    recorder.claim(id, EXPIRES, fp(1));
+    recorder.close();
+    assertThatThrownBy(() -> recorder.commit(record(id, 1, 1, Optional.empty())))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("storage-closed");
+    recorder = open(db);
+  }
+
+  @Test
+  void spendAsync_completesOnceDurable() {
+    ScripId id = new ScripId(13, 1);
+    assertThat(recorder.spendAsync(record(id, 1, 3, Optional.empty())).join())
+        .isInstanceOf(SpendRecorder.Claimed.class);
+    assertThat(recorder.spendAsync(record(id, 2, 3, Optional.empty())).join())
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+    reopen();
+    assertThat(recorder.claim(id, EXPIRES, fp(1)))
+        .isEqualTo(new SpendRecorder.Replayed(3, Optional.empty()));
+  }
+
+  @Test
+  void spend_afterClose_failsAsClosed_andNothingIsSpent() {
+    ScripId id = new ScripId(13, 2);
+    recorder.close();
+    assertThatThrownBy(() -> recorder.spend(record(id, 1, 1, Optional.empty())))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("storage-closed");
+    recorder = open(db);
+    assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
+  }
+
+  long rowCount() {
+    return db.withHandle(
+        h -> h.createQuery("SELECT count(*) FROM vendor_spends").mapTo(Long.class).one());
+  }
+}
