@@ -96,11 +96,16 @@ public final class BrokerSpendRecorder implements SpendRecorder {
     inFlight.remove(record.id());
   }
 
+  /**
+   * Gives up a claim in flight. A committed spend, or one the books already hold ({@link
+   * #markDurable}), stays spent: unmarking it would let another request spend it again.
+   */
   @Override
   public void release(ScripId id) {
-    durable.remove(id);
-    inFlight.remove(id);
-    spent.unmark(id);
+    boolean written = durable.remove(id);
+    if (inFlight.remove(id) != null && !written) {
+      spent.unmark(id);
+    }
   }
 
   @Override
