@@ -3,12 +3,7 @@ package org.millicent.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
@@ -94,25 +89,16 @@ public abstract class DurableSpendRecorderContract<R extends SpendRecorder>
   void concurrentCommits_areAllDurableAfterReopen() throws Exception {
     int threads = 16;
     int each = 50;
-    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        fs.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < each; i++) {
-                    ScripId id = new ScripId(5, thread * 1000L + i);
-                    assertThat(recorder.claim(id, EXPIRES, fp(1)))
-                        .isInstanceOf(SpendRecorder.Claimed.class);
-                    commit(record(id, 1, i, Optional.empty()));
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    }
+    concurrently(
+        threads,
+        thread -> {
+          for (int i = 0; i < each; i++) {
+            ScripId id = new ScripId(5, thread * 1000L + i);
+            assertThat(recorder.claim(id, EXPIRES, fp(1)))
+                .isInstanceOf(SpendRecorder.Claimed.class);
+            commit(record(id, 1, i, Optional.empty()));
+          }
+        });
     reopen();
     for (int t = 0; t < threads; t++) {
       for (int i = 0; i < each; i++) {

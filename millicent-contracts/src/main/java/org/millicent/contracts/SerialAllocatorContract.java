@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,21 +117,13 @@ public abstract class SerialAllocatorContract<A extends SerialAllocator> {
   @Test
   void concurrentThreads_getDistinctSerials() throws Exception {
     Set<Long> all = ConcurrentHashMap.newKeySet();
-    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < 8; t++) {
-        fs.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < 500; i++) {
-                    assertThat(all.add(allocator.next(9))).isTrue();
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    }
+    SpendClaimContract.concurrently(
+        8,
+        thread -> {
+          for (int i = 0; i < 500; i++) {
+            assertThat(all.add(allocator.next(9))).isTrue();
+          }
+        });
     assertThat(all).hasSize(4000);
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,27 @@ public abstract class SpendClaimContract<R extends SpendRecorder> {
     return new SpendRecord(id, EXPIRES, fp(fp), price, change);
   }
 
+  /**
+   * Runs {@code task} on {@code threads} threads at once, each given its index, and returns once
+   * all have finished; rethrows the first failure.
+   *
+   * @param threads how many threads
+   * @param task what each thread does
+   * @throws Exception what a thread threw
+   */
+  public static void concurrently(int threads, IntConsumer task) throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        fs.add(pool.submit(() -> task.accept(thread)));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    }
+  }
+
   @Test
   void claim_freshScrip_isClaimed() {
     assertThat(recorder.claim(new ScripId(1, 10), EXPIRES, fp(1)))
@@ -201,26 +223,17 @@ public abstract class SpendClaimContract<R extends SpendRecorder> {
     int ids = 300;
     int threads = 8;
     ConcurrentHashMap<Long, AtomicInteger> wins = new ConcurrentHashMap<>();
-    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        fs.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < ids; i++) {
-                    ScripId id = new ScripId(4, i);
-                    if (recorder.claim(id, EXPIRES, fp(thread)) instanceof SpendRecorder.Claimed) {
-                      wins.computeIfAbsent(id.toLong(), k -> new AtomicInteger()).incrementAndGet();
-                      commit(record(id, thread, 1, Optional.empty()));
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    }
+    concurrently(
+        threads,
+        thread -> {
+          for (int i = 0; i < ids; i++) {
+            ScripId id = new ScripId(4, i);
+            if (recorder.claim(id, EXPIRES, fp(thread)) instanceof SpendRecorder.Claimed) {
+              wins.computeIfAbsent(id.toLong(), k -> new AtomicInteger()).incrementAndGet();
+              commit(record(id, thread, 1, Optional.empty()));
+            }
+          }
+        });
     assertThat(wins).hasSize(ids);
     assertThat(wins.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
   }

@@ -188,28 +188,19 @@ public abstract class SpendRecorderContract<R extends SpendRecorder> extends Spe
     int ids = 300;
     int threads = 8;
     ConcurrentHashMap<Long, AtomicInteger> wins = new ConcurrentHashMap<>();
-    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        fs.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < ids; i++) {
-                    ScripId id = new ScripId(11, i);
-                    SpendRecorder.Claim c = recorder.spend(record(id, thread, 1, Optional.empty()));
-                    if (c instanceof SpendRecorder.Claimed) {
-                      wins.computeIfAbsent(id.toLong(), k -> new AtomicInteger()).incrementAndGet();
-                    } else {
-                      assertThat(c).isInstanceOf(SpendRecorder.AlreadySpent.class);
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    }
+    concurrently(
+        threads,
+        thread -> {
+          for (int i = 0; i < ids; i++) {
+            ScripId id = new ScripId(11, i);
+            SpendRecorder.Claim c = recorder.spend(record(id, thread, 1, Optional.empty()));
+            if (c instanceof SpendRecorder.Claimed) {
+              wins.computeIfAbsent(id.toLong(), k -> new AtomicInteger()).incrementAndGet();
+            } else {
+              assertThat(c).isInstanceOf(SpendRecorder.AlreadySpent.class);
+            }
+          }
+        });
     assertThat(wins).hasSize(ids);
     assertThat(wins.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
   }
@@ -221,35 +212,25 @@ public abstract class SpendRecorderContract<R extends SpendRecorder> extends Spe
     ConcurrentHashMap<Long, AtomicInteger> claimed = new ConcurrentHashMap<>();
     ConcurrentHashMap<Long, Scrip> firstChange = new ConcurrentHashMap<>();
     List<SpendRecorder.Replayed> replays = Collections.synchronizedList(new ArrayList<>());
-    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        fs.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < ids; i++) {
-                    ScripId id = new ScripId(12, i);
-                    Scrip mine = change(10 + i);
-                    switch (recorder.spend(record(id, 6, 1, Optional.of(mine)))) {
-                      case SpendRecorder.Claimed x -> {
-                        claimed
-                            .computeIfAbsent(id.toLong(), k -> new AtomicInteger())
-                            .incrementAndGet();
-                        firstChange.put(id.toLong(), mine);
-                      }
-                      case SpendRecorder.Replayed r -> replays.add(r);
-                      case SpendRecorder.InProgress p ->
-                          throw new AssertionError("a committed spend was in progress: " + id);
-                      case SpendRecorder.AlreadySpent a ->
-                          throw new AssertionError("the same request was refused: " + id);
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    }
+    concurrently(
+        threads,
+        thread -> {
+          for (int i = 0; i < ids; i++) {
+            ScripId id = new ScripId(12, i);
+            Scrip mine = change(10 + i);
+            switch (recorder.spend(record(id, 6, 1, Optional.of(mine)))) {
+              case SpendRecorder.Claimed x -> {
+                claimed.computeIfAbsent(id.toLong(), k -> new AtomicInteger()).incrementAndGet();
+                firstChange.put(id.toLong(), mine);
+              }
+              case SpendRecorder.Replayed r -> replays.add(r);
+              case SpendRecorder.InProgress p ->
+                  throw new AssertionError("a committed spend was in progress: " + id);
+              case SpendRecorder.AlreadySpent a ->
+                  throw new AssertionError("the same request was refused: " + id);
+            }
+          }
+        });
     assertThat(claimed).hasSize(ids);
     assertThat(claimed.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     assertThat(replays).hasSize(ids * (threads - 1));

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.millicent.contracts.DurableSpendRecorderContract;
 import org.millicent.purchase.SpendRecorder;
@@ -61,24 +56,15 @@ abstract class VendorSpendRecorderContract
   void concurrentCommits_areCounted() throws Exception {
     int threads = 8;
     int each = 50;
-    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        fs.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < each; i++) {
-                    ScripId id = new ScripId(5, thread * 1000L + i);
-                    recorder.claim(id, EXPIRES, fp(1));
-                    recorder.commit(record(id, 1, i, Optional.empty()));
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    }
+    concurrently(
+        threads,
+        thread -> {
+          for (int i = 0; i < each; i++) {
+            ScripId id = new ScripId(5, thread * 1000L + i);
+            recorder.claim(id, EXPIRES, fp(1));
+            recorder.commit(record(id, 1, i, Optional.empty()));
+          }
+        });
     assertThat(recorder.stats().commits()).isEqualTo((long) threads * each);
   }
 
