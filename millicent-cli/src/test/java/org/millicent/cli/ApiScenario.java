@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
@@ -476,25 +472,22 @@ final class ApiScenario implements AutoCloseable {
 
   /** Starts the origin, the two vendors and the broker ({@link #exercise} does it first). */
   void startServers() throws IOException {
-    origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    origin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    origin.createContext(
-        "/",
-        ex -> {
-          try (ex) {
-            ex.getRequestBody().readAllBytes();
-            originRequests.incrementAndGet();
-            if (ex.getRequestHeaders().containsKey("Authorization")) {
-              originSawAuthorization.add(ex.getRequestHeaders().getFirst("Authorization"));
-            }
-            byte[] out = "{\"order\":\"taken\"}".getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, out.length);
-            ex.getResponseBody().write(out);
-          }
-        });
-    origin.start();
-    int brokerPort = freePort();
+    origin =
+        Loopback.serve(
+            ex -> {
+              try (ex) {
+                ex.getRequestBody().readAllBytes();
+                originRequests.incrementAndGet();
+                if (ex.getRequestHeaders().containsKey("Authorization")) {
+                  originSawAuthorization.add(ex.getRequestHeaders().getFirst("Authorization"));
+                }
+                byte[] out = "{\"order\":\"taken\"}".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, out.length);
+                ex.getResponseBody().write(out);
+              }
+            });
+    int brokerPort = Loopback.freePort();
     URI brokerUrl = URI.create("http://127.0.0.1:" + brokerPort);
     venetia =
         VendorServer.start(
@@ -542,12 +535,6 @@ final class ApiScenario implements AutoCloseable {
                     org.millicent.broker.VendorConfig.warehouse(
                         "walter", walter.url(), WALTER_TOKEN, null, 300, 10, 1000)),
             dir.resolve("broker"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   // ---------------------------------------------------------------- requests

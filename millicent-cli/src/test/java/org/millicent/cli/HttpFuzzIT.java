@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -199,20 +196,17 @@ class HttpFuzzIT {
   // ------------------------------------------------------------------ set-up
 
   private void startServers() throws IOException {
-    origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    origin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    origin.createContext(
-        "/",
-        ex -> {
-          try (ex) {
-            ex.getRequestBody().readAllBytes();
-            byte[] out = ("origin: " + ex.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "text/plain");
-            ex.sendResponseHeaders(200, out.length);
-            ex.getResponseBody().write(out);
-          }
-        });
-    origin.start();
+    origin =
+        Loopback.serve(
+            ex -> {
+              try (ex) {
+                ex.getRequestBody().readAllBytes();
+                byte[] out = ("origin: " + ex.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "text/plain");
+                ex.sendResponseHeaders(200, out.length);
+                ex.getResponseBody().write(out);
+              }
+            });
 
     Path site = dir.resolve("site");
     Files.createDirectories(site.resolve("pages"));
@@ -230,7 +224,7 @@ class HttpFuzzIT {
                 .build(),
             dir.resolve("static-vendor"));
 
-    int brokerPort = freePort();
+    int brokerPort = Loopback.freePort();
     URI brokerUrl = URI.create("http://127.0.0.1:" + brokerPort);
     proxyVendor =
         VendorServer.start(
@@ -262,12 +256,6 @@ class HttpFuzzIT {
                             500)
                         .withSettlementToken(SETTLEMENT_TOKEN)),
             dir.resolve("broker"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private Account register() throws IOException {

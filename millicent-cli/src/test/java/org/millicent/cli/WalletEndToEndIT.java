@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,28 +56,25 @@ class WalletEndToEndIT {
   @BeforeEach
   void startOrigin() throws IOException {
     root = projectRoot();
-    origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    origin.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-    origin.createContext(
-        "/",
-        ex -> {
-          try (ex) {
-            String path = ex.getRequestURI().getPath();
-            if (path.startsWith("/slow/")) {
-              slowArrived.countDown();
-              try {
-                slowRelease.await(60, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    origin =
+        Loopback.serve(
+            ex -> {
+              try (ex) {
+                String path = ex.getRequestURI().getPath();
+                if (path.startsWith("/slow/")) {
+                  slowArrived.countDown();
+                  try {
+                    slowRelease.await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+                byte[] body = ("content of " + path).getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "text/plain");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
               }
-            }
-            byte[] body = ("content of " + path).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "text/plain");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-          }
-        });
-    origin.start();
+            });
   }
 
   @AfterEach
@@ -101,9 +97,9 @@ class WalletEndToEndIT {
 
   @Test
   void hundredPurchases_walletKilledMidPurchase_nothingLost_booksReconcile() throws Exception {
-    int vendorPort = freePort();
-    int brokerPort = freePort();
-    int proxyPort = freePort();
+    int vendorPort = Loopback.freePort();
+    int brokerPort = Loopback.freePort();
+    int proxyPort = Loopback.freePort();
     String vendorUrl = "http://127.0.0.1:" + vendorPort;
     String brokerUrl = "http://127.0.0.1:" + brokerPort;
     String brokerToken = "bob-token-at-venetia-0123456789";
@@ -386,12 +382,6 @@ class WalletEndToEndIT {
   private static String jsonPart(String output) {
     int start = output.indexOf('{');
     return start < 0 ? "{}" : output.substring(start);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /** The project root: the first folder up from the module that holds bin/millicent. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.cli.CliRun;
+import org.millicent.cli.Loopback;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.wallet.Wallet;
@@ -75,7 +75,7 @@ class VouchedOriginsIT {
     SecureRandom random = new SecureRandom();
     String admin = token(random);
     String bobToken = token(random);
-    URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
+    URI bobUrl = URI.create("http://127.0.0.1:" + Loopback.freePort());
     venetia =
         VendorServer.start(
             VendorConfig.sampleBuilder()
@@ -283,11 +283,5 @@ class VouchedOriginsIT {
     byte[] b = new byte[24];
     random.nextBytes(b);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
