@@ -180,9 +180,11 @@ final class Licences {
                       issuedAt,
                       null);
               for (int i = 0; i < keyIds.size(); i++) {
-                keyStore.insertMasterSecret(h, keyIds.get(i), secrets.get(i), KeyState.ACTIVE);
+                keyStore
+                    .vectors()
+                    .insertMasterSecret(h, keyIds.get(i), secrets.get(i), KeyState.ACTIVE);
               }
-              keyStore.insertCustomerSecret(h, selector, customerMaster);
+              keyStore.vectors().insertCustomerSecret(h, selector, customerMaster);
               GatewayStore.insertLicence(h, l);
               return l;
             });
@@ -237,13 +239,13 @@ final class Licences {
     if (recorded.isEmpty()) {
       store.recordLicenceOrigin(held.licenceId(), here);
     }
-    MasterSecrets storedKeys = keyStore.loadMasterSecrets();
+    MasterSecrets storedKeys = keyStore.vectors().loadMasterSecrets();
     List<SecretBytes> secrets = new ArrayList<>();
     for (int k : held.keyIds()) {
       secrets.add(storedKeys.secret(k));
     }
     return new IssuedLicence(
-        held, secrets, keyStore.loadCustomerSecrets().secret(held.customerSelector()));
+        held, secrets, keyStore.vectors().loadCustomerSecrets().secret(held.customerSelector()));
   }
 
   /**
@@ -266,7 +268,7 @@ final class Licences {
                               new ProblemException(
                                   ProblemCode.NOT_FOUND, "no active licence " + licenceId));
               for (int k : l.keyIds()) {
-                keyStore.setMasterState(h, k, KeyState.RETIRED);
+                keyStore.vectors().setMasterState(h, k, KeyState.RETIRED);
               }
               GatewayStore.revokeLicence(h, licenceId, clock.instant());
               return l;
@@ -329,8 +331,8 @@ final class Licences {
   synchronized void reload() {
     long version = store.keysVersion(); // first: a change after it is seen next time
     List<GatewayStore.Licence> all = store.licences();
-    MasterSecrets storedKeys = keyStore.loadMasterSecrets();
-    CustomerSecrets storedCustomers = keyStore.loadCustomerSecrets();
+    MasterSecrets storedKeys = keyStore.vectors().loadMasterSecrets();
+    CustomerSecrets storedCustomers = keyStore.vectors().loadCustomerSecrets();
     GatewayStore.Licence[] map = byKeyId.clone();
     for (GatewayStore.Licence l : all) {
       l.keyIds().forEach(k -> map[k] = l);

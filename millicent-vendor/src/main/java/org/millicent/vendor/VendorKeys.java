@@ -20,6 +20,7 @@ import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
+import org.millicent.storage.KeyVectorStore;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.store.GatewayStore;
 import org.millicent.vendor.store.VendorKeyStore;
@@ -197,7 +198,7 @@ public final class VendorKeys implements AutoCloseable {
       Database db = Database.open(where);
       try {
         VendorKeyStore keyStore = VendorKeyStore.open(db);
-        if (!keyStore.hasMasterSecrets()) {
+        if (!keyStore.vectors().hasMasterSecrets()) {
           throw new Refused(
               ProblemCode.NOT_FOUND,
               db.describe() + " holds no master secrets: start the vendor once to generate them");
@@ -244,13 +245,13 @@ public final class VendorKeys implements AutoCloseable {
   public List<Key> list() {
     List<GatewayStore.Licence> licences = store.licences();
     List<Key> out = new ArrayList<>();
-    for (VendorKeyStore.KeyRecord r : keyStore.describeMasterSecrets()) {
+    for (KeyVectorStore.KeyRecord r : keyStore.vectors().describeMasterSecrets()) {
       out.add(view(r, licences));
     }
     return out;
   }
 
-  private Key view(VendorKeyStore.KeyRecord r, List<GatewayStore.Licence> licences) {
+  private Key view(KeyVectorStore.KeyRecord r, List<GatewayStore.Licence> licences) {
     GatewayStore.Licence licence =
         licences.stream().filter(l -> l.keyIds().contains(r.keyId())).findFirst().orElse(null);
     VendorKeyStore.KeyUsage usage = keyStore.usage(r.keyId());
@@ -305,7 +306,7 @@ public final class VendorKeys implements AutoCloseable {
                       .plus(lifetime)
                       .plus(EXPIRY_MARGIN)
                       .truncatedTo(ChronoUnit.SECONDS);
-              return new int[] {k, keyStore.rotate(h, k, secret, expiresBy)};
+              return new int[] {k, keyStore.vectors().rotate(h, k, secret, expiresBy)};
             });
     changed.run();
     return new Rotation(key(ids[0]), key(ids[1]));
@@ -332,8 +333,8 @@ public final class VendorKeys implements AutoCloseable {
     boolean retired =
         store.changeKeys(
             h -> {
-              VendorKeyStore.KeyRecord r =
-                  keyStore.describeMasterSecrets(h).stream()
+              KeyVectorStore.KeyRecord r =
+                  keyStore.vectors().describeMasterSecrets(h).stream()
                       .filter(x -> x.keyId() == keyId)
                       .findFirst()
                       .orElseThrow(
@@ -378,7 +379,7 @@ public final class VendorKeys implements AutoCloseable {
                             + ": retiring it now would destroy the value customers hold; retire"
                             + " it after that, or force it (a leaked key)");
                   }
-                  keyStore.setMasterState(h, keyId, KeyState.RETIRED);
+                  keyStore.vectors().setMasterState(h, keyId, KeyState.RETIRED);
                   yield true;
                 }
               };

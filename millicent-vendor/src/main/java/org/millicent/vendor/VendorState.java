@@ -54,17 +54,19 @@ final class VendorState implements AutoCloseable {
     this.keyStore = VendorKeyStore.open(db);
     // Replicas may start together on an empty database: create what is missing (the first to
     // commit wins), then use what the database holds, never the keys generated here.
-    if (keyStore.createMissing(
-        FIRST_KEY_ID,
-        List.of(VendorConfig.BROKER_CUSTOMER_SELECTOR, VendorConfig.OWN_CUSTOMER_SELECTOR),
-        random)) {
+    if (keyStore
+        .vectors()
+        .createMissing(
+            FIRST_KEY_ID,
+            List.of(VendorConfig.BROKER_CUSTOMER_SELECTOR, VendorConfig.OWN_CUSTOMER_SELECTOR),
+            random)) {
       LOG.info(
           "generated the master scrip secret of vendor {} (key id {})",
           config.vendor(),
           FIRST_KEY_ID);
     }
-    this.masters = keyStore.loadMasterSecrets();
-    this.customers = keyStore.loadCustomerSecrets();
+    this.masters = keyStore.vectors().loadMasterSecrets();
+    this.customers = keyStore.vectors().loadCustomerSecrets();
     if (masters.primaryKeyId().isEmpty()) {
       throw new IllegalStateException(
           "the stored master secrets of vendor " + config.vendor() + " have no primary key");

@@ -42,7 +42,7 @@ public final class BrokerIssuer {
       InstantSource clock,
       SecureRandom random,
       Duration scripLifetime) {
-    BrokerKeys keys = BrokerKeys.loadOrCreate(db, random);
+    BrokerKeys keys = BrokerKeys.loadOrCreate(db, clock, random);
     BrokerSpendRecorder spends = new BrokerSpendRecorder(db, brokerId, clock);
     IssuerSerials serials = new IssuerSerials(db, brokerId);
     PurchaseService purchases =

@@ -1,52 +1,24 @@
 package org.millicent.broker.store;
 
-import java.util.List;
-import java.util.function.Supplier;
+import java.time.InstantSource;
 import org.millicent.storage.Database;
+import org.millicent.storage.KeyVectorStore;
 
 /**
- * The {@code broker_keys} table: the broker's own key vectors. Goes through {@link Database}'s
- * error translation. Thread-safe.
+ * Where the broker keeps its own key vectors: {@code broker_master_secrets} and {@code
+ * broker_customer_secrets}, shaped like the vendor's tables and kept by the same {@link
+ * KeyVectorStore} (a broker is a vendor of broker scrip).
  */
 public final class BrokerKeyStore {
-  private final Database db;
+  /** The broker's key vector tables and secrets lock. */
+  public static final KeyVectorStore.Tables TABLES =
+      new KeyVectorStore.Tables(
+          "broker_master_secrets", "broker_customer_secrets", "millicent-broker-secrets");
 
-  /** A store over {@code db}, whose {@code broker} migrations have run. */
-  public BrokerKeyStore(Database db) {
-    this.db = db;
-  }
+  private BrokerKeyStore() {}
 
-  /**
-   * The stored keys; when there are none, stores those {@code fresh} makes and returns them, in the
-   * same transaction.
-   */
-  public List<StoredKey> loadOrCreate(Supplier<List<StoredKey>> fresh) {
-    return db.inTransaction(
-        h -> {
-          List<StoredKey> rows =
-              h.createQuery("SELECT kind, key_id, state, secret FROM broker_keys")
-                  .map(
-                      (rs, ctx) ->
-                          new StoredKey(
-                              rs.getString(1),
-                              rs.getInt(2),
-                              rs.getString(3),
-                              org.millicent.keys.SecretBytes.copyOf(rs.getBytes(4))))
-                  .list();
-          if (!rows.isEmpty()) {
-            return rows;
-          }
-          List<StoredKey> made = fresh.get();
-          for (StoredKey k : made) {
-            h.createUpdate(
-                    "INSERT INTO broker_keys (kind, key_id, state, secret) VALUES (?, ?, ?, ?)")
-                .bind(0, k.kind())
-                .bind(1, k.keyId())
-                .bind(2, k.state())
-                .bind(3, k.secret().toByteArray())
-                .execute();
-          }
-          return made;
-        });
+  /** The key vectors of {@code db}, whose {@code broker} migrations have run. */
+  public static KeyVectorStore open(Database db, InstantSource clock) {
+    return new KeyVectorStore(db, TABLES, clock);
   }
 }

@@ -20,6 +20,7 @@ import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.storage.Database;
+import org.millicent.storage.KeyVectorStore;
 import org.millicent.storage.StorageException;
 
 /** What the vendor key store must do, run against each database. */
@@ -43,9 +44,9 @@ abstract class VendorKeyStoreContract {
 
   @Test
   void load_fromAFreshStore_isEmpty() {
-    assertThat(store.hasMasterSecrets()).isFalse();
-    assertThat(store.loadMasterSecrets().keys()).isEmpty();
-    assertThat(store.loadCustomerSecrets().selectors()).isEmpty();
+    assertThat(store.vectors().hasMasterSecrets()).isFalse();
+    assertThat(store.vectors().loadMasterSecrets().keys()).isEmpty();
+    assertThat(store.vectors().loadCustomerSecrets().selectors()).isEmpty();
   }
 
   @Test
@@ -55,8 +56,8 @@ abstract class VendorKeyStoreContract {
     m.rotate(3, random);
     m.retire(1);
 
-    store.saveMasterSecrets(m);
-    MasterSecrets loaded = VendorKeyStore.open(db).loadMasterSecrets();
+    store.vectors().saveMasterSecrets(m);
+    MasterSecrets loaded = VendorKeyStore.open(db).vectors().loadMasterSecrets();
 
     assertThat(loaded.keys())
         .containsExactly(
@@ -66,15 +67,15 @@ abstract class VendorKeyStoreContract {
     for (int k = 1; k <= 3; k++) {
       assertThat(loaded.secret(k).sameAs(m.secret(k))).isTrue();
     }
-    assertThat(store.hasMasterSecrets()).isTrue();
+    assertThat(store.vectors().hasMasterSecrets()).isTrue();
   }
 
   @Test
   void saveMasterSecrets_replacesTheStoredVector() {
-    store.saveMasterSecrets(MasterSecrets.generate(1, random));
+    store.vectors().saveMasterSecrets(MasterSecrets.generate(1, random));
     MasterSecrets second = MasterSecrets.generate(7, random);
-    store.saveMasterSecrets(second);
-    assertThat(store.loadMasterSecrets().keys())
+    store.vectors().saveMasterSecrets(second);
+    assertThat(store.vectors().loadMasterSecrets().keys())
         .containsExactly(new MasterSecrets.KeyInfo(7, KeyState.PRIMARY));
   }
 
@@ -82,19 +83,19 @@ abstract class VendorKeyStoreContract {
   void rowWrites_changeOneKey_andKeepEveryOtherAsStored() {
     MasterSecrets m = MasterSecrets.generate(1, random);
     m.rotate(2, random);
-    store.saveMasterSecrets(m);
-    store.saveCustomerSecrets(CustomerSecrets.generate(0, random));
+    store.vectors().saveMasterSecrets(m);
+    store.vectors().saveCustomerSecrets(CustomerSecrets.generate(0, random));
     MasterSecrets added = MasterSecrets.generate(130, random);
     CustomerSecrets addedCustomer = CustomerSecrets.generate(140, random);
 
     db.inTransaction(
         h -> {
-          store.insertMasterSecret(h, 130, added.secret(130), KeyState.ACTIVE);
-          store.insertCustomerSecret(h, 140, addedCustomer.secret(140));
-          return store.setMasterState(h, 1, KeyState.RETIRED);
+          store.vectors().insertMasterSecret(h, 130, added.secret(130), KeyState.ACTIVE);
+          store.vectors().insertCustomerSecret(h, 140, addedCustomer.secret(140));
+          return store.vectors().setMasterState(h, 1, KeyState.RETIRED);
         });
 
-    MasterSecrets loaded = store.loadMasterSecrets();
+    MasterSecrets loaded = store.vectors().loadMasterSecrets();
     assertThat(loaded.keys())
         .containsExactly(
             new MasterSecrets.KeyInfo(1, KeyState.RETIRED),
@@ -102,22 +103,25 @@ abstract class VendorKeyStoreContract {
             new MasterSecrets.KeyInfo(130, KeyState.ACTIVE));
     assertThat(loaded.secret(1).sameAs(m.secret(1))).isTrue();
     assertThat(loaded.secret(130).sameAs(added.secret(130))).isTrue();
-    assertThat(store.loadCustomerSecrets().selectors()).containsExactly(0, 140);
-    assertThat(store.loadCustomerSecrets().secret(140).sameAs(addedCustomer.secret(140))).isTrue();
+    assertThat(store.vectors().loadCustomerSecrets().selectors()).containsExactly(0, 140);
+    assertThat(store.vectors().loadCustomerSecrets().secret(140).sameAs(addedCustomer.secret(140)))
+        .isTrue();
   }
 
   @Test
   void rowWrites_neverReplaceAStoredKey_norDemoteThePrimary() {
-    store.saveMasterSecrets(MasterSecrets.generate(1, random));
-    store.saveCustomerSecrets(CustomerSecrets.generate(0, random));
-    MasterSecrets before = store.loadMasterSecrets();
+    store.vectors().saveMasterSecrets(MasterSecrets.generate(1, random));
+    store.vectors().saveCustomerSecrets(CustomerSecrets.generate(0, random));
+    MasterSecrets before = store.vectors().loadMasterSecrets();
 
     assertThatThrownBy(
             () ->
                 db.inTransaction(
                     h -> {
-                      store.insertMasterSecret(
-                          h, 1, MasterSecrets.generate(1, random).secret(1), KeyState.ACTIVE);
+                      store
+                          .vectors()
+                          .insertMasterSecret(
+                              h, 1, MasterSecrets.generate(1, random).secret(1), KeyState.ACTIVE);
                       return null;
                     }))
         .isInstanceOf(StorageException.class);
@@ -125,29 +129,34 @@ abstract class VendorKeyStoreContract {
             () ->
                 db.inTransaction(
                     h -> {
-                      store.insertCustomerSecret(
-                          h, 0, CustomerSecrets.generate(0, random).secret(0));
+                      store
+                          .vectors()
+                          .insertCustomerSecret(
+                              h, 0, CustomerSecrets.generate(0, random).secret(0));
                       return null;
                     }))
         .isInstanceOf(StorageException.class);
-    boolean primaryRetired = db.inTransaction(h -> store.setMasterState(h, 1, KeyState.RETIRED));
-    boolean absentRetired = db.inTransaction(h -> store.setMasterState(h, 9, KeyState.RETIRED));
+    boolean primaryRetired =
+        db.inTransaction(h -> store.vectors().setMasterState(h, 1, KeyState.RETIRED));
+    boolean absentRetired =
+        db.inTransaction(h -> store.vectors().setMasterState(h, 9, KeyState.RETIRED));
     assertThat(primaryRetired).isFalse();
     assertThat(absentRetired).isFalse();
-    assertThatThrownBy(() -> db.inTransaction(h -> store.setMasterState(h, 1, KeyState.PRIMARY)))
+    assertThatThrownBy(
+            () -> db.inTransaction(h -> store.vectors().setMasterState(h, 1, KeyState.PRIMARY)))
         .isInstanceOf(IllegalArgumentException.class);
 
-    assertThat(store.loadMasterSecrets().keys())
+    assertThat(store.vectors().loadMasterSecrets().keys())
         .containsExactly(new MasterSecrets.KeyInfo(1, KeyState.PRIMARY));
-    assertThat(store.loadMasterSecrets().secret(1).sameAs(before.secret(1))).isTrue();
+    assertThat(store.vectors().loadMasterSecrets().secret(1).sameAs(before.secret(1))).isTrue();
   }
 
   @Test
   void customerSecrets_roundTrip() {
     CustomerSecrets c = CustomerSecrets.generate(0, random);
     c.put(200, CustomerSecrets.generate(200, random).secret(200));
-    store.saveCustomerSecrets(c);
-    CustomerSecrets loaded = store.loadCustomerSecrets();
+    store.vectors().saveCustomerSecrets(c);
+    CustomerSecrets loaded = store.vectors().loadCustomerSecrets();
     assertThat(loaded.selectors()).containsExactly(0, 200);
     assertThat(loaded.derive("shop.example", 42L).sameAs(c.derive("shop.example", 42L))).isTrue();
     assertThat(
@@ -157,29 +166,29 @@ abstract class VendorKeyStoreContract {
 
   @Test
   void createMissing_onAFreshStore_createsAPrimaryAndEachSelector() {
-    assertThat(store.createMissing(3, List.of(0, 1), random)).isTrue();
-    assertThat(store.loadMasterSecrets().keys())
+    assertThat(store.vectors().createMissing(3, List.of(0, 1), random)).isTrue();
+    assertThat(store.vectors().loadMasterSecrets().keys())
         .containsExactly(new MasterSecrets.KeyInfo(3, KeyState.PRIMARY));
-    assertThat(store.loadCustomerSecrets().selectors()).containsExactly(0, 1);
+    assertThat(store.vectors().loadCustomerSecrets().selectors()).containsExactly(0, 1);
   }
 
   @Test
   void createMissing_keepsWhatIsStored_andAddsOnlyMissingSelectors() {
     MasterSecrets m = MasterSecrets.generate(1, random);
     m.rotate(2, random);
-    store.saveMasterSecrets(m);
+    store.vectors().saveMasterSecrets(m);
     CustomerSecrets c = CustomerSecrets.generate(0, random);
-    store.saveCustomerSecrets(c);
+    store.vectors().saveCustomerSecrets(c);
 
-    assertThat(store.createMissing(0, List.of(0, 1), random)).isFalse();
+    assertThat(store.vectors().createMissing(0, List.of(0, 1), random)).isFalse();
 
-    MasterSecrets loaded = store.loadMasterSecrets();
+    MasterSecrets loaded = store.vectors().loadMasterSecrets();
     assertThat(loaded.keys())
         .containsExactly(
             new MasterSecrets.KeyInfo(1, KeyState.ACTIVE),
             new MasterSecrets.KeyInfo(2, KeyState.PRIMARY));
     assertThat(loaded.secret(2).sameAs(m.secret(2))).isTrue();
-    CustomerSecrets loadedCustomers = store.loadCustomerSecrets();
+    CustomerSecrets loadedCustomers = store.vectors().loadCustomerSecrets();
     assertThat(loadedCustomers.selectors()).containsExactly(0, 1);
     assertThat(loadedCustomers.secret(0).sameAs(c.secret(0))).isTrue();
   }
@@ -198,7 +207,7 @@ abstract class VendorKeyStoreContract {
           both.add(
               () -> {
                 together.await(30, TimeUnit.SECONDS);
-                return s.createMissing(0, List.of(0, 1), random);
+                return s.vectors().createMissing(0, List.of(0, 1), random);
               });
         }
         int created = 0;
@@ -206,11 +215,11 @@ abstract class VendorKeyStoreContract {
           created += f.get() ? 1 : 0;
         }
         assertThat(created).as("round %d: master secrets created", round).isEqualTo(1);
-        MasterSecrets a = VendorKeyStore.open(first).loadMasterSecrets();
-        MasterSecrets b = VendorKeyStore.open(second).loadMasterSecrets();
+        MasterSecrets a = VendorKeyStore.open(first).vectors().loadMasterSecrets();
+        MasterSecrets b = VendorKeyStore.open(second).vectors().loadMasterSecrets();
         assertThat(a.secret(0).sameAs(b.secret(0))).as("round %d", round).isTrue();
-        CustomerSecrets ca = VendorKeyStore.open(first).loadCustomerSecrets();
-        CustomerSecrets cb = VendorKeyStore.open(second).loadCustomerSecrets();
+        CustomerSecrets ca = VendorKeyStore.open(first).vectors().loadCustomerSecrets();
+        CustomerSecrets cb = VendorKeyStore.open(second).vectors().loadCustomerSecrets();
         assertThat(ca.selectors()).containsExactly(0, 1);
         assertThat(ca.secret(1).sameAs(cb.secret(1))).as("round %d", round).isTrue();
       }
@@ -220,9 +229,9 @@ abstract class VendorKeyStoreContract {
   @Test
   void storedSecrets_neverAppearInToStringOrErrors() {
     MasterSecrets m = MasterSecrets.generate(1, random);
-    store.saveMasterSecrets(m);
+    store.vectors().saveMasterSecrets(m);
     String hex = HexFormat.of().formatHex(m.secret(1).toByteArray());
-    MasterSecrets loaded = store.loadMasterSecrets();
+    MasterSecrets loaded = store.vectors().loadMasterSecrets();
     assertThat(loaded.toString()).doesNotContainIgnoringCase(hex);
     assertThat(store.toString()).doesNotContainIgnoringCase(hex);
   }
@@ -231,9 +240,9 @@ abstract class VendorKeyStoreContract {
   void load_twoPrimaryRows_isRefusedAsCorrupt() {
     MasterSecrets m = MasterSecrets.generate(1, random);
     m.rotate(2, random);
-    store.saveMasterSecrets(m);
+    store.vectors().saveMasterSecrets(m);
     db.withHandle(h -> h.execute("UPDATE vendor_master_secrets SET state = 'PRIMARY'"));
-    assertThatThrownBy(store::loadMasterSecrets)
+    assertThatThrownBy(store.vectors()::loadMasterSecrets)
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("at most one primary")
         .extracting(e -> ((StorageException) e).code())
@@ -242,22 +251,22 @@ abstract class VendorKeyStoreContract {
 
   @Test
   void rotate_demotesThePrimaryWithItsDates_andStoresTheNewPrimary() {
-    store.createMissing(0, List.of(), random);
-    MasterSecrets before = store.loadMasterSecrets();
+    store.vectors().createMissing(0, List.of(), random);
+    MasterSecrets before = store.vectors().loadMasterSecrets();
     MasterSecrets fresh = MasterSecrets.generate(1, random);
     java.time.Instant expiresBy = java.time.Instant.parse("2030-01-02T03:04:05Z");
 
-    int old = db.inTransaction(h -> store.rotate(h, 1, fresh.secret(1), expiresBy));
+    int old = db.inTransaction(h -> store.vectors().rotate(h, 1, fresh.secret(1), expiresBy));
 
     assertThat(old).isZero();
-    MasterSecrets after = store.loadMasterSecrets();
+    MasterSecrets after = store.vectors().loadMasterSecrets();
     assertThat(after.keys())
         .containsExactly(
             new MasterSecrets.KeyInfo(0, KeyState.ACTIVE),
             new MasterSecrets.KeyInfo(1, KeyState.PRIMARY));
     assertThat(after.secret(0).sameAs(before.secret(0))).isTrue();
     assertThat(after.secret(1).sameAs(fresh.secret(1))).isTrue();
-    List<VendorKeyStore.KeyRecord> records = store.describeMasterSecrets();
+    List<KeyVectorStore.KeyRecord> records = store.vectors().describeMasterSecrets();
     assertThat(records.get(0).demotedAt()).isNotNull();
     assertThat(records.get(0).expiresBy()).isEqualTo(expiresBy);
     assertThat(records.get(0).retiredAt()).isNull();
@@ -267,27 +276,28 @@ abstract class VendorKeyStoreContract {
 
   @Test
   void rotate_ontoAStoredKeyId_changesNothing() {
-    store.createMissing(0, List.of(), random);
+    store.vectors().createMissing(0, List.of(), random);
     MasterSecrets fresh = MasterSecrets.generate(0, random);
 
     assertThatThrownBy(
             () ->
-                db.inTransaction(h -> store.rotate(h, 0, fresh.secret(0), java.time.Instant.now())))
+                db.inTransaction(
+                    h -> store.vectors().rotate(h, 0, fresh.secret(0), java.time.Instant.now())))
         .isInstanceOf(RuntimeException.class);
 
-    assertThat(store.loadMasterSecrets().keys())
+    assertThat(store.vectors().loadMasterSecrets().keys())
         .containsExactly(new MasterSecrets.KeyInfo(0, KeyState.PRIMARY));
   }
 
   @Test
   void setMasterState_retired_recordsWhen() {
-    store.createMissing(0, List.of(), random);
+    store.vectors().createMissing(0, List.of(), random);
     MasterSecrets fresh = MasterSecrets.generate(1, random);
-    db.inTransaction(h -> store.rotate(h, 1, fresh.secret(1), java.time.Instant.now()));
+    db.inTransaction(h -> store.vectors().rotate(h, 1, fresh.secret(1), java.time.Instant.now()));
 
-    db.inTransaction(h -> store.setMasterState(h, 0, KeyState.RETIRED));
+    db.inTransaction(h -> store.vectors().setMasterState(h, 0, KeyState.RETIRED));
 
-    VendorKeyStore.KeyRecord r = store.describeMasterSecrets().getFirst();
+    KeyVectorStore.KeyRecord r = store.vectors().describeMasterSecrets().getFirst();
     assertThat(r.state()).isEqualTo(KeyState.RETIRED);
     assertThat(r.retiredAt()).isNotNull();
   }

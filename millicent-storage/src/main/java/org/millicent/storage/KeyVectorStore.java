@@ -1,0 +1,482 @@
+package org.millicent.storage;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.millicent.keys.CustomerSecrets;
+import org.millicent.keys.KeyState;
+import org.millicent.keys.MasterSecrets;
+import org.millicent.keys.SecretBytes;
+
+/**
+ * A persisted key vector pair: the master scrip secret vector (key id, secret, state, dates) and
+ * the customer master secret vector (selector, secret), in two tables whose names a service gives
+ * ({@link Tables}). A vendor keeps its own secrets here, and so does a broker, a vendor of broker
+ * scrip. A save replaces the stored vector in one transaction, for a database no other process
+ * changes; where other processes change the vectors too (replicas issuing and revoking licences),
+ * {@link #insertMasterSecret}, {@link #setMasterState} and {@link #insertCustomerSecret} change one
+ * row in the caller's transaction. Rows live in a file readable only by the service (0600) or a
+ * PostgreSQL schema; secret bytes are never logged, printed or put in an exception message.
+ *
+ * <p>Several processes may share one database (replicas on PostgreSQL). The secrets a service needs
+ * at its first start are created by {@link #createMissing}, which inserts only what is absent in
+ * one transaction, so when replicas start together on an empty database one of them creates the
+ * secrets and every replica then loads the same ones. Every write takes the secrets lock first (a
+ * transaction-scoped advisory lock on PostgreSQL; SQLite has one writer at a time anyway), so
+ * whole-vector replacements do not interleave. The service's migrations create the tables, in the
+ * shape of the vendor's ({@code docs/STORAGE.md}). Thread-safe.
+ */
+public final class KeyVectorStore {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
+  /**
+   * Where one service keeps its key vectors.
+   *
+   * @param masters the table of master scrip secrets
+   * @param customers the table of customer master secrets
+   * @param lock the name of the secrets lock (on PostgreSQL, per schema)
+   */
+  public record Tables(String masters, String customers, String lock) {
+    /**
+     * @throws IllegalArgumentException when a table name is not a plain lower-case SQL name
+     */
+    public Tables {
+      if (!NAME.matcher(masters).matches() || !NAME.matcher(customers).matches()) {
+        throw new IllegalArgumentException("table names must match " + NAME);
+      }
+      if (!NAME.matcher(lock.replace('-', '_')).matches()) {
+        throw new IllegalArgumentException("the lock name must match " + NAME + " (or '-')");
+      }
+    }
+  }
+
+  private final Database db;
+  private final InstantSource clock;
+  private final String masters;
+  private final String customers;
+  private final String lockName;
+
+  /** A store over {@code tables} of {@code db}, whose migrations made them. */
+  public KeyVectorStore(Database db, Tables tables, InstantSource clock) {
+    this.db = db;
+    this.clock = clock;
+    this.masters = tables.masters();
+    this.customers = tables.customers();
+    this.lockName = tables.lock();
+  }
+
+  /**
+   * Replaces the stored master secrets with {@code secrets}: every key with its state.
+   *
+   * @throws StorageException when the database fails (nothing is changed)
+   */
+  public void saveMasterSecrets(MasterSecrets secrets) {
+    long now = clock.instant().getEpochSecond();
+    db.inTransaction(
+        h -> {
+          lock(h);
+          h.execute("DELETE FROM " + masters);
+          List<byte[]> copies = new ArrayList<>();
+          var batch =
+              h.prepareBatch(
+                  "INSERT INTO "
+                      + masters
+                      + " (key_id, secret, state, updated_at,"
+                      + " created_at) VALUES (:k, :s, :st, :t, :t)");
+          for (MasterSecrets.KeyInfo k : secrets.keys()) {
+            byte[] secret = secrets.secret(k.keyId()).toByteArray();
+            batch
+                .bind("k", k.keyId())
+                .bind("s", secret)
+                .bind("st", k.state().name())
+                .bind("t", now)
+                .add();
+            copies.add(secret);
+          }
+          try {
+            if (batch.size() > 0) {
+              batch.execute();
+            }
+          } finally {
+            // Jdbi binds by reference: wipe the copies only once they are written.
+            copies.forEach(b -> Arrays.fill(b, (byte) 0));
+          }
+          return null;
+        });
+  }
+
+  /**
+   * The stored master secrets; an empty vector when none were saved.
+   *
+   * @throws StorageException {@code storage-corrupt} when a stored row is invalid
+   */
+  public MasterSecrets loadMasterSecrets() {
+    record Row(int keyId, byte[] secret, String state) {}
+    List<Row> rows =
+        db.withHandle(
+            h ->
+                h.createQuery("SELECT key_id, secret, state FROM " + masters + " ORDER BY key_id")
+                    .map((rs, ctx) -> new Row(rs.getInt(1), rs.getBytes(2), rs.getString(3)))
+                    .list());
+    MasterSecrets m = new MasterSecrets();
+    List<Row> primaries = new ArrayList<>();
+    try {
+      for (Row r : rows) {
+        KeyState state = KeyState.valueOf(r.state());
+        if (state == KeyState.PRIMARY) {
+          primaries.add(r); // last, so that putting it does not demote a later one
+        } else {
+          m.put(r.keyId(), SecretBytes.copyOf(r.secret()), state);
+        }
+      }
+      if (primaries.size() > 1) {
+        throw new StorageException(
+            StorageException.CORRUPT,
+            db.describe()
+                + ": expected at most one primary master secret, found key ids "
+                + primaries.stream().map(Row::keyId).toList());
+      }
+      for (Row r : primaries) {
+        m.put(r.keyId(), SecretBytes.copyOf(r.secret()), KeyState.PRIMARY);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new StorageException(
+          StorageException.CORRUPT,
+          db.describe() + ": a stored master secret is invalid (" + e.getMessage() + ")");
+    } finally {
+      rows.forEach(r -> Arrays.fill(r.secret(), (byte) 0));
+    }
+    return m;
+  }
+
+  /**
+   * Replaces the stored customer master secrets with {@code secrets}.
+   *
+   * @throws StorageException when the database fails (nothing is changed)
+   */
+  public void saveCustomerSecrets(CustomerSecrets secrets) {
+    long now = clock.instant().getEpochSecond();
+    db.inTransaction(
+        h -> {
+          lock(h);
+          h.execute("DELETE FROM " + customers);
+          List<byte[]> copies = new ArrayList<>();
+          var batch =
+              h.prepareBatch(
+                  "INSERT INTO "
+                      + customers
+                      + " (selector, secret, updated_at)"
+                      + " VALUES (:sel, :s, :t)");
+          for (int sel : secrets.selectors()) {
+            byte[] secret = secrets.secret(sel).toByteArray();
+            batch.bind("sel", sel).bind("s", secret).bind("t", now).add();
+            copies.add(secret);
+          }
+          try {
+            if (batch.size() > 0) {
+              batch.execute();
+            }
+          } finally {
+            copies.forEach(b -> Arrays.fill(b, (byte) 0));
+          }
+          return null;
+        });
+  }
+
+  /**
+   * The stored customer master secrets; an empty vector when none were saved.
+   *
+   * @throws StorageException {@code storage-corrupt} when a stored row is invalid
+   */
+  public CustomerSecrets loadCustomerSecrets() {
+    record Row(int selector, byte[] secret) {}
+    List<Row> rows =
+        db.withHandle(
+            h ->
+                h.createQuery("SELECT selector, secret FROM " + customers + " ORDER BY selector")
+                    .map((rs, ctx) -> new Row(rs.getInt(1), rs.getBytes(2)))
+                    .list());
+    CustomerSecrets c = new CustomerSecrets();
+    try {
+      for (Row r : rows) {
+        c.put(r.selector(), SecretBytes.copyOf(r.secret()));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new StorageException(
+          StorageException.CORRUPT,
+          db.describe() + ": a stored customer secret is invalid (" + e.getMessage() + ")");
+    } finally {
+      rows.forEach(r -> Arrays.fill(r.secret(), (byte) 0));
+    }
+    return c;
+  }
+
+  /**
+   * Creates what a service needs at its first start, keeping whatever is already stored: a random
+   * primary master secret under {@code firstKeyId} when no master secret is stored at all, and a
+   * random customer master secret for each of {@code selectors} that has none. Race-free: when
+   * several processes call it at once on one database, the first to commit wins and the others
+   * change nothing, so every caller that then loads the secrets gets the winner's.
+   *
+   * @return whether this call created the master secret (false when one was stored already)
+   * @throws StorageException when the database fails (nothing is changed)
+   */
+  public boolean createMissing(int firstKeyId, Collection<Integer> selectors, SecureRandom random) {
+    long now = clock.instant().getEpochSecond();
+    List<byte[]> fresh = new ArrayList<>();
+    try {
+      return db.inTransaction(
+          h -> {
+            lock(h);
+            // The first statement writes (or takes the lock), so on SQLite the transaction holds
+            // the write lock before it reads: the table cannot be filled by another process
+            // between the check and the insert.
+            byte[] master = random(random, fresh);
+            boolean created =
+                h.createUpdate(
+                            "INSERT INTO "
+                                + masters
+                                + " (key_id, secret, state, updated_at,"
+                                + " created_at) SELECT :k, :s, 'PRIMARY', :t, :t"
+                                + " WHERE NOT EXISTS (SELECT 1 FROM "
+                                + masters
+                                + ")")
+                        .bind("k", firstKeyId)
+                        .bind("s", master)
+                        .bind("t", now)
+                        .execute()
+                    == 1;
+            for (int sel : selectors) {
+              h.createUpdate(
+                      "INSERT INTO "
+                          + customers
+                          + " (selector, secret, updated_at)"
+                          + " VALUES (:sel, :s, :t) ON CONFLICT (selector) DO NOTHING")
+                  .bind("sel", sel)
+                  .bind("s", random(random, fresh))
+                  .bind("t", now)
+                  .execute();
+            }
+            return created;
+          });
+    } finally {
+      fresh.forEach(b -> Arrays.fill(b, (byte) 0));
+    }
+  }
+
+  private static byte[] random(SecureRandom random, List<byte[]> wipeLater) {
+    byte[] b = new byte[MasterSecrets.SECRET_LENGTH];
+    random.nextBytes(b);
+    wipeLater.add(b);
+    return b;
+  }
+
+  /**
+   * Takes the secrets lock for the rest of the transaction on PostgreSQL, where writers of one
+   * schema do not otherwise exclude each other. On SQLite the first write of a transaction takes
+   * the database's single write lock, which serves.
+   */
+  private void lock(Handle h) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      h.createQuery(
+              "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended("
+                  + "'"
+                  + lockName
+                  + "/' || current_schema(), 0))) AS locked")
+          .mapTo(Integer.class)
+          .one();
+    }
+  }
+
+  /**
+   * Adds one master secret in the caller's transaction {@code h} on this store's database, leaving
+   * every other stored key as it is: the write for a vector that other processes change too (vendor
+   * replicas issuing licences), where a whole-vector save could drop their keys.
+   *
+   * @throws IllegalArgumentException when the key id is out of range or the secret is not 32 bytes
+   * @throws org.jdbi.v3.core.JdbiException when the key id is stored already or the database fails
+   *     (the caller's transaction then rolls back)
+   */
+  public void insertMasterSecret(Handle h, int keyId, SecretBytes secret, KeyState state) {
+    checkId("key id", keyId);
+    checkLength(secret, MasterSecrets.SECRET_LENGTH);
+    lock(h);
+    byte[] bytes = secret.toByteArray();
+    try {
+      h.createUpdate(
+              "INSERT INTO "
+                  + masters
+                  + " (key_id, secret, state, updated_at, created_at)"
+                  + " VALUES (:k, :s, :st, :t, :t)")
+          .bind("k", keyId)
+          .bind("s", bytes)
+          .bind("st", state.name())
+          .bind("t", clock.instant().getEpochSecond())
+          .execute();
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  /**
+   * Sets the state of one stored master secret in the caller's transaction {@code h}, leaving every
+   * other stored key as it is (see {@link #insertMasterSecret}). Never makes a key primary: that
+   * would demote another key, a whole-vector change.
+   *
+   * @return whether the key id is stored and not primary (a primary is left as it is)
+   * @throws IllegalArgumentException when {@code state} is {@code PRIMARY} or the key id is out of
+   *     range
+   * @throws org.jdbi.v3.core.JdbiException when the database fails
+   */
+  public boolean setMasterState(Handle h, int keyId, KeyState state) {
+    checkId("key id", keyId);
+    if (state == KeyState.PRIMARY) {
+      throw new IllegalArgumentException(
+          "setMasterState does not make key id " + keyId + " primary");
+    }
+    lock(h);
+    return h.createUpdate(
+                "UPDATE "
+                    + masters
+                    + " SET state = :st, updated_at = :t,"
+                    + " retired_at = CASE WHEN :st = 'RETIRED' THEN coalesce(retired_at, :t)"
+                    + " ELSE retired_at END WHERE key_id = :k AND state <> 'PRIMARY'")
+            .bind("st", state.name())
+            .bind("t", clock.instant().getEpochSecond())
+            .bind("k", keyId)
+            .execute()
+        == 1;
+  }
+
+  /**
+   * Rotates in the caller's transaction {@code h}: {@code newKeyId} gets {@code secret} and becomes
+   * primary, and the current primary becomes active (it stops minting and keeps validating), with
+   * its demotion time and {@code oldExpiresBy}, the instant by which all scrip minted under it has
+   * expired. Every other stored key is left as it is (see {@link #insertMasterSecret}).
+   *
+   * @return the key id that was primary
+   * @throws IllegalArgumentException when the key id is out of range or the secret is not 32 bytes
+   * @throws StorageException {@code storage-corrupt} when no key is primary (nothing is changed
+   *     once the caller's transaction rolls back)
+   * @throws org.jdbi.v3.core.JdbiException when the new key id is stored already or the database
+   *     fails (the caller's transaction then rolls back)
+   */
+  public int rotate(Handle h, int newKeyId, SecretBytes secret, Instant oldExpiresBy) {
+    checkId("key id", newKeyId);
+    checkLength(secret, MasterSecrets.SECRET_LENGTH);
+    lock(h);
+    long now = clock.instant().getEpochSecond();
+    List<Integer> primaries =
+        h.createQuery(
+                "UPDATE "
+                    + masters
+                    + " SET state = 'ACTIVE', updated_at = :t,"
+                    + " demoted_at = :t, expires_by = :e WHERE state = 'PRIMARY' RETURNING key_id")
+            .bind("t", now)
+            .bind("e", oldExpiresBy.getEpochSecond())
+            .mapTo(Integer.class)
+            .list();
+    if (primaries.size() != 1) {
+      throw new StorageException(
+          StorageException.CORRUPT,
+          db.describe() + ": expected one primary master secret, found key ids " + primaries);
+    }
+    insertMasterSecret(h, newKeyId, secret, KeyState.PRIMARY);
+    return primaries.getFirst();
+  }
+
+  /** What is known of one stored master secret besides its secret. */
+  public record KeyRecord(
+      int keyId,
+      KeyState state,
+      Instant createdAt,
+      Instant demotedAt,
+      Instant expiresBy,
+      Instant retiredAt) {}
+
+  /**
+   * Every stored master secret's key id, state and dates (no secret), by key id, as {@code h} sees
+   * them. Dates unknown for a key stored before they were kept are null.
+   */
+  public List<KeyRecord> describeMasterSecrets(Handle h) {
+    return h.createQuery(
+            "SELECT key_id, state, created_at, demoted_at, expires_by, retired_at"
+                + " FROM "
+                + masters
+                + " ORDER BY key_id")
+        .map(
+            (rs, ctx) ->
+                new KeyRecord(
+                    rs.getInt(1),
+                    KeyState.valueOf(rs.getString(2)),
+                    instant(rs, 3),
+                    instant(rs, 4),
+                    instant(rs, 5),
+                    instant(rs, 6)))
+        .list();
+  }
+
+  /** {@link #describeMasterSecrets(Handle)} in a transaction of its own. */
+  public List<KeyRecord> describeMasterSecrets() {
+    return db.withHandle(this::describeMasterSecrets);
+  }
+
+  private static Instant instant(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochSecond(v);
+  }
+
+  /**
+   * Adds one customer master secret in the caller's transaction {@code h}, leaving every other
+   * stored selector as it is (see {@link #insertMasterSecret}).
+   *
+   * @throws IllegalArgumentException when the selector is out of range or the secret is not 32
+   *     bytes
+   * @throws org.jdbi.v3.core.JdbiException when the selector is stored already or the database
+   *     fails
+   */
+  public void insertCustomerSecret(Handle h, int selector, SecretBytes secret) {
+    checkId("selector", selector);
+    checkLength(secret, CustomerSecrets.SECRET_LENGTH);
+    lock(h);
+    byte[] bytes = secret.toByteArray();
+    try {
+      h.createUpdate(
+              "INSERT INTO "
+                  + customers
+                  + " (selector, secret, updated_at)"
+                  + " VALUES (:sel, :s, :t)")
+          .bind("sel", selector)
+          .bind("s", bytes)
+          .bind("t", clock.instant().getEpochSecond())
+          .execute();
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  private static void checkId(String what, int id) {
+    if (id < 0 || id > 255) {
+      throw new IllegalArgumentException(what + " must be 0..255, was " + id);
+    }
+  }
+
+  private static void checkLength(SecretBytes secret, int length) {
+    if (secret.length() != length) {
+      throw new IllegalArgumentException(
+          "secret must be " + length + " bytes, was " + secret.length());
+    }
+  }
+
+  /** Whether any master secret is stored (a fresh vendor has none). */
+  public boolean hasMasterSecrets() {
+    return db.withHandle(
+        h -> h.createQuery("SELECT count(*) FROM " + masters).mapTo(Long.class).one() > 0);
+  }
+}
