@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
-import org.millicent.broker.books.IssuedRow;
+import org.millicent.broker.store.IssuedRow;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.store.IssuedValue;
 import org.millicent.scrip.ScripId;

@@ -2,8 +2,8 @@ package org.millicent.broker;
 
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
-import org.millicent.broker.books.IssuedRow;
 import org.millicent.broker.books.LedgerAccount;
+import org.millicent.broker.store.IssuedRow;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 

@@ -104,7 +104,8 @@ final class Licensing {
   }
 
   private List<Licence> storedLicences(String vendor) {
-    return new LicenceStore(books.database()).licences(vendor, config.brokerId());
+    return new LicenceStore(books.database())
+        .licences(vendor, config.brokerId()).stream().map(Licence::of).toList();
   }
 
   /**
@@ -178,7 +179,7 @@ final class Licensing {
     if (stored.isEmpty()) {
       long now = clock.millis();
       books.submitAndAwait(
-          new Entry("licence").write((h, entryId) -> LicenceStore.insert(h, l, now)));
+          new Entry("licence").write((h, entryId) -> LicenceStore.insert(h, l.row(), now)));
     }
     lv.use(l);
     log.info("broker: licence {} in force", l);
@@ -214,7 +215,9 @@ final class Licensing {
 
   /** The licence stored under {@code licenceId}, revoked or not. */
   private Optional<Licence> storedLicence(String licenceId) {
-    return new LicenceStore(books.database()).licence(licenceId, config.brokerId());
+    return new LicenceStore(books.database())
+        .licence(licenceId, config.brokerId())
+        .map(Licence::of);
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
-import org.millicent.broker.books.IssuedRow;
+import org.millicent.broker.store.IssuedRow;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.store.SettlementStore;
 import org.millicent.broker.supply.Licence;

@@ -12,6 +12,7 @@ import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.store.AccountStore;
+import org.millicent.broker.store.StatementRow;
 import org.millicent.broker.store.StatementStore;
 
 /**
@@ -52,8 +53,24 @@ final class Statements {
     }
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();
-    return new StatementStore(books.database())
-        .statement(customerId, brokerId, p.label(), from, to);
+    StatementRow row =
+        new StatementStore(books.database()).statement(customerId, brokerId, p.label(), from, to);
+    List<Statement.VendorCharges> charges =
+        row.charges().stream()
+            .map(c -> new Statement.VendorCharges(c.issuer(), c.pieces(), c.amountMillicents()))
+            .toList();
+    long total = charges.stream().mapToLong(Statement.VendorCharges::amountMillicents).sum();
+    return new Statement(
+        customerId,
+        p.label(),
+        from,
+        to,
+        charges,
+        total,
+        row.paymentsMillicents(),
+        row.closed(),
+        row.collectedMillicents(),
+        row.expiredMillicents());
   }
 
   /** See {@link Accounts#closeStatements}. */

@@ -2,6 +2,7 @@ package org.millicent.broker.books;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,9 @@ public final class Books implements AutoCloseable {
     sequences.clear();
     LedgerSnapshot snapshot = store.load();
     for (LedgerAccountRow r : snapshot.accounts()) {
-      accounts.put(r.name(), new LedgerAccount(r.id(), r.name(), r.kind(), r.balance()));
+      accounts.put(
+          r.name(),
+          new LedgerAccount(r.id(), r.name(), AccountKind.valueOf(r.kind()), r.balance()));
     }
     nextAccountId = snapshot.nextAccountId();
     nextEntryId = snapshot.nextEntryId();
@@ -355,7 +358,8 @@ public final class Books implements AutoCloseable {
 
   /** The invariant's quantities from the durable ledger balances. */
   public BookTotals totalsFromDatabase() {
-    Map<AccountKind, Long> byKind = store.balancesByKind();
+    Map<AccountKind, Long> byKind = new EnumMap<>(AccountKind.class);
+    store.balancesByKind().forEach((kind, sum) -> byKind.put(AccountKind.valueOf(kind), sum));
     return BookTotals.of(byKind);
   }
 

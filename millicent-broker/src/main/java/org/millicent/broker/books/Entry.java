@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.millicent.broker.store.IssuedRow;
 
 /**
  * A unit of change to the books: balanced postings plus the rows that record why (issued scrip,

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.millicent.broker.store.IssuedRow;
+import org.millicent.broker.store.LedgerAccountRow;
 import org.millicent.broker.store.LedgerStore;
 import org.millicent.failure.Causes;
 import org.slf4j.Logger;
@@ -34,12 +36,12 @@ final class JournalWriter {
    */
   void write(long entryId, long at, List<Entry> batch, List<LedgerAccount> created) {
     Handle writer = connection();
-    Map<LedgerAccount, Long> sums = new LinkedHashMap<>();
+    Map<Long, Long> sums = new LinkedHashMap<>(); // by account id
     Map<String, Integer> memos = new TreeMap<>();
     List<IssuedRow> issued = new ArrayList<>();
     for (Entry p : batch) {
       for (Map.Entry<LedgerAccount, Long> e : p.postings.entrySet()) {
-        sums.merge(e.getKey(), e.getValue(), Math::addExact);
+        sums.merge(e.getKey().id(), e.getValue(), Math::addExact);
       }
       if (!p.postings.isEmpty()) {
         memos.merge(p.memo, 1, Integer::sum);
@@ -49,7 +51,9 @@ final class JournalWriter {
     sums.values().removeIf(v -> v == 0);
     store.writeBatch(
         writer,
-        created,
+        created.stream()
+            .map(a -> new LedgerAccountRow(a.id(), a.name(), a.kind().name(), 0))
+            .toList(),
         entryId,
         at,
         memo(memos),

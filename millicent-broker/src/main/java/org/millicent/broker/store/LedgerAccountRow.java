@@ -1,6 +1,4 @@
 package org.millicent.broker.store;
 
-import org.millicent.broker.books.AccountKind;
-
-/** One row of {@code ledger_accounts} as stored. */
-public record LedgerAccountRow(long id, String name, AccountKind kind, long balance) {}
+/** One row of {@code ledger_accounts} as stored ({@code kind}: an account kind's name). */
+public record LedgerAccountRow(long id, String name, String kind, long balance) {}

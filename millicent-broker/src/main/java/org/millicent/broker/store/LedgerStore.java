@@ -11,9 +11,6 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.millicent.broker.books.AccountKind;
-import org.millicent.broker.books.IssuedRow;
-import org.millicent.broker.books.LedgerAccount;
 import org.millicent.storage.Database;
 import org.millicent.storage.Dialect;
 
@@ -39,10 +36,7 @@ public final class LedgerStore {
                   .map(
                       (rs, ctx) ->
                           new LedgerAccountRow(
-                              rs.getLong(1),
-                              rs.getString(2),
-                              AccountKind.valueOf(rs.getString(3)),
-                              rs.getLong(4)))
+                              rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
                   .list();
           return new LedgerSnapshot(
               rows, maxPlusOne(h, "ledger_accounts"), maxPlusOne(h, "ledger_entries"));
@@ -82,11 +76,11 @@ public final class LedgerStore {
    */
   public void writeBatch(
       Handle writer,
-      List<LedgerAccount> created,
+      List<LedgerAccountRow> created,
       long entryId,
       long at,
       String memo,
-      Map<LedgerAccount, Long> sums,
+      Map<Long, Long> sums,
       List<IssuedRow> issued,
       Consumer<Handle> writes) {
     db.inTransaction(
@@ -96,8 +90,8 @@ public final class LedgerStore {
             PreparedBatch pb =
                 h.prepareBatch(
                     "INSERT INTO ledger_accounts (id, name, kind, balance) VALUES (?, ?, ?, 0)");
-            for (LedgerAccount a : created) {
-              pb.bind(0, a.id()).bind(1, a.name()).bind(2, a.kind().name()).add();
+            for (LedgerAccountRow a : created) {
+              pb.bind(0, a.id()).bind(1, a.name()).bind(2, a.kind()).add();
             }
             pb.execute();
           }
@@ -118,7 +112,7 @@ public final class LedgerStore {
   }
 
   /** A batch's postings and the balance updates they make, in plain JDBC batches. */
-  private static void insertPostings(Handle h, Map<LedgerAccount, Long> sums, long entryId) {
+  private static void insertPostings(Handle h, Map<Long, Long> sums, long entryId) {
     try (PreparedStatement posting =
             h.getConnection()
                 .prepareStatement(
@@ -127,13 +121,13 @@ public final class LedgerStore {
             h.getConnection()
                 .prepareStatement(
                     "UPDATE ledger_accounts SET balance = balance + ? WHERE id = ?")) {
-      for (Map.Entry<LedgerAccount, Long> e : sums.entrySet()) {
+      for (Map.Entry<Long, Long> e : sums.entrySet()) {
         posting.setLong(1, entryId);
-        posting.setLong(2, e.getKey().id());
+        posting.setLong(2, e.getKey());
         posting.setLong(3, e.getValue());
         posting.addBatch();
         balance.setLong(1, e.getValue());
-        balance.setLong(2, e.getKey().id());
+        balance.setLong(2, e.getKey());
         balance.addBatch();
       }
       posting.executeBatch();
@@ -191,13 +185,13 @@ public final class LedgerStore {
     }
   }
 
-  /** The durable balances summed per account kind. */
-  public Map<AccountKind, Long> balancesByKind() {
-    Map<AccountKind, Long> byKind = new HashMap<>();
+  /** The durable balances summed per account kind (its name). */
+  public Map<String, Long> balancesByKind() {
+    Map<String, Long> byKind = new HashMap<>();
     db.withHandle(
         h -> {
           h.createQuery("SELECT kind, SUM(balance) FROM ledger_accounts GROUP BY kind")
-              .map((rs, ctx) -> Map.entry(AccountKind.valueOf(rs.getString(1)), rs.getLong(2)))
+              .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
               .forEach(e -> byKind.put(e.getKey(), e.getValue()));
           return null;
         });

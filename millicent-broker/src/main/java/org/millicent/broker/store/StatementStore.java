@@ -3,8 +3,6 @@ package org.millicent.broker.store;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.millicent.broker.accounts.Statement;
-import org.millicent.broker.books.IssuedRow;
 import org.millicent.storage.Database;
 
 /**
@@ -24,10 +22,11 @@ public final class StatementStore {
    * {@code customerId}'s statement for the period {@code label} = [{@code from}, {@code to}); the
    * expired scrip counted is the broker {@code brokerId}'s.
    */
-  public Statement statement(long customerId, String brokerId, String label, long from, long to) {
+  public StatementRow statement(
+      long customerId, String brokerId, String label, long from, long to) {
     return db.withHandle(
         h -> {
-          List<Statement.VendorCharges> charges =
+          List<StatementRow.Charges> charges =
               h.createQuery(
                       "SELECT issuer, COUNT(*), SUM(value) FROM issued_scrip"
                           + " WHERE customer_id = ? AND kind = 'sale' AND issued_at >= ?"
@@ -37,8 +36,7 @@ public final class StatementStore {
                   .bind(2, to)
                   .map(
                       (rs, ctx) ->
-                          new Statement.VendorCharges(
-                              rs.getString(1), rs.getLong(2), rs.getLong(3)))
+                          new StatementRow.Charges(rs.getString(1), rs.getLong(2), rs.getLong(3)))
                   .list();
           long payments =
               h.createQuery(
@@ -67,18 +65,8 @@ public final class StatementStore {
                   .bind(3, to)
                   .mapTo(Long.class)
                   .one();
-          long total = charges.stream().mapToLong(Statement.VendorCharges::amountMillicents).sum();
-          return new Statement(
-              customerId,
-              label,
-              from,
-              to,
-              charges,
-              total,
-              payments,
-              collected.isPresent(),
-              collected.orElse(0L),
-              expired);
+          return new StatementRow(
+              charges, payments, collected.isPresent(), collected.orElse(0L), expired);
         });
   }
 

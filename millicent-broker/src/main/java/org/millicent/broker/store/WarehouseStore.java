@@ -5,9 +5,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.millicent.broker.supply.ExchangeAnswer;
-import org.millicent.broker.supply.RecordedExchange;
-import org.millicent.broker.supply.StockPiece;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 
@@ -101,7 +98,7 @@ public final class WarehouseStore {
   }
 
   /** The open exchange (state 0 or 1) of a customer's request at {@code vendor}, the latest. */
-  public Optional<RecordedExchange> openExchange(String vendor, long customerId, byte[] saleKey) {
+  public Optional<ExchangeRow> openExchange(String vendor, long customerId, byte[] saleKey) {
     return db.withHandle(
         h ->
             h.createQuery(
@@ -116,7 +113,7 @@ public final class WarehouseStore {
   }
 
   /** {@code vendor}'s exchanges whose answer is not known yet, oldest first. */
-  public List<RecordedExchange> pendingExchanges(String vendor) {
+  public List<ExchangeRow> pendingExchanges(String vendor) {
     return db.withHandle(
         h ->
             h.createQuery(EXCHANGE_COLUMNS + " AND state = 0 ORDER BY id")
@@ -125,15 +122,16 @@ public final class WarehouseStore {
                 .list());
   }
 
-  private static RecordedExchange recorded(ResultSet rs) throws SQLException {
-    byte[] scrip = rs.getBytes(7);
-    ExchangeAnswer answer =
-        scrip == null
-            ? null
-            : new ExchangeAnswer(
-                rs.getLong(6), ScripCodec.toToken(ScripCodec.decode(scrip)), rs.getBytes(8));
-    return new RecordedExchange(
-        rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), answer);
+  private static ExchangeRow recorded(ResultSet rs) throws SQLException {
+    return new ExchangeRow(
+        rs.getLong(1),
+        rs.getLong(2),
+        rs.getBytes(3),
+        rs.getLong(4),
+        rs.getBytes(5),
+        rs.getLong(6),
+        rs.getBytes(7),
+        rs.getBytes(8));
   }
 
   /**

@@ -1,5 +1,8 @@
 package org.millicent.broker.supply;
 
+import org.millicent.broker.store.ExchangeRow;
+import org.millicent.scrip.ScripCodec;
+
 /**
  * A warehouse exchange recorded in the books: the exact request body sent to the vendor, and the
  * vendor's answer once known.
@@ -17,4 +20,18 @@ public record RecordedExchange(
     byte[] saleKey,
     long amountMillicents,
     byte[] body,
-    ExchangeAnswer answer) {}
+    ExchangeAnswer answer) {
+
+  /** The exchange a stored row holds. */
+  public static RecordedExchange of(ExchangeRow r) {
+    ExchangeAnswer answer =
+        r.answerScrip() == null
+            ? null
+            : new ExchangeAnswer(
+                r.answerCustomerId(),
+                ScripCodec.toToken(ScripCodec.decode(r.answerScrip())),
+                r.answerSealedSecret());
+    return new RecordedExchange(
+        r.id(), r.customerId(), r.saleKey(), r.amountMillicents(), r.body(), answer);
+  }
+}

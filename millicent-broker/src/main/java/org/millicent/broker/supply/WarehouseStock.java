@@ -11,6 +11,7 @@ import org.millicent.broker.VendorConfig;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.broker.store.StockPiece;
 import org.millicent.broker.store.WarehouseStore;
 import org.millicent.failure.PaymentException;
 import org.millicent.scrip.Scrip;

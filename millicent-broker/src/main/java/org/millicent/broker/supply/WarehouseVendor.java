@@ -11,6 +11,7 @@ import org.millicent.broker.VendorConfig;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.broker.store.StockPiece;
 import org.millicent.broker.store.WarehouseStore;
 import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
@@ -100,12 +101,12 @@ public final class WarehouseVendor {
    * any: a retry of the request continues it instead of taking other pieces.
    */
   public Optional<RecordedExchange> find(long customerId, byte[] saleKey) {
-    return store.openExchange(vendor(), customerId, saleKey);
+    return store.openExchange(vendor(), customerId, saleKey).map(RecordedExchange::of);
   }
 
   /** The exchanges whose answer is not known yet (for reconciliation). */
   public List<RecordedExchange> pending() {
-    return store.pendingExchanges(vendor());
+    return store.pendingExchanges(vendor()).stream().map(RecordedExchange::of).toList();
   }
 
   /**

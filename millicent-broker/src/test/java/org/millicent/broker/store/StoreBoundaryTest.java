@@ -27,6 +27,29 @@ class StoreBoundaryTest {
 
   private static final Pattern ESCAPE_HATCH = Pattern.compile("\\.(jdbi|dataSource)\\(\\)");
 
+  /** A reference to a broker package above the store (or to the broker's root package). */
+  private static final Pattern UPWARD =
+      Pattern.compile("org\\.millicent\\.broker\\.((books|supply|accounts|http)\\b|[A-Z])");
+
+  @Test
+  void theStorePackage_dependsOnNothingAboveIt() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(STORE)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String[] lines = Files.readString(f, StandardCharsets.UTF_8).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+          if (UPWARD.matcher(lines[i]).find()) {
+            offenders.add(MAIN.relativize(f) + ":" + (i + 1) + ": " + lines[i].strip());
+          }
+        }
+      }
+    }
+    assertThat(offenders).as("store types must not point upward").isEmpty();
+    assertThat(UPWARD.matcher("import org.millicent.broker.books.AccountKind;").find()).isTrue();
+    assertThat(UPWARD.matcher("import org.millicent.broker.BrokerError;").find()).isTrue();
+    assertThat(UPWARD.matcher("import org.millicent.broker.store.IssuedRow;").find()).isFalse();
+  }
+
   @Test
   void noClassOutsideTheStorePackage_holdsSqlOrUsesTheEscapeHatches() throws IOException {
     assertThat(STORE).isDirectory();

@@ -171,7 +171,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     }
     return db.withConnection(
         c ->
-            SpendTable.select(c, id)
+            StoredSpend.select(c, id)
                 .filter(s -> s.isCommittedFor(fingerprint))
                 .<Claim>map(s -> new Replayed(s.priceMillicents(), s.decodedChange()))
                 .orElseGet(AlreadySpent::new));
@@ -272,7 +272,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
 
   /** A row already existed: fine if it is this very spend (an earlier in-doubt commit). */
   private static Outcome<Boolean> conflictOutcome(Connection c, SpendRecord r) throws SQLException {
-    Optional<SpendTable.Stored> s = SpendTable.select(c, r.id());
+    Optional<StoredSpend> s = StoredSpend.select(c, r.id());
     if (s.isPresent() && s.get().isCommittedFor(r.fingerprint())) {
       return Outcome.ok(true);
     }
@@ -324,7 +324,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     }
     try {
       if (db.withConnection(
-          c -> SpendTable.select(c, id).filter(SpendTable.Stored::committed).isPresent())) {
+          c -> StoredSpend.select(c, id).filter(StoredSpend::committed).isPresent())) {
         return;
       }
     } catch (StorageException e) {

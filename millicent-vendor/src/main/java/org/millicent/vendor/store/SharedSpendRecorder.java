@@ -190,8 +190,8 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
             if (won[i]) {
               results.add(Outcome.ok(new Claimed()));
             } else {
-              SpendTable.Stored s = SpendTable.select(c, e.id()).orElse(null);
-              Claim answer = SpendTable.conflict(s, e.fingerprint());
+              StoredSpend s = StoredSpend.select(c, e.id()).orElse(null);
+              Claim answer = StoredSpend.conflict(s, e.fingerprint());
               if (answer instanceof InProgress && takeOverIfOwnerDied(c, e, s, now)) {
                 answer = new Claimed();
               }
@@ -208,7 +208,7 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
    * this replica: the retry then completes here instead of waiting for the stale-claim sweep. Of
    * several replicas taking over one claim, the conditional update lets exactly one win.
    */
-  private boolean takeOverIfOwnerDied(Connection c, ClaimRequest e, SpendTable.Stored s, long now)
+  private boolean takeOverIfOwnerDied(Connection c, ClaimRequest e, StoredSpend s, long now)
       throws SQLException {
     if (replicaLock == null || s.claimedBy() == null || s.claimedBy() == replicaId) {
       return false;
@@ -290,7 +290,7 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
             if (found[i]) {
               results.add(Outcome.ok(true));
             } else {
-              Optional<SpendTable.Stored> s = SpendTable.select(c, r.id());
+              Optional<StoredSpend> s = StoredSpend.select(c, r.id());
               results.add(
                   s.isPresent() && isThisCommit(s.get(), r)
                       ? Outcome.ok(true)
@@ -312,7 +312,7 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
    * Whether a committed row is this very record (an earlier in-doubt commit of it), not the commit
    * of a replica that took the claim over and issued other change: then this one must not deliver.
    */
-  private static boolean isThisCommit(SpendTable.Stored s, SpendRecord r) {
+  private static boolean isThisCommit(StoredSpend s, SpendRecord r) {
     return s.isCommittedFor(r.fingerprint())
         && ConstantTime.equal(s.change(), r.change().map(ScripCodec::encode).orElse(null));
   }

@@ -8,16 +8,12 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.millicent.bytes.ConstantTime;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpendRecorder.Claim;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.purchase.SpentSet;
-import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Dialect;
@@ -40,9 +36,6 @@ final class SpendTable {
   static final String RELEASE_CLAIM =
       "DELETE FROM vendor_spends WHERE scrip_id = ? AND price_millicents IS NULL"
           + " AND claimed_by = ?";
-  static final String SELECT_ONE =
-      "SELECT fingerprint, price_millicents, change, claimed_by FROM vendor_spends"
-          + " WHERE scrip_id = ?";
 
   /** Moves a claim of a dead replica to this one; 1 row when this call took it over. */
   static final String TAKE_OVER_CLAIM =
@@ -63,10 +56,6 @@ final class SpendTable {
       "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
           + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
           + " AND classid = ?::int4::oid AND objid = ?::bigint::oid AND objsubid = 2)";
-
-  private static final String PG_SELECT_ANY =
-      "SELECT scrip_id, fingerprint, price_millicents, change, claimed_by FROM vendor_spends"
-          + " WHERE scrip_id = ANY(?::bigint[])";
 
   private static final String PG_INSERT_COMMITTED =
       "INSERT INTO vendor_spends (scrip_id, expires_at, fingerprint, price_millicents, change)"
@@ -144,12 +133,13 @@ final class SpendTable {
         conflicts.add(batch.get(i).id());
       }
     }
-    Map<Long, Stored> stored = conflicts.isEmpty() ? Map.of() : selectAll(c, dialect, conflicts);
+    Map<Long, StoredSpend> stored =
+        conflicts.isEmpty() ? Map.of() : StoredSpend.selectAll(c, dialect, conflicts);
     List<Claim> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       SpendRecord r = batch.get(i);
-      Stored s = written[i] ? null : stored.get(r.id().toLong());
-      out.add(written[i] ? new SpendRecorder.Claimed() : conflict(s, r.fingerprint()));
+      StoredSpend s = written[i] ? null : stored.get(r.id().toLong());
+      out.add(written[i] ? new SpendRecorder.Claimed() : StoredSpend.conflict(s, r.fingerprint()));
     }
     return out;
   }
@@ -286,90 +276,6 @@ final class SpendTable {
       out[i] = counts[i] > 0;
     }
     return out;
-  }
-
-  /**
-   * The answer to a claim or spend of a scrip that already has row {@code s} (null: the row went
-   * meanwhile, which is answered as spent, as before): a replay when it is the committed spend of
-   * the same request, in progress when it is that request's claim not yet committed, else spent.
-   */
-  static Claim conflict(Stored s, byte[] fingerprint) {
-    if (s == null || !ConstantTime.equal(s.fingerprint(), fingerprint)) {
-      return new SpendRecorder.AlreadySpent();
-    }
-    return s.committed()
-        ? new SpendRecorder.Replayed(s.priceMillicents(), s.decodedChange())
-        : new SpendRecorder.InProgress();
-  }
-
-  /**
-   * A stored spend as read back: committed when the price is present; {@code claimedBy} is the
-   * replica holding a claim (null: not recorded).
-   */
-  record Stored(byte[] fingerprint, Long priceMillicents, byte[] change, Long claimedBy) {
-    boolean committed() {
-      return priceMillicents != null;
-    }
-
-    /** Whether this is the committed spend of the request with {@code fingerprint}. */
-    boolean isCommittedFor(byte[] fingerprint) {
-      return committed() && ConstantTime.equal(this.fingerprint, fingerprint);
-    }
-
-    Optional<Scrip> decodedChange() {
-      return change == null || change.length == 0
-          ? Optional.empty()
-          : Optional.of(ScripCodec.decode(change));
-    }
-  }
-
-  static Optional<Stored> select(Connection c, ScripId id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SELECT_ONE)) {
-      ps.setLong(1, id.toLong());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        byte[] fp = rs.getBytes(1);
-        long price = rs.getLong(2);
-        Long p = rs.wasNull() ? null : price;
-        byte[] change = rs.getBytes(3);
-        long by = rs.getLong(4);
-        return Optional.of(new Stored(fp, p, change, rs.wasNull() ? null : by));
-      }
-    }
-  }
-
-  /**
-   * The stored spends of {@code ids} (those that have a row), read in one statement on PostgreSQL
-   * (an {@code = ANY} of the array) and one by one on SQLite (no round trips to save).
-   */
-  static Map<Long, Stored> selectAll(Connection c, Dialect dialect, List<ScripId> ids)
-      throws SQLException {
-    Map<Long, Stored> found = new HashMap<>();
-    if (dialect != Dialect.POSTGRESQL) {
-      for (ScripId id : ids) {
-        select(c, id).ifPresent(s -> found.put(id.toLong(), s));
-      }
-      return found;
-    }
-    Long[] keys = new Long[ids.size()];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = ids.get(i).toLong();
-    }
-    try (PreparedStatement ps = c.prepareStatement(PG_SELECT_ANY)) {
-      ps.setArray(1, c.createArrayOf("bigint", keys));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long price = rs.getLong(3);
-          Long p = rs.wasNull() ? null : price;
-          byte[] change = rs.getBytes(4);
-          long by = rs.getLong(5);
-          found.put(rs.getLong(1), new Stored(rs.getBytes(2), p, change, rs.wasNull() ? null : by));
-        }
-      }
-    }
-    return found;
   }
 
   static void bindCommitted(PreparedStatement ps, SpendRecord r) throws SQLException {

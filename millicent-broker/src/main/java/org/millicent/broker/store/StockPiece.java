@@ -1,4 +1,4 @@
-package org.millicent.broker.supply;
+package org.millicent.broker.store;
 
 /** One piece of a warehouse vendor's scrip in the broker's stock. */
 public record StockPiece(long scripId, String token, long valueMillicents, long expiresAtMillis) {}

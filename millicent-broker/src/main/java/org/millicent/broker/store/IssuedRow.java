@@ -1,4 +1,4 @@
-package org.millicent.broker.books;
+package org.millicent.broker.store;
 
 /**
  * One piece of scrip the broker issued, as written to {@code issued_scrip}.
