@@ -149,7 +149,7 @@ public record BrokerDashboard(
     for (Instant start : days) {
       long dayIndex = start.toEpochMilli() / DAY_MS;
       while (i < moves.size() && moves.get(i).day() <= dayIndex) {
-        running.merge(moves.get(i).kind(), moves.get(i).amount(), Long::sum);
+        running.merge(AccountKind.valueOf(moves.get(i).kind()), moves.get(i).amount(), Long::sum);
         i++;
       }
       outstanding[d] = -running.getOrDefault(AccountKind.OUTSTANDING, 0L);

@@ -3,7 +3,6 @@ package org.millicent.broker.store;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.millicent.broker.books.AccountKind;
 import org.millicent.storage.Database;
 
 /**
@@ -21,7 +20,7 @@ public final class DashboardStore {
   public record SettlementRow(String vendor, long atMillis, long pieces, long value, long paid) {}
 
   /** The postings of one day (epoch day) to the accounts of one kind, summed. */
-  public record DayMovement(long day, AccountKind kind, long amount) {}
+  public record DayMovement(long day, String kind, long amount) {}
 
   private final Database db;
 
@@ -143,13 +142,13 @@ public final class DashboardStore {
                 .list());
   }
 
-  /** The balance of each ledger account of {@code kind}, by account name. */
-  public Map<String, Long> balances(AccountKind kind) {
+  /** The balance of each ledger account of {@code kind} (an account kind's name), by name. */
+  public Map<String, Long> balances(String kind) {
     return db.withHandle(
         h -> {
           Map<String, Long> out = new TreeMap<>();
           h.createQuery("SELECT name, balance FROM ledger_accounts WHERE kind = ?")
-              .bind(0, kind.name())
+              .bind(0, kind)
               .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
               .forEach(e -> out.put(e.getKey(), e.getValue()));
           return out;
@@ -168,10 +167,7 @@ public final class DashboardStore {
                         + " JOIN ledger_entries e ON e.id = p.entry_id"
                         + " JOIN ledger_accounts a ON a.id = p.account_id"
                         + " GROUP BY 1, 2 ORDER BY 1")
-                .map(
-                    (rs, ctx) ->
-                        new DayMovement(
-                            rs.getLong(1), AccountKind.valueOf(rs.getString(2)), rs.getLong(3)))
+                .map((rs, ctx) -> new DayMovement(rs.getLong(1), rs.getString(2), rs.getLong(3)))
                 .list());
   }
 }
