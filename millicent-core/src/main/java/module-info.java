@@ -3,6 +3,8 @@
  * variants and vendor-side validation. Depends on the JDK only.
  */
 module org.millicent.core {
+  requires static org.jspecify;
+
   exports org.millicent.bytes;
   exports org.millicent.failure;
   exports org.millicent.keys;

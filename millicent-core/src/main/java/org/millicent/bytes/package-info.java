@@ -3,4 +3,7 @@
  * org.millicent.bytes.Base64Url}) and the one constant-time comparison ({@link
  * org.millicent.bytes.ConstantTime}).
  */
+@NullMarked
 package org.millicent.bytes;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.bench;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.bench.broker;
+
+import org.jspecify.annotations.NullMarked;

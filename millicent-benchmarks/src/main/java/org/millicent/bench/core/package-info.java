@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.bench.core;
+
+import org.jspecify.annotations.NullMarked;

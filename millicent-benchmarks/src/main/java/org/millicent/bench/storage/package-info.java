@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.bench.storage;
+
+import org.jspecify.annotations.NullMarked;

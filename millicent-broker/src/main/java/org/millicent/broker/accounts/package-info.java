@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.broker.accounts;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.broker.books;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.broker.http;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.broker.issuing;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.broker;
+
+import org.jspecify.annotations.NullMarked;

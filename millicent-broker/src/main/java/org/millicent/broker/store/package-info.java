@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.broker.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.broker.supply;
+
+import org.jspecify.annotations.NullMarked;

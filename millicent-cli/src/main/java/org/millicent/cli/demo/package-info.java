@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.cli.demo;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.cli.vendor;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.cli.wallet;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.failure;
+
+import org.jspecify.annotations.NullMarked;

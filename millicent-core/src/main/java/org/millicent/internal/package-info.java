@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.keys;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.money;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.protocol;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.purchase;
+
+import org.jspecify.annotations.NullMarked;

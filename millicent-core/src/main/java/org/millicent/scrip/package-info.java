@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.scrip;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.http;
+
+import org.jspecify.annotations.NullMarked;

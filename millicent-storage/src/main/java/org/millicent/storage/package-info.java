@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.storage;
+
+import org.jspecify.annotations.NullMarked;

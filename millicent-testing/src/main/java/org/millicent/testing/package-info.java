@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.testing;
+
+import org.jspecify.annotations.NullMarked;

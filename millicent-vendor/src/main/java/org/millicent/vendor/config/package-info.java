@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.vendor.config;
+
+import org.jspecify.annotations.NullMarked;

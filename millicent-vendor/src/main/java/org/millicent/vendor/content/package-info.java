@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.vendor.content;
+
+import org.jspecify.annotations.NullMarked;

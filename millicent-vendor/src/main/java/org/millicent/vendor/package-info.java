@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.vendor;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.wallet.http;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.wallet;
+
+import org.jspecify.annotations.NullMarked;
