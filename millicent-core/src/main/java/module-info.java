@@ -3,7 +3,7 @@
  * variants and vendor-side validation. Depends on the JDK only.
  */
 module org.millicent.core {
-  requires static org.jspecify;
+  requires static transitive org.jspecify;
 
   exports org.millicent.bytes;
   exports org.millicent.failure;

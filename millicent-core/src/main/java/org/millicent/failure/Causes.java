@@ -13,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Says in words why an operation failed, for messages people read: never {@code null}, never empty.
@@ -62,7 +63,7 @@ public final class Causes {
   /**
    * Failures whose message is only the thing concerned (a path, a host): their kind comes first.
    */
-  private static String namedThing(Throwable t) {
+  private static @Nullable String namedThing(Throwable t) {
     return switch (t) {
       case UnknownHostException e -> "unknown host";
       case NoSuchFileException e -> "no such file";
@@ -74,7 +75,7 @@ public final class Causes {
   }
 
   /** The failure's kind in words when its type tells it and it has no message, else null. */
-  private static String kind(Throwable t) {
+  private static @Nullable String kind(Throwable t) {
     return switch (t) {
       case SocketTimeoutException e -> "timed out";
       case ConnectException e -> "connection refused";

@@ -1,5 +1,7 @@
 package org.millicent.failure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The stable machine code of each way a payment can fail; the HTTP layer and the CLI map these in
  * one place. Codes never change once published: clients switch on {@link #code()}.
@@ -40,7 +42,7 @@ public enum FailureCode implements ErrorCode {
   }
 
   /** Looks a code up by its text form; {@code null} when there is none. */
-  public static FailureCode fromCode(String code) {
+  public static @Nullable FailureCode fromCode(String code) {
     for (FailureCode c : values()) {
       if (c.code.equals(code)) {
         return c;

@@ -1,6 +1,7 @@
 package org.millicent.failure;
 
 import java.io.Serial;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Root of every failure Millicent reports on purpose: a refused payment ({@link PaymentException}),
@@ -14,7 +15,7 @@ public abstract class MillicentException extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
   /** A failure with {@code message} and, when there is one, its {@code cause}. */
-  protected MillicentException(String message, Throwable cause) {
+  protected MillicentException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -1,5 +1,7 @@
 package org.millicent.failure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every failure to accept a piece of scrip or a payment (a {@link MillicentException}).
  * Each subclass has one stable {@link FailureCode}. Messages say what was expected and what was
@@ -20,7 +22,7 @@ public abstract sealed class PaymentException extends MillicentException
 
   private final FailureCode code;
 
-  PaymentException(FailureCode code, String message, Throwable cause) {
+  PaymentException(FailureCode code, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.code = code;
   }

@@ -5,6 +5,7 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HMAC-SHA-256 under one fixed key, with a {@link Pool} of initialised {@link Mac}s so the hot path
@@ -28,7 +29,7 @@ public final class Hmac {
    */
   private static final class Scratch {
     final Mac mac = newMac();
-    byte[] key;
+    byte @Nullable [] key;
   }
 
   private final SecretKeySpec key;

@@ -30,7 +30,7 @@ public final class Pool<T> {
 
   private int start() {
     long id = Thread.currentThread().threadId();
-    return (int) (id ^ (id >>> 16)) * 0x9E3779B9 >>> 16;
+    return ((int) (id ^ (id >>> 16)) * 0x9E3779B9) >>> 16;
   }
 
   /** An object for the caller's exclusive use until it {@link #give}s it back. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import javax.crypto.KDF;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 import org.millicent.internal.Hmac;
 
@@ -27,7 +28,7 @@ public final class CustomerSecret {
       "aes-256-gcm key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final byte[] secret;
-  private volatile SecretKey privateKey;
+  private volatile @Nullable SecretKey privateKey;
 
   private CustomerSecret(byte[] secret) {
     this.secret = secret;

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.millicent.internal.ByteWriter;
 
 /**
@@ -42,7 +43,7 @@ public record Authority(String scheme, String host, int port) {
    * @throws IllegalArgumentException when the URL is not absolute http(s) with a host, or its host
    *     or port cannot be canonicalised
    */
-  public static Authority of(URI url) {
+  public static Authority of(@Nullable URI url) {
     if (url == null || url.getScheme() == null || url.getHost() == null) {
       throw new IllegalArgumentException("expected an absolute http(s) URL with a host: " + url);
     }
@@ -55,14 +56,17 @@ public record Authority(String scheme, String host, int port) {
    *
    * @throws IllegalArgumentException when a part cannot be canonicalised
    */
-  public static Authority of(String scheme, String host, int port) {
-    String s = scheme == null ? null : scheme.toLowerCase(Locale.ROOT);
+  public static Authority of(@Nullable String scheme, @Nullable String host, int port) {
+    if (scheme == null) {
+      throw new IllegalArgumentException("scheme must be http or https, was null");
+    }
+    String s = scheme.toLowerCase(Locale.ROOT);
     int p = port == -1 ? defaultPort(s) : port;
     return new Authority(s, canonicalHost(host), p);
   }
 
   /** 80 for http, 443 for https. */
-  public static int defaultPort(String scheme) {
+  public static int defaultPort(@Nullable String scheme) {
     return switch (scheme == null ? "" : scheme) {
       case "http" -> 80;
       case "https" -> 443;
@@ -76,7 +80,7 @@ public record Authority(String scheme, String host, int port) {
    * @throws IllegalArgumentException when it is empty, too long, not ASCII, has characters a URL
    *     host cannot have, or is a malformed IPv6 literal or one with a zone
    */
-  public static String canonicalHost(String host) {
+  public static String canonicalHost(@Nullable String host) {
     if (host == null || host.isEmpty() || host.length() > MAX_HOST_LENGTH) {
       throw new IllegalArgumentException("host must be 1.." + MAX_HOST_LENGTH + " characters");
     }

@@ -105,7 +105,7 @@ public record Offer(
       throw new MalformedException("price is not a decimal number of millicents", e);
     }
     Set<Variant> variants = EnumSet.noneOf(Variant.class);
-    for (String name : p.getOrDefault("variants", "signed").trim().split("\\s+")) {
+    for (String name : p.getOrDefault("variants", "signed").trim().split("\\s+", -1)) {
       Variant variant = Variant.fromWireName(name.toLowerCase(Locale.ROOT));
       if (variant != null) {
         variants.add(variant);

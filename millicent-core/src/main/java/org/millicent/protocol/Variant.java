@@ -1,5 +1,7 @@
 package org.millicent.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /** The three Millicent protocol variants (docs/PROTOCOL.md, "Variants"). */
 public enum Variant {
   /** Scrip in the clear: protects the vendor, not the customer against theft. */
@@ -21,7 +23,7 @@ public enum Variant {
   }
 
   /** The variant with this wire name, or {@code null}. */
-  public static Variant fromWireName(String name) {
+  public static @Nullable Variant fromWireName(String name) {
     for (Variant v : values()) {
       if (v.wireName.equals(name)) {
         return v;

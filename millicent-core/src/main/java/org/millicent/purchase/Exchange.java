@@ -2,6 +2,7 @@ package org.millicent.purchase;
 
 import java.security.SecureRandom;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.millicent.protocol.Receipt;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
@@ -17,12 +18,12 @@ import org.millicent.scrip.Scrip;
 public final class Exchange {
   private static final byte[] NO_CHANGE = new byte[0];
 
-  private final Variant variant;
+  private final @Nullable Variant variant;
   private final List<Scrip> outputs;
   private final boolean replay;
   private final ReplySigner reply;
 
-  Exchange(Variant variant, List<Scrip> outputs, boolean replay, ReplySigner reply) {
+  Exchange(@Nullable Variant variant, List<Scrip> outputs, boolean replay, ReplySigner reply) {
     this.variant = variant;
     this.outputs = List.copyOf(outputs);
     this.replay = replay;
@@ -30,7 +31,7 @@ public final class Exchange {
   }
 
   /** The variant the paying request came in, or {@code null} for a broker's reassignment. */
-  public Variant variant() {
+  public @Nullable Variant variant() {
     return variant;
   }
 

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
@@ -250,7 +251,7 @@ public final class ExchangeService {
   }
 
   private Exchange run(
-      Variant variant,
+      @Nullable Variant variant,
       ReplySigner reply,
       byte[] fingerprint,
       List<Scrip> inputs,

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.ExpiredException;
 import org.millicent.failure.ForgedException;
@@ -50,7 +51,7 @@ final class PaymentVerifier {
       Scrip scrip,
       byte[] encodedScrip,
       byte[] fingerprint,
-      CustomerSecret secret) {}
+      @Nullable CustomerSecret secret) {}
 
   private final String vendor;
   private final MasterSecrets masters;

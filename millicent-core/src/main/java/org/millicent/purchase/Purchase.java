@@ -2,6 +2,7 @@ package org.millicent.purchase;
 
 import java.security.SecureRandom;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Receipt;
 import org.millicent.protocol.RequestDescriptor;
@@ -36,7 +37,7 @@ public final class Purchase {
   private State state;
 
   /** The change's encoding, made once: a reply MACs or seals it and also sends it. */
-  private byte[] changeEncoding;
+  private byte @Nullable [] changeEncoding;
 
   /**
    * A purchase; {@code changeEncoding} is the change's encoding when the caller has it already (as
@@ -49,11 +50,11 @@ public final class Purchase {
       long priceMillicents,
       Optional<Scrip> change,
       byte[] fingerprint,
-      CustomerSecret secret,
+      @Nullable CustomerSecret secret,
       SpendRecorder recorder,
       boolean replay,
       boolean committed,
-      byte[] changeEncoding) {
+      byte @Nullable [] changeEncoding) {
     this.changeEncoding = changeEncoding;
     this.variant = variant;
     this.scrip = scrip;
@@ -135,10 +136,12 @@ public final class Purchase {
   }
 
   private byte[] encodedChange() {
-    if (changeEncoding == null) {
-      changeEncoding = change.map(ScripCodec::encode).orElse(new byte[0]);
+    byte[] encoding = changeEncoding;
+    if (encoding == null) {
+      encoding = change.map(ScripCodec::encode).orElse(new byte[0]);
+      changeEncoding = encoding;
     }
-    return changeEncoding;
+    return encoding;
   }
 
   /**

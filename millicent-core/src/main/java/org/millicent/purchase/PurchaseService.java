@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.InProgressException;
 import org.millicent.failure.InsufficientValueException;
 import org.millicent.failure.PaymentException;
@@ -259,7 +260,7 @@ public final class PurchaseService {
       Variant variant,
       Scrip scrip,
       byte[] fingerprint,
-      CustomerSecret secret,
+      @Nullable CustomerSecret secret,
       SpendRecorder.Replayed r) {
     return new Purchase(
         variant,
@@ -275,7 +276,11 @@ public final class PurchaseService {
   }
 
   private Purchase settle(
-      Variant variant, Scrip scrip, byte[] fingerprint, CustomerSecret secret, Pricer pricer) {
+      Variant variant,
+      Scrip scrip,
+      byte[] fingerprint,
+      @Nullable CustomerSecret secret,
+      Pricer pricer) {
     long price = checkedPrice(scrip, pricer);
     SpendRecorder.Claim claim =
         waitingOutInProgress(
@@ -348,7 +353,7 @@ public final class PurchaseService {
   }
 
   /** The change for paying {@code price} with {@code scrip}, or null when nothing is left. */
-  private ScripMinter.Minted mintChange(Scrip scrip, long price) {
+  private ScripMinter.@Nullable Minted mintChange(Scrip scrip, long price) {
     long rest = scrip.valueMillicents() - price;
     if (rest == 0) {
       return null;

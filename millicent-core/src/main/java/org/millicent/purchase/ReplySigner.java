@@ -1,6 +1,7 @@
 package org.millicent.purchase;
 
 import java.security.SecureRandom;
+import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.PrivateMessages;
@@ -13,11 +14,11 @@ import org.millicent.protocol.Variant;
  * exchanges. Holds the customer secret; never prints it. Immutable and thread-safe.
  */
 final class ReplySigner {
-  private final Variant variant;
+  private final @Nullable Variant variant;
   private final byte[] fingerprint;
-  private final CustomerSecret secret;
+  private final @Nullable CustomerSecret secret;
 
-  ReplySigner(Variant variant, byte[] fingerprint, CustomerSecret secret) {
+  ReplySigner(@Nullable Variant variant, byte[] fingerprint, @Nullable CustomerSecret secret) {
     this.variant = variant;
     this.fingerprint = fingerprint;
     this.secret = secret;
@@ -28,19 +29,27 @@ final class ReplySigner {
       throw new IllegalStateException(
           "reply MACs belong to the signed variant, this is " + variant);
     }
-    return Macs.mac(secret, Macs.replyInput(fingerprint, status, change, responseBodyDigest));
+    return Macs.mac(secret(), Macs.replyInput(fingerprint, status, change, responseBodyDigest));
   }
 
   byte[] sealResponse(int status, byte[] body, SecureRandom random) {
     requirePrivate();
     return SealedBox.seal(
-        secret.privateKey(), random, PrivateMessages.responseAad(fingerprint, status), body);
+        secret().privateKey(), random, PrivateMessages.responseAad(fingerprint, status), body);
   }
 
   byte[] sealChange(byte[] change, SecureRandom random) {
     requirePrivate();
     return SealedBox.seal(
-        secret.privateKey(), random, PrivateMessages.changeAad(fingerprint), change);
+        secret().privateKey(), random, PrivateMessages.changeAad(fingerprint), change);
+  }
+
+  /** The customer secret, which every variant that signs or seals has. */
+  private CustomerSecret secret() {
+    if (secret == null) {
+      throw new IllegalStateException("the " + variant + " variant has no customer secret");
+    }
+    return secret;
   }
 
   private void requirePrivate() {

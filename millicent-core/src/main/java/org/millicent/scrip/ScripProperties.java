@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The vendor-defined key/value pairs of a piece of scrip (for example {@code country=US}), bounded
@@ -48,7 +49,7 @@ public record ScripProperties(SortedMap<String, String> entries) {
   }
 
   /** The value for {@code key}, or {@code null}. */
-  public String get(String key) {
+  public @Nullable String get(String key) {
     return entries.get(key);
   }
 

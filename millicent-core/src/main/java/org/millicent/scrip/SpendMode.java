@@ -1,5 +1,7 @@
 package org.millicent.scrip;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a piece of scrip may be spent, certified with the rest of the scrip (docs/PROTOCOL.md,
  * "Scrip"): bound scrip only with proof of the customer secret (the signed and private variants),
@@ -31,7 +33,7 @@ public enum SpendMode {
   }
 
   /** The mode with this encoding byte, or {@code null}. */
-  public static SpendMode fromWireValue(int value) {
+  public static @Nullable SpendMode fromWireValue(int value) {
     for (SpendMode m : values()) {
       if (m.wireValue == value) {
         return m;
@@ -41,7 +43,7 @@ public enum SpendMode {
   }
 
   /** The mode with this name, or {@code null}. */
-  public static SpendMode fromWireName(String name) {
+  public static @Nullable SpendMode fromWireName(String name) {
     for (SpendMode m : values()) {
       if (m.wireName.equals(name)) {
         return m;
