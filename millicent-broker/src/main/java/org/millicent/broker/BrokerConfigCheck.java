@@ -41,7 +41,7 @@ final class BrokerConfigCheck {
     if (currency == null || !currency.matches("[A-Z]{3}")) {
       p.add("currency: expected a three-letter ISO 4217 code such as USD, found " + currency);
     }
-    if (database == null || database.isPresent() && database.get().isBlank()) {
+    if (database == null || (database.isPresent() && database.get().isBlank())) {
       p.add("database: expected a SQLite file path or a jdbc:postgresql: URL, found nothing");
     } else if (database.isPresent()
         && database.get().strip().startsWith("jdbc:")
@@ -62,7 +62,7 @@ final class BrokerConfigCheck {
         p.add("tls.password: expected the key store password, found nothing");
       }
     }
-    if (adminToken == null || adminToken.isPresent() && adminToken.get().length() < 16) {
+    if (adminToken == null || (adminToken.isPresent() && adminToken.get().length() < 16)) {
       p.add("admin_token: expected at least 16 characters");
     }
     if (scripLifetime == null

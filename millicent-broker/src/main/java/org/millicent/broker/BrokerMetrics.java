@@ -41,7 +41,7 @@ final class BrokerMetrics {
                             "kind",
                             k)));
     sc.sales().increment();
-    sc.millicents().increment(amount);
+    sc.millicents().increment((double) amount);
   }
 
   /** Registers the gauges of the number of accounts and the scrip outstanding. */

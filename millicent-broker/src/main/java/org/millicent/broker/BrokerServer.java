@@ -165,44 +165,48 @@ public final class BrokerServer implements AutoCloseable {
 
   private void scheduleWork(BrokerConfig config, BrokerActivity activity) {
     // One line a minute on sales and refusals, only when something happened.
-    schedule.scheduleWithFixedDelay(
-        () ->
-            activity
-                .summary()
-                .ifPresent(line -> log.info("broker \"{}\": {}", config.brokerId(), line)),
-        1,
-        1,
-        TimeUnit.MINUTES);
+    var unusedSummary =
+        schedule.scheduleWithFixedDelay(
+            () ->
+                activity
+                    .summary()
+                    .ifPresent(line -> log.info("broker \"{}\": {}", config.brokerId(), line)),
+            1,
+            1,
+            TimeUnit.MINUTES);
     Duration interval = config.settlementInterval();
     if (!interval.isZero()) {
-      schedule.scheduleWithFixedDelay(
-          () -> {
-            for (VendorConfig v : broker.vendors()) {
-              if (v.supply() == Supply.LICENSED && v.token().isPresent()) {
-                try {
-                  broker.pullSettlement(v.vendor());
-                } catch (RuntimeException e) {
-                  log.warn("broker: settlement with {} failed: {}", v.vendor(), Causes.describe(e));
+      var unusedSettlement =
+          schedule.scheduleWithFixedDelay(
+              () -> {
+                for (VendorConfig v : broker.vendors()) {
+                  if (v.supply() == Supply.LICENSED && v.token().isPresent()) {
+                    try {
+                      broker.pullSettlement(v.vendor());
+                    } catch (RuntimeException e) {
+                      log.warn(
+                          "broker: settlement with {} failed: {}", v.vendor(), Causes.describe(e));
+                    }
+                  }
                 }
-              }
-            }
-          },
-          interval.toMillis(),
-          interval.toMillis(),
-          TimeUnit.MILLISECONDS);
+              },
+              interval.toMillis(),
+              interval.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
-    schedule.scheduleWithFixedDelay(
-        () -> {
-          try {
-            broker.closeStatements(broker.books().clock().instant());
-          } catch (RuntimeException e) {
-            log.warn("broker: closing statements failed: {}", Causes.describe(e));
-          }
-          broker.reconcileWarehouses();
-        },
-        0,
-        10,
-        TimeUnit.MINUTES);
+    var unusedSweep =
+        schedule.scheduleWithFixedDelay(
+            () -> {
+              try {
+                broker.closeStatements(broker.books().clock().instant());
+              } catch (RuntimeException e) {
+                log.warn("broker: closing statements failed: {}", Causes.describe(e));
+              }
+              broker.reconcileWarehouses();
+            },
+            0,
+            10,
+            TimeUnit.MINUTES);
   }
 
   private static void addTlsConnector(

@@ -80,7 +80,7 @@ final class ConfigReader {
     if (!v.isTextual()) {
       String found = describe(v);
       if (secret(field) && found.startsWith("the ")) {
-        found = "a " + found.split(" ")[1];
+        found = "a " + found.split(" ", -1)[1];
       }
       problems.add(
           field

@@ -3,6 +3,7 @@ package org.millicent.http;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 
 /**
@@ -26,7 +27,7 @@ public final class AccessGuard {
    * Whether {@code address} is a loopback address literal ({@code 127.0.0.1}, {@code ::1} ...). A
    * host name, or anything else that is not an address literal, is not: no DNS lookup is made.
    */
-  public static boolean isLoopback(String address) {
+  public static boolean isLoopback(@Nullable String address) {
     if (address == null || address.isEmpty()) {
       return false;
     }
@@ -42,7 +43,7 @@ public final class AccessGuard {
    * stripped of surrounding white space), possibly empty; null when the field is missing or of
    * another scheme.
    */
-  public static String bearer(String authorization) {
+  public static @Nullable String bearer(@Nullable String authorization) {
     if (authorization == null
         || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return null;
@@ -54,7 +55,7 @@ public final class AccessGuard {
    * Whether {@code presented} is {@code expected}, compared in constant time. A missing or empty
    * token never matches, nor does anything when no token is expected.
    */
-  public static boolean tokenMatches(String expected, String presented) {
+  public static boolean tokenMatches(@Nullable String expected, @Nullable String presented) {
     if (expected == null || expected.isEmpty() || presented == null || presented.isEmpty()) {
       return false;
     }

@@ -35,7 +35,7 @@ public final class Html {
   static double quality(String accept, String type, String subtype) {
     int best = -1;
     double q = 0;
-    for (String range : accept.split(",")) {
+    for (String range : accept.split(",", -1)) {
       String[] parts = range.split(";");
       String media = parts[0].strip().toLowerCase(Locale.ROOT);
       int slash = media.indexOf('/');

@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies {@link HttpTimeouts} to a started Jetty server: sets each connector's idle timeout, and
@@ -47,7 +48,7 @@ public final class SlowClientGuard implements AutoCloseable {
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("slow-client-guard").daemon().factory());
-    sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    var unused = sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** Starts guarding {@code server} (already started, so its connectors exist). */
@@ -69,14 +70,14 @@ public final class SlowClientGuard implements AutoCloseable {
     }
   }
 
-  private static HttpConnection http(Connection c) {
+  private static @Nullable HttpConnection http(Connection c) {
     if (c instanceof SslConnection ssl) {
       c = ssl.getSslEndPoint().getConnection();
     }
     return c instanceof HttpConnection h ? h : null;
   }
 
-  private void check(EndPoint ep, HttpConnection http, long now) {
+  private void check(EndPoint ep, @Nullable HttpConnection http, long now) {
     if (http == null) {
       return;
     }

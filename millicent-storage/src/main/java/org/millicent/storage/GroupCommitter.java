@@ -71,6 +71,7 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("UnnecessaryLambda") // a sentinel, compared by identity
   private static final Runnable STOP = () -> {};
 
   private final LinkedBlockingQueue<Entry<T, R>> queue = new LinkedBlockingQueue<>();

@@ -49,13 +49,10 @@ final class VendorMetrics {
   private final Counter replays;
 
   /** Held here: a function counter keeps only a weak reference to its state. */
-  private final Supplier<DurableSpendRecorder.Stats> spendStats;
-
   VendorMetrics(
       String vendor,
       Supplier<Number> spentListSize,
       Supplier<DurableSpendRecorder.Stats> spendStats) {
-    this.spendStats = spendStats;
     registry.config().commonTags("vendor", vendor);
     for (Kind k : Kind.values()) {
       latency.put(
@@ -123,7 +120,7 @@ final class VendorMetrics {
       return;
     }
     payments.get(variant).increment();
-    revenue.increment(priceMillicents);
+    revenue.increment((double) priceMillicents);
   }
 
   void rejected(ProblemCode code) {

@@ -169,7 +169,7 @@ final class RecordedPayments {
   private static long retryAfterMillis(Response r) {
     try {
       long s = r.header("Retry-After").map(v -> Long.parseLong(v.strip())).orElse(1L);
-      return Math.clamp(s, 1, 5) * 1000;
+      return Math.clamp(s, 1, 5) * 1000L;
     } catch (NumberFormatException e) {
       return 1000;
     }

@@ -29,7 +29,7 @@ final class VendorsTable {
         .findOne()
         .ifPresent(
             old -> {
-              for (String b : old.split(" ")) {
+              for (String b : old.split(" ", -1)) {
                 if (!b.isBlank()) {
                   all.add(b);
                 }
@@ -64,7 +64,7 @@ final class VendorsTable {
         .map(
             (rs, ctx) -> {
               List<URI> brokers = new ArrayList<>();
-              for (String b : rs.getString(4).split(" ")) {
+              for (String b : rs.getString(4).split(" ", -1)) {
                 if (!b.isBlank()) {
                   brokers.add(URI.create(b));
                 }

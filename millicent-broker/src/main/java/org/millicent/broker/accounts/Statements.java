@@ -80,7 +80,7 @@ final class Statements {
     Optional<Long> closedBefore = store.closedBefore();
     Optional<Long> earliest = closedBefore.isPresent() ? closedBefore : store.firstSale();
     List<ClosedStatement> out = new ArrayList<>();
-    if (earliest.isPresent() && earliest.get() != null) {
+    if (earliest.isPresent()) {
       StatementPeriod.Period p = period.containing(Instant.ofEpochMilli(earliest.get()));
       while (!p.end().isAfter(current.start())) {
         out.addAll(close(p));
