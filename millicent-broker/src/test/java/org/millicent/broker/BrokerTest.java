@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -185,7 +186,8 @@ class BrokerTest {
         brokerScrip,
         secret,
         nonce,
-        RequestDescriptor.of(ORIGIN, "POST", "/broker/vendor-scrip", body.getBytes()));
+        RequestDescriptor.of(
+            ORIGIN, "POST", "/broker/vendor-scrip", body.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

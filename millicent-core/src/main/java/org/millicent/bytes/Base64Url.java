@@ -3,6 +3,7 @@ package org.millicent.bytes;
 import java.util.Base64;
 
 /** Strict unpadded base64url, the text form of tokens, nonces and MACs in headers. */
+@SuppressForbidden // the one wrapper of java.util.Base64
 public final class Base64Url {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();

@@ -3,6 +3,7 @@ package org.millicent.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 import org.millicent.failure.UnknownKeyException;
@@ -10,7 +11,7 @@ import org.millicent.internal.Hmac;
 import org.millicent.scrip.Certificate;
 
 class MasterSecretsTest {
-  private static final byte[] BODY = "body".getBytes();
+  private static final byte[] BODY = "body".getBytes(StandardCharsets.UTF_8);
   private final SecureRandom random = new SecureRandom();
 
   private static SecretBytes secret(int fill) {

@@ -24,7 +24,10 @@ class MacsTest {
     Nonce nonce = Nonce.of(new byte[16]);
     RequestDescriptor r =
         RequestDescriptor.of(
-            Authority.of("HTTP", "Venetia.Example", 8080), "POST", "/a?b=ü", "body".getBytes());
+            Authority.of("HTTP", "Venetia.Example", 8080),
+            "POST",
+            "/a?b=ü",
+            "body".getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     expected.writeBytes("millicent-request-v2".getBytes(StandardCharsets.US_ASCII));
     expected.writeBytes(u16(3));
@@ -40,7 +43,7 @@ class MacsTest {
     byte[] target = "/a?b=ü".getBytes(StandardCharsets.UTF_8);
     expected.writeBytes(u16(target.length));
     expected.writeBytes(target);
-    expected.writeBytes(RequestDescriptor.digest("body".getBytes()));
+    expected.writeBytes(RequestDescriptor.digest("body".getBytes(StandardCharsets.UTF_8)));
 
     assertThat(Macs.requestInput(scrip, nonce, r)).isEqualTo(expected.toByteArray());
   }
@@ -66,14 +69,14 @@ class MacsTest {
 
   @Test
   void mac_isTheFirst16BytesOfHmacSha256UnderTheCustomerSecret() {
-    byte[] input = "input".getBytes();
+    byte[] input = "input".getBytes(StandardCharsets.UTF_8);
 
     assertThat(Macs.mac(SECRET, input)).isEqualTo(Arrays.copyOf(SECRET.hmac(input), 16));
   }
 
   @Test
   void verify_acceptsTheMacAndRejectsAnyOther() {
-    byte[] input = "input".getBytes();
+    byte[] input = "input".getBytes(StandardCharsets.UTF_8);
     byte[] mac = Macs.mac(SECRET, input);
 
     Macs.verify(SECRET, input, mac, "test");

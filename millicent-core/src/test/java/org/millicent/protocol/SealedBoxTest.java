@@ -63,7 +63,7 @@ class SealedBoxTest {
     byte[] other = new byte[32];
     other[0] = 1;
 
-    assertThatThrownBy(() -> SealedBox.open(KEY, sealed, "aae".getBytes()))
+    assertThatThrownBy(() -> SealedBox.open(KEY, sealed, "aae".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(ForgedException.class);
     assertThatThrownBy(() -> SealedBox.open(new SecretKeySpec(other, "AES"), sealed, AAD))
         .isInstanceOf(ForgedException.class);

@@ -85,7 +85,10 @@ class BitFlipTest {
   void everyFlippedBitOfASignedRequest_isRejectedAndNothingIsSpent() {
     RequestDescriptor request =
         RequestDescriptor.of(
-            TestVendor.ORIGIN, "POST", "/millicent/exchange?x=1", "{\"a\":1}".getBytes());
+            TestVendor.ORIGIN,
+            "POST",
+            "/millicent/exchange?x=1",
+            "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
     Payment.Signed good = v.signed(scrip, request);
     byte[] nonce = good.nonce().bytes();
     int attempts = 0;

@@ -9,6 +9,7 @@ import static org.millicent.purchase.TestVendor.GET_PAGE;
 import static org.millicent.purchase.TestVendor.NOBODY;
 import static org.millicent.purchase.TestVendor.VENDOR;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
@@ -297,7 +298,7 @@ class PurchaseServiceTest {
     Scrip scrip = v.mint(1000, ALICE);
     Payment.Signed payment = v.signed(scrip);
     Purchase p = v.service.pay(payment, Pricer.fixed(100));
-    byte[] digest = RequestDescriptor.digest("the page".getBytes());
+    byte[] digest = RequestDescriptor.digest("the page".getBytes(StandardCharsets.UTF_8));
     byte[] replyMac = p.replyMac(200, digest);
 
     Optional<Scrip> change =
@@ -313,7 +314,7 @@ class PurchaseServiceTest {
     Scrip scrip = v.mint(1000, ALICE);
     Payment.Signed payment = v.signed(scrip);
     Purchase p = v.service.pay(payment, Pricer.fixed(100));
-    byte[] digest = RequestDescriptor.digest("the page".getBytes());
+    byte[] digest = RequestDescriptor.digest("the page".getBytes(StandardCharsets.UTF_8));
     byte[] replyMac = p.replyMac(200, digest);
     CustomerSecret secret = v.secretOf(ALICE);
     byte[] change = p.changeBytes();
@@ -338,7 +339,7 @@ class PurchaseServiceTest {
                     payment.mac(),
                     200,
                     change,
-                    RequestDescriptor.digest("another page".getBytes()),
+                    RequestDescriptor.digest("another page".getBytes(StandardCharsets.UTF_8)),
                     replyMac))
         .isInstanceOf(ForgedException.class);
     assertThatThrownBy(

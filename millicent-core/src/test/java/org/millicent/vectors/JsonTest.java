@@ -17,7 +17,7 @@ class JsonTest {
     m.put("big", new BigInteger("18446744073709551615"));
     m.put("text", "q\"uo\\te\n\u00fc\u20ac\ud83d\ude00\u0001");
     m.put("list", List.of(BigInteger.ONE, "x", Map.of(), List.of()));
-    m.put("flag", Boolean.TRUE);
+    m.put("flag", true);
 
     assertThat(Json.parse(Json.write(m))).isEqualTo(m);
   }

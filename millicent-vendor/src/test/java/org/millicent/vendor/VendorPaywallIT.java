@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -218,7 +219,12 @@ class VendorPaywallIT {
   @Test
   void theExchangesOffer_staysAProblemDocument() {
     HttpResponse<byte[]> r =
-        http.send("POST", "/millicent/exchange", "{}".getBytes(), "Accept", BROWSER);
+        http.send(
+            "POST",
+            "/millicent/exchange",
+            "{}".getBytes(StandardCharsets.UTF_8),
+            "Accept",
+            BROWSER);
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }

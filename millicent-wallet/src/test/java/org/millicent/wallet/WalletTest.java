@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -393,7 +394,9 @@ class WalletTest {
             .addNetworkInterceptor(
                 chain -> {
                   Response r = chain.proceed(chain.request());
-                  return r.status() == 200 ? r.withBody("page 666".getBytes(), "text/plain") : r;
+                  return r.status() == 200
+                      ? r.withBody("page 666".getBytes(StandardCharsets.UTF_8), "text/plain")
+                      : r;
                 })
             .build();
 

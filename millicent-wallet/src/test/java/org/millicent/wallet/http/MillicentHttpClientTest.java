@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +42,7 @@ class MillicentHttpClientTest {
               ex.getResponseHeaders().add("WWW-Authenticate", "Millicent v=2, vendor=v, price=1");
               ex.sendResponseHeaders(402, -1);
             } else {
-              byte[] out = ("paid " + new String(body)).getBytes();
+              byte[] out = ("paid " + new String(body)).getBytes(StandardCharsets.UTF_8);
               ex.sendResponseHeaders(200, out.length);
               ex.getResponseBody().write(out);
             }
@@ -78,7 +79,8 @@ class MillicentHttpClientTest {
     AtomicInteger payments = new AtomicInteger();
     MillicentHttpClient c = payingWithToken(payments);
 
-    Response r = c.send(Request.post(url("/x?a=b"), "text/plain", "hello".getBytes()));
+    Response r =
+        c.send(Request.post(url("/x?a=b"), "text/plain", "hello".getBytes(StandardCharsets.UTF_8)));
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.bodyText()).isEqualTo("paid hello");

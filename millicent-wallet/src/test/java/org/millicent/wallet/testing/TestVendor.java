@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -168,7 +169,8 @@ public final class TestVendor extends TestServer {
       revenue.addAndGet(p.priceMillicents());
       sales.incrementAndGet();
     }
-    byte[] page = ("page " + path.substring(path.lastIndexOf('/') + 1)).getBytes();
+    byte[] page =
+        ("page " + path.substring(path.lastIndexOf('/') + 1)).getBytes(StandardCharsets.UTF_8);
     return receipt(p, payment, page, "text/plain");
   }
 
@@ -207,7 +209,7 @@ public final class TestVendor extends TestServer {
           .append(s.token())
           .append('"');
     }
-    byte[] out = sb.append("]}").toString().getBytes();
+    byte[] out = sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     return new Answer(
         200,
         Map.of(
