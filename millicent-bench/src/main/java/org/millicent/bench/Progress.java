@@ -25,7 +25,7 @@ final class Progress {
   /** Progress on {@code err}, drawn as a bar only when this process runs in a terminal. */
   static Progress onStderr(PrintWriter err) {
     Console c = System.console();
-    return new Progress(err, c != null && c.isTerminal());
+    return new Progress(err, c != null && c.isTerminal()); // null with -Djdk.console=none
   }
 
   /** Reports {@code fraction} (0..1) done after {@code requests} requests. */

@@ -60,7 +60,7 @@ final class ServerCpu {
     int cpus = 0;
     long batched = 0;
     long batches = 0;
-    for (String line : text.split("\n")) {
+    for (String line : text.split("\n", -1)) {
       if (line.startsWith("#")) {
         continue;
       }

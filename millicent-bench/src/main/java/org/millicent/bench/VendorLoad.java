@@ -250,7 +250,13 @@ final class VendorLoad {
           return;
         }
         long phase = window.phaseOf(t0);
-        boolean paying = phase < 0 ? (warmPaid = !warmPaid) : phase % 2 == paidParity;
+        boolean paying;
+        if (phase < 0) {
+          warmPaid = !warmPaid;
+          paying = warmPaid;
+        } else {
+          paying = phase % 2 == paidParity;
+        }
         if (!paying) {
           RawHttpConnection.Response r = http.get(freePath, null);
           long t1 = System.nanoTime();

@@ -149,6 +149,7 @@ class BooksConservationTest {
     final java.util.Set<Long> spentAtVendor = new java.util.HashSet<>();
     final Map<Long, Long> valueOf = new HashMap<>();
 
+    @SuppressWarnings("UnusedMethod") // the sum to print when a conservation case fails
     long outstanding() {
       long b = brokerScrip.stream().mapToLong(Scrip::valueMillicents).sum();
       long v = 0;

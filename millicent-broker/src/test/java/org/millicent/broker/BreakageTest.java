@@ -143,7 +143,7 @@ class BreakageTest {
             continue;
           }
           long c = customers.get(rnd.nextInt(customers.size()));
-          long amount = 1 + rnd.nextInt(5_000);
+          long amount = 1L + rnd.nextInt(5_000);
           held.add(new Held(c, broker.sellBrokerScrip(c, amount, null)));
           moneyIn += amount;
           what = "sell " + amount;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.millicent.storage.GroupCommitter.Outcome;
 
 class GroupCommitterTest {
+  @SuppressWarnings("UnnecessaryLambda") // one translator shared by every case
   private static final Function<Exception, StorageException> TRANSLATE =
       e -> new StorageException(StorageException.FAILED, "failed: " + e.getMessage(), e);
 
@@ -56,7 +57,7 @@ class GroupCommitterTest {
       }
       submitted.countDown();
       for (int i = 0; i < 100; i++) {
-        String[] parts = seen.get(i).join().split(":");
+        String[] parts = seen.get(i).join().split(":", -1);
         assertThat(parts[0]).as("completed by").isEqualTo("t-done");
         assertThat(parts[1])
             .isEqualTo(i % 2 == 0 ? String.valueOf(i * 10) : "IllegalStateException");

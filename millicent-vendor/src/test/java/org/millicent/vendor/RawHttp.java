@@ -72,8 +72,8 @@ final class RawHttp {
       throw new IOException(
           "no complete answer: " + new String(bytes, StandardCharsets.ISO_8859_1));
     }
-    String[] lines = new String(bytes, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
-    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    String[] lines = new String(bytes, 0, end, StandardCharsets.ISO_8859_1).split("\r\n", -1);
+    int status = Integer.parseInt(lines[0].split(" ", -1)[1]);
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
@@ -94,7 +94,7 @@ final class RawHttp {
     int i = 0;
     while (i < in.length) {
       int eol = indexOf(java.util.Arrays.copyOfRange(in, i, in.length), new byte[] {'\r', '\n'});
-      String size = new String(in, i, eol, StandardCharsets.ISO_8859_1).split(";")[0].trim();
+      String size = new String(in, i, eol, StandardCharsets.ISO_8859_1).split(";", -1)[0].trim();
       int n = Integer.parseInt(size, 16);
       i += eol + 2;
       if (n == 0) {

@@ -106,7 +106,7 @@ class VendorBindingIT {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       in.transferTo(all);
       String text = all.toString(StandardCharsets.UTF_8);
-      return Integer.parseInt(text.substring(0, text.indexOf("\r\n")).split(" ")[1]);
+      return Integer.parseInt(text.substring(0, text.indexOf("\r\n")).split(" ", -1)[1]);
     }
   }
 

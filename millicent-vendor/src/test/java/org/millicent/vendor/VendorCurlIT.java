@@ -85,14 +85,15 @@ class VendorCurlIT {
       in.transferTo(all);
       String text = all.toString(StandardCharsets.UTF_8);
       int split = text.indexOf("\r\n\r\n");
-      String[] lines = text.substring(0, split).split("\r\n");
+      String[] lines = text.substring(0, split).split("\r\n", -1);
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 1; i < lines.length; i++) {
         int c = lines[i].indexOf(':');
         headers.put(
             lines[i].substring(0, c).toLowerCase(Locale.ROOT), lines[i].substring(c + 1).strip());
       }
-      return new Raw(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(split + 4));
+      return new Raw(
+          Integer.parseInt(lines[0].split(" ", -1)[1]), headers, text.substring(split + 4));
     }
   }
 

@@ -69,6 +69,7 @@ class VendorExchangeIT {
   }
 
   /** Sends a signed exchange and returns the issued scrip after checking the reply MAC. */
+  @SuppressWarnings("UnusedVariable") // the body sent, kept beside the reply it produced
   private static List<Scrip> exchange(Payment.Signed p, byte[] body, HttpResponse<byte[]> r)
       throws Exception {
     assertThat(r.statusCode()).as(TestHttp.text(r)).isEqualTo(200);

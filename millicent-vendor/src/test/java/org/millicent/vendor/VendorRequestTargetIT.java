@@ -94,6 +94,7 @@ class VendorRequestTargetIT {
   }
 
   @AfterEach
+  @SuppressWarnings("SynchronizeOnNonFinalField") // ListAppender.list is what logback locks
   void noErrorWasLogged() {
     List<String> errors = new ArrayList<>();
     synchronized (log.list) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -48,7 +49,7 @@ class VendorTlsIT {
                 "SAN=ip:127.0.0.1")
             .redirectErrorStream(true)
             .start();
-    String out = new String(keytool.getInputStream().readAllBytes());
+    String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(keytool.waitFor()).as(out).isZero();
 
     KeyStore trust = KeyStore.getInstance("PKCS12");

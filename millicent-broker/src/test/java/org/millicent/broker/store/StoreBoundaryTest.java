@@ -67,13 +67,15 @@ class StoreBoundaryTest {
   @Test
   void theScan_findsSqlLiteralsAndEscapeHatches() {
     String sample =
-        "class X {\n"
-            + "  void a(Database db) {\n"
-            + "    db.jdbi().useHandle(h -> h.execute(\"DELETE FROM t WHERE id = 1\"));\n"
-            + "    db.withHandle(h -> h.createQuery(\"SELECT x FROM t\"));\n"
-            + "    String doc = \"Selects what is due\";\n"
-            + "  }\n"
-            + "}\n";
+        """
+        class X {
+          void a(Database db) {
+            db.jdbi().useHandle(h -> h.execute("DELETE FROM t WHERE id = 1"));
+            db.withHandle(h -> h.createQuery("SELECT x FROM t"));
+            String doc = "Selects what is due";
+          }
+        }
+        """;
     assertThat(offences("X.java", sample, false))
         .containsExactly(
             "X.java:3: \"DELETE FROM t WHERE id = 1\"",

@@ -72,7 +72,7 @@ public final class RawHttp implements AutoCloseable {
 
     /** The first value of header {@code name}, or {@code null}. */
     public String header(String name) {
-      for (String line : head.split("\r\n")) {
+      for (String line : head.split("\r\n", -1)) {
         int c = line.indexOf(':');
         if (c > 0 && line.substring(0, c).trim().equalsIgnoreCase(name)) {
           return line.substring(c + 1).trim();
@@ -180,7 +180,7 @@ public final class RawHttp implements AutoCloseable {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     while (true) {
       String size = line();
-      int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+      int n = Integer.parseInt(size.split(";", -1)[0].trim(), 16);
       if (n == 0) {
         while (!line().isEmpty()) {
           // trailers

@@ -227,6 +227,7 @@ abstract class VendorKeyStoreContract {
   }
 
   @Test
+  @SuppressWarnings("ObjectToString") // the default toString is what must not leak
   void storedSecrets_neverAppearInToStringOrErrors() {
     MasterSecrets m = MasterSecrets.generate(1, random);
     store.vectors().saveMasterSecrets(m);

@@ -37,12 +37,14 @@ class MillicentHttpClientTest {
                     + " "
                     + auth
                     + " "
-                    + new String(body));
+                    + new String(body, StandardCharsets.UTF_8));
             if (auth == null || alwaysOffer) {
               ex.getResponseHeaders().add("WWW-Authenticate", "Millicent v=2, vendor=v, price=1");
               ex.sendResponseHeaders(402, -1);
             } else {
-              byte[] out = ("paid " + new String(body)).getBytes(StandardCharsets.UTF_8);
+              byte[] out =
+                  ("paid " + new String(body, StandardCharsets.UTF_8))
+                      .getBytes(StandardCharsets.UTF_8);
               ex.sendResponseHeaders(200, out.length);
               ex.getResponseBody().write(out);
             }
@@ -181,7 +183,7 @@ class MillicentHttpClientTest {
                 .build());
 
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(new String(r.body())).isEqualTo("paid body");
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("paid body");
     assertThat(r.uri()).isEqualTo(url("/j"));
   }
 

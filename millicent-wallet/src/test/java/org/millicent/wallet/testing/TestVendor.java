@@ -158,6 +158,7 @@ public final class TestVendor extends TestServer {
     }
   }
 
+  @SuppressWarnings("UnusedVariable") // every route takes the exchange
   private Answer sell(Payment payment, String path, HttpExchange ex) {
     Purchase p = purchases.begin(payment, Pricer.fixed(price));
     if (path.equals("/broken")) {
@@ -189,6 +190,7 @@ public final class TestVendor extends TestServer {
     return new Answer(200, headers, sent);
   }
 
+  @SuppressWarnings("UnusedVariable") // every route takes the exchange
   private Answer exchange(Payment payment, HttpExchange ex, byte[] body) throws IOException {
     JsonNode n = JSON.readTree(body);
     List<byte[]> inputs = new ArrayList<>();
