@@ -29,6 +29,7 @@ import org.millicent.scrip.SpendMode;
  * cents and a request costs 0.1 cent, so every purchase mints change. Not thread-safe for minting
  * inputs (one measuring thread owns a fixture).
  */
+@SuppressForbidden // wiring: the fixture mints scrip valid from the real time
 final class CoreFixture {
   static final String VENDOR = "venetia.example";
 

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
           + " to the other half). --in-process: in this JVM. With --url: a running vendor, scrip"
           + " bought as a warehouse broker (--broker-token)."
     })
+@SuppressForbidden // wiring: the benchmark mints its fixtures at the real time
 public final class VendorBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -125,7 +125,9 @@ final class Paywall {
    * bought in place of the page.
    */
   private static String button(String broker) {
-    return """
+    return String.format(
+        Locale.ROOT,
+        """
         <p class="pay"><button id="pay" type="button" hidden>Pay with Millicent</button>
         <span id="pay-status" class="muted" role="status" aria-live="polite"></span></p>
         <script type="module">
@@ -161,7 +163,7 @@ final class Paywall {
         });
         </script>
         """
-        .formatted(jsString(broker));
+        jsString(broker));
   }
 
   /** {@code s} as a JavaScript string literal that cannot end the script it is in. */
@@ -178,7 +180,7 @@ final class Paywall {
           || c == '\''
           || c == 0x2028
           || c == 0x2029) {
-        out.append(String.format("\\u%04x", (int) c));
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {
         out.append(c);
       }

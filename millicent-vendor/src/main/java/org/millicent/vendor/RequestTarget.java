@@ -2,6 +2,7 @@ package org.millicent.vendor;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The one canonical form of a request target that the gateway prices, serves and forwards
@@ -127,7 +128,7 @@ record RequestTarget(String path, String forward) {
   }
 
   private static String describe(char c) {
-    return c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
+    return c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format(Locale.ROOT, "U+%04X", (int) c);
   }
 
   /**

@@ -33,6 +33,7 @@ import org.millicent.wallet.http.Response;
  * broker, Bob"). Each step checks what it expects and throws when the system does otherwise, so the
  * demo doubles as an end-to-end check. Not thread-safe.
  */
+@SuppressForbidden // wiring: the demo runs on the real clock
 final class DemoScenario {
   private final DemoMarket market;
   private final Wallet alice;
