@@ -6,8 +6,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Lets the annotated class or method use an API that forbidden-apis bans (.forbidden/millicent.txt);
- * every use says why next to it.
+ * Lets the annotated class or method use an API that forbidden-apis bans
+ * (.forbidden/millicent.txt); every use says why next to it.
  */
 @Retention(RetentionPolicy.CLASS)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD})

@@ -162,7 +162,7 @@ final class Paywall {
           }
         });
         </script>
-        """
+        """,
         jsString(broker));
   }
 
