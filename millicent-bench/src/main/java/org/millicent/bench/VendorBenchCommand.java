@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
@@ -449,11 +450,13 @@ public final class VendorBenchCommand implements Callable<Integer> {
       double seconds,
       int serverCpus) {
     String cpu =
-        Double.isNaN(cpuSeconds) ? "-" : String.format("%.1f", cpuSeconds * 1e6 / s.count());
+        Double.isNaN(cpuSeconds)
+            ? "-"
+            : String.format(Locale.ROOT, "%.1f", cpuSeconds * 1e6 / s.count());
     String busy =
         Double.isNaN(cpuSeconds) || serverCpus <= 0
             ? "-"
-            : String.format("%.0f%%", 100 * cpuSeconds / (seconds * serverCpus));
+            : String.format(Locale.ROOT, "%.0f%%", 100 * cpuSeconds / (seconds * serverCpus));
     out.printf(
         "%-5s %10d %10.0f %8.2f %8.2f %8.2f %14s %9s%n",
         kind,

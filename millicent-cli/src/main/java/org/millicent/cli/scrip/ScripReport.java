@@ -3,6 +3,7 @@ package org.millicent.cli.scrip;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.money.Amounts;
@@ -142,10 +143,10 @@ final class ScripReport {
   }
 
   private static String hex64(long v) {
-    return String.format("%016x", v);
+    return String.format(Locale.ROOT, "%016x", v);
   }
 
   private static void line(StringBuilder sb, String label, String value) {
-    sb.append(String.format("%-12s %s%n", label + ":", value));
+    sb.append(String.format(Locale.ROOT, "%-12s %s%n", label + ":", value));
   }
 }
