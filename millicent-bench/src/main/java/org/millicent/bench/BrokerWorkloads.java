@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -122,6 +123,7 @@ public final class BrokerWorkloads implements AutoCloseable {
             h -> h.createQuery("SELECT COUNT(*) FROM ledger_entries").mapTo(Long.class).one());
     long sales = t.moneyInMillicents() / SALE_MILLICENTS;
     return String.format(
+        Locale.ROOT,
         "# %d millicents sold in %d sales, %d group commits (%.0f sales each), books %s",
         t.moneyInMillicents(),
         sales,

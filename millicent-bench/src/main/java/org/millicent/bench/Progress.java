@@ -23,9 +23,10 @@ final class Progress {
   }
 
   /** Progress on {@code err}, drawn as a bar only when this process runs in a terminal. */
+  @SuppressWarnings("SystemConsoleNull") // still null when the JDK runs without a console provider
   static Progress onStderr(PrintWriter err) {
     Console c = System.console();
-    return new Progress(err, c != null && c.isTerminal()); // null with -Djdk.console=none
+    return new Progress(err, c != null && c.isTerminal());
   }
 
   /** Reports {@code fraction} (0..1) done after {@code requests} requests. */

@@ -220,9 +220,15 @@ public final class VendorBenchCommand implements Callable<Integer> {
       VendorLoad load = new VendorLoad(base, freePath, paidPath);
       Duration phase = measure.dividedBy(phases);
       err.printf(
+          Locale.ROOT,
           "vendor bench: %s, server in %s; %d workers, %s warm-up (mixed), then %d phases of %s s"
               + " alternately free only and paid only, each recorded after its first third%n",
-          base, setup, workers, warmup, phases, phase.toMillis() / 1000.0);
+          base,
+          setup,
+          workers,
+          warmup,
+          phases,
+          phase.toMillis() / 1000.0);
       ServerCpu cpu = new ServerCpu(base);
       ServerCpu.Reading[] readings = new ServerCpu.Reading[2 * phases];
       boolean paidFirst = false;
@@ -248,15 +254,24 @@ public final class VendorBenchCommand implements Callable<Integer> {
       }
       double[] cpuSeconds = phaseCpu(readings, paidFirst);
       out.printf(
+          Locale.ROOT,
           "%-5s %10s %10s %8s %8s %8s %14s %9s%n",
-          "kind", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "server cpu us", "busy");
+          "kind",
+          "requests",
+          "req/s",
+          "p50 ms",
+          "p90 ms",
+          "p99 ms",
+          "server cpu us",
+          "busy");
       int serverCpus = readings[0] == null ? 0 : readings[0].cpus();
       row(out, "free", r.free(), r.freePerSecond(), cpuSeconds[0], r.freeSeconds(), serverCpus);
       row(out, "paid", r.paid(), r.paidPerSecond(), cpuSeconds[1], r.paidSeconds(), serverCpus);
       double ratio = r.paidPerSecond() / r.freePerSecond();
-      out.printf("paid/free throughput: %.2f (goal >= 0.80)%n", ratio);
+      out.printf(Locale.ROOT, "paid/free throughput: %.2f (goal >= 0.80)%n", ratio);
       if (!Double.isNaN(cpuSeconds[0]) && !Double.isNaN(cpuSeconds[1])) {
         out.printf(
+            Locale.ROOT,
             "server CPU per request, free/paid: %.2f%s%n",
             (cpuSeconds[0] / r.free().count()) / (cpuSeconds[1] / r.paid().count()),
             server != null ? " (in-process: includes the load generator)" : "");
@@ -328,11 +343,16 @@ public final class VendorBenchCommand implements Callable<Integer> {
     }
     double fr = median(freeRates);
     double pr = median(paidRates);
-    out.printf("median phase: free %.0f req/s, paid %.0f req/s, paid/free %.2f", fr, pr, pr / fr);
+    out.printf(
+        Locale.ROOT,
+        "median phase: free %.0f req/s, paid %.0f req/s, paid/free %.2f",
+        fr,
+        pr,
+        pr / fr);
     if (freeCpu.size() == freeRates.size() && paidCpu.size() == paidRates.size()) {
       double fc = median(freeCpu);
       double pc = median(paidCpu);
-      out.printf("; server CPU %.1f / %.1f us, free/paid %.2f", fc, pc, fc / pc);
+      out.printf(Locale.ROOT, "; server CPU %.1f / %.1f us, free/paid %.2f", fc, pc, fc / pc);
     }
     out.println();
   }
@@ -352,8 +372,11 @@ public final class VendorBenchCommand implements Callable<Integer> {
     }
     if (batches > 0) {
       out.printf(
+          Locale.ROOT,
           "paid phases: %d spends in %d group commits, %.1f spends per commit%n",
-          spends, batches, (double) spends / batches);
+          spends,
+          batches,
+          (double) spends / batches);
     }
   }
 
@@ -458,6 +481,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
             ? "-"
             : String.format(Locale.ROOT, "%.0f%%", 100 * cpuSeconds / (seconds * serverCpus));
     out.printf(
+        Locale.ROOT,
         "%-5s %10d %10.0f %8.2f %8.2f %8.2f %14s %9s%n",
         kind,
         s.count(),

@@ -3,6 +3,7 @@ package org.millicent.bench.storage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.ScripId;
@@ -43,6 +44,7 @@ public final class SpentSetMemory {
     long after = settledHeap(memory);
     long bytes = after - before;
     System.out.printf(
+        Locale.ROOT,
         "issued %,d serials, spent %,d (%d%%): heap +%,d bytes = %.3f bits per issued scrip,"
             + " %.3f bits per spent scrip; SpentSet.approximateBytes %,d%n",
         issued,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,9 +43,10 @@ public final class LicencesCommand implements Callable<Integer> {
           }
           for (JsonNode l : n.path("licences")) {
             if (l.path("licence_id").isNull()) {
-              out.printf("%-20s no licence yet%n", l.path("vendor").asText());
+              out.printf(Locale.ROOT, "%-20s no licence yet%n", l.path("vendor").asText());
             } else {
               out.printf(
+                  Locale.ROOT,
                   "%-20s licence %s: key ids %s, customer selector %d, discount %d bps,"
                       + " scrip lives %d s%n",
                   l.path("vendor").asText(),
@@ -89,8 +91,10 @@ public final class LicencesCommand implements Callable<Integer> {
             }
             JsonNode n = admin.post("/broker/admin/licences", body);
             out.printf(
+                Locale.ROOT,
                 "licence %s for %s is in force%n",
-                n.path("licence_id").asText(), n.path("vendor").asText());
+                n.path("licence_id").asText(),
+                n.path("vendor").asText());
           });
     }
   }

@@ -1,6 +1,7 @@
 package org.millicent.cli.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
@@ -72,18 +73,21 @@ public final class StatementsCommand implements Callable<Integer> {
               return;
             }
             out.printf(
+                Locale.ROOT,
                 "customer %s, period %s%s%n",
                 n.path("customer_id").asText(),
                 n.path("period").asText(),
                 n.path("closed").asBoolean() ? " (closed)" : "");
             for (JsonNode c : n.path("charges")) {
               out.printf(
+                  Locale.ROOT,
                   "  %-20s %12s %s%n",
                   c.path("vendor").asText(),
                   Counts.of(c.path("pieces").asLong(), "piece"),
                   Amounts.format(c.path("amount_millicents").asLong()));
             }
             out.printf(
+                Locale.ROOT,
                 "  charged %s, paid in %s, collected at close %s, expired unspent %s%n",
                 Amounts.format(n.path("total_charged_millicents").asLong()),
                 Amounts.format(n.path("payments_millicents").asLong()),
@@ -120,17 +124,23 @@ public final class StatementsCommand implements Callable<Integer> {
               return;
             }
             out.printf(
-                "vendor %s, period %s%n", n.path("vendor").asText(), n.path("period").asText());
+                Locale.ROOT,
+                "vendor %s, period %s%n",
+                n.path("vendor").asText(),
+                n.path("period").asText());
             out.printf(
+                Locale.ROOT,
                 "  sold %s worth %s%n",
                 Counts.of(n.path("sold_pieces").asLong(), "piece"),
                 Amounts.format(n.path("sold_millicents").asLong()));
             out.printf(
+                Locale.ROOT,
                 "  settled %s worth %s, credited %s%n",
                 Counts.of(n.path("settled_pieces").asLong(), "piece"),
                 Amounts.format(n.path("settled_value_millicents").asLong()),
                 Amounts.format(n.path("settled_paid_millicents").asLong()));
             out.printf(
+                Locale.ROOT,
                 "  payable now %s, outstanding now %s%n",
                 Amounts.format(n.path("payable_millicents").asLong()),
                 Amounts.format(n.path("outstanding_millicents").asLong()));
@@ -161,6 +171,7 @@ public final class StatementsCommand implements Callable<Integer> {
               return;
             }
             out.printf(
+                Locale.ROOT,
                 "money in %s = outstanding %s + redeemed %s + breakage %s: %s%n",
                 Amounts.format(n.path("money_in_millicents").asLong()),
                 Amounts.format(n.path("outstanding_millicents").asLong()),
@@ -172,14 +183,19 @@ public final class StatementsCommand implements Callable<Integer> {
                 .forEach(
                     e ->
                         out.printf(
+                            Locale.ROOT,
                             "  breakage %-31s %s%n",
-                            e.getKey(), Amounts.format(e.getValue().asLong())));
+                            e.getKey(),
+                            Amounts.format(e.getValue().asLong())));
             n.path("balances")
                 .properties()
                 .forEach(
                     e ->
                         out.printf(
-                            "  %-40s %s%n", e.getKey(), Amounts.format(e.getValue().asLong())));
+                            Locale.ROOT,
+                            "  %-40s %s%n",
+                            e.getKey(),
+                            Amounts.format(e.getValue().asLong())));
           });
     }
   }
@@ -204,9 +220,10 @@ public final class StatementsCommand implements Callable<Integer> {
               out.println(admin.pretty(n));
               return;
             }
-            out.printf("closed %s%n", Counts.of(n.path("closed").size(), "statement"));
+            out.printf(Locale.ROOT, "closed %s%n", Counts.of(n.path("closed").size(), "statement"));
             for (JsonNode c : n.path("closed")) {
               out.printf(
+                  Locale.ROOT,
                   "  customer %s %s: charged %s, collected %s%n",
                   c.path("customer_id").asText(),
                   c.path("period").asText(),

@@ -1,6 +1,7 @@
 package org.millicent.cli.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
@@ -46,6 +47,7 @@ public final class VendorsCommand implements Callable<Integer> {
           for (JsonNode v : n.path("vendors")) {
             JsonNode s = v.path("statement");
             out.printf(
+                Locale.ROOT,
                 "%-20s %-9s %-40s discount %d bps%s%n",
                 v.path("vendor").asText(),
                 v.path("supply").asText(),
@@ -53,6 +55,7 @@ public final class VendorsCommand implements Callable<Integer> {
                 v.path("discount_bps").asInt(),
                 v.hasNonNull("licence_id") ? "  licence " + v.path("licence_id").asText() : "");
             out.printf(
+                Locale.ROOT,
                 "    this period %s: sold %s (%s), settled %s (%s), payable %s,"
                     + " outstanding %s%n",
                 s.path("period").asText(),
@@ -96,6 +99,7 @@ public final class VendorsCommand implements Callable<Integer> {
               return;
             }
             out.printf(
+                Locale.ROOT,
                 "settled with %s: %d accepted, %d rejected, paid %s%n",
                 vendor,
                 n.path("accepted").size(),
@@ -103,7 +107,10 @@ public final class VendorsCommand implements Callable<Integer> {
                 Amounts.format(n.path("paid_millicents").asLong()));
             for (JsonNode r : n.path("rejected")) {
               out.printf(
-                  "  rejected %s: %s%n", r.path("scrip_id").asText(), r.path("code").asText());
+                  Locale.ROOT,
+                  "  rejected %s: %s%n",
+                  r.path("scrip_id").asText(),
+                  r.path("code").asText());
             }
           });
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.millicent.failure.Causes;
@@ -288,6 +289,7 @@ public final class KeysCommand implements Callable<Integer> {
               return;
             }
             out.printf(
+                Locale.ROOT,
                 "%-4s %-8s %-21s %-21s %-21s %-21s %10s %8s %s%n",
                 "KEY",
                 "STATE",
@@ -310,6 +312,7 @@ public final class KeysCommand implements Callable<Integer> {
                             k.path("licence_id").isTextual() ? "(licence)" : "?");
                   };
               out.printf(
+                  Locale.ROOT,
                   "%-4d %-8s %-21s %-21s %-21s %-21s %10d %8d %s%n",
                   k.path("key_id").asInt(),
                   state,
@@ -362,12 +365,16 @@ public final class KeysCommand implements Callable<Integer> {
             }
             int previous = n.at("/previous/key_id").asInt();
             out.printf(
+                Locale.ROOT,
                 "key %d is primary: new scrip and change are minted under it%n",
                 n.at("/primary/key_id").asInt());
             out.printf(
+                Locale.ROOT,
                 "key %d mints no more; its scrip still pays and renews until %s%n",
-                previous, n.at("/previous/expires_by").asText());
-            out.printf("retire it after that: millicent vendor keys retire %d%n", previous);
+                previous,
+                n.at("/previous/expires_by").asText());
+            out.printf(
+                Locale.ROOT, "retire it after that: millicent vendor keys retire %d%n", previous);
           });
     }
   }
@@ -414,8 +421,10 @@ public final class KeysCommand implements Callable<Integer> {
               return;
             }
             out.printf(
+                Locale.ROOT,
                 "key %d is retired (since %s): scrip under it is refused as unknown-key%n",
-                n.path("key_id").asInt(), n.path("retired_at").asText());
+                n.path("key_id").asInt(),
+                n.path("retired_at").asText());
           });
     }
   }

@@ -2,6 +2,7 @@ package org.millicent.cli.wallet;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.millicent.wallet.VouchedOrigin;
 import org.millicent.wallet.Wallet;
@@ -53,6 +54,7 @@ public final class VendorsListCommand implements Callable<Integer> {
       }
       for (VouchedOrigin o : all) {
         out.printf(
+            Locale.ROOT,
             "%-20s %-40s %s%n",
             o.vendor(),
             o.origin(),

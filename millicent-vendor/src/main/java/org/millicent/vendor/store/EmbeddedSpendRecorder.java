@@ -196,25 +196,26 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     }
     submitPending(p);
     CompletableFuture<Claim> answer = new CompletableFuture<>();
-    p.durable()
-        .whenComplete(
-            (ok, e) -> {
-              if (e == null) {
-                answer.complete(CLAIMED);
-                return;
-              }
-              // Released off the writer thread (releasing may read the table), and only on
-              // failure: an exceptionallyAsync stage would hop threads on success too.
-              ForkJoinPool.commonPool()
-                  .execute(
-                      () -> {
-                        try {
-                          releaseInMemory(copy.id());
-                        } finally {
-                          answer.completeExceptionally(e);
-                        }
-                      });
-            });
+    var unused =
+        p.durable()
+            .whenComplete(
+                (ok, e) -> {
+                  if (e == null) {
+                    answer.complete(CLAIMED);
+                    return;
+                  }
+                  // Released off the writer thread (releasing may read the table), and only on
+                  // failure: an exceptionallyAsync stage would hop threads on success too.
+                  ForkJoinPool.commonPool()
+                      .execute(
+                          () -> {
+                            try {
+                              releaseInMemory(copy.id());
+                            } finally {
+                              answer.completeExceptionally(e);
+                            }
+                          });
+                });
     return answer;
   }
 
@@ -238,17 +239,18 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   /** Queues a registered spend; its future completes (after it is unregistered) once durable. */
   private void submitPending(Pending p) {
     SpendRecord copy = p.record();
-    commits
-        .submit(copy)
-        .whenComplete(
-            (ok, e) -> {
-              pending.remove(copy.id(), p);
-              if (e == null) {
-                p.durable().complete(ok);
-              } else {
-                p.durable().completeExceptionally(e);
-              }
-            });
+    var unused =
+        commits
+            .submit(copy)
+            .whenComplete(
+                (ok, e) -> {
+                  pending.remove(copy.id(), p);
+                  if (e == null) {
+                    p.durable().complete(ok);
+                  } else {
+                    p.durable().completeExceptionally(e);
+                  }
+                });
   }
 
   private List<Outcome<Boolean>> writeCommitted(List<SpendRecord> batch) {

@@ -149,7 +149,7 @@ public final class GatewayStore {
 
   private static List<Scrip> decodeTokens(String tokens) {
     List<Scrip> out = new ArrayList<>();
-    for (String t : tokens.split(" ")) {
+    for (String t : tokens.split(" ", -1)) {
       out.add(ScripCodec.fromToken(t));
     }
     return out;

@@ -63,14 +63,15 @@ public final class ReceivedWriter implements AutoCloseable {
       onLost.run(); // rebuilt from the spent list at the next start
       return;
     }
-    writer
-        .submit(p)
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure != null) {
-                onLost.run(); // refused by a closing writer: the repair records it
-              }
-            });
+    var unused =
+        writer
+            .submit(p)
+            .whenComplete(
+                (ok, failure) -> {
+                  if (failure != null) {
+                    onLost.run(); // refused by a closing writer: the repair records it
+                  }
+                });
   }
 
   /**
@@ -94,6 +95,7 @@ public final class ReceivedWriter implements AutoCloseable {
    * Writes one batch (on the writer thread). A failure is handed to the repair, never to the
    * offerers: their spends are durable already.
    */
+  @SuppressWarnings("ReferenceEquality") // FLUSH is a sentinel, compared by identity
   private List<Outcome<Void>> write(List<Pending> batch) {
     List<Pending> records = new ArrayList<>(batch.size());
     for (Pending p : batch) {

@@ -80,7 +80,8 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("spend-claim-sweep").daemon(true).factory());
     long period = STALE_CLAIM_AGE.toSeconds() / 3;
-    sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.SECONDS);
+    var unused =
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.SECONDS);
     this.claims =
         GroupCommitter.start(
             "spend-claim", writers, MAX_BATCH, false, this::writeClaims, db::translate);
