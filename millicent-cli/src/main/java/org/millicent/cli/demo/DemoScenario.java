@@ -292,7 +292,7 @@ final class DemoScenario {
   private long revenue(URI vendor) throws IOException, InterruptedException {
     Response m = plain.send(Request.get(vendor.resolve("/metrics")));
     double sum = 0;
-    for (String line : m.bodyText().split("\n")) {
+    for (String line : m.bodyText().split("\n", -1)) {
       if (line.startsWith("millicent_vendor_revenue_millicents_total")) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
@@ -369,7 +369,7 @@ final class DemoScenario {
     int start = prefix.length();
     // An amount ("9.4¢ (9,400 m¢)") is one word: never broken across lines.
     String kept = text.replace("¢ (", "¢\u0000(").replace(" m¢)", "\u0000m¢)");
-    for (String w : kept.split(" ")) {
+    for (String w : kept.split(" ", -1)) {
       String word = w.replace('\u0000', ' ');
       if (line.length() + word.length() + 1 > 100 && line.length() > start) {
         out.println(line.toString().stripTrailing());
