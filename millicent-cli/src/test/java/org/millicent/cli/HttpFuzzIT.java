@@ -407,7 +407,8 @@ class HttpFuzzIT {
       text = text.substring(0, 400) + "...";
     }
     StringBuilder s = new StringBuilder();
-    for (char ch : text.toCharArray()) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
       if (ch == '\r') {
         s.append("\\r");
       } else if (ch == '\n') {
@@ -855,6 +856,7 @@ class HttpFuzzIT {
       return frame(t, "junk", method, target, headers, junkBody(), false);
     }
 
+    @SuppressWarnings("UnusedVariable") // every target builder takes the target
     private String junkTarget(Target t, String base) {
       String chars = TARGET_CHARS;
       StringBuilder s = new StringBuilder(r.nextBoolean() ? base : pick(PROBE_PATHS));
@@ -994,7 +996,7 @@ class HttpFuzzIT {
         boolean forged) {
       String host = r.nextInt(20) == 0 ? junkToken() : t.host();
       int k = r.nextInt(10);
-      if (k < 6 || body.length == 0 && k < 8) {
+      if (k < 6 || (body.length == 0 && k < 8)) {
         return new Case(t, label, request(method, target, host, headers, body), false, forged);
       }
       List<String> h = new ArrayList<>(headers);
@@ -1097,7 +1099,7 @@ class HttpFuzzIT {
             new String(sound, StandardCharsets.ISO_8859_1)
                 .replace("\r\n", "\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        default -> concat(("5\r\nabcdefghij\r\n").getBytes(StandardCharsets.ISO_8859_1), sound);
+        default -> concat("5\r\nabcdefghij\r\n".getBytes(StandardCharsets.ISO_8859_1), sound);
       };
     }
 
@@ -1105,7 +1107,7 @@ class HttpFuzzIT {
     private byte[] chunkedHead(byte[] body) {
       int n = Math.min(body.length, 64);
       return concat(
-          ("400\r\n").getBytes(StandardCharsets.ISO_8859_1), java.util.Arrays.copyOf(body, n));
+          "400\r\n".getBytes(StandardCharsets.ISO_8859_1), java.util.Arrays.copyOf(body, n));
     }
 
     /** One to three byte-level changes anywhere in a request. */

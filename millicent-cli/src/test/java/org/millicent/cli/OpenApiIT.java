@@ -281,7 +281,7 @@ class OpenApiIT {
     }
     String text = new String(raw, StandardCharsets.ISO_8859_1);
     int end = text.indexOf("\r\n\r\n");
-    String[] head = text.substring(0, end).split("\r\n");
+    String[] head = text.substring(0, end).split("\r\n", -1);
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (int i = 1; i < head.length; i++) {
       int colon = head[i].indexOf(':');
@@ -291,7 +291,7 @@ class OpenApiIT {
     }
     Answer a =
         new Answer(
-            Integer.parseInt(head[0].split(" ")[1]),
+            Integer.parseInt(head[0].split(" ", -1)[1]),
             HttpHeaders.of(headers, (k, val) -> true),
             Arrays.copyOfRange(raw, end + 4, raw.length));
     assertThat(a.status()).as(a::text).isEqualTo(421);

@@ -219,7 +219,7 @@ final class OpenApiSpec {
     }
     String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     String key = null;
-    for (String candidate : List.of(media, media.split("/")[0] + "/*", "*/*")) {
+    for (String candidate : List.of(media, media.split("/", -1)[0] + "/*", "*/*")) {
       if (content.has(candidate)) {
         key = candidate;
         break;
@@ -392,7 +392,7 @@ final class OpenApiSpec {
       }
       List<Object> pointer = new ArrayList<>();
       JsonNode n = doc;
-      for (String segment : ref.substring(2).split("/")) {
+      for (String segment : ref.substring(2).split("/", -1)) {
         String s = segment.replace("~1", "/").replace("~0", "~");
         pointer.add(s);
         n = n.get(s);

@@ -371,7 +371,7 @@ class WalletEndToEndIT {
   private static long vendorRevenue(String base) throws Exception {
     String metrics = get(HttpClient.newHttpClient(), base + "/metrics").body();
     double sum = 0;
-    for (String line : metrics.split("\n")) {
+    for (String line : metrics.split("\n", -1)) {
       if (line.startsWith("millicent_vendor_revenue_millicents_total")) {
         sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }

@@ -87,7 +87,7 @@ class WalletRecoveryIT {
     market = DemoMarket.start(dir, List.of(relayUrl));
     URI vendor = market.venetia().url();
     relayThreads = Executors.newVirtualThreadPerTaskExecutor();
-    relayThreads.submit(() -> accept(vendor));
+    var unusedVendor = relayThreads.submit(() -> accept(vendor));
     alice = Wallet.open(WalletOptions.defaults(dir.resolve("alice")));
     alice.register(market.bob().url(), "alice");
     // The relay stands where the vendor is, as the user says (the broker vouches the vendor's own).
@@ -118,15 +118,16 @@ class WalletRecoveryIT {
       } catch (IOException e) {
         return null; // closed by stop()
       }
-      relayThreads.submit(
-          () -> {
-            try (client) {
-              relay(client, vendor);
-            } catch (IOException e) {
-              // the connection is closed: to the wallet, a lost request or answer
-            }
-            return null;
-          });
+      var unusedRelay =
+          relayThreads.submit(
+              () -> {
+                try (client) {
+                  relay(client, vendor);
+                } catch (IOException e) {
+                  // the connection is closed: to the wallet, a lost request or answer
+                }
+                return null;
+              });
     }
     return null;
   }

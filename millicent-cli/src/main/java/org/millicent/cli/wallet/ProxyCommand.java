@@ -102,21 +102,22 @@ public final class ProxyCommand implements Callable<Integer> {
     }
     ScheduledExecutorService renewals =
         Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
-    renewals.scheduleWithFixedDelay(
-        () -> {
-          try {
-            w.renew(false)
-                .renewed()
-                .forEach(r -> out.println("renewed " + r.vendor() + " " + r.oldId()));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } catch (RuntimeException e) {
-            err.println("renewal failed: " + Causes.describe(e));
-          }
-        },
-        5,
-        5,
-        TimeUnit.MINUTES);
+    var unused =
+        renewals.scheduleWithFixedDelay(
+            () -> {
+              try {
+                w.renew(false)
+                    .renewed()
+                    .forEach(r -> out.println("renewed " + r.vendor() + " " + r.oldId()));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                err.println("renewal failed: " + Causes.describe(e));
+              }
+            },
+            5,
+            5,
+            TimeUnit.MINUTES);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

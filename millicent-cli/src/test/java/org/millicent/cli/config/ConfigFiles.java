@@ -30,6 +30,7 @@ import org.millicent.vendor.config.VendorConfig;
  */
 final class ConfigFiles {
   /** The two servers whose files are described. */
+  @SuppressWarnings("ImmutableEnumChecker") // caches its parsed schema; tests only
   enum Server {
     VENDOR("vendor-config.schema.json"),
     BROKER("broker-config.schema.json");
@@ -253,7 +254,7 @@ final class ConfigFiles {
       return;
     }
     if (!n.isObject()
-        || !path.isEmpty() && known.stream().noneMatch(k -> k.startsWith(path + "."))) {
+        || (!path.isEmpty() && known.stream().noneMatch(k -> k.startsWith(path + ".")))) {
       return;
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -139,7 +140,8 @@ class ConfigReferenceTest {
 
   /** The part of CONFIG.md under "## Vendor" or "## Broker", up to the next such heading. */
   private static List<String> section(Server server) throws IOException {
-    String heading = "## " + server.name().charAt(0) + server.name().substring(1).toLowerCase();
+    String heading =
+        "## " + server.name().charAt(0) + server.name().substring(1).toLowerCase(Locale.ROOT);
     List<String> out = new ArrayList<>();
     boolean in = false;
     for (String line : Files.readAllLines(CONFIG_MD)) {

@@ -69,7 +69,7 @@ class DemoIT {
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     String state = r.out().lines().filter(l -> l.contains("State: ")).findFirst().orElseThrow();
-    Path folder = Path.of(state.substring(state.indexOf("State: ") + 7).split(" ")[0]);
+    Path folder = Path.of(state.substring(state.indexOf("State: ") + 7).split(" ", -1)[0]);
     assertThat(folder).doesNotExist();
   }
 }

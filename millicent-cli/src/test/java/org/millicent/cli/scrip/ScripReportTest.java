@@ -28,7 +28,7 @@ class ScripReportTest {
     assertThat(ScripReport.span(Duration.ofSeconds(0))).isEqualTo("0s");
     assertThat(ScripReport.span(Duration.ofSeconds(59))).isEqualTo("59s");
     assertThat(ScripReport.span(Duration.ofSeconds(3 * 86_400 + 4 * 3_600 + 5))).isEqualTo("3d 4h");
-    assertThat(ScripReport.span(Duration.ofSeconds(3 * 86_400 + 5 * 60))).isEqualTo("3d");
+    assertThat(ScripReport.span(Duration.ofDays(3).plusMinutes(5))).isEqualTo("3d");
   }
 
   @Test
