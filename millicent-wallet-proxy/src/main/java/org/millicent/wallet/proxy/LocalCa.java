@@ -55,6 +55,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <p>Thread-safe.
  */
+@SuppressForbidden // wiring: certificates are dated by the real clock browsers check
 public final class LocalCa {
   /** The CA certificate, PEM, beside {@code wallet.db}: the file users trust. */
   public static final String CERT_FILE = "proxy-ca.pem";

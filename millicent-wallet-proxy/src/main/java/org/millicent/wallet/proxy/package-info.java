@@ -1,0 +1,4 @@
+@NullMarked
+package org.millicent.wallet.proxy;
+
+import org.jspecify.annotations.NullMarked;
