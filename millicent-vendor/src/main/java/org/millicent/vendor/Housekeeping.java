@@ -35,9 +35,11 @@ final class Housekeeping implements AutoCloseable {
   /** Starts the housekeeping of {@code state}. */
   static Housekeeping start(String vendor, VendorState state, VendorMetrics metrics) {
     Housekeeping h = new Housekeeping(vendor, state, metrics);
-    h.sweeper.scheduleWithFixedDelay(h::sweep, 1, 1, TimeUnit.MINUTES);
+    var unusedSweep = h.sweeper.scheduleWithFixedDelay(h::sweep, 1, 1, TimeUnit.MINUTES);
     long refresh = Licences.REFRESH_INTERVAL.toMillis();
-    h.sweeper.scheduleWithFixedDelay(h::refreshLicences, refresh, refresh, TimeUnit.MILLISECONDS);
+    var unusedRefresh =
+        h.sweeper.scheduleWithFixedDelay(
+            h::refreshLicences, refresh, refresh, TimeUnit.MILLISECONDS);
     return h;
   }
 

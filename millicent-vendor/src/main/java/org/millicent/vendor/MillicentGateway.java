@@ -224,6 +224,7 @@ public final class MillicentGateway implements AutoCloseable {
         });
   }
 
+  @SuppressWarnings("UnusedVariable") // the shape Javalin's config consumer calls
   private void mount(JavalinConfig cfg) {
     if (!installed.compareAndSet(false, true)) {
       throw new IllegalStateException("the gateway of " + config.vendor() + " is mounted already");
@@ -338,16 +339,17 @@ public final class MillicentGateway implements AutoCloseable {
 
   /** Closes the state once it is open (at once if it is), then releases the data folder. */
   private void closeWhenOpened() {
-    opening.whenComplete(
-        (st, failure) -> {
-          try {
-            if (st != null) {
-              st.close();
-            }
-          } finally {
-            lock.close();
-          }
-        });
+    var unused =
+        opening.whenComplete(
+            (st, failure) -> {
+              try {
+                if (st != null) {
+                  st.close();
+                }
+              } finally {
+                lock.close();
+              }
+            });
   }
 
   @Override

@@ -328,8 +328,8 @@ final class VendorConfigYaml {
         errors.add(at + ".customer_id: expected the broker's customer ID at this vendor");
       } else {
         try {
-          if (!(c.isTextual() && c.asText().matches("[0-9]{1,20}")
-              || c.isIntegralNumber() && c.canConvertToLong() && c.asLong() >= 0)) {
+          if (!((c.isTextual() && c.asText().matches("[0-9]{1,20}"))
+              || (c.isIntegralNumber() && c.canConvertToLong() && c.asLong() >= 0))) {
             throw new NumberFormatException();
           }
           customer = Long.parseUnsignedLong(c.asText());

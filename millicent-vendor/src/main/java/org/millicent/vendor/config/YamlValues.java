@@ -107,7 +107,7 @@ final class YamlValues {
   /** The kind of a YAML value alone (a number, a mapping, ...), for settings that are secrets. */
   static String kind(JsonNode n) {
     String d = describe(n);
-    return d.startsWith("the ") ? "a " + d.split(" ")[1] : d;
+    return d.startsWith("the ") ? "a " + d.split(" ", -1)[1] : d;
   }
 
   /** How a YAML value reads in a message: its kind, and the value itself when it is a scalar. */

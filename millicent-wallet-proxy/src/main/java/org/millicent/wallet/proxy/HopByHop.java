@@ -36,7 +36,7 @@ final class HopByHop {
   static HopByHop of(Iterable<String> connectionValues) {
     Set<String> names = new HashSet<>();
     for (String v : connectionValues) {
-      for (String t : v.split(",")) {
+      for (String t : v.split(",", -1)) {
         names.add(t.trim().toLowerCase(Locale.ROOT));
       }
     }

@@ -1,6 +1,7 @@
 package org.millicent.wallet.proxy;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
@@ -59,7 +60,8 @@ final class InterceptingConnectHandler extends ConnectHandler {
       channel.socket().setTcpNoDelay(true);
       // A blocking connect to our own listener on loopback: immediate, and it fixes the local
       // port that names the tunnel before the listener can see it.
-      channel.connect(new InetSocketAddress("127.0.0.1", tlsPort.getAsInt()));
+      channel.connect(
+          new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), tlsPort.getAsInt()));
       tunnels.opened(((InetSocketAddress) channel.getLocalAddress()).getPort(), target);
       channel.configureBlocking(false);
       journal.accept("CONNECT " + host + ":" + port + " -> intercepted (vendor)");

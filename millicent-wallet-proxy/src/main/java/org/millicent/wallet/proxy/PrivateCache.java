@@ -85,7 +85,7 @@ final class PrivateCache {
   }
 
   private static boolean hasDirective(String cc, String name) {
-    for (String part : cc.split(",")) {
+    for (String part : cc.split(",", -1)) {
       String p = part.trim();
       if (p.equals(name) || p.startsWith(name + "=")) {
         return true;

@@ -52,7 +52,7 @@ final class ProxyRouter extends Handler.Wrapper {
     }
     HttpURI u = request.getHttpURI();
     String host = u.getHost() == null ? "" : u.getHost();
-    if (u.getPort() == ownPort.getAsInt() && InterceptingConnectHandler.isLoopback(host)
+    if ((u.getPort() == ownPort.getAsInt() && InterceptingConnectHandler.isLoopback(host))
         || host.isEmpty()) {
       return page.handle(request, response, callback);
     }
