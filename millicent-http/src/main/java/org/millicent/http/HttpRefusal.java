@@ -1,5 +1,7 @@
 package org.millicent.http;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The problems the HTTP layer of both servers answers with by itself, before or beside any
  * endpoint's own logic (docs/HTTP-API.md, "Broken, abandoned and ambiguous requests"): a request
@@ -71,7 +73,7 @@ public enum HttpRefusal {
    * @param status the error status Jetty or Javalin produced
    * @param reason their reason phrase or message, added where it says more (may be null)
    */
-  public String detail(int status, String reason) {
+  public String detail(int status, @Nullable String reason) {
     String why = reason == null || reason.isBlank() ? null : reason;
     return switch (this) {
       case HEADERS_TOO_LARGE ->
