@@ -4,8 +4,8 @@ import java.util.Map;
 import org.millicent.keys.SecretBytes;
 
 /**
- * One licence as {@code licences} and {@code licence_keys} hold it, as issued to {@code broker};
- * the supply's {@code Licence} validates it. Secrets never print.
+ * One licence as the tables licences and licence_keys hold it, as issued to its broker; the
+ * supply's {@code Licence} validates it. Secrets never print.
  */
 public record LicenceRow(
     String licenceId,

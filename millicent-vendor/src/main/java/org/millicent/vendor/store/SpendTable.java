@@ -122,7 +122,7 @@ final class SpendTable {
 
   /**
    * Spends (shared mode): inserts committed rows; a row that conflicts is read back and answered by
-   * {@link #conflict}. One answer per record, in order.
+   * {@link StoredSpend#conflict}. One answer per record, in order.
    */
   static List<Claim> insertSpends(Connection c, Dialect dialect, List<SpendRecord> batch)
       throws SQLException {
