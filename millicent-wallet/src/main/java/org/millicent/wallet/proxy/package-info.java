@@ -1,4 +1,0 @@
-@NullMarked
-package org.millicent.wallet.proxy;
-
-import org.jspecify.annotations.NullMarked;
