@@ -252,7 +252,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
                 + load.firstError());
         return 1;
       }
-      double[] cpuSeconds = phaseCpu(readings, paidFirst);
+      double[] cpuSeconds = VendorBenchReport.phaseCpu(readings, paidFirst);
       out.printf(
           Locale.ROOT,
           "%-5s %10s %10s %8s %8s %8s %14s %9s%n",
@@ -265,8 +265,10 @@ public final class VendorBenchCommand implements Callable<Integer> {
           "server cpu us",
           "busy");
       int serverCpus = readings[0] == null ? 0 : readings[0].cpus();
-      row(out, "free", r.free(), r.freePerSecond(), cpuSeconds[0], r.freeSeconds(), serverCpus);
-      row(out, "paid", r.paid(), r.paidPerSecond(), cpuSeconds[1], r.paidSeconds(), serverCpus);
+      VendorBenchReport.row(
+          out, "free", r.free(), r.freePerSecond(), cpuSeconds[0], r.freeSeconds(), serverCpus);
+      VendorBenchReport.row(
+          out, "paid", r.paid(), r.paidPerSecond(), cpuSeconds[1], r.paidSeconds(), serverCpus);
       double ratio = r.paidPerSecond() / r.freePerSecond();
       out.printf(Locale.ROOT, "paid/free throughput: %.2f (goal >= 0.80)%n", ratio);
       if (!Double.isNaN(cpuSeconds[0]) && !Double.isNaN(cpuSeconds[1])) {
@@ -276,8 +278,8 @@ public final class VendorBenchCommand implements Callable<Integer> {
             (cpuSeconds[0] / r.free().count()) / (cpuSeconds[1] / r.paid().count()),
             server != null ? " (in-process: includes the load generator)" : "");
       }
-      printMedians(out, r, readings, paidFirst);
-      printBatches(out, readings, paidFirst);
+      VendorBenchReport.printMedians(out, r, readings, paidFirst);
+      VendorBenchReport.printBatches(out, readings, paidFirst);
       out.flush();
       return 0;
     } finally {
@@ -291,100 +293,6 @@ public final class VendorBenchCommand implements Callable<Integer> {
         deleteTree(data);
       }
     }
-  }
-
-  /**
-   * CPU seconds the server spent in the recorded part of free phases and of paid phases; NaN when
-   * unreadable. {@code readings[2k]} ends phase k's settling time, {@code readings[2k + 1]} the
-   * phase.
-   */
-  private static double[] phaseCpu(ServerCpu.Reading[] readings, boolean paidFirst) {
-    double free = 0;
-    double paid = 0;
-    for (int k = 0; 2 * k + 1 < readings.length; k++) {
-      ServerCpu.Reading from = readings[2 * k];
-      ServerCpu.Reading to = readings[2 * k + 1];
-      if (from == null || to == null) {
-        return new double[] {Double.NaN, Double.NaN};
-      }
-      double used = to.cpuSeconds() - from.cpuSeconds();
-      if (k % 2 == (paidFirst ? 0 : 1)) {
-        paid += used;
-      } else {
-        free += used;
-      }
-    }
-    return new double[] {free, paid};
-  }
-
-  /**
-   * The median phase of each kind: a phase in which the server's JIT recompiled, or another process
-   * took the CPU, moves the totals above but not the medians.
-   */
-  private static void printMedians(
-      PrintWriter out, VendorLoad.Result r, ServerCpu.Reading[] readings, boolean paidFirst) {
-    int phases = r.perPhase().length;
-    if (phases < 4) {
-      return;
-    }
-    List<Double> freeRates = new ArrayList<>();
-    List<Double> paidRates = new ArrayList<>();
-    List<Double> freeCpu = new ArrayList<>();
-    List<Double> paidCpu = new ArrayList<>();
-    for (int k = 0; k < phases; k++) {
-      boolean paying = k % 2 == (paidFirst ? 0 : 1);
-      long n = r.perPhase()[k];
-      (paying ? paidRates : freeRates).add(n / r.phaseSeconds());
-      ServerCpu.Reading from = readings[2 * k];
-      ServerCpu.Reading to = readings[2 * k + 1];
-      if (from != null && to != null && n > 0) {
-        (paying ? paidCpu : freeCpu).add((to.cpuSeconds() - from.cpuSeconds()) * 1e6 / n);
-      }
-    }
-    double fr = median(freeRates);
-    double pr = median(paidRates);
-    out.printf(
-        Locale.ROOT,
-        "median phase: free %.0f req/s, paid %.0f req/s, paid/free %.2f",
-        fr,
-        pr,
-        pr / fr);
-    if (freeCpu.size() == freeRates.size() && paidCpu.size() == paidRates.size()) {
-      double fc = median(freeCpu);
-      double pc = median(paidCpu);
-      out.printf(Locale.ROOT, "; server CPU %.1f / %.1f us, free/paid %.2f", fc, pc, fc / pc);
-    }
-    out.println();
-  }
-
-  /** Spends per group commit (one transaction, one fsync) in the recorded part of paid phases. */
-  private static void printBatches(
-      PrintWriter out, ServerCpu.Reading[] readings, boolean paidFirst) {
-    long spends = 0;
-    long batches = 0;
-    for (int k = 0; 2 * k + 1 < readings.length; k++) {
-      ServerCpu.Reading from = readings[2 * k];
-      ServerCpu.Reading to = readings[2 * k + 1];
-      if (k % 2 == (paidFirst ? 0 : 1) && from != null && to != null) {
-        spends += to.spendsBatched() - from.spendsBatched();
-        batches += to.spendBatches() - from.spendBatches();
-      }
-    }
-    if (batches > 0) {
-      out.printf(
-          Locale.ROOT,
-          "paid phases: %d spends in %d group commits, %.1f spends per commit%n",
-          spends,
-          batches,
-          (double) spends / batches);
-    }
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    java.util.Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static ServerCpu.Reading readQuietly(ServerCpu cpu) {
@@ -462,35 +370,6 @@ public final class VendorBenchCommand implements Callable<Integer> {
       b[i] = (byte) ('a' + i % 26);
     }
     return b;
-  }
-
-  private static void row(
-      PrintWriter out,
-      String kind,
-      VendorLoad.Samples s,
-      double perSecond,
-      double cpuSeconds,
-      double seconds,
-      int serverCpus) {
-    String cpu =
-        Double.isNaN(cpuSeconds)
-            ? "-"
-            : String.format(Locale.ROOT, "%.1f", cpuSeconds * 1e6 / s.count());
-    String busy =
-        Double.isNaN(cpuSeconds) || serverCpus <= 0
-            ? "-"
-            : String.format(Locale.ROOT, "%.0f%%", 100 * cpuSeconds / (seconds * serverCpus));
-    out.printf(
-        Locale.ROOT,
-        "%-5s %10d %10.0f %8.2f %8.2f %8.2f %14s %9s%n",
-        kind,
-        s.count(),
-        perSecond,
-        s.percentileMillis(0.50),
-        s.percentileMillis(0.90),
-        s.percentileMillis(0.99),
-        cpu,
-        busy);
   }
 
   private static Duration parse(String s) {

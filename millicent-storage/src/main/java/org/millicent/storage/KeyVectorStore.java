@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -99,14 +100,7 @@ public final class KeyVectorStore {
                 .add();
             copies.add(secret);
           }
-          try {
-            if (batch.size() > 0) {
-              batch.execute();
-            }
-          } finally {
-            // Jdbi binds by reference: wipe the copies only once they are written.
-            copies.forEach(b -> Arrays.fill(b, (byte) 0));
-          }
+          executeThenWipe(batch, copies);
           return null;
         });
   }
@@ -178,13 +172,7 @@ public final class KeyVectorStore {
             batch.bind("sel", sel).bind("s", secret).bind("t", now).add();
             copies.add(secret);
           }
-          try {
-            if (batch.size() > 0) {
-              batch.execute();
-            }
-          } finally {
-            copies.forEach(b -> Arrays.fill(b, (byte) 0));
-          }
+          executeThenWipe(batch, copies);
           return null;
         });
   }
@@ -478,5 +466,19 @@ public final class KeyVectorStore {
   public boolean hasMasterSecrets() {
     return db.withHandle(
         h -> h.createQuery("SELECT count(*) FROM " + masters).mapTo(Long.class).one() > 0);
+  }
+
+  /**
+   * Runs the batch, then wipes the secret copies bound to it, written or not: Jdbi binds by
+   * reference, so they are wiped only once the batch is done with them.
+   */
+  private static void executeThenWipe(PreparedBatch batch, List<byte[]> copies) {
+    try {
+      if (batch.size() > 0) {
+        batch.execute();
+      }
+    } finally {
+      copies.forEach(b -> Arrays.fill(b, (byte) 0));
+    }
   }
 }
