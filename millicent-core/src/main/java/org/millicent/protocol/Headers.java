@@ -23,6 +23,12 @@ public final class Headers {
   /** The header carrying the original media type of a sealed (private variant) body. */
   public static final String SEALED_CONTENT_TYPE = "Millicent-Content-Type";
 
+  /**
+   * The prefix of the headers a vendor gateway sends its origin about a paid request ({@code
+   * Millicent-Paid-Price}, ..., docs/ORIGIN.md); a gateway never forwards one a client sent.
+   */
+  public static final String PAID_PREFIX = "Millicent-Paid-";
+
   /** The media type of a sealed (private variant) body. */
   public static final String SEALED_MEDIA_TYPE = "application/millicent-sealed";
 
@@ -60,5 +66,10 @@ public final class Headers {
   public static boolean isNotForwarded(String name) {
     String n = name.toLowerCase(Locale.ROOT);
     return HOP_BY_HOP.contains(n) || SET_BY_SENDER.contains(n);
+  }
+
+  /** Whether {@code name} starts with {@link #PAID_PREFIX}, in any case. */
+  public static boolean isPaid(String name) {
+    return name.regionMatches(true, 0, PAID_PREFIX, 0, PAID_PREFIX.length());
   }
 }

@@ -148,6 +148,7 @@ final class ContentSales {
       if (payment instanceof Payment.Private pp && body.length > 0) {
         forward = forward.withOpenedBody(purchases.openRequestBody(pp, body));
       }
+      forward = gateway.paidHeaders.add(forward, p);
       r = content.fetch(forward);
       if (r.status() >= 500) {
         throw new ProblemException(

@@ -111,6 +111,7 @@ public final class MillicentGateway implements AutoCloseable {
               new Catalogue(config),
               contentSource,
               config.content() instanceof Content.Origin,
+              OriginPaidHeaders.of(config, clock),
               this::awaitState,
               problems,
               metrics,

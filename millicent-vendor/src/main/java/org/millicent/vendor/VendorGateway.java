@@ -42,12 +42,17 @@ final class VendorGateway {
   private final ClientFiles client;
   private final Map<Integer, PublicOrigins> origins = new ConcurrentHashMap<>();
   private final ContentSales sales;
+
+  /** The signed headers a paid request forwarded to the origin carries (docs/ORIGIN.md). */
+  final OriginPaidHeaders paidHeaders;
+
   private final ExchangeEndpoints exchanges;
 
   VendorGateway(
       Catalogue catalogue,
       ContentSource content,
       boolean forwardHeaders,
+      OriginPaidHeaders paidHeaders,
       Supplier<VendorState> state,
       Problems problems,
       VendorMetrics metrics,
@@ -65,6 +70,7 @@ final class VendorGateway {
     this.originsAtPort = originsAtPort;
     this.fixedRoutes = fixedRoutes;
     this.client = client;
+    this.paidHeaders = paidHeaders;
     this.sales =
         new ContentSales(
             this, catalogue, content, forwardHeaders, state, problems, metrics, random);

@@ -190,6 +190,11 @@ final class VendorConfigChecks {
         if (o.timeout() == null || o.timeout().isNegative() || o.timeout().isZero()) {
           errors.add("content.origin_timeout: expected a positive duration, found " + o.timeout());
         }
+        String key =
+            o.paidHeadersKeyFile() == null ? null : PaidHeadersKey.problem(o.paidHeadersKeyFile());
+        if (key != null) {
+          errors.add(key);
+        }
       }
     }
   }

@@ -70,7 +70,9 @@ final class VendorConfigYaml {
             "http_timeouts"));
     k.put("prices[]", List.of("method", "path", "price_millicents"));
     k.put("price_rules[]", List.of("property", "rates_bps", "default_bps"));
-    k.put("content", List.of("static", "origin", "origin_timeout", "sample"));
+    k.put(
+        "content",
+        List.of("static", "origin", "origin_timeout", "paid_headers_key_file", "sample"));
     k.put("brokers[]", List.of("id", "url", "token", "customer_id", "discount_bps"));
     k.put("tls", List.of("keystore", "password"));
     k.put("http_timeouts", List.of("idle", "header"));
@@ -256,9 +258,11 @@ final class VendorConfigYaml {
               + (kinds == 0 ? "none" : kinds + " of them"));
       return;
     }
-    if (c.has("origin_timeout") && !c.has("origin")) {
-      errors.add(
-          "content.origin_timeout: applies only to content.origin; remove it or serve an origin");
+    for (String only : List.of("origin_timeout", "paid_headers_key_file")) {
+      if (c.has(only) && !c.has("origin")) {
+        errors.add(
+            "content." + only + ": applies only to content.origin; remove it or serve an origin");
+      }
     }
     if (c.has("static")) {
       String dir = text(c, "static", "content.static", errors);
@@ -281,8 +285,12 @@ final class VendorConfigYaml {
           c.has("origin_timeout")
               ? duration(c.get("origin_timeout"), "content.origin_timeout", errors)
               : VendorConfig.DEFAULT_ORIGIN_TIMEOUT;
+      String key =
+          c.has("paid_headers_key_file")
+              ? text(c, "paid_headers_key_file", "content.paid_headers_key_file", errors)
+              : null;
       if (uri != null) {
-        b.content(new Content.Origin(uri, timeout));
+        b.content(new Content.Origin(uri, timeout, key == null ? null : base.resolve(key)));
       }
     } else if (c.get("sample").isBoolean() && c.get("sample").booleanValue()) {
       b.content(new Content.Sample());

@@ -1,5 +1,6 @@
 package org.millicent.vendor.content;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,9 @@ import org.millicent.protocol.Headers;
  * @param headers the request headers worth forwarding (the payment is already removed)
  * @param body the request body (opened, in the private variant)
  * @param clientAddress the client's IP address (given to an origin; null for local content)
+ * @param paidHeaders the gateway's own signed {@code Millicent-Paid-*} headers for an origin, in
+ *     order (docs/ORIGIN.md); empty for free content, local content or without a key. An origin
+ *     proxy sends these and never a {@code Millicent-Paid-*} header from {@code headers}.
  */
 public record ContentRequest(
     String method,
@@ -22,7 +26,29 @@ public record ContentRequest(
     String path,
     Map<String, List<String>> headers,
     byte[] body,
-    String clientAddress) {
+    String clientAddress,
+    Map<String, String> paidHeaders) {
+
+  /** Freezes {@code paidHeaders} in its order. */
+  public ContentRequest {
+    paidHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(paidHeaders));
+  }
+
+  /** A request without paid headers. */
+  public ContentRequest(
+      String method,
+      String target,
+      String path,
+      Map<String, List<String>> headers,
+      byte[] body,
+      String clientAddress) {
+    this(method, target, path, headers, body, clientAddress, Map.of());
+  }
+
+  /** This request with the gateway's signed {@code Millicent-Paid-*} headers for the origin. */
+  public ContentRequest withPaidHeaders(Map<String, String> signed) {
+    return new ContentRequest(method, target, path, headers, body, clientAddress, signed);
+  }
 
   /**
    * This request with its sealed body replaced by the opened {@code plaintext}, as the origin must
@@ -42,6 +68,6 @@ public record ContentRequest(
     if (originalType != null) {
       opened.put("Content-Type", originalType);
     }
-    return new ContentRequest(method, target, path, opened, plaintext, clientAddress);
+    return new ContentRequest(method, target, path, opened, plaintext, clientAddress, paidHeaders);
   }
 }

@@ -24,7 +24,9 @@ final class OriginProxy implements ContentSource {
    * Headers that are hop-by-hop or set by the client library ({@link Headers#isNotForwarded}), the
    * payment itself; and the forwarding headers a client may have made up: the vendor is the trust
    * boundary, so the origin learns the client's address only from the {@code X-Forwarded-For} the
-   * vendor sets to the peer it sees (docs/HTTP-API.md, "Reverse proxy").
+   * vendor sets to the peer it sees (docs/HTTP-API.md, "Reverse proxy"). Every {@code
+   * Millicent-Paid-*} header a client sent is dropped too ({@link Headers#isPaid}): the origin sees
+   * only the gateway's own, signed ones (docs/ORIGIN.md).
    */
   private static final Set<String> NOT_FORWARDED =
       Set.of(
@@ -88,7 +90,8 @@ final class OriginProxy implements ContentSource {
         .forEach(
             (name, values) -> {
               if (!Headers.isNotForwarded(name)
-                  && !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                  && !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))
+                  && !Headers.isPaid(name)) {
                 for (String v : values) {
                   try {
                     b.header(name, v);
@@ -99,6 +102,7 @@ final class OriginProxy implements ContentSource {
               }
             });
     b.header("X-Forwarded-For", request.clientAddress());
+    request.paidHeaders().forEach(b::header);
     HttpResponse<byte[]> r;
     try {
       r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
