@@ -131,7 +131,17 @@ class PaidHeadersTest {
         Files.readString(
             ROOT.resolve("millicent-vendor/src/test/java/org/millicent/vendor/PaidCheck.java"));
     String snippet = source.substring(source.indexOf("import "));
-    assertThat(Files.readString(ROOT.resolve("docs/ORIGIN.md"))).contains(snippet);
+    String doc = Files.readString(ROOT.resolve("docs/ORIGIN.md"));
+    assertThat(doc).contains(snippet);
+    // the worked example of the canonical form is the second vector's
+    JsonNode second =
+        new ObjectMapper()
+            .readTree(ROOT.resolve("docs/origin-vectors.json").toFile())
+            .get("vectors")
+            .get(1);
+    assertThat(doc)
+        .contains("```\n" + second.get("canonical").asText() + "```")
+        .contains(second.get("headers").get(PaidHeaders.SIGNATURE).asText());
   }
 
   @Test

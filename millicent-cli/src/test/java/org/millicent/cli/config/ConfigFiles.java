@@ -88,6 +88,11 @@ final class ConfigFiles {
       JsonNode root = tree(yaml);
       touchFile(dir, root.at("/tls/keystore"));
       if (this == VENDOR) {
+        JsonNode key = root.at("/content/paid_headers_key_file");
+        if (key.isTextual() && !key.asText().isBlank()) {
+          Files.createDirectories(dir.resolve(key.asText()).getParent());
+          Files.writeString(dir.resolve(key.asText()), "0123456789abcdef".repeat(4) + "\n");
+        }
         JsonNode site = root.at("/content/static");
         if (site.isTextual() && !site.asText().isBlank()) {
           Files.createDirectories(dir.resolve(site.asText()));
