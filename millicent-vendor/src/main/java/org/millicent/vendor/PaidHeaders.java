@@ -170,6 +170,7 @@ public final class PaidHeaders {
    * @param clock the origin's clock
    * @param maxAge how far the timestamp may lie from the origin's time (clock skew and transit)
    * @throws Invalid naming the first check that failed
+   * @throws IllegalArgumentException when {@code key} is shorter than {@value #MIN_KEY_BYTES} bytes
    */
   public static VerifiedPayment verify(
       String method,
