@@ -144,6 +144,69 @@ class PaidHeadersTest {
         .contains(second.get("headers").get(PaidHeaders.SIGNATURE).asText());
   }
 
+  /** The Python and Node.js verifiers of docs/ORIGIN.md, run on the vectors where installed. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"python", "js"})
+  void docsOriginMd_otherLanguagesVerifiers_acceptTheVectors_andRefuseAChange(String language)
+      throws Exception {
+    String doc = Files.readString(ROOT.resolve("docs/ORIGIN.md"));
+    int start = doc.indexOf("```" + language + "\n") + language.length() + 4;
+    String code = doc.substring(start, doc.indexOf("```", start));
+    String vectors = ROOT.resolve("docs/origin-vectors.json").toString();
+    List<String> command =
+        language.equals("python")
+            ? List.of(
+                "python3",
+                "-c",
+                code
+                    + "\nimport json\n"
+                    + "for v in json.load(open('"
+                    + vectors
+                    + "'))['vectors']:\n"
+                    + "  h = {k.lower(): x for k, x in v['headers'].items()}\n"
+                    + "  k = v['key'].encode('ascii')\n"
+                    + "  verify_paid(v['method'], v['target'], h, k, 60, v['timestamp'] + 59)\n"
+                    + "  for n in h:\n"
+                    + "    bad = dict(h); bad[n] = ('B' if h[n][:1] == 'A' else 'A') + h[n][1:]\n"
+                    + "    try:\n"
+                    + "      verify_paid(v['method'], v['target'], bad, k, 60, v['timestamp'])\n"
+                    + "      print('accepted a changed ' + n)\n"
+                    + "    except ValueError:\n"
+                    + "      pass\n"
+                    + "print('checked')\n")
+            : List.of(
+                "node",
+                "-e",
+                code
+                    + "\nconst vs = JSON.parse(require('fs').readFileSync('"
+                    + vectors
+                    + "')).vectors;\n"
+                    + "for (const v of vs) {\n"
+                    + "  const h = {};\n"
+                    + "  for (const [n, x] of Object.entries(v.headers)) h[n.toLowerCase()] = x;\n"
+                    + "  const k = Buffer.from(v.key, 'ascii');\n"
+                    + "  verifyPaid(v.method, v.target, h, k, 60, v.timestamp + 59);\n"
+                    + "  for (const n of Object.keys(h)) {\n"
+                    + "    const bad = {...h}; bad[n] = (h[n][0] === 'A' ? 'B' : 'A') + h[n].slice(1);\n"
+                    + "    try {\n"
+                    + "      verifyPaid(v.method, v.target, bad, k, 60, v.timestamp);\n"
+                    + "      console.log('accepted a changed ' + n);\n"
+                    + "    } catch (e) {}\n"
+                    + "  }\n"
+                    + "}\n"
+                    + "console.log('checked');\n");
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort(command.get(0) + " is not installed");
+      return;
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out.strip()).isEqualTo("checked");
+  }
+
   @Test
   void roundTrip_verifyGivesBackThePayment() throws Invalid {
     assertThat(verify(signed())).isEqualTo(PAYMENT);
