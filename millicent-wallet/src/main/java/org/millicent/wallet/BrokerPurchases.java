@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.millicent.failure.Causes;
 import org.millicent.failure.MalformedException;
 import org.millicent.keys.CustomerSecret;
@@ -104,13 +105,19 @@ final class BrokerPurchases {
         broker.isPresent()
             ? account(normalizeBroker(broker.get()))
             : chooseBroker(vendor, List.of(), Payers.ANY);
-    return buyFrom(a, vendor, amountMillicents);
+    return buyFrom(a, vendor, amountMillicents, id -> {});
   }
 
-  Scrip buyFrom(BrokerAccount a, String vendor, long amount) throws InterruptedException {
+  /**
+   * Buys {@code amount} of {@code vendor}'s scrip from {@code a}; {@code recorded} learns the id of
+   * the purchase once it is recorded, before it leaves (the piece bought is acquired by it).
+   */
+  Scrip buyFrom(BrokerAccount a, String vendor, long amount, LongConsumer recorded)
+      throws InterruptedException {
     PaymentDraft draft = brokers.buyDraft(a, brokerSecret(a), vendor, amount);
     RecordedPayments.Claim claim = payments.claim();
     PaymentRecord rec = claim.around(() -> store.recordBuy(draft, now(), claim));
+    recorded.accept(rec.id());
     Outcome o = payments.send(rec, rec.request(), net);
     Scrip bought =
         switch (o) {

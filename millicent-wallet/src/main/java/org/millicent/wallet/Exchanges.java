@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.millicent.failure.Causes;
 import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
@@ -102,7 +103,7 @@ final class Exchanges {
   }
 
   private Renewal renewOne(HeldScrip s) throws InterruptedException {
-    List<Scrip> out = exchange(s.vendor(), List.of(s), "renew");
+    List<Scrip> out = exchange(s.vendor(), List.of(s), "renew", id -> {});
     Scrip n = out.getFirst();
     return new Renewal(
         s.vendor(), s.id(), n.id(), n.valueMillicents(), s.expiresAt(), n.expiresAt());
@@ -110,9 +111,12 @@ final class Exchanges {
 
   /**
    * Merges small pieces of one customer (of one broker that {@code payers} admits) into one that
-   * covers {@code price}, if that can be done; at an origin that broker vouches for.
+   * covers {@code price}, if that can be done; at an origin that broker vouches for. {@code
+   * recorded} learns the id of each merge once it is recorded, before it leaves (the merged piece
+   * is acquired by it).
    */
-  boolean mergeFor(String vendor, long price, Payers payers) throws InterruptedException {
+  boolean mergeFor(String vendor, long price, Payers payers, LongConsumer recorded)
+      throws InterruptedException {
     Instant limit = now().plus(options.minRemainingLife());
     Map<String, List<HeldScrip>> groups = new LinkedHashMap<>();
     for (HeldScrip s : store.available(vendor, payers)) {
@@ -131,7 +135,7 @@ final class Exchanges {
       long sum = pieces.stream().mapToLong(HeldScrip::valueMillicents).sum();
       if (pieces.size() >= 2 && sum >= price) {
         try {
-          exchange(vendor, pieces, "merge");
+          exchange(vendor, pieces, "merge", recorded);
           return true;
         } catch (WalletException e) {
           log.info(
@@ -146,12 +150,14 @@ final class Exchanges {
   }
 
   /**
-   * Exchanges {@code inputs} at their vendor ({@code renew} or {@code merge}), paid with the first.
+   * Exchanges {@code inputs} at their vendor ({@code renew} or {@code merge}), paid with the first;
+   * {@code recorded} learns the exchange's id once it is recorded.
    *
    * @throws WalletException {@code vendor-refused}, {@code payment-in-flight}, {@code
    *     unvouched-origin} when no origin is vouched for the vendor
    */
-  private List<Scrip> exchange(String vendor, List<HeldScrip> inputs, String operation)
+  private List<Scrip> exchange(
+      String vendor, List<HeldScrip> inputs, String operation, LongConsumer recorded)
       throws InterruptedException {
     HeldScrip first = inputs.getFirst();
     URI url = exchangeUrl(vendor, first.broker());
@@ -186,6 +192,7 @@ final class Exchanges {
                             + " scrip to "
                             + operation
                             + " is no longer available"));
+    recorded.accept(rec.id());
     return switch (payments.send(rec, rec.request(), net)) {
       case Accepted a -> a.received();
       case Refused f ->

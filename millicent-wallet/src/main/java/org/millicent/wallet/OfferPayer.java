@@ -3,10 +3,12 @@ package org.millicent.wallet;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.Headers;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * the price (merging small pieces or buying from a broker when none does), records the payment and
  * sends it once through {@link RecordedPayments}.
  *
- * <p>Thread-safe: parallel payments to one vendor top up its scrip one at a time.
+ * <p>Thread-safe: parallel payments to one vendor top up its scrip one at a time, and the piece a
+ * top-up brings (bought or merged) is held for the payment that needed it until that payment has
+ * reserved it: a payment that made the wallet buy always gets to pay.
  */
 final class OfferPayer {
   private static final Logger log = LoggerFactory.getLogger(Wallet.class);
@@ -45,6 +49,12 @@ final class OfferPayer {
 
   /** One monitor per vendor, held while its scrip is topped up (merged or bought). */
   private final Map<String, Object> toppingUp = new ConcurrentHashMap<>();
+
+  /**
+   * The purchases from brokers and merges of the top-ups running now (payment ids): the pieces they
+   * acquire are held for the payment whose top-up made them, and no other payment takes them.
+   */
+  private final Set<Long> toppedUp = ConcurrentHashMap.newKeySet();
 
   OfferPayer(
       WalletOptions options,
@@ -107,7 +117,8 @@ final class OfferPayer {
     payments.recoverQuietly(vendor);
     exchanges.renewDueQuietly(vendor);
 
-    Optional<PaymentRecord> rec = reservePurchase(vendor, price, payers, budget, variant, request);
+    Optional<PaymentRecord> rec =
+        reservePurchase(vendor, price, payers, budget, variant, request, Set.of());
     if (rec.isEmpty()) {
       rec = topUpAndReserve(offer, payers, budget, variant, request);
       if (rec.isEmpty()) {
@@ -128,7 +139,9 @@ final class OfferPayer {
   /**
    * Reserves a piece once the vendor's scrip is topped up: one thread at a time per vendor, and a
    * thread whose vendor has payments of this process in flight first waits a little for their
-   * change, so parallel requests do not each buy.
+   * change, so parallel requests do not each buy. The piece a merge or purchase brings is held for
+   * this thread (in {@link #toppedUp}) until it has reserved: a payment that starts meanwhile and
+   * finds no other piece waits for this top-up instead of taking it.
    */
   private Optional<PaymentRecord> topUpAndReserve(
       Offer offer, Payers payers, Budget budget, Variant variant, Request request)
@@ -143,7 +156,7 @@ final class OfferPayer {
         // later look would leave its change unseen and make this thread buy needlessly.
         boolean changeExpected = payments.changeExpected(vendor);
         Optional<PaymentRecord> rec =
-            reservePurchase(vendor, price, payers, budget, variant, request);
+            reservePurchase(vendor, price, payers, budget, variant, request, Set.of());
         if (rec.isPresent()) {
           return rec;
         }
@@ -152,15 +165,26 @@ final class OfferPayer {
         }
         monitor.wait(20);
       }
-      if (!exchanges.mergeFor(vendor, price, payers)) {
-        BrokerAccount a = brokerPurchases.chooseBroker(vendor, offer.brokerList(), payers);
-        brokerPurchases.buyFrom(
-            a,
-            vendor,
-            BrokerPurchases.roundUpToPiece(
-                options.buyAmountFor(price), brokerPurchases.pieceSize(a, vendor)));
+      Set<Long> mine = new HashSet<>();
+      LongConsumer hold =
+          id -> {
+            mine.add(id);
+            toppedUp.add(id);
+          };
+      try {
+        if (!exchanges.mergeFor(vendor, price, payers, hold)) {
+          BrokerAccount a = brokerPurchases.chooseBroker(vendor, offer.brokerList(), payers);
+          brokerPurchases.buyFrom(
+              a,
+              vendor,
+              BrokerPurchases.roundUpToPiece(
+                  options.buyAmountFor(price), brokerPurchases.pieceSize(a, vendor)),
+              hold);
+        }
+        return reservePurchase(vendor, price, payers, budget, variant, request, mine);
+      } finally {
+        toppedUp.removeAll(mine);
       }
-      return reservePurchase(vendor, price, payers, budget, variant, request);
     }
   }
 
@@ -204,8 +228,19 @@ final class OfferPayer {
             + "; the wallet pays in the signed or private variant, never in the clear");
   }
 
+  /**
+   * Reserves the smallest piece that covers {@code price}, leaving alone the pieces that the
+   * top-ups of other payments brought in: those acquired by a payment in {@link #toppedUp} that is
+   * not one of {@code own}.
+   */
   private Optional<PaymentRecord> reservePurchase(
-      String vendor, long price, Payers payers, Budget budget, Variant variant, Request request) {
+      String vendor,
+      long price,
+      Payers payers,
+      Budget budget,
+      Variant variant,
+      Request request,
+      Set<Long> own) {
     Instant now = now();
     RecordedPayments.Claim claim = payments.claim();
     return claim.around(
@@ -217,6 +252,7 @@ final class OfferPayer {
                 now,
                 now.plus(options.minRemainingLife()),
                 payers,
+                () -> toppedUp.stream().filter(id -> !own.contains(id)).toList(),
                 held ->
                     PaidRequests.payment(
                         PaymentRecord.PURCHASE,

@@ -1,6 +1,7 @@
 package org.millicent.wallet;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -63,26 +64,36 @@ final class ScripTable {
 
   /**
    * The smallest available piece of {@code vendor} worth at least {@code price} that outlives
-   * {@code mustOutlive}, whose secret is held and that {@code payers} admits.
+   * {@code mustOutlive}, whose secret is held, that {@code payers} admits and that was not acquired
+   * by one of the payments {@code heldForOthers} (their pieces are held for whoever made them).
    */
   static Optional<HeldScrip> smallestCovering(
-      Handle h, String vendor, long price, Instant mustOutlive, Payers payers) {
-    return payers
-        .bind(
-            h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM scrip s WHERE vendor = :vendor AND state = 'available'"
-                        + " AND value >= :price AND expires_at > :outlive AND "
-                        + payers.condition("s.broker")
-                        + " AND EXISTS (SELECT 1 FROM secrets k WHERE k.vendor = s.vendor"
-                        + " AND k.customer_id = s.customer_id AND k.broker_url = s.broker)"
-                        + " ORDER BY value, expires_at LIMIT 1")
-                .bind("vendor", vendor)
-                .bind("price", price)
-                .bind("outlive", mustOutlive.toEpochMilli()))
-        .map((rs, ctx) -> row(rs))
-        .findOne();
+      Handle h,
+      String vendor,
+      long price,
+      Instant mustOutlive,
+      Payers payers,
+      Collection<Long> heldForOthers) {
+    var query =
+        h.createQuery(
+                "SELECT "
+                    + COLUMNS
+                    + " FROM scrip s WHERE vendor = :vendor AND state = 'available'"
+                    + " AND value >= :price AND expires_at > :outlive AND "
+                    + payers.condition("s.broker")
+                    + (heldForOthers.isEmpty()
+                        ? ""
+                        : " AND (s.acquired_by IS NULL OR s.acquired_by NOT IN (<held>))")
+                    + " AND EXISTS (SELECT 1 FROM secrets k WHERE k.vendor = s.vendor"
+                    + " AND k.customer_id = s.customer_id AND k.broker_url = s.broker)"
+                    + " ORDER BY value, expires_at LIMIT 1")
+            .bind("vendor", vendor)
+            .bind("price", price)
+            .bind("outlive", mustOutlive.toEpochMilli());
+    if (!heldForOthers.isEmpty()) {
+      query.bindList("held", List.copyOf(heldForOthers));
+    }
+    return payers.bind(query).map((rs, ctx) -> row(rs)).findOne();
   }
 
   /** Whether every one of {@code pieces} is still available. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
@@ -228,8 +229,10 @@ final class WalletStore implements AutoCloseable {
 
   /**
    * In one transaction: checks the budget, picks the smallest available piece of {@code vendor}
-   * worth at least {@code price} that outlives {@code mustOutlive}, whose secret is held and that
-   * {@code payers} admits, marks it in flight and records the payment {@code maker} builds for it.
+   * worth at least {@code price} that outlives {@code mustOutlive}, whose secret is held, that
+   * {@code payers} admits and that no payment of {@code heldForOthers} acquired, marks it in flight
+   * and records the payment {@code maker} builds for it. {@code heldForOthers} is asked inside the
+   * transaction, so a piece that a purchase held for another payment brought in is never taken.
    *
    * @return the recorded payment, or empty when no piece fits
    * @throws WalletException {@code budget-exceeded} when the price does not fit the budget
@@ -241,13 +244,15 @@ final class WalletStore implements AutoCloseable {
       Instant now,
       Instant mustOutlive,
       Payers payers,
+      Supplier<? extends Collection<Long>> heldForOthers,
       PaymentDraft.Maker maker,
       LongConsumer claim) {
     return write(
         h -> {
           BudgetCheck.check(h, vendor, price, budget, now);
           Optional<HeldScrip> pick =
-              ScripTable.smallestCovering(h, vendor, price, mustOutlive, payers);
+              ScripTable.smallestCovering(
+                  h, vendor, price, mustOutlive, payers, heldForOthers.get());
           if (pick.isEmpty()) {
             return Optional.empty();
           }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,7 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -453,6 +458,74 @@ class WalletTest {
     assertThat(vendor.sales()).isEqualTo(8);
     assertThat(wallet.inFlightCount()).isZero();
     assertBooksBalance();
+  }
+
+  /**
+   * The interleaving that refused a payment {@code insufficient-scrip}: request A finds the wallet
+   * empty and buys; request B starts after the piece has arrived but before A has reserved it, and
+   * stays in flight while A goes on. The piece is held for A: B waits for A's top-up (and then pays
+   * with A's change) instead of taking it.
+   */
+  @Test
+  void paymentStartingWhileAnotherBuys_waits_andTheBuyerPaysWithThePieceItBought()
+      throws Exception {
+    wallet.register(broker.url(), "alice");
+    CountDownLatch aBought = new CountDownLatch(1);
+    CountDownLatch releaseA = new CountDownLatch(1);
+    broker.holdManifestAfterNextSale(aBought, releaseA);
+    CountDownLatch bPaying = new CountDownLatch(1);
+    CountDownLatch releaseB = new CountDownLatch(1);
+    MillicentHttpClient clientB =
+        wallet
+            .httpClientBuilder()
+            .addNetworkInterceptor(
+                chain -> {
+                  if (chain.request().header("Authorization").isPresent()) {
+                    bPaying.countDown();
+                    releaseB.await();
+                  }
+                  return chain.proceed(chain.request());
+                })
+            .build();
+    AtomicReference<Object> a = new AtomicReference<>();
+    AtomicReference<Object> b = new AtomicReference<>();
+    Thread threadA = Thread.ofPlatform().start(() -> a.set(fetch(wallet.httpClient(), page(1))));
+    aBought.await(); // A bought: the piece is in the wallet, A has not reserved it yet
+    Thread threadB = Thread.ofPlatform().start(() -> b.set(fetch(clientB, page(2))));
+    // B either takes the piece and pays with it (held in flight by the interceptor), or waits
+    // for the top-up that A, stopped in the broker's manifest, is in the middle of.
+    while (!bPaying.await(1, TimeUnit.MILLISECONDS) && !blockedBy(threadB, threadA)) {
+      assertThat(threadB.isAlive()).as("B is still paying").isTrue();
+    }
+    releaseA.countDown();
+    threadA.join();
+    releaseB.countDown();
+    threadB.join();
+
+    assertThat(a.get()).isEqualTo("page 1");
+    assertThat(b.get()).isEqualTo("page 2");
+    assertThat(wallet.history(10)).filteredOn(e -> e.kind().equals("buy")).hasSize(1);
+    assertThat(vendor.sales()).isEqualTo(2);
+    assertBooksBalance();
+  }
+
+  /** The page's text, or the wallet's failure. */
+  private static Object fetch(MillicentHttpClient client, URI page) {
+    try {
+      return client.send(Request.get(page)).bodyText();
+    } catch (WalletException e) {
+      return e.code();
+    } catch (IOException | InterruptedException e) {
+      return e;
+    }
+  }
+
+  /** Whether {@code t} is blocked entering a monitor that {@code owner} holds. */
+  private static boolean blockedBy(Thread t, Thread owner) {
+    ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(t.threadId());
+    return info != null
+        && info.getThreadState() == Thread.State.BLOCKED
+        && info.getLockOwnerId() == owner.threadId();
   }
 
   @Test

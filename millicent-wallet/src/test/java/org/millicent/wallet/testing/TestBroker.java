@@ -41,6 +41,14 @@ public final class TestBroker extends TestServer {
   private final Map<Long, AtomicLong> charges = new ConcurrentHashMap<>();
   private final Map<String, Answer> answered = new ConcurrentHashMap<>();
   private volatile java.util.List<URI> publicUrls = java.util.List.of();
+  private final java.util.concurrent.atomic.AtomicReference<Hold> hold =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** A manifest request to hold: announced to {@code reached}, answered once {@code release}. */
+  private record Hold(
+      java.util.concurrent.CountDownLatch reached,
+      java.util.concurrent.CountDownLatch release,
+      java.util.concurrent.atomic.AtomicBoolean sold) {}
 
   /** A broker named {@code broker} selling {@code vendor}'s scrip. */
   public TestBroker(String broker, TestVendor vendor, InstantSource clock) throws IOException {
@@ -58,6 +66,16 @@ public final class TestBroker extends TestServer {
     publicUrls = java.util.List.of(urls);
   }
 
+  /**
+   * Holds the first manifest request that comes after the next sale (a wallet reads the manifest
+   * again right after it has bought, once the piece is in the wallet): counts {@code reached} down
+   * and answers only once {@code release} is.
+   */
+  public void holdManifestAfterNextSale(
+      java.util.concurrent.CountDownLatch reached, java.util.concurrent.CountDownLatch release) {
+    hold.set(new Hold(reached, release, new java.util.concurrent.atomic.AtomicBoolean()));
+  }
+
   /** What the broker charged customer {@code id} in total. */
   public long charged(long customerId) {
     AtomicLong a = charges.get(customerId);
@@ -69,6 +87,16 @@ public final class TestBroker extends TestServer {
     String path = ex.getRequestURI().getPath();
     String method = ex.getRequestMethod();
     if (path.equals("/.well-known/millicent")) {
+      Hold h = hold.get();
+      if (h != null && h.sold().get() && hold.compareAndSet(h, null)) {
+        h.reached().countDown();
+        try {
+          h.release().await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while holding a manifest request", e);
+        }
+      }
       return json(
           200,
           "{\"broker\":\""
@@ -148,6 +176,10 @@ public final class TestBroker extends TestServer {
               vendor.customers().derive(vendor.vendor(), atVendor),
               random);
       charges.computeIfAbsent(customer, k -> new AtomicLong()).addAndGet(amount);
+      Hold h = hold.get();
+      if (h != null) {
+        h.sold().set(true);
+      }
       return json(
           200,
           "{\"vendor\":\""
