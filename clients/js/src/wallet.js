@@ -59,6 +59,14 @@ export class Wallet {
     /** Per vendor: the top-up running (one at a time, so parallel payments do not each buy). */
     /** @type {Map<string, Promise<unknown>>} */
     this.toppingUp = new Map();
+    /**
+     * The purchases and merges of running top-ups (payment ids), with the payment they are for: the
+     * piece each brings is held for that payment, so no other payment takes it before it reserves.
+     * @type {Map<number, Holder>}
+     */
+    this.toppedUp = new Map();
+    /** The pieces held so, with the payment they are held for. @type {WeakMap<object, Holder>} */
+    this.heldFor = new WeakMap();
     /** A fetch that pays 402s: `wallet.fetch(url, init)`, usable where `fetch` is. */
     this.fetch = /** @type {typeof fetch} */ ((input, init) => this.payingFetch(input, init));
   }
@@ -314,11 +322,12 @@ export class Wallet {
    * before it leaves and re-sent unchanged after a lost answer, so it is charged once.
    * @param {string} vendor @param {number} amount millicents
    * @param {{broker?: string}} [opts] the broker's URL (default: the first that sells the vendor)
+   * @param {Holder} [holder] a paying call's top-up: the piece bought is held for it
    */
-  async buyVendorScrip(vendor, amount, opts = {}) {
+  async buyVendorScrip(vendor, amount, opts = {}, holder = undefined) {
     const broker = opts.broker ? this.brokerAt(opts.broker) : this.brokerSelling(vendor);
     if (!broker) throw new MillicentError(opts.broker ? 'not-registered' : 'no-broker-account', `no account at a broker selling ${vendor}`);
-    return this.buyOnAccount(broker, '/broker/vendor-scrip', { vendor, amount_millicents: amount });
+    return this.buyOnAccount(broker, '/broker/vendor-scrip', { vendor, amount_millicents: amount }, holder);
   }
 
   /**
@@ -362,8 +371,8 @@ export class Wallet {
     );
   }
 
-  /** @param {any} broker @param {string} path @param {object} req */
-  async buyOnAccount(broker, path, req) {
+  /** @param {any} broker @param {string} path @param {any} req @param {Holder} [holder] */
+  async buyOnAccount(broker, path, req, holder) {
     const body = utf8(JSON.stringify(req));
     const rec = await this.locked(async () => {
       const p = {
@@ -373,6 +382,7 @@ export class Wallet {
         at: this.nowSeconds(),
       };
       this.state.payments.push(p);
+      this.holdFor(p, holder);
       return p;
     });
     return this.finishBuy(rec);
@@ -413,6 +423,7 @@ export class Wallet {
       if (rec.state !== 'in-flight') return null; // settled by another path already
       const vendor = body.vendor ?? broker.id;
       const piece = this.addScrip(body.scrip, 'broker', { broker: broker.url });
+      this.hold(rec, piece);
       this.state.secrets[secretKey(broker.url, vendor, piece.customerId)] = b64uEncode(secret);
       rec.state = 'done';
       rec.detail = `bought ${piece.value} millicents of ${vendor} scrip`;
@@ -469,48 +480,85 @@ export class Wallet {
       v.brokers = offer.brokers;
     });
     await this.renew({ vendor: offer.vendor });
-    for (let bought = 0, round = 0; ; round++) {
-      const rec = await this.locked(async () => {
-        // Reserve atomically: the budget again, and the smallest piece available now (another
-        // payment running at the same time may have taken the one seen before).
-        this.checkBudget(offer.vendor, offer.price);
-        const piece = this.findPiece(offer);
-        if (!piece) return null;
-        const p = await this.buildPayment('purchase', piece, url, method, headers, body, variant);
-        p.offerPrice = offer.price;
-        piece.state = 'in-flight';
-        this.state.payments.push(p);
-        return p;
-      });
-      if (rec) return this.finishPayment(rec);
-      if (bought >= 2 || round > 1000) throw new MillicentError('insufficient-scrip', `no piece of ${offer.vendor} scrip covers ${offer.price} millicents`);
-      if ((await this.topUp(offer)) === 'bought') bought++;
+    /** @type {Holder} */
+    const holder = { payments: [], pieces: [] };
+    try {
+      for (let bought = false, round = 0; ; round++) {
+        const rec = await this.locked(async () => {
+          // Reserve atomically: the budget again, and the smallest piece available now (another
+          // payment running at the same time may have taken the one seen before), leaving alone
+          // the pieces other payments' top-ups brought: this payment's own top-up is held for it.
+          this.checkBudget(offer.vendor, offer.price);
+          const piece = this.findPiece(offer, holder);
+          if (!piece) return null;
+          const p = await this.buildPayment('purchase', piece, url, method, headers, body, variant);
+          p.offerPrice = offer.price;
+          piece.state = 'in-flight';
+          this.state.payments.push(p);
+          return p;
+        });
+        if (rec) return this.finishPayment(rec);
+        // After a merge or purchase for this call its piece is held for it: no second top-up.
+        if (bought || round > 1000) throw new MillicentError('insufficient-scrip', `no piece of ${offer.vendor} scrip covers ${offer.price} millicents`);
+        bought = (await this.topUp(offer, holder)) === 'bought';
+      }
+    } finally {
+      this.release(holder);
     }
   }
 
-  /** Whether a payment or exchange of this vendor, run by this process, may still bring change. @param {string} vendor */
+  /** Holds the pieces payment `rec` brings for `holder`, when given. @param {any} rec @param {Holder} [holder] */
+  holdFor(rec, holder) {
+    if (!holder) return;
+    holder.payments.push(rec.id);
+    this.toppedUp.set(rec.id, holder);
+  }
+
+  /** A piece payment `rec` brought: held if a top-up made `rec` for a payment. @param {any} rec @param {any} piece */
+  hold(rec, piece) {
+    const holder = this.toppedUp.get(rec.id);
+    if (!holder) return;
+    holder.pieces.push(piece);
+    this.heldFor.set(piece, holder);
+  }
+
+  /** Ends what a paying call held (once it has reserved, or failed). @param {Holder} holder */
+  release(holder) {
+    for (const id of holder.payments) this.toppedUp.delete(id);
+    for (const p of holder.pieces) this.heldFor.delete(p);
+  }
+
+  /**
+   * Whether a payment or exchange of this vendor, run by this process, may still bring change: one
+   * running, or a piece a top-up holds for a call that is about to pay with it.
+   * @param {string} vendor
+   */
   changeExpected(vendor) {
-    return [...this.running.values()].some((r) => r.vendor === vendor);
+    return (
+      [...this.running.values()].some((r) => r.vendor === vendor) ||
+      [...this.toppedUp.values()].some((h) => h.pieces.some((p) => p.vendor === vendor && p.state === 'available'))
+    );
   }
 
   /**
    * Makes a piece covering the offer available: one top-up per vendor at a time; a top-up first
    * waits (up to 10 s) for the change of this process's payments in flight at the vendor, asking
-   * whether change is on its way BEFORE it looks for a piece, then merges, and only then buys.
-   * @param {Offer} offer @returns {Promise<'found'|'bought'>}
+   * whether change is on its way BEFORE it looks for a piece, then merges, and only then buys. The
+   * piece merged or bought is held for `holder` (the paying call), which reserves it next.
+   * @param {Offer} offer @param {Holder} holder @returns {Promise<'found'|'bought'>}
    */
-  topUp(offer) {
+  topUp(offer, holder) {
     const prev = this.toppingUp.get(offer.vendor) ?? Promise.resolve();
     const run = prev.then(async () => {
       const deadline = Date.now() + 10_000;
       for (;;) {
         const expected = this.changeExpected(offer.vendor);
-        if (this.findPiece(offer)) return 'found';
+        if (this.findPiece(offer, holder)) return 'found';
         if (!expected || Date.now() > deadline) break;
         const waits = [...this.running.values()].filter((r) => r.vendor === offer.vendor).map((r) => r.done);
         await Promise.race([...waits, sleep(50)]);
       }
-      await this.pieceFor(offer);
+      await this.pieceFor(offer, holder);
       return 'bought';
     });
     this.toppingUp.set(offer.vendor, run.catch(() => {}));
@@ -539,25 +587,29 @@ export class Wallet {
     if (this.state.spent.total + inFlight + price > b.total) throw new MillicentError('budget-exceeded', `the total budget ${b.total} would be passed`);
   }
 
-  /** The smallest piece that covers the price; else merge; else buy. @param {Offer} offer */
-  /** @param {Offer} offer @returns {any} */
-  findPiece(offer) {
+  /**
+   * The smallest piece that covers the price, not held for another paying call than `holder`.
+   * @param {Offer} offer @param {Holder} [holder] @returns {any}
+   */
+  findPiece(offer, holder) {
     const limit = this.nowSeconds() + this.minRemainingLife / 1000;
     return (
       this.state.scrip
         .filter(
           (s) => s.vendor === offer.vendor && s.state === 'available' && s.value >= offer.price && s.expiresAt > limit &&
-            (!offer.origin || this.isVouched(offer.vendor, offer.origin, s.broker)),
+            (!offer.origin || this.isVouched(offer.vendor, offer.origin, s.broker)) &&
+            (this.heldFor.get(s) ?? holder) === holder,
         )
         .sort((a, b) => a.value - b.value)[0] ?? null
     );
   }
 
-  async pieceFor(offer) {
-    const find = () => this.findPiece(offer);
+  /** The smallest piece that covers the price; else merge; else buy. @param {Offer} offer @param {Holder} holder */
+  async pieceFor(offer, holder) {
+    const find = () => this.findPiece(offer, holder);
     let piece = find();
     if (piece) return piece;
-    await this.merge({ vendor: offer.vendor, atLeast: offer.price }).catch(() => {});
+    await this.merge({ vendor: offer.vendor, atLeast: offer.price }, holder).catch(() => {});
     piece = find();
     if (piece) return piece;
     const vouching = (/** @type {any} */ b) => !offer.origin || this.isVouched(offer.vendor, offer.origin, b.url);
@@ -572,7 +624,7 @@ export class Wallet {
     let amount = Math.max(this.minBuy, offer.price * this.buyMultiple);
     const sale = broker.vendors.find((v) => v.vendor === offer.vendor);
     if (sale?.piece) amount = Math.min(Math.ceil(amount / sale.piece), 64) * sale.piece;
-    await this.buyVendorScrip(offer.vendor, amount, { broker: broker.url });
+    await this.buyVendorScrip(offer.vendor, amount, { broker: broker.url }, holder);
     piece = find();
     if (!piece) throw new MillicentError('insufficient-scrip', `no piece of ${offer.vendor} scrip covers ${offer.price} millicents`);
     return piece;
@@ -781,7 +833,11 @@ export class Wallet {
           continue;
         }
         if (o.vendor !== piece.vendor || o.customerId.toString() !== piece.customerId) detail.push('an exchange output for another vendor or customer: not kept');
-        else back += this.addScrip(t, 'exchange', piece).value;
+        else {
+          const out = this.addScrip(t, 'exchange', piece);
+          this.hold(rec, out);
+          back += out.value;
+        }
       }
       if (sold) {
         this.state.secrets[sold[1]] = b64uEncode(sold[2]);
@@ -904,8 +960,9 @@ export class Wallet {
   /**
    * An exchange at the vendor, paid at price 0 with the first input, recorded like a payment.
    * @param {'renew'|'merge'} operation @param {any[]} inputs pieces of one vendor and customer
+   * @param {Holder} [holder] a paying call's top-up: the outputs are held for it
    */
-  async exchange(operation, inputs) {
+  async exchange(operation, inputs, holder) {
     const url = this.exchangeUrl(inputs[0].vendor, inputs[0].broker);
     const body = utf8(JSON.stringify({ operation, scrip: inputs.map((p) => p.token) }));
     const rec = await this.locked(async () => {
@@ -914,6 +971,7 @@ export class Wallet {
       p.inputs = inputs.map((x) => x.id);
       for (const x of inputs) x.state = 'in-flight';
       this.state.payments.push(p);
+      this.holdFor(p, holder);
       return p;
     });
     const r = await this.finishPayment(rec);
@@ -951,9 +1009,10 @@ export class Wallet {
   /**
    * Merges a vendor's small pieces (below `mergeBelowMillicents`, or all that are needed to reach
    * `atLeast`) of one customer into one piece. @param {{vendor: string, atLeast?: number}} opts
+   * @param {Holder} [holder] a paying call's top-up: the merged piece is held for it
    * @returns {Promise<boolean>} whether a merge happened
    */
-  async merge(opts) {
+  async merge(opts, holder) {
     const limit = this.nowSeconds() + this.minRemainingLife / 1000;
     const mine = this.state.scrip.filter((s) => s.vendor === opts.vendor && s.state === 'available' && s.expiresAt > limit);
     /** @type {Map<string, any[]>} */
@@ -976,12 +1035,18 @@ export class Wallet {
       } else inputs = group.filter((s) => s.value < this.mergeBelow);
       inputs = inputs.slice(0, 64);
       if (inputs.length < 2) continue;
-      await this.exchange('merge', inputs);
+      await this.exchange('merge', inputs, holder);
       return true;
     }
     return false;
   }
 }
+
+/**
+ * A paying call's top-up: the purchases and merges it made (payment ids) and the pieces they
+ * brought, held for that call until it has reserved one.
+ * @typedef {{payments: number[], pieces: any[]}} Holder
+ */
 
 /**
  * @typedef {object} Offer
