@@ -101,10 +101,11 @@ final class ScripTable {
     for (HeldScrip s : pieces) {
       int free =
           h.createQuery(
-                  "SELECT COUNT(*) FROM scrip WHERE vendor = ? AND scrip_id = ?"
+                  "SELECT COUNT(*) FROM scrip WHERE broker = ? AND vendor = ? AND scrip_id = ?"
                       + " AND state = 'available'")
-              .bind(0, s.vendor())
-              .bind(1, s.id().toLong())
+              .bind(0, s.broker())
+              .bind(1, s.vendor())
+              .bind(2, s.id().toLong())
               .mapTo(Integer.class)
               .one();
       if (free != 1) {
@@ -138,7 +139,8 @@ final class ScripTable {
   /**
    * Adds an available piece sold by the broker at {@code broker} ({@code ""}: not known), acquired
    * by payment {@code acquiredBy} (null when it came from outside a payment); a piece held already
-   * is left as it is.
+   * (same broker, vendor and scrip ID: two brokers selling one vendor name mint their own IDs) is
+   * left as it is.
    */
   static void insert(
       Handle h, Scrip scrip, String source, Long acquiredBy, String broker, Instant at) {
@@ -146,7 +148,7 @@ final class ScripTable {
             "INSERT INTO scrip ("
                 + COLUMNS
                 + ", acquired_by) VALUES (?, ?, ?, ?, ?, ?, 'available', ?, ?, ?, ?)"
-                + " ON CONFLICT (vendor, scrip_id) DO NOTHING")
+                + " ON CONFLICT (broker, vendor, scrip_id) DO NOTHING")
         .bind(0, scrip.vendor())
         .bind(1, scrip.id().toLong())
         .bind(2, scrip.customerId())
@@ -169,11 +171,12 @@ final class ScripTable {
     for (HeldScrip s : pieces) {
       int n =
           h.createUpdate(
-                  "UPDATE scrip SET state = 'in-flight', payment_id = ? WHERE vendor = ?"
-                      + " AND scrip_id = ? AND state = 'available'")
+                  "UPDATE scrip SET state = 'in-flight', payment_id = ? WHERE broker = ?"
+                      + " AND vendor = ? AND scrip_id = ? AND state = 'available'")
               .bind(0, paymentId)
-              .bind(1, s.vendor())
-              .bind(2, s.id().toLong())
+              .bind(1, s.broker())
+              .bind(2, s.vendor())
+              .bind(3, s.id().toLong())
               .execute();
       if (n != 1) {
         throw new IllegalStateException("scrip " + s.id() + " was taken by another payment");

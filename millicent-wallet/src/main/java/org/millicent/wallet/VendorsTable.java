@@ -50,10 +50,12 @@ final class VendorsTable {
         .execute();
   }
 
-  static int setExchangePath(Handle h, String vendor, String path) {
-    return h.createUpdate("UPDATE vendors SET exchange_path = ? WHERE vendor = ?")
+  /** See {@link WalletStore#setExchangePath}. */
+  static int setExchangePath(Handle h, String vendor, String origin, String path) {
+    return h.createUpdate("UPDATE vendors SET exchange_path = ? WHERE vendor = ? AND origin = ?")
         .bind(0, path)
         .bind(1, vendor)
+        .bind(2, origin)
         .execute();
   }
 

@@ -145,8 +145,13 @@ final class WalletStore implements AutoCloseable {
     write(h -> VendorsTable.saw(h, vendor, origin, brokers, at));
   }
 
-  void setExchangePath(String vendor, String path) {
-    write(h -> VendorsTable.setExchangePath(h, vendor, path));
+  /**
+   * Remembers the exchange path read from {@code origin} for {@code vendor}, if the vendor is still
+   * remembered at that origin: a vendor name means nothing across brokers, and another broker's
+   * vendor of that name, met meanwhile at another origin, must not get this one's path.
+   */
+  void setExchangePath(String vendor, String origin, String path) {
+    write(h -> VendorsTable.setExchangePath(h, vendor, origin, path));
   }
 
   Optional<VendorSite> vendor(String vendor) {

@@ -9,14 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.scrip.ScripProperties;
+import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.testing.MutableClock;
@@ -54,14 +53,7 @@ class VouchedPerBrokerTest {
     evesVenetia = new TestVendor("venetia", PRICE, dir.resolve("eves-venetia"), clock);
     eve = new TestBroker("eve", evesVenetia, clock);
     evesVenetia.setBrokers(bob.url());
-    // The wallet keys a piece by (vendor, scrip ID) and each server numbers its own pieces from 1:
-    // keep eve's numbers apart from bob's, as two unrelated servers' would mostly be.
-    for (int i = 0; i < 100; i++) {
-      evesVenetia
-          .purchases()
-          .minter()
-          .mint(1, 1, clock.instant().plus(1, ChronoUnit.DAYS), ScripProperties.NONE);
-    }
+    // Each server numbers its own pieces from 1: the wallet meets the same scrip IDs from both.
     wallet = open();
   }
 
@@ -245,6 +237,37 @@ class VouchedPerBrokerTest {
     assertThat(bob.charged(customerAt(bob))).isEqualTo(bought);
     assertThat(held(bob)).isEqualTo(bought - 2 * PRICE);
     assertThat(wallet.renew(true).problems()).isEmpty();
+  }
+
+  @Test
+  void twoBrokersSellingOneVendorName_withTheSameScripIds_bothPiecesAreKept_andPaidAtTheirOrigins()
+      throws Exception {
+    wallet.register(bob.url(), "alice");
+    wallet.register(eve.url(), "alice");
+    Scrip fromBob = wallet.buy("venetia", 1000, Optional.of(bob.url()));
+    Scrip fromEve = wallet.buy("venetia", 1000, Optional.of(eve.url()));
+
+    assertThat(fromEve.id()).isEqualTo(fromBob.id());
+    assertThat(wallet.scrip())
+        .extracting(HeldScrip::broker, HeldScrip::id, HeldScrip::valueMillicents)
+        .containsExactlyInAnyOrder(
+            tuple(bob.url().toString(), fromBob.id(), 1000L),
+            tuple(eve.url().toString(), fromEve.id(), 1000L));
+
+    // Each piece pays at the origin its broker vouches for, and its change (again the same IDs at
+    // both) is kept too: nothing more is bought.
+    assertThat(get(venetia, "/pages/1")).isEqualTo(200);
+    assertThat(get(evesVenetia, "/pages/2")).isEqualTo(200);
+    assertThat(get(venetia, "/pages/3")).isEqualTo(200);
+    assertThat(get(evesVenetia, "/pages/4")).isEqualTo(200);
+
+    assertThat(venetia.sales()).isEqualTo(2);
+    assertThat(evesVenetia.sales()).isEqualTo(2);
+    assertThat(held(bob)).isEqualTo(1000 - 2 * PRICE);
+    assertThat(held(eve)).isEqualTo(1000 - 2 * PRICE);
+    assertThat(bob.charged(customerAt(bob))).isEqualTo(1000);
+    assertThat(eve.charged(customerAt(eve))).isEqualTo(1000);
+    assertThat(wallet.totals().discrepancyMillicents()).isZero();
   }
 
   @Test
