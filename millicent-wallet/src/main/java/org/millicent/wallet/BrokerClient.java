@@ -8,6 +8,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.keys.CustomerSecret;
@@ -87,7 +88,8 @@ final class BrokerClient {
     String auth =
         PaidRequests.accountAuthorization(
             a.customerId(), secret, Nonce.random(random), "GET", url, new byte[0]);
-    return okJson(send(Request.of("GET", url, Map.of("Authorization", List.of(auth)), null)));
+    return okJson(
+        send(Request.of("GET", url, Map.of("Authorization", List.of(auth)), new byte[0])));
   }
 
   /**
@@ -185,7 +187,7 @@ final class BrokerClient {
     }
   }
 
-  private static WalletException bad(Response r, String what, Throwable cause) {
+  private static WalletException bad(Response r, String what, @Nullable Throwable cause) {
     return new WalletException(
         WalletException.Code.BAD_RESPONSE,
         "the answer to " + r.request() + " is not as docs/HTTP-API.md says: " + what,

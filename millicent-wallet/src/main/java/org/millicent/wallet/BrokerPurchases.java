@@ -69,7 +69,7 @@ final class BrokerPurchases {
     } catch (IllegalArgumentException e) {
       throw new WalletException(
           WalletException.Code.BAD_RESPONSE,
-          "the broker at " + url + " gave no valid broker id: " + e.getMessage(),
+          "the broker at " + url + " gave no valid broker id: " + Causes.describe(e),
           e);
     }
     BrokerAccount a =
@@ -91,7 +91,7 @@ final class BrokerPurchases {
     try {
       ScripBody.checkVendor(vendor);
     } catch (IllegalArgumentException e) {
-      throw new WalletException(WalletException.Code.BAD_REQUEST, e.getMessage(), e);
+      throw new WalletException(WalletException.Code.BAD_REQUEST, Causes.describe(e), e);
     }
     if (amountMillicents < 1 || amountMillicents > ScripBody.MAX_VALUE_MILLICENTS) {
       throw new WalletException(

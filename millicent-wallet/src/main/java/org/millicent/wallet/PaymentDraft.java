@@ -1,5 +1,7 @@
 package org.millicent.wallet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A payment to record, before its scrip is known or after: what {@link PaymentsTable} inserts and
  * {@link RecordedPayments} sends.
@@ -13,8 +15,8 @@ record PaymentDraft(
     String method,
     String url,
     String authorization,
-    String contentType,
-    String sealedContentType,
+    @Nullable String contentType,
+    @Nullable String sealedContentType,
     byte[] body) {
 
   /** What a purchase needs of the chosen scrip to build its request. */

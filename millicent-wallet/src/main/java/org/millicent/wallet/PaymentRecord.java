@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.wallet.http.Request;
@@ -38,8 +39,8 @@ record PaymentRecord(
     String method,
     String url,
     String authorization,
-    String contentType,
-    String sealedContentType,
+    @Nullable String contentType,
+    @Nullable String sealedContentType,
     byte[] body,
     int attempts,
     Instant startedAt) {

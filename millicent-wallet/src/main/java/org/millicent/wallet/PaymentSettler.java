@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.Base64Url;
+import org.millicent.failure.Causes;
 import org.millicent.failure.ForgedException;
 import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
@@ -179,7 +181,7 @@ final class PaymentSettler {
   }
 
   /** What is odd about what came back, or null: change must make up the value to the millicent. */
-  private static String checkReceived(
+  private static @Nullable String checkReceived(
       PaymentRecord payment, long inputValue, long price, List<Scrip> received) {
     long back = 0;
     for (Scrip s : received) {
@@ -291,7 +293,7 @@ final class PaymentSettler {
     } catch (ForgedException e) {
       throw badResponse(payment, "the sealed customer secret does not open", e);
     } catch (IOException | PaymentException | IllegalArgumentException e) {
-      throw badResponse(payment, e.getMessage(), e);
+      throw badResponse(payment, Causes.describe(e), e);
     }
   }
 
@@ -303,7 +305,8 @@ final class PaymentSettler {
     return v.asText();
   }
 
-  private static WalletException badResponse(PaymentRecord p, String what, Throwable cause) {
+  private static WalletException badResponse(
+      PaymentRecord p, String what, @Nullable Throwable cause) {
     return new WalletException(
         WalletException.Code.BAD_RESPONSE,
         "the answer to "

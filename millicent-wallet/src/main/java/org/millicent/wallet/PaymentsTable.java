@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The wallet's {@code payments} table: every payment, in flight until settled once as done or
@@ -14,7 +15,7 @@ final class PaymentsTable {
   private PaymentsTable() {}
 
   /** Inserts {@code d} in flight, paid with the piece {@code scripId} (null for none); its id. */
-  static long insert(Handle h, PaymentDraft d, Long scripId, Instant now) {
+  static long insert(Handle h, PaymentDraft d, @Nullable Long scripId, Instant now) {
     return h.createUpdate(
             "INSERT INTO payments (kind, vendor, scrip_id, customer_id, variant,"
                 + " offered_price, method, url, authorization, content_type,"
@@ -65,7 +66,7 @@ final class PaymentsTable {
   }
 
   /** Payments still in flight, oldest first; of one vendor when {@code vendor} is not null. */
-  static List<PaymentRecord> inFlight(Handle h, String vendor) {
+  static List<PaymentRecord> inFlight(Handle h, @Nullable String vendor) {
     return h.createQuery(
             "SELECT id, kind, vendor, customer_id, variant, offered_price, method, url,"
                 + " authorization, content_type, sealed_content_type, body, attempts,"
@@ -103,10 +104,10 @@ final class PaymentsTable {
       Handle h,
       long paymentId,
       String state,
-      Long price,
-      Long change,
+      @Nullable Long price,
+      @Nullable Long change,
       String outcome,
-      String detail,
+      @Nullable String detail,
       Instant now) {
     return h.createUpdate(
                 "UPDATE payments SET state = ?, price = ?, change_value = ?, outcome = ?,"

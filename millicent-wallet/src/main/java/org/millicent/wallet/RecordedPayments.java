@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.Headers;
@@ -175,7 +176,8 @@ final class RecordedPayments {
     }
   }
 
-  private static WalletException inFlight(PaymentRecord rec, String why, Throwable cause) {
+  private static WalletException inFlight(
+      PaymentRecord rec, String why, @Nullable Throwable cause) {
     return new WalletException(
         WalletException.Code.PAYMENT_IN_FLIGHT,
         why
@@ -196,7 +198,7 @@ final class RecordedPayments {
    *
    * @throws InterruptedException when interrupted
    */
-  RecoveryReport recover(String vendor) throws InterruptedException {
+  RecoveryReport recover(@Nullable String vendor) throws InterruptedException {
     int settled = 0;
     int still = 0;
     List<String> lines = new ArrayList<>();
@@ -261,7 +263,7 @@ final class RecordedPayments {
     return new RecoveryReport(settled, still, lines);
   }
 
-  void recoverQuietly(String vendor) throws InterruptedException {
+  void recoverQuietly(@Nullable String vendor) throws InterruptedException {
     RecoveryReport r = recover(vendor);
     r.lines().forEach(l -> log.info("{}", l));
   }

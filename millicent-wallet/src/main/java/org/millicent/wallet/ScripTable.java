@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripId;
 
@@ -143,7 +144,7 @@ final class ScripTable {
    * left as it is.
    */
   static void insert(
-      Handle h, Scrip scrip, String source, Long acquiredBy, String broker, Instant at) {
+      Handle h, Scrip scrip, String source, @Nullable Long acquiredBy, String broker, Instant at) {
     h.createUpdate(
             "INSERT INTO scrip ("
                 + COLUMNS

@@ -260,7 +260,7 @@ final class VendorOrigins {
     try {
       ScripBody.checkVendor(vendor);
     } catch (IllegalArgumentException e) {
-      throw new WalletException(WalletException.Code.BAD_REQUEST, e.getMessage(), e);
+      throw new WalletException(WalletException.Code.BAD_REQUEST, Causes.describe(e), e);
     }
   }
 
@@ -268,7 +268,7 @@ final class VendorOrigins {
     try {
       return originOf(url);
     } catch (IllegalArgumentException e) {
-      throw new WalletException(WalletException.Code.BAD_REQUEST, e.getMessage(), e);
+      throw new WalletException(WalletException.Code.BAD_REQUEST, Causes.describe(e), e);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
 import org.millicent.failure.PaymentException;
@@ -162,7 +163,8 @@ final class VendorRecovery {
     };
   }
 
-  private static WalletException stillInFlight(PaymentRecord rec, String why, Throwable cause) {
+  private static WalletException stillInFlight(
+      PaymentRecord rec, String why, @Nullable Throwable cause) {
     return new WalletException(
         WalletException.Code.PAYMENT_IN_FLIGHT,
         "payment "

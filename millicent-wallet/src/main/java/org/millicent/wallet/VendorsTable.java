@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 import org.millicent.wallet.http.Request;
 
 /**
@@ -21,7 +22,7 @@ final class VendorsTable {
   private VendorsTable() {}
 
   /** See {@link WalletStore#sawVendor}. */
-  static int saw(Handle h, String vendor, String origin, List<URI> brokers, Instant at) {
+  static int saw(Handle h, String vendor, @Nullable String origin, List<URI> brokers, Instant at) {
     LinkedHashSet<String> all = new LinkedHashSet<>();
     h.createQuery("SELECT brokers FROM vendors WHERE vendor = ?")
         .bind(0, vendor)
@@ -81,7 +82,8 @@ final class VendorsTable {
   }
 
   /** See {@link WalletStore#vouchedOrigins}; {@code accounts} are the wallet's broker accounts. */
-  static List<VouchedOrigin> vouchedOrigins(Handle h, List<BrokerAccount> accounts, String vendor) {
+  static List<VouchedOrigin> vouchedOrigins(
+      Handle h, List<BrokerAccount> accounts, @Nullable String vendor) {
     List<VouchedOrigin> out = new ArrayList<>();
     for (BrokerAccount a : accounts) {
       if (vendor == null || vendor.equals(a.broker())) {
@@ -123,7 +125,7 @@ final class VendorsTable {
   }
 
   /** See {@link WalletStore#removeUserOrigins}. */
-  static int removeUserOrigins(Handle h, String vendor, String origin) {
+  static int removeUserOrigins(Handle h, String vendor, @Nullable String origin) {
     return h.createUpdate(
             "DELETE FROM vendor_origins WHERE vendor = :vendor AND source = :source"
                 + " AND (:origin IS NULL OR origin = :origin)")

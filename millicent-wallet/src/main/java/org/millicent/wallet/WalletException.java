@@ -1,6 +1,7 @@
 package org.millicent.wallet;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.ErrorCode;
 import org.millicent.failure.MillicentException;
 
@@ -74,7 +75,7 @@ public final class WalletException extends MillicentException {
   }
 
   private final Code code;
-  private final String peerCode;
+  private final @Nullable String peerCode;
 
   /** A failure of the wallet's own. */
   public WalletException(Code code, String message) {
@@ -82,12 +83,13 @@ public final class WalletException extends MillicentException {
   }
 
   /** A failure with its cause chained. */
-  public WalletException(Code code, String message, Throwable cause) {
+  public WalletException(Code code, String message, @Nullable Throwable cause) {
     this(code, null, message, cause);
   }
 
   /** A refusal by a peer that answered with the problem code {@code peerCode}. */
-  public WalletException(Code code, String peerCode, String message, Throwable cause) {
+  public WalletException(
+      Code code, @Nullable String peerCode, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.code = code;
     this.peerCode = peerCode;

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
@@ -141,7 +142,7 @@ final class WalletStore implements AutoCloseable {
    * adds {@code brokers} to the brokers known to sell its scrip. A new origin forgets the exchange
    * path read from the old one.
    */
-  void sawVendor(String vendor, String origin, List<URI> brokers, Instant at) {
+  void sawVendor(String vendor, @Nullable String origin, List<URI> brokers, Instant at) {
     write(h -> VendorsTable.saw(h, vendor, origin, brokers, at));
   }
 
@@ -163,7 +164,7 @@ final class WalletStore implements AutoCloseable {
    * brokers' manifests and the user vouched for, and each broker account's own origin for the
    * broker's id (the user chose that URL when registering).
    */
-  List<VouchedOrigin> vouchedOrigins(String vendor) {
+  List<VouchedOrigin> vouchedOrigins(@Nullable String vendor) {
     return read(h -> VendorsTable.vouchedOrigins(h, BrokersTable.all(h), vendor));
   }
 
@@ -195,7 +196,7 @@ final class WalletStore implements AutoCloseable {
    *
    * @return how many were withdrawn
    */
-  int removeUserOrigins(String vendor, String origin) {
+  int removeUserOrigins(String vendor, @Nullable String origin) {
     return write(h -> VendorsTable.removeUserOrigins(h, vendor, origin));
   }
 
@@ -351,7 +352,7 @@ final class WalletStore implements AutoCloseable {
   }
 
   /** Payments still in flight, oldest first; of one vendor when {@code vendor} is not null. */
-  List<PaymentRecord> inFlight(String vendor) {
+  List<PaymentRecord> inFlight(@Nullable String vendor) {
     return read(h -> PaymentsTable.inFlight(h, vendor));
   }
 
@@ -366,7 +367,7 @@ final class WalletStore implements AutoCloseable {
       long priceMillicents,
       List<Scrip> received,
       String source,
-      String detail,
+      @Nullable String detail,
       Instant now) {
     return write(
         h -> {
@@ -412,7 +413,7 @@ final class WalletStore implements AutoCloseable {
       Scrip scrip,
       CustomerSecret vendorSecret,
       String brokerUrl,
-      String detail,
+      @Nullable String detail,
       Instant now) {
     return write(
         h -> {

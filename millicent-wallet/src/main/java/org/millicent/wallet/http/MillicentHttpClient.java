@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A companion to {@link HttpClient} that pays for what it fetches: requests pass through a chain of
@@ -59,9 +60,9 @@ public final class MillicentHttpClient {
 
   /** Builds a {@link MillicentHttpClient}. Not thread-safe. */
   public static final class Builder {
-    private HttpClient httpClient;
+    private @Nullable HttpClient httpClient;
     private Duration timeout = Duration.ofSeconds(30);
-    private PaymentHandler payments;
+    private @Nullable PaymentHandler payments;
     private final List<Interceptor> application = new ArrayList<>();
     private final List<Interceptor> network = new ArrayList<>();
 

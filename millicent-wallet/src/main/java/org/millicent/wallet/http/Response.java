@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP response with its body held in memory: the reply MAC covers the SHA-256 of the body
@@ -83,7 +84,7 @@ public final class Response {
   }
 
   /** A copy with another body and content type (as when a sealed body has been opened). */
-  public Response withBody(byte[] newBody, String contentType) {
+  public Response withBody(byte[] newBody, @Nullable String contentType) {
     Map<String, List<String>> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.map().forEach((k, v) -> m.put(k, new ArrayList<>(v)));
     m.remove("Content-Length");
