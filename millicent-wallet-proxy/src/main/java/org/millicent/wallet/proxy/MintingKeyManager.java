@@ -12,11 +12,13 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.StandardConstants;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shows each intercepted tunnel a certificate for the host of its {@code CONNECT}, which must be
  * the name the client sends in SNI when it sends one (an IP address is not sent). The alias is the
- * host itself; {@link LocalCa} mints and keeps the certificate. Server side only. Thread-safe.
+ * host itself; {@link LocalCa} mints and keeps the certificate. Server side only: the client-side
+ * methods answer null, "no alias", as {@link javax.net.ssl.X509KeyManager} allows. Thread-safe.
  */
 final class MintingKeyManager extends X509ExtendedKeyManager {
   private final LocalCa ca;
@@ -28,7 +30,8 @@ final class MintingKeyManager extends X509ExtendedKeyManager {
   }
 
   @Override
-  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+  public @Nullable String chooseEngineServerAlias(
+      String keyType, Principal[] issuers, SSLEngine engine) {
     if (!keyType.startsWith("EC")) {
       return null;
     }
@@ -68,22 +71,22 @@ final class MintingKeyManager extends X509ExtendedKeyManager {
   }
 
   @Override
-  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+  public @Nullable String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
     return null;
   }
 
   @Override
-  public String[] getServerAliases(String keyType, Principal[] issuers) {
+  public String @Nullable [] getServerAliases(String keyType, Principal[] issuers) {
     return null;
   }
 
   @Override
-  public String[] getClientAliases(String keyType, Principal[] issuers) {
+  public String @Nullable [] getClientAliases(String keyType, Principal[] issuers) {
     return null;
   }
 
   @Override
-  public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+  public @Nullable String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
     return null;
   }
 }

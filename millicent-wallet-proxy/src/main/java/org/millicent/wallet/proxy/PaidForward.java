@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.millicent.failure.Causes;
 import org.millicent.protocol.Headers;
 import org.millicent.wallet.WalletException;
 import org.millicent.wallet.http.MillicentHttpClient;
@@ -86,10 +87,10 @@ final class PaidForward {
       write(out, callback, answer, method.equals("HEAD"));
     } catch (WalletException e) {
       activity.done(id, method + " " + target + " -> not paid: " + e.code().code());
-      problem(out, callback, e.code().httpStatus(), e.code().code(), e.getMessage());
+      problem(out, callback, e.code().httpStatus(), e.code().code(), Causes.describe(e));
     } catch (IllegalArgumentException e) {
       activity.done(id, method + " " + target + " -> bad request");
-      problem(out, callback, 400, "bad-request", e.getMessage());
+      problem(out, callback, 400, "bad-request", Causes.describe(e));
     } catch (IOException e) {
       activity.done(id, method + " " + target + " -> unreachable");
       problem(
