@@ -1,20 +1,14 @@
 package org.millicent.vendor;
 
 import io.javalin.http.Context;
-import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.millicent.http.ProblemDocument;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
-import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
-import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.Receipt;
-import org.millicent.protocol.Variant;
 import org.millicent.purchase.Purchase;
 import org.millicent.purchase.PurchaseService;
 import org.millicent.vendor.VendorMetrics.Kind;
@@ -36,31 +30,31 @@ import org.millicent.vendor.content.OriginException;
  */
 final class ContentSales {
   private final VendorGateway gateway;
+  private final Checkout checkout;
   private final Catalogue catalogue;
   private final ContentSource content;
   private final boolean forwardHeaders;
   private final Supplier<VendorState> state;
   private final Problems problems;
   private final VendorMetrics metrics;
-  private final SecureRandom random;
 
   ContentSales(
       VendorGateway gateway,
+      Checkout checkout,
       Catalogue catalogue,
       ContentSource content,
       boolean forwardHeaders,
       Supplier<VendorState> state,
       Problems problems,
-      VendorMetrics metrics,
-      SecureRandom random) {
+      VendorMetrics metrics) {
     this.gateway = gateway;
+    this.checkout = checkout;
     this.catalogue = catalogue;
     this.content = content;
     this.forwardHeaders = forwardHeaders;
     this.state = state;
     this.problems = problems;
     this.metrics = metrics;
-    this.random = random;
   }
 
   /** Serves, offers or sells the content at the request's target. */
@@ -127,19 +121,17 @@ final class ContentSales {
       Context ctx, Catalogue.Entry entry, String method, RequestTarget canonical, String auth) {
     byte[] body = VendorGateway.body(ctx);
     // The MAC covers the target as sent; the canonical target is a function of it.
-    Payment payment =
-        PaymentHeader.parse(auth, gateway.descriptor(ctx, method, VendorGateway.target(ctx), body));
+    Payment payment = checkout.payment(ctx.req(), method, auth, body);
     VendorState st = state.get();
     PurchaseService purchases = st.purchases;
     if (content.isLocal() && !(payment instanceof Payment.Private && body.length > 0)) {
       sellLocal(ctx, st, entry, payment, request(ctx, method, canonical, body));
       return;
     }
-    Purchase p =
-        VendorGateway.knowingNewLicences(st, () -> purchases.begin(payment, entry.pricer()));
-    if (p.isReplay() && !SAFE_METHODS.contains(method)) {
+    Purchase p = Checkout.claim(st, payment, entry);
+    if (p.isReplay() && !Checkout.SAFE_METHODS.contains(method)) {
       // The origin ran this action for the first sending; running it again would do it twice.
-      writePaid(ctx, st, p, replayedAction(method, canonical.path()));
+      writePaid(ctx, st, p, Checkout.replayedAction(method, canonical.path()));
       return;
     }
     ContentResponse r;
@@ -169,29 +161,6 @@ final class ContentSales {
       throw e;
     }
     writePaid(ctx, st, p, r);
-  }
-
-  /** Methods whose repetition has no effect at the origin (RFC 9110, section 9.2.1). */
-  private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD");
-
-  /**
-   * The answer to a replay of a non-safe request (docs/HTTP-API.md, "Replays of non-safe methods"):
-   * the action is not run again and its first answer is not kept, so the replay gets a {@code 409
-   * replayed} problem document, with the receipt of the first sending.
-   */
-  private static ContentResponse replayedAction(String method, String path) {
-    ProblemCode code = ProblemCode.REPLAYED;
-    String detail =
-        method
-            + " "
-            + path
-            + " was done and charged once for this payment; it is not run again, and its first"
-            + " answer is not kept. The receipt is the first one.";
-    return new ContentResponse(
-        code.status(),
-        ProblemDocument.MEDIA_TYPE,
-        Map.of(),
-        ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, Map.of()));
   }
 
   /**
@@ -231,29 +200,14 @@ final class ContentSales {
   }
 
   private void writePaid(Context ctx, VendorState st, Purchase p, ContentResponse r) {
-    metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
-    if (!p.isReplay()) {
-      st.licences.received(p.scrip());
-    }
-    int status = r.status();
-    byte[] out = r.body();
-    String type = r.contentType();
-    Receipt receipt = p.receipt(status, out, random);
-    if (p.variant() == Variant.PRIVATE) {
-      out = p.sealResponse(status, out, random);
-      if (type != null) {
-        ctx.header(Headers.SEALED_CONTENT_TYPE, type);
-      }
-      type = Headers.SEALED_MEDIA_TYPE;
-    }
-    ctx.status(status);
+    Checkout.Delivery paid = checkout.paid(st, p, r);
+    ctx.status(paid.status());
     copyHeaders(ctx, r);
-    ctx.header("Cache-Control", PaidCaching.cacheControl(r));
-    ctx.header(Headers.RECEIPT, receipt.format());
-    if (type != null) {
-      ctx.contentType(type);
+    paid.headers().forEach(ctx::header);
+    if (paid.contentType() != null) {
+      ctx.contentType(paid.contentType());
     }
-    ctx.result(out);
+    ctx.result(paid.body());
   }
 
   /** Copies the origin's headers, except its CORS ones: the gateway's own apply to its answers. */

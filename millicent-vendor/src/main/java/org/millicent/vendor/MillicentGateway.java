@@ -310,6 +310,16 @@ public final class MillicentGateway implements AutoCloseable {
     return st;
   }
 
+  /**
+   * The sale of a request by the priced paths of the configuration, for an application that answers
+   * them itself instead of {@link #install mounting} the gateway: the servlet filter of {@code
+   * millicent-servlet} (docs/SERVLET.md). It uses the gateway's database, catalogue, offer and
+   * metrics.
+   */
+  public Checkout checkout() {
+    return gateway.checkout();
+  }
+
   /** The configuration the gateway runs with (a broker joined at start included). */
   public VendorConfig config() {
     return config;

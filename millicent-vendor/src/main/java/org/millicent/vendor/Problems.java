@@ -2,6 +2,7 @@ package org.millicent.vendor;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.millicent.failure.PaymentException;
@@ -62,15 +63,20 @@ final class Problems {
 
   /** Writes the problem for {@code t}; {@code offerPrice} >= 0 repeats the offer on a 402. */
   void write(Context ctx, Throwable t, long offerPrice) {
+    apply(ctx, answer(ctx.req(), t, offerPrice));
+  }
+
+  /** The problem for {@code t} as an answer; {@code offerPrice} >= 0 repeats the offer on a 402. */
+  Checkout.Answer answer(HttpServletRequest req, Throwable t, long offerPrice) {
     Problem p = classify(t);
     if (p.code() == ProblemCode.INTERNAL) {
-      LOG.error("internal error on {} {}", ctx.method(), ctx.path(), t);
+      LOG.error("internal error on {} {}", req.getMethod(), req.getRequestURI(), t);
     } else if (p.code() == ProblemCode.BAD_REQUEST
         && !(t instanceof ProblemException)
         && ClientFaults.isClientFault(t)) {
-      clientFaults.warn(ctx.method().name(), ctx.path(), t);
+      clientFaults.warn(req.getMethod(), req.getRequestURI(), t);
     }
-    write(ctx, p.code(), p.detail(), offerPrice);
+    return answer(req, p.code(), p.detail(), offerPrice, Map.of());
   }
 
   /**
@@ -79,26 +85,57 @@ final class Problems {
    * with the same headers.
    */
   void write(Context ctx, ProblemCode code, String detail, long offerPrice) {
+    apply(ctx, answer(ctx.req(), code, detail, offerPrice, Map.of()));
+  }
+
+  /**
+   * The problem document with {@code code} and {@code detail}, after the headers {@code extra}; the
+   * offer of a priced resource ({@code payment-required}) is the paywall page instead for a person
+   * (see {@link #forPerson}), with the same headers. {@code req} is null for no request (never a
+   * paywall page then).
+   */
+  Checkout.Answer answer(
+      HttpServletRequest req,
+      ProblemCode code,
+      String detail,
+      long offerPrice,
+      Map<String, String> extra) {
+    Map<String, String> headers = new LinkedHashMap<>(extra);
     Map<String, Object> offered = new LinkedHashMap<>();
     if (code.repeatsOffer() && offerPrice >= 0) {
       offer.addTo(offered, offerPrice);
-      ctx.header(Headers.WWW_AUTHENTICATE, offer.header(offerPrice));
+      headers.put(Headers.WWW_AUTHENTICATE, offer.header(offerPrice));
     }
     metrics.rejected(code);
     if (code.retryAfterSeconds() > 0) {
-      ctx.header("Retry-After", Integer.toString(code.retryAfterSeconds()));
+      headers.put("Retry-After", Integer.toString(code.retryAfterSeconds()));
     }
-    ctx.header("Cache-Control", "no-store");
+    headers.put("Cache-Control", "no-store");
     if (code.status() == 402) {
-      ctx.header("Vary", "Accept"); // a browser gets the page, a program the document
+      headers.put("Vary", "Accept"); // a browser gets the page, a program the document
     }
-    if (code == ProblemCode.PAYMENT_REQUIRED && offerPrice > 0 && forPerson(ctx)) {
-      ctx.status(code.status());
-      ctx.contentType(Html.TYPE);
-      ctx.result(paywall.render(ctx.req().getMethod(), shownPath(ctx), offerPrice));
-      return;
+    if (code == ProblemCode.PAYMENT_REQUIRED && offerPrice > 0 && req != null && forPerson(req)) {
+      return new Checkout.Answer(
+          code.status(),
+          code.code(),
+          headers,
+          Html.TYPE,
+          paywall.render(req.getMethod(), shownPath(req), offerPrice));
     }
-    ProblemDocument.write(ctx, code.status(), code.code(), code.title(), detail, offered);
+    return new Checkout.Answer(
+        code.status(),
+        code.code(),
+        headers,
+        PROBLEM_JSON,
+        ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, offered));
+  }
+
+  /** Sends {@code a} on {@code ctx}. */
+  private static void apply(Context ctx, Checkout.Answer a) {
+    ctx.status(a.status());
+    a.headers().forEach(ctx::header);
+    ctx.contentType(a.contentType());
+    ctx.result(a.body());
   }
 
   /**
@@ -107,18 +144,18 @@ final class Problems {
    * wallet that sent it (the proxy forwards a browser's Accept) acts on its code ({@code spent} on
    * a re-send starts a recovery, {@code forged} voids the scrip), so it must be able to read it.
    */
-  private static boolean forPerson(Context ctx) {
-    String auth = ctx.header("Authorization");
+  private static boolean forPerson(HttpServletRequest req) {
+    String auth = req.getHeader("Authorization");
     return (auth == null || !AuthParams.isMillicent(auth))
-        && Html.prefersHtml(ctx.header("Accept"));
+        && Html.prefersHtml(req.getHeader("Accept"));
   }
 
   /** The request's canonical path, or its path as sent when it has none (shown escaped). */
-  private static String shownPath(Context ctx) {
+  private static String shownPath(HttpServletRequest req) {
     try {
-      return RequestTarget.of(ctx.req()).path();
+      return RequestTarget.of(req).path();
     } catch (RuntimeException e) {
-      return ctx.req().getRequestURI();
+      return req.getRequestURI();
     }
   }
 }

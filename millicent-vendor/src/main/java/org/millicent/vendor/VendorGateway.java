@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ final class VendorGateway {
   final OriginPaidHeaders paidHeaders;
 
   private final ExchangeEndpoints exchanges;
+  private final Checkout checkout;
 
   VendorGateway(
       Catalogue catalogue,
@@ -71,10 +73,16 @@ final class VendorGateway {
     this.fixedRoutes = fixedRoutes;
     this.client = client;
     this.paidHeaders = paidHeaders;
+    this.checkout = new Checkout(this, catalogue, state, problems, metrics, random);
     this.sales =
         new ContentSales(
-            this, catalogue, content, forwardHeaders, state, problems, metrics, random);
+            this, checkout, catalogue, content, forwardHeaders, state, problems, metrics);
     this.exchanges = new ExchangeEndpoints(this, state, problems, metrics, json, random);
+  }
+
+  /** The sale of a request, for an application that answers its priced paths itself. */
+  Checkout checkout() {
+    return checkout;
   }
 
   /**
@@ -276,8 +284,13 @@ final class VendorGateway {
 
   /** The request target exactly as sent: raw path and raw query. */
   static String target(Context ctx) {
-    String q = ctx.req().getQueryString();
-    String path = ctx.req().getRequestURI();
+    return target(ctx.req());
+  }
+
+  /** The request target exactly as sent: raw path and raw query. */
+  static String target(HttpServletRequest req) {
+    String q = req.getQueryString();
+    String path = req.getRequestURI();
     return q == null ? path : path + "?" + q;
   }
 
@@ -289,7 +302,12 @@ final class VendorGateway {
    *     vendor's public origins (nothing is consumed: no payment is looked at)
    */
   RequestDescriptor descriptor(Context ctx, String method, String target, byte[] body) {
-    Authority authority = addressed(ctx);
+    return descriptor(ctx.req(), method, target, body);
+  }
+
+  /** As {@link #descriptor(Context, String, String, byte[])}, for a servlet request. */
+  RequestDescriptor descriptor(HttpServletRequest req, String method, String target, byte[] body) {
+    Authority authority = addressed(req);
     try {
       return RequestDescriptor.of(authority, method, target, body);
     } catch (IllegalArgumentException e) {
@@ -302,12 +320,12 @@ final class VendorGateway {
    * The public origin the request addressed, among the vendor's public origins for the port the
    * request arrived on ({@code public_urls}, or by default loopback at that port).
    */
-  private Authority addressed(Context ctx) {
-    String scheme = ctx.req().getScheme();
-    PublicOrigins known = origins.computeIfAbsent(ctx.req().getLocalPort(), originsAtPort::apply);
-    String host = ctx.header("Host");
+  private Authority addressed(HttpServletRequest req) {
+    String scheme = req.getScheme();
+    PublicOrigins known = origins.computeIfAbsent(req.getLocalPort(), originsAtPort::apply);
+    String host = req.getHeader("Host");
     if (host == null) {
-      host = ctx.req().getServerName() + ":" + ctx.req().getServerPort();
+      host = req.getServerName() + ":" + req.getServerPort();
     }
     String named = host;
     return known

@@ -1,0 +1,347 @@
+package org.millicent.vendor;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.millicent.http.ClientFaults;
+import org.millicent.http.ProblemDocument;
+import org.millicent.money.Amounts;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.Receipt;
+import org.millicent.protocol.Variant;
+import org.millicent.purchase.Purchase;
+import org.millicent.vendor.content.ContentResponse;
+
+/**
+ * The sale of one request, without a web framework (docs/SERVLET.md): what the gateway does for its
+ * priced paths, for an application that answers them itself (the servlet filter of {@code
+ * millicent-servlet}, a Spring application). Obtained from {@link MillicentGateway#checkout()}.
+ *
+ * <p>{@link #begin} prices the request by method and canonical path from the gateway's catalogue
+ * and answers with one {@link Outcome}: {@link Pass} (not priced: the application answers as
+ * usual), an {@link Answer} to send as it is (the offer, {@code 402} with {@code WWW-Authenticate}
+ * and a problem document or the paywall page for a browser; or a refusal, a problem document with a
+ * stable code), or a {@link Sale}: a payment verified and claimed, not yet spent. The application
+ * then answers, and the sale is {@link Sale#commit() committed} when it answered below 500 (then
+ * {@link Sale#deliver} adds the receipt and seals the body of a private payment), else {@link
+ * Sale#release() released}: the scrip stays the customer's.
+ *
+ * <p>Thread-safe: all state is in the gateway's thread-safe services.
+ */
+public final class Checkout {
+  /** Methods whose repetition has no effect (RFC 9110, section 9.2.1). */
+  static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
+
+  private final VendorGateway gateway;
+  private final Catalogue catalogue;
+  private final Supplier<VendorState> state;
+  private final Problems problems;
+  private final VendorMetrics metrics;
+  private final SecureRandom random;
+
+  Checkout(
+      VendorGateway gateway,
+      Catalogue catalogue,
+      Supplier<VendorState> state,
+      Problems problems,
+      VendorMetrics metrics,
+      SecureRandom random) {
+    this.gateway = gateway;
+    this.catalogue = catalogue;
+    this.state = state;
+    this.problems = problems;
+    this.metrics = metrics;
+    this.random = random;
+  }
+
+  /**
+   * The largest request body a paid request may have, in bytes (as a Javalin app's default): the
+   * body is read whole, since the payment covers its digest.
+   */
+  public static final int MAX_BODY_BYTES = 1_000_000;
+
+  /** What {@link #begin} decided. */
+  public sealed interface Outcome permits Pass, Answer, Sale {}
+
+  /** Not priced (free or not in the catalogue): the application answers as it would anyway. */
+  public record Pass() implements Outcome {}
+
+  /**
+   * An answer to send as it is: the offer or a refusal.
+   *
+   * @param status the HTTP status
+   * @param code the stable problem code ({@code payment-required} for the offer)
+   * @param headers headers to set (besides {@code Content-Type})
+   * @param contentType the body's media type
+   * @param body the body: a problem document, or the paywall page for a browser
+   */
+  public record Answer(
+      int status, String code, Map<String, String> headers, String contentType, byte[] body)
+      implements Outcome {
+    /** Copies {@code headers}, in their order. */
+    public Answer {
+      headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** Sends this answer on {@code res}, which must not be committed yet. */
+    public void writeTo(HttpServletResponse res) throws IOException {
+      res.setStatus(status);
+      headers.forEach(res::setHeader);
+      res.setContentType(contentType);
+      res.setContentLength(body.length);
+      res.getOutputStream().write(body);
+    }
+  }
+
+  /**
+   * Prices {@code request} and, when it is priced and paid, verifies and claims its payment.
+   * Nothing is consumed unless this returns a {@link Sale}; every failure is an {@link Answer}.
+   * {@code request}'s path is its servlet path and path info (decoded by the container), as the
+   * application is dispatched on; a priced one must be canonical (docs/HTTP-API.md, "Request
+   * targets"). The body of a paid request is read here (up to {@link #MAX_BODY_BYTES}); the
+   * application reads it from {@link Sale#requestBody()}.
+   */
+  public Outcome begin(HttpServletRequest request) {
+    long offer = -1;
+    try {
+      String method = request.getMethod();
+      String decoded = nullToEmpty(request.getServletPath()) + nullToEmpty(request.getPathInfo());
+      Catalogue.Entry entry = catalogue.match(method, decoded.isEmpty() ? "/" : decoded);
+      if (entry == null || entry.free()) {
+        return new Pass();
+      }
+      offer = entry.basePriceMillicents();
+      String path = RequestTarget.of(request).path();
+      ClientFaults.checkAuthorizationLength(request);
+      if (ClientFaults.repeatsAuthorization(request)) {
+        throw new ProblemException(
+            ProblemCode.BAD_REQUEST, "a request may carry only one Authorization header");
+      }
+      String auth = request.getHeader("Authorization");
+      if (auth == null || !AuthParams.isMillicent(auth)) {
+        return problems.answer(
+            request,
+            ProblemCode.PAYMENT_REQUIRED,
+            method + " " + path + " costs " + Amounts.format(offer),
+            offer,
+            Map.of());
+      }
+      if ("HEAD".equals(method)) {
+        return problems.answer(
+            request,
+            ProblemCode.HEAD_NOT_PAYABLE,
+            "HEAD delivers no content, so it is never charged; pay with the GET (scrip unused)",
+            offer,
+            Map.of("Allow", entry.paidMethods()));
+      }
+      byte[] sent = body(request);
+      Payment payment = payment(request, method, auth, sent);
+      VendorState st = state.get();
+      Purchase p = claim(st, payment, entry);
+      if (p.isReplay() && !SAFE_METHODS.contains(method)) {
+        ContentResponse replayed = replayedAction(method, path);
+        Delivery d = paid(st, p, replayed);
+        return new Answer(
+            d.status(), ProblemCode.REPLAYED.code(), d.headers(), d.contentType(), d.body());
+      }
+      byte[] opened = sent;
+      if (payment instanceof Payment.Private pp && sent.length > 0) {
+        try {
+          opened = st.purchases.openRequestBody(pp, sent);
+        } catch (RuntimeException e) {
+          p.release();
+          throw e;
+        }
+      }
+      return new Sale(this, st, p, opened);
+    } catch (RuntimeException e) {
+      return problems.answer(request, e, offer);
+    }
+  }
+
+  /** The request body; a request that announces none (most GETs) is not read at all. */
+  private static byte[] body(HttpServletRequest request) {
+    if (request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null) {
+      return new byte[0];
+    }
+    if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    byte[] b;
+    try {
+      b = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      throw new ProblemException(
+          ProblemCode.BAD_REQUEST, "the request body could not be read (scrip unused)", e);
+    }
+    if (b.length > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    return b;
+  }
+
+  private static ProblemException tooLarge() {
+    return new ProblemException(
+        ProblemCode.CONTENT_TOO_LARGE,
+        "a paid request's body may have at most " + MAX_BODY_BYTES + " bytes (scrip unused)");
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  /**
+   * The payment in {@code auth}, bound to this request as sent (its public origin, target, body).
+   */
+  Payment payment(HttpServletRequest request, String method, String auth, byte[] body) {
+    return PaymentHeader.parse(
+        auth, gateway.descriptor(request, method, VendorGateway.target(request), body));
+  }
+
+  /** Verifies and claims {@code payment} at the entry's price (not yet spent). */
+  static Purchase claim(VendorState st, Payment payment, Catalogue.Entry entry) {
+    return VendorGateway.knowingNewLicences(st, () -> st.purchases.begin(payment, entry.pricer()));
+  }
+
+  /**
+   * The answer to a replay of a non-safe request (docs/HTTP-API.md, "Replays of non-safe methods"):
+   * the action is not run again and its first answer is not kept, so the replay gets a {@code 409
+   * replayed} problem document, with the receipt of the first sending.
+   */
+  static ContentResponse replayedAction(String method, String path) {
+    ProblemCode code = ProblemCode.REPLAYED;
+    String detail =
+        method
+            + " "
+            + path
+            + " was done and charged once for this payment; it is not run again, and its first"
+            + " answer is not kept. The receipt is the first one.";
+    return new ContentResponse(
+        code.status(),
+        ProblemDocument.MEDIA_TYPE,
+        Map.of(),
+        ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, Map.of()));
+  }
+
+  /**
+   * A paid answer: counted, the scrip's licence noted as received, the receipt for {@code r}'s
+   * status and body, and the body sealed for a private payment.
+   */
+  Delivery paid(VendorState st, Purchase p, ContentResponse r) {
+    metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
+    if (!p.isReplay()) {
+      st.licences.received(p.scrip());
+    }
+    int status = r.status();
+    byte[] out = r.body();
+    String type = r.contentType();
+    Receipt receipt = p.receipt(status, out, random);
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (p.variant() == Variant.PRIVATE) {
+      out = p.sealResponse(status, out, random);
+      if (type != null) {
+        headers.put(Headers.SEALED_CONTENT_TYPE, type);
+      }
+      type = Headers.SEALED_MEDIA_TYPE;
+    }
+    headers.put("Cache-Control", PaidCaching.cacheControl(r));
+    headers.put(Headers.RECEIPT, receipt.format());
+    return new Delivery(status, headers, type, out);
+  }
+
+  /** The refusal of a sale whose application failed: {@code 502 origin-failed}, uncharged. */
+  Answer failed(String detail) {
+    return problems.answer(null, ProblemCode.ORIGIN_FAILED, detail, -1, Map.of());
+  }
+
+  /**
+   * A paid answer as sent: the application's status, headers to set over the application's own
+   * ({@code Millicent-Receipt}, {@code Cache-Control}, and {@code Millicent-Content-Type} for a
+   * sealed body), the media type ({@code application/millicent-sealed} for a sealed body) and the
+   * body.
+   */
+  public record Delivery(int status, Map<String, String> headers, String contentType, byte[] body) {
+    /** Copies {@code headers}, in their order. */
+    public Delivery {
+      headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+  }
+
+  /**
+   * A verified payment, claimed and not yet spent: exactly one of {@link #commit()} and {@link
+   * #release()} must follow (a second call of either is ignored). Thread-safe.
+   */
+  public static final class Sale implements Outcome {
+    private final Checkout checkout;
+    private final VendorState st;
+    private final Purchase purchase;
+    private final byte[] requestBody;
+    private final VerifiedPayment payment;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    Sale(Checkout checkout, VendorState st, Purchase purchase, byte[] requestBody) {
+      this.checkout = checkout;
+      this.st = st;
+      this.purchase = purchase;
+      this.requestBody = requestBody;
+      this.payment = VerifiedPayment.of(purchase);
+    }
+
+    /** What was paid: price, customer, properties, scrip ID, variant, payment ID. */
+    public VerifiedPayment payment() {
+      return payment;
+    }
+
+    /** The request body for the application: opened when the payment sealed it (private). */
+    public byte[] requestBody() {
+      return requestBody.clone();
+    }
+
+    /** Spends the scrip (durably, with its change); call once the application answered < 500. */
+    public void commit() {
+      if (settled.compareAndSet(false, true)) {
+        purchase.commit();
+      }
+    }
+
+    /** Gives the claim up: the scrip stays the customer's. For a failed answer. */
+    public void release() {
+      if (settled.compareAndSet(false, true)) {
+        purchase.release();
+      }
+    }
+
+    /**
+     * After {@link #commit()}: the paid answer for the application's {@code status}, media type,
+     * headers ({@code Cache-Control} decides whether the payer may keep it) and {@code body}.
+     */
+    public Delivery deliver(
+        int status, String contentType, Map<String, List<String>> headers, byte[] body) {
+      return checkout.paid(st, purchase, new ContentResponse(status, contentType, headers, body));
+    }
+
+    /**
+     * After {@link #release()}: the answer for an application that failed ({@code 502
+     * origin-failed}, "nothing was charged"; for a replay, "the earlier charge stands").
+     */
+    public Answer failed(String what) {
+      return checkout.failed(
+          what + (purchase.isReplay() ? "; the earlier charge stands" : "; nothing was charged"));
+    }
+
+    @Override
+    public String toString() {
+      return "Sale[" + payment.priceMillicents() + " millicents, " + payment.variant() + "]";
+    }
+  }
+}
