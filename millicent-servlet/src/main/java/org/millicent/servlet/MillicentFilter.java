@@ -1,0 +1,110 @@
+package org.millicent.servlet;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.millicent.vendor.Checkout;
+import org.millicent.vendor.MillicentGateway;
+import org.millicent.vendor.VerifiedPayment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sells the priced paths of a web application (docs/SERVLET.md): prices each request by method and
+ * path from the gateway's configuration ({@code prices}, {@code free}), answers an unpaid priced
+ * request with the offer ({@code 402}, {@code WWW-Authenticate}, a problem document or the paywall
+ * page for a browser), and lets a paid one through to the application with its {@link
+ * VerifiedPayment} in the request attribute {@link #PAYMENT}. The application's answer is buffered;
+ * the payment is spent only when the application answered below 500 without throwing, and the
+ * answer goes out with its receipt ({@code Millicent-Receipt}; sealed for a private payment).
+ * Otherwise the payment is released (the scrip stays the customer's) and the client gets {@code 502
+ * origin-failed}. Requests the configuration does not price pass untouched.
+ *
+ * <pre>{@code
+ * MillicentGateway millicent = MillicentGateway.open(VendorConfig.load(path), dataDir);
+ * context.addFilter(new FilterHolder(new MillicentFilter(millicent)), "/*", null);
+ * context.addServlet(new ServletHolder(new MillicentEndpoints(millicent)), "/millicent/*");
+ * context.addServlet(new ServletHolder(new MillicentEndpoints(millicent)), "/.well-known/millicent");
+ * }</pre>
+ *
+ * <p>Thread-safe. The gateway stays the caller's to close, after the container stopped.
+ */
+public final class MillicentFilter implements Filter {
+  /**
+   * The request attribute that holds the {@link VerifiedPayment} of a paid request (absent on every
+   * other request).
+   */
+  public static final String PAYMENT = "org.millicent.vendor.VerifiedPayment";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MillicentFilter.class);
+
+  private final Checkout checkout;
+
+  /** A filter that sells by {@code gateway}'s configuration, through its database. */
+  public MillicentFilter(MillicentGateway gateway) {
+    this.checkout = gateway.checkout();
+  }
+
+  @Override
+  public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(request instanceof HttpServletRequest req)
+        || !(response instanceof HttpServletResponse res)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    switch (checkout.begin(req)) {
+      case Checkout.Pass pass -> chain.doFilter(req, res);
+      case Checkout.Answer answer -> answer.writeTo(res);
+      case Checkout.Sale sale -> sell(sale, req, res, chain);
+    }
+  }
+
+  private static void sell(
+      Checkout.Sale sale, HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException {
+    BufferedResponse buffered = new BufferedResponse(res);
+    PaidRequest paid = new PaidRequest(req, sale.requestBody());
+    paid.setAttribute(PAYMENT, sale.payment());
+    try {
+      chain.doFilter(paid, buffered);
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      sale.release();
+      LOG.warn(
+          "{} {} failed in the application; its payment is released",
+          req.getMethod(),
+          req.getRequestURI(),
+          e);
+      answerFailure(sale, res, "the application failed");
+      return;
+    }
+    int status = buffered.getStatus();
+    if (status >= 500) {
+      sale.release();
+      answerFailure(sale, res, "the application answered " + status);
+      return;
+    }
+    sale.commit();
+    Checkout.Delivery d =
+        sale.deliver(status, buffered.getContentType(), buffered.headerMap(), buffered.body());
+    res.setStatus(d.status());
+    d.headers().forEach(res::setHeader);
+    if (d.contentType() != null) {
+      res.setContentType(d.contentType());
+    }
+    res.setContentLength(d.body().length);
+    res.getOutputStream().write(d.body());
+  }
+
+  /** The uncharged {@code 502 origin-failed}, over whatever the application set. */
+  private static void answerFailure(Checkout.Sale sale, HttpServletResponse res, String what)
+      throws IOException {
+    res.reset();
+    sale.failed(what).writeTo(res);
+  }
+}

@@ -1,0 +1,403 @@
+package org.millicent.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.broker.BrokerConfig;
+import org.millicent.broker.BrokerServer;
+import org.millicent.bytes.Base64Url;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Authority;
+import org.millicent.protocol.Headers;
+import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.protocol.RequestDescriptor;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripBody;
+import org.millicent.vendor.MillicentGateway;
+import org.millicent.vendor.OwnCustomers;
+import org.millicent.vendor.config.VendorConfig;
+import org.millicent.wallet.Wallet;
+import org.millicent.wallet.WalletOptions;
+import org.millicent.wallet.http.Request;
+import org.millicent.wallet.http.Response;
+
+/**
+ * The filter in a servlet container, with a real broker licensed by the vendor through {@link
+ * MillicentEndpoints} and the Java wallet buying through it; the rejection, failure, replay and
+ * double-spend cases of the gateway's ITs. A subclass starts the container.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FilterContract {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A started container. */
+  interface Container {
+    int port();
+
+    void stop() throws Exception;
+  }
+
+  /**
+   * Starts a container on loopback (any port) with {@code filter} on {@code /*}, {@code endpoints}
+   * at {@code /millicent/*} and {@code /.well-known/millicent}, and {@code app} at {@code /}.
+   */
+  abstract Container start(
+      MillicentFilter filter, MillicentEndpoints endpoints, ShopServlet app, Path dir)
+      throws Exception;
+
+  @TempDir static Path dir;
+  private MillicentGateway millicent;
+  private Container container;
+  private BrokerServer bob;
+  private final ShopServlet app = new ShopServlet();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private URI base;
+
+  @BeforeAll
+  void startMarket() throws Exception {
+    String admin = token();
+    String bobToken = token();
+    URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
+    VendorConfig config =
+        VendorConfig.builder("venetia")
+            .adminToken(admin)
+            .price("GET", "/articles/*", 100)
+            .price("GET", "/cheap", 50)
+            .price("GET", "/fail", 100)
+            .price("GET", "/boom", 100)
+            .price("POST", "/echo", 200)
+            .free("/free")
+            .broker(new org.millicent.vendor.config.BrokerConfig("bob", bobUrl, bobToken, 1, 500))
+            .build();
+    millicent = MillicentGateway.open(config, dir.resolve("venetia"));
+    container = start(new MillicentFilter(millicent), new MillicentEndpoints(millicent), app, dir);
+    base = URI.create("http://127.0.0.1:" + container.port());
+    bob =
+        BrokerServer.start(
+            BrokerConfig.defaults()
+                .withBrokerId("bob")
+                .withListen("127.0.0.1", bobUrl.getPort())
+                .withVendor(
+                    org.millicent.broker.VendorConfig.licensed(
+                        "venetia", base, bobToken, admin, 500)),
+            dir.resolve("bob"));
+  }
+
+  @AfterAll
+  void stopMarket() throws Exception {
+    if (bob != null) {
+      bob.close();
+    }
+    if (container != null) {
+      container.stop();
+    }
+    if (millicent != null) {
+      millicent.close();
+    }
+  }
+
+  @Test
+  void theJavaWallet_buysAPricedPage_throughARealBroker() throws Exception {
+    try (Wallet w = Wallet.open(WalletOptions.defaults(dir.resolve("alice")))) {
+      w.register(bob.url(), "alice");
+
+      Response r = w.httpClient().send(Request.get(base.resolve("/articles/wallet")));
+
+      assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+      assertThat(new String(r.body(), StandardCharsets.UTF_8))
+          .startsWith("/articles/wallet paid 100 by ");
+      assertThat(r.header(Headers.RECEIPT)).isPresent();
+      assertThat(r.header("X-App")).contains("shop");
+      assertThat(w.history(10)).extracting(e -> e.kind()).contains("buy", "purchase");
+      assertThat(w.brokerAccount(bob.url()).path("charges_this_period_millicents").asLong())
+          .isPositive();
+    }
+  }
+
+  @Test
+  void unpaid_isOffered_withAProblemDocument_orThePaywallPage_andTheAppDoesNotRun()
+      throws Exception {
+    HttpResponse<byte[]> r = send("GET", "/articles/unpaid", new byte[0]);
+    HttpResponse<byte[]> page = send("GET", "/articles/unpaid", new byte[0], "Accept", "text/html");
+
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Millicent v=2, vendor=venetia, price=100");
+    assertThat(code(r)).isEqualTo("payment-required");
+    assertThat(page.statusCode()).isEqualTo(402);
+    assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(text(page)).contains("Payment required", bob.url().toString());
+    assertThat(app.runs("/articles/unpaid")).isZero();
+  }
+
+  @Test
+  void freeAndUnpricedPaths_passToTheApp_untouched() {
+    HttpResponse<byte[]> free = send("GET", "/free", new byte[0]);
+    HttpResponse<byte[]> other = send("GET", "/about", new byte[0]);
+
+    assertThat(free.statusCode()).isEqualTo(200);
+    assertThat(text(free)).isEqualTo("free /free");
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(other.headers().firstValue(Headers.RECEIPT)).isEmpty();
+  }
+
+  @Test
+  void theProtocolEndpoints_answerInTheContainer() throws Exception {
+    HttpResponse<byte[]> manifest = send("GET", "/.well-known/millicent", new byte[0]);
+    HttpResponse<byte[]> unpaid =
+        send("POST", "/millicent/exchange", "{}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> noToken = send("GET", "/millicent/admin/keys", new byte[0]);
+
+    assertThat(manifest.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(manifest.body()).path("vendor").asText()).isEqualTo("venetia");
+    assertThat(unpaid.statusCode()).isEqualTo(402);
+    assertThat(noToken.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void forgedScrip_isRefused_notConsumed_andThenBuys() throws Exception {
+    Own alice = own(1_000);
+    ScripBody b = alice.scrip.body();
+    Scrip forged =
+        new Scrip(
+            new ScripBody(
+                b.vendor(), 100_000, b.id(), b.customerId(), b.expiresAt(), b.properties()),
+            alice.scrip.certificate());
+    CustomerSecret mallory = alice.customers.customerSecret(alice.customers.newCustomerId());
+
+    HttpResponse<byte[]> altered = pay(signed(forged, alice.secret, "GET", "/articles/forged"));
+    HttpResponse<byte[]> stolen = pay(signed(alice.scrip, mallory, "GET", "/articles/forged"));
+    HttpResponse<byte[]> paid = pay(signed(alice.scrip, alice.secret, "GET", "/articles/forged"));
+
+    assertThat(altered.statusCode()).isEqualTo(402);
+    assertThat(code(altered)).isEqualTo("forged");
+    assertThat(stolen.statusCode()).isEqualTo(402);
+    assertThat(code(stolen)).isEqualTo("wrong-customer");
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+    assertThat(app.runs("/articles/forged")).isEqualTo(1);
+  }
+
+  @Test
+  void insufficientScrip_isRefused_notConsumed_andThenBuysACheaperPage() throws Exception {
+    Own alice = own(60);
+
+    HttpResponse<byte[]> refused = pay(signed(alice.scrip, alice.secret, "GET", "/articles/x"));
+    HttpResponse<byte[]> cheap = pay(signed(alice.scrip, alice.secret, "GET", "/cheap"));
+
+    assertThat(refused.statusCode()).isEqualTo(402);
+    assertThat(code(refused)).isEqualTo("insufficient");
+    assertThat(app.runs("/articles/x")).isZero();
+    assertThat(cheap.statusCode()).as(text(cheap)).isEqualTo(200);
+    assertThat(receipt(cheap)).containsEntry("price", "50");
+  }
+
+  @Test
+  void aReplay_getsTheSameChange_andIsChargedOnce() throws Exception {
+    Own alice = own(1_000);
+    Payment payment = signed(alice.scrip, alice.secret, "GET", "/articles/replayed");
+
+    HttpResponse<byte[]> first = pay(payment);
+    HttpResponse<byte[]> again = pay(payment);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(text(first)).endsWith("replay=false");
+    assertThat(text(again)).endsWith("replay=true");
+    assertThat(receipt(again).get("change")).isNotNull().isEqualTo(receipt(first).get("change"));
+    // Charged once: the scrip is spent by the first sending; another request with it is refused.
+    HttpResponse<byte[]> other = pay(signed(alice.scrip, alice.secret, "GET", "/articles/other"));
+    assertThat(code(other)).isEqualTo("spent");
+  }
+
+  @Test
+  void anApplication500_releasesThePayment_andTheScripThenBuys() throws Exception {
+    Own alice = own(1_000);
+
+    HttpResponse<byte[]> failed = pay(signed(alice.scrip, alice.secret, "GET", "/fail"));
+    HttpResponse<byte[]> paid = pay(signed(alice.scrip, alice.secret, "GET", "/articles/after500"));
+
+    assertThat(failed.statusCode()).isEqualTo(502);
+    assertThat(code(failed)).isEqualTo("origin-failed");
+    assertThat(text(failed)).contains("nothing was charged").doesNotContain("broke");
+    assertThat(failed.headers().firstValue(Headers.RECEIPT)).isEmpty();
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+    assertThat(receipt(paid)).containsEntry("price", "100");
+  }
+
+  @Test
+  void anApplicationException_releasesThePayment_andTheScripThenBuys() throws Exception {
+    Own alice = own(1_000);
+
+    HttpResponse<byte[]> failed = pay(signed(alice.scrip, alice.secret, "GET", "/boom"));
+    HttpResponse<byte[]> paid =
+        pay(signed(alice.scrip, alice.secret, "GET", "/articles/afterBoom"));
+
+    assertThat(failed.statusCode()).isEqualTo(502);
+    assertThat(code(failed)).isEqualTo("origin-failed");
+    assertThat(text(failed)).doesNotContain("IllegalStateException");
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+  }
+
+  @Test
+  void theApplication_seesTheVerifiedPayment_andThePaidBody() throws Exception {
+    Own alice = own(1_000);
+    byte[] body = "a body the payment covers".getBytes(StandardCharsets.UTF_8);
+
+    Own bob2 = own(1_000);
+
+    HttpResponse<byte[]> article = pay(signed(alice.scrip, alice.secret, "GET", "/articles/me"));
+    HttpResponse<byte[]> echoed = pay(signed(bob2.scrip, bob2.secret, "POST", "/echo", body), body);
+
+    assertThat(text(article))
+        .isEqualTo("/articles/me paid 100 by " + Long.toUnsignedString(alice.id) + " replay=false");
+    assertThat(echoed.statusCode()).as(text(echoed)).isEqualTo(200);
+    assertThat(echoed.body()).isEqualTo(body);
+    assertThat(receipt(echoed)).containsEntry("price", "200");
+  }
+
+  @Test
+  void aConcurrentDoubleSpend_isChargedExactlyOnce() throws Exception {
+    Own alice = own(1_000);
+    int n = 8;
+    List<Payment> payments = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      payments.add(signed(alice.scrip, alice.secret, "GET", "/articles/race" + i));
+    }
+    List<HttpResponse<byte[]>> answers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+      List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
+      for (Payment p : payments) {
+        futures.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> pay(p)));
+      }
+      for (Future<HttpResponse<byte[]>> f : futures) {
+        answers.add(f.get());
+      }
+    }
+
+    assertThat(answers).filteredOn(r -> r.statusCode() == 200).hasSize(1);
+    assertThat(answers)
+        .filteredOn(r -> r.statusCode() != 200)
+        .allSatisfy(r -> assertThat(code(r)).isIn("spent", "in-progress"));
+    int ran = 0;
+    for (int i = 0; i < n; i++) {
+      ran += app.runs("/articles/race" + i);
+    }
+    assertThat(ran).isEqualTo(1);
+  }
+
+  // --- helpers ---
+
+  /** A customer of the vendor's own, with scrip of {@code value}. */
+  private record Own(OwnCustomers customers, long id, CustomerSecret secret, Scrip scrip) {}
+
+  private Own own(long value) {
+    OwnCustomers own = OwnCustomers.of(millicent);
+    long id = own.newCustomerId();
+    Scrip scrip =
+        own.mint(
+            value, id, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    return new Own(own, id, own.customerSecret(id), scrip);
+  }
+
+  private Payment signed(Scrip scrip, CustomerSecret secret, String method, String target) {
+    return signed(scrip, secret, method, target, new byte[0]);
+  }
+
+  private Payment signed(
+      Scrip scrip, CustomerSecret secret, String method, String target, byte[] body) {
+    return Payer.signed(
+        scrip,
+        secret,
+        Nonce.random(RANDOM),
+        RequestDescriptor.of(Authority.of(base), method, target, body));
+  }
+
+  private HttpResponse<byte[]> pay(Payment payment) {
+    return pay(payment, new byte[0]);
+  }
+
+  private HttpResponse<byte[]> pay(Payment payment, byte[] body) {
+    RequestDescriptor r = payment.request();
+    return send(r.method(), r.target(), body, "Authorization", PaymentHeader.format(payment));
+  }
+
+  private HttpResponse<byte[]> send(String method, String target, byte[] body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(target))
+            .method(
+                method,
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> receipt(HttpResponse<?> r) {
+    return AuthParams.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
+  }
+
+  private static String code(HttpResponse<byte[]> r) {
+    try {
+      JsonNode n = JSON.readTree(r.body());
+      return n.path("code").asText();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String token() {
+    byte[] b = new byte[24];
+    RANDOM.nextBytes(b);
+    return Base64Url.encode(b);
+  }
+}

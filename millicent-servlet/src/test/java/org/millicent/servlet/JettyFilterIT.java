@@ -1,0 +1,48 @@
+package org.millicent.servlet;
+
+import jakarta.servlet.DispatcherType;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** The filter in embedded Jetty 12 (ee10 servlet), as docs/SERVLET.md sets it up. */
+class JettyFilterIT extends FilterContract {
+  @Override
+  Container start(MillicentFilter filter, MillicentEndpoints endpoints, ShopServlet app, Path dir)
+      throws Exception {
+    Server server = new Server();
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(32 * 1024); // a payment header may be 16 KiB
+    http.setUriCompliance(UriCompliance.RFC3986);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ServletHolder millicent = new ServletHolder("millicent", endpoints);
+    context.addServlet(millicent, "/millicent/*");
+    context.addServlet(millicent, "/.well-known/millicent");
+    context.addServlet(new ServletHolder("shop", app), "/");
+    server.setHandler(context);
+    server.start();
+    return new Container() {
+      @Override
+      public int port() {
+        return connector.getLocalPort();
+      }
+
+      @Override
+      public void stop() throws Exception {
+        server.stop();
+      }
+    };
+  }
+}

@@ -1,0 +1,61 @@
+package org.millicent.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.millicent.vendor.VerifiedPayment;
+
+/**
+ * The application behind the filter in the ITs: answers every path itself and counts how often each
+ * ran. {@code /articles/*} names what was paid (from {@link MillicentFilter#PAYMENT}), {@code
+ * /fail} answers 500, {@code /boom} throws, {@code /echo} echoes its body, {@code /free} is free.
+ */
+final class ShopServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+  /** How often the application ran for {@code path}. */
+  int runs(String path) {
+    AtomicInteger n = runs.get(path);
+    return n == null ? 0 : n.get();
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
+    runs.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+    VerifiedPayment paid = (VerifiedPayment) req.getAttribute(MillicentFilter.PAYMENT);
+    switch (path) {
+      case "/fail" -> {
+        res.setStatus(500);
+        res.getWriter().write("the application broke");
+      }
+      case "/boom" -> throw new IllegalStateException("the application threw");
+      case "/echo" -> {
+        res.setContentType("application/octet-stream");
+        res.getOutputStream().write(req.getInputStream().readAllBytes());
+      }
+      default -> {
+        res.setContentType("text/plain;charset=utf-8");
+        res.setHeader("X-App", "shop");
+        String text =
+            paid == null
+                ? "free " + path
+                : path
+                    + " paid "
+                    + paid.priceMillicents()
+                    + " by "
+                    + Long.toUnsignedString(paid.customerId())
+                    + " replay="
+                    + paid.replay();
+        res.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+}
