@@ -273,16 +273,57 @@ abstract class FilterContract {
     Own alice = own(1_000);
     byte[] body = "a body the payment covers".getBytes(StandardCharsets.UTF_8);
 
-    Own bob2 = own(1_000);
+    Own carol = own(1_000);
 
     HttpResponse<byte[]> article = pay(signed(alice.scrip, alice.secret, "GET", "/articles/me"));
-    HttpResponse<byte[]> echoed = pay(signed(bob2.scrip, bob2.secret, "POST", "/echo", body), body);
+    HttpResponse<byte[]> echoed =
+        pay(signed(carol.scrip, carol.secret, "POST", "/echo", body), body);
 
     assertThat(text(article))
         .isEqualTo("/articles/me paid 100 by " + Long.toUnsignedString(alice.id) + " replay=false");
     assertThat(echoed.statusCode()).as(text(echoed)).isEqualTo(200);
     assertThat(echoed.body()).isEqualTo(body);
     assertThat(receipt(echoed)).containsEntry("price", "200");
+  }
+
+  @Test
+  void aPrivatePayment_opensTheRequestBodyForTheApp_andSealsItsAnswer() throws Exception {
+    Own alice = own(1_000);
+    byte[] body = "a secret question".getBytes(StandardCharsets.UTF_8);
+    byte[] sealedBody = Payer.sealRequestBody(alice.secret, "venetia", alice.id, body, RANDOM);
+    Payment.Private p =
+        Payer.sealed(
+            alice.scrip,
+            alice.secret,
+            Nonce.random(RANDOM),
+            RequestDescriptor.of(Authority.of(base), "POST", "/echo", sealedBody),
+            RANDOM);
+
+    HttpResponse<byte[]> r = pay(p, sealedBody);
+
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
+    assertThat(r.headers().firstValue(Headers.SEALED_CONTENT_TYPE))
+        .hasValue("application/octet-stream");
+    assertThat(Payer.openResponse(alice.secret, p, 200, r.body())).isEqualTo(body);
+    assertThat(receipt(r)).containsEntry("variant", "private").containsEntry("price", "200");
+  }
+
+  @Test
+  void aReplayedPost_isNotRunAgain_andGets409ReplayedWithTheFirstReceipt() throws Exception {
+    Own alice = own(1_000);
+    byte[] body = "do it once".getBytes(StandardCharsets.UTF_8);
+    Payment payment = signed(alice.scrip, alice.secret, "POST", "/echo", body);
+    int before = app.runs("/echo");
+
+    HttpResponse<byte[]> first = pay(payment, body);
+    HttpResponse<byte[]> again = pay(payment, body);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(code(again)).isEqualTo("replayed");
+    assertThat(receipt(again).get("change")).isEqualTo(receipt(first).get("change"));
+    assertThat(app.runs("/echo") - before).isEqualTo(1);
   }
 
   @Test
