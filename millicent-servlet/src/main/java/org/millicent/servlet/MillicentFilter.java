@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * the payment is spent only when the application answered below 500 without throwing, and the
  * answer goes out with its receipt ({@code Millicent-Receipt}; sealed for a private payment).
  * Otherwise the payment is released (the scrip stays the customer's) and the client gets {@code 502
- * origin-failed}. Requests the configuration does not price pass untouched.
+ * origin-failed}. Requests the configuration does not price pass untouched. A paid answer must be
+ * written before the application returns: one that goes asynchronous is released as failed.
  *
  * <pre>{@code
  * MillicentGateway millicent = MillicentGateway.open(VendorConfig.load(path), dataDir);
@@ -81,6 +82,16 @@ public final class MillicentFilter implements Filter {
           req.getRequestURI(),
           e);
       answerFailure(sale, res, "the application failed");
+      return;
+    }
+    if (paid.isAsyncStarted()) {
+      // The answer is not written yet, so it cannot be buffered, receipted or sealed.
+      sale.release();
+      LOG.warn(
+          "{} {} went asynchronous; a paid answer must be written before the servlet returns",
+          req.getMethod(),
+          req.getRequestURI());
+      answerFailure(sale, res, "the application answered asynchronously, which is not sold");
       return;
     }
     int status = buffered.getStatus();

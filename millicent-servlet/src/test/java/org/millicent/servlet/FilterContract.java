@@ -327,6 +327,35 @@ abstract class FilterContract {
   }
 
   @Test
+  void hostileRequests_onPricedPaths_areRefusedWithProblemDocuments_andConsumeNothing()
+      throws Exception {
+    Own alice = own(1_000);
+    String header = PaymentHeader.format(signed(alice.scrip, alice.secret, "GET", "/articles/h"));
+
+    HttpResponse<byte[]> twice =
+        send("GET", "/articles/h", new byte[0], "Authorization", header, "Authorization", header);
+    HttpResponse<byte[]> parameter =
+        send("GET", "/articles/h;jsessionid=1", new byte[0], "Authorization", header);
+    HttpResponse<byte[]> overlong =
+        send(
+            "GET",
+            "/articles/h",
+            new byte[0],
+            "Authorization",
+            "Millicent v=2, pad=" + "a".repeat(AuthParams.MAX_LENGTH));
+    HttpResponse<byte[]> paid = send("GET", "/articles/h", new byte[0], "Authorization", header);
+
+    assertThat(twice.statusCode()).isEqualTo(400);
+    assertThat(code(twice)).isEqualTo("bad-request");
+    assertThat(parameter.statusCode()).isEqualTo(400);
+    assertThat(code(parameter)).isEqualTo("bad-path");
+    assertThat(overlong.statusCode()).isEqualTo(400);
+    assertThat(code(overlong)).isEqualTo("malformed");
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+    assertThat(app.runs("/articles/h")).isEqualTo(1);
+  }
+
+  @Test
   void aConcurrentDoubleSpend_isChargedExactlyOnce() throws Exception {
     Own alice = own(1_000);
     int n = 8;
