@@ -75,6 +75,13 @@ abstract class FilterContract {
       MillicentFilter filter, MillicentEndpoints endpoints, ShopServlet app, Path dir)
       throws Exception;
 
+  /**
+   * The vendor's database URL ({@code database} in CONFIG.md), or null for SQLite in its folder.
+   */
+  String database() {
+    return null;
+  }
+
   @TempDir static Path dir;
   private MillicentGateway millicent;
   private Container container;
@@ -88,8 +95,12 @@ abstract class FilterContract {
     String admin = token();
     String bobToken = token();
     URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
+    var builder = VendorConfig.builder("venetia");
+    if (database() != null) {
+      builder.database(database());
+    }
     VendorConfig config =
-        VendorConfig.builder("venetia")
+        builder
             .adminToken(admin)
             .price("GET", "/articles/*", 100)
             .price("GET", "/cheap", 50)
