@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * MillicentGateway millicent = MillicentGateway.open(VendorConfig.load(path), dataDir);
  * context.addFilter(new FilterHolder(new MillicentFilter(millicent)), "/*", null);
- * context.addServlet(new ServletHolder(new MillicentEndpoints(millicent)), "/millicent/*");
- * context.addServlet(new ServletHolder(new MillicentEndpoints(millicent)), "/.well-known/millicent");
+ * ServletHolder endpoints = new ServletHolder(new MillicentEndpoints(millicent));
+ * context.addServlet(endpoints, "/millicent/*");
+ * context.addServlet(endpoints, "/.well-known/millicent");
  * }</pre>
  *
  * <p>Thread-safe. The gateway stays the caller's to close, after the container stopped.
