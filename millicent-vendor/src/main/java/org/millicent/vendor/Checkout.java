@@ -107,7 +107,8 @@ public final class Checkout {
    * Prices {@code request} and, when it is priced and paid, verifies and claims its payment.
    * Nothing is consumed unless this returns a {@link Sale}; every failure is an {@link Answer}.
    * {@code request}'s path is its servlet path and path info (decoded by the container), as the
-   * application is dispatched on; a priced one must be canonical (docs/HTTP-API.md, "Request
+   * application is dispatched on; the protocol endpoints ({@code /.well-known/millicent}, {@code
+   * /millicent/*}) always pass. A priced path must be canonical (docs/HTTP-API.md, "Request
    * targets"). The body of a paid request is read here (up to {@link #MAX_BODY_BYTES}); the
    * application reads it from {@link Sale#requestBody()}.
    */
@@ -116,6 +117,9 @@ public final class Checkout {
     try {
       String method = request.getMethod();
       String decoded = nullToEmpty(request.getServletPath()) + nullToEmpty(request.getPathInfo());
+      if (decoded.equals("/.well-known/millicent") || decoded.startsWith("/millicent/")) {
+        return new Pass(); // the protocol endpoints, never for sale (even under a "/**" price)
+      }
       Catalogue.Entry entry = catalogue.match(method, decoded.isEmpty() ? "/" : decoded);
       if (entry == null || entry.free()) {
         return new Pass();
