@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -236,8 +237,10 @@ public abstract class SpendRecorderContract<R extends SpendRecorder> extends Spe
     assertThat(replays).hasSize(ids * (threads - 1));
     for (int i = 0; i < ids; i++) {
       ScripId id = new ScripId(12, i);
+      Scrip change =
+          Objects.requireNonNull(firstChange.get(id.toLong()), () -> "no claim recorded for " + id);
       assertThat(recorder.spend(record(id, 6, 1, Optional.empty())))
-          .isEqualTo(new SpendRecorder.Replayed(1, Optional.of(firstChange.get(id.toLong()))));
+          .isEqualTo(new SpendRecorder.Replayed(1, Optional.of(change)));
     }
   }
 

@@ -8,4 +8,7 @@
  * same for serials: {@link org.millicent.contracts.SerialAllocatorContract} and {@link
  * org.millicent.contracts.DurableSerialAllocatorContract}.
  */
+@NullMarked
 package org.millicent.contracts;
+
+import org.jspecify.annotations.NullMarked;
