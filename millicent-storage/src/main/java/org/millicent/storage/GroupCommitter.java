@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +49,19 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
     List<Outcome<R>> write(List<T> batch) throws Exception;
   }
 
-  /** What became of one item of a batch that was committed: a value, or its own failure. */
-  public record Outcome<R>(R value, RuntimeException failure) {
-    /** The item was written: its future completes with {@code value}. */
-    public static <R> Outcome<R> ok(R value) {
+  /**
+   * What became of one item of a batch that was committed: a value, or its own failure.
+   *
+   * @param value what the item's future completes with; null when it failed, and the one value of
+   *     {@code R = Void}
+   * @param failure what the item's future fails with; null when it was written
+   */
+  public record Outcome<R>(@Nullable R value, @Nullable RuntimeException failure) {
+    /**
+     * The item was written: its future completes with {@code value} (null only for {@code R =
+     * Void}).
+     */
+    public static <R> Outcome<R> ok(@Nullable R value) {
       return new Outcome<>(value, null);
     }
 
@@ -61,13 +71,18 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
     }
   }
 
-  /** An item and the future its submitter waits on. */
+  /** An item and the future its submitter waits on; a close marker has no item. */
   private static final class Entry<T, R> {
-    final T item;
+    final @Nullable T item;
     final CompletableFuture<R> done = new CompletableFuture<>();
 
-    Entry(T item) {
+    Entry(@Nullable T item) {
       this.item = item;
+    }
+
+    /** The marker {@link #close} queues to stop one writer. */
+    static <T, R> Entry<T, R> closeMarker() {
+      return new Entry<>(null);
     }
   }
 
@@ -76,7 +91,10 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
 
   private final LinkedBlockingQueue<Entry<T, R>> queue = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
-  private final Thread completer;
+
+  /** Completes the written batches' futures; null when the writers do it (see {@link #start}). */
+  private final @Nullable Thread completer;
+
   private final BatchWriter<T, R> writer;
   private final Function<Exception, StorageException> translate;
   private final int maxBatch;
@@ -249,7 +267,7 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
   }
 
   /** The SQLSTATE of the first {@link java.sql.SQLException} among {@code e} and its causes. */
-  private static String sqlState(Throwable e) {
+  private static @Nullable String sqlState(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof java.sql.SQLException s) {
         return s.getSQLState();
@@ -261,10 +279,11 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
   private static <T, R> void complete(List<Entry<T, R>> batch, List<Outcome<R>> outcomes) {
     for (int i = 0; i < batch.size(); i++) {
       Outcome<R> o = outcomes.get(i);
-      if (o.failure() == null) {
+      RuntimeException failure = o.failure();
+      if (failure == null) {
         batch.get(i).done.complete(o.value());
       } else {
-        batch.get(i).done.completeExceptionally(o.failure());
+        batch.get(i).done.completeExceptionally(failure);
       }
     }
   }
@@ -316,7 +335,7 @@ public final class GroupCommitter<T, R> implements AutoCloseable {
     for (Thread t : threads) {
       // One marker per writer still running; a writer that drained two leaves one for the next.
       while (t.isAlive()) {
-        queue.add(new Entry<>(null));
+        queue.add(Entry.closeMarker());
         try {
           t.join(100);
         } catch (InterruptedException e) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -379,14 +380,17 @@ public final class KeyVectorStore {
     return primaries.getFirst();
   }
 
-  /** What is known of one stored master secret besides its secret. */
+  /**
+   * What is known of one stored master secret besides its secret. A date is null when it has not
+   * happened yet, or when the key was stored before its dates were kept.
+   */
   public record KeyRecord(
       int keyId,
       KeyState state,
-      Instant createdAt,
-      Instant demotedAt,
-      Instant expiresBy,
-      Instant retiredAt) {}
+      @Nullable Instant createdAt,
+      @Nullable Instant demotedAt,
+      @Nullable Instant expiresBy,
+      @Nullable Instant retiredAt) {}
 
   /**
    * Every stored master secret's key id, state and dates (no secret), by key id, as {@code h} sees
@@ -415,7 +419,8 @@ public final class KeyVectorStore {
     return db.withHandle(this::describeMasterSecrets);
   }
 
-  private static Instant instant(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+  private static @Nullable Instant instant(java.sql.ResultSet rs, int column)
+      throws java.sql.SQLException {
     long v = rs.getLong(column);
     return rs.wasNull() ? null : Instant.ofEpochSecond(v);
   }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serialises the migrations of one database across threads and processes. Flyway locks while it
@@ -37,14 +38,14 @@ final class MigrationLock implements AutoCloseable {
   private static final long WAIT_SECONDS = 120;
   private static final ConcurrentMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
 
-  private final Connection pgSession;
-  private final ReentrantLock inJvm;
-  private final FileChannel channel;
+  /**
+   * Releases what was acquired: closes the PostgreSQL session (its advisory lock goes with it), or
+   * closes the sidecar file (releasing its OS lock) and then unlocks this JVM's lock of the file.
+   */
+  private final Runnable release;
 
-  private MigrationLock(Connection pgSession, ReentrantLock inJvm, FileChannel channel) {
-    this.pgSession = pgSession;
-    this.inJvm = inJvm;
-    this.channel = channel;
+  private MigrationLock(Runnable release) {
+    this.release = release;
   }
 
   /**
@@ -63,7 +64,8 @@ final class MigrationLock implements AutoCloseable {
   private static MigrationLock postgres(DatabaseConfig.Postgres config, String where) {
     Connection c = null;
     try {
-      c = DriverManager.getConnection(config.jdbcUrl());
+      Connection session = DriverManager.getConnection(config.jdbcUrl());
+      c = session;
       try (Statement st = c.createStatement()) {
         st.execute("SET lock_timeout = '" + WAIT_SECONDS + "s'");
       }
@@ -72,7 +74,7 @@ final class MigrationLock implements AutoCloseable {
         ps.setString(1, "millicent-migrate/" + config.schema());
         ps.execute();
       }
-      return new MigrationLock(c, null, null);
+      return new MigrationLock(() -> closeQuietly(session));
     } catch (SQLException e) {
       closeQuietly(c);
       throw SqlErrors.translate(e, where + " (waiting for the migration lock)");
@@ -94,10 +96,18 @@ final class MigrationLock implements AutoCloseable {
     Path lockFile = file.resolveSibling(file.getFileName() + ".migrate-lock");
     FileChannel ch = null;
     try {
-      ch = open(lockFile);
+      FileChannel locked = open(lockFile);
+      ch = locked;
       // Blocks until the other process's migration is done; its lock goes when it exits.
-      ch.lock();
-      return new MigrationLock(null, inJvm, ch);
+      locked.lock();
+      return new MigrationLock(
+          () -> {
+            try {
+              closeQuietly(locked); // releases the file lock
+            } finally {
+              inJvm.unlock();
+            }
+          });
     } catch (IOException e) {
       inJvm.unlock();
       closeQuietly(ch);
@@ -119,18 +129,10 @@ final class MigrationLock implements AutoCloseable {
   /** Releases the lock (closing its connection or file). */
   @Override
   public void close() {
-    if (pgSession != null) {
-      closeQuietly(pgSession); // the session's advisory lock goes with it
-    } else {
-      try {
-        closeQuietly(channel); // releases the file lock
-      } finally {
-        inJvm.unlock();
-      }
-    }
+    release.run();
   }
 
-  private static void closeQuietly(AutoCloseable c) {
+  private static void closeQuietly(@Nullable AutoCloseable c) {
     if (c == null) {
       return;
     }

@@ -61,6 +61,10 @@ final class OpenChecks {
   static void prepareSqliteFile(Path file, String where) {
     boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     Path dir = file.getParent();
+    if (dir == null) { // the root of the file system
+      throw new StorageException(
+          StorageException.CONFIG, where + ": expected a file, found a folder");
+    }
     try {
       if (!Files.exists(dir)) {
         if (posix) {
