@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.ClosedStatement;
@@ -378,7 +379,7 @@ public final class Broker implements AutoCloseable {
    *
    * @throws BrokerException {@code unknown-vendor} or {@code bad-request}
    */
-  public VendorStatement vendorStatement(String vendor, String period) {
+  public VendorStatement vendorStatement(String vendor, @Nullable String period) {
     return vendorStatements.of(vendor, period);
   }
 

@@ -202,26 +202,30 @@ public record BrokerConfig(
     Duration settlementInterval;
     List<VendorConfig> vendors;
     HttpTimeouts httpTimeouts;
+
+    /** A draft holding {@code c}'s fields. */
+    Draft(BrokerConfig c) {
+      brokerId = c.brokerId;
+      host = c.host;
+      port = c.port;
+      publicUrl = c.publicUrl;
+      currency = c.currency;
+      database = c.database;
+      tls = c.tls;
+      adminToken = c.adminToken;
+      scripLifetime = c.scripLifetime;
+      provider = c.provider;
+      creditLimitMillicents = c.creditLimitMillicents;
+      statementPeriod = c.statementPeriod;
+      settlementInterval = c.settlementInterval;
+      vendors = new ArrayList<>(c.vendors);
+      httpTimeouts = c.httpTimeouts;
+    }
   }
 
   /** A copy of this configuration with {@code change} applied, validated like any other. */
   private BrokerConfig edit(java.util.function.Consumer<Draft> change) {
-    Draft d = new Draft();
-    d.brokerId = brokerId;
-    d.host = host;
-    d.port = port;
-    d.publicUrl = publicUrl;
-    d.currency = currency;
-    d.database = database;
-    d.tls = tls;
-    d.adminToken = adminToken;
-    d.scripLifetime = scripLifetime;
-    d.provider = provider;
-    d.creditLimitMillicents = creditLimitMillicents;
-    d.statementPeriod = statementPeriod;
-    d.settlementInterval = settlementInterval;
-    d.vendors = new ArrayList<>(vendors);
-    d.httpTimeouts = httpTimeouts;
+    Draft d = new Draft(this);
     change.accept(d);
     return new BrokerConfig(
         d.brokerId,

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checks of a broker configuration's fields (docs/BROKER.md, "Configuration"), shared by {@link
@@ -98,18 +99,23 @@ final class BrokerConfigCheck {
         continue;
       }
       p.addAll(v.problems(at));
-      if (v.vendor() != null && !seen.add(v.vendor())) {
-        p.add(at + ".vendor: \"" + v.vendor() + "\" is listed twice");
+      String vendor = v.configuredVendor();
+      if (vendor != null && !seen.add(vendor)) {
+        p.add(at + ".vendor: \"" + vendor + "\" is listed twice");
       }
-      if (v.vendor() != null && v.vendor().equals(brokerId)) {
-        p.add(at + ".vendor: \"" + v.vendor() + "\" is the broker's own id");
+      if (vendor != null && vendor.equals(brokerId)) {
+        p.add(at + ".vendor: \"" + vendor + "\" is the broker's own id");
       }
     }
     return p;
   }
 
   /** Adds a problem when {@code id} is not a valid vendor id. */
-  static void checkId(String field, String id, List<String> problems) {
+  static void checkId(String field, @Nullable String id, List<String> problems) {
+    if (id == null) {
+      problems.add(field + ": expected a vendor id, found nothing");
+      return;
+    }
     try {
       org.millicent.scrip.ScripBody.checkVendor(id);
     } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package org.millicent.broker;
 import java.io.Serial;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.ErrorCode;
 import org.millicent.failure.MillicentException;
 
@@ -29,7 +30,7 @@ public final class BrokerConfigException extends MillicentException {
    * Creates the failure of the file {@code file} from the problems found (at least one); the
    * message names the file first.
    */
-  public BrokerConfigException(Path file, List<String> problems) {
+  public BrokerConfigException(@Nullable Path file, List<String> problems) {
     super(
         (file == null ? "" : file + ": ")
             + "broker configuration has "

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.http.HttpTimeouts;
 
@@ -114,10 +115,10 @@ final class BrokerConfigYaml {
   /**
    * Parses and validates YAML text.
    *
-   * @param baseDir the folder relative paths are resolved against
+   * @param baseDir the folder relative paths are resolved against; null: the working folder
    * @throws BrokerConfigException listing every problem
    */
-  static BrokerConfig parse(String yaml, Path baseDir) {
+  static BrokerConfig parse(String yaml, @Nullable Path baseDir) {
     JsonNode root;
     try {
       root = MAPPER.readTree(yaml);
@@ -158,14 +159,14 @@ final class BrokerConfigYaml {
       }
     }
     String currency = r.string(root, "currency", d.currency());
-    Optional<String> database = Optional.ofNullable(r.string(root, "database", null));
+    Optional<String> database = Optional.ofNullable(r.optionalString(root, "database"));
     Optional<BrokerConfig.Tls> tls = Optional.empty();
     JsonNode tlsNode = root.get("tls");
     if (tlsNode != null) {
       if (r.object(tlsNode, "tls")) {
         r.allow(tlsNode, "tls", "tls.");
         Path ks = r.path(tlsNode, "keystore", "tls.keystore", true);
-        String pw = r.string(tlsNode, "password", null, "tls.password");
+        String pw = r.optionalString(tlsNode, "password", "tls.password");
         if (pw == null && !tlsNode.has("password")) {
           r.problems.add("tls.password: expected the key store password, found nothing");
         }
@@ -174,7 +175,7 @@ final class BrokerConfigYaml {
         }
       }
     }
-    Optional<String> adminToken = Optional.ofNullable(r.string(root, "admin_token", null));
+    Optional<String> adminToken = Optional.ofNullable(r.optionalString(root, "admin_token"));
     Duration lifetime =
         Duration.ofSeconds(
             r.longValue(
@@ -199,7 +200,7 @@ final class BrokerConfigYaml {
               "accounts.credit_limit_millicents");
     }
     StatementPeriod period = d.statementPeriod();
-    String periodName = r.string(root, "statement_period", null);
+    String periodName = r.optionalString(root, "statement_period");
     if (periodName != null) {
       period = StatementPeriod.fromWireName(periodName);
       if (period == null) {

@@ -1,6 +1,7 @@
 package org.millicent.broker;
 
 import java.io.Serial;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.MillicentException;
 
 /**
@@ -19,7 +20,7 @@ public final class BrokerException extends MillicentException {
   }
 
   /** Creates the failure with its cause chained. */
-  public BrokerException(BrokerError error, String message, Throwable cause) {
+  public BrokerException(BrokerError error, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.error = error;
   }

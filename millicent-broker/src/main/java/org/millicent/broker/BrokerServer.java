@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.http.BrokerRoutes;
 import org.millicent.bytes.Base64Url;
 import org.millicent.failure.Causes;
@@ -70,7 +71,7 @@ public final class BrokerServer implements AutoCloseable {
   private final URI url;
   private final ScheduledExecutorService schedule;
   private final SlowClientGuard slowClients;
-  private final Path urlFile;
+  private final @Nullable Path urlFile;
 
   private BrokerServer(
       Database db,
@@ -81,7 +82,7 @@ public final class BrokerServer implements AutoCloseable {
       URI url,
       ScheduledExecutorService schedule,
       SlowClientGuard slowClients,
-      Path urlFile) {
+      @Nullable Path urlFile) {
     this.slowClients = slowClients;
     this.urlFile = urlFile;
     this.db = db;
@@ -259,7 +260,7 @@ public final class BrokerServer implements AutoCloseable {
    * Writes the local URL to {@link #URL_FILE}: the listening address, not a public URL, since the
    * admin commands that read it run on this machine. A failure costs only that convenience.
    */
-  private static Path recordUrl(Path dataDir, URI local) {
+  private static @Nullable Path recordUrl(Path dataDir, URI local) {
     Path f = dataDir.resolve(URL_FILE);
     try {
       Files.writeString(f, local + "\n", StandardCharsets.US_ASCII);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the YAML nodes of a broker configuration into typed values, collecting every problem
@@ -15,9 +17,11 @@ import java.util.Map;
  */
 final class ConfigReader {
   final List<String> problems = new ArrayList<>();
-  final Path baseDir;
 
-  ConfigReader(Path baseDir) {
+  /** The folder relative paths are resolved against; null: the working folder. */
+  final @Nullable Path baseDir;
+
+  ConfigReader(@Nullable Path baseDir) {
     this.baseDir = baseDir;
   }
 
@@ -26,7 +30,9 @@ final class ConfigReader {
    * mapping}.
    */
   void allow(JsonNode node, String mapping, String prefix) {
-    List<String> ok = BrokerConfigYaml.KEYS.get(mapping);
+    List<String> ok =
+        Objects.requireNonNull(
+            BrokerConfigYaml.KEYS.get(mapping), () -> "no keys listed for " + mapping);
     for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
       String k = it.next().getKey();
       if (!ok.contains(k)) {
@@ -44,7 +50,7 @@ final class ConfigReader {
   }
 
   /** How a YAML value reads in a message: its kind, and the value itself when a scalar. */
-  static String describe(JsonNode n) {
+  static String describe(@Nullable JsonNode n) {
     if (n == null || n.isNull() || n.isMissingNode()) {
       return "nothing";
     }
@@ -68,14 +74,25 @@ final class ConfigReader {
     return field.endsWith("token") || field.endsWith("password") || field.endsWith("secret");
   }
 
+  /** The text {@code name} of {@code n}, or {@code dflt} when it is missing or not text. */
   String string(JsonNode n, String name, String dflt) {
     return string(n, name, dflt, name);
   }
 
   String string(JsonNode n, String name, String dflt, String field) {
+    String s = optionalString(n, name, field);
+    return s == null ? dflt : s;
+  }
+
+  /** The text {@code name} of {@code n}, or null when it is missing or not text (a problem). */
+  @Nullable String optionalString(JsonNode n, String name) {
+    return optionalString(n, name, name);
+  }
+
+  @Nullable String optionalString(JsonNode n, String name, String field) {
     JsonNode v = n.get(name);
     if (v == null) {
-      return dflt;
+      return null;
     }
     if (!v.isTextual()) {
       String found = describe(v);
@@ -88,7 +105,7 @@ final class ConfigReader {
               + found
               + (v.isNull() ? " (leave the key out for the default)" : "")
               + (v.isNumber() || v.isBoolean() ? " (quote it to make it text)" : ""));
-      return dflt;
+      return null;
     }
     return v.asText();
   }
@@ -122,17 +139,17 @@ final class ConfigReader {
     return x;
   }
 
-  URI url(JsonNode n, String name) {
+  @Nullable URI url(JsonNode n, String name) {
     return url(n, name, name);
   }
 
-  URI url(JsonNode n, String name, String field) {
-    String s = string(n, name, null, field);
+  @Nullable URI url(JsonNode n, String name, String field) {
+    String s = optionalString(n, name, field);
     return s == null ? null : parseUrl(s, field);
   }
 
   /** Element {@code index} of the YAML list {@code list}, an http(s) URL. */
-  URI url(JsonNode list, int index, String field) {
+  @Nullable URI url(JsonNode list, int index, String field) {
     JsonNode v = list.get(index);
     if (v == null || !v.isTextual()) {
       problems.add(field + ": expected an http or https URL, found " + describe(v));
@@ -141,7 +158,7 @@ final class ConfigReader {
     return parseUrl(v.asText(), field);
   }
 
-  private URI parseUrl(String s, String field) {
+  private @Nullable URI parseUrl(String s, String field) {
     try {
       URI u = new URI(s);
       if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
@@ -155,8 +172,8 @@ final class ConfigReader {
     }
   }
 
-  Path path(JsonNode n, String name, String field, boolean mustExist) {
-    String s = string(n, name, null, field);
+  @Nullable Path path(JsonNode n, String name, String field, boolean mustExist) {
+    String s = optionalString(n, name, field);
     if (s == null) {
       if (n.get(name) == null) {
         problems.add(field + ": expected a file path, found nothing");

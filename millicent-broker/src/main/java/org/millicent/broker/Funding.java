@@ -1,5 +1,6 @@
 package org.millicent.broker;
 
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.accounts.Customer;
 import org.millicent.purchase.Purchase;
 
@@ -15,10 +16,10 @@ sealed interface Funding {
   String kind();
 
   /** The account request's key, replayed by a retry; null when paid with scrip or when none. */
-  byte[] requestKey();
+  byte @Nullable [] requestKey();
 
   /** The id of the broker scrip that paid, or null for a sale on account. */
-  Long paidBy();
+  @Nullable Long paidBy();
 
   /** Charged to the customer's account. */
   record OnAccount(Customer customer, byte[] requestKey) implements Funding {
@@ -28,7 +29,7 @@ sealed interface Funding {
     }
 
     @Override
-    public Long paidBy() {
+    public @Nullable Long paidBy() {
       return null;
     }
   }
@@ -41,7 +42,7 @@ sealed interface Funding {
     }
 
     @Override
-    public byte[] requestKey() {
+    public byte @Nullable [] requestKey() {
       return null;
     }
 

@@ -1,5 +1,6 @@
 package org.millicent.broker;
 
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.LedgerAccount;
@@ -36,10 +37,10 @@ final class Issuance {
       String supply,
       long customerId,
       long issuedAtMillis,
-      byte[] requestKey,
-      Long paidBy,
+      byte @Nullable [] requestKey,
+      @Nullable Long paidBy,
       int state,
-      byte[] sealedSecret) {
+      byte @Nullable [] sealedSecret) {
     return new IssuedRow(
         s.vendor(),
         s.id().keyId(),

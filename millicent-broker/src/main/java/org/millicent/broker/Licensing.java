@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.store.LicenceStore;
@@ -72,8 +73,22 @@ final class Licensing {
     licensed.putIfAbsent(lv.vendor(), lv);
   }
 
+  /**
+   * The licensed vendor {@code vendor}.
+   *
+   * @throws BrokerException {@code unknown-vendor} when this broker does not sell it under licence
+   */
+  LicensedVendor require(String vendor) {
+    LicensedVendor lv = vendor(vendor);
+    if (lv == null) {
+      throw new BrokerException(
+          BrokerError.UNKNOWN_VENDOR, "vendor \"" + vendor + "\" is not sold under licence here");
+    }
+    return lv;
+  }
+
   /** The licensed vendor {@code vendor}, or null when it is not one. */
-  LicensedVendor vendor(String vendor) {
+  @Nullable LicensedVendor vendor(String vendor) {
     return licensed.get(vendor);
   }
 

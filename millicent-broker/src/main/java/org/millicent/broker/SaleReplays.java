@@ -140,7 +140,7 @@ final class SaleReplays {
     Supply sup = Supply.fromWireName(supply);
     byte[] seal = sealed;
     if (sup == Supply.LICENSED) {
-      LicensedVendor lv = licensing.vendor(vendor);
+      LicensedVendor lv = licensing.require(vendor);
       Customer c = accounts.customer(brokerCustomerId);
       seal =
           Payer.sealSecret(

@@ -158,7 +158,7 @@ final class Sales {
     Accounts.checkAmount(amountMillicents);
     VendorConfig vc = vendors.require(vendor);
     if (vc.supply() == Supply.LICENSED) {
-      licensing.ensure(licensing.vendor(vendor));
+      licensing.ensure(licensing.require(vendor));
     }
     Purchase p = purchases.begin(payment, Pricer.fixed(amountMillicents));
     if (p.isReplay()) {
@@ -178,9 +178,18 @@ final class Sales {
 
   private VendorScripSale sell(VendorConfig vc, long amount, Funding f) {
     return switch (vc.supply()) {
-      case LICENSED -> sellLicensed(licensing.vendor(vc.vendor()), amount, f);
-      case WAREHOUSE -> sellWarehouse(warehouses.get(vc.vendor()), amount, f);
+      case LICENSED -> sellLicensed(licensing.require(vc.vendor()), amount, f);
+      case WAREHOUSE -> sellWarehouse(warehouse(vc.vendor()), amount, f);
     };
+  }
+
+  private WarehouseVendor warehouse(String vendor) {
+    WarehouseVendor w = warehouses.get(vendor);
+    if (w == null) {
+      throw new BrokerException(
+          BrokerError.UNKNOWN_VENDOR, "vendor \"" + vendor + "\" is not a warehouse vendor here");
+    }
+    return w;
   }
 
   private VendorScripSale sellLicensed(LicensedVendor lv, long amount, Funding f) {
@@ -208,7 +217,7 @@ final class Sales {
               fund(e, f, amount);
               Scrip s = early;
               IssuedRow r = earlyRow;
-              if (s == null || s.customerId() != vcid) {
+              if (s == null || r == null || s.customerId() != vcid) { // r is null iff s is
                 s = lv.mint(amount, vcid, clock.instant());
                 r =
                     Issuance.row(

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long a customer statement runs: a calendar month ({@code YYYY-MM}) or a day ({@code
@@ -32,7 +33,7 @@ public enum StatementPeriod {
   }
 
   /** The period with this wire name, or {@code null}. */
-  public static StatementPeriod fromWireName(String name) {
+  public static @Nullable StatementPeriod fromWireName(String name) {
     for (StatementPeriod p : values()) {
       if (p.wireName().equals(name)) {
         return p;

@@ -1,6 +1,7 @@
 package org.millicent.broker;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** How the broker obtains a vendor's scrip (docs/BROKER.md, "Supply"). */
 public enum Supply {
@@ -17,7 +18,7 @@ public enum Supply {
   }
 
   /** The supply with this wire name, or {@code null}. */
-  public static Supply fromWireName(String name) {
+  public static @Nullable Supply fromWireName(String name) {
     for (Supply s : values()) {
       if (s.wireName().equals(name)) {
         return s;

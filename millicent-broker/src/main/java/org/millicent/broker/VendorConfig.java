@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.SecretBytes;
@@ -13,6 +14,10 @@ import org.millicent.keys.SecretBytes;
 /**
  * One vendor whose scrip the broker sells, and how (docs/BROKER.md, "Configuration"). Immutable;
  * {@code toString} never prints a token or secret.
+ *
+ * <p>Like {@link BrokerConfig}, an entry is validated as a whole so that every problem is reported
+ * together: an entry read from a file may lack its vendor, URL or supply until then, and the
+ * accessors of those three throw on such an entry. Every entry of a {@link BrokerConfig} has them.
  *
  * @param vendor the vendor id
  * @param url the vendor's base URL
@@ -36,9 +41,9 @@ import org.millicent.keys.SecretBytes;
  *     "Vouched origins"); empty means {@code url} alone, see {@link #origins()}
  */
 public record VendorConfig(
-    String vendor,
-    URI url,
-    Supply supply,
+    @Nullable String vendor,
+    @Nullable URI url,
+    @Nullable Supply supply,
     int discountBps,
     Optional<String> token,
     Optional<String> settlementToken,
@@ -53,6 +58,37 @@ public record VendorConfig(
   /** Copies the list of public URLs; validation happens in {@link BrokerConfig}. */
   public VendorConfig {
     publicUrls = publicUrls == null ? null : List.copyOf(publicUrls);
+  }
+
+  /** The vendor id, set in every validated entry. */
+  @Override
+  public String vendor() {
+    return validated(vendor, "vendor");
+  }
+
+  /** The vendor's base URL, set in every validated entry. */
+  @Override
+  public URI url() {
+    return validated(url, "url");
+  }
+
+  /** Licensed minting or warehouse, set in every validated entry. */
+  @Override
+  public Supply supply() {
+    return validated(supply, "supply");
+  }
+
+  /** The vendor id as configured, null when missing: for validation, which reports that. */
+  @Nullable String configuredVendor() {
+    return vendor;
+  }
+
+  private static <T> T validated(@Nullable T value, String setting) {
+    if (value == null) {
+      throw new IllegalStateException(
+          "vendor entry without its " + setting + ": a BrokerConfig would have refused it");
+    }
+    return value;
   }
 
   /**
@@ -83,7 +119,11 @@ public record VendorConfig(
 
   /** A licensed vendor that the broker obtains a licence from with the vendor's admin token. */
   public static VendorConfig licensed(
-      String vendor, URI url, String brokerToken, String vendorAdminToken, int discountBps) {
+      String vendor,
+      URI url,
+      @Nullable String brokerToken,
+      @Nullable String vendorAdminToken,
+      int discountBps) {
     return new VendorConfig(
         vendor,
         url,
@@ -108,7 +148,7 @@ public record VendorConfig(
       String vendor,
       URI url,
       String brokerToken,
-      CustomerSecret brokerCustomerSecret,
+      @Nullable CustomerSecret brokerCustomerSecret,
       int discountBps,
       int lotCount,
       long lotValueMillicents) {
@@ -252,7 +292,8 @@ public record VendorConfig(
     return p;
   }
 
-  static VendorConfig read(JsonNode n, String at, ConfigReader r) {
+  /** The entry {@code n} at {@code at}; null when it is not a mapping (a problem reported). */
+  static @Nullable VendorConfig read(@Nullable JsonNode n, String at, ConfigReader r) {
     if (n == null || !n.isObject()) {
       r.problems.add(
           at
@@ -261,18 +302,18 @@ public record VendorConfig(
       return null;
     }
     r.allow(n, "vendors[]", at + ".");
-    String vendor = r.string(n, "vendor", null, at + ".vendor");
+    String vendor = r.optionalString(n, "vendor", at + ".vendor");
     URI url = r.url(n, "url", at + ".url");
-    String supplyName = r.string(n, "supply", null, at + ".supply");
+    String supplyName = r.optionalString(n, "supply", at + ".supply");
     Supply supply = supplyName == null ? null : Supply.fromWireName(supplyName);
     if (supply == null && supplyName != null) {
       r.problems.add(
           at + ".supply: expected \"licensed\" or \"warehouse\", found \"" + supplyName + '"');
     }
     int discount = (int) r.longValue(n, "discount_bps", 0, 0, 9_999, at + ".discount_bps");
-    Optional<String> token = Optional.ofNullable(r.string(n, "token", null, at + ".token"));
+    Optional<String> token = Optional.ofNullable(r.optionalString(n, "token", at + ".token"));
     Optional<String> settlementToken =
-        Optional.ofNullable(r.string(n, "settlement_token", null, at + ".settlement_token"));
+        Optional.ofNullable(r.optionalString(n, "settlement_token", at + ".settlement_token"));
     Optional<String> adminToken = Optional.empty();
     int keyIds = 1;
     Optional<Path> licenceFile = Optional.empty();
@@ -280,14 +321,14 @@ public record VendorConfig(
     if (lic != null && r.object(lic, at + ".licence")) {
       r.allow(lic, "vendors[].licence", at + ".licence.");
       adminToken =
-          Optional.ofNullable(r.string(lic, "admin_token", null, at + ".licence.admin_token"));
+          Optional.ofNullable(r.optionalString(lic, "admin_token", at + ".licence.admin_token"));
       keyIds = (int) r.longValue(lic, "key_ids", 1, 1, 16, at + ".licence.key_ids");
       if (lic.get("file") != null) {
         licenceFile = Optional.ofNullable(r.path(lic, "file", at + ".licence.file", true));
       }
     }
     Optional<SecretBytes> secret = Optional.empty();
-    String secretText = r.string(n, "customer_secret", null, at + ".customer_secret");
+    String secretText = r.optionalString(n, "customer_secret", at + ".customer_secret");
     if (secretText != null) {
       try {
         byte[] b = Base64Url.decode(secretText.strip());

@@ -1,5 +1,6 @@
 package org.millicent.broker;
 
+import org.jspecify.annotations.Nullable;
 import org.millicent.scrip.Scrip;
 
 /**
@@ -19,5 +20,5 @@ public record VendorScripSale(
     Scrip scrip,
     long customerIdAtVendor,
     byte[] sealedCustomerSecret,
-    Supply supply,
+    @Nullable Supply supply,
     boolean replay) {}

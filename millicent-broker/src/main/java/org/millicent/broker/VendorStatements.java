@@ -2,9 +2,11 @@ package org.millicent.broker;
 
 import java.time.InstantSource;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.store.SettlementStore;
+import org.millicent.failure.Causes;
 
 /**
  * Vendors' statements (docs/BROKER.md, "Statements"): what the broker sold of a vendor's scrip in a
@@ -25,7 +27,7 @@ final class VendorStatements {
   }
 
   /** See {@link Broker#vendorStatement}. */
-  VendorStatement of(String vendor, String period) {
+  VendorStatement of(String vendor, @Nullable String period) {
     vendors.require(vendor);
     StatementPeriod.Period p;
     try {
@@ -34,7 +36,7 @@ final class VendorStatements {
               ? config.statementPeriod().containing(clock.instant())
               : config.statementPeriod().parse(period);
     } catch (IllegalArgumentException e) {
-      throw new BrokerException(BrokerError.BAD_REQUEST, e.getMessage());
+      throw new BrokerException(BrokerError.BAD_REQUEST, Causes.describe(e));
     }
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a service keeps its state: one SQLite file (the embedded default) or a schema of a
@@ -86,7 +87,7 @@ public sealed interface DatabaseConfig {
    * path (relative paths resolve against {@code dataDir}; a folder gets {@code defaultFileName} in
    * it). Null or blank means {@code dataDir/defaultFileName}.
    */
-  static DatabaseConfig parse(String urlOrPath, Path dataDir, String defaultFileName) {
+  static DatabaseConfig parse(@Nullable String urlOrPath, Path dataDir, String defaultFileName) {
     if (urlOrPath == null || urlOrPath.isBlank()) {
       return sqliteIn(dataDir, defaultFileName);
     }

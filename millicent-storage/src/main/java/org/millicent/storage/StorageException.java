@@ -1,5 +1,6 @@
 package org.millicent.storage;
 
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.MillicentException;
 
 /**
@@ -79,7 +80,7 @@ public class StorageException extends MillicentException {
    * {@link #clientDetail()} of the first storage failure among {@code t} and its causes, else a
    * generic {@code "storage failed"}: never a path, SQL or driver text.
    */
-  public static String clientDetail(Throwable t) {
+  public static String clientDetail(@Nullable Throwable t) {
     int depth = 0;
     for (Throwable c = t; c != null && depth < 16; c = c.getCause(), depth++) {
       if (c instanceof StorageException s) {

@@ -14,6 +14,7 @@ import org.millicent.broker.books.Entry;
 import org.millicent.broker.store.AccountStore;
 import org.millicent.broker.store.StatementRow;
 import org.millicent.broker.store.StatementStore;
+import org.millicent.failure.Causes;
 
 /**
  * Customers' statements (docs/BROKER.md, "Statements"): reading one for a period, and closing the
@@ -49,7 +50,7 @@ final class Statements {
               ? period.containing(books.clock().instant())
               : period.parse(periodLabel);
     } catch (IllegalArgumentException e) {
-      throw new BrokerException(BrokerError.BAD_REQUEST, e.getMessage());
+      throw new BrokerException(BrokerError.BAD_REQUEST, Causes.describe(e));
     }
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();
@@ -93,6 +94,15 @@ final class Statements {
     return out;
   }
 
+  private PaymentProvider provider(Customer c) {
+    PaymentProvider provider = providers.get(c.provider());
+    if (provider == null) {
+      throw new IllegalStateException(
+          "customer " + c.id() + "'s provider " + c.provider() + " is not configured");
+    }
+    return provider;
+  }
+
   private List<ClosedStatement> close(StatementPeriod.Period p) {
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();
@@ -106,7 +116,7 @@ final class Statements {
       }
       long owed = accounts.owed(c);
       long due = Math.min(row[1], Math.max(0, owed));
-      long collected = due == 0 ? 0 : providers.get(c.provider()).collect(c.id(), p.label(), due);
+      long collected = due == 0 ? 0 : provider(c).collect(c.id(), p.label(), due);
       if (collected < 0 || collected > due) {
         throw new IllegalStateException(
             "provider " + c.provider() + " collected " + collected + " of " + due);

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.broker.store.LedgerAccountRow;
@@ -59,7 +61,7 @@ public final class Books implements AutoCloseable {
   private final List<LedgerAccount> uncommittedAccounts = new ArrayList<>();
   private final Map<String, Long> sequences = new HashMap<>();
   private final List<Runnable> reloaders = new CopyOnWriteArrayList<>();
-  private GroupCommitter<Pending, Void> writer;
+  private final GroupCommitter<Pending, Void> writer;
   private final JournalWriter journal; // the writer thread's
   private long nextAccountId;
   private long nextEntryId;
@@ -70,15 +72,19 @@ public final class Books implements AutoCloseable {
    */
   private final AtomicLong generation = new AtomicLong();
 
-  private volatile BrokerException discarded;
+  private volatile @Nullable BrokerException discarded;
   private volatile boolean closing;
-  private volatile String lastFailure;
+  private volatile @Nullable String lastFailure;
 
   private Books(Database db, InstantSource clock) {
     this.db = db;
     this.store = new LedgerStore(db);
     this.journal = new JournalWriter(store);
     this.clock = clock;
+    load();
+    this.writer =
+        GroupCommitter.start(
+            "broker-books-writer", 1, MAX_BATCH, false, this::write, db::translate);
   }
 
   /**
@@ -86,11 +92,7 @@ public final class Books implements AutoCloseable {
    * writer.
    */
   public static Books open(Database db, InstantSource clock) {
-    Books b = new Books(db, clock);
-    b.load();
-    b.writer =
-        GroupCommitter.start("broker-books-writer", 1, MAX_BATCH, false, b::write, db::translate);
-    return b;
+    return new Books(db, clock);
   }
 
   /** The database. */
@@ -174,7 +176,7 @@ public final class Books implements AutoCloseable {
   }
 
   /** The account named {@code name}, if it exists. Call under the decision lock. */
-  public LedgerAccount existing(String name) {
+  public @Nullable LedgerAccount existing(String name) {
     requireLock();
     return accounts.get(name);
   }
@@ -266,7 +268,7 @@ public final class Books implements AutoCloseable {
    * The last storage failure as a client may read it (its code, no path or SQL), or null when the
    * last batch succeeded.
    */
-  public String lastFailure() {
+  public @Nullable String lastFailure() {
     return lastFailure;
   }
 
@@ -283,7 +285,10 @@ public final class Books implements AutoCloseable {
         live.add(p);
         outcomes.add(Outcome.ok(null));
       } else {
-        outcomes.add(Outcome.failed(discarded));
+        // An older generation exists only after fail() set discarded, before it bumped the
+        // generation this batch read.
+        outcomes.add(
+            Outcome.failed(Objects.requireNonNull(discarded, "a past generation has its failure")));
       }
     }
     if (live.isEmpty()) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.store.IssuedRow;
 import org.millicent.broker.store.LedgerAccountRow;
 import org.millicent.broker.store.LedgerStore;
@@ -23,7 +24,7 @@ final class JournalWriter {
   private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
 
   private final LedgerStore store;
-  private Handle connection;
+  private @Nullable Handle connection;
 
   JournalWriter(LedgerStore store) {
     this.store = store;
@@ -90,19 +91,18 @@ final class JournalWriter {
    * MiB), and opened again after a failure.
    */
   private Handle connection() {
-    if (broken()) {
+    Handle c = connection;
+    if (c == null || broken(c)) {
       closeConnection();
-      connection = store.openWriter();
+      c = store.openWriter();
+      connection = c;
     }
-    return connection;
+    return c;
   }
 
-  private boolean broken() {
-    if (connection == null) {
-      return true;
-    }
+  private static boolean broken(Handle c) {
     try {
-      return connection.getConnection().isClosed();
+      return c.getConnection().isClosed();
     } catch (java.sql.SQLException e) {
       return true;
     }

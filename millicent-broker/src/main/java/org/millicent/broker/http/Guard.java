@@ -1,6 +1,7 @@
 package org.millicent.broker.http;
 
 import io.javalin.http.Context;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.http.AccessGuard;
@@ -41,7 +42,7 @@ final class Guard {
   }
 
   /** The request's bearer token (possibly empty), or null when it presents none. */
-  static String bearer(Context ctx) {
+  static @Nullable String bearer(Context ctx) {
     return AccessGuard.bearer(ctx.header("Authorization"));
   }
 }

@@ -3,6 +3,7 @@ package org.millicent.broker.http;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
@@ -17,7 +18,7 @@ import org.millicent.protocol.PublicOrigins;
  * Thread-safe.
  */
 final class Origins {
-  private final PublicOrigins configured;
+  private final @Nullable PublicOrigins configured;
   private final String scheme;
   private final String listenHost;
   private final Map<Integer, PublicOrigins> byPort = new ConcurrentHashMap<>();

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
+import org.millicent.failure.Causes;
 import org.millicent.failure.FailureCode;
 import org.millicent.failure.PaymentException;
 import org.millicent.http.ClientFaults;
@@ -75,7 +76,7 @@ final class Problems {
     switch (e) {
       case BrokerException be -> {
         count(be.code().code());
-        write(ctx, be.code(), be.getMessage(), Map.of());
+        write(ctx, be.code(), Causes.describe(be), Map.of());
       }
       case PaymentException pe -> {
         FailureCode code = pe.code();
@@ -89,7 +90,7 @@ final class Problems {
           ctx.header("Retry-After", Integer.toString(PaymentFailures.IN_PROGRESS_RETRY_SECONDS));
         }
         ProblemDocument.write(
-            ctx, status, code.code(), PaymentFailures.title(code), pe.getMessage(), Map.of());
+            ctx, status, code.code(), PaymentFailures.title(code), Causes.describe(pe), Map.of());
       }
       case StorageException se -> {
         // The message names the file or server and the driver's text: the log's, not the client's.

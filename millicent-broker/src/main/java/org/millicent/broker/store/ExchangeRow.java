@@ -1,5 +1,7 @@
 package org.millicent.broker.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One row of {@code warehouse_exchanges} as stored: the exact request body sent to the vendor, and
  * the vendor's answer once known (the supply's {@code RecordedExchange} reads it).
@@ -20,5 +22,5 @@ public record ExchangeRow(
     long amountMillicents,
     byte[] body,
     long answerCustomerId,
-    byte[] answerScrip,
-    byte[] answerSealedSecret) {}
+    byte @Nullable [] answerScrip,
+    byte @Nullable [] answerSealedSecret) {}

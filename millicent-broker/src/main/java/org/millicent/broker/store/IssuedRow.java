@@ -1,5 +1,7 @@
 package org.millicent.broker.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One piece of scrip the broker issued, as written to {@code issued_scrip}.
  *
@@ -31,11 +33,11 @@ public record IssuedRow(
     long valueMillicents,
     long issuedAtMillis,
     long expiresAtMillis,
-    byte[] requestKey,
-    Long paidBy,
+    byte @Nullable [] requestKey,
+    @Nullable Long paidBy,
     byte[] token,
     int state,
-    byte[] sealedSecret) {
+    byte @Nullable [] sealedSecret) {
 
   /** Outstanding. */
   public static final int OUTSTANDING = 0;

@@ -1,5 +1,6 @@
 package org.millicent.broker.supply;
 
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.broker.VendorConfig;
@@ -17,7 +18,7 @@ import org.millicent.scrip.ScripCodec;
 final class ExchangeAnswers {
   private final VendorConfig config;
   private final VendorClient client;
-  private volatile CustomerSecret brokerSecret;
+  private volatile @Nullable CustomerSecret brokerSecret;
 
   ExchangeAnswers(VendorConfig config, VendorClient client) {
     this.config = config;

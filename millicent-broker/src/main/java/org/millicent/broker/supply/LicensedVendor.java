@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.issuing.IssuerSerials;
@@ -35,8 +36,7 @@ public final class LicensedVendor {
   private final Map<Long, Long> idAtVendor = new ConcurrentHashMap<>();
   private final Set<Long> taken = ConcurrentHashMap.newKeySet();
   private final Map<Integer, Licence> licenceOfKey = new ConcurrentHashMap<>();
-  private volatile Licence licence;
-  private volatile ScripMinter minter;
+  private volatile @Nullable InForce inForce;
   private final CustomerSecrets customerSecrets = new CustomerSecrets();
 
   /** Licensed production for {@code vendor}, with no licence yet. */
@@ -67,9 +67,12 @@ public final class LicensedVendor {
     return vendor;
   }
 
+  /** The licence in force and the minter of its keys, put in force together. */
+  private record InForce(Licence licence, ScripMinter minter) {}
+
   /** The licence in force, if any. */
   public Optional<Licence> licence() {
-    return Optional.ofNullable(licence);
+    return Optional.ofNullable(inForce).map(InForce::licence);
   }
 
   /** The licence that delegated {@code keyId} (also a revoked or replaced one), if any. */
@@ -87,8 +90,7 @@ public final class LicensedVendor {
     l.keys().forEach((id, s) -> m.put(id, s, KeyState.ACTIVE));
     customerSecrets.put(l.customerSelector(), l.customerMasterSecret());
     l.keys().keySet().forEach(k -> licenceOfKey.put(k, l));
-    this.minter = new ScripMinter(vendor, m, serials);
-    this.licence = l;
+    this.inForce = new InForce(l, new ScripMinter(vendor, m, serials));
   }
 
   /** Notes an older licence's keys, for settling scrip minted under them. */
@@ -132,15 +134,17 @@ public final class LicensedVendor {
    * @throws IllegalStateException when there is no licence
    */
   public Scrip mint(long valueMillicents, long customerIdAtVendor, Instant now) {
-    Licence l = requireLicence();
+    InForce f = requireInForce();
+    Licence l = f.licence();
     Instant expires =
         now.plus(Duration.ofSeconds(l.scripLifetimeSeconds())).truncatedTo(ChronoUnit.SECONDS);
-    return minter.mintUnder(
-        l.keys().keySet().iterator().next(),
-        valueMillicents,
-        customerIdAtVendor,
-        expires,
-        ScripProperties.NONE);
+    return f.minter()
+        .mintUnder(
+            l.keys().keySet().iterator().next(),
+            valueMillicents,
+            customerIdAtVendor,
+            expires,
+            ScripProperties.NONE);
   }
 
   /** The customer secret of {@code customerIdAtVendor} at this vendor. */
@@ -149,10 +153,14 @@ public final class LicensedVendor {
   }
 
   private Licence requireLicence() {
-    Licence l = licence;
-    if (l == null) {
+    return requireInForce().licence();
+  }
+
+  private InForce requireInForce() {
+    InForce f = inForce;
+    if (f == null) {
       throw new IllegalStateException("no licence for vendor " + vendor);
     }
-    return l;
+    return f;
   }
 }

@@ -1,5 +1,6 @@
 package org.millicent.broker.supply;
 
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.store.ExchangeRow;
 import org.millicent.scrip.ScripCodec;
 
@@ -20,17 +21,22 @@ public record RecordedExchange(
     byte[] saleKey,
     long amountMillicents,
     byte[] body,
-    ExchangeAnswer answer) {
+    @Nullable ExchangeAnswer answer) {
 
   /** The exchange a stored row holds. */
   public static RecordedExchange of(ExchangeRow r) {
-    ExchangeAnswer answer =
-        r.answerScrip() == null
-            ? null
-            : new ExchangeAnswer(
-                r.answerCustomerId(),
-                ScripCodec.toToken(ScripCodec.decode(r.answerScrip())),
-                r.answerSealedSecret());
+    byte[] scrip = r.answerScrip();
+    byte[] sealed = r.answerSealedSecret();
+    ExchangeAnswer answer = null;
+    if (scrip != null) {
+      if (sealed == null) {
+        throw new IllegalStateException(
+            "warehouse exchange " + r.id() + " has the vendor's scrip without its sealed secret");
+      }
+      answer =
+          new ExchangeAnswer(
+              r.answerCustomerId(), ScripCodec.toToken(ScripCodec.decode(scrip)), sealed);
+    }
     return new RecordedExchange(
         r.id(), r.customerId(), r.saleKey(), r.amountMillicents(), r.body(), answer);
   }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.bytes.Base64Url;
@@ -132,7 +133,7 @@ public final class VendorClient {
    * @param reason what happened, for logs
    * @param retryAfter how long the vendor asked to wait, or null
    */
-  public record Unknown(String reason, Duration retryAfter) implements ExchangeOutcome {}
+  public record Unknown(String reason, @Nullable Duration retryAfter) implements ExchangeOutcome {}
 
   /**
    * Sends one warehouse exchange request ({@code POST /millicent/broker/exchange}) with the exact
@@ -196,7 +197,7 @@ public final class VendorClient {
     return new Refused(status, code, detail);
   }
 
-  private static Duration retryAfter(HttpResponse<?> r) {
+  private static @Nullable Duration retryAfter(HttpResponse<?> r) {
     return r.headers()
         .firstValue("Retry-After")
         .map(
@@ -288,7 +289,8 @@ public final class VendorClient {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static BrokerException unavailable(URI base, String path, String what, Throwable cause) {
+  private static BrokerException unavailable(
+      URI base, String path, String what, @Nullable Throwable cause) {
     return new BrokerException(
         BrokerError.VENDOR_UNAVAILABLE, "vendor at " + base + " " + path + ": " + what, cause);
   }

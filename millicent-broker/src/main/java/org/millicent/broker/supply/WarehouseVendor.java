@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
 import org.millicent.broker.VendorConfig;
@@ -229,7 +230,7 @@ public final class WarehouseVendor {
   }
 
   /** Waits before another attempt; false when interrupted. */
-  private static boolean pause(Duration retryAfter, int attempt) {
+  private static boolean pause(@Nullable Duration retryAfter, int attempt) {
     Duration d = retryAfter == null ? RETRY_PAUSE.multipliedBy(attempt) : retryAfter;
     if (d.compareTo(MAX_RETRY_PAUSE) > 0) {
       d = MAX_RETRY_PAUSE;
