@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ public final class BrokerBenchCommand implements Callable<Integer> {
       names = "--dir",
       paramLabel = "DIR",
       description = "Folder for the throw-away SQLite files (default: the temp folder).")
-  Path dir;
+  @Nullable Path dir;
 
   /** Created by picocli. */
   public BrokerBenchCommand() {}

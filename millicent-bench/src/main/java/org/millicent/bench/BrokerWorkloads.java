@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.Broker;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.VendorConfig;
@@ -57,7 +58,7 @@ public final class BrokerWorkloads implements AutoCloseable {
    * credit, on a fresh database: an SQLite file under {@code sqliteParent}, or a fresh schema of
    * {@code postgresUrl} when it is not null.
    */
-  public static BrokerWorkloads open(Path sqliteParent, String postgresUrl) {
+  public static BrokerWorkloads open(Path sqliteParent, @Nullable String postgresUrl) {
     Path dir;
     try {
       Files.createDirectories(sqliteParent);

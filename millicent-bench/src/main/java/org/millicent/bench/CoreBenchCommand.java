@@ -79,19 +79,30 @@ public final class CoreBenchCommand implements Callable<Integer> {
       out.flush();
     }
     int hmacs = CoreWorkloads.HMACS_PER_SIGNED_PURCHASE;
-    double signed = rate.get("signed_purchase");
+    double signed = rate(rate, "signed_purchase");
     out.printf(
         Locale.ROOT,
         "signed_purchase/(hmac_raw/%d) %.2f%n",
         hmacs,
-        signed / (rate.get("hmac_raw") / hmacs));
+        signed / (rate(rate, "hmac_raw") / hmacs));
     out.printf(
-        Locale.ROOT, "signed_purchase/ed25519_verify %.1f%n", signed / rate.get("ed25519_verify"));
+        Locale.ROOT,
+        "signed_purchase/ed25519_verify %.1f%n",
+        signed / rate(rate, "ed25519_verify"));
     out.printf(
         Locale.ROOT,
         "private_purchase/ed25519_verify %.1f%n",
-        rate.get("private_purchase") / rate.get("ed25519_verify"));
+        rate(rate, "private_purchase") / rate(rate, "ed25519_verify"));
     out.flush();
     return 0;
+  }
+
+  /** The measured rate of the workload {@code name}, one of {@link CoreWorkloads#NAMES}. */
+  private static double rate(Map<String, Double> rate, String name) {
+    Double r = rate.get(name);
+    if (r == null) {
+      throw new IllegalStateException("no workload " + name + " among CoreWorkloads.NAMES");
+    }
+    return r;
   }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One keep-alive HTTP/1.1 connection that sends GET requests and reads whole responses, for the
@@ -45,7 +47,7 @@ final class RawHttpConnection implements Closeable {
   }
 
   /** Sends {@code GET target} (with an Authorization header if given) and reads the answer. */
-  Response get(String target, String authorization) throws IOException {
+  Response get(String target, @Nullable String authorization) throws IOException {
     out.write(("GET " + target + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII));
     if (authorization != null) {
       out.write(("Authorization: " + authorization + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -78,6 +80,9 @@ final class RawHttpConnection implements Closeable {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     while (true) {
       String size = line();
+      if (size == null) {
+        throw new EOFException("the chunked body ended before its last chunk");
+      }
       int semi = size.indexOf(';');
       int n = Integer.parseInt((semi < 0 ? size : size.substring(0, semi)).strip(), 16);
       if (n == 0) {
@@ -94,7 +99,7 @@ final class RawHttpConnection implements Closeable {
   private byte[] lineBuffer = new byte[256];
 
   /** One CRLF-terminated ASCII line without its terminator, or null at end of stream. */
-  private String line() throws IOException {
+  private @Nullable String line() throws IOException {
     int n = 0;
     int c;
     while ((c = in.read()) >= 0) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.millicent.storage.DatabaseConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       names = "--dir",
       paramLabel = "DIR",
       description = "Folder for the throw-away SQLite files (default: the temp folder).")
-  Path dir;
+  @Nullable Path dir;
 
   @Option(
       names = "--postgres",
@@ -92,7 +93,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
               + " alone: "
               + StorageWorkloads.DEFAULT_POSTGRES_URL
               + ").")
-  String postgres;
+  @Nullable String postgres;
 
   @Option(
       names = "--only",
@@ -101,7 +102,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       description =
           "Measure only these cases (names as printed, e.g. postgres_shared_spend,postgres_debit);"
               + " default: all.")
-  List<String> only;
+  @Nullable List<String> only;
 
   /** Created by picocli. */
   public StorageBenchCommand() {}

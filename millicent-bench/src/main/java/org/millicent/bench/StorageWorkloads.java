@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.purchase.InMemorySerialAllocator;
 import org.millicent.purchase.ScripMinter;
@@ -75,9 +76,10 @@ public final class StorageWorkloads {
    * Where the throw-away databases go.
    *
    * @param sqliteParent the folder in which a fresh folder for each SQLite file is made
-   * @param postgresUrl the PostgreSQL database in which fresh schemas are made
+   * @param postgresUrl the PostgreSQL database in which fresh schemas are made; null when there is
+   *     none, and only SQLite stores are opened
    */
-  public record Target(Path sqliteParent, String postgresUrl) {
+  public record Target(Path sqliteParent, @Nullable String postgresUrl) {
     /**
      * From the environment: {@code -Dmillicent.bench.dir} (default {@code java.io.tmpdir}) and
      * {@code MILLICENT_BENCH_POSTGRES_URL} (default {@value #DEFAULT_POSTGRES_URL}).
@@ -250,7 +252,7 @@ public final class StorageWorkloads {
               ps.executeBatch();
             }
             c.commit();
-            return null;
+            return ACCOUNTS; // withConnection hands back a value: the accounts created
           });
     }
 
@@ -308,8 +310,12 @@ public final class StorageWorkloads {
   }
 
   private static Database postgres(Target target, int poolSize) {
+    String url = target.postgresUrl();
+    if (url == null) {
+      throw new IllegalArgumentException("a PostgreSQL store needs a PostgreSQL URL (--postgres)");
+    }
     String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    return Database.open(new DatabaseConfig.Postgres(target.postgresUrl(), schema, poolSize));
+    return Database.open(new DatabaseConfig.Postgres(url, schema, poolSize));
   }
 
   /** Closes {@code db} and deletes its folder or drops its schema. */

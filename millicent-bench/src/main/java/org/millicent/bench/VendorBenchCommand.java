@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
@@ -49,13 +50,13 @@ public final class VendorBenchCommand implements Callable<Integer> {
       names = "--url",
       paramLabel = "URL",
       description = "A running vendor (default: start one).")
-  URI url;
+  @Nullable URI url;
 
   @Option(
       names = "--broker-token",
       paramLabel = "TOKEN",
       description = "With --url: a broker token of that vendor, to buy the load generator's scrip.")
-  String brokerToken;
+  @Nullable String brokerToken;
 
   @Option(
       names = "--page-bytes",
@@ -63,7 +64,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
       description =
           "Without --url: serve a free and a priced page of N bytes each from a folder"
               + " (/free.html, /paid.html) instead of the sample catalogue's pages.")
-  Integer pageBytes;
+  @Nullable Integer pageBytes;
 
   @Option(
       names = "--data",
@@ -71,7 +72,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
       description =
           "Where the started vendor keeps its SQLite file (default: a new temporary folder,"
               + " deleted afterwards).")
-  Path dataDir;
+  @Nullable Path dataDir;
 
   @Option(
       names = "--in-process",
@@ -154,7 +155,8 @@ public final class VendorBenchCommand implements Callable<Integer> {
           "millicent bench vendor: --page-bytes needs a vendor started by the bench (no --url)");
       return 2;
     }
-    if (url != null && brokerToken == null) {
+    String warehouseToken = brokerToken;
+    if (url != null && warehouseToken == null) {
       err.println(
           "millicent bench vendor: --url needs --broker-token to buy scrip for the paid requests");
       return 2;
@@ -167,8 +169,8 @@ public final class VendorBenchCommand implements Callable<Integer> {
       URI base = url;
       List<VendorLoad.Wallet> wallets;
       String setup;
-      if (base != null) {
-        wallets = VendorLoad.fromWarehouse(base, brokerToken, workers, value);
+      if (base != null && warehouseToken != null) { // required with --url above
+        wallets = VendorLoad.fromWarehouse(base, warehouseToken, workers, value);
         setup = "a running vendor";
       } else {
         data =
@@ -295,7 +297,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static ServerCpu.Reading readQuietly(ServerCpu cpu) {
+  private static ServerCpu.@Nullable Reading readQuietly(ServerCpu cpu) {
     try {
       return cpu.read();
     } catch (java.io.IOException e) {
@@ -372,7 +374,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
     return b;
   }
 
-  private static Duration parse(String s) {
+  private static @Nullable Duration parse(String s) {
     try {
       if (s.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Authority;
@@ -121,7 +122,7 @@ final class VendorLoad {
     return doneFree.get() + donePaid.get();
   }
 
-  String firstError() {
+  @Nullable String firstError() {
     return firstError.get();
   }
 
@@ -283,8 +284,12 @@ final class VendorLoad {
           return;
         }
         // The raw connection keeps header names in lower case.
-        Receipt receipt =
-            Receipt.parse(pr.headers().get(Headers.RECEIPT.toLowerCase(java.util.Locale.ROOT)));
+        String receiptHeader = pr.headers().get(Headers.RECEIPT.toLowerCase(java.util.Locale.ROOT));
+        if (receiptHeader == null) {
+          fail("paid request answered 200 without " + Headers.RECEIPT);
+          return;
+        }
+        Receipt receipt = Receipt.parse(receiptHeader);
         Optional<Scrip> next =
             Payer.verifySignedReceipt(wallet.secret(), p.mac(), 200, receipt, pr.body());
         long t1 = System.nanoTime();

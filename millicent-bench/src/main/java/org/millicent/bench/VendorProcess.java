@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 
 /**
@@ -40,7 +41,7 @@ final class VendorProcess implements AutoCloseable {
    * @throws IOException when it cannot start or does not serve within a minute; the message holds
    *     what it printed
    */
-  static VendorProcess start(Path config, Path data, String cpus) throws IOException {
+  static VendorProcess start(Path config, Path data, @Nullable String cpus) throws IOException {
     List<String> command = new ArrayList<>();
     if (cpus != null) {
       command.addAll(List.of("taskset", "-c", cpus));
