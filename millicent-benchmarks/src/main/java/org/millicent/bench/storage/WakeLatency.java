@@ -3,6 +3,7 @@ package org.millicent.bench.storage;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Measures what one thread waking another costs on this machine: two threads hand a turn back and
@@ -16,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WakeLatency {
   private static final AtomicInteger turn = new AtomicInteger();
-  private static volatile Thread first;
-  private static volatile Thread second;
+  // The two threads of the current measurement, for each to wake the other; null before the first.
+  private static volatile @Nullable Thread first;
+  private static volatile @Nullable Thread second;
 
   private WakeLatency() {}
 
@@ -45,7 +47,7 @@ public final class WakeLatency {
   private static double roundTripMicros(Thread.Builder threads, int n) throws InterruptedException {
     turn.set(0);
     long[] span = new long[2];
-    second =
+    Thread waker =
         threads.unstarted(
             () -> {
               for (int i = 0; i < n; i++) {
@@ -56,7 +58,7 @@ public final class WakeLatency {
                 LockSupport.unpark(first);
               }
             });
-    first =
+    Thread starter =
         threads.unstarted(
             () -> {
               span[0] = System.nanoTime();
@@ -69,10 +71,12 @@ public final class WakeLatency {
               }
               span[1] = System.nanoTime();
             });
-    second.start();
-    first.start();
-    first.join();
-    second.join();
+    second = waker;
+    first = starter;
+    waker.start();
+    starter.start();
+    starter.join();
+    waker.join();
     return (span[1] - span[0]) / 1e3 / n;
   }
 }
