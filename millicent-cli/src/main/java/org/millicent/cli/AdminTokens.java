@@ -1,5 +1,7 @@
 package org.millicent.cli;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Checks an admin token the CLI read (from the environment, a token file or a configuration) before
  * it goes into an {@code Authorization} header: visible ASCII only. A token with a control
@@ -13,7 +15,7 @@ public final class AdminTokens {
    * What is wrong with {@code token}, read from {@code source}, or {@code null} when it is usable.
    * The answer never contains the token.
    */
-  public static String problem(String token, String source) {
+  public static @Nullable String problem(String token, String source) {
     if (token.isEmpty()) {
       return "the admin token from " + source + " is empty";
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerServer;
 import org.millicent.failure.Causes;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class AdminClient {
       description =
           "The broker's base URL (default: the URL the broker running with --data DIR recorded in"
               + " DIR/url, else http://127.0.0.1:8081).")
-  URI url;
+  @Nullable URI url;
 
   @Option(
       names = "--data",
@@ -52,7 +53,7 @@ public final class AdminClient {
       names = "--admin-token-file",
       paramLabel = "FILE",
       description = "A file holding the admin token (instead of DIR/admin-token).")
-  Path tokenFile;
+  @Nullable Path tokenFile;
 
   @Option(names = "--json", description = "Print the broker's JSON answer as it is.")
   boolean json;

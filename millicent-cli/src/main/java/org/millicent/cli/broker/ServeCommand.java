@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerConfigException;
 import org.millicent.broker.BrokerServer;
@@ -35,19 +36,19 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "The broker's YAML configuration (default: zero-configuration defaults).")
-  Path config;
+  @Nullable Path config;
 
   @Option(
       names = "--port",
       paramLabel = "P",
       description = "Port to listen on, overriding the configuration (0: any free port).")
-  Integer port;
+  @Nullable Integer port;
 
   @Option(
       names = "--host",
       paramLabel = "ADDR",
       description = "Address to listen on, overriding the configuration.")
-  String host;
+  @Nullable String host;
 
   @Option(
       names = "--data",

@@ -3,6 +3,7 @@ package org.millicent.cli.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.cli.Counts;
 import org.millicent.money.Amounts;
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ public final class StatementsCommand implements Callable<Integer> {
     return 2;
   }
 
-  private static String query(String period) {
+  private static String query(@Nullable String period) {
     return period == null
         ? ""
         : "?period=" + java.net.URLEncoder.encode(period, java.nio.charset.StandardCharsets.UTF_8);
@@ -56,7 +57,7 @@ public final class StatementsCommand implements Callable<Integer> {
     String id;
 
     @Option(names = "--period", paramLabel = "P", description = "YYYY-MM (default: current).")
-    String period;
+    @Nullable String period;
 
     /** Created by picocli. */
     public Customer() {}
@@ -107,7 +108,7 @@ public final class StatementsCommand implements Callable<Integer> {
     String vendor;
 
     @Option(names = "--period", paramLabel = "P", description = "YYYY-MM (default: current).")
-    String period;
+    @Nullable String period;
 
     /** Created by picocli. */
     public Vendor() {}

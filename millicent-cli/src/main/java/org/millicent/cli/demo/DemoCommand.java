@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
@@ -51,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--data",
       paramLabel = "DIR",
       description = "Keep all state in DIR instead of a temporary folder deleted at the end.")
-  Path data;
+  @Nullable Path data;
 
   @Option(names = "--verbose", description = "Show the servers' log lines too.")
   boolean verbose;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.storage.StorageException;
 import org.millicent.vendor.VendorKeys;
@@ -87,7 +88,7 @@ public final class KeysCommand implements Callable<Integer> {
         description =
             "A running vendor's base URL: change its keys through its admin endpoints. Without"
                 + " it, the vendor of --data must be stopped.")
-    URI url;
+    @Nullable URI url;
 
     @Option(
         names = "--data",
@@ -104,13 +105,13 @@ public final class KeysCommand implements Callable<Integer> {
         description =
             "The vendor's YAML configuration, as given to vendor serve: its database and scrip"
                 + " lifetime (default: the sample configuration).")
-    Path config;
+    @Nullable Path config;
 
     @Option(
         names = "--admin-token-file",
         paramLabel = "FILE",
         description = "A file holding the admin token (instead of DIR/admin-token).")
-    Path tokenFile;
+    @Nullable Path tokenFile;
 
     @Option(names = "--json", description = "Print the JSON answer as it is.")
     boolean json;
@@ -122,7 +123,7 @@ public final class KeysCommand implements Callable<Integer> {
       try {
         return config == null ? VendorConfig.sampleBuilder().build() : VendorConfig.load(config);
       } catch (ConfigException e) {
-        throw new Failure(e.getMessage(), true);
+        throw new Failure(Causes.describe(e), true);
       }
     }
 
@@ -163,7 +164,11 @@ public final class KeysCommand implements Callable<Integer> {
 
     /** Calls the admin endpoint {@code path} of the vendor at {@code --url}. */
     JsonNode call(String method, String path, byte[] body) throws Failure {
-      URI uri = url.resolve(path);
+      URI base = url;
+      if (base == null) {
+        throw new Failure("this needs the --url of a running vendor", true);
+      }
+      URI uri = base.resolve(path);
       HttpResponse<byte[]> r;
       try (HttpClient http =
           HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
@@ -219,10 +224,10 @@ public final class KeysCommand implements Callable<Integer> {
         return JSON.valueToTree(change.apply(keys));
       } catch (VendorKeys.Refused e) {
         throw new Failure(
-            e.getMessage(),
+            Causes.describe(e),
             "bad-request".equals(e.code().code()) || "not-found".equals(e.code().code()));
       } catch (StorageException | java.io.UncheckedIOException e) {
-        throw new Failure(e.getMessage(), false);
+        throw new Failure(Causes.describe(e), false);
       }
     }
 

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.money.Amounts;
 import org.millicent.storage.StorageException;
@@ -37,19 +38,19 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "The vendor's YAML configuration (default: the sample catalogue).")
-  Path config;
+  @Nullable Path config;
 
   @Option(
       names = "--port",
       paramLabel = "P",
       description = "Port to listen on, overriding the configuration (0: any free port).")
-  Integer port;
+  @Nullable Integer port;
 
   @Option(
       names = "--host",
       paramLabel = "ADDR",
       description = "Address to listen on, overriding the configuration.")
-  String host;
+  @Nullable String host;
 
   @Option(
       names = "--data",
@@ -65,7 +66,7 @@ public final class ServeCommand implements Callable<Integer> {
       description =
           "Join the broker at URL at start: it then sells this vendor's scrip under a licence"
               + " and offers name it. The broker must be running (waits up to 30 s).")
-  URI broker;
+  @Nullable URI broker;
 
   @Option(
       names = "--join-token",

@@ -1,6 +1,7 @@
 package org.millicent.cli.wallet;
 
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.Budget;
 import org.millicent.wallet.Wallet;
@@ -27,21 +28,21 @@ public final class BudgetCommand implements Callable<Integer> {
       paramLabel = "A",
       converter = AmountConverter.class,
       description = "The most one request may cost.")
-  Long perRequest;
+  @Nullable Long perRequest;
 
   @Option(
       names = "--per-vendor-day",
       paramLabel = "A",
       converter = AmountConverter.class,
       description = "The most one vendor may be paid in one UTC day.")
-  Long perVendorDay;
+  @Nullable Long perVendorDay;
 
   @Option(
       names = "--total",
       paramLabel = "A",
       converter = AmountConverter.class,
       description = "The most all vendors may be paid in total.")
-  Long total;
+  @Nullable Long total;
 
   /** Created by picocli. */
   public BudgetCommand() {}

@@ -3,6 +3,7 @@ package org.millicent.cli.wallet;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.money.Amounts;
 import org.millicent.scrip.Scrip;
 import org.millicent.wallet.Wallet;
@@ -39,7 +40,7 @@ public final class BuyCommand implements Callable<Integer> {
       names = "--broker",
       paramLabel = "URL",
       description = "The broker to buy from (default: one that sells the vendor's scrip).")
-  URI broker;
+  @Nullable URI broker;
 
   /** Created by picocli. */
   public BuyCommand() {}

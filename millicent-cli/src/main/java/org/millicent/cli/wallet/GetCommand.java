@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.Wallet;
@@ -44,7 +45,7 @@ public final class GetCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FILE",
       description = "Write the body to FILE.")
-  Path output;
+  @Nullable Path output;
 
   @Option(
       names = {"-i", "--include"},

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.wallet.proxy.LocalCa;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,7 @@ public final class ProxyCaCommand implements Callable<Integer> {
       names = {"-o", "--out"},
       paramLabel = "FILE",
       description = "Write the certificate to FILE instead of standard output.")
-  Path out;
+  @Nullable Path out;
 
   /** Created by picocli. */
   public ProxyCaCommand() {}

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.wallet.VouchedOrigin;
 import org.millicent.wallet.Wallet;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ public final class VendorsAddCommand implements Callable<Integer> {
       description =
           "Vouch only for the scrip the broker at this URL sells for VENDOR (default: every"
               + " broker's).")
-  URI broker;
+  @Nullable URI broker;
 
   /** Created by picocli. */
   public VendorsAddCommand() {}

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.millicent.wallet.VouchedOrigin;
 import org.millicent.wallet.Wallet;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ public final class VendorsRemoveCommand implements Callable<Integer> {
       arity = "0..1",
       paramLabel = "URL",
       description = "A URL at the origin to withdraw (default: all you vouched for).")
-  URI url;
+  @Nullable URI url;
 
   /** Created by picocli. */
   public VendorsRemoveCommand() {}

@@ -2,6 +2,7 @@ package org.millicent.cli.wallet;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.storage.StorageException;
 import org.millicent.wallet.Wallet;
@@ -21,7 +22,7 @@ public final class WalletDir {
       names = "--wallet",
       paramLabel = "DIR",
       description = "The wallet folder (default: $MILLICENT_WALLET, else $HOME/.millicent/wallet).")
-  Path dir;
+  @Nullable Path dir;
 
   /** Created by picocli. */
   public WalletDir() {}
