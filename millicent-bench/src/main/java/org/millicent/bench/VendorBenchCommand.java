@@ -155,8 +155,7 @@ public final class VendorBenchCommand implements Callable<Integer> {
           "millicent bench vendor: --page-bytes needs a vendor started by the bench (no --url)");
       return 2;
     }
-    String warehouseToken = brokerToken;
-    if (url != null && warehouseToken == null) {
+    if (url != null && brokerToken == null) {
       err.println(
           "millicent bench vendor: --url needs --broker-token to buy scrip for the paid requests");
       return 2;
@@ -169,8 +168,8 @@ public final class VendorBenchCommand implements Callable<Integer> {
       URI base = url;
       List<VendorLoad.Wallet> wallets;
       String setup;
-      if (base != null && warehouseToken != null) { // required with --url above
-        wallets = VendorLoad.fromWarehouse(base, warehouseToken, workers, value);
+      if (base != null && brokerToken != null) { // required with --url above
+        wallets = VendorLoad.fromWarehouse(base, brokerToken, workers, value);
         setup = "a running vendor";
       } else {
         data =
