@@ -371,7 +371,19 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
     spends.close();
     commits.close();
     if (replicaLock != null && closed.compareAndSet(false, true)) {
-      // Closed, not returned to the pool, so the session and its advisory lock end now.
+      // Unlocked first: the pool closes a discarded connection on a thread of its own, so the
+      // session (and with it the lock) may outlive close() by a moment, and an identical retry on
+      // another replica would find this one still alive. Then closed, not returned to the pool.
+      try (PreparedStatement ps = replicaLock.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+        ps.setInt(1, lockClass);
+        ps.setInt(2, (int) replicaId);
+        ps.execute();
+      } catch (SQLException e) {
+        log.debug(
+            "Could not release replica {}'s lock; its session's end will: {}",
+            replicaId,
+            e.toString());
+      }
       db.discard(replicaLock);
     }
   }
