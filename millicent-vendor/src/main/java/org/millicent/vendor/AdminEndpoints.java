@@ -11,13 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.millicent.http.DashboardAssets;
 import org.millicent.http.RouteMethods;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
  * The endpoints of the vendor's operator (docs/HTTP-API.md, "Admin endpoints"): licences issued to
- * brokers (issue, list, revoke) and the vendor's master keys (list, rotate, retire). Every one
- * needs the admin bearer token over TLS or loopback. Thread-safe.
+ * brokers (issue, list, revoke), the vendor's master keys (list, rotate, retire) and the dashboard
+ * page (whose script, styles and chart library, under {@link VendorDashboardPage#ASSETS}, are
+ * free). Every one needs the admin bearer token over TLS or loopback. Thread-safe.
  */
 final class AdminEndpoints {
   private final VendorConfig config;
@@ -25,14 +27,21 @@ final class AdminEndpoints {
   private final String adminToken;
   private final JsonApi api;
   private final VendorKeys keys;
+  private final VendorActivity activity;
 
   AdminEndpoints(
-      VendorConfig config, VendorState state, String adminToken, JsonApi api, SecureRandom random) {
+      VendorConfig config,
+      VendorState state,
+      String adminToken,
+      JsonApi api,
+      SecureRandom random,
+      VendorActivity activity) {
     this.config = config;
     this.state = state;
     this.adminToken = adminToken;
     this.api = api;
     this.keys = VendorKeys.of(config, state, random);
+    this.activity = activity;
   }
 
   /**
@@ -47,6 +56,8 @@ final class AdminEndpoints {
     fixed.get(routes, "/millicent/admin/keys", api.handler(c -> self.get().listKeys(c)));
     fixed.post(routes, "/millicent/admin/keys/rotate", api.handler(c -> self.get().rotate(c)));
     fixed.post(routes, "/millicent/admin/keys/{id}/retire", api.handler(c -> self.get().retire(c)));
+    fixed.get(routes, "/millicent/admin/dashboard", api.page(c -> self.get().dashboard(c)));
+    DashboardAssets.addRoutes(fixed, routes, VendorDashboardPage.ASSETS);
   }
 
   private void admin(Context ctx) {
@@ -136,5 +147,16 @@ final class AdminEndpoints {
       force = f != null && f.asBoolean();
     }
     return keys.retire(keyId, force).toMap();
+  }
+
+  // ------------------------------------------------------------- dashboard
+
+  /** The dashboard page for people: HTML whose numbers read without script. */
+  private void dashboard(Context ctx) {
+    admin(ctx);
+    byte[] page =
+        VendorDashboardPage.render(config.vendor(), VendorDashboard.read(state, keys, activity));
+    DashboardAssets.pageHeaders(ctx);
+    ctx.status(200).result(page);
   }
 }

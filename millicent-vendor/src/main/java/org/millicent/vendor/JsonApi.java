@@ -34,6 +34,23 @@ final class JsonApi {
     return ctx -> call(ctx, answer);
   }
 
+  /**
+   * A handler that runs {@code page}, which writes its own answer (an HTML page); any failure is a
+   * problem document instead.
+   */
+  Handler page(Handler page) {
+    return ctx -> {
+      long t0 = System.nanoTime();
+      try {
+        page.handle(ctx);
+      } catch (Exception e) {
+        problems.write(ctx, e, -1);
+      } finally {
+        metrics.request(Kind.API, System.nanoTime() - t0);
+      }
+    };
+  }
+
   private void call(Context ctx, Answer answer) {
     long t0 = System.nanoTime();
     try {

@@ -102,7 +102,8 @@ public final class MillicentGateway implements AutoCloseable {
           new VendorMetrics(
               config.vendor(),
               () -> opened() ? opening.join().spentListSize() : 0,
-              () -> opened() ? opening.join().spends.stats() : null);
+              () -> opened() ? opening.join().spends.stats() : null,
+              new VendorActivity(clock));
       Offer offer = new Offer(config);
       ClientFiles client = new ClientFiles();
       this.problems = new Problems(offer, metrics, new Paywall(config, client.available()));
@@ -123,7 +124,9 @@ public final class MillicentGateway implements AutoCloseable {
               client);
       this.api = new JsonApi(json, problems, metrics);
       this.brokers = opening.thenApply(st -> new BrokerEndpoints(config, st, api, random));
-      this.admin = opening.thenApply(st -> new AdminEndpoints(config, st, adminToken, api, random));
+      this.admin =
+          opening.thenApply(
+              st -> new AdminEndpoints(config, st, adminToken, api, random, metrics.activity()));
       this.content = contentSource;
     } catch (RuntimeException e) {
       if (contentSource != null) {
@@ -340,6 +343,7 @@ public final class MillicentGateway implements AutoCloseable {
       Housekeeping h = housekeeping;
       if (h != null) {
         h.close();
+        h.flushActivity(); // the counts since the last flush, before the database closes
       }
       content.close();
       metrics.close();

@@ -112,9 +112,14 @@ final class VendorGateway {
     for (String method : Catalogue.ANY_METHOD) {
       HandlerType t = HandlerType.findOrCreate(method);
       for (String p : contentPaths) {
-        routes.addHttpHandler(t, p, ctx -> self.get().sales.content(ctx));
+        routes.addHttpHandler(t, p, ctx -> self.get().content(ctx));
       }
     }
+  }
+
+  /** The content handler, with the request known to the dashboard's counts of resources. */
+  private void content(Context ctx) {
+    VendorActivity.selling(ctx, () -> sales.content(ctx));
   }
 
   private static List<String> screenedPaths(List<String> contentPaths) {

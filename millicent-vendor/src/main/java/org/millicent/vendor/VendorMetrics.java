@@ -47,12 +47,18 @@ final class VendorMetrics {
   private final Map<ProblemCode, Counter> rejections = new EnumMap<>(ProblemCode.class);
   private final Counter revenue;
   private final Counter replays;
+  private final VendorActivity activity;
 
-  /** Held here: a function counter keeps only a weak reference to its state. */
+  /**
+   * Metrics of {@code vendor} that also count into {@code activity}, the dashboard's durable
+   * counts. Held here: a function counter keeps only a weak reference to its state.
+   */
   VendorMetrics(
       String vendor,
       Supplier<Number> spentListSize,
-      Supplier<DurableSpendRecorder.Stats> spendStats) {
+      Supplier<DurableSpendRecorder.Stats> spendStats,
+      VendorActivity activity) {
+    this.activity = activity;
     registry.config().commonTags("vendor", vendor);
     for (Kind k : Kind.values()) {
       latency.put(
@@ -112,19 +118,30 @@ final class VendorMetrics {
 
   void request(Kind kind, long nanos) {
     latency.get(kind).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (kind == Kind.FREE) {
+      activity.free();
+    }
   }
 
   void paid(Variant variant, long priceMillicents, boolean replay) {
     if (replay) {
       replays.increment();
+      activity.replayed();
       return;
     }
     payments.get(variant).increment();
     revenue.increment((double) priceMillicents);
+    activity.paid(variant.wireName(), priceMillicents);
   }
 
   void rejected(ProblemCode code) {
     rejections.get(code).increment();
+    activity.refused(code.code());
+  }
+
+  /** The dashboard's counts, which these metrics feed. */
+  VendorActivity activity() {
+    return activity;
   }
 
   /**

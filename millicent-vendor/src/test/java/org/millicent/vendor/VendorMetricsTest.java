@@ -7,7 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.millicent.protocol.Variant;
 
 class VendorMetricsTest {
-  private final VendorMetrics metrics = new VendorMetrics("venetia", () -> 0, () -> null);
+  private final VendorMetrics metrics =
+      new VendorMetrics(
+          "venetia",
+          () -> 0,
+          () -> null,
+          new VendorActivity(new org.millicent.testing.MutableClock(java.time.Instant.EPOCH)));
 
   @AfterEach
   void close() {

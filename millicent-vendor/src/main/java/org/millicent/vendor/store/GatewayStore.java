@@ -39,11 +39,13 @@ public final class GatewayStore {
 
   private final Database db;
   private final SettlementStore settlement;
+  private final ActivityStore activity;
 
   public GatewayStore(Database db) {
     this.db = db;
     VendorSchema.migrate(db);
     this.settlement = new SettlementStore(db);
+    this.activity = new ActivityStore(db);
   }
 
   // -------------------------------------------------------------- customers
@@ -346,5 +348,10 @@ public final class GatewayStore {
   /** The received records, settlements and sales. */
   public SettlementStore settlement() {
     return settlement;
+  }
+
+  /** The activity per hour, behind the operator's dashboard. */
+  public ActivityStore activity() {
+    return activity;
   }
 }

@@ -23,6 +23,16 @@ public final class SettlementStore {
   /** A received report: the records since the last settlement and the mark that settles them. */
   public record Report(List<Received> received, long upto) {}
 
+  /**
+   * What one broker owes the vendor, as far as the vendor knows: the licensed scrip it received and
+   * has not yet reported to the broker ({@code pieces}, their face {@code value}, and {@code due} =
+   * each piece's value less the licence's discount, rounded down, as the broker pays it), and the
+   * warehouse lots sold to it ({@code lots}, {@code lotPieces}, their {@code lotsDue}; the vendor
+   * keeps no record of their payment).
+   */
+  public record Receivable(
+      String broker, long pieces, long value, long due, long lots, long lotPieces, long lotsDue) {}
+
   /** The key of the received lock on PostgreSQL (see {@link #receivedReport}). */
   private static final String RECEIVED_LOCK =
       "hashtextextended('millicent-gateway-received/' || current_schema(), 0)";
@@ -252,5 +262,45 @@ public final class SettlementStore {
                 .bind("a", amountDue)
                 .bind("t", at.getEpochSecond())
                 .execute());
+  }
+
+  /**
+   * Per broker with received scrip not yet reported or a warehouse lot: what it owes (see {@link
+   * Receivable}), by broker name.
+   */
+  public List<Receivable> receivables() {
+    return db.withHandle(
+        h -> {
+          java.util.Map<String, long[]> by = new java.util.TreeMap<>();
+          h.createQuery(
+                  "SELECT r.broker, COUNT(*), SUM(r.value_millicents),"
+                      + " SUM(r.value_millicents * (10000 - l.discount_bps) / 10000)"
+                      + " FROM gateway_received r"
+                      + " JOIN gateway_licences l ON l.licence_id = r.licence_id"
+                      + " LEFT JOIN gateway_settlements s ON s.broker = r.broker"
+                      + " WHERE r.seq > COALESCE(s.settled_upto, 0) GROUP BY r.broker")
+              .map(
+                  (rs, ctx) ->
+                      java.util.Map.entry(
+                          rs.getString(1),
+                          new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), 0, 0, 0}))
+              .forEach(e -> by.put(e.getKey(), e.getValue()));
+          h.createQuery(
+                  "SELECT broker, COUNT(*), SUM(count), SUM(amount_due_millicents)"
+                      + " FROM gateway_sales GROUP BY broker")
+              .map(
+                  (rs, ctx) ->
+                      java.util.Map.entry(
+                          rs.getString(1),
+                          new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)}))
+              .forEach(
+                  e -> {
+                    long[] v = by.computeIfAbsent(e.getKey(), k -> new long[6]);
+                    System.arraycopy(e.getValue(), 0, v, 3, 3);
+                  });
+          List<Receivable> out = new java.util.ArrayList<>();
+          by.forEach((b, v) -> out.add(new Receivable(b, v[0], v[1], v[2], v[3], v[4], v[5])));
+          return List.copyOf(out);
+        });
   }
 }

@@ -1,0 +1,17 @@
+-- The vendor's activity per hour, for the operator's dashboard (docs/VENDOR.md, "Dashboard"), so
+-- its history survives restarts. The payment path only counts in memory; the counts are added here
+-- every few seconds and at close, one upsert per (hour, kind, name).
+--   epoch_hour  seconds since the epoch / 3600 (UTC hours)
+--   kind        'payment' (name: the variant), 'replay' (name: ''), 'refusal' (name: the problem
+--               code; 'payment-required' is an offer), 'resource' (name: the path paid for, at most
+--               200 a hour from each process, the rest as '(other)'), 'free' (name: '')
+--   count       how many
+--   millicents  what they earned (payments and resources; 0 otherwise)
+CREATE TABLE vendor_activity (
+  epoch_hour INTEGER NOT NULL,
+  kind       TEXT    NOT NULL,
+  name       TEXT    NOT NULL,
+  count      INTEGER NOT NULL,
+  millicents INTEGER NOT NULL,
+  PRIMARY KEY (epoch_hour, kind, name)
+);
