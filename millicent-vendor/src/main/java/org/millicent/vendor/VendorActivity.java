@@ -1,6 +1,5 @@
 package org.millicent.vendor;
 
-import io.javalin.http.Context;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.millicent.vendor.store.ActivityStore;
 
 /**
@@ -30,8 +30,8 @@ final class VendorActivity {
   /** The longest resource name kept; longer paths are cut there. */
   static final int MAX_NAME_LENGTH = 256;
 
-  /** The request being sold on this thread, so a payment counts for its resource. */
-  private static final ScopedValue<Context> SELLING = ScopedValue.newInstance();
+  /** The path of the request being sold on this thread, so a payment counts for its resource. */
+  private static final ScopedValue<Supplier<String>> SELLING = ScopedValue.newInstance();
 
   private record Key(long epochHour, String kind, String name) {}
 
@@ -61,9 +61,12 @@ final class VendorActivity {
     this.clock = clock;
   }
 
-  /** Runs {@code sale} (the content handler) so that a payment in it counts for its resource. */
-  static void selling(Context ctx, Runnable sale) {
-    ScopedValue.where(SELLING, ctx).run(sale);
+  /**
+   * Runs {@code sale} (the content handler) so that a payment in it counts for the resource at
+   * {@code path} (asked only when a payment is accepted).
+   */
+  static void selling(Supplier<String> path, Runnable sale) {
+    ScopedValue.where(SELLING, path).run(sale);
   }
 
   /**
@@ -76,7 +79,7 @@ final class VendorActivity {
     if (SELLING.isBound()) {
       String path;
       try {
-        path = RequestTarget.of(SELLING.get().req()).path();
+        path = SELLING.get().get();
       } catch (RuntimeException e) {
         path = OTHER; // not reached: the sale read the same target
       }

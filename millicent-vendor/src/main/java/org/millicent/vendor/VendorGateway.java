@@ -119,7 +119,7 @@ final class VendorGateway {
 
   /** The content handler, with the request known to the dashboard's counts of resources. */
   private void content(Context ctx) {
-    VendorActivity.selling(ctx, () -> sales.content(ctx));
+    VendorActivity.selling(() -> RequestTarget.of(ctx.req()).path(), () -> sales.content(ctx));
   }
 
   private static List<String> screenedPaths(List<String> contentPaths) {
