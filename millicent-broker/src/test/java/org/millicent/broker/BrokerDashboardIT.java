@@ -1,6 +1,7 @@
 package org.millicent.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.millicent.testing.DashboardTables.cell;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.http.DashboardAssets;
+import org.millicent.testing.DashboardTables;
 import org.millicent.testing.MutableClock;
 
 /**
@@ -142,44 +144,12 @@ class BrokerDashboardIT {
 
   /** The identity row's money in, outstanding, redeemed and breakage. */
   private static long[] identity(String html) {
-    Matcher row = row(html, "identity", "");
+    String row = DashboardTables.row(html, "identity", "");
     long[] out = new long[4];
-    Matcher v = Pattern.compile("data-v=\"(-?\\d+)\"").matcher(row.group());
+    Matcher v = Pattern.compile("data-v=\"(-?\\d+)\"").matcher(row);
     for (int i = 0; i < 4 && v.find(); i++) {
       out[i] = Long.parseLong(v.group(1));
     }
     return out;
-  }
-
-  /**
-   * The exact value of the {@code column}th cell (0 = the row's first) of the row that starts with
-   * {@code first}.
-   */
-  private static long cell(String html, String table, String first, int column) {
-    Matcher row = row(html, table, first);
-    String r = row.group();
-    Matcher v = Pattern.compile("data-v=\"(-?\\d+)\"").matcher(r);
-    // Cells before the first numeric one hold text; count all cells to find the column.
-    Matcher cells = Pattern.compile("<t[hd][^>]*>").matcher(r);
-    int i = 0;
-    while (cells.find()) {
-      if (i == column) {
-        assertThat(v.find(cells.start())).as("a number in column %d of %s", column, r).isTrue();
-        return Long.parseLong(v.group(1));
-      }
-      i++;
-    }
-    throw new AssertionError("no column " + column + " in " + r);
-  }
-
-  private static Matcher row(String html, String table, String first) {
-    int start = html.indexOf("<table id=\"" + table + "\"");
-    assertThat(start).as("table %s", table).isNotNegative();
-    String t = html.substring(html.indexOf("<tbody>", start), html.indexOf("</table>", start));
-    Matcher m =
-        Pattern.compile("<tr[^>]*><t[hd][^>]*>" + Pattern.quote(first) + "[^<]*</t[hd]>.*?</tr>")
-            .matcher(t);
-    assertThat(m.find()).as("a row %s in %s", first, table).isTrue();
-    return m;
   }
 }

@@ -112,14 +112,17 @@ record VendorDashboard(
   }
 
   /**
-   * Reads the dashboard of {@code state} now, after adding {@code activity}'s pending counts to the
-   * database, so the page shows every request answered so far.
+   * Reads the dashboard of {@code state} now, after adding {@code activity}'s pending counts and
+   * the licensed scrip received so far to the database, so the page shows every request answered so
+   * far.
    *
    * @throws org.millicent.storage.StorageException when the database fails
    */
   static VendorDashboard read(VendorState state, VendorKeys keys, VendorActivity activity) {
     ActivityStore store = state.store.activity();
     activity.flushTo(store);
+    state.licences.recordMissingReceived(); // licensed scrip received so far is owed
+
     Instant now = state.clock.instant();
     long hour = Math.floorDiv(now.getEpochSecond(), 3600);
     long day = Math.floorDiv(hour, 24);

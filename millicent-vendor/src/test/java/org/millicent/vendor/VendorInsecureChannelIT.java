@@ -56,6 +56,14 @@ class VendorInsecureChannelIT {
       assertThat(admin.statusCode()).isEqualTo(403);
       assertThat(admin.headers().firstValue("Content-Type")).hasValue("application/problem+json");
       assertThat(admin.body()).contains("\"code\":\"insecure-channel\"");
+      HttpResponse<String> dashboard =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/millicent/admin/dashboard"))
+                  .header("Authorization", "Bearer admin-token-0123456789")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(dashboard.statusCode()).isEqualTo(403);
+      assertThat(dashboard.body()).contains("\"code\":\"insecure-channel\"");
       HttpResponse<String> broker =
           client.send(
               HttpRequest.newBuilder(base.resolve("/millicent/broker/received"))

@@ -1,0 +1,22 @@
+package org.millicent.vendor;
+
+import org.millicent.storage.testing.TestDatabases;
+
+/**
+ * {@link VendorDashboardIT} on PostgreSQL, in a fresh schema (the restart reopens the same one):
+ * the dashboard's counts and reads work alike on both databases. Skipped when PostgreSQL is
+ * unreachable, unless MILLICENT_REQUIRE_POSTGRES=true.
+ */
+class VendorDashboardPostgresIT extends VendorDashboardIT {
+  private String url;
+
+  @Override
+  String database() {
+    if (url == null) {
+      String base = TestDatabases.postgresUrl();
+      String schema = TestDatabases.postgresConfig(4).schema();
+      url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+    return url;
+  }
+}
