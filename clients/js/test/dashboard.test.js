@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { MemoryStorage, Wallet } from '../src/index.js';
+import { assertDrawnAndSelfOnly, openDashboard, screenshots } from './dashboard-browser.js';
 import { CHROMIUM_FLAGS, startServers } from './harness.js';
 
 const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
@@ -65,36 +66,9 @@ test('the broker dashboard draws its charts and shows the books as the admin API
   }
   await adminJson('/broker/admin/settlements/venetia', 'POST');
 
-  const page = await browser.newPage();
-  await page.setExtraHTTPHeaders({ authorization: `Bearer ${brokerAdmin}` });
-  const problems = [];
-  page.on('console', (m) => {
-    // A failed load is checked by its response below (the browser also asks for /favicon.ico).
-    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource')) {
-      problems.push(m.text());
-    }
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`);
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  const requested = [];
-  page.on('request', (r) => requested.push(r.url()));
-
-  const answer = await page.goto(S.brokerUrl + '/broker/admin/dashboard');
-  assert.equal(answer?.status(), 200);
-  assert.match((await answer?.allHeaders())?.['content-security-policy'] ?? '', /^default-src 'self'/);
-  await page.locator('figure.chart canvas').first().waitFor();
-  const canvases = await page.locator('figure.chart').evaluateAll((figures) =>
-    figures.map((f) => {
-      const c = f.querySelector('canvas');
-      return { caption: f.querySelector('figcaption')?.textContent, w: c?.width ?? 0, h: c?.height ?? 0 };
-    }),
-  );
-  assert.ok(canvases.length >= 4, `charts: ${JSON.stringify(canvases)}`);
-  for (const c of canvases) assert.ok(c.w > 0 && c.h > 0, `a drawn chart: ${JSON.stringify(c)}`);
-  assert.deepEqual(problems, [], 'no script error, no CSP report');
-  for (const u of requested) assert.ok(u.startsWith(S.brokerUrl + '/'), `only this server: ${u}`);
+  const opened = await openDashboard(browser, S.brokerUrl + '/broker/admin/dashboard', brokerAdmin);
+  const { page } = opened;
+  await assertDrawnAndSelfOnly(opened, S.brokerUrl, 4);
 
   // Key numbers, from the page's tables (exact millicents in data-v) against the admin API.
   const books = await adminJson('/broker/admin/books');
@@ -113,12 +87,7 @@ test('the broker dashboard draws its charts and shows the books as the admin API
   assert.equal(hourly, books.money_in_millicents, 'every sale on account was this hour');
   assert.equal(await page.locator('.figure[data-figure="Customers"] .value').innerText(), '3');
 
-  await page.screenshot({ path: join(RESULTS, 'broker-dashboard.png'), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(300); // the charts follow the width (ResizeObserver)
-  const narrow = await page.locator('figure.chart canvas').first().evaluate((c) => c.getBoundingClientRect().width);
-  assert.ok(narrow > 0 && narrow <= 390, `the chart fits a phone: ${narrow}`);
-  await page.screenshot({ path: join(RESULTS, 'broker-dashboard-phone.png'), fullPage: true });
+  await screenshots(page, RESULTS, 'broker-dashboard');
 });
 
 test('the dashboard without the admin token is refused, and reads without its script', async () => {

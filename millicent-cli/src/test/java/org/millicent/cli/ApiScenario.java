@@ -354,6 +354,10 @@ final class ApiScenario implements AutoCloseable {
     for (String asset : List.of("uplot.js", "uplot.css", "dashboard.js", "dashboard.css")) {
       got(send("GET", b, "/broker/dashboard-assets/" + asset));
     }
+    got(send("GET", v, "/millicent/admin/dashboard", vendorAdmin, null));
+    for (String asset : List.of("uplot.js", "uplot.css", "dashboard.js", "dashboard.css")) {
+      got(send("GET", v, "/millicent/dashboard-assets/" + asset));
+    }
 
     // Master secrets at the vendor, last: retiring key 0 ends its scrip.
     o.put(

@@ -195,6 +195,8 @@ class OpenApiIT {
         ApiScenario.bearer(ApiScenario.BROKER_TOKEN),
         ApiScenario.bytes(ApiScenario.body("count", 0L)));
     scenario.send("DELETE", v, "/millicent/admin/licences/lic-00", vendorAdmin, null);
+    scenario.send("GET", v, "/millicent/admin/dashboard");
+    scenario.send("GET", v, "/millicent/dashboard-assets/nothing.js");
     otherHost(v, "/pages/1", "Millicent v=2, variant=signed, scrip=AA, nonce=AA, mac=AA");
 
     // Broker: the home page both ways, operations, refusals.

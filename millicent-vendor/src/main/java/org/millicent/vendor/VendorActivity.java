@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 import org.millicent.vendor.store.ActivityStore;
 
 /**
- * The vendor's activity per hour for the operator's dashboard (docs/VENDOR.md, "Dashboard"),
+ * The vendor's activity per hour for the operator's dashboard (docs/HTTP-API.md, "Dashboards"),
  * counted in memory on the payment path and added to the database ({@link ActivityStore}) by {@link
  * #flushTo}, every {@link #FLUSH_SECONDS} seconds and at close, so the history survives restarts
  * while a payment only increments two counters. A failed flush keeps its counts for the next one

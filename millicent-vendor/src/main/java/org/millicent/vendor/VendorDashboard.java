@@ -10,7 +10,7 @@ import org.millicent.vendor.store.GatewayStore;
 import org.millicent.vendor.store.SettlementStore;
 
 /**
- * What the vendor's dashboard shows (docs/VENDOR.md, "Dashboard"), read at one moment from its
+ * What the vendor's dashboard shows (docs/HTTP-API.md, "Dashboards"), read at one moment from its
  * database: revenue and payments per hour and per day, offers and refusals by code, the resources
  * that earned most, the key vector and the spent list, licences and what each broker owes.
  * Immutable.

@@ -20,8 +20,8 @@ import org.millicent.vendor.store.GatewayStore;
 import org.millicent.vendor.store.SettlementStore;
 
 /**
- * The vendor's dashboard page ({@code GET /millicent/admin/dashboard}, docs/VENDOR.md,
- * "Dashboard"): {@link VendorDashboard} as figures, tables and charts. Stateless and thread-safe.
+ * The vendor's dashboard page ({@code GET /millicent/admin/dashboard}, docs/HTTP-API.md,
+ * "Dashboards"): {@link VendorDashboard} as figures, tables and charts. Stateless and thread-safe.
  */
 final class VendorDashboardPage {
   /** Where the vendor serves the dashboard's script, styles and chart library. */

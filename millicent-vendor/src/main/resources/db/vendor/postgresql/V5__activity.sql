@@ -1,4 +1,4 @@
--- The vendor's activity per hour, for the operator's dashboard (docs/VENDOR.md, "Dashboard"), so
+-- The vendor's activity per hour, for the operator's dashboard (docs/HTTP-API.md, "Dashboards"), so
 -- its history survives restarts. The payment path only counts in memory; the counts are added here
 -- every few seconds and at close, one upsert per (hour, kind, name).
 --   epoch_hour  seconds since the epoch / 3600 (UTC hours)

@@ -19,9 +19,9 @@ import org.millicent.vendor.store.ActivityStore;
 import org.millicent.vendor.store.GatewayStore;
 
 /**
- * The dashboard's counts (docs/VENDOR.md, "Dashboard"): counted in memory per hour of the injected
- * clock, added to {@code vendor_activity} by a flush, kept for the next flush when one fails, and
- * at most {@value VendorActivity#MAX_RESOURCES_PER_HOUR} resources a hour.
+ * The dashboard's counts (docs/HTTP-API.md, "Dashboards"): counted in memory per hour of the
+ * injected clock, added to {@code vendor_activity} by a flush, kept for the next flush when one
+ * fails, and at most {@value VendorActivity#MAX_RESOURCES_PER_HOUR} resources a hour.
  */
 class VendorActivityTest {
   private static final Instant T0 = Instant.parse("2026-05-04T10:15:00Z");

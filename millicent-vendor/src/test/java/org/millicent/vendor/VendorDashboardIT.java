@@ -22,7 +22,7 @@ import org.millicent.testing.MutableClock;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
- * {@code GET /millicent/admin/dashboard} over real HTTP on port 0 (docs/VENDOR.md, "Dashboard"):
+ * {@code GET /millicent/admin/dashboard} over real HTTP on port 0 (docs/HTTP-API.md, "Dashboards"):
  * the admin token, the page's policy and assets, and the numbers of real purchases under a clock
  * the test moves, read from the vendor's database, so they are the same after a restart on the same
  * data folder (counts made after the last page view included: the vendor flushes them at close).

@@ -6,8 +6,9 @@ import org.millicent.storage.Database;
 
 /**
  * The vendor's activity per hour ({@code vendor_activity}), behind the operator's dashboard
- * (docs/VENDOR.md, "Dashboard"): payments, refusals, resources and free requests counted in memory
- * on the payment path and added here in batches, so the history survives restarts. Thread-safe.
+ * (docs/HTTP-API.md, "Dashboards"): payments, refusals, resources and free requests counted in
+ * memory on the payment path and added here in batches, so the history survives restarts.
+ * Thread-safe.
  */
 public final class ActivityStore {
   /**
