@@ -94,7 +94,10 @@ test('the vendor dashboard draws its charts and shows the purchases as they were
   for (const [target, n] of Object.entries(bought)) {
     if (n > 0) assert.deepEqual(await row(page, 'top-resources', target), [n, n * (target.startsWith('/articles/') ? ARTICLE_PRICE : PAGE_PRICE)]);
   }
-  assert.deepEqual(await row(page, 'refusals', 'payment-required'), [2, 2]);
+  // The wallets met an offer before paying (at most one a purchase), and two requests paid nothing.
+  const purchases = Object.values(bought).reduce((a, b) => a + b, 0);
+  const [offers] = await row(page, 'refusals', 'payment-required');
+  assert.ok(offers >= 2 && offers <= purchases + 2, `${offers} offers for ${purchases} purchases`);
   assert.deepEqual(await row(page, 'refusals', refusal), [1, 1]);
   assert.deepEqual(await row(page, 'other-requests', 'Free content'), [1, 1]);
   // The broker's customers paid with licensed scrip: what the vendor received is owed to it.
