@@ -101,9 +101,17 @@ public final class MillicentFilter implements Filter {
       answerFailure(sale, res, "the application answered " + status);
       return;
     }
-    sale.commit();
-    Checkout.Delivery d =
-        sale.deliver(status, buffered.getContentType(), buffered.headerMap(), buffered.body());
+    Checkout.Delivery d;
+    try {
+      sale.commit();
+      d = sale.deliver(status, buffered.getContentType(), buffered.headerMap(), buffered.body());
+    } catch (RuntimeException e) {
+      // The spent list could not be written (the scrip is released), or the receipt not made: the
+      // gateway's own refusal (e.g. 503 storage-unavailable), not the container's error page.
+      res.reset();
+      sale.refused(req, e).writeTo(res);
+      return;
+    }
     res.setStatus(d.status());
     d.headers().forEach(res::setHeader);
     if (d.contentType() != null) {

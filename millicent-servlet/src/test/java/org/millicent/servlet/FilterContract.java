@@ -44,6 +44,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
 import org.millicent.vendor.MillicentGateway;
 import org.millicent.vendor.OwnCustomers;
+import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
@@ -106,6 +107,7 @@ abstract class FilterContract {
             .price("GET", "/cheap", 50)
             .price("GET", "/fail", 100)
             .price("GET", "/boom", 100)
+            .price("GET", "/dbdown", 100)
             .price("POST", "/echo", 200)
             .free("/free")
             .broker(new org.millicent.vendor.config.BrokerConfig("bob", bobUrl, bobToken, 1, 500))
@@ -263,6 +265,44 @@ abstract class FilterContract {
     assertThat(failed.headers().firstValue(Headers.RECEIPT)).isEmpty();
     assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
     assertThat(receipt(paid)).containsEntry("price", "100");
+  }
+
+  @Test
+  void aSpendTheDatabaseCannotRecord_isRefused503_withTheGatewaysProblem_notTheContainersPage()
+      throws Exception {
+    Own alice = own(1_000);
+    app.whileAnswering = () -> renameSpends("vendor_spends", "vendor_spends_away");
+
+    HttpResponse<byte[]> refused;
+    try {
+      refused = pay(signed(alice.scrip, alice.secret, "GET", "/dbdown"));
+    } finally {
+      app.whileAnswering = () -> {};
+      renameSpends("vendor_spends_away", "vendor_spends");
+    }
+
+    assertThat(refused.statusCode()).as(text(refused)).isEqualTo(503);
+    assertThat(code(refused)).isEqualTo("storage-unavailable");
+    assertThat(refused.headers().firstValue(Headers.RECEIPT)).isEmpty();
+    assertThat(text(refused)).doesNotContain("vendor_spends").doesNotContain("Exception");
+    // Not spent: nothing was written. The scrip stays refused until the vendor's next start (which
+    // rebuilds the spent list from disk), because its release could not read the table either and
+    // so cannot tell whether the spend was committed (EmbeddedSpendRecorder.releaseInMemory); in
+    // shared mode the claim row waits for the stale-claim sweep.
+  }
+
+  /** Renames the vendor's spent list behind its back, as a database failure would hide it. */
+  private void renameSpends(String from, String to) {
+    String url =
+        database() != null
+            ? database()
+            : "jdbc:sqlite:" + dir.resolve("venetia").resolve(VendorServer.DATABASE_FILE);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + from + " RENAME TO " + to);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

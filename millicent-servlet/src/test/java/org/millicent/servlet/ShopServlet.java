@@ -13,12 +13,16 @@ import org.millicent.vendor.VerifiedPayment;
 /**
  * The application behind the filter in the ITs: answers every path itself and counts how often each
  * ran. {@code /articles/*} names what was paid (from {@link MillicentFilter#PAYMENT}), {@code
- * /fail} answers 500, {@code /boom} throws, {@code /echo} echoes its body, {@code /free} is free.
+ * /fail} answers 500, {@code /boom} throws, {@code /dbdown} runs {@link #whileAnswering}, {@code
+ * /echo} echoes its body, {@code /free} is free.
  */
 final class ShopServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+  /** What {@code /dbdown} does before it answers 200 (a test sets it). */
+  transient volatile Runnable whileAnswering = () -> {};
 
   /** How often the application ran for {@code path}. */
   int runs(String path) {
@@ -37,6 +41,10 @@ final class ShopServlet extends HttpServlet {
         res.getWriter().write("the application broke");
       }
       case "/boom" -> throw new IllegalStateException("the application threw");
+      case "/dbdown" -> {
+        whileAnswering.run();
+        res.getWriter().write("answered while the database went away");
+      }
       case "/echo" -> {
         res.setContentType("application/octet-stream");
         res.getOutputStream().write(req.getInputStream().readAllBytes());

@@ -1,5 +1,6 @@
 package org.millicent.servlet;
 
+import org.jspecify.annotations.Nullable;
 import org.millicent.storage.testing.TestDatabases;
 
 /**
@@ -7,10 +8,16 @@ import org.millicent.storage.testing.TestDatabases;
  * PostgreSQL is unreachable (fails instead when MILLICENT_REQUIRE_POSTGRES=true).
  */
 class TomcatPostgresFilterIT extends TomcatFilterIT {
+  /** One fresh schema for the class: the vendor's, and the one a test reaches behind its back. */
+  private @Nullable String url;
+
   @Override
   String database() {
-    String schema = TestDatabases.postgresConfig(8).schema();
-    String base = TestDatabases.postgresUrl();
-    return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    if (url == null) {
+      String schema = TestDatabases.postgresConfig(8).schema();
+      String base = TestDatabases.postgresUrl();
+      url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+    return url;
   }
 }

@@ -343,6 +343,15 @@ public final class Checkout {
           what + (purchase.isReplay() ? "; the earlier charge stands" : "; nothing was charged"));
     }
 
+    /**
+     * The refusal for a failure of this sale's own steps ({@link #commit()}, {@link #deliver}), as
+     * the gateway answers it: e.g. {@code 503 storage-unavailable} when the spend could not be made
+     * durable (then the scrip was released and nothing was charged).
+     */
+    public Answer refused(HttpServletRequest request, RuntimeException e) {
+      return checkout.problems.answer(request, e, -1);
+    }
+
     @Override
     public String toString() {
       return "Sale[" + payment.priceMillicents() + " millicents, " + payment.variant() + "]";
