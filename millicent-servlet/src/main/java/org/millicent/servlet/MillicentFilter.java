@@ -8,6 +8,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.OptionalLong;
 import org.millicent.vendor.Checkout;
 import org.millicent.vendor.MillicentGateway;
 import org.millicent.vendor.VerifiedPayment;
@@ -45,11 +46,35 @@ public final class MillicentFilter implements Filter {
 
   private static final Logger LOG = LoggerFactory.getLogger(MillicentFilter.class);
 
+  /**
+   * How the application prices a request itself, before the configuration's {@code prices} and
+   * {@code free} (the Spring Boot starter's {@code @Priced} handlers). Called on every request;
+   * must be thread-safe and must not read the request's body.
+   */
+  @FunctionalInterface
+  public interface Pricing {
+    /**
+     * The price of {@code request} in millicents (0: free), or empty to leave it to the
+     * configuration.
+     */
+    OptionalLong priceOf(HttpServletRequest request);
+  }
+
   private final Checkout checkout;
+  private final Pricing pricing;
 
   /** A filter that sells by {@code gateway}'s configuration, through its database. */
   public MillicentFilter(MillicentGateway gateway) {
+    this(gateway, request -> OptionalLong.empty());
+  }
+
+  /**
+   * A filter that sells what {@code pricing} prices at its price, and every other request by {@code
+   * gateway}'s configuration, through its database.
+   */
+  public MillicentFilter(MillicentGateway gateway, Pricing pricing) {
     this.checkout = gateway.checkout();
+    this.pricing = pricing;
   }
 
   @Override
@@ -60,7 +85,8 @@ public final class MillicentFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    switch (checkout.begin(req)) {
+    OptionalLong own = pricing.priceOf(req);
+    switch (own.isPresent() ? checkout.begin(req, own.getAsLong()) : checkout.begin(req)) {
       case Checkout.Pass pass -> chain.doFilter(req, res);
       case Checkout.Answer answer -> answer.writeTo(res);
       case Checkout.Sale sale -> sell(sale, req, res, chain);

@@ -51,12 +51,13 @@ final class Catalogue {
   static final List<String> ANY_METHOD = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
   private final List<Rule> rules = new ArrayList<>();
+  private final List<PriceRule> surcharges;
 
   Catalogue(VendorConfig config) {
     for (String free : config.freePaths()) {
       rules.add(rule("*", free, new Entry(free, "*", 0, Pricer.fixed(0))));
     }
-    List<PriceRule> surcharges = config.priceRules();
+    surcharges = config.priceRules();
     for (Price p : config.prices()) {
       rules.add(
           rule(
@@ -126,6 +127,16 @@ final class Catalogue {
       out.add("HEAD");
     }
     return out;
+  }
+
+  /**
+   * The entry for a request the application priced itself ({@code @Priced} in a Spring application)
+   * at {@code priceMillicents}, with the configuration's surcharges, as a priced path would be. A
+   * HEAD is priced as the GET it stands for.
+   */
+  Entry priced(String method, String path, long priceMillicents) {
+    String m = "HEAD".equals(method) ? "GET" : method;
+    return new Entry(path, m, priceMillicents, pricer(priceMillicents, surcharges));
   }
 
   /**

@@ -20,6 +20,7 @@ import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.Receipt;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.Purchase;
+import org.millicent.scrip.ScripBody;
 import org.millicent.vendor.content.ContentResponse;
 
 /**
@@ -113,18 +114,52 @@ public final class Checkout {
    * application reads it from {@link Sale#requestBody()}.
    */
   public Outcome begin(HttpServletRequest request) {
-    long offer = -1;
+    String path = dispatchedPath(request);
+    if (protocolEndpoint(path)) {
+      return new Pass();
+    }
+    Catalogue.Entry entry = catalogue.match(request.getMethod(), path);
+    if (entry == null || entry.free()) {
+      return new Pass();
+    }
+    return sell(request, entry);
+  }
+
+  /**
+   * As {@link #begin(HttpServletRequest)} for a request the application priced itself, at {@code
+   * priceMillicents} (plus the configuration's {@code price_rules} surcharges), whatever the
+   * configuration's {@code prices} and {@code free} say about its path: the Spring Boot starter's
+   * {@code @Priced} handlers. A price of 0 is free ({@link Pass}).
+   *
+   * @throws IllegalArgumentException when the price is negative or above the largest scrip value
+   */
+  public Outcome begin(HttpServletRequest request, long priceMillicents) {
+    if (priceMillicents < 0 || priceMillicents > ScripBody.MAX_VALUE_MILLICENTS) {
+      throw new IllegalArgumentException(
+          "a price must be 0.." + ScripBody.MAX_VALUE_MILLICENTS + " millicents");
+    }
+    String path = dispatchedPath(request);
+    if (priceMillicents == 0 || protocolEndpoint(path)) {
+      return new Pass();
+    }
+    return sell(request, catalogue.priced(request.getMethod(), path, priceMillicents));
+  }
+
+  /** The protocol endpoints, never for sale (even under a "/**" price). */
+  private static boolean protocolEndpoint(String path) {
+    return path.equals("/.well-known/millicent") || path.startsWith("/millicent/");
+  }
+
+  /** The path the application is dispatched on: servlet path and path info, as decoded. */
+  private static String dispatchedPath(HttpServletRequest request) {
+    String decoded = nullToEmpty(request.getServletPath()) + nullToEmpty(request.getPathInfo());
+    return decoded.isEmpty() ? "/" : decoded;
+  }
+
+  private Outcome sell(HttpServletRequest request, Catalogue.Entry entry) {
+    long offer = entry.basePriceMillicents();
     try {
       String method = request.getMethod();
-      String decoded = nullToEmpty(request.getServletPath()) + nullToEmpty(request.getPathInfo());
-      if (decoded.equals("/.well-known/millicent") || decoded.startsWith("/millicent/")) {
-        return new Pass(); // the protocol endpoints, never for sale (even under a "/**" price)
-      }
-      Catalogue.Entry entry = catalogue.match(method, decoded.isEmpty() ? "/" : decoded);
-      if (entry == null || entry.free()) {
-        return new Pass();
-      }
-      offer = entry.basePriceMillicents();
       String path = RequestTarget.of(request).path();
       ClientFaults.checkAuthorizationLength(request);
       if (ClientFaults.repeatsAuthorization(request)) {

@@ -200,11 +200,13 @@ public final class MillicentGateway implements AutoCloseable {
     fixedRoutes.get(
         cfg.routes,
         "/health",
-        ctx ->
-            ctx.status(healthy() ? 200 : 503)
-                .header("Cache-Control", "no-store")
-                .contentType("application/json")
-                .result(json.writeValueAsBytes(health())));
+        ctx -> {
+          VendorHealth h = health();
+          ctx.status(h.up() ? 200 : 503)
+              .header("Cache-Control", "no-store")
+              .contentType("application/json")
+              .result(json.writeValueAsBytes(healthDocument(h)));
+        });
     fixedRoutes.get(
         cfg.routes,
         "/metrics",
@@ -258,27 +260,34 @@ public final class MillicentGateway implements AutoCloseable {
     return new ArrayList<>(out);
   }
 
-  private boolean healthy() {
-    return "up".equals(database());
-  }
-
   /** As the broker's: 503 while payments would get storage-unavailable. */
-  private Map<String, Object> health() {
-    String database = database();
+  private static Map<String, Object> healthDocument(VendorHealth h) {
     Map<String, Object> health = new LinkedHashMap<>();
-    health.put("status", "up".equals(database) ? "up" : "down");
-    health.put("vendor", config.vendor());
-    health.put("database", database);
+    health.put("status", h.up() ? "up" : "down");
+    health.put("vendor", h.vendor());
+    health.put("database", h.database());
     return health;
   }
 
-  private String database() {
+  /**
+   * The runtime's health now: whether its database answers (payments work), its keys, and whether
+   * each configured broker holds a licence. Reads the database; for a health check, not a hot path.
+   */
+  public VendorHealth health() {
     try {
-      awaitState().checkStorage();
-      return "up";
+      return VendorHealth.of(config, awaitState());
     } catch (RuntimeException e) {
-      return "failed: " + Problems.classify(e).detail();
+      return VendorHealth.down(config, e);
     }
+  }
+
+  /**
+   * Also publishes the vendor's meters ({@code millicent.vendor.*}: requests, payments, rejections,
+   * revenue, replays, spent-list size, spend batches) in {@code registry}, such as a Spring Boot
+   * application's: the same meters the gateway's {@code /metrics} shows, not a copy.
+   */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    metrics.publishTo(registry);
   }
 
   private boolean opened() {

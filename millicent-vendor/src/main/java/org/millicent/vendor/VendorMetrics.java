@@ -3,11 +3,13 @@ package org.millicent.vendor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.EnumMap;
@@ -42,6 +44,13 @@ final class VendorMetrics {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /**
+   * Where the vendor's own meters are made: the Prometheus registry above, and any registry added
+   * by {@link #publishTo} (a Spring Boot application's), which gets these same meters.
+   */
+  private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+
   private final Map<Kind, Timer> latency = new EnumMap<>(Kind.class);
   private final Map<Variant, Counter> payments = new EnumMap<>(Variant.class);
   private final Map<ProblemCode, Counter> rejections = new EnumMap<>(ProblemCode.class);
@@ -60,6 +69,8 @@ final class VendorMetrics {
       VendorActivity activity) {
     this.activity = activity;
     registry.config().commonTags("vendor", vendor);
+    meters.add(registry);
+    meters.config().commonTags("vendor", vendor);
     for (Kind k : Kind.values()) {
       latency.put(
           k,
@@ -67,7 +78,7 @@ final class VendorMetrics {
               .description("Requests answered, by kind, and their latency")
               .tag("kind", k.tag)
               .publishPercentiles(0.5, 0.9, 0.99)
-              .register(registry));
+              .register(meters));
     }
     for (Variant v : Variant.values()) {
       payments.put(
@@ -75,7 +86,7 @@ final class VendorMetrics {
           Counter.builder("millicent.vendor.payments")
               .description("Payments accepted (committed), by variant")
               .tag("variant", v.wireName())
-              .register(registry));
+              .register(meters));
     }
     for (ProblemCode c : ProblemCode.values()) {
       rejections.put(
@@ -83,31 +94,31 @@ final class VendorMetrics {
           Counter.builder("millicent.vendor.rejections")
               .description("Requests answered with a problem, by code")
               .tag("code", c.code())
-              .register(registry));
+              .register(meters));
     }
     revenue =
         Counter.builder("millicent.vendor.revenue.millicents")
             .description("Millicents charged for delivered resources")
-            .register(registry);
+            .register(meters);
     replays =
         Counter.builder("millicent.vendor.replays")
             .description("Identical retries answered with the change issued the first time")
-            .register(registry);
+            .register(meters);
     Gauge.builder("millicent.vendor.spent.list.size", spentListSize)
         .description("Spent scrip IDs held in the spent list")
-        .register(registry);
+        .register(meters);
     FunctionCounter.builder(
             "millicent.vendor.spend.batches",
             spendStats,
             s -> s.get() == null ? 0 : s.get().commitBatches())
         .description("Group-commit batches written: each is one transaction and one fsync")
-        .register(registry);
+        .register(meters);
     FunctionCounter.builder(
             "millicent.vendor.spend.batched",
             spendStats,
             s -> s.get() == null ? 0 : s.get().commits())
         .description("Spends written in group-commit batches (divide by batches: spends per fsync)")
-        .register(registry);
+        .register(meters);
     // The process's own CPU time, memory and threads: what a request costs the server, as
     // `millicent bench vendor` reads it at each phase boundary.
     new ProcessorMetrics().bindTo(registry);
@@ -211,12 +222,24 @@ final class VendorMetrics {
 
   private Snapshot lastSummary = Snapshot.ZERO;
 
+  /**
+   * Also publishes the vendor's meters ({@code millicent.vendor.*}, not the JVM's) in {@code
+   * other}, such as a Spring Boot application's registry: the same meters, counted once. The
+   * process's CPU, memory and thread meters stay in the vendor's own exposition only.
+   */
+  void publishTo(MeterRegistry other) {
+    meters.add(other);
+  }
+
   /** The Prometheus text exposition. */
   String scrape() {
     return registry.scrape();
   }
 
   void close() {
+    for (MeterRegistry r : java.util.List.copyOf(meters.getRegistries())) {
+      meters.remove(r);
+    }
     registry.close();
   }
 }
