@@ -1,0 +1,130 @@
+package org.millicent.spring;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.servlet.DispatcherType;
+import java.util.List;
+import org.millicent.servlet.MillicentEndpoints;
+import org.millicent.servlet.MillicentFilter;
+import org.millicent.vendor.MillicentGateway;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Makes a Spring MVC application a Millicent vendor (docs/SPRING-BOOT.md): opens the vendor runtime
+ * ({@link MillicentGateway}) from {@link MillicentProperties} and closes it on shutdown, registers
+ * the {@link MillicentFilter} (pricing {@link Priced} handlers, then the configured path patterns)
+ * and the protocol endpoints ({@link MillicentEndpoints} at {@code /millicent/*} and {@code
+ * /.well-known/millicent}), resolves {@link org.millicent.vendor.VerifiedPayment} handler
+ * parameters, and, with Actuator, adds the {@code millicent} health component and publishes the
+ * vendor's meters in the application's registry. Each bean backs off when the application defines
+ * its own (by type, or by name for the two registrations).
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({MillicentFilter.class, WebMvcConfigurer.class})
+@ConditionalOnBooleanProperty(name = "millicent.vendor.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(MillicentProperties.class)
+public class MillicentAutoConfiguration {
+  /**
+   * The filter's place among the servlet filters: after Spring Security's ({@code -100}), so a
+   * request it refuses is never charged, and after Boot's request-context and encoding filters.
+   */
+  public static final int FILTER_ORDER = -90;
+
+  /** The vendor runtime, closed with the application context. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public MillicentGateway millicentGateway(MillicentProperties properties) {
+    return MillicentGateway.open(properties.toVendorConfig(), properties.dataDir());
+  }
+
+  /** Prices requests by the {@link Priced} annotation of the handler they are dispatched to. */
+  @Bean
+  @ConditionalOnMissingBean(name = "millicentPricing")
+  public MillicentFilter.Pricing millicentPricing(ObjectProvider<HandlerMapping> mappings) {
+    // The dispatcher's handler mappings, in its order (it detects them all and sorts them so).
+    return new PricedHandlers(() -> mappings.orderedStream().toList());
+  }
+
+  /** Reads every {@link Priced} amount once the application's handlers exist. */
+  @Bean
+  public static SmartInitializingSingleton millicentPricingCheck(
+      ObjectProvider<MillicentFilter.Pricing> pricing) {
+    return () -> {
+      if (pricing.getIfAvailable() instanceof PricedHandlers p) {
+        p.check();
+      }
+    };
+  }
+
+  /** The filter on every request (the {@code REQUEST} dispatch), at {@link #FILTER_ORDER}. */
+  @Bean
+  @ConditionalOnMissingBean(name = "millicentFilter")
+  public FilterRegistrationBean<MillicentFilter> millicentFilter(
+      MillicentGateway gateway, MillicentFilter.Pricing pricing) {
+    FilterRegistrationBean<MillicentFilter> r =
+        new FilterRegistrationBean<>(new MillicentFilter(gateway, pricing));
+    r.setName("millicent");
+    r.addUrlPatterns("/*");
+    r.setDispatcherTypes(DispatcherType.REQUEST);
+    r.setOrder(FILTER_ORDER);
+    return r;
+  }
+
+  /** The protocol endpoints a wallet and a broker need. */
+  @Bean
+  @ConditionalOnMissingBean(name = "millicentEndpoints")
+  public ServletRegistrationBean<MillicentEndpoints> millicentEndpoints(MillicentGateway gateway) {
+    ServletRegistrationBean<MillicentEndpoints> r =
+        new ServletRegistrationBean<>(
+            new MillicentEndpoints(gateway), "/millicent/*", "/.well-known/millicent");
+    r.setName("millicentEndpoints");
+    r.setLoadOnStartup(1);
+    return r;
+  }
+
+  /** {@link org.millicent.vendor.VerifiedPayment} as a handler method parameter. */
+  @Bean
+  public WebMvcConfigurer millicentPaymentArgument() {
+    return new WebMvcConfigurer() {
+      @Override
+      public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new VerifiedPaymentArgumentResolver());
+      }
+    };
+  }
+
+  /**
+   * The vendor's meters ({@code millicent.vendor.*}) in the application's registry: Boot binds
+   * every {@link MeterBinder} bean to it.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "millicentMetrics")
+  public MeterBinder millicentMetrics(MillicentGateway gateway) {
+    return gateway::bindMetrics;
+  }
+
+  /** The {@code millicent} component of Actuator's health. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "millicentHealthIndicator")
+    MillicentHealthIndicator millicentHealthIndicator(MillicentGateway gateway) {
+      return new MillicentHealthIndicator(gateway);
+    }
+  }
+}

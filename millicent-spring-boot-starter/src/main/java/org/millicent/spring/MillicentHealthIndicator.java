@@ -1,0 +1,34 @@
+package org.millicent.spring;
+
+import org.millicent.vendor.MillicentGateway;
+import org.millicent.vendor.VendorHealth;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * The vendor runtime in Actuator's health ({@code /actuator/health}, component {@code millicent}):
+ * up while its database answers (payments work), with the vendor id, the database, the primary key
+ * id and key count, and each configured broker's licence (joined or not). A broker without a
+ * licence does not make the vendor down: its own scrip and other brokers' still sell.
+ */
+public final class MillicentHealthIndicator implements HealthIndicator {
+  private final MillicentGateway gateway;
+
+  /** The health of {@code gateway}. */
+  public MillicentHealthIndicator(MillicentGateway gateway) {
+    this.gateway = gateway;
+  }
+
+  @Override
+  public Health health() {
+    VendorHealth h = gateway.health();
+    Health.Builder b = h.up() ? Health.up() : Health.down();
+    b.withDetail("vendor", h.vendor()).withDetail("database", h.database());
+    if (h.up()) {
+      b.withDetail("primaryKeyId", h.primaryKeyId())
+          .withDetail("keys", h.keys())
+          .withDetail("brokers", h.brokers());
+    }
+    return b.build();
+  }
+}
