@@ -1,0 +1,125 @@
+package org.millicent.spring.shop;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.millicent.spring.Priced;
+import org.millicent.vendor.VerifiedPayment;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The Spring Boot application the starter's IT sells from, as docs/SPRING-BOOT.md shows one: the
+ * starter on the class path, {@code millicent.vendor.*} properties, and {@link Priced} handlers.
+ * Counts how often each handler ran.
+ */
+@SpringBootApplication
+public class ShopApplication {
+  /** How often each path's handler ran. */
+  public static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+  static void ran(String path) {
+    RUNS.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** How often the handler of {@code path} ran. */
+  public static int runs(String path) {
+    AtomicInteger n = RUNS.get(path);
+    return n == null ? 0 : n.get();
+  }
+
+  static String paid(String what, VerifiedPayment paid) {
+    return what
+        + " paid "
+        + paid.priceMillicents()
+        + " by "
+        + Long.toUnsignedString(paid.customerId())
+        + " replay="
+        + paid.replay();
+  }
+
+  /** Handlers priced one by one, and free ones. */
+  @RestController
+  public static class Shop {
+    /** 0.1 cent an article. */
+    @GetMapping("/articles/{id}")
+    @Priced("100")
+    public String article(@PathVariable("id") String id, VerifiedPayment paid) {
+      ran("/articles/" + id);
+      return paid("article " + id, paid);
+    }
+
+    /** Half that, written in cents. */
+    @GetMapping("/cheap")
+    @Priced("0.05c")
+    public String cheap(VerifiedPayment paid) {
+      ran("/cheap");
+      return paid("cheap", paid);
+    }
+
+    /** Answers 500: the payment must be released. */
+    @GetMapping("/fail")
+    @Priced("100")
+    public ResponseEntity<String> fail() {
+      ran("/fail");
+      return ResponseEntity.internalServerError().body("the application broke");
+    }
+
+    /** Throws: the payment must be released. */
+    @GetMapping("/boom")
+    @Priced("100")
+    public String boom() {
+      ran("/boom");
+      throw new IllegalStateException("the application threw");
+    }
+
+    /** Echoes the paid body. */
+    @PostMapping("/echo")
+    @Priced("200")
+    public byte[] echo(@RequestBody byte[] body) {
+      ran("/echo");
+      return body;
+    }
+
+    /** Not annotated: free, and paid nothing. */
+    @GetMapping("/free")
+    public String free(VerifiedPayment paid) {
+      ran("/free");
+      return "free, paid " + (paid == null ? "nothing" : paid.priceMillicents());
+    }
+
+    /** Not annotated, but under a priced path pattern of the properties. */
+    @GetMapping("/pattern/{x}")
+    public String pattern(@PathVariable("x") String x, VerifiedPayment paid) {
+      ran("/pattern/" + x);
+      return paid("pattern " + x, paid);
+    }
+  }
+
+  /** A controller priced as a whole, with one handler made free. */
+  @RestController
+  @RequestMapping("/premium")
+  @Priced("$0.002")
+  public static class Premium {
+    /** The class's price. */
+    @GetMapping("/report")
+    public String report(VerifiedPayment paid) {
+      ran("/premium/report");
+      return paid("report", paid);
+    }
+
+    /** Free despite the class. */
+    @GetMapping("/teaser")
+    @Priced("0")
+    public String teaser() {
+      ran("/premium/teaser");
+      return "teaser";
+    }
+  }
+}
