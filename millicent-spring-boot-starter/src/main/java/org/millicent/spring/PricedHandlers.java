@@ -67,7 +67,7 @@ final class PricedHandlers implements MillicentFilter.Pricing {
       if (m instanceof RequestMappingInfoHandlerMapping rm) {
         for (Map.Entry<RequestMappingInfo, HandlerMethod> e : rm.getHandlerMethods().entrySet()) {
           OptionalLong price = price(e.getValue());
-          if (price.isPresent()) {
+          if (price.isPresent() && price.getAsLong() > 0) {
             LOG.info("for sale: {} at {}", e.getKey(), Amounts.format(price.getAsLong()));
           }
         }
