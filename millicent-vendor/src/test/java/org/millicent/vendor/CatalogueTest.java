@@ -82,4 +82,23 @@ class CatalogueTest {
     assertThat(e.pricer().priceMillicents(scrip(Map.of("country", "US")))).isEqualTo(105);
     assertThat(e.pricer().priceMillicents(scrip(Map.of()))).isEqualTo(105);
   }
+
+  @Test
+  void aPriceTheApplicationSets_getsTheSurcharges_andHeadIsPricedAsGet() {
+    Catalogue c =
+        new Catalogue(
+            VendorConfig.builder("v")
+                .free("/")
+                .priceRule(new PriceRule("country", Map.of("DE", 1_900L), 0))
+                .build());
+
+    Catalogue.Entry e = c.priced("HEAD", "/anything", 1_000);
+
+    assertThat(e.method()).isEqualTo("GET");
+    assertThat(e.basePriceMillicents()).isEqualTo(1_000);
+    assertThat(e.free()).isFalse();
+    assertThat(e.pricer().priceMillicents(scrip(Map.of("country", "DE")))).isEqualTo(1_190);
+    assertThat(e.pricer().priceMillicents(scrip(Map.of()))).isEqualTo(1_000);
+    assertThat(c.match("GET", "/anything")).as("the configuration does not price it").isNull();
+  }
 }

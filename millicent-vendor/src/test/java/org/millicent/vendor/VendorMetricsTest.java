@@ -2,6 +2,7 @@ package org.millicent.vendor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.millicent.protocol.Variant;
@@ -47,5 +48,31 @@ class VendorMetricsTest {
         .hasValue(
             "payments in the last minute: 1 accepted for 1¢ (1,000 m¢), 0 retries answered"
                 + " again, 0 offers (402), 0 refused");
+  }
+
+  @Test
+  void publishTo_putsTheSameMetersInAnotherRegistry_withoutTheJvmOnes() {
+    SimpleMeterRegistry app = new SimpleMeterRegistry();
+    metrics.paid(Variant.SIGNED, 100, false);
+
+    metrics.publishTo(app);
+    metrics.paid(Variant.SIGNED, 250, false);
+    metrics.rejected(ProblemCode.SPENT);
+
+    assertThat(app.get("millicent.vendor.payments").tag("variant", "signed").counter().count())
+        .isEqualTo(1);
+    assertThat(
+            app.get("millicent.vendor.revenue.millicents")
+                .tag("vendor", "venetia")
+                .counter()
+                .count())
+        .isEqualTo(250);
+    assertThat(app.get("millicent.vendor.rejections").tag("code", "spent").counter().count())
+        .isEqualTo(1);
+    assertThat(metrics.scrape())
+        .contains("millicent_vendor_revenue_millicents_total{vendor=\"venetia\"} 350.0");
+    assertThat(app.find("jvm.threads.live").gauges())
+        .as("the JVM meters stay the vendor's")
+        .isEmpty();
   }
 }
