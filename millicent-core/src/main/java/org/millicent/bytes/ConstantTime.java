@@ -2,6 +2,7 @@ package org.millicent.bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place secrets, MACs, tokens and fingerprints are compared: in time independent of where
@@ -17,7 +18,7 @@ public final class ConstantTime {
    * Whether the two arrays hold the same bytes, compared without early exit: the time depends on
    * the lengths only. Two {@code null}s are equal, {@code null} and an array are not.
    */
-  public static boolean equal(byte[] expected, byte[] actual) {
+  public static boolean equal(byte @Nullable [] expected, byte @Nullable [] actual) {
     return MessageDigest.isEqual(expected, actual);
   }
 
@@ -25,7 +26,7 @@ public final class ConstantTime {
    * Whether the two texts (tokens) are the same, comparing their UTF-8 bytes without early exit;
    * {@code null} equals nothing.
    */
-  public static boolean equal(String expected, String actual) {
+  public static boolean equal(@Nullable String expected, @Nullable String actual) {
     if (expected == null || actual == null) {
       return false;
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
@@ -45,7 +46,7 @@ public final class BrokerJoin {
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
   private final URI broker;
-  private final String joinToken;
+  private final @Nullable String joinToken;
   private final Duration wait;
 
   /**
@@ -55,7 +56,7 @@ public final class BrokerJoin {
    * @throws IllegalArgumentException when {@code broker} is not an http or https URL, or is plain
    *     http to another machine (the licence carries secrets)
    */
-  public BrokerJoin(URI broker, String joinToken, Duration wait) {
+  public BrokerJoin(URI broker, @Nullable String joinToken, Duration wait) {
     if (broker == null
         || !("http".equals(broker.getScheme()) || "https".equals(broker.getScheme()))
         || broker.getHost() == null) {

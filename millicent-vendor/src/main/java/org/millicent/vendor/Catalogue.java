@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.millicent.purchase.Pricer;
 import org.millicent.scrip.ScripBody;
 import org.millicent.vendor.config.Price;
@@ -37,7 +38,7 @@ final class Catalogue {
     }
   }
 
-  private record Rule(String method, String pattern, Pattern regex, Entry entry) {
+  private record Rule(String method, String pattern, @Nullable Pattern regex, Entry entry) {
     boolean matches(String m, String path) {
       return ("*".equals(method) || method.equals(m))
           && (regex == null ? pattern.equals(path) : regex.matcher(path).matches());
@@ -143,7 +144,7 @@ final class Catalogue {
    * The entry for a request, or {@code null} when nothing in the catalogue covers it. A HEAD is
    * priced as the GET it stands for (and is never charged: docs/HTTP-API.md, "HEAD").
    */
-  Entry match(String method, String rawPath) {
+  @Nullable Entry match(String method, String rawPath) {
     String m = "HEAD".equals(method) ? "GET" : method;
     for (Rule r : rules) {
       if (r.matches(m, rawPath)) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.millicent.http.ClientFaults;
 import org.millicent.http.ProblemDocument;
 import org.millicent.money.Amounts;
@@ -87,7 +88,11 @@ public final class Checkout {
    * @param body the body: a problem document, or the paywall page for a browser
    */
   public record Answer(
-      int status, String code, Map<String, String> headers, String contentType, byte[] body)
+      int status,
+      String code,
+      Map<String, String> headers,
+      @Nullable String contentType,
+      byte[] body)
       implements Outcome {
     /** Copies {@code headers}, in their order. */
     public Answer {
@@ -309,7 +314,8 @@ public final class Checkout {
    * sealed body), the media type ({@code application/millicent-sealed} for a sealed body) and the
    * body.
    */
-  public record Delivery(int status, Map<String, String> headers, String contentType, byte[] body) {
+  public record Delivery(
+      int status, Map<String, String> headers, @Nullable String contentType, byte[] body) {
     /** Copies {@code headers}, in their order. */
     public Delivery {
       headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));

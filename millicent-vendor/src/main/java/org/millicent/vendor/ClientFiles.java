@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JavaScript client's browser modules, as the build copies them from {@code clients/js/src}
@@ -33,7 +34,7 @@ final class ClientFiles {
   }
 
   /** The module {@code name}, or null when there is none by that name. */
-  byte[] read(String name) {
+  byte @Nullable [] read(String name) {
     if (!NAME.matcher(name).matches()) {
       return null;
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.millicent.failure.Causes;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Payment;
@@ -106,7 +107,7 @@ final class ContentSales {
     try {
       r = content.fetch(request(ctx, method, canonical, VendorGateway.body(ctx)));
     } catch (OriginException e) {
-      throw new ProblemException(ProblemCode.ORIGIN_FAILED, e.getMessage(), e);
+      throw new ProblemException(ProblemCode.ORIGIN_FAILED, Causes.describe(e), e);
     }
     requireLocalFound(r, canonical.path());
     ctx.status(r.status());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -119,7 +120,7 @@ final class Licences {
    *     up
    * @throws org.millicent.storage.StorageException when the database fails (nothing is issued)
    */
-  synchronized IssuedLicence issue(String brokerId, int keyIdCount, Integer discountBps) {
+  synchronized IssuedLicence issue(String brokerId, int keyIdCount, @Nullable Integer discountBps) {
     BrokerConfig broker =
         config.brokers().stream()
             .filter(b -> b.id().equals(brokerId))

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.UriCompliance;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.PaymentException;
 import org.millicent.http.HttpRefusal;
 import org.millicent.http.OpenApiDocument;
@@ -62,14 +63,15 @@ public final class MillicentGateway implements AutoCloseable {
   private final CompletableFuture<BrokerEndpoints> brokers;
   private final CompletableFuture<AdminEndpoints> admin;
   private final AtomicBoolean installed = new AtomicBoolean();
-  private volatile Housekeeping housekeeping;
+  private volatile @Nullable Housekeeping housekeeping;
 
   /**
    * Takes the data folder and starts opening the database in a second thread, since it takes a few
    * hundred milliseconds on a cold JVM: offers, free content and the manifest are answered at once;
    * paid requests, exchanges and broker endpoints wait for the database ({@link #awaitState}).
    */
-  MillicentGateway(VendorConfig given, Path dataDir, BrokerJoin join, InstantSource clock) {
+  MillicentGateway(
+      VendorConfig given, Path dataDir, @Nullable BrokerJoin join, InstantSource clock) {
     SecureRandom random = new SecureRandom();
     DataFolder.createPrivate(dataDir);
     this.lock = DataFolderLock.acquire(dataDir);

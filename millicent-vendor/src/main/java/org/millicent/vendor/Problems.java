@@ -5,6 +5,8 @@ import io.javalin.http.HttpResponseException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.millicent.failure.Causes;
 import org.millicent.failure.PaymentException;
 import org.millicent.http.ClientFaults;
 import org.millicent.http.Html;
@@ -43,9 +45,9 @@ final class Problems {
   /** The problem for any throwable: the single mapping from failures to codes. */
   static Problem classify(Throwable t) {
     return switch (t) {
-      case PaymentException p -> new Problem(ProblemCode.of(p.code()), p.getMessage());
-      case ProblemException p -> new Problem(p.code(), p.getMessage());
-      case VendorKeys.Refused r -> new Problem(r.problem(), r.getMessage());
+      case PaymentException p -> new Problem(ProblemCode.of(p.code()), Causes.describe(p));
+      case ProblemException p -> new Problem(p.code(), Causes.describe(p));
+      case VendorKeys.Refused r -> new Problem(r.problem(), Causes.describe(r));
       // Only a storage failure is 503; any other unexpected exception is a bug (500 internal).
       case org.millicent.storage.StorageException s ->
           new Problem(ProblemCode.STORAGE_UNAVAILABLE, s.clientDetail());
@@ -95,7 +97,7 @@ final class Problems {
    * paywall page then).
    */
   Checkout.Answer answer(
-      HttpServletRequest req,
+      @Nullable HttpServletRequest req,
       ProblemCode code,
       String detail,
       long offerPrice,

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.UnknownKeyException;
 import org.millicent.http.ClientFaults;
 import org.millicent.http.Cors;
@@ -200,7 +201,7 @@ final class VendorGateway {
    * the customer endpoints take GET and POST, content the methods the catalogue prices or frees
    * there.
    */
-  private String preflightMethods(Context ctx) {
+  private @Nullable String preflightMethods(Context ctx) {
     String raw = ctx.req().getRequestURI();
     if (!isCorsPath(raw)) {
       return null;

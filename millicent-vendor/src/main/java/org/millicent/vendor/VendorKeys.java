@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.ErrorCode;
 import org.millicent.failure.MillicentException;
 import org.millicent.keys.KeyState;
@@ -54,12 +55,12 @@ public final class VendorKeys implements AutoCloseable {
   public record Key(
       int keyId,
       KeyState state,
-      Instant createdAt,
-      Instant demotedAt,
-      Instant expiresBy,
-      Instant retiredAt,
-      String licenceId,
-      String broker,
+      @Nullable Instant createdAt,
+      @Nullable Instant demotedAt,
+      @Nullable Instant expiresBy,
+      @Nullable Instant retiredAt,
+      @Nullable String licenceId,
+      @Nullable String broker,
       long serialsReservedTo,
       long spendsRecorded) {
     /**
@@ -88,7 +89,7 @@ public final class VendorKeys implements AutoCloseable {
       return m;
     }
 
-    private static String text(Instant t) {
+    private static @Nullable String text(@Nullable Instant t) {
       return t == null ? null : t.toString();
     }
   }

@@ -128,7 +128,7 @@ final class VendorMetrics {
   }
 
   void request(Kind kind, long nanos) {
-    latency.get(kind).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    meter(latency, kind).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (kind == Kind.FREE) {
       activity.free();
     }
@@ -140,19 +140,28 @@ final class VendorMetrics {
       activity.replayed();
       return;
     }
-    payments.get(variant).increment();
+    meter(payments, variant).increment();
     revenue.increment((double) priceMillicents);
     activity.paid(variant.wireName(), priceMillicents);
   }
 
   void rejected(ProblemCode code) {
-    rejections.get(code).increment();
+    meter(rejections, code).increment();
     activity.refused(code.code());
   }
 
   /** The dashboard's counts, which these metrics feed. */
   VendorActivity activity() {
     return activity;
+  }
+
+  /** The meter of {@code key}: the constructor registers one for every value of each enum. */
+  private static <K, M> M meter(Map<K, M> meters, K key) {
+    M m = meters.get(key);
+    if (m == null) {
+      throw new IllegalStateException("no meter registered for " + key);
+    }
+    return m;
   }
 
   /**

@@ -114,8 +114,9 @@ public final class VendorServer implements AutoCloseable {
     // cache saves little for the few short headers of API clients, so it is off.
     cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
     ProblemErrorHandler.install(cfg);
-    if (config.tls() != null) {
-      cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, config));
+    TlsConfig tls = config.tls();
+    if (tls != null) {
+      cfg.jetty.addConnector((server, http) -> tlsConnector(server, http, config, tls));
     }
     gateway.installAsServer(cfg);
   }
@@ -181,8 +182,8 @@ public final class VendorServer implements AutoCloseable {
   private static ServerConnector tlsConnector(
       org.eclipse.jetty.server.Server server,
       org.eclipse.jetty.server.HttpConfiguration http,
-      VendorConfig config) {
-    TlsConfig tls = config.tls();
+      VendorConfig config,
+      TlsConfig tls) {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStorePath(tls.keystore().toString());
     ssl.setKeyStorePassword(tls.password());

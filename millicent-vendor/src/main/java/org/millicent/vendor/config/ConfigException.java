@@ -2,6 +2,7 @@ package org.millicent.vendor.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.ErrorCode;
 import org.millicent.failure.MillicentException;
 
@@ -28,7 +29,7 @@ public final class ConfigException extends MillicentException {
    * A failure of the file {@code file} listing {@code errors} (at least one); the message names the
    * file first.
    */
-  public ConfigException(Path file, List<String> errors) {
+  public ConfigException(@Nullable Path file, List<String> errors) {
     super(message(file, errors), null);
     this.errors = errors.toArray(String[]::new);
   }
@@ -43,7 +44,7 @@ public final class ConfigException extends MillicentException {
     return List.of(errors);
   }
 
-  private static String message(Path file, List<String> errors) {
+  private static String message(@Nullable Path file, List<String> errors) {
     StringBuilder sb = new StringBuilder();
     if (file != null) {
       sb.append(file).append(": ");

@@ -2,6 +2,7 @@ package org.millicent.vendor.config;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A surcharge on the base price by a property of the paying scrip, such as a sales tax by the
@@ -25,7 +26,7 @@ public record PriceRule(String property, Map<String, Long> ratesBps, long defaul
   /**
    * The surcharge in millicents on {@code base} for a scrip whose property value is {@code value}.
    */
-  public long surcharge(long base, String value) {
+  public long surcharge(long base, @Nullable String value) {
     long bps = value == null ? defaultBps : ratesBps.getOrDefault(value, defaultBps);
     return (base * bps + 5_000) / 10_000;
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.millicent.http.HttpTimeouts;
 import org.millicent.protocol.Variant;
 
@@ -66,9 +67,9 @@ public final class VendorConfig {
   private final Content content;
   private final List<BrokerConfig> brokers;
   private final Set<Variant> variants;
-  private final String database;
-  private final TlsConfig tls;
-  private final String adminToken;
+  private final @Nullable String database;
+  private final @Nullable TlsConfig tls;
+  private final @Nullable String adminToken;
   private final HttpTimeouts httpTimeouts;
   private final List<String> publicUrls;
 
@@ -236,12 +237,12 @@ public final class VendorConfig {
    * The database: a {@code jdbc:postgresql:} URL, a SQLite file path, or {@code null} for the
    * SQLite file {@code vendor.db} in the data folder.
    */
-  public String database() {
+  public @Nullable String database() {
     return database;
   }
 
   /** The TLS keystore, or {@code null} to serve plain HTTP. */
-  public TlsConfig tls() {
+  public @Nullable TlsConfig tls() {
     return tls;
   }
 
@@ -249,7 +250,7 @@ public final class VendorConfig {
    * The admin bearer token, or {@code null} to generate one into the data folder ({@code
    * admin-token}) at first start.
    */
-  public String adminToken() {
+  public @Nullable String adminToken() {
     return adminToken;
   }
 

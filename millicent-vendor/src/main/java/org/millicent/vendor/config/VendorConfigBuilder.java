@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.millicent.http.HttpTimeouts;
 import org.millicent.protocol.Variant;
 
@@ -27,9 +28,9 @@ public final class VendorConfigBuilder {
   Content content = new Content.Sample();
   final List<BrokerConfig> brokers = new ArrayList<>();
   Set<Variant> variants = EnumSet.of(Variant.SIGNED, Variant.PRIVATE);
-  String database;
-  TlsConfig tls;
-  String adminToken;
+  @Nullable String database;
+  @Nullable TlsConfig tls;
+  @Nullable String adminToken;
   HttpTimeouts httpTimeouts = HttpTimeouts.DEFAULT;
   final List<String> publicUrls = new ArrayList<>();
 
@@ -136,13 +137,13 @@ public final class VendorConfigBuilder {
   }
 
   /** Sets the database ({@code jdbc:postgresql:...} or a SQLite file path; null: default). */
-  public VendorConfigBuilder database(String database) {
+  public VendorConfigBuilder database(@Nullable String database) {
     this.database = database;
     return this;
   }
 
   /** Serves HTTPS with this keystore (null: plain HTTP). */
-  public VendorConfigBuilder tls(TlsConfig tls) {
+  public VendorConfigBuilder tls(@Nullable TlsConfig tls) {
     this.tls = tls;
     return this;
   }
@@ -154,7 +155,7 @@ public final class VendorConfigBuilder {
   }
 
   /** Sets the admin bearer token (null: generated into the data folder). */
-  public VendorConfigBuilder adminToken(String token) {
+  public VendorConfigBuilder adminToken(@Nullable String token) {
     this.adminToken = token;
     return this;
   }

@@ -86,6 +86,9 @@ final class YamlValues {
 
   static void unknownKeys(JsonNode n, String mapping, String prefix, List<String> errors) {
     List<String> known = VendorConfigYaml.KEYS.get(mapping);
+    if (known == null) {
+      throw new IllegalArgumentException("no known keys for the mapping \"" + mapping + "\"");
+    }
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {

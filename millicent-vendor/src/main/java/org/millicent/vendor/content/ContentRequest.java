@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.millicent.protocol.Headers;
 
 /**
@@ -26,7 +27,7 @@ public record ContentRequest(
     String path,
     Map<String, List<String>> headers,
     byte[] body,
-    String clientAddress,
+    @Nullable String clientAddress,
     Map<String, String> paidHeaders) {
 
   /** Freezes {@code paidHeaders} in its order. */
@@ -41,7 +42,7 @@ public record ContentRequest(
       String path,
       Map<String, List<String>> headers,
       byte[] body,
-      String clientAddress) {
+      @Nullable String clientAddress) {
     this(method, target, path, headers, body, clientAddress, Map.of());
   }
 

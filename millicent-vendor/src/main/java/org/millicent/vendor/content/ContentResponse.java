@@ -2,6 +2,7 @@ package org.millicent.vendor.content;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Content to deliver: status, type, other headers worth passing on, and the body bytes exactly as
@@ -13,9 +14,9 @@ import java.util.Map;
  * @param body the body
  */
 public record ContentResponse(
-    int status, String contentType, Map<String, List<String>> headers, byte[] body) {
+    int status, @Nullable String contentType, Map<String, List<String>> headers, byte[] body) {
   /** A 200 response with no extra headers. */
-  public static ContentResponse ok(String contentType, byte[] body) {
+  public static ContentResponse ok(@Nullable String contentType, byte[] body) {
     return new ContentResponse(200, contentType, Map.of(), body);
   }
 }

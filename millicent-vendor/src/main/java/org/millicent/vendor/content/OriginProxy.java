@@ -101,7 +101,10 @@ final class OriginProxy implements ContentSource {
                 }
               }
             });
-    b.header("X-Forwarded-For", request.clientAddress());
+    String clientAddress = request.clientAddress();
+    if (clientAddress != null) { // null only for local content, which is never proxied
+      b.header("X-Forwarded-For", clientAddress);
+    }
     request.paidHeaders().forEach(b::header);
     HttpResponse<byte[]> r;
     try {

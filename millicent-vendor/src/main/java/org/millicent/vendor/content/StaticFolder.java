@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Files under one folder; a folder's {@code index.html} stands for the folder. Paths arrive
@@ -44,7 +45,7 @@ final class StaticFolder implements ContentSource {
    * The file for a canonical path (decoded once already: it is never decoded again here, so what is
    * served is what was priced), or null when it is outside the folder or missing.
    */
-  private Path resolve(String path) {
+  private @Nullable Path resolve(String path) {
     if (path.indexOf('\0') >= 0 || !path.startsWith("/")) {
       return null;
     }

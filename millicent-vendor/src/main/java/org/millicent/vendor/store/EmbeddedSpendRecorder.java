@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.Causes;
 import org.millicent.purchase.SpentSet;
@@ -46,7 +47,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
 
   /** On SQLite: this process's hold on the file's spent list; null otherwise. */
-  private final ExclusiveFileLock alone;
+  private final @Nullable ExclusiveFileLock alone;
 
   private final SpentSet spent = new SpentSet();
   private final ConcurrentHashMap<ScripId, Pending> pending = new ConcurrentHashMap<>();
@@ -54,7 +55,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   private final GroupCommitter<SpendRecord, Boolean> commits;
 
   private EmbeddedSpendRecorder(
-      Database db, InstantSource clock, int writers, ExclusiveFileLock alone) {
+      Database db, InstantSource clock, int writers, @Nullable ExclusiveFileLock alone) {
     super(db, clock);
     this.alone = alone;
     rebuild();
@@ -70,7 +71,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
 
   /** Locks the file (SQLite), migrates, rebuilds the set from the table. */
   static EmbeddedSpendRecorder open(Database db, InstantSource clock, int writers) {
-    ExclusiveFileLock alone =
+    @Nullable ExclusiveFileLock alone =
         db.config() instanceof DatabaseConfig.Sqlite s ? lockFile(s.file()) : null;
     try {
       VendorSchema.migrate(db);
@@ -173,7 +174,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
         c ->
             StoredSpend.select(c, id)
                 .filter(s -> s.isCommittedFor(fingerprint))
-                .<Claim>map(s -> new Replayed(s.priceMillicents(), s.decodedChange()))
+                .<Claim>map(s -> new Replayed(s.committedPrice(), s.decodedChange()))
                 .orElseGet(AlreadySpent::new));
   }
 

@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.jspecify.annotations.Nullable;
 import org.millicent.purchase.ExchangeRecorder;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
@@ -31,7 +33,7 @@ public final class GatewayStore {
       int customerSelector,
       int discountBps,
       Instant issuedAt,
-      Instant revokedAt) {
+      @Nullable Instant revokedAt) {
     public boolean revoked() {
       return revokedAt != null;
     }
@@ -310,7 +312,7 @@ public final class GatewayStore {
                     + " revoked_at FROM gateway_licences ORDER BY issued_at, licence_id")
             .mapToMap()
             .list()) {
-      String id = (String) row.get("licence_id");
+      String id = (String) column(row, "licence_id");
       List<Integer> keys =
           h.createQuery(
                   "SELECT key_id FROM gateway_licence_keys WHERE licence_id = :id ORDER BY key_id")
@@ -321,14 +323,23 @@ public final class GatewayStore {
       out.add(
           new Licence(
               id,
-              (String) row.get("broker"),
+              (String) column(row, "broker"),
               keys,
-              ((Number) row.get("customer_selector")).intValue(),
-              ((Number) row.get("discount_bps")).intValue(),
-              Instant.ofEpochSecond(((Number) row.get("issued_at")).longValue()),
+              ((Number) column(row, "customer_selector")).intValue(),
+              ((Number) column(row, "discount_bps")).intValue(),
+              Instant.ofEpochSecond(((Number) column(row, "issued_at")).longValue()),
               revoked == null ? null : Instant.ofEpochSecond(((Number) revoked).longValue())));
     }
     return out;
+  }
+
+  /** A NOT NULL column of a licence row: null only if the table was changed behind the schema. */
+  private static Object column(Map<String, Object> row, String name) {
+    Object v = row.get(name);
+    if (v == null) {
+      throw new IllegalStateException("gateway_licences." + name + " is null in a stored licence");
+    }
+    return v;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.Causes;
 import org.millicent.purchase.SpentSet;
@@ -52,7 +53,7 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
    */
   private final long replicaId;
 
-  private final Connection replicaLock;
+  private final @Nullable Connection replicaLock;
   private final int lockClass;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -193,7 +194,7 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
             } else {
               StoredSpend s = StoredSpend.select(c, e.id()).orElse(null);
               Claim answer = StoredSpend.conflict(s, e.fingerprint());
-              if (answer instanceof InProgress && takeOverIfOwnerDied(c, e, s, now)) {
+              if (answer instanceof InProgress && s != null && takeOverIfOwnerDied(c, e, s, now)) {
                 answer = new Claimed();
               }
               results.add(Outcome.ok(answer));
@@ -333,7 +334,7 @@ final class SharedSpendRecorder extends DurableSpendRecorder {
               ps.executeUpdate();
             }
             c.commit();
-            return null;
+            return Boolean.TRUE; // nothing to answer: the claim is released or was not ours
           });
     } catch (StorageException e) {
       // Safe to leave: the claim blocks only this scrip, until the stale-claim sweep frees it.

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpendRecorder.Claim;
@@ -22,7 +23,11 @@ import org.millicent.storage.Dialect;
  * {@code claimedBy} is the replica holding a claim (null: not recorded). The writes are {@link
  * SpendTable}'s.
  */
-record StoredSpend(byte[] fingerprint, Long priceMillicents, byte[] change, Long claimedBy) {
+record StoredSpend(
+    byte[] fingerprint,
+    @Nullable Long priceMillicents,
+    byte @Nullable [] change,
+    @Nullable Long claimedBy) {
   private static final String SELECT_ONE =
       "SELECT fingerprint, price_millicents, change, claimed_by FROM vendor_spends"
           + " WHERE scrip_id = ?";
@@ -30,6 +35,15 @@ record StoredSpend(byte[] fingerprint, Long priceMillicents, byte[] change, Long
   private static final String PG_SELECT_ANY =
       "SELECT scrip_id, fingerprint, price_millicents, change, claimed_by FROM vendor_spends"
           + " WHERE scrip_id = ANY(?::bigint[])";
+
+  /** The price of the committed spend; only for a row that is {@link #committed()}. */
+  long committedPrice() {
+    Long p = priceMillicents;
+    if (p == null) {
+      throw new IllegalStateException("the spend is claimed, not committed: it has no price yet");
+    }
+    return p;
+  }
 
   boolean committed() {
     return priceMillicents != null;
@@ -51,12 +65,12 @@ record StoredSpend(byte[] fingerprint, Long priceMillicents, byte[] change, Long
    * meanwhile, which is answered as spent, as before): a replay when it is the committed spend of
    * the same request, in progress when it is that request's claim not yet committed, else spent.
    */
-  static Claim conflict(StoredSpend s, byte[] fingerprint) {
+  static Claim conflict(@Nullable StoredSpend s, byte[] fingerprint) {
     if (s == null || !ConstantTime.equal(s.fingerprint(), fingerprint)) {
       return new SpendRecorder.AlreadySpent();
     }
     return s.committed()
-        ? new SpendRecorder.Replayed(s.priceMillicents(), s.decodedChange())
+        ? new SpendRecorder.Replayed(s.committedPrice(), s.decodedChange())
         : new SpendRecorder.InProgress();
   }
 
