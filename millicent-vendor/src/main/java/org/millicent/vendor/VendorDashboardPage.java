@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.millicent.http.DashboardPage;
 import org.millicent.http.DashboardPage.Figure;
 import org.millicent.http.DashboardPage.Series;
@@ -260,7 +261,7 @@ final class VendorDashboardPage {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  private static String day(Instant t) {
+  private static String day(@Nullable Instant t) {
     return t == null ? "" : t.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 }
