@@ -1,24 +1,22 @@
 package org.millicent.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.millicent.servlet.testing.TestMarket.code;
+import static org.millicent.servlet.testing.TestMarket.freePort;
+import static org.millicent.servlet.testing.TestMarket.nonce;
+import static org.millicent.servlet.testing.TestMarket.own;
+import static org.millicent.servlet.testing.TestMarket.random;
+import static org.millicent.servlet.testing.TestMarket.receipt;
+import static org.millicent.servlet.testing.TestMarket.text;
+import static org.millicent.servlet.testing.TestMarket.token;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,22 +26,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
-import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
-import org.millicent.protocol.Authority;
 import org.millicent.protocol.Headers;
-import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
+import org.millicent.servlet.testing.TestMarket;
+import org.millicent.servlet.testing.TestMarket.Own;
 import org.millicent.vendor.MillicentGateway;
-import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.wallet.Wallet;
@@ -59,7 +53,6 @@ import org.millicent.wallet.http.Response;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FilterContract {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A started container. */
   interface Container {
@@ -88,8 +81,7 @@ abstract class FilterContract {
   private Container container;
   private BrokerServer bob;
   private final ShopServlet app = new ShopServlet();
-  private final HttpClient http = HttpClient.newHttpClient();
-  private URI base;
+  private TestMarket market;
 
   @BeforeAll
   void startMarket() throws Exception {
@@ -114,16 +106,8 @@ abstract class FilterContract {
             .build();
     millicent = MillicentGateway.open(config, dir.resolve("venetia"));
     container = start(new MillicentFilter(millicent), new MillicentEndpoints(millicent), app, dir);
-    base = URI.create("http://127.0.0.1:" + container.port());
-    bob =
-        BrokerServer.start(
-            BrokerConfig.defaults()
-                .withBrokerId("bob")
-                .withListen("127.0.0.1", bobUrl.getPort())
-                .withVendor(
-                    org.millicent.broker.VendorConfig.licensed(
-                        "venetia", base, bobToken, admin, 500)),
-            dir.resolve("bob"));
+    market = new TestMarket(URI.create("http://127.0.0.1:" + container.port()));
+    bob = market.startBroker("bob", bobUrl, "venetia", bobToken, admin, dir.resolve("bob"));
   }
 
   @AfterAll
@@ -144,7 +128,7 @@ abstract class FilterContract {
     try (Wallet w = Wallet.open(WalletOptions.defaults(dir.resolve("alice")))) {
       w.register(bob.url(), "alice");
 
-      Response r = w.httpClient().send(Request.get(base.resolve("/articles/wallet")));
+      Response r = w.httpClient().send(Request.get(market.base().resolve("/articles/wallet")));
 
       assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
       assertThat(new String(r.body(), StandardCharsets.UTF_8))
@@ -160,8 +144,9 @@ abstract class FilterContract {
   @Test
   void unpaid_isOffered_withAProblemDocument_orThePaywallPage_andTheAppDoesNotRun()
       throws Exception {
-    HttpResponse<byte[]> r = send("GET", "/articles/unpaid", new byte[0]);
-    HttpResponse<byte[]> page = send("GET", "/articles/unpaid", new byte[0], "Accept", "text/html");
+    HttpResponse<byte[]> r = market.send("GET", "/articles/unpaid", new byte[0]);
+    HttpResponse<byte[]> page =
+        market.send("GET", "/articles/unpaid", new byte[0], "Accept", "text/html");
 
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -175,8 +160,8 @@ abstract class FilterContract {
 
   @Test
   void freeAndUnpricedPaths_passToTheApp_untouched() {
-    HttpResponse<byte[]> free = send("GET", "/free", new byte[0]);
-    HttpResponse<byte[]> other = send("GET", "/about", new byte[0]);
+    HttpResponse<byte[]> free = market.send("GET", "/free", new byte[0]);
+    HttpResponse<byte[]> other = market.send("GET", "/about", new byte[0]);
 
     assertThat(free.statusCode()).isEqualTo(200);
     assertThat(text(free)).isEqualTo("free /free");
@@ -186,10 +171,10 @@ abstract class FilterContract {
 
   @Test
   void theProtocolEndpoints_answerInTheContainer() throws Exception {
-    HttpResponse<byte[]> manifest = send("GET", "/.well-known/millicent", new byte[0]);
+    HttpResponse<byte[]> manifest = market.send("GET", "/.well-known/millicent", new byte[0]);
     HttpResponse<byte[]> unpaid =
-        send("POST", "/millicent/exchange", "{}".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<byte[]> noToken = send("GET", "/millicent/admin/keys", new byte[0]);
+        market.send("POST", "/millicent/exchange", "{}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> noToken = market.send("GET", "/millicent/admin/keys", new byte[0]);
 
     assertThat(manifest.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(manifest.body()).path("vendor").asText()).isEqualTo("venetia");
@@ -199,18 +184,20 @@ abstract class FilterContract {
 
   @Test
   void forgedScrip_isRefused_notConsumed_andThenBuys() throws Exception {
-    Own alice = own(1_000);
-    ScripBody b = alice.scrip.body();
+    Own alice = own(millicent, 1_000);
+    ScripBody b = alice.scrip().body();
     Scrip forged =
         new Scrip(
             new ScripBody(
                 b.vendor(), 100_000, b.id(), b.customerId(), b.expiresAt(), b.properties()),
-            alice.scrip.certificate());
-    CustomerSecret mallory = alice.customers.customerSecret(alice.customers.newCustomerId());
+            alice.scrip().certificate());
+    CustomerSecret mallory = alice.customers().customerSecret(alice.customers().newCustomerId());
 
-    HttpResponse<byte[]> altered = pay(signed(forged, alice.secret, "GET", "/articles/forged"));
-    HttpResponse<byte[]> stolen = pay(signed(alice.scrip, mallory, "GET", "/articles/forged"));
-    HttpResponse<byte[]> paid = pay(signed(alice.scrip, alice.secret, "GET", "/articles/forged"));
+    HttpResponse<byte[]> altered =
+        market.pay(market.signed(forged, alice.secret(), "GET", "/articles/forged"));
+    HttpResponse<byte[]> stolen =
+        market.pay(market.signed(alice.scrip(), mallory, "GET", "/articles/forged"));
+    HttpResponse<byte[]> paid = market.pay(market.signed(alice, "GET", "/articles/forged"));
 
     assertThat(altered.statusCode()).isEqualTo(402);
     assertThat(code(altered)).isEqualTo("forged");
@@ -222,10 +209,10 @@ abstract class FilterContract {
 
   @Test
   void insufficientScrip_isRefused_notConsumed_andThenBuysACheaperPage() throws Exception {
-    Own alice = own(60);
+    Own alice = own(millicent, 60);
 
-    HttpResponse<byte[]> refused = pay(signed(alice.scrip, alice.secret, "GET", "/articles/x"));
-    HttpResponse<byte[]> cheap = pay(signed(alice.scrip, alice.secret, "GET", "/cheap"));
+    HttpResponse<byte[]> refused = market.pay(market.signed(alice, "GET", "/articles/x"));
+    HttpResponse<byte[]> cheap = market.pay(market.signed(alice, "GET", "/cheap"));
 
     assertThat(refused.statusCode()).isEqualTo(402);
     assertThat(code(refused)).isEqualTo("insufficient");
@@ -236,11 +223,11 @@ abstract class FilterContract {
 
   @Test
   void aReplay_getsTheSameChange_andIsChargedOnce() throws Exception {
-    Own alice = own(1_000);
-    Payment payment = signed(alice.scrip, alice.secret, "GET", "/articles/replayed");
+    Own alice = own(millicent, 1_000);
+    Payment payment = market.signed(alice, "GET", "/articles/replayed");
 
-    HttpResponse<byte[]> first = pay(payment);
-    HttpResponse<byte[]> again = pay(payment);
+    HttpResponse<byte[]> first = market.pay(payment);
+    HttpResponse<byte[]> again = market.pay(payment);
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(again.statusCode()).isEqualTo(200);
@@ -248,16 +235,16 @@ abstract class FilterContract {
     assertThat(text(again)).endsWith("replay=true");
     assertThat(receipt(again).get("change")).isNotNull().isEqualTo(receipt(first).get("change"));
     // Charged once: the scrip is spent by the first sending; another request with it is refused.
-    HttpResponse<byte[]> other = pay(signed(alice.scrip, alice.secret, "GET", "/articles/other"));
+    HttpResponse<byte[]> other = market.pay(market.signed(alice, "GET", "/articles/other"));
     assertThat(code(other)).isEqualTo("spent");
   }
 
   @Test
   void anApplication500_releasesThePayment_andTheScripThenBuys() throws Exception {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
 
-    HttpResponse<byte[]> failed = pay(signed(alice.scrip, alice.secret, "GET", "/fail"));
-    HttpResponse<byte[]> paid = pay(signed(alice.scrip, alice.secret, "GET", "/articles/after500"));
+    HttpResponse<byte[]> failed = market.pay(market.signed(alice, "GET", "/fail"));
+    HttpResponse<byte[]> paid = market.pay(market.signed(alice, "GET", "/articles/after500"));
 
     assertThat(failed.statusCode()).isEqualTo(502);
     assertThat(code(failed)).isEqualTo("origin-failed");
@@ -270,12 +257,12 @@ abstract class FilterContract {
   @Test
   void aSpendTheDatabaseCannotRecord_isRefused503_withTheGatewaysProblem_notTheContainersPage()
       throws Exception {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
     app.whileAnswering = () -> renameSpends("vendor_spends", "vendor_spends_away");
 
     HttpResponse<byte[]> refused;
     try {
-      refused = pay(signed(alice.scrip, alice.secret, "GET", "/dbdown"));
+      refused = market.pay(market.signed(alice, "GET", "/dbdown"));
     } finally {
       app.whileAnswering = () -> {};
       renameSpends("vendor_spends_away", "vendor_spends");
@@ -307,11 +294,10 @@ abstract class FilterContract {
 
   @Test
   void anApplicationException_releasesThePayment_andTheScripThenBuys() throws Exception {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
 
-    HttpResponse<byte[]> failed = pay(signed(alice.scrip, alice.secret, "GET", "/boom"));
-    HttpResponse<byte[]> paid =
-        pay(signed(alice.scrip, alice.secret, "GET", "/articles/afterBoom"));
+    HttpResponse<byte[]> failed = market.pay(market.signed(alice, "GET", "/boom"));
+    HttpResponse<byte[]> paid = market.pay(market.signed(alice, "GET", "/articles/afterBoom"));
 
     assertThat(failed.statusCode()).isEqualTo(502);
     assertThat(code(failed)).isEqualTo("origin-failed");
@@ -321,17 +307,17 @@ abstract class FilterContract {
 
   @Test
   void theApplication_seesTheVerifiedPayment_andThePaidBody() throws Exception {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
     byte[] body = "a body the payment covers".getBytes(StandardCharsets.UTF_8);
 
-    Own carol = own(1_000);
+    Own carol = own(millicent, 1_000);
 
-    HttpResponse<byte[]> article = pay(signed(alice.scrip, alice.secret, "GET", "/articles/me"));
-    HttpResponse<byte[]> echoed =
-        pay(signed(carol.scrip, carol.secret, "POST", "/echo", body), body);
+    HttpResponse<byte[]> article = market.pay(market.signed(alice, "GET", "/articles/me"));
+    HttpResponse<byte[]> echoed = market.pay(market.signed(carol, "POST", "/echo", body), body);
 
     assertThat(text(article))
-        .isEqualTo("/articles/me paid 100 by " + Long.toUnsignedString(alice.id) + " replay=false");
+        .isEqualTo(
+            "/articles/me paid 100 by " + Long.toUnsignedString(alice.id()) + " replay=false");
     assertThat(echoed.statusCode()).as(text(echoed)).isEqualTo(200);
     assertThat(echoed.body()).isEqualTo(body);
     assertThat(receipt(echoed)).containsEntry("price", "200");
@@ -339,36 +325,37 @@ abstract class FilterContract {
 
   @Test
   void aPrivatePayment_opensTheRequestBodyForTheApp_andSealsItsAnswer() throws Exception {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
     byte[] body = "a secret question".getBytes(StandardCharsets.UTF_8);
-    byte[] sealedBody = Payer.sealRequestBody(alice.secret, "venetia", alice.id, body, RANDOM);
+    byte[] sealedBody =
+        Payer.sealRequestBody(alice.secret(), "venetia", alice.id(), body, random());
     Payment.Private p =
         Payer.sealed(
-            alice.scrip,
-            alice.secret,
-            Nonce.random(RANDOM),
-            RequestDescriptor.of(Authority.of(base), "POST", "/echo", sealedBody),
-            RANDOM);
+            alice.scrip(),
+            alice.secret(),
+            nonce(),
+            market.at("POST", "/echo", sealedBody),
+            random());
 
-    HttpResponse<byte[]> r = pay(p, sealedBody);
+    HttpResponse<byte[]> r = market.pay(p, sealedBody);
 
     assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
     assertThat(r.headers().firstValue(Headers.SEALED_CONTENT_TYPE))
         .hasValue("application/octet-stream");
-    assertThat(Payer.openResponse(alice.secret, p, 200, r.body())).isEqualTo(body);
+    assertThat(Payer.openResponse(alice.secret(), p, 200, r.body())).isEqualTo(body);
     assertThat(receipt(r)).containsEntry("variant", "private").containsEntry("price", "200");
   }
 
   @Test
   void aReplayedPost_isNotRunAgain_andGets409ReplayedWithTheFirstReceipt() throws Exception {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
     byte[] body = "do it once".getBytes(StandardCharsets.UTF_8);
-    Payment payment = signed(alice.scrip, alice.secret, "POST", "/echo", body);
+    Payment payment = market.signed(alice, "POST", "/echo", body);
     int before = app.runs("/echo");
 
-    HttpResponse<byte[]> first = pay(payment, body);
-    HttpResponse<byte[]> again = pay(payment, body);
+    HttpResponse<byte[]> first = market.pay(payment, body);
+    HttpResponse<byte[]> again = market.pay(payment, body);
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(again.statusCode()).isEqualTo(409);
@@ -380,21 +367,23 @@ abstract class FilterContract {
   @Test
   void hostileRequests_onPricedPaths_areRefusedWithProblemDocuments_andConsumeNothing()
       throws Exception {
-    Own alice = own(1_000);
-    String header = PaymentHeader.format(signed(alice.scrip, alice.secret, "GET", "/articles/h"));
+    Own alice = own(millicent, 1_000);
+    String header = PaymentHeader.format(market.signed(alice, "GET", "/articles/h"));
 
     HttpResponse<byte[]> twice =
-        send("GET", "/articles/h", new byte[0], "Authorization", header, "Authorization", header);
+        market.send(
+            "GET", "/articles/h", new byte[0], "Authorization", header, "Authorization", header);
     HttpResponse<byte[]> parameter =
-        send("GET", "/articles/h;jsessionid=1", new byte[0], "Authorization", header);
+        market.send("GET", "/articles/h;jsessionid=1", new byte[0], "Authorization", header);
     HttpResponse<byte[]> overlong =
-        send(
+        market.send(
             "GET",
             "/articles/h",
             new byte[0],
             "Authorization",
             "Millicent v=2, pad=" + "a".repeat(AuthParams.MAX_LENGTH));
-    HttpResponse<byte[]> paid = send("GET", "/articles/h", new byte[0], "Authorization", header);
+    HttpResponse<byte[]> paid =
+        market.send("GET", "/articles/h", new byte[0], "Authorization", header);
 
     assertThat(twice.statusCode()).isEqualTo(400);
     assertThat(code(twice)).isEqualTo("bad-request");
@@ -408,17 +397,17 @@ abstract class FilterContract {
 
   @Test
   void aConcurrentDoubleSpend_isChargedExactlyOnce() throws Exception {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
     int n = 8;
     List<Payment> payments = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      payments.add(signed(alice.scrip, alice.secret, "GET", "/articles/race" + i));
+      payments.add(market.signed(alice, "GET", "/articles/race" + i));
     }
     List<HttpResponse<byte[]>> answers = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
       List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
       for (Payment p : payments) {
-        futures.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> pay(p)));
+        futures.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> market.pay(p)));
       }
       for (Future<HttpResponse<byte[]>> f : futures) {
         answers.add(f.get());
@@ -434,91 +423,5 @@ abstract class FilterContract {
       ran += app.runs("/articles/race" + i);
     }
     assertThat(ran).isEqualTo(1);
-  }
-
-  // --- helpers ---
-
-  /** A customer of the vendor's own, with scrip of {@code value}. */
-  private record Own(OwnCustomers customers, long id, CustomerSecret secret, Scrip scrip) {}
-
-  private Own own(long value) {
-    OwnCustomers own = OwnCustomers.of(millicent);
-    long id = own.newCustomerId();
-    Scrip scrip =
-        own.mint(
-            value, id, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
-    return new Own(own, id, own.customerSecret(id), scrip);
-  }
-
-  private Payment signed(Scrip scrip, CustomerSecret secret, String method, String target) {
-    return signed(scrip, secret, method, target, new byte[0]);
-  }
-
-  private Payment signed(
-      Scrip scrip, CustomerSecret secret, String method, String target, byte[] body) {
-    return Payer.signed(
-        scrip,
-        secret,
-        Nonce.random(RANDOM),
-        RequestDescriptor.of(Authority.of(base), method, target, body));
-  }
-
-  private HttpResponse<byte[]> pay(Payment payment) {
-    return pay(payment, new byte[0]);
-  }
-
-  private HttpResponse<byte[]> pay(Payment payment, byte[] body) {
-    RequestDescriptor r = payment.request();
-    return send(r.method(), r.target(), body, "Authorization", PaymentHeader.format(payment));
-  }
-
-  private HttpResponse<byte[]> send(String method, String target, byte[] body, String... headers) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(target))
-            .method(
-                method,
-                body.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Map<String, String> receipt(HttpResponse<?> r) {
-    return AuthParams.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
-  }
-
-  private static String code(HttpResponse<byte[]> r) {
-    try {
-      JsonNode n = JSON.readTree(r.body());
-      return n.path("code").asText();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static String text(HttpResponse<byte[]> r) {
-    return new String(r.body(), StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String token() {
-    byte[] b = new byte[24];
-    RANDOM.nextBytes(b);
-    return Base64Url.encode(b);
   }
 }

@@ -5,9 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.millicent.servlet.testing.Runs;
+import org.millicent.servlet.testing.TestMarket;
 import org.millicent.vendor.VerifiedPayment;
 
 /**
@@ -19,21 +18,20 @@ import org.millicent.vendor.VerifiedPayment;
 final class ShopServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
-  private final transient Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+  private final transient Runs runs = new Runs();
 
   /** What {@code /dbdown} does before it answers 200 (a test sets it). */
   transient volatile Runnable whileAnswering = () -> {};
 
   /** How often the application ran for {@code path}. */
   int runs(String path) {
-    AtomicInteger n = runs.get(path);
-    return n == null ? 0 : n.get();
+    return runs.of(path);
   }
 
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
     String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
-    runs.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+    runs.ran(path);
     VerifiedPayment paid = (VerifiedPayment) req.getAttribute(MillicentFilter.PAYMENT);
     switch (path) {
       case "/fail" -> {
@@ -52,16 +50,7 @@ final class ShopServlet extends HttpServlet {
       default -> {
         res.setContentType("text/plain;charset=utf-8");
         res.setHeader("X-App", "shop");
-        String text =
-            paid == null
-                ? "free " + path
-                : path
-                    + " paid "
-                    + paid.priceMillicents()
-                    + " by "
-                    + Long.toUnsignedString(paid.customerId())
-                    + " replay="
-                    + paid.replay();
+        String text = paid == null ? "free " + path : TestMarket.paidText(path, paid);
         res.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
       }
     }

@@ -1,8 +1,7 @@
 package org.millicent.spring.shop;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.millicent.servlet.testing.Runs;
+import org.millicent.servlet.testing.TestMarket;
 import org.millicent.spring.Priced;
 import org.millicent.vendor.VerifiedPayment;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -22,26 +21,19 @@ import org.springframework.web.bind.annotation.RestController;
 @SpringBootApplication
 public class ShopApplication {
   /** How often each path's handler ran. */
-  public static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+  private static final Runs RUNS = new Runs();
 
   static void ran(String path) {
-    RUNS.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+    RUNS.ran(path);
   }
 
   /** How often the handler of {@code path} ran. */
   public static int runs(String path) {
-    AtomicInteger n = RUNS.get(path);
-    return n == null ? 0 : n.get();
+    return RUNS.of(path);
   }
 
   static String paid(String what, VerifiedPayment paid) {
-    return what
-        + " paid "
-        + paid.priceMillicents()
-        + " by "
-        + Long.toUnsignedString(paid.customerId())
-        + " replay="
-        + paid.replay();
+    return TestMarket.paidText(what, paid);
   }
 
   /** Handlers priced one by one, and free ones. */

@@ -1,45 +1,37 @@
 package org.millicent.spring.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.millicent.servlet.testing.TestMarket.code;
+import static org.millicent.servlet.testing.TestMarket.freePort;
+import static org.millicent.servlet.testing.TestMarket.own;
+import static org.millicent.servlet.testing.TestMarket.receipt;
+import static org.millicent.servlet.testing.TestMarket.text;
+import static org.millicent.servlet.testing.TestMarket.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
-import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
-import org.millicent.protocol.Authority;
 import org.millicent.protocol.Headers;
-import org.millicent.protocol.Nonce;
-import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
-import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
+import org.millicent.servlet.testing.TestMarket;
+import org.millicent.servlet.testing.TestMarket.Own;
 import org.millicent.vendor.MillicentGateway;
-import org.millicent.vendor.OwnCustomers;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
 import org.millicent.wallet.http.Request;
@@ -61,7 +53,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StarterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Path DIR = tempDir();
   private static final String ADMIN = token();
   private static final String BOB_TOKEN = token();
@@ -90,21 +81,12 @@ class StarterIT {
   @Autowired MeterRegistry meters;
 
   private BrokerServer bob;
-  private URI base;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private TestMarket market;
 
   @BeforeAll
   void startBroker() {
-    base = URI.create("http://127.0.0.1:" + port);
-    bob =
-        BrokerServer.start(
-            BrokerConfig.defaults()
-                .withBrokerId("bob")
-                .withListen("127.0.0.1", BOB_URL.getPort())
-                .withVendor(
-                    org.millicent.broker.VendorConfig.licensed(
-                        "venetia", base, BOB_TOKEN, ADMIN, 500)),
-            DIR.resolve("bob"));
+    market = new TestMarket(URI.create("http://127.0.0.1:" + port));
+    bob = market.startBroker("bob", BOB_URL, "venetia", BOB_TOKEN, ADMIN, DIR.resolve("bob"));
   }
 
   @AfterAll
@@ -119,7 +101,7 @@ class StarterIT {
     try (Wallet w = Wallet.open(WalletOptions.defaults(DIR.resolve("alice")))) {
       w.register(bob.url(), "alice");
 
-      Response r = w.httpClient().send(Request.get(base.resolve("/articles/wallet")));
+      Response r = w.httpClient().send(Request.get(market.base().resolve("/articles/wallet")));
 
       assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
       assertThat(new String(r.body(), StandardCharsets.UTF_8))
@@ -132,8 +114,9 @@ class StarterIT {
 
   @Test
   void unpaid_isOffered_andTheHandlerDoesNotRun() {
-    HttpResponse<byte[]> r = send("GET", "/articles/unpaid", "");
-    HttpResponse<byte[]> page = send("GET", "/articles/unpaid", "", "Accept", "text/html");
+    HttpResponse<byte[]> r = market.send("GET", "/articles/unpaid", new byte[0]);
+    HttpResponse<byte[]> page =
+        market.send("GET", "/articles/unpaid", new byte[0], "Accept", "text/html");
 
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -146,12 +129,12 @@ class StarterIT {
 
   @Test
   void prices_comeFromTheMethod_theClass_orThePathPatterns_andTheRestIsFree() {
-    assertThat(offer(send("GET", "/cheap", ""))).isEqualTo("50");
-    assertThat(offer(send("GET", "/premium/report", ""))).isEqualTo("200");
-    assertThat(offer(send("GET", "/pattern/x", ""))).isEqualTo("70");
-    HttpResponse<byte[]> teaser = send("GET", "/premium/teaser", "");
-    HttpResponse<byte[]> free = send("GET", "/free", "");
-    HttpResponse<byte[]> missing = send("GET", "/nothing-here", "");
+    assertThat(offer(market.send("GET", "/cheap", new byte[0]))).isEqualTo("50");
+    assertThat(offer(market.send("GET", "/premium/report", new byte[0]))).isEqualTo("200");
+    assertThat(offer(market.send("GET", "/pattern/x", new byte[0]))).isEqualTo("70");
+    HttpResponse<byte[]> teaser = market.send("GET", "/premium/teaser", new byte[0]);
+    HttpResponse<byte[]> free = market.send("GET", "/free", new byte[0]);
+    HttpResponse<byte[]> missing = market.send("GET", "/nothing-here", new byte[0]);
 
     assertThat(teaser.statusCode()).isEqualTo(200);
     assertThat(free.statusCode()).isEqualTo(200);
@@ -162,18 +145,17 @@ class StarterIT {
 
   @Test
   void theController_seesTheVerifiedPayment_andThePaidBody() throws Exception {
-    Own alice = own(1_000);
-    Own carol = own(1_000);
+    Own alice = own(millicent, 1_000);
+    Own carol = own(millicent, 1_000);
     byte[] body = "a body the payment covers".getBytes(StandardCharsets.UTF_8);
 
-    HttpResponse<byte[]> article = pay(signed(alice, "GET", "/articles/me", new byte[0]), "");
-    HttpResponse<byte[]> report = pay(signed(carol, "GET", "/premium/report", new byte[0]), "");
-    Own dave = own(1_000);
-    HttpResponse<byte[]> echoed =
-        pay(signed(dave, "POST", "/echo", body), new String(body, StandardCharsets.UTF_8));
+    HttpResponse<byte[]> article = market.pay(market.signed(alice, "GET", "/articles/me"));
+    HttpResponse<byte[]> report = market.pay(market.signed(carol, "GET", "/premium/report"));
+    Own dave = own(millicent, 1_000);
+    HttpResponse<byte[]> echoed = market.pay(market.signed(dave, "POST", "/echo", body), body);
 
     assertThat(text(article))
-        .isEqualTo("article me paid 100 by " + Long.toUnsignedString(alice.id) + " replay=false");
+        .isEqualTo("article me paid 100 by " + Long.toUnsignedString(alice.id()) + " replay=false");
     assertThat(receipt(article)).containsEntry("price", "100");
     assertThat(text(report)).startsWith("report paid 200 by ");
     assertThat(echoed.statusCode()).as(text(echoed)).isEqualTo(200);
@@ -182,20 +164,20 @@ class StarterIT {
 
   @Test
   void forgedScrip_isRefused_notConsumed_andThenBuys() {
-    Own alice = own(1_000);
-    ScripBody b = alice.scrip.body();
+    Own alice = own(millicent, 1_000);
+    ScripBody b = alice.scrip().body();
     Scrip forged =
         new Scrip(
             new ScripBody(
                 b.vendor(), 100_000, b.id(), b.customerId(), b.expiresAt(), b.properties()),
-            alice.scrip.certificate());
-    CustomerSecret mallory = alice.customers.customerSecret(alice.customers.newCustomerId());
+            alice.scrip().certificate());
+    CustomerSecret mallory = alice.customers().customerSecret(alice.customers().newCustomerId());
 
     HttpResponse<byte[]> altered =
-        pay(Payer.signed(forged, alice.secret, nonce(), at("GET", "/articles/forged")), "");
+        market.pay(market.signed(forged, alice.secret(), "GET", "/articles/forged"));
     HttpResponse<byte[]> stolen =
-        pay(Payer.signed(alice.scrip, mallory, nonce(), at("GET", "/articles/forged")), "");
-    HttpResponse<byte[]> paid = pay(signed(alice, "GET", "/articles/forged", new byte[0]), "");
+        market.pay(market.signed(alice.scrip(), mallory, "GET", "/articles/forged"));
+    HttpResponse<byte[]> paid = market.pay(market.signed(alice, "GET", "/articles/forged"));
 
     assertThat(code(altered)).isEqualTo("forged");
     assertThat(code(stolen)).isEqualTo("wrong-customer");
@@ -205,10 +187,10 @@ class StarterIT {
 
   @Test
   void insufficientScrip_isRefused_notConsumed_andThenBuysACheaperHandler() {
-    Own alice = own(60);
+    Own alice = own(millicent, 60);
 
-    HttpResponse<byte[]> refused = pay(signed(alice, "GET", "/articles/x", new byte[0]), "");
-    HttpResponse<byte[]> cheap = pay(signed(alice, "GET", "/cheap", new byte[0]), "");
+    HttpResponse<byte[]> refused = market.pay(market.signed(alice, "GET", "/articles/x"));
+    HttpResponse<byte[]> cheap = market.pay(market.signed(alice, "GET", "/cheap"));
 
     assertThat(refused.statusCode()).isEqualTo(402);
     assertThat(code(refused)).isEqualTo("insufficient");
@@ -219,12 +201,12 @@ class StarterIT {
 
   @Test
   void aReplay_isChargedOnce() {
-    Own alice = own(1_000);
-    Payment payment = signed(alice, "GET", "/articles/replayed", new byte[0]);
+    Own alice = own(millicent, 1_000);
+    Payment payment = market.signed(alice, "GET", "/articles/replayed");
 
-    HttpResponse<byte[]> first = pay(payment, "");
-    HttpResponse<byte[]> again = pay(payment, "");
-    HttpResponse<byte[]> other = pay(signed(alice, "GET", "/articles/other", new byte[0]), "");
+    HttpResponse<byte[]> first = market.pay(payment);
+    HttpResponse<byte[]> again = market.pay(payment);
+    HttpResponse<byte[]> other = market.pay(market.signed(alice, "GET", "/articles/other"));
 
     assertThat(text(first)).endsWith("replay=false");
     assertThat(text(again)).endsWith("replay=true");
@@ -234,12 +216,11 @@ class StarterIT {
 
   @Test
   void aHandlerThatAnswers500_orThrows_releasesThePayment() {
-    Own alice = own(1_000);
+    Own alice = own(millicent, 1_000);
 
-    HttpResponse<byte[]> failed = pay(signed(alice, "GET", "/fail", new byte[0]), "");
-    HttpResponse<byte[]> threw = pay(signed(alice, "GET", "/boom", new byte[0]), "");
-    HttpResponse<byte[]> paid =
-        pay(signed(alice, "GET", "/articles/afterFailures", new byte[0]), "");
+    HttpResponse<byte[]> failed = market.pay(market.signed(alice, "GET", "/fail"));
+    HttpResponse<byte[]> threw = market.pay(market.signed(alice, "GET", "/boom"));
+    HttpResponse<byte[]> paid = market.pay(market.signed(alice, "GET", "/articles/afterFailures"));
 
     assertThat(failed.statusCode()).isEqualTo(502);
     assertThat(code(failed)).isEqualTo("origin-failed");
@@ -255,7 +236,7 @@ class StarterIT {
 
   @Test
   void actuatorHealth_showsTheMillicentComponent() throws Exception {
-    HttpResponse<byte[]> r = send("GET", "/actuator/health", "");
+    HttpResponse<byte[]> r = market.send("GET", "/actuator/health", new byte[0]);
 
     JsonNode millicentHealth = JSON.readTree(r.body()).path("components").path("millicent");
     assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
@@ -273,7 +254,7 @@ class StarterIT {
     double revenue = count("millicent.vendor.revenue.millicents");
 
     HttpResponse<byte[]> paid =
-        pay(signed(own(1_000), "GET", "/articles/counted", new byte[0]), "");
+        market.pay(market.signed(own(millicent, 1_000), "GET", "/articles/counted"));
 
     assertThat(paid.statusCode()).isEqualTo(200);
     assertThat(count("millicent.vendor.payments")).isEqualTo(payments + 1);
@@ -282,8 +263,8 @@ class StarterIT {
 
   @Test
   void theProtocolEndpoints_answerInTheApplication() throws Exception {
-    HttpResponse<byte[]> manifest = send("GET", "/.well-known/millicent", "");
-    HttpResponse<byte[]> noToken = send("GET", "/millicent/admin/keys", "");
+    HttpResponse<byte[]> manifest = market.send("GET", "/.well-known/millicent", new byte[0]);
+    HttpResponse<byte[]> noToken = market.send("GET", "/millicent/admin/keys", new byte[0]);
 
     assertThat(manifest.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(manifest.body()).path("vendor").asText()).isEqualTo("venetia");
@@ -296,76 +277,9 @@ class StarterIT {
     return meters.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
-  /** A customer of the vendor's own, with scrip of {@code value}. */
-  private record Own(OwnCustomers customers, long id, CustomerSecret secret, Scrip scrip) {}
-
-  private Own own(long value) {
-    OwnCustomers own = OwnCustomers.of(millicent);
-    long id = own.newCustomerId();
-    Scrip scrip =
-        own.mint(
-            value, id, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
-    return new Own(own, id, own.customerSecret(id), scrip);
-  }
-
-  private RequestDescriptor at(String method, String target) {
-    return RequestDescriptor.of(Authority.of(base), method, target, new byte[0]);
-  }
-
-  private Payment signed(Own o, String method, String target, byte[] body) {
-    return Payer.signed(
-        o.scrip, o.secret, nonce(), RequestDescriptor.of(Authority.of(base), method, target, body));
-  }
-
-  private static Nonce nonce() {
-    return Nonce.random(RANDOM);
-  }
-
-  private HttpResponse<byte[]> pay(Payment payment, String body) {
-    RequestDescriptor r = payment.request();
-    return send(r.method(), r.target(), body, "Authorization", PaymentHeader.format(payment));
-  }
-
-  private HttpResponse<byte[]> send(String method, String target, String body, String... headers) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(target))
-            .method(
-                method,
-                body.isEmpty()
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static String offer(HttpResponse<byte[]> r) {
     assertThat(r.statusCode()).isEqualTo(402);
     return AuthParams.parse(r.headers().firstValue("WWW-Authenticate").orElseThrow()).get("price");
-  }
-
-  private static Map<String, String> receipt(HttpResponse<?> r) {
-    return AuthParams.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
-  }
-
-  private static String code(HttpResponse<byte[]> r) {
-    try {
-      return JSON.readTree(r.body()).path("code").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String text(HttpResponse<byte[]> r) {
-    return new String(r.body(), StandardCharsets.UTF_8);
   }
 
   private static Path tempDir() {
@@ -374,19 +288,5 @@ class StarterIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String token() {
-    byte[] b = new byte[24];
-    RANDOM.nextBytes(b);
-    return Base64Url.encode(b);
   }
 }
