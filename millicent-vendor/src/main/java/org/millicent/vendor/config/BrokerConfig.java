@@ -1,18 +1,20 @@
 package org.millicent.vendor.config;
 
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.millicent.http.AccessGuard;
 
 /**
  * A broker that sells this vendor's scrip: where customers find it (named in 402 offers), the
  * bearer token it authenticates with on the broker-facing endpoints, its own customer ID at this
  * vendor (warehouse scrip is bound to it) and its discount. Not a record: it holds a token, which
- * {@link #toString} never prints. Immutable.
+ * {@link #toString} never prints. Immutable. Read from YAML, its id, URL or token may be missing
+ * until the configuration is validated as a whole, which reports it; their accessors then throw.
  */
 public final class BrokerConfig {
-  private final String id;
-  private final URI url;
-  private final String token;
+  private final @Nullable String id;
+  private final @Nullable URI url;
+  private final @Nullable String token;
   private final long customerId;
   private final int discountBps;
 
@@ -26,7 +28,12 @@ public final class BrokerConfig {
    *     VendorConfig#BROKER_CUSTOMER_SELECTOR})
    * @param discountBps its discount in basis points, 0..10000
    */
-  public BrokerConfig(String id, URI url, String token, long customerId, int discountBps) {
+  public BrokerConfig(
+      @Nullable String id,
+      @Nullable URI url,
+      @Nullable String token,
+      long customerId,
+      int discountBps) {
     this.id = id;
     this.url = url;
     this.token = token;
@@ -36,22 +43,22 @@ public final class BrokerConfig {
 
   /** The broker's short name. */
   public String id() {
-    return id;
+    return VendorConfigChecks.validated(id, "id");
   }
 
   /** The broker's base URL. */
   public URI url() {
-    return url;
+    return VendorConfigChecks.validated(url, "url");
   }
 
   /** The bearer token; never log it. */
   public String token() {
-    return token;
+    return VendorConfigChecks.validated(token, "token");
   }
 
   /** Whether {@code presented} is this broker's token, compared in constant time. */
   public boolean tokenMatches(String presented) {
-    return AccessGuard.tokenMatches(token, presented);
+    return AccessGuard.tokenMatches(token(), presented);
   }
 
   /** The broker's own customer ID at this vendor. */
@@ -62,6 +69,21 @@ public final class BrokerConfig {
   /** The broker's discount in basis points. */
   public int discountBps() {
     return discountBps;
+  }
+
+  /** The id as configured, null when missing: for validation, which reports that. */
+  @Nullable String configuredId() {
+    return id;
+  }
+
+  /** The URL as configured, null when missing: for validation. */
+  @Nullable URI configuredUrl() {
+    return url;
+  }
+
+  /** The token as configured, null when missing: for validation. */
+  @Nullable String configuredToken() {
+    return token;
   }
 
   /** Names the broker; never prints the token. */

@@ -37,10 +37,11 @@ final class CatalogueYaml {
           }
           unknownKeys(p, "prices[]", at + ".", errors);
           String method = p.has("method") ? text(p, "method", at + ".method", errors) : "GET";
-          b.price(
-              method == null ? null : method.toUpperCase(Locale.ROOT),
-              text(p, "path", at + ".path", errors),
-              integer(p.get("price_millicents"), at + ".price_millicents", errors, 0));
+          b.prices.add( // unchecked, like every entry read: validation reports what is missing
+              new Price(
+                  method == null ? null : method.toUpperCase(Locale.ROOT),
+                  text(p, "path", at + ".path", errors),
+                  integer(p.get("price_millicents"), at + ".price_millicents", errors, 0)));
         }
       }
     }

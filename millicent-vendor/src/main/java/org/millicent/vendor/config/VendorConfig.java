@@ -74,7 +74,7 @@ public final class VendorConfig {
   private final List<String> publicUrls;
 
   VendorConfig(VendorConfigBuilder b) {
-    this.vendor = b.vendor;
+    this.vendor = VendorConfigChecks.validated(b.vendor, "vendor");
     this.currency = b.currency;
     this.scripLifetime = b.scripLifetime;
     this.retryWait = b.retryWait;

@@ -16,7 +16,7 @@ import org.millicent.protocol.Variant;
  * VendorConfigChecks}) and freezes them. Not thread-safe.
  */
 public final class VendorConfigBuilder {
-  String vendor;
+  @Nullable String vendor; // missing in a YAML file until validation reports it
   String currency = "USD";
   Duration scripLifetime = VendorConfig.DEFAULT_SCRIP_LIFETIME;
   Duration retryWait = VendorConfig.DEFAULT_RETRY_WAIT;
@@ -34,7 +34,7 @@ public final class VendorConfigBuilder {
   HttpTimeouts httpTimeouts = HttpTimeouts.DEFAULT;
   final List<String> publicUrls = new ArrayList<>();
 
-  VendorConfigBuilder(String vendor) {
+  VendorConfigBuilder(@Nullable String vendor) {
     this.vendor = vendor;
   }
 

@@ -2,6 +2,7 @@ package org.millicent.vendor.config;
 
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.millicent.protocol.PublicOrigins;
 import org.millicent.scrip.ScripBody;
 
@@ -24,6 +26,20 @@ final class VendorConfigChecks {
   private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "*");
 
   private VendorConfigChecks() {}
+
+  /**
+   * {@code value}, which a setting read from YAML may lack until the settings are validated as a
+   * whole (that reports it); accessors of entries that only a validated configuration holds use it.
+   *
+   * @throws IllegalStateException if {@code value} is null: the entry was never validated
+   */
+  static <T> T validated(@Nullable T value, String setting) {
+    if (value == null) {
+      throw new IllegalStateException(
+          "configuration entry without its " + setting + ": validation would have refused it");
+    }
+    return value;
+  }
 
   /** Every problem with the settings of {@code b}, named by their YAML keys; empty if none. */
   static List<String> errors(VendorConfigBuilder s) {
@@ -72,10 +88,12 @@ final class VendorConfigChecks {
               + " found another jdbc: URL");
     }
     if (s.tls != null) {
-      if (s.tls.keystore() == null || !Files.isRegularFile(s.tls.keystore())) {
-        errors.add("tls.keystore: expected a keystore file, found " + s.tls.keystore());
+      Path keystore = s.tls.configuredKeystore();
+      if (keystore == null || !Files.isRegularFile(keystore)) {
+        errors.add("tls.keystore: expected a keystore file, found " + keystore);
       }
-      if (s.tls.password() == null || s.tls.password().isEmpty()) {
+      String password = s.tls.configuredPassword();
+      if (password == null || password.isEmpty()) {
         errors.add("tls.password: expected the keystore password, found none");
       }
     }
@@ -103,20 +121,21 @@ final class VendorConfigChecks {
     for (int i = 0; i < s.prices.size(); i++) {
       Price p = s.prices.get(i);
       String at = "prices[" + i + "]";
-      if ("HEAD".equals(p.method())) {
+      String method = p.configuredMethod();
+      if ("HEAD".equals(method)) {
         errors.add(
             at
                 + ".method: HEAD cannot be priced: it delivers no content, so it is never"
                 + " charged and is answered as the GET's offer; price GET instead");
-      } else if (p.method() == null || !METHODS.contains(p.method())) {
+      } else if (method == null || !METHODS.contains(method)) {
         errors.add(
             at
                 + ".method: expected one of "
                 + String.join(", ", METHODS)
                 + " (any case), found "
-                + p.method());
+                + method);
       }
-      checkPattern(at + ".path", p.path(), errors);
+      checkPattern(at + ".path", p.configuredPath(), errors);
       if (p.priceMillicents() < 0 || p.priceMillicents() > ScripBody.MAX_VALUE_MILLICENTS) {
         errors.add(
             at
@@ -128,7 +147,7 @@ final class VendorConfigChecks {
     }
   }
 
-  private static void checkPattern(String at, String pattern, List<String> errors) {
+  private static void checkPattern(String at, @Nullable String pattern, List<String> errors) {
     if (pattern == null || !pattern.startsWith("/")) {
       errors.add(at + ": expected a path pattern starting with '/', found " + pattern);
     } else if (pattern.contains("***")) {
@@ -140,11 +159,10 @@ final class VendorConfigChecks {
     for (int i = 0; i < s.priceRules.size(); i++) {
       PriceRule r = s.priceRules.get(i);
       String at = "price_rules[" + i + "]";
-      if (r.property() == null || !PROPERTY.matcher(r.property()).matches()) {
+      String property = r.configuredProperty();
+      if (property == null || !PROPERTY.matcher(property).matches()) {
         errors.add(
-            at
-                + ".property: expected a scrip property key [a-z0-9_.-]{1,32}, found "
-                + r.property());
+            at + ".property: expected a scrip property key [a-z0-9_.-]{1,32}, found " + property);
       }
       if (r.defaultBps() < 0 || r.defaultBps() > VendorConfig.MAX_RATE_BPS) {
         errors.add(
@@ -176,8 +194,9 @@ final class VendorConfigChecks {
       case null -> errors.add("content: expected static, origin or sample, found none");
       case Content.Sample sample -> {}
       case Content.StaticFolder f -> {
-        if (f.root() == null || !Files.isDirectory(f.root())) {
-          errors.add("content.static: expected an existing folder, found " + f.root());
+        Path root = f.configuredRoot();
+        if (root == null || !Files.isDirectory(root)) {
+          errors.add("content.static: expected an existing folder, found " + root);
         }
       }
       case Content.Origin o -> {
@@ -187,8 +206,9 @@ final class VendorConfigChecks {
             || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
           errors.add("content.origin: expected an http or https URL with a host, found " + u);
         }
-        if (o.timeout() == null || o.timeout().isNegative() || o.timeout().isZero()) {
-          errors.add("content.origin_timeout: expected a positive duration, found " + o.timeout());
+        Duration timeout = o.configuredTimeout();
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+          errors.add("content.origin_timeout: expected a positive duration, found " + timeout);
         }
         String key =
             o.paidHeadersKeyFile() == null ? null : PaidHeadersKey.problem(o.paidHeadersKeyFile());
@@ -206,23 +226,25 @@ final class VendorConfigChecks {
     for (int i = 0; i < s.brokers.size(); i++) {
       BrokerConfig b = s.brokers.get(i);
       String at = "brokers[" + i + "]";
-      if (b.id() == null || !BROKER_ID.matcher(b.id()).matches()) {
-        errors.add(at + ".id: expected 1..64 characters of [a-z0-9._-], found " + b.id());
-      } else if (!ids.add(b.id())) {
-        errors.add(at + ".id: broker " + b.id() + " is listed twice");
+      String id = b.configuredId();
+      if (id == null || !BROKER_ID.matcher(id).matches()) {
+        errors.add(at + ".id: expected 1..64 characters of [a-z0-9._-], found " + id);
+      } else if (!ids.add(id)) {
+        errors.add(at + ".id: broker " + id + " is listed twice");
       }
-      URI u = b.url();
+      URI u = b.configuredUrl();
       if (u == null
           || u.getHost() == null
           || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
         errors.add(at + ".url: expected an http or https URL with a host, found " + u);
       }
-      if (b.token() == null || b.token().length() < 16) {
+      String token = b.configuredToken();
+      if (token == null || token.length() < 16) {
         errors.add(
             at
                 + ".token: expected at least 16 characters, found "
-                + (b.token() == null ? "none" : b.token().length()));
-      } else if (!tokens.add(b.token())) {
+                + (token == null ? "none" : token.length()));
+      } else if (!tokens.add(token)) {
         errors.add(at + ".token: the same token is given to two brokers");
       }
       if ((b.customerId() >>> 56) != VendorConfig.BROKER_CUSTOMER_SELECTOR) {

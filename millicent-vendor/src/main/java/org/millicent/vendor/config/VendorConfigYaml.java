@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -104,7 +105,9 @@ final class VendorConfigYaml {
               "expected a YAML mapping of settings (at least vendor and prices or free), found "
                   + describe(root)));
     }
-    Path base = file.toAbsolutePath().getParent();
+    Path absolute = file.toAbsolutePath();
+    Path parent = absolute.getParent();
+    Path base = parent == null ? absolute : parent; // no parent: the root, which reads as no file
     List<String> errors = new ArrayList<>();
     VendorConfigBuilder b = read((ObjectNode) root, base, errors);
     Set<String> reported = new HashSet<>();
@@ -151,13 +154,14 @@ final class VendorConfigYaml {
   private static VendorConfigBuilder read(ObjectNode root, Path base, List<String> errors) {
     unknownKeys(root, "", "", errors);
     VendorConfigBuilder b =
-        VendorConfig.builder(root.has("vendor") ? text(root, "vendor", "vendor", errors) : null);
+        new VendorConfigBuilder(root.has("vendor") ? text(root, "vendor", "vendor", errors) : null);
+    // A value that is not of its type was reported and is left unset (its check would be a repeat)
     b.clearPrices();
     if (root.has("currency")) {
-      b.currency(text(root, "currency", "currency", errors));
+      Optional.ofNullable(text(root, "currency", "currency", errors)).ifPresent(b::currency);
     }
     if (root.has("host")) {
-      b.host(text(root, "host", "host", errors));
+      Optional.ofNullable(text(root, "host", "host", errors)).ifPresent(b::host);
     }
     if (root.has("port")) {
       long port = integer(root.get("port"), "port", errors, VendorConfig.DEFAULT_PORT);
@@ -168,7 +172,8 @@ final class VendorConfigYaml {
       }
     }
     if (root.has("retry_wait")) {
-      b.retryWait(duration(root.get("retry_wait"), "retry_wait", errors));
+      Optional.ofNullable(duration(root.get("retry_wait"), "retry_wait", errors))
+          .ifPresent(b::retryWait);
     }
     if (root.has("public_urls")) {
       JsonNode urls = root.get("public_urls");
@@ -187,7 +192,8 @@ final class VendorConfigYaml {
       }
     }
     if (root.has("scrip_lifetime")) {
-      b.scripLifetime(duration(root.get("scrip_lifetime"), "scrip_lifetime", errors));
+      Optional.ofNullable(duration(root.get("scrip_lifetime"), "scrip_lifetime", errors))
+          .ifPresent(b::scripLifetime);
     }
     if (root.has("variants")) {
       b.variants(variants(root.get("variants"), errors));

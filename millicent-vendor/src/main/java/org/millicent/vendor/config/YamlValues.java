@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one YAML value of the vendor's file as the type a setting expects (text, a whole number, a
@@ -18,7 +19,8 @@ final class YamlValues {
 
   private YamlValues() {}
 
-  static Duration duration(JsonNode n, String at, List<String> errors) {
+  /** The duration at {@code n}, or null with an error naming {@code at}. */
+  static @Nullable Duration duration(@Nullable JsonNode n, String at, List<String> errors) {
     String expected =
         ": expected a duration like 30s, 15m, 24h, 7d, PT24H or a whole number of seconds";
     if (n == null || !(n.isTextual() || n.isIntegralNumber())) {
@@ -53,8 +55,11 @@ final class YamlValues {
     return null;
   }
 
-  /** The text at {@code key}: a YAML string (a number or boolean must be quoted to be text). */
-  static String text(JsonNode parent, String key, String at, List<String> errors) {
+  /**
+   * The text at {@code key}: a YAML string (a number or boolean must be quoted to be text), or null
+   * with an error.
+   */
+  static @Nullable String text(JsonNode parent, String key, String at, List<String> errors) {
     JsonNode n = parent.get(key);
     if (n == null || n.isNull()) {
       errors.add(at + ": expected text, found nothing");
@@ -72,7 +77,7 @@ final class YamlValues {
   }
 
   /** A YAML whole number (not quoted), or {@code fallback} with an error. */
-  static long integer(JsonNode n, String at, List<String> errors, long fallback) {
+  static long integer(@Nullable JsonNode n, String at, List<String> errors, long fallback) {
     if (n != null && n.isIntegralNumber() && n.canConvertToLong()) {
       return n.asLong();
     }
@@ -108,13 +113,13 @@ final class YamlValues {
   }
 
   /** The kind of a YAML value alone (a number, a mapping, ...), for settings that are secrets. */
-  static String kind(JsonNode n) {
+  static String kind(@Nullable JsonNode n) {
     String d = describe(n);
     return d.startsWith("the ") ? "a " + d.split(" ", -1)[1] : d;
   }
 
   /** How a YAML value reads in a message: its kind, and the value itself when it is a scalar. */
-  static String describe(JsonNode n) {
+  static String describe(@Nullable JsonNode n) {
     if (n == null || n.isNull() || n.isMissingNode()) {
       return "nothing";
     }
