@@ -1,19 +1,19 @@
 package org.millicent.cli.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerServer;
+import org.millicent.cli.admin.AdminFailure;
+import org.millicent.cli.admin.AdminHttp;
+import org.millicent.cli.admin.AdminTokens;
 import org.millicent.failure.Causes;
 import picocli.CommandLine.Option;
 
@@ -25,8 +25,6 @@ import picocli.CommandLine.Option;
  * DIR/url} when it started. A picocli mixin; not thread-safe.
  */
 public final class AdminClient {
-  static final ObjectMapper JSON = new ObjectMapper();
-
   /** The environment variable that may hold the admin token. */
   public static final String TOKEN_VARIABLE = "MILLICENT_BROKER_ADMIN_TOKEN";
 
@@ -61,51 +59,20 @@ public final class AdminClient {
   /** Created by picocli. */
   public AdminClient() {}
 
-  /** A failed admin call: the message says what and why; {@code usage} for exit code 2. */
-  static final class AdminException extends Exception {
-    private static final long serialVersionUID = 1L;
-    final boolean usage;
-
-    AdminException(String message, boolean usage) {
-      super(message);
-      this.usage = usage;
-    }
-  }
-
-  private String token() throws AdminException {
-    String env = System.getenv(TOKEN_VARIABLE);
-    if (env != null && !env.isBlank()) {
-      return checked(env.strip(), TOKEN_VARIABLE);
+  private String token() throws AdminFailure {
+    String env = AdminTokens.fromEnvironment(TOKEN_VARIABLE);
+    if (env != null) {
+      return env;
     }
     Path f = tokenFile != null ? tokenFile : data.resolve("admin-token");
-    String read;
-    try {
-      read = Files.readString(f, StandardCharsets.US_ASCII).strip();
-    } catch (IOException e) {
-      throw new AdminException(
-          "cannot read the admin token from "
-              + f
-              + " (set "
-              + TOKEN_VARIABLE
-              + ", --admin-token-file or --data)",
-          true);
-    }
-    return checked(read, f.toString());
+    return AdminTokens.fromFile(f, TOKEN_VARIABLE, "--admin-token-file or --data");
   }
 
-  private static String checked(String token, String source) throws AdminException {
-    String problem = org.millicent.cli.AdminTokens.problem(token, source);
-    if (problem != null) {
-      throw new AdminException(problem, true);
-    }
-    return token;
-  }
-
-  JsonNode get(String path) throws AdminException {
+  JsonNode get(String path) throws AdminFailure {
     return call(HttpRequest.newBuilder().GET(), path);
   }
 
-  JsonNode post(String path, byte[] body) throws AdminException {
+  JsonNode post(String path, byte[] body) throws AdminFailure {
     return call(
         HttpRequest.newBuilder()
             .header("Content-Type", "application/json")
@@ -139,66 +106,27 @@ public final class AdminClient {
     }
   }
 
-  private JsonNode call(HttpRequest.Builder b, String path) throws AdminException {
+  private JsonNode call(HttpRequest.Builder b, String path) throws AdminFailure {
     Target target = target();
-    URI uri = target.url().resolve(path);
-    HttpResponse<byte[]> r;
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-      r =
-          http.send(
-              b.uri(uri)
-                  .timeout(Duration.ofSeconds(60))
-                  .header("Authorization", "Bearer " + token())
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new AdminException(
-          "cannot reach the broker at "
-              + target.url()
-              + " ("
-              + target.source()
-              + "): "
-              + Causes.describe(e)
-              + ". Start it with `millicent broker serve --data "
-              + data
-              + "`, or name it with --url.",
-          false);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AdminException("interrupted", false);
-    }
-    JsonNode n;
-    try {
-      n = JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new AdminException(
-          "the broker at "
-              + target.url()
-              + " answered "
-              + r.statusCode()
-              + " with something that is not JSON",
-          false);
-    }
-    if (r.statusCode() / 100 != 2) {
-      throw new AdminException(
-          "the broker at "
-              + target.url()
-              + " refused: "
-              + n.path("code").asText("?")
-              + " ("
-              + r.statusCode()
-              + "): "
-              + n.path("detail").asText(""),
-          r.statusCode() == 400 || r.statusCode() == 404);
-    }
-    return n;
+    return AdminHttp.send(
+        b,
+        target.url().resolve(path),
+        token(),
+        "the broker at " + target.url(),
+        failure ->
+            "cannot reach the broker at "
+                + target.url()
+                + " ("
+                + target.source()
+                + "): "
+                + failure
+                + ". Start it with `millicent broker serve --data "
+                + data
+                + "`, or name it with --url.");
   }
 
-  String pretty(JsonNode n) {
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
-    } catch (IOException e) {
-      return n.toString();
-    }
+  /** With {@code --json}, prints {@code n} as it is and says so. */
+  boolean printedAsJson(PrintWriter out, JsonNode n) {
+    return AdminHttp.printedAsJson(json, out, n);
   }
 }

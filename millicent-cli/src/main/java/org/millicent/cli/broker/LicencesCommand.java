@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.millicent.cli.admin.AdminCommands;
+import org.millicent.cli.admin.AdminFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,11 +36,10 @@ public final class LicencesCommand implements Callable<Integer> {
   public Integer call() {
     return AdminCommands.run(
         spec,
-        "licences",
+        "millicent broker licences",
         out -> {
           JsonNode n = admin.get("/broker/admin/licences");
-          if (admin.json) {
-            out.println(admin.pretty(n));
+          if (admin.printedAsJson(out, n)) {
             return;
           }
           for (JsonNode l : n.path("licences")) {
@@ -81,13 +82,13 @@ public final class LicencesCommand implements Callable<Integer> {
     public Integer call() {
       return AdminCommands.run(
           spec,
-          "licences import",
+          "millicent broker licences import",
           out -> {
             byte[] body;
             try {
               body = Files.readAllBytes(file);
             } catch (IOException e) {
-              throw new AdminClient.AdminException("cannot read " + file, true);
+              throw new AdminFailure("cannot read " + file, true);
             }
             JsonNode n = admin.post("/broker/admin/licences", body);
             out.printf(

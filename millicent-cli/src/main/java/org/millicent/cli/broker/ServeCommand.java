@@ -9,9 +9,10 @@ import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerConfigException;
 import org.millicent.broker.BrokerServer;
 import org.millicent.broker.VendorConfig;
-import org.millicent.failure.Causes;
-import org.millicent.storage.StorageException;
+import org.millicent.cli.ListenOverrides;
+import org.millicent.cli.Serving;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,17 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "The broker's YAML configuration (default: zero-configuration defaults).")
   @Nullable Path config;
 
-  @Option(
-      names = "--port",
-      paramLabel = "P",
-      description = "Port to listen on, overriding the configuration (0: any free port).")
-  @Nullable Integer port;
-
-  @Option(
-      names = "--host",
-      paramLabel = "ADDR",
-      description = "Address to listen on, overriding the configuration.")
-  @Nullable String host;
+  @Mixin ListenOverrides listen;
 
   @Option(
       names = "--data",
@@ -67,33 +58,17 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     BrokerConfig cfg;
     try {
-      cfg = config == null ? BrokerConfig.defaults() : BrokerConfig.load(config);
-      if (port != null || host != null) {
-        cfg = cfg.withListen(host == null ? cfg.host() : host, port == null ? cfg.port() : port);
-      }
+      cfg = overridden(config == null ? BrokerConfig.defaults() : BrokerConfig.load(config));
     } catch (BrokerConfigException e) {
       err.println(e.getMessage());
       return 2;
     }
-    BrokerServer server;
-    try {
-      server = BrokerServer.start(cfg, data);
-    } catch (StorageException e) {
-      err.println("millicent broker serve: " + e.getMessage());
-      return 1;
-    } catch (RuntimeException e) {
-      err.println("millicent broker serve: cannot start: " + Causes.describe(e));
+    BrokerServer server =
+        Serving.start(err, "millicent broker serve", () -> BrokerServer.start(cfg, data));
+    if (server == null) {
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .unstarted(
-                    () -> {
-                      server.close();
-                      stopped.countDown();
-                    }));
+    CountDownLatch stopped = Serving.closeOnShutdown(server::close);
     out.println("broker \"" + cfg.brokerId() + "\" serving at " + server.url());
     out.println("  manifest: " + server.url() + "/.well-known/millicent");
     out.println("  register: POST " + server.url() + "/broker/accounts {\"name\": \"...\"}");
@@ -118,5 +93,15 @@ public final class ServeCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** {@code cfg} listening where {@code --port} and {@code --host} say. */
+  private BrokerConfig overridden(BrokerConfig cfg) {
+    Integer port = listen.port();
+    String host = listen.host();
+    if (port == null && host == null) {
+      return cfg;
+    }
+    return cfg.withListen(host == null ? cfg.host() : host, port == null ? cfg.port() : port);
   }
 }

@@ -1,10 +1,13 @@
 package org.millicent.cli.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.millicent.cli.Counts;
+import org.millicent.cli.admin.AdminCommands;
 import org.millicent.money.Amounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,10 +44,18 @@ public final class StatementsCommand implements Callable<Integer> {
     return 2;
   }
 
-  private static String query(@Nullable String period) {
-    return period == null
-        ? ""
-        : "?period=" + java.net.URLEncoder.encode(period, java.nio.charset.StandardCharsets.UTF_8);
+  /** The statement period a statement command shows. A picocli mixin; not thread-safe. */
+  public static final class Period {
+    @Option(names = "--period", paramLabel = "P", description = "YYYY-MM (default: current).")
+    @Nullable String period;
+
+    /** Created by picocli. */
+    public Period() {}
+
+    /** The query string that asks for the period, empty for the current one. */
+    String query() {
+      return period == null ? "" : "?period=" + URLEncoder.encode(period, StandardCharsets.UTF_8);
+    }
   }
 
   /** {@code millicent broker statements customer ID [--period P]}. */
@@ -56,8 +67,7 @@ public final class StatementsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The customer ID.")
     String id;
 
-    @Option(names = "--period", paramLabel = "P", description = "YYYY-MM (default: current).")
-    @Nullable String period;
+    @Mixin Period period;
 
     /** Created by picocli. */
     public Customer() {}
@@ -66,11 +76,10 @@ public final class StatementsCommand implements Callable<Integer> {
     public Integer call() {
       return AdminCommands.run(
           spec,
-          "statements customer",
+          "millicent broker statements customer",
           out -> {
-            JsonNode n = admin.get("/broker/admin/statements/customers/" + id + query(period));
-            if (admin.json) {
-              out.println(admin.pretty(n));
+            JsonNode n = admin.get("/broker/admin/statements/customers/" + id + period.query());
+            if (admin.printedAsJson(out, n)) {
               return;
             }
             out.printf(
@@ -107,8 +116,7 @@ public final class StatementsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "VENDOR", description = "The vendor.")
     String vendor;
 
-    @Option(names = "--period", paramLabel = "P", description = "YYYY-MM (default: current).")
-    @Nullable String period;
+    @Mixin Period period;
 
     /** Created by picocli. */
     public Vendor() {}
@@ -117,11 +125,10 @@ public final class StatementsCommand implements Callable<Integer> {
     public Integer call() {
       return AdminCommands.run(
           spec,
-          "statements vendor",
+          "millicent broker statements vendor",
           out -> {
-            JsonNode n = admin.get("/broker/admin/statements/vendors/" + vendor + query(period));
-            if (admin.json) {
-              out.println(admin.pretty(n));
+            JsonNode n = admin.get("/broker/admin/statements/vendors/" + vendor + period.query());
+            if (admin.printedAsJson(out, n)) {
               return;
             }
             out.printf(
@@ -164,11 +171,10 @@ public final class StatementsCommand implements Callable<Integer> {
     public Integer call() {
       return AdminCommands.run(
           spec,
-          "statements books",
+          "millicent broker statements books",
           out -> {
             JsonNode n = admin.get("/broker/admin/books");
-            if (admin.json) {
-              out.println(admin.pretty(n));
+            if (admin.printedAsJson(out, n)) {
               return;
             }
             out.printf(
@@ -214,11 +220,10 @@ public final class StatementsCommand implements Callable<Integer> {
     public Integer call() {
       return AdminCommands.run(
           spec,
-          "statements close",
+          "millicent broker statements close",
           out -> {
             JsonNode n = admin.post("/broker/admin/statements/close", new byte[0]);
-            if (admin.json) {
-              out.println(admin.pretty(n));
+            if (admin.printedAsJson(out, n)) {
               return;
             }
             out.printf(Locale.ROOT, "closed %s%n", Counts.of(n.path("closed").size(), "statement"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.millicent.cli.Counts;
+import org.millicent.cli.admin.AdminCommands;
 import org.millicent.money.Amounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,11 +31,10 @@ public final class VendorsCommand implements Callable<Integer> {
   public Integer call() {
     return AdminCommands.run(
         spec,
-        "vendors",
+        "millicent broker vendors",
         out -> {
           JsonNode n = admin.get("/broker/admin/vendors");
-          if (admin.json) {
-            out.println(admin.pretty(n));
+          if (admin.printedAsJson(out, n)) {
             return;
           }
           if (n.path("vendors").isEmpty()) {
@@ -91,11 +91,10 @@ public final class VendorsCommand implements Callable<Integer> {
     public Integer call() {
       return AdminCommands.run(
           spec,
-          "vendors settle",
+          "millicent broker vendors settle",
           out -> {
             JsonNode n = admin.post("/broker/admin/settlements/" + vendor, new byte[0]);
-            if (admin.json) {
-              out.println(admin.pretty(n));
+            if (admin.printedAsJson(out, n)) {
               return;
             }
             out.printf(

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.millicent.cli.Serving;
 import org.millicent.failure.Causes;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
@@ -131,19 +131,14 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  curl -x " + proxy.url() + " " + market.venetia().url() + "/pages/premium.html");
     out.println("  bin/millicent wallet balance --wallet " + dir.resolve("alice"));
     out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .unstarted(
-                    () -> {
-                      proxy.close();
-                      alice.close();
-                      market.close();
-                      deleteIf(temporary, dir);
-                      stopped.countDown();
-                    }));
-    stopped.await();
+    Serving.closeOnShutdown(
+            () -> {
+              proxy.close();
+              alice.close();
+              market.close();
+              deleteIf(temporary, dir);
+            })
+        .await();
   }
 
   private static void deleteIf(boolean temporary, Path dir) {

@@ -6,15 +6,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
-import org.millicent.failure.Causes;
+import org.millicent.cli.ListenOverrides;
+import org.millicent.cli.Serving;
 import org.millicent.money.Amounts;
-import org.millicent.storage.StorageException;
 import org.millicent.vendor.BrokerJoin;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.ConfigException;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.config.VendorConfigBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,17 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "The vendor's YAML configuration (default: the sample catalogue).")
   @Nullable Path config;
 
-  @Option(
-      names = "--port",
-      paramLabel = "P",
-      description = "Port to listen on, overriding the configuration (0: any free port).")
-  @Nullable Integer port;
-
-  @Option(
-      names = "--host",
-      paramLabel = "ADDR",
-      description = "Address to listen on, overriding the configuration.")
-  @Nullable String host;
+  @Mixin ListenOverrides listen;
 
   @Option(
       names = "--data",
@@ -88,9 +79,11 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       VendorConfigBuilder b =
           config == null ? VendorConfig.sampleBuilder() : VendorConfig.load(config).toBuilder();
+      Integer port = listen.port();
       if (port != null) {
         b.port(port);
       }
+      String host = listen.host();
       if (host != null) {
         b.host(host);
       }
@@ -99,34 +92,23 @@ public final class ServeCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return 2;
     }
-    BrokerJoin join = null;
-    if (broker != null) {
-      try {
-        join = new BrokerJoin(broker, joinToken);
-      } catch (IllegalArgumentException e) {
-        err.println("millicent vendor serve: --broker: " + e.getMessage());
-        return 2;
-      }
-    }
-    VendorServer server;
+    BrokerJoin join;
     try {
-      server = join == null ? VendorServer.start(cfg, data) : VendorServer.start(cfg, data, join);
-    } catch (StorageException e) {
-      err.println("millicent vendor serve: " + e.getMessage());
-      return 1;
-    } catch (RuntimeException e) {
-      err.println("millicent vendor serve: cannot start: " + Causes.describe(e));
+      join = broker == null ? null : new BrokerJoin(broker, joinToken);
+    } catch (IllegalArgumentException e) {
+      err.println("millicent vendor serve: --broker: " + e.getMessage());
+      return 2;
+    }
+    VendorServer server =
+        Serving.start(
+            err,
+            "millicent vendor serve",
+            () ->
+                join == null ? VendorServer.start(cfg, data) : VendorServer.start(cfg, data, join));
+    if (server == null) {
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .unstarted(
-                    () -> {
-                      server.close();
-                      stopped.countDown();
-                    }));
+    CountDownLatch stopped = Serving.closeOnShutdown(server::close);
     out.println("vendor \"" + cfg.vendor() + "\" serving at " + server.url());
     out.println("  manifest: " + server.url() + "/.well-known/millicent");
     if (join != null) {

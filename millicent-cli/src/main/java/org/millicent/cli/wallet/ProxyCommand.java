@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.millicent.cli.Serving;
 import org.millicent.failure.Causes;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.proxy.WalletProxy;
@@ -118,17 +119,13 @@ public final class ProxyCommand implements Callable<Integer> {
             5,
             5,
             TimeUnit.MINUTES);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .unstarted(
-                    () -> {
-                      renewals.shutdownNow();
-                      proxy.close();
-                      w.close();
-                      stopped.countDown();
-                    }));
+    CountDownLatch stopped =
+        Serving.closeOnShutdown(
+            () -> {
+              renewals.shutdownNow();
+              proxy.close();
+              w.close();
+            });
     out.println("paying proxy at " + proxy.url() + " (wallet " + w.describe() + ")");
     out.println("  wallet page: " + proxy.pageUrl());
     out.println(
