@@ -2,6 +2,7 @@ package org.millicent.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
@@ -44,5 +45,18 @@ public final class Serving {
                       stopped.countDown();
                     }));
     return stopped;
+  }
+
+  /**
+   * Where a server running in the background prints its lines: each after {@code prefix} on {@code
+   * out}, flushed at once, one line at a time whichever thread prints it.
+   */
+  public static Consumer<String> printer(PrintWriter out, String prefix) {
+    return line -> {
+      synchronized (out) {
+        out.println(prefix + line);
+        out.flush();
+      }
+    };
   }
 }

@@ -108,12 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
               alice,
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
               List.of(),
-              line -> {
-                synchronized (out) {
-                  out.println("  proxy: " + line);
-                  out.flush();
-                }
-              });
+              Serving.printer(out, "  proxy: "));
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -87,12 +87,7 @@ public final class ProxyCommand implements Callable<Integer> {
               w,
               new InetSocketAddress(InetAddress.getByName(host), port),
               neverIntercept,
-              line -> {
-                synchronized (out) {
-                  out.println(line);
-                  out.flush();
-                }
-              });
+              Serving.printer(out, ""));
     } catch (RuntimeException e) {
       w.close();
       return WalletDir.fail(err, "millicent wallet proxy", e);
