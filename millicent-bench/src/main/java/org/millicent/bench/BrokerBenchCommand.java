@@ -2,11 +2,10 @@ package org.millicent.bench;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,14 +29,7 @@ import picocli.CommandLine.Spec;
 public final class BrokerBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--seconds",
-      defaultValue = "3",
-      paramLabel = "S",
-      description =
-          "Measured time per case in seconds, after a warm-up of half as long"
-              + " (default: ${DEFAULT-VALUE}).")
-  double seconds;
+  @Mixin SqliteRunOptions run;
 
   @Option(
       names = "--buyers",
@@ -55,18 +47,12 @@ public final class BrokerBenchCommand implements Callable<Integer> {
       description = "Platform threads of the SQL debit baseline (default: ${DEFAULT-VALUE}).")
   int debitThreads;
 
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description = "Folder for the throw-away SQLite files (default: the temp folder).")
-  @Nullable Path dir;
-
   /** Created by picocli. */
   public BrokerBenchCommand() {}
 
   @Override
   public Integer call() throws InterruptedException {
-    if (!(seconds > 0 && seconds <= 600)
+    if (!run.secondsValid()
         || buyers < 1
         || buyers > 100_000
         || debitThreads < 1
@@ -76,8 +62,7 @@ public final class BrokerBenchCommand implements Callable<Integer> {
           "--seconds must be in (0, 600], --buyers in 1..100000, --debit-threads in 1..4096");
     }
     StorageWorkloads.Target env = StorageWorkloads.Target.fromEnvironment();
-    Path parent = dir != null ? dir : env.sqliteParent();
-    Duration measure = Duration.ofNanos((long) (seconds * 1e9));
+    Path parent = run.sqliteParent(env);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
@@ -86,15 +71,15 @@ public final class BrokerBenchCommand implements Callable<Integer> {
         buyers,
         Runtime.getRuntime().availableProcessors(),
         Runtime.version(),
-        seconds / 2,
-        seconds,
+        run.seconds / 2,
+        run.seconds,
         parent);
     out.flush();
     double sales;
     try (BrokerWorkloads w = BrokerWorkloads.open(parent, null)) {
       sales =
           ConcurrentRunner.measure(
-              Thread.ofVirtual(), buyers, w::sale, measure.dividedBy(2), measure);
+              Thread.ofVirtual(), buyers, w::sale, run.warmup(), run.measure());
       out.printf(Locale.ROOT, "sqlite_licensed_sale %.0f%n%s%n", sales, w.summary());
       out.flush();
     }
@@ -102,7 +87,7 @@ public final class BrokerBenchCommand implements Callable<Integer> {
     try (StorageWorkloads.Debits d =
         StorageWorkloads.Debits.open(
             "sqlite", new StorageWorkloads.Target(parent, null), debitThreads)) {
-      debits = ConcurrentRunner.measure(debitThreads, d::purchase, measure.dividedBy(2), measure);
+      debits = ConcurrentRunner.measure(debitThreads, d::purchase, run.warmup(), run.measure());
       out.printf(Locale.ROOT, "sqlite_debit %.0f%n", debits);
     }
     out.printf(Locale.ROOT, "sqlite_licensed_sale/sqlite_debit %.2f%n", sales / debits);

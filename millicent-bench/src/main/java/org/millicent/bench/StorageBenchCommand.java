@@ -1,8 +1,6 @@
 package org.millicent.bench;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.millicent.storage.DatabaseConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,14 +43,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--seconds",
-      defaultValue = "3",
-      paramLabel = "S",
-      description =
-          "Measured time per case in seconds, after a warm-up of half as long"
-              + " (default: ${DEFAULT-VALUE}).")
-  double seconds;
+  @Mixin SqliteRunOptions run;
 
   @Option(
       names = "--spenders",
@@ -76,12 +68,6 @@ public final class StorageBenchCommand implements Callable<Integer> {
           "Spenders are virtual threads, as a vendor's request threads are (default: platform"
               + " threads).")
   boolean virtual;
-
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description = "Folder for the throw-away SQLite files (default: the temp folder).")
-  @Nullable Path dir;
 
   @Option(
       names = "--postgres",
@@ -110,8 +96,8 @@ public final class StorageBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     List<String> problems = new ArrayList<>();
-    if (!(seconds > 0 && seconds <= 600)) {
-      problems.add("--seconds must be more than 0 and at most 600, was " + seconds);
+    if (!run.secondsValid()) {
+      problems.add("--seconds must be more than 0 and at most 600, was " + run.seconds);
     }
     if (spenders < 1 || spenders > 4096) {
       problems.add("--spenders must be 1..4096, was " + spenders);
@@ -142,9 +128,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), String.join("; ", problems));
     }
     StorageWorkloads.Target env = StorageWorkloads.Target.fromEnvironment();
-    StorageWorkloads.Target target =
-        new StorageWorkloads.Target(dir != null ? dir : env.sqliteParent(), postgres);
-    Duration measure = Duration.ofNanos((long) (seconds * 1e9));
+    StorageWorkloads.Target target = new StorageWorkloads.Target(run.sqliteParent(env), postgres);
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
@@ -155,8 +139,8 @@ public final class StorageBenchCommand implements Callable<Integer> {
         inFlight,
         Runtime.getRuntime().availableProcessors(),
         Runtime.version(),
-        seconds / 2,
-        seconds,
+        run.seconds / 2,
+        run.seconds,
         target.sqliteParent(),
         postgres == null
             ? "; PostgreSQL not measured (--postgres)"
@@ -174,7 +158,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       try (StorageWorkloads.Spends s = StorageWorkloads.Spends.open(store, target)) {
         Runnable op = inFlight == 1 ? s::purchase : () -> pipelined(s, inFlight);
         double r =
-            ConcurrentRunner.measure(spenderThreads(), spenders, op, measure.dividedBy(2), measure)
+            ConcurrentRunner.measure(spenderThreads(), spenders, op, run.warmup(), run.measure())
                 * inFlight;
         rate.put(name(store) + "_spend", r);
         out.printf(Locale.ROOT, "%s_spend %.0f%n# %s%n", name(store), r, s.summary());
@@ -184,7 +168,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
     if (!skip(CEILING)) {
       int batch = Math.min(spenders * inFlight, SpendCommitProbe.MAX_BATCH_SIZE);
       SpendCommitProbe.Result c =
-          StorageWorkloads.sqliteCommitCeiling(target, batch, measure.dividedBy(2), measure);
+          StorageWorkloads.sqliteCommitCeiling(target, batch, run.warmup(), run.measure());
       rate.put(CEILING, c.spendsPerSecond());
       out.printf(
           Locale.ROOT,
@@ -208,7 +192,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
       try (StorageWorkloads.Spends s = StorageWorkloads.Spends.open(store, target)) {
         double r =
             ConcurrentRunner.measure(
-                spenderThreads(), spenders, s::purchaseClaimCommit, measure.dividedBy(2), measure);
+                spenderThreads(), spenders, s::purchaseClaimCommit, run.warmup(), run.measure());
         rate.put(name(store) + "_claim_commit", r);
         out.printf(Locale.ROOT, "%s_claim_commit %.0f%n# %s%n", name(store), r, s.summary());
         out.flush();
@@ -220,7 +204,7 @@ public final class StorageBenchCommand implements Callable<Integer> {
         continue;
       }
       try (StorageWorkloads.Debits d = StorageWorkloads.Debits.open(store, target, spenders)) {
-        double r = ConcurrentRunner.measure(spenders, d::purchase, measure.dividedBy(2), measure);
+        double r = ConcurrentRunner.measure(spenders, d::purchase, run.warmup(), run.measure());
         rate.put(store + "_debit", r);
         out.printf(Locale.ROOT, "%s_debit %.0f%n", store, r);
         out.flush();
