@@ -83,18 +83,14 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       out.flush();
       err.println("millicent demo: a step failed: " + Causes.describe(e));
-      alice.close();
-      market.close();
-      deleteIf(temporary, dir);
+      stop(alice, market, temporary, dir);
       return 1;
     }
     if (serve) {
       serve(market, alice, dir, temporary, out);
       return 0;
     }
-    alice.close();
-    market.close();
-    deleteIf(temporary, dir);
+    stop(alice, market, temporary, dir);
     return 0;
   }
 
@@ -129,11 +125,16 @@ public final class DemoCommand implements Callable<Integer> {
     Serving.closeOnShutdown(
             () -> {
               proxy.close();
-              alice.close();
-              market.close();
-              deleteIf(temporary, dir);
+              stop(alice, market, temporary, dir);
             })
         .await();
+  }
+
+  /** Closes Alice's wallet and the servers, and deletes the folder if it is a temporary one. */
+  private static void stop(Wallet alice, DemoMarket market, boolean temporary, Path dir) {
+    alice.close();
+    market.close();
+    deleteIf(temporary, dir);
   }
 
   private static void deleteIf(boolean temporary, Path dir) {
