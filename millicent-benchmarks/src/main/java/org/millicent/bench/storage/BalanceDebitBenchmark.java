@@ -1,20 +1,10 @@
 package org.millicent.bench.storage;
 
-import java.util.concurrent.TimeUnit;
 import org.millicent.bench.StorageWorkloads;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The baseline a vendor might pick instead of scrip, "customers keep accounts with vendors",
@@ -23,18 +13,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * balance >= ?}), each its own durable transaction, with the same durability settings and 64
  * concurrent spenders over 10 000 accounts.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Threads(64)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 2, time = 5)
-@Measurement(iterations = 5, time = 5)
-public class BalanceDebitBenchmark {
-  static final int SPENDERS = 64;
-
+public class BalanceDebitBenchmark extends SpenderRunSettings {
   /** sqlite or postgres. */
   @Param({"sqlite", "postgres"})
   public String store;

@@ -1,22 +1,12 @@
 package org.millicent.bench.storage;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.millicent.bench.StorageWorkloads;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Durable spends per second with 64 concurrent spenders, driving the same {@link
@@ -29,16 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link BalanceDebitBenchmark} in the same run (docs/PERFORMANCE.md, "Storage"). Each trial uses a
  * fresh database.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Threads(64)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 2, time = 5)
-@Measurement(iterations = 5, time = 5)
-public class DurableSpendBenchmark {
+public class DurableSpendBenchmark extends SpenderRunSettings {
   static final int PIPELINE = 16;
 
   /** sqlite (embedded), postgres-shared (the database decides), postgres-embedded. */
