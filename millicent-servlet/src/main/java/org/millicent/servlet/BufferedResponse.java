@@ -19,9 +19,16 @@ import org.jspecify.annotations.Nullable;
  * buffered (the receipt covers its digest, and a private payment seals it), the status kept, and
  * nothing is committed; headers go to the real response, except {@code Content-Length}, which the
  * filter sets for the body it sends. {@code sendError} and {@code sendRedirect} set the status (and
- * {@code Location}) without committing. One request's; not thread-safe.
+ * {@code Location}) without committing. The status must be a final one (200 to 599): a container
+ * sends an informational status as an interim answer and never the final one, after the payment was
+ * spent, so any other is refused as the application's failure. The body of a {@code 204} or {@code
+ * 304}, which the container drops (RFC 9110, 6.4.1), is empty: the receipt covers the body the
+ * client receives. One request's; not thread-safe.
  */
 final class BufferedResponse extends HttpServletResponseWrapper {
+  /** The largest status code (RFC 9110, 15: three digits, the first 1 to 5). */
+  private static final int MAX_STATUS = 599;
+
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
   private int status = SC_OK;
   private @Nullable ServletOutputStream stream;
@@ -36,7 +43,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     if (writer != null) {
       writer.flush();
     }
-    return buffer.toByteArray();
+    return status == SC_NO_CONTENT || status == SC_NOT_MODIFIED
+        ? new byte[0]
+        : buffer.toByteArray();
   }
 
   /** The headers set so far, by name. */
@@ -56,6 +65,10 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setStatus(int sc) {
+    if (sc < SC_OK || sc > MAX_STATUS) {
+      throw new IllegalArgumentException(
+          "a paid answer needs a final status, 200 to " + MAX_STATUS + "; found " + sc);
+    }
     status = sc;
     super.setStatus(sc);
   }

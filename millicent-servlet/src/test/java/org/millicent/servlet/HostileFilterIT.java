@@ -1,0 +1,295 @@
+package org.millicent.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.millicent.servlet.testing.TestMarket.code;
+import static org.millicent.servlet.testing.TestMarket.own;
+import static org.millicent.servlet.testing.TestMarket.text;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.millicent.protocol.Headers;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.Receipt;
+import org.millicent.servlet.testing.TestMarket;
+import org.millicent.servlet.testing.TestMarket.Own;
+import org.millicent.vendor.MillicentGateway;
+import org.millicent.vendor.config.BrokerConfig;
+import org.millicent.vendor.config.VendorConfig;
+
+/**
+ * The filter attacked by a hostile customer and misused by a careless application, in embedded
+ * Jetty 12 as docs/SERVLET.md sets it up: answers that escape the buffer (an asynchronous servlet
+ * writing the unwrapped response), statuses the receipt cannot hold, path tricks against the
+ * prices. Each case checks the money: nothing delivered free, nothing charged without its receipt.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileFilterIT {
+  private static final String SECRET = "the paid content";
+
+  @TempDir static Path dir;
+  private MillicentGateway millicent;
+  private Server server;
+  private TestMarket market;
+  private int port;
+  private final HostileApp app = new HostileApp();
+
+  @BeforeAll
+  void start() throws Exception {
+    VendorConfig config =
+        VendorConfig.builder("venetia")
+            .adminToken(TestMarket.token())
+            .price("GET", "/articles/**", 100)
+            .free("/free")
+            .broker(
+                new BrokerConfig(
+                    "bob",
+                    URI.create("http://127.0.0.1:" + TestMarket.freePort()),
+                    TestMarket.token(),
+                    1,
+                    500))
+            .build();
+    millicent = MillicentGateway.open(config, dir.resolve("venetia"));
+    server = new Server();
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(32 * 1024);
+    http.setUriCompliance(UriCompliance.RFC3986);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addFilter(
+        new FilterHolder(new MillicentFilter(millicent)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ServletHolder endpoints = new ServletHolder("millicent", new MillicentEndpoints(millicent));
+    context.addServlet(endpoints, "/millicent/*");
+    context.addServlet(endpoints, "/.well-known/millicent");
+    ServletHolder shop = new ServletHolder("hostile", app);
+    shop.setAsyncSupported(true);
+    context.addServlet(shop, "/");
+    server.setHandler(context);
+    server.start();
+    port = connector.getLocalPort();
+    market = new TestMarket(URI.create("http://127.0.0.1:" + port));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (server != null) {
+      server.stop();
+    }
+    if (millicent != null) {
+      millicent.close();
+    }
+  }
+
+  @Test
+  void anAsyncServlet_writingTheUnwrappedResponse_getsNoPaidContentOutFree() throws Exception {
+    Own alice = own(millicent, 1_000);
+
+    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/async"));
+    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterAsync"));
+
+    // Before the fix: 200 with the content and no receipt, and the payment released (free).
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(502);
+    assertThat(code(r)).isEqualTo("origin-failed");
+    assertThat(text(r)).doesNotContain(SECRET);
+    assertThat(again.statusCode()).as("uncharged, so it buys: " + text(again)).isEqualTo(200);
+  }
+
+  @Test
+  void anInformationalStatus_isTheApplicationsFailure_notAChargeWithoutAnAnswer() throws Exception {
+    Own alice = own(millicent, 1_000);
+
+    // Before the fix: the spend was committed, then the container sent 199 as an interim answer
+    // and never a final one (the client timed out with no answer and no receipt).
+    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/status/199"));
+    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/after199"));
+
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(502);
+    assertThat(code(r)).isEqualTo("origin-failed");
+    assertThat(again.statusCode()).as("uncharged, so it buys: " + text(again)).isEqualTo(200);
+  }
+
+  @Test
+  void a204WithABody_hasAReceiptThatVerifiesAgainstTheBodyReceived() throws Exception {
+    Own alice = own(millicent, 1_000);
+    Payment.Signed p = (Payment.Signed) market.signed(alice, "GET", "/articles/status/204");
+
+    HttpResponse<byte[]> r = market.pay(p);
+
+    assertThat(r.statusCode()).isEqualTo(204);
+    Receipt receipt = Receipt.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
+    // Before the fix the reply MAC covered the body the container dropped: the wallet saw a forged
+    // receipt and could not keep its change.
+    assertThat(Payer.verifySignedReceipt(alice.secret(), p.mac(), 204, receipt, r.body()))
+        .isPresent();
+  }
+
+  @Test
+  void aForwardToAnotherPricedPath_isChargedOnce_withItsReceipt() throws Exception {
+    Own alice = own(millicent, 1_000);
+
+    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/forward"));
+
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+    assertThat(text(r)).contains(SECRET);
+    assertThat(TestMarket.receipt(r)).containsEntry("price", "100");
+  }
+
+  @Test
+  void aFlushThenAThrow_deliversNothing_andReleases() throws Exception {
+    Own alice = own(millicent, 1_000);
+
+    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/flushthrow"));
+    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterflush"));
+
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(code(r)).isEqualTo("origin-failed");
+    assertThat(text(r)).doesNotContain(SECRET).doesNotContain("Exception");
+    assertThat(again.statusCode()).as(text(again)).isEqualTo(200);
+  }
+
+  @Test
+  void pathTricks_neverDispatchAPricedPathUnpaid() throws IOException {
+    List<String> tricks =
+        List.of(
+            "/articles/x",
+            "/articles/x/",
+            "//articles/x",
+            "/articles//x",
+            "/free/../articles/x",
+            "/free/%2e%2e/articles/x",
+            "/free/..%2farticles/x",
+            "/articles;a=b/x",
+            "/articles/x;jsessionid=1",
+            "/%61rticles/x",
+            "/articles%2fx",
+            "/articles/./x",
+            "/./articles/x",
+            "/articles/%2e/x",
+            "/articles/x%00",
+            "/free;/../articles/x");
+    for (String t : tricks) {
+      String r = raw("GET " + t + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      assertThat(r).as(t).doesNotStartWith("HTTP/1.1 5").doesNotContain(SECRET);
+    }
+    assertThat(app.unpaidPriced).as("priced paths the application ran unpaid").isEmpty();
+  }
+
+  @Test
+  void anUnpaidHead_ofAPricedGet_doesNotRunTheApplication() {
+    HttpResponse<byte[]> r = market.send("HEAD", "/articles/head", new byte[0]);
+
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(app.unpaidPriced).doesNotContain("/articles/head");
+  }
+
+  @Test
+  void aPaidReplay_whoseApplicationFails_doesNotFreeTheSpentScrip() throws Exception {
+    Own alice = own(millicent, 1_000);
+    Payment p = market.signed(alice, "GET", "/articles/flaky");
+
+    HttpResponse<byte[]> first = market.pay(p);
+    app.flaky = true;
+    HttpResponse<byte[]> replay;
+    try {
+      replay = market.pay(p);
+    } finally {
+      app.flaky = false;
+    }
+    HttpResponse<byte[]> other = market.pay(market.signed(alice, "GET", "/articles/reuse"));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(replay.statusCode()).isEqualTo(502);
+    assertThat(text(replay)).contains("the earlier charge stands");
+    assertThat(code(other)).isEqualTo("spent");
+  }
+
+  /** Sends {@code request} as it is on a new connection and reads the whole answer. */
+  private String raw(String request) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** An application that misbehaves in the ways a careless developer's would. */
+  static final class HostileApp extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    /** Dispatched paths under {@code /articles} that ran without a payment. */
+    final transient Queue<String> unpaidPriced = new ConcurrentLinkedQueue<>();
+
+    transient volatile boolean flaky;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res)
+        throws IOException, ServletException {
+      String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
+      boolean paid = req.getAttribute(MillicentFilter.PAYMENT) != null;
+      if (path.startsWith("/articles") && !paid) {
+        unpaidPriced.add(path);
+      }
+      if (path.equals("/articles/target")) {
+        res.getWriter().write(SECRET);
+        return;
+      }
+      if (path.equals("/articles/flaky") && flaky) {
+        res.sendError(503);
+        return;
+      }
+      if (path.startsWith("/articles/status/")) {
+        res.setStatus(Integer.parseInt(path.substring("/articles/status/".length())));
+        res.getWriter().write(SECRET);
+        return;
+      }
+      switch (path) {
+        case "/articles/async" -> {
+          AsyncContext ctx = req.startAsync();
+          ctx.getResponse().getOutputStream().write(SECRET.getBytes(StandardCharsets.UTF_8));
+          ctx.getResponse().flushBuffer();
+          ctx.complete();
+        }
+        case "/articles/forward" -> req.getRequestDispatcher("/articles/target").forward(req, res);
+        case "/articles/flushthrow" -> {
+          res.getOutputStream().write(SECRET.getBytes(StandardCharsets.UTF_8));
+          res.flushBuffer();
+          throw new IllegalStateException("the application threw after flushing");
+        }
+        default -> {
+          res.setContentType("text/plain;charset=utf-8");
+          res.getWriter().write(paid ? SECRET : "free " + path);
+        }
+      }
+    }
+  }
+}
