@@ -17,10 +17,14 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -233,6 +237,34 @@ class HostileFilterIT {
     assertThat(code(other)).isEqualTo("spent");
   }
 
+  @Test
+  void theSamePaymentSentConcurrently_isChargedOnce_withOneChange() throws Exception {
+    Own alice = own(millicent, 1_000);
+    Payment p = market.signed(alice, "GET", "/articles/slow");
+    int n = 6;
+    List<HttpResponse<byte[]>> answers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+      List<Future<HttpResponse<byte[]>>> sent = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        sent.add(pool.submit(() -> market.pay(p)));
+      }
+      for (Future<HttpResponse<byte[]>> f : sent) {
+        answers.add(f.get());
+      }
+    }
+    HttpResponse<byte[]> other = market.pay(market.signed(alice, "GET", "/articles/reuseSlow"));
+
+    assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(text(r)).isIn(200, 409, 503));
+    List<String> changes =
+        answers.stream()
+            .filter(r -> r.statusCode() == 200)
+            .map(r -> TestMarket.receipt(r).get("change"))
+            .distinct()
+            .toList();
+    assertThat(changes).hasSize(1);
+    assertThat(code(other)).isEqualTo("spent");
+  }
+
   /** Sends {@code request} as it is on a new connection and reads the whole answer. */
   private String raw(String request) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
@@ -273,6 +305,14 @@ class HostileFilterIT {
         return;
       }
       switch (path) {
+        case "/articles/slow" -> {
+          try {
+            Thread.sleep(300);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          res.getWriter().write(SECRET);
+        }
         case "/articles/async" -> {
           AsyncContext ctx = req.startAsync();
           ctx.getResponse().getOutputStream().write(SECRET.getBytes(StandardCharsets.UTF_8));
