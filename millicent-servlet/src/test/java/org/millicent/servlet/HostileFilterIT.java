@@ -6,7 +6,6 @@ import static org.millicent.servlet.testing.TestMarket.own;
 import static org.millicent.servlet.testing.TestMarket.text;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,21 +17,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,26 +73,12 @@ class HostileFilterIT {
                     500))
             .build();
     millicent = MillicentGateway.open(config, dir.resolve("venetia"));
-    server = new Server();
-    HttpConfiguration http = new HttpConfiguration();
-    http.setRequestHeaderSize(32 * 1024);
-    http.setUriCompliance(UriCompliance.RFC3986);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler("/");
-    context.addFilter(
-        new FilterHolder(new MillicentFilter(millicent)), "/*", EnumSet.of(DispatcherType.REQUEST));
-    ServletHolder endpoints = new ServletHolder("millicent", new MillicentEndpoints(millicent));
-    context.addServlet(endpoints, "/millicent/*");
-    context.addServlet(endpoints, "/.well-known/millicent");
     ServletHolder shop = new ServletHolder("hostile", app);
     shop.setAsyncSupported(true);
-    context.addServlet(shop, "/");
-    server.setHandler(context);
-    server.start();
-    port = connector.getLocalPort();
+    server =
+        JettyFilterIT.jetty(
+            new MillicentFilter(millicent), new MillicentEndpoints(millicent), shop);
+    port = JettyFilterIT.port(server);
     market = new TestMarket(URI.create("http://127.0.0.1:" + port));
   }
 

@@ -17,6 +17,26 @@ class JettyFilterIT extends FilterContract {
   @Override
   Container start(MillicentFilter filter, MillicentEndpoints endpoints, ShopServlet app, Path dir)
       throws Exception {
+    Server server = jetty(filter, endpoints, new ServletHolder("shop", app));
+    return new Container() {
+      @Override
+      public int port() {
+        return JettyFilterIT.port(server);
+      }
+
+      @Override
+      public void stop() throws Exception {
+        server.stop();
+      }
+    };
+  }
+
+  /**
+   * A started Jetty on a loopback port (any) with {@code filter} on {@code /*}, {@code endpoints}
+   * at {@code /millicent/*} and {@code /.well-known/millicent}, and {@code app} at {@code /}.
+   */
+  static Server jetty(MillicentFilter filter, MillicentEndpoints endpoints, ServletHolder app)
+      throws Exception {
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(32 * 1024); // a payment header may be 16 KiB
@@ -30,19 +50,14 @@ class JettyFilterIT extends FilterContract {
     ServletHolder millicent = new ServletHolder("millicent", endpoints);
     context.addServlet(millicent, "/millicent/*");
     context.addServlet(millicent, "/.well-known/millicent");
-    context.addServlet(new ServletHolder("shop", app), "/");
+    context.addServlet(app, "/");
     server.setHandler(context);
     server.start();
-    return new Container() {
-      @Override
-      public int port() {
-        return connector.getLocalPort();
-      }
+    return server;
+  }
 
-      @Override
-      public void stop() throws Exception {
-        server.stop();
-      }
-    };
+  /** The port {@code server} (from {@link #jetty}) listens on. */
+  static int port(Server server) {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
   }
 }
