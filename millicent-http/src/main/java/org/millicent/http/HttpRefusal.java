@@ -1,6 +1,7 @@
 package org.millicent.http;
 
 import org.jspecify.annotations.Nullable;
+import org.millicent.failure.ErrorCode;
 
 /**
  * The problems the HTTP layer of both servers answers with by itself, before or beside any
@@ -9,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * Each has its stable code, status and title; the vendor and the broker use the same ones. Codes
  * never change once published.
  */
-public enum HttpRefusal {
+public enum HttpRefusal implements ErrorCode {
   /** The request line, a header or the framing does not parse, or Jetty refuses it otherwise. */
   BAD_REQUEST("bad-request", 400, "Bad request"),
   /** The target's path is ambiguous (an encoded separator or dot segment, an empty segment ...). */
@@ -48,6 +49,7 @@ public enum HttpRefusal {
   }
 
   /** The stable code, e.g. {@code headers-too-large}. */
+  @Override
   public String code() {
     return code;
   }

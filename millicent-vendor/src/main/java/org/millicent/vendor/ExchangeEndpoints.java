@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.millicent.bytes.Base64Url;
+import org.millicent.http.ExchangeRequest;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
@@ -77,7 +78,7 @@ final class ExchangeEndpoints {
           payment instanceof Payment.Private pp
               ? VendorGateway.knowingNewLicences(st, () -> st.purchases.openRequestBody(pp, body))
               : body;
-      ExchangeRequest request = ExchangeRequest.parse(json, plain);
+      ExchangeRequest request = ExchangeRequest.parse(plain);
       Exchange e =
           VendorGateway.knowingNewLicences(
               st, () -> st.exchanges.exchange(payment, request.inputs(), request.operation()));

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.failure.PaymentException;
+import org.millicent.http.BadRequestException;
 import org.millicent.http.ClientFaults;
 import org.millicent.http.Html;
 import org.millicent.http.HttpRefusal;
@@ -47,6 +48,7 @@ final class Problems {
     return switch (t) {
       case PaymentException p -> new Problem(ProblemCode.of(p.code()), Causes.describe(p));
       case ProblemException p -> new Problem(p.code(), Causes.describe(p));
+      case BadRequestException b -> new Problem(ProblemCode.BAD_REQUEST, Causes.describe(b));
       case VendorKeys.Refused r -> new Problem(r.problem(), Causes.describe(r));
       // Only a storage failure is 503; any other unexpected exception is a bug (500 internal).
       case org.millicent.storage.StorageException s ->
@@ -75,6 +77,7 @@ final class Problems {
       LOG.error("internal error on {} {}", req.getMethod(), req.getRequestURI(), t);
     } else if (p.code() == ProblemCode.BAD_REQUEST
         && !(t instanceof ProblemException)
+        && !(t instanceof BadRequestException)
         && ClientFaults.isClientFault(t)) {
       clientFaults.warn(req.getMethod(), req.getRequestURI(), t);
     }

@@ -13,6 +13,7 @@ import org.millicent.broker.BrokerException;
 import org.millicent.failure.Causes;
 import org.millicent.failure.FailureCode;
 import org.millicent.failure.PaymentException;
+import org.millicent.http.BadRequestException;
 import org.millicent.http.ClientFaults;
 import org.millicent.http.Cors;
 import org.millicent.http.HttpRefusal;
@@ -77,6 +78,10 @@ final class Problems {
       case BrokerException be -> {
         count(be.code().code());
         write(ctx, be.code(), Causes.describe(be), Map.of());
+      }
+      case BadRequestException bad -> {
+        count(bad.code().code());
+        write(ctx, BrokerError.BAD_REQUEST, Causes.describe(bad), Map.of());
       }
       case PaymentException pe -> {
         FailureCode code = pe.code();

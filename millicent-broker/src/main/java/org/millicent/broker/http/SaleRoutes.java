@@ -2,11 +2,9 @@ package org.millicent.broker.http;
 
 import static org.millicent.broker.http.Views.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.millicent.broker.Broker;
 import org.millicent.broker.BrokerError;
-import org.millicent.broker.BrokerException;
 import org.millicent.broker.ScripPurchase;
 import org.millicent.broker.VendorScripSale;
+import org.millicent.http.ExchangeRequest;
 import org.millicent.http.ProblemDocument;
 import org.millicent.http.RouteMethods;
 import org.millicent.protocol.AccountRequest;
@@ -27,10 +25,8 @@ import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.Exchange;
-import org.millicent.purchase.ExchangeService;
 import org.millicent.purchase.Purchase;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripCodec;
 
 /**
  * What the broker sells (docs/HTTP-API.md, "Broker"): broker scrip on account, vendor scrip on
@@ -89,61 +85,13 @@ final class SaleRoutes {
       return;
     }
     Payment payment = PaymentHeader.parse(header, descriptor(ctx, bodyBytes));
-    Body b = Body.parse(bodyBytes);
-    Exchange e = broker.exchange(payment, inputs(b), operation(b));
+    ExchangeRequest request = ExchangeRequest.parse(bodyBytes);
+    Exchange e = broker.exchange(payment, request.inputs(), request.operation());
     List<String> tokens = e.outputs().stream().map(Scrip::token).toList();
     byte[] body = ProblemDocument.json(Map.of("scrip", tokens));
     ctx.header(Headers.RECEIPT, e.receipt(200, body, RANDOM).format());
     ctx.header("Cache-Control", "no-store");
     ctx.status(200).contentType("application/json").result(body);
-  }
-
-  private static List<byte[]> inputs(Body b) {
-    JsonNode scrip = b.root().get("scrip");
-    if (scrip == null
-        || !scrip.isArray()
-        || scrip.isEmpty()
-        || scrip.size() > ExchangeService.MAX_PIECES) {
-      throw new BrokerException(
-          BrokerError.BAD_REQUEST,
-          "field scrip must list 1.." + ExchangeService.MAX_PIECES + " scrip tokens");
-    }
-    List<byte[]> inputs = new ArrayList<>();
-    for (JsonNode t : scrip) {
-      if (!t.isTextual()) {
-        throw new BrokerException(BrokerError.BAD_REQUEST, "field scrip must hold tokens (text)");
-      }
-      inputs.add(ScripCodec.encode(ScripCodec.fromToken(t.asText())));
-    }
-    return inputs;
-  }
-
-  private static ExchangeService.Operation operation(Body b) {
-    String op = b.optionalText("operation", "");
-    return switch (op) {
-      case "renew" -> new ExchangeService.Renew();
-      case "merge" -> new ExchangeService.Merge();
-      case "split" -> {
-        List<Long> amounts = new ArrayList<>();
-        JsonNode a = b.root().get("amounts_millicents");
-        if (a == null || !a.isArray() || a.isEmpty() || a.size() > ExchangeService.MAX_PIECES) {
-          throw new BrokerException(
-              BrokerError.BAD_REQUEST, "split needs amounts_millicents: a list of integers");
-        }
-        for (JsonNode x : a) {
-          if (!x.isIntegralNumber() || !x.canConvertToLong()) {
-            throw new BrokerException(
-                BrokerError.BAD_REQUEST, "amounts_millicents must hold integers");
-          }
-          amounts.add(x.asLong());
-        }
-        yield new ExchangeService.Split(amounts);
-      }
-      default ->
-          throw new BrokerException(
-              BrokerError.BAD_REQUEST,
-              "field operation must be renew, split or merge, found \"" + op + '"');
-    };
   }
 
   private void sellVendorScrip(Context ctx) {
