@@ -197,8 +197,10 @@ public final class VendorKeys implements AutoCloseable {
                 + ": start the vendor once (it generates its keys), or give --data");
       }
       Database db = Database.open(where);
+      // A command-line tool: wiring, where the real clock belongs.
+      InstantSource clock = InstantSource.system();
       try {
-        VendorKeyStore keyStore = VendorKeyStore.open(db);
+        VendorKeyStore keyStore = VendorKeyStore.open(db, clock);
         if (!keyStore.vectors().hasMasterSecrets()) {
           throw new Refused(
               ProblemCode.NOT_FOUND,
@@ -218,7 +220,7 @@ public final class VendorKeys implements AutoCloseable {
             keyStore,
             lifetime,
             new SecureRandom(),
-            InstantSource.system(), // a command-line tool: wiring, where the real clock belongs
+            clock,
             () -> {},
             () -> {
               try {

@@ -51,7 +51,7 @@ final class VendorState implements AutoCloseable {
     this.store = new GatewayStore(db);
     // Every start raises the mark: rotations take expires_by from the longest lifetime ever used.
     store.raiseScripLifetimeMark(config.scripLifetime());
-    this.keyStore = VendorKeyStore.open(db);
+    this.keyStore = VendorKeyStore.open(db, clock);
     // Replicas may start together on an empty database: create what is missing (the first to
     // commit wins), then use what the database holds, never the keys generated here.
     if (keyStore

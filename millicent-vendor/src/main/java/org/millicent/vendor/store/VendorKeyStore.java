@@ -19,19 +19,20 @@ public final class VendorKeyStore {
   private final Database db;
   private final KeyVectorStore vectors;
 
-  private VendorKeyStore(Database db) {
+  private VendorKeyStore(Database db, InstantSource clock) {
     this.db = db;
-    this.vectors = new KeyVectorStore(db, TABLES, InstantSource.system());
+    this.vectors = new KeyVectorStore(db, TABLES, clock);
   }
 
   /**
-   * A key store over the vendor tables of {@code db} (migrated if needed).
+   * A key store over the vendor tables of {@code db} (migrated if needed), which dates what it
+   * writes (a key's creation, demotion, retirement) by {@code clock}: the vendor's own clock.
    *
    * @throws StorageException when the database fails
    */
-  public static VendorKeyStore open(Database db) {
+  public static VendorKeyStore open(Database db, InstantSource clock) {
     VendorSchema.migrate(db);
-    return new VendorKeyStore(db);
+    return new VendorKeyStore(db, clock);
   }
 
   /** The vendor's master and customer secret vectors. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,10 +24,12 @@ import org.millicent.keys.MasterSecrets;
 import org.millicent.storage.Database;
 import org.millicent.storage.KeyVectorStore;
 import org.millicent.storage.StorageException;
+import org.millicent.testing.MutableClock;
 
 /** What the vendor key store must do, run against each database. */
 abstract class VendorKeyStoreContract {
   final SecureRandom random = new SecureRandom();
+  final MutableClock clock = new MutableClock(Instant.parse("2029-05-06T07:08:09Z"));
   Database db;
   VendorKeyStore store;
 
@@ -34,7 +38,7 @@ abstract class VendorKeyStoreContract {
   @BeforeEach
   void setUp() {
     db = newDatabase();
-    store = VendorKeyStore.open(db);
+    store = VendorKeyStore.open(db, clock);
   }
 
   @AfterEach
@@ -57,7 +61,7 @@ abstract class VendorKeyStoreContract {
     m.retire(1);
 
     store.vectors().saveMasterSecrets(m);
-    MasterSecrets loaded = VendorKeyStore.open(db).vectors().loadMasterSecrets();
+    MasterSecrets loaded = VendorKeyStore.open(db, clock).vectors().loadMasterSecrets();
 
     assertThat(loaded.keys())
         .containsExactly(
@@ -203,7 +207,7 @@ abstract class VendorKeyStoreContract {
         CyclicBarrier together = new CyclicBarrier(2);
         List<Callable<Boolean>> both = new ArrayList<>();
         for (Database d : List.of(first, second)) {
-          VendorKeyStore s = VendorKeyStore.open(d);
+          VendorKeyStore s = VendorKeyStore.open(d, clock);
           both.add(
               () -> {
                 together.await(30, TimeUnit.SECONDS);
@@ -215,11 +219,11 @@ abstract class VendorKeyStoreContract {
           created += f.get() ? 1 : 0;
         }
         assertThat(created).as("round %d: master secrets created", round).isEqualTo(1);
-        MasterSecrets a = VendorKeyStore.open(first).vectors().loadMasterSecrets();
-        MasterSecrets b = VendorKeyStore.open(second).vectors().loadMasterSecrets();
+        MasterSecrets a = VendorKeyStore.open(first, clock).vectors().loadMasterSecrets();
+        MasterSecrets b = VendorKeyStore.open(second, clock).vectors().loadMasterSecrets();
         assertThat(a.secret(0).sameAs(b.secret(0))).as("round %d", round).isTrue();
-        CustomerSecrets ca = VendorKeyStore.open(first).vectors().loadCustomerSecrets();
-        CustomerSecrets cb = VendorKeyStore.open(second).vectors().loadCustomerSecrets();
+        CustomerSecrets ca = VendorKeyStore.open(first, clock).vectors().loadCustomerSecrets();
+        CustomerSecrets cb = VendorKeyStore.open(second, clock).vectors().loadCustomerSecrets();
         assertThat(ca.selectors()).containsExactly(0, 1);
         assertThat(ca.secret(1).sameAs(cb.secret(1))).as("round %d", round).isTrue();
       }
@@ -252,7 +256,9 @@ abstract class VendorKeyStoreContract {
 
   @Test
   void rotate_demotesThePrimaryWithItsDates_andStoresTheNewPrimary() {
+    Instant created = clock.instant();
     store.vectors().createMissing(0, List.of(), random);
+    clock.advance(Duration.ofDays(3));
     MasterSecrets before = store.vectors().loadMasterSecrets();
     MasterSecrets fresh = MasterSecrets.generate(1, random);
     java.time.Instant expiresBy = java.time.Instant.parse("2030-01-02T03:04:05Z");
@@ -268,10 +274,12 @@ abstract class VendorKeyStoreContract {
     assertThat(after.secret(0).sameAs(before.secret(0))).isTrue();
     assertThat(after.secret(1).sameAs(fresh.secret(1))).isTrue();
     List<KeyVectorStore.KeyRecord> records = store.vectors().describeMasterSecrets();
-    assertThat(records.get(0).demotedAt()).isNotNull();
+    // Dated by the vendor's clock, never the system's.
+    assertThat(records.get(0).createdAt()).isEqualTo(created);
+    assertThat(records.get(0).demotedAt()).isEqualTo(clock.instant());
     assertThat(records.get(0).expiresBy()).isEqualTo(expiresBy);
     assertThat(records.get(0).retiredAt()).isNull();
-    assertThat(records.get(1).createdAt()).isNotNull();
+    assertThat(records.get(1).createdAt()).isEqualTo(clock.instant());
     assertThat(records.get(1).demotedAt()).isNull();
   }
 
@@ -296,11 +304,12 @@ abstract class VendorKeyStoreContract {
     MasterSecrets fresh = MasterSecrets.generate(1, random);
     db.inTransaction(h -> store.vectors().rotate(h, 1, fresh.secret(1), java.time.Instant.now()));
 
+    clock.advance(Duration.ofDays(1));
     db.inTransaction(h -> store.vectors().setMasterState(h, 0, KeyState.RETIRED));
 
     KeyVectorStore.KeyRecord r = store.vectors().describeMasterSecrets().getFirst();
     assertThat(r.state()).isEqualTo(KeyState.RETIRED);
-    assertThat(r.retiredAt()).isNotNull();
+    assertThat(r.retiredAt()).isEqualTo(clock.instant());
   }
 
   @Test
