@@ -6,7 +6,9 @@
  * org.millicent.contracts.SpendRecorderContract} adds commits that replay and one-step spends;
  * {@link org.millicent.contracts.DurableSpendRecorderContract} adds durability across a reopen. The
  * same for serials: {@link org.millicent.contracts.SerialAllocatorContract} and {@link
- * org.millicent.contracts.DurableSerialAllocatorContract}.
+ * org.millicent.contracts.DurableSerialAllocatorContract}; and for the records of exchanges: {@link
+ * org.millicent.contracts.ExchangeRecorderContract} and {@link
+ * org.millicent.contracts.DurableExchangeRecorderContract}.
  */
 @NullMarked
 package org.millicent.contracts;
