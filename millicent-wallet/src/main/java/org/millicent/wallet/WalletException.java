@@ -16,61 +16,51 @@ public final class WalletException extends MillicentException {
   /** The stable codes. */
   public enum Code implements ErrorCode {
     /** The payment would exceed a budget limit; nothing was bought or sent. */
-    BUDGET_EXCEEDED("budget-exceeded", 402),
+    BUDGET_EXCEEDED("budget-exceeded"),
     /** The vendor names brokers, but the wallet has an account at none of them. */
-    NO_BROKER_ACCOUNT("no-broker-account", 402),
+    NO_BROKER_ACCOUNT("no-broker-account"),
     /** The wallet has no broker account at all, or not the one named. */
-    NOT_REGISTERED("not-registered", 402),
+    NOT_REGISTERED("not-registered"),
     /** A broker refused or failed a request; {@link #peerCode()} has its code. */
-    BROKER_REFUSED("broker-refused", 402),
+    BROKER_REFUSED("broker-refused"),
     /** The vendor refused the payment; {@link #peerCode()} has its code. */
-    VENDOR_REFUSED("vendor-refused", 402),
+    VENDOR_REFUSED("vendor-refused"),
     /**
      * The paid request got no answer; the payment stays recorded and is re-sent (same scrip, same
      * nonce) by the next recovery, which gets the change back.
      */
-    PAYMENT_IN_FLIGHT("payment-in-flight", 504),
+    PAYMENT_IN_FLIGHT("payment-in-flight"),
     /** The vendor takes no variant the wallet uses. */
-    NO_COMMON_VARIANT("no-common-variant", 402),
+    NO_COMMON_VARIANT("no-common-variant"),
     /**
      * A 402 named a vendor whose scrip the wallet may not pay at the origin that answered: neither
      * a broker the wallet has an account at nor the user vouched for that origin as the vendor's
      * (docs/WALLET.md, "Vouched origins"). Nothing was bought or sent.
      */
-    UNVOUCHED_ORIGIN("unvouched-origin", 402),
+    UNVOUCHED_ORIGIN("unvouched-origin"),
     /** The wallet holds too little scrip and could not buy more. */
-    INSUFFICIENT_SCRIP("insufficient-scrip", 402),
+    INSUFFICIENT_SCRIP("insufficient-scrip"),
     /** A server's answer did not follow docs/HTTP-API.md. */
-    BAD_RESPONSE("bad-response", 502),
+    BAD_RESPONSE("bad-response"),
     /**
      * A reply MAC or sealed reply did not verify: the answer was altered or is not the vendor's.
      */
-    FORGED_REPLY("forged-reply", 502),
+    FORGED_REPLY("forged-reply"),
     /** A server could not be reached. */
-    UNREACHABLE("unreachable", 502),
+    UNREACHABLE("unreachable"),
     /** The caller asked for something that cannot be done (bad amount, unknown vendor ...). */
-    BAD_REQUEST("bad-request", 400);
+    BAD_REQUEST("bad-request");
 
     private final String code;
-    private final int httpStatus;
 
-    Code(String code, int httpStatus) {
+    Code(String code) {
       this.code = code;
-      this.httpStatus = httpStatus;
     }
 
     /** The stable text form. */
     @Override
     public String code() {
       return code;
-    }
-
-    /**
-     * The HTTP status a proxy answers with: 402 when the wallet would not or could not pay, 502
-     * when a server failed, 504 when an answer is outstanding, 400 for a bad request.
-     */
-    public int httpStatus() {
-      return httpStatus;
     }
   }
 

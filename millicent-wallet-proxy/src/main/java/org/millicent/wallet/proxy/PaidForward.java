@@ -1,6 +1,5 @@
 package org.millicent.wallet.proxy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -30,7 +29,6 @@ import org.millicent.wallet.http.Request;
  */
 final class PaidForward {
   static final int MAX_BODY = 16 << 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final MillicentHttpClient http;
   private final MillicentHttpClient https;
@@ -62,7 +60,8 @@ final class PaidForward {
         body = s.readNBytes(MAX_BODY + 1);
       }
       if (body.length > MAX_BODY) {
-        problem(out, callback, 413, "bad-request", "the request body is over 16 MiB");
+        ProxyProblems.write(
+            out, callback, 413, ProxyProblems.BAD_REQUEST, "the request body is over 16 MiB");
         return;
       }
       boolean cacheable = method.equals("GET") && body.length == 0;
@@ -87,17 +86,17 @@ final class PaidForward {
       write(out, callback, answer, method.equals("HEAD"));
     } catch (WalletException e) {
       activity.done(id, method + " " + target + " -> not paid: " + e.code().code());
-      problem(out, callback, e.code().httpStatus(), e.code().code(), Causes.describe(e));
+      ProxyProblems.write(out, callback, e, Causes.describe(e));
     } catch (IllegalArgumentException e) {
       activity.done(id, method + " " + target + " -> bad request");
-      problem(out, callback, 400, "bad-request", Causes.describe(e));
+      ProxyProblems.write(out, callback, 400, ProxyProblems.BAD_REQUEST, Causes.describe(e));
     } catch (IOException e) {
       activity.done(id, method + " " + target + " -> unreachable");
-      problem(
+      ProxyProblems.write(
           out,
           callback,
-          502,
-          "unreachable",
+          ProxyProblems.status(WalletException.Code.UNREACHABLE),
+          WalletException.Code.UNREACHABLE.code(),
           "could not reach " + Request.origin(target) + ": " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -139,29 +138,5 @@ final class PaidForward {
     }
     out.getHeaders().put("Content-Length", Integer.toString(r.body().length));
     out.write(true, ByteBuffer.wrap(r.body()), callback);
-  }
-
-  /** Answers with an RFC 9457 problem document carrying the wallet's code. */
-  static void problem(Response out, Callback callback, int status, String code, String detail) {
-    byte[] body;
-    try {
-      body =
-          JSON.writeValueAsBytes(
-              JSON.createObjectNode()
-                  .put("type", "https://millicent.dev/problems/" + code)
-                  .put("title", org.eclipse.jetty.http.HttpStatus.getMessage(status))
-                  .put("status", status)
-                  .put("code", code)
-                  .put("detail", detail));
-    } catch (IOException e) {
-      callback.failed(e);
-      return;
-    }
-    out.setStatus(status);
-    out.getHeaders().put("Content-Type", "application/problem+json");
-    out.getHeaders().put("Cache-Control", "no-store");
-    out.getHeaders().put("Millicent-Wallet", code);
-    out.getHeaders().put("Content-Length", Integer.toString(body.length));
-    out.write(true, ByteBuffer.wrap(body), callback);
   }
 }

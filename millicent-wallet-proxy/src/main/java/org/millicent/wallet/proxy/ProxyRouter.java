@@ -57,8 +57,12 @@ final class ProxyRouter extends Handler.Wrapper {
       return page.handle(request, response, callback);
     }
     if (!"http".equalsIgnoreCase(u.getScheme())) {
-      PaidForward.problem(
-          response, callback, 400, "bad-request", "send https:// through CONNECT, not as a URL");
+      ProxyProblems.write(
+          response,
+          callback,
+          400,
+          ProxyProblems.BAD_REQUEST,
+          "send https:// through CONNECT, not as a URL");
       return true;
     }
     URI target = u.toURI();
@@ -75,17 +79,18 @@ final class ProxyRouter extends Handler.Wrapper {
     int peer = port(request.getConnectionMetaData().getRemoteSocketAddress());
     Optional<TunnelTargets.Target> t = tunnels.target(peer);
     if (t.isEmpty()) {
-      PaidForward.problem(response, callback, 403, "bad-request", "not an intercepted tunnel");
+      ProxyProblems.write(
+          response, callback, 403, ProxyProblems.BAD_REQUEST, "not an intercepted tunnel");
       return true;
     }
     TunnelTargets.Target target = t.get();
     String hostHeader = request.getHeaders().get(HttpHeader.HOST);
     if (hostHeader != null && !hostOf(hostHeader).equals(target.host())) {
-      PaidForward.problem(
+      ProxyProblems.write(
           response,
           callback,
           421,
-          "bad-request",
+          ProxyProblems.BAD_REQUEST,
           "this tunnel goes to " + target.host() + ", not to " + hostHeader);
       return true;
     }
