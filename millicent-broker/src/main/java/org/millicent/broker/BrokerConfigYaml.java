@@ -22,6 +22,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.millicent.failure.Causes;
 import org.millicent.http.HttpTimeouts;
+import org.millicent.http.config.YamlValues;
 
 /**
  * Reads a {@link BrokerConfig} from YAML: unknown keys, a key given twice, wrong types and
@@ -143,7 +144,7 @@ final class BrokerConfigYaml {
     }
     if (!root.isObject()) {
       throw new BrokerConfigException(
-          List.of("expected a YAML mapping of settings, found " + ConfigReader.describe(root)));
+          List.of("expected a YAML mapping of settings, found " + YamlValues.describe(root)));
     }
     r.allow(root, "", "");
     String brokerId = r.string(root, "broker", d.brokerId());
@@ -242,59 +243,53 @@ final class BrokerConfigYaml {
     if (vs != null) {
       if (!vs.isArray()) {
         r.problems.add(
-            "vendors: expected a list of vendor entries, found " + ConfigReader.describe(vs));
+            "vendors: expected a list of vendor entries, found " + YamlValues.describe(vs));
       } else {
         for (int i = 0; i < vs.size(); i++) {
-          VendorConfig v = VendorConfig.read(vs.get(i), "vendors[" + i + "]", r);
+          VendorConfig v = VendorConfigYaml.read(vs.get(i), "vendors[" + i + "]", r);
           if (v != null) {
             vendors.add(v);
           }
         }
       }
     }
+    // The record checks itself as a whole (BrokerConfigCheck); its problems are added to the
+    // reader's, except for a field the reader already reported.
     List<String> all = new ArrayList<>(r.problems);
-    Set<String> reported = new HashSet<>();
-    for (String problem : r.problems) {
-      reported.add(field(problem));
-    }
-    for (String problem :
-        BrokerConfigCheck.problems(
-            brokerId,
-            host,
-            port,
-            currency,
-            database,
-            tls,
-            adminToken,
-            lifetime,
-            provider,
-            creditLimit,
-            period,
-            settlementInterval,
-            vendors)) {
-      if (reported.add(field(problem))) {
-        all.add(problem);
+    @Nullable BrokerConfig config = null;
+    try {
+      config =
+          new BrokerConfig(
+              brokerId,
+              host,
+              port,
+              publicUrl,
+              currency,
+              database,
+              tls,
+              adminToken,
+              lifetime,
+              provider,
+              creditLimit,
+              period,
+              settlementInterval,
+              vendors,
+              timeouts);
+    } catch (BrokerConfigException e) {
+      Set<String> reported = new HashSet<>();
+      for (String problem : r.problems) {
+        reported.add(field(problem));
+      }
+      for (String problem : e.problems()) {
+        if (reported.add(field(problem))) {
+          all.add(problem);
+        }
       }
     }
-    if (!all.isEmpty()) {
+    if (config == null || !all.isEmpty()) {
       throw new BrokerConfigException(all);
     }
-    return new BrokerConfig(
-        brokerId,
-        host,
-        port,
-        publicUrl,
-        currency,
-        database,
-        tls,
-        adminToken,
-        lifetime,
-        provider,
-        creditLimit,
-        period,
-        settlementInterval,
-        vendors,
-        timeouts);
+    return config;
   }
 
   /** The field a problem message is about: the text before its first ": ". */

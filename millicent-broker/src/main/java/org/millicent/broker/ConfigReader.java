@@ -5,11 +5,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.millicent.http.config.YamlValues;
 
 /**
  * Reads the YAML nodes of a broker configuration into typed values, collecting every problem
@@ -33,45 +32,15 @@ final class ConfigReader {
     List<String> ok =
         Objects.requireNonNull(
             BrokerConfigYaml.KEYS.get(mapping), () -> "no keys listed for " + mapping);
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
-      String k = it.next().getKey();
-      if (!ok.contains(k)) {
-        problems.add(prefix + k + ": unknown setting (known here: " + String.join(", ", ok) + ")");
-      }
-    }
+    YamlValues.unknownKeys(node, ok, prefix, problems);
   }
 
   boolean object(JsonNode n, String field) {
     if (!n.isObject()) {
-      problems.add(field + ": expected a mapping, found " + describe(n));
+      problems.add(field + ": expected a mapping, found " + YamlValues.describe(n));
       return false;
     }
     return true;
-  }
-
-  /** How a YAML value reads in a message: its kind, and the value itself when a scalar. */
-  static String describe(@Nullable JsonNode n) {
-    if (n == null || n.isNull() || n.isMissingNode()) {
-      return "nothing";
-    }
-    if (n.isObject()) {
-      return "a mapping";
-    }
-    if (n.isArray()) {
-      return "a list";
-    }
-    if (n.isTextual()) {
-      return "the text \"" + n.asText() + '"';
-    }
-    if (n.isBoolean()) {
-      return "the boolean " + n.asText();
-    }
-    return "the number " + n.asText();
-  }
-
-  /** Whether the setting {@code field} holds a secret, whose value no message may show. */
-  private static boolean secret(String field) {
-    return field.endsWith("token") || field.endsWith("password") || field.endsWith("secret");
   }
 
   /** The text {@code name} of {@code n}, or {@code dflt} when it is missing or not text. */
@@ -90,24 +59,7 @@ final class ConfigReader {
   }
 
   @Nullable String optionalString(JsonNode n, String name, String field) {
-    JsonNode v = n.get(name);
-    if (v == null) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      String found = describe(v);
-      if (secret(field) && found.startsWith("the ")) {
-        found = "a " + found.split(" ", -1)[1];
-      }
-      problems.add(
-          field
-              + ": expected text, found "
-              + found
-              + (v.isNull() ? " (leave the key out for the default)" : "")
-              + (v.isNumber() || v.isBoolean() ? " (quote it to make it text)" : ""));
-      return null;
-    }
-    return v.asText();
+    return YamlValues.optionalText(n.get(name), field, problems);
   }
 
   long longValue(JsonNode n, String name, long dflt, long min, long max) {
@@ -116,27 +68,7 @@ final class ConfigReader {
 
   long longValue(JsonNode n, String name, long dflt, long min, long max, String field) {
     JsonNode v = n.get(name);
-    if (v == null) {
-      return dflt;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      problems.add(
-          field
-              + ": expected a whole number "
-              + min
-              + ".."
-              + max
-              + ", found "
-              + describe(v)
-              + (v.isTextual() ? " (write numbers without quotes)" : ""));
-      return dflt;
-    }
-    long x = v.longValue();
-    if (x < min || x > max) {
-      problems.add(field + ": expected " + min + ".." + max + ", found " + x);
-      return dflt;
-    }
-    return x;
+    return v == null ? dflt : YamlValues.wholeNumber(v, field, min, max, problems, dflt);
   }
 
   @Nullable URI url(JsonNode n, String name) {
@@ -152,7 +84,7 @@ final class ConfigReader {
   @Nullable URI url(JsonNode list, int index, String field) {
     JsonNode v = list.get(index);
     if (v == null || !v.isTextual()) {
-      problems.add(field + ": expected an http or https URL, found " + describe(v));
+      problems.add(field + ": expected an http or https URL, found " + YamlValues.describe(v));
       return null;
     }
     return parseUrl(v.asText(), field);

@@ -1,9 +1,9 @@
 package org.millicent.vendor.config;
 
-import static org.millicent.vendor.config.YamlValues.describe;
-import static org.millicent.vendor.config.YamlValues.integer;
-import static org.millicent.vendor.config.YamlValues.text;
-import static org.millicent.vendor.config.YamlValues.unknownKeys;
+import static org.millicent.http.config.YamlValues.describe;
+import static org.millicent.http.config.YamlValues.text;
+import static org.millicent.http.config.YamlValues.unknownKeys;
+import static org.millicent.http.config.YamlValues.wholeNumber;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,13 +35,13 @@ final class CatalogueYaml {
             errors.add(at + ": expected {method, path, price_millicents}, found " + describe(p));
             continue;
           }
-          unknownKeys(p, "prices[]", at + ".", errors);
-          String method = p.has("method") ? text(p, "method", at + ".method", errors) : "GET";
+          unknownKeys(p, VendorConfigYaml.known("prices[]"), at + ".", errors);
+          String method = p.has("method") ? text(p.get("method"), at + ".method", errors) : "GET";
           b.prices.add( // unchecked, like every entry read: validation reports what is missing
               new Price(
                   method == null ? null : method.toUpperCase(Locale.ROOT),
-                  text(p, "path", at + ".path", errors),
-                  integer(p.get("price_millicents"), at + ".price_millicents", errors, 0)));
+                  text(p.get("path"), at + ".path", errors),
+                  wholeNumber(p.get("price_millicents"), at + ".price_millicents", errors, 0)));
         }
       }
     }
@@ -80,7 +80,7 @@ final class CatalogueYaml {
         errors.add(at + ": expected {property, rates_bps, default_bps}, found " + describe(r));
         continue;
       }
-      unknownKeys(r, "price_rules[]", at + ".", errors);
+      unknownKeys(r, VendorConfigYaml.known("price_rules[]"), at + ".", errors);
       Map<String, Long> rates = new LinkedHashMap<>();
       JsonNode rn = r.get("rates_bps");
       if (rn != null) {
@@ -94,13 +94,15 @@ final class CatalogueYaml {
               it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             rates.put(
-                e.getKey(), integer(e.getValue(), at + ".rates_bps." + e.getKey(), errors, 0));
+                e.getKey(), wholeNumber(e.getValue(), at + ".rates_bps." + e.getKey(), errors, 0));
           }
         }
       }
       long def =
-          r.has("default_bps") ? integer(r.get("default_bps"), at + ".default_bps", errors, 0) : 0;
-      b.priceRule(new PriceRule(text(r, "property", at + ".property", errors), rates, def));
+          r.has("default_bps")
+              ? wholeNumber(r.get("default_bps"), at + ".default_bps", errors, 0)
+              : 0;
+      b.priceRule(new PriceRule(text(r.get("property"), at + ".property", errors), rates, def));
     }
   }
 }

@@ -1,10 +1,10 @@
 package org.millicent.vendor.config;
 
-import static org.millicent.vendor.config.YamlValues.describe;
-import static org.millicent.vendor.config.YamlValues.duration;
-import static org.millicent.vendor.config.YamlValues.integer;
-import static org.millicent.vendor.config.YamlValues.text;
-import static org.millicent.vendor.config.YamlValues.unknownKeys;
+import static org.millicent.http.config.YamlValues.describe;
+import static org.millicent.http.config.YamlValues.duration;
+import static org.millicent.http.config.YamlValues.text;
+import static org.millicent.http.config.YamlValues.unknownKeys;
+import static org.millicent.http.config.YamlValues.wholeNumber;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.millicent.failure.Causes;
@@ -46,6 +47,15 @@ final class VendorConfigYaml {
    * publishes it.
    */
   static final Map<String, List<String>> KEYS = keys();
+
+  /** The keys known in {@code mapping}, sorted as errors name them. */
+  static Set<String> known(String mapping) {
+    List<String> known = KEYS.get(mapping);
+    if (known == null) {
+      throw new IllegalArgumentException("no known keys for the mapping \"" + mapping + '"');
+    }
+    return new TreeSet<>(known);
+  }
 
   private static Map<String, List<String>> keys() {
     Map<String, List<String>> k = new LinkedHashMap<>();
@@ -152,19 +162,20 @@ final class VendorConfigYaml {
   }
 
   private static VendorConfigBuilder read(ObjectNode root, Path base, List<String> errors) {
-    unknownKeys(root, "", "", errors);
+    unknownKeys(root, VendorConfigYaml.known(""), "", errors);
     VendorConfigBuilder b =
-        new VendorConfigBuilder(root.has("vendor") ? text(root, "vendor", "vendor", errors) : null);
+        new VendorConfigBuilder(
+            root.has("vendor") ? text(root.get("vendor"), "vendor", errors) : null);
     // A value that is not of its type was reported and is left unset (its check would be a repeat)
     b.clearPrices();
     if (root.has("currency")) {
-      Optional.ofNullable(text(root, "currency", "currency", errors)).ifPresent(b::currency);
+      Optional.ofNullable(text(root.get("currency"), "currency", errors)).ifPresent(b::currency);
     }
     if (root.has("host")) {
-      Optional.ofNullable(text(root, "host", "host", errors)).ifPresent(b::host);
+      Optional.ofNullable(text(root.get("host"), "host", errors)).ifPresent(b::host);
     }
     if (root.has("port")) {
-      long port = integer(root.get("port"), "port", errors, VendorConfig.DEFAULT_PORT);
+      long port = wholeNumber(root.get("port"), "port", errors, VendorConfig.DEFAULT_PORT);
       if (port < 0 || port > 65535) { // checked here: a cast to int could wrap it into a port
         errors.add("port: expected 0..65535, found " + port);
       } else {
@@ -203,29 +214,30 @@ final class VendorConfigYaml {
     content(root, base, b, errors);
     brokers(root, b, errors);
     if (root.has("database")) {
-      b.database(text(root, "database", "database", errors));
+      b.database(text(root.get("database"), "database", errors));
     }
     if (root.has("tls")) {
       JsonNode t = root.get("tls");
       if (!t.isObject()) {
         errors.add("tls: expected a mapping with keystore and password, found " + describe(t));
       } else {
-        unknownKeys(t, "tls", "tls.", errors);
-        String ks = text(t, "keystore", "tls.keystore", errors);
+        unknownKeys(t, VendorConfigYaml.known("tls"), "tls.", errors);
+        String ks = text(t.get("keystore"), "tls.keystore", errors);
         b.tls(
             new TlsConfig(
-                ks == null ? null : base.resolve(ks), text(t, "password", "tls.password", errors)));
+                ks == null ? null : base.resolve(ks),
+                text(t.get("password"), "tls.password", errors)));
       }
     }
     if (root.has("admin_token")) {
-      b.adminToken(text(root, "admin_token", "admin_token", errors));
+      b.adminToken(text(root.get("admin_token"), "admin_token", errors));
     }
     if (root.has("http_timeouts")) {
       JsonNode t = root.get("http_timeouts");
       if (!t.isObject()) {
         errors.add("http_timeouts: expected a mapping with idle and header, found " + describe(t));
       } else {
-        unknownKeys(t, "http_timeouts", "http_timeouts.", errors);
+        unknownKeys(t, VendorConfigYaml.known("http_timeouts"), "http_timeouts.", errors);
         Duration idle =
             t.has("idle")
                 ? duration(t.get("idle"), "http_timeouts.idle", errors)
@@ -256,7 +268,7 @@ final class VendorConfigYaml {
       errors.add("content: expected a mapping with static, origin or sample, found " + describe(c));
       return;
     }
-    unknownKeys(c, "content", "content.", errors);
+    unknownKeys(c, VendorConfigYaml.known("content"), "content.", errors);
     int kinds = (c.has("static") ? 1 : 0) + (c.has("origin") ? 1 : 0) + (c.has("sample") ? 1 : 0);
     if (kinds != 1) {
       errors.add(
@@ -271,14 +283,14 @@ final class VendorConfigYaml {
       }
     }
     if (c.has("static")) {
-      String dir = text(c, "static", "content.static", errors);
+      String dir = text(c.get("static"), "content.static", errors);
       if (dir != null && dir.isBlank()) { // "" would serve the configuration's own folder
         errors.add("content.static: expected a folder path, found empty text");
         dir = null;
       }
       b.content(new Content.StaticFolder(dir == null ? null : base.resolve(dir)));
     } else if (c.has("origin")) {
-      String url = text(c, "origin", "content.origin", errors);
+      String url = text(c.get("origin"), "content.origin", errors);
       URI uri = null;
       if (url != null) {
         try {
@@ -293,7 +305,7 @@ final class VendorConfigYaml {
               : VendorConfig.DEFAULT_ORIGIN_TIMEOUT;
       String key =
           c.has("paid_headers_key_file")
-              ? text(c, "paid_headers_key_file", "content.paid_headers_key_file", errors)
+              ? text(c.get("paid_headers_key_file"), "content.paid_headers_key_file", errors)
               : null;
       if (uri != null) {
         b.content(new Content.Origin(uri, timeout, key == null ? null : base.resolve(key)));
@@ -326,8 +338,8 @@ final class VendorConfigYaml {
             at + ": expected {id, url, token, customer_id, discount_bps}, found " + describe(n));
         continue;
       }
-      unknownKeys(n, "brokers[]", at + ".", errors);
-      String url = text(n, "url", at + ".url", errors);
+      unknownKeys(n, VendorConfigYaml.known("brokers[]"), at + ".", errors);
+      String url = text(n.get("url"), at + ".url", errors);
       URI uri = null;
       if (url != null) {
         try {
@@ -357,7 +369,7 @@ final class VendorConfigYaml {
       }
       long discount =
           n.has("discount_bps")
-              ? integer(n.get("discount_bps"), at + ".discount_bps", errors, 0)
+              ? wholeNumber(n.get("discount_bps"), at + ".discount_bps", errors, 0)
               : 0;
       if (discount < 0 || discount > 10_000) { // checked here: the entry holds an int
         errors.add(at + ".discount_bps: expected 0..10000, found " + discount);
@@ -365,9 +377,9 @@ final class VendorConfigYaml {
       }
       b.broker(
           new BrokerConfig(
-              text(n, "id", at + ".id", errors),
+              text(n.get("id"), at + ".id", errors),
               uri,
-              text(n, "token", at + ".token", errors),
+              text(n.get("token"), at + ".token", errors),
               customer,
               (int) discount));
     }
