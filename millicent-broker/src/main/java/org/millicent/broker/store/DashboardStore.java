@@ -62,31 +62,38 @@ public final class DashboardStore {
    * bucketMillis}. Buckets without a sale are absent.
    */
   public List<Bucket> charges(long bucketMillis, long from, long to) {
-    return db.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT issued_at / :b AS bucket, COUNT(*), SUM(value) FROM issued_scrip"
-                        + " WHERE kind = 'sale' AND issued_at >= :from AND issued_at < :to"
-                        + " GROUP BY 1 ORDER BY 1")
-                .bind("b", bucketMillis)
-                .bind("from", from)
-                .bind("to", to)
-                .map((rs, ctx) -> new Bucket(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
-                .list());
+    return perBucket(
+        "SELECT issued_at / :b AS bucket, COUNT(*), SUM(value) FROM issued_scrip"
+            + " WHERE kind = 'sale' AND issued_at >= :from AND issued_at < :to"
+            + " GROUP BY 1 ORDER BY 1",
+        bucketMillis,
+        from,
+        to);
   }
 
   /** Customers registered in [{@code from}, {@code to}), per bucket of {@code bucketMillis}. */
   public List<Bucket> registrations(long bucketMillis, long from, long to) {
+    return perBucket(
+        "SELECT created_at / :b AS bucket, COUNT(*), 0 FROM customers"
+            + " WHERE created_at >= :from AND created_at < :to"
+            + " GROUP BY 1 ORDER BY 1",
+        bucketMillis,
+        from,
+        to);
+  }
+
+  /**
+   * The buckets {@code sql} selects (index, pieces, millicents), given the bucket width {@code :b}
+   * and the range [{@code :from}, {@code :to}).
+   */
+  private List<Bucket> perBucket(String sql, long bucketMillis, long from, long to) {
     return db.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT created_at / :b AS bucket, COUNT(*) FROM customers"
-                        + " WHERE created_at >= :from AND created_at < :to"
-                        + " GROUP BY 1 ORDER BY 1")
+            h.createQuery(sql)
                 .bind("b", bucketMillis)
                 .bind("from", from)
                 .bind("to", to)
-                .map((rs, ctx) -> new Bucket(rs.getLong(1), rs.getLong(2), 0))
+                .map((rs, ctx) -> new Bucket(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
                 .list());
   }
 

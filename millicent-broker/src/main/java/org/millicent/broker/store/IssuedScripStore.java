@@ -1,5 +1,7 @@
 package org.millicent.broker.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Database;
 
@@ -106,19 +109,13 @@ public final class IssuedScripStore {
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT issuer, token, supply, sealed_secret FROM issued_scrip"
-                        + " WHERE customer_id = ? AND request_key = ?"
+                    "SELECT "
+                        + RECORDED_SALE
+                        + " FROM issued_scrip WHERE customer_id = ? AND request_key = ?"
                         + " ORDER BY issued_at DESC LIMIT 1")
                 .bind(0, customerId)
                 .bind(1, requestKey)
-                .map(
-                    (rs, ctx) ->
-                        new RecordedSale(
-                            rs.getString(1),
-                            rs.getBytes(2),
-                            rs.getString(3),
-                            rs.getBytes(4),
-                            customerId))
+                .map(IssuedScripStore::recordedSale)
                 .findOne());
   }
 
@@ -127,18 +124,20 @@ public final class IssuedScripStore {
     return db.withHandle(
         h ->
             h.createQuery(
-                    "SELECT issuer, token, supply, sealed_secret, customer_id"
+                    "SELECT "
+                        + RECORDED_SALE
                         + " FROM issued_scrip WHERE paid_by = ? AND kind = 'purchase'")
                 .bind(0, paidBy)
-                .map(
-                    (rs, ctx) ->
-                        new RecordedSale(
-                            rs.getString(1),
-                            rs.getBytes(2),
-                            rs.getString(3),
-                            rs.getBytes(4),
-                            rs.getLong(5)))
+                .map(IssuedScripStore::recordedSale)
                 .findOne());
+  }
+
+  /** The columns of a {@link RecordedSale}, in the order {@link #recordedSale} reads them. */
+  private static final String RECORDED_SALE = "issuer, token, supply, sealed_secret, customer_id";
+
+  private static RecordedSale recordedSale(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new RecordedSale(
+        rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getBytes(4), rs.getLong(5));
   }
 
   /** The tokens {@code issuer} issued of {@code kind} for a customer's request key, in id order. */
