@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -19,12 +17,13 @@ import org.millicent.keys.SecretBytes;
 /**
  * A persisted key vector pair: the master scrip secret vector (key id, secret, state, dates) and
  * the customer master secret vector (selector, secret), in two tables whose names a service gives
- * ({@link Tables}). A vendor keeps its own secrets here, and so does a broker, a vendor of broker
- * scrip. A save replaces the stored vector in one transaction, for a database no other process
- * changes; where other processes change the vectors too (replicas issuing and revoking licences),
- * {@link #insertMasterSecret}, {@link #setMasterState} and {@link #insertCustomerSecret} change one
- * row in the caller's transaction. Rows live in a file readable only by the service (0600) or a
- * PostgreSQL schema; secret bytes are never logged, printed or put in an exception message.
+ * ({@link KeyVectorTables}). A vendor keeps its own secrets here, and so does a broker, a vendor of
+ * broker scrip. A save replaces the stored vector in one transaction, for a database no other
+ * process changes; where other processes change the vectors too (replicas issuing and revoking
+ * licences), {@link #insertMasterSecret}, {@link #setMasterState} and {@link #insertCustomerSecret}
+ * change one row in the caller's transaction. Rows live in a file readable only by the service
+ * (0600) or a PostgreSQL schema; secret bytes are never logged, printed or put in an exception
+ * message.
  *
  * <p>Several processes may share one database (replicas on PostgreSQL). The secrets a service needs
  * at its first start are created by {@link #createMissing}, which inserts only what is absent in
@@ -35,29 +34,6 @@ import org.millicent.keys.SecretBytes;
  * shape of the vendor's ({@code docs/STORAGE.md}). Thread-safe.
  */
 public final class KeyVectorStore {
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
-
-  /**
-   * Where one service keeps its key vectors.
-   *
-   * @param masters the table of master scrip secrets
-   * @param customers the table of customer master secrets
-   * @param lock the name of the secrets lock (on PostgreSQL, per schema)
-   */
-  public record Tables(String masters, String customers, String lock) {
-    /**
-     * @throws IllegalArgumentException when a table name is not a plain lower-case SQL name
-     */
-    public Tables {
-      if (!NAME.matcher(masters).matches() || !NAME.matcher(customers).matches()) {
-        throw new IllegalArgumentException("table names must match " + NAME);
-      }
-      if (!NAME.matcher(lock.replace('-', '_')).matches()) {
-        throw new IllegalArgumentException("the lock name must match " + NAME + " (or '-')");
-      }
-    }
-  }
-
   private final Database db;
   private final InstantSource clock;
   private final String masters;
@@ -65,7 +41,7 @@ public final class KeyVectorStore {
   private final String lockName;
 
   /** A store over {@code tables} of {@code db}, whose migrations made them. */
-  public KeyVectorStore(Database db, Tables tables, InstantSource clock) {
+  public KeyVectorStore(Database db, KeyVectorTables tables, InstantSource clock) {
     this.db = db;
     this.clock = clock;
     this.masters = tables.masters();
@@ -381,48 +357,16 @@ public final class KeyVectorStore {
   }
 
   /**
-   * What is known of one stored master secret besides its secret. A date is null when it has not
-   * happened yet, or when the key was stored before its dates were kept.
-   */
-  public record KeyRecord(
-      int keyId,
-      KeyState state,
-      @Nullable Instant createdAt,
-      @Nullable Instant demotedAt,
-      @Nullable Instant expiresBy,
-      @Nullable Instant retiredAt) {}
-
-  /**
    * Every stored master secret's key id, state and dates (no secret), by key id, as {@code h} sees
    * them. Dates unknown for a key stored before they were kept are null.
    */
-  public List<KeyRecord> describeMasterSecrets(Handle h) {
-    return h.createQuery(
-            "SELECT key_id, state, created_at, demoted_at, expires_by, retired_at"
-                + " FROM "
-                + masters
-                + " ORDER BY key_id")
-        .map(
-            (rs, ctx) ->
-                new KeyRecord(
-                    rs.getInt(1),
-                    KeyState.valueOf(rs.getString(2)),
-                    instant(rs, 3),
-                    instant(rs, 4),
-                    instant(rs, 5),
-                    instant(rs, 6)))
-        .list();
+  public List<MasterKeyRecord> describeMasterSecrets(Handle h) {
+    return MasterKeyRecord.list(h, masters);
   }
 
   /** {@link #describeMasterSecrets(Handle)} in a transaction of its own. */
-  public List<KeyRecord> describeMasterSecrets() {
+  public List<MasterKeyRecord> describeMasterSecrets() {
     return db.withHandle(this::describeMasterSecrets);
-  }
-
-  private static @Nullable Instant instant(java.sql.ResultSet rs, int column)
-      throws java.sql.SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochSecond(v);
   }
 
   /**

@@ -21,7 +21,7 @@ import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
-import org.millicent.storage.KeyVectorStore;
+import org.millicent.storage.MasterKeyRecord;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.store.GatewayStore;
 import org.millicent.vendor.store.VendorKeyStore;
@@ -248,13 +248,13 @@ public final class VendorKeys implements AutoCloseable {
   public List<Key> list() {
     List<GatewayStore.Licence> licences = store.licences();
     List<Key> out = new ArrayList<>();
-    for (KeyVectorStore.KeyRecord r : keyStore.vectors().describeMasterSecrets()) {
+    for (MasterKeyRecord r : keyStore.vectors().describeMasterSecrets()) {
       out.add(view(r, licences));
     }
     return out;
   }
 
-  private Key view(KeyVectorStore.KeyRecord r, List<GatewayStore.Licence> licences) {
+  private Key view(MasterKeyRecord r, List<GatewayStore.Licence> licences) {
     GatewayStore.Licence licence =
         licences.stream().filter(l -> l.keyIds().contains(r.keyId())).findFirst().orElse(null);
     VendorKeyStore.KeyUsage usage = keyStore.usage(r.keyId());
@@ -336,7 +336,7 @@ public final class VendorKeys implements AutoCloseable {
     boolean retired =
         store.changeKeys(
             h -> {
-              KeyVectorStore.KeyRecord r =
+              MasterKeyRecord r =
                   keyStore.vectors().describeMasterSecrets(h).stream()
                       .filter(x -> x.keyId() == keyId)
                       .findFirst()

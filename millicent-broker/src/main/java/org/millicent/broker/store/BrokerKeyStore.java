@@ -3,6 +3,7 @@ package org.millicent.broker.store;
 import java.time.InstantSource;
 import org.millicent.storage.Database;
 import org.millicent.storage.KeyVectorStore;
+import org.millicent.storage.KeyVectorTables;
 
 /**
  * Where the broker keeps its own key vectors: {@code broker_master_secrets} and {@code
@@ -11,8 +12,8 @@ import org.millicent.storage.KeyVectorStore;
  */
 public final class BrokerKeyStore {
   /** The broker's key vector tables and secrets lock. */
-  public static final KeyVectorStore.Tables TABLES =
-      new KeyVectorStore.Tables(
+  public static final KeyVectorTables TABLES =
+      new KeyVectorTables(
           "broker_master_secrets", "broker_customer_secrets", "millicent-broker-secrets");
 
   private BrokerKeyStore() {}

@@ -3,6 +3,7 @@ package org.millicent.vendor.store;
 import java.time.InstantSource;
 import org.millicent.storage.Database;
 import org.millicent.storage.KeyVectorStore;
+import org.millicent.storage.KeyVectorTables;
 import org.millicent.storage.StorageException;
 
 /**
@@ -12,8 +13,8 @@ import org.millicent.storage.StorageException;
  */
 public final class VendorKeyStore {
   /** The vendor's key vector tables and secrets lock. */
-  public static final KeyVectorStore.Tables TABLES =
-      new KeyVectorStore.Tables(
+  public static final KeyVectorTables TABLES =
+      new KeyVectorTables(
           "vendor_master_secrets", "vendor_customer_secrets", "millicent-vendor-secrets");
 
   private final Database db;

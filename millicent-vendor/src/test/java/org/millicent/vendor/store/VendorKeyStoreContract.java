@@ -22,7 +22,7 @@ import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.storage.Database;
-import org.millicent.storage.KeyVectorStore;
+import org.millicent.storage.MasterKeyRecord;
 import org.millicent.storage.StorageException;
 import org.millicent.testing.MutableClock;
 
@@ -273,7 +273,7 @@ abstract class VendorKeyStoreContract {
             new MasterSecrets.KeyInfo(1, KeyState.PRIMARY));
     assertThat(after.secret(0).sameAs(before.secret(0))).isTrue();
     assertThat(after.secret(1).sameAs(fresh.secret(1))).isTrue();
-    List<KeyVectorStore.KeyRecord> records = store.vectors().describeMasterSecrets();
+    List<MasterKeyRecord> records = store.vectors().describeMasterSecrets();
     // Dated by the vendor's clock, never the system's.
     assertThat(records.get(0).createdAt()).isEqualTo(created);
     assertThat(records.get(0).demotedAt()).isEqualTo(clock.instant());
@@ -307,7 +307,7 @@ abstract class VendorKeyStoreContract {
     clock.advance(Duration.ofDays(1));
     db.inTransaction(h -> store.vectors().setMasterState(h, 0, KeyState.RETIRED));
 
-    KeyVectorStore.KeyRecord r = store.vectors().describeMasterSecrets().getFirst();
+    MasterKeyRecord r = store.vectors().describeMasterSecrets().getFirst();
     assertThat(r.state()).isEqualTo(KeyState.RETIRED);
     assertThat(r.retiredAt()).isEqualTo(clock.instant());
   }
