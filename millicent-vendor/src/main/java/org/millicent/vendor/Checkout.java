@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.millicent.http.ClientFaults;
-import org.millicent.http.ProblemDocument;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Headers;
@@ -22,6 +21,7 @@ import org.millicent.protocol.Receipt;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.Purchase;
 import org.millicent.scrip.ScripBody;
+import org.millicent.vendor.VendorMetrics.Kind;
 import org.millicent.vendor.content.ContentResponse;
 
 /**
@@ -75,8 +75,14 @@ public final class Checkout {
   /** What {@link #begin} decided. */
   public sealed interface Outcome permits Pass, Answer, Sale {}
 
-  /** Not priced (free or not in the catalogue): the application answers as it would anyway. */
-  public record Pass() implements Outcome {}
+  /**
+   * Not priced: the application answers as it would anyway.
+   *
+   * @param free whether the vendor gives it away (a free path of the configuration, or a price of 0
+   *     set by the application), counted as free content; else the path is not the vendor's to sell
+   *     (not in the catalogue, or a protocol endpoint)
+   */
+  public record Pass(boolean free) implements Outcome {}
 
   /**
    * An answer to send as it is: the offer or a refusal.
@@ -121,11 +127,11 @@ public final class Checkout {
   public Outcome begin(HttpServletRequest request) {
     String path = dispatchedPath(request);
     if (protocolEndpoint(path)) {
-      return new Pass();
+      return new Pass(false);
     }
     Catalogue.Entry entry = catalogue.match(request.getMethod(), path);
     if (entry == null || entry.free()) {
-      return new Pass();
+      return new Pass(entry != null);
     }
     return sell(request, entry);
   }
@@ -144,8 +150,11 @@ public final class Checkout {
           "a price must be 0.." + ScripBody.MAX_VALUE_MILLICENTS + " millicents");
     }
     String path = dispatchedPath(request);
-    if (priceMillicents == 0 || protocolEndpoint(path)) {
-      return new Pass();
+    if (protocolEndpoint(path)) {
+      return new Pass(false);
+    }
+    if (priceMillicents == 0) {
+      return new Pass(true);
     }
     return sell(request, catalogue.priced(request.getMethod(), path, priceMillicents));
   }
@@ -188,13 +197,13 @@ public final class Checkout {
             offer,
             Map.of("Allow", entry.paidMethods()));
       }
-      byte[] sent = body(request);
+      byte[] sent = RequestBodies.of(request, MAX_BODY_BYTES);
       Payment payment = payment(request, method, auth, sent);
       VendorState st = state.get();
       Purchase p = claim(st, payment, entry);
       if (p.isReplay() && !SAFE_METHODS.contains(method)) {
-        ContentResponse replayed = replayedAction(method, path);
-        Delivery d = paid(st, p, replayed);
+        ContentResponse replayed = Problems.replayedAction(method, path);
+        Delivery d = paid(st, p, path, replayed);
         return new Answer(
             d.status(), ProblemCode.REPLAYED.code(), d.headers(), d.contentType(), d.body());
       }
@@ -207,37 +216,10 @@ public final class Checkout {
           throw e;
         }
       }
-      return new Sale(this, st, p, opened);
+      return new Sale(this, st, p, path, opened);
     } catch (RuntimeException e) {
       return problems.answer(request, e, offer);
     }
-  }
-
-  /** The request body; a request that announces none (most GETs) is not read at all. */
-  private static byte[] body(HttpServletRequest request) {
-    if (request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null) {
-      return new byte[0];
-    }
-    if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-      throw tooLarge();
-    }
-    byte[] b;
-    try {
-      b = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-    } catch (IOException e) {
-      throw new ProblemException(
-          ProblemCode.BAD_REQUEST, "the request body could not be read (scrip unused)", e);
-    }
-    if (b.length > MAX_BODY_BYTES) {
-      throw tooLarge();
-    }
-    return b;
-  }
-
-  private static ProblemException tooLarge() {
-    return new ProblemException(
-        ProblemCode.CONTENT_TOO_LARGE,
-        "a paid request's body may have at most " + MAX_BODY_BYTES + " bytes (scrip unused)");
   }
 
   private static String nullToEmpty(String s) {
@@ -258,31 +240,12 @@ public final class Checkout {
   }
 
   /**
-   * The answer to a replay of a non-safe request (docs/HTTP-API.md, "Replays of non-safe methods"):
-   * the action is not run again and its first answer is not kept, so the replay gets a {@code 409
-   * replayed} problem document, with the receipt of the first sending.
+   * A paid answer to a request for the resource at {@code path} (canonical): counted for it, the
+   * scrip's licence noted as received, the receipt for {@code r}'s status and body, and the body
+   * sealed for a private payment.
    */
-  static ContentResponse replayedAction(String method, String path) {
-    ProblemCode code = ProblemCode.REPLAYED;
-    String detail =
-        method
-            + " "
-            + path
-            + " was done and charged once for this payment; it is not run again, and its first"
-            + " answer is not kept. The receipt is the first one.";
-    return new ContentResponse(
-        code.status(),
-        ProblemDocument.MEDIA_TYPE,
-        Map.of(),
-        ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, Map.of()));
-  }
-
-  /**
-   * A paid answer: counted, the scrip's licence noted as received, the receipt for {@code r}'s
-   * status and body, and the body sealed for a private payment.
-   */
-  Delivery paid(VendorState st, Purchase p, ContentResponse r) {
-    metrics.paid(p.variant(), p.priceMillicents(), p.isReplay());
+  Delivery paid(VendorState st, Purchase p, String path, ContentResponse r) {
+    metrics.paid(p.variant(), p.priceMillicents(), p.isReplay(), path);
     if (!p.isReplay()) {
       st.licences.received(p.scrip());
     }
@@ -301,6 +264,29 @@ public final class Checkout {
     headers.put("Cache-Control", PaidCaching.cacheControl(r));
     headers.put(Headers.RECEIPT, receipt.format());
     return new Delivery(status, headers, type, out);
+  }
+
+  /**
+   * Counts a request that {@link #begin} decided, once its answer is sent, in the vendor's request
+   * meter ({@code millicent.vendor.requests}, the gateway's own, by kind): a free {@link Pass} as
+   * {@code free}, a {@link Sale} delivered (and the replay of a non-safe request) as {@code paid},
+   * an offer or a refusal (a sale that failed included) as {@code rejected}. A request that is not
+   * the vendor's ({@code Pass(false)}) is not counted. Call it once per request.
+   *
+   * @param nanos how long the request took, from before {@link #begin} to the answer sent
+   */
+  public void served(Outcome outcome, long nanos) {
+    switch (outcome) {
+      case Pass pass -> {
+        if (pass.free()) {
+          metrics.request(Kind.FREE, nanos);
+        }
+      }
+      case Answer a ->
+          metrics.request(
+              a.code().equals(ProblemCode.REPLAYED.code()) ? Kind.PAID : Kind.REJECTED, nanos);
+      case Sale sale -> metrics.request(sale.delivered ? Kind.PAID : Kind.REJECTED, nanos);
+    }
   }
 
   /** The refusal of a sale whose application failed: {@code 502 origin-failed}, uncharged. */
@@ -330,14 +316,19 @@ public final class Checkout {
     private final Checkout checkout;
     private final VendorState st;
     private final Purchase purchase;
+    private final String path;
     private final byte[] requestBody;
     private final VerifiedPayment payment;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Sale(Checkout checkout, VendorState st, Purchase purchase, byte[] requestBody) {
+    /** Whether {@link #deliver} made the paid answer (for {@link Checkout#served}). */
+    private volatile boolean delivered;
+
+    Sale(Checkout checkout, VendorState st, Purchase purchase, String path, byte[] requestBody) {
       this.checkout = checkout;
       this.st = st;
       this.purchase = purchase;
+      this.path = path;
       this.requestBody = requestBody;
       this.payment = VerifiedPayment.of(purchase);
     }
@@ -372,7 +363,11 @@ public final class Checkout {
      */
     public Delivery deliver(
         int status, String contentType, Map<String, List<String>> headers, byte[] body) {
-      return checkout.paid(st, purchase, new ContentResponse(status, contentType, headers, body));
+      Delivery d =
+          checkout.paid(
+              st, purchase, path, new ContentResponse(status, contentType, headers, body));
+      delivered = true;
+      return d;
     }
 
     /**

@@ -105,7 +105,7 @@ final class ContentSales {
   private void deliverFree(Context ctx, String method, RequestTarget canonical) {
     ContentResponse r;
     try {
-      r = content.fetch(request(ctx, method, canonical, VendorGateway.body(ctx)));
+      r = content.fetch(request(ctx, method, canonical, RequestBodies.of(ctx)));
     } catch (OriginException e) {
       throw new ProblemException(ProblemCode.ORIGIN_FAILED, Causes.describe(e), e);
     }
@@ -120,7 +120,7 @@ final class ContentSales {
 
   private void sell(
       Context ctx, Catalogue.Entry entry, String method, RequestTarget canonical, String auth) {
-    byte[] body = VendorGateway.body(ctx);
+    byte[] body = RequestBodies.of(ctx);
     // The MAC covers the target as sent; the canonical target is a function of it.
     Payment payment = checkout.payment(ctx.req(), method, auth, body);
     VendorState st = state.get();
@@ -132,7 +132,7 @@ final class ContentSales {
     Purchase p = Checkout.claim(st, payment, entry);
     if (p.isReplay() && !Checkout.SAFE_METHODS.contains(method)) {
       // The origin ran this action for the first sending; running it again would do it twice.
-      writePaid(ctx, st, p, Checkout.replayedAction(method, canonical.path()));
+      writePaid(ctx, st, p, canonical.path(), Problems.replayedAction(method, canonical.path()));
       return;
     }
     ContentResponse r;
@@ -161,7 +161,7 @@ final class ContentSales {
       p.release();
       throw e;
     }
-    writePaid(ctx, st, p, r);
+    writePaid(ctx, st, p, canonical.path(), r);
   }
 
   /**
@@ -186,7 +186,7 @@ final class ContentSales {
     requireLocalFound(r, request.path());
     Purchase p =
         VendorGateway.knowingNewLicences(st, () -> st.purchases.pay(payment, entry.pricer()));
-    writePaid(ctx, st, p, r);
+    writePaid(ctx, st, p, request.path(), r);
   }
 
   /**
@@ -200,8 +200,8 @@ final class ContentSales {
     }
   }
 
-  private void writePaid(Context ctx, VendorState st, Purchase p, ContentResponse r) {
-    Checkout.Delivery paid = checkout.paid(st, p, r);
+  private void writePaid(Context ctx, VendorState st, Purchase p, String path, ContentResponse r) {
+    Checkout.Delivery paid = checkout.paid(st, p, path, r);
     ctx.status(paid.status());
     copyHeaders(ctx, r);
     paid.headers().forEach(ctx::header);

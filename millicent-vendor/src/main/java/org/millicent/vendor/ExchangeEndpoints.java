@@ -69,7 +69,7 @@ final class ExchangeEndpoints {
             0);
         return;
       }
-      byte[] body = VendorGateway.body(ctx);
+      byte[] body = RequestBodies.of(ctx);
       Payment payment =
           PaymentHeader.parse(
               auth, gateway.descriptor(ctx, "POST", VendorGateway.target(ctx), body));
@@ -139,7 +139,7 @@ final class ExchangeEndpoints {
             ProblemCode.UNAUTHORIZED,
             "a recovery is asked with a signed payment of the scrip asked about");
       }
-      byte[] body = VendorGateway.body(ctx);
+      byte[] body = RequestBodies.of(ctx);
       Payment payment =
           PaymentHeader.parse(
               auth, gateway.descriptor(ctx, "POST", VendorGateway.target(ctx), body));

@@ -15,6 +15,7 @@ import org.millicent.http.HttpRefusal;
 import org.millicent.http.ProblemDocument;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Headers;
+import org.millicent.vendor.content.ContentResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +134,26 @@ final class Problems {
         headers,
         PROBLEM_JSON,
         ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, offered));
+  }
+
+  /**
+   * The answer to a replay of a non-safe request (docs/HTTP-API.md, "Replays of non-safe methods"):
+   * the action is not run again and its first answer is not kept, so the replay gets a {@code 409
+   * replayed} problem document, with the receipt of the first sending.
+   */
+  static ContentResponse replayedAction(String method, String path) {
+    ProblemCode code = ProblemCode.REPLAYED;
+    String detail =
+        method
+            + " "
+            + path
+            + " was done and charged once for this payment; it is not run again, and its first"
+            + " answer is not kept. The receipt is the first one.";
+    return new ContentResponse(
+        code.status(),
+        ProblemDocument.MEDIA_TYPE,
+        Map.of(),
+        ProblemDocument.bytes(code.status(), code.code(), code.title(), detail, Map.of()));
   }
 
   /** Sends {@code a} on {@code ctx}. */

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.millicent.vendor.store.ActivityStore;
 
 /**
@@ -29,9 +28,6 @@ final class VendorActivity {
 
   /** The longest resource name kept; longer paths are cut there. */
   static final int MAX_NAME_LENGTH = 256;
-
-  /** The path of the request being sold on this thread, so a payment counts for its resource. */
-  private static final ScopedValue<Supplier<String>> SELLING = ScopedValue.newInstance();
 
   private record Key(long epochHour, String kind, String name) {}
 
@@ -62,29 +58,13 @@ final class VendorActivity {
   }
 
   /**
-   * Runs {@code sale} (the content handler) so that a payment in it counts for the resource at
-   * {@code path} (asked only when a payment is accepted).
+   * Counts a payment accepted in {@code variant} for {@code millicents}, for the resource at {@code
+   * path} (the canonical path of the request it paid for).
    */
-  static void selling(Supplier<String> path, Runnable sale) {
-    ScopedValue.where(SELLING, path).run(sale);
-  }
-
-  /**
-   * Counts a payment accepted in {@code variant} for {@code millicents}, and for the resource being
-   * sold on this thread (see {@link #selling}), if any.
-   */
-  void paid(String variant, long millicents) {
+  void paid(String variant, long millicents, String path) {
     long hour = hour();
     cell(hour, "payment", variant).add(1, millicents);
-    if (SELLING.isBound()) {
-      String path;
-      try {
-        path = SELLING.get().get();
-      } catch (RuntimeException e) {
-        path = OTHER; // not reached: the sale read the same target
-      }
-      cell(hour, "resource", resourceName(hour, path)).add(1, millicents);
-    }
+    cell(hour, "resource", resourceName(hour, path)).add(1, millicents);
   }
 
   /** Counts an identical retry answered with the change issued the first time. */

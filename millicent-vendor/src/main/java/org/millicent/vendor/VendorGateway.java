@@ -113,14 +113,9 @@ final class VendorGateway {
     for (String method : Catalogue.ANY_METHOD) {
       HandlerType t = HandlerType.findOrCreate(method);
       for (String p : contentPaths) {
-        routes.addHttpHandler(t, p, ctx -> self.get().content(ctx));
+        routes.addHttpHandler(t, p, ctx -> self.get().sales.content(ctx));
       }
     }
-  }
-
-  /** The content handler, with the request known to the dashboard's counts of resources. */
-  private void content(Context ctx) {
-    VendorActivity.selling(() -> RequestTarget.of(ctx.req()).path(), () -> sales.content(ctx));
   }
 
   private static List<String> screenedPaths(List<String> contentPaths) {
@@ -276,16 +271,6 @@ final class VendorGateway {
       }
       return step.get();
     }
-  }
-
-  private static final byte[] NO_BODY = new byte[0];
-
-  /** The request body; a request that announces none (most GETs) is not read at all. */
-  static byte[] body(Context ctx) {
-    if (ctx.req().getContentLengthLong() <= 0 && ctx.req().getHeader("Transfer-Encoding") == null) {
-      return NO_BODY;
-    }
-    return ctx.bodyAsBytes();
   }
 
   /** The request target exactly as sent: raw path and raw query. */

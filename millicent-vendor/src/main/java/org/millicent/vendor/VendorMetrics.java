@@ -134,7 +134,12 @@ final class VendorMetrics {
     }
   }
 
-  void paid(Variant variant, long priceMillicents, boolean replay) {
+  /**
+   * Counts a paid answer to a request for the resource at {@code path} (its canonical path): a
+   * payment accepted, or an identical retry answered again ({@code replay}, not counted as
+   * revenue).
+   */
+  void paid(Variant variant, long priceMillicents, boolean replay, String path) {
     if (replay) {
       replays.increment();
       activity.replayed();
@@ -142,7 +147,7 @@ final class VendorMetrics {
     }
     meter(payments, variant).increment();
     revenue.increment((double) priceMillicents);
-    activity.paid(variant.wireName(), priceMillicents);
+    activity.paid(variant.wireName(), priceMillicents, path);
   }
 
   void rejected(ProblemCode code) {

@@ -51,7 +51,7 @@ class VendorActivityTest {
   }
 
   private void sell(String path, long price) {
-    VendorActivity.selling(() -> path, () -> activity.paid("clear", price));
+    activity.paid("clear", price, path);
   }
 
   private List<ActivityStore.Row> stored() {
@@ -70,7 +70,7 @@ class VendorActivityTest {
     assertThat(activity.flushTo(store)).isEqualTo(7);
     clock.advance(Duration.ofHours(1));
     sell("/a", 100);
-    activity.paid("signed", 30); // not within a sale: counts as a payment only
+    activity.paid("signed", 30, "/c");
     activity.flushTo(store);
     sell("/a", 100);
     activity.flushTo(store);
@@ -86,9 +86,12 @@ class VendorActivityTest {
             new ActivityStore.Row(HOUR + 1, "payment", "signed", 1, 30));
     assertThat(store.top("resource", HOUR, HOUR + 2, 10))
         .containsExactly(
-            new ActivityStore.Total("/a", 4, 400), new ActivityStore.Total("/b", 1, 250));
+            new ActivityStore.Total("/a", 4, 400),
+            new ActivityStore.Total("/b", 1, 250),
+            new ActivityStore.Total("/c", 1, 30));
     assertThat(store.top("resource", HOUR + 1, HOUR + 2, 10))
-        .containsExactly(new ActivityStore.Total("/a", 2, 200));
+        .containsExactly(
+            new ActivityStore.Total("/a", 2, 200), new ActivityStore.Total("/c", 1, 30));
     assertThat(activity.pending()).containsExactly(0, 0);
   }
 

@@ -29,9 +29,9 @@ class VendorMetricsTest {
 
   @Test
   void paymentSummary_countsWhatHappenedSinceTheLastOne() {
-    metrics.paid(Variant.SIGNED, 100, false);
-    metrics.paid(Variant.PRIVATE, 500, false);
-    metrics.paid(Variant.SIGNED, 100, true);
+    metrics.paid(Variant.SIGNED, 100, false, "/page");
+    metrics.paid(Variant.PRIVATE, 500, false, "/page");
+    metrics.paid(Variant.SIGNED, 100, true, "/page");
     metrics.rejected(ProblemCode.PAYMENT_REQUIRED);
     metrics.rejected(ProblemCode.SPENT);
     metrics.rejected(ProblemCode.SPENT);
@@ -43,7 +43,7 @@ class VendorMetricsTest {
                 + " 1 offer (402), 3 refused (spent 2, expired 1)");
 
     assertThat(metrics.paymentSummary()).as("nothing new since").isEmpty();
-    metrics.paid(Variant.CLEAR, 1_000, false);
+    metrics.paid(Variant.CLEAR, 1_000, false, "/page");
     assertThat(metrics.paymentSummary())
         .hasValue(
             "payments in the last minute: 1 accepted for 1¢ (1,000 m¢), 0 retries answered"
@@ -53,10 +53,10 @@ class VendorMetricsTest {
   @Test
   void publishTo_putsTheSameMetersInAnotherRegistry_withoutTheJvmOnes() {
     SimpleMeterRegistry app = new SimpleMeterRegistry();
-    metrics.paid(Variant.SIGNED, 100, false);
+    metrics.paid(Variant.SIGNED, 100, false, "/page");
 
     metrics.publishTo(app);
-    metrics.paid(Variant.SIGNED, 250, false);
+    metrics.paid(Variant.SIGNED, 250, false, "/page");
     metrics.rejected(ProblemCode.SPENT);
 
     assertThat(app.get("millicent.vendor.payments").tag("variant", "signed").counter().count())
