@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * answer goes out with its receipt ({@code Millicent-Receipt}; sealed for a private payment).
  * Otherwise the payment is released (the scrip stays the customer's) and the client gets {@code 502
  * origin-failed}. Requests the configuration does not price pass untouched. A paid answer must be
- * written before the application returns: one that goes asynchronous is released as failed.
+ * written before the application returns: one that goes asynchronous is released as failed. The
+ * vendor counts what it sells here as what its gateway sells: payments per resource on its
+ * dashboard, and the time of each priced or free request in its request meter ({@code
+ * millicent.vendor.requests}).
  *
  * <pre>{@code
  * MillicentGateway millicent = MillicentGateway.open(VendorConfig.load(path), dataDir);
@@ -85,11 +88,19 @@ public final class MillicentFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
+    long t0 = System.nanoTime();
     OptionalLong own = pricing.priceOf(req);
-    switch (own.isPresent() ? checkout.begin(req, own.getAsLong()) : checkout.begin(req)) {
-      case Checkout.Pass pass -> chain.doFilter(req, res);
-      case Checkout.Answer answer -> answer.writeTo(res);
-      case Checkout.Sale sale -> sell(sale, req, res, chain);
+    Checkout.Outcome outcome =
+        own.isPresent() ? checkout.begin(req, own.getAsLong()) : checkout.begin(req);
+    try {
+      switch (outcome) {
+        case Checkout.Pass pass -> chain.doFilter(req, res);
+        case Checkout.Answer answer -> answer.writeTo(res);
+        case Checkout.Sale sale -> sell(sale, req, res, chain);
+      }
+    } finally {
+      // In the vendor's request meter, as the gateway's own requests (free content included).
+      checkout.served(outcome, System.nanoTime() - t0);
     }
   }
 
