@@ -7,12 +7,7 @@ import io.javalin.http.NotFoundResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,9 +18,10 @@ import org.millicent.http.HttpRefusal;
 import org.millicent.http.OpenApiDocument;
 import org.millicent.http.RouteMethods;
 import org.millicent.vendor.config.Content;
-import org.millicent.vendor.config.Price;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.content.ContentSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Millicent vendor gateway without a server of its own: mount it in a Javalin app you own
@@ -49,6 +45,8 @@ import org.millicent.vendor.content.ContentSource;
  * is open. Thread-safe; {@link #close()} closes the database and releases the data folder.
  */
 public final class MillicentGateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MillicentGateway.class);
+
   private final VendorConfig config;
   private final DataFolderLock lock;
   private final String adminToken;
@@ -166,58 +164,29 @@ public final class MillicentGateway implements AutoCloseable {
   }
 
   /**
-   * Mounts the gateway on the app {@code cfg} configures: the content of its priced and free paths,
-   * {@code /.well-known/millicent}, {@code /millicent/exchange}, {@code /millicent/recover}, the
-   * JavaScript client and the broker and admin endpoints under {@code /millicent/}. Routes the app
-   * adds first win. The app's server is set to refuse ambiguous request targets (RFC 3986), which
-   * the gateway's pricing relies on (docs/HTTP-API.md, "Request targets"), and to read request
-   * heads up to {@link HttpRefusal#MAX_HEAD_BYTES}, as a payment header may be 16 KiB. Failures on
-   * the gateway's paths are answered with problem documents; the app's own exception handlers stay.
+   * Mounts the gateway on the app {@code cfg} configures, with everything a server of its own
+   * serves: the content of its priced and free paths, {@code /.well-known/millicent}, {@code
+   * /millicent/exchange}, {@code /millicent/recover}, the JavaScript client, the broker and admin
+   * endpoints under {@code /millicent/}, {@code /health}, {@code /metrics}, {@code
+   * /.well-known/openapi.yaml}, and the answer to a CORS preflight on the gateway's paths. Routes
+   * the app adds first win. The app's server is set to refuse ambiguous request targets (RFC 3986),
+   * which the gateway's pricing relies on (docs/HTTP-API.md, "Request targets"), and to read
+   * request heads up to {@link HttpRefusal#MAX_HEAD_BYTES}, as a payment header may be 16 KiB.
+   * Failures on the gateway's paths are answered with problem documents; the app's own exception
+   * handlers stay.
    *
    * @throws IllegalStateException when the gateway is mounted already
    */
   public void install(JavalinConfig cfg) {
-    mount(cfg);
-    refuseAmbiguousTargets(cfg);
-    // A payment header may be 16 KiB (AuthParams.MAX_LENGTH); Jetty's default head is 8 KiB.
-    cfg.jetty.modifyHttpConfiguration(
-        http ->
-            http.setRequestHeaderSize(
-                Math.max(http.getRequestHeaderSize(), HttpRefusal.MAX_HEAD_BYTES)));
-    // Only the gateway throws these, so the app's own handlers stay as they are.
-    cfg.routes.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e, -1));
-    cfg.routes.exception(PaymentException.class, (e, ctx) -> problems.write(ctx, e, -1));
-    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, api, brokers::join);
-    AdminEndpoints.addRoutes(fixedRoutes, cfg.routes, api, admin::join);
-    VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, claimedPaths(config));
+    mount(cfg, VendorGateway.contentPaths(config));
   }
 
   /**
-   * Mounts the gateway as the whole app: {@code /health}, {@code /metrics}, the content catch-all,
-   * and problem documents for every failure and every request no route takes.
+   * Mounts the gateway as the whole app ({@link VendorServer}): as {@link #install}, with the
+   * content catch-all, and problem documents for every failure and every request no route takes.
    */
   void installAsServer(JavalinConfig cfg) {
-    mount(cfg);
-    refuseAmbiguousTargets(cfg);
-    fixedRoutes.get(
-        cfg.routes,
-        "/health",
-        ctx -> {
-          VendorHealth h = health();
-          ctx.status(h.up() ? 200 : 503)
-              .header("Cache-Control", "no-store")
-              .contentType("application/json")
-              .result(json.writeValueAsBytes(healthDocument(h)));
-        });
-    fixedRoutes.get(
-        cfg.routes,
-        "/metrics",
-        ctx ->
-            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-    OpenApiDocument.addRoute(fixedRoutes, cfg.routes, VendorServer.class, "openapi/vendor.yaml");
-    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, api, brokers::join);
-    AdminEndpoints.addRoutes(fixedRoutes, cfg.routes, api, admin::join);
-    VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, List.of("/", "/*"));
+    mount(cfg, List.of("/", "/*"));
     cfg.routes.exception(Exception.class, (e, ctx) -> problems.write(ctx, e, -1));
     // Javalin answers its own refusals (no route for the method, a body over its size limit) in
     // text unless told otherwise.
@@ -232,43 +201,75 @@ public final class MillicentGateway implements AutoCloseable {
         });
   }
 
-  @SuppressWarnings("UnusedVariable") // the shape Javalin's config consumer calls
-  private void mount(JavalinConfig cfg) {
+  /**
+   * What {@link #install} and {@link #installAsServer} share: the server settings, the fixed
+   * routes, then the content handler at {@code contentPaths} (last, so that routes added before
+   * win).
+   */
+  private void mount(JavalinConfig cfg, List<String> contentPaths) {
     if (!installed.compareAndSet(false, true)) {
       throw new IllegalStateException("the gateway of " + config.vendor() + " is mounted already");
+    }
+    refuseAmbiguousTargets(cfg);
+    // A payment header may be 16 KiB (AuthParams.MAX_LENGTH); Jetty's default head is 8 KiB.
+    cfg.jetty.modifyHttpConfiguration(
+        http ->
+            http.setRequestHeaderSize(
+                Math.max(http.getRequestHeaderSize(), HttpRefusal.MAX_HEAD_BYTES)));
+    // Only the gateway throws these, so an app's own handlers stay as they are.
+    cfg.routes.exception(ProblemException.class, (e, ctx) -> problems.write(ctx, e, -1));
+    cfg.routes.exception(PaymentException.class, (e, ctx) -> problems.write(ctx, e, -1));
+    unlessTheAppRoutes(
+        "/health",
+        () ->
+            fixedRoutes.get(
+                cfg.routes,
+                "/health",
+                ctx -> {
+                  VendorHealth h = health();
+                  ctx.status(h.up() ? 200 : 503)
+                      .header("Cache-Control", "no-store")
+                      .contentType("application/json")
+                      .result(json.writeValueAsBytes(h.document()));
+                }));
+    unlessTheAppRoutes(
+        "/metrics",
+        () ->
+            fixedRoutes.get(
+                cfg.routes,
+                "/metrics",
+                ctx ->
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape())));
+    unlessTheAppRoutes(
+        OpenApiDocument.PATH,
+        () ->
+            OpenApiDocument.addRoute(
+                fixedRoutes, cfg.routes, VendorServer.class, "openapi/vendor.yaml"));
+    BrokerEndpoints.addRoutes(fixedRoutes, cfg.routes, api, brokers::join);
+    AdminEndpoints.addRoutes(fixedRoutes, cfg.routes, api, admin::join);
+    VendorGateway.addRoutes(fixedRoutes, cfg.routes, () -> gateway, contentPaths);
+  }
+
+  /**
+   * Adds the operator's endpoint at {@code path} by {@code add}, unless the app it is mounted in
+   * answers GET {@code path} already: Javalin refuses a second handler for one method and path
+   * ({@link IllegalArgumentException}), and an app's own {@code /health} stays its own.
+   */
+  private void unlessTheAppRoutes(String path, Runnable add) {
+    try {
+      add.run();
+    } catch (IllegalArgumentException e) {
+      LOG.info(
+          "vendor {}: the app answers GET {} itself, so the gateway's is not mounted",
+          config.vendor(),
+          path);
     }
   }
 
   /** Refuses every ambiguous target before a route runs; RequestTarget relies on it. */
   private static void refuseAmbiguousTargets(JavalinConfig cfg) {
     cfg.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.RFC3986));
-  }
-
-  /**
-   * The Javalin paths that reach the gateway's content handler: each price or free path, up to its
-   * first segment with a wildcard ({@code /pages/*.html} is routed as {@code /pages/*}); the
-   * catalogue then decides within them as in a server of its own.
-   */
-  static List<String> claimedPaths(VendorConfig config) {
-    Set<String> patterns = new LinkedHashSet<>(config.freePaths());
-    for (Price p : config.prices()) {
-      patterns.add(p.path());
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (String pattern : patterns) {
-      int star = pattern.indexOf('*');
-      out.add(star < 0 ? pattern : pattern.substring(0, pattern.lastIndexOf('/', star) + 1) + "*");
-    }
-    return new ArrayList<>(out);
-  }
-
-  /** As the broker's: 503 while payments would get storage-unavailable. */
-  private static Map<String, Object> healthDocument(VendorHealth h) {
-    Map<String, Object> health = new LinkedHashMap<>();
-    health.put("status", h.up() ? "up" : "down");
-    health.put("vendor", h.vendor());
-    health.put("database", h.database());
-    return health;
   }
 
   /**

@@ -7,6 +7,7 @@ import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ import org.millicent.protocol.Authority;
 import org.millicent.protocol.PublicOrigins;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.vendor.VendorMetrics.Kind;
+import org.millicent.vendor.config.Price;
+import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.content.ContentSource;
 
 /**
@@ -100,10 +103,10 @@ final class VendorGateway {
       Supplier<VendorGateway> self,
       List<String> contentPaths) {
     if (contentPaths.contains("/*")) {
-      routes.before(VendorGateway::screen);
+      routes.before(ctx -> self.get().screen(ctx));
     } else {
       for (String p : screenedPaths(contentPaths)) {
-        routes.before(p, VendorGateway::screen);
+        routes.before(p, ctx -> self.get().screen(ctx));
       }
     }
     fixed.get(routes, "/.well-known/millicent", ctx -> self.get().manifest(ctx));
@@ -118,14 +121,36 @@ final class VendorGateway {
     }
   }
 
+  /**
+   * The Javalin paths that reach the gateway's content handler: each price or free path, up to its
+   * first segment with a wildcard ({@code /pages/*.html} is routed as {@code /pages/*}); the
+   * catalogue then decides within them as in a server of its own.
+   */
+  static List<String> contentPaths(VendorConfig config) {
+    Set<String> patterns = new LinkedHashSet<>(config.freePaths());
+    for (Price p : config.prices()) {
+      patterns.add(p.path());
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String pattern : patterns) {
+      int star = pattern.indexOf('*');
+      out.add(star < 0 ? pattern : pattern.substring(0, pattern.lastIndexOf('/', star) + 1) + "*");
+    }
+    return new ArrayList<>(out);
+  }
+
   private static List<String> screenedPaths(List<String> contentPaths) {
     List<String> out = new ArrayList<>(List.of("/.well-known/millicent", "/millicent/*"));
     out.addAll(contentPaths);
     return out;
   }
 
-  /** The checks every request to the gateway passes first (see {@link #addRoutes}). */
-  private static void screen(Context ctx) {
+  /**
+   * The checks every request to the gateway passes first (see {@link #addRoutes}), then the answer
+   * to a CORS preflight for what the gateway serves there, so that a server of its own and an app
+   * it is mounted in answer preflights alike: no route runs after it.
+   */
+  private void screen(Context ctx) {
     // First, so that every refusal on these paths can be read by a page too.
     if (isCorsPath(ctx.req().getRequestURI())) {
       Cors.allow(ctx.res(), EXPOSE);
@@ -139,22 +164,23 @@ final class VendorGateway {
       throw new ProblemException(
           ProblemCode.BAD_REQUEST, "the request path has a % not followed by two hex digits");
     }
-  }
-
-  /**
-   * Answers a request that no route took (a method the catch-all does not route: OPTIONS, TRACE,
-   * CONNECT or one of the client's own): {@code 405 method-not-allowed} with {@code Allow} when the
-   * target is served with other methods, else {@code 404 not-found}.
-   */
-  void notRouted(Context ctx) {
     if (Cors.isPreflight(ctx.req())) {
       String methods = preflightMethods(ctx);
       if (methods != null) {
         Cors.preflight(ctx.res(), methods, EXPOSE);
         ctx.status(204);
-        return;
+        ctx.skipRemainingHandlers();
       }
     }
+  }
+
+  /**
+   * Answers a request that no route took (a method the catch-all does not route: OPTIONS but a
+   * preflight {@link #screen} answered, TRACE, CONNECT or one of the client's own): {@code 405
+   * method-not-allowed} with {@code Allow} when the target is served with other methods, else
+   * {@code 404 not-found}.
+   */
+  void notRouted(Context ctx) {
     RuntimeException refusal;
     try {
       refusal = notOffered(ctx, ctx.req().getMethod(), RequestTarget.of(ctx.req()).path());

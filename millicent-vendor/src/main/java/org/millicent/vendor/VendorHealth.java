@@ -64,4 +64,17 @@ public record VendorHealth(
     return new VendorHealth(
         false, config.vendor(), "failed: " + Problems.classify(e).detail(), -1, 0, Map.of());
   }
+
+  /**
+   * The document {@code GET /health} answers, as the broker's: {@code status} ({@code up}, or
+   * {@code down} with {@code 503} while payments would get {@code storage-unavailable}), {@code
+   * vendor} and {@code database}.
+   */
+  Map<String, Object> document() {
+    Map<String, Object> health = new LinkedHashMap<>();
+    health.put("status", up ? "up" : "down");
+    health.put("vendor", vendor);
+    health.put("database", database);
+    return health;
+  }
 }

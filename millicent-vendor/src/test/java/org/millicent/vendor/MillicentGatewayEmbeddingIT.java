@@ -22,8 +22,9 @@ import org.millicent.vendor.config.VendorConfig;
 
 /**
  * The gateway mounted in an app someone else owns (docs/EMBEDDING.md): the app's own routes and
- * error handling stay its own, the priced pages are sold with real scrip as by a {@link
- * VendorServer}.
+ * error handling stay its own (its {@code /health} too), the priced pages are sold with real scrip
+ * as by a {@link VendorServer}, and the one {@code install} call also brings what a server of its
+ * own serves: {@code /metrics}, {@code /.well-known/openapi.yaml} and CORS preflights.
  */
 class MillicentGatewayEmbeddingIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +42,7 @@ class MillicentGatewayEmbeddingIT {
                 cfg -> {
                   cfg.startup.showJavalinBanner = false;
                   cfg.routes.get("/hello", ctx -> ctx.result("hello, for free"));
+                  cfg.routes.get("/health", ctx -> ctx.result("the app's own health"));
                   cfg.routes.get(
                       "/boom",
                       ctx -> {
@@ -156,5 +158,88 @@ class MillicentGatewayEmbeddingIT {
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("bad-request");
+  }
+
+  @Test
+  void theAppsOwnHealthRoute_staysTheApps() {
+    HttpResponse<byte[]> r = http.get("/health");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(TestHttp.text(r)).isEqualTo("the app's own health");
+  }
+
+  @Test
+  void metrics_areTheGatewaysPrometheusText_countingItsRequests() {
+    assertThat(http.get("/pages/haiku.html").statusCode()).isEqualTo(402);
+
+    HttpResponse<byte[]> r = http.get("/metrics");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    String text = TestHttp.text(r);
+    assertThat(text)
+        .containsPattern(
+            "millicent_vendor_requests_seconds_count\\{kind=\"rejected\",vendor=\"venetia\"\\}"
+                + " [1-9]")
+        .containsPattern(
+            "millicent_vendor_rejections_total\\{code=\"payment-required\",vendor=\"venetia\"\\}"
+                + " [1-9]");
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void theOpenApiDescription_isServedAsTheServersIs() throws Exception {
+    byte[] described;
+    try (var in = VendorServer.class.getResourceAsStream("openapi/vendor.yaml")) {
+      assertThat(in).as("vendor.yaml in the jar").isNotNull();
+      described = in.readAllBytes();
+    }
+
+    HttpResponse<byte[]> r = http.get("/.well-known/openapi.yaml");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/yaml");
+    assertThat(r.body()).isEqualTo(described);
+    assertThat(TestHttp.text(r)).startsWith("openapi: 3.1");
+  }
+
+  @Test
+  void aPreflight_onThePricedPagesAndTheCustomerEndpoints_is204_withCorsHeaders() {
+    HttpResponse<byte[]> page = preflight("/pages/haiku.html");
+    HttpResponse<byte[]> exchange = preflight("/millicent/exchange");
+
+    assertThat(page.statusCode()).isEqualTo(204);
+    assertThat(page.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+    assertThat(page.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET, HEAD");
+    assertThat(page.headers().firstValue("Access-Control-Allow-Headers"))
+        .hasValue("authorization, content-type");
+    assertThat(page.headers().firstValue("Access-Control-Expose-Headers"))
+        .hasValue(VendorGateway.EXPOSE);
+    assertThat(exchange.statusCode()).isEqualTo(204);
+    assertThat(exchange.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET, POST");
+  }
+
+  @Test
+  void aPreflight_onTheAppsRoutesOrTheAdminEndpoints_getsNoCors() {
+    HttpResponse<byte[]> app = preflight("/hello");
+    HttpResponse<byte[]> admin = preflight("/millicent/admin/keys");
+
+    assertThat(app.statusCode()).isEqualTo(404);
+    assertThat(app.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    assertThat(admin.statusCode()).isNotEqualTo(204);
+    assertThat(admin.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
+  }
+
+  private static HttpResponse<byte[]> preflight(String path) {
+    return http.send(
+        "OPTIONS",
+        path,
+        new byte[0],
+        "Origin",
+        "https://shop.example",
+        "Access-Control-Request-Method",
+        "GET",
+        "Access-Control-Request-Headers",
+        "authorization");
   }
 }
