@@ -14,7 +14,9 @@ import org.millicent.vendor.store.ActivityStore;
  * counted in memory on the payment path and added to the database ({@link ActivityStore}) by {@link
  * #flushTo}, every {@link #FLUSH_SECONDS} seconds and at close, so the history survives restarts
  * while a payment only increments two counters. A failed flush keeps its counts for the next one
- * and never fails a sale. Hours are the injected clock's (UTC). Thread-safe.
+ * and never fails a sale. A crash loses the counts since the last flush, by design: they are
+ * statistics, each payment itself is durable in the spent list (docs/HTTP-API.md, "Dashboards",
+ * "What a crash loses"). Hours are the injected clock's (UTC). Thread-safe.
  */
 final class VendorActivity {
   /** How often the housekeeping flushes. */
