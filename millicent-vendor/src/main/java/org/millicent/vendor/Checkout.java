@@ -36,7 +36,9 @@ import org.millicent.vendor.content.ContentResponse;
  * stable code), or a {@link Sale}: a payment verified and claimed, not yet spent. The application
  * then answers, and the sale is {@link Sale#commit() committed} when it answered below 500 (then
  * {@link Sale#deliver} adds the receipt and seals the body of a private payment), else {@link
- * Sale#release() released}: the scrip stays the customer's.
+ * Sale#release() released}: the scrip stays the customer's. Once the answer is sent, {@link
+ * #served} times the request in the vendor's request meter, as the gateway times its own; a paid
+ * sale counts for its resource on the dashboard (docs/SERVLET.md, "What the vendor counts").
  *
  * <p>Thread-safe: all state is in the gateway's thread-safe services.
  */
