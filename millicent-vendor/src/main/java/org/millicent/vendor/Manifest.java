@@ -15,13 +15,17 @@ import org.millicent.vendor.config.VendorConfig;
 
 /**
  * The body of {@code GET /.well-known/millicent} (docs/HTTP-API.md): the vendor, its currency,
- * variants, brokers, priced resources and price rules, written once at start. Stateless.
+ * variants, brokers, priced resources and price rules, written at start (and again when the
+ * application lists the prices it sets itself). Stateless.
  */
 final class Manifest {
   private Manifest() {}
 
-  /** The manifest of {@code config} as JSON bytes. */
-  static byte[] of(ObjectMapper json, VendorConfig config) {
+  /**
+   * The manifest of {@code config} as JSON bytes, its resources led by {@code application}: what
+   * the application prices itself, matched before the configuration.
+   */
+  static byte[] of(ObjectMapper json, VendorConfig config, List<Price> application) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("vendor", config.vendor());
     m.put("currency", config.currency());
@@ -33,6 +37,9 @@ final class Manifest {
     }
     m.put("brokers", brokers);
     List<Map<String, Object>> resources = new ArrayList<>();
+    for (Price p : application) {
+      resources.add(resource(p.method(), p.path(), p.priceMillicents()));
+    }
     for (String free : config.freePaths()) {
       resources.add(resource("*", free, 0));
     }

@@ -118,7 +118,7 @@ public final class MillicentGateway implements AutoCloseable {
               metrics,
               json,
               random,
-              Manifest.of(json, config),
+              Manifest.of(json, config, List.of()),
               VendorServer.publicOrigins(config),
               fixedRoutes,
               client);
@@ -333,6 +333,17 @@ public final class MillicentGateway implements AutoCloseable {
    */
   public Checkout checkout() {
     return gateway.checkout();
+  }
+
+  /**
+   * Lists {@code prices} in the manifest's {@code resources}, before the configuration's entries:
+   * the requests the application prices itself (with a price given to {@link Checkout}: the Spring
+   * Boot starter's {@code @Priced} handlers), which are priced before the configuration, so that a
+   * wallet reading the manifest sees them (docs/HTTP-API.md, "Prices"). Replaces the entries listed
+   * before; the catalogue is unchanged (the application still prices those requests). Thread-safe.
+   */
+  public void listApplicationPrices(List<Price> prices) {
+    gateway.manifest(Manifest.of(json, config, prices));
   }
 
   /** The configuration the gateway runs with (a broker joined at start included). */

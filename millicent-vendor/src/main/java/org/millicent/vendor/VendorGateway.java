@@ -41,7 +41,7 @@ final class VendorGateway {
   private final ContentSource content;
   private final Problems problems;
   private final VendorMetrics metrics;
-  private final byte[] manifest;
+  private volatile byte[] manifest;
   private final IntFunction<PublicOrigins> originsAtPort;
   private final RouteMethods fixedRoutes;
   private final ClientFiles client;
@@ -275,6 +275,11 @@ final class VendorGateway {
     ctx.header("Cache-Control", "public, max-age=300");
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.contentType("text/javascript;charset=utf-8").result(module);
+  }
+
+  /** Serves {@code manifest} from now on (the application listed its own prices). */
+  void manifest(byte[] manifest) {
+    this.manifest = manifest;
   }
 
   private void manifest(Context ctx) {

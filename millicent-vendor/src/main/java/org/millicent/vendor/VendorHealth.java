@@ -34,6 +34,23 @@ public record VendorHealth(
     brokers = Collections.unmodifiableMap(new LinkedHashMap<>(brokers));
   }
 
+  /**
+   * What a health endpoint shows (the Spring Boot starter's Actuator component, on Boot 3 and 4
+   * alike): the vendor and database, and while up the primary key id, the key count and the
+   * brokers' licences. In that order.
+   */
+  public Map<String, Object> details() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("vendor", vendor);
+    d.put("database", database);
+    if (up) {
+      d.put("primaryKeyId", primaryKeyId);
+      d.put("keys", keys);
+      d.put("brokers", brokers);
+    }
+    return Collections.unmodifiableMap(d);
+  }
+
   /** Checks {@code st}'s database, then reads its keys and licences. */
   static VendorHealth of(VendorConfig config, VendorState st) {
     try {
