@@ -1,0 +1,329 @@
+package org.millicent.servlet.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.millicent.servlet.testing.TestMarket.code;
+import static org.millicent.servlet.testing.TestMarket.nonce;
+import static org.millicent.servlet.testing.TestMarket.own;
+import static org.millicent.servlet.testing.TestMarket.random;
+import static org.millicent.servlet.testing.TestMarket.receipt;
+import static org.millicent.servlet.testing.TestMarket.text;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.millicent.broker.BrokerServer;
+import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AuthParams;
+import org.millicent.protocol.Headers;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.PaymentHeader;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripBody;
+import org.millicent.servlet.testing.TestMarket.Own;
+import org.millicent.vendor.MillicentGateway;
+import org.millicent.wallet.Wallet;
+import org.millicent.wallet.WalletOptions;
+import org.millicent.wallet.http.Request;
+import org.millicent.wallet.http.Response;
+
+/**
+ * What every web application selling through the servlet filter must do, whoever set the filter up
+ * (the servlet ITs by hand in Jetty and Tomcat, the Spring Boot starter on Boot 3 and 4): the Java
+ * wallet buys through a real broker that licensed the vendor through its endpoints; the rejection,
+ * failure, replay and double-spend cases of the gateway's ITs. Shipped in millicent-servlet's
+ * test-jar.
+ *
+ * <p>The shop a subclass starts answers {@code GET /articles/*} at 100 millicents and {@code GET
+ * /cheap} at 50 with {@link TestMarket#paidText} of the request path; {@code GET /fail} (100)
+ * answers 500 and {@code GET /boom} (100) throws; {@code POST /echo} (200) echoes its body as
+ * {@code application/octet-stream}. The vendor is {@code venetia}, licensed by broker {@code bob}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ShopScenarios {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Pays and sends to the running shop. */
+  protected abstract TestMarket market();
+
+  /** The shop's vendor runtime (it mints the own customers' scrip). */
+  protected abstract MillicentGateway vendor();
+
+  /** The broker that licensed the vendor. */
+  protected abstract BrokerServer broker();
+
+  /** How often the shop's application ran for {@code path}. */
+  protected abstract int runs(String path);
+
+  /** A folder for the Java wallet's data. */
+  protected abstract Path walletDir();
+
+  @Test
+  void theJavaWallet_buysAPricedPage_throughARealBroker() throws Exception {
+    try (Wallet w = Wallet.open(WalletOptions.defaults(walletDir()))) {
+      w.register(broker().url(), "alice");
+
+      Response r = w.httpClient().send(Request.get(market().base().resolve("/articles/wallet")));
+
+      assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+      assertThat(new String(r.body(), StandardCharsets.UTF_8))
+          .startsWith("/articles/wallet paid 100 by ");
+      assertThat(r.header(Headers.RECEIPT)).isPresent();
+      assertThat(w.history(10)).extracting(e -> e.kind()).contains("buy", "purchase");
+      assertThat(w.brokerAccount(broker().url()).path("charges_this_period_millicents").asLong())
+          .isPositive();
+    }
+  }
+
+  @Test
+  void unpaid_isOffered_withAProblemDocument_orThePaywallPage_andTheAppDoesNotRun()
+      throws Exception {
+    HttpResponse<byte[]> r = market().send("GET", "/articles/unpaid", new byte[0]);
+    HttpResponse<byte[]> page =
+        market().send("GET", "/articles/unpaid", new byte[0], "Accept", "text/html");
+
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Millicent v=2, vendor=venetia, price=100");
+    assertThat(code(r)).isEqualTo("payment-required");
+    assertThat(page.statusCode()).isEqualTo(402);
+    assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(text(page)).contains("Payment required", broker().url().toString());
+    assertThat(runs("/articles/unpaid")).isZero();
+  }
+
+  @Test
+  void theProtocolEndpoints_answerBesideTheApplication() throws Exception {
+    HttpResponse<byte[]> manifest = market().send("GET", "/.well-known/millicent", new byte[0]);
+    HttpResponse<byte[]> unpaid =
+        market().send("POST", "/millicent/exchange", "{}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> noToken = market().send("GET", "/millicent/admin/keys", new byte[0]);
+
+    assertThat(manifest.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(manifest.body()).path("vendor").asText()).isEqualTo("venetia");
+    assertThat(unpaid.statusCode()).isEqualTo(402);
+    assertThat(noToken.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void forgedScrip_isRefused_notConsumed_andThenBuys() throws Exception {
+    Own alice = own(vendor(), 1_000);
+    ScripBody b = alice.scrip().body();
+    Scrip forged =
+        new Scrip(
+            new ScripBody(
+                b.vendor(), 100_000, b.id(), b.customerId(), b.expiresAt(), b.properties()),
+            alice.scrip().certificate());
+    CustomerSecret mallory = alice.customers().customerSecret(alice.customers().newCustomerId());
+
+    HttpResponse<byte[]> altered =
+        market().pay(market().signed(forged, alice.secret(), "GET", "/articles/forged"));
+    HttpResponse<byte[]> stolen =
+        market().pay(market().signed(alice.scrip(), mallory, "GET", "/articles/forged"));
+    HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/forged"));
+
+    assertThat(altered.statusCode()).isEqualTo(402);
+    assertThat(code(altered)).isEqualTo("forged");
+    assertThat(stolen.statusCode()).isEqualTo(402);
+    assertThat(code(stolen)).isEqualTo("wrong-customer");
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+    assertThat(runs("/articles/forged")).isEqualTo(1);
+  }
+
+  @Test
+  void insufficientScrip_isRefused_notConsumed_andThenBuysACheaperPage() throws Exception {
+    Own alice = own(vendor(), 60);
+
+    HttpResponse<byte[]> refused = market().pay(market().signed(alice, "GET", "/articles/x"));
+    HttpResponse<byte[]> cheap = market().pay(market().signed(alice, "GET", "/cheap"));
+
+    assertThat(refused.statusCode()).isEqualTo(402);
+    assertThat(code(refused)).isEqualTo("insufficient");
+    assertThat(runs("/articles/x")).isZero();
+    assertThat(cheap.statusCode()).as(text(cheap)).isEqualTo(200);
+    assertThat(receipt(cheap)).containsEntry("price", "50");
+  }
+
+  @Test
+  void aReplay_getsTheSameChange_andIsChargedOnce() throws Exception {
+    Own alice = own(vendor(), 1_000);
+    Payment payment = market().signed(alice, "GET", "/articles/replayed");
+
+    HttpResponse<byte[]> first = market().pay(payment);
+    HttpResponse<byte[]> again = market().pay(payment);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(text(first)).endsWith("replay=false");
+    assertThat(text(again)).endsWith("replay=true");
+    assertThat(receipt(again).get("change")).isNotNull().isEqualTo(receipt(first).get("change"));
+    // Charged once: the scrip is spent by the first sending; another request with it is refused.
+    HttpResponse<byte[]> other = market().pay(market().signed(alice, "GET", "/articles/other"));
+    assertThat(code(other)).isEqualTo("spent");
+  }
+
+  @Test
+  void anApplication500_releasesThePayment_andTheScripThenBuys() throws Exception {
+    Own alice = own(vendor(), 1_000);
+
+    HttpResponse<byte[]> failed = market().pay(market().signed(alice, "GET", "/fail"));
+    HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/after500"));
+
+    assertThat(failed.statusCode()).isEqualTo(502);
+    assertThat(code(failed)).isEqualTo("origin-failed");
+    assertThat(text(failed)).contains("nothing was charged").doesNotContain("broke");
+    assertThat(failed.headers().firstValue(Headers.RECEIPT)).isEmpty();
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+    assertThat(receipt(paid)).containsEntry("price", "100");
+  }
+
+  @Test
+  void anApplicationException_releasesThePayment_andTheScripThenBuys() throws Exception {
+    Own alice = own(vendor(), 1_000);
+
+    HttpResponse<byte[]> failed = market().pay(market().signed(alice, "GET", "/boom"));
+    HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/afterBoom"));
+
+    assertThat(failed.statusCode()).isEqualTo(502);
+    assertThat(code(failed)).isEqualTo("origin-failed");
+    assertThat(text(failed)).doesNotContain("IllegalStateException");
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+  }
+
+  @Test
+  void theApplication_seesTheVerifiedPayment_andThePaidBody() throws Exception {
+    Own alice = own(vendor(), 1_000);
+    byte[] body = "a body the payment covers".getBytes(StandardCharsets.UTF_8);
+
+    Own carol = own(vendor(), 1_000);
+
+    HttpResponse<byte[]> article = market().pay(market().signed(alice, "GET", "/articles/me"));
+    HttpResponse<byte[]> echoed = market().pay(market().signed(carol, "POST", "/echo", body), body);
+
+    assertThat(text(article))
+        .isEqualTo(
+            "/articles/me paid 100 by " + Long.toUnsignedString(alice.id()) + " replay=false");
+    assertThat(echoed.statusCode()).as(text(echoed)).isEqualTo(200);
+    assertThat(echoed.body()).isEqualTo(body);
+    assertThat(receipt(echoed)).containsEntry("price", "200");
+  }
+
+  @Test
+  void aPrivatePayment_opensTheRequestBodyForTheApp_andSealsItsAnswer() throws Exception {
+    Own alice = own(vendor(), 1_000);
+    byte[] body = "a secret question".getBytes(StandardCharsets.UTF_8);
+    byte[] sealedBody =
+        Payer.sealRequestBody(alice.secret(), "venetia", alice.id(), body, random());
+    Payment.Private p =
+        Payer.sealed(
+            alice.scrip(),
+            alice.secret(),
+            nonce(),
+            market().at("POST", "/echo", sealedBody),
+            random());
+
+    HttpResponse<byte[]> r = market().pay(p, sealedBody);
+
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
+    assertThat(r.headers().firstValue(Headers.SEALED_CONTENT_TYPE))
+        .hasValue("application/octet-stream");
+    assertThat(Payer.openResponse(alice.secret(), p, 200, r.body())).isEqualTo(body);
+    assertThat(receipt(r)).containsEntry("variant", "private").containsEntry("price", "200");
+  }
+
+  @Test
+  void aReplayedPost_isNotRunAgain_andGets409ReplayedWithTheFirstReceipt() throws Exception {
+    Own alice = own(vendor(), 1_000);
+    byte[] body = "do it once".getBytes(StandardCharsets.UTF_8);
+    Payment payment = market().signed(alice, "POST", "/echo", body);
+    int before = runs("/echo");
+
+    HttpResponse<byte[]> first = market().pay(payment, body);
+    HttpResponse<byte[]> again = market().pay(payment, body);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(code(again)).isEqualTo("replayed");
+    assertThat(receipt(again).get("change")).isEqualTo(receipt(first).get("change"));
+    assertThat(runs("/echo") - before).isEqualTo(1);
+  }
+
+  @Test
+  void hostileRequests_onPricedPaths_areRefusedWithProblemDocuments_andConsumeNothing()
+      throws Exception {
+    Own alice = own(vendor(), 1_000);
+    String header = PaymentHeader.format(market().signed(alice, "GET", "/articles/h"));
+
+    HttpResponse<byte[]> twice =
+        market()
+            .send(
+                "GET",
+                "/articles/h",
+                new byte[0],
+                "Authorization",
+                header,
+                "Authorization",
+                header);
+    HttpResponse<byte[]> parameter =
+        market().send("GET", "/articles/h;jsessionid=1", new byte[0], "Authorization", header);
+    HttpResponse<byte[]> overlong =
+        market()
+            .send(
+                "GET",
+                "/articles/h",
+                new byte[0],
+                "Authorization",
+                "Millicent v=2, pad=" + "a".repeat(AuthParams.MAX_LENGTH));
+    HttpResponse<byte[]> paid =
+        market().send("GET", "/articles/h", new byte[0], "Authorization", header);
+
+    assertThat(twice.statusCode()).isEqualTo(400);
+    assertThat(code(twice)).isEqualTo("bad-request");
+    assertThat(parameter.statusCode()).isEqualTo(400);
+    assertThat(code(parameter)).isEqualTo("bad-path");
+    assertThat(overlong.statusCode()).isEqualTo(400);
+    assertThat(code(overlong)).isEqualTo("malformed");
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+    assertThat(runs("/articles/h")).isEqualTo(1);
+  }
+
+  @Test
+  void aConcurrentDoubleSpend_isChargedExactlyOnce() throws Exception {
+    Own alice = own(vendor(), 1_000);
+    int n = 8;
+    List<Payment> payments = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      payments.add(market().signed(alice, "GET", "/articles/race" + i));
+    }
+    List<HttpResponse<byte[]>> answers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
+      List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
+      for (Payment p : payments) {
+        futures.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> market().pay(p)));
+      }
+      for (Future<HttpResponse<byte[]>> f : futures) {
+        answers.add(f.get());
+      }
+    }
+
+    assertThat(answers).filteredOn(r -> r.statusCode() == 200).hasSize(1);
+    assertThat(answers)
+        .filteredOn(r -> r.statusCode() != 200)
+        .allSatisfy(r -> assertThat(code(r)).isIn("spent", "in-progress"));
+    int ran = 0;
+    for (int i = 0; i < n; i++) {
+      ran += runs("/articles/race" + i);
+    }
+    assertThat(ran).isEqualTo(1);
+  }
+}
