@@ -5,10 +5,13 @@ import jakarta.servlet.DispatcherType;
 import java.util.List;
 import org.millicent.servlet.MillicentEndpoints;
 import org.millicent.servlet.MillicentFilter;
+import org.millicent.spring.boot3.Boot3HealthIndicator;
 import org.millicent.vendor.MillicentGateway;
+import org.millicent.vendor.config.Price;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,6 +21,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.FormContentFilter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -30,9 +34,18 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * /.well-known/millicent}), resolves {@link org.millicent.vendor.VerifiedPayment} handler
  * parameters, and, with Actuator, adds the {@code millicent} health component and publishes the
  * vendor's meters in the application's registry. Each bean backs off when the application defines
- * its own (by type, or by name for the two registrations).
+ * its own (by type, or by name for the registrations).
+ *
+ * <p>Works on Spring Boot 3.5 and 4.0 alike: it uses only what both have, and takes the health
+ * component in the form of the Boot it finds ({@link Health} on Boot 4, {@link Boot3Health} on Boot
+ * 3), each chosen by the class name of that Boot's health API.
  */
-@AutoConfiguration
+@AutoConfiguration(
+    afterName = {
+      // Boot 4's and Boot 3's: the FormContentFilter bean exists before FormContent looks for it.
+      "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
+      "org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration"
+    })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({MillicentFilter.class, WebMvcConfigurer.class})
 @ConditionalOnBooleanProperty(name = "millicent.vendor.enabled", matchIfMissing = true)
@@ -59,13 +72,20 @@ public class MillicentAutoConfiguration {
     return new PricedHandlers(() -> mappings.orderedStream().toList());
   }
 
-  /** Reads every {@link Priced} amount once the application's handlers exist. */
+  /**
+   * Reads every {@link Priced} amount once the application's handlers exist (before it serves), and
+   * lists the priced handlers in the vendor's manifest.
+   */
   @Bean
   public static SmartInitializingSingleton millicentPricingCheck(
-      ObjectProvider<MillicentFilter.Pricing> pricing) {
+      ObjectProvider<MillicentFilter.Pricing> pricing, ObjectProvider<MillicentGateway> gateway) {
     return () -> {
       if (pricing.getIfAvailable() instanceof PricedHandlers p) {
-        p.check();
+        List<Price> listed = p.check();
+        MillicentGateway g = gateway.getIfAvailable();
+        if (g != null) {
+          g.listApplicationPrices(listed);
+        }
       }
     };
   }
@@ -117,7 +137,9 @@ public class MillicentAutoConfiguration {
     return gateway::bindMetrics;
   }
 
-  /** The {@code millicent} component of Actuator's health. */
+  /**
+   * The {@code millicent} component of Actuator's health, on Boot 4 ({@code spring-boot-health}).
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
   static class Health {
@@ -125,6 +147,41 @@ public class MillicentAutoConfiguration {
     @ConditionalOnMissingBean(name = "millicentHealthIndicator")
     MillicentHealthIndicator millicentHealthIndicator(MillicentGateway gateway) {
       return new MillicentHealthIndicator(gateway);
+    }
+  }
+
+  /**
+   * The {@code millicent} component of Actuator's health, on Boot 3 (whose {@code
+   * spring-boot-actuator} has the health API that Boot 4 moved out).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+  static class Boot3Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "millicentHealthIndicator")
+    Boot3HealthIndicator millicentHealthIndicator(MillicentGateway gateway) {
+      return new Boot3HealthIndicator(gateway);
+    }
+  }
+
+  /**
+   * Spring MVC's {@link FormContentFilter} moved after the Millicent filter. Boot runs it first
+   * (order {@code -9900}), where it reads a {@code PUT}, {@code PATCH} or {@code DELETE} form body
+   * into request parameters and leaves the body empty: the Millicent filter would then check a
+   * payment against no body. After it, the filter reads the body the payment covers and hands the
+   * application a request that reads it again, which the form filter then parses as before. Only
+   * the order changes: the same filter instance, registered once.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean(FormContentFilter.class)
+  static class FormContent {
+    @Bean
+    @ConditionalOnMissingBean(name = "millicentFormContentFilter")
+    FilterRegistrationBean<FormContentFilter> millicentFormContentFilter(FormContentFilter form) {
+      FilterRegistrationBean<FormContentFilter> r = new FilterRegistrationBean<>(form);
+      r.setName("formContentFilter");
+      r.setOrder(FILTER_ORDER + 1);
+      return r;
     }
   }
 }

@@ -9,7 +9,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * The vendor runtime in Actuator's health ({@code /actuator/health}, component {@code millicent}):
  * up while its database answers (payments work), with the vendor id, the database, the primary key
  * id and key count, and each configured broker's licence (joined or not). A broker without a
- * licence does not make the vendor down: its own scrip and other brokers' still sell.
+ * licence does not make the vendor down: its own scrip and other brokers' still sell. Boot 4's
+ * form; on Boot 3 the starter registers {@link org.millicent.spring.boot3.Boot3HealthIndicator}
+ * instead. Thread-safe.
  */
 public final class MillicentHealthIndicator implements HealthIndicator {
   private final MillicentGateway gateway;
@@ -22,13 +24,6 @@ public final class MillicentHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     VendorHealth h = gateway.health();
-    Health.Builder b = h.up() ? Health.up() : Health.down();
-    b.withDetail("vendor", h.vendor()).withDetail("database", h.database());
-    if (h.up()) {
-      b.withDetail("primaryKeyId", h.primaryKeyId())
-          .withDetail("keys", h.keys())
-          .withDetail("brokers", h.brokers());
-    }
-    return b.build();
+    return (h.up() ? Health.up() : Health.down()).withDetails(h.details()).build();
   }
 }

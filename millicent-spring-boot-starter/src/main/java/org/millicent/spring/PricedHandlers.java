@@ -3,20 +3,25 @@ package org.millicent.spring;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.millicent.money.Amounts;
 import org.millicent.scrip.ScripBody;
 import org.millicent.servlet.MillicentFilter;
+import org.millicent.vendor.config.Price;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
@@ -58,21 +63,81 @@ final class PricedHandlers implements MillicentFilter.Pricing {
 
   /**
    * Reads every {@code @Priced} of the request-mapped handlers at start, so a malformed amount
-   * stops the application instead of failing its first buyer, and logs what is for sale.
+   * stops the application instead of failing its first buyer, logs what is for sale, and returns
+   * the priced handlers as manifest entries: one per method and path pattern, in path order (a
+   * handler for any method as {@code *}; {@code @Priced("0")} as a free entry, since it wins over
+   * the configuration's patterns).
    *
    * @throws IllegalStateException naming the handler whose price is malformed
    */
-  void check() {
+  List<Price> check() {
+    List<Price> listed = new ArrayList<>();
     for (HandlerMapping m : mappings()) {
       if (m instanceof RequestMappingInfoHandlerMapping rm) {
         for (Map.Entry<RequestMappingInfo, HandlerMethod> e : rm.getHandlerMethods().entrySet()) {
           OptionalLong price = price(e.getValue());
-          if (price.isPresent() && price.getAsLong() > 0) {
+          if (price.isEmpty()) {
+            continue;
+          }
+          if (price.getAsLong() > 0) {
             LOG.info("for sale: {} at {}", e.getKey(), Amounts.format(price.getAsLong()));
           }
+          listed.addAll(entries(e.getKey(), price.getAsLong()));
         }
       }
     }
+    listed.sort(Comparator.comparing(Price::path).thenComparing(Price::method));
+    return listed;
+  }
+
+  /** The manifest entries of one mapping: each of its methods (or {@code *}) at each pattern. */
+  private static List<Price> entries(RequestMappingInfo info, long price) {
+    Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+    List<String> names =
+        methods.isEmpty() ? List.of("*") : methods.stream().map(RequestMethod::name).toList();
+    List<Price> out = new ArrayList<>();
+    for (String pattern : info.getPatternValues()) {
+      for (String method : names) {
+        out.add(new Price(method, glob(pattern), price));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A Spring MVC path pattern in the manifest's pattern language (docs/HTTP-API.md, "Prices"): a
+   * URI variable {@code {id}} (with or without a regular expression) becomes {@code *}, a capturing
+   * rest {@code {*path}} becomes {@code **}, and {@code ?} becomes {@code *}; the rest is kept.
+   */
+  static String glob(String pattern) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < pattern.length()) {
+      char c = pattern.charAt(i);
+      if (c == '{') {
+        int end = variableEnd(pattern, i);
+        out.append(pattern.startsWith("{*", i) ? "**" : "*");
+        i = end + 1;
+      } else {
+        out.append(c == '?' ? '*' : c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  /** Where the URI variable opened at {@code open} closes (its regex may hold braces). */
+  private static int variableEnd(String pattern, int open) {
+    int depth = 0;
+    for (int i = open; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '{') {
+        depth++;
+      } else if (c == '}' && --depth == 0) {
+        return i;
+      }
+    }
+    return pattern.length() - 1;
   }
 
   @Override
@@ -166,7 +231,7 @@ final class PricedHandlers implements MillicentFilter.Pricing {
 
     @Override
     public java.util.Enumeration<String> getAttributeNames() {
-      java.util.Set<String> names = new java.util.LinkedHashSet<>();
+      Set<String> names = new java.util.LinkedHashSet<>();
       Collections.list(super.getAttributeNames()).forEach(names::add);
       set.forEach(
           (k, v) -> {

@@ -41,8 +41,21 @@ class MillicentAutoConfigurationTest {
               assertThat(config.prices().getFirst().priceMillicents()).isEqualTo(100);
               assertThat(ctx.getBean("millicentFilter", FilterRegistrationBean.class).getOrder())
                   .isEqualTo(MillicentAutoConfiguration.FILTER_ORDER);
-              assertThat(ctx).hasBean("millicentEndpoints").hasBean("millicentHealthIndicator");
+              assertThat(ctx).hasBean("millicentEndpoints");
+              // Boot 4's form of the health component: Boot 3's class is absent from this path.
+              assertThat(ctx.getBean("millicentHealthIndicator"))
+                  .isInstanceOf(MillicentHealthIndicator.class);
             });
+  }
+
+  @Test
+  void springPathPatterns_areListedInTheManifestsPatternLanguage() {
+    assertThat(PricedHandlers.glob("/articles/{id}")).isEqualTo("/articles/*");
+    assertThat(PricedHandlers.glob("/a/{id:[0-9]{1,3}}/b")).isEqualTo("/a/*/b");
+    assertThat(PricedHandlers.glob("/files/{*path}")).isEqualTo("/files/**");
+    assertThat(PricedHandlers.glob("/docs/**")).isEqualTo("/docs/**");
+    assertThat(PricedHandlers.glob("/v?/x*.txt")).isEqualTo("/v*/x*.txt");
+    assertThat(PricedHandlers.glob("/cheap")).isEqualTo("/cheap");
   }
 
   @Test

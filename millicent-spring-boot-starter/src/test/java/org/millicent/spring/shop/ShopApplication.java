@@ -5,18 +5,22 @@ import org.millicent.servlet.testing.TestMarket;
 import org.millicent.spring.Priced;
 import org.millicent.vendor.VerifiedPayment;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The Spring Boot application the starter's IT sells from, as docs/SPRING-BOOT.md shows one: the
- * starter on the class path, {@code millicent.vendor.*} properties, and {@link Priced} handlers.
- * Counts how often each handler ran.
+ * The Spring Boot application {@link StarterScenarios} sells from (on Boot 4 here, on Boot 3 in
+ * millicent-spring-boot3-it), as docs/SPRING-BOOT.md shows one: the starter on the class path,
+ * {@code millicent.vendor.*} properties, and {@link Priced} handlers answering as the shop of
+ * {@link org.millicent.servlet.testing.ShopScenarios} does. Counts how often each handler ran.
  */
 @SpringBootApplication
 public class ShopApplication {
@@ -44,7 +48,7 @@ public class ShopApplication {
     @Priced("100")
     public String article(@PathVariable("id") String id, VerifiedPayment paid) {
       ran("/articles/" + id);
-      return paid("article " + id, paid);
+      return paid("/articles/" + id, paid);
     }
 
     /** Half that, written in cents. */
@@ -52,7 +56,7 @@ public class ShopApplication {
     @Priced("0.05c")
     public String cheap(VerifiedPayment paid) {
       ran("/cheap");
-      return paid("cheap", paid);
+      return paid("/cheap", paid);
     }
 
     /** Answers 500: the payment must be released. */
@@ -72,11 +76,19 @@ public class ShopApplication {
     }
 
     /** Echoes the paid body. */
-    @PostMapping("/echo")
+    @PostMapping(path = "/echo", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     @Priced("200")
     public byte[] echo(@RequestBody byte[] body) {
       ran("/echo");
       return body;
+    }
+
+    /** A form sent with PUT, read as request parameters (Spring's FormContentFilter parses it). */
+    @PutMapping("/form")
+    @Priced("100")
+    public String form(@RequestParam("item") String item, VerifiedPayment paid) {
+      ran("/form");
+      return paid("/form item=" + item, paid);
     }
 
     /** Not annotated: free, and paid nothing. */
@@ -90,7 +102,7 @@ public class ShopApplication {
     @GetMapping("/pattern/{x}")
     public String pattern(@PathVariable("x") String x, VerifiedPayment paid) {
       ran("/pattern/" + x);
-      return paid("pattern " + x, paid);
+      return paid("/pattern/" + x, paid);
     }
   }
 
@@ -103,7 +115,7 @@ public class ShopApplication {
     @GetMapping("/report")
     public String report(VerifiedPayment paid) {
       ran("/premium/report");
-      return paid("report", paid);
+      return paid("/premium/report", paid);
     }
 
     /** Free despite the class. */
