@@ -88,28 +88,8 @@ abstract class FilterContract extends ShopScenarios {
   }
 
   @Override
-  protected TestMarket market() {
-    return market;
-  }
-
-  @Override
-  protected MillicentGateway vendor() {
-    return millicent;
-  }
-
-  @Override
-  protected BrokerServer broker() {
-    return bob;
-  }
-
-  @Override
-  protected int runs(String path) {
-    return app.runs(path);
-  }
-
-  @Override
-  protected Path walletDir() {
-    return dir.resolve("alice");
+  protected Shop shop() {
+    return new Shop(market, millicent, bob, app::runs, dir.resolve("alice"));
   }
 
   @AfterAll

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.millicent.broker.BrokerServer;
@@ -52,20 +53,44 @@ import org.millicent.wallet.http.Response;
 public abstract class ShopScenarios {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Pays and sends to the running shop. */
-  protected abstract TestMarket market();
+  /**
+   * A running shop, as a subclass started it.
+   *
+   * @param market pays and sends to it
+   * @param vendor its vendor runtime (it mints the own customers' scrip)
+   * @param broker the broker that licensed the vendor
+   * @param runs how often the shop's application ran for a path
+   * @param walletDir a folder for the Java wallet's data
+   */
+  public record Shop(
+      TestMarket market,
+      MillicentGateway vendor,
+      BrokerServer broker,
+      ToIntFunction<String> runs,
+      Path walletDir) {}
 
-  /** The shop's vendor runtime (it mints the own customers' scrip). */
-  protected abstract MillicentGateway vendor();
+  /** The shop the subclass started before the first scenario. */
+  protected abstract Shop shop();
 
-  /** The broker that licensed the vendor. */
-  protected abstract BrokerServer broker();
+  private TestMarket market() {
+    return shop().market();
+  }
 
-  /** How often the shop's application ran for {@code path}. */
-  protected abstract int runs(String path);
+  private MillicentGateway vendor() {
+    return shop().vendor();
+  }
 
-  /** A folder for the Java wallet's data. */
-  protected abstract Path walletDir();
+  private BrokerServer broker() {
+    return shop().broker();
+  }
+
+  private int runs(String path) {
+    return shop().runs().applyAsInt(path);
+  }
+
+  private Path walletDir() {
+    return shop().walletDir();
+  }
 
   @Test
   void theJavaWallet_buysAPricedPage_throughARealBroker() throws Exception {

@@ -103,28 +103,8 @@ public abstract class StarterScenarios extends ShopScenarios {
   }
 
   @Override
-  protected TestMarket market() {
-    return market;
-  }
-
-  @Override
-  protected MillicentGateway vendor() {
-    return millicent;
-  }
-
-  @Override
-  protected BrokerServer broker() {
-    return bob;
-  }
-
-  @Override
-  protected int runs(String path) {
-    return ShopApplication.runs(path);
-  }
-
-  @Override
-  protected Path walletDir() {
-    return DIR.resolve("alice");
+  protected Shop shop() {
+    return new Shop(market, millicent, bob, ShopApplication::runs, DIR.resolve("alice"));
   }
 
   @Test
