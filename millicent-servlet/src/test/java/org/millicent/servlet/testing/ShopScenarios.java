@@ -156,10 +156,8 @@ public abstract class ShopScenarios {
         market().pay(market().signed(alice.scrip(), mallory, "GET", "/articles/forged"));
     HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/forged"));
 
-    assertThat(altered.statusCode()).isEqualTo(402);
-    assertThat(code(altered)).isEqualTo("forged");
-    assertThat(stolen.statusCode()).isEqualTo(402);
-    assertThat(code(stolen)).isEqualTo("wrong-customer");
+    assertRefused(altered, 402, "forged");
+    assertRefused(stolen, 402, "wrong-customer");
     assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
     assertThat(runs("/articles/forged")).isEqualTo(1);
   }
@@ -171,8 +169,7 @@ public abstract class ShopScenarios {
     HttpResponse<byte[]> refused = market().pay(market().signed(alice, "GET", "/articles/x"));
     HttpResponse<byte[]> cheap = market().pay(market().signed(alice, "GET", "/cheap"));
 
-    assertThat(refused.statusCode()).isEqualTo(402);
-    assertThat(code(refused)).isEqualTo("insufficient");
+    assertRefused(refused, 402, "insufficient");
     assertThat(runs("/articles/x")).isZero();
     assertThat(cheap.statusCode()).as(text(cheap)).isEqualTo(200);
     assertThat(receipt(cheap)).containsEntry("price", "50");
@@ -203,8 +200,7 @@ public abstract class ShopScenarios {
     HttpResponse<byte[]> failed = market().pay(market().signed(alice, "GET", "/fail"));
     HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/after500"));
 
-    assertThat(failed.statusCode()).isEqualTo(502);
-    assertThat(code(failed)).isEqualTo("origin-failed");
+    assertRefused(failed, 502, "origin-failed");
     assertThat(text(failed)).contains("nothing was charged").doesNotContain("broke");
     assertThat(failed.headers().firstValue(Headers.RECEIPT)).isEmpty();
     assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
@@ -218,8 +214,7 @@ public abstract class ShopScenarios {
     HttpResponse<byte[]> failed = market().pay(market().signed(alice, "GET", "/boom"));
     HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/afterBoom"));
 
-    assertThat(failed.statusCode()).isEqualTo(502);
-    assertThat(code(failed)).isEqualTo("origin-failed");
+    assertRefused(failed, 502, "origin-failed");
     assertThat(text(failed)).doesNotContain("IllegalStateException");
     assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
   }
@@ -277,8 +272,7 @@ public abstract class ShopScenarios {
     HttpResponse<byte[]> again = market().pay(payment, body);
 
     assertThat(first.statusCode()).isEqualTo(200);
-    assertThat(again.statusCode()).isEqualTo(409);
-    assertThat(code(again)).isEqualTo("replayed");
+    assertRefused(again, 409, "replayed");
     assertThat(receipt(again).get("change")).isEqualTo(receipt(first).get("change"));
     assertThat(runs("/echo") - before).isEqualTo(1);
   }
@@ -312,12 +306,9 @@ public abstract class ShopScenarios {
     HttpResponse<byte[]> paid =
         market().send("GET", "/articles/h", new byte[0], "Authorization", header);
 
-    assertThat(twice.statusCode()).isEqualTo(400);
-    assertThat(code(twice)).isEqualTo("bad-request");
-    assertThat(parameter.statusCode()).isEqualTo(400);
-    assertThat(code(parameter)).isEqualTo("bad-path");
-    assertThat(overlong.statusCode()).isEqualTo(400);
-    assertThat(code(overlong)).isEqualTo("malformed");
+    assertRefused(twice, 400, "bad-request");
+    assertRefused(parameter, 400, "bad-path");
+    assertRefused(overlong, 400, "malformed");
     assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
     assertThat(runs("/articles/h")).isEqualTo(1);
   }
@@ -350,5 +341,11 @@ public abstract class ShopScenarios {
       ran += runs("/articles/race" + i);
     }
     assertThat(ran).isEqualTo(1);
+  }
+
+  /** {@code r} is a refusal with {@code status} and the problem code {@code code}. */
+  private static void assertRefused(HttpResponse<byte[]> r, int status, String code) {
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(status);
+    assertThat(code(r)).isEqualTo(code);
   }
 }
