@@ -1,5 +1,6 @@
 package org.millicent.servlet;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.millicent.servlet.testing.TestMarket.code;
 import static org.millicent.servlet.testing.TestMarket.freePort;
@@ -7,9 +8,11 @@ import static org.millicent.servlet.testing.TestMarket.own;
 import static org.millicent.servlet.testing.TestMarket.text;
 import static org.millicent.servlet.testing.TestMarket.token;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import org.millicent.protocol.Headers;
 import org.millicent.servlet.testing.ShopScenarios;
 import org.millicent.servlet.testing.TestMarket;
 import org.millicent.servlet.testing.TestMarket.Own;
+import org.millicent.testing.DashboardTables;
 import org.millicent.vendor.MillicentGateway;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
@@ -152,5 +156,65 @@ abstract class FilterContract extends ShopScenarios {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Test
+  void aSaleThroughTheFilter_countsForItsPath_inTheDashboardsTopResources() {
+    String path = "/articles/dashboard-" + token();
+    HttpResponse<byte[]> paid = market.pay(market.signed(own(millicent, 1_000), "GET", path));
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+
+    HttpResponse<byte[]> page =
+        market.send(
+            "GET",
+            "/millicent/admin/dashboard",
+            new byte[0],
+            "Authorization",
+            "Bearer " + millicent.adminToken());
+
+    assertThat(page.statusCode()).as(text(page)).isEqualTo(200);
+    for (String table : List.of("top-resources-today", "top-resources")) {
+      assertThat(DashboardTables.cell(text(page), table, path, 1)).as(table).isEqualTo(1);
+      assertThat(DashboardTables.cell(text(page), table, path, 2)).as(table).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void requestsThroughTheFilter_areTimedInTheVendorsRequestMeter_byKind() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    millicent.bindMetrics(meters);
+
+    assertThat(market.send("GET", "/about", new byte[0]).statusCode()).isEqualTo(200);
+    assertThat(market.send("GET", "/free", new byte[0]).statusCode()).isEqualTo(200);
+    assertThat(market.send("GET", "/articles/timed", new byte[0]).statusCode()).isEqualTo(402);
+    HttpResponse<byte[]> paid = market.pay(market.signed(own(millicent, 1_000), "GET", "/fail"));
+    assertThat(paid.statusCode()).isEqualTo(502);
+    paid = market.pay(market.signed(own(millicent, 1_000), "GET", "/articles/timed"));
+    assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
+
+    // The filter times a request once its answer is written, so the client may see it first.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (requests(meters, "paid") < 1 || requests(meters, "rejected") < 2) {
+      assertThat(System.nanoTime()).as("requests timed in time").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    assertThat(requests(meters, "paid")).isEqualTo(1);
+    assertThat(requests(meters, "rejected")).as("the offer and the failed sale").isEqualTo(2);
+    assertThat(requests(meters, "free"))
+        .as("/free only: /about is the application's, not the vendor's")
+        .isEqualTo(1);
+    assertThat(
+            meters.get("millicent.vendor.requests").tag("kind", "paid").timer().totalTime(SECONDS))
+        .isPositive();
+  }
+
+  /** How many requests of {@code kind} the vendor's request meter counted in {@code meters}. */
+  private static long requests(SimpleMeterRegistry meters, String kind) {
+    return meters
+        .get("millicent.vendor.requests")
+        .tag("kind", kind)
+        .tag("vendor", "venetia")
+        .timer()
+        .count();
   }
 }
