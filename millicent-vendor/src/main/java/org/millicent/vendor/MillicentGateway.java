@@ -18,6 +18,7 @@ import org.millicent.http.HttpRefusal;
 import org.millicent.http.OpenApiDocument;
 import org.millicent.http.RouteMethods;
 import org.millicent.vendor.config.Content;
+import org.millicent.vendor.config.Price;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.content.ContentSource;
 import org.slf4j.Logger;
