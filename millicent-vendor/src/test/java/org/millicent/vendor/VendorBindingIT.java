@@ -17,9 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -47,8 +43,8 @@ import org.millicent.vendor.config.VendorConfig;
  * Issue 12, parts 3 and 4, at a vendor that accepts every variant (clear too, as the README's curl
  * session configures): a payment is bound to the origin the customer addressed, so a header
  * captured by a server that merely claims the vendor's name buys nothing at the real vendor; and
- * scrip issued to a customer with a secret is never accepted in the clear. Nothing refused is
- * consumed.
+ * scrip issued to a customer with a alice.secret() is never accepted in the clear. Nothing refused
+ * is consumed.
  */
 class VendorBindingIT {
   private static final String BOB_TOKEN = "bob-secret-token-123";
@@ -58,8 +54,7 @@ class VendorBindingIT {
   @TempDir static Path dir;
   static VendorServer vendor;
   static TestHttp http;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   @BeforeAll
   static void start() {
@@ -73,19 +68,12 @@ class VendorBindingIT {
                 .build(),
             dir);
     http = new TestHttp(vendor.url());
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
   static void stop() {
     vendor.close();
-  }
-
-  static Scrip scrip(long value) {
-    return OwnCustomers.of(vendor)
-        .mint(
-            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   /** A request with a Host header of our choosing, over a plain socket. */
@@ -116,7 +104,7 @@ class VendorBindingIT {
 
   private static void stillSpendable(Scrip s) {
     HttpResponse<byte[]> r =
-        http.pay(http.signed(s, secret, "GET", PAGE, new byte[0]), new byte[0]);
+        http.pay(http.signed(s, alice.secret(), "GET", PAGE, new byte[0]), new byte[0]);
     assertThat(r.statusCode()).as("the genuine customer can still spend it").isEqualTo(200);
   }
 
@@ -143,12 +131,12 @@ class VendorBindingIT {
     impostor.start();
     try {
       URI fake = URI.create("http://127.0.0.1:" + impostor.getAddress().getPort() + PAGE);
-      Scrip s = scrip(1_000);
+      Scrip s = alice.scrip(1_000);
       // The customer pays the URL she addressed, as the wallet does from the impostor's 402.
       Payment.Signed paid =
           Payer.signed(
               s,
-              secret,
+              alice.secret(),
               Nonce.random(TestHttp.RANDOM),
               RequestDescriptor.of(Authority.of(fake), "GET", PAGE, new byte[0]));
       HttpResponse<byte[]> atImpostor =
@@ -173,11 +161,11 @@ class VendorBindingIT {
       stillSpendable(s);
 
       // The private variant: the sealed payment's AAD covers the origin, so it does not open.
-      Scrip p = scrip(1_000);
+      Scrip p = alice.scrip(1_000);
       Payment.Private sealed =
           Payer.sealed(
               p,
-              secret,
+              alice.secret(),
               Nonce.random(TestHttp.RANDOM),
               RequestDescriptor.of(Authority.of(fake), "GET", PAGE, new byte[0]),
               TestHttp.RANDOM);
@@ -194,24 +182,24 @@ class VendorBindingIT {
   @Test
   void payment_isAcceptedUnderEachLoopbackNameOfTheListeningPort() throws Exception {
     for (String host : List.of("127.0.0.1", "localhost", "LOCALHOST", "[::1]", "[0:0::1]")) {
-      Scrip s = scrip(1_000);
+      Scrip s = alice.scrip(1_000);
       Authority a = Authority.of("http", host, vendor.port());
       Payment.Signed p =
           Payer.signed(
               s,
-              secret,
+              alice.secret(),
               Nonce.random(TestHttp.RANDOM),
               RequestDescriptor.of(a, "GET", PAGE, new byte[0]));
       String hostHeader = host + ":" + vendor.port();
       assertThat(rawGet(PAGE, hostHeader, PaymentHeader.format(p))).as(host).isEqualTo(200);
     }
     // A Host the vendor is not configured under cannot be paid, whatever the MAC says.
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     Authority elsewhere = Authority.of("http", "venetia.example", vendor.port());
     Payment.Signed p =
         Payer.signed(
             s,
-            secret,
+            alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             RequestDescriptor.of(elsewhere, "GET", PAGE, new byte[0]));
     assertThat(rawGet(PAGE, "venetia.example:" + vendor.port(), PaymentHeader.format(p)))
@@ -225,7 +213,9 @@ class VendorBindingIT {
     List<Scrip> changes = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       HttpResponse<byte[]> r =
-          http.pay(http.signed(scrip(1_000), secret, "GET", PAGE, new byte[0]), new byte[0]);
+          http.pay(
+              http.signed(alice.scrip(1_000), alice.secret(), "GET", PAGE, new byte[0]),
+              new byte[0]);
       assertThat(r.statusCode()).isEqualTo(200);
       changes.add(ScripCodec.fromToken(TestHttp.receipt(r).get("change")));
     }

@@ -164,13 +164,7 @@ class VendorBrokerIT {
 
   @Test
   void exchange_ofScripNotBoundToTheBroker_isWrongCustomer() throws Exception {
-    long alice = OwnCustomers.of(vendor).newCustomerId();
-    Scrip hers =
-        OwnCustomers.of(vendor)
-            .mint(
-                1_000,
-                alice,
-                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    Scrip hers = OwnCustomer.of(vendor).scrip(1_000);
     HttpResponse<byte[]> r =
         http.send(
             "POST",

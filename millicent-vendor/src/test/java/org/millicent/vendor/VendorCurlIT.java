@@ -9,9 +9,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
@@ -36,14 +32,12 @@ import org.millicent.vendor.config.VendorConfig;
 class VendorCurlIT {
   @TempDir static Path dir;
   static VendorServer vendor;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   @BeforeAll
   static void start() {
     vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
@@ -108,7 +102,7 @@ class VendorCurlIT {
     Nonce nonce = Nonce.random(TestHttp.RANDOM);
     byte[] mac =
         Macs.mac(
-            secret,
+            alice.secret(),
             Macs.requestInput(
                 encoded,
                 nonce,
@@ -118,12 +112,6 @@ class VendorCurlIT {
                     target,
                     body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8))));
     return String.format(format, scrip.token(), nonce, b64(mac));
-  }
-
-  static Scrip scrip(long value) {
-    return OwnCustomers.of(vendor)
-        .mint(
-            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   @Test
@@ -143,7 +131,7 @@ class VendorCurlIT {
     String auth =
         authorization(
             "Authorization: millicent V=2,variant=\"signed\" ,  scrip=%s,nonce=%s , MAC=%s",
-            scrip(300), "GET", "/pages/haiku.html?utm=1", null);
+            alice.scrip(300), "GET", "/pages/haiku.html?utm=1", null);
     Raw r = curl("GET", "/pages/haiku.html?utm=1", null, auth);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).contains("A haiku");
@@ -154,7 +142,7 @@ class VendorCurlIT {
 
   @Test
   void curlD_alteredPostBody_isRefusedByTheMac() throws IOException {
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     String body =
         "{\"operation\":\"split\",\"scrip\":[\""
             + s.token()
@@ -172,7 +160,7 @@ class VendorCurlIT {
 
   @Test
   void curl_exchangeWithJsonBody_renewsTheScrip() throws IOException {
-    Scrip s = scrip(500);
+    Scrip s = alice.scrip(500);
     String json = "{\"operation\":\"renew\",\"scrip\":[\"" + s.token() + "\"]}";
     String auth =
         authorization(

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -35,8 +34,7 @@ class VendorExchangeIT {
   @TempDir static Path dir;
   static VendorServer vendor;
   static TestHttp http;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   @BeforeAll
   static void start() {
@@ -44,18 +42,12 @@ class VendorExchangeIT {
         VendorServer.start(
             VendorConfig.sampleBuilder().port(0).scripLifetime(Duration.ofDays(7)).build(), dir);
     http = new TestHttp(vendor.url());
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
   static void stop() {
     vendor.close();
-  }
-
-  private static Scrip scrip(long value, Duration left) {
-    return OwnCustomers.of(vendor)
-        .mint(value, alice, Instant.now().plus(left).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static byte[] body(String op, List<Scrip> in, List<Long> amounts) throws Exception {
@@ -76,7 +68,7 @@ class VendorExchangeIT {
     Map<String, String> receipt = TestHttp.receipt(r);
     assertThat(receipt).containsEntry("price", "0").doesNotContainKey("change");
     Payer.verifySignedReply(
-        secret,
+        alice.secret(),
         p.mac(),
         200,
         new byte[0],
@@ -91,50 +83,53 @@ class VendorExchangeIT {
 
   @Test
   void renew_nearExpiry_givesSameValueWithANewExpiry() throws Exception {
-    Scrip old = scrip(800, Duration.ofMinutes(2));
+    Scrip old = alice.scrip(800, Duration.ofMinutes(2));
     byte[] body = body("renew", List.of(old), null);
-    Payment.Signed p = http.signed(old, secret, "POST", EXCHANGE, body);
+    Payment.Signed p = http.signed(old, alice.secret(), "POST", EXCHANGE, body);
     List<Scrip> out = exchange(p, body, http.pay(p, body));
     assertThat(out)
         .singleElement()
         .satisfies(
             s -> {
               assertThat(s.valueMillicents()).isEqualTo(800);
-              assertThat(s.customerId()).isEqualTo(alice);
+              assertThat(s.customerId()).isEqualTo(alice.id());
               assertThat(s.expiresAt()).isAfter(Instant.now().plus(Duration.ofDays(6)));
             });
     // The new piece spends; the old one is gone.
     assertThat(
             http.pay(
-                    http.signed(out.getFirst(), secret, "GET", "/pages/haiku.html", new byte[0]),
+                    http.signed(
+                        out.getFirst(), alice.secret(), "GET", "/pages/haiku.html", new byte[0]),
                     new byte[0])
                 .statusCode())
         .isEqualTo(200);
     assertThat(
-            http.pay(http.signed(old, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
+            http.pay(
+                    http.signed(old, alice.secret(), "GET", "/pages/haiku.html", new byte[0]),
+                    new byte[0])
                 .statusCode())
         .isEqualTo(402);
   }
 
   @Test
   void split_thenMerge_conservesValue() throws Exception {
-    Scrip big = scrip(1_000, Duration.ofHours(1));
+    Scrip big = alice.scrip(1_000, Duration.ofHours(1));
     byte[] splitBody = body("split", List.of(big), List.of(100L, 200L, 700L));
-    Payment.Signed sp = http.signed(big, secret, "POST", EXCHANGE, splitBody);
+    Payment.Signed sp = http.signed(big, alice.secret(), "POST", EXCHANGE, splitBody);
     List<Scrip> parts = exchange(sp, splitBody, http.pay(sp, splitBody));
     assertThat(parts).extracting(Scrip::valueMillicents).containsExactly(100L, 200L, 700L);
 
     byte[] mergeBody = body("merge", parts, null);
-    Payment.Signed mp = http.signed(parts.getFirst(), secret, "POST", EXCHANGE, mergeBody);
+    Payment.Signed mp = http.signed(parts.getFirst(), alice.secret(), "POST", EXCHANGE, mergeBody);
     List<Scrip> merged = exchange(mp, mergeBody, http.pay(mp, mergeBody));
     assertThat(merged).singleElement().extracting(Scrip::valueMillicents).isEqualTo(1_000L);
   }
 
   @Test
   void retry_sameExchange_returnsTheSameScrip() throws Exception {
-    Scrip s = scrip(600, Duration.ofHours(1));
+    Scrip s = alice.scrip(600, Duration.ofHours(1));
     byte[] body = body("split", List.of(s), List.of(300L, 300L));
-    Payment.Signed p = http.signed(s, secret, "POST", EXCHANGE, body);
+    Payment.Signed p = http.signed(s, alice.secret(), "POST", EXCHANGE, body);
     List<Scrip> first = exchange(p, body, http.pay(p, body));
     List<Scrip> again = exchange(p, body, http.pay(p, body));
     assertThat(again).isEqualTo(first);
@@ -142,50 +137,53 @@ class VendorExchangeIT {
 
   @Test
   void merge_withAnotherCustomersScrip_isWrongCustomerAndConsumesNothing() throws Exception {
-    Scrip mine = scrip(100, Duration.ofHours(1));
+    Scrip mine = alice.scrip(100, Duration.ofHours(1));
     long bob = OwnCustomers.of(vendor).newCustomerId();
     Scrip bobs =
         OwnCustomers.of(vendor)
             .mint(
                 100, bob, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     byte[] body = body("merge", List.of(mine, bobs), null);
-    HttpResponse<byte[]> r = http.pay(http.signed(mine, secret, "POST", EXCHANGE, body), body);
+    HttpResponse<byte[]> r =
+        http.pay(http.signed(mine, alice.secret(), "POST", EXCHANGE, body), body);
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("wrong-customer");
     assertThat(
             http.pay(
-                    http.signed(mine, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
+                    http.signed(mine, alice.secret(), "GET", "/pages/haiku.html", new byte[0]),
+                    new byte[0])
                 .statusCode())
         .isEqualTo(200);
   }
 
   @Test
   void split_amountsNotSummingToTheValue_isMalformed() throws Exception {
-    Scrip s = scrip(600, Duration.ofHours(1));
+    Scrip s = alice.scrip(600, Duration.ofHours(1));
     byte[] body = body("split", List.of(s), List.of(100L, 100L));
-    HttpResponse<byte[]> r = http.pay(http.signed(s, secret, "POST", EXCHANGE, body), body);
+    HttpResponse<byte[]> r = http.pay(http.signed(s, alice.secret(), "POST", EXCHANGE, body), body);
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("malformed");
   }
 
   @Test
   void private_exchange_sealsBodyAndReply() throws Exception {
-    Scrip s = scrip(900, Duration.ofHours(1));
+    Scrip s = alice.scrip(900, Duration.ofHours(1));
     byte[] plain = body("split", List.of(s), List.of(400L, 500L));
-    byte[] sealed = Payer.sealRequestBody(secret, "venetia", alice, plain, TestHttp.RANDOM);
+    byte[] sealed =
+        Payer.sealRequestBody(alice.secret(), "venetia", alice.id(), plain, TestHttp.RANDOM);
     Payment.Private p =
         Payer.sealed(
             s,
-            secret,
+            alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             http.descriptor("POST", EXCHANGE, sealed),
             TestHttp.RANDOM);
     HttpResponse<byte[]> r = http.pay(p, sealed);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
-    JsonNode opened = JSON.readTree(Payer.openResponse(secret, p, 200, r.body()));
+    JsonNode opened = JSON.readTree(Payer.openResponse(alice.secret(), p, 200, r.body()));
     assertThat(opened.get("scrip")).hasSize(2);
-    assertThat(Payer.openChange(secret, p, TestHttp.b64(TestHttp.receipt(r).get("change"))))
+    assertThat(Payer.openChange(alice.secret(), p, TestHttp.b64(TestHttp.receipt(r).get("change"))))
         .isEmpty();
   }
 }

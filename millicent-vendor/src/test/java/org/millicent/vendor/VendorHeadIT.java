@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Headers;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
@@ -25,15 +21,13 @@ class VendorHeadIT {
   @TempDir static Path dir;
   static VendorServer vendor;
   static TestHttp http;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   @BeforeAll
   static void start() {
     vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
     http = new TestHttp(vendor.url());
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
@@ -72,14 +66,10 @@ class VendorHeadIT {
 
   @Test
   void paidHead_isRefusedAs405_andTheScripStaysUnspent() throws Exception {
-    Scrip s =
-        OwnCustomers.of(vendor)
-            .mint(
-                1_000,
-                alice,
-                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    Scrip s = alice.scrip(1_000);
     HttpResponse<byte[]> head =
-        http.pay(http.signed(s, secret, "HEAD", "/pages/haiku.html", new byte[0]), new byte[0]);
+        http.pay(
+            http.signed(s, alice.secret(), "HEAD", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(head.statusCode()).isEqualTo(405);
     assertThat(head.body()).isEmpty();
     assertThat(head.headers().firstValue("Allow")).hasValue("GET");
@@ -87,7 +77,8 @@ class VendorHeadIT {
 
     // The same scrip then pays for the page in full: nothing was taken by the HEAD.
     HttpResponse<byte[]> get =
-        http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+        http.pay(
+            http.signed(s, alice.secret(), "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(get.statusCode()).isEqualTo(200);
     long price = Long.parseLong(TestHttp.receipt(get).get("price"));
     Scrip change = ScripCodec.fromToken(TestHttp.receipt(get).get("change"));
@@ -97,15 +88,11 @@ class VendorHeadIT {
   @Test
   void paidHead_isCountedUnderItsProblemCode() {
     // A HEAD answer has no body to carry the problem document; the code shows in the metrics.
-    Scrip s =
-        OwnCustomers.of(vendor)
-            .mint(
-                1_000,
-                alice,
-                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    Scrip s = alice.scrip(1_000);
     double before = headNotPayableCount();
     HttpResponse<byte[]> head =
-        http.pay(http.signed(s, secret, "HEAD", "/pages/recipe.html", new byte[0]), new byte[0]);
+        http.pay(
+            http.signed(s, alice.secret(), "HEAD", "/pages/recipe.html", new byte[0]), new byte[0]);
     assertThat(head.statusCode()).isEqualTo(405);
     assertThat(head.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith(Problems.PROBLEM_JSON));

@@ -2,16 +2,11 @@ package org.millicent.vendor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,12 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
-import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
@@ -40,52 +33,34 @@ import org.millicent.vendor.config.VendorConfig;
  */
 class VendorHostileInputIT {
   @TempDir static Path dir;
-  static HttpServer origin;
+  static TestOrigin origin;
   static final Map<String, List<String>> lastForwarded = new ConcurrentHashMap<>();
   static VendorServer vendor;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   private LogCapture log;
 
   @BeforeAll
   static void start() throws IOException {
-    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext(
-        "/",
-        ex -> {
-          ex.getRequestBody().readAllBytes();
-          for (String h :
-              List.of("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host")) {
-            List<String> v = ex.getRequestHeaders().get(h);
-            lastForwarded.put(h, v == null ? List.of() : List.copyOf(v));
-          }
-          byte[] out = "origin answers".getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, out.length);
-          ex.getResponseBody().write(out);
-          ex.close();
-        });
-    origin.start();
-    vendor =
-        VendorServer.start(
-            VendorConfig.builder("venetia")
-                .port(0)
-                .free("/free/**")
-                .price("*", "/**", 250)
-                .content(
-                    new Content.Origin(
-                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                        Duration.ofSeconds(5)))
-                .build(),
-            dir);
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    origin =
+        TestOrigin.start(
+            ex -> {
+              ex.getRequestBody().readAllBytes();
+              for (String h :
+                  List.of("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host")) {
+                List<String> v = ex.getRequestHeaders().get(h);
+                lastForwarded.put(h, v == null ? List.of() : List.copyOf(v));
+              }
+              TestOrigin.answer(ex, 200, "origin answers");
+            });
+    vendor = VendorServer.start(origin.pricedProxy().build(), dir);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
   static void stop() {
     vendor.close();
-    origin.stop(0);
+    origin.close();
   }
 
   @BeforeEach
@@ -96,12 +71,6 @@ class VendorHostileInputIT {
   @AfterEach
   void release() {
     log.close();
-  }
-
-  private static Scrip scrip(long value) {
-    return OwnCustomers.of(vendor)
-        .mint(
-            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static RawHttp raw() throws IOException {
@@ -118,14 +87,15 @@ class VendorHostileInputIT {
   }
 
   private static String paymentFor(Scrip s, String path, byte[] body) {
-    return PaymentHeader.format(new TestHttp(vendor.url()).signed(s, secret, "POST", path, body));
+    return PaymentHeader.format(
+        new TestHttp(vendor.url()).signed(s, alice.secret(), "POST", path, body));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"/api/ask", "/free/ask", "/millicent/exchange"})
   void badChunkSize_isA400Problem_andTheScripStaysUnspent(String path) throws Exception {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     try (RawHttp c = raw()) {
       RawHttp.Response r =
           c.send(chunkedPost(path, paymentFor(s, path, body)) + "zz\r\n{}\r\n0\r\n\r\n").read();
@@ -142,7 +112,7 @@ class VendorHostileInputIT {
   void chunkedBodyCutShort_isA400ProblemOrClose_andTheScripStaysUnspent(String path)
       throws Exception {
     byte[] body = "{\"q\":1}".getBytes(StandardCharsets.UTF_8);
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     try (RawHttp c = raw()) {
       c.send(chunkedPost(path, paymentFor(s, path, body)) + "40\r\n{\"q\":");
       c.shutdownOutput();
@@ -158,7 +128,7 @@ class VendorHostileInputIT {
 
   @Test
   void twoHundredAbortedSlowUploads_logNoErrorAndAtMostAFewWarnings() throws Exception {
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     String auth = paymentFor(s, "/api/upload", new byte[0]);
     for (int i = 0; i < 200; i++) {
       RawHttp c = raw();
@@ -177,10 +147,10 @@ class VendorHostileInputIT {
   @ValueSource(strings = {"/api/ask", "/free/ask", "/millicent/exchange", "/.well-known/millicent"})
   void twoAuthorizationHeaders_are400_evenWhenTheFirstIsAValidPayment(String path)
       throws Exception {
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     String valid =
         PaymentHeader.format(
-            new TestHttp(vendor.url()).signed(s, secret, "GET", path, new byte[0]));
+            new TestHttp(vendor.url()).signed(s, alice.secret(), "GET", path, new byte[0]));
     try (RawHttp c = raw()) {
       RawHttp.Response r =
           c.send(
@@ -216,7 +186,7 @@ class VendorHostileInputIT {
     assertThat(lastForwarded.get("X-Real-IP")).isEmpty();
     assertThat(lastForwarded.get("X-Forwarded-Host")).isEmpty();
 
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     HttpResponse<byte[]> paid =
         http.send(
             "GET",
@@ -224,7 +194,7 @@ class VendorHostileInputIT {
             new byte[0],
             "Authorization",
             PaymentHeader.format(
-                new TestHttp(vendor.url()).signed(s, secret, "GET", "/paid", new byte[0])),
+                new TestHttp(vendor.url()).signed(s, alice.secret(), "GET", "/paid", new byte[0])),
             "X-Forwarded-For",
             "6.6.6.6, 7.7.7.7");
     assertThat(paid.statusCode()).isEqualTo(200);
@@ -317,7 +287,7 @@ class VendorHostileInputIT {
     HttpResponse<byte[]> r =
         new TestHttp(vendor.url())
             .pay(
-                new TestHttp(vendor.url()).signed(s, secret, "GET", "/check", new byte[0]),
+                new TestHttp(vendor.url()).signed(s, alice.secret(), "GET", "/check", new byte[0]),
                 new byte[0]);
     assertThat(r.statusCode()).as(() -> TestHttp.text(r)).isEqualTo(200);
   }

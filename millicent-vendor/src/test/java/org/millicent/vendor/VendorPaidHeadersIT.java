@@ -2,9 +2,7 @@ package org.millicent.vendor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +42,7 @@ class VendorPaidHeadersIT {
   @TempDir static Path dir;
   @TempDir static Path plainDir;
   static final MutableClock clock = new MutableClock(Instant.parse("2019-05-01T12:00:00Z"));
-  static HttpServer origin;
+  static TestOrigin origin;
 
   /** What the origin received, by request path: method, target, headers (any case). */
   static final Map<String, Received> received = new ConcurrentHashMap<>();
@@ -67,25 +65,20 @@ class VendorPaidHeadersIT {
 
   @BeforeAll
   static void start() throws IOException {
-    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext(
-        "/",
-        ex -> {
-          Map<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-          ex.getRequestHeaders().forEach((k, v) -> h.put(k, new ArrayList<>(v)));
-          received.put(
-              ex.getRequestURI().getRawPath(),
-              new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), h));
-          ex.getRequestBody().readAllBytes();
-          byte[] out = "ok".getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, out.length);
-          ex.getResponseBody().write(out);
-          ex.close();
-        });
-    origin.start();
+    origin =
+        TestOrigin.start(
+            ex -> {
+              Map<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+              ex.getRequestHeaders().forEach((k, v) -> h.put(k, new ArrayList<>(v)));
+              received.put(
+                  ex.getRequestURI().getRawPath(),
+                  new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), h));
+              ex.getRequestBody().readAllBytes();
+              TestOrigin.answer(ex, 200, "ok");
+            });
     Path keyFile = dir.resolve("paid-headers.key");
     Files.writeString(keyFile, KEY + "\n");
-    URI site = URI.create("http://127.0.0.1:" + origin.getAddress().getPort() + "/site/");
+    URI site = origin.url().resolve("/site/");
     keyed =
         VendorServer.start(
             VendorConfig.builder("venetia")
@@ -112,7 +105,7 @@ class VendorPaidHeadersIT {
   static void stop() {
     keyed.close();
     plain.close();
-    origin.stop(0);
+    origin.close();
   }
 
   private static HttpResponse<byte[]> pay(

@@ -3,9 +3,7 @@ package org.millicent.vendor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.millicent.protocol.Headers;
+import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.config.VendorConfigBuilder;
@@ -46,7 +45,7 @@ class VendorPathsIT {
   @TempDir static Path folderData;
   @TempDir static Path originData;
   @TempDir static Path site;
-  static HttpServer origin;
+  static TestOrigin origin;
   static VendorServer folderVendor;
   static VendorServer originVendor;
   static final List<String> forwarded = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -63,33 +62,23 @@ class VendorPathsIT {
     Files.writeString(site.resolve("pages/sub/x.html"), PREMIUM + " static x");
     Files.writeString(site.resolve("pages/caf\u00e9 au lait.html"), PREMIUM + " static café");
 
-    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext(
-        "/",
-        ex -> {
-          String raw = ex.getRequestURI().getRawPath();
-          forwarded.add(ex.getRequestURI().toString());
-          String path = liberal(raw);
-          byte[] out =
-              (path.startsWith("/pages/") ? PREMIUM + " origin " + path : "origin " + path)
-                  .getBytes(StandardCharsets.UTF_8);
-          ex.getResponseHeaders().add("Content-Type", "text/plain");
-          ex.sendResponseHeaders(200, out.length);
-          ex.getResponseBody().write(out);
-          ex.close();
-        });
-    origin.start();
+    origin =
+        TestOrigin.start(
+            ex -> {
+              String raw = ex.getRequestURI().getRawPath();
+              forwarded.add(ex.getRequestURI().toString());
+              String path = liberal(raw);
+              ex.getResponseHeaders().add("Content-Type", "text/plain");
+              TestOrigin.answer(
+                  ex,
+                  200,
+                  (path.startsWith("/pages/") ? PREMIUM + " origin " + path : "origin " + path));
+            });
     folderVendor =
         VendorServer.start(config().content(new Content.StaticFolder(site)).build(), folderData);
     originVendor =
         VendorServer.start(
-            config()
-                .content(
-                    new Content.Origin(
-                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                        Duration.ofSeconds(5)))
-                .build(),
-            originData);
+            config().content(origin.content(Duration.ofSeconds(5))).build(), originData);
   }
 
   private static VendorConfigBuilder config() {
@@ -137,7 +126,7 @@ class VendorPathsIT {
   static void stop() {
     folderVendor.close();
     originVendor.close();
-    origin.stop(0);
+    origin.close();
   }
 
   /** Non-canonical forms of the priced page and of paths under the free folder. */
@@ -203,16 +192,16 @@ class VendorPathsIT {
   void nonCanonicalTarget_neverReachesThePricedPageUnpaid_andGetsNo5xx(String kind, String form)
       throws Exception {
     for (String method : List.of("GET", "HEAD")) {
-      RawHttp.Answer a = RawHttp.send(vendor(kind).url(), method, form);
+      RawHttp.Response a = RawHttp.exchange(vendor(kind).url(), method, form);
       assertThat(a.status()).as("%s %s %s", kind, method, form).isBetween(200, 499);
-      assertThat(a.text()).as("%s %s %s: %s", kind, method, form, a.text()).doesNotContain(PREMIUM);
+      assertThat(a.body()).as("%s %s %s: %s", kind, method, form, a.body()).doesNotContain(PREMIUM);
       if ("GET".equals(method) && a.status() >= 400) {
         assertThat(a.header("Content-Type"))
-            .as("%s %s %s: %s", kind, method, form, a.text())
+            .as("%s %s %s: %s", kind, method, form, a.body())
             .startsWith(Problems.PROBLEM_JSON);
         String code = JSON.readTree(a.body()).get("code").asText();
         assertThat(code)
-            .as("%s %s %s: %s", kind, method, form, a.text())
+            .as("%s %s %s: %s", kind, method, form, a.body())
             .isIn("bad-path", "bad-request", "bad-query", "payment-required", "not-found");
       }
     }
@@ -236,9 +225,9 @@ class VendorPathsIT {
   @MethodSource("canonicalForms")
   void canonicalTargets_arePricedAsTheirDecodedPath(String target, int status) {
     for (String kind : List.of("folder", "origin")) {
-      RawHttp.Answer a = RawHttp.send(vendor(kind).url(), "GET", target);
-      assertThat(a.status()).as("%s %s: %s", kind, target, a.text()).isEqualTo(status);
-      assertThat(a.text()).doesNotContain(PREMIUM);
+      RawHttp.Response a = RawHttp.exchange(vendor(kind).url(), "GET", target);
+      assertThat(a.status()).as("%s %s: %s", kind, target, a.body()).isEqualTo(status);
+      assertThat(a.body()).doesNotContain(PREMIUM);
     }
   }
 
@@ -262,8 +251,8 @@ class VendorPathsIT {
                       .plus(Duration.ofHours(1))
                       .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
       forwarded.clear();
-      RawHttp.Answer a =
-          RawHttp.send(
+      RawHttp.Response a =
+          RawHttp.exchange(
               v.url(),
               "GET",
               target,
@@ -276,13 +265,13 @@ class VendorPathsIT {
                               "GET",
                               target,
                               new byte[0])));
-      assertThat(a.status()).as("%s %s: %s", kind, target, a.text()).isEqualTo(200);
+      assertThat(a.status()).as("%s %s: %s", kind, target, a.body()).isEqualTo(200);
       assertThat(a.header(Headers.RECEIPT)).contains("price=100");
       if ("folder".equals(kind)) {
-        assertThat(a.text()).isEqualTo(folderBody);
+        assertThat(a.body()).isEqualTo(folderBody);
       } else {
         assertThat(forwarded).containsExactly(served);
-        assertThat(a.text()).startsWith(PREMIUM + " origin ");
+        assertThat(a.body()).startsWith(PREMIUM + " origin ");
       }
     }
   }
@@ -301,7 +290,7 @@ class VendorPathsIT {
   @Test
   void theOriginIsSentTheCanonicalTarget() {
     forwarded.clear();
-    RawHttp.Answer a = RawHttp.send(originVendor.url(), "GET", "/public/%61.html?q=%7C1");
+    RawHttp.Response a = RawHttp.exchange(originVendor.url(), "GET", "/public/%61.html?q=%7C1");
     assertThat(a.status()).isEqualTo(200);
     assertThat(forwarded).containsExactly("/public/a.html?q=%7C1");
   }

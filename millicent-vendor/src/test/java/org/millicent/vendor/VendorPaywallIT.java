@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
+import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
@@ -124,8 +125,8 @@ class VendorPaywallIT {
       assertThat(r.statusCode()).as(missing).isEqualTo(404);
       assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
-    RawHttp.Answer traversal =
-        RawHttp.send(sample.url(), "GET", "/millicent/client/..%2Fconfig%2FPrice.class");
+    RawHttp.Response traversal =
+        RawHttp.exchange(sample.url(), "GET", "/millicent/client/..%2Fconfig%2FPrice.class");
     assertThat(traversal.status()).isIn(400, 404);
   }
 
@@ -169,10 +170,10 @@ class VendorPaywallIT {
         List.of(
             "/api/%3Cscript%3Ealert(1)%3C/script%3E",
             "/api/%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E", "/api/a&b'c")) {
-      RawHttp.Answer r = RawHttp.send(proxy.url(), "GET", target, "Accept: " + BROWSER);
+      RawHttp.Response r = RawHttp.exchange(proxy.url(), "GET", target, "Accept: " + BROWSER);
       assertThat(r.status()).as(target).isEqualTo(402);
       assertThat(r.header("Content-Type")).isEqualTo("text/html;charset=utf-8");
-      assertThat(r.text())
+      assertThat(r.body())
           .as(target)
           .doesNotContain("<script>alert")
           .doesNotContain("<img")
@@ -181,7 +182,7 @@ class VendorPaywallIT {
           .contains("2,500 millicents")
           .contains("This vendor names no broker");
     }
-    assertThat(RawHttp.send(proxy.url(), "GET", "/api/a&b'c", "Accept: " + BROWSER).text())
+    assertThat(RawHttp.exchange(proxy.url(), "GET", "/api/a&b'c", "Accept: " + BROWSER).body())
         .contains("a&amp;b&#39;c");
   }
 
@@ -235,7 +236,7 @@ class VendorPaywallIT {
   @ValueSource(
       strings = {"/pages/haiku.html", "/", "/.well-known/millicent", "/millicent/exchange"})
   void preflight_onCustomerPaths_is204_withCorsHeaders(String path) {
-    RawHttp.Answer r = preflight(sample, path);
+    RawHttp.Response r = preflight(sample, path);
     assertThat(r.status()).as(path).isEqualTo(204);
     assertThat(r.body()).isEmpty();
     assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("*");
@@ -266,7 +267,7 @@ class VendorPaywallIT {
         "/metrics"
       })
   void preflight_onAdminAndBrokerPaths_staysA405_withoutCors(String path) {
-    RawHttp.Answer r = preflight(sample, path);
+    RawHttp.Response r = preflight(sample, path);
     assertThat(r.status()).as(path).isEqualTo(405);
     assertThat(r.header("Content-Type")).startsWith("application/problem+json");
     assertThat(r.header("Access-Control-Allow-Origin")).isNull();
@@ -275,10 +276,10 @@ class VendorPaywallIT {
 
   @Test
   void preflight_whereNothingIsOffered_staysA404_andPlainOptionsA405() {
-    RawHttp.Answer none = preflight(sample, "/pages/nowhere.html");
+    RawHttp.Response none = preflight(sample, "/pages/nowhere.html");
     assertThat(none.status()).isEqualTo(404);
     assertThat(none.header("Access-Control-Allow-Methods")).isNull();
-    RawHttp.Answer plain = RawHttp.send(sample.url(), "OPTIONS", "/pages/haiku.html");
+    RawHttp.Response plain = RawHttp.exchange(sample.url(), "OPTIONS", "/pages/haiku.html");
     assertThat(plain.status()).isEqualTo(405);
     assertThat(plain.header("Allow")).isEqualTo("GET, HEAD");
     assertThat(plain.header("Access-Control-Allow-Methods")).isNull();
@@ -289,28 +290,28 @@ class VendorPaywallIT {
     List<String> missing = new ArrayList<>();
     for (String path :
         List.of("/pages/haiku.html", "/", "/.well-known/millicent", "/pages/nowhere.html")) {
-      RawHttp.Answer r =
-          RawHttp.send(sample.url(), "GET", path, "Origin: https://elsewhere.example");
+      RawHttp.Response r =
+          RawHttp.exchange(sample.url(), "GET", path, "Origin: https://elsewhere.example");
       if (!"*".equals(r.header("Access-Control-Allow-Origin"))
           || !r.header("Access-Control-Expose-Headers").contains("www-authenticate")) {
         missing.add(path + " " + r.status());
       }
     }
-    RawHttp.Answer exchange =
-        RawHttp.send(sample.url(), "POST", "/millicent/exchange", "Content-Length: 0");
+    RawHttp.Response exchange =
+        RawHttp.exchange(sample.url(), "POST", "/millicent/exchange", "Content-Length: 0");
     assertThat(exchange.status()).isEqualTo(402);
     assertThat(exchange.header("Access-Control-Allow-Origin")).isEqualTo("*");
     assertThat(missing).isEmpty();
     for (String path :
         List.of("/millicent/admin/licences", "/millicent/broker/account", "/health", "/metrics")) {
-      RawHttp.Answer r =
-          RawHttp.send(sample.url(), "GET", path, "Origin: https://elsewhere.example");
+      RawHttp.Response r =
+          RawHttp.exchange(sample.url(), "GET", path, "Origin: https://elsewhere.example");
       assertThat(r.header("Access-Control-Allow-Origin")).as(path).isNull();
     }
   }
 
-  private static RawHttp.Answer preflight(VendorServer v, String path) {
-    return RawHttp.send(
+  private static RawHttp.Response preflight(VendorServer v, String path) {
+    return RawHttp.exchange(
         v.url(),
         "OPTIONS",
         path,

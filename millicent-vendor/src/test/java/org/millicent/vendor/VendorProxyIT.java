@@ -3,17 +3,13 @@ package org.millicent.vendor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -40,25 +36,27 @@ class VendorProxyIT {
 
   @TempDir static Path dir;
   @TempDir static Path deadDir;
-  static HttpServer origin;
+  static TestOrigin origin;
   static final AtomicInteger originCalls = new AtomicInteger();
   static VendorServer vendor;
   static VendorServer deadVendor;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   @BeforeAll
   static void start() throws IOException {
-    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext(
-        "/",
-        ex -> {
-          originCalls.incrementAndGet();
-          String path = ex.getRequestURI().getPath();
-          byte[] in = ex.getRequestBody().readAllBytes();
-          int status = path.startsWith("/fail") ? 500 : path.startsWith("/missing") ? 404 : 200;
-          byte[] out =
-              ("origin says "
+    origin =
+        TestOrigin.start(
+            ex -> {
+              originCalls.incrementAndGet();
+              String path = ex.getRequestURI().getPath();
+              byte[] in = ex.getRequestBody().readAllBytes();
+              int status = path.startsWith("/fail") ? 500 : path.startsWith("/missing") ? 404 : 200;
+              ex.getResponseHeaders().add("Content-Type", "text/plain");
+              ex.getResponseHeaders().add("X-Origin", "yes");
+              TestOrigin.answer(
+                  ex,
+                  status,
+                  ("origin says "
                       + status
                       + " to "
                       + ex.getRequestMethod()
@@ -71,23 +69,13 @@ class VendorProxyIT {
                       + " sealed-type="
                       + ex.getRequestHeaders().getFirst(Headers.SEALED_CONTENT_TYPE)
                       + " auth="
-                      + ex.getRequestHeaders().getFirst("Authorization"))
-                  .getBytes(StandardCharsets.UTF_8);
-          ex.getResponseHeaders().add("Content-Type", "text/plain");
-          ex.getResponseHeaders().add("X-Origin", "yes");
-          ex.sendResponseHeaders(status, out.length);
-          ex.getResponseBody().write(out);
-          ex.close();
-        });
-    origin.start();
+                      + ex.getRequestHeaders().getFirst("Authorization")));
+            });
     VendorConfigBuilder config =
         VendorConfig.builder("venetia")
             .port(0)
             .price("*", "/**", 250)
-            .content(
-                new Content.Origin(
-                    URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                    Duration.ofSeconds(5)));
+            .content(origin.content(Duration.ofSeconds(5)));
     vendor = VendorServer.start(config.build(), dir);
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -101,29 +89,22 @@ class VendorProxyIT {
                         URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2)))
                 .build(),
             deadDir);
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
   static void stop() {
     vendor.close();
     deadVendor.close();
-    origin.stop(0);
-  }
-
-  private static Scrip scrip(VendorServer v, long value) {
-    return OwnCustomers.of(v)
-        .mint(
-            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    origin.close();
   }
 
   @Test
   void origin200_isDeliveredAndCharged() {
     TestHttp http = new TestHttp(vendor.url());
-    Scrip s = scrip(vendor, 1_000);
+    Scrip s = alice.scrip(1_000);
     HttpResponse<byte[]> r =
-        http.pay(http.signed(s, secret, "GET", "/ok?q=1", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, alice.secret(), "GET", "/ok?q=1", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(r)).startsWith("origin says 200 to GET /ok?q=1").endsWith("auth=null");
     assertThat(r.headers().firstValue("X-Origin")).hasValue("yes");
@@ -133,14 +114,14 @@ class VendorProxyIT {
   @Test
   void origin500_is502AndTheScripStaysUnspent() throws Exception {
     TestHttp http = new TestHttp(vendor.url());
-    Scrip s = scrip(vendor, 1_000);
+    Scrip s = alice.scrip(1_000);
     HttpResponse<byte[]> r =
-        http.pay(http.signed(s, secret, "GET", "/fail", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, alice.secret(), "GET", "/fail", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-failed");
     assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
     HttpResponse<byte[]> again =
-        http.pay(http.signed(s, secret, "GET", "/ok", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, alice.secret(), "GET", "/ok", new byte[0]), new byte[0]);
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(TestHttp.receipt(again).get("change")).isNotNull();
   }
@@ -148,9 +129,9 @@ class VendorProxyIT {
   @Test
   void origin404_isAnAnswerAndCharged() {
     TestHttp http = new TestHttp(vendor.url());
-    Scrip s = scrip(vendor, 250);
+    Scrip s = alice.scrip(250);
     HttpResponse<byte[]> r =
-        http.pay(http.signed(s, secret, "GET", "/missing", new byte[0]), new byte[0]);
+        http.pay(http.signed(s, alice.secret(), "GET", "/missing", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(TestHttp.receipt(r)).containsEntry("price", "250").containsKey("mac");
   }
@@ -159,8 +140,9 @@ class VendorProxyIT {
   void post_forwardsTheBodyAndTheMacCoversIt() {
     TestHttp http = new TestHttp(vendor.url());
     byte[] body = "{\"question\":42}".getBytes(StandardCharsets.UTF_8);
-    Scrip s = scrip(vendor, 250);
-    HttpResponse<byte[]> r = http.pay(http.signed(s, secret, "POST", "/api/ask", body), body);
+    Scrip s = alice.scrip(250);
+    HttpResponse<byte[]> r =
+        http.pay(http.signed(s, alice.secret(), "POST", "/api/ask", body), body);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(r)).contains("POST /api/ask").contains("body={\"question\":42}");
   }
@@ -169,12 +151,13 @@ class VendorProxyIT {
   void privatePost_originGetsTheOpenedBodyAndType_andTheAnswerIsSealed() {
     TestHttp http = new TestHttp(vendor.url());
     byte[] plain = "{\"question\":\"private\"}".getBytes(StandardCharsets.UTF_8);
-    byte[] sealed = Payer.sealRequestBody(secret, "venetia", alice, plain, TestHttp.RANDOM);
-    Scrip s = scrip(vendor, 1_000);
+    byte[] sealed =
+        Payer.sealRequestBody(alice.secret(), "venetia", alice.id(), plain, TestHttp.RANDOM);
+    Scrip s = alice.scrip(1_000);
     Payment.Private p =
         Payer.sealed(
             s,
-            secret,
+            alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             http.descriptor("POST", "/api/secret?x=1", sealed),
             TestHttp.RANDOM);
@@ -198,7 +181,7 @@ class VendorProxyIT {
     assertThat(r.headers().firstValue("X-Origin")).hasValue("yes");
     assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain("origin says");
     String answer =
-        new String(Payer.openResponse(secret, p, 200, r.body()), StandardCharsets.UTF_8);
+        new String(Payer.openResponse(alice.secret(), p, 200, r.body()), StandardCharsets.UTF_8);
     assertThat(answer)
         .startsWith("origin says 200 to POST /api/secret?x=1")
         .contains(" body={\"question\":\"private\"} ")
@@ -207,7 +190,7 @@ class VendorProxyIT {
         .endsWith("auth=null");
     Map<String, String> receipt = TestHttp.receipt(r);
     assertThat(receipt).containsEntry("variant", "private").containsEntry("price", "250");
-    assertThat(Payer.openChange(secret, p, TestHttp.b64(receipt.get("change"))))
+    assertThat(Payer.openChange(alice.secret(), p, TestHttp.b64(receipt.get("change"))))
         .hasValueSatisfying(c -> assertThat(c.valueMillicents()).isEqualTo(750));
   }
 
@@ -215,11 +198,11 @@ class VendorProxyIT {
   void privatePost_withABodyNotSealed_isRefusedAndNeverReachesTheOrigin() throws Exception {
     TestHttp http = new TestHttp(vendor.url());
     byte[] plain = "{\"question\":\"in the clear\"}".getBytes(StandardCharsets.UTF_8);
-    Scrip s = scrip(vendor, 1_000);
+    Scrip s = alice.scrip(1_000);
     Payment.Private p =
         Payer.sealed(
             s,
-            secret,
+            alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             http.descriptor("POST", "/api/secret", plain),
             TestHttp.RANDOM);
@@ -229,11 +212,12 @@ class VendorProxyIT {
     assertThat(JSON.readTree(r.body()).get("code").asText()).isIn("malformed", "forged");
     assertThat(originCalls.get()).isEqualTo(before);
     // The scrip was not used: it pays for the same page sealed properly.
-    byte[] sealed = Payer.sealRequestBody(secret, "venetia", alice, plain, TestHttp.RANDOM);
+    byte[] sealed =
+        Payer.sealRequestBody(alice.secret(), "venetia", alice.id(), plain, TestHttp.RANDOM);
     Payment.Private ok =
         Payer.sealed(
             s,
-            secret,
+            alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             http.descriptor("POST", "/api/secret", sealed),
             TestHttp.RANDOM);
@@ -243,8 +227,9 @@ class VendorProxyIT {
   @Test
   void unreachableOrigin_is502AndTheScripStaysUnspent() throws Exception {
     TestHttp http = new TestHttp(deadVendor.url());
-    CustomerSecret mine = OwnCustomers.of(deadVendor).customerSecret(alice);
-    Scrip s = scrip(deadVendor, 1_000);
+    OwnCustomer hers = OwnCustomer.of(deadVendor);
+    CustomerSecret mine = hers.secret();
+    Scrip s = hers.scrip(1_000);
     for (int i = 0; i < 2; i++) {
       HttpResponse<byte[]> r =
           http.pay(http.signed(s, mine, "GET", "/ok", new byte[0]), new byte[0]);

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -32,8 +31,7 @@ class VendorPurchaseIT {
   @TempDir static Path dir;
   static VendorServer vendor;
   static TestHttp http;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
   static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
@@ -43,23 +41,12 @@ class VendorPurchaseIT {
             VendorConfig.sampleBuilder().port(0).variants(EnumSet.allOf(Variant.class)).build(),
             dir);
     http = new TestHttp(vendor.url());
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
   static void stop() {
     vendor.close();
-  }
-
-  static Scrip scrip(long value) {
-    return OwnCustomers.of(vendor)
-        .mint(
-            value,
-            alice,
-            Instant.now()
-                .plus(Duration.ofHours(1))
-                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   @Test
@@ -85,8 +72,8 @@ class VendorPurchaseIT {
 
   @Test
   void signed_payment_deliversThePageWithGenuineChange() {
-    Scrip s = scrip(1_000);
-    Payment.Signed p = http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
+    Scrip s = alice.scrip(1_000);
+    Payment.Signed p = http.signed(s, alice.secret(), "GET", "/pages/haiku.html", new byte[0]);
     HttpResponse<byte[]> r = http.pay(p, new byte[0]);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(r)).contains("A haiku");
@@ -94,7 +81,7 @@ class VendorPurchaseIT {
     assertThat(receipt).containsEntry("variant", "signed").containsEntry("price", "100");
     Optional<Scrip> change =
         Payer.verifySignedReply(
-            secret,
+            alice.secret(),
             p.mac(),
             200,
             TestHttp.b64(receipt.get("change")),
@@ -104,7 +91,7 @@ class VendorPurchaseIT {
         .hasValueSatisfying(
             c -> {
               assertThat(c.valueMillicents()).isEqualTo(900);
-              assertThat(c.customerId()).isEqualTo(alice);
+              assertThat(c.customerId()).isEqualTo(alice.id());
             });
   }
 
@@ -114,7 +101,7 @@ class VendorPurchaseIT {
         OwnCustomers.of(vendor)
             .mintBearer(
                 600,
-                alice,
+                alice.id(),
                 Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     Payment.Clear p =
         Payer.clear(
@@ -133,11 +120,11 @@ class VendorPurchaseIT {
 
   @Test
   void private_payment_sealsBodyAndChange() {
-    Scrip s = scrip(5_000);
+    Scrip s = alice.scrip(5_000);
     Payment.Private p =
         Payer.sealed(
             s,
-            secret,
+            alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             http.descriptor("GET", "/pages/premium.html", new byte[0]),
             TestHttp.RANDOM);
@@ -146,18 +133,18 @@ class VendorPurchaseIT {
     assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
     assertThat(r.headers().firstValue(Headers.SEALED_CONTENT_TYPE))
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-    byte[] page = Payer.openResponse(secret, p, 200, r.body());
+    byte[] page = Payer.openResponse(alice.secret(), p, 200, r.body());
     assertThat(new String(page, java.nio.charset.StandardCharsets.UTF_8))
         .contains("premium article");
     Map<String, String> receipt = TestHttp.receipt(r);
     assertThat(receipt).containsEntry("variant", "private").containsEntry("price", "5000");
-    assertThat(Payer.openChange(secret, p, TestHttp.b64(receipt.get("change")))).isEmpty();
+    assertThat(Payer.openChange(alice.secret(), p, TestHttp.b64(receipt.get("change")))).isEmpty();
   }
 
   @Test
   void retry_sameSignedRequest_getsTheSameReceiptAndChangeNotSpent() {
-    Scrip s = scrip(1_000);
-    Payment.Signed p = http.signed(s, secret, "GET", "/pages/recipe.html", new byte[0]);
+    Scrip s = alice.scrip(1_000);
+    Payment.Signed p = http.signed(s, alice.secret(), "GET", "/pages/recipe.html", new byte[0]);
     HttpResponse<byte[]> first = http.pay(p, new byte[0]);
     HttpResponse<byte[]> again = http.pay(p, new byte[0]);
     assertThat(first.statusCode()).isEqualTo(200);
@@ -169,11 +156,11 @@ class VendorPurchaseIT {
 
   @Test
   void retry_samePrivateRequest_returnsTheSameChange() {
-    Scrip s = scrip(3_000);
+    Scrip s = alice.scrip(3_000);
     Payment.Private p =
         Payer.sealed(
             s,
-            secret,
+            alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             http.descriptor("GET", "/pages/report.html", new byte[0]),
             TestHttp.RANDOM);
@@ -181,10 +168,10 @@ class VendorPurchaseIT {
     HttpResponse<byte[]> again = http.pay(p, new byte[0]);
     assertThat(again.statusCode()).isEqualTo(200);
     Scrip c1 =
-        Payer.openChange(secret, p, TestHttp.b64(TestHttp.receipt(first).get("change")))
+        Payer.openChange(alice.secret(), p, TestHttp.b64(TestHttp.receipt(first).get("change")))
             .orElseThrow();
     Scrip c2 =
-        Payer.openChange(secret, p, TestHttp.b64(TestHttp.receipt(again).get("change")))
+        Payer.openChange(alice.secret(), p, TestHttp.b64(TestHttp.receipt(again).get("change")))
             .orElseThrow();
     assertThat(c2).isEqualTo(c1);
     assertThat(c1.valueMillicents()).isEqualTo(500);
@@ -192,13 +179,16 @@ class VendorPurchaseIT {
 
   @Test
   void spentScrip_inADifferentRequest_isRefusedAsSpent() throws Exception {
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     assertThat(
-            http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0])
+            http.pay(
+                    http.signed(s, alice.secret(), "GET", "/pages/haiku.html", new byte[0]),
+                    new byte[0])
                 .statusCode())
         .isEqualTo(200);
     HttpResponse<byte[]> r =
-        http.pay(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+        http.pay(
+            http.signed(s, alice.secret(), "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("spent");
     assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
@@ -206,13 +196,14 @@ class VendorPurchaseIT {
 
   @Test
   void changeFromOnePurchase_paysForTheNext() {
-    Scrip s = scrip(700); // 100 for the haiku, 600 change
-    Payment.Signed p = http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]);
+    Scrip s = alice.scrip(700); // 100 for the haiku, 600 change
+    Payment.Signed p = http.signed(s, alice.secret(), "GET", "/pages/haiku.html", new byte[0]);
     HttpResponse<byte[]> r = http.pay(p, new byte[0]);
     Scrip change = ScripCodec.fromToken(TestHttp.receipt(r).get("change"));
     HttpResponse<byte[]> next =
         http.pay(
-            http.signed(change, secret, "GET", "/pages/weather.html", new byte[0]), new byte[0]);
+            http.signed(change, alice.secret(), "GET", "/pages/weather.html", new byte[0]),
+            new byte[0]);
     assertThat(next.statusCode()).isEqualTo(200);
     assertThat(TestHttp.receipt(next)).containsEntry("price", "500");
     assertThat(ScripCodec.fromToken(TestHttp.receipt(next).get("change")).valueMillicents())
@@ -230,7 +221,9 @@ class VendorPurchaseIT {
 
   @Test
   void metricsAndHealth_answer() {
-    http.pay(http.signed(scrip(200), secret, "GET", "/pages/haiku.html", new byte[0]), new byte[0]);
+    http.pay(
+        http.signed(alice.scrip(200), alice.secret(), "GET", "/pages/haiku.html", new byte[0]),
+        new byte[0]);
     assertThat(TestHttp.text(http.get("/health"))).contains("up");
     String metrics = TestHttp.text(http.get("/metrics"));
     assertThat(metrics)

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
@@ -36,8 +32,7 @@ class VendorRefusalsIT {
   @TempDir static Path dir;
   static VendorServer vendor;
   static TestHttp http;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   private LogCapture log;
 
@@ -47,8 +42,7 @@ class VendorRefusalsIT {
         VendorServer.start(
             VendorConfig.sampleBuilder().port(0).adminToken("admin-token-0123456789").build(), dir);
     http = new TestHttp(vendor.url());
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
@@ -64,12 +58,6 @@ class VendorRefusalsIT {
   @AfterEach
   void release() {
     log.close();
-  }
-
-  private static Scrip scrip(long value) {
-    return OwnCustomers.of(vendor)
-        .mint(
-            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
   }
 
   /**
@@ -95,10 +83,11 @@ class VendorRefusalsIT {
 
   @Test
   void payment_whoseHeaderHasTheLongestLength_isReadAndPaid() {
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     String header =
         padded(
-            PaymentHeader.format(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0])),
+            PaymentHeader.format(
+                http.signed(s, alice.secret(), "GET", "/pages/haiku.html", new byte[0])),
             AuthParams.MAX_LENGTH);
     assertThat(header).hasSize(16_384);
     HttpResponse<byte[]> r = http.get("/pages/haiku.html", "Authorization", header);
@@ -108,9 +97,10 @@ class VendorRefusalsIT {
 
   @Test
   void payment_whoseHeaderIsOneCharacterLonger_isMalformed_andTheScripStaysUnspent() {
-    Scrip s = scrip(1_000);
+    Scrip s = alice.scrip(1_000);
     String honest =
-        PaymentHeader.format(http.signed(s, secret, "GET", "/pages/haiku.html", new byte[0]));
+        PaymentHeader.format(
+            http.signed(s, alice.secret(), "GET", "/pages/haiku.html", new byte[0]));
     HttpResponse<byte[]> r =
         http.get("/pages/haiku.html", "Authorization", padded(honest, AuthParams.MAX_LENGTH + 1));
     assertThat(r.statusCode()).isEqualTo(400);

@@ -37,15 +37,13 @@ class VendorRejectionsIT {
   @TempDir static Path dir;
   static VendorServer vendor;
   static TestHttp http;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   @BeforeAll
   static void start() {
     vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
     http = new TestHttp(vendor.url());
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
@@ -79,33 +77,33 @@ class VendorRejectionsIT {
   }
 
   private static void stillSpendable(Scrip s) {
-    assertThat(paySigned(s, secret, CHEAP).statusCode()).isEqualTo(200);
+    assertThat(paySigned(s, alice.secret(), CHEAP).statusCode()).isEqualTo(200);
   }
 
   @Test
   void insufficient_valueBelowPrice_is402AndTheScripStaysSpendable() throws Exception {
-    Scrip s = OwnCustomers.of(vendor).mint(300, alice, inAnHour());
-    JsonNode body = problem(paySigned(s, secret, PAGE), 402, "insufficient");
+    Scrip s = alice.scrip(300);
+    JsonNode body = problem(paySigned(s, alice.secret(), PAGE), 402, "insufficient");
     assertThat(body.get("detail").asText()).contains("500").contains("300");
     stillSpendable(s);
   }
 
   @Test
   void forged_alteredValue_is402AndNothingIsConsumed() throws Exception {
-    Scrip real = OwnCustomers.of(vendor).mint(100, alice, inAnHour());
+    Scrip real = alice.scrip(100);
     ScripBody b = real.body();
     Scrip forged =
         new Scrip(
             new ScripBody(
                 b.vendor(), 100_000, b.id(), b.customerId(), b.expiresAt(), b.properties()),
             real.certificate());
-    problem(paySigned(forged, secret, PAGE), 402, "forged");
+    problem(paySigned(forged, alice.secret(), PAGE), 402, "forged");
     stillSpendable(real);
   }
 
   @Test
   void wrongCustomer_macUnderAnotherCustomersSecret_is402() throws Exception {
-    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
+    Scrip s = alice.scrip(1_000);
     CustomerSecret mallory =
         OwnCustomers.of(vendor).customerSecret(OwnCustomers.of(vendor).newCustomerId());
     problem(paySigned(s, mallory, PAGE), 402, "wrong-customer");
@@ -116,8 +114,8 @@ class VendorRejectionsIT {
   void expired_scripPastItsExpiry_is402() throws Exception {
     Scrip s =
         OwnCustomers.of(vendor)
-            .mint(1_000, alice, Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS));
-    problem(paySigned(s, secret, PAGE), 402, "expired");
+            .mint(1_000, alice.id(), Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS));
+    problem(paySigned(s, alice.secret(), PAGE), 402, "expired");
   }
 
   @Test
@@ -127,8 +125,8 @@ class VendorRejectionsIT {
             "othervendor",
             MasterSecrets.generate(0, new SecureRandom()),
             new InMemorySerialAllocator());
-    Scrip s = other.mint(1_000, alice, inAnHour(), ScripProperties.NONE);
-    problem(paySigned(s, secret, PAGE), 402, "wrong-vendor");
+    Scrip s = other.mint(1_000, alice.id(), inAnHour(), ScripProperties.NONE);
+    problem(paySigned(s, alice.secret(), PAGE), 402, "wrong-vendor");
   }
 
   @Test
@@ -137,15 +135,15 @@ class VendorRejectionsIT {
     stranger.put(9, SecretBytes.random(32, new SecureRandom()), KeyState.PRIMARY);
     Scrip s =
         new ScripMinter("venetia", stranger, new InMemorySerialAllocator())
-            .mint(1_000, alice, inAnHour(), ScripProperties.NONE);
-    problem(paySigned(s, secret, PAGE), 402, "unknown-key");
+            .mint(1_000, alice.id(), inAnHour(), ScripProperties.NONE);
+    problem(paySigned(s, alice.secret(), PAGE), 402, "unknown-key");
   }
 
   @Test
   void spent_secondDifferentRequest_is402() throws Exception {
-    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
+    Scrip s = alice.scrip(1_000);
     stillSpendable(s);
-    problem(paySigned(s, secret, PAGE), 402, "spent");
+    problem(paySigned(s, alice.secret(), PAGE), 402, "spent");
   }
 
   @Test
@@ -157,7 +155,7 @@ class VendorRejectionsIT {
 
   @Test
   void malformed_variantTheVendorDoesNotAccept_is400AndConsumesNothing() throws Exception {
-    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
+    Scrip s = alice.scrip(1_000);
     var clear =
         Payer.clear(s, Nonce.random(TestHttp.RANDOM), http.descriptor("GET", PAGE, new byte[0]));
     JsonNode body = problem(http.pay(clear, new byte[0]), 400, "malformed");
@@ -179,10 +177,10 @@ class VendorRejectionsIT {
 
   @Test
   void badRequest_exchangeBodyNotJson_is400AndConsumesNothing() throws Exception {
-    Scrip s = OwnCustomers.of(vendor).mint(1_000, alice, inAnHour());
+    Scrip s = alice.scrip(1_000);
     byte[] body = "this is not json".getBytes(StandardCharsets.UTF_8);
     HttpResponse<byte[]> r =
-        http.pay(http.signed(s, secret, "POST", "/millicent/exchange", body), body);
+        http.pay(http.signed(s, alice.secret(), "POST", "/millicent/exchange", body), body);
     problem(r, 400, "bad-request");
     stillSpendable(s);
   }

@@ -2,9 +2,6 @@ package org.millicent.vendor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,8 +29,8 @@ import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
+import org.millicent.storage.testing.RawHttp;
 import org.millicent.storage.testing.TestDatabases;
-import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
@@ -55,23 +52,20 @@ class VendorReplicaTakeoverIT {
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
-    HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    origin.createContext(
-        "/",
-        ex -> {
-          try (ex) {
-            if (calls.incrementAndGet() == 1) {
-              release.await(30, TimeUnit.SECONDS); // replica A's call hangs until A is dead
-            }
-            byte[] out = "the page".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, out.length);
-            ex.getResponseBody().write(out);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
-    origin.start();
+    TestOrigin origin =
+        TestOrigin.start(
+            ex -> {
+              try (ex) {
+                if (calls.incrementAndGet() == 1) {
+                  release.await(30, TimeUnit.SECONDS); // replica A's call hangs until A is dead
+                }
+                byte[] out = "the page".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, out.length);
+                ex.getResponseBody().write(out);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     String schema = TestDatabases.postgresConfig(4).schema();
     String base = TestDatabases.postgresUrl();
     String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
@@ -82,10 +76,7 @@ class VendorReplicaTakeoverIT {
             .adminToken("replica-admin-token-0123")
             .publicUrl("http://venetia.test")
             .price("GET", "/**", 100)
-            .content(
-                new Content.Origin(
-                    URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                    Duration.ofSeconds(60)))
+            .content(origin.content(Duration.ofSeconds(60)))
             .build();
     try (VendorServer a = VendorServer.start(config, dirA);
         VendorServer b = VendorServer.start(config, dirB);
@@ -106,27 +97,27 @@ class VendorReplicaTakeoverIT {
               Nonce.random(TestHttp.RANDOM),
               RequestDescriptor.of(PUBLIC, "GET", "/page", new byte[0]));
       String auth = "Authorization: " + PaymentHeader.format(p);
-      Future<RawHttp.Answer> atA =
-          pool.submit(() -> RawHttp.sendAs(a.url(), PUBLIC.host(), "GET", "/page", auth));
+      Future<RawHttp.Response> atA =
+          pool.submit(() -> RawHttp.exchangeAs(a.url(), PUBLIC.host(), "GET", "/page", auth));
       while (calls.get() == 0) {
         Thread.sleep(5);
       }
       killSessionsOf(a.state().spends.replicaLockClass(), a.state().spends.replicaId());
 
-      RawHttp.Answer atB = RawHttp.sendAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
-      assertThat(atB.status()).as(atB.text()).isEqualTo(200);
+      RawHttp.Response atB = RawHttp.exchangeAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
+      assertThat(atB.status()).as(atB.body()).isEqualTo(200);
       String change = AuthParams.parse(atB.header(Headers.RECEIPT)).get("change");
       assertThat(ScripCodec.fromToken(change).valueMillicents()).isEqualTo(9_900);
 
       release.countDown();
-      RawHttp.Answer late = atA.get(60, TimeUnit.SECONDS);
+      RawHttp.Response late = atA.get(60, TimeUnit.SECONDS);
       assertThat(late.status()).as("A lost its claim and must not deliver").isNotEqualTo(200);
       assertThat(late.header(Headers.RECEIPT)).isNull();
-      RawHttp.Answer again = RawHttp.sendAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
+      RawHttp.Response again = RawHttp.exchangeAs(b.url(), PUBLIC.host(), "GET", "/page", auth);
       assertThat(AuthParams.parse(again.header(Headers.RECEIPT)).get("change")).isEqualTo(change);
       assertThat(calls.get()).isEqualTo(3); // A's call, B's take-over, B's GET replay
     } finally {
-      origin.stop(0);
+      origin.close();
     }
   }
 

@@ -7,16 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,11 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
-import org.millicent.vendor.config.Content;
-import org.millicent.vendor.config.VendorConfig;
+import org.millicent.storage.testing.RawHttp;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -45,11 +36,10 @@ class VendorRequestTargetIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  static HttpServer origin;
+  static TestOrigin origin;
   static int originCalls;
   static VendorServer vendor;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
   static final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
   @BeforeAll
@@ -57,39 +47,22 @@ class VendorRequestTargetIT {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     log.start();
     root.addAppender(log);
-    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext(
-        "/",
-        ex -> {
-          synchronized (VendorRequestTargetIT.class) {
-            originCalls++;
-          }
-          byte[] out = ("origin " + ex.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-          ex.sendResponseHeaders(200, out.length);
-          ex.getResponseBody().write(out);
-          ex.close();
-        });
-    origin.start();
-    vendor =
-        VendorServer.start(
-            VendorConfig.builder("venetia")
-                .port(0)
-                .free("/free/**")
-                .price("*", "/**", 250)
-                .content(
-                    new Content.Origin(
-                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                        Duration.ofSeconds(5)))
-                .build(),
-            dir);
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    origin =
+        TestOrigin.start(
+            ex -> {
+              synchronized (VendorRequestTargetIT.class) {
+                originCalls++;
+              }
+              TestOrigin.answer(ex, 200, ("origin " + ex.getRequestURI()));
+            });
+    vendor = VendorServer.start(origin.pricedProxy().build(), dir);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
   static void stop() {
     vendor.close();
-    origin.stop(0);
+    origin.close();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
   }
 
@@ -124,42 +97,38 @@ class VendorRequestTargetIT {
   void unforwardableTarget_is400ProblemWithAStableCode_andNeverReachesTheOrigin(String target)
       throws Exception {
     int before = calls();
-    RawHttp.Answer a = RawHttp.send(vendor.url(), "GET", target);
-    assertThat(a.status()).as("%s: %s", target, a.text()).isEqualTo(400);
+    RawHttp.Response a = RawHttp.exchange(vendor.url(), "GET", target);
+    assertThat(a.status()).as("%s: %s", target, a.body()).isEqualTo(400);
     assertThat(a.header("Content-Type")).startsWith(Problems.PROBLEM_JSON);
     // A query is checked by the gateway; a path by Jetty's RFC 3986 mode, and a path escape it
     // cannot decode at all fails the request line.
     String expected =
         target.contains("?") ? "bad-query" : target.contains("%") ? "bad-request" : "bad-path";
-    assertThat(JSON.readTree(a.body()).get("code").asText()).as(a.text()).isEqualTo(expected);
+    assertThat(JSON.readTree(a.body()).get("code").asText()).as(a.body()).isEqualTo(expected);
     assertThat(calls()).isEqualTo(before);
   }
 
   @Test
   void paidRequestWithAnUnforwardableQuery_is400_andTheScripStaysUnspent() throws Exception {
-    Scrip s =
-        OwnCustomers.of(vendor)
-            .mint(
-                1_000,
-                alice,
-                Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    Scrip s = alice.scrip(1_000);
     String target = "/paid/page?x=|";
-    RawHttp.Answer a =
-        RawHttp.send(
+    RawHttp.Response a =
+        RawHttp.exchange(
             vendor.url(),
             "GET",
             target,
             "Authorization: "
                 + PaymentHeader.format(
-                    new TestHttp(vendor.url()).signed(s, secret, "GET", target, new byte[0])));
-    assertThat(a.status()).as(a.text()).isEqualTo(400);
+                    new TestHttp(vendor.url())
+                        .signed(s, alice.secret(), "GET", target, new byte[0])));
+    assertThat(a.status()).as(a.body()).isEqualTo(400);
     assertThat(JSON.readTree(a.body()).get("code").asText()).isEqualTo("bad-query");
 
     HttpResponse<byte[]> ok =
         new TestHttp(vendor.url())
             .pay(
                 new TestHttp(vendor.url())
-                    .signed(s, secret, "GET", "/paid/page?x=%7C", new byte[0]),
+                    .signed(s, alice.secret(), "GET", "/paid/page?x=%7C", new byte[0]),
                 new byte[0]);
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(TestHttp.text(ok)).isEqualTo("origin /paid/page?x=%7C");

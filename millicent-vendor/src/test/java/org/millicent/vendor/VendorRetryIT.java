@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +13,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +28,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
-import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
@@ -51,69 +45,59 @@ class VendorRetryIT {
   private static final Duration RETRY_WAIT = Duration.ofSeconds(3);
 
   @TempDir static Path dir;
-  static HttpServer origin;
+  static TestOrigin origin;
   static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   static volatile CountDownLatch blocked = new CountDownLatch(0);
   static VendorServer vendor;
   static TestHttp http;
-  static long alice;
-  static CustomerSecret secret;
+  static OwnCustomer alice;
 
   @BeforeAll
   static void start() throws IOException {
-    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    origin.createContext(
-        "/",
-        ex -> {
-          String path = ex.getRequestURI().getPath();
-          calls.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
-          byte[] in = ex.getRequestBody().readAllBytes();
-          try {
-            if (path.startsWith("/slow")) {
-              Thread.sleep(2_000);
-            } else if (path.startsWith("/block")) {
-              blocked.await(30, TimeUnit.SECONDS);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          byte[] out =
-              ("origin did " + ex.getRequestMethod() + " " + path + " with " + in.length + " bytes")
-                  .getBytes(StandardCharsets.UTF_8);
-          ex.getResponseHeaders().add("Content-Type", "text/plain");
-          ex.sendResponseHeaders(path.startsWith("/create") ? 201 : 200, out.length);
-          ex.getResponseBody().write(out);
-          ex.close();
-        });
-    origin.start();
+    origin =
+        TestOrigin.start(
+            ex -> {
+              String path = ex.getRequestURI().getPath();
+              calls.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+              byte[] in = ex.getRequestBody().readAllBytes();
+              try {
+                if (path.startsWith("/slow")) {
+                  Thread.sleep(2_000);
+                } else if (path.startsWith("/block")) {
+                  blocked.await(30, TimeUnit.SECONDS);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              ex.getResponseHeaders().add("Content-Type", "text/plain");
+              TestOrigin.answer(
+                  ex,
+                  path.startsWith("/create") ? 201 : 200,
+                  ("origin did "
+                      + ex.getRequestMethod()
+                      + " "
+                      + path
+                      + " with "
+                      + in.length
+                      + " bytes"));
+            });
     vendor =
         VendorServer.start(
             VendorConfig.builder("venetia")
                 .port(0)
                 .retryWait(RETRY_WAIT)
                 .price("*", "/**", 100)
-                .content(
-                    new Content.Origin(
-                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                        Duration.ofSeconds(30)))
+                .content(origin.content(Duration.ofSeconds(30)))
                 .build(),
             dir);
     http = new TestHttp(vendor.url());
-    alice = OwnCustomers.of(vendor).newCustomerId();
-    secret = OwnCustomers.of(vendor).customerSecret(alice);
+    alice = OwnCustomer.of(vendor);
   }
 
   @AfterAll
   static void stop() {
     vendor.close();
-    origin.stop(0);
-  }
-
-  private static Scrip scrip(long value) {
-    return OwnCustomers.of(vendor)
-        .mint(
-            value, alice, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
+    origin.close();
   }
 
   private static int calls(String path) {
@@ -126,8 +110,8 @@ class VendorRetryIT {
 
   @Test
   void clientGivesUpAfter300ms_andResendsAtOnce_getsThePageAndTheFirstChange() throws Exception {
-    Scrip s = scrip(10_000);
-    Payment.Signed p = http.signed(s, secret, "GET", "/slow/page", new byte[0]);
+    Scrip s = alice.scrip(10_000);
+    Payment.Signed p = http.signed(s, alice.secret(), "GET", "/slow/page", new byte[0]);
     HttpRequest first =
         HttpRequest.newBuilder(URI.create(vendor.url() + "/slow/page"))
             .header("Authorization", PaymentHeader.format(p))
@@ -151,8 +135,8 @@ class VendorRetryIT {
 
   @Test
   void eightIdenticalPaidRequestsAtOnce_allGetThePageAndTheSameChange() throws Exception {
-    Scrip s = scrip(10_000);
-    Payment.Signed p = http.signed(s, secret, "GET", "/slow/eight", new byte[0]);
+    Scrip s = alice.scrip(10_000);
+    Payment.Signed p = http.signed(s, alice.secret(), "GET", "/slow/eight", new byte[0]);
     List<HttpResponse<byte[]>> answers = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<HttpResponse<byte[]>>> fs = new ArrayList<>();
@@ -175,14 +159,14 @@ class VendorRetryIT {
   @Test
   void anotherRequestWithTheScripOfAPurchaseInProgress_isSpent() throws Exception {
     blocked = new CountDownLatch(1);
-    Scrip s = scrip(10_000);
-    Payment.Signed p = http.signed(s, secret, "GET", "/block/other", new byte[0]);
+    Scrip s = alice.scrip(10_000);
+    Payment.Signed p = http.signed(s, alice.secret(), "GET", "/block/other", new byte[0]);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<HttpResponse<byte[]>> first = pool.submit(() -> http.pay(p, new byte[0]));
       awaitCalls("/block/other", 1);
 
       HttpResponse<byte[]> other =
-          http.pay(http.signed(s, secret, "GET", "/block/other", new byte[0]), new byte[0]);
+          http.pay(http.signed(s, alice.secret(), "GET", "/block/other", new byte[0]), new byte[0]);
 
       assertThat(other.statusCode()).isEqualTo(402);
       assertThat(code(other)).isEqualTo("spent");
@@ -195,8 +179,8 @@ class VendorRetryIT {
   void identicalRetryStillInProgressAfterTheWait_is409InProgressWithRetryAfter_thenReplays()
       throws Exception {
     blocked = new CountDownLatch(1);
-    Scrip s = scrip(10_000);
-    Payment.Signed p = http.signed(s, secret, "GET", "/block/long", new byte[0]);
+    Scrip s = alice.scrip(10_000);
+    Payment.Signed p = http.signed(s, alice.secret(), "GET", "/block/long", new byte[0]);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<HttpResponse<byte[]>> first = pool.submit(() -> http.pay(p, new byte[0]));
       awaitCalls("/block/long", 1);
@@ -223,12 +207,12 @@ class VendorRetryIT {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<List<HttpResponse<byte[]>>>> fs = new ArrayList<>();
       for (int i = 0; i < pairs; i++) {
-        Scrip old = scrip(700);
+        Scrip old = alice.scrip(700);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("operation", "renew");
         m.put("scrip", List.of(old.token()));
         byte[] body = JSON.writeValueAsBytes(m);
-        Payment.Signed p = http.signed(old, secret, "POST", "/millicent/exchange", body);
+        Payment.Signed p = http.signed(old, alice.secret(), "POST", "/millicent/exchange", body);
         fs.add(
             pool.submit(
                 () -> {
@@ -263,9 +247,9 @@ class VendorRetryIT {
   @Test
   void paidPost_replayedHundredTimes_originRunsTheActionOnce_everyReplayGetsTheFirstReceipt()
       throws Exception {
-    Scrip s = scrip(10_000);
+    Scrip s = alice.scrip(10_000);
     byte[] body = "{\"order\":\"one pizza\"}".getBytes(StandardCharsets.UTF_8);
-    Payment.Signed p = http.signed(s, secret, "POST", "/create/order", body);
+    Payment.Signed p = http.signed(s, alice.secret(), "POST", "/create/order", body);
     HttpResponse<byte[]> first = http.pay(p, body);
     assertThat(first.statusCode()).isEqualTo(201);
     String change = TestHttp.receipt(first).get("change");
@@ -277,7 +261,7 @@ class VendorRetryIT {
       Map<String, String> receipt = TestHttp.receipt(replay);
       assertThat(receipt).containsEntry("price", "100").containsEntry("change", change);
       org.millicent.protocol.Payer.verifySignedReply(
-          secret,
+          alice.secret(),
           p.mac(),
           409,
           ScripCodec.encode(ScripCodec.fromToken(change)),
@@ -290,9 +274,9 @@ class VendorRetryIT {
 
   @Test
   void paidPost_clientGivesUpAndResends_originRunsTheActionOnce() throws Exception {
-    Scrip s = scrip(10_000);
+    Scrip s = alice.scrip(10_000);
     byte[] body = "{\"order\":\"two pizzas\"}".getBytes(StandardCharsets.UTF_8);
-    Payment.Signed p = http.signed(s, secret, "POST", "/slow/order", body);
+    Payment.Signed p = http.signed(s, alice.secret(), "POST", "/slow/order", body);
     HttpRequest first =
         HttpRequest.newBuilder(URI.create(vendor.url() + "/slow/order"))
             .header("Authorization", PaymentHeader.format(p))

@@ -35,6 +35,40 @@ public final class RawHttp implements AutoCloseable {
     return new RawHttp(s);
   }
 
+  /**
+   * Sends {@code method target} with the given extra header lines, no body and {@code Connection:
+   * close} on a new connection, and reads the answer. The target is written byte for byte as given,
+   * for targets that {@code java.net.http} would refuse or normalise.
+   */
+  public static Response exchange(URI base, String method, String target, String... headerLines) {
+    return exchangeAs(base, base.getHost() + ":" + base.getPort(), method, target, headerLines);
+  }
+
+  /**
+   * As {@link #exchange}, with {@code Host: host}, as a load balancer in front of several replicas
+   * forwards what the customer addressed.
+   */
+  public static Response exchangeAs(
+      URI base, String host, String method, String target, String... headerLines) {
+    StringBuilder req =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(target)
+            .append(" HTTP/1.1\r\nHost: ")
+            .append(host)
+            .append("\r\nConnection: close\r\n");
+    for (String h : headerLines) {
+      req.append(h).append("\r\n");
+    }
+    req.append("\r\n");
+    try (RawHttp c = connect(base, 60_000)) {
+      return c.send(req.toString()).read("HEAD".equals(method));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("raw " + method + " " + target, e);
+    }
+  }
+
   /** Sends {@code text} as ISO-8859-1 bytes and flushes. */
   public RawHttp send(String text) throws IOException {
     return send(text.getBytes(StandardCharsets.ISO_8859_1));
