@@ -49,6 +49,22 @@ class InProgressRetryTest {
         wait);
   }
 
+  /**
+   * Begins an identical retry of {@code payment} in another thread while its first purchase holds
+   * the claim, waits until the retry blocks on it, ends the first purchase with {@code end} (commit
+   * or release), and returns what the retry got.
+   */
+  private static Purchase retryWhileClaimed(
+      PurchaseService service, Payment.Signed payment, Runnable end) throws InterruptedException {
+    Purchase[] retry = new Purchase[1];
+    Thread t =
+        Thread.ofPlatform().start(() -> retry[0] = service.begin(payment, Pricer.fixed(100)));
+    awaitBlocked(t);
+    end.run();
+    t.join(LONG_WAIT.toMillis());
+    return retry[0];
+  }
+
   /** Waits until {@code t} is blocked (waiting for the first attempt), so the test is not racy. */
   private static void awaitBlocked(Thread t) throws InterruptedException {
     while (t.getState() != Thread.State.TIMED_WAITING && t.getState() != Thread.State.WAITING) {
@@ -83,17 +99,12 @@ class InProgressRetryTest {
     Payment.Signed payment = v.signed(scrip);
     Purchase first = service.begin(payment, Pricer.fixed(100));
 
-    Purchase[] retry = new Purchase[1];
-    Thread t =
-        Thread.ofPlatform().start(() -> retry[0] = service.begin(payment, Pricer.fixed(100)));
-    awaitBlocked(t);
-    first.commit();
-    t.join(LONG_WAIT.toMillis());
+    Purchase retry = retryWhileClaimed(service, payment, first::commit);
 
-    assertThat(retry[0].isReplay()).isTrue();
-    assertThat(retry[0].priceMillicents()).isEqualTo(100);
-    assertThat(retry[0].change().orElseThrow().valueMillicents()).isEqualTo(9_900);
-    assertThat(retry[0].change()).isEqualTo(first.change());
+    assertThat(retry.isReplay()).isTrue();
+    assertThat(retry.priceMillicents()).isEqualTo(100);
+    assertThat(retry.change().orElseThrow().valueMillicents()).isEqualTo(9_900);
+    assertThat(retry.change()).isEqualTo(first.change());
   }
 
   @Test
@@ -103,16 +114,11 @@ class InProgressRetryTest {
     Payment.Signed payment = v.signed(scrip);
     Purchase first = service.begin(payment, Pricer.fixed(100));
 
-    Purchase[] retry = new Purchase[1];
-    Thread t =
-        Thread.ofPlatform().start(() -> retry[0] = service.begin(payment, Pricer.fixed(100)));
-    awaitBlocked(t);
-    first.release();
-    t.join(LONG_WAIT.toMillis());
+    Purchase retry = retryWhileClaimed(service, payment, first::release);
 
-    assertThat(retry[0].isReplay()).isFalse();
-    retry[0].commit();
-    assertThat(service.begin(payment, Pricer.fixed(100)).change()).isEqualTo(retry[0].change());
+    assertThat(retry.isReplay()).isFalse();
+    retry.commit();
+    assertThat(service.begin(payment, Pricer.fixed(100)).change()).isEqualTo(retry.change());
   }
 
   @Test

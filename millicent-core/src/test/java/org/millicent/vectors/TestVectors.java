@@ -365,10 +365,16 @@ final class TestVectors {
     f.put("target", target);
     f.put("body", HEX.formatHex(body));
     f.put("body_digest", HEX.formatHex(r.bodyDigest()));
+    return macVector(name, secret, f, input);
+  }
+
+  /** A MAC vector: the MAC under {@code secret} of {@code input}, built from {@code fields}. */
+  private static Map<String, Object> macVector(
+      String name, CustomerSecret secret, Map<String, Object> fields, byte[] input) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("name", name);
     e.put("customer_secret", HEX.formatHex(secret.toByteArray()));
-    e.put("fields", f);
+    e.put("fields", fields);
     e.put("input", HEX.formatHex(input));
     e.put("mac", HEX.formatHex(Macs.mac(secret, input)));
     return e;
@@ -395,13 +401,7 @@ final class TestVectors {
     f.put("change", HEX.formatHex(change));
     f.put("body", HEX.formatHex(body));
     f.put("body_digest", HEX.formatHex(digest));
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("name", name);
-    e.put("customer_secret", HEX.formatHex(secret.toByteArray()));
-    e.put("fields", f);
-    e.put("input", HEX.formatHex(input));
-    e.put("mac", HEX.formatHex(Macs.mac(secret, input)));
-    return e;
+    return macVector(name, secret, f, input);
   }
 
   private static Map<String, Object> sealed(
