@@ -5,45 +5,33 @@
 // the paywall (desktop and phone), the broker home page and the bought pages go to test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS, PAGE_PRICE, startServers } from './harness.js';
-
-const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
-const RESULTS = new URL('../test-results/', import.meta.url).pathname;
+import { assertChromium, launchChromium, RESULTS } from './chromium.js';
+import { PAGE_PRICE, startServers } from './harness.js';
 
 /** @type {Awaited<ReturnType<typeof startServers>>} */
 let S;
+/** @type {Awaited<ReturnType<typeof launchChromium>>} */
+let chromium;
 /** @type {import('playwright-core').BrowserContext} */
 let browser;
-let profile;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  assertChromium();
   const files = { 'app/index.html': await readFile(new URL('./browser-app/index.html', import.meta.url), 'utf8') };
   const src = new URL('../src/', import.meta.url);
   for (const f of await readdir(src)) {
     if (f.endsWith('.js') && f !== 'node.js') files[`app/millicent/${f}`] = await readFile(new URL(f, src), 'utf8');
   }
   S = await startServers({ files, free: ['/app/**'] });
-  profile = await mkdtemp(join(tmpdir(), 'millicent-chromium-'));
-  // A fresh profile (--user-data-dir, which Playwright passes for a persistent context).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 900, height: 600 },
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
-  await mkdir(RESULTS, { recursive: true });
+  chromium = await launchChromium({ width: 900, height: 600 });
+  browser = chromium.context;
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await S?.stop();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 test('a page served by the vendor buys a priced page with the library', async () => {

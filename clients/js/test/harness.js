@@ -13,11 +13,6 @@ const BIN = join(ROOT, 'bin', 'millicent');
 
 export const PAGE_PRICE = 100;
 
-/** The flags every browser test starts Chromium with (a fresh profile comes from the test). */
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
 export const ARTICLE_PRICE = 2_500;
 
 export async function freePort() {

@@ -8,24 +8,21 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS, httpsStatus, startServers } from './harness.js';
+import { assertChromium, launchChromium, RESULTS } from './chromium.js';
+import { httpsStatus, startServers } from './harness.js';
 
-const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
-const RESULTS = new URL('../test-results/', import.meta.url).pathname;
 const BIN = join(resolve(new URL('../../..', import.meta.url).pathname), 'bin', 'millicent');
 
 /** @type {Awaited<ReturnType<typeof startServers>>} */
 let S;
+/** @type {Awaited<ReturnType<typeof launchChromium>>} */
+let chromium;
 /** @type {import('playwright-core').BrowserContext} */
 let browser;
 /** @type {import('node:child_process').ChildProcess} */
 let proxy;
-let profile;
 let walletDir;
 let proxyUrl;
 let walletPage;
@@ -43,7 +40,7 @@ function millicent(args) {
 }
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  assertChromium();
   S = await startServers({ tls: true });
   walletDir = join(S.dir, 'alice');
   const reg = await millicent(['wallet', 'register', '--broker', S.brokerUrl, '--wallet', walletDir]);
@@ -73,28 +70,20 @@ before(async () => {
   const spki = createHash('sha256')
     .update(ca.publicKey.export({ type: 'spki', format: 'der' }))
     .digest('base64');
-  profile = await mkdtemp(join(tmpdir(), 'millicent-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1000, height: 700 },
-    headless: true,
-    args: [
-      ...CHROMIUM_FLAGS,
-      `--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>',
-      `--ignore-certificate-errors-spki-list=${spki}`,
-    ],
-  });
-  await mkdir(RESULTS, { recursive: true });
+  chromium = await launchChromium({ width: 1000, height: 700 }, [
+    `--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>',
+    `--ignore-certificate-errors-spki-list=${spki}`,
+  ]);
+  browser = chromium.context;
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   if (proxy && proxy.exitCode === null) {
     proxy.kill('SIGTERM');
     await new Promise((r) => proxy.on('exit', r));
   }
   await S?.stop();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 test('Chromium buys an HTTPS page through the wallet proxy, and the wallet page shows it', async () => {

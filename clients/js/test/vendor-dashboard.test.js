@@ -6,42 +6,30 @@
 // and phone width) go to test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { MemoryStorage, Wallet } from '../src/index.js';
+import { assertChromium, launchChromium, RESULTS } from './chromium.js';
 import { assertDrawnAndSelfOnly, openDashboard, screenshots } from './dashboard-browser.js';
-import { ARTICLE_PRICE, CHROMIUM_FLAGS, PAGE_PRICE, startServers } from './harness.js';
+import { ARTICLE_PRICE, PAGE_PRICE, startServers } from './harness.js';
 
-const CHROMIUM = process.env.MILLICENT_CHROMIUM ?? '/usr/bin/chromium';
-const RESULTS = new URL('../test-results/', import.meta.url).pathname;
 const DASHBOARD = '/millicent/admin/dashboard';
 
 /** @type {Awaited<ReturnType<typeof startServers>>} */
 let S;
+/** @type {Awaited<ReturnType<typeof launchChromium>>} */
+let chromium;
 /** @type {import('playwright-core').BrowserContext} */
 let browser;
-let profile;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  assertChromium();
   S = await startServers();
-  profile = await mkdtemp(join(tmpdir(), 'millicent-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1200, height: 800 },
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
-  await mkdir(RESULTS, { recursive: true });
+  chromium = await launchChromium({ width: 1200, height: 800 });
+  browser = chromium.context;
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await S?.stop();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 /** The exact values (data-v) of the row of table `id` whose first cell starts with `first`. */
