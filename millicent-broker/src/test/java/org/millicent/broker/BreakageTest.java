@@ -3,9 +3,6 @@ package org.millicent.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,10 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.millicent.broker.accounts.Statement;
@@ -24,9 +18,6 @@ import org.millicent.broker.books.BookTotals;
 import org.millicent.failure.ExpiredException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
-import org.millicent.storage.Database;
-import org.millicent.storage.testing.TestDatabases;
-import org.millicent.testing.MutableClock;
 
 /**
  * Breakage (issue 12, part 7): broker scrip that expires unspent leaves "outstanding" for
@@ -34,30 +25,14 @@ import org.millicent.testing.MutableClock;
  * expiry says so, and money in = outstanding + redeemed + breakage holds over any sequence of
  * sales, renewals, clock moves and sweeps (seeded sequences; the seed is in the test's name).
  */
-class BreakageTest {
-  @TempDir Path dir;
-
-  private final SecureRandom random = new SecureRandom();
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:00Z"));
-  private final BrokerConfig config = BrokerConfig.defaults().withBrokerId("bob");
-  private Database db;
-  private Broker broker;
-
-  /** The database: SQLite here, PostgreSQL in the subclass. */
-  Database openDatabase() {
-    return TestDatabases.sqlite(dir);
+class BreakageTest extends BrokerOnDatabase {
+  BreakageTest() {
+    super(Instant.parse("2026-03-10T12:00:00Z"));
   }
 
-  @BeforeEach
-  void open() {
-    db = openDatabase();
-    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
-  }
-
-  @AfterEach
-  void close() {
-    broker.close();
-    db.close();
+  @Override
+  BrokerConfig config() {
+    return BrokerConfig.defaults().withBrokerId("bob");
   }
 
   private Scrip renew(Scrip s, CustomerSecret secret) {

@@ -2,56 +2,30 @@ package org.millicent.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.books.BookTotals;
-import org.millicent.storage.Database;
-import org.millicent.storage.testing.TestDatabases;
-import org.millicent.testing.MutableClock;
 
 /**
  * {@link BrokerDashboard#read} after sales over two days under a clock the test moves: charges per
  * hour and day, accounts opened, the books at the end of each day, statements and settlements.
  */
-class BrokerDashboardTest {
-  @TempDir Path dir;
+class BrokerDashboardTest extends BrokerOnDatabase {
+  BrokerDashboardTest() {
+    super(Instant.parse("2026-03-09T22:30:00Z"));
+  }
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-09T22:30:00Z"));
-  private Database db;
-  private Broker broker;
-
-  /** The database the broker runs on: SQLite here, PostgreSQL in the IT. */
-  Database openDatabase() {
-    return TestDatabases.sqlite(dir);
+  @Override
+  BrokerConfig config() {
+    return sellingVenetia();
   }
 
   @BeforeEach
-  void open() {
-    db = openDatabase();
-    BrokerConfig config =
-        BrokerConfig.defaults()
-            .withBrokerId("bob")
-            .withAccounts(BrokerConfig.AGGREGATING, 100_000)
-            .withVendor(
-                VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:1"), "t", null, 500));
-    LicensingVendor venetia = new LicensingVendor("venetia", "bob", 500, clock);
-    broker = Broker.open(config, db, clock, new SecureRandom(), new SimpleMeterRegistry());
-    broker.installLicence(venetia.licence);
-  }
-
-  @AfterEach
-  void close() {
-    broker.close();
-    db.close();
+  void licenceVenetia() {
+    broker.installLicence(new LicensingVendor("venetia", "bob", 500, clock).licence);
   }
 
   @Test

@@ -3,16 +3,10 @@ package org.millicent.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.failure.MalformedException;
 import org.millicent.failure.SpentException;
@@ -21,43 +15,19 @@ import org.millicent.protocol.Nonce;
 import org.millicent.purchase.Exchange;
 import org.millicent.purchase.ExchangeService;
 import org.millicent.scrip.Scrip;
-import org.millicent.storage.Database;
-import org.millicent.storage.testing.TestDatabases;
-import org.millicent.testing.MutableClock;
 
 /**
  * Exchanges of broker scrip at the broker (issue 12, part 7): renewing broker scrip before it
  * expires, with the vendor's idempotent-retry rules, and the books unchanged in total.
  */
-class BrokerExchangeTest {
-  @TempDir Path dir;
-
-  private final SecureRandom random = new SecureRandom();
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:00Z"));
-  private final BrokerConfig config = BrokerConfig.defaults().withBrokerId("bob");
-  private Database db;
-  private Broker broker;
-
-  /** The database: SQLite here, PostgreSQL in the subclass. */
-  Database openDatabase() {
-    return TestDatabases.sqlite(dir);
+class BrokerExchangeTest extends BrokerOnDatabase {
+  BrokerExchangeTest() {
+    super(Instant.parse("2026-03-10T12:00:00Z"));
   }
 
-  @BeforeEach
-  void open() {
-    db = openDatabase();
-    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
-  }
-
-  @AfterEach
-  void close() {
-    broker.close();
-    db.close();
-  }
-
-  private void reopen() {
-    broker.close();
-    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
+  @Override
+  BrokerConfig config() {
+    return BrokerConfig.defaults().withBrokerId("bob");
   }
 
   private BrokerScripExchange renewal(Scrip s, CustomerSecret secret, Nonce nonce) {

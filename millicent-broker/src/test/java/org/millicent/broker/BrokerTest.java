@@ -3,18 +3,14 @@ package org.millicent.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.accounts.Registration;
 import org.millicent.broker.accounts.Statement;
@@ -31,45 +27,25 @@ import org.millicent.purchase.Pricer;
 import org.millicent.purchase.Purchase;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripId;
-import org.millicent.storage.Database;
-import org.millicent.storage.testing.TestDatabases;
-import org.millicent.testing.MutableClock;
 
-class BrokerTest {
+class BrokerTest extends BrokerOnDatabase {
   private static final Authority ORIGIN = Authority.of("https", "bob.example", -1);
 
-  @TempDir Path dir;
-
-  private final SecureRandom random = new SecureRandom();
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-10T12:00:00Z"));
-  private Database db;
-  private Broker broker;
   private LicensingVendor venetia;
-  private BrokerConfig config;
 
-  /** The database the broker runs on: SQLite here, PostgreSQL in {@link BrokerPostgresIT}. */
-  Database openDatabase() {
-    return TestDatabases.sqlite(dir);
+  BrokerTest() {
+    super(Instant.parse("2026-03-10T12:00:00Z"));
+  }
+
+  @Override
+  BrokerConfig config() {
+    return sellingVenetia();
   }
 
   @BeforeEach
-  void open() {
-    db = openDatabase();
-    config =
-        BrokerConfig.defaults()
-            .withBrokerId("bob")
-            .withAccounts(BrokerConfig.AGGREGATING, 100_000)
-            .withVendor(
-                VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:1"), "t", null, 500));
+  void licenceVenetia() {
     venetia = new LicensingVendor("venetia", "bob", 500, clock);
-    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
     broker.installLicence(venetia.licence);
-  }
-
-  @AfterEach
-  void close() {
-    broker.close();
-    db.close();
   }
 
   private void assertConserved() {
@@ -335,9 +311,8 @@ class BrokerTest {
     Scrip first = broker.sellVendorScrip(alice, "walter", 100, null).scrip();
     assertThat(first.vendor()).isEqualTo("walter");
     assertThat(first.id().keyId()).isEqualTo(LicensingVendor.LICENSED_KEY);
-    broker.close();
+    reopen();
 
-    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
     assertThat(broker.vendors()).extracting(VendorConfig::vendor).contains("venetia", "walter");
     assertThat(broker.sellVendorScrip(alice, "walter", 100, null).scrip().id().serial())
         .isGreaterThan(first.id().serial());
@@ -384,9 +359,8 @@ class BrokerTest {
     broker.buyVendorScrip(p, "venetia", 5_000);
     Scrip v1 = broker.sellVendorScrip(alice.customer().id(), "venetia", 100, null).scrip();
     BookTotals before = broker.totals();
-    broker.close();
+    reopen();
 
-    broker = Broker.open(config, db, clock, random, new SimpleMeterRegistry());
     assertThat(broker.totals()).isEqualTo(before);
     assertThatThrownBy(
             () ->
@@ -408,11 +382,11 @@ class BrokerTest {
         new com.fasterxml.jackson.databind.ObjectMapper()
             .writeValueAsBytes(walter.licence.toJson()));
     BrokerConfig withFile =
-        config.withVendor(
-            VendorConfig.licensed("walter", URI.create("http://127.0.0.1:2"), "t", null, 250)
-                .withLicenceFile(file));
-    broker.close();
-    broker = Broker.open(withFile, db, clock, random, new SimpleMeterRegistry());
+        config()
+            .withVendor(
+                VendorConfig.licensed("walter", URI.create("http://127.0.0.1:2"), "t", null, 250)
+                    .withLicenceFile(file));
+    reopen(withFile);
     assertThat(broker.licences().get("walter")).isPresent();
     long alice = broker.register("alice").customer().id();
     VendorScripSale sale = broker.sellVendorScrip(alice, "walter", 500, null);
