@@ -18,17 +18,7 @@ class JettyFilterIT extends FilterContract {
   Container start(MillicentFilter filter, MillicentEndpoints endpoints, ShopServlet app, Path dir)
       throws Exception {
     Server server = jetty(filter, endpoints, new ServletHolder("shop", app));
-    return new Container() {
-      @Override
-      public int port() {
-        return JettyFilterIT.port(server);
-      }
-
-      @Override
-      public void stop() throws Exception {
-        server.stop();
-      }
-    };
+    return new StartedContainer(() -> port(server), server::stop);
   }
 
   /**

@@ -34,17 +34,11 @@ class TomcatFilterIT extends FilterContract {
     map.addURLPattern("/*");
     context.addFilterMap(map);
     tomcat.start();
-    return new Container() {
-      @Override
-      public int port() {
-        return connector.getLocalPort();
-      }
-
-      @Override
-      public void stop() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
-      }
-    };
+    return new StartedContainer(
+        connector::getLocalPort,
+        () -> {
+          tomcat.stop();
+          tomcat.destroy();
+        });
   }
 }
