@@ -1,6 +1,6 @@
 /**
- * Test support shared by every module's tests: the hand-moved clock and the seeded random source of
- * property tests.
+ * Test support shared by every module's tests: the hand-moved clock, the seeded random source of
+ * property tests and self-signed keystores for TLS on loopback.
  */
 module org.millicent.testing {
   requires static transitive org.jspecify;

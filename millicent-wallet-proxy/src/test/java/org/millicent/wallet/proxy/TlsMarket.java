@@ -1,18 +1,13 @@
 package org.millicent.wallet.proxy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -22,27 +17,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
+import org.millicent.testing.TestKeystores;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.TlsConfig;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.config.VendorConfigBuilder;
 
 /**
- * A market on loopback for the proxy's ITs: Venetia, a real vendor serving HTTPS from a keystore
- * made here with keytool, in front of a plain origin this class runs ({@code /pages/*}, {@code
- * /slow/*} held until {@link #releaseSlow}, {@code /private/*} marked {@code Cache-Control:
+ * A market on loopback for the proxy's ITs: Venetia, a real vendor serving HTTPS from a self-signed
+ * keystore ({@link TestKeystores}), in front of a plain origin this class runs ({@code /pages/*},
+ * {@code /slow/*} held until {@link #releaseSlow}, {@code /private/*} marked {@code Cache-Control:
  * private, max-age=60}); Bob, a real broker licensed to mint her scrip. The JVM's default TLS
  * context trusts Venetia's certificate (so the wallet's client, the broker and the vendor reach
  * each other as they would with a public CA). Not thread-safe; one per test.
  */
 final class TlsMarket implements AutoCloseable {
   static final long PRICE = 100;
-  static final String STOREPASS = "changeit";
 
   final Path dir;
   final Path vendorKeystore;
@@ -62,40 +55,9 @@ final class TlsMarket implements AutoCloseable {
   /** {@code tls}: Venetia serves HTTPS; else plain HTTP. */
   TlsMarket(Path dir, boolean tls) throws Exception {
     this.dir = dir;
-    vendorKeystore = dir.resolve("venetia.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "venetia",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-keystore",
-        vendorKeystore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        STOREPASS,
-        "-dname",
-        "CN=127.0.0.1",
-        "-validity",
-        "2",
-        "-ext",
-        "SAN=ip:127.0.0.1");
-    vendorPem = dir.resolve("venetia.pem");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "venetia",
-        "-keystore",
-        vendorKeystore.toString(),
-        "-storepass",
-        STOREPASS,
-        "-file",
-        vendorPem.toString());
-    SSLContext.setDefault(context(vendorKeystore, false));
+    vendorKeystore = TestKeystores.selfSigned(dir.resolve("venetia.p12"), "venetia");
+    vendorPem = TestKeystores.exportPem(vendorKeystore, "venetia", dir.resolve("venetia.pem"));
+    SSLContext.setDefault(TestKeystores.trusting(vendorKeystore));
 
     origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     origin.setExecutor(originThreads);
@@ -130,7 +92,7 @@ final class TlsMarket implements AutoCloseable {
     URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
     VendorConfigBuilder config = VendorConfig.sampleBuilder();
     if (tls) {
-      config.tls(new TlsConfig(vendorKeystore, STOREPASS));
+      config.tls(new TlsConfig(vendorKeystore, TestKeystores.PASSWORD));
     }
     venetia =
         VendorServer.start(
@@ -166,36 +128,6 @@ final class TlsMarket implements AutoCloseable {
 
   void releaseSlow() {
     slowRelease.countDown();
-  }
-
-  /** A TLS context with the keystore's key ({@code server}) or trusting its certificate. */
-  static SSLContext context(Path keystore, boolean server) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      ks.load(in, STOREPASS.toCharArray());
-    }
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    if (server) {
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, STOREPASS.toCharArray());
-      ssl.init(kmf.getKeyManagers(), null, null);
-    } else {
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      ssl.init(null, tmf.getTrustManagers(), null);
-    }
-    return ssl;
-  }
-
-  static void keytool(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
   }
 
   static int freePort() throws IOException {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.testing.TestKeystores;
 import org.millicent.wallet.HistoryEntry;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
@@ -133,42 +134,11 @@ class WalletProxyIT {
 
   @Test
   void aSiteNoVendorRuns_isTunnelledUntouched_theClientSeesItsOwnCertificate() throws Exception {
-    Path siteStore = dir.resolve("site.p12");
-    TlsMarket.keytool(
-        "-genkeypair",
-        "-alias",
-        "site",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-keystore",
-        siteStore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        TlsMarket.STOREPASS,
-        "-dname",
-        "CN=127.0.0.1",
-        "-validity",
-        "2",
-        "-ext",
-        "SAN=ip:127.0.0.1");
-    Path sitePem = dir.resolve("site.pem");
-    TlsMarket.keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "site",
-        "-keystore",
-        siteStore.toString(),
-        "-storepass",
-        TlsMarket.STOREPASS,
-        "-file",
-        sitePem.toString());
+    Path siteStore = TestKeystores.selfSigned(dir.resolve("site.p12"), "site");
+    Path sitePem = TestKeystores.exportPem(siteStore, "site", dir.resolve("site.pem"));
     HttpsServer site =
         HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    site.setHttpsConfigurator(new HttpsConfigurator(TlsMarket.context(siteStore, true)));
+    site.setHttpsConfigurator(new HttpsConfigurator(TestKeystores.serving(siteStore)));
     site.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     site.createContext(
         "/",
