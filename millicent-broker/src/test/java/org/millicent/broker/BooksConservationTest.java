@@ -257,12 +257,7 @@ class BooksConservationTest {
         }
         Registration reg = m.customers.get(s.who() % m.customers.size());
         long id = reg.customer().id();
-        if (!m.fits(id, s.amount())) {
-          expectCode(
-              () -> b.sellBrokerScrip(id, s.amount(), null),
-              s.amount() < 1 || s.amount() > BrokerConfig.MAX_AMOUNT_MILLICENTS
-                  ? BrokerError.BAD_AMOUNT
-                  : BrokerError.CREDIT_LIMIT);
+        if (refusedUnlessItFits(m, id, s.amount(), () -> b.sellBrokerScrip(id, s.amount(), null))) {
           return false;
         }
         Scrip scrip = b.sellBrokerScrip(id, s.amount(), null);
@@ -279,12 +274,8 @@ class BooksConservationTest {
         }
         Registration reg = m.customers.get(s.who() % m.customers.size());
         long id = reg.customer().id();
-        if (!m.fits(id, s.amount())) {
-          expectCode(
-              () -> b.sellVendorScrip(id, "venetia", s.amount(), null),
-              s.amount() < 1 || s.amount() > BrokerConfig.MAX_AMOUNT_MILLICENTS
-                  ? BrokerError.BAD_AMOUNT
-                  : BrokerError.CREDIT_LIMIT);
+        if (refusedUnlessItFits(
+            m, id, s.amount(), () -> b.sellVendorScrip(id, "venetia", s.amount(), null))) {
           return false;
         }
         VendorScripSale sale = b.sellVendorScrip(id, "venetia", s.amount(), null);
@@ -438,6 +429,22 @@ class BooksConservationTest {
         return false;
       }
     }
+  }
+
+  /**
+   * Whether a sale of {@code amount} to customer {@code id} does not fit the model, after checking
+   * that {@code sale} is then refused: {@code bad-amount} out of range, else {@code credit-limit}.
+   */
+  private static boolean refusedUnlessItFits(Model m, long id, long amount, Runnable sale) {
+    if (m.fits(id, amount)) {
+      return false;
+    }
+    expectCode(
+        sale,
+        amount < 1 || amount > BrokerConfig.MAX_AMOUNT_MILLICENTS
+            ? BrokerError.BAD_AMOUNT
+            : BrokerError.CREDIT_LIMIT);
+    return true;
   }
 
   private static void expectCode(Runnable r, BrokerError code) {

@@ -29,6 +29,8 @@ import org.millicent.vendor.VendorServer;
  */
 class VendorJoinIT {
   private static final String PAGE = "/pages/haiku.html";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @TempDir Path dir;
 
@@ -243,23 +245,31 @@ class VendorJoinIT {
     return http.send("POST", "/broker/vendors/join", m.writeValueAsString(body), null);
   }
 
-  @Test
-  void aRejoinWithTheSameLicenceIdButOtherTerms_isRefused_andTheStoredTermsStay() throws Exception {
+  /** Starts the broker and vendor "v", which joins it; the licence the broker then holds. */
+  private org.millicent.broker.supply.Licence joined() {
     broker = startBroker();
     vendor = startVendor("v");
-    org.millicent.broker.supply.Licence held =
-        broker.broker().licences().get("venetia").orElseThrow();
-    com.fasterxml.jackson.databind.ObjectMapper m =
-        new com.fasterxml.jackson.databind.ObjectMapper();
+    return broker.broker().licences().get("venetia").orElseThrow();
+  }
+
+  /** {@code licence} as the JSON a join sends, for a test to alter. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode jsonOf(
+      org.millicent.broker.supply.Licence licence) {
+    return JSON.valueToTree(licence.toJson());
+  }
+
+  @Test
+  void aRejoinWithTheSameLicenceIdButOtherTerms_isRefused_andTheStoredTermsStay() throws Exception {
+    org.millicent.broker.supply.Licence held = joined();
     HttpClientSupport http = new HttpClientSupport(broker.url());
 
-    com.fasterxml.jackson.databind.node.ObjectNode cheaper = m.valueToTree(held.toJson());
+    com.fasterxml.jackson.databind.node.ObjectNode cheaper = jsonOf(held);
     cheaper.put("discount_bps", held.discountBps() + 2_000);
     HttpClientSupport.Reply r = join(http, cheaper, null);
     assertThat(r.status()).as("%s", r.json()).isEqualTo(409);
     assertThat(r.code()).isEqualTo("licence-conflict");
 
-    com.fasterxml.jackson.databind.node.ObjectNode longer = m.valueToTree(held.toJson());
+    com.fasterxml.jackson.databind.node.ObjectNode longer = jsonOf(held);
     longer.put("scrip_lifetime_seconds", held.scripLifetimeSeconds() * 10);
     assertThat(join(http, longer, null).code()).isEqualTo("licence-conflict");
 
@@ -268,24 +278,19 @@ class VendorJoinIT {
     assertThat(after.discountBps()).isEqualTo(held.discountBps());
     assertThat(after.scripLifetimeSeconds()).isEqualTo(held.scripLifetimeSeconds());
     // The same licence again is still a plain re-join.
-    assertThat(join(http, m.valueToTree(held.toJson()), null).status()).isEqualTo(200);
+    assertThat(join(http, jsonOf(held), null).status()).isEqualTo(200);
   }
 
   @Test
   void aJoinsDiscount_mustBeTheLicences_andALicenceOfAnotherVendor_isRefused() throws Exception {
-    broker = startBroker();
-    vendor = startVendor("v");
-    org.millicent.broker.supply.Licence held =
-        broker.broker().licences().get("venetia").orElseThrow();
-    com.fasterxml.jackson.databind.ObjectMapper m =
-        new com.fasterxml.jackson.databind.ObjectMapper();
+    org.millicent.broker.supply.Licence held = joined();
     HttpClientSupport http = new HttpClientSupport(broker.url());
 
-    HttpClientSupport.Reply d = join(http, m.valueToTree(held.toJson()), held.discountBps() + 1);
+    HttpClientSupport.Reply d = join(http, jsonOf(held), held.discountBps() + 1);
     assertThat(d.status()).as("%s", d.json()).isEqualTo(400);
     assertThat(d.json().get("detail").asText()).contains("discount_bps");
 
-    com.fasterxml.jackson.databind.node.ObjectNode other = m.valueToTree(held.toJson());
+    com.fasterxml.jackson.databind.node.ObjectNode other = jsonOf(held);
     other.put("vendor", "mallory");
     HttpClientSupport.Reply o = join(http, other, null);
     assertThat(o.status()).as("%s", o.json()).isEqualTo(409);
@@ -295,22 +300,17 @@ class VendorJoinIT {
 
   @Test
   void aLicenceWithTheVendorsOwnKeyIds_orAKeyIdTwice_isABadRequest() throws Exception {
-    broker = startBroker();
-    vendor = startVendor("v");
-    org.millicent.broker.supply.Licence held =
-        broker.broker().licences().get("venetia").orElseThrow();
-    com.fasterxml.jackson.databind.ObjectMapper m =
-        new com.fasterxml.jackson.databind.ObjectMapper();
+    org.millicent.broker.supply.Licence held = joined();
     HttpClientSupport http = new HttpClientSupport(broker.url());
 
-    com.fasterxml.jackson.databind.node.ObjectNode own = m.valueToTree(held.toJson());
+    com.fasterxml.jackson.databind.node.ObjectNode own = jsonOf(held);
     own.put("licence_id", "lic-own-keys");
     ((com.fasterxml.jackson.databind.node.ObjectNode) own.get("key_ids").get(0)).put("key_id", 5);
     HttpClientSupport.Reply r = join(http, own, null);
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("detail").asText()).contains("key id 5");
 
-    com.fasterxml.jackson.databind.node.ObjectNode twice = m.valueToTree(held.toJson());
+    com.fasterxml.jackson.databind.node.ObjectNode twice = jsonOf(held);
     twice.put("licence_id", "lic-twice");
     com.fasterxml.jackson.databind.node.ArrayNode ks =
         (com.fasterxml.jackson.databind.node.ArrayNode) twice.get("key_ids");
@@ -319,13 +319,13 @@ class VendorJoinIT {
     assertThat(t.status()).isEqualTo(400);
     assertThat(t.json().get("detail").asText()).contains("listed twice");
 
-    com.fasterxml.jackson.databind.node.ObjectNode body = m.createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
     body.put("vendor", "venetia");
     body.put("url", "http://user:hunter2-password@127.0.0.1:9");
     body.put("token", "a-token-of-sixteen-or-more");
-    body.set("licence", m.valueToTree(held.toJson()));
+    body.set("licence", jsonOf(held));
     HttpClientSupport.Reply u =
-        http.send("POST", "/broker/vendors/join", m.writeValueAsString(body), null);
+        http.send("POST", "/broker/vendors/join", JSON.writeValueAsString(body), null);
     assertThat(u.status()).isEqualTo(400);
     assertThat(u.json().get("detail").asText())
         .contains("user name or password")

@@ -252,10 +252,14 @@ class WarehouseExchangeIT {
     assertThat(stockRows(1)).isEqualTo(10);
   }
 
-  @Test
-  void lostAnswer_purchasePaidWithBrokerScrip_retriedAfterRestart_getsTheScripAndChangeOnce()
-      throws Exception {
-    Customer alice = register();
+  /** A purchase of 300 millicents of walter's scrip. */
+  private static final String WALTER_300 = "{\"vendor\":\"walter\",\"amount_millicents\":300}";
+
+  /**
+   * The Authorization header of {@code POST /broker/vendor-scrip} with {@code body}, paid with 1000
+   * millicents of broker scrip {@code alice} buys first.
+   */
+  private String paidWithBrokerScrip(Customer alice, String body) throws Exception {
     HttpClientSupport.Reply bs =
         new HttpClientSupport(broker.url())
             .account(
@@ -267,8 +271,7 @@ class WarehouseExchangeIT {
                 Nonce.random(random));
     assertThat(bs.status()).as("%s", bs.json()).isEqualTo(200);
     Scrip brokerScrip = ScripCodec.fromToken(bs.json().get("scrip").asText());
-    String body = "{\"vendor\":\"walter\",\"amount_millicents\":300}";
-    var payment =
+    return PaymentHeader.format(
         Payer.signed(
             brokerScrip,
             alice.secret(),
@@ -277,8 +280,15 @@ class WarehouseExchangeIT {
                 .descriptor(
                     "POST",
                     "/broker/vendor-scrip",
-                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    String header = PaymentHeader.format(payment);
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void lostAnswer_purchasePaidWithBrokerScrip_retriedAfterRestart_getsTheScripAndChangeOnce()
+      throws Exception {
+    Customer alice = register();
+    String body = WALTER_300;
+    String header = paidWithBrokerScrip(alice, body);
     proxy.drop(Integer.MAX_VALUE);
 
     HttpClientSupport.Reply failed =
@@ -319,29 +329,8 @@ class WarehouseExchangeIT {
   void identicalPurchaseWhileTheFirstWaitsForTheVendor_isInProgress_withRetryAfter()
       throws Exception {
     Customer alice = register();
-    HttpClientSupport.Reply bs =
-        new HttpClientSupport(broker.url())
-            .account(
-                "POST",
-                "/broker/scrip",
-                "{\"amount_millicents\":1000}",
-                alice.id(),
-                alice.secret(),
-                Nonce.random(random));
-    assertThat(bs.status()).as("%s", bs.json()).isEqualTo(200);
-    Scrip brokerScrip = ScripCodec.fromToken(bs.json().get("scrip").asText());
-    String body = "{\"vendor\":\"walter\",\"amount_millicents\":300}";
-    String header =
-        PaymentHeader.format(
-            Payer.signed(
-                brokerScrip,
-                alice.secret(),
-                Nonce.random(random),
-                new HttpClientSupport(broker.url())
-                    .descriptor(
-                        "POST",
-                        "/broker/vendor-scrip",
-                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    String body = WALTER_300;
+    String header = paidWithBrokerScrip(alice, body);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     proxy.hold(release);
     try {
