@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +20,7 @@ import org.millicent.wallet.http.Response;
 import org.millicent.wallet.testing.Impostor;
 import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestVendor;
+import org.millicent.wallet.testing.TestWallets;
 
 /**
  * The wallet pays a vendor's scrip only at origins vouched for the vendor (issue 12, part 3): a
@@ -40,14 +40,9 @@ class VouchedOriginsTest {
   @BeforeEach
   void start() throws IOException {
     vendor = new TestVendor("venetia", PRICE, dir.resolve("vendor"), clock);
-    broker = new TestBroker("bob", vendor, clock);
-    vendor.setBrokers(broker.url());
+    broker = TestBroker.namedBy(vendor, "bob", clock);
     impostor = new Impostor("venetia", broker.url());
-    wallet =
-        Wallet.open(
-            WalletOptions.defaults(dir.resolve("wallet"))
-                .withClock(clock)
-                .withTimeout(Duration.ofSeconds(10)));
+    wallet = TestWallets.open(dir, clock);
   }
 
   @AfterEach

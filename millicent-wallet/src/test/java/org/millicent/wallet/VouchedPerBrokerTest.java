@@ -22,6 +22,7 @@ import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestVendor;
+import org.millicent.wallet.testing.TestWallets;
 
 /**
  * Vouching is per (broker, vendor) (docs/WALLET.md, "Vouched origins"): a second broker that lists
@@ -48,20 +49,12 @@ class VouchedPerBrokerTest {
   @BeforeEach
   void start() throws IOException {
     venetia = new TestVendor("venetia", PRICE, dir.resolve("venetia"), clock);
-    bob = new TestBroker("bob", venetia, clock);
-    venetia.setBrokers(bob.url());
+    bob = TestBroker.namedBy(venetia, "bob", clock);
     evesVenetia = new TestVendor("venetia", PRICE, dir.resolve("eves-venetia"), clock);
     eve = new TestBroker("eve", evesVenetia, clock);
     evesVenetia.setBrokers(bob.url());
     // Each server numbers its own pieces from 1: the wallet meets the same scrip IDs from both.
-    wallet = open();
-  }
-
-  private Wallet open() {
-    return Wallet.open(
-        WalletOptions.defaults(dir.resolve("wallet"))
-            .withClock(clock)
-            .withTimeout(Duration.ofSeconds(10)));
+    wallet = TestWallets.open(dir, clock);
   }
 
   @AfterEach
@@ -298,7 +291,7 @@ class VouchedPerBrokerTest {
                 piece.id().toLong());
           });
     }
-    wallet = open();
+    wallet = TestWallets.open(dir, clock);
 
     RecoveryReport r = wallet.recover();
 

@@ -27,6 +27,7 @@ import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestVendor;
+import org.millicent.wallet.testing.TestWallets;
 
 class WalletTest {
   private static final long PRICE = 100;
@@ -40,16 +41,8 @@ class WalletTest {
   @BeforeEach
   void start() throws IOException {
     vendor = new TestVendor("venetia", PRICE, dir.resolve("vendor"), clock);
-    broker = new TestBroker("bob", vendor, clock);
-    vendor.setBrokers(broker.url());
-    wallet = open();
-  }
-
-  private Wallet open() {
-    return Wallet.open(
-        WalletOptions.defaults(dir.resolve("wallet"))
-            .withClock(clock)
-            .withTimeout(Duration.ofSeconds(10)));
+    broker = TestBroker.namedBy(vendor, "bob", clock);
+    wallet = TestWallets.open(dir, clock);
   }
 
   @AfterEach
@@ -212,7 +205,7 @@ class WalletTest {
     wallet.close();
     vendor.loseNextAnswers(0);
 
-    wallet = open();
+    wallet = TestWallets.open(dir, clock);
     RecoveryReport report = wallet.recover();
 
     assertThat(report.settled()).isEqualTo(1);

@@ -50,6 +50,17 @@ public final class TestBroker extends TestServer {
       java.util.concurrent.CountDownLatch release,
       java.util.concurrent.atomic.AtomicBoolean sold) {}
 
+  /**
+   * A broker named {@code broker} selling {@code vendor}'s scrip, which {@code vendor}'s offers
+   * name as the broker to buy it from.
+   */
+  public static TestBroker namedBy(TestVendor vendor, String broker, InstantSource clock)
+      throws IOException {
+    TestBroker b = new TestBroker(broker, vendor, clock);
+    vendor.setBrokers(b.url());
+    return b;
+  }
+
   /** A broker named {@code broker} selling {@code vendor}'s scrip. */
   public TestBroker(String broker, TestVendor vendor, InstantSource clock) throws IOException {
     this.broker = broker;
