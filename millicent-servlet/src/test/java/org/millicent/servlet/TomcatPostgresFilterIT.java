@@ -14,9 +14,7 @@ class TomcatPostgresFilterIT extends TomcatFilterIT {
   @Override
   String database() {
     if (url == null) {
-      String schema = TestDatabases.postgresConfig(8).schema();
-      String base = TestDatabases.postgresUrl();
-      url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      url = TestDatabases.freshSchemaUrl();
     }
     return url;
   }

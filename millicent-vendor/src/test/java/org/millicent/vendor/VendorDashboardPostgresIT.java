@@ -13,9 +13,7 @@ class VendorDashboardPostgresIT extends VendorDashboardIT {
   @Override
   String database() {
     if (url == null) {
-      String base = TestDatabases.postgresUrl();
-      String schema = TestDatabases.postgresConfig(4).schema();
-      url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      url = TestDatabases.freshSchemaUrl();
     }
     return url;
   }

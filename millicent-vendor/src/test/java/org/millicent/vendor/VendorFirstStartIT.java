@@ -37,10 +37,7 @@ class VendorFirstStartIT {
   @Test
   void twoReplicasStartingTogetherOnEmptyPostgres_shareTheirSecrets() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      String schema = TestDatabases.postgresConfig(4).schema();
-      String base = TestDatabases.postgresUrl();
-      startTogetherAndCompare(
-          round, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+      startTogetherAndCompare(round, TestDatabases.freshSchemaUrl());
     }
   }
 
@@ -58,33 +55,42 @@ class VendorFirstStartIT {
               .database(dir.resolve("shared-" + round + ".db").toString())
               .adminToken("first-start-admin-token-0123")
               .build();
-      CyclicBarrier together = new CyclicBarrier(2);
-      List<Callable<VendorServer>> starts = new ArrayList<>();
-      for (Path d : List.of(dir.resolve("a-" + round), dir.resolve("b-" + round))) {
-        starts.add(
-            () -> {
-              together.await(30, TimeUnit.SECONDS);
-              return VendorServer.start(config, d);
-            });
-      }
-      List<VendorServer> started = new ArrayList<>();
-      List<Throwable> refused = new ArrayList<>();
-      try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
-        for (Future<VendorServer> f : pool.invokeAll(starts)) {
-          try {
-            started.add(f.get());
-          } catch (ExecutionException e) {
-            refused.add(e.getCause());
-          }
-        }
-      }
+      Race r = race(config, dir.resolve("a-" + round), dir.resolve("b-" + round));
       try {
-        assertThat(started).as("round %d", round).hasSize(1);
-        assertThat(refused).singleElement().satisfies(VendorFirstStartIT::saysTheFileIsTaken);
+        assertThat(r.started()).as("round %d", round).hasSize(1);
+        assertThat(r.refused()).singleElement().satisfies(VendorFirstStartIT::saysTheFileIsTaken);
       } finally {
-        started.forEach(VendorServer::close);
+        r.started().forEach(VendorServer::close);
       }
     }
+  }
+
+  /** Two vendor starts at the same moment: the vendors that started and why the others did not. */
+  private record Race(List<VendorServer> started, List<Throwable> refused) {}
+
+  /** Starts vendors on {@code dirA} and {@code dirB} at the same moment (a barrier) and waits. */
+  private static Race race(VendorConfig config, Path dirA, Path dirB) throws Exception {
+    CyclicBarrier together = new CyclicBarrier(2);
+    List<Callable<VendorServer>> starts = new ArrayList<>();
+    for (Path d : List.of(dirA, dirB)) {
+      starts.add(
+          () -> {
+            together.await(30, TimeUnit.SECONDS);
+            return VendorServer.start(config, d);
+          });
+    }
+    List<VendorServer> started = new ArrayList<>();
+    List<Throwable> refused = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+      for (Future<VendorServer> f : pool.invokeAll(starts)) {
+        try {
+          started.add(f.get());
+        } catch (ExecutionException e) {
+          refused.add(e.getCause());
+        }
+      }
+    }
+    return new Race(started, refused);
   }
 
   private static void saysTheFileIsTaken(Throwable t) {
@@ -104,36 +110,20 @@ class VendorFirstStartIT {
     for (int round = 0; round < 5; round++) {
       Path folder = dir.resolve("folder-" + round);
       VendorConfig config = VendorConfig.sampleBuilder().port(0).build();
-      CyclicBarrier together = new CyclicBarrier(2);
-      Callable<VendorServer> start =
-          () -> {
-            together.await(30, TimeUnit.SECONDS);
-            return VendorServer.start(config, folder);
-          };
-      List<VendorServer> started = new ArrayList<>();
-      List<Throwable> refused = new ArrayList<>();
-      try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
-        for (Future<VendorServer> f : pool.invokeAll(List.of(start, start))) {
-          try {
-            started.add(f.get());
-          } catch (ExecutionException e) {
-            refused.add(e.getCause());
-          }
-        }
-      }
+      Race r = race(config, folder, folder);
       try {
-        assertThat(started).as("round %d", round).hasSize(1);
-        assertThat(refused)
+        assertThat(r.started()).as("round %d", round).hasSize(1);
+        assertThat(r.refused())
             .singleElement()
             .isInstanceOf(IllegalStateException.class)
             .extracting(Throwable::getMessage)
             .asString()
             .contains("another vendor is already running on the data folder");
-        assertThat(started.get(0).adminToken())
+        assertThat(r.started().get(0).adminToken())
             .hasSize(48)
             .isEqualTo(Files.readString(folder.resolve(VendorServer.ADMIN_TOKEN_FILE)).strip());
       } finally {
-        started.forEach(VendorServer::close);
+        r.started().forEach(VendorServer::close);
       }
     }
   }
@@ -192,33 +182,12 @@ class VendorFirstStartIT {
   /** Starts two vendors at the same moment; both or neither (the other is closed on failure). */
   private static VendorServer[] startTogether(VendorConfig config, Path dirA, Path dirB)
       throws Exception {
-    CyclicBarrier together = new CyclicBarrier(2);
-    List<Callable<VendorServer>> starts = new ArrayList<>();
-    for (Path d : List.of(dirA, dirB)) {
-      starts.add(
-          () -> {
-            together.await(30, TimeUnit.SECONDS);
-            return VendorServer.start(config, d);
-          });
+    Race r = race(config, dirA, dirB);
+    if (!r.refused().isEmpty()) {
+      r.started().forEach(VendorServer::close);
+      throw new AssertionError("a vendor did not start", r.refused().getFirst());
     }
-    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
-      List<Future<VendorServer>> started = pool.invokeAll(starts);
-      VendorServer a = startedOrNull(started.get(0));
-      VendorServer b = startedOrNull(started.get(1));
-      if (a == null || b == null) {
-        closeBoth(a, b);
-        started.get(a == null ? 0 : 1).get(); // throws why it failed
-      }
-      return new VendorServer[] {a, b};
-    }
-  }
-
-  private static VendorServer startedOrNull(Future<VendorServer> f) throws InterruptedException {
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      return null;
-    }
+    return r.started().toArray(VendorServer[]::new);
   }
 
   private static void closeBoth(VendorServer a, VendorServer b) {

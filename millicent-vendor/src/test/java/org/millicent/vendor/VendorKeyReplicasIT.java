@@ -31,11 +31,9 @@ class VendorKeyReplicasIT {
   @TempDir Path dirB;
 
   private static VendorConfig sharedConfig() {
-    String schema = TestDatabases.postgresConfig(4).schema();
-    String base = TestDatabases.postgresUrl();
     return VendorConfig.sampleBuilder()
         .port(0)
-        .database(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema)
+        .database(TestDatabases.freshSchemaUrl())
         .adminToken(TestLicences.ADMIN)
         .build();
   }

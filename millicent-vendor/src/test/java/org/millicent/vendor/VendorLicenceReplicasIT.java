@@ -27,11 +27,9 @@ class VendorLicenceReplicasIT {
   @TempDir Path dirC;
 
   private static VendorConfig sharedConfig() {
-    String schema = TestDatabases.postgresConfig(4).schema();
-    String base = TestDatabases.postgresUrl();
     return VendorConfig.sampleBuilder()
         .port(0)
-        .database(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema)
+        .database(TestDatabases.freshSchemaUrl())
         .adminToken(TestLicences.ADMIN)
         .broker(TestLicences.BOB)
         .build();

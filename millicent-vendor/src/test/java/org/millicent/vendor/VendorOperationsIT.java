@@ -76,12 +76,11 @@ class VendorOperationsIT {
   @Test
   void health_isDown_whenThePostgresSchemaIsDropped() throws Exception {
     String schema = TestDatabases.postgresConfig(4).schema();
-    String base = TestDatabases.postgresUrl();
-    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    String url = TestDatabases.postgresUrl(schema);
     try (VendorServer vendor = VendorServer.start(sample().database(url).build(), dir)) {
       TestHttp http = new TestHttp(vendor.url());
       assertThat(http.get("/health").statusCode()).isEqualTo(200);
-      try (Connection c = DriverManager.getConnection(base);
+      try (Connection c = DriverManager.getConnection(TestDatabases.postgresUrl());
           Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA \"" + schema + "\" CASCADE");
       }

@@ -31,9 +31,7 @@ class VendorPostgresIT {
 
   @Test
   void twoReplicas_neverAcceptOneScripTwice() throws Exception {
-    String schema = TestDatabases.postgresConfig(4).schema();
-    String base = TestDatabases.postgresUrl();
-    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    String url = TestDatabases.freshSchemaUrl();
     VendorConfig config =
         VendorConfig.sampleBuilder()
             .port(0)

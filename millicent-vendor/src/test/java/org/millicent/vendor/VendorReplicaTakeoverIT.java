@@ -66,9 +66,7 @@ class VendorReplicaTakeoverIT {
                 Thread.currentThread().interrupt();
               }
             });
-    String schema = TestDatabases.postgresConfig(4).schema();
-    String base = TestDatabases.postgresUrl();
-    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    String url = TestDatabases.freshSchemaUrl();
     VendorConfig config =
         VendorConfig.builder("venetia")
             .port(0)

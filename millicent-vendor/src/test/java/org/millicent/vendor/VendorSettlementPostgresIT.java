@@ -34,8 +34,7 @@ class VendorSettlementPostgresIT {
   @Test
   void recordCommittingAfterALaterOne_isReportedBeforeTheSettlementPassesIt() throws Exception {
     String schema = TestDatabases.postgresConfig(4).schema();
-    String base = TestDatabases.postgresUrl();
-    String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    String url = TestDatabases.postgresUrl(schema);
     VendorConfig config =
         VendorConfig.sampleBuilder()
             .port(0)

@@ -68,6 +68,21 @@ public final class TestDatabases {
     return new DatabaseConfig.Postgres(postgresUrl(), schema, maxPoolSize);
   }
 
+  /**
+   * The JDBC URL of a fresh schema in the PostgreSQL test database, for a server a test starts from
+   * its own configuration ({@code database} in docs/CONFIG.md); servers given the same URL share
+   * the schema, as replicas do. Dropped at exit, as {@link #postgresConfig}'s are.
+   */
+  public static String freshSchemaUrl() {
+    return postgresUrl(postgresConfig(1).schema());
+  }
+
+  /** The test database's URL with {@code schema} as the connections' current schema. */
+  public static String postgresUrl(String schema) {
+    String base = postgresUrl();
+    return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+  }
+
   /** {@value #URL_VARIABLE}, or {@value #DEFAULT_URL}. */
   public static String postgresUrl() {
     String url = System.getenv(URL_VARIABLE);
