@@ -31,8 +31,8 @@ import org.sqlite.SQLiteDataSource;
  * missing) through a HikariCP pool.
  *
  * <p>Each component (vendor, broker, wallet) owns its migrations in {@code
- * classpath:db/<component>/<dialect>/} and its history table {@code flyway_<component>}, so
- * components share a database without sharing a migration sequence.
+ * classpath:db-migrations/<component>/<dialect>/} and its history table {@code flyway_<component>},
+ * so components share a database without sharing a migration sequence.
  *
  * <p>Thread-safe.
  */
@@ -247,10 +247,10 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Applies the migrations in {@code classpath:db/<component>/<dialect>/} ({@code V1__init.sql},
-   * ...), recording them in the table {@code flyway_<component>}. Safe to call from several threads
-   * and processes at once: the migrations of one database are serialised by a {@link
-   * MigrationLock}.
+   * Applies the migrations in {@code classpath:db-migrations/<component>/<dialect>/} ({@code
+   * V1__init.sql}, ...), recording them in the table {@code flyway_<component>}. Safe to call from
+   * several threads and processes at once: the migrations of one database are serialised by a
+   * {@link MigrationLock}.
    *
    * @throws StorageException {@code storage-migration} when a migration fails or the database was
    *     migrated by a newer program

@@ -22,8 +22,15 @@ final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   static final String HISTORY_PREFIX = "flyway_";
+
+  /**
+   * Where each component's chains are. Not a package name (the hyphen): in a named module a
+   * package's resources are hidden from other modules, Flyway included.
+   */
+  static final String FOLDER = "db-migrations/";
+
   private static final Pattern COMPONENT = Pattern.compile("[a-z][a-z0-9_]{0,30}");
-  private static final Pattern LOCATION = Pattern.compile("[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*");
+  private static final Pattern LOCATION = Pattern.compile("[a-z][a-z0-9_-]*(/[a-z][a-z0-9_-]*)*");
 
   private final DataSource pool;
   private final DatabaseConfig config;
@@ -40,7 +47,7 @@ final class Migrations {
   void migrate(String component) {
     checkComponent(component);
     try (var _ = MigrationLock.acquire(config, description)) {
-      run(component, "db/" + component);
+      run(component, FOLDER + component);
     }
   }
 

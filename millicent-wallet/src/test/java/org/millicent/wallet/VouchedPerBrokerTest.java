@@ -185,7 +185,7 @@ class VouchedPerBrokerTest {
     Flyway.configure(Database.class.getClassLoader())
         .dataSource("jdbc:sqlite:" + old.resolve(Wallet.FILE), null, null)
         .table("flyway_wallet")
-        .locations("classpath:db/wallet/sqlite")
+        .locations("classpath:db-migrations/wallet/sqlite")
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .target("2")

@@ -33,7 +33,7 @@ class BrokerKeysUpgradeTest {
     Flyway.configure(Database.class.getClassLoader())
         .dataSource("jdbc:sqlite:" + file, null, null)
         .table("flyway_" + Broker.COMPONENT)
-        .locations("classpath:db/broker/sqlite")
+        .locations("classpath:db-migrations/broker/sqlite")
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .target("3")

@@ -21,7 +21,7 @@ public final class VendorSchema {
   static final String LEGACY_GATEWAY_COMPONENT = "gateway";
 
   /** Where the retired gateway chain's migrations stay, to complete a database made with it. */
-  static final String LEGACY_GATEWAY = "db/legacy/gateway";
+  static final String LEGACY_GATEWAY = "db-migrations/legacy/gateway";
 
   private VendorSchema() {}
 

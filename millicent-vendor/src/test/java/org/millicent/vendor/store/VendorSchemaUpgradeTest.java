@@ -66,8 +66,8 @@ class VendorSchemaUpgradeTest {
     private void makeOldDatabase(String gateway) {
       // Opening creates the file or schema (and checks it); the old chains then run as they did.
       Database.open(config()).close();
-      oldChain("vendor", "db/vendor", lastOldVendorVersion()).migrate();
-      oldChain("gateway", "db/legacy/gateway", gateway).migrate();
+      oldChain("vendor", "db-migrations/vendor", lastOldVendorVersion()).migrate();
+      oldChain("gateway", "db-migrations/legacy/gateway", gateway).migrate();
       try (Database db = Database.open(config())) {
         db.withHandle(
             h -> {
