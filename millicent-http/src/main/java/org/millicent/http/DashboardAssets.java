@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The files an operator's dashboard page loads, served by the server itself from its jar (no CDN,
@@ -64,7 +65,7 @@ public final class DashboardAssets {
   private static DashboardAssets load() {
     Map<String, byte[]> out = new HashMap<>();
     for (var e : ASSETS.entrySet()) {
-      try (InputStream in = DashboardAssets.class.getResourceAsStream(e.getValue().resource())) {
+      try (InputStream in = open(e.getValue().resource())) {
         if (in == null) {
           throw new IllegalStateException(
               "the class path lacks " + e.getValue().resource() + " (a dashboard asset)");
@@ -75,6 +76,17 @@ public final class DashboardAssets {
       }
     }
     return new DashboardAssets(Map.copyOf(out));
+  }
+
+  /**
+   * This module's own assets through its class; uPlot's through the class loader, since in a named
+   * module a class finds only its own module's resources (META-INF is no package, so the loader may
+   * hand out uPlot's files).
+   */
+  private static @Nullable InputStream open(String resource) {
+    return resource.startsWith(UPLOT)
+        ? DashboardAssets.class.getClassLoader().getResourceAsStream(resource.substring(1))
+        : DashboardAssets.class.getResourceAsStream(resource);
   }
 
   private void serve(Context ctx) {

@@ -23,16 +23,18 @@ public final class OpenApiDocument {
   private OpenApiDocument() {}
 
   /**
-   * Adds GET and HEAD {@link #PATH} through {@code fixed}, answering the resource {@code name} next
-   * to {@code owner}; a jar without it is a build error, so it fails here.
+   * Adds GET and HEAD {@link #PATH} through {@code fixed}, answering the resource {@code
+   * META-INF/<name>} of {@code owner}'s jar; a jar without it is a build error, so it fails here.
+   * (Under META-INF, which is no package name, a named module does not hide it from this one.)
    */
   public static void addRoute(
       RouteMethods fixed, RoutesConfig routes, Class<?> owner, String name) {
     byte[] document;
-    try (InputStream in = owner.getResourceAsStream(name)) {
+    String resource = "/META-INF/" + name;
+    try (InputStream in = owner.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(
-            "the jar lacks " + name + " next to " + owner.getName() + " (the build copies it)");
+            "the jar of " + owner.getName() + " lacks " + resource + " (the build copies it)");
       }
       document = in.readAllBytes();
     } catch (IOException e) {

@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.Callback;
  * logged. Shared by the vendor and the broker. Thread-safe.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
+  private ProblemErrorHandler() {}
+
   /**
    * Sets up {@code config}'s Jetty as both servers run it: request heads up to {@link
    * HttpRefusal#MAX_HEAD_BYTES} (Jetty's default of 8 KiB refused a long but valid payment header),

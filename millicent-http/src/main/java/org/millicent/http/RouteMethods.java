@@ -30,6 +30,9 @@ public final class RouteMethods {
 
   private final List<Route> table = new CopyOnWriteArrayList<>();
 
+  /** An empty table. */
+  public RouteMethods() {}
+
   /**
    * Adds {@code handler} to {@code routes} for GET and HEAD at {@code path} (the servlet sends no
    * body for HEAD).

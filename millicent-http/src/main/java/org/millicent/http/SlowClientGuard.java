@@ -25,9 +25,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Reads the parser state of {@code org.eclipse.jetty.server.internal.HttpConnection}, which
  * Jetty does not promise to keep; a Jetty upgrade that changes it fails to compile here rather than
- * silently dropping the guard. Thread-safe.
+ * silently dropping the guard. Jetty's module does not export that package: on the module path the
+ * program runs with {@value #ADD_EXPORTS} (this module is compiled with it), and without it the
+ * guard refuses to start rather than fail in its sweep. Thread-safe.
  */
 public final class SlowClientGuard implements AutoCloseable {
+  /**
+   * The launcher option that lets this module read Jetty's HTTP/1 connection on the module path.
+   */
+  public static final String ADD_EXPORTS =
+      "--add-exports=org.eclipse.jetty.server/org.eclipse.jetty.server.internal=org.millicent.http";
+
   private final Server server;
   private final long headerNanos;
   private final ScheduledExecutorService sweeper;
@@ -51,8 +59,19 @@ public final class SlowClientGuard implements AutoCloseable {
     var unused = sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Starts guarding {@code server} (already started, so its connectors exist). */
+  /**
+   * Starts guarding {@code server} (already started, so its connectors exist).
+   *
+   * @throws IllegalStateException when Jetty's connection package is not exported to this module (a
+   *     module path without {@link #ADD_EXPORTS})
+   */
   public static SlowClientGuard start(Server server, HttpTimeouts timeouts) {
+    if (!Server.class
+        .getModule()
+        .isExported("org.eclipse.jetty.server.internal", SlowClientGuard.class.getModule())) {
+      throw new IllegalStateException(
+          "the slow-client guard reads Jetty's HTTP/1 connections: run java with " + ADD_EXPORTS);
+    }
     return new SlowClientGuard(server, timeouts);
   }
 
