@@ -135,8 +135,12 @@ final class WalletPage {
   }
 
   private boolean resource(Response response, Callback callback, String name, String type) {
-    String path = name.startsWith("/") ? name : UPLOT + name;
-    try (InputStream in = WalletPage.class.getResourceAsStream(path)) {
+    // Ours through the class; uPlot's through the class loader, since in a named module a class
+    // finds only its own module's resources (META-INF is no package: the loader hands it out).
+    try (InputStream in =
+        name.startsWith("/")
+            ? WalletPage.class.getResourceAsStream(name)
+            : WalletPage.class.getClassLoader().getResourceAsStream(UPLOT.substring(1) + name)) {
       if (in == null) {
         return text(response, callback, 404, "missing resource " + name);
       }
