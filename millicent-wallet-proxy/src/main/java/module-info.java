@@ -2,6 +2,7 @@
 module org.millicent.wallet.proxy {
   requires static transitive org.jspecify;
   requires transitive org.millicent.wallet;
+  requires org.millicent.http;
   requires org.eclipse.jetty.server;
   requires org.eclipse.jetty.proxy;
   requires org.eclipse.jetty.client;

@@ -62,7 +62,13 @@ public final class DashboardAssets {
     return ASSETS.keySet();
   }
 
-  private static DashboardAssets load() {
+  /**
+   * The assets read from the class path, for a server that is not a Javalin app (the wallet proxy's
+   * page serves uPlot from here too).
+   *
+   * @throws IllegalStateException when an asset is missing from the class path
+   */
+  public static DashboardAssets load() {
     Map<String, byte[]> out = new HashMap<>();
     for (var e : ASSETS.entrySet()) {
       try (InputStream in = open(e.getValue().resource())) {
@@ -87,6 +93,32 @@ public final class DashboardAssets {
     return resource.startsWith(UPLOT)
         ? DashboardAssets.class.getClassLoader().getResourceAsStream(resource.substring(1))
         : DashboardAssets.class.getResourceAsStream(resource);
+  }
+
+  /**
+   * The bytes of the asset {@code name} (one of {@link #names()}), a copy.
+   *
+   * @throws IllegalArgumentException when no asset has that name
+   */
+  public byte[] bytes(String name) {
+    byte[] b = bytes.get(name);
+    if (b == null) {
+      throw new IllegalArgumentException("no dashboard asset " + name);
+    }
+    return b.clone();
+  }
+
+  /**
+   * The media type of the asset {@code name} (one of {@link #names()}).
+   *
+   * @throws IllegalArgumentException when no asset has that name
+   */
+  public static String type(String name) {
+    Asset a = ASSETS.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("no dashboard asset " + name);
+    }
+    return a.type();
   }
 
   private void serve(Context ctx) {

@@ -1,13 +1,11 @@
 package org.millicent.wallet.proxy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.millicent.http.ProblemDocument;
 import org.millicent.wallet.WalletException;
 
 /**
@@ -18,13 +16,8 @@ import org.millicent.wallet.WalletException;
  * and thread-safe.
  */
 final class ProxyProblems {
-  /** Base of every problem type URI, as the servers' (docs/HTTP-API.md). */
-  static final String TYPE_BASE = "https://millicent.dev/problems/";
-
   /** The code of a request the proxy cannot forward as sent. */
   static final String BAD_REQUEST = WalletException.Code.BAD_REQUEST.code();
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ProxyProblems() {}
 
@@ -56,21 +49,10 @@ final class ProxyProblems {
 
   /** Answers with a problem document of {@code status} carrying {@code code}. */
   static void write(Response out, Callback callback, int status, String code, String detail) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("type", TYPE_BASE + code);
-    doc.put("title", HttpStatus.getMessage(status));
-    doc.put("status", status);
-    doc.put("code", code);
-    doc.put("detail", detail);
-    byte[] body;
-    try {
-      body = JSON.writeValueAsBytes(doc);
-    } catch (JsonProcessingException e) {
-      callback.failed(e);
-      return;
-    }
+    byte[] body =
+        ProblemDocument.bytes(status, code, HttpStatus.getMessage(status), detail, Map.of());
     out.setStatus(status);
-    out.getHeaders().put("Content-Type", "application/problem+json");
+    out.getHeaders().put("Content-Type", ProblemDocument.MEDIA_TYPE);
     out.getHeaders().put("Cache-Control", "no-store");
     out.getHeaders().put("Millicent-Wallet", code);
     out.getHeaders().put("Content-Length", Integer.toString(body.length));

@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.millicent.bytes.ConstantTime;
+import org.millicent.http.DashboardAssets;
 import org.millicent.money.Amounts;
 import org.millicent.wallet.Budget;
 import org.millicent.wallet.Wallet;
@@ -26,7 +27,8 @@ import org.millicent.wallet.Wallet;
  * Thread-safe.
  */
 final class WalletPage {
-  private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
+  /** uPlot and its style sheet, as the servers' dashboards serve them. */
+  private static final DashboardAssets ASSETS = DashboardAssets.load();
 
   private final Wallet wallet;
   private final ProxyActivity activity;
@@ -52,11 +54,10 @@ final class WalletPage {
     }
     String path = request.getHttpURI().getPath();
     switch (path == null ? "/" : path) {
-      case "/uplot.js" -> {
-        return resource(response, callback, "uPlot.iife.min.js", "text/javascript");
-      }
-      case "/uplot.css" -> {
-        return resource(response, callback, "uPlot.min.css", "text/css");
+      case "/uplot.js", "/uplot.css" -> {
+        String name = path.substring(1);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "max-age=3600");
+        return bytes(response, callback, 200, DashboardAssets.type(name), ASSETS.bytes(name));
       }
       case "/chart.js" -> {
         return resource(
@@ -134,15 +135,10 @@ final class WalletPage {
     return h.equals("127.0.0.1" + port) || h.equals("localhost" + port) || h.equals("[::1]" + port);
   }
 
-  private boolean resource(Response response, Callback callback, String name, String type) {
-    // Ours through the class; uPlot's through the class loader, since in a named module a class
-    // finds only its own module's resources (META-INF is no package: the loader hands it out).
-    try (InputStream in =
-        name.startsWith("/")
-            ? WalletPage.class.getResourceAsStream(name)
-            : WalletPage.class.getClassLoader().getResourceAsStream(UPLOT.substring(1) + name)) {
+  private boolean resource(Response response, Callback callback, String path, String type) {
+    try (InputStream in = WalletPage.class.getResourceAsStream(path)) {
       if (in == null) {
-        return text(response, callback, 404, "missing resource " + name);
+        return text(response, callback, 404, "missing resource " + path);
       }
       byte[] body = in.readAllBytes();
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "max-age=3600");

@@ -1,5 +1,7 @@
 package org.millicent.wallet.proxy;
 
+import static org.millicent.http.Html.escape;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,7 +57,7 @@ final class WalletPageHtml {
         .append("h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.5em}.muted{color:#666}")
         .append("</style></head><body>");
     h.append("<h1>Millicent wallet</h1><p class=muted>")
-        .append(esc(wallet.describe()))
+        .append(escape(wallet.describe()))
         .append(" · <a href=\"/ca.pem\">proxy CA certificate</a></p>");
 
     h.append("<h2>Balance</h2><table id=balance><tr><th>vendor<th>available<th>pieces")
@@ -63,13 +65,13 @@ final class WalletPageHtml {
     List<VendorBalance> balance = wallet.balance();
     for (VendorBalance b : balance) {
       h.append("<tr><td>")
-          .append(esc(b.vendor()))
+          .append(escape(b.vendor()))
           .append("<td class=n>")
-          .append(esc(Amounts.format(b.availableMillicents())))
+          .append(escape(Amounts.format(b.availableMillicents())))
           .append("<td class=n>")
           .append(b.availablePieces())
           .append("<td class=n>")
-          .append(esc(Amounts.format(b.inFlightMillicents())))
+          .append(escape(Amounts.format(b.inFlightMillicents())))
           .append("<td>")
           .append(b.nextExpiry().map(TIME::format).orElse("—"))
           .append("</tr>");
@@ -87,7 +89,7 @@ final class WalletPageHtml {
     Budget b = wallet.budget();
     h.append("<h2>Budget</h2><form method=post action=\"/budget\" id=budget>")
         .append("<input type=hidden name=token value=\"")
-        .append(esc(token))
+        .append(escape(token))
         .append("\">");
     field(h, "per_request", "per request", b.perRequestMillicents());
     field(h, "per_vendor_day", "per vendor per day", b.perVendorPerDayMillicents());
@@ -99,7 +101,7 @@ final class WalletPageHtml {
     int count = 0;
     for (ProxyActivity.Line l : activity.active()) {
       h.append("<li>forwarding ")
-          .append(esc(l.text()))
+          .append(escape(l.text()))
           .append(" since ")
           .append(TIME.format(l.at()));
       count++;
@@ -109,9 +111,9 @@ final class WalletPageHtml {
         h.append("<li>payment #")
             .append(e.id())
             .append(" to ")
-            .append(esc(e.vendor()))
+            .append(escape(e.vendor()))
             .append(": ")
-            .append(esc(e.method() + " " + e.url()))
+            .append(escape(e.method() + " " + e.url()))
             .append(" — recorded, awaiting an answer or recovery");
         count++;
       }
@@ -137,7 +139,7 @@ final class WalletPageHtml {
       h.append("<li><span class=muted>")
           .append(TIME.format(l.at()))
           .append("</span> ")
-          .append(esc(l.text()));
+          .append(escape(l.text()));
     }
     h.append("</ul></body></html>");
     return h.toString();
@@ -149,7 +151,7 @@ final class WalletPageHtml {
         .append(" <input name=")
         .append(name)
         .append(" size=10 value=\"")
-        .append(esc(Amounts.human(millicents)))
+        .append(escape(Amounts.human(millicents)))
         .append("\"></label> ");
   }
 
@@ -164,17 +166,17 @@ final class WalletPageHtml {
           .append("<td>")
           .append(TIME.format(e.startedAt()))
           .append("<td>")
-          .append(esc(e.kind()))
+          .append(escape(e.kind()))
           .append("<td>")
-          .append(esc(e.vendor()))
+          .append(escape(e.vendor()))
           .append("<td>")
-          .append(esc(e.method() + " " + e.url()))
+          .append(escape(e.method() + " " + e.url()))
           .append("<td class=n>")
-          .append(esc(e.priceMillicents().map(Amounts::format).orElse("—")))
+          .append(escape(e.priceMillicents().map(Amounts::format).orElse("—")))
           .append("<td class=n>")
-          .append(esc(e.changeMillicents().map(Amounts::format).orElse("—")))
+          .append(escape(e.changeMillicents().map(Amounts::format).orElse("—")))
           .append("<td>")
-          .append(esc(e.outcome().orElse(e.state())))
+          .append(escape(e.outcome().orElse(e.state())))
           .append("</tr>");
     }
     if (entries.isEmpty()) {
@@ -215,22 +217,5 @@ final class WalletPageHtml {
       }
     }
     return root.toString();
-  }
-
-  /** Escapes text for HTML element content and double-quoted attributes. */
-  static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
   }
 }
