@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * the payment is spent only when the application answered below 500 without throwing, and the
  * answer goes out with its receipt ({@code Millicent-Receipt}; sealed for a private payment).
  * Otherwise the payment is released (the scrip stays the customer's) and the client gets {@code 502
- * origin-failed}. Requests the configuration does not price pass untouched. A paid answer must be
- * written before the application returns: one that goes asynchronous is released as failed. The
- * vendor counts what it sells here as what its gateway sells: payments per resource on its
- * dashboard, and the time of each priced or free request in its request meter ({@code
- * millicent.vendor.requests}).
+ * origin-failed}, or {@code 502 origin-too-large} for an answer over {@code max_answer_bytes}
+ * (refused as it is written, never held whole); a refusal keeps the headers set before the filter.
+ * Requests the configuration does not price pass untouched. A paid answer must be written before
+ * the application returns: one that goes asynchronous is released as failed. The vendor counts what
+ * it sells here as what its gateway sells: payments per resource on its dashboard, and the time of
+ * each priced or free request in its request meter ({@code millicent.vendor.requests}).
  *
  * <pre>{@code
  * MillicentGateway millicent = MillicentGateway.open(VendorConfig.load(path), dataDir);
@@ -65,6 +66,7 @@ public final class MillicentFilter implements Filter {
 
   private final Checkout checkout;
   private final Pricing pricing;
+  private final int maxAnswerBytes;
 
   /** A filter that sells by {@code gateway}'s configuration, through its database. */
   public MillicentFilter(MillicentGateway gateway) {
@@ -78,6 +80,7 @@ public final class MillicentFilter implements Filter {
   public MillicentFilter(MillicentGateway gateway, Pricing pricing) {
     this.checkout = gateway.checkout();
     this.pricing = pricing;
+    this.maxAnswerBytes = gateway.config().maxAnswerBytes();
   }
 
   @Override
@@ -96,7 +99,7 @@ public final class MillicentFilter implements Filter {
       switch (outcome) {
         case Checkout.Pass pass -> chain.doFilter(req, res);
         case Checkout.Answer answer -> answer.writeTo(res);
-        case Checkout.Sale sale -> sell(sale, req, res, chain);
+        case Checkout.Sale sale -> sell(sale, req, res, chain, maxAnswerBytes);
       }
     } finally {
       // In the vendor's request meter, as the gateway's own requests (free content included).
@@ -105,21 +108,34 @@ public final class MillicentFilter implements Filter {
   }
 
   private static void sell(
-      Checkout.Sale sale, HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      Checkout.Sale sale,
+      HttpServletRequest req,
+      HttpServletResponse res,
+      FilterChain chain,
+      int maxAnswerBytes)
       throws IOException {
-    BufferedResponse buffered = new BufferedResponse(res);
+    BufferedResponse buffered = new BufferedResponse(res, maxAnswerBytes);
     PaidRequest paid = new PaidRequest(req, sale.requestBody());
     paid.setAttribute(PAYMENT, sale.payment());
     try {
       chain.doFilter(paid, buffered);
     } catch (IOException | ServletException | RuntimeException | Error e) {
       sale.release();
+      if (buffered.tooLarge()) { // the application's failure to write past the limit
+        answerTooLarge(sale, req, buffered, maxAnswerBytes);
+        return;
+      }
       LOG.warn(
           "{} {} failed in the application; its payment is released",
           req.getMethod(),
           req.getRequestURI(),
           e);
-      answerFailure(sale, res, "the application failed");
+      answerFailure(sale, buffered, "the application failed");
+      return;
+    }
+    if (buffered.tooLarge()) {
+      sale.release();
+      answerTooLarge(sale, req, buffered, maxAnswerBytes);
       return;
     }
     if (paid.isAsyncStarted()) {
@@ -129,13 +145,13 @@ public final class MillicentFilter implements Filter {
           "{} {} went asynchronous; a paid answer must be written before the servlet returns",
           req.getMethod(),
           req.getRequestURI());
-      answerFailure(sale, res, "the application answered asynchronously, which is not sold");
+      answerFailure(sale, buffered, "the application answered asynchronously, which is not sold");
       return;
     }
     int status = buffered.getStatus();
     if (status >= 500) {
       sale.release();
-      answerFailure(sale, res, "the application answered " + status);
+      answerFailure(sale, buffered, "the application answered " + status);
       return;
     }
     Checkout.Delivery d;
@@ -145,7 +161,7 @@ public final class MillicentFilter implements Filter {
     } catch (RuntimeException e) {
       // The spent list could not be written (the scrip is released), or the receipt not made: the
       // gateway's own refusal (e.g. 503 storage-unavailable), not the container's error page.
-      res.reset();
+      buffered.discard();
       sale.refused(req, e).writeTo(res);
       return;
     }
@@ -158,10 +174,27 @@ public final class MillicentFilter implements Filter {
     res.getOutputStream().write(d.body());
   }
 
-  /** The uncharged {@code 502 origin-failed}, over whatever the application set. */
-  private static void answerFailure(Checkout.Sale sale, HttpServletResponse res, String what)
+  /**
+   * The uncharged {@code 502 origin-failed}, instead of whatever the application set (the headers
+   * set before the filter stay).
+   */
+  private static void answerFailure(Checkout.Sale sale, BufferedResponse buffered, String what)
       throws IOException {
-    res.reset();
-    sale.failed(what).writeTo(res);
+    buffered.discard();
+    sale.failed(what).writeTo((HttpServletResponse) buffered.getResponse());
+  }
+
+  /** The uncharged {@code 502 origin-too-large}, for an answer over {@code max_answer_bytes}. */
+  private static void answerTooLarge(
+      Checkout.Sale sale, HttpServletRequest req, BufferedResponse buffered, int maxAnswerBytes)
+      throws IOException {
+    LOG.warn(
+        "{} {}: the application's answer is larger than max_answer_bytes ({} bytes); refused 502"
+            + " origin-too-large, its payment released",
+        req.getMethod(),
+        req.getRequestURI(),
+        maxAnswerBytes);
+    buffered.discard();
+    sale.tooLarge(maxAnswerBytes).writeTo((HttpServletResponse) buffered.getResponse());
   }
 }

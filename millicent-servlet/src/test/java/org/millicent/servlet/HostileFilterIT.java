@@ -50,6 +50,12 @@ import org.millicent.vendor.config.VendorConfig;
 class HostileFilterIT {
   private static final String SECRET = "the paid content";
 
+  /** The vendor's {@code max_answer_bytes}, small so that a test writes a little more. */
+  private static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+  /** The header a filter before Millicent's sets on every answer, as a security filter would. */
+  private static final String CSP = "default-src 'none'";
+
   @TempDir static Path dir;
   private MillicentGateway millicent;
   private Server server;
@@ -64,6 +70,7 @@ class HostileFilterIT {
             .adminToken(TestMarket.token())
             .price("GET", "/articles/**", 100)
             .free("/free")
+            .maxAnswerBytes(MAX_ANSWER_BYTES)
             .broker(
                 new BrokerConfig(
                     "bob",
@@ -77,7 +84,13 @@ class HostileFilterIT {
     shop.setAsyncSupported(true);
     server =
         JettyFilterIT.jetty(
-            new MillicentFilter(millicent), new MillicentEndpoints(millicent), shop);
+            new MillicentFilter(millicent),
+            new MillicentEndpoints(millicent),
+            shop,
+            (req, res, chain) -> {
+              ((HttpServletResponse) res).setHeader("Content-Security-Policy", CSP);
+              chain.doFilter(req, res);
+            });
     port = JettyFilterIT.port(server);
     market = new TestMarket(URI.create("http://127.0.0.1:" + port));
   }
@@ -128,11 +141,80 @@ class HostileFilterIT {
     HttpResponse<byte[]> r = market.pay(p);
 
     assertThat(r.statusCode()).isEqualTo(204);
-    Receipt receipt = Receipt.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
     // Before the fix the reply MAC covered the body the container dropped: the wallet saw a forged
     // receipt and could not keep its change.
-    assertThat(Payer.verifySignedReceipt(alice.secret(), p.mac(), 204, receipt, r.body()))
+    assertReceiptCoversTheBodyReceived(alice, p, r);
+  }
+
+  /** {@code r}'s receipt verifies for {@code alice} against the status and body she received. */
+  private static void assertReceiptCoversTheBodyReceived(
+      Own alice, Payment.Signed p, HttpResponse<byte[]> r) {
+    Receipt receipt = Receipt.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
+    assertThat(
+            Payer.verifySignedReceipt(alice.secret(), p.mac(), r.statusCode(), receipt, r.body()))
         .isPresent();
+  }
+
+  @Test
+  void anAnswerOverMaxAnswerBytes_is502OriginTooLarge_andTheSameScripThenBuys() throws Exception {
+    Own alice = own(millicent, 1_000);
+    for (String how : List.of("stream", "writer", "announced")) {
+      String path = "/articles/large/" + how + "/" + (MAX_ANSWER_BYTES + 1);
+
+      HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", path));
+
+      assertThat(r.statusCode()).as(how + ": " + text(r)).isEqualTo(502);
+      assertThat(code(r)).isEqualTo("origin-too-large");
+      assertThat(text(r))
+          .contains("max_answer_bytes (" + MAX_ANSWER_BYTES + " bytes)", "nothing was charged")
+          .doesNotContain("xxxx");
+      assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
+      assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(CSP);
+    }
+    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterLarge"));
+
+    assertThat(again.statusCode()).as("uncharged, so it buys: " + text(again)).isEqualTo(200);
+    assertThat(text(again)).isEqualTo(SECRET);
+  }
+
+  @Test
+  void anAnswerOfExactlyMaxAnswerBytes_isSoldWhole() throws Exception {
+    for (String how : List.of("stream", "writer", "announced")) {
+      Own alice = own(millicent, 1_000);
+      Payment.Signed p =
+          (Payment.Signed)
+              market.signed(alice, "GET", "/articles/large/" + how + "/" + MAX_ANSWER_BYTES);
+
+      HttpResponse<byte[]> r = market.pay(p);
+
+      assertThat(r.statusCode()).as(how).isEqualTo(200);
+      assertThat(r.body()).hasSize(MAX_ANSWER_BYTES);
+      assertReceiptCoversTheBodyReceived(alice, p, r);
+    }
+  }
+
+  @Test
+  void aFailedAnswer_keepsTheHeadersSetBeforeTheFilter_andDropsTheApplications() throws Exception {
+    Own alice = own(millicent, 1_000);
+
+    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/headersThenFail"));
+
+    assertThat(r.statusCode()).as(text(r)).isEqualTo(502);
+    assertThat(code(r)).isEqualTo("origin-failed");
+    // Before the fix the refusal went out without the earlier filter's security header.
+    assertThat(r.headers().allValues("Content-Security-Policy")).containsExactly(CSP);
+    assertThat(r.headers().firstValue("X-Application")).isEmpty();
+    assertThat(text(r)).doesNotContain(SECRET);
+  }
+
+  @Test
+  void aPaidAnswer_keepsTheHeadersSetBeforeTheFilter() throws Exception {
+    Own alice = own(millicent, 1_000);
+
+    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/plain"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(CSP);
   }
 
   @Test
@@ -252,6 +334,38 @@ class HostileFilterIT {
     }
   }
 
+  /**
+   * Writes {@code how/n}: n bytes of {@code x} through the output stream in 8 KiB writes ({@code
+   * stream}), through the writer ({@code writer}), or in one write after announcing their length
+   * ({@code announced}); the I/O failure of a write past the limit ends the application's answer.
+   */
+  private static void writeLarge(String spec, HttpServletResponse res) throws IOException {
+    String how = spec.substring(0, spec.indexOf('/'));
+    int n = Integer.parseInt(spec.substring(spec.indexOf('/') + 1));
+    res.setContentType("application/octet-stream");
+    byte[] chunk = new byte[8192];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    switch (how) {
+      case "stream" -> {
+        for (int sent = 0; sent < n; sent += chunk.length) {
+          res.getOutputStream().write(chunk, 0, Math.min(chunk.length, n - sent));
+        }
+      }
+      case "writer" -> {
+        String text = new String(chunk, StandardCharsets.ISO_8859_1);
+        for (int sent = 0; sent < n; sent += chunk.length) {
+          res.getWriter().write(text, 0, Math.min(chunk.length, n - sent));
+        }
+      }
+      default -> {
+        res.setContentLength(n);
+        byte[] all = new byte[n];
+        java.util.Arrays.fill(all, (byte) 'x');
+        res.getOutputStream().write(all);
+      }
+    }
+  }
+
   /** An application that misbehaves in the ways a careless developer's would. */
   static final class HostileApp extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -275,6 +389,17 @@ class HostileFilterIT {
       }
       if (path.equals("/articles/flaky") && flaky) {
         res.sendError(503);
+        return;
+      }
+      if (path.startsWith("/articles/large/")) {
+        writeLarge(path.substring("/articles/large/".length()), res);
+        return;
+      }
+      if (path.equals("/articles/headersThenFail")) {
+        res.setHeader("X-Application", "set before failing");
+        res.setHeader("Content-Security-Policy", "default-src *");
+        res.getWriter().write(SECRET);
+        res.sendError(500);
         return;
       }
       if (path.startsWith("/articles/status/")) {

@@ -1,6 +1,7 @@
 package org.millicent.servlet;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -22,10 +23,12 @@ class JettyFilterIT extends FilterContract {
   }
 
   /**
-   * A started Jetty on a loopback port (any) with {@code filter} on {@code /*}, {@code endpoints}
-   * at {@code /millicent/*} and {@code /.well-known/millicent}, and {@code app} at {@code /}.
+   * A started Jetty on a loopback port (any) with {@code filter} on {@code /*} (after the filters
+   * {@code before}, in order), {@code endpoints} at {@code /millicent/*} and {@code
+   * /.well-known/millicent}, and {@code app} at {@code /}.
    */
-  static Server jetty(MillicentFilter filter, MillicentEndpoints endpoints, ServletHolder app)
+  static Server jetty(
+      MillicentFilter filter, MillicentEndpoints endpoints, ServletHolder app, Filter... before)
       throws Exception {
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
@@ -36,6 +39,9 @@ class JettyFilterIT extends FilterContract {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
+    for (Filter f : before) {
+      context.addFilter(new FilterHolder(f), "/*", EnumSet.of(DispatcherType.REQUEST));
+    }
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     ServletHolder millicent = new ServletHolder("millicent", endpoints);
     context.addServlet(millicent, "/millicent/*");

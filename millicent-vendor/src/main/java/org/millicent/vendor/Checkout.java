@@ -23,6 +23,7 @@ import org.millicent.purchase.Purchase;
 import org.millicent.scrip.ScripBody;
 import org.millicent.vendor.VendorMetrics.Kind;
 import org.millicent.vendor.content.ContentResponse;
+import org.millicent.vendor.content.OriginException;
 
 /**
  * The sale of one request, without a web framework (docs/SERVLET.md): what the gateway does for its
@@ -291,9 +292,12 @@ public final class Checkout {
     }
   }
 
-  /** The refusal of a sale whose application failed: {@code 502 origin-failed}, uncharged. */
-  Answer failed(String detail) {
-    return problems.answer(null, ProblemCode.ORIGIN_FAILED, detail, -1, Map.of());
+  /**
+   * The refusal of a sale whose application failed ({@code 502 origin-failed}) or answered more
+   * than {@code max_answer_bytes} ({@code 502 origin-too-large}), uncharged.
+   */
+  Answer failed(ProblemCode code, String detail) {
+    return problems.answer(null, code, detail, -1, Map.of());
   }
 
   /**
@@ -377,8 +381,22 @@ public final class Checkout {
      * origin-failed}, "nothing was charged"; for a replay, "the earlier charge stands").
      */
     public Answer failed(String what) {
+      return checkout.failed(ProblemCode.ORIGIN_FAILED, what + charge());
+    }
+
+    /**
+     * After {@link #release()}: the answer for an application whose answer was larger than {@code
+     * maxBytes} ({@code max_answer_bytes}), refused before it was held whole: {@code 502
+     * origin-too-large}.
+     */
+    public Answer tooLarge(long maxBytes) {
       return checkout.failed(
-          what + (purchase.isReplay() ? "; the earlier charge stands" : "; nothing was charged"));
+          ProblemCode.ORIGIN_TOO_LARGE, OriginException.TooLarge.detail(maxBytes) + charge());
+    }
+
+    /** What a released sale charged, for its refusal's detail. */
+    private String charge() {
+      return purchase.isReplay() ? "; the earlier charge stands" : "; nothing was charged";
     }
 
     /**

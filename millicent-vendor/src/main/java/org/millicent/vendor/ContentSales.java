@@ -17,6 +17,8 @@ import org.millicent.vendor.content.ContentRequest;
 import org.millicent.vendor.content.ContentResponse;
 import org.millicent.vendor.content.ContentSource;
 import org.millicent.vendor.content.OriginException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The content behind the gateway (docs/HTTP-API.md, "Vendor gateway"): free content served as it
@@ -30,6 +32,8 @@ import org.millicent.vendor.content.OriginException;
  * <p>Thread-safe: all state is in the thread-safe services.
  */
 final class ContentSales {
+  private static final Logger LOG = LoggerFactory.getLogger(ContentSales.class);
+
   private final VendorGateway gateway;
   private final Checkout checkout;
   private final Catalogue catalogue;
@@ -107,7 +111,7 @@ final class ContentSales {
     try {
       r = content.fetch(request(ctx, method, canonical, RequestBodies.of(ctx)));
     } catch (OriginException e) {
-      throw new ProblemException(ProblemCode.ORIGIN_FAILED, Causes.describe(e), e);
+      throw originProblem(e, method, canonical.path(), "");
     }
     requireLocalFound(r, canonical.path());
     ctx.status(r.status());
@@ -153,10 +157,11 @@ final class ContentSales {
       p.commit();
     } catch (OriginException e) {
       p.release();
-      throw new ProblemException(
-          ProblemCode.ORIGIN_FAILED,
-          e.getMessage() + (p.isReplay() ? "; the earlier charge stands" : "; nothing was charged"),
-          e);
+      throw originProblem(
+          e,
+          method,
+          canonical.path(),
+          p.isReplay() ? "; the earlier charge stands" : "; nothing was charged");
     } catch (RuntimeException e) {
       p.release();
       throw e;
@@ -175,8 +180,7 @@ final class ContentSales {
     try {
       r = content.fetch(request);
     } catch (OriginException e) {
-      throw new ProblemException(
-          ProblemCode.ORIGIN_FAILED, e.getMessage() + "; nothing was charged", e);
+      throw originProblem(e, request.method(), request.path(), "; nothing was charged");
     }
     if (r.status() >= 500) {
       throw new ProblemException(
@@ -187,6 +191,21 @@ final class ContentSales {
     Purchase p =
         VendorGateway.knowingNewLicences(st, () -> st.purchases.pay(payment, entry.pricer()));
     writePaid(ctx, st, p, request.path(), r);
+  }
+
+  /**
+   * The refusal of content that could not be fetched: {@code 502 origin-too-large} for an answer
+   * over {@code max_answer_bytes} (logged with the path, which the operator may need to free or the
+   * limit to raise), else {@code 502 origin-failed}; {@code charge} says what was charged.
+   */
+  private static ProblemException originProblem(
+      OriginException e, String method, String path, String charge) {
+    if (e instanceof OriginException.TooLarge) {
+      LOG.warn("{} {}: {}; refused 502 origin-too-large{}", method, path, e.getMessage(), charge);
+      return new ProblemException(ProblemCode.ORIGIN_TOO_LARGE, e.getMessage() + charge, e);
+    }
+    String detail = charge.isEmpty() ? Causes.describe(e) : e.getMessage() + charge;
+    return new ProblemException(ProblemCode.ORIGIN_FAILED, detail, e);
   }
 
   /**

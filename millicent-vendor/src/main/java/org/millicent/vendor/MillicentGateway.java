@@ -98,7 +98,7 @@ public final class MillicentGateway implements AutoCloseable {
             });
     ContentSource contentSource = null;
     try {
-      contentSource = ContentSource.of(config.content());
+      contentSource = ContentSource.of(config.content(), config.maxAnswerBytes());
       this.metrics =
           new VendorMetrics(
               config.vendor(),

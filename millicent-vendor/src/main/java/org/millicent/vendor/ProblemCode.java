@@ -21,6 +21,8 @@ enum ProblemCode implements ErrorCode {
   IN_PROGRESS(FailureCode.IN_PROGRESS),
   PAYMENT_REQUIRED("payment-required", 402, "Payment required"),
   ORIGIN_FAILED("origin-failed", 502, "Origin failed"),
+  /** An answer larger than {@code max_answer_bytes}: refused while read, never held whole. */
+  ORIGIN_TOO_LARGE("origin-too-large", 502, "Origin answer too large"),
   BAD_REQUEST(HttpRefusal.BAD_REQUEST),
   BAD_PATH(HttpRefusal.BAD_PATH),
   BAD_QUERY("bad-query", 400, "Request query not RFC 3986"),

@@ -34,6 +34,9 @@ import org.millicent.vendor.config.VendorConfigBuilder;
 class VendorProxyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The vendor's {@code max_answer_bytes}, small so that a test sends a little more. */
+  private static final int MAX_ANSWER_BYTES = 64 * 1024;
+
   @TempDir static Path dir;
   @TempDir static Path deadDir;
   static TestOrigin origin;
@@ -49,6 +52,10 @@ class VendorProxyIT {
             ex -> {
               originCalls.incrementAndGet();
               String path = ex.getRequestURI().getPath();
+              if (path.startsWith("/large/")) {
+                large(ex, path);
+                return;
+              }
               byte[] in = ex.getRequestBody().readAllBytes();
               int status = path.startsWith("/fail") ? 500 : path.startsWith("/missing") ? 404 : 200;
               ex.getResponseHeaders().add("Content-Type", "text/plain");
@@ -75,6 +82,7 @@ class VendorProxyIT {
         VendorConfig.builder("venetia")
             .port(0)
             .price("*", "/**", 250)
+            .maxAnswerBytes(MAX_ANSWER_BYTES)
             .content(origin.content(Duration.ofSeconds(5)));
     vendor = VendorServer.start(config.build(), dir);
     int closedPort;
@@ -124,6 +132,68 @@ class VendorProxyIT {
         http.pay(http.signed(s, alice.secret(), "GET", "/ok", new byte[0]), new byte[0]);
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(TestHttp.receipt(again).get("change")).isNotNull();
+  }
+
+  /**
+   * {@code /large/announced/N}: N bytes with their length announced; {@code /large/chunked/N}: N
+   * bytes chunked, in 8 KiB writes, so that only their count can tell they are too many.
+   */
+  private static void large(com.sun.net.httpserver.HttpExchange ex, String path)
+      throws IOException {
+    int n = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
+    ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+    ex.sendResponseHeaders(200, path.startsWith("/large/chunked/") ? 0 : n);
+    byte[] chunk = new byte[8192];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    try (var out = ex.getResponseBody()) {
+      for (int sent = 0; sent < n; sent += chunk.length) {
+        out.write(chunk, 0, Math.min(chunk.length, n - sent));
+      }
+    } catch (IOException e) {
+      // the gateway hung up on an answer over its limit: what the test wants
+    } finally {
+      ex.close();
+    }
+  }
+
+  @Test
+  void anAnswerOverMaxAnswerBytes_is502OriginTooLarge_andTheScripThenBuys() throws Exception {
+    TestHttp http = new TestHttp(vendor.url());
+    Scrip s = alice.scrip(1_000);
+    for (String kind : java.util.List.of("announced", "chunked")) {
+      String target = "/large/" + kind + "/" + (MAX_ANSWER_BYTES + 1);
+
+      HttpResponse<byte[]> r =
+          http.pay(http.signed(s, alice.secret(), "GET", target, new byte[0]), new byte[0]);
+
+      assertThat(r.statusCode()).as(kind).isEqualTo(502);
+      assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-too-large");
+      assertThat(JSON.readTree(r.body()).get("detail").asText())
+          .contains("max_answer_bytes (" + MAX_ANSWER_BYTES + " bytes)", "nothing was charged");
+      assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
+    }
+    HttpResponse<byte[]> again =
+        http.pay(http.signed(s, alice.secret(), "GET", "/ok", new byte[0]), new byte[0]);
+    assertThat(again.statusCode()).as(TestHttp.text(again)).isEqualTo(200);
+    assertThat(TestHttp.receipt(again)).containsEntry("price", "250");
+  }
+
+  @Test
+  void anAnswerOfExactlyMaxAnswerBytes_isDeliveredWhole_announcedOrChunked() {
+    TestHttp http = new TestHttp(vendor.url());
+    for (String kind : java.util.List.of("announced", "chunked")) {
+      Scrip s = alice.scrip(250);
+
+      HttpResponse<byte[]> r =
+          http.pay(
+              http.signed(
+                  s, alice.secret(), "GET", "/large/" + kind + "/" + MAX_ANSWER_BYTES, new byte[0]),
+              new byte[0]);
+
+      assertThat(r.statusCode()).as(kind).isEqualTo(200);
+      assertThat(r.body()).hasSize(MAX_ANSWER_BYTES);
+      assertThat(TestHttp.receipt(r)).containsEntry("price", "250");
+    }
   }
 
   @Test

@@ -160,6 +160,9 @@ class ConfigRejectionTest {
         new Case(v, "http_timeouts.idle", VENDOR + "http_timeouts: {idle: 0}\n"),
         new Case(v, "http_timeouts.header", VENDOR + "http_timeouts: {header: 86401}\n"),
         new Case(v, "http_timeouts.slow", VENDOR + "http_timeouts: {slow: 1s}\n"),
+        new Case(v, "max_answer_bytes", VENDOR + "max_answer_bytes: 0\n"),
+        new Case(v, "max_answer_bytes", VENDOR + "max_answer_bytes: 1_073_741_825\n"),
+        new Case(v, "max_answer_bytes", VENDOR + "max_answer_bytes: 16MiB\n"),
         // broker
         new Case(b, "colour", BROKER + "colour: blue\n"),
         new Case(b, "broker", "broker: Bob!\n"),

@@ -52,6 +52,12 @@ public final class VendorConfig {
   /** Default origin timeout. */
   public static final Duration DEFAULT_ORIGIN_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Default largest answer the vendor buffers ({@code max_answer_bytes}): 16 MiB. */
+  public static final int DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+  /** The highest {@code max_answer_bytes} allowed: 1 GiB. */
+  public static final int MAX_MAX_ANSWER_BYTES = 1024 * 1024 * 1024;
+
   /** Highest rate of a price rule, in basis points (1000%). */
   public static final long MAX_RATE_BPS = 100_000;
 
@@ -72,6 +78,7 @@ public final class VendorConfig {
   private final @Nullable String adminToken;
   private final HttpTimeouts httpTimeouts;
   private final List<String> publicUrls;
+  private final int maxAnswerBytes;
 
   VendorConfig(VendorConfigBuilder b) {
     this.vendor = VendorConfigChecks.validated(b.vendor, "vendor");
@@ -91,6 +98,7 @@ public final class VendorConfig {
     this.adminToken = b.adminToken;
     this.httpTimeouts = b.httpTimeouts;
     this.publicUrls = List.copyOf(b.publicUrls);
+    this.maxAnswerBytes = (int) b.maxAnswerBytes; // validated: 1..MAX_MAX_ANSWER_BYTES
   }
 
   /**
@@ -164,6 +172,7 @@ public final class VendorConfig {
     b.adminToken = adminToken;
     b.httpTimeouts = httpTimeouts;
     b.publicUrls.addAll(publicUrls);
+    b.maxAnswerBytes = maxAnswerBytes;
     return b;
   }
 
@@ -269,6 +278,16 @@ public final class VendorConfig {
     return publicUrls;
   }
 
+  /**
+   * The largest answer body the vendor holds in memory, in bytes: a paid answer of the servlet
+   * filter, any answer of a reverse-proxied origin. A larger one is refused while it is read (502
+   * {@code origin-too-large}) and its payment released, so that no answer, and no replay of a paid
+   * one, can fill the vendor's memory (docs/CONFIG.md, {@code max_answer_bytes}).
+   */
+  public int maxAnswerBytes() {
+    return maxAnswerBytes;
+  }
+
   /** Names the settings; prints no token or password. */
   @Override
   public String toString() {
@@ -298,6 +317,8 @@ public final class VendorConfig {
         + publicUrls
         + " tls="
         + tls
+        + " max_answer_bytes="
+        + maxAnswerBytes
         + "]";
   }
 }

@@ -33,6 +33,7 @@ public final class VendorConfigBuilder {
   @Nullable String adminToken;
   HttpTimeouts httpTimeouts = HttpTimeouts.DEFAULT;
   final List<String> publicUrls = new ArrayList<>();
+  long maxAnswerBytes = VendorConfig.DEFAULT_MAX_ANSWER_BYTES;
 
   VendorConfigBuilder(@Nullable String vendor) {
     this.vendor = vendor;
@@ -151,6 +152,15 @@ public final class VendorConfigBuilder {
   /** Sets the timeouts for slow clients ({@link HttpTimeouts#DEFAULT} unless set). */
   public VendorConfigBuilder httpTimeouts(HttpTimeouts timeouts) {
     this.httpTimeouts = java.util.Objects.requireNonNull(timeouts, "timeouts");
+    return this;
+  }
+
+  /**
+   * Sets the largest answer body the vendor holds in memory, in bytes (1..1 GiB; {@link
+   * VendorConfig#DEFAULT_MAX_ANSWER_BYTES} unless set): see {@link VendorConfig#maxAnswerBytes()}.
+   */
+  public VendorConfigBuilder maxAnswerBytes(long bytes) {
+    this.maxAnswerBytes = bytes;
     return this;
   }
 

@@ -73,6 +73,13 @@ final class VendorConfigChecks {
       errors.add("port: expected 0..65535, found " + s.port);
     }
     errors.addAll(PublicOrigins.validate("public_urls", s.publicUrls));
+    if (s.maxAnswerBytes < 1 || s.maxAnswerBytes > VendorConfig.MAX_MAX_ANSWER_BYTES) {
+      errors.add(
+          "max_answer_bytes: expected 1.."
+              + VendorConfig.MAX_MAX_ANSWER_BYTES
+              + " (bytes; 16_777_216 is 16 MiB), found "
+              + s.maxAnswerBytes);
+    }
     validatePrices(s, errors);
     validateRules(s, errors);
     validateContent(s, errors);

@@ -78,7 +78,8 @@ final class VendorConfigYaml {
             "database",
             "tls",
             "admin_token",
-            "http_timeouts"));
+            "http_timeouts",
+            "max_answer_bytes"));
     k.put("prices[]", List.of("method", "path", "price_millicents"));
     k.put("price_rules[]", List.of("property", "rates_bps", "default_bps"));
     k.put(
@@ -228,6 +229,10 @@ final class VendorConfigYaml {
                 ks == null ? null : base.resolve(ks),
                 text(t.get("password"), "tls.password", errors)));
       }
+    }
+    if (root.has("max_answer_bytes")) {
+      b.maxAnswerBytes(
+          wholeNumber(root.get("max_answer_bytes"), "max_answer_bytes", errors, b.maxAnswerBytes));
     }
     if (root.has("admin_token")) {
       b.adminToken(text(root.get("admin_token"), "admin_token", errors));

@@ -36,12 +36,15 @@ public interface ContentSource extends AutoCloseable {
   @Override
   void close();
 
-  /** The source for a configured kind of content. */
-  static ContentSource of(Content content) {
+  /**
+   * The source for a configured kind of content; an origin's answers are read up to {@code
+   * maxAnswerBytes} ({@code max_answer_bytes}).
+   */
+  static ContentSource of(Content content, int maxAnswerBytes) {
     return switch (content) {
       case Content.Sample s -> new SampleSite();
       case Content.StaticFolder f -> new StaticFolder(f.root());
-      case Content.Origin o -> new OriginProxy(o.url(), o.timeout());
+      case Content.Origin o -> new OriginProxy(o.url(), o.timeout(), maxAnswerBytes);
     };
   }
 }

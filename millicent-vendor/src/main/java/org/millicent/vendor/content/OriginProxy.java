@@ -1,6 +1,7 @@
 package org.millicent.vendor.content;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +17,11 @@ import org.millicent.protocol.Headers;
 
 /**
  * A reverse proxy to one origin server: forwards method, target, body and the end-to-end headers,
- * and returns the origin's answer whole (the reply MAC needs the body bytes). An origin that cannot
- * be reached or does not answer in time raises {@link OriginException}. Thread-safe.
+ * and returns the origin's answer whole (the reply MAC needs the body bytes), up to {@code
+ * max_answer_bytes}: a larger answer is refused as it is read ({@link OriginException.TooLarge}),
+ * never held whole, so that no answer (a replayed paid one included) can fill the vendor's memory.
+ * An origin that cannot be reached or does not answer in time raises {@link OriginException}.
+ * Thread-safe.
  */
 final class OriginProxy implements ContentSource {
   /**
@@ -48,12 +52,14 @@ final class OriginProxy implements ContentSource {
 
   private final URI base;
   private final Duration timeout;
+  private final int maxAnswerBytes;
   private final HttpClient client;
 
-  OriginProxy(URI base, Duration timeout) {
+  OriginProxy(URI base, Duration timeout, int maxAnswerBytes) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.timeout = timeout;
+    this.maxAnswerBytes = maxAnswerBytes;
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -106,9 +112,11 @@ final class OriginProxy implements ContentSource {
       b.header("X-Forwarded-For", clientAddress);
     }
     request.paidHeaders().forEach(b::header);
-    HttpResponse<byte[]> r;
+    HttpResponse<InputStream> r;
+    byte[] body;
     try {
-      r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      body = boundedBody(r, "HEAD".equals(request.method()));
     } catch (IOException e) {
       throw new OriginException("origin " + base + " did not answer: " + FailureText.of(e), e);
     } catch (InterruptedException e) {
@@ -128,7 +136,39 @@ final class OriginProxy implements ContentSource {
               }
             });
     return new ContentResponse(
-        r.statusCode(), r.headers().firstValue("content-type").orElse(null), headers, r.body());
+        r.statusCode(), r.headers().firstValue("content-type").orElse(null), headers, body);
+  }
+
+  /**
+   * The answer's body, read into one array of its size when the origin announced it: refused unread
+   * when it announced more than {@link #maxAnswerBytes}, and as soon as more has come when it did
+   * not (closing the stream drops the connection). The length announced in the answer to a HEAD, a
+   * 204 or a 304 is not its body's (RFC 9110, 8.6), which is empty.
+   */
+  private byte[] boundedBody(HttpResponse<InputStream> r, boolean head)
+      throws IOException, OriginException {
+    try (InputStream in = r.body()) {
+      long announced =
+          head || r.statusCode() == 204 || r.statusCode() == 304
+              ? -1
+              : r.headers().firstValueAsLong("content-length").orElse(-1);
+      if (announced > maxAnswerBytes) {
+        throw new OriginException.TooLarge(maxAnswerBytes);
+      }
+      if (announced >= 0) {
+        byte[] body = new byte[(int) announced];
+        int n = in.readNBytes(body, 0, body.length);
+        if (n < body.length) {
+          throw new IOException("the answer ended after " + n + " of " + announced + " bytes");
+        }
+        return body;
+      }
+      byte[] body = in.readNBytes(maxAnswerBytes + 1);
+      if (body.length > maxAnswerBytes) {
+        throw new OriginException.TooLarge(maxAnswerBytes);
+      }
+      return body;
+    }
   }
 
   @Override

@@ -128,6 +128,33 @@ class VendorConfigTest {
   }
 
   @Test
+  void maxAnswerBytes_isReadAndDefaulted_andNonsenseIsRefusedByName() throws IOException {
+    String base = "vendor: venetia\nfree: [\"/\"]\n";
+    assertThat(VendorConfig.load(yaml(base)).maxAnswerBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(VendorConfig.load(yaml(base + "max_answer_bytes: 1_048_576\n")).maxAnswerBytes())
+        .isEqualTo(1_048_576);
+    assertThat(VendorConfig.load(yaml(base + "max_answer_bytes: 1_048_576\n")).toString())
+        .contains("max_answer_bytes=1048576");
+
+    assertThatThrownBy(() -> VendorConfig.load(yaml(base + "max_answer_bytes: 0\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("max_answer_bytes: expected 1..1073741824")
+        .hasMessageContaining("found 0");
+    assertThatThrownBy(() -> VendorConfig.load(yaml(base + "max_answer_bytes: 4_294_967_297\n")))
+        .hasMessageContaining("max_answer_bytes: expected 1..1073741824")
+        .hasMessageContaining("found 4294967297");
+    assertThatThrownBy(() -> VendorConfig.load(yaml(base + "max_answer_bytes: \"16\"\n")))
+        .hasMessageContaining("max_answer_bytes: expected a whole number")
+        .hasMessageContaining("without quotes");
+    assertThatThrownBy(() -> VendorConfig.load(yaml(base + "max_answer_bytes: 16MiB\n")))
+        .hasMessageContaining("max_answer_bytes: expected a whole number");
+    assertThatThrownBy(() -> VendorConfig.builder("venetia").free("/").maxAnswerBytes(-1).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("max_answer_bytes: expected 1..1073741824")
+        .hasMessageContaining("found -1");
+  }
+
+  @Test
   void load_unreadableFile_isAConfigException() {
     assertThatThrownBy(() -> VendorConfig.load(dir.resolve("absent.yaml")))
         .isInstanceOf(ConfigException.class)
