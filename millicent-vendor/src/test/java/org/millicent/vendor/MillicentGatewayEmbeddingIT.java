@@ -190,7 +190,7 @@ class MillicentGatewayEmbeddingIT {
   @Test
   void theOpenApiDescription_isServedAsTheServersIs() throws Exception {
     byte[] described;
-    try (var in = VendorServer.class.getResourceAsStream("openapi/vendor.yaml")) {
+    try (var in = VendorServer.class.getResourceAsStream("/META-INF/openapi/vendor.yaml")) {
       assertThat(in).as("vendor.yaml in the jar").isNotNull();
       described = in.readAllBytes();
     }
