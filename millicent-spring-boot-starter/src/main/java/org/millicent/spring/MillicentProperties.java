@@ -17,6 +17,7 @@ import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.config.VendorConfigBuilder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The vendor's settings under {@code millicent.vendor.*} (docs/SPRING-BOOT.md): the same settings
@@ -33,6 +34,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param currency ISO 4217
  * @param scripLifetime how long minted scrip stays valid
  * @param retryWait how long a request waits for an identical one in progress
+ * @param maxAnswerBytes the largest paid answer the vendor holds in memory ({@code
+ *     max_answer_bytes} in CONFIG.md; default {@code 16MB})
  * @param publicUrls the origins customers address the application by (default: loopback)
  * @param variants the protocol variants accepted ({@code clear}, {@code signed}, {@code private})
  * @param prices priced path patterns, besides {@link Priced} handlers
@@ -51,6 +54,7 @@ public record MillicentProperties(
     @DefaultValue("USD") String currency,
     @DefaultValue("1d") Duration scripLifetime,
     @DefaultValue("5s") Duration retryWait,
+    @DefaultValue("16MB") DataSize maxAnswerBytes,
     @Nullable List<String> publicUrls,
     @Nullable Set<String> variants,
     @Nullable List<PriceEntry> prices,
@@ -114,7 +118,8 @@ public record MillicentProperties(
         VendorConfig.builder(name)
             .currency(currency)
             .scripLifetime(scripLifetime)
-            .retryWait(retryWait);
+            .retryWait(retryWait)
+            .maxAnswerBytes(maxAnswerBytes.toBytes());
     if (database != null) {
       b.database(database);
     }

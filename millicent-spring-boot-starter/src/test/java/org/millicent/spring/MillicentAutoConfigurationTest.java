@@ -70,6 +70,21 @@ class MillicentAutoConfigurationTest {
   }
 
   @Test
+  void maxAnswerBytes_isReadAsADataSize_andDefaultsTo16MiB() {
+    runner()
+        .run(
+            ctx ->
+                assertThat(ctx.getBean(MillicentGateway.class).config().maxAnswerBytes())
+                    .isEqualTo(16L * 1024 * 1024));
+    runner()
+        .withPropertyValues("millicent.vendor.max-answer-bytes=64KB")
+        .run(
+            ctx ->
+                assertThat(ctx.getBean(MillicentGateway.class).config().maxAnswerBytes())
+                    .isEqualTo(64L * 1024));
+  }
+
+  @Test
   void isOff_whenDisabled() {
     runner()
         .withPropertyValues("millicent.vendor.enabled=false")
