@@ -18,8 +18,8 @@ import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.testing.Impostor;
+import org.millicent.wallet.testing.RealVendor;
 import org.millicent.wallet.testing.TestBroker;
-import org.millicent.wallet.testing.TestVendor;
 import org.millicent.wallet.testing.TestWallets;
 
 /**
@@ -32,15 +32,15 @@ class VouchedOriginsTest {
 
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2031-03-01T12:00:00Z"));
-  private TestVendor vendor;
   private TestBroker broker;
+  private RealVendor vendor;
   private Impostor impostor;
   private Wallet wallet;
 
   @BeforeEach
   void start() throws IOException {
-    vendor = new TestVendor("venetia", PRICE, dir.resolve("vendor"), clock);
-    broker = TestBroker.namedBy(vendor, "bob", clock);
+    broker = new TestBroker("bob", clock);
+    vendor = RealVendor.start("venetia", PRICE, dir.resolve("vendor"), clock, broker);
     impostor = new Impostor("venetia", broker.url());
     wallet = TestWallets.open(dir, clock);
   }
@@ -49,8 +49,8 @@ class VouchedOriginsTest {
   void stop() {
     wallet.close();
     impostor.close();
-    broker.close();
     vendor.close();
+    broker.close();
   }
 
   private void register() throws InterruptedException {

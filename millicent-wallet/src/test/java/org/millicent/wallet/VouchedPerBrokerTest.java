@@ -9,19 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.Request;
+import org.millicent.wallet.testing.RealVendor;
 import org.millicent.wallet.testing.TestBroker;
-import org.millicent.wallet.testing.TestVendor;
 import org.millicent.wallet.testing.TestWallets;
 
 /**
@@ -36,34 +39,45 @@ class VouchedPerBrokerTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2031-03-01T12:00:00Z"));
 
   /** The real venetia, sold by bob. */
-  private TestVendor venetia;
+  private RealVendor venetia;
 
   private TestBroker bob;
 
-  /** A server of eve's that she lists as "venetia" too; it names bob as its broker. */
-  private TestVendor evesVenetia;
+  /**
+   * A vendor of eve's that she lists as "venetia" too; she licenses herself, and configures it to
+   * name bob's URL as where her own scrip is sold, so its offers name bob as its broker.
+   */
+  private RealVendor evesVenetia;
 
   private TestBroker eve;
   private Wallet wallet;
 
   @BeforeEach
   void start() throws IOException {
-    venetia = new TestVendor("venetia", PRICE, dir.resolve("venetia"), clock);
-    bob = TestBroker.namedBy(venetia, "bob", clock);
-    evesVenetia = new TestVendor("venetia", PRICE, dir.resolve("eves-venetia"), clock);
-    eve = new TestBroker("eve", evesVenetia, clock);
-    evesVenetia.setBrokers(bob.url());
-    // Each server numbers its own pieces from 1: the wallet meets the same scrip IDs from both.
+    bob = new TestBroker("bob", clock);
+    venetia = RealVendor.start("venetia", PRICE, dir.resolve("venetia"), clock, bob);
+    eve = new TestBroker("eve", clock);
+    evesVenetia =
+        RealVendor.start(
+            "venetia",
+            PRICE,
+            dir.resolve("eves-venetia"),
+            clock,
+            Set.of(Variant.SIGNED, Variant.PRIVATE),
+            Map.of("eve", bob.url()));
+    eve.sell(evesVenetia.licence("eve"));
+    // Each broker numbers its own pieces from 1 under the first licensed key id of a new vendor:
+    // the wallet meets the same scrip IDs from both.
     wallet = TestWallets.open(dir, clock);
   }
 
   @AfterEach
   void stop() {
     wallet.close();
-    eve.close();
     evesVenetia.close();
-    bob.close();
+    eve.close();
     venetia.close();
+    bob.close();
   }
 
   private long customerAt(TestBroker b) {
@@ -81,7 +95,7 @@ class VouchedPerBrokerTest {
         .sum();
   }
 
-  private int get(TestVendor v, String path) throws Exception {
+  private int get(RealVendor v, String path) throws Exception {
     return wallet.httpClient().send(Request.get(v.url().resolve(path))).status();
   }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,12 +22,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.protocol.Variant;
 import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
+import org.millicent.wallet.testing.RealVendor;
 import org.millicent.wallet.testing.TestBroker;
-import org.millicent.wallet.testing.TestVendor;
 import org.millicent.wallet.testing.TestWallets;
 
 class WalletTest {
@@ -34,22 +36,22 @@ class WalletTest {
 
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2031-03-01T12:00:00Z"));
-  private TestVendor vendor;
   private TestBroker broker;
+  private RealVendor vendor;
   private Wallet wallet;
 
   @BeforeEach
   void start() throws IOException {
-    vendor = new TestVendor("venetia", PRICE, dir.resolve("vendor"), clock);
-    broker = TestBroker.namedBy(vendor, "bob", clock);
+    broker = new TestBroker("bob", clock);
+    vendor = RealVendor.start("venetia", PRICE, dir.resolve("vendor"), clock, broker);
     wallet = TestWallets.open(dir, clock);
   }
 
   @AfterEach
   void stop() {
     wallet.close();
-    broker.close();
     vendor.close();
+    broker.close();
   }
 
   @Test
@@ -307,14 +309,48 @@ class WalletTest {
     Response r = wallet.httpClient().send(Request.get(vendor.url().resolve("/broken")));
 
     assertThat(r.status()).isEqualTo(502);
+    assertThat(vendor.originRequests()).as("the origin was asked, and failed").isPositive();
     assertThat(available()).isEqualTo(1000);
     assertThat(vendor.revenue()).isZero();
     assertThat(wallet.history(1).getFirst().outcome()).contains("origin-failed");
   }
 
   @Test
+  void originThatCannotBeReached_returnsThe502_andTheScripStaysInTheWallet() throws Exception {
+    wallet.register(broker.url(), "alice");
+    wallet.buy("venetia", 1000, Optional.empty());
+    vendor.stopOrigin();
+
+    Response r = wallet.httpClient().send(Request.get(page(1)));
+
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(available()).isEqualTo(1000);
+    assertThat(vendor.revenue()).isZero();
+    assertThat(wallet.history(1).getFirst().outcome()).contains("origin-failed");
+    assertBooksBalance();
+  }
+
+  @Test
+  void freePath_isServedWithoutPaying_andBuysNothing() throws Exception {
+    wallet.register(broker.url(), "alice");
+
+    Response r = wallet.httpClient().send(Request.get(vendor.url().resolve("/free/welcome")));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.bodyText()).isEqualTo("free welcome");
+    assertThat(r.header("Millicent-Receipt")).isEmpty();
+    assertThat(broker.charged(alice())).isZero();
+    assertThat(vendor.sales()).isZero();
+    assertThat(wallet.history(10)).isEmpty();
+    assertThat(wallet.scrip()).isEmpty();
+  }
+
+  @Test
   void privateVariant_opensTheSealedBodyAndChange() throws Exception {
-    vendor.setVariants("private");
+    vendor.close();
+    vendor =
+        RealVendor.start(
+            "venetia", PRICE, dir.resolve("private"), clock, Set.of(Variant.PRIVATE), broker);
     wallet.register(broker.url(), "alice");
 
     Response r = wallet.httpClient().send(Request.get(page(3)));

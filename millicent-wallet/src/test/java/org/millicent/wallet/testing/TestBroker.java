@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.millicent.failure.PaymentException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.CustomerSecrets;
@@ -21,19 +21,18 @@ import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripProperties;
 
 /**
- * A broker for the wallet's tests: opens accounts and sells one vendor's scrip, minted with that
- * vendor's own minter as a licensed broker would, charged to the account. Account requests are
- * checked as docs/HTTP-API.md says (request MAC with an empty scrip field) and are idempotent by
- * (customer, nonce): a re-sent request gets the first answer and is charged once. Thread-safe.
+ * A broker for the wallet's tests: opens accounts and sells one vendor's scrip, minted under the
+ * licence that vendor issued it ({@link #sell}), as a licensed broker does, charged to the account.
+ * Account requests are checked as docs/HTTP-API.md says (request MAC with an empty scrip field) and
+ * are idempotent by (customer, nonce): a re-sent request gets the first answer and is charged once.
+ * Thread-safe.
  */
 public final class TestBroker extends TestServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String broker;
-  private final TestVendor vendor;
   private final InstantSource clock;
   private final SecureRandom random = new SecureRandom();
   private final CustomerSecrets accounts;
@@ -41,6 +40,7 @@ public final class TestBroker extends TestServer {
   private final Map<Long, AtomicLong> charges = new ConcurrentHashMap<>();
   private final Map<String, Answer> answered = new ConcurrentHashMap<>();
   private volatile java.util.List<URI> publicUrls = java.util.List.of();
+  private volatile RealVendor.@Nullable Licence licence;
   private final java.util.concurrent.atomic.AtomicReference<Hold> hold =
       new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -50,23 +50,31 @@ public final class TestBroker extends TestServer {
       java.util.concurrent.CountDownLatch release,
       java.util.concurrent.atomic.AtomicBoolean sold) {}
 
-  /**
-   * A broker named {@code broker} selling {@code vendor}'s scrip, which {@code vendor}'s offers
-   * name as the broker to buy it from.
-   */
-  public static TestBroker namedBy(TestVendor vendor, String broker, InstantSource clock)
-      throws IOException {
-    TestBroker b = new TestBroker(broker, vendor, clock);
-    vendor.setBrokers(b.url());
-    return b;
-  }
-
-  /** A broker named {@code broker} selling {@code vendor}'s scrip. */
-  public TestBroker(String broker, TestVendor vendor, InstantSource clock) throws IOException {
+  /** A broker named {@code broker}, selling nothing until {@link #sell}. */
+  public TestBroker(String broker, InstantSource clock) throws IOException {
     this.broker = broker;
-    this.vendor = vendor;
     this.clock = clock;
     this.accounts = CustomerSecrets.generate(1, random);
+  }
+
+  /** The broker's id. */
+  public String id() {
+    return broker;
+  }
+
+  /**
+   * Sells the scrip of the vendor that issued {@code licence} from now on (instead of any other).
+   */
+  public void sell(RealVendor.Licence licence) {
+    this.licence = licence;
+  }
+
+  private RealVendor.Licence licence() {
+    RealVendor.Licence l = licence;
+    if (l == null) {
+      throw new IllegalStateException("broker " + broker + " holds no licence");
+    }
+    return l;
   }
 
   /**
@@ -108,6 +116,7 @@ public final class TestBroker extends TestServer {
           throw new IllegalStateException("interrupted while holding a manifest request", e);
         }
       }
+      RealVendor.Licence vendor = licence();
       return json(
           200,
           "{\"broker\":\""
@@ -115,7 +124,7 @@ public final class TestBroker extends TestServer {
               + "\",\"vendors\":[{\"vendor\":\""
               + vendor.vendor()
               + "\",\"url\":\""
-              + vendor.url()
+              + vendor.vendorUrl()
               + "\","
               + (publicUrls.isEmpty()
                   ? ""
@@ -163,28 +172,21 @@ public final class TestBroker extends TestServer {
 
   private Answer sell(long customer, byte[] body) {
     try {
+      RealVendor.Licence vendor = licence();
       JsonNode n = JSON.readTree(body);
       if (!n.path("vendor").asText().equals(vendor.vendor())) {
         return problem(404, "unknown-vendor", "this broker does not sell " + n.path("vendor"));
       }
       long amount = n.path("amount_millicents").asLong();
-      // The customer's ID at the vendor: from the vendor's selector 2, per broker customer.
-      long atVendor = (2L << 56) | (customer & 0xffffffffL);
-      Scrip s =
-          vendor
-              .purchases()
-              .minter()
-              .mint(
-                  amount,
-                  atVendor,
-                  clock.instant().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS),
-                  ScripProperties.NONE);
+      // The customer's ID at the vendor: under the licence's selector, per broker customer.
+      long atVendor = vendor.customerAtVendor(customer);
+      Scrip s = vendor.mint(amount, atVendor, clock.instant());
       byte[] sealed =
           Payer.sealSecret(
               accounts.derive(broker, customer),
               vendor.vendor(),
               atVendor,
-              vendor.customers().derive(vendor.vendor(), atVendor),
+              vendor.customerSecret(atVendor),
               random);
       charges.computeIfAbsent(customer, k -> new AtomicLong()).addAndGet(amount);
       Hold h = hold.get();
