@@ -32,7 +32,7 @@ import org.millicent.wallet.testing.TestWallets;
  * the first one's vendor name at an origin of its own gets none of the first one's scrip, neither
  * in payments nor in renewals, and no purchase from the first broker is made for it.
  */
-class VouchedPerBrokerTest {
+class VouchedPerBrokerIT {
   private static final long PRICE = 100;
 
   @TempDir Path dir;
