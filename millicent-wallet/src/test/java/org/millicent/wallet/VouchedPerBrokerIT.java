@@ -65,7 +65,7 @@ class VouchedPerBrokerIT {
             clock,
             Set.of(Variant.SIGNED, Variant.PRIVATE),
             Map.of("eve", bob.url()));
-    eve.sell(evesVenetia.licence("eve"));
+    eve.takeLicence(evesVenetia.licence("eve"));
     // Each broker numbers its own pieces from 1 under the first licensed key id of a new vendor:
     // the wallet meets the same scrip IDs from both.
     wallet = TestWallets.open(dir, clock);

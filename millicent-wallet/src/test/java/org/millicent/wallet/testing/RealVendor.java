@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,7 +82,7 @@ public final class RealVendor implements AutoCloseable {
       throws IOException {
     RealVendor v = start(vendor, price, dir, clock, variants, Map.of(seller.id(), seller.url()));
     try {
-      seller.sell(v.licence(seller.id()));
+      seller.takeLicence(v.licence(seller.id()));
     } catch (IOException | RuntimeException e) {
       v.close();
       throw e;
@@ -106,7 +105,13 @@ public final class RealVendor implements AutoCloseable {
       Map<String, URI> brokers)
       throws IOException {
     PageOrigin origin = new PageOrigin();
-    LossyLink link = new LossyLink();
+    LossyLink link;
+    try {
+      link = new LossyLink();
+    } catch (IOException e) {
+      origin.close();
+      throw e;
+    }
     try {
       VendorConfigBuilder config =
           VendorConfig.builder(vendor)
@@ -120,7 +125,7 @@ public final class RealVendor implements AutoCloseable {
               .price("*", "/**", price)
               .origin(origin.url());
       long customerId = 1;
-      for (Map.Entry<String, URI> b : new LinkedHashMap<>(brokers).entrySet()) {
+      for (Map.Entry<String, URI> b : brokers.entrySet()) {
         config.broker(new BrokerConfig(b.getKey(), b.getValue(), token(), customerId++, 0));
       }
       VendorServer server = VendorServer.start(config.build(), dir, clock);
@@ -245,6 +250,7 @@ public final class RealVendor implements AutoCloseable {
     try {
       server.close();
     } finally {
+      http.close();
       link.close();
       stopOrigin();
     }

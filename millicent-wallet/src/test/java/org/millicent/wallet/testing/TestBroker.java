@@ -24,10 +24,10 @@ import org.millicent.scrip.Scrip;
 
 /**
  * A broker for the wallet's tests: opens accounts and sells one vendor's scrip, minted under the
- * licence that vendor issued it ({@link #sell}), as a licensed broker does, charged to the account.
- * Account requests are checked as docs/HTTP-API.md says (request MAC with an empty scrip field) and
- * are idempotent by (customer, nonce): a re-sent request gets the first answer and is charged once.
- * Thread-safe.
+ * licence that vendor issued it ({@link #takeLicence}), as a licensed broker does, charged to the
+ * account. Account requests are checked as docs/HTTP-API.md says (request MAC with an empty scrip
+ * field) and are idempotent by (customer, nonce): a re-sent request gets the first answer and is
+ * charged once. Thread-safe.
  */
 public final class TestBroker extends TestServer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +50,7 @@ public final class TestBroker extends TestServer {
       java.util.concurrent.CountDownLatch release,
       java.util.concurrent.atomic.AtomicBoolean sold) {}
 
-  /** A broker named {@code broker}, selling nothing until {@link #sell}. */
+  /** A broker named {@code broker}, selling nothing until {@link #takeLicence}. */
   public TestBroker(String broker, InstantSource clock) throws IOException {
     this.broker = broker;
     this.clock = clock;
@@ -65,7 +65,7 @@ public final class TestBroker extends TestServer {
   /**
    * Sells the scrip of the vendor that issued {@code licence} from now on (instead of any other).
    */
-  public void sell(RealVendor.Licence licence) {
+  public void takeLicence(RealVendor.Licence licence) {
     this.licence = licence;
   }
 
