@@ -1,8 +1,8 @@
 /**
  * The broker: accounts, double-entry books, issuing, sales, supply from licensed and warehouse
  * vendors, settlements, its HTTP routes and stores. Exports the server and the packages of the
- * values its API hands out (accounts and statements, book totals, licences); its routes, issuing
- * and stores stay inside.
+ * values its API hands out (accounts and statements, book totals, licences); its routes, dashboard,
+ * issuing and stores stay inside.
  */
 // Micrometer (in the API: MeterRegistry) names its automatic modules in its manifests.
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
-import org.millicent.broker.store.IssuedRow;
+import org.millicent.broker.books.IssuedScrip;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.store.IssuedValue;
 import org.millicent.scrip.ScripId;
@@ -82,7 +82,7 @@ final class Breakage {
                                 List<ScripId> ids = rows.stream().map(IssuedValue::id).toList();
                                 for (int n :
                                     IssuedScripStore.closeOutstanding(
-                                        h, brokerId, ids, IssuedRow.EXPIRED, at, entryId)) {
+                                        h, brokerId, ids, IssuedScrip.EXPIRED, at, entryId)) {
                                   if (n != 1) {
                                     throw new IllegalStateException(
                                         "broker scrip recognised as breakage was no longer"
@@ -101,7 +101,7 @@ final class Breakage {
   Map<String, Long> byPeriod(StatementPeriod period) {
     Map<String, Long> out = new TreeMap<>();
     new IssuedScripStore(books.database())
-        .valueByExpiryDay(brokerId, IssuedRow.EXPIRED)
+        .valueByExpiryDay(brokerId, IssuedScrip.EXPIRED)
         .forEach(
             (day, value) ->
                 out.merge(

@@ -383,11 +383,6 @@ public final class Broker implements AutoCloseable {
     return vendorStatements.of(vendor, period);
   }
 
-  /** The operator's dashboard, read from the books now (docs/BROKER.md, "Dashboard"). */
-  public BrokerDashboard dashboard() {
-    return BrokerDashboard.read(this);
-  }
-
   /** Whether the last write to the books succeeded. */
   public boolean healthy() {
     return books.lastFailure() == null;

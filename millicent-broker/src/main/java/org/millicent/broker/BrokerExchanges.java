@@ -8,9 +8,9 @@ import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.Customer;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.broker.books.IssuedScrip;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerSpendRecorder;
-import org.millicent.broker.store.IssuedRow;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.protocol.Payment;
 import org.millicent.purchase.Exchange;
@@ -111,7 +111,7 @@ final class BrokerExchanges {
                           now,
                           fingerprint,
                           inputs.getFirst().id().toLong(),
-                          IssuedRow.OUTSTANDING,
+                          IssuedScrip.OUTSTANDING,
                           null));
                 }
                 e.write(

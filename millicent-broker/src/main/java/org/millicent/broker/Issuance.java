@@ -3,8 +3,8 @@ package org.millicent.broker;
 import org.jspecify.annotations.Nullable;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
+import org.millicent.broker.books.IssuedScrip;
 import org.millicent.broker.books.LedgerAccount;
-import org.millicent.broker.store.IssuedRow;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 
@@ -28,10 +28,10 @@ final class Issuance {
    * @param supply where it came from: {@code broker}, {@code licensed} or {@code warehouse}
    * @param requestKey the key a retry is recognised by, or null
    * @param paidBy the id of the broker scrip that paid for it, or null
-   * @param state its state, an {@link IssuedRow} constant
+   * @param state its state, an {@link IssuedScrip} constant
    * @param sealedSecret the customer secret sealed for the buyer, kept to answer a retry, or null
    */
-  static IssuedRow row(
+  static IssuedScrip row(
       Scrip s,
       String kind,
       String supply,
@@ -41,7 +41,7 @@ final class Issuance {
       @Nullable Long paidBy,
       int state,
       byte @Nullable [] sealedSecret) {
-    return new IssuedRow(
+    return new IssuedScrip(
         s.vendor(),
         s.id().keyId(),
         s.id().serial(),

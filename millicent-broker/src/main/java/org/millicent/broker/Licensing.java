@@ -119,8 +119,7 @@ final class Licensing {
   }
 
   private List<Licence> storedLicences(String vendor) {
-    return new LicenceStore(books.database())
-        .licences(vendor, config.brokerId()).stream().map(Licence::of).toList();
+    return new LicenceStore(books.database()).licences(vendor, config.brokerId());
   }
 
   /**
@@ -194,7 +193,7 @@ final class Licensing {
     if (stored.isEmpty()) {
       long now = clock.millis();
       books.submitAndAwait(
-          new Entry("licence").write((h, entryId) -> LicenceStore.insert(h, l.row(), now)));
+          new Entry("licence").write((h, entryId) -> LicenceStore.insert(h, l, now)));
     }
     lv.use(l);
     log.info("broker: licence {} in force", l);
@@ -230,9 +229,7 @@ final class Licensing {
 
   /** The licence stored under {@code licenceId}, revoked or not. */
   private Optional<Licence> storedLicence(String licenceId) {
-    return new LicenceStore(books.database())
-        .licence(licenceId, config.brokerId())
-        .map(Licence::of);
+    return new LicenceStore(books.database()).licence(licenceId, config.brokerId());
   }
 
   /**

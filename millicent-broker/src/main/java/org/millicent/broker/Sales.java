@@ -14,9 +14,9 @@ import org.millicent.broker.accounts.Customer;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
+import org.millicent.broker.books.IssuedScrip;
 import org.millicent.broker.books.LedgerAccount;
 import org.millicent.broker.issuing.BrokerSpendRecorder;
-import org.millicent.broker.store.IssuedRow;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.supply.ExchangedScrip;
 import org.millicent.broker.supply.LicensedVendor;
@@ -124,7 +124,7 @@ final class Sales {
                                 now,
                                 requestKey,
                                 null,
-                                IssuedRow.OUTSTANDING,
+                                IssuedScrip.OUTSTANDING,
                                 null));
                     out[0] = s;
                     return books.submit(e);
@@ -203,7 +203,7 @@ final class Sales {
     // decision lock; a serial wasted when the charge is refused was never handed to anyone.
     OptionalLong known = lv.knownCustomerIdAtVendor(c.id());
     Scrip early = known.isPresent() ? lv.mint(amount, known.getAsLong(), clock.instant()) : null;
-    IssuedRow earlyRow =
+    IssuedScrip earlyRow =
         early == null
             ? null
             : Issuance.row(
@@ -216,7 +216,7 @@ final class Sales {
               long vcid = lv.customerIdAtVendor(c.id(), e);
               fund(e, f, amount);
               Scrip s = early;
-              IssuedRow r = earlyRow;
+              IssuedScrip r = earlyRow;
               if (s == null || r == null || s.customerId() != vcid) { // r is null iff s is
                 s = lv.mint(amount, vcid, clock.instant());
                 r =
@@ -332,7 +332,7 @@ final class Sales {
                           now,
                           f.requestKey(),
                           f.paidBy(),
-                          IssuedRow.REDEEMED_AT_ISSUE,
+                          IssuedScrip.REDEEMED_AT_ISSUE,
                           sealed));
               return books.submit(e);
             }));
@@ -368,7 +368,7 @@ final class Sales {
                           clock.millis(),
                           null,
                           paid.id().toLong(),
-                          IssuedRow.OUTSTANDING,
+                          IssuedScrip.OUTSTANDING,
                           null));
                 });
         byte[] fp = p.fingerprint();

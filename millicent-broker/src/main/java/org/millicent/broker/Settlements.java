@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
-import org.millicent.broker.store.IssuedRow;
+import org.millicent.broker.books.IssuedScrip;
 import org.millicent.broker.store.IssuedScripStore;
 import org.millicent.broker.store.SettlementStore;
 import org.millicent.broker.supply.Licence;
@@ -95,7 +95,7 @@ final class Settlements {
                   rejected.add(new SettlementResult.Rejection(id, BrokerError.ALREADY_SETTLED));
                 } else if (st == null) {
                   rejected.add(new SettlementResult.Rejection(id, BrokerError.NOT_ISSUED));
-                } else if (st[1] != IssuedRow.OUTSTANDING) {
+                } else if (st[1] != IssuedScrip.OUTSTANDING) {
                   rejected.add(new SettlementResult.Rejection(id, BrokerError.ALREADY_SETTLED));
                 } else {
                   int bps =
@@ -133,7 +133,7 @@ final class Settlements {
                             List<ScripId> sids = ids.stream().map(ScripId::fromLong).toList();
                             for (int n :
                                 IssuedScripStore.closeOutstanding(
-                                    h, vendor, sids, IssuedRow.SETTLED, now, entryId)) {
+                                    h, vendor, sids, IssuedScrip.SETTLED, now, entryId)) {
                               if (n != 1) {
                                 throw new IllegalStateException(
                                     "settled scrip of " + vendor + " is not outstanding");

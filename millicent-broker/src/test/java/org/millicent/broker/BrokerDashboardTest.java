@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.millicent.broker.books.BookTotals;
+import org.millicent.broker.dashboard.BrokerDashboard;
 
 /**
  * {@link BrokerDashboard#read} after sales over two days under a clock the test moves: charges per
@@ -39,7 +40,7 @@ class BrokerDashboardTest extends BrokerOnDatabase {
     clock.advance(Duration.ofHours(3)); // 03:30
     broker.settle("venetia", List.of(sale.scrip().id().toLong()));
 
-    BrokerDashboard d = broker.dashboard();
+    BrokerDashboard d = BrokerDashboard.read(broker);
     assertThat(d.customers()).isEqualTo(2);
     assertThat(d.hours()).hasSize(BrokerDashboard.HOURS);
     assertThat(d.hours().getLast()).isEqualTo(Instant.parse("2026-03-10T03:00:00Z"));
@@ -68,7 +69,8 @@ class BrokerDashboardTest extends BrokerOnDatabase {
     assertThat(d.settlements().getFirst().paid()).isEqualTo(3_800);
 
     broker.closeStatements(Instant.parse("2026-04-01T00:10:00Z"));
-    assertThat(broker.dashboard().closedPeriods().getFirst().period()).isEqualTo("2026-03");
-    assertThat(broker.dashboard().closedPeriods().getFirst().charged()).isEqualTo(5_500);
+    assertThat(BrokerDashboard.read(broker).closedPeriods().getFirst().period())
+        .isEqualTo("2026-03");
+    assertThat(BrokerDashboard.read(broker).closedPeriods().getFirst().charged()).isEqualTo(5_500);
   }
 }

@@ -12,7 +12,6 @@ import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.Books;
 import org.millicent.broker.books.Entry;
 import org.millicent.broker.store.AccountStore;
-import org.millicent.broker.store.StatementRow;
 import org.millicent.broker.store.StatementStore;
 import org.millicent.failure.Causes;
 
@@ -54,24 +53,8 @@ final class Statements {
     }
     long from = p.start().toEpochMilli();
     long to = p.end().toEpochMilli();
-    StatementRow row =
-        new StatementStore(books.database()).statement(customerId, brokerId, p.label(), from, to);
-    List<Statement.VendorCharges> charges =
-        row.charges().stream()
-            .map(c -> new Statement.VendorCharges(c.issuer(), c.pieces(), c.amountMillicents()))
-            .toList();
-    long total = charges.stream().mapToLong(Statement.VendorCharges::amountMillicents).sum();
-    return new Statement(
-        customerId,
-        p.label(),
-        from,
-        to,
-        charges,
-        total,
-        row.paymentsMillicents(),
-        row.closed(),
-        row.collectedMillicents(),
-        row.expiredMillicents());
+    return new StatementStore(books.database())
+        .statement(customerId, brokerId, p.label(), from, to);
   }
 
   /** See {@link Accounts#closeStatements}. */

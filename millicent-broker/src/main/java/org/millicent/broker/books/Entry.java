@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.millicent.broker.store.IssuedRow;
 
 /**
  * A unit of change to the books: balanced postings plus the rows that record why (issued scrip,
@@ -28,7 +27,7 @@ public final class Entry {
 
   final String memo;
   final Map<LedgerAccount, Long> postings = new LinkedHashMap<>();
-  final List<IssuedRow> issued = new ArrayList<>();
+  final List<IssuedScrip> issued = new ArrayList<>();
   final List<Write> writes = new ArrayList<>();
 
   /** A new entry; {@code memo} names its kind, e.g. {@code sale}. */
@@ -47,7 +46,7 @@ public final class Entry {
   }
 
   /** Records a piece of issued scrip. */
-  public Entry issue(IssuedRow row) {
+  public Entry issue(IssuedScrip row) {
     issued.add(row);
     return this;
   }

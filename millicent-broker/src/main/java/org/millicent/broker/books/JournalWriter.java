@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jspecify.annotations.Nullable;
-import org.millicent.broker.store.IssuedRow;
 import org.millicent.broker.store.LedgerAccountRow;
 import org.millicent.broker.store.LedgerStore;
 import org.millicent.failure.Causes;
@@ -39,7 +38,7 @@ final class JournalWriter {
     Handle writer = connection();
     Map<Long, Long> sums = new LinkedHashMap<>(); // by account id
     Map<String, Integer> memos = new TreeMap<>();
-    List<IssuedRow> issued = new ArrayList<>();
+    List<IssuedScrip> issued = new ArrayList<>();
     for (Entry p : batch) {
       for (Map.Entry<LedgerAccount, Long> e : p.postings.entrySet()) {
         sums.merge(e.getKey().id(), e.getValue(), Math::addExact);

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.millicent.broker.Broker;
 import org.millicent.broker.VendorConfig;
 import org.millicent.broker.books.BookTotals;
+import org.millicent.broker.dashboard.BrokerDashboard;
 import org.millicent.broker.supply.Licence;
 import org.millicent.http.DashboardAssets;
 import org.millicent.http.RouteMethods;
@@ -147,6 +148,6 @@ final class AdminRoutes {
   private void dashboard(Context ctx) {
     guard.requireAdmin(ctx);
     DashboardAssets.pageHeaders(ctx);
-    ctx.status(200).result(DashboardHtml.render(broker.id(), broker.dashboard()));
+    ctx.status(200).result(DashboardHtml.render(broker.id(), BrokerDashboard.read(broker)));
   }
 }

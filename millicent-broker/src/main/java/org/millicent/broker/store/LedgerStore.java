@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.millicent.broker.books.IssuedScrip;
 import org.millicent.storage.Database;
 import org.millicent.storage.Dialect;
 
@@ -81,7 +82,7 @@ public final class LedgerStore {
       long at,
       String memo,
       Map<Long, Long> sums,
-      List<IssuedRow> issued,
+      List<IssuedScrip> issued,
       Consumer<Handle> writes) {
     db.inTransaction(
         writer,
@@ -142,14 +143,14 @@ public final class LedgerStore {
   }
 
   /** The hot path's rows, in one plain JDBC batch (Jdbi's per-argument binding costs more). */
-  private static void insertIssued(Handle h, List<IssuedRow> issued, long entryId) {
+  private static void insertIssued(Handle h, List<IssuedScrip> issued, long entryId) {
     try (PreparedStatement ps =
         h.getConnection()
             .prepareStatement(
                 "INSERT INTO issued_scrip (issuer, key_id, serial, kind, supply, customer_id,"
                     + " value, issued_at, expires_at, entry_id, request_key, paid_by, token, state,"
                     + " sealed_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (IssuedRow r : issued) {
+      for (IssuedScrip r : issued) {
         ps.setString(1, r.issuer());
         ps.setInt(2, r.keyId());
         ps.setLong(3, r.serial());

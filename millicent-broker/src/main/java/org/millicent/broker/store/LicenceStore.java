@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
+import org.millicent.broker.supply.Licence;
 import org.millicent.keys.SecretBytes;
 import org.millicent.storage.Database;
 
@@ -23,8 +24,11 @@ public final class LicenceStore {
     this.db = db;
   }
 
-  /** The licences of {@code vendor} not revoked, oldest first, as issued to {@code broker}. */
-  public List<LicenceRow> licences(String vendor, String broker) {
+  /**
+   * The licences of {@code vendor} not revoked, oldest first, as issued to {@code broker}. A stored
+   * licence that is not usable fails as {@link Licence}'s constructor does.
+   */
+  public List<Licence> licences(String vendor, String broker) {
     return db.withHandle(
         h ->
             read(
@@ -36,14 +40,15 @@ public final class LicenceStore {
 
   /**
    * The licence stored under {@code licenceId}, revoked or not, as issued to {@code broker}; empty
-   * when no licence has that ID.
+   * when no licence has that ID. A stored licence that is not usable fails as {@link Licence}'s
+   * constructor does.
    */
-  public Optional<LicenceRow> licence(String licenceId, String broker) {
+  public Optional<Licence> licence(String licenceId, String broker) {
     return db.withHandle(h -> read(h, "licence_id = ?", licenceId, broker).stream().findFirst());
   }
 
   /** The licences the condition {@code where} (one parameter, {@code param}) selects. */
-  private static List<LicenceRow> read(Handle h, String where, String param, String broker) {
+  private static List<Licence> read(Handle h, String where, String param, String broker) {
     // Read the rows first: each licence's keys are another query on the same handle.
     var rows =
         h.createQuery(
@@ -62,10 +67,10 @@ public final class LicenceStore {
                       rs.getLong(6)
                     })
             .list();
-    List<LicenceRow> out = new ArrayList<>();
+    List<Licence> out = new ArrayList<>();
     for (Object[] r : rows) {
       out.add(
-          new LicenceRow(
+          new Licence(
               (String) r[0],
               (String) r[1],
               broker,
@@ -99,7 +104,7 @@ public final class LicenceStore {
   }
 
   /** Stores {@code l}, obtained at {@code obtainedAtMillis}, in the batch's transaction. */
-  public static void insert(Handle h, LicenceRow l, long obtainedAtMillis) {
+  public static void insert(Handle h, Licence l, long obtainedAtMillis) {
     h.createUpdate(
             "INSERT INTO licences (licence_id, vendor, customer_selector,"
                 + " customer_master_secret, discount_bps, scrip_lifetime_seconds,"

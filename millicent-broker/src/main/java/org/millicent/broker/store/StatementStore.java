@@ -3,6 +3,8 @@ package org.millicent.broker.store;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.millicent.broker.accounts.Statement;
+import org.millicent.broker.books.IssuedScrip;
 import org.millicent.storage.Database;
 
 /**
@@ -19,14 +21,14 @@ public final class StatementStore {
   }
 
   /**
-   * {@code customerId}'s statement for the period {@code label} = [{@code from}, {@code to}); the
-   * expired scrip counted is the broker {@code brokerId}'s.
+   * {@code customerId}'s statement for the period {@code label} = [{@code from}, {@code to}): the
+   * sales per issuer, their total, the payments, the collection once the period is closed, and the
+   * broker {@code brokerId}'s scrip that expired unspent.
    */
-  public StatementRow statement(
-      long customerId, String brokerId, String label, long from, long to) {
+  public Statement statement(long customerId, String brokerId, String label, long from, long to) {
     return db.withHandle(
         h -> {
-          List<StatementRow.Charges> charges =
+          List<Statement.VendorCharges> charges =
               h.createQuery(
                       "SELECT issuer, COUNT(*), SUM(value) FROM issued_scrip"
                           + " WHERE customer_id = ? AND kind = 'sale' AND issued_at >= ?"
@@ -36,7 +38,8 @@ public final class StatementStore {
                   .bind(2, to)
                   .map(
                       (rs, ctx) ->
-                          new StatementRow.Charges(rs.getString(1), rs.getLong(2), rs.getLong(3)))
+                          new Statement.VendorCharges(
+                              rs.getString(1), rs.getLong(2), rs.getLong(3)))
                   .list();
           long payments =
               h.createQuery(
@@ -57,7 +60,7 @@ public final class StatementStore {
               h.createQuery(
                       "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE customer_id = ?"
                           + " AND issuer = ? AND state = "
-                          + IssuedRow.EXPIRED
+                          + IssuedScrip.EXPIRED
                           + " AND expires_at >= ? AND expires_at < ?")
                   .bind(0, customerId)
                   .bind(1, brokerId)
@@ -65,8 +68,18 @@ public final class StatementStore {
                   .bind(3, to)
                   .mapTo(Long.class)
                   .one();
-          return new StatementRow(
-              charges, payments, collected.isPresent(), collected.orElse(0L), expired);
+          long total = charges.stream().mapToLong(Statement.VendorCharges::amountMillicents).sum();
+          return new Statement(
+              customerId,
+              label,
+              from,
+              to,
+              charges,
+              total,
+              payments,
+              collected.isPresent(),
+              collected.orElse(0L),
+              expired);
         });
   }
 

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.millicent.broker.supply.ExchangeAnswer;
+import org.millicent.broker.supply.RecordedExchange;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 
@@ -98,7 +100,7 @@ public final class WarehouseStore {
   }
 
   /** The open exchange (state 0 or 1) of a customer's request at {@code vendor}, the latest. */
-  public Optional<ExchangeRow> openExchange(String vendor, long customerId, byte[] saleKey) {
+  public Optional<RecordedExchange> openExchange(String vendor, long customerId, byte[] saleKey) {
     return db.withHandle(
         h ->
             h.createQuery(
@@ -113,7 +115,7 @@ public final class WarehouseStore {
   }
 
   /** {@code vendor}'s exchanges whose answer is not known yet, oldest first. */
-  public List<ExchangeRow> pendingExchanges(String vendor) {
+  public List<RecordedExchange> pendingExchanges(String vendor) {
     return db.withHandle(
         h ->
             h.createQuery(EXCHANGE_COLUMNS + " AND state = 0 ORDER BY id")
@@ -122,16 +124,27 @@ public final class WarehouseStore {
                 .list());
   }
 
-  private static ExchangeRow recorded(ResultSet rs) throws SQLException {
-    return new ExchangeRow(
-        rs.getLong(1),
-        rs.getLong(2),
-        rs.getBytes(3),
-        rs.getLong(4),
-        rs.getBytes(5),
-        rs.getLong(6),
-        rs.getBytes(7),
-        rs.getBytes(8));
+  /**
+   * The exchange a row of {@code warehouse_exchanges} holds, with the vendor's answer once it is
+   * recorded (the vendor's customer ID, its scrip and the sealed customer secret).
+   *
+   * @throws IllegalStateException when the row has the vendor's scrip without its sealed secret
+   */
+  private static RecordedExchange recorded(ResultSet rs) throws SQLException {
+    long id = rs.getLong(1);
+    byte[] scrip = rs.getBytes(7);
+    byte[] sealed = rs.getBytes(8);
+    ExchangeAnswer answer = null;
+    if (scrip != null) {
+      if (sealed == null) {
+        throw new IllegalStateException(
+            "warehouse exchange " + id + " has the vendor's scrip without its sealed secret");
+      }
+      answer =
+          new ExchangeAnswer(rs.getLong(6), ScripCodec.toToken(ScripCodec.decode(scrip)), sealed);
+    }
+    return new RecordedExchange(
+        id, rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), answer);
   }
 
   /**

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.BrokerException;
-import org.millicent.broker.store.LicenceRow;
 import org.millicent.bytes.Base64Url;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.MasterSecrets;
@@ -175,36 +174,6 @@ public record Licence(
     m.put("discount_bps", discountBps);
     m.put("scrip_lifetime_seconds", scripLifetimeSeconds);
     return m;
-  }
-
-  /**
-   * The licence a stored row holds.
-   *
-   * @throws BrokerException {@code bad-request} when the row is not a usable licence
-   */
-  public static Licence of(LicenceRow r) {
-    return new Licence(
-        r.licenceId(),
-        r.vendor(),
-        r.broker(),
-        r.keys(),
-        r.customerSelector(),
-        r.customerMasterSecret(),
-        r.discountBps(),
-        r.scripLifetimeSeconds());
-  }
-
-  /** The licence as a row to store. */
-  public LicenceRow row() {
-    return new LicenceRow(
-        licenceId,
-        vendor,
-        broker,
-        keys,
-        customerSelector,
-        customerMasterSecret,
-        discountBps,
-        scripLifetimeSeconds);
   }
 
   /** Names the licence, vendor and key ids only. */

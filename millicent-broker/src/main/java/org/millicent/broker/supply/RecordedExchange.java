@@ -1,8 +1,6 @@
 package org.millicent.broker.supply;
 
 import org.jspecify.annotations.Nullable;
-import org.millicent.broker.store.ExchangeRow;
-import org.millicent.scrip.ScripCodec;
 
 /**
  * A warehouse exchange recorded in the books: the exact request body sent to the vendor, and the
@@ -21,23 +19,4 @@ public record RecordedExchange(
     byte[] saleKey,
     long amountMillicents,
     byte[] body,
-    @Nullable ExchangeAnswer answer) {
-
-  /** The exchange a stored row holds. */
-  public static RecordedExchange of(ExchangeRow r) {
-    byte[] scrip = r.answerScrip();
-    byte[] sealed = r.answerSealedSecret();
-    ExchangeAnswer answer = null;
-    if (scrip != null) {
-      if (sealed == null) {
-        throw new IllegalStateException(
-            "warehouse exchange " + r.id() + " has the vendor's scrip without its sealed secret");
-      }
-      answer =
-          new ExchangeAnswer(
-              r.answerCustomerId(), ScripCodec.toToken(ScripCodec.decode(scrip)), sealed);
-    }
-    return new RecordedExchange(
-        r.id(), r.customerId(), r.saleKey(), r.amountMillicents(), r.body(), answer);
-  }
-}
+    @Nullable ExchangeAnswer answer) {}

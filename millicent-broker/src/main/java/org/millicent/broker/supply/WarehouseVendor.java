@@ -77,12 +77,12 @@ public final class WarehouseVendor {
    *
    * @throws BrokerException {@code vendor-unavailable} when a lot cannot be bought
    */
-  public List<StockPiece> take(int count, Instant now) {
+  private List<StockPiece> take(int count, Instant now) {
     return stock.take(count, now);
   }
 
   /** Returns pieces that were not used. */
-  public void giveBack(List<StockPiece> pieces) {
+  private void giveBack(List<StockPiece> pieces) {
     stock.giveBack(pieces);
   }
 
@@ -102,12 +102,12 @@ public final class WarehouseVendor {
    * any: a retry of the request continues it instead of taking other pieces.
    */
   public Optional<RecordedExchange> find(long customerId, byte[] saleKey) {
-    return store.openExchange(vendor(), customerId, saleKey).map(RecordedExchange::of);
+    return store.openExchange(vendor(), customerId, saleKey);
   }
 
   /** The exchanges whose answer is not known yet (for reconciliation). */
   public List<RecordedExchange> pending() {
-    return store.pendingExchanges(vendor()).stream().map(RecordedExchange::of).toList();
+    return store.pendingExchanges(vendor());
   }
 
   /**

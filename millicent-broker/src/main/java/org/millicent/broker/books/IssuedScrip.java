@@ -1,9 +1,10 @@
-package org.millicent.broker.store;
+package org.millicent.broker.books;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * One piece of scrip the broker issued, as written to {@code issued_scrip}.
+ * One piece of scrip the broker issued, as the books record it ({@link Entry#issue}) and the store
+ * writes it to {@code issued_scrip}.
  *
  * @param issuer the vendor the scrip is good at (the broker itself for broker scrip)
  * @param keyId the scrip ID's key id
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param sealedSecret warehouse scrip: the vendor customer secret sealed for the customer, for
  *     retries; null otherwise
  */
-public record IssuedRow(
+public record IssuedScrip(
     String issuer,
     int keyId,
     long serial,

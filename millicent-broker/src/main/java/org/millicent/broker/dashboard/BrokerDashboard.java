@@ -1,4 +1,4 @@
-package org.millicent.broker;
+package org.millicent.broker.dashboard;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.millicent.broker.Broker;
+import org.millicent.broker.StatementPeriod;
+import org.millicent.broker.VendorConfig;
+import org.millicent.broker.VendorStatement;
 import org.millicent.broker.books.AccountKind;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.broker.store.DashboardStore;
