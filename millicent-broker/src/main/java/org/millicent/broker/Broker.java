@@ -12,13 +12,10 @@ import org.jspecify.annotations.Nullable;
 import org.millicent.broker.accounts.AccountView;
 import org.millicent.broker.accounts.Accounts;
 import org.millicent.broker.accounts.ClosedStatement;
-import org.millicent.broker.accounts.PaymentProvider;
 import org.millicent.broker.accounts.Registration;
 import org.millicent.broker.accounts.Statement;
 import org.millicent.broker.books.BookTotals;
 import org.millicent.broker.books.Books;
-import org.millicent.broker.issuing.BrokerIssuer;
-import org.millicent.broker.issuing.BrokerSpendRecorder;
 import org.millicent.broker.supply.Licence;
 import org.millicent.broker.supply.VendorClient;
 import org.millicent.keys.CustomerSecret;
@@ -38,10 +35,10 @@ import org.millicent.storage.Database;
  * is an ordinary Millicent purchase through the core {@link PurchaseService}, with change in broker
  * scrip.
  *
- * <p>It wires together and delegates to parts, one per concept: {@code Licensing}, {@code
- * Warehouses}, {@code Sales} (with {@code SaleReplays} for retries), {@code Settlements}, {@code
- * VendorStatements} and {@code BrokerMetrics}; broker scrip is {@code BrokerIssuer}'s, accounts and
- * customers' statements are {@link Accounts}'.
+ * <p>It delegates to parts, one per concept, which {@code BrokerParts} wires together: {@code
+ * Licensing}, {@code Warehouses}, {@code Sales} (with {@code SaleReplays} for retries), {@code
+ * Settlements}, {@code VendorStatements} and {@code BrokerMetrics}; broker scrip is {@code
+ * BrokerIssuer}'s, accounts and customers' statements are {@link Accounts}'.
  *
  * <p>Thread-safe.
  */
@@ -56,79 +53,13 @@ public final class Broker implements AutoCloseable {
   public static final int MAX_SETTLEMENT_IDS = Settlements.MAX_IDS;
 
   private final BrokerConfig config;
-  private final Books books;
-  private final Accounts accounts;
-  private final PurchaseService purchases;
-  private final BrokerMetrics metrics;
-  private final Licensing licensing;
-  private final VendorDirectory vendors;
-  private final Joins joins;
-  private final Sales sales;
-  private final Settlements settlements;
-  private final VendorStatements vendorStatements;
-  private final Warehouses warehouses;
-  private final BrokerExchanges exchanges;
-  private final Breakage breakage;
+  private final BrokerParts parts;
   private final InstantSource clock;
 
-  private Broker(
-      BrokerConfig config,
-      Database db,
-      InstantSource clock,
-      SecureRandom random,
-      MeterRegistry meters,
-      VendorClient client) {
+  private Broker(BrokerConfig config, BrokerParts parts, InstantSource clock) {
     this.config = config;
+    this.parts = parts;
     this.clock = clock;
-    this.metrics = new BrokerMetrics(meters);
-    this.books = Books.open(db, clock);
-    RequestKeys requestKeys = RequestKeys.load(db);
-    BrokerIssuer issuer =
-        BrokerIssuer.open(db, config.brokerId(), clock, random, config.scripLifetime());
-    books.onReload(issuer::reload);
-    BrokerSpendRecorder spends = issuer.spends();
-    this.purchases = issuer.purchases();
-    this.accounts =
-        new Accounts(
-            books,
-            config.brokerId(),
-            issuer.keys().customers(),
-            PaymentProvider.builtIn(),
-            config.provider(),
-            config.creditLimitMillicents(),
-            config.statementPeriod());
-    this.vendors = VendorDirectory.load(config, books);
-    this.warehouses = Warehouses.of(vendors.all(), books, client);
-    this.licensing =
-        new Licensing(
-            config,
-            vendors,
-            books,
-            client,
-            clock,
-            Licensing.vendorsOf(vendors.all(), books, random));
-    this.joins = new Joins(config, vendors, books, licensing, random, clock);
-    SaleReplays replays =
-        new SaleReplays(config.brokerId(), books, accounts, licensing, random, requestKeys);
-    this.sales =
-        new Sales(
-            config,
-            vendors,
-            books,
-            accounts,
-            purchases,
-            spends,
-            licensing,
-            this.warehouses.byVendor(),
-            replays,
-            metrics,
-            clock,
-            random);
-    this.breakage = new Breakage(config.brokerId(), books);
-    this.exchanges = new BrokerExchanges(config, books, accounts, purchases, spends, clock);
-    this.settlements = new Settlements(vendors, books, licensing, client, metrics, clock);
-    this.vendorStatements = new VendorStatements(config, vendors, books, clock);
-    metrics.gauges(accounts, books);
   }
 
   /**
@@ -146,8 +77,12 @@ public final class Broker implements AutoCloseable {
       MeterRegistry meters) {
     db.migrate(COMPONENT);
     Broker b =
-        new Broker(config, db, clock, random, meters, new VendorClient(Duration.ofSeconds(10)));
-    b.licensing.load();
+        new Broker(
+            config,
+            BrokerParts.wire(
+                config, db, clock, random, meters, new VendorClient(Duration.ofSeconds(10))),
+            clock);
+    b.parts.licensing().load();
     b.reconcileWarehouses();
     return b;
   }
@@ -167,12 +102,12 @@ public final class Broker implements AutoCloseable {
    * BROKER.md, "Vendors that join"). A snapshot: a vendor that joins later is not in it.
    */
   public List<VendorConfig> vendors() {
-    return vendors.all();
+    return parts.vendors().all();
   }
 
   /** The entry of {@code vendor}, if this broker sells its scrip (configured or joined). */
   public Optional<VendorConfig> vendor(String vendor) {
-    return vendors.find(vendor);
+    return parts.vendors().find(vendor);
   }
 
   /**
@@ -186,27 +121,27 @@ public final class Broker implements AutoCloseable {
    *     keys
    */
   public boolean join(VendorJoin join) {
-    return joins.join(join) == Joins.Outcome.JOINED;
+    return parts.joins().join(join) == Joins.Outcome.JOINED;
   }
 
   /** The books. */
   public Books books() {
-    return books;
+    return parts.books();
   }
 
   /** The accounts. */
   public Accounts accounts() {
-    return accounts;
+    return parts.accounts();
   }
 
   /** The purchase service of broker scrip. */
   public PurchaseService purchases() {
-    return purchases;
+    return parts.purchases();
   }
 
   /** The invariant's quantities, from the durable books. */
   public BookTotals totals() {
-    return books.totalsFromDatabase();
+    return parts.books().totalsFromDatabase();
   }
 
   // ---------------------------------------------------------------- licences
@@ -219,36 +154,36 @@ public final class Broker implements AutoCloseable {
    *     {@code bad-request} when the licence names another broker
    */
   public Licence installLicence(Licence l) {
-    return licensing.install(l);
+    return parts.licensing().install(l);
   }
 
   /** The licences in force, by vendor. */
   public Map<String, Optional<Licence>> licences() {
-    return licensing.licences();
+    return parts.licensing().licences();
   }
 
   // ---------------------------------------------------------------- accounts
 
   /** Opens an account with the configured provider; the secret is to be handed over once. */
   public Registration register(String name) {
-    Registration r = accounts.register(name);
-    metrics.count("millicent_broker_registrations_total").increment();
+    Registration r = parts.accounts().register(name);
+    parts.metrics().count("millicent_broker_registrations_total").increment();
     return r;
   }
 
   /** Records money paid into an account (the prepaid provider's top-up). */
   public AccountView topUp(long customerId, long amountMillicents) {
-    return accounts.topUp(customerId, amountMillicents);
+    return parts.accounts().topUp(customerId, amountMillicents);
   }
 
   /** The account as its owner sees it. */
   public AccountView account(long customerId) {
-    return accounts.view(customerId);
+    return parts.accounts().view(customerId);
   }
 
   /** A customer's statement for a period label (null: the current period). */
   public Statement statement(long customerId, String period) {
-    return accounts.statement(customerId, period);
+    return parts.accounts().statement(customerId, period);
   }
 
   /**
@@ -256,8 +191,8 @@ public final class Broker implements AutoCloseable {
    * by then (a failure of that is logged; the next close retries it).
    */
   public List<ClosedStatement> closeStatements(Instant now) {
-    breakage.recogniseLogged(now);
-    return accounts.closeStatements(now);
+    parts.breakage().recogniseLogged(now);
+    return parts.accounts().closeStatements(now);
   }
 
   /**
@@ -269,12 +204,12 @@ public final class Broker implements AutoCloseable {
    * @throws BrokerException {@code storage-unavailable} when the books cannot be written
    */
   public long recogniseBreakage(Instant now) {
-    return breakage.recognise(now);
+    return parts.breakage().recognise(now);
   }
 
   /** Breakage recognised so far, per statement period of the scrip's expiry. */
   public Map<String, Long> breakageByPeriod() {
-    return breakage.byPeriod(config.statementPeriod());
+    return parts.breakage().byPeriod(config.statementPeriod());
   }
 
   // ---------------------------------------------------------------- sales
@@ -286,7 +221,7 @@ public final class Broker implements AutoCloseable {
    * @throws BrokerException {@code bad-amount}, {@code not-found}, {@code credit-limit}
    */
   public Scrip sellBrokerScrip(long customerId, long amountMillicents, byte[] requestKey) {
-    return sales.sellBrokerScrip(customerId, amountMillicents, requestKey);
+    return parts.sales().sellBrokerScrip(customerId, amountMillicents, requestKey);
   }
 
   /**
@@ -300,7 +235,7 @@ public final class Broker implements AutoCloseable {
    */
   public VendorScripSale sellVendorScrip(
       long customerId, String vendor, long amountMillicents, byte[] requestKey) {
-    return sales.sellVendorScrip(customerId, vendor, amountMillicents, requestKey);
+    return parts.sales().sellVendorScrip(customerId, vendor, amountMillicents, requestKey);
   }
 
   /**
@@ -314,7 +249,7 @@ public final class Broker implements AutoCloseable {
    *     vendor-unavailable} (nothing is consumed)
    */
   public ScripPurchase buyVendorScrip(Payment payment, String vendor, long amountMillicents) {
-    return sales.buyVendorScrip(payment, vendor, amountMillicents);
+    return parts.sales().buyVendorScrip(payment, vendor, amountMillicents);
   }
 
   /**
@@ -327,7 +262,7 @@ public final class Broker implements AutoCloseable {
    * @return how many exchanges are still pending
    */
   public int reconcileWarehouses() {
-    return warehouses.reconcile(clock.instant());
+    return parts.warehouses().reconcile(clock.instant());
   }
 
   /**
@@ -346,7 +281,7 @@ public final class Broker implements AutoCloseable {
       Payment payment,
       List<byte[]> inputs,
       org.millicent.purchase.ExchangeService.Operation operation) {
-    return exchanges.exchange(payment, inputs, operation);
+    return parts.exchanges().exchange(payment, inputs, operation);
   }
 
   // ---------------------------------------------------------------- settlement
@@ -360,7 +295,7 @@ public final class Broker implements AutoCloseable {
    *     broker, {@code bad-request} for more than {@value #MAX_SETTLEMENT_IDS} IDs
    */
   public SettlementResult settle(String vendor, List<Long> scripIds) {
-    return settlements.settle(vendor, scripIds);
+    return parts.settlements().settle(vendor, scripIds);
   }
 
   /**
@@ -371,7 +306,7 @@ public final class Broker implements AutoCloseable {
    *     cannot be reached (nothing is settled then)
    */
   public SettlementResult pullSettlement(String vendor) {
-    return settlements.pull(vendor);
+    return parts.settlements().pull(vendor);
   }
 
   /**
@@ -380,22 +315,22 @@ public final class Broker implements AutoCloseable {
    * @throws BrokerException {@code unknown-vendor} or {@code bad-request}
    */
   public VendorStatement vendorStatement(String vendor, @Nullable String period) {
-    return vendorStatements.of(vendor, period);
+    return parts.vendorStatements().of(vendor, period);
   }
 
   /** Whether the last write to the books succeeded. */
   public boolean healthy() {
-    return books.lastFailure() == null;
+    return parts.books().lastFailure() == null;
   }
 
   /** Writes what was submitted and stops the books' writer; the database stays open. */
   @Override
   public void close() {
-    books.close();
+    parts.books().close();
   }
 
   /** A customer secret, for in-process tools that registered the customer themselves. */
   CustomerSecret customerSecret(long customerId) {
-    return accounts.customer(customerId).secret();
+    return parts.accounts().customer(customerId).secret();
   }
 }
