@@ -267,12 +267,15 @@ final class OfferPayer {
 
   /** The request as recorded: the caller's headers plus the payment, the body as sent. */
   private static Request paid(Request request, PaymentRecord rec) {
-    Request r = request.withBody(rec.body()).withHeader("Authorization", rec.authorization());
-    if (rec.contentType() != null) {
-      r = r.withHeader("Content-Type", rec.contentType());
+    Request r =
+        request
+            .withBody(rec.draft().body())
+            .withHeader("Authorization", rec.draft().authorization());
+    if (rec.draft().contentType() != null) {
+      r = r.withHeader("Content-Type", rec.draft().contentType());
     }
-    if (rec.sealedContentType() != null) {
-      r = r.withHeader(Headers.SEALED_CONTENT_TYPE, rec.sealedContentType());
+    if (rec.draft().sealedContentType() != null) {
+      r = r.withHeader(Headers.SEALED_CONTENT_TYPE, rec.draft().sealedContentType());
     }
     return r;
   }

@@ -82,7 +82,7 @@ final class PaymentSettler {
    *     answer is malformed (the payment stays in flight for a later re-send)
    */
   Outcome settle(PaymentRecord payment, Response response) {
-    return switch (payment.kind()) {
+    return switch (payment.draft().kind()) {
       case PaymentRecord.BUY -> settleBuy(payment, response);
       default -> settleVendor(payment, response);
     };
@@ -102,16 +102,16 @@ final class PaymentSettler {
                 () ->
                     new IllegalStateException(
                         "the wallet lost the secret of customer "
-                            + Long.toUnsignedString(payment.customerId())
+                            + Long.toUnsignedString(payment.draft().customerId())
                             + " at "
-                            + payment.vendor()));
+                            + payment.draft().vendor()));
     Receipt receipt;
     try {
       receipt = Receipt.parse(receiptHeader.get());
     } catch (MalformedException | IllegalArgumentException e) {
       throw badResponse(payment, "its receipt is malformed: " + e.getMessage(), e);
     }
-    Payment sent = PaymentHeader.parse(payment.authorization(), payment.descriptor());
+    Payment sent = PaymentHeader.parse(payment.draft().authorization(), payment.descriptor());
     Optional<Scrip> change;
     Response opened = response;
     try {
@@ -139,11 +139,11 @@ final class PaymentSettler {
       }
     } catch (ForgedException e) {
       String detail =
-          payment.vendor()
+          payment.draft().vendor()
               + "'s reply to "
-              + payment.method()
+              + payment.draft().method()
               + " "
-              + payment.url()
+              + payment.draft().url()
               + " does not verify under the customer secret: the answer was altered on the way"
               + " or is not the vendor's; its change is not trusted";
       store.settleRefused(payment.id(), "forged-reply", detail, ScripState.SPENT, clock.instant());
@@ -157,7 +157,7 @@ final class PaymentSettler {
     List<Scrip> received = new ArrayList<>();
     change.ifPresent(received::add);
     String source = "change";
-    if (payment.kind().equals(PaymentRecord.EXCHANGE)) {
+    if (payment.draft().kind().equals(PaymentRecord.EXCHANGE)) {
       received.addAll(exchangeOutputs(payment, opened));
       source = inputs.size() > 1 ? "merged" : "renewed";
     }
@@ -185,7 +185,8 @@ final class PaymentSettler {
       PaymentRecord payment, long inputValue, long price, List<Scrip> received) {
     long back = 0;
     for (Scrip s : received) {
-      if (!s.vendor().equals(payment.vendor()) || s.customerId() != payment.customerId()) {
+      if (!s.vendor().equals(payment.draft().vendor())
+          || s.customerId() != payment.draft().customerId()) {
         throw badResponse(
             payment,
             "it returned scrip for "
@@ -193,9 +194,9 @@ final class PaymentSettler {
                 + "/"
                 + Long.toUnsignedString(s.customerId())
                 + " instead of "
-                + payment.vendor()
+                + payment.draft().vendor()
                 + "/"
-                + Long.toUnsignedString(payment.customerId()),
+                + Long.toUnsignedString(payment.draft().customerId()),
             null);
       }
       back += s.valueMillicents();
@@ -243,12 +244,13 @@ final class PaymentSettler {
     }
     BrokerAccount account =
         store.brokers().stream()
-            .filter(b -> payment.url().startsWith(b.url().toString() + "/"))
+            .filter(b -> payment.draft().url().startsWith(b.url().toString() + "/"))
             .findFirst()
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "no broker account matches the recorded purchase at " + payment.url()));
+                        "no broker account matches the recorded purchase at "
+                            + payment.draft().url()));
     CustomerSecret brokerSecret =
         store
             .accountSecret(account)
@@ -258,14 +260,14 @@ final class PaymentSettler {
       JsonNode n = json.readTree(response.body());
       Scrip scrip = ScripCodec.fromToken(text(n, "scrip"));
       long customerAtVendor = Long.parseUnsignedLong(text(n, "customer_id"));
-      if (!scrip.vendor().equals(payment.vendor())
+      if (!scrip.vendor().equals(payment.draft().vendor())
           || scrip.customerId() != customerAtVendor
-          || scrip.valueMillicents() != payment.offeredPriceMillicents()) {
+          || scrip.valueMillicents() != payment.draft().offeredPriceMillicents()) {
         throw new MalformedException(
             "expected "
-                + Amounts.format(payment.offeredPriceMillicents())
+                + Amounts.format(payment.draft().offeredPriceMillicents())
                 + " of \""
-                + payment.vendor()
+                + payment.draft().vendor()
                 + "\" scrip for customer "
                 + Long.toUnsignedString(customerAtVendor)
                 + ", found "
@@ -310,9 +312,9 @@ final class PaymentSettler {
     return new WalletException(
         WalletException.Code.BAD_RESPONSE,
         "the answer to "
-            + p.method()
+            + p.draft().method()
             + " "
-            + p.url()
+            + p.draft().url()
             + " is not as docs/HTTP-API.md says: "
             + what
             + "; the payment stays recorded",

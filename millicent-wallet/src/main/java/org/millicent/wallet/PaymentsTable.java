@@ -41,21 +41,7 @@ final class PaymentsTable {
 
   /** The record of payment {@code id} just inserted from {@code d}. */
   static PaymentRecord inserted(long id, PaymentDraft d, Instant now) {
-    return new PaymentRecord(
-        id,
-        d.kind(),
-        d.vendor(),
-        d.customerId(),
-        d.variant(),
-        d.offeredPriceMillicents(),
-        d.method(),
-        d.url(),
-        d.authorization(),
-        d.contentType(),
-        d.sealedContentType(),
-        d.body(),
-        0,
-        now);
+    return new PaymentRecord(id, d, 0, now);
   }
 
   /** Counts one more sending of an in-flight payment. */
@@ -79,17 +65,18 @@ final class PaymentsTable {
             (rs, ctx) ->
                 new PaymentRecord(
                     rs.getLong(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getLong(4),
-                    rs.getString(5),
-                    rs.getLong(6),
-                    rs.getString(7),
-                    rs.getString(8),
-                    rs.getString(9),
-                    rs.getString(10),
-                    rs.getString(11),
-                    rs.getBytes(12),
+                    new PaymentDraft(
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getLong(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getString(10),
+                        rs.getString(11),
+                        rs.getBytes(12)),
                     rs.getInt(13),
                     Instant.ofEpochMilli(rs.getLong(14))))
         .list();

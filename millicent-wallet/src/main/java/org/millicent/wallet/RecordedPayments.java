@@ -98,10 +98,12 @@ final class RecordedPayments {
   Optional<PaymentRecord> unansweredSameRequest(String vendor, Request request) {
     byte[] body = request.body();
     return store.inFlight(vendor).stream()
-        .filter(p -> p.kind().equals(PaymentRecord.PURCHASE))
+        .filter(p -> p.draft().kind().equals(PaymentRecord.PURCHASE))
         .filter(
-            p -> p.method().equals(request.method()) && p.url().equals(request.uri().toString()))
-        .filter(p -> Arrays.equals(p.body(), body))
+            p ->
+                p.draft().method().equals(request.method())
+                    && p.draft().url().equals(request.uri().toString()))
+        .filter(p -> Arrays.equals(p.draft().body(), body))
         .filter(p -> sending.add(p.id()))
         .findFirst();
   }
@@ -109,7 +111,7 @@ final class RecordedPayments {
   /** Whether this process is sending a purchase or exchange at {@code vendor} right now. */
   boolean changeExpected(String vendor) {
     return store.inFlight(vendor).stream()
-        .anyMatch(p -> !p.kind().equals(PaymentRecord.BUY) && sending.contains(p.id()));
+        .anyMatch(p -> !p.draft().kind().equals(PaymentRecord.BUY) && sending.contains(p.id()));
   }
 
   /**
@@ -140,7 +142,7 @@ final class RecordedPayments {
       // Asked whether or not this process re-sent it: an HTTP client may have re-sent it unseen
       // (java.net.http retries a GET whose connection closed), so a refusal of the scrip is no
       // proof of loss for any recorded payment: the vendor's record decides.
-      if (!rec.kind().equals(PaymentRecord.BUY)
+      if (!rec.draft().kind().equals(PaymentRecord.BUY)
           && r.status() >= 400
           && r.header(Headers.RECEIPT).isEmpty()
           && NOT_PROOF_ON_RESEND.contains(Problem.of(r).code())) {
@@ -182,12 +184,12 @@ final class RecordedPayments {
         WalletException.Code.PAYMENT_IN_FLIGHT,
         why
             + " to "
-            + rec.method()
+            + rec.draft().method()
             + " "
-            + rec.url()
+            + rec.draft().url()
             + ": the payment stays recorded and will be re-sent with the same scrip and"
             + " nonce by the next recovery (`millicent wallet renew`, or any payment to "
-            + rec.vendor()
+            + rec.draft().vendor()
             + "), which gets its answer (change, new scrip) back",
         cause);
   }
@@ -214,11 +216,11 @@ final class RecordedPayments {
                 + " is still in flight, not re-sent: "
                 + unvouched.get()
                 + "; if it is "
-                + rec.vendor()
+                + rec.draft().vendor()
                 + "'s, vouch for it with `millicent wallet vendors add "
-                + rec.vendor()
+                + rec.draft().vendor()
                 + " "
-                + Request.origin(URI.create(rec.url()))
+                + Request.origin(URI.create(rec.draft().url()))
                 + "`");
         continue;
       }
@@ -232,11 +234,11 @@ final class RecordedPayments {
             switch (o) {
               case Accepted a ->
                   "recovered "
-                      + rec.kind()
+                      + rec.draft().kind()
                       + " "
                       + rec.id()
                       + " at "
-                      + rec.vendor()
+                      + rec.draft().vendor()
                       + ": charged "
                       + Amounts.format(a.priceMillicents())
                       + ", received "
@@ -244,11 +246,11 @@ final class RecordedPayments {
                           a.received().stream().mapToLong(Scrip::valueMillicents).sum());
               case Refused f ->
                   "settled "
-                      + rec.kind()
+                      + rec.draft().kind()
                       + " "
                       + rec.id()
                       + " at "
-                      + rec.vendor()
+                      + rec.draft().vendor()
                       + " as refused: "
                       + f.code()
                       + " (scrip "

@@ -67,7 +67,7 @@ final class VendorRecovery {
   Outcome recover(PaymentRecord rec, Response refusal, Transport transport)
       throws InterruptedException {
     Problem problem = Problem.of(refusal);
-    Payment sent = PaymentHeader.parse(rec.authorization(), rec.descriptor());
+    Payment sent = PaymentHeader.parse(rec.draft().authorization(), rec.descriptor());
     byte[] fingerprint =
         switch (sent) {
           case Payment.Signed s -> s.mac();
@@ -87,7 +87,7 @@ final class VendorRecovery {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
-    URI origin = URI.create(rec.url()).resolve(PATH);
+    URI origin = URI.create(rec.draft().url()).resolve(PATH);
     Request ask = Request.post(origin, "application/json", body);
     PaymentDraft draft =
         PaidRequests.payment("recover", Variant.SIGNED, scrip, secret, ask, 0, random);
@@ -136,11 +136,11 @@ final class VendorRecovery {
                 + Amounts.format(received.stream().mapToLong(Scrip::valueMillicents).sum())
                 + ", recovered";
         String source =
-            rec.kind().equals(PaymentRecord.EXCHANGE)
+            rec.draft().kind().equals(PaymentRecord.EXCHANGE)
                 ? (inputs.size() > 1 ? "merged" : "renewed")
                 : "change";
         store.settleAccepted(rec.id(), price, received, source, detail, clock.instant());
-        yield rec.kind().equals(PaymentRecord.EXCHANGE)
+        yield rec.draft().kind().equals(PaymentRecord.EXCHANGE)
             ? new Accepted(r, price, received)
             : new Refused(refusal, problem.code(), detail, ScripState.SPENT);
       }
@@ -170,7 +170,7 @@ final class VendorRecovery {
         "payment "
             + rec.id()
             + " to "
-            + rec.vendor()
+            + rec.draft().vendor()
             + " was refused on a re-send, which does not prove it lost; "
             + why
             + ": it stays recorded (its scrip in flight, not lost) and the next recovery asks"

@@ -116,7 +116,10 @@ final class WalletStore implements AutoCloseable {
     return read(
         h ->
             BrokersTable.secret(
-                h, ScripTable.brokerOfPayment(h, rec.id()), rec.vendor(), rec.customerId()));
+                h,
+                ScripTable.brokerOfPayment(h, rec.id()),
+                rec.draft().vendor(),
+                rec.draft().customerId()));
   }
 
   /**
@@ -322,22 +325,22 @@ final class WalletStore implements AutoCloseable {
    * (docs/WALLET.md, "Vouched origins"); empty when it may (a purchase from a broker always may).
    */
   Optional<String> unvouchedPayment(PaymentRecord rec) {
-    if (rec.kind().equals(PaymentRecord.BUY)) {
+    if (rec.draft().kind().equals(PaymentRecord.BUY)) {
       return Optional.empty();
     }
     return read(
         h -> {
           String broker = ScripTable.brokerOfPayment(h, rec.id());
-          String origin = Request.origin(URI.create(rec.url()));
+          String origin = Request.origin(URI.create(rec.draft().url()));
           boolean vouched =
-              VendorsTable.vouchedOrigins(h, BrokersTable.all(h), rec.vendor()).stream()
+              VendorsTable.vouchedOrigins(h, BrokersTable.all(h), rec.draft().vendor()).stream()
                   .anyMatch(o -> o.origin().equals(origin) && o.admits(broker));
           return vouched
               ? Optional.<String>empty()
               : Optional.of(
                   origin
                       + " is not vouched for "
-                      + rec.vendor()
+                      + rec.draft().vendor()
                       + (broker.isEmpty() ? " by the user" : " by " + broker + " or the user"));
         });
   }
