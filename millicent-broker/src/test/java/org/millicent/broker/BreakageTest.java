@@ -71,8 +71,8 @@ class BreakageTest extends BrokerOnDatabase {
     assertThat(t.moneyInMillicents()).isEqualTo(8_000);
     assertThat(t.breakageMillicents()).isEqualTo(7_000);
     assertThat(t.outstandingMillicents()).isEqualTo(1_000);
-    assertThat(rows(IssuedRowState.EXPIRED)).isEqualTo(7_000);
-    assertThat(rows(IssuedRowState.OUTSTANDING)).isEqualTo(1_000);
+    assertThat(rows(IssuedScripState.EXPIRED)).isEqualTo(7_000);
+    assertThat(rows(IssuedScripState.OUTSTANDING)).isEqualTo(1_000);
     assertThat(broker.books().auditProblems()).isZero();
     Statement march = broker.statement(alice, "2026-03");
     assertThat(march.expiredMillicents()).isEqualTo(7_000);
@@ -87,7 +87,7 @@ class BreakageTest extends BrokerOnDatabase {
   }
 
   /** The issued_scrip states the test reads. */
-  private static final class IssuedRowState {
+  private static final class IssuedScripState {
     static final int OUTSTANDING = 0;
     static final int EXPIRED = 4;
   }
@@ -160,8 +160,8 @@ class BreakageTest extends BrokerOnDatabase {
       assertThat(t.outstandingMillicents())
           .as(as)
           .isEqualTo(held.stream().mapToLong(h -> h.scrip().valueMillicents()).sum());
-      assertThat(rows(IssuedRowState.OUTSTANDING)).as(as).isEqualTo(t.outstandingMillicents());
-      assertThat(rows(IssuedRowState.EXPIRED)).as(as).isEqualTo(breakage);
+      assertThat(rows(IssuedScripState.OUTSTANDING)).as(as).isEqualTo(t.outstandingMillicents());
+      assertThat(rows(IssuedScripState.EXPIRED)).as(as).isEqualTo(breakage);
       assertThat(broker.books().auditProblems()).as(as).isZero();
     }
   }
