@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,7 +35,16 @@ import org.millicent.storage.StorageException;
  * The spent list in {@link Mode#EMBEDDED} mode: this process alone decides, in memory, and the
  * table makes the decisions durable (docs/STORAGE.md, "The spent list"). Claims are marks in the
  * core's {@link SpentSet}, rebuilt from the table at open; a commit or spend is one row in the next
- * group-committed batch. Thread-safe.
+ * group-committed batch.
+ *
+ * <p>A spend whose batch failed is unmarked once the table shows it was not recorded. When the
+ * table cannot be read then either (the storage is down), the mark is kept, because the batch may
+ * have reached the disk before failing, and the scrip is <em>in doubt</em>: refused while the table
+ * cannot tell, and decided by reading it as soon as it can, at the next claim or spend of that
+ * scrip or at the next expiry sweep. So a spend that became durable stays spent, and one that did
+ * not is spendable again without a restart.
+ *
+ * <p>Thread-safe.
  */
 final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   /**
@@ -52,6 +62,10 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   private final SpentSet spent = new SpentSet();
   private final ConcurrentHashMap<ScripId, Pending> pending = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ScripId, Held> held = new ConcurrentHashMap<>();
+
+  /** Marked scrip whose spend failed while the table could not say whether it was recorded. */
+  private final Set<ScripId> doubts = ConcurrentHashMap.newKeySet();
+
   private final GroupCommitter<SpendRecord, Boolean> commits;
 
   private EmbeddedSpendRecorder(
@@ -135,7 +149,14 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     Held mine = new Held(fingerprint.clone(), new CompletableFuture<>());
     Held other = held.putIfAbsent(id, mine);
     if (other == null) {
-      if (spent.mark(id, expiresAt)) {
+      boolean marked;
+      try {
+        marked = markOrResolve(id, expiresAt);
+      } catch (RuntimeException e) {
+        settle(id, mine);
+        throw e;
+      }
+      if (marked) {
         return CLAIMED;
       }
       settle(id, mine);
@@ -186,7 +207,16 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     SpendRecord copy = copyOf(record);
     // Registered before marking, so an identical request arriving meanwhile waits for this one.
     Pending p = new Pending(copy, new CompletableFuture<>());
-    if (pending.putIfAbsent(copy.id(), p) != null || !spent.mark(copy.id(), copy.expiresAt())) {
+    boolean marked;
+    try {
+      marked =
+          pending.putIfAbsent(copy.id(), p) == null && markOrResolve(copy.id(), copy.expiresAt());
+    } catch (RuntimeException e) {
+      pending.remove(copy.id(), p);
+      p.durable().cancel(false);
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!marked) {
       pending.remove(copy.id(), p);
       p.durable().cancel(false); // anyone who found it asks the table instead
       try {
@@ -318,26 +348,84 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
 
   /**
    * Unmarks a claim, unless its spend is committed (or on its way): that stays spent. When the
-   * table cannot be read the mark stays too: the scrip is refused until the next start rebuilds the
-   * set from disk, which is safe.
+   * table cannot be read the mark stays and the scrip is in doubt until the table can tell.
    */
   private void releaseInMemory(ScripId id) {
     if (pending.containsKey(id)) {
       return;
     }
+    boolean committed;
     try {
-      if (db.withConnection(
-          c -> StoredSpend.select(c, id).filter(StoredSpend::committed).isPresent())) {
-        return;
-      }
+      committed = isCommitted(id);
     } catch (StorageException e) {
+      doubts.add(id);
       log.warn(
-          "Scrip {} stays marked until restart: cannot tell whether it was committed: {}",
+          "Scrip {} stays refused until the spent list can be read: cannot tell whether its spend"
+              + " was recorded: {}",
           id,
           e.getMessage());
       return;
     }
+    if (!committed) {
+      spent.unmark(id);
+    }
+  }
+
+  private boolean isCommitted(ScripId id) {
+    return db.withConnection(
+        c -> StoredSpend.select(c, id).filter(StoredSpend::committed).isPresent());
+  }
+
+  /**
+   * Marks {@code id}; when it is marked already but in doubt, asks the table first and marks it
+   * again if its failed spend was not recorded after all. The caller has registered its claim or
+   * spend of {@code id}, so no identical request decides meanwhile.
+   *
+   * @return whether the caller's mark was made
+   * @throws StorageException when the scrip is in doubt and the table still cannot be read (the
+   *     scrip stays in doubt)
+   */
+  private boolean markOrResolve(ScripId id, Instant expiresAt) {
+    return spent.mark(id, expiresAt) || (resolveDoubt(id) && spent.mark(id, expiresAt));
+  }
+
+  /**
+   * Decides a scrip in doubt by reading the table: unmarked when its spend was not recorded, kept
+   * when it was. Of concurrent callers one decides; the others find it marked, as before.
+   *
+   * @return whether the scrip was unmarked
+   * @throws StorageException when the table cannot be read (the scrip stays in doubt)
+   */
+  private boolean resolveDoubt(ScripId id) {
+    if (!doubts.remove(id)) {
+      return false;
+    }
+    boolean committed;
+    try {
+      committed = isCommitted(id);
+    } catch (RuntimeException e) {
+      doubts.add(id);
+      throw e;
+    }
+    if (committed) {
+      log.info("Scrip {} stays spent: its spend reached the table before its batch failed", id);
+      return false;
+    }
     spent.unmark(id);
+    log.info("Scrip {} is spendable again: its failed spend was not recorded", id);
+    return true;
+  }
+
+  /** Decides every scrip in doubt while the table can be read. */
+  private void resolveDoubts() {
+    for (ScripId id : List.copyOf(doubts)) {
+      try {
+        var unused = resolveDoubt(id);
+      } catch (StorageException e) {
+        log.warn("{} scrip still in doubt: {}", doubts.size(), e.getMessage());
+        return;
+      }
+    }
   }
 
   // ----------------------------------------------------------- expiry, start
@@ -352,6 +440,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
       rows += SpendExpiry.deleteBlock(db, first);
     }
     logDropped(horizon, rows, blocks.size());
+    resolveDoubts();
     return blocks.size();
   }
 

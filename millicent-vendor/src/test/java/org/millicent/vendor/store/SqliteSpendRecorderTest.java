@@ -139,6 +139,27 @@ class SqliteSpendRecorderTest extends VendorSpendRecorderContract {
         .isInstanceOf(SpendRecorder.AlreadySpent.class);
   }
 
+  /**
+   * A scrip in doubt that no one tries again is decided by the next expiry sweep, so that the
+   * doubts of an outage do not linger in memory.
+   */
+  @Test
+  void aScripInDoubt_isDecidedByTheNextExpirySweep() {
+    ScripId id = new ScripId(14, 4);
+    hideSpentList();
+    try {
+      assertThatThrownBy(() -> recorder.spend(record(id, 1, 5, Optional.empty())))
+          .isInstanceOf(StorageException.class);
+    } finally {
+      restoreSpentList();
+    }
+    assertThat(recorder.spentSet().markedCount()).as("in doubt").isEqualTo(1);
+
+    recorder.dropExpiredBefore(Instant.parse("2000-01-01T00:00:00Z"));
+
+    assertThat(recorder.spentSet().markedCount()).isZero();
+  }
+
   @Test
   void migrated_spentListHasNoExpiryIndex() {
     long indexes =

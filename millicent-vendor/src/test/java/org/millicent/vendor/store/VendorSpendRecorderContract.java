@@ -124,6 +124,94 @@ abstract class VendorSpendRecorderContract
     assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
   }
 
+  /**
+   * A commit lost with the storage (the spent list is gone when its batch is written, and still
+   * gone when the claim is released) leaves the scrip spendable once the storage is back: the
+   * customer's value is not held until a restart. Embedded mode decides it at the next claim, by
+   * reading the table; shared mode's claim row waits for the stale-claim sweep, run here.
+   */
+  @Test
+  void aCommitLostWithTheStorage_isSpendableAgain_onceTheStorageIsBack() {
+    ScripId id = new ScripId(14, 1);
+    assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
+    hideSpentList();
+    try {
+      assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
+          .isInstanceOf(StorageException.class);
+      recorder.release(id);
+      assertThatThrownBy(() -> recorder.claim(id, EXPIRES, fp(1)))
+          .as("undecidable while the table cannot be read")
+          .isInstanceOf(StorageException.class);
+    } finally {
+      restoreSpentList();
+    }
+    if (recorder.mode() == DurableSpendRecorder.Mode.SHARED) {
+      recorder.releaseStaleClaims(Instant.now().plus(DurableSpendRecorder.STALE_CLAIM_AGE));
+    }
+
+    assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
+    recorder.commit(record(id, 1, 5, Optional.empty()));
+    assertThat(recorder.claim(id, EXPIRES, fp(2))).isInstanceOf(SpendRecorder.AlreadySpent.class);
+  }
+
+  /** The same for a one-step spend whose batch failed: nothing was recorded, nothing is held. */
+  @Test
+  void aSpendLostWithTheStorage_isSpendableAgain_onceTheStorageIsBack() {
+    ScripId id = new ScripId(14, 2);
+    hideSpentList();
+    try {
+      assertThatThrownBy(() -> recorder.spend(record(id, 1, 5, Optional.empty())))
+          .isInstanceOf(StorageException.class);
+    } finally {
+      restoreSpentList();
+    }
+
+    assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))
+        .as("another request may spend it: the failed one was never recorded")
+        .isInstanceOf(SpendRecorder.Claimed.class);
+    assertThat(recorder.spend(record(id, 1, 5, Optional.empty())))
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+  }
+
+  /**
+   * A spend that reached the table although its batch was reported failed (the row below is put
+   * there while the list is hidden, as a write that landed before the failure) stays spent once the
+   * table can tell: only a spend that was not recorded is released.
+   */
+  @Test
+  void aSpendThatReachedTheTableBeforeItsBatchFailed_staysSpent_andIsReplayed() {
+    ScripId id = new ScripId(14, 3);
+    hideSpentList();
+    try {
+      assertThatThrownBy(() -> recorder.spend(record(id, 1, 5, Optional.empty())))
+          .isInstanceOf(StorageException.class);
+      db.withHandle(
+          h ->
+              h.execute(
+                  "INSERT INTO vendor_spends_away (scrip_id, expires_at, fingerprint,"
+                      + " price_millicents) VALUES (?, ?, ?, 5)",
+                  id.toLong(),
+                  EXPIRES.getEpochSecond(),
+                  fp(1)));
+    } finally {
+      restoreSpentList();
+    }
+
+    assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+    assertThat(recorder.claim(id, EXPIRES, fp(1)))
+        .isEqualTo(new SpendRecorder.Replayed(5, Optional.empty()));
+  }
+
+  /** Renames the spent list behind the recorder's back, as a storage failure hides it. */
+  void hideSpentList() {
+    db.withHandle(h -> h.execute("ALTER TABLE vendor_spends RENAME TO vendor_spends_away"));
+  }
+
+  void restoreSpentList() {
+    db.withHandle(h -> h.execute("ALTER TABLE vendor_spends_away RENAME TO vendor_spends"));
+  }
+
   long rowCount() {
     return db.withHandle(
         h -> h.createQuery("SELECT count(*) FROM vendor_spends").mapTo(Long.class).one());
