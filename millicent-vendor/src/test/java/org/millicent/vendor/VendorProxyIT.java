@@ -37,12 +37,20 @@ class VendorProxyIT {
   /** The vendor's {@code max_answer_bytes}, small so that a test sends a little more. */
   private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
+  /** The slow vendor's {@code origin_timeout}; {@code /trickle} takes 6 times as long. */
+  private static final Duration SLOW_ORIGIN_TIMEOUT = Duration.ofSeconds(1);
+
   @TempDir static Path dir;
   @TempDir static Path deadDir;
+  @TempDir static Path slowDir;
   static TestOrigin origin;
   static final AtomicInteger originCalls = new AtomicInteger();
   static VendorServer vendor;
   static VendorServer deadVendor;
+
+  /** In front of the same origin with a short {@code origin_timeout}, for answers that trickle. */
+  static VendorServer slowVendor;
+
   static OwnCustomer alice;
 
   @BeforeAll
@@ -54,6 +62,10 @@ class VendorProxyIT {
               String path = ex.getRequestURI().getPath();
               if (path.startsWith("/large/")) {
                 large(ex, path);
+                return;
+              }
+              if (path.startsWith("/trickle")) {
+                trickle(ex);
                 return;
               }
               byte[] in = ex.getRequestBody().readAllBytes();
@@ -97,6 +109,8 @@ class VendorProxyIT {
                         URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2)))
                 .build(),
             deadDir);
+    slowVendor =
+        VendorServer.start(config.content(origin.content(SLOW_ORIGIN_TIMEOUT)).build(), slowDir);
     alice = OwnCustomer.of(vendor);
   }
 
@@ -104,6 +118,7 @@ class VendorProxyIT {
   static void stop() {
     vendor.close();
     deadVendor.close();
+    slowVendor.close();
     origin.close();
   }
 
@@ -154,6 +169,52 @@ class VendorProxyIT {
     } finally {
       ex.close();
     }
+  }
+
+  /**
+   * {@code /trickle}: the headers at once, then a 60-byte body, one byte every 100 ms: in time for
+   * any header timeout, never for a timeout of the whole answer under 6 seconds.
+   */
+  private static void trickle(com.sun.net.httpserver.HttpExchange ex) throws IOException {
+    ex.getResponseHeaders().add("Content-Type", "text/plain");
+    ex.sendResponseHeaders(200, 60);
+    try (var out = ex.getResponseBody()) {
+      for (int i = 0; i < 60; i++) {
+        out.write('x');
+        out.flush();
+        Thread.sleep(100);
+      }
+    } catch (IOException e) {
+      // the gateway hung up on an answer past its deadline: what the test wants
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ex.close();
+    }
+  }
+
+  /**
+   * The origin's headers come in time but its body trickles past {@code origin_timeout}: refused
+   * 502 origin-failed once the timeout is up, not delivered when the body ends; nothing charged.
+   */
+  @Test
+  void anOriginWhoseBodyTricklesPastTheTimeout_is502_andTheScripThenBuys() throws Exception {
+    TestHttp http = new TestHttp(slowVendor.url());
+    OwnCustomer hers = OwnCustomer.of(slowVendor);
+    Scrip s = hers.scrip(1_000);
+
+    HttpResponse<byte[]> r =
+        http.pay(http.signed(s, hers.secret(), "GET", "/trickle", new byte[0]), new byte[0]);
+
+    assertThat(r.statusCode()).as(TestHttp.text(r)).isEqualTo(502);
+    assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("origin-failed");
+    assertThat(JSON.readTree(r.body()).get("detail").asText())
+        .contains("origin_timeout (" + SLOW_ORIGIN_TIMEOUT + ")", "nothing was charged");
+    assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
+    HttpResponse<byte[]> again =
+        http.pay(http.signed(s, hers.secret(), "GET", "/ok", new byte[0]), new byte[0]);
+    assertThat(again.statusCode()).as(TestHttp.text(again)).isEqualTo(200);
+    assertThat(TestHttp.receipt(again)).containsEntry("price", "250").containsKey("change");
   }
 
   @Test

@@ -1,7 +1,5 @@
 package org.millicent.vendor.content;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.millicent.http.FailureText;
 import org.millicent.protocol.Headers;
 
@@ -20,8 +22,9 @@ import org.millicent.protocol.Headers;
  * and returns the origin's answer whole (the reply MAC needs the body bytes), up to {@code
  * max_answer_bytes}: a larger answer is refused as it is read ({@link OriginException.TooLarge}),
  * never held whole, so that no answer (a replayed paid one included) can fill the vendor's memory.
- * An origin that cannot be reached or does not answer in time raises {@link OriginException}.
- * Thread-safe.
+ * An origin that cannot be reached or does not answer in time raises {@link OriginException}: the
+ * {@code origin_timeout} bounds the whole answer, its body included, so that an origin trickling a
+ * body cannot hold a paid request (and the scrip it claimed) for longer. Thread-safe.
  */
 final class OriginProxy implements ContentSource {
   /**
@@ -112,19 +115,8 @@ final class OriginProxy implements ContentSource {
       b.header("X-Forwarded-For", clientAddress);
     }
     request.paidHeaders().forEach(b::header);
-    HttpResponse<InputStream> r;
-    byte[] body;
-    try {
-      r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      body = boundedBody(r, "HEAD".equals(request.method()));
-    } catch (IOException e) {
-      throw new OriginException("origin " + base + " did not answer: " + FailureText.of(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OriginException("interrupted while waiting for origin " + base, e);
-    } catch (IllegalArgumentException e) {
-      throw new OriginException("origin " + base + " refused the request: " + FailureText.of(e), e);
-    }
+    HttpResponse<byte[]> r = send(b.build(), "HEAD".equals(request.method()));
+    byte[] body = r.body();
     Map<String, List<String>> headers = new LinkedHashMap<>();
     r.headers()
         .map()
@@ -140,34 +132,35 @@ final class OriginProxy implements ContentSource {
   }
 
   /**
-   * The answer's body, read into one array of its size when the origin announced it: refused unread
-   * when it announced more than {@link #maxAnswerBytes}, and as soon as more has come when it did
-   * not (closing the stream drops the connection). The length announced in the answer to a HEAD, a
-   * 204 or a 304 is not its body's (RFC 9110, 8.6), which is empty.
+   * Sends {@code request} and waits for the whole answer, body included, at most {@link #timeout}
+   * from now; on the deadline the exchange is cancelled, which drops the connection.
    */
-  private byte[] boundedBody(HttpResponse<InputStream> r, boolean head)
-      throws IOException, OriginException {
-    try (InputStream in = r.body()) {
-      long announced =
-          head || r.statusCode() == 204 || r.statusCode() == 304
-              ? -1
-              : r.headers().firstValueAsLong("content-length").orElse(-1);
-      if (announced > maxAnswerBytes) {
-        throw new OriginException.TooLarge(maxAnswerBytes);
-      }
-      if (announced >= 0) {
-        byte[] body = new byte[(int) announced];
-        int n = in.readNBytes(body, 0, body.length);
-        if (n < body.length) {
-          throw new IOException("the answer ended after " + n + " of " + announced + " bytes");
+  private HttpResponse<byte[]> send(HttpRequest request, boolean head) throws OriginException {
+    CompletableFuture<HttpResponse<byte[]>> answer;
+    try {
+      answer = client.sendAsync(request, info -> BoundedBody.of(info, head, maxAnswerBytes));
+    } catch (IllegalArgumentException e) {
+      throw new OriginException("origin " + base + " refused the request: " + FailureText.of(e), e);
+    }
+    try {
+      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new OriginException(
+          "origin " + base + " did not answer whole within origin_timeout (" + timeout + ")", e);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new OriginException("interrupted while waiting for origin " + base, e);
+    } catch (ExecutionException e) {
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof BoundedBody.TooLarge) {
+          throw new OriginException.TooLarge(maxAnswerBytes);
         }
-        return body;
       }
-      byte[] body = in.readNBytes(maxAnswerBytes + 1);
-      if (body.length > maxAnswerBytes) {
-        throw new OriginException.TooLarge(maxAnswerBytes);
-      }
-      return body;
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new OriginException(
+          "origin " + base + " did not answer: " + FailureText.of(cause), cause);
     }
   }
 
