@@ -37,7 +37,7 @@ public sealed interface Content {
    * validated as a whole, which reports it; {@link #timeout()} then throws.
    *
    * @param url the origin's base URL (http or https)
-   * @param timeout how long to wait for the origin's answer
+   * @param timeout how long to wait for the origin's whole answer, its body included
    * @param paidHeadersKeyFile the file holding the key shared with the origin, under which paid
    *     requests carry signed {@code Millicent-Paid-*} headers (docs/ORIGIN.md; {@link
    *     PaidHeadersKey}); {@code null}: no such headers are sent
@@ -49,7 +49,10 @@ public sealed interface Content {
       this(url, timeout, null);
     }
 
-    /** How long to wait for the origin, set in every validated configuration. */
+    /**
+     * How long to wait for the origin's whole answer, body included, set in every validated
+     * configuration.
+     */
     @Override
     public Duration timeout() {
       return VendorConfigChecks.validated(timeout, "origin timeout");
