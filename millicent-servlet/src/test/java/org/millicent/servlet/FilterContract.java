@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.BrokerServer;
 import org.millicent.protocol.Headers;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.Payment;
+import org.millicent.protocol.Receipt;
 import org.millicent.servlet.testing.ShopScenarios;
 import org.millicent.servlet.testing.TestMarket;
 import org.millicent.servlet.testing.TestMarket.Own;
@@ -57,6 +60,9 @@ abstract class FilterContract extends ShopScenarios {
     return null;
   }
 
+  /** The vendor's {@code max_answer_bytes}, small so that a test writes a little more. */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
+
   @TempDir static Path dir;
   private MillicentGateway millicent;
   private Container container;
@@ -81,6 +87,8 @@ abstract class FilterContract extends ShopScenarios {
             .price("GET", "/fail", 100)
             .price("GET", "/boom", 100)
             .price("GET", "/dbdown", 100)
+            .price("GET", "/large/**", 100)
+            .maxAnswerBytes(MAX_ANSWER_BYTES)
             .price("POST", "/echo", 200)
             .free("/free")
             .broker(new org.millicent.vendor.config.BrokerConfig("bob", bobUrl, bobToken, 1, 500))
@@ -138,10 +146,53 @@ abstract class FilterContract extends ShopScenarios {
     assertThat(code(refused)).isEqualTo("storage-unavailable");
     assertThat(refused.headers().firstValue(Headers.RECEIPT)).isEmpty();
     assertThat(text(refused)).doesNotContain("vendor_spends").doesNotContain("Exception");
-    // Not spent: nothing was written. The scrip stays refused until the vendor's next start (which
-    // rebuilds the spent list from disk), because its release could not read the table either and
-    // so cannot tell whether the spend was committed (EmbeddedSpendRecorder.releaseInMemory); in
-    // shared mode the claim row waits for the stale-claim sweep.
+    // Not spent: nothing was written. Its release could not read the table either, so the embedded
+    // spent list (SQLite) held the scrip in doubt, and decides it once the table can tell
+    // (docs/STORAGE.md): it buys at once, not after a restart. In shared mode (PostgreSQL) the
+    // claim row waits for the stale-claim sweep.
+    if (database() == null) {
+      HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterDbdown"));
+      assertThat(again.statusCode()).as("uncharged, so it buys: " + text(again)).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void anAnswerOverMaxAnswerBytes_is502OriginTooLarge_andTheSameScripThenBuys() {
+    Own alice = own(millicent, 1_000);
+    for (String how : List.of("stream", "writer", "announced")) {
+      String path = "/large/" + how + "/" + (MAX_ANSWER_BYTES + 1);
+
+      HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", path));
+
+      assertThat(r.statusCode()).as(how + ": " + text(r)).isEqualTo(502);
+      assertThat(code(r)).isEqualTo("origin-too-large");
+      assertThat(text(r))
+          .contains("max_answer_bytes (" + MAX_ANSWER_BYTES + " bytes)", "nothing was charged")
+          .doesNotContain("xxxx");
+      assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
+    }
+    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterLarge"));
+
+    assertThat(again.statusCode()).as("uncharged, so it buys: " + text(again)).isEqualTo(200);
+  }
+
+  @Test
+  void anAnswerOfExactlyMaxAnswerBytes_isSoldWhole_withAReceiptForTheBodyReceived() {
+    for (String how : List.of("stream", "writer", "announced")) {
+      Own alice = own(millicent, 1_000);
+      Payment.Signed p =
+          (Payment.Signed) market.signed(alice, "GET", "/large/" + how + "/" + MAX_ANSWER_BYTES);
+
+      HttpResponse<byte[]> r = market.pay(p);
+
+      assertThat(r.statusCode()).as(how).isEqualTo(200);
+      assertThat(r.body()).hasSize(MAX_ANSWER_BYTES);
+      Receipt receipt = Receipt.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
+      assertThat(
+              Payer.verifySignedReceipt(alice.secret(), p.mac(), r.statusCode(), receipt, r.body()))
+          .as(how)
+          .isPresent();
+    }
   }
 
   /** Renames the vendor's spent list behind its back, as a database failure would hide it. */
