@@ -10,6 +10,9 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * millicent}): Boot 3's form of the starter's Boot 4 {@code MillicentHealthIndicator}, with the
  * same status and details ({@link VendorHealth#details()}). Thread-safe.
  */
+// "exports": Boot 3's Actuator is read only where it is present (requires static, not transitive),
+// so that the starter, built on Boot 4, compiles without it; whoever uses this class has it.
+@SuppressWarnings("exports")
 public final class Boot3HealthIndicator implements HealthIndicator {
   private final MillicentGateway gateway;
 
