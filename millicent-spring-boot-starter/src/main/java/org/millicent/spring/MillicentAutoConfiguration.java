@@ -57,6 +57,9 @@ public class MillicentAutoConfiguration {
    */
   public static final int FILTER_ORDER = -90;
 
+  /** Made by Spring Boot, which finds this class in the starter's auto-configuration imports. */
+  public MillicentAutoConfiguration() {}
+
   /** The vendor runtime, closed with the application context. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean

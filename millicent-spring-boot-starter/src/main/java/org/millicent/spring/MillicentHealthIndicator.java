@@ -13,6 +13,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * form; on Boot 3 the starter registers {@link org.millicent.spring.boot3.Boot3HealthIndicator}
  * instead. Thread-safe.
  */
+// "exports": Boot 4's health API is read only where it is present (requires static, not
+// transitive), so that a Boot 3 application, which has none, can use the module; whoever uses this
+// class has it.
+@SuppressWarnings("exports")
 public final class MillicentHealthIndicator implements HealthIndicator {
   private final MillicentGateway gateway;
 
