@@ -2,11 +2,9 @@ package org.millicent.servlet;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.millicent.servlet.testing.TestMarket.code;
-import static org.millicent.servlet.testing.TestMarket.freePort;
-import static org.millicent.servlet.testing.TestMarket.own;
-import static org.millicent.servlet.testing.TestMarket.text;
-import static org.millicent.servlet.testing.TestMarket.token;
+import static org.millicent.vendor.testing.OwnCustomer.funded;
+import static org.millicent.vendor.testing.TestHttp.code;
+import static org.millicent.vendor.testing.TestHttp.text;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -18,17 +16,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.BrokerServer;
+import org.millicent.broker.testing.BrokerLicence;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Receipt;
 import org.millicent.servlet.testing.ShopScenarios;
-import org.millicent.servlet.testing.TestMarket;
-import org.millicent.servlet.testing.TestMarket.Own;
 import org.millicent.testing.DashboardTables;
 import org.millicent.vendor.MillicentGateway;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer.Funded;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The filter in a servlet container, set up by hand as docs/SERVLET.md shows ({@link ShopServlet}
@@ -68,20 +67,17 @@ abstract class FilterContract extends ShopScenarios {
   private Container container;
   private BrokerServer bob;
   private final ShopServlet app = new ShopServlet();
-  private TestMarket market;
+  private TestHttp http;
 
   @BeforeAll
   void startMarket() throws Exception {
-    String admin = token();
-    String bobToken = token();
-    URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
-    var builder = VendorConfig.builder("venetia");
+    BrokerLicence licence = BrokerLicence.of("bob", "venetia");
+    var builder = licence.vendor(VendorConfig.builder("venetia"));
     if (database() != null) {
       builder.database(database());
     }
     VendorConfig config =
         builder
-            .adminToken(admin)
             .price("GET", "/articles/*", 100)
             .price("GET", "/cheap", 50)
             .price("GET", "/fail", 100)
@@ -91,17 +87,16 @@ abstract class FilterContract extends ShopScenarios {
             .maxAnswerBytes(MAX_ANSWER_BYTES)
             .price("POST", "/echo", 200)
             .free("/free")
-            .broker(new org.millicent.vendor.config.BrokerConfig("bob", bobUrl, bobToken, 1, 500))
             .build();
     millicent = MillicentGateway.open(config, dir.resolve("venetia"));
     container = start(new MillicentFilter(millicent), new MillicentEndpoints(millicent), app, dir);
-    market = new TestMarket(URI.create("http://127.0.0.1:" + container.port()));
-    bob = market.startBroker("bob", bobUrl, "venetia", bobToken, admin, dir.resolve("bob"));
+    http = new TestHttp(URI.create("http://127.0.0.1:" + container.port()));
+    bob = licence.startBroker(http.base(), dir.resolve("bob"));
   }
 
   @Override
   protected Shop shop() {
-    return new Shop(market, millicent, bob, app::runs, dir.resolve("alice"));
+    return new Shop(http, millicent, bob, app::runs, dir.resolve("alice"));
   }
 
   @AfterAll
@@ -119,8 +114,8 @@ abstract class FilterContract extends ShopScenarios {
 
   @Test
   void freeAndUnpricedPaths_passToTheApp_untouched() {
-    HttpResponse<byte[]> free = market.send("GET", "/free", new byte[0]);
-    HttpResponse<byte[]> other = market.send("GET", "/about", new byte[0]);
+    HttpResponse<byte[]> free = http.send("GET", "/free", new byte[0]);
+    HttpResponse<byte[]> other = http.send("GET", "/about", new byte[0]);
 
     assertThat(free.statusCode()).isEqualTo(200);
     assertThat(text(free)).isEqualTo("free /free");
@@ -131,12 +126,12 @@ abstract class FilterContract extends ShopScenarios {
   @Test
   void aSpendTheDatabaseCannotRecord_isRefused503_withTheGatewaysProblem_notTheContainersPage()
       throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
     app.whileAnswering = () -> renameSpends("vendor_spends", "vendor_spends_away");
 
     HttpResponse<byte[]> refused;
     try {
-      refused = market.pay(market.signed(alice, "GET", "/dbdown"));
+      refused = http.pay(http.signed(alice, "GET", "/dbdown"));
     } finally {
       app.whileAnswering = () -> {};
       renameSpends("vendor_spends_away", "vendor_spends");
@@ -151,18 +146,18 @@ abstract class FilterContract extends ShopScenarios {
     // (docs/STORAGE.md): it buys at once, not after a restart. In shared mode (PostgreSQL) the
     // claim row waits for the stale-claim sweep.
     if (database() == null) {
-      HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterDbdown"));
+      HttpResponse<byte[]> again = http.pay(http.signed(alice, "GET", "/articles/afterDbdown"));
       assertThat(again.statusCode()).as("uncharged, so it buys: " + text(again)).isEqualTo(200);
     }
   }
 
   @Test
   void anAnswerOverMaxAnswerBytes_is502OriginTooLarge_andTheSameScripThenBuys() {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
     for (String how : List.of("stream", "writer", "announced")) {
       String path = "/large/" + how + "/" + (MAX_ANSWER_BYTES + 1);
 
-      HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", path));
+      HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", path));
 
       assertThat(r.statusCode()).as(how + ": " + text(r)).isEqualTo(502);
       assertThat(code(r)).isEqualTo("origin-too-large");
@@ -171,7 +166,7 @@ abstract class FilterContract extends ShopScenarios {
           .doesNotContain("xxxx");
       assertThat(r.headers().firstValue(Headers.RECEIPT)).isEmpty();
     }
-    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterLarge"));
+    HttpResponse<byte[]> again = http.pay(http.signed(alice, "GET", "/articles/afterLarge"));
 
     assertThat(again.statusCode()).as("uncharged, so it buys: " + text(again)).isEqualTo(200);
   }
@@ -179,11 +174,10 @@ abstract class FilterContract extends ShopScenarios {
   @Test
   void anAnswerOfExactlyMaxAnswerBytes_isSoldWhole_withAReceiptForTheBodyReceived() {
     for (String how : List.of("stream", "writer", "announced")) {
-      Own alice = own(millicent, 1_000);
-      Payment.Signed p =
-          (Payment.Signed) market.signed(alice, "GET", "/large/" + how + "/" + MAX_ANSWER_BYTES);
+      Funded alice = funded(millicent, 1_000);
+      Payment.Signed p = http.signed(alice, "GET", "/large/" + how + "/" + MAX_ANSWER_BYTES);
 
-      HttpResponse<byte[]> r = market.pay(p);
+      HttpResponse<byte[]> r = http.pay(p);
 
       assertThat(r.statusCode()).as(how).isEqualTo(200);
       assertThat(r.body()).hasSize(MAX_ANSWER_BYTES);
@@ -211,12 +205,12 @@ abstract class FilterContract extends ShopScenarios {
 
   @Test
   void aSaleThroughTheFilter_countsForItsPath_inTheDashboardsTopResources() {
-    String path = "/articles/dashboard-" + token();
-    HttpResponse<byte[]> paid = market.pay(market.signed(own(millicent, 1_000), "GET", path));
+    String path = "/articles/dashboard-" + Long.toUnsignedString(TestHttp.RANDOM.nextLong());
+    HttpResponse<byte[]> paid = http.pay(http.signed(funded(millicent, 1_000), "GET", path));
     assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
 
     HttpResponse<byte[]> page =
-        market.send(
+        http.send(
             "GET",
             "/millicent/admin/dashboard",
             new byte[0],
@@ -235,12 +229,12 @@ abstract class FilterContract extends ShopScenarios {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     millicent.bindMetrics(meters);
 
-    assertThat(market.send("GET", "/about", new byte[0]).statusCode()).isEqualTo(200);
-    assertThat(market.send("GET", "/free", new byte[0]).statusCode()).isEqualTo(200);
-    assertThat(market.send("GET", "/articles/timed", new byte[0]).statusCode()).isEqualTo(402);
-    HttpResponse<byte[]> paid = market.pay(market.signed(own(millicent, 1_000), "GET", "/fail"));
+    assertThat(http.send("GET", "/about", new byte[0]).statusCode()).isEqualTo(200);
+    assertThat(http.send("GET", "/free", new byte[0]).statusCode()).isEqualTo(200);
+    assertThat(http.send("GET", "/articles/timed", new byte[0]).statusCode()).isEqualTo(402);
+    HttpResponse<byte[]> paid = http.pay(http.signed(funded(millicent, 1_000), "GET", "/fail"));
     assertThat(paid.statusCode()).isEqualTo(502);
-    paid = market.pay(market.signed(own(millicent, 1_000), "GET", "/articles/timed"));
+    paid = http.pay(http.signed(funded(millicent, 1_000), "GET", "/articles/timed"));
     assertThat(paid.statusCode()).as(text(paid)).isEqualTo(200);
 
     // The filter times a request once its answer is written, so the client may see it first.

@@ -1,9 +1,9 @@
 package org.millicent.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.millicent.servlet.testing.TestMarket.code;
-import static org.millicent.servlet.testing.TestMarket.own;
-import static org.millicent.servlet.testing.TestMarket.text;
+import static org.millicent.vendor.testing.OwnCustomer.funded;
+import static org.millicent.vendor.testing.TestHttp.code;
+import static org.millicent.vendor.testing.TestHttp.text;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
@@ -30,15 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.broker.testing.BrokerLicence;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Receipt;
-import org.millicent.servlet.testing.TestMarket;
-import org.millicent.servlet.testing.TestMarket.Own;
 import org.millicent.vendor.MillicentGateway;
-import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer.Funded;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The filter attacked by a hostile customer and misused by a careless application, in embedded
@@ -59,25 +59,18 @@ class HostileFilterIT {
   @TempDir static Path dir;
   private MillicentGateway millicent;
   private Server server;
-  private TestMarket market;
+  private TestHttp http;
   private int port;
   private final HostileApp app = new HostileApp();
 
   @BeforeAll
   void start() throws Exception {
     VendorConfig config =
-        VendorConfig.builder("venetia")
-            .adminToken(TestMarket.token())
+        BrokerLicence.of("bob", "venetia")
+            .vendor(VendorConfig.builder("venetia"))
             .price("GET", "/articles/**", 100)
             .free("/free")
             .maxAnswerBytes(MAX_ANSWER_BYTES)
-            .broker(
-                new BrokerConfig(
-                    "bob",
-                    URI.create("http://127.0.0.1:" + TestMarket.freePort()),
-                    TestMarket.token(),
-                    1,
-                    500))
             .build();
     millicent = MillicentGateway.open(config, dir.resolve("venetia"));
     ServletHolder shop = new ServletHolder("hostile", app);
@@ -92,7 +85,7 @@ class HostileFilterIT {
               chain.doFilter(req, res);
             });
     port = JettyFilterIT.port(server);
-    market = new TestMarket(URI.create("http://127.0.0.1:" + port));
+    http = new TestHttp(URI.create("http://127.0.0.1:" + port));
   }
 
   @AfterAll
@@ -107,10 +100,10 @@ class HostileFilterIT {
 
   @Test
   void anAsyncServlet_writingTheUnwrappedResponse_getsNoPaidContentOutFree() throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
 
-    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/async"));
-    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterAsync"));
+    HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", "/articles/async"));
+    HttpResponse<byte[]> again = http.pay(http.signed(alice, "GET", "/articles/afterAsync"));
 
     // Before the fix: 200 with the content and no receipt, and the payment released (free).
     assertThat(r.statusCode()).as(text(r)).isEqualTo(502);
@@ -121,12 +114,12 @@ class HostileFilterIT {
 
   @Test
   void anInformationalStatus_isTheApplicationsFailure_notAChargeWithoutAnAnswer() throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
 
     // Before the fix: the spend was committed, then the container sent 199 as an interim answer
     // and never a final one (the client timed out with no answer and no receipt).
-    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/status/199"));
-    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/after199"));
+    HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", "/articles/status/199"));
+    HttpResponse<byte[]> again = http.pay(http.signed(alice, "GET", "/articles/after199"));
 
     assertThat(r.statusCode()).as(text(r)).isEqualTo(502);
     assertThat(code(r)).isEqualTo("origin-failed");
@@ -135,10 +128,10 @@ class HostileFilterIT {
 
   @Test
   void a204WithABody_hasAReceiptThatVerifiesAgainstTheBodyReceived() throws Exception {
-    Own alice = own(millicent, 1_000);
-    Payment.Signed p = (Payment.Signed) market.signed(alice, "GET", "/articles/status/204");
+    Funded alice = funded(millicent, 1_000);
+    Payment.Signed p = http.signed(alice, "GET", "/articles/status/204");
 
-    HttpResponse<byte[]> r = market.pay(p);
+    HttpResponse<byte[]> r = http.pay(p);
 
     assertThat(r.statusCode()).isEqualTo(204);
     // Before the fix the reply MAC covered the body the container dropped: the wallet saw a forged
@@ -148,7 +141,7 @@ class HostileFilterIT {
 
   /** {@code r}'s receipt verifies for {@code alice} against the status and body she received. */
   private static void assertReceiptCoversTheBodyReceived(
-      Own alice, Payment.Signed p, HttpResponse<byte[]> r) {
+      Funded alice, Payment.Signed p, HttpResponse<byte[]> r) {
     Receipt receipt = Receipt.parse(r.headers().firstValue(Headers.RECEIPT).orElseThrow());
     assertThat(
             Payer.verifySignedReceipt(alice.secret(), p.mac(), r.statusCode(), receipt, r.body()))
@@ -161,10 +154,10 @@ class HostileFilterIT {
    */
   @Test
   void anAnswerOverMaxAnswerBytes_keepsTheHeadersSetBeforeTheFilter() throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
     String path = "/articles/large/stream/" + (MAX_ANSWER_BYTES + 1);
 
-    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", path));
+    HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", path));
 
     assertThat(code(r)).as(text(r)).isEqualTo("origin-too-large");
     assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(CSP);
@@ -172,9 +165,9 @@ class HostileFilterIT {
 
   @Test
   void aFailedAnswer_keepsTheHeadersSetBeforeTheFilter_andDropsTheApplications() throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
 
-    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/headersThenFail"));
+    HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", "/articles/headersThenFail"));
 
     assertThat(r.statusCode()).as(text(r)).isEqualTo(502);
     assertThat(code(r)).isEqualTo("origin-failed");
@@ -186,9 +179,9 @@ class HostileFilterIT {
 
   @Test
   void aPaidAnswer_keepsTheHeadersSetBeforeTheFilter() throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
 
-    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/plain"));
+    HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", "/articles/plain"));
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Security-Policy")).hasValue(CSP);
@@ -196,21 +189,21 @@ class HostileFilterIT {
 
   @Test
   void aForwardToAnotherPricedPath_isChargedOnce_withItsReceipt() throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
 
-    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/forward"));
+    HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", "/articles/forward"));
 
     assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
     assertThat(text(r)).contains(SECRET);
-    assertThat(TestMarket.receipt(r)).containsEntry("price", "100");
+    assertThat(TestHttp.receipt(r)).containsEntry("price", "100");
   }
 
   @Test
   void aFlushThenAThrow_deliversNothing_andReleases() throws Exception {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
 
-    HttpResponse<byte[]> r = market.pay(market.signed(alice, "GET", "/articles/flushthrow"));
-    HttpResponse<byte[]> again = market.pay(market.signed(alice, "GET", "/articles/afterflush"));
+    HttpResponse<byte[]> r = http.pay(http.signed(alice, "GET", "/articles/flushthrow"));
+    HttpResponse<byte[]> again = http.pay(http.signed(alice, "GET", "/articles/afterflush"));
 
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(code(r)).isEqualTo("origin-failed");
@@ -247,7 +240,7 @@ class HostileFilterIT {
 
   @Test
   void anUnpaidHead_ofAPricedGet_doesNotRunTheApplication() {
-    HttpResponse<byte[]> r = market.send("HEAD", "/articles/head", new byte[0]);
+    HttpResponse<byte[]> r = http.send("HEAD", "/articles/head", new byte[0]);
 
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(app.unpaidPriced).doesNotContain("/articles/head");
@@ -255,18 +248,18 @@ class HostileFilterIT {
 
   @Test
   void aPaidReplay_whoseApplicationFails_doesNotFreeTheSpentScrip() throws Exception {
-    Own alice = own(millicent, 1_000);
-    Payment p = market.signed(alice, "GET", "/articles/flaky");
+    Funded alice = funded(millicent, 1_000);
+    Payment p = http.signed(alice, "GET", "/articles/flaky");
 
-    HttpResponse<byte[]> first = market.pay(p);
+    HttpResponse<byte[]> first = http.pay(p);
     app.flaky = true;
     HttpResponse<byte[]> replay;
     try {
-      replay = market.pay(p);
+      replay = http.pay(p);
     } finally {
       app.flaky = false;
     }
-    HttpResponse<byte[]> other = market.pay(market.signed(alice, "GET", "/articles/reuse"));
+    HttpResponse<byte[]> other = http.pay(http.signed(alice, "GET", "/articles/reuse"));
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(replay.statusCode()).isEqualTo(502);
@@ -276,26 +269,26 @@ class HostileFilterIT {
 
   @Test
   void theSamePaymentSentConcurrently_isChargedOnce_withOneChange() throws Exception {
-    Own alice = own(millicent, 1_000);
-    Payment p = market.signed(alice, "GET", "/articles/slow");
+    Funded alice = funded(millicent, 1_000);
+    Payment p = http.signed(alice, "GET", "/articles/slow");
     int n = 6;
     List<HttpResponse<byte[]>> answers = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
       List<Future<HttpResponse<byte[]>>> sent = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        sent.add(pool.submit(() -> market.pay(p)));
+        sent.add(pool.submit(() -> http.pay(p)));
       }
       for (Future<HttpResponse<byte[]>> f : sent) {
         answers.add(f.get());
       }
     }
-    HttpResponse<byte[]> other = market.pay(market.signed(alice, "GET", "/articles/reuseSlow"));
+    HttpResponse<byte[]> other = http.pay(http.signed(alice, "GET", "/articles/reuseSlow"));
 
     assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(text(r)).isIn(200, 409, 503));
     List<String> changes =
         answers.stream()
             .filter(r -> r.statusCode() == 200)
-            .map(r -> TestMarket.receipt(r).get("change"))
+            .map(r -> TestHttp.receipt(r).get("change"))
             .distinct()
             .toList();
     assertThat(changes).hasSize(1);

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.millicent.servlet.testing.Runs;
-import org.millicent.servlet.testing.TestMarket;
+import org.millicent.servlet.testing.ShopScenarios;
 import org.millicent.vendor.VerifiedPayment;
 
 /**
@@ -56,7 +56,7 @@ final class ShopServlet extends HttpServlet {
       default -> {
         res.setContentType("text/plain;charset=utf-8");
         res.setHeader("X-App", "shop");
-        String text = paid == null ? "free " + path : TestMarket.paidText(path, paid);
+        String text = paid == null ? "free " + path : ShopScenarios.paidText(path, paid);
         res.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
       }
     }

@@ -19,6 +19,7 @@ import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Headers;
 import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The gateway mounted in an app someone else owns (docs/EMBEDDING.md): the app's own routes and

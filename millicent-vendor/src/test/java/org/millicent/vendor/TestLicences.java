@@ -22,6 +22,7 @@ import org.millicent.purchase.ScripMinter;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.vendor.config.BrokerConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The broker's side of a licence in the vendor ITs: issues one over the admin endpoint, mints

@@ -38,6 +38,8 @@ import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Issue 12, parts 3 and 4, at a vendor that accepts every variant (clear too, as the README's curl

@@ -31,6 +31,8 @@ import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /** The broker-facing and admin endpoints: warehouse, exchange, licences and the received report. */
 class VendorBrokerIT {

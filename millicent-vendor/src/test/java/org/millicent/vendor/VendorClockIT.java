@@ -20,6 +20,7 @@ import org.millicent.scrip.ScripCodec;
 import org.millicent.testing.MutableClock;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The vendor reads time from the clock it is started with, never from the system clock: expiry, the

@@ -24,6 +24,8 @@ import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Raw HTTP/1.1 as {@code curl} sends it, over a plain socket: the bytes on the wire, header

@@ -20,6 +20,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.testing.MutableClock;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * {@code GET /millicent/admin/dashboard} over real HTTP on port 0 (docs/HTTP-API.md, "Dashboards"):

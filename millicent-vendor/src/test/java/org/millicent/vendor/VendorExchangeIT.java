@@ -25,6 +25,8 @@ import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /** Renewal, split and merge through {@code POST /millicent/exchange}, and their retries. */
 class VendorExchangeIT {

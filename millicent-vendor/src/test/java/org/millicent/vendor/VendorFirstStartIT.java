@@ -22,6 +22,7 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Two vendor replicas started at the same moment on one empty database: whichever creates the

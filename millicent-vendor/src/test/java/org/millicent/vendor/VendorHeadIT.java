@@ -12,6 +12,8 @@ import org.millicent.protocol.Headers;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * HEAD requests (docs/HTTP-API.md, "HEAD"): answered like the GET without its body, and never

@@ -23,6 +23,8 @@ import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Hostile HTTP input at a real reverse-proxy vendor on loopback (issue 12, part 5): broken and

@@ -13,6 +13,7 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Key rotation on vendor replicas sharing one PostgreSQL schema (docs/VENDOR-KEYS.md, "Replicas"):

@@ -25,6 +25,7 @@ import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Rotating and retiring a running vendor's master secrets through its admin endpoints

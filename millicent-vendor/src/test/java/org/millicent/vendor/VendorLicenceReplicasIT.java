@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Licences on vendor replicas sharing one PostgreSQL schema (docs/BROKER.md, "Licences on

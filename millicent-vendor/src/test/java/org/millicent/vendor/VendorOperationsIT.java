@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.config.VendorConfigBuilder;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Operational honesty (issue 12, part 6): {@code /health} says when storage fails, a second vendor

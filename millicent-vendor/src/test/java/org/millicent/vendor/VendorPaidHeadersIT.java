@@ -26,6 +26,7 @@ import org.millicent.scrip.ScripProperties;
 import org.millicent.testing.MutableClock;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The origin learns what was paid: a real origin behind two gateways, one with a key file ({@code

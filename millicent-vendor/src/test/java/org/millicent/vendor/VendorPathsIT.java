@@ -26,6 +26,7 @@ import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.config.VendorConfigBuilder;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Prices apply to the path that is served (issue 12, part 2): a vendor with {@code /public/**} free

@@ -24,6 +24,7 @@ import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The 402 for people and CORS for pages (docs/HTTP-API.md, "The paywall page", "Browsers and

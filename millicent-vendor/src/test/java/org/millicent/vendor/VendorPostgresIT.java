@@ -19,6 +19,7 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Two vendor replicas on one PostgreSQL schema (the shared spent list): they share keys, and of

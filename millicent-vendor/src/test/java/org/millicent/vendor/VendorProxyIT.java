@@ -26,6 +26,8 @@ import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.config.VendorConfigBuilder;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Charge only on delivery: the gateway in front of a tiny origin that answers 200, 404 or 500, or

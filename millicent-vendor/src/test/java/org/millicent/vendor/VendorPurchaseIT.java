@@ -25,6 +25,8 @@ import org.millicent.protocol.Variant;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /** Buying a page of the sample catalogue in each variant, over real HTTP. */
 class VendorPurchaseIT {

@@ -12,6 +12,7 @@ import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * A licensed spend whose received record fails after the spend committed (docs/BROKER.md,

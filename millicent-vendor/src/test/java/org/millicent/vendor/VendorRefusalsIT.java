@@ -20,6 +20,8 @@ import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * What the vendor answers when it will not serve a request (issue 13): every refusal, those of

@@ -27,6 +27,8 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /** Every rejection code over real HTTP, and that a rejected payment leaves the scrip spendable. */
 class VendorRejectionsIT {

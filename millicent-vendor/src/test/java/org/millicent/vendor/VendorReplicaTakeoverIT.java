@@ -32,6 +32,7 @@ import org.millicent.scrip.ScripCodec;
 import org.millicent.storage.testing.RawHttp;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * Two reverse-proxy replicas on one PostgreSQL schema (issue 12, part 1): replica A claims a scrip

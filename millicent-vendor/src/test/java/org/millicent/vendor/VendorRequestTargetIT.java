@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.RawHttp;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -13,6 +13,7 @@ import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /** What survives a restart on the same data folder: keys, spends, serials, customers, token. */
 class VendorRestartIT {

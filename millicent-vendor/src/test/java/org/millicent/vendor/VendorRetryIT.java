@@ -34,6 +34,8 @@ import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * A retry is never answered {@code spent} for its own payment (issue 12, part 1): a reverse-proxy

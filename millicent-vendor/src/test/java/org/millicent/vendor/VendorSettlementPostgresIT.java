@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.testing.TestDatabases;
 import org.millicent.vendor.config.VendorConfig;
+import org.millicent.vendor.testing.TestHttp;
 
 /**
  * The received report on PostgreSQL never skips a record that commits late (docs/BROKER.md,

@@ -15,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -24,10 +22,9 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
+import org.millicent.broker.testing.BrokerLicence;
 import org.millicent.cli.CliRun;
-import org.millicent.cli.Loopback;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.wallet.Wallet;
@@ -72,31 +69,14 @@ class VouchedOriginsIT {
 
   /** Starts Venetia and Bob; Bob's manifest lists {@code publicUrls} (none: Venetia's URL). */
   private void startMarket(List<URI> publicUrls) throws IOException {
-    SecureRandom random = new SecureRandom();
-    String admin = token(random);
-    String bobToken = token(random);
-    URI bobUrl = URI.create("http://127.0.0.1:" + Loopback.freePort());
+    BrokerLicence licence = BrokerLicence.of("bob", "venetia");
     venetia =
         VendorServer.start(
-            VendorConfig.sampleBuilder()
-                .vendor("venetia")
-                .host("127.0.0.1")
-                .port(0)
-                .adminToken(admin)
-                .broker(
-                    new org.millicent.vendor.config.BrokerConfig("bob", bobUrl, bobToken, 1, 500))
-                .build(),
+            licence.vendor(VendorConfig.sampleBuilder()).host("127.0.0.1").port(0).build(),
             dir.resolve("venetia"));
     bob =
-        BrokerServer.start(
-            BrokerConfig.defaults()
-                .withBrokerId("bob")
-                .withListen("127.0.0.1", bobUrl.getPort())
-                .withVendor(
-                    org.millicent.broker.VendorConfig.licensed(
-                            "venetia", venetia.url(), bobToken, admin, 500)
-                        .withPublicUrls(publicUrls)),
-            dir.resolve("bob"));
+        licence.startBroker(
+            venetia.url(), vendor -> vendor.withPublicUrls(publicUrls), dir.resolve("bob"));
     startImpostor(bob.url());
   }
 
@@ -277,11 +257,5 @@ class VouchedOriginsIT {
     assertThat(cli("wallet", "vendors", "list").out())
         .contains("https://venetia.example:443", "vouched by " + bob.url())
         .contains(Request.origin(venetia.url()), "vouched by you");
-  }
-
-  private static String token(SecureRandom random) {
-    byte[] b = new byte[24];
-    random.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 }

@@ -1,12 +1,10 @@
 package org.millicent.servlet.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.millicent.servlet.testing.TestMarket.code;
-import static org.millicent.servlet.testing.TestMarket.nonce;
-import static org.millicent.servlet.testing.TestMarket.own;
-import static org.millicent.servlet.testing.TestMarket.random;
-import static org.millicent.servlet.testing.TestMarket.receipt;
-import static org.millicent.servlet.testing.TestMarket.text;
+import static org.millicent.vendor.testing.OwnCustomer.funded;
+import static org.millicent.vendor.testing.TestHttp.code;
+import static org.millicent.vendor.testing.TestHttp.receipt;
+import static org.millicent.vendor.testing.TestHttp.text;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
@@ -25,13 +23,17 @@ import org.millicent.broker.BrokerServer;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Headers;
+import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripBody;
-import org.millicent.servlet.testing.TestMarket.Own;
 import org.millicent.vendor.MillicentGateway;
+import org.millicent.vendor.VerifiedPayment;
+import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.OwnCustomer.Funded;
+import org.millicent.vendor.testing.TestHttp;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
 import org.millicent.wallet.http.Request;
@@ -45,9 +47,9 @@ import org.millicent.wallet.http.Response;
  * test-jar.
  *
  * <p>The shop a subclass starts answers {@code GET /articles/*} at 100 millicents and {@code GET
- * /cheap} at 50 with {@link TestMarket#paidText} of the request path; {@code GET /fail} (100)
- * answers 500 and {@code GET /boom} (100) throws; {@code POST /echo} (200) echoes its body as
- * {@code application/octet-stream}. The vendor is {@code venetia}, licensed by broker {@code bob}.
+ * /cheap} at 50 with {@link #paidText} of the request path; {@code GET /fail} (100) answers 500 and
+ * {@code GET /boom} (100) throws; {@code POST /echo} (200) echoes its body as {@code
+ * application/octet-stream}. The vendor is {@code venetia}, licensed by broker {@code bob}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ShopScenarios {
@@ -56,24 +58,38 @@ public abstract class ShopScenarios {
   /**
    * A running shop, as a subclass started it.
    *
-   * @param market pays and sends to it
+   * @param http pays and sends to it
    * @param vendor its vendor runtime (it mints the own customers' scrip)
    * @param broker the broker that licensed the vendor
    * @param runs how often the shop's application ran for a path
    * @param walletDir a folder for the Java wallet's data
    */
   public record Shop(
-      TestMarket market,
+      TestHttp http,
       MillicentGateway vendor,
       BrokerServer broker,
       ToIntFunction<String> runs,
       Path walletDir) {}
 
+  /**
+   * What the test shop answers for {@code what} bought with {@code paid}: "{@code what} paid
+   * <i>price</i> by <i>customer</i> replay=<i>replay</i>" (the scenarios read it back).
+   */
+  public static String paidText(String what, VerifiedPayment paid) {
+    return what
+        + " paid "
+        + paid.priceMillicents()
+        + " by "
+        + Long.toUnsignedString(paid.customerId())
+        + " replay="
+        + paid.replay();
+  }
+
   /** The shop the subclass started before the first scenario. */
   protected abstract Shop shop();
 
-  private TestMarket market() {
-    return shop().market();
+  private TestHttp http() {
+    return shop().http();
   }
 
   private MillicentGateway vendor() {
@@ -97,7 +113,7 @@ public abstract class ShopScenarios {
     try (Wallet w = Wallet.open(WalletOptions.defaults(walletDir()))) {
       w.register(broker().url(), "alice");
 
-      Response r = w.httpClient().send(Request.get(market().base().resolve("/articles/wallet")));
+      Response r = w.httpClient().send(Request.get(http().base().resolve("/articles/wallet")));
 
       assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
       assertThat(new String(r.body(), StandardCharsets.UTF_8))
@@ -112,9 +128,9 @@ public abstract class ShopScenarios {
   @Test
   void unpaid_isOffered_withAProblemDocument_orThePaywallPage_andTheAppDoesNotRun()
       throws Exception {
-    HttpResponse<byte[]> r = market().send("GET", "/articles/unpaid", new byte[0]);
+    HttpResponse<byte[]> r = http().send("GET", "/articles/unpaid", new byte[0]);
     HttpResponse<byte[]> page =
-        market().send("GET", "/articles/unpaid", new byte[0], "Accept", "text/html");
+        http().send("GET", "/articles/unpaid", new byte[0], "Accept", "text/html");
 
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -128,10 +144,10 @@ public abstract class ShopScenarios {
 
   @Test
   void theProtocolEndpoints_answerBesideTheApplication() throws Exception {
-    HttpResponse<byte[]> manifest = market().send("GET", "/.well-known/millicent", new byte[0]);
+    HttpResponse<byte[]> manifest = http().send("GET", "/.well-known/millicent", new byte[0]);
     HttpResponse<byte[]> unpaid =
-        market().send("POST", "/millicent/exchange", "{}".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<byte[]> noToken = market().send("GET", "/millicent/admin/keys", new byte[0]);
+        http().send("POST", "/millicent/exchange", "{}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> noToken = http().send("GET", "/millicent/admin/keys", new byte[0]);
 
     assertThat(manifest.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(manifest.body()).path("vendor").asText()).isEqualTo("venetia");
@@ -141,20 +157,20 @@ public abstract class ShopScenarios {
 
   @Test
   void forgedScrip_isRefused_notConsumed_andThenBuys() throws Exception {
-    Own alice = own(vendor(), 1_000);
+    Funded alice = funded(vendor(), 1_000);
     ScripBody b = alice.scrip().body();
     Scrip forged =
         new Scrip(
             new ScripBody(
                 b.vendor(), 100_000, b.id(), b.customerId(), b.expiresAt(), b.properties()),
             alice.scrip().certificate());
-    CustomerSecret mallory = alice.customers().customerSecret(alice.customers().newCustomerId());
+    CustomerSecret mallory = OwnCustomer.of(vendor()).secret();
 
     HttpResponse<byte[]> altered =
-        market().pay(market().signed(forged, alice.secret(), "GET", "/articles/forged"));
+        http().pay(http().signed(forged, alice.secret(), "GET", "/articles/forged"));
     HttpResponse<byte[]> stolen =
-        market().pay(market().signed(alice.scrip(), mallory, "GET", "/articles/forged"));
-    HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/forged"));
+        http().pay(http().signed(alice.scrip(), mallory, "GET", "/articles/forged"));
+    HttpResponse<byte[]> paid = http().pay(http().signed(alice, "GET", "/articles/forged"));
 
     assertRefused(altered, 402, "forged");
     assertRefused(stolen, 402, "wrong-customer");
@@ -164,10 +180,10 @@ public abstract class ShopScenarios {
 
   @Test
   void insufficientScrip_isRefused_notConsumed_andThenBuysACheaperPage() throws Exception {
-    Own alice = own(vendor(), 60);
+    Funded alice = funded(vendor(), 60);
 
-    HttpResponse<byte[]> refused = market().pay(market().signed(alice, "GET", "/articles/x"));
-    HttpResponse<byte[]> cheap = market().pay(market().signed(alice, "GET", "/cheap"));
+    HttpResponse<byte[]> refused = http().pay(http().signed(alice, "GET", "/articles/x"));
+    HttpResponse<byte[]> cheap = http().pay(http().signed(alice, "GET", "/cheap"));
 
     assertRefused(refused, 402, "insufficient");
     assertThat(runs("/articles/x")).isZero();
@@ -177,11 +193,11 @@ public abstract class ShopScenarios {
 
   @Test
   void aReplay_getsTheSameChange_andIsChargedOnce() throws Exception {
-    Own alice = own(vendor(), 1_000);
-    Payment payment = market().signed(alice, "GET", "/articles/replayed");
+    Funded alice = funded(vendor(), 1_000);
+    Payment payment = http().signed(alice, "GET", "/articles/replayed");
 
-    HttpResponse<byte[]> first = market().pay(payment);
-    HttpResponse<byte[]> again = market().pay(payment);
+    HttpResponse<byte[]> first = http().pay(payment);
+    HttpResponse<byte[]> again = http().pay(payment);
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(again.statusCode()).isEqualTo(200);
@@ -189,16 +205,16 @@ public abstract class ShopScenarios {
     assertThat(text(again)).endsWith("replay=true");
     assertThat(receipt(again).get("change")).isNotNull().isEqualTo(receipt(first).get("change"));
     // Charged once: the scrip is spent by the first sending; another request with it is refused.
-    HttpResponse<byte[]> other = market().pay(market().signed(alice, "GET", "/articles/other"));
+    HttpResponse<byte[]> other = http().pay(http().signed(alice, "GET", "/articles/other"));
     assertThat(code(other)).isEqualTo("spent");
   }
 
   @Test
   void anApplication500_releasesThePayment_andTheScripThenBuys() throws Exception {
-    Own alice = own(vendor(), 1_000);
+    Funded alice = funded(vendor(), 1_000);
 
-    HttpResponse<byte[]> failed = market().pay(market().signed(alice, "GET", "/fail"));
-    HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/after500"));
+    HttpResponse<byte[]> failed = http().pay(http().signed(alice, "GET", "/fail"));
+    HttpResponse<byte[]> paid = http().pay(http().signed(alice, "GET", "/articles/after500"));
 
     assertRefused(failed, 502, "origin-failed");
     assertThat(text(failed)).contains("nothing was charged").doesNotContain("broke");
@@ -209,10 +225,10 @@ public abstract class ShopScenarios {
 
   @Test
   void anApplicationException_releasesThePayment_andTheScripThenBuys() throws Exception {
-    Own alice = own(vendor(), 1_000);
+    Funded alice = funded(vendor(), 1_000);
 
-    HttpResponse<byte[]> failed = market().pay(market().signed(alice, "GET", "/boom"));
-    HttpResponse<byte[]> paid = market().pay(market().signed(alice, "GET", "/articles/afterBoom"));
+    HttpResponse<byte[]> failed = http().pay(http().signed(alice, "GET", "/boom"));
+    HttpResponse<byte[]> paid = http().pay(http().signed(alice, "GET", "/articles/afterBoom"));
 
     assertRefused(failed, 502, "origin-failed");
     assertThat(text(failed)).doesNotContain("IllegalStateException");
@@ -221,13 +237,13 @@ public abstract class ShopScenarios {
 
   @Test
   void theApplication_seesTheVerifiedPayment_andThePaidBody() throws Exception {
-    Own alice = own(vendor(), 1_000);
+    Funded alice = funded(vendor(), 1_000);
     byte[] body = "a body the payment covers".getBytes(StandardCharsets.UTF_8);
 
-    Own carol = own(vendor(), 1_000);
+    Funded carol = funded(vendor(), 1_000);
 
-    HttpResponse<byte[]> article = market().pay(market().signed(alice, "GET", "/articles/me"));
-    HttpResponse<byte[]> echoed = market().pay(market().signed(carol, "POST", "/echo", body), body);
+    HttpResponse<byte[]> article = http().pay(http().signed(alice, "GET", "/articles/me"));
+    HttpResponse<byte[]> echoed = http().pay(http().signed(carol, "POST", "/echo", body), body);
 
     assertThat(text(article))
         .isEqualTo(
@@ -239,19 +255,19 @@ public abstract class ShopScenarios {
 
   @Test
   void aPrivatePayment_opensTheRequestBodyForTheApp_andSealsItsAnswer() throws Exception {
-    Own alice = own(vendor(), 1_000);
+    Funded alice = funded(vendor(), 1_000);
     byte[] body = "a secret question".getBytes(StandardCharsets.UTF_8);
     byte[] sealedBody =
-        Payer.sealRequestBody(alice.secret(), "venetia", alice.id(), body, random());
+        Payer.sealRequestBody(alice.secret(), "venetia", alice.id(), body, TestHttp.RANDOM);
     Payment.Private p =
         Payer.sealed(
             alice.scrip(),
             alice.secret(),
-            nonce(),
-            market().at("POST", "/echo", sealedBody),
-            random());
+            Nonce.random(TestHttp.RANDOM),
+            http().descriptor("POST", "/echo", sealedBody),
+            TestHttp.RANDOM);
 
-    HttpResponse<byte[]> r = market().pay(p, sealedBody);
+    HttpResponse<byte[]> r = http().pay(p, sealedBody);
 
     assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue(Headers.SEALED_MEDIA_TYPE);
@@ -263,13 +279,13 @@ public abstract class ShopScenarios {
 
   @Test
   void aReplayedPost_isNotRunAgain_andGets409ReplayedWithTheFirstReceipt() throws Exception {
-    Own alice = own(vendor(), 1_000);
+    Funded alice = funded(vendor(), 1_000);
     byte[] body = "do it once".getBytes(StandardCharsets.UTF_8);
-    Payment payment = market().signed(alice, "POST", "/echo", body);
+    Payment payment = http().signed(alice, "POST", "/echo", body);
     int before = runs("/echo");
 
-    HttpResponse<byte[]> first = market().pay(payment, body);
-    HttpResponse<byte[]> again = market().pay(payment, body);
+    HttpResponse<byte[]> first = http().pay(payment, body);
+    HttpResponse<byte[]> again = http().pay(payment, body);
 
     assertThat(first.statusCode()).isEqualTo(200);
     assertRefused(again, 409, "replayed");
@@ -280,11 +296,11 @@ public abstract class ShopScenarios {
   @Test
   void hostileRequests_onPricedPaths_areRefusedWithProblemDocuments_andConsumeNothing()
       throws Exception {
-    Own alice = own(vendor(), 1_000);
-    String header = PaymentHeader.format(market().signed(alice, "GET", "/articles/h"));
+    Funded alice = funded(vendor(), 1_000);
+    String header = PaymentHeader.format(http().signed(alice, "GET", "/articles/h"));
 
     HttpResponse<byte[]> twice =
-        market()
+        http()
             .send(
                 "GET",
                 "/articles/h",
@@ -294,9 +310,9 @@ public abstract class ShopScenarios {
                 "Authorization",
                 header);
     HttpResponse<byte[]> parameter =
-        market().send("GET", "/articles/h;jsessionid=1", new byte[0], "Authorization", header);
+        http().send("GET", "/articles/h;jsessionid=1", new byte[0], "Authorization", header);
     HttpResponse<byte[]> overlong =
-        market()
+        http()
             .send(
                 "GET",
                 "/articles/h",
@@ -304,7 +320,7 @@ public abstract class ShopScenarios {
                 "Authorization",
                 "Millicent v=2, pad=" + "a".repeat(AuthParams.MAX_LENGTH));
     HttpResponse<byte[]> paid =
-        market().send("GET", "/articles/h", new byte[0], "Authorization", header);
+        http().send("GET", "/articles/h", new byte[0], "Authorization", header);
 
     assertRefused(twice, 400, "bad-request");
     assertRefused(parameter, 400, "bad-path");
@@ -315,17 +331,17 @@ public abstract class ShopScenarios {
 
   @Test
   void aConcurrentDoubleSpend_isChargedExactlyOnce() throws Exception {
-    Own alice = own(vendor(), 1_000);
+    Funded alice = funded(vendor(), 1_000);
     int n = 8;
     List<Payment> payments = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      payments.add(market().signed(alice, "GET", "/articles/race" + i));
+      payments.add(http().signed(alice, "GET", "/articles/race" + i));
     }
     List<HttpResponse<byte[]>> answers = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(n)) {
       List<Future<HttpResponse<byte[]>>> futures = new ArrayList<>();
       for (Payment p : payments) {
-        futures.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> market().pay(p)));
+        futures.add(pool.submit((Callable<HttpResponse<byte[]>>) () -> http().pay(p)));
       }
       for (Future<HttpResponse<byte[]>> f : futures) {
         answers.add(f.get());

@@ -1,7 +1,7 @@
 package org.millicent.spring.shop;
 
 import org.millicent.servlet.testing.Runs;
-import org.millicent.servlet.testing.TestMarket;
+import org.millicent.servlet.testing.ShopScenarios;
 import org.millicent.spring.Priced;
 import org.millicent.vendor.VerifiedPayment;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -37,7 +37,7 @@ public class ShopApplication {
   }
 
   static String paid(String what, VerifiedPayment paid) {
-    return TestMarket.paidText(what, paid);
+    return ShopScenarios.paidText(what, paid);
   }
 
   /** Handlers priced one by one, and free ones. */

@@ -1,11 +1,9 @@
 package org.millicent.spring.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.millicent.servlet.testing.TestMarket.freePort;
-import static org.millicent.servlet.testing.TestMarket.own;
-import static org.millicent.servlet.testing.TestMarket.receipt;
-import static org.millicent.servlet.testing.TestMarket.text;
-import static org.millicent.servlet.testing.TestMarket.token;
+import static org.millicent.vendor.testing.OwnCustomer.funded;
+import static org.millicent.vendor.testing.TestHttp.receipt;
+import static org.millicent.vendor.testing.TestHttp.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,14 +21,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.millicent.broker.BrokerServer;
+import org.millicent.broker.testing.BrokerLicence;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
 import org.millicent.servlet.testing.ShopScenarios;
-import org.millicent.servlet.testing.TestMarket;
-import org.millicent.servlet.testing.TestMarket.Own;
 import org.millicent.vendor.MillicentGateway;
+import org.millicent.vendor.testing.OwnCustomer.Funded;
+import org.millicent.vendor.testing.TestHttp;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -53,9 +52,7 @@ import org.springframework.web.context.WebApplicationContext;
 public abstract class StarterScenarios extends ShopScenarios {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path DIR = tempDir();
-  private static final String ADMIN = token();
-  private static final String BOB_TOKEN = token();
-  private static final URI BOB_URL = URI.create("http://127.0.0.1:" + freePort());
+  private static final BrokerLicence BOB = BrokerLicence.of("bob", "venetia");
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry p) {
@@ -63,14 +60,14 @@ public abstract class StarterScenarios extends ShopScenarios {
     p.add("server.max-http-request-header-size", () -> "32KB");
     p.add("millicent.vendor.name", () -> "venetia");
     p.add("millicent.vendor.data-dir", () -> DIR.resolve("venetia").toString());
-    p.add("millicent.vendor.admin-token", () -> ADMIN);
+    p.add("millicent.vendor.admin-token", BOB::adminToken);
     p.add("millicent.vendor.prices[0].path", () -> "/pattern/**");
     p.add("millicent.vendor.prices[0].price", () -> "70");
     p.add("millicent.vendor.brokers[0].id", () -> "bob");
-    p.add("millicent.vendor.brokers[0].url", BOB_URL::toString);
-    p.add("millicent.vendor.brokers[0].token", () -> BOB_TOKEN);
-    p.add("millicent.vendor.brokers[0].customer-id", () -> "1");
-    p.add("millicent.vendor.brokers[0].discount-bps", () -> "500");
+    p.add("millicent.vendor.brokers[0].url", () -> BOB.brokerUrl().toString());
+    p.add("millicent.vendor.brokers[0].token", BOB::brokerToken);
+    p.add("millicent.vendor.brokers[0].customer-id", () -> BOB.vendorSide().customerId());
+    p.add("millicent.vendor.brokers[0].discount-bps", () -> BrokerLicence.DISCOUNT_BPS);
     p.add("management.endpoints.web.exposure.include", () -> "health,metrics");
     p.add("management.endpoint.health.show-details", () -> "always");
   }
@@ -81,7 +78,7 @@ public abstract class StarterScenarios extends ShopScenarios {
   @Autowired WebApplicationContext context;
 
   private BrokerServer bob;
-  private TestMarket market;
+  private TestHttp http;
 
   /** The Spring Boot line the test must run on, as a version prefix ({@code "4.0."}). */
   protected abstract String bootLine();
@@ -91,8 +88,8 @@ public abstract class StarterScenarios extends ShopScenarios {
 
   @BeforeAll
   void startBroker() {
-    market = new TestMarket(URI.create("http://127.0.0.1:" + port));
-    bob = market.startBroker("bob", BOB_URL, "venetia", BOB_TOKEN, ADMIN, DIR.resolve("bob"));
+    http = new TestHttp(URI.create("http://127.0.0.1:" + port));
+    bob = BOB.startBroker(http.base(), DIR.resolve("bob"));
   }
 
   @AfterAll
@@ -104,7 +101,7 @@ public abstract class StarterScenarios extends ShopScenarios {
 
   @Override
   protected Shop shop() {
-    return new Shop(market, millicent, bob, ShopApplication::runs, DIR.resolve("alice"));
+    return new Shop(http, millicent, bob, ShopApplication::runs, DIR.resolve("alice"));
   }
 
   @Test
@@ -118,12 +115,12 @@ public abstract class StarterScenarios extends ShopScenarios {
 
   @Test
   void prices_comeFromTheMethod_theClass_orThePathPatterns_andTheRestIsFree() {
-    assertThat(offer(market.send("GET", "/cheap", new byte[0]))).isEqualTo("50");
-    assertThat(offer(market.send("GET", "/premium/report", new byte[0]))).isEqualTo("200");
-    assertThat(offer(market.send("GET", "/pattern/x", new byte[0]))).isEqualTo("70");
-    HttpResponse<byte[]> teaser = market.send("GET", "/premium/teaser", new byte[0]);
-    HttpResponse<byte[]> free = market.send("GET", "/free", new byte[0]);
-    HttpResponse<byte[]> missing = market.send("GET", "/nothing-here", new byte[0]);
+    assertThat(offer(http.send("GET", "/cheap", new byte[0]))).isEqualTo("50");
+    assertThat(offer(http.send("GET", "/premium/report", new byte[0]))).isEqualTo("200");
+    assertThat(offer(http.send("GET", "/pattern/x", new byte[0]))).isEqualTo("70");
+    HttpResponse<byte[]> teaser = http.send("GET", "/premium/teaser", new byte[0]);
+    HttpResponse<byte[]> free = http.send("GET", "/free", new byte[0]);
+    HttpResponse<byte[]> missing = http.send("GET", "/nothing-here", new byte[0]);
 
     assertThat(teaser.statusCode()).isEqualTo(200);
     assertThat(free.statusCode()).isEqualTo(200);
@@ -135,9 +132,9 @@ public abstract class StarterScenarios extends ShopScenarios {
   @Test
   void aControllerPricedAsAWhole_andAPathPattern_seeWhatWasPaid() {
     HttpResponse<byte[]> report =
-        market.pay(market.signed(own(millicent, 1_000), "GET", "/premium/report"));
+        http.pay(http.signed(funded(millicent, 1_000), "GET", "/premium/report"));
     HttpResponse<byte[]> pattern =
-        market.pay(market.signed(own(millicent, 1_000), "GET", "/pattern/p"));
+        http.pay(http.signed(funded(millicent, 1_000), "GET", "/pattern/p"));
 
     assertThat(text(report)).startsWith("/premium/report paid 200 by ");
     assertThat(text(pattern)).startsWith("/pattern/p paid 70 by ");
@@ -146,12 +143,12 @@ public abstract class StarterScenarios extends ShopScenarios {
 
   @Test
   void aPaidPutForm_isVerifiedOverItsBody_andTheControllerStillReadsItsParameters() {
-    Own alice = own(millicent, 1_000);
+    Funded alice = funded(millicent, 1_000);
     byte[] form = "item=book&note=a+b".getBytes(StandardCharsets.UTF_8);
-    Payment payment = market.signed(alice, "PUT", "/form", form);
-    Own carol = own(millicent, 1_000);
+    Payment payment = http.signed(alice, "PUT", "/form", form);
+    Funded carol = funded(millicent, 1_000);
     Payment forOtherBody =
-        market.signed(carol, "PUT", "/form", "item=pen".getBytes(StandardCharsets.UTF_8));
+        http.signed(carol, "PUT", "/form", "item=pen".getBytes(StandardCharsets.UTF_8));
 
     HttpResponse<byte[]> paid = putForm(payment, form);
     HttpResponse<byte[]> swapped = putForm(forOtherBody, form);
@@ -165,7 +162,7 @@ public abstract class StarterScenarios extends ShopScenarios {
 
   @Test
   void theManifest_listsThePricedHandlers_beforeTheConfiguredPaths() throws Exception {
-    HttpResponse<byte[]> r = market.send("GET", "/.well-known/millicent", new byte[0]);
+    HttpResponse<byte[]> r = http.send("GET", "/.well-known/millicent", new byte[0]);
 
     List<String> resources = new ArrayList<>();
     for (JsonNode n : JSON.readTree(r.body()).path("resources")) {
@@ -191,7 +188,7 @@ public abstract class StarterScenarios extends ShopScenarios {
 
   @Test
   void actuatorHealth_showsTheMillicentComponent() throws Exception {
-    HttpResponse<byte[]> r = market.send("GET", "/actuator/health", new byte[0]);
+    HttpResponse<byte[]> r = http.send("GET", "/actuator/health", new byte[0]);
 
     JsonNode millicentHealth = JSON.readTree(r.body()).path("components").path("millicent");
     assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
@@ -209,7 +206,7 @@ public abstract class StarterScenarios extends ShopScenarios {
     double revenue = count("millicent.vendor.revenue.millicents");
 
     HttpResponse<byte[]> paid =
-        market.pay(market.signed(own(millicent, 1_000), "GET", "/articles/counted"));
+        http.pay(http.signed(funded(millicent, 1_000), "GET", "/articles/counted"));
 
     assertThat(paid.statusCode()).isEqualTo(200);
     assertThat(count("millicent.vendor.payments")).isEqualTo(payments + 1);
@@ -219,7 +216,7 @@ public abstract class StarterScenarios extends ShopScenarios {
   // --- helpers ---
 
   private HttpResponse<byte[]> putForm(Payment payment, byte[] form) {
-    return market.send(
+    return http.send(
         "PUT",
         "/form",
         form,

@@ -1,16 +1,12 @@
 package org.millicent.wallet.proxy;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
+import org.millicent.broker.testing.BrokerLicence;
 import org.millicent.testing.TestKeystores;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.TlsConfig;
@@ -86,40 +82,26 @@ final class TlsMarket implements AutoCloseable {
         });
     origin.start();
 
-    SecureRandom random = new SecureRandom();
-    String admin = token(random);
-    String bobToken = token(random);
-    URI bobUrl = URI.create("http://127.0.0.1:" + freePort());
+    BrokerLicence licence = BrokerLicence.of("bob", "venetia");
     VendorConfigBuilder config = VendorConfig.sampleBuilder();
     if (tls) {
       config.tls(new TlsConfig(vendorKeystore, TestKeystores.PASSWORD));
     }
     venetia =
         VendorServer.start(
-            config
-                .vendor("venetia")
+            licence
+                .vendor(config)
                 .host("127.0.0.1")
                 .port(0)
-                .adminToken(admin)
                 .retryWait(Duration.ofMillis(200))
                 .clearPrices()
                 .price("GET", "/pages/*", PRICE)
                 .price("GET", "/slow/*", PRICE)
                 .price("GET", "/private/*", PRICE)
                 .origin(URI.create("http://127.0.0.1:" + origin.getAddress().getPort()))
-                .broker(
-                    new org.millicent.vendor.config.BrokerConfig("bob", bobUrl, bobToken, 1, 500))
                 .build(),
             dir.resolve("venetia"));
-    bob =
-        BrokerServer.start(
-            BrokerConfig.defaults()
-                .withBrokerId("bob")
-                .withListen("127.0.0.1", bobUrl.getPort())
-                .withVendor(
-                    org.millicent.broker.VendorConfig.licensed(
-                        "venetia", venetia.url(), bobToken, admin, 500)),
-            dir.resolve("bob"));
+    bob = licence.startBroker(venetia.url(), dir.resolve("bob"));
   }
 
   URI page(String path) {
@@ -128,18 +110,6 @@ final class TlsMarket implements AutoCloseable {
 
   void releaseSlow() {
     slowRelease.countDown();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static String token(SecureRandom random) {
-    byte[] b = new byte[16];
-    random.nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 
   @Override
