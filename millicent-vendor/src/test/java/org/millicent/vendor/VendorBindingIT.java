@@ -16,16 +16,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.millicent.protocol.Authority;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -39,6 +36,7 @@ import org.millicent.scrip.SpendMode;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.RunningVendor;
 import org.millicent.vendor.testing.TestHttp;
 
 /**
@@ -53,34 +51,22 @@ class VendorBindingIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PAGE = "/pages/haiku.html";
 
-  @TempDir static Path dir;
-  static VendorServer vendor;
-  static TestHttp http;
-  static OwnCustomer alice;
+  @RegisterExtension
+  static final RunningVendor vendor =
+      new RunningVendor(
+          VendorConfig.sampleBuilder()
+              .port(0)
+              .variants(EnumSet.allOf(Variant.class))
+              .broker(
+                  new BrokerConfig("bob", URI.create("http://127.0.0.1:8081"), BOB_TOKEN, 5, 500))
+              .build());
 
-  @BeforeAll
-  static void start() {
-    vendor =
-        VendorServer.start(
-            VendorConfig.sampleBuilder()
-                .port(0)
-                .variants(EnumSet.allOf(Variant.class))
-                .broker(
-                    new BrokerConfig("bob", URI.create("http://127.0.0.1:8081"), BOB_TOKEN, 5, 500))
-                .build(),
-            dir);
-    http = new TestHttp(vendor.url());
-    alice = OwnCustomer.of(vendor);
-  }
-
-  @AfterAll
-  static void stop() {
-    vendor.close();
-  }
+  private final TestHttp http = vendor.http();
+  private final OwnCustomer alice = vendor.alice();
 
   /** A request with a Host header of our choosing, over a plain socket. */
   static int rawGet(String target, String host, String authorization) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", vendor.port())) {
+    try (Socket s = new Socket("127.0.0.1", vendor.server().port())) {
       String req =
           "GET "
               + target
@@ -104,7 +90,7 @@ class VendorBindingIT {
     return JSON.readTree(r.body()).path("code").asText();
   }
 
-  private static void stillSpendable(Scrip s) {
+  private void stillSpendable(Scrip s) {
     HttpResponse<byte[]> r =
         http.pay(http.signed(s, alice.secret(), "GET", PAGE, new byte[0]), new byte[0]);
     assertThat(r.statusCode()).as("the genuine customer can still spend it").isEqualTo(200);
@@ -185,26 +171,26 @@ class VendorBindingIT {
   void payment_isAcceptedUnderEachLoopbackNameOfTheListeningPort() throws Exception {
     for (String host : List.of("127.0.0.1", "localhost", "LOCALHOST", "[::1]", "[0:0::1]")) {
       Scrip s = alice.scrip(1_000);
-      Authority a = Authority.of("http", host, vendor.port());
+      Authority a = Authority.of("http", host, vendor.server().port());
       Payment.Signed p =
           Payer.signed(
               s,
               alice.secret(),
               Nonce.random(TestHttp.RANDOM),
               RequestDescriptor.of(a, "GET", PAGE, new byte[0]));
-      String hostHeader = host + ":" + vendor.port();
+      String hostHeader = host + ":" + vendor.server().port();
       assertThat(rawGet(PAGE, hostHeader, PaymentHeader.format(p))).as(host).isEqualTo(200);
     }
     // A Host the vendor is not configured under cannot be paid, whatever the MAC says.
     Scrip s = alice.scrip(1_000);
-    Authority elsewhere = Authority.of("http", "venetia.example", vendor.port());
+    Authority elsewhere = Authority.of("http", "venetia.example", vendor.server().port());
     Payment.Signed p =
         Payer.signed(
             s,
             alice.secret(),
             Nonce.random(TestHttp.RANDOM),
             RequestDescriptor.of(elsewhere, "GET", PAGE, new byte[0]));
-    assertThat(rawGet(PAGE, "venetia.example:" + vendor.port(), PaymentHeader.format(p)))
+    assertThat(rawGet(PAGE, "venetia.example:" + vendor.server().port(), PaymentHeader.format(p)))
         .isEqualTo(421);
     stillSpendable(s);
   }

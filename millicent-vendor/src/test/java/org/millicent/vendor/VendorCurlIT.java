@@ -8,15 +8,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.millicent.protocol.Authority;
 import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
@@ -25,6 +22,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.RunningVendor;
 import org.millicent.vendor.testing.TestHttp;
 
 /**
@@ -32,31 +30,22 @@ import org.millicent.vendor.testing.TestHttp;
  * spelling and spacing as a person would type them, and the answers a shell script reads.
  */
 class VendorCurlIT {
-  @TempDir static Path dir;
-  static VendorServer vendor;
-  static OwnCustomer alice;
+  @RegisterExtension
+  static final RunningVendor vendor =
+      new RunningVendor(VendorConfig.sampleBuilder().port(0).build());
 
-  @BeforeAll
-  static void start() {
-    vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
-    alice = OwnCustomer.of(vendor);
-  }
-
-  @AfterAll
-  static void stop() {
-    vendor.close();
-  }
+  private final OwnCustomer alice = vendor.alice();
 
   /** What came back: status, headers (lower-case names) and body. */
   record Raw(int status, Map<String, String> headers, String body) {}
 
   static Raw curl(String method, String target, String body, String... headerLines)
       throws IOException {
-    try (Socket s = new Socket("127.0.0.1", vendor.port())) {
+    try (Socket s = new Socket("127.0.0.1", vendor.server().port())) {
       StringBuilder req =
           new StringBuilder(method + " " + target + " HTTP/1.1\r\n")
               .append("Host: 127.0.0.1:")
-              .append(vendor.port())
+              .append(vendor.server().port())
               .append("\r\n")
               .append("User-Agent: curl/8.5.0\r\n")
               .append("Accept: */*\r\n")
@@ -98,8 +87,7 @@ class VendorCurlIT {
   }
 
   /** The header a shell script builds from a token, a nonce and a MAC it computed. */
-  static String authorization(
-      String format, Scrip scrip, String method, String target, String body) {
+  String authorization(String format, Scrip scrip, String method, String target, String body) {
     byte[] encoded = ScripCodec.encode(scrip);
     Nonce nonce = Nonce.random(TestHttp.RANDOM);
     byte[] mac =
@@ -109,7 +97,7 @@ class VendorCurlIT {
                 encoded,
                 nonce,
                 RequestDescriptor.of(
-                    Authority.of("http", "127.0.0.1", vendor.port()),
+                    Authority.of("http", "127.0.0.1", vendor.server().port()),
                     method,
                     target,
                     body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8))));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,10 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -26,6 +23,7 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.RunningVendor;
 import org.millicent.vendor.testing.TestHttp;
 
 /** Renewal, split and merge through {@code POST /millicent/exchange}, and their retries. */
@@ -33,24 +31,13 @@ class VendorExchangeIT {
   private static final String EXCHANGE = "/millicent/exchange";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dir;
-  static VendorServer vendor;
-  static TestHttp http;
-  static OwnCustomer alice;
+  @RegisterExtension
+  static final RunningVendor vendor =
+      new RunningVendor(
+          VendorConfig.sampleBuilder().port(0).scripLifetime(Duration.ofDays(7)).build());
 
-  @BeforeAll
-  static void start() {
-    vendor =
-        VendorServer.start(
-            VendorConfig.sampleBuilder().port(0).scripLifetime(Duration.ofDays(7)).build(), dir);
-    http = new TestHttp(vendor.url());
-    alice = OwnCustomer.of(vendor);
-  }
-
-  @AfterAll
-  static void stop() {
-    vendor.close();
-  }
+  private final TestHttp http = vendor.http();
+  private final OwnCustomer alice = vendor.alice();
 
   private static byte[] body(String op, List<Scrip> in, List<Long> amounts) throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -64,7 +51,7 @@ class VendorExchangeIT {
 
   /** Sends a signed exchange and returns the issued scrip after checking the reply MAC. */
   @SuppressWarnings("UnusedVariable") // the body sent, kept beside the reply it produced
-  private static List<Scrip> exchange(Payment.Signed p, byte[] body, HttpResponse<byte[]> r)
+  private List<Scrip> exchange(Payment.Signed p, byte[] body, HttpResponse<byte[]> r)
       throws Exception {
     assertThat(r.statusCode()).as(TestHttp.text(r)).isEqualTo(200);
     Map<String, String> receipt = TestHttp.receipt(r);
@@ -140,9 +127,9 @@ class VendorExchangeIT {
   @Test
   void merge_withAnotherCustomersScrip_isWrongCustomerAndConsumesNothing() throws Exception {
     Scrip mine = alice.scrip(100, Duration.ofHours(1));
-    long bob = OwnCustomers.of(vendor).newCustomerId();
+    long bob = OwnCustomers.of(vendor.server()).newCustomerId();
     Scrip bobs =
-        OwnCustomers.of(vendor)
+        OwnCustomers.of(vendor.server())
             .mint(
                 100, bob, Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS));
     byte[] body = body("merge", List.of(mine, bobs), null);

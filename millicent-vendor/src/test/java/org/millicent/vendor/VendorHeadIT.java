@@ -3,16 +3,14 @@ package org.millicent.vendor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.millicent.protocol.Headers;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.RunningVendor;
 import org.millicent.vendor.testing.TestHttp;
 
 /**
@@ -20,22 +18,12 @@ import org.millicent.vendor.testing.TestHttp;
  * charged, since they deliver no content. A paid HEAD is refused and its scrip left unspent.
  */
 class VendorHeadIT {
-  @TempDir static Path dir;
-  static VendorServer vendor;
-  static TestHttp http;
-  static OwnCustomer alice;
+  @RegisterExtension
+  static final RunningVendor vendor =
+      new RunningVendor(VendorConfig.sampleBuilder().port(0).build());
 
-  @BeforeAll
-  static void start() {
-    vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
-    http = new TestHttp(vendor.url());
-    alice = OwnCustomer.of(vendor);
-  }
-
-  @AfterAll
-  static void stop() {
-    vendor.close();
-  }
+  private final TestHttp http = vendor.http();
+  private final OwnCustomer alice = vendor.alice();
 
   @Test
   void headOfAFreePage_isTheGetWithoutItsBody() {
@@ -101,7 +89,7 @@ class VendorHeadIT {
     assertThat(headNotPayableCount()).isEqualTo(before + 1);
   }
 
-  private static double headNotPayableCount() {
+  private double headNotPayableCount() {
     return TestHttp.text(http.get("/metrics"))
         .lines()
         .filter(l -> l.startsWith("millicent_vendor_rejections_total{"))

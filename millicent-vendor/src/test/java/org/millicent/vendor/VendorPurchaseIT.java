@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.millicent.protocol.Headers;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
@@ -26,30 +23,19 @@ import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.RunningVendor;
 import org.millicent.vendor.testing.TestHttp;
 
 /** Buying a page of the sample catalogue in each variant, over real HTTP. */
 class VendorPurchaseIT {
-  @TempDir static Path dir;
-  static VendorServer vendor;
-  static TestHttp http;
-  static OwnCustomer alice;
+  @RegisterExtension
+  static final RunningVendor vendor =
+      new RunningVendor(
+          VendorConfig.sampleBuilder().port(0).variants(EnumSet.allOf(Variant.class)).build());
+
+  private final TestHttp http = vendor.http();
+  private final OwnCustomer alice = vendor.alice();
   static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void start() {
-    vendor =
-        VendorServer.start(
-            VendorConfig.sampleBuilder().port(0).variants(EnumSet.allOf(Variant.class)).build(),
-            dir);
-    http = new TestHttp(vendor.url());
-    alice = OwnCustomer.of(vendor);
-  }
-
-  @AfterAll
-  static void stop() {
-    vendor.close();
-  }
 
   @Test
   void index_isFreeAndListsThePricedPages() {
@@ -100,7 +86,7 @@ class VendorPurchaseIT {
   @Test
   void clear_payment_deliversWithChangeInTheClear() {
     Scrip s =
-        OwnCustomers.of(vendor)
+        OwnCustomers.of(vendor.server())
             .mintBearer(
                 600,
                 alice.id(),

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +18,7 @@ import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.RunningVendor;
 import org.millicent.vendor.testing.TestHttp;
 
 /**
@@ -31,26 +29,15 @@ import org.millicent.vendor.testing.TestHttp;
  * {@code 405 method-not-allowed} with {@code Allow}, one served with none {@code 404 not-found}.
  */
 class VendorRefusalsIT {
-  @TempDir static Path dir;
-  static VendorServer vendor;
-  static TestHttp http;
-  static OwnCustomer alice;
+  @RegisterExtension
+  static final RunningVendor vendor =
+      new RunningVendor(
+          VendorConfig.sampleBuilder().port(0).adminToken("admin-token-0123456789").build());
+
+  private final TestHttp http = vendor.http();
+  private final OwnCustomer alice = vendor.alice();
 
   private LogCapture log;
-
-  @BeforeAll
-  static void start() {
-    vendor =
-        VendorServer.start(
-            VendorConfig.sampleBuilder().port(0).adminToken("admin-token-0123456789").build(), dir);
-    http = new TestHttp(vendor.url());
-    alice = OwnCustomer.of(vendor);
-  }
-
-  @AfterAll
-  static void stop() {
-    vendor.close();
-  }
 
   @BeforeEach
   void capture() {
@@ -71,7 +58,7 @@ class VendorRefusalsIT {
   }
 
   private static RawHttp.Response raw(String request) throws IOException {
-    try (RawHttp c = RawHttp.connect(vendor.url(), 10_000)) {
+    try (RawHttp c = RawHttp.connect(vendor.server().url(), 10_000)) {
       return c.send(request).read(request.startsWith("HEAD "));
     }
   }

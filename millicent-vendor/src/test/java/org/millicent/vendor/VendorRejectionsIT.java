@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
@@ -28,6 +25,7 @@ import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.testing.OwnCustomer;
+import org.millicent.vendor.testing.RunningVendor;
 import org.millicent.vendor.testing.TestHttp;
 
 /** Every rejection code over real HTTP, and that a rejected payment leaves the scrip spendable. */
@@ -36,28 +34,18 @@ class VendorRejectionsIT {
   private static final String CHEAP = "/pages/haiku.html"; // 100 millicents
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dir;
-  static VendorServer vendor;
-  static TestHttp http;
-  static OwnCustomer alice;
+  @RegisterExtension
+  static final RunningVendor vendor =
+      new RunningVendor(VendorConfig.sampleBuilder().port(0).build());
 
-  @BeforeAll
-  static void start() {
-    vendor = VendorServer.start(VendorConfig.sampleBuilder().port(0).build(), dir);
-    http = new TestHttp(vendor.url());
-    alice = OwnCustomer.of(vendor);
-  }
-
-  @AfterAll
-  static void stop() {
-    vendor.close();
-  }
+  private final TestHttp http = vendor.http();
+  private final OwnCustomer alice = vendor.alice();
 
   private static Instant inAnHour() {
     return Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
   }
 
-  private static HttpResponse<byte[]> paySigned(Scrip s, CustomerSecret with, String target) {
+  private HttpResponse<byte[]> paySigned(Scrip s, CustomerSecret with, String target) {
     return http.pay(http.signed(s, with, "GET", target, new byte[0]), new byte[0]);
   }
 
@@ -78,7 +66,7 @@ class VendorRejectionsIT {
     return body;
   }
 
-  private static void stillSpendable(Scrip s) {
+  private void stillSpendable(Scrip s) {
     assertThat(paySigned(s, alice.secret(), CHEAP).statusCode()).isEqualTo(200);
   }
 
@@ -107,7 +95,8 @@ class VendorRejectionsIT {
   void wrongCustomer_macUnderAnotherCustomersSecret_is402() throws Exception {
     Scrip s = alice.scrip(1_000);
     CustomerSecret mallory =
-        OwnCustomers.of(vendor).customerSecret(OwnCustomers.of(vendor).newCustomerId());
+        OwnCustomers.of(vendor.server())
+            .customerSecret(OwnCustomers.of(vendor.server()).newCustomerId());
     problem(paySigned(s, mallory, PAGE), 402, "wrong-customer");
     stillSpendable(s);
   }
@@ -115,7 +104,7 @@ class VendorRejectionsIT {
   @Test
   void expired_scripPastItsExpiry_is402() throws Exception {
     Scrip s =
-        OwnCustomers.of(vendor)
+        OwnCustomers.of(vendor.server())
             .mint(1_000, alice.id(), Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS));
     problem(paySigned(s, alice.secret(), PAGE), 402, "expired");
   }
