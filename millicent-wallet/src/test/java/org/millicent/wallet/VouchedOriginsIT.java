@@ -18,8 +18,8 @@ import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
 import org.millicent.wallet.testing.Impostor;
+import org.millicent.wallet.testing.RealBroker;
 import org.millicent.wallet.testing.RealVendor;
-import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestWallets;
 
 /**
@@ -32,14 +32,14 @@ class VouchedOriginsIT {
 
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2031-03-01T12:00:00Z"));
-  private TestBroker broker;
+  private RealBroker broker;
   private RealVendor vendor;
   private Impostor impostor;
   private Wallet wallet;
 
   @BeforeEach
   void start() throws IOException {
-    broker = new TestBroker("bob", clock);
+    broker = new RealBroker("bob", dir.resolve("bob"), clock);
     vendor = RealVendor.start("venetia", PRICE, dir.resolve("vendor"), clock, broker);
     impostor = new Impostor("venetia", broker.url());
     wallet = TestWallets.open(dir, clock);

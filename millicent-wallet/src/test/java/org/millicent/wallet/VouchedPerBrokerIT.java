@@ -23,8 +23,8 @@ import org.millicent.storage.Database;
 import org.millicent.storage.DatabaseConfig;
 import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.Request;
+import org.millicent.wallet.testing.RealBroker;
 import org.millicent.wallet.testing.RealVendor;
-import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestWallets;
 
 /**
@@ -41,7 +41,7 @@ class VouchedPerBrokerIT {
   /** The real venetia, sold by bob. */
   private RealVendor venetia;
 
-  private TestBroker bob;
+  private RealBroker bob;
 
   /**
    * A vendor of eve's that she lists as "venetia" too; she licenses herself, and configures it to
@@ -49,14 +49,14 @@ class VouchedPerBrokerIT {
    */
   private RealVendor evesVenetia;
 
-  private TestBroker eve;
+  private RealBroker eve;
   private Wallet wallet;
 
   @BeforeEach
   void start() throws IOException {
-    bob = new TestBroker("bob", clock);
+    bob = new RealBroker("bob", dir.resolve("bob"), clock);
     venetia = RealVendor.start("venetia", PRICE, dir.resolve("venetia"), clock, bob);
-    eve = new TestBroker("eve", clock);
+    eve = new RealBroker("eve", dir.resolve("eve"), clock);
     evesVenetia =
         RealVendor.start(
             "venetia",
@@ -65,7 +65,7 @@ class VouchedPerBrokerIT {
             clock,
             Set.of(Variant.SIGNED, Variant.PRIVATE),
             Map.of("eve", bob.url()));
-    eve.takeLicence(evesVenetia.licence("eve"));
+    eve.sell(evesVenetia);
     // Each broker numbers its own pieces from 1 under the first licensed key id of a new vendor:
     // the wallet meets the same scrip IDs from both.
     wallet = TestWallets.open(dir, clock);
@@ -80,7 +80,7 @@ class VouchedPerBrokerIT {
     bob.close();
   }
 
-  private long customerAt(TestBroker b) {
+  private long customerAt(RealBroker b) {
     return wallet.brokers().stream()
         .filter(a -> a.url().equals(b.url()))
         .findFirst()
@@ -88,7 +88,7 @@ class VouchedPerBrokerIT {
         .customerId();
   }
 
-  private long held(TestBroker b) {
+  private long held(RealBroker b) {
     return wallet.scrip().stream()
         .filter(s -> s.broker().equals(b.url().toString()))
         .mapToLong(HeldScrip::valueMillicents)

@@ -27,8 +27,8 @@ import org.millicent.testing.MutableClock;
 import org.millicent.wallet.http.MillicentHttpClient;
 import org.millicent.wallet.http.Request;
 import org.millicent.wallet.http.Response;
+import org.millicent.wallet.testing.RealBroker;
 import org.millicent.wallet.testing.RealVendor;
-import org.millicent.wallet.testing.TestBroker;
 import org.millicent.wallet.testing.TestWallets;
 
 /**
@@ -41,13 +41,13 @@ class WalletIT {
 
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2031-03-01T12:00:00Z"));
-  private TestBroker broker;
+  private RealBroker broker;
   private RealVendor vendor;
   private Wallet wallet;
 
   @BeforeEach
   void start() throws IOException {
-    broker = new TestBroker("bob", clock);
+    broker = new RealBroker("bob", dir.resolve("bob"), clock);
     vendor = RealVendor.start("venetia", PRICE, dir.resolve("vendor"), clock, broker);
     wallet = TestWallets.open(dir, clock);
   }
@@ -327,7 +327,10 @@ class WalletIT {
 
   @Test
   void privateVariant_opensTheSealedBodyAndChange() throws Exception {
+    // Another venetia (other keys): a broker of its own, which obtains that vendor's licence.
     vendor.close();
+    broker.close();
+    broker = new RealBroker("bob", dir.resolve("private-bob"), clock);
     vendor =
         RealVendor.start(
             "venetia", PRICE, dir.resolve("private"), clock, Set.of(Variant.PRIVATE), broker);

@@ -14,19 +14,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The network between the wallet and a vendor in the wallet's tests: a TCP relay on a loopback port
- * that passes every byte both ways as it is, so the vendor reads the wallet's own requests (its
- * {@code Host} header included) and the wallet the vendor's own answers. One fault can be injected:
- * the answers to a number of paid requests (those with an {@code Authorization} header) are lost
- * once the vendor has begun to send them, that is after it has done the work (the connection closes
- * without a byte of the answer), as when an answer is lost on the way or the client times out.
+ * The network between the wallet and a server (a vendor or a broker) in the wallet's tests: a TCP
+ * relay on a loopback port that passes every byte both ways as it is, so the server reads the
+ * wallet's own requests (its {@code Host} header included) and the wallet the server's own answers.
+ * Two faults can be injected: the answers to a number of paid requests (those with an {@code
+ * Authorization} header) are lost once the server has begun to send them, that is after it has done
+ * the work (the connection closes without a byte of the answer), as when an answer is lost on the
+ * way or the client times out; and one request can be held on the way ({@link #holdRequestAfter}),
+ * as a slow network holds it.
  *
  * <p>To see which requests are paid, the relay reads the requests of a connection one after the
  * other as HTTP/1.1 frames them for a body the sender knows the length of ({@code Content-Length};
@@ -40,7 +44,21 @@ public final class LossyLink implements AutoCloseable {
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger loseAnswers = new AtomicInteger();
+  private final AtomicBoolean accepting = new AtomicBoolean();
+  private final AtomicReference<@Nullable Hold> hold = new AtomicReference<>();
   private volatile @Nullable InetSocketAddress target;
+
+  /**
+   * A request to hold: the first whose request line starts with {@code held} after one whose
+   * request line starts with {@code after} has passed ({@code armed}); announced to {@code reached}
+   * and passed on once {@code release} is.
+   */
+  private record Hold(
+      String after,
+      String held,
+      CountDownLatch reached,
+      CountDownLatch release,
+      AtomicBoolean armed) {}
 
   /** A link listening on a free loopback port, relaying nothing until {@link #connect}. */
   LossyLink() throws IOException {
@@ -53,15 +71,49 @@ public final class LossyLink implements AutoCloseable {
         "http://" + listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort());
   }
 
-  /** Relays every connection made to {@link #url()} to the server at {@code server}. */
+  /**
+   * Relays every connection made to {@link #url()} from now on to the server at {@code server} (a
+   * restarted server listens elsewhere: connect the link to it again).
+   */
   void connect(URI server) {
     target = new InetSocketAddress(server.getHost(), server.getPort());
-    threads.execute(this::accept);
+    if (accepting.compareAndSet(false, true)) {
+      threads.execute(this::accept);
+    }
   }
 
-  /** Loses the answers to the next {@code n} paid requests, after the vendor has answered them. */
+  /** Loses the answers to the next {@code n} paid requests, after the server has answered them. */
   public void loseNextAnswers(int n) {
     loseAnswers.set(n);
+  }
+
+  /**
+   * Holds the first request whose request line (say {@code "GET /.well-known/millicent"}) starts
+   * with {@code held} that comes after one starting with {@code after} has passed: counts {@code
+   * reached} down when it arrives and passes it on to the server only once {@code release} is.
+   */
+  public void holdRequestAfter(
+      String after, String held, CountDownLatch reached, CountDownLatch release) {
+    hold.set(new Hold(after, held, reached, release, new AtomicBoolean()));
+  }
+
+  /** Holds {@code requestLine} here if it is the request to hold. */
+  private void holdIfAsked(String requestLine) throws IOException {
+    Hold h = hold.get();
+    if (h == null) {
+      return;
+    }
+    if (h.armed().get() && requestLine.startsWith(h.held()) && hold.compareAndSet(h, null)) {
+      h.reached().countDown();
+      try {
+        h.release().await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while holding " + requestLine, e);
+      }
+    } else if (requestLine.startsWith(h.after())) {
+      h.armed().set(true);
+    }
   }
 
   private void accept() {
@@ -110,6 +162,7 @@ public final class LossyLink implements AutoCloseable {
       byte[] head;
       while ((head = head(in)) != null) {
         Framing f = framing(head);
+        holdIfAsked(f.requestLine());
         if (f.paid() && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           losing.set(true);
         }
@@ -170,8 +223,8 @@ public final class LossyLink implements AutoCloseable {
     return null;
   }
 
-  /** How a request is framed, and whether it is paid. */
-  private record Framing(long contentLength, boolean paid) {}
+  /** A request's first line, how it is framed, and whether it is paid. */
+  private record Framing(String requestLine, long contentLength, boolean paid) {}
 
   private static Framing framing(byte[] head) throws IOException {
     long length = 0;
@@ -192,7 +245,7 @@ public final class LossyLink implements AutoCloseable {
         default -> {}
       }
     }
-    return new Framing(length, paid);
+    return new Framing(lines[0], length, paid);
   }
 
   private static void closeQuietly(Socket s) {

@@ -1,7 +1,5 @@
 package org.millicent.wallet.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,23 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.millicent.bytes.Base64Url;
-import org.millicent.keys.CustomerSecret;
-import org.millicent.keys.CustomerSecrets;
-import org.millicent.keys.KeyState;
-import org.millicent.keys.MasterSecrets;
-import org.millicent.keys.SecretBytes;
 import org.millicent.protocol.Variant;
-import org.millicent.purchase.InMemorySerialAllocator;
-import org.millicent.purchase.ScripMinter;
-import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripProperties;
 import org.millicent.vendor.VendorServer;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
@@ -40,11 +27,10 @@ import org.millicent.vendor.config.VendorConfigBuilder;
  * PageOrigin} and selling every path at one price but {@code /free/**}, which is free. Customers
  * reach it through a {@link LossyLink}, whose origin is the vendor's public URL (payments are bound
  * to it), so a test can lose its answers. What it sold is read from its own {@code /metrics}; a
- * broker sells its scrip under a licence issued by its admin endpoint, as a real licensed broker
- * does. Thread-safe.
+ * {@link RealBroker} sells its scrip under a licence it obtains from the vendor's admin endpoint.
+ * Thread-safe.
  */
 public final class RealVendor implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PageOrigin origin;
@@ -53,10 +39,14 @@ public final class RealVendor implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicBoolean originStopped = new AtomicBoolean();
 
-  private RealVendor(PageOrigin origin, LossyLink link, VendorServer server) {
+  private final Map<String, String> brokerTokens;
+
+  private RealVendor(
+      PageOrigin origin, LossyLink link, VendorServer server, Map<String, String> brokerTokens) {
     this.origin = origin;
     this.link = link;
     this.server = server;
+    this.brokerTokens = Map.copyOf(brokerTokens);
   }
 
   /**
@@ -64,13 +54,13 @@ public final class RealVendor implements AutoCloseable {
    * {@code seller} in its offers, and licenses {@code seller} to sell its scrip.
    */
   public static RealVendor start(
-      String vendor, long price, Path dir, InstantSource clock, TestBroker seller)
+      String vendor, long price, Path dir, InstantSource clock, RealBroker seller)
       throws IOException {
     return start(vendor, price, dir, clock, Set.of(Variant.SIGNED, Variant.PRIVATE), seller);
   }
 
   /**
-   * As {@link #start(String, long, Path, InstantSource, TestBroker)}, taking only {@code variants}.
+   * As {@link #start(String, long, Path, InstantSource, RealBroker)}, taking only {@code variants}.
    */
   public static RealVendor start(
       String vendor,
@@ -78,12 +68,12 @@ public final class RealVendor implements AutoCloseable {
       Path dir,
       InstantSource clock,
       Set<Variant> variants,
-      TestBroker seller)
+      RealBroker seller)
       throws IOException {
     RealVendor v = start(vendor, price, dir, clock, variants, Map.of(seller.id(), seller.url()));
     try {
-      seller.takeLicence(v.licence(seller.id()));
-    } catch (IOException | RuntimeException e) {
+      seller.sell(v);
+    } catch (RuntimeException e) {
       v.close();
       throw e;
     }
@@ -94,7 +84,8 @@ public final class RealVendor implements AutoCloseable {
    * Starts vendor {@code vendor} selling every page at {@code price}, taking {@code variants}, with
    * its data in {@code dir}, on {@code clock}, configured with the brokers of {@code brokers} (id
    * to the URL its offers name for that broker: the broker's own, or another one, as the operator
-   * wrote it); none is licensed yet ({@link #licence}).
+   * wrote it); none is licensed yet (a {@link RealBroker} obtains its licence when it {@linkplain
+   * RealBroker#sell sells} the vendor's scrip).
    */
   public static RealVendor start(
       String vendor,
@@ -125,12 +116,15 @@ public final class RealVendor implements AutoCloseable {
               .price("*", "/**", price)
               .origin(origin.url());
       long customerId = 1;
+      Map<String, String> tokens = new java.util.HashMap<>();
       for (Map.Entry<String, URI> b : brokers.entrySet()) {
-        config.broker(new BrokerConfig(b.getKey(), b.getValue(), token(), customerId++, 0));
+        String t = token();
+        tokens.put(b.getKey(), t);
+        config.broker(new BrokerConfig(b.getKey(), b.getValue(), t, customerId++, 0));
       }
       VendorServer server = VendorServer.start(config.build(), dir, clock);
       link.connect(server.url());
-      return new RealVendor(origin, link, server);
+      return new RealVendor(origin, link, server, tokens);
     } catch (RuntimeException e) {
       link.close();
       origin.close();
@@ -196,41 +190,23 @@ public final class RealVendor implements AutoCloseable {
     return (long) sum;
   }
 
-  /**
-   * Issues broker {@code brokerId} (one the vendor is configured with) a licence of one key id,
-   * through the vendor's admin endpoint, as the broker's operator would.
-   */
-  public Licence licence(String brokerId) throws IOException {
-    HttpResponse<String> r =
-        send(
-            HttpRequest.newBuilder(server.url().resolve("/millicent/admin/licences"))
-                .header("Authorization", "Bearer " + server.adminToken())
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofByteArray(
-                        JSON.writeValueAsBytes(Map.of("broker", brokerId, "key_ids", 1))))
-                .build());
-    if (r.statusCode() != 200) {
-      throw new AssertionError("licensing " + brokerId + " answered " + r.statusCode() + r.body());
+  /** Where the vendor itself listens, for its operator and licensed brokers: its admin URL. */
+  public URI adminUrl() {
+    return server.url();
+  }
+
+  /** The vendor's admin token, with which a licensed broker obtains its licence. */
+  public String adminToken() {
+    return server.adminToken();
+  }
+
+  /** The token the vendor is configured with for broker {@code brokerId}. */
+  public String brokerToken(String brokerId) {
+    String t = brokerTokens.get(brokerId);
+    if (t == null) {
+      throw new IllegalArgumentException("vendor " + vendor() + " knows no broker " + brokerId);
     }
-    JsonNode lic = JSON.readTree(r.body());
-    JsonNode key = lic.get("key_ids").get(0);
-    MasterSecrets keys = new MasterSecrets();
-    keys.put(
-        key.get("key_id").asInt(),
-        SecretBytes.copyOf(Base64Url.decode(key.get("master_secret").asText())),
-        KeyState.PRIMARY);
-    int selector = lic.get("customer_selector").asInt();
-    CustomerSecrets customers = new CustomerSecrets();
-    customers.put(
-        selector, SecretBytes.copyOf(Base64Url.decode(lic.get("customer_master_secret").asText())));
-    return new Licence(
-        vendor(),
-        url(),
-        new ScripMinter(vendor(), keys, new InMemorySerialAllocator()),
-        customers,
-        selector,
-        Duration.ofSeconds(lic.get("scrip_lifetime_seconds").asLong()));
+    return t;
   }
 
   private HttpResponse<String> send(HttpRequest request) {
@@ -260,73 +236,5 @@ public final class RealVendor implements AutoCloseable {
     byte[] b = new byte[24];
     RANDOM.nextBytes(b);
     return Base64Url.encode(b);
-  }
-
-  /**
-   * A broker's side of a licence: mints the vendor's scrip under the licensed key, for customer IDs
-   * under the licensed selector, and derives their customer secrets. Not a record: it holds
-   * secrets, which it never prints. Thread-safe.
-   */
-  public static final class Licence {
-    private final String vendor;
-    private final URI vendorUrl;
-    private final ScripMinter minter;
-    private final CustomerSecrets customers;
-    private final int selector;
-    private final Duration scripLifetime;
-
-    Licence(
-        String vendor,
-        URI vendorUrl,
-        ScripMinter minter,
-        CustomerSecrets customers,
-        int selector,
-        Duration scripLifetime) {
-      this.vendor = vendor;
-      this.vendorUrl = vendorUrl;
-      this.minter = minter;
-      this.customers = customers;
-      this.selector = selector;
-      this.scripLifetime = scripLifetime;
-    }
-
-    /** The vendor id. */
-    public String vendor() {
-      return vendor;
-    }
-
-    /** The vendor's public URL. */
-    public URI vendorUrl() {
-      return vendorUrl;
-    }
-
-    /** The customer ID at the vendor of the broker's customer {@code brokerCustomer}. */
-    public long customerAtVendor(long brokerCustomer) {
-      return ((long) selector << 56) | (brokerCustomer & 0xffffffffL);
-    }
-
-    /**
-     * The customer secret of {@code customerId} (one of {@link #customerAtVendor}) at the vendor.
-     */
-    public CustomerSecret customerSecret(long customerId) {
-      return customers.derive(vendor, customerId);
-    }
-
-    /**
-     * Scrip worth {@code valueMillicents} for {@code customerId}, valid a scrip lifetime from
-     * {@code now}.
-     */
-    public Scrip mint(long valueMillicents, long customerId, Instant now) {
-      return minter.mint(
-          valueMillicents,
-          customerId,
-          now.plus(scripLifetime).truncatedTo(ChronoUnit.SECONDS),
-          ScripProperties.NONE);
-    }
-
-    @Override
-    public String toString() {
-      return "Licence[" + vendor + " selector " + selector + "]";
-    }
   }
 }

@@ -13,15 +13,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small real HTTP server on a loopback port for the wallet's tests, with one fault to inject: a
- * number of answers to paid requests (those with an {@code Authorization}) can be lost after the
- * work is done (the connection closes without a response), as when a response is lost on the way or
- * the client times out. Thread-safe.
+ * A small real HTTP server on a loopback port for the wallet's tests, for what no real part plays:
+ * the origin a vendor sells ({@link PageOrigin}) and a hostile server ({@link Impostor}).
+ * Thread-safe.
  */
 public abstract class TestServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final AtomicInteger loseAnswers = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
 
   TestServer() throws IOException {
@@ -33,10 +31,6 @@ public abstract class TestServer implements AutoCloseable {
           requests.incrementAndGet();
           try (ex) {
             Answer a = handle(ex, ex.getRequestBody().readAllBytes());
-            boolean paid = ex.getRequestHeaders().containsKey("Authorization");
-            if (paid && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-              return; // the work is done, the answer is lost
-            }
             a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
             ex.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
             ex.getResponseBody().write(a.body());
@@ -54,17 +48,6 @@ public abstract class TestServer implements AutoCloseable {
 
   abstract Answer handle(HttpExchange ex, byte[] body) throws IOException;
 
-  /**
-   * The origin a request addressed, from its Host header (this server's loopback origin when it has
-   * none): what a customer's payment here is bound to.
-   */
-  protected org.millicent.protocol.Authority addressed(com.sun.net.httpserver.HttpExchange ex) {
-    String host = ex.getRequestHeaders().getFirst("Host");
-    return host == null
-        ? org.millicent.protocol.Authority.of(url())
-        : org.millicent.protocol.Authority.of(URI.create("http://" + host));
-  }
-
   /** The base URL, {@code http://127.0.0.1:port}. */
   public URI url() {
     return URI.create(
@@ -72,11 +55,6 @@ public abstract class TestServer implements AutoCloseable {
             + server.getAddress().getAddress().getHostAddress()
             + ":"
             + server.getAddress().getPort());
-  }
-
-  /** Loses the next {@code n} answers to paid requests after doing the work. */
-  public void loseNextAnswers(int n) {
-    loseAnswers.set(n);
   }
 
   /** How many requests arrived. */
