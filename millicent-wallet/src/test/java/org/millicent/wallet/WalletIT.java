@@ -33,8 +33,9 @@ import org.millicent.wallet.testing.TestWallets;
 
 /**
  * The wallet buying from the vendor gateway that ships ({@link RealVendor}) with scrip of a
- * licensed test broker: payments, change, budgets, renewals, lost answers and their recovery,
- * failing origins, variants, forged replies and concurrent payments.
+ * licensed broker that ships ({@link org.millicent.wallet.testing.RealBroker}): payments, change,
+ * budgets, renewals, lost answers and their recovery, failing origins, variants, forged replies and
+ * concurrent payments.
  */
 class WalletIT {
   private static final long PRICE = 100;
