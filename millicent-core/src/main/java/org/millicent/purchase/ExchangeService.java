@@ -14,12 +14,10 @@ import org.millicent.failure.MalformedException;
 import org.millicent.failure.PaymentException;
 import org.millicent.failure.SpentException;
 import org.millicent.failure.WrongCustomerException;
-import org.millicent.money.Amounts;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.Variant;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripBody;
 import org.millicent.scrip.ScripId;
 import org.millicent.scrip.ScripProperties;
 import org.millicent.scrip.SpendMode;
@@ -36,7 +34,8 @@ import org.millicent.scrip.SpendMode;
  * only then are the inputs' spends committed: an identical retry, even after a crash in between,
  * gets the recorded outputs back and never "spent". An identical request that arrives while the
  * first is still in progress waits for it (bounded by the purchase service's in-progress wait) and
- * then gets its outputs, or {@code in-progress} when it is still not done.
+ * then gets its outputs, or {@code in-progress} when it is still not done. What an operation makes
+ * of its inputs, and what the inputs must share, is checked by {@link ExchangePlan}.
  *
  * <p>Thread-safe: all state lives in the purchase service's recorder and minter and in the exchange
  * recorder.
@@ -123,8 +122,8 @@ public final class ExchangeService {
         paid.fingerprint(),
         scrip,
         paid.scrip().customerId(),
-        commonSpend(scrip),
-        plan(scrip, operation));
+        ExchangePlan.commonSpend(scrip),
+        ExchangePlan.outputValues(scrip, operation));
   }
 
   /**
@@ -148,7 +147,7 @@ public final class ExchangeService {
         scrip,
         newCustomerId,
         SpendMode.BOUND,
-        List.of(total(scrip)));
+        List.of(ExchangePlan.total(scrip)));
   }
 
   /**
@@ -187,69 +186,6 @@ public final class ExchangeService {
     return out;
   }
 
-  /** The values of the outputs, after checking that the operation fits the inputs. */
-  private static List<Long> plan(List<Scrip> inputs, Operation operation) {
-    return switch (operation) {
-      case Renew r -> {
-        requireCount(inputs, 1, "renew");
-        yield List.of(inputs.getFirst().valueMillicents());
-      }
-      case Split s -> {
-        requireCount(inputs, 1, "split");
-        List<Long> amounts = s.amountsMillicents();
-        if (amounts.isEmpty() || amounts.size() > MAX_PIECES) {
-          throw new MalformedException(
-              "split takes 1.." + MAX_PIECES + " amounts, found " + amounts.size());
-        }
-        long sum = 0;
-        for (long a : amounts) {
-          if (a <= 0 || a > ScripBody.MAX_VALUE_MILLICENTS) {
-            throw new MalformedException(
-                "split amounts must be 1.." + ScripBody.MAX_VALUE_MILLICENTS + ", found " + a);
-          }
-          sum += a;
-        }
-        long value = inputs.getFirst().valueMillicents();
-        if (sum != value) {
-          throw new MalformedException(
-              "split amounts sum to "
-                  + Amounts.format(sum)
-                  + ", the scrip holds "
-                  + Amounts.format(value));
-        }
-        yield amounts;
-      }
-      case Merge m -> {
-        if (inputs.size() < 2) {
-          throw new MalformedException("merge takes two or more pieces, found " + inputs.size());
-        }
-        yield List.of(total(inputs));
-      }
-    };
-  }
-
-  private static long total(List<Scrip> inputs) {
-    long sum = 0;
-    for (Scrip s : inputs) {
-      sum += s.valueMillicents();
-    }
-    if (sum > ScripBody.MAX_VALUE_MILLICENTS) {
-      throw new MalformedException(
-          "the pieces sum to "
-              + Amounts.format(sum)
-              + ", more than one piece of scrip may hold ("
-              + Amounts.format(ScripBody.MAX_VALUE_MILLICENTS)
-              + ")");
-    }
-    return sum;
-  }
-
-  private static void requireCount(List<Scrip> inputs, int n, String op) {
-    if (inputs.size() != n) {
-      throw new MalformedException(op + " takes exactly " + n + " piece, found " + inputs.size());
-    }
-  }
-
   private Exchange run(
       @Nullable Variant variant,
       ReplySigner reply,
@@ -258,7 +194,7 @@ public final class ExchangeService {
       long outputCustomerId,
       SpendMode spend,
       List<Long> amounts) {
-    ScripProperties properties = commonProperties(inputs);
+    ScripProperties properties = ExchangePlan.commonProperties(inputs);
     long deadline = System.nanoTime() + waitNanos;
     while (true) {
       Optional<List<Scrip>> earlier = exchanges.find(fingerprint);
@@ -275,7 +211,7 @@ public final class ExchangeService {
           outputs = earlier.get();
         } else {
           outputs = mint(amounts, outputCustomerId, properties, spend);
-          exchanges.record(fingerprint, latestExpiry(inputs), outputs);
+          exchanges.record(fingerprint, ExchangePlan.latestExpiry(inputs), outputs);
         }
       } catch (RuntimeException e) {
         releaseAll(claimed.get());
@@ -297,37 +233,6 @@ public final class ExchangeService {
       Thread.currentThread().interrupt();
       throw PurchaseService.inProgress(id);
     }
-  }
-
-  /** The outputs of a customer's exchange keep the inputs' spend mode, which must be one. */
-  private static SpendMode commonSpend(List<Scrip> inputs) {
-    SpendMode m = inputs.getFirst().spend();
-    for (Scrip s : inputs) {
-      if (s.spend() != m) {
-        throw new MalformedException(
-            "scrip "
-                + s.id()
-                + " is "
-                + s.spend().wireName()
-                + ", "
-                + inputs.getFirst().id()
-                + " is "
-                + m.wireName()
-                + ": exchange them separately");
-      }
-    }
-    return m;
-  }
-
-  private static ScripProperties commonProperties(List<Scrip> inputs) {
-    ScripProperties p = inputs.getFirst().properties();
-    for (Scrip s : inputs) {
-      if (!s.properties().equals(p)) {
-        throw new MalformedException(
-            "scrip " + s.id() + " carries other properties than " + inputs.getFirst().id());
-      }
-    }
-    return p;
   }
 
   /**
@@ -396,15 +301,5 @@ public final class ExchangeService {
       out.add(minter.mint(a, customerId, expires, properties, spend));
     }
     return out;
-  }
-
-  private static Instant latestExpiry(List<Scrip> inputs) {
-    Instant latest = inputs.getFirst().expiresAt();
-    for (Scrip s : inputs) {
-      if (s.expiresAt().isAfter(latest)) {
-        latest = s.expiresAt();
-      }
-    }
-    return latest;
   }
 }
