@@ -21,9 +21,9 @@ import org.millicent.keys.SecretBytes;
  * broker scrip. A save replaces the stored vector in one transaction, for a database no other
  * process changes; where other processes change the vectors too (replicas issuing and revoking
  * licences), {@link #insertMasterSecret}, {@link #setMasterState} and {@link #insertCustomerSecret}
- * change one row in the caller's transaction. Rows live in a file readable only by the service
- * (0600) or a PostgreSQL schema; secret bytes are never logged, printed or put in an exception
- * message.
+ * change one row in the caller's transaction ({@link KeyVectorRows}). Rows live in a file readable
+ * only by the service (0600) or a PostgreSQL schema; secret bytes are never logged, printed or put
+ * in an exception message.
  *
  * <p>Several processes may share one database (replicas on PostgreSQL). The secrets a service needs
  * at its first start are created by {@link #createMissing}, which inserts only what is absent in
@@ -38,7 +38,7 @@ public final class KeyVectorStore {
   private final InstantSource clock;
   private final String masters;
   private final String customers;
-  private final String lockName;
+  private final KeyVectorRows rows;
 
   /** A store over {@code tables} of {@code db}, whose migrations made them. */
   public KeyVectorStore(Database db, KeyVectorTables tables, InstantSource clock) {
@@ -46,7 +46,7 @@ public final class KeyVectorStore {
     this.clock = clock;
     this.masters = tables.masters();
     this.customers = tables.customers();
-    this.lockName = tables.lock();
+    this.rows = new KeyVectorRows(db, tables, clock);
   }
 
   /**
@@ -58,7 +58,7 @@ public final class KeyVectorStore {
     long now = clock.instant().getEpochSecond();
     db.inTransaction(
         h -> {
-          lock(h);
+          rows.lock(h);
           h.execute("DELETE FROM " + masters);
           List<byte[]> copies = new ArrayList<>();
           var batch =
@@ -135,7 +135,7 @@ public final class KeyVectorStore {
     long now = clock.instant().getEpochSecond();
     db.inTransaction(
         h -> {
-          lock(h);
+          rows.lock(h);
           h.execute("DELETE FROM " + customers);
           List<byte[]> copies = new ArrayList<>();
           var batch =
@@ -198,7 +198,7 @@ public final class KeyVectorStore {
     try {
       return db.inTransaction(
           h -> {
-            lock(h);
+            rows.lock(h);
             // The first statement writes (or takes the lock), so on SQLite the transaction holds
             // the write lock before it reads: the table cannot be filled by another process
             // between the check and the insert.
@@ -243,23 +243,6 @@ public final class KeyVectorStore {
   }
 
   /**
-   * Takes the secrets lock for the rest of the transaction on PostgreSQL, where writers of one
-   * schema do not otherwise exclude each other. On SQLite the first write of a transaction takes
-   * the database's single write lock, which serves.
-   */
-  private void lock(Handle h) {
-    if (db.dialect() == Dialect.POSTGRESQL) {
-      h.createQuery(
-              "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended("
-                  + "'"
-                  + lockName
-                  + "/' || current_schema(), 0))) AS locked")
-          .mapTo(Integer.class)
-          .one();
-    }
-  }
-
-  /**
    * Adds one master secret in the caller's transaction {@code h} on this store's database, leaving
    * every other stored key as it is: the write for a vector that other processes change too (vendor
    * replicas issuing licences), where a whole-vector save could drop their keys.
@@ -269,24 +252,7 @@ public final class KeyVectorStore {
    *     (the caller's transaction then rolls back)
    */
   public void insertMasterSecret(Handle h, int keyId, SecretBytes secret, KeyState state) {
-    checkId("key id", keyId);
-    checkLength(secret, MasterSecrets.SECRET_LENGTH);
-    lock(h);
-    byte[] bytes = secret.toByteArray();
-    try {
-      h.createUpdate(
-              "INSERT INTO "
-                  + masters
-                  + " (key_id, secret, state, updated_at, created_at)"
-                  + " VALUES (:k, :s, :st, :t, :t)")
-          .bind("k", keyId)
-          .bind("s", bytes)
-          .bind("st", state.name())
-          .bind("t", clock.instant().getEpochSecond())
-          .execute();
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-    }
+    rows.insertMasterSecret(h, keyId, secret, state);
   }
 
   /**
@@ -300,23 +266,7 @@ public final class KeyVectorStore {
    * @throws org.jdbi.v3.core.JdbiException when the database fails
    */
   public boolean setMasterState(Handle h, int keyId, KeyState state) {
-    checkId("key id", keyId);
-    if (state == KeyState.PRIMARY) {
-      throw new IllegalArgumentException(
-          "setMasterState does not make key id " + keyId + " primary");
-    }
-    lock(h);
-    return h.createUpdate(
-                "UPDATE "
-                    + masters
-                    + " SET state = :st, updated_at = :t,"
-                    + " retired_at = CASE WHEN :st = 'RETIRED' THEN coalesce(retired_at, :t)"
-                    + " ELSE retired_at END WHERE key_id = :k AND state <> 'PRIMARY'")
-            .bind("st", state.name())
-            .bind("t", clock.instant().getEpochSecond())
-            .bind("k", keyId)
-            .execute()
-        == 1;
+    return rows.setMasterState(h, keyId, state);
   }
 
   /**
@@ -333,27 +283,7 @@ public final class KeyVectorStore {
    *     fails (the caller's transaction then rolls back)
    */
   public int rotate(Handle h, int newKeyId, SecretBytes secret, Instant oldExpiresBy) {
-    checkId("key id", newKeyId);
-    checkLength(secret, MasterSecrets.SECRET_LENGTH);
-    lock(h);
-    long now = clock.instant().getEpochSecond();
-    List<Integer> primaries =
-        h.createQuery(
-                "UPDATE "
-                    + masters
-                    + " SET state = 'ACTIVE', updated_at = :t,"
-                    + " demoted_at = :t, expires_by = :e WHERE state = 'PRIMARY' RETURNING key_id")
-            .bind("t", now)
-            .bind("e", oldExpiresBy.getEpochSecond())
-            .mapTo(Integer.class)
-            .list();
-    if (primaries.size() != 1) {
-      throw new StorageException(
-          StorageException.CORRUPT,
-          db.describe() + ": expected one primary master secret, found key ids " + primaries);
-    }
-    insertMasterSecret(h, newKeyId, secret, KeyState.PRIMARY);
-    return primaries.getFirst();
+    return rows.rotate(h, newKeyId, secret, oldExpiresBy);
   }
 
   /**
@@ -379,36 +309,7 @@ public final class KeyVectorStore {
    *     fails
    */
   public void insertCustomerSecret(Handle h, int selector, SecretBytes secret) {
-    checkId("selector", selector);
-    checkLength(secret, CustomerSecrets.SECRET_LENGTH);
-    lock(h);
-    byte[] bytes = secret.toByteArray();
-    try {
-      h.createUpdate(
-              "INSERT INTO "
-                  + customers
-                  + " (selector, secret, updated_at)"
-                  + " VALUES (:sel, :s, :t)")
-          .bind("sel", selector)
-          .bind("s", bytes)
-          .bind("t", clock.instant().getEpochSecond())
-          .execute();
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-    }
-  }
-
-  private static void checkId(String what, int id) {
-    if (id < 0 || id > 255) {
-      throw new IllegalArgumentException(what + " must be 0..255, was " + id);
-    }
-  }
-
-  private static void checkLength(SecretBytes secret, int length) {
-    if (secret.length() != length) {
-      throw new IllegalArgumentException(
-          "secret must be " + length + " bytes, was " + secret.length());
-    }
+    rows.insertCustomerSecret(h, selector, secret);
   }
 
   /** Whether any master secret is stored (a fresh vendor has none). */
