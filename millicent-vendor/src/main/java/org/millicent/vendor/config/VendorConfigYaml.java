@@ -37,7 +37,8 @@ import org.millicent.protocol.Variant;
  * problem (unknown keys, wrong types, a key given twice) by its key path, then adds the builder's
  * own validation, so that one run names every error, each with the file. Every key, its type,
  * default and range: docs/CONFIG.md ("Vendor"); a JSON Schema of the file:
- * docs/schema/vendor-config.schema.json. The keys accepted are {@link #KEYS}. Stateless.
+ * docs/schema/vendor-config.schema.json. The keys accepted are {@link #KEYS}. The catalogue ({@link
+ * CatalogueYaml}) and the brokers ({@link BrokersYaml}) have readers of their own. Stateless.
  */
 final class VendorConfigYaml {
   /**
@@ -213,7 +214,7 @@ final class VendorConfigYaml {
     CatalogueYaml.prices(root, b, errors);
     CatalogueYaml.rules(root, b, errors);
     content(root, base, b, errors);
-    brokers(root, b, errors);
+    BrokersYaml.brokers(root, b, errors);
     if (root.has("database")) {
       b.database(text(root.get("database"), "database", errors));
     }
@@ -321,72 +322,6 @@ final class VendorConfigYaml {
       errors.add(
           "content.sample: expected true (the built-in sample pages), found "
               + describe(c.get("sample")));
-    }
-  }
-
-  private static void brokers(ObjectNode root, VendorConfigBuilder b, List<String> errors) {
-    JsonNode brokers = root.get("brokers");
-    if (brokers == null) {
-      return;
-    }
-    if (!brokers.isArray()) {
-      errors.add(
-          "brokers: expected a list of {id, url, token, customer_id, discount_bps}, found "
-              + describe(brokers));
-      return;
-    }
-    for (int i = 0; i < brokers.size(); i++) {
-      JsonNode n = brokers.get(i);
-      String at = "brokers[" + i + "]";
-      if (!n.isObject()) {
-        errors.add(
-            at + ": expected {id, url, token, customer_id, discount_bps}, found " + describe(n));
-        continue;
-      }
-      unknownKeys(n, VendorConfigYaml.known("brokers[]"), at + ".", errors);
-      String url = text(n.get("url"), at + ".url", errors);
-      URI uri = null;
-      if (url != null) {
-        try {
-          uri = new URI(url);
-        } catch (URISyntaxException e) {
-          errors.add(at + ".url: expected a URL, found " + url);
-        }
-      }
-      long customer = 0;
-      JsonNode c = n.get("customer_id");
-      if (c == null) {
-        errors.add(at + ".customer_id: expected the broker's customer ID at this vendor");
-      } else {
-        try {
-          if (!((c.isTextual() && c.asText().matches("[0-9]{1,20}"))
-              || (c.isIntegralNumber() && c.canConvertToLong() && c.asLong() >= 0))) {
-            throw new NumberFormatException();
-          }
-          customer = Long.parseUnsignedLong(c.asText());
-        } catch (NumberFormatException e) {
-          errors.add(
-              at
-                  + ".customer_id: expected an unsigned decimal below 2^56, as a number or in"
-                  + " quotes, found "
-                  + describe(c));
-        }
-      }
-      long discount =
-          n.has("discount_bps")
-              ? wholeNumber(n.get("discount_bps"), at + ".discount_bps", errors, 0)
-              : 0;
-      if (discount < 0 || discount > 10_000) { // checked here: the entry holds an int
-        errors.add(at + ".discount_bps: expected 0..10000, found " + discount);
-        discount = 0;
-      }
-      b.broker(
-          new BrokerConfig(
-              text(n.get("id"), at + ".id", errors),
-              uri,
-              text(n.get("token"), at + ".token", errors),
-              customer,
-              (int) discount));
     }
   }
 
