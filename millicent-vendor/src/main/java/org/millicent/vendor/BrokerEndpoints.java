@@ -176,7 +176,7 @@ final class BrokerEndpoints {
     Exchange e = state.exchanges.reassign(inputs, b.customerId(), customerId, fingerprint);
     if (!e.isReplay()) {
       for (byte[] in : inputs) {
-        state.licences.received(ScripCodec.decode(in));
+        state.received.record(ScripCodec.decode(in));
       }
     }
     CustomerSecret brokerSecret = state.customers.derive(config.vendor(), b.customerId());
@@ -192,7 +192,7 @@ final class BrokerEndpoints {
 
   private Object received(Context ctx) {
     BrokerConfig b = broker(ctx);
-    state.licences.recordMissingReceived();
+    state.received.recordMissing();
     SettlementStore.Report report = state.store.settlement().receivedReport(b.id());
     List<Map<String, Object>> list = new ArrayList<>();
     for (SettlementStore.Received r : report.received()) {

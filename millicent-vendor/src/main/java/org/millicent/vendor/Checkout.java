@@ -250,7 +250,7 @@ public final class Checkout {
   Delivery paid(VendorState st, Purchase p, String path, ContentResponse r) {
     metrics.paid(p.variant(), p.priceMillicents(), p.isReplay(), path);
     if (!p.isReplay()) {
-      st.licences.received(p.scrip());
+      st.received.record(p.scrip());
     }
     int status = r.status();
     byte[] out = r.body();

@@ -84,7 +84,7 @@ final class ExchangeEndpoints {
               st, () -> st.exchanges.exchange(payment, request.inputs(), request.operation()));
       if (!e.isReplay()) {
         for (byte[] in : request.inputs()) {
-          st.licences.received(ScripCodec.decode(in));
+          st.received.record(ScripCodec.decode(in));
         }
       }
       List<String> tokens = new ArrayList<>();

@@ -10,17 +10,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecrets;
 import org.millicent.keys.KeyState;
 import org.millicent.keys.MasterSecrets;
 import org.millicent.keys.SecretBytes;
-import org.millicent.scrip.Scrip;
 import org.millicent.vendor.config.BrokerConfig;
 import org.millicent.vendor.config.VendorConfig;
 import org.millicent.vendor.store.GatewayStore;
-import org.millicent.vendor.store.ReceivedWriter;
 import org.millicent.vendor.store.VendorKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * ids and selectors come from {@value #FIRST_LICENCE_ID}..255, disjoint from the vendor's own
  * (below {@value #FIRST_LICENCE_ID}) and from every other licence's, and are never reused, also not
  * after a revocation. A revoked licence's key ids are retired: its scrip is refused as {@code
- * unknown-key}. Every spend of licensed scrip is recorded for the broker's settlement report; a
- * record that fails is repaired from the spent list (docs/BROKER.md, "Settlement").
+ * unknown-key}. Every spend of licensed scrip is recorded for the broker's settlement report
+ * ({@link ReceivedRecords}, which asks {@link #minting} which licence minted a piece).
  *
  * <p>Replicas sharing one database (docs/BROKER.md, "Licences on replicas"): an issue or a
  * revocation (and a rotation or retirement of the vendor's own keys, {@link VendorKeys}) is one
@@ -69,15 +66,6 @@ final class Licences {
   private final SecureRandom random;
   private final InstantSource clock;
 
-  /** Whether a received record may be missing (true at start: see recordMissingReceived). */
-  private final AtomicBoolean mayMissReceived = new AtomicBoolean(true);
-
-  /** How long a report waits for the received records queued before it. */
-  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
-
-  /** Writes received records in batches, off the payment path. */
-  private final ReceivedWriter receivedWriter;
-
   /**
    * By key id: the licence minting under it, revoked or not, or null. Revoked licences stay, so a
    * spend validated just before a revocation and committed after it is still recorded as received.
@@ -105,7 +93,6 @@ final class Licences {
     this.clock = clock;
     this.store = store;
     this.keyStore = keyStore;
-    this.receivedWriter = new ReceivedWriter(store, () -> mayMissReceived.set(true));
     this.masters = masters;
     this.customers = customers;
     this.random = random;
@@ -357,57 +344,10 @@ final class Licences {
   }
 
   /**
-   * Records {@code scrip}, just spent, as received from its licensed broker if a licence minted it;
-   * a no-op (one array read) for the vendor's own scrip. Never blocks or throws: the spend is
-   * committed and the customer must get what they paid for. The record is queued and written in a
-   * batch ({@link ReceivedWriter}); one that fails, or is still queued when the process dies, is
-   * not lost, because the spent list holds the spend: it is recorded by {@link
-   * #recordMissingReceived}.
+   * The licence minting under {@code keyId}, revoked or not; null for the vendor's own keys. One
+   * array read: the payment path asks it for every spend.
    */
-  void received(Scrip scrip) {
-    GatewayStore.Licence l = byKeyId[scrip.id().keyId()];
-    if (l != null) {
-      receivedWriter.offer(
-          new ReceivedWriter.Pending(
-              l.broker(),
-              l.licenceId(),
-              scrip.id().toLong(),
-              scrip.valueMillicents(),
-              clock.instant().getEpochSecond()));
-    }
-  }
-
-  /** Writes the received records still queued; those that cannot be are left to the repair. */
-  void close() {
-    receivedWriter.close();
-  }
-
-  /**
-   * Records from the spent list the licensed scrip received whose record may be missing: at the
-   * first call after start (a crash may have come between a spend and its record) and after a
-   * record failed; otherwise a no-op. Called before every received report and before expired spends
-   * are dropped, so no charged spend leaves the spent list unrecorded.
-   *
-   * @throws org.millicent.storage.StorageException when the database fails (tried again next time)
-   */
-  void recordMissingReceived() {
-    // What was received so far is written first (a record still queued after this wait is written
-    // later, with a later seq, and reported next time).
-    receivedWriter.flush(FLUSH_TIMEOUT);
-    if (!mayMissReceived.getAndSet(false)) {
-      return;
-    }
-    try {
-      int added = 0;
-      for (GatewayStore.Licence l : store.licences()) {
-        added += store.settlement().recordMissingReceived(l, clock.instant());
-      }
-      if (added > 0) {
-        LOG.warn("recorded {} licensed scrip received from the spent list", added);
-      }
-    } catch (RuntimeException e) {
-      mayMissReceived.set(true);
-      throw e;
-    }
+  GatewayStore.@Nullable Licence minting(int keyId) {
+    return byKeyId[keyId];
   }
 }

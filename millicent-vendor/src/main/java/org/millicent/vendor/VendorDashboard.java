@@ -121,7 +121,7 @@ record VendorDashboard(
   static VendorDashboard read(VendorState state, VendorKeys keys, VendorActivity activity) {
     ActivityStore store = state.store.activity();
     activity.flushTo(store);
-    state.licences.recordMissingReceived(); // licensed scrip received so far is owed
+    state.received.recordMissing(); // licensed scrip received so far is owed
 
     Instant now = state.clock.instant();
     long hour = Math.floorDiv(now.getEpochSecond(), 3600);

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The vendor's durable state, opened from its database: secrets (created at the first start, by
- * whichever replica commits first), the spent list, serials, the gateway's tables, licences, and
- * the purchase and exchange services over them. Thread-safe; {@link #close()} flushes and closes
- * everything.
+ * whichever replica commits first), the spent list, serials, the gateway's tables, licences and
+ * their received records, and the purchase and exchange services over them. Thread-safe; {@link
+ * #close()} flushes and closes everything.
  */
 final class VendorState implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VendorState.class);
@@ -41,6 +41,7 @@ final class VendorState implements AutoCloseable {
   final PurchaseService purchases;
   final ExchangeService exchanges;
   final Licences licences;
+  final ReceivedRecords received;
 
   /** The clock of expiry, licence and sale times (the system clock outside tests). */
   final InstantSource clock;
@@ -86,6 +87,7 @@ final class VendorState implements AutoCloseable {
             config.retryWait());
     this.exchanges = new ExchangeService(purchases, store.exchanges(), config.scripLifetime());
     this.licences = new Licences(config, store, keyStore, masters, customers, random, clock);
+    this.received = new ReceivedRecords(store, licences, clock);
   }
 
   /**
@@ -126,7 +128,7 @@ final class VendorState implements AutoCloseable {
    * any licensed spend whose received record is missing.
    */
   void sweep(Instant now) {
-    licences.recordMissingReceived(); // first: the spent list is the record of a lost one
+    received.recordMissing(); // first: the spent list is the record of a lost one
     spends.dropExpiredBefore(now);
     store.exchanges().dropExpiredBefore(now);
   }
@@ -134,7 +136,7 @@ final class VendorState implements AutoCloseable {
   @Override
   public void close() {
     try {
-      licences.close();
+      received.close();
       spends.close();
     } finally {
       try {

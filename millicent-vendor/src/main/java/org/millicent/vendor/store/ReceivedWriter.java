@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * fsync per request, outside any batch, queued behind SQLite's one write lock. The spend is already
  * durable when the record is offered, and the spent list is the record of last resort: a batch that
  * fails, or records still queued when the process dies, are rebuilt from it before the next report
- * (see {@code Licences.recordMissingReceived}). A report first {@linkplain #flush flushes} what was
+ * (see {@code ReceivedRecords.recordMissing}). A report first {@linkplain #flush flushes} what was
  * offered before it. Thread-safe.
  */
 public final class ReceivedWriter implements AutoCloseable {
