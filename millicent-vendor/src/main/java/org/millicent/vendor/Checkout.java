@@ -14,11 +14,8 @@ import org.jspecify.annotations.Nullable;
 import org.millicent.http.ClientFaults;
 import org.millicent.money.Amounts;
 import org.millicent.protocol.AuthParams;
-import org.millicent.protocol.Headers;
 import org.millicent.protocol.Payment;
 import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.Receipt;
-import org.millicent.protocol.Variant;
 import org.millicent.purchase.Purchase;
 import org.millicent.scrip.ScripBody;
 import org.millicent.vendor.VendorMetrics.Kind;
@@ -52,7 +49,9 @@ public final class Checkout {
   private final Supplier<VendorState> state;
   private final Problems problems;
   private final VendorMetrics metrics;
-  private final SecureRandom random;
+
+  /** Makes the paid answers, for the gateway's own content route too ({@link ContentSales}). */
+  final PaidAnswers paidAnswers;
 
   Checkout(
       VendorGateway gateway,
@@ -66,7 +65,7 @@ public final class Checkout {
     this.state = state;
     this.problems = problems;
     this.metrics = metrics;
-    this.random = random;
+    this.paidAnswers = new PaidAnswers(metrics, random);
   }
 
   /**
@@ -206,7 +205,7 @@ public final class Checkout {
       Purchase p = claim(st, payment, entry);
       if (p.isReplay() && !SAFE_METHODS.contains(method)) {
         ContentResponse replayed = Problems.replayedAction(method, path);
-        Delivery d = paid(st, p, path, replayed);
+        Delivery d = paidAnswers.paid(st, p, path, replayed);
         return new Answer(
             d.status(), ProblemCode.REPLAYED.code(), d.headers(), d.contentType(), d.body());
       }
@@ -240,33 +239,6 @@ public final class Checkout {
   /** Verifies and claims {@code payment} at the entry's price (not yet spent). */
   static Purchase claim(VendorState st, Payment payment, Catalogue.Entry entry) {
     return VendorGateway.knowingNewLicences(st, () -> st.purchases.begin(payment, entry.pricer()));
-  }
-
-  /**
-   * A paid answer to a request for the resource at {@code path} (canonical): counted for it, the
-   * scrip's licence noted as received, the receipt for {@code r}'s status and body, and the body
-   * sealed for a private payment.
-   */
-  Delivery paid(VendorState st, Purchase p, String path, ContentResponse r) {
-    metrics.paid(p.variant(), p.priceMillicents(), p.isReplay(), path);
-    if (!p.isReplay()) {
-      st.received.record(p.scrip());
-    }
-    int status = r.status();
-    byte[] out = r.body();
-    String type = r.contentType();
-    Receipt receipt = p.receipt(status, out, random);
-    Map<String, String> headers = new LinkedHashMap<>();
-    if (p.variant() == Variant.PRIVATE) {
-      out = p.sealResponse(status, out, random);
-      if (type != null) {
-        headers.put(Headers.SEALED_CONTENT_TYPE, type);
-      }
-      type = Headers.SEALED_MEDIA_TYPE;
-    }
-    headers.put("Cache-Control", PaidCaching.cacheControl(r));
-    headers.put(Headers.RECEIPT, receipt.format());
-    return new Delivery(status, headers, type, out);
   }
 
   /**
@@ -370,7 +342,7 @@ public final class Checkout {
     public Delivery deliver(
         int status, String contentType, Map<String, List<String>> headers, byte[] body) {
       Delivery d =
-          checkout.paid(
+          checkout.paidAnswers.paid(
               st, purchase, path, new ContentResponse(status, contentType, headers, body));
       delivered = true;
       return d;

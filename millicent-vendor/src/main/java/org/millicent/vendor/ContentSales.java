@@ -220,7 +220,7 @@ final class ContentSales {
   }
 
   private void writePaid(Context ctx, VendorState st, Purchase p, String path, ContentResponse r) {
-    Checkout.Delivery paid = checkout.paid(st, p, path, r);
+    Checkout.Delivery paid = checkout.paidAnswers.paid(st, p, path, r);
     ctx.status(paid.status());
     copyHeaders(ctx, r);
     paid.headers().forEach(ctx::header);
