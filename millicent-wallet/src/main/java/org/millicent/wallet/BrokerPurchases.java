@@ -138,7 +138,7 @@ final class BrokerPurchases {
                       + f.detail(),
                   null);
         };
-    store.sawVendor(vendor, null, List.of(a.url()), now());
+    store.origins().sawVendor(vendor, null, List.of(a.url()), now());
     // Where the vendor is, as the broker that sold its scrip says now.
     origins.learn(a.url());
     return bought;
@@ -185,7 +185,7 @@ final class BrokerPurchases {
     List<BrokerAccount> all = accounts;
     accounts = all.stream().filter(a -> payers.admits(a.url().toString())).toList();
     List<URI> candidates = new ArrayList<>(named);
-    store.vendor(vendor).ifPresent(site -> candidates.addAll(site.brokers()));
+    store.origins().vendor(vendor).ifPresent(site -> candidates.addAll(site.brokers()));
     for (URI c : candidates) {
       for (BrokerAccount a : accounts) {
         if (a.url().equals(c)) {

@@ -247,7 +247,7 @@ final class Exchanges {
       } catch (IOException | IllegalArgumentException e) {
         log.debug("no manifest at {}: {}", origin, Causes.describe(e));
       }
-      store.setExchangePath(vendor, origin, path);
+      store.origins().setExchangePath(vendor, origin, path);
     }
     return URI.create(origin + path);
   }

@@ -96,11 +96,11 @@ final class OfferPayer {
     // And pay it only with scrip of a broker that vouches for it there, or buy from one: a broker
     // that lists another's vendor name at an origin of its own gets nothing of the other's.
     Payers payers = origins.check(vendor, request.origin(), offer.brokerList());
-    Optional<VendorSite> site = store.vendor(vendor);
+    Optional<VendorSite> site = store.origins().vendor(vendor);
     if (site.isEmpty()
         || !site.get().origin().equals(Optional.of(request.origin()))
         || !site.get().brokers().containsAll(offer.brokerList())) {
-      store.sawVendor(vendor, request.origin(), offer.brokerList(), now());
+      store.origins().sawVendor(vendor, request.origin(), offer.brokerList(), now());
     }
     Variant variant = chooseVariant(offer);
     Budget budget = this.budget.get();
@@ -109,7 +109,7 @@ final class OfferPayer {
     Optional<PaymentRecord> earlier =
         payments
             .unansweredSameRequest(vendor, request)
-            .filter(e -> store.unvouchedPayment(e).isEmpty());
+            .filter(e -> store.origins().unvouchedPayment(e).isEmpty());
     if (earlier.isPresent()) {
       log.info("re-sending unanswered payment {} for {}", earlier.get().id(), request);
       return deliver(request, payments.send(earlier.get(), paid(request, earlier.get()), next));

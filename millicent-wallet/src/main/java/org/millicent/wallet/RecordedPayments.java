@@ -205,7 +205,7 @@ final class RecordedPayments {
     int still = 0;
     List<String> lines = new ArrayList<>();
     for (PaymentRecord rec : store.inFlight(vendor)) {
-      Optional<String> unvouched = store.unvouchedPayment(rec);
+      Optional<String> unvouched = store.origins().unvouchedPayment(rec);
       if (unvouched.isPresent()) {
         // Recorded by a wallet before vouching per broker, to an origin the broker that sold
         // its scrip does not vouch for: not sent there again until someone it trusts does.

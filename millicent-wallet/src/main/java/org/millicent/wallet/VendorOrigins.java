@@ -128,7 +128,7 @@ final class VendorOrigins {
    * @throws InterruptedException when interrupted while reading a manifest
    */
   VendorSite exchangeSite(String vendor, String broker) throws InterruptedException {
-    Optional<VendorSite> site = store.vendor(vendor);
+    Optional<VendorSite> site = store.origins().vendor(vendor);
     Payers of = Payers.only(broker);
     List<String> vouched = vouched(vendor, of);
     if (vouched.isEmpty()) {
@@ -149,8 +149,8 @@ final class VendorOrigins {
               + vendor
               + " URL`");
     }
-    store.sawVendor(vendor, vouched.getFirst(), List.of(), now());
-    return store.vendor(vendor).orElseThrow();
+    store.origins().sawVendor(vendor, vouched.getFirst(), List.of(), now());
+    return store.origins().vendor(vendor).orElseThrow();
   }
 
   /**
@@ -194,9 +194,9 @@ final class VendorOrigins {
         }
       }
     }
-    store.replaceBrokerOrigins(broker, origins, now());
+    store.origins().replaceBrokerOrigins(broker, origins, now());
     for (String vendor : origins.keySet()) {
-      store.sawVendor(vendor, null, List.of(broker), now());
+      store.origins().sawVendor(vendor, null, List.of(broker), now());
     }
     return true;
   }
@@ -212,7 +212,7 @@ final class VendorOrigins {
    * for every broker counts for all of them).
    */
   private List<String> vouched(String vendor, Payers payers) {
-    return store.vouchedOrigins(vendor).stream()
+    return store.origins().vouchedOrigins(vendor).stream()
         .filter(o -> payers.anyBroker() || payers.brokers().stream().anyMatch(o::admits))
         .map(VouchedOrigin::origin)
         .distinct()
@@ -224,7 +224,7 @@ final class VendorOrigins {
     boolean any = false;
     Set<String> brokers = new LinkedHashSet<>();
     boolean vouched = false;
-    for (VouchedOrigin o : store.vouchedOrigins(vendor)) {
+    for (VouchedOrigin o : store.origins().vouchedOrigins(vendor)) {
       if (o.origin().equals(origin)) {
         vouched = true;
         if (o.broker().isEmpty()) {
@@ -242,8 +242,8 @@ final class VendorOrigins {
     checkVendor(vendor);
     String origin = userOrigin(url);
     String forBroker = broker.map(b -> BrokerPurchases.normalizeBroker(b).toString()).orElse("");
-    store.addUserOrigin(vendor, origin, forBroker, now());
-    return store.vouchedOrigins(vendor).stream()
+    store.origins().addUserOrigin(vendor, origin, forBroker, now());
+    return store.origins().vouchedOrigins(vendor).stream()
         .filter(
             o -> o.byUser() && o.origin().equals(origin) && o.broker().orElse("").equals(forBroker))
         .findFirst()
@@ -253,7 +253,9 @@ final class VendorOrigins {
   /** See {@link Wallet#unvouch}. */
   int unvouch(String vendor, Optional<URI> url) {
     checkVendor(vendor);
-    return store.removeUserOrigins(vendor, url.map(VendorOrigins::userOrigin).orElse(null));
+    return store
+        .origins()
+        .removeUserOrigins(vendor, url.map(VendorOrigins::userOrigin).orElse(null));
   }
 
   private static void checkVendor(String vendor) {

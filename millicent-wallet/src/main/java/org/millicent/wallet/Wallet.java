@@ -216,7 +216,7 @@ public final class Wallet implements PaymentHandler, AutoCloseable {
 
   /** The origins vouched for each vendor, by vendor, then oldest first. */
   public List<VouchedOrigin> vouchedOrigins() {
-    return store.vouchedOrigins(null).stream()
+    return store.origins().vouchedOrigins(null).stream()
         .sorted(java.util.Comparator.comparing(VouchedOrigin::vendor))
         .toList();
   }

@@ -1,10 +1,8 @@
 package org.millicent.wallet;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -15,7 +13,6 @@ import org.jspecify.annotations.Nullable;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
 import org.millicent.storage.Database;
-import org.millicent.wallet.http.Request;
 
 /**
  * The wallet's SQLite file (migrations component {@code wallet}): broker accounts, customer
@@ -24,9 +21,11 @@ import org.millicent.wallet.http.Request;
  * scrip spent and adds the change together. Settling only acts on a payment still in flight, so a
  * payment settled twice (by a retry and a recovery) counts once.
  *
- * <p>This class scopes the transactions and holds the settings table; the statements on the other
- * tables are in {@link BrokersTable}, {@link VendorsTable}, {@link ScripTable}, {@link
- * PaymentsTable}, {@link BudgetCheck} and {@link WalletReports}.
+ * <p>This class scopes the transactions and holds the settings table; what the wallet knows of
+ * vendors (their sites and vouched origins) is in {@link VendorOriginStore}, reached through {@link
+ * #origins()}, in transactions of this store; the statements on the other tables are in {@link
+ * BrokersTable}, {@link ScripTable}, {@link PaymentsTable}, {@link BudgetCheck} and {@link
+ * WalletReports}.
  *
  * <p>Thread-safe: writes are serialised by one lock (SQLite allows one writer; taking the lock
  * first keeps read-then-write transactions from failing on lock upgrades), reads run freely.
@@ -36,6 +35,7 @@ final class WalletStore implements AutoCloseable {
 
   private final Database db;
   private final ReentrantLock writes = new ReentrantLock();
+  private final VendorOriginStore origins = new VendorOriginStore(this);
 
   WalletStore(Database db) {
     this.db = db;
@@ -51,7 +51,8 @@ final class WalletStore implements AutoCloseable {
     return db.describe();
   }
 
-  private <R> R write(Function<Handle, R> work) {
+  /** Runs {@code work} in a write transaction, after the writers before it. */
+  <R> R write(Function<Handle, R> work) {
     writes.lock();
     try {
       return db.inTransaction(work::apply);
@@ -60,7 +61,8 @@ final class WalletStore implements AutoCloseable {
     }
   }
 
-  private <R> R read(Function<Handle, R> work) {
+  /** Runs {@code work} on a handle of its own, beside other readers and the writer. */
+  <R> R read(Function<Handle, R> work) {
     return db.withHandle(work::apply);
   }
 
@@ -140,67 +142,9 @@ final class WalletStore implements AutoCloseable {
 
   // ------------------------------------------------------------------ vendors
 
-  /**
-   * Remembers a vendor's origin (when not null: it must be vouched, see {@link VendorOrigins}) and
-   * adds {@code brokers} to the brokers known to sell its scrip. A new origin forgets the exchange
-   * path read from the old one.
-   */
-  void sawVendor(String vendor, @Nullable String origin, List<URI> brokers, Instant at) {
-    write(h -> VendorsTable.saw(h, vendor, origin, brokers, at));
-  }
-
-  /**
-   * Remembers the exchange path read from {@code origin} for {@code vendor}, if the vendor is still
-   * remembered at that origin: a vendor name means nothing across brokers, and another broker's
-   * vendor of that name, met meanwhile at another origin, must not get this one's path.
-   */
-  void setExchangePath(String vendor, String origin, String path) {
-    write(h -> VendorsTable.setExchangePath(h, vendor, origin, path));
-  }
-
-  Optional<VendorSite> vendor(String vendor) {
-    return read(h -> VendorsTable.site(h, vendor));
-  }
-
-  /**
-   * The origins vouched for {@code vendor} (every vendor when null), oldest first: those the
-   * brokers' manifests and the user vouched for, and each broker account's own origin for the
-   * broker's id (the user chose that URL when registering).
-   */
-  List<VouchedOrigin> vouchedOrigins(@Nullable String vendor) {
-    return read(h -> VendorsTable.vouchedOrigins(h, BrokersTable.all(h), vendor));
-  }
-
-  /**
-   * Replaces the origins {@code broker}'s manifest vouches for, for all its vendors at once.
-   *
-   * @param originsByVendor each vendor the manifest lists, with its origins
-   */
-  void replaceBrokerOrigins(
-      URI broker, Map<String, ? extends Collection<String>> originsByVendor, Instant at) {
-    write(
-        h -> {
-          VendorsTable.replaceBrokerOrigins(h, broker, originsByVendor, at);
-          return null;
-        });
-  }
-
-  /**
-   * Vouches for {@code origin} as {@code vendor}'s on the user's word, for the scrip of the broker
-   * at {@code broker} ({@code ""}: every broker's); false if it was already.
-   */
-  boolean addUserOrigin(String vendor, String origin, String broker, Instant at) {
-    return write(
-        h -> VendorsTable.insertOrigin(h, vendor, origin, VouchedOrigin.USER, broker, at) == 1);
-  }
-
-  /**
-   * Withdraws the user's word for {@code origin} ({@code null}: every origin) as {@code vendor}'s.
-   *
-   * @return how many were withdrawn
-   */
-  int removeUserOrigins(String vendor, @Nullable String origin) {
-    return write(h -> VendorsTable.removeUserOrigins(h, vendor, origin));
+  /** What the wallet knows of vendors: their sites and the origins vouched for them. */
+  VendorOriginStore origins() {
+    return origins;
   }
 
   // ------------------------------------------------------------------ scrip
@@ -317,32 +261,6 @@ final class WalletStore implements AutoCloseable {
     claim.accept(id);
     ScripTable.markInFlight(h, id, inputs);
     return PaymentsTable.inserted(id, d, now);
-  }
-
-  /**
-   * Why a recorded vendor payment or exchange may not be re-sent where it was recorded to go: its
-   * origin is not vouched for its vendor by the broker that sold its scrip, nor by the user
-   * (docs/WALLET.md, "Vouched origins"); empty when it may (a purchase from a broker always may).
-   */
-  Optional<String> unvouchedPayment(PaymentRecord rec) {
-    if (rec.draft().kind().equals(PaymentRecord.BUY)) {
-      return Optional.empty();
-    }
-    return read(
-        h -> {
-          String broker = ScripTable.brokerOfPayment(h, rec.id());
-          String origin = Request.origin(URI.create(rec.draft().url()));
-          boolean vouched =
-              VendorsTable.vouchedOrigins(h, BrokersTable.all(h), rec.draft().vendor()).stream()
-                  .anyMatch(o -> o.origin().equals(origin) && o.admits(broker));
-          return vouched
-              ? Optional.<String>empty()
-              : Optional.of(
-                  origin
-                      + " is not vouched for "
-                      + rec.draft().vendor()
-                      + (broker.isEmpty() ? " by the user" : " by " + broker + " or the user"));
-        });
   }
 
   /** Counts one more sending of an in-flight payment. */
