@@ -2,20 +2,12 @@ package org.millicent.bench;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.millicent.vendor.OwnCustomers;
-import org.millicent.vendor.VendorServer;
-import org.millicent.vendor.config.VendorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +34,6 @@ import picocli.CommandLine.Spec;
           + " to the other half). --in-process: in this JVM. With --url: a running vendor, scrip"
           + " bought as a warehouse broker (--broker-token)."
     })
-@SuppressForbidden // wiring: the benchmark mints its fixtures at the real time
 public final class VendorBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -161,64 +152,15 @@ public final class VendorBenchCommand implements Callable<Integer> {
       return 2;
     }
     long value = 1_000_000_000L; // ten thousand dollars: change pays every later request
-    VendorServer server = null;
-    VendorProcess child = null;
-    Path data = null;
-    try {
-      URI base = url;
-      List<VendorLoad.Wallet> wallets;
-      String setup;
-      if (base != null && brokerToken != null) { // required with --url above
-        wallets = VendorLoad.fromWarehouse(base, brokerToken, workers, value);
-        setup = "a running vendor";
-      } else {
-        data =
-            dataDir == null
-                ? Files.createTempDirectory("millicent-bench-vendor")
-                : Files.createTempDirectory(
-                    Files.createDirectories(dataDir), "millicent-bench-vendor");
-        if (pageBytes != null) {
-          Path site = Files.createDirectories(data.resolve("site"));
-          Files.write(site.resolve("free.html"), page(pageBytes));
-          Files.write(site.resolve("paid.html"), page(pageBytes));
-          freePath = "/free.html";
-          paidPath = "/paid.html";
-        }
-        if (inProcess) {
-          server = VendorServer.start(inProcessConfig(data), data);
-          base = server.url();
-          wallets = mint(server, value);
-          setup = "in-process (client and server share this JVM), SQLite in " + data;
-        } else {
-          String token = "bench-" + HexFormat.of().formatHex(randomBytes(16));
-          String serverCpus = null;
-          String clientCpus = null;
-          int cpus = Runtime.getRuntime().availableProcessors();
-          if (pin && cpus >= 2 && VendorProcess.canPin()) {
-            serverCpus = cpuList(0, cpus / 2);
-            clientCpus = cpuList(cpus / 2, cpus);
-          }
-          child =
-              VendorProcess.start(
-                  VendorProcess.writeConfig(data, childConfig(data, token)),
-                  data.resolve("vendor"),
-                  serverCpus);
-          base = child.url();
-          if (clientCpus != null) {
-            VendorProcess.pinSelf(clientCpus);
-          }
-          wallets = VendorLoad.fromWarehouse(base, token, workers, value);
-          setup =
-              "its own JVM (pid "
-                  + child.pid()
-                  + (serverCpus == null
-                      ? ", not bound to CPUs"
-                      : ", CPUs " + serverCpus + "; this load generator on CPUs " + clientCpus)
-                  + "), SQLite in "
-                  + data;
-        }
-      }
-      VendorLoad load = new VendorLoad(base, freePath, paidPath);
+    try (BenchVendor vendor =
+        url != null && brokerToken != null // required with --url above
+            ? BenchVendor.running(url, brokerToken, workers, value, freePath, paidPath)
+            : BenchVendor.start(
+                dataDir, pageBytes, inProcess, pin, workers, value, freePath, paidPath)) {
+      URI base = vendor.url;
+      List<VendorLoad.Wallet> wallets = vendor.wallets;
+      String setup = vendor.setup;
+      VendorLoad load = new VendorLoad(base, vendor.freePath, vendor.paidPath);
       Duration phase = measure.dividedBy(phases);
       err.printf(
           Locale.ROOT,
@@ -277,22 +219,12 @@ public final class VendorBenchCommand implements Callable<Integer> {
             Locale.ROOT,
             "server CPU per request, free/paid: %.2f%s%n",
             (cpuSeconds[0] / r.free().count()) / (cpuSeconds[1] / r.paid().count()),
-            server != null ? " (in-process: includes the load generator)" : "");
+            vendor.inProcess() ? " (in-process: includes the load generator)" : "");
       }
       VendorBenchReport.printMedians(out, r, readings, paidFirst);
       VendorBenchReport.printBatches(out, readings, paidFirst);
       out.flush();
       return 0;
-    } finally {
-      if (child != null) {
-        child.close();
-      }
-      if (server != null) {
-        server.close();
-      }
-      if (data != null) {
-        deleteTree(data);
-      }
     }
   }
 
@@ -302,75 +234,6 @@ public final class VendorBenchCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       return null;
     }
-  }
-
-  private VendorConfig inProcessConfig(Path data) {
-    if (pageBytes == null) {
-      return VendorConfig.sampleBuilder().port(0).build();
-    }
-    return VendorConfig.builder("venetia")
-        .port(0)
-        .staticFolder(data.resolve("site"))
-        .free(freePath)
-        .price("GET", paidPath, 100)
-        .build();
-  }
-
-  /** The child vendor's configuration: the sample catalogue or the folder, and a bench broker. */
-  private String childConfig(Path data, String token) {
-    StringBuilder y = new StringBuilder("vendor: venetia\n");
-    if (pageBytes == null) {
-      y.append("content: {sample: true}\n")
-          .append("free: [\"/\", \"/index.html\"]\n")
-          .append("prices:\n  - {method: GET, path: \"/pages/*\", price_millicents: 100}\n");
-    } else {
-      y.append("content: {static: \"")
-          .append(data.resolve("site").toAbsolutePath().toString().replace("\\", "/"))
-          .append("\"}\n")
-          .append("free: [\"")
-          .append(freePath)
-          .append("\"]\n")
-          .append("prices:\n  - {method: GET, path: \"")
-          .append(paidPath)
-          .append("\", price_millicents: 100}\n");
-    }
-    y.append("brokers:\n")
-        .append("  - {id: bench, url: \"http://127.0.0.1:9\", token: \"")
-        .append(token)
-        .append("\", customer_id: \"7\", discount_bps: 0}\n");
-    return y.toString();
-  }
-
-  private List<VendorLoad.Wallet> mint(VendorServer server, long value) {
-    List<VendorLoad.Wallet> wallets = new ArrayList<>();
-    Instant exp = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
-    for (int i = 0; i < workers; i++) {
-      long customer = OwnCustomers.of(server).newCustomerId();
-      wallets.add(
-          new VendorLoad.Wallet(
-              OwnCustomers.of(server).mint(value, customer, exp),
-              OwnCustomers.of(server).customerSecret(customer)));
-    }
-    return wallets;
-  }
-
-  /** A taskset CPU list for CPUs from (inclusive) to to (exclusive). */
-  private static String cpuList(int from, int to) {
-    return to - from == 1 ? String.valueOf(from) : from + "-" + (to - 1);
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] b = new byte[n];
-    new java.security.SecureRandom().nextBytes(b);
-    return b;
-  }
-
-  private static byte[] page(int bytes) {
-    byte[] b = new byte[Math.max(0, bytes)];
-    for (int i = 0; i < b.length; i++) {
-      b[i] = (byte) ('a' + i % 26);
-    }
-    return b;
   }
 
   private static @Nullable Duration parse(String s) {
@@ -387,14 +250,6 @@ public final class VendorBenchCommand implements Callable<Integer> {
       return Duration.parse(s);
     } catch (RuntimeException e) {
       return null;
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      // A temporary folder left behind is harmless.
     }
   }
 }
