@@ -76,18 +76,26 @@ public class MillicentAutoConfiguration {
   }
 
   /**
-   * Reads every {@link Priced} amount once the application's handlers exist (before it serves), and
-   * lists the priced handlers in the vendor's manifest.
+   * Reads every {@link Priced} amount once the application's handlers exist (before it serves),
+   * lists the priced handlers in the vendor's manifest, and warns of (or, with {@code
+   * millicent.vendor.unpriced-methods=fail}, refuses) handlers that serve free the methods of a
+   * path the configuration prices for other methods only.
    */
   @Bean
   public static SmartInitializingSingleton millicentPricingCheck(
-      ObjectProvider<MillicentFilter.Pricing> pricing, ObjectProvider<MillicentGateway> gateway) {
+      ObjectProvider<MillicentFilter.Pricing> pricing,
+      ObjectProvider<MillicentGateway> gateway,
+      ObjectProvider<MillicentProperties> properties) {
     return () -> {
       if (pricing.getIfAvailable() instanceof PricedHandlers p) {
         List<Price> listed = p.check();
         MillicentGateway g = gateway.getIfAvailable();
         if (g != null) {
           g.listApplicationPrices(listed);
+          MillicentProperties props = properties.getIfAvailable();
+          p.checkUnpricedMethods(
+              g.checkout(),
+              props != null && props.unpricedMethods() == MillicentProperties.UnpricedMethods.FAIL);
         }
       }
     };

@@ -42,6 +42,9 @@ import org.springframework.util.unit.DataSize;
  * @param free free path patterns (matched before {@code prices})
  * @param priceRules surcharges by scrip property
  * @param brokers the brokers that sell this vendor's scrip
+ * @param unpricedMethods what to do at start about a handler that serves free methods of a path the
+ *     configuration prices for other methods: log a warning ({@code warn}, the default) or stop
+ *     ({@code fail})
  */
 @ConfigurationProperties("millicent.vendor")
 public record MillicentProperties(
@@ -60,7 +63,20 @@ public record MillicentProperties(
     @Nullable List<PriceEntry> prices,
     @Nullable List<String> free,
     @Nullable List<Surcharge> priceRules,
-    @Nullable List<Broker> brokers) {
+    @Nullable List<Broker> brokers,
+    @DefaultValue("warn") UnpricedMethods unpricedMethods) {
+
+  /**
+   * What the start does about a handler without {@link Priced} that answers methods of a path the
+   * configuration prices for other methods only, which it then serves free (docs/SPRING-BOOT.md,
+   * "Methods a path price does not cover").
+   */
+  public enum UnpricedMethods {
+    /** Log a warning naming the handler, path and methods. */
+    WARN,
+    /** Stop the start, naming them all. */
+    FAIL
+  }
 
   /**
    * A priced path pattern.

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.millicent.money.Amounts;
 import org.millicent.scrip.ScripBody;
 import org.millicent.servlet.MillicentFilter;
+import org.millicent.vendor.Checkout;
 import org.millicent.vendor.config.Price;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +90,106 @@ final class PricedHandlers implements MillicentFilter.Pricing {
     }
     listed.sort(Comparator.comparing(Price::path).thenComparing(Price::method));
     return listed;
+  }
+
+  /**
+   * The methods a handler mapped without a method answers (and that a {@code *} price covers):
+   * Spring MVC dispatches them all to it; {@code TRACE} the dispatcher refuses by default.
+   */
+  private static final List<String> ANY_METHOD =
+      List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+  /**
+   * Checks the configuration trap of a path priced for some methods only, where a handler without
+   * {@code @Priced} also answers other methods, which are then served free: for each such handler
+   * and path pattern, logs a warning naming them, or, when {@code fail}, stops the start with all
+   * of them. A handler with {@code @Priced} (also {@code @Priced("0")}, explicitly free) is priced
+   * whatever the configuration says, so it is not checked; a method the configuration prices at 0
+   * (a {@code free} path) is free on purpose; Spring's own handlers (Boot's error controller,
+   * Actuator's endpoints) are not the application's to price.
+   *
+   * <p>An approximation: each Spring path pattern is turned into the manifest's pattern language
+   * ({@link #glob}) and priced by {@code configured} as if it were a request path, so a configured
+   * pattern counts when it matches that whole pattern ({@code /reports/**} and {@code /reports/*}
+   * cover {@code /reports/{id}}); one that prices only some of the paths a handler takes ({@code
+   * /reports/1}, or {@code /reports/*} for {@code /reports/{*rest}} as far as it is narrower) may
+   * be missed or over-reported.
+   *
+   * @param configured the vendor's configured prices, as its filter prices a request
+   * @param fail whether to stop the start instead of warning
+   * @return the warnings (empty when nothing is served free against the configuration)
+   * @throws IllegalStateException when {@code fail} and a warning was found, with all of them
+   */
+  List<String> checkUnpricedMethods(Checkout configured, boolean fail) {
+    List<String> warnings = new ArrayList<>();
+    for (HandlerMapping m : mappings()) {
+      if (m instanceof RequestMappingInfoHandlerMapping rm) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> e : rm.getHandlerMethods().entrySet()) {
+          if (price(e.getValue()).isEmpty() && !framework(e.getValue())) {
+            warnings.addAll(unpriced(e.getKey(), e.getValue(), configured));
+          }
+        }
+      }
+    }
+    warnings.sort(Comparator.naturalOrder());
+    if (fail && !warnings.isEmpty()) {
+      throw new IllegalStateException(
+          "millicent.vendor.unpriced-methods=fail: " + String.join("; ", warnings));
+    }
+    for (String w : warnings) {
+      LOG.warn("{} (millicent.vendor.unpriced-methods=fail makes this a start-up failure)", w);
+    }
+    return warnings;
+  }
+
+  /** The warnings for one unannotated mapping: one per path pattern that serves methods free. */
+  private static List<String> unpriced(
+      RequestMappingInfo info, HandlerMethod handler, Checkout configured) {
+    Set<RequestMethod> declared = info.getMethodsCondition().getMethods();
+    Set<String> answered = new LinkedHashSet<>();
+    if (declared.isEmpty()) {
+      answered.addAll(ANY_METHOD);
+    } else {
+      declared.forEach(d -> answered.add(d.name()));
+      if (answered.contains("GET")) {
+        answered.add("HEAD"); // Spring MVC dispatches a HEAD to the GET handler
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String pattern : info.getPatternValues()) {
+      String path = glob(pattern);
+      List<String> priced =
+          ANY_METHOD.stream().filter(mm -> isPriced(configured.configuredPrice(mm, path))).toList();
+      List<String> free =
+          answered.stream().filter(mm -> configured.configuredPrice(mm, path).isEmpty()).toList();
+      if (!priced.isEmpty() && !free.isEmpty()) {
+        out.add(
+            handler.getShortLogMessage()
+                + " answers "
+                + String.join(", ", free)
+                + " "
+                + pattern
+                + " free, though the configuration prices "
+                + String.join(", ", priced)
+                + " there (its path patterns cover "
+                + path
+                + "): price those methods too (a price for each, or for method *), restrict the"
+                + " handler to the priced methods, or mark it free with @Priced(\"0\")");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code handler} is Spring's own (Boot's error controller, Actuator's endpoints), which
+   * the application cannot annotate: not the application's content.
+   */
+  private static boolean framework(HandlerMethod handler) {
+    return handler.getBeanType().getName().startsWith("org.springframework.");
+  }
+
+  private static boolean isPriced(OptionalLong price) {
+    return price.isPresent() && price.getAsLong() > 0;
   }
 
   /** The manifest entries of one mapping: each of its methods (or {@code *}) at each pattern. */

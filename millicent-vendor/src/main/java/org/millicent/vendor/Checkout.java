@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -159,6 +160,18 @@ public final class Checkout {
       return new Pass(true);
     }
     return sell(request, catalogue.priced(request.getMethod(), path, priceMillicents));
+  }
+
+  /**
+   * What the configuration's {@code prices} and {@code free} paths say about {@code method} at
+   * {@code path}, by the same first-match rules as {@link #begin(HttpServletRequest)}: the base
+   * price (0 for a free path or a price of 0), or empty when nothing covers it (the application
+   * answers unpriced). A HEAD is priced as the GET it stands for. For start-up checks of the
+   * application's routes (the Spring Boot starter's), not for pricing a request.
+   */
+  public OptionalLong configuredPrice(String method, String path) {
+    Catalogue.Entry entry = catalogue.match(method, path);
+    return entry == null ? OptionalLong.empty() : OptionalLong.of(entry.basePriceMillicents());
   }
 
   /** The protocol endpoints, never for sale (even under a "/**" price). */

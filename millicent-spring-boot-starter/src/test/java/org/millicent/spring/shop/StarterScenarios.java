@@ -130,6 +130,27 @@ public abstract class StarterScenarios extends ShopScenarios {
   }
 
   @Test
+  void aHead_ofAPricedGet_getsTheOffer_andRunsNoHandler() {
+    // Spring MVC dispatches a HEAD to the GET handler: priced as that GET, never served free.
+    HttpResponse<byte[]> annotated = http.send("HEAD", "/articles/head", new byte[0]);
+    HttpResponse<byte[]> pattern = http.send("HEAD", "/pattern/head", new byte[0]);
+    HttpResponse<byte[]> paid =
+        http.send(
+            "HEAD",
+            "/articles/head",
+            new byte[0],
+            "Authorization",
+            PaymentHeader.format(http.signed(funded(millicent, 1_000), "GET", "/articles/head")));
+
+    assertThat(annotated.statusCode()).isEqualTo(402);
+    assertThat(annotated.headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(pattern.statusCode()).isEqualTo(402);
+    assertThat(paid.statusCode()).isEqualTo(405);
+    assertThat(ShopApplication.runs("/articles/head")).isZero();
+    assertThat(ShopApplication.runs("/pattern/head")).isZero();
+  }
+
+  @Test
   void aControllerPricedAsAWhole_andAPathPattern_seeWhatWasPaid() {
     HttpResponse<byte[]> report =
         http.pay(http.signed(funded(millicent, 1_000), "GET", "/premium/report"));
