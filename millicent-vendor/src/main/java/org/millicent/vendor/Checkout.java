@@ -163,11 +163,9 @@ public final class Checkout {
   }
 
   /**
-   * What the configuration's {@code prices} and {@code free} paths say about {@code method} at
-   * {@code path}, by the same first-match rules as {@link #begin(HttpServletRequest)}: the base
-   * price (0 for a free path or a price of 0), or empty when nothing covers it (the application
-   * answers unpriced). A HEAD is priced as the GET it stands for. For start-up checks of the
-   * application's routes (the Spring Boot starter's), not for pricing a request.
+   * The base price the configuration's {@code prices} and {@code free} paths give {@code method} at
+   * {@code path} by {@link #begin}'s first-match rules (0 when free; empty when nothing covers it;
+   * a HEAD priced as its GET), for start-up checks of an application's routes, not for a request.
    */
   public OptionalLong configuredPrice(String method, String path) {
     Catalogue.Entry entry = catalogue.match(method, path);
