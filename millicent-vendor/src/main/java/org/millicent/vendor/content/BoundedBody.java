@@ -39,7 +39,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   private BoundedBody(long announced, int maxBytes) {
     this.announced = announced;
     this.maxBytes = maxBytes;
-    this.bytes = new byte[(int) Math.max(0, Math.min(announced, maxBytes))];
+    // An answer announced over the limit is refused unread: no buffer of the limit for it.
+    this.bytes = new byte[announced > maxBytes ? 0 : (int) Math.max(0, announced)];
   }
 
   /**
