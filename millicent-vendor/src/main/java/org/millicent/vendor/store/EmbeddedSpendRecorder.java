@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.millicent.bytes.ConstantTime;
 import org.millicent.failure.Causes;
@@ -53,8 +54,18 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
    */
   private record Held(byte[] fingerprint, CompletableFuture<Void> settled) {}
 
-  /** A spend on its way to disk, so that an identical retry waits for its batch. */
-  private record Pending(SpendRecord record, CompletableFuture<Boolean> durable) {}
+  /**
+   * A spend on its way to disk, so that an identical retry waits for its batch. {@code ownsMark}
+   * tells whether the scrip's mark is this spend's: from the start for a commit (its claim holds
+   * the mark), once it marked for a spend; a spend registered but not (yet) marked must not keep
+   * another request's failed claim from being released.
+   */
+  private record Pending(
+      SpendRecord record, CompletableFuture<Boolean> durable, AtomicBoolean ownsMark) {
+    static Pending of(SpendRecord record, boolean ownsMark) {
+      return new Pending(record, new CompletableFuture<>(), new AtomicBoolean(ownsMark));
+    }
+  }
 
   /** On SQLite: this process's hold on the file's spent list; null otherwise. */
   private final @Nullable ExclusiveFileLock alone;
@@ -67,6 +78,12 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   private final Set<ScripId> doubts = ConcurrentHashMap.newKeySet();
 
   private final GroupCommitter<SpendRecord, Boolean> commits;
+
+  /**
+   * Test hook, a no-op in production: run by {@link #spendAsync} once its spend is registered and
+   * before it marks, so a test can interleave a release at that point deterministically.
+   */
+  volatile Runnable afterSpendRegisteredForTest = () -> {};
 
   private EmbeddedSpendRecorder(
       Database db, InstantSource clock, int writers, @Nullable ExclusiveFileLock alone) {
@@ -206,11 +223,10 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     checkFingerprint(record.fingerprint());
     SpendRecord copy = copyOf(record);
     // Registered before marking, so an identical request arriving meanwhile waits for this one.
-    Pending p = new Pending(copy, new CompletableFuture<>());
+    Pending p = Pending.of(copy, false);
     boolean marked;
     try {
-      marked =
-          pending.putIfAbsent(copy.id(), p) == null && markOrResolve(copy.id(), copy.expiresAt());
+      marked = pending.putIfAbsent(copy.id(), p) == null && markRegistered(p);
     } catch (RuntimeException e) {
       pending.remove(copy.id(), p);
       p.durable().cancel(false);
@@ -250,6 +266,16 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     return answer;
   }
 
+  /** Marks the scrip of a registered spend; the spend owns the mark once made. */
+  private boolean markRegistered(Pending p) {
+    afterSpendRegisteredForTest.run();
+    boolean marked = markOrResolve(p.record().id(), p.record().expiresAt());
+    if (marked) {
+      p.ownsMark().set(true);
+    }
+    return marked;
+  }
+
   // ----------------------------------------------------------------- commit
 
   @Override
@@ -257,7 +283,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     checkFingerprint(record.fingerprint());
     SpendRecord copy = copyOf(record);
     // Registered before submitting, so a retry arriving meanwhile can wait for this batch.
-    Pending p = new Pending(copy, new CompletableFuture<>());
+    Pending p = Pending.of(copy, true);
     pending.put(copy.id(), p);
     Held h = held.get(copy.id());
     if (h != null && ConstantTime.equal(h.fingerprint(), copy.fingerprint())) {
@@ -349,9 +375,14 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   /**
    * Unmarks a claim, unless its spend is committed (or on its way): that stays spent. When the
    * table cannot be read the mark stays and the scrip is in doubt until the table can tell.
+   *
+   * <p>Only a pending spend that owns the mark keeps it: another request's spend of the same scrip,
+   * registered but failing to mark (the scrip is still marked), is not on its way to disk, and
+   * skipping for it would leave the scrip refused, without a doubt to decide it, until a restart.
    */
   private void releaseInMemory(ScripId id) {
-    if (pending.containsKey(id)) {
+    Pending p = pending.get(id);
+    if (p != null && p.ownsMark().get()) {
       return;
     }
     boolean committed;

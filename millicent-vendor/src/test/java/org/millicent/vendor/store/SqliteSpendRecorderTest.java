@@ -160,6 +160,68 @@ class SqliteSpendRecorderTest extends VendorSpendRecorderContract {
     assertThat(recorder.spentSet().markedCount()).isZero();
   }
 
+  /**
+   * A failed commit's release that runs while another request for the same scrip is registered but
+   * has not marked it (it will fail to: the scrip is still marked) must not be skipped: the
+   * stranger does not own the mark, so skipping left the scrip refused, without a doubt to decide
+   * it, until a restart. Here the storage is still down at the release, so the scrip is in doubt
+   * and decided once the storage is back.
+   */
+  @Test
+  void aFailedCommitsRelease_duringAStrangersSpendOfTheScrip_stillPutsItInDoubt() {
+    ScripId id = new ScripId(14, 5);
+    EmbeddedSpendRecorder embedded = (EmbeddedSpendRecorder) recorder;
+    assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
+    hideSpentList();
+    try {
+      assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
+          .isInstanceOf(StorageException.class);
+      // The owner releases its claim just after the stranger registered its spend.
+      embedded.afterSpendRegisteredForTest = () -> recorder.release(id);
+      assertThatThrownBy(() -> recorder.spend(record(id, 2, 5, Optional.empty())))
+          .as("the stranger cannot be told yet either")
+          .isInstanceOf(StorageException.class);
+    } finally {
+      embedded.afterSpendRegisteredForTest = () -> {};
+      restoreSpentList();
+    }
+
+    assertThat(recorder.spend(record(id, 3, 5, Optional.empty())))
+        .as("the lost commit was not recorded: spendable again without a restart")
+        .isInstanceOf(SpendRecorder.Claimed.class);
+  }
+
+  /**
+   * The same window with the storage back at the release: the release unmarks the scrip, and the
+   * stranger, marking right after, owns a legitimate spend of it.
+   */
+  @Test
+  void aFailedCommitsRelease_duringAStrangersSpendOfTheScrip_letsTheStrangerSpendIt() {
+    ScripId id = new ScripId(14, 6);
+    EmbeddedSpendRecorder embedded = (EmbeddedSpendRecorder) recorder;
+    assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
+    hideSpentList();
+    try {
+      assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
+          .isInstanceOf(StorageException.class);
+    } finally {
+      restoreSpentList();
+    }
+    embedded.afterSpendRegisteredForTest = () -> recorder.release(id);
+    try {
+      assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))
+          .isInstanceOf(SpendRecorder.Claimed.class);
+    } finally {
+      embedded.afterSpendRegisteredForTest = () -> {};
+    }
+
+    assertThat(recorder.spend(record(id, 3, 5, Optional.empty())))
+        .isInstanceOf(SpendRecorder.AlreadySpent.class);
+    reopen();
+    assertThat(recorder.claim(id, EXPIRES, fp(2)))
+        .isEqualTo(new SpendRecorder.Replayed(5, Optional.empty()));
+  }
+
   @Test
   void migrated_spentListHasNoExpiryIndex() {
     long indexes =
