@@ -1,15 +1,10 @@
 package org.millicent.vendor.store;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,7 +24,6 @@ import org.millicent.storage.DatabaseConfig;
 import org.millicent.storage.Dialect;
 import org.millicent.storage.ExclusiveFileLock;
 import org.millicent.storage.GroupCommitter;
-import org.millicent.storage.GroupCommitter.Outcome;
 import org.millicent.storage.StorageException;
 
 /**
@@ -74,8 +68,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   private final ConcurrentHashMap<ScripId, Pending> pending = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ScripId, Held> held = new ConcurrentHashMap<>();
 
-  /** Marked scrip whose spend failed while the table could not say whether it was recorded. */
-  private final Set<ScripId> doubts = ConcurrentHashMap.newKeySet();
+  private final SpendDoubts doubts;
 
   private final GroupCommitter<SpendRecord, Boolean> commits;
 
@@ -89,6 +82,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
       Database db, InstantSource clock, int writers, @Nullable ExclusiveFileLock alone) {
     super(db, clock);
     this.alone = alone;
+    this.doubts = new SpendDoubts(db, spent);
     rebuild();
     this.commits =
         GroupCommitter.start(
@@ -96,7 +90,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
             writers,
             MAX_BATCH,
             db.dialect() == Dialect.SQLITE,
-            this::writeCommitted,
+            batch -> db.withConnection(c -> SpendTable.writeCommitted(c, db.dialect(), batch)),
             db::translate);
   }
 
@@ -168,7 +162,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     if (other == null) {
       boolean marked;
       try {
-        marked = markOrResolve(id, expiresAt);
+        marked = doubts.markOrResolve(id, expiresAt);
       } catch (RuntimeException e) {
         settle(id, mine);
         throw e;
@@ -269,7 +263,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
   /** Marks the scrip of a registered spend; the spend owns the mark once made. */
   private boolean markRegistered(Pending p) {
     afterSpendRegisteredForTest.run();
-    boolean marked = markOrResolve(p.record().id(), p.record().expiresAt());
+    boolean marked = doubts.markOrResolve(p.record().id(), p.record().expiresAt());
     if (marked) {
       p.ownsMark().set(true);
     }
@@ -308,37 +302,6 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
                     p.durable().completeExceptionally(e);
                   }
                 });
-  }
-
-  private List<Outcome<Boolean>> writeCommitted(List<SpendRecord> batch) {
-    return db.withConnection(
-        c -> {
-          // On PostgreSQL one statement in autocommit is its own durable transaction: one round
-          // trip per batch. SQLite writes a JDBC batch of inserts in a transaction.
-          boolean oneStatement = db.dialect() == Dialect.POSTGRESQL;
-          c.setAutoCommit(oneStatement);
-          boolean[] written = SpendTable.insertCommitted(c, db.dialect(), batch);
-          List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
-          for (int i = 0; i < batch.size(); i++) {
-            results.add(written[i] ? Outcome.ok(true) : conflictOutcome(c, batch.get(i)));
-          }
-          if (!oneStatement) {
-            c.commit();
-          }
-          return results;
-        });
-  }
-
-  /** A row already existed: fine if it is this very spend (an earlier in-doubt commit). */
-  private static Outcome<Boolean> conflictOutcome(Connection c, SpendRecord r) throws SQLException {
-    Optional<StoredSpend> s = StoredSpend.select(c, r.id());
-    if (s.isPresent() && s.get().isCommittedFor(r.fingerprint())) {
-      return Outcome.ok(true);
-    }
-    return Outcome.failed(
-        new StorageException(
-            StorageException.FAILED,
-            "scrip " + r.id() + " already has a spend record of another request; not committed"));
   }
 
   // ---------------------------------------------------------------- release
@@ -385,78 +348,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
     if (p != null && p.ownsMark().get()) {
       return;
     }
-    boolean committed;
-    try {
-      committed = isCommitted(id);
-    } catch (StorageException e) {
-      doubts.add(id);
-      log.warn(
-          "Scrip {} stays refused until the spent list can be read: cannot tell whether its spend"
-              + " was recorded: {}",
-          id,
-          e.getMessage());
-      return;
-    }
-    if (!committed) {
-      spent.unmark(id);
-    }
-  }
-
-  private boolean isCommitted(ScripId id) {
-    return db.withConnection(
-        c -> StoredSpend.select(c, id).filter(StoredSpend::committed).isPresent());
-  }
-
-  /**
-   * Marks {@code id}; when it is marked already but in doubt, asks the table first and marks it
-   * again if its failed spend was not recorded after all. The caller has registered its claim or
-   * spend of {@code id}, so no identical request decides meanwhile.
-   *
-   * @return whether the caller's mark was made
-   * @throws StorageException when the scrip is in doubt and the table still cannot be read (the
-   *     scrip stays in doubt)
-   */
-  private boolean markOrResolve(ScripId id, Instant expiresAt) {
-    return spent.mark(id, expiresAt) || (resolveDoubt(id) && spent.mark(id, expiresAt));
-  }
-
-  /**
-   * Decides a scrip in doubt by reading the table: unmarked when its spend was not recorded, kept
-   * when it was. Of concurrent callers one decides; the others find it marked, as before.
-   *
-   * @return whether the scrip was unmarked
-   * @throws StorageException when the table cannot be read (the scrip stays in doubt)
-   */
-  private boolean resolveDoubt(ScripId id) {
-    if (!doubts.remove(id)) {
-      return false;
-    }
-    boolean committed;
-    try {
-      committed = isCommitted(id);
-    } catch (RuntimeException e) {
-      doubts.add(id);
-      throw e;
-    }
-    if (committed) {
-      log.info("Scrip {} stays spent: its spend reached the table before its batch failed", id);
-      return false;
-    }
-    spent.unmark(id);
-    log.info("Scrip {} is spendable again: its failed spend was not recorded", id);
-    return true;
-  }
-
-  /** Decides every scrip in doubt while the table can be read. */
-  private void resolveDoubts() {
-    for (ScripId id : List.copyOf(doubts)) {
-      try {
-        var unused = resolveDoubt(id);
-      } catch (StorageException e) {
-        log.warn("{} scrip still in doubt: {}", doubts.size(), e.getMessage());
-        return;
-      }
-    }
+    doubts.unmarkUnlessCommitted(id);
   }
 
   // ----------------------------------------------------------- expiry, start
@@ -471,7 +363,7 @@ final class EmbeddedSpendRecorder extends DurableSpendRecorder {
       rows += SpendExpiry.deleteBlock(db, first);
     }
     logDropped(horizon, rows, blocks.size());
-    resolveDoubts();
+    doubts.resolveAll();
     return blocks.size();
   }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.millicent.purchase.SpendRecorder;
 import org.millicent.purchase.SpendRecorder.Claim;
 import org.millicent.purchase.SpendRecorder.SpendRecord;
@@ -17,6 +18,8 @@ import org.millicent.purchase.SpentSet;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.scrip.ScripId;
 import org.millicent.storage.Dialect;
+import org.millicent.storage.GroupCommitter.Outcome;
+import org.millicent.storage.StorageException;
 
 /**
  * The SQL of the spent list ({@code vendor_spends}), in plain JDBC because it is the hot path and
@@ -361,5 +364,35 @@ final class SpendTable {
       }
     }
     return n;
+  }
+
+  /** Writes the embedded list's committed spends: true once durable, failed on another's row. */
+  static List<Outcome<Boolean>> writeCommitted(
+      Connection c, Dialect dialect, List<SpendRecord> batch) throws SQLException {
+    // On PostgreSQL one statement in autocommit is its own durable transaction: one round
+    // trip per batch. SQLite writes a JDBC batch of inserts in a transaction.
+    boolean oneStatement = dialect == Dialect.POSTGRESQL;
+    c.setAutoCommit(oneStatement);
+    boolean[] written = insertCommitted(c, dialect, batch);
+    List<Outcome<Boolean>> results = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      results.add(written[i] ? Outcome.ok(true) : conflictOutcome(c, batch.get(i)));
+    }
+    if (!oneStatement) {
+      c.commit();
+    }
+    return results;
+  }
+
+  /** A row already existed: fine if it is this very spend (an earlier in-doubt commit). */
+  private static Outcome<Boolean> conflictOutcome(Connection c, SpendRecord r) throws SQLException {
+    Optional<StoredSpend> s = StoredSpend.select(c, r.id());
+    if (s.isPresent() && s.get().isCommittedFor(r.fingerprint())) {
+      return Outcome.ok(true);
+    }
+    return Outcome.failed(
+        new StorageException(
+            StorageException.FAILED,
+            "scrip " + r.id() + " already has a spend record of another request; not committed"));
   }
 }
