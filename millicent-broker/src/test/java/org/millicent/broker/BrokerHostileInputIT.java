@@ -182,6 +182,30 @@ class BrokerHostileInputIT {
     assertThat(log.errorsOrStackTraces()).isEmpty();
   }
 
+  /**
+   * An amount out of range is refused before anything else, on every way of paying: unpaid (where
+   * the broker would otherwise make an offer at a negative price: a 500 found by HttpFuzzIT, seed
+   * -1079939400030136925), on account, and with broker scrip.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {-1, 0, Long.MIN_VALUE, BrokerConfig.MAX_AMOUNT_MILLICENTS + 1})
+  void vendorScripOfAnAmountOutOfRange_is400BadAmount_howeverPaid(long amount) {
+    String path = "/broker/vendor-scrip?a=a=a=a=";
+    String body = "{\"amount_millicents\":" + amount + ",\"vendor\":\"venetia\"}";
+    HttpClientSupport.Reply unpaid = http.send("POST", path, body, null);
+    assertThat(unpaid.status()).as(unpaid::toString).isEqualTo(400);
+    assertThat(unpaid.code()).isEqualTo("bad-amount");
+    HttpClientSupport.Registered a = register();
+    HttpClientSupport.Reply onAccount = http.account("POST", path, body, a.id(), a.secret());
+    assertThat(onAccount.status()).as(onAccount::toString).isEqualTo(400);
+    assertThat(onAccount.code()).isEqualTo("bad-amount");
+    HttpClientSupport.Reply withScrip =
+        http.send("POST", path, body, "Millicent v=2, variant=signed, scrip=AAAA");
+    assertThat(withScrip.status()).as(withScrip::toString).isEqualTo(400);
+    assertThat(withScrip.code()).isEqualTo("bad-amount");
+    assertThat(log.errorsOrStackTraces()).isEmpty();
+  }
+
   @Test
   void twoAuthorizationHeaders_are400_evenWhenTheFirstIsValid() throws Exception {
     HttpClientSupport.Registered a = register();

@@ -14,6 +14,7 @@ import org.millicent.broker.Broker;
 import org.millicent.broker.BrokerError;
 import org.millicent.broker.ScripPurchase;
 import org.millicent.broker.VendorScripSale;
+import org.millicent.broker.accounts.Accounts;
 import org.millicent.http.ExchangeRequest;
 import org.millicent.http.ProblemDocument;
 import org.millicent.http.RouteMethods;
@@ -99,6 +100,8 @@ final class SaleRoutes {
     Body b = Body.parse(bodyBytes);
     String vendor = b.text("vendor");
     long amount = b.amount("amount_millicents");
+    // Before the offer: an offer cannot carry a negative price, and a refusal must not be a 500.
+    Accounts.checkAmount(amount);
     String header = ctx.header("Authorization");
     if (header == null) {
       offer(ctx, amount);
