@@ -20,8 +20,11 @@ import org.millicent.scrip.ScripId;
 public final class InMemorySpendRecorder implements SpendRecorder {
   private final SpentSet spent = new SpentSet();
 
-  /** A claim not yet committed or released; {@code settled} completes when it is. */
-  private record Holder(byte[] fingerprint, CompletableFuture<Void> settled) {}
+  /**
+   * A claim not yet committed or released; {@code settled} completes when it is. {@code oneStep}:
+   * held by {@link #spend}, which settles it at once, so an identical request waits for it.
+   */
+  private record Holder(byte[] fingerprint, CompletableFuture<Void> settled, boolean oneStep) {}
 
   private final ConcurrentHashMap<ScripId, Holder> inProgress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ScripId, SpendRecord> committed = new ConcurrentHashMap<>();
@@ -32,7 +35,7 @@ public final class InMemorySpendRecorder implements SpendRecorder {
   @Override
   public Claim claim(ScripId id, Instant expiresAt, byte[] fingerprint) {
     // Registered before marking, so that an identical request never sees the mark without it.
-    Holder mine = new Holder(fingerprint.clone(), new CompletableFuture<>());
+    Holder mine = new Holder(fingerprint.clone(), new CompletableFuture<>(), false);
     Holder other = inProgress.putIfAbsent(id, mine);
     if (other == null) {
       if (spent.mark(id, expiresAt)) {
@@ -62,23 +65,34 @@ public final class InMemorySpendRecorder implements SpendRecorder {
     }
   }
 
+  /**
+   * Claims and commits at once. Its claim is registered before the mark, like {@link #claim}'s, and
+   * settled only once the record is kept: an identical spend that finds it waits and then replays,
+   * so concurrent identical spends see one {@link Claimed} and replays, never {@link InProgress}.
+   */
   @Override
   public Claim spend(SpendRecord record) {
     ScripId id = record.id();
-    SpendRecord mine = copy(record);
-    // Fast path, no claim to register: the record is visible before the mark, so an identical
-    // request that finds the mark also finds what to replay.
-    if (committed.putIfAbsent(id, mine) == null) {
-      if (spent.mark(id, record.expiresAt())) {
-        return new Claimed();
+    while (true) {
+      Holder mine = new Holder(record.fingerprint().clone(), new CompletableFuture<>(), true);
+      Holder other = inProgress.putIfAbsent(id, mine);
+      if (other == null) {
+        if (spent.mark(id, record.expiresAt())) {
+          committed.put(id, copy(record));
+          settle(id, mine);
+          return new Claimed();
+        }
+        settle(id, mine);
+        return replayOrSpent(id, record.fingerprint());
       }
-      committed.remove(id, mine);
+      if (!ConstantTime.equal(other.fingerprint(), record.fingerprint())) {
+        return replayOrSpent(id, record.fingerprint());
+      }
+      if (!other.oneStep()) {
+        return new InProgress(); // an identical request's claim, committed when it delivers
+      }
+      other.settled().join(); // an identical spend, settled within the call: then ask again
     }
-    Claim c = claim(record.id(), record.expiresAt(), record.fingerprint());
-    if (c instanceof Claimed) {
-      commit(record);
-    }
-    return c;
   }
 
   private static SpendRecord copy(SpendRecord r) {
