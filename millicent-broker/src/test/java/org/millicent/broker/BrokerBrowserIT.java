@@ -2,7 +2,6 @@ package org.millicent.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,16 +28,7 @@ class BrokerBrowserIT {
   @BeforeAll
   static void start() {
     log = LogCapture.open();
-    server =
-        BrokerServer.start(
-            BrokerConfig.defaults()
-                .withBrokerId("bob")
-                .withListen("127.0.0.1", 0)
-                .withVendor(
-                    VendorConfig.licensed(
-                            "venetia", URI.create("http://127.0.0.1:9"), "t", null, 500)
-                        .withSettlementToken("venetia-settles-with-this-token")),
-            dir.resolve("data"));
+    server = BrokerServer.start(BobSellsVenetia.config(), dir.resolve("data"));
   }
 
   @AfterAll

@@ -3,7 +3,6 @@ package org.millicent.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.millicent.testing.DashboardTables.cell;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,17 +36,9 @@ class BrokerDashboardIT {
   @BeforeEach
   void start() throws Exception {
     venetia = new LicensingVendor("venetia", "bob", 500, clock);
-    server = BrokerServer.start(config(), dir.resolve("data"), clock);
+    server = BrokerServer.start(BobSellsVenetia.config(), dir.resolve("data"), clock);
     server.broker().installLicence(venetia.licence);
     http = new HttpClientSupport(server.url());
-  }
-
-  private static BrokerConfig config() {
-    return BrokerConfig.defaults()
-        .withBrokerId("bob")
-        .withListen("127.0.0.1", 0)
-        .withVendor(
-            VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 500));
   }
 
   @AfterEach
@@ -122,7 +113,7 @@ class BrokerDashboardIT {
     assertThat(cell(html, "settlements", "2026-11-10T05:10:00Z", 4)).isEqualTo(3_800);
 
     server.close();
-    server = BrokerServer.start(config(), dir.resolve("data"), clock);
+    server = BrokerServer.start(BobSellsVenetia.config(), dir.resolve("data"), clock);
     http = new HttpClientSupport(server.url());
     String again = body(dashboard());
     assertThat(cell(again, "charges-hourly", "2026-11-10 00:00", 1)).isEqualTo(3_500);

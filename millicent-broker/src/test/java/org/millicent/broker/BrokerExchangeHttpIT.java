@@ -2,20 +2,13 @@ package org.millicent.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.Nonce;
-import org.millicent.protocol.Payer;
-import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 
@@ -26,7 +19,6 @@ import org.millicent.scrip.ScripCodec;
  */
 class BrokerExchangeHttpIT {
   @TempDir Path dir;
-  private final SecureRandom random = new SecureRandom();
   private BrokerServer broker;
   private HttpClientSupport http;
 
@@ -46,16 +38,9 @@ class BrokerExchangeHttpIT {
 
   @Test
   void renewOverHttp_identicalResendGetsTheSameScrip_hostileRequestsAre4xxAndConsumeNothing() {
-    JsonNode reg = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null).json();
-    long alice = Long.parseUnsignedLong(reg.get("customer_id").asText());
-    CustomerSecret secret =
-        CustomerSecret.of(Base64.getUrlDecoder().decode(reg.get("customer_secret").asText()));
-    Scrip s =
-        ScripCodec.fromToken(
-            http.account("POST", "/broker/scrip", "{\"amount_millicents\":2000}", alice, secret)
-                .json()
-                .get("scrip")
-                .asText());
+    HttpClientSupport.Registered alice = http.register("alice");
+    CustomerSecret secret = alice.secret();
+    Scrip s = http.buyBrokerScrip(alice, 2_000);
     assertThat(
             http.send("GET", "/.well-known/millicent", null, null).json().get("exchange").asText())
         .isEqualTo("/millicent/exchange");
@@ -107,12 +92,6 @@ class BrokerExchangeHttpIT {
   }
 
   private String header(Scrip s, CustomerSecret secret, String body) {
-    return PaymentHeader.format(
-        Payer.signed(
-            s,
-            secret,
-            Nonce.random(random),
-            new HttpClientSupport(broker.url())
-                .descriptor("POST", "/millicent/exchange", body.getBytes(StandardCharsets.UTF_8))));
+    return http.payment(s, secret, "POST", "/millicent/exchange", body);
   }
 }

@@ -41,7 +41,7 @@ class BrokerHostileInputIT {
   @BeforeEach
   void start() {
     log = LogCapture.open();
-    server = BrokerServer.start(config("127.0.0.1"), dir.resolve("data"));
+    server = BrokerServer.start(BobSellsVenetia.config(), dir.resolve("data"));
     http = new HttpClientSupport(server.url());
   }
 
@@ -49,15 +49,6 @@ class BrokerHostileInputIT {
   void stop() {
     server.close();
     log.close();
-  }
-
-  private static BrokerConfig config(String host) {
-    return BrokerConfig.defaults()
-        .withBrokerId("bob")
-        .withListen(host, 0)
-        .withVendor(
-            VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 500)
-                .withSettlementToken("venetia-settles-with-this-token"));
   }
 
   private HttpClientSupport.Registered register() {
@@ -275,7 +266,7 @@ class BrokerHostileInputIT {
     server.close();
     server =
         BrokerServer.start(
-            config("127.0.0.1")
+            BobSellsVenetia.config()
                 .withHttpTimeouts(
                     new org.millicent.http.HttpTimeouts(
                         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(1))),
@@ -299,7 +290,7 @@ class BrokerHostileInputIT {
             "POST",
             "/broker/settlements",
             "{\"vendor\":\"venetia\",\"scrip_ids\":[]}",
-            "Bearer venetia-settles-with-this-token");
+            BobSellsVenetia.SETTLES);
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.code()).isEqualTo("insecure-channel");
     // From loopback the same request is accepted.
@@ -310,7 +301,7 @@ class BrokerHostileInputIT {
                     "POST",
                     "/broker/settlements",
                     "{\"vendor\":\"venetia\",\"scrip_ids\":[]}",
-                    "Bearer venetia-settles-with-this-token")
+                    BobSellsVenetia.SETTLES)
                 .status())
         .isEqualTo(200);
   }
@@ -496,7 +487,7 @@ class BrokerHostileInputIT {
     Optional<InetAddress> external = nonLoopbackAddress();
     Assumptions.assumeTrue(external.isPresent(), "this machine has no non-loopback IPv4 address");
     server.close();
-    server = BrokerServer.start(config("0.0.0.0"), dir.resolve("data"));
+    server = BrokerServer.start(BobSellsVenetia.config("0.0.0.0"), dir.resolve("data"));
     return new HttpClientSupport(
         URI.create("http://" + external.get().getHostAddress() + ":" + server.port()));
   }

@@ -39,14 +39,7 @@ class BrokerServerIT {
 
   @BeforeEach
   void start() throws Exception {
-    BrokerConfig config =
-        BrokerConfig.defaults()
-            .withBrokerId("bob")
-            .withListen("127.0.0.1", 0)
-            .withVendor(
-                VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 500)
-                    .withSettlementToken("venetia-settles-with-this-token"));
-    server = BrokerServer.start(config, dir.resolve("new/data"));
+    server = BrokerServer.start(BobSellsVenetia.config(), dir.resolve("new/data"));
     http = new HttpClientSupport(server.url());
     venetia = new LicensingVendor("venetia", "bob", 500, java.time.InstantSource.system());
     HttpClientSupport.Reply r =
@@ -119,13 +112,6 @@ class BrokerServerIT {
     server.close();
   }
 
-  private record Alice(long id, CustomerSecret secret) {}
-
-  private Alice register() {
-    HttpClientSupport.Registered r = http.register("alice");
-    return new Alice(r.id(), r.secret());
-  }
-
   @Test
   void wellKnownHealthAndMetrics_describeTheBroker() {
     JsonNode wk = http.send("GET", "/.well-known/millicent", null, null).json();
@@ -144,7 +130,7 @@ class BrokerServerIT {
 
   @Test
   void accountRequests_buyBrokerAndVendorScrip_andRetriesAreChargedOnce() {
-    Alice a = register();
+    HttpClientSupport.Registered a = http.register("alice");
     String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
     JsonNode view = http.account("GET", target, null, a.id(), a.secret()).json();
     assertThat(view.get("available_millicents").asLong()).isEqualTo(1_000_000);
@@ -160,26 +146,11 @@ class BrokerServerIT {
         http.account("POST", "/broker/scrip", body, a.id(), a.secret(), n);
     assertThat(retry.json().get("scrip").asText()).isEqualTo(bs.token());
 
-    HttpClientSupport.Reply vs =
-        http.account(
-            "POST",
-            "/broker/vendor-scrip",
-            "{\"vendor\":\"venetia\",\"amount_millicents\":2000}",
-            a.id(),
-            a.secret());
-    assertThat(vs.status()).isEqualTo(200);
-    long vcid = Long.parseUnsignedLong(vs.json().get("customer_id").asText());
-    CustomerSecret vendorSecret =
-        Payer.openSecret(
-            a.secret(),
-            "venetia",
-            vcid,
-            Base64.getUrlDecoder().decode(vs.json().get("sealed_customer_secret").asText()));
-    Scrip v = ScripCodec.fromToken(vs.json().get("scrip").asText());
+    HttpClientSupport.VendorScrip vs = http.buyVendorScrip(a, "venetia", 2_000);
     venetia.purchases.pay(
         Payer.signed(
-            v,
-            vendorSecret,
+            vs.scrip(),
+            vs.vendorSecret(),
             Nonce.random(random),
             RequestDescriptor.of(Authority.of("https", "venetia.example", -1), "GET", "/x", null)),
         Pricer.fixed(2_000));
@@ -193,7 +164,7 @@ class BrokerServerIT {
   @Test
   void requestsMacdForAnotherOrigin_areRefusedAtTheBroker_andChargeNothing() {
     // Issue 12 part 3: headers a server that only claims to be the broker captured and relayed.
-    Alice a = register();
+    HttpClientSupport.Registered a = http.register("alice");
     String target = "/broker/accounts/" + Long.toUnsignedString(a.id());
     HttpClientSupport impostor = new HttpClientSupport(URI.create("http://127.0.0.1:1"));
     String body = "{\"amount_millicents\":5000}";
@@ -247,7 +218,7 @@ class BrokerServerIT {
 
   @Test
   void vendorScrip_paidWithBrokerScrip_carriesChangeAndAReplyMac() throws Exception {
-    Alice a = register();
+    HttpClientSupport.Registered a = http.register("alice");
     Scrip bs =
         ScripCodec.fromToken(
             http.account(
@@ -289,7 +260,7 @@ class BrokerServerIT {
 
   @Test
   void badInput_getsClearCodes() {
-    Alice a = register();
+    HttpClientSupport.Registered a = http.register("alice");
     assertThat(
             http.account(
                     "POST",
@@ -343,7 +314,7 @@ class BrokerServerIT {
 
   @Test
   void settlements_payOncePerIdAndRejectScripNeverIssued() {
-    Alice a = register();
+    HttpClientSupport.Registered a = http.register("alice");
     Scrip v =
         ScripCodec.fromToken(
             http.account(
@@ -361,13 +332,13 @@ class BrokerServerIT {
     assertThat(http.send("POST", "/broker/settlements", body, "Bearer wrong").status())
         .isEqualTo(401);
     HttpClientSupport.Reply r =
-        http.send("POST", "/broker/settlements", body, "Bearer venetia-settles-with-this-token");
+        http.send("POST", "/broker/settlements", body, BobSellsVenetia.SETTLES);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("paid_millicents").asLong()).isEqualTo(1_900);
     assertThat(r.json().get("accepted").get(0).asText()).isEqualTo(id);
     assertThat(r.json().get("rejected").get(0).get("code").asText()).isEqualTo("not-issued");
     HttpClientSupport.Reply again =
-        http.send("POST", "/broker/settlements", body, "Bearer venetia-settles-with-this-token");
+        http.send("POST", "/broker/settlements", body, BobSellsVenetia.SETTLES);
     assertThat(again.json().get("paid_millicents").asLong()).isZero();
     assertThat(again.json().get("rejected").get(0).get("code").asText())
         .isEqualTo("already-settled");
@@ -389,12 +360,12 @@ class BrokerServerIT {
     }
     String full = "{\"vendor\":\"venetia\",\"scrip_ids\":[" + ids + "]}";
     HttpClientSupport.Reply r =
-        http.send("POST", "/broker/settlements", full, "Bearer venetia-settles-with-this-token");
+        http.send("POST", "/broker/settlements", full, BobSellsVenetia.SETTLES);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("paid_millicents").asLong()).isZero();
     String oneMore = "{\"vendor\":\"venetia\",\"scrip_ids\":[" + ids + ",\"" + longest + "\"]}";
     HttpClientSupport.Reply over =
-        http.send("POST", "/broker/settlements", oneMore, "Bearer venetia-settles-with-this-token");
+        http.send("POST", "/broker/settlements", oneMore, BobSellsVenetia.SETTLES);
     assertThat(over.status()).isEqualTo(400);
     assertThat(over.code()).isEqualTo("bad-request");
   }

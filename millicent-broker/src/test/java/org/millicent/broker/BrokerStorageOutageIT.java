@@ -2,7 +2,6 @@ package org.millicent.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -17,8 +16,6 @@ import org.millicent.protocol.Nonce;
  * every read goes through the storage module's error translation (issue 14, part 2).
  */
 class BrokerStorageOutageIT {
-  private static final String SETTLES = "Bearer venetia-settles-with-this-token";
-
   @TempDir Path dir;
 
   private BrokerServer server;
@@ -26,14 +23,7 @@ class BrokerStorageOutageIT {
 
   @BeforeEach
   void start() {
-    BrokerConfig config =
-        BrokerConfig.defaults()
-            .withBrokerId("bob")
-            .withListen("127.0.0.1", 0)
-            .withVendor(
-                VendorConfig.licensed("venetia", URI.create("http://127.0.0.1:9"), "t", null, 500)
-                    .withSettlementToken("venetia-settles-with-this-token"));
-    server = BrokerServer.start(config, dir.resolve("data"));
+    server = BrokerServer.start(BobSellsVenetia.config(), dir.resolve("data"));
     http = new HttpClientSupport(server.url());
   }
 
@@ -65,7 +55,7 @@ class BrokerStorageOutageIT {
             "POST",
             "/broker/settlements",
             "{\"vendor\":\"venetia\",\"scrip_ids\":[\"12345\"]}",
-            SETTLES));
+            BobSellsVenetia.SETTLES));
     assertStorageProblem(http.send("GET", "/broker/admin/statements/vendors/venetia", null, admin));
     assertStorageProblem(http.send("POST", "/broker/admin/statements/close", null, admin));
     HttpClientSupport.Reply health = http.send("GET", "/health", null, null);

@@ -11,12 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AccountRequest;
 import org.millicent.protocol.Authority;
-import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
+import org.millicent.protocol.Payer;
+import org.millicent.protocol.PaymentHeader;
 import org.millicent.protocol.RequestDescriptor;
+import org.millicent.scrip.Scrip;
+import org.millicent.scrip.ScripCodec;
 
-/** A small HTTP client for broker tests: JSON requests, account requests, bearer tokens. */
+/**
+ * A small HTTP client for broker tests: JSON requests, account requests, bearer tokens, and the
+ * customer's steps every test repeats (register, buy broker or vendor scrip, pay with it).
+ */
 final class HttpClientSupport {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -34,17 +41,10 @@ final class HttpClientSupport {
     }
   }
 
-  /** The account request header for (method, target, body). */
+  /** The account request header for (method, target, body), signed as the wallet signs it. */
   String accountHeader(
       long customerId, CustomerSecret secret, String method, String target, byte[] body, Nonce n) {
-    byte[] mac =
-        Macs.mac(secret, Macs.requestInput(new byte[0], n, descriptor(method, target, body)));
-    return "Millicent v=2, variant=account, customer="
-        + Long.toUnsignedString(customerId)
-        + ", nonce="
-        + n
-        + ", mac="
-        + Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
+    return AccountRequest.sign(customerId, secret, n, descriptor(method, target, body));
   }
 
   /** What a payment for this request to this client's server is bound to. */
@@ -95,6 +95,68 @@ final class HttpClientSupport {
     return new Registered(
         Long.parseUnsignedLong(r.json().get("customer_id").asText()),
         CustomerSecret.of(Base64.getUrlDecoder().decode(r.json().get("customer_secret").asText())));
+  }
+
+  /** Vendor scrip sold to a customer and her secret at that vendor, opened from the sealed one. */
+  record VendorScrip(Scrip scrip, CustomerSecret vendorSecret) {}
+
+  /** Buys {@code amount} of {@code vendor}'s scrip on account; fails unless the broker sells it. */
+  VendorScrip buyVendorScrip(Registered buyer, String vendor, long amount) {
+    Reply r =
+        account(
+            "POST",
+            "/broker/vendor-scrip",
+            "{\"vendor\":\"" + vendor + "\",\"amount_millicents\":" + amount + "}",
+            buyer.id(),
+            buyer.secret());
+    if (r.status() != 200) {
+      throw new IllegalStateException("purchase failed: " + r.status() + " " + r.json());
+    }
+    return opened(buyer.secret(), vendor, r);
+  }
+
+  /** The scrip of a sale of {@code vendor}'s scrip, its sealed secret opened with the buyer's. */
+  static VendorScrip opened(CustomerSecret buyer, String vendor, Reply sale) {
+    Scrip s = ScripCodec.fromToken(sale.json().get("scrip").asText());
+    return new VendorScrip(
+        s,
+        Payer.openSecret(
+            buyer,
+            vendor,
+            s.customerId(),
+            Base64.getUrlDecoder().decode(sale.json().get("sealed_customer_secret").asText())));
+  }
+
+  /** {@code GET target} at a vendor, paid with the scrip in the signed variant. */
+  static Reply pay(URI vendor, String target, VendorScrip with) {
+    HttpClientSupport v = new HttpClientSupport(vendor);
+    return v.send(
+        "GET", target, null, v.payment(with.scrip(), with.vendorSecret(), "GET", target, null));
+  }
+
+  /** Buys {@code amount} of this broker's own scrip on account; fails unless it is sold. */
+  Scrip buyBrokerScrip(Registered buyer, long amount) {
+    Reply r =
+        account(
+            "POST",
+            "/broker/scrip",
+            "{\"amount_millicents\":" + amount + "}",
+            buyer.id(),
+            buyer.secret());
+    if (r.status() != 200) {
+      throw new IllegalStateException("purchase failed: " + r.status() + " " + r.json());
+    }
+    return ScripCodec.fromToken(r.json().get("scrip").asText());
+  }
+
+  /**
+   * The {@code Authorization} value paying for {@code method target} with {@code body} at this
+   * client's server with {@code scrip} in the signed variant, under a fresh nonce.
+   */
+  String payment(Scrip scrip, CustomerSecret secret, String method, String target, String body) {
+    byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    return PaymentHeader.format(
+        Payer.signed(scrip, secret, Nonce.random(RANDOM), descriptor(method, target, b)));
   }
 
   Reply account(String method, String target, String body, long customer, CustomerSecret secret) {

@@ -6,18 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.keys.CustomerSecret;
-import org.millicent.protocol.Nonce;
-import org.millicent.protocol.Payer;
-import org.millicent.protocol.PaymentHeader;
-import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
-import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.BrokerJoin;
 import org.millicent.vendor.VendorServer;
 
@@ -34,7 +26,6 @@ class VendorJoinIT {
 
   @TempDir Path dir;
 
-  private final SecureRandom random = new SecureRandom();
   private BrokerServer broker;
   private VendorServer vendor;
 
@@ -59,43 +50,21 @@ class VendorJoinIT {
         new BrokerJoin(broker.url(), null));
   }
 
-  private record Customer(long id, CustomerSecret secret) {}
-
-  private Customer register(HttpClientSupport http) {
-    JsonNode r = http.send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null).json();
-    return new Customer(
-        Long.parseUnsignedLong(r.get("customer_id").asText()),
-        CustomerSecret.of(Base64.getUrlDecoder().decode(r.get("customer_secret").asText())));
-  }
-
   /** Buys venetia scrip at the broker and pays for the page with it; returns the scrip. */
-  private Scrip buyAndSpend(HttpClientSupport http, Customer c) {
+  private Scrip buyAndSpend(HttpClientSupport http) {
+    HttpClientSupport.Registered alice = http.register("alice");
     HttpClientSupport.Reply r =
         http.account(
             "POST",
             "/broker/vendor-scrip",
             "{\"vendor\":\"venetia\",\"amount_millicents\":1000}",
-            c.id(),
-            c.secret());
+            alice.id(),
+            alice.secret());
     assertThat(r.status()).as("%s", r.json()).isEqualTo(200);
     assertThat(r.json().get("supply").asText()).isEqualTo("licensed");
-    Scrip scrip = ScripCodec.fromToken(r.json().get("scrip").asText());
-    CustomerSecret secret =
-        Payer.openSecret(
-            c.secret(),
-            "venetia",
-            Long.parseUnsignedLong(r.json().get("customer_id").asText()),
-            Base64.getUrlDecoder().decode(r.json().get("sealed_customer_secret").asText()));
-    HttpClientSupport v = new HttpClientSupport(vendor.url());
-    RequestDescriptor req = v.descriptor("GET", PAGE, new byte[0]);
-    HttpClientSupport.Reply paid =
-        v.send(
-            "GET",
-            PAGE,
-            null,
-            PaymentHeader.format(Payer.signed(scrip, secret, Nonce.random(random), req)));
-    assertThat(paid.status()).isEqualTo(200);
-    return scrip;
+    HttpClientSupport.VendorScrip bought = HttpClientSupport.opened(alice.secret(), "venetia", r);
+    assertThat(HttpClientSupport.pay(vendor.url(), PAGE, bought).status()).isEqualTo(200);
+    return bought.scrip();
   }
 
   @Test
@@ -114,7 +83,7 @@ class VendorJoinIT {
     assertThat(offer.raw().headers().firstValue("WWW-Authenticate").orElseThrow())
         .contains("brokers=\"" + broker.url() + "\"");
 
-    Scrip bought = buyAndSpend(http, register(http));
+    Scrip bought = buyAndSpend(http);
     assertThat(bought.id().keyId()).as("minted under the licence").isGreaterThanOrEqualTo(128);
     SettlementResult settled = broker.settle("venetia");
     assertThat(settled.accepted()).containsExactly(bought.id().toLong());
@@ -140,7 +109,7 @@ class VendorJoinIT {
         .isEqualTo(licence);
     assertThat(broker.broker().vendor("venetia").orElseThrow().url()).isEqualTo(vendor.url());
     HttpClientSupport http = new HttpClientSupport(broker.url());
-    buyAndSpend(http, register(http));
+    buyAndSpend(http);
   }
 
   @Test
@@ -157,7 +126,7 @@ class VendorJoinIT {
     assertThat(broker.broker().licences().get("venetia").orElseThrow().licenceId())
         .isEqualTo(licence);
     HttpClientSupport http = new HttpClientSupport(broker.url());
-    buyAndSpend(http, register(http));
+    buyAndSpend(http);
   }
 
   @Test

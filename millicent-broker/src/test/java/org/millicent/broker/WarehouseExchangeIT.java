@@ -3,19 +3,14 @@ package org.millicent.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.books.BookTotals;
-import org.millicent.keys.CustomerSecret;
 import org.millicent.protocol.Nonce;
-import org.millicent.protocol.Payer;
-import org.millicent.protocol.PaymentHeader;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.testing.MutableClock;
@@ -28,7 +23,6 @@ import org.millicent.vendor.VendorServer;
  * gets the very scrip the vendor made for her when she retries her purchase.
  */
 class WarehouseExchangeIT {
-  private static final String BOB_AT_WALTER = "bob-token-at-walter-0123456789";
   private static final String EXCHANGE = "/millicent/broker/exchange";
   private static final String PAGE = "/pages/haiku.html";
 
@@ -48,26 +42,14 @@ class WarehouseExchangeIT {
 
   @BeforeEach
   void start() throws Exception {
-    walter =
-        VendorServer.start(
-            org.millicent.vendor.config.VendorConfig.sampleBuilder()
-                .vendor("walter")
-                .port(0)
-                .broker(
-                    new org.millicent.vendor.config.BrokerConfig(
-                        "bob", URI.create("http://127.0.0.1:8081"), BOB_AT_WALTER, 7, 300))
-                .build(),
-            dir.resolve("walter"));
+    walter = Walter.start(dir.resolve("walter"));
     proxy = new DroppingProxy(walter.url(), EXCHANGE);
     BrokerConfig base =
         database() == null
             ? BrokerConfig.defaults()
             : BrokerConfig.defaults().withDatabase(database());
     config =
-        base.withBrokerId("bob")
-            .withListen("127.0.0.1", 0)
-            .withVendor(
-                VendorConfig.warehouse("walter", proxy.url(), BOB_AT_WALTER, null, 300, 10, 100));
+        base.withBrokerId("bob").withListen("127.0.0.1", 0).withVendor(Walter.atBob(proxy.url()));
     broker = BrokerServer.start(config, dir.resolve("bob"), clock);
     // A restarted broker keeps its origin: payments and account requests are bound to it, so a
     // retry is recognised only at the origin it was made for (docs/PROTOCOL.md, "Authority").
@@ -83,19 +65,11 @@ class WarehouseExchangeIT {
     walter.close();
   }
 
-  private record Customer(long id, CustomerSecret secret) {}
-
-  private Customer register() {
-    JsonNode r =
-        new HttpClientSupport(broker.url())
-            .send("POST", "/broker/accounts", "{\"name\":\"alice\"}", null)
-            .json();
-    return new Customer(
-        Long.parseUnsignedLong(r.get("customer_id").asText()),
-        CustomerSecret.of(Base64.getUrlDecoder().decode(r.get("customer_secret").asText())));
+  private HttpClientSupport.Registered register() {
+    return new HttpClientSupport(broker.url()).register("alice");
   }
 
-  private HttpClientSupport.Reply buy(Customer c, long amount, Nonce nonce) {
+  private HttpClientSupport.Reply buy(HttpClientSupport.Registered c, long amount, Nonce nonce) {
     return new HttpClientSupport(broker.url())
         .account(
             "POST",
@@ -112,19 +86,10 @@ class WarehouseExchangeIT {
     return ScripCodec.fromToken((s.isArray() ? s.get(0) : s).asText());
   }
 
-  private int spendAtWalter(Customer c, HttpClientSupport.Reply bought) {
-    Scrip s = ScripCodec.fromToken(bought.json().get("scrip").asText());
-    CustomerSecret secret =
-        Payer.openSecret(
-            c.secret(),
-            "walter",
-            s.customerId(),
-            Base64.getUrlDecoder().decode(bought.json().get("sealed_customer_secret").asText()));
-    HttpClientSupport atWalter = new HttpClientSupport(walter.url());
-    var payment =
-        Payer.signed(
-            s, secret, Nonce.random(random), atWalter.descriptor("GET", PAGE, new byte[0]));
-    return atWalter.send("GET", PAGE, null, PaymentHeader.format(payment)).status();
+  private int spendAtWalter(HttpClientSupport.Registered c, HttpClientSupport.Reply bought) {
+    return HttpClientSupport.pay(
+            walter.url(), PAGE, HttpClientSupport.opened(c.secret(), "walter", bought))
+        .status();
   }
 
   private void assertBooks(long moneyIn, long inventory) {
@@ -160,7 +125,7 @@ class WarehouseExchangeIT {
   @Test
   void lostAnswer_isAskedForAgainWithTheSameRequest_andTheCustomerGetsTheScripTheVendorMade()
       throws Exception {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     proxy.drop(1);
 
     HttpClientSupport.Reply r = buy(alice, 300, Nonce.random(random));
@@ -184,7 +149,7 @@ class WarehouseExchangeIT {
    */
   @Test
   void booksFailWhileASaleWaitsForItsLot_theSaleIsRefused_notHung() throws Exception {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     broker.broker().books().database().withHandle(h -> h.execute("DROP TABLE warehouse_stock"));
 
     var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
@@ -204,7 +169,7 @@ class WarehouseExchangeIT {
   @Test
   void lostAnswers_brokerRestarted_piecesNeitherLostNorDoubleCounted_retryGetsTheScrip()
       throws Exception {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     proxy.drop(Integer.MAX_VALUE);
     Nonce nonce = Nonce.random(random);
 
@@ -259,34 +224,16 @@ class WarehouseExchangeIT {
    * The Authorization header of {@code POST /broker/vendor-scrip} with {@code body}, paid with 1000
    * millicents of broker scrip {@code alice} buys first.
    */
-  private String paidWithBrokerScrip(Customer alice, String body) throws Exception {
-    HttpClientSupport.Reply bs =
-        new HttpClientSupport(broker.url())
-            .account(
-                "POST",
-                "/broker/scrip",
-                "{\"amount_millicents\":1000}",
-                alice.id(),
-                alice.secret(),
-                Nonce.random(random));
-    assertThat(bs.status()).as("%s", bs.json()).isEqualTo(200);
-    Scrip brokerScrip = ScripCodec.fromToken(bs.json().get("scrip").asText());
-    return PaymentHeader.format(
-        Payer.signed(
-            brokerScrip,
-            alice.secret(),
-            Nonce.random(random),
-            new HttpClientSupport(broker.url())
-                .descriptor(
-                    "POST",
-                    "/broker/vendor-scrip",
-                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+  private String paidWithBrokerScrip(HttpClientSupport.Registered alice, String body) {
+    HttpClientSupport http = new HttpClientSupport(broker.url());
+    Scrip brokerScrip = http.buyBrokerScrip(alice, 1_000);
+    return http.payment(brokerScrip, alice.secret(), "POST", "/broker/vendor-scrip", body);
   }
 
   @Test
   void lostAnswer_purchasePaidWithBrokerScrip_retriedAfterRestart_getsTheScripAndChangeOnce()
       throws Exception {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     String body = WALTER_300;
     String header = paidWithBrokerScrip(alice, body);
     proxy.drop(Integer.MAX_VALUE);
@@ -328,7 +275,7 @@ class WarehouseExchangeIT {
   @Test
   void identicalPurchaseWhileTheFirstWaitsForTheVendor_isInProgress_withRetryAfter()
       throws Exception {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     String body = WALTER_300;
     String header = paidWithBrokerScrip(alice, body);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -362,7 +309,7 @@ class WarehouseExchangeIT {
 
   @Test
   void refusedExchange_piecesGoBackToStock_orAreWrittenOffWhenTheVendorSaysTheyAreNoGood() {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     proxy.refuse(400, "bad-request");
 
     HttpClientSupport.Reply r = buy(alice, 300, Nonce.random(random));
@@ -387,7 +334,7 @@ class WarehouseExchangeIT {
 
   @Test
   void answeredExchangeNeverClaimedBeforeItsScripExpires_isWrittenOff() {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     proxy.drop(Integer.MAX_VALUE);
     assertThat(buy(alice, 300, Nonce.random(random)).status()).isEqualTo(502);
     proxy.drop(0);
@@ -408,7 +355,7 @@ class WarehouseExchangeIT {
   @Test
   void lateRetry_whenTheAnsweredScripExpires_isNotHandedOut_andLotsBoughtAreBounded()
       throws Exception {
-    Customer alice = register();
+    HttpClientSupport.Registered alice = register();
     Nonce nonce = Nonce.random(random);
     proxy.drop(Integer.MAX_VALUE);
     assertThat(buy(alice, 300, nonce).status()).isEqualTo(502);
