@@ -141,6 +141,14 @@ public record BrokerConfig(
     return edit(d -> d.database = Optional.of(db));
   }
 
+  /**
+   * This configuration with the base URL others use when it differs from where it listens (behind a
+   * proxy): payments and account requests are bound to it.
+   */
+  public BrokerConfig withPublicUrl(URI url) {
+    return edit(d -> d.publicUrl = Optional.of(url));
+  }
+
   /** This configuration with a fixed admin token. */
   public BrokerConfig withAdminToken(String token) {
     return edit(d -> d.adminToken = Optional.of(token));

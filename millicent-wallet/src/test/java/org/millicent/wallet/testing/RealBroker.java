@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.millicent.broker.BrokerConfig;
@@ -108,30 +107,17 @@ public final class RealBroker implements AutoCloseable {
     if (old != null) {
       old.close();
     }
-    BrokerConfig defaults = BrokerConfig.defaults().withBrokerId(id).withListen("127.0.0.1", 0);
-    List<VendorConfig> entries = new ArrayList<>();
-    for (RealVendor v : vendors) {
-      entries.add(
-          VendorConfig.licensed(v.vendor(), v.adminUrl(), v.brokerToken(id), v.adminToken(), 0)
-              .withPublicUrls(publicUrls.isEmpty() ? List.of(v.url()) : publicUrls));
-    }
     BrokerConfig config =
-        new BrokerConfig(
-            defaults.brokerId(),
-            defaults.host(),
-            defaults.port(),
-            Optional.of(link.url()),
-            defaults.currency(),
-            defaults.database(),
-            defaults.tls(),
-            defaults.adminToken(),
-            defaults.scripLifetime(),
-            defaults.provider(),
-            defaults.creditLimitMillicents(),
-            defaults.statementPeriod(),
-            defaults.settlementInterval(),
-            entries,
-            defaults.httpTimeouts());
+        BrokerConfig.defaults()
+            .withBrokerId(id)
+            .withListen("127.0.0.1", 0)
+            .withPublicUrl(link.url());
+    for (RealVendor v : vendors) {
+      config =
+          config.withVendor(
+              VendorConfig.licensed(v.vendor(), v.adminUrl(), v.brokerToken(id), v.adminToken(), 0)
+                  .withPublicUrls(publicUrls.isEmpty() ? List.of(v.url()) : publicUrls));
+    }
     BrokerServer started = BrokerServer.start(config, dir, clock);
     server = started;
     // Its url() is the public one, the link's: the link relays to where it listens.
