@@ -63,6 +63,17 @@ final class PricedHandlers implements MillicentFilter.Pricing {
     return m;
   }
 
+  /** Every request-mapped handler method of the mappings, with its mapping, in their order. */
+  private List<Map.Entry<RequestMappingInfo, HandlerMethod>> requestMapped() {
+    List<Map.Entry<RequestMappingInfo, HandlerMethod>> out = new ArrayList<>();
+    for (HandlerMapping m : mappings()) {
+      if (m instanceof RequestMappingInfoHandlerMapping rm) {
+        out.addAll(rm.getHandlerMethods().entrySet());
+      }
+    }
+    return out;
+  }
+
   /**
    * Reads every {@code @Priced} of the request-mapped handlers at start, so a malformed amount
    * stops the application instead of failing its first buyer, logs what is for sale, and returns
@@ -74,19 +85,15 @@ final class PricedHandlers implements MillicentFilter.Pricing {
    */
   List<Price> check() {
     List<Price> listed = new ArrayList<>();
-    for (HandlerMapping m : mappings()) {
-      if (m instanceof RequestMappingInfoHandlerMapping rm) {
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> e : rm.getHandlerMethods().entrySet()) {
-          OptionalLong price = price(e.getValue());
-          if (price.isEmpty()) {
-            continue;
-          }
-          if (price.getAsLong() > 0) {
-            LOG.info("for sale: {} at {}", e.getKey(), Amounts.format(price.getAsLong()));
-          }
-          listed.addAll(entries(e.getKey(), price.getAsLong()));
-        }
+    for (Map.Entry<RequestMappingInfo, HandlerMethod> e : requestMapped()) {
+      OptionalLong price = price(e.getValue());
+      if (price.isEmpty()) {
+        continue;
       }
+      if (price.getAsLong() > 0) {
+        LOG.info("for sale: {} at {}", e.getKey(), Amounts.format(price.getAsLong()));
+      }
+      listed.addAll(entries(e.getKey(), price.getAsLong()));
     }
     listed.sort(Comparator.comparing(Price::path).thenComparing(Price::method));
     return listed;
@@ -122,13 +129,9 @@ final class PricedHandlers implements MillicentFilter.Pricing {
    */
   List<String> checkUnpricedMethods(Checkout configured, boolean fail) {
     List<String> warnings = new ArrayList<>();
-    for (HandlerMapping m : mappings()) {
-      if (m instanceof RequestMappingInfoHandlerMapping rm) {
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> e : rm.getHandlerMethods().entrySet()) {
-          if (price(e.getValue()).isEmpty() && !framework(e.getValue())) {
-            warnings.addAll(unpriced(e.getKey(), e.getValue(), configured));
-          }
-        }
+    for (Map.Entry<RequestMappingInfo, HandlerMethod> e : requestMapped()) {
+      if (price(e.getValue()).isEmpty() && !framework(e.getValue())) {
+        warnings.addAll(unpriced(e.getKey(), e.getValue(), configured));
       }
     }
     warnings.sort(Comparator.naturalOrder());
