@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +20,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.millicent.testing.ContentOrigin;
 import org.millicent.wallet.HistoryEntry;
 import org.millicent.wallet.Wallet;
 import org.millicent.wallet.WalletOptions;
@@ -48,38 +46,18 @@ class WalletEndToEndIT {
 
   @TempDir Path dir;
   private final List<Process> processes = new ArrayList<>();
-  private HttpServer origin;
-  private final CountDownLatch slowArrived = new CountDownLatch(1);
-  private final CountDownLatch slowRelease = new CountDownLatch(1);
+  private ContentOrigin origin;
   private Path root;
 
   @BeforeEach
-  void startOrigin() throws IOException {
+  void startOrigin() {
     root = projectRoot();
-    origin =
-        Loopback.serve(
-            ex -> {
-              try (ex) {
-                String path = ex.getRequestURI().getPath();
-                if (path.startsWith("/slow/")) {
-                  slowArrived.countDown();
-                  try {
-                    slowRelease.await(60, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }
-                byte[] body = ("content of " + path).getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "text/plain");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-              }
-            });
+    origin = ContentOrigin.start();
   }
 
   @AfterEach
   void stopAll() {
-    slowRelease.countDown();
+    origin.releaseSlow();
     for (Process p : processes) {
       p.destroy();
     }
@@ -92,7 +70,7 @@ class WalletEndToEndIT {
         Thread.currentThread().interrupt();
       }
     }
-    origin.stop(0);
+    origin.close();
   }
 
   @Test
@@ -116,7 +94,7 @@ class WalletEndToEndIT {
             "  - {method: GET, path: \"/pages/*\", price_millicents: " + PRICE + "}",
             "  - {method: GET, path: \"/slow/*\", price_millicents: " + PRICE + "}",
             "content:",
-            "  origin: http://127.0.0.1:" + origin.getAddress().getPort(),
+            "  origin: " + origin.url(),
             "brokers:",
             "  - {id: bob, url: \""
                 + brokerUrl
@@ -193,12 +171,12 @@ class WalletEndToEndIT {
         viaProxy.sendAsync(
             HttpRequest.newBuilder(URI.create(vendorUrl + "/slow/1")).build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(slowArrived.await(30, TimeUnit.SECONDS))
+    assertThat(origin.awaitSlow(Duration.ofSeconds(30)))
         .as("the paid request reached the origin")
         .isTrue();
     proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     assertThat(proxy.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-    slowRelease.countDown();
+    origin.releaseSlow();
     assertThat(slow).failsWithin(Duration.ofSeconds(30));
 
     // Restarted, the wallet re-sends the recorded payment and gets its change back.

@@ -171,7 +171,7 @@ class WalletProxyIT {
         .start(
             () -> {
               try {
-                market.slowArrived.await(60, TimeUnit.SECONDS);
+                market.origin.awaitSlow(Duration.ofSeconds(60));
                 // Longer than the wallet's 2-second timeout: the first answer is lost.
                 Thread.sleep(3_000);
               } catch (InterruptedException e) {
@@ -183,7 +183,7 @@ class WalletProxyIT {
     Curl c = viaProxy(market.page("/slow/1"));
     wallet.recover();
 
-    assertThat(market.originRequests).contains("/slow/1");
+    assertThat(market.origin.paths()).contains("/slow/1");
     assertThat(purchases())
         .singleElement()
         .satisfies(
