@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AccountRequest;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
-import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -36,7 +35,6 @@ import org.millicent.protocol.RequestDescriptor;
 import org.millicent.scrip.Scrip;
 import org.millicent.scrip.ScripCodec;
 import org.millicent.vendor.VendorServer;
-import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.PriceRule;
 import org.millicent.vendor.config.VendorConfig;
 
@@ -51,9 +49,9 @@ final class ApiScenario implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  static final String BROKER_TOKEN = "bob-token-at-venetia-0123456789";
+  static final String BROKER_TOKEN = LicensedMarket.BROKER_TOKEN;
   private static final String WALTER_TOKEN = "bob-token-at-walter-0123456789";
-  static final String SETTLEMENT_TOKEN = "venetia-settles-with-bob-0123456789";
+  static final String SETTLEMENT_TOKEN = LicensedMarket.SETTLEMENT_TOKEN;
 
   private final Path dir;
   private final HttpClient http =
@@ -62,7 +60,7 @@ final class ApiScenario implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
   private final List<Exchange> traffic = new CopyOnWriteArrayList<>();
-  private HttpServer origin;
+  private LicensedMarket market;
   private final AtomicInteger originRequests = new AtomicInteger();
   private final List<String> originSawAuthorization = new CopyOnWriteArrayList<>();
   VendorServer venetia;
@@ -76,17 +74,8 @@ final class ApiScenario implements AutoCloseable {
 
   @Override
   public void close() {
-    if (broker != null) {
-      broker.close();
-    }
-    if (walter != null) {
-      walter.close();
-    }
-    if (venetia != null) {
-      venetia.close();
-    }
-    if (origin != null) {
-      origin.stop(0);
+    if (market != null) {
+      market.close();
     }
   }
 
@@ -476,69 +465,50 @@ final class ApiScenario implements AutoCloseable {
 
   /** Starts the origin, the two vendors and the broker ({@link #exercise} does it first). */
   void startServers() throws IOException {
-    origin =
-        Loopback.serve(
-            ex -> {
-              try (ex) {
-                ex.getRequestBody().readAllBytes();
-                originRequests.incrementAndGet();
-                if (ex.getRequestHeaders().containsKey("Authorization")) {
-                  originSawAuthorization.add(ex.getRequestHeaders().getFirst("Authorization"));
-                }
-                byte[] out = "{\"order\":\"taken\"}".getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "application/json");
-                ex.sendResponseHeaders(200, out.length);
-                ex.getResponseBody().write(out);
-              }
-            });
-    int brokerPort = Loopback.freePort();
-    URI brokerUrl = URI.create("http://127.0.0.1:" + brokerPort);
+    market = new LicensedMarket(dir);
+    market.origin(
+        ex -> {
+          try (ex) {
+            ex.getRequestBody().readAllBytes();
+            originRequests.incrementAndGet();
+            if (ex.getRequestHeaders().containsKey("Authorization")) {
+              originSawAuthorization.add(ex.getRequestHeaders().getFirst("Authorization"));
+            }
+            byte[] out = "{\"order\":\"taken\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, out.length);
+            ex.getResponseBody().write(out);
+          }
+        });
     venetia =
-        VendorServer.start(
-            VendorConfig.builder("venetia")
-                .port(0)
-                .free("/free/**")
-                .price("GET", "/pages/*", 100)
-                .price("POST", "/orders", 250)
-                .priceRule(new PriceRule("country", Map.of("DE", 1900L), 0))
-                .content(
-                    new Content.Origin(
-                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                        Duration.ofSeconds(5)))
-                .broker(
-                    new org.millicent.vendor.config.BrokerConfig(
-                        "bob", brokerUrl, BROKER_TOKEN, 5, 500))
-                .build(),
-            dir.resolve("venetia"));
+        market.venetia(
+            b ->
+                b.free("/free/**")
+                    .price("GET", "/pages/*", 100)
+                    .price("POST", "/orders", 250)
+                    .priceRule(new PriceRule("country", Map.of("DE", 1900L), 0)));
     Path site = dir.resolve("site");
     Files.createDirectories(site.resolve("pages"));
     Files.writeString(site.resolve("pages/a.html"), "<p>a</p>");
     walter =
-        VendorServer.start(
-            VendorConfig.builder("walter")
-                .port(0)
-                .staticFolder(site)
-                .price("GET", "/pages/**", 100)
-                .broker(
-                    new org.millicent.vendor.config.BrokerConfig(
-                        "bob", brokerUrl, WALTER_TOKEN, 6, 300))
-                .build(),
-            dir.resolve("walter"));
+        market.closing(
+            VendorServer.start(
+                VendorConfig.builder("walter")
+                    .port(0)
+                    .staticFolder(site)
+                    .price("GET", "/pages/**", 100)
+                    .broker(
+                        new org.millicent.vendor.config.BrokerConfig(
+                            "bob", market.brokerUrl(), WALTER_TOKEN, 6, 300))
+                    .build(),
+                dir.resolve("walter")));
     broker =
-        BrokerServer.start(
-            BrokerConfig.defaults()
-                .withBrokerId("bob")
-                .withListen("127.0.0.1", brokerPort)
-                .withSettlementInterval(Duration.ZERO)
-                .withAccounts(BrokerConfig.AGGREGATING, 1_000_000)
-                .withVendor(
-                    org.millicent.broker.VendorConfig.licensed(
-                            "venetia", venetia.url(), BROKER_TOKEN, venetia.adminToken(), 500)
-                        .withSettlementToken(SETTLEMENT_TOKEN))
-                .withVendor(
-                    org.millicent.broker.VendorConfig.warehouse(
-                        "walter", walter.url(), WALTER_TOKEN, null, 300, 10, 1000)),
-            dir.resolve("broker"));
+        market.broker(
+            c ->
+                c.withAccounts(BrokerConfig.AGGREGATING, 1_000_000)
+                    .withVendor(
+                        org.millicent.broker.VendorConfig.warehouse(
+                            "walter", walter.url(), WALTER_TOKEN, null, 300, 10, 1000)));
   }
 
   // ---------------------------------------------------------------- requests
@@ -597,13 +567,10 @@ final class ApiScenario implements AutoCloseable {
       throws Exception {
     Nonce n = Nonce.random(RANDOM);
     RequestDescriptor d = RequestDescriptor.of(Authority.of(broker.url()), method, target, body);
-    byte[] mac = Macs.mac(a.secret(), Macs.requestInput(new byte[0], n, d));
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("v", PaymentHeader.VERSION);
-    p.put("variant", "account");
+    // Signed as the wallet signs it; the customer parameter then spelled as the test asks.
+    Map<String, String> p =
+        new LinkedHashMap<>(AuthParams.parse(AccountRequest.sign(a.id(), a.secret(), n, d)));
     p.put("customer", customerParam);
-    p.put("nonce", n.toString());
-    p.put("mac", B64.encodeToString(mac));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", AuthParams.format(p));
     if (contentType != null) {

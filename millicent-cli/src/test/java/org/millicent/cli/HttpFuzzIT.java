@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -30,12 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.keys.CustomerSecret;
+import org.millicent.protocol.AccountRequest;
 import org.millicent.protocol.AuthParams;
 import org.millicent.protocol.Authority;
-import org.millicent.protocol.Macs;
 import org.millicent.protocol.Nonce;
 import org.millicent.protocol.Payer;
 import org.millicent.protocol.Payment;
@@ -46,7 +44,6 @@ import org.millicent.storage.testing.LogCapture;
 import org.millicent.storage.testing.RawHttp;
 import org.millicent.vendor.OwnCustomers;
 import org.millicent.vendor.VendorServer;
-import org.millicent.vendor.config.Content;
 import org.millicent.vendor.config.VendorConfig;
 
 /**
@@ -73,29 +70,18 @@ class HttpFuzzIT {
   private static final Duration BUDGET = Duration.ofSeconds(35);
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String SETTLEMENT_TOKEN = "venetia-settles-with-bob-0123456789";
-  private static final String BROKER_TOKEN = "bob-token-at-venetia-0123456789";
 
   @TempDir Path dir;
 
-  private HttpServer origin;
+  private LicensedMarket market;
   private VendorServer staticVendor;
   private VendorServer proxyVendor;
   private BrokerServer broker;
 
   @AfterEach
   void stop() {
-    if (broker != null) {
-      broker.close();
-    }
-    if (proxyVendor != null) {
-      proxyVendor.close();
-    }
-    if (staticVendor != null) {
-      staticVendor.close();
-    }
-    if (origin != null) {
-      origin.stop(0);
+    if (market != null) {
+      market.close();
     }
   }
 
@@ -196,17 +182,17 @@ class HttpFuzzIT {
   // ------------------------------------------------------------------ set-up
 
   private void startServers() throws IOException {
-    origin =
-        Loopback.serve(
-            ex -> {
-              try (ex) {
-                ex.getRequestBody().readAllBytes();
-                byte[] out = ("origin: " + ex.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "text/plain");
-                ex.sendResponseHeaders(200, out.length);
-                ex.getResponseBody().write(out);
-              }
-            });
+    market = new LicensedMarket(dir);
+    market.origin(
+        ex -> {
+          try (ex) {
+            ex.getRequestBody().readAllBytes();
+            byte[] out = ("origin: " + ex.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, out.length);
+            ex.getResponseBody().write(out);
+          }
+        });
 
     Path site = dir.resolve("site");
     Files.createDirectories(site.resolve("pages"));
@@ -215,47 +201,17 @@ class HttpFuzzIT {
     Files.writeString(site.resolve("pages/b.html"), "<p>priced b</p>");
     Files.writeString(site.resolve("public/index.html"), "<p>free</p>");
     staticVendor =
-        VendorServer.start(
-            VendorConfig.builder("vivian")
-                .port(0)
-                .staticFolder(site)
-                .free("/public/**")
-                .price("GET", "/pages/**", 100)
-                .build(),
-            dir.resolve("static-vendor"));
-
-    int brokerPort = Loopback.freePort();
-    URI brokerUrl = URI.create("http://127.0.0.1:" + brokerPort);
-    proxyVendor =
-        VendorServer.start(
-            VendorConfig.builder("venetia")
-                .port(0)
-                .free("/free/**")
-                .price("*", "/**", 250)
-                .content(
-                    new Content.Origin(
-                        URI.create("http://127.0.0.1:" + origin.getAddress().getPort()),
-                        Duration.ofSeconds(5)))
-                .broker(
-                    new org.millicent.vendor.config.BrokerConfig(
-                        "bob", brokerUrl, BROKER_TOKEN, 5, 500))
-                .build(),
-            dir.resolve("proxy-vendor"));
-    broker =
-        BrokerServer.start(
-            BrokerConfig.defaults()
-                .withBrokerId("bob")
-                .withListen("127.0.0.1", brokerPort)
-                .withSettlementInterval(Duration.ZERO)
-                .withVendor(
-                    org.millicent.broker.VendorConfig.licensed(
-                            "venetia",
-                            proxyVendor.url(),
-                            BROKER_TOKEN,
-                            proxyVendor.adminToken(),
-                            500)
-                        .withSettlementToken(SETTLEMENT_TOKEN)),
-            dir.resolve("broker"));
+        market.closing(
+            VendorServer.start(
+                VendorConfig.builder("vivian")
+                    .port(0)
+                    .staticFolder(site)
+                    .free("/public/**")
+                    .price("GET", "/pages/**", 100)
+                    .build(),
+                dir.resolve("static-vendor")));
+    proxyVendor = market.venetia(b -> b.free("/free/**").price("*", "/**", 250));
+    broker = market.broker(c -> c);
   }
 
   private Account register() throws IOException {
@@ -743,7 +699,8 @@ class HttpFuzzIT {
             right ? "settlements" : "settlements:forged",
             "POST",
             "/broker/settlements",
-            List.of("Authorization: Bearer " + (right ? SETTLEMENT_TOKEN : junkToken())),
+            List.of(
+                "Authorization: Bearer " + (right ? LicensedMarket.SETTLEMENT_TOKEN : junkToken())),
             r.nextBoolean() ? body : junkBody(),
             !right);
       }
@@ -781,17 +738,9 @@ class HttpFuzzIT {
         signedBody = concat(body, new byte[] {' '});
         label = "account:other-body";
       }
-      byte[] mac =
-          Macs.mac(
-              account.secret(),
-              Macs.requestInput(new byte[0], n, bound(t, method, signedTarget, signedBody)));
-      Map<String, String> p = new LinkedHashMap<>();
-      p.put("v", PaymentHeader.VERSION);
-      p.put("variant", "account");
-      p.put("customer", Long.toUnsignedString(account.id()));
-      p.put("nonce", n.toString());
-      p.put("mac", Base64.getUrlEncoder().withoutPadding().encodeToString(mac));
-      String auth = AuthParams.format(p);
+      String auth =
+          AccountRequest.sign(
+              account.id(), account.secret(), n, bound(t, method, signedTarget, signedBody));
       if (how == 0) {
         auth = alterParam(auth);
         label = "account:altered-param";
