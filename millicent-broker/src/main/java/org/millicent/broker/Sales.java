@@ -170,8 +170,8 @@ final class Sales {
       spends.markDurable(p.scrip().id());
       p.commit();
       return new ScripPurchase(sale, p);
-    } catch (RuntimeException e) {
-      p.release();
+    } catch (RuntimeException | Error e) {
+      p.release(); // an Error too: a claim left held would keep the customer's scrip until restart
       throw e;
     }
   }

@@ -213,7 +213,7 @@ public final class ExchangeService {
           outputs = mint(amounts, outputCustomerId, properties, spend);
           exchanges.record(fingerprint, ExchangePlan.latestExpiry(inputs), outputs);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         releaseAll(claimed.get());
         throw e;
       }
@@ -264,7 +264,7 @@ public final class ExchangeService {
               throw new SpentException("scrip " + s.id() + " has already been spent");
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       releaseAll(claimed);
       throw e;
     }
@@ -278,7 +278,7 @@ public final class ExchangeService {
         recorder.commit(
             new SpendRecord(
                 s.id(), s.expiresAt(), fingerprint, s.valueMillicents(), Optional.empty()));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         // The recorder released this one; release the rest. The outputs are on record, so a
         // retry claims what was released and completes the exchange.
         releaseAll(claimed.subList(i + 1, claimed.size()));

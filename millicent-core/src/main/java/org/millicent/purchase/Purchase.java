@@ -114,7 +114,7 @@ public final class Purchase {
     try {
       recorder.commit(
           new SpendRecord(scrip.id(), scrip.expiresAt(), fingerprint, priceMillicents, change));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       state = State.RELEASED;
       recorder.release(scrip.id());
       throw e;

@@ -293,7 +293,7 @@ public final class PurchaseService {
         ScripMinter.Minted change;
         try {
           change = mintChange(scrip, price);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           recorder.release(scrip.id());
           throw e;
         }

@@ -96,7 +96,7 @@ public interface SpendRecorder {
     }
     try {
       commit(record);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       release(record.id());
       throw e;
     }

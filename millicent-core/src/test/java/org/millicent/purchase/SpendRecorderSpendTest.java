@@ -19,10 +19,14 @@ import org.millicent.scrip.ScripId;
 class SpendRecorderSpendTest {
   static final Instant EXPIRES = TestVendor.EXPIRES;
 
-  /** The in-memory recorder with a switch that makes commits fail, as a full disk would. */
+  /**
+   * The in-memory recorder with a switch that makes commits fail, as a full disk would, or throw an
+   * {@link Error}, as a JVM out of memory would.
+   */
   static final class FailingCommits implements SpendRecorder {
     final InMemorySpendRecorder inner = new InMemorySpendRecorder();
     boolean failCommits;
+    boolean errorOnCommit;
     int commits;
 
     @Override
@@ -34,6 +38,9 @@ class SpendRecorderSpendTest {
     public void commit(SpendRecord record) {
       if (failCommits) {
         throw new IllegalStateException("storage-full: the disk is full");
+      }
+      if (errorOnCommit) {
+        throw new OutOfMemoryError("simulated: no heap left to commit");
       }
       commits++;
       inner.commit(record);
@@ -126,6 +133,45 @@ class SpendRecorderSpendTest {
     assertThat(r.commits).isEqualTo(1);
     assertThatThrownBy(() -> service.pay(v.signed(scrip), Pricer.fixed(100)))
         .isInstanceOf(SpentException.class);
+  }
+
+  @Test
+  void spend_commitThrowsAnError_rethrowsItAndLeavesTheScripSpendable() {
+    FailingCommits r = new FailingCommits();
+    r.errorOnCommit = true;
+
+    assertThatThrownBy(() -> r.spend(record(4))).isInstanceOf(OutOfMemoryError.class);
+
+    assertThat(r.inner.spentSet().contains(new ScripId(0, 4))).isFalse();
+    r.errorOnCommit = false;
+    assertThat(r.spend(record(4))).isInstanceOf(SpendRecorder.Claimed.class);
+  }
+
+  /** A purchase begun and committed in two steps releases its claim on an Error too. */
+  @Test
+  void beginThenCommit_commitThrowsAnError_theSameScripPaysLater() {
+    FailingCommits r = new FailingCommits();
+    TestVendor v = new TestVendor();
+    PurchaseService service =
+        new PurchaseService(
+            TestVendor.VENDOR,
+            v.masters,
+            v.customers,
+            r,
+            v.serials,
+            v.clock,
+            TestVendor.CHANGE_LIFETIME,
+            v.service.accepted());
+    Scrip scrip = v.mint(1000, ALICE);
+    Purchase begun = service.begin(v.signed(scrip), Pricer.fixed(100));
+    r.errorOnCommit = true;
+
+    assertThatThrownBy(begun::commit).isInstanceOf(OutOfMemoryError.class);
+
+    r.errorOnCommit = false;
+    Purchase p = service.pay(v.signed(scrip), Pricer.fixed(100));
+    assertThat(p.isReplay()).isFalse();
+    assertThat(p.change().orElseThrow().valueMillicents()).isEqualTo(900);
   }
 
   @Test

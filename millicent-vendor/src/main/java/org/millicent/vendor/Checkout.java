@@ -224,7 +224,7 @@ public final class Checkout {
       if (payment instanceof Payment.Private pp && sent.length > 0) {
         try {
           opened = st.purchases.openRequestBody(pp, sent);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           p.release();
           throw e;
         }

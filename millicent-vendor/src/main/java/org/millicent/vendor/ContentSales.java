@@ -162,8 +162,8 @@ final class ContentSales {
           method,
           canonical.path(),
           p.isReplay() ? "; the earlier charge stands" : "; nothing was charged");
-    } catch (RuntimeException e) {
-      p.release();
+    } catch (RuntimeException | Error e) {
+      p.release(); // an Error too: a claim left held would keep the customer's scrip until restart
       throw e;
     }
     writePaid(ctx, st, p, canonical.path(), r);
