@@ -57,6 +57,19 @@ class SpendRecorderSpendTest {
     }
   }
 
+  /** {@code v}'s purchase service, recording its spends in {@code r}. */
+  static PurchaseService over(FailingCommits r, TestVendor v) {
+    return new PurchaseService(
+        TestVendor.VENDOR,
+        v.masters,
+        v.customers,
+        r,
+        v.serials,
+        v.clock,
+        TestVendor.CHANGE_LIFETIME,
+        v.service.accepted());
+  }
+
   static SpendRecord record(long serial) {
     return new SpendRecord(new ScripId(0, serial), EXPIRES, new byte[16], 5, Optional.empty());
   }
@@ -109,16 +122,7 @@ class SpendRecorderSpendTest {
   void pay_storeFails_throwsAndTheSameScripPaysLater() {
     FailingCommits r = new FailingCommits();
     TestVendor v = new TestVendor();
-    PurchaseService service =
-        new PurchaseService(
-            TestVendor.VENDOR,
-            v.masters,
-            v.customers,
-            r,
-            v.serials,
-            v.clock,
-            TestVendor.CHANGE_LIFETIME,
-            v.service.accepted());
+    PurchaseService service = over(r, v);
     Scrip scrip = v.mint(1000, ALICE);
     Payment.Signed payment = v.signed(scrip);
     r.failCommits = true;
@@ -152,16 +156,7 @@ class SpendRecorderSpendTest {
   void beginThenCommit_commitThrowsAnError_theSameScripPaysLater() {
     FailingCommits r = new FailingCommits();
     TestVendor v = new TestVendor();
-    PurchaseService service =
-        new PurchaseService(
-            TestVendor.VENDOR,
-            v.masters,
-            v.customers,
-            r,
-            v.serials,
-            v.clock,
-            TestVendor.CHANGE_LIFETIME,
-            v.service.accepted());
+    PurchaseService service = over(r, v);
     Scrip scrip = v.mint(1000, ALICE);
     Purchase begun = service.begin(v.signed(scrip), Pricer.fixed(100));
     r.errorOnCommit = true;
