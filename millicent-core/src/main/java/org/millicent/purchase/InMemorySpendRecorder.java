@@ -15,7 +15,7 @@ import org.millicent.scrip.ScripId;
  * kept (until their scrip expires) so an identical retry gets the same change, and a claim in
  * progress is known by its fingerprint so an identical request waits for it instead of being
  * refused. Nothing is durable. For tests, benchmarks and the core's own use; services use the
- * durable recorder of millicent-storage. Thread-safe.
+ * durable recorders of millicent-vendor. Thread-safe.
  */
 public final class InMemorySpendRecorder implements SpendRecorder {
   private final SpentSet spent = new SpentSet();
