@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.millicent.broker.accounts.Statement;
 import org.millicent.broker.books.BookTotals;
+import org.millicent.broker.testing.IssuedScripTotals;
 import org.millicent.failure.ExpiredException;
 import org.millicent.keys.CustomerSecret;
 import org.millicent.scrip.Scrip;
@@ -40,14 +41,7 @@ class BreakageTest extends BrokerOnDatabase {
   }
 
   private long rows(int state) {
-    return db.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE issuer = 'bob'"
-                        + " AND state = ?")
-                .bind(0, state)
-                .mapTo(Long.class)
-                .one());
+    return IssuedScripTotals.inState(db, "bob", state);
   }
 
   @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.millicent.broker.BrokerConfig;
 import org.millicent.broker.BrokerServer;
 import org.millicent.broker.books.BookTotals;
+import org.millicent.broker.testing.IssuedScripTotals;
 import org.millicent.scrip.Scrip;
 import org.millicent.testing.MutableClock;
 import org.millicent.wallet.HeldScrip;
@@ -62,18 +63,7 @@ class BrokerScripRenewalIT {
   }
 
   private long brokerRows(int state) {
-    return broker
-        .broker()
-        .books()
-        .database()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT COALESCE(SUM(value), 0) FROM issued_scrip WHERE issuer = 'bob'"
-                            + " AND state = ?")
-                    .bind(0, state)
-                    .mapTo(Long.class)
-                    .one());
+    return IssuedScripTotals.inState(broker.broker().books().database(), "bob", state);
   }
 
   @Test
