@@ -146,13 +146,7 @@ class SqliteSpendRecorderTest extends VendorSpendRecorderContract {
   @Test
   void aScripInDoubt_isDecidedByTheNextExpirySweep() {
     ScripId id = new ScripId(14, 4);
-    hideSpentList();
-    try {
-      assertThatThrownBy(() -> recorder.spend(record(id, 1, 5, Optional.empty())))
-          .isInstanceOf(StorageException.class);
-    } finally {
-      restoreSpentList();
-    }
+    spendFailsWhileHidden(record(id, 1, 5, Optional.empty()));
     assertThat(recorder.spentSet().markedCount()).as("in doubt").isEqualTo(1);
 
     recorder.dropExpiredBefore(Instant.parse("2000-01-01T00:00:00Z"));
@@ -172,18 +166,19 @@ class SqliteSpendRecorderTest extends VendorSpendRecorderContract {
     ScripId id = new ScripId(14, 5);
     EmbeddedSpendRecorder embedded = (EmbeddedSpendRecorder) recorder;
     assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
-    hideSpentList();
     try {
-      assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
-          .isInstanceOf(StorageException.class);
-      // The owner releases its claim just after the stranger registered its spend.
-      embedded.afterSpendRegisteredForTest = () -> recorder.release(id);
-      assertThatThrownBy(() -> recorder.spend(record(id, 2, 5, Optional.empty())))
-          .as("the stranger cannot be told yet either")
-          .isInstanceOf(StorageException.class);
+      whileSpentListHidden(
+          () -> {
+            assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
+                .isInstanceOf(StorageException.class);
+            // The owner releases its claim just after the stranger registered its spend.
+            embedded.afterSpendRegisteredForTest = () -> recorder.release(id);
+            assertThatThrownBy(() -> recorder.spend(record(id, 2, 5, Optional.empty())))
+                .as("the stranger cannot be told yet either")
+                .isInstanceOf(StorageException.class);
+          });
     } finally {
       embedded.afterSpendRegisteredForTest = () -> {};
-      restoreSpentList();
     }
 
     assertThat(recorder.spend(record(id, 3, 5, Optional.empty())))
@@ -200,13 +195,7 @@ class SqliteSpendRecorderTest extends VendorSpendRecorderContract {
     ScripId id = new ScripId(14, 6);
     EmbeddedSpendRecorder embedded = (EmbeddedSpendRecorder) recorder;
     assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
-    hideSpentList();
-    try {
-      assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
-          .isInstanceOf(StorageException.class);
-    } finally {
-      restoreSpentList();
-    }
+    commitFailsWhileHidden(record(id, 1, 5, Optional.empty()));
     embedded.afterSpendRegisteredForTest = () -> recorder.release(id);
     try {
       assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))

@@ -134,17 +134,15 @@ abstract class VendorSpendRecorderContract
   void aCommitLostWithTheStorage_isSpendableAgain_onceTheStorageIsBack() {
     ScripId id = new ScripId(14, 1);
     assertThat(recorder.claim(id, EXPIRES, fp(1))).isInstanceOf(SpendRecorder.Claimed.class);
-    hideSpentList();
-    try {
-      assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
-          .isInstanceOf(StorageException.class);
-      recorder.release(id);
-      assertThatThrownBy(() -> recorder.claim(id, EXPIRES, fp(1)))
-          .as("undecidable while the table cannot be read")
-          .isInstanceOf(StorageException.class);
-    } finally {
-      restoreSpentList();
-    }
+    whileSpentListHidden(
+        () -> {
+          assertThatThrownBy(() -> recorder.commit(record(id, 1, 5, Optional.empty())))
+              .isInstanceOf(StorageException.class);
+          recorder.release(id);
+          assertThatThrownBy(() -> recorder.claim(id, EXPIRES, fp(1)))
+              .as("undecidable while the table cannot be read")
+              .isInstanceOf(StorageException.class);
+        });
     if (recorder.mode() == DurableSpendRecorder.Mode.SHARED) {
       recorder.releaseStaleClaims(Instant.now().plus(DurableSpendRecorder.STALE_CLAIM_AGE));
     }
@@ -158,13 +156,7 @@ abstract class VendorSpendRecorderContract
   @Test
   void aSpendLostWithTheStorage_isSpendableAgain_onceTheStorageIsBack() {
     ScripId id = new ScripId(14, 2);
-    hideSpentList();
-    try {
-      assertThatThrownBy(() -> recorder.spend(record(id, 1, 5, Optional.empty())))
-          .isInstanceOf(StorageException.class);
-    } finally {
-      restoreSpentList();
-    }
+    spendFailsWhileHidden(record(id, 1, 5, Optional.empty()));
 
     assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))
         .as("another request may spend it: the failed one was never recorded")
@@ -181,21 +173,19 @@ abstract class VendorSpendRecorderContract
   @Test
   void aSpendThatReachedTheTableBeforeItsBatchFailed_staysSpent_andIsReplayed() {
     ScripId id = new ScripId(14, 3);
-    hideSpentList();
-    try {
-      assertThatThrownBy(() -> recorder.spend(record(id, 1, 5, Optional.empty())))
-          .isInstanceOf(StorageException.class);
-      db.withHandle(
-          h ->
-              h.execute(
-                  "INSERT INTO vendor_spends_away (scrip_id, expires_at, fingerprint,"
-                      + " price_millicents) VALUES (?, ?, ?, 5)",
-                  id.toLong(),
-                  EXPIRES.getEpochSecond(),
-                  fp(1)));
-    } finally {
-      restoreSpentList();
-    }
+    whileSpentListHidden(
+        () -> {
+          assertThatThrownBy(() -> recorder.spend(record(id, 1, 5, Optional.empty())))
+              .isInstanceOf(StorageException.class);
+          db.withHandle(
+              h ->
+                  h.execute(
+                      "INSERT INTO vendor_spends_away (scrip_id, expires_at, fingerprint,"
+                          + " price_millicents) VALUES (?, ?, ?, 5)",
+                      id.toLong(),
+                      EXPIRES.getEpochSecond(),
+                      fp(1)));
+        });
 
     assertThat(recorder.spend(record(id, 2, 5, Optional.empty())))
         .isInstanceOf(SpendRecorder.AlreadySpent.class);
@@ -210,6 +200,28 @@ abstract class VendorSpendRecorderContract
 
   void restoreSpentList() {
     db.withHandle(h -> h.execute("ALTER TABLE vendor_spends_away RENAME TO vendor_spends"));
+  }
+
+  /** Runs {@code steps} with the spent list hidden ({@link #hideSpentList}), restoring it after. */
+  void whileSpentListHidden(Runnable steps) {
+    hideSpentList();
+    try {
+      steps.run();
+    } finally {
+      restoreSpentList();
+    }
+  }
+
+  /** A one-step spend of {@code r} that fails because the spent list is hidden. */
+  void spendFailsWhileHidden(SpendRecord r) {
+    whileSpentListHidden(
+        () -> assertThatThrownBy(() -> recorder.spend(r)).isInstanceOf(StorageException.class));
+  }
+
+  /** The commit of {@code r}, claimed before, failing because the spent list is hidden. */
+  void commitFailsWhileHidden(SpendRecord r) {
+    whileSpentListHidden(
+        () -> assertThatThrownBy(() -> recorder.commit(r)).isInstanceOf(StorageException.class));
   }
 
   long rowCount() {
